@@ -1,0 +1,42 @@
+// What the core asks the shell to do: plain data, performed at the edges.
+import type { MessageType, Role } from "./types.ts";
+
+export type LogLevel = "debug" | "info" | "notice" | "warning" | "error" | "critical";
+
+/** Send one heartbeat (carrying the current role) on every channel. */
+export interface SendHeartbeat {
+  type: "SendHeartbeat";
+}
+/** Send a message other than a heartbeat on every channel. */
+export interface SendMessage {
+  type: "SendMessage";
+  message: Exclude<MessageType, "heartbeat">;
+  graceMs?: number;
+}
+/** Fence the peer through the configured agents, in order, and report a fence-result. */
+export interface FencePeer {
+  type: "FencePeer";
+  action: "reset" | "off";
+  reason: string;
+}
+/** This node is ACTIVE: let the boot continue (in the initrd) or bring resources up. */
+export interface ContinueBoot {
+  type: "ContinueBoot";
+}
+/** Stop writing to the shared disk at once: flush, then reset this node. */
+export interface SelfFence {
+  type: "SelfFence";
+  reason: string;
+}
+/** One event for the log (design.md: every role change and fence action is one event). */
+export interface Log {
+  type: "Log";
+  level: LogLevel;
+  event: string;
+  message: string;
+  fields?: Record<string, string | number | boolean | null>;
+  /** Set on role changes. */
+  role?: Role;
+}
+
+export type Action = SendHeartbeat | SendMessage | FencePeer | ContinueBoot | SelfFence | Log;

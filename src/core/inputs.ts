@@ -1,0 +1,71 @@
+// Observations the core reacts to: everything it knows arrives as one of these.
+import type { ChannelKind, MessageType, Role } from "./types.ts";
+
+/** Time passed; the core checks its deadlines. */
+export interface TickInput {
+  kind: "tick";
+  now: number;
+}
+
+/** A validated, authenticated, fresh frame from the peer (the shell has filtered the rest). */
+export interface FrameInput {
+  kind: "frame";
+  now: number;
+  channel: ChannelKind;
+  node: string;
+  type: MessageType;
+  role: Role;
+  incarnation: number;
+  /** For handoff-grace: the quiet period the peer announces, in ms. */
+  graceMs?: number;
+}
+
+/** A frame the shell dropped (malformed, forged, replayed, foreign): counted, nothing else. */
+export interface RejectedInput {
+  kind: "rejected";
+  now: number;
+  channel: ChannelKind;
+  reason: string;
+}
+
+/** A channel's own health report (device error, interface down, back up). */
+export interface ChannelInput {
+  kind: "channel";
+  now: number;
+  channel: ChannelKind;
+  up: boolean;
+  detail?: string;
+}
+
+/** The outcome of a FencePeer action. */
+export interface FenceResultInput {
+  kind: "fence-result";
+  now: number;
+  ok: boolean;
+  agent: string;
+  detail: string;
+}
+
+/** A poison pill found in this node's own disk slot, or cleared from it. */
+export interface PillInput {
+  kind: "pill";
+  now: number;
+  present: boolean;
+  detail?: string;
+}
+
+/** An administrator's request: release the ACTIVE role cleanly. */
+export interface StopInput {
+  kind: "stop";
+  now: number;
+  reason: string;
+}
+
+export type Input =
+  | TickInput
+  | FrameInput
+  | RejectedInput
+  | ChannelInput
+  | FenceResultInput
+  | PillInput
+  | StopInput;

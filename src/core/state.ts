@@ -1,0 +1,108 @@
+// The core's whole memory: a plain, immutable-by-convention record.
+import type { ChannelKind, Role } from "./types.ts";
+
+/** One node as the core needs to know it. */
+export interface NodeRef {
+  name: string;
+  priority: number;
+}
+
+/** The timers, in ms (config [timers] and [fencing]). */
+export interface CoreTimers {
+  keepalive: number;
+  warntime: number;
+  deadtime: number;
+  initdead: number;
+  handoffGrace: number;
+  fenceDelay: number;
+  fenceTimeout: number;
+  /** How long a STANDBY waits before retrying a fence that did not confirm. */
+  fenceRetry: number;
+}
+
+/** What the core remembers of one channel. */
+export interface ChannelView {
+  up: boolean;
+  lastHeard: number | null;
+  late: boolean;
+  dead: boolean;
+}
+
+/** What the core remembers of the peer. */
+export interface PeerView {
+  role: Role | null;
+  incarnation: number | null;
+  lastHeard: number | null;
+  /** End of an announced handoff grace, or null. */
+  graceUntil: number | null;
+  /** The peer incarnation that already used its one grace. */
+  graceUsedBy: number | null;
+  late: boolean;
+  lost: boolean;
+  /** Set while both nodes claim ACTIVE (logged once per episode). */
+  conflict: boolean;
+}
+
+/** Fence bookkeeping. */
+export interface FenceView {
+  /** When the FencePeer action was (or will be, after the delay) issued. */
+  issueAt: number | null;
+  issued: boolean;
+  /** The role fencing started from, where a cancelled fence returns. */
+  fromRole: "BOOTING" | "STANDBY";
+  attempts: number;
+  nextRetryAt: number | null;
+  lastResult: string | null;
+}
+
+export interface CoreState {
+  role: Role;
+  since: number;
+  startedAt: number;
+  self: NodeRef;
+  peer: NodeRef;
+  timers: CoreTimers;
+  channels: Partial<Record<ChannelKind, ChannelView>>;
+  peerView: PeerView;
+  fence: FenceView;
+  /** Set while activation is refused (a poison pill is pending in our slot). */
+  blocked: string | null;
+  lastSent: number | null;
+  rejected: number;
+}
+
+/** The state a guard starts in: BOOTING, listening for initdead. */
+export function initialState(opts: {
+  now: number;
+  self: NodeRef;
+  peer: NodeRef;
+  timers: CoreTimers;
+  channels: readonly ChannelKind[];
+  blocked?: string | null;
+}): CoreState {
+  const channels: Partial<Record<ChannelKind, ChannelView>> = {};
+  for (const c of opts.channels) channels[c] = { up: true, lastHeard: null, late: false, dead: false };
+  return {
+    role: "BOOTING",
+    since: opts.now,
+    startedAt: opts.now,
+    self: opts.self,
+    peer: opts.peer,
+    timers: opts.timers,
+    channels,
+    peerView: {
+      role: null,
+      incarnation: null,
+      lastHeard: null,
+      graceUntil: null,
+      graceUsedBy: null,
+      late: false,
+      lost: false,
+      conflict: false,
+    },
+    fence: { issueAt: null, issued: false, fromRole: "BOOTING", attempts: 0, nextRetryAt: null, lastResult: null },
+    blocked: opts.blocked ?? null,
+    lastSent: null,
+    rejected: 0,
+  };
+}

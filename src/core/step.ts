@@ -1,0 +1,143 @@
+// The state machine's one entry point: (state, input) -> (next state, actions). Pure.
+import type { Action } from "./actions.ts";
+import { decide } from "./decide.ts";
+import { Draft } from "./draft.ts";
+import type { FrameInput, Input } from "./inputs.ts";
+import { becomeActive, fenceFailed, selfFence } from "./transitions.ts";
+import type { CoreState } from "./state.ts";
+
+export interface StepResult {
+  state: CoreState;
+  actions: Action[];
+}
+
+/** Feed one observation to the core. Never mutates `state`. */
+export function step(state: CoreState, input: Input): StepResult {
+  const d = new Draft(state, input.now);
+  switch (input.kind) {
+    case "tick":
+      break;
+    case "frame":
+      onFrame(d, input);
+      break;
+    case "rejected":
+      d.state.rejected += 1;
+      break;
+    case "channel":
+      onChannel(d, input.channel, input.up, input.detail);
+      break;
+    case "fence-result":
+      onFenceResult(d, input.ok, input.agent, input.detail);
+      break;
+    case "pill":
+      onPill(d, input.present, input.detail);
+      break;
+    case "stop":
+      onStop(d, input.reason);
+      break;
+  }
+  decide(d);
+  heartbeatIfDue(d);
+  return { state: d.state, actions: d.actions };
+}
+
+function onFrame(d: Draft, f: FrameInput): void {
+  const s = d.state;
+  const pv = s.peerView;
+  if (f.node !== s.peer.name) return;
+  if (pv.incarnation !== null && f.incarnation !== pv.incarnation) {
+    d.log("notice", "peer-restarted", `${s.peer.name} restarted (incarnation ${pv.incarnation} -> ${f.incarnation})`, {
+      peer: s.peer.name,
+    });
+    pv.graceUntil = null;
+  }
+  if (pv.lastHeard !== null) {
+    const gap = d.now - pv.lastHeard;
+    if (gap >= s.timers.warntime) {
+      d.log("warning", "late-heartbeat", `late heartbeat from ${s.peer.name}: ${gap} ms since the last one`, { gapMs: gap });
+    }
+  }
+  const ch = s.channels[f.channel];
+  if (ch) {
+    if (ch.dead) d.log("notice", "link-restored", `heartbeats on ${f.channel} again`, { channel: f.channel });
+    ch.lastHeard = d.now;
+    ch.late = false;
+    ch.dead = false;
+  }
+  pv.lastHeard = d.now;
+  pv.late = false;
+  pv.incarnation = f.incarnation;
+  if (pv.role !== f.role) {
+    d.log("info", "peer-role", `${s.peer.name} is ${f.role}`, { peer: s.peer.name, peerRole: f.role });
+  }
+  pv.role = f.role;
+  s.fence.nextRetryAt = null;
+  if (f.type === "handoff-grace") onGrace(d, f);
+  if (f.type === "fence-request" && s.role !== "STOPPED") selfFence(d, `${s.peer.name} asked this node to reset`);
+}
+
+function onGrace(d: Draft, f: FrameInput): void {
+  const s = d.state;
+  const pv = s.peerView;
+  if (f.role !== "ACTIVE" || pv.graceUsedBy === f.incarnation) {
+    d.log("warning", "grace-refused", `handoff grace from ${s.peer.name} refused (role ${f.role}, one grace per boot)`);
+    return;
+  }
+  const ms = Math.max(0, Math.min(f.graceMs ?? 0, s.timers.handoffGrace));
+  pv.graceUntil = d.now + ms;
+  pv.graceUsedBy = f.incarnation;
+  d.log("notice", "grace", `${s.peer.name} announced a handoff grace of ${ms} ms`, { graceMs: ms });
+}
+
+function onChannel(d: Draft, channel: string, up: boolean, detail?: string): void {
+  const ch = d.state.channels[channel as keyof CoreState["channels"]];
+  if (!ch || ch.up === up) return;
+  ch.up = up;
+  d.log(up ? "notice" : "warning", up ? "link-up" : "link-down", `${channel} ${up ? "up" : "down"}${detail ? `: ${detail}` : ""}`, {
+    channel,
+  });
+}
+
+function onFenceResult(d: Draft, ok: boolean, agent: string, detail: string): void {
+  const s = d.state;
+  if (s.role !== "FENCING" || !s.fence.issued) {
+    d.log("info", "fence-result-ignored", `late fence result from ${agent} ignored: ${detail}`);
+    return;
+  }
+  if (!ok) return fenceFailed(d, `${agent}: ${detail}`);
+  s.fence.issued = false;
+  s.fence.issueAt = null;
+  s.fence.lastResult = `${agent}: ${detail}`;
+  d.log("warning", "fence-confirmed", `${s.peer.name} fenced by ${agent}: ${detail}`, { target: s.peer.name, agent });
+  // The fenced peer is down: forget what it last said so its next boot is judged afresh.
+  s.peerView.role = null;
+  s.peerView.lastHeard = null;
+  s.peerView.graceUntil = null;
+  becomeActive(d, `peer ${s.peer.name} fenced and confirmed (${agent})`);
+}
+
+function onPill(d: Draft, present: boolean, detail?: string): void {
+  const s = d.state;
+  if (!present) {
+    if (s.blocked !== null) d.log("notice", "pill-cleared", "poison pill cleared; activation allowed again");
+    s.blocked = null;
+    return;
+  }
+  const why = `poison pill pending in this node's slot${detail ? ` (${detail})` : ""}`;
+  if (s.blocked === null) d.log("critical", "pill", why);
+  s.blocked = why;
+  if (s.role === "ACTIVE") selfFence(d, why);
+  else if (s.role === "FENCING" || s.role === "BOOTING") d.setRole("STANDBY", `activation refused: ${why}`, "error");
+}
+
+function onStop(d: Draft, reason: string): void {
+  if (d.state.role === "STOPPED") return;
+  d.setRole("STOPPED", reason);
+}
+
+function heartbeatIfDue(d: Draft): void {
+  const s = d.state;
+  if (s.lastSent !== null && d.now - s.lastSent < s.timers.keepalive) return;
+  s.lastSent = d.now;
+  d.actions.push({ type: "SendHeartbeat" });
+}

@@ -1,0 +1,75 @@
+// The guarded role transitions: every path to ACTIVE and to fencing goes through here.
+import type { Draft } from "./draft.ts";
+import { outranks } from "./precedence.ts";
+
+/** Become ACTIVE (boot continues), unless activation is blocked; then park as STANDBY. */
+export function becomeActive(d: Draft, reason: string): void {
+  const s = d.state;
+  if (s.blocked !== null) {
+    refuse(d, reason);
+    return;
+  }
+  d.setRole("ACTIVE", reason);
+  s.fence.attempts = 0;
+  s.fence.nextRetryAt = null;
+  d.actions.push({ type: "ContinueBoot" });
+  d.actions.push({ type: "SendMessage", message: "takeover" });
+}
+
+/** Enter FENCING; the lower-ranked node waits the static delay first when both were booting. */
+export function startFencing(d: Draft, reason: string): void {
+  const s = d.state;
+  if (s.blocked !== null) {
+    refuse(d, reason);
+    return;
+  }
+  const delay = s.role === "BOOTING" && !outranks(s.self, s.peer) ? s.timers.fenceDelay : 0;
+  s.fence.fromRole = s.role === "BOOTING" ? "BOOTING" : "STANDBY";
+  d.setRole("FENCING", reason, "warning");
+  s.fence.issued = false;
+  s.fence.issueAt = d.now + delay;
+  if (delay > 0) d.log("notice", "fence-delay", `waiting the static fence delay of ${delay} ms (lower-ranked node)`, { delayMs: delay });
+  issueFenceIfDue(d);
+}
+
+/** Issue the FencePeer action once the delay has passed. */
+export function issueFenceIfDue(d: Draft): void {
+  const f = d.state.fence;
+  if (d.state.role !== "FENCING" || f.issued || f.issueAt === null || d.now < f.issueAt) return;
+  f.issued = true;
+  f.issueAt = d.now;
+  f.attempts += 1;
+  d.actions.push({ type: "FencePeer", action: "reset", reason: `peer ${d.state.peer.name} presumed dead` });
+  d.log("warning", "fence-request", `fencing ${d.state.peer.name} (attempt ${f.attempts})`, {
+    target: d.state.peer.name,
+    attempt: f.attempts,
+  });
+}
+
+/** A fence that did not confirm: stay STANDBY, retry later, say why loudly. */
+export function fenceFailed(d: Draft, detail: string): void {
+  const s = d.state;
+  s.fence.issued = false;
+  s.fence.issueAt = null;
+  s.fence.lastResult = detail;
+  s.fence.nextRetryAt = d.now + s.timers.fenceRetry;
+  d.log("error", "fence-failed", `fencing ${s.peer.name} not confirmed: ${detail}; staying STANDBY, retry in ${s.timers.fenceRetry} ms`, {
+    target: s.peer.name,
+    detail,
+  });
+  d.setRole("STANDBY", "fence not confirmed", "error");
+}
+
+/** Stop writing to the shared disk at once. */
+export function selfFence(d: Draft, reason: string): void {
+  d.log("critical", "self-fence", `self-fencing: ${reason}`, { reason });
+  d.actions.push({ type: "SelfFence", reason });
+  d.setRole("STOPPED", reason, "critical");
+}
+
+function refuse(d: Draft, reason: string): void {
+  if (d.state.role !== "STANDBY") {
+    d.log("error", "activation-refused", `would go ACTIVE (${reason}) but ${d.state.blocked}`, { reason });
+    d.setRole("STANDBY", `activation refused: ${d.state.blocked}`, "error");
+  }
+}

@@ -1,0 +1,37 @@
+// Builders for core tests: a node's initial state and frames from its peer.
+import { initialState, type CoreState, type CoreTimers } from "../../src/core/index.ts";
+import type { FrameInput } from "../../src/core/inputs.ts";
+import type { ChannelKind, MessageType, Role } from "../../src/core/types.ts";
+
+export const TIMERS: CoreTimers = {
+  keepalive: 100,
+  warntime: 1000,
+  deadtime: 2000,
+  initdead: 4000,
+  handoffGrace: 6000,
+  fenceDelay: 3000,
+  fenceTimeout: 5000,
+  fenceRetry: 2500,
+};
+
+export const A = { name: "a", priority: 100 };
+export const B = { name: "b", priority: 50 };
+
+/** A fresh core for node `self` with peer `peer`, started at `now`. */
+export function fresh(self = A, peer = B, now = 0, channels: ChannelKind[] = ["serial", "udp"]): CoreState {
+  return initialState({ now, self, peer, timers: TIMERS, channels });
+}
+
+/** A frame from the peer as the shell would hand it over. */
+export function frame(now: number, role: Role, opts: Partial<FrameInput> = {}): FrameInput {
+  return {
+    kind: "frame",
+    now,
+    channel: "udp",
+    node: "b",
+    type: "heartbeat" as MessageType,
+    role,
+    incarnation: 7,
+    ...opts,
+  };
+}

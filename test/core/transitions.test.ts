@@ -1,0 +1,112 @@
+// Every role transition of the core, one row each: given inputs, then one input, expect role and actions.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { step, type CoreState, type Input } from "../../src/core/index.ts";
+import { A, B, TIMERS, fresh, frame } from "./fixtures.ts";
+
+function feed(s: CoreState, inputs: Input[]) {
+  let actions: string[] = [];
+  for (const i of inputs) {
+    const r = step(s, i);
+    s = r.state;
+    actions = r.actions.map((a) => (a.type === "Log" ? `Log:${a.event}` : a.type === "SendMessage" ? `Send:${a.message}` : a.type));
+  }
+  return { s, actions };
+}
+const tick = (now: number): Input => ({ kind: "tick", now });
+const booting = () => fresh(A, B);
+const asLow = () => fresh(B, A);
+const standby = () => feed(booting(), [frame(10, "ACTIVE")]).s;
+const active = () => feed(booting(), [frame(10, "STANDBY")]).s;
+const fencing = () => feed(booting(), [tick(TIMERS.initdead)]).s;
+
+interface Row {
+  name: string;
+  given: () => CoreState;
+  when: Input[];
+  role: string;
+  has?: string[];
+  lacks?: string[];
+}
+
+const rows: Row[] = [
+  { name: "booting hears an ACTIVE peer and parks as STANDBY", given: booting, when: [frame(10, "ACTIVE")], role: "STANDBY", has: ["Log:role", "SendHeartbeat"], lacks: ["ContinueBoot"] },
+  { name: "booting hears a FENCING peer and parks as STANDBY", given: booting, when: [frame(10, "FENCING")], role: "STANDBY", lacks: ["ContinueBoot"] },
+  { name: "booting hears a STANDBY peer and goes ACTIVE", given: booting, when: [frame(10, "STANDBY")], role: "ACTIVE", has: ["ContinueBoot", "Send:takeover"] },
+  { name: "booting hears a STOPPED peer and goes ACTIVE", given: booting, when: [frame(10, "STOPPED")], role: "ACTIVE", has: ["ContinueBoot"] },
+  { name: "booting higher-ranked node waits when the peer is also booting", given: booting, when: [frame(10, "BOOTING")], role: "BOOTING", lacks: ["ContinueBoot"] },
+  { name: "booting lower-ranked node yields to a booting peer", given: asLow, when: [frame(10, "BOOTING", { node: "a" })], role: "STANDBY" },
+  { name: "booting stays BOOTING just before initdead", given: booting, when: [tick(TIMERS.initdead - 1)], role: "BOOTING", lacks: ["FencePeer"] },
+  { name: "booting alone until initdead fences the peer at once (higher-ranked)", given: booting, when: [tick(TIMERS.initdead)], role: "FENCING", has: ["FencePeer", "Log:fence-request"] },
+  { name: "booting alone until initdead waits the static delay (lower-ranked)", given: asLow, when: [tick(TIMERS.initdead)], role: "FENCING", has: ["Log:fence-delay"], lacks: ["FencePeer"] },
+  { name: "lower-ranked fencer issues the fence once the delay passed", given: asLow, when: [tick(TIMERS.initdead), tick(TIMERS.initdead + TIMERS.fenceDelay)], role: "FENCING", has: ["FencePeer"] },
+  { name: "lower-ranked fencer hears the peer during the delay and cancels", given: asLow, when: [tick(TIMERS.initdead), frame(TIMERS.initdead + 10, "ACTIVE", { node: "a" })], role: "STANDBY", has: ["Log:fence-cancelled"], lacks: ["FencePeer"] },
+  { name: "fencing confirmed makes the node ACTIVE", given: fencing, when: [{ kind: "fence-result", now: TIMERS.initdead + 50, ok: true, agent: "qmp", detail: "reset" }], role: "ACTIVE", has: ["Log:fence-confirmed", "ContinueBoot"] },
+  { name: "fencing not confirmed parks the node as STANDBY", given: fencing, when: [{ kind: "fence-result", now: TIMERS.initdead + 50, ok: false, agent: "qmp", detail: "no reply" }], role: "STANDBY", has: ["Log:fence-failed"], lacks: ["ContinueBoot"] },
+  { name: "fencing without a result within the timeout counts as failed", given: fencing, when: [tick(TIMERS.initdead + TIMERS.fenceTimeout)], role: "STANDBY", has: ["Log:fence-failed"] },
+  { name: "a failed fence is retried after fenceRetry while the peer stays silent", given: fencing, when: [{ kind: "fence-result", now: 4100, ok: false, agent: "qmp", detail: "x" }, tick(4100 + TIMERS.fenceRetry)], role: "FENCING", has: ["FencePeer"] },
+  { name: "a failed fence is not retried before fenceRetry", given: fencing, when: [{ kind: "fence-result", now: 4100, ok: false, agent: "qmp", detail: "x" }, tick(4100 + TIMERS.fenceRetry - 1)], role: "STANDBY", lacks: ["FencePeer"] },
+  { name: "a fence result outside FENCING changes nothing", given: standby, when: [{ kind: "fence-result", now: 50, ok: true, agent: "qmp", detail: "reset" }], role: "STANDBY", has: ["Log:fence-result-ignored"], lacks: ["ContinueBoot"] },
+  { name: "standby stays while the ACTIVE peer keeps talking", given: standby, when: [frame(1000, "ACTIVE"), frame(2000, "ACTIVE"), tick(3999)], role: "STANDBY" },
+  { name: "standby does not fence one ms before deadtime", given: standby, when: [tick(10 + TIMERS.deadtime - 1)], role: "STANDBY", lacks: ["FencePeer"] },
+  { name: "standby fences when all links are silent for deadtime", given: standby, when: [tick(10 + TIMERS.deadtime)], role: "FENCING", has: ["FencePeer", "Log:peer-dead"] },
+  { name: "standby takes over without fencing when the peer released the role", given: standby, when: [frame(50, "STOPPED")], role: "ACTIVE", has: ["ContinueBoot"], lacks: ["FencePeer"] },
+  { name: "both standby: the higher-ranked node goes ACTIVE", given: standby, when: [frame(50, "STANDBY")], role: "ACTIVE" },
+  { name: "both standby: the lower-ranked node stays", given: () => feed(asLow(), [frame(10, "ACTIVE", { node: "a" })]).s, when: [frame(50, "STANDBY", { node: "a" })], role: "STANDBY" },
+  { name: "standby stays when the old ACTIVE reboots into BOOTING", given: standby, when: [frame(50, "BOOTING", { incarnation: 8 })], role: "STANDBY", has: ["Log:peer-restarted"] },
+  { name: "active stays ACTIVE when the peer dies", given: active, when: [tick(5000)], role: "ACTIVE", has: ["Log:peer-lost"], lacks: ["FencePeer"] },
+  { name: "dual ACTIVE: the higher-ranked node stays and says so", given: active, when: [frame(50, "ACTIVE")], role: "ACTIVE", has: ["Log:dual-active"], lacks: ["SelfFence"] },
+  { name: "dual ACTIVE: the lower-ranked node fences itself", given: () => feed(asLow(), [frame(10, "STANDBY", { node: "a" })]).s, when: [frame(50, "ACTIVE", { node: "a" })], role: "STOPPED", has: ["SelfFence"] },
+  { name: "a fence request from the peer makes an ACTIVE node fence itself", given: active, when: [frame(50, "STANDBY", { type: "fence-request" })], role: "STOPPED", has: ["SelfFence"] },
+  { name: "a pill found while ACTIVE makes the node fence itself", given: active, when: [{ kind: "pill", now: 50, present: true, detail: "reset from b" }], role: "STOPPED", has: ["SelfFence"] },
+  { name: "a pill found while booting refuses activation", given: booting, when: [{ kind: "pill", now: 5, present: true }, frame(10, "STANDBY")], role: "STANDBY", lacks: ["ContinueBoot"] },
+  { name: "a pending pill refuses fencing too", given: booting, when: [{ kind: "pill", now: 5, present: true }, tick(TIMERS.initdead + 10)], role: "STANDBY", lacks: ["FencePeer"] },
+  { name: "a cleared pill allows activation again", given: booting, when: [{ kind: "pill", now: 5, present: true }, { kind: "pill", now: 6, present: false }, frame(10, "STOPPED")], role: "ACTIVE" },
+  { name: "stop releases the ACTIVE role", given: active, when: [{ kind: "stop", now: 50, reason: "admin standby" }], role: "STOPPED", has: ["SendHeartbeat"] },
+  { name: "a rejected frame changes nothing but the counter", given: standby, when: [{ kind: "rejected", now: 20, channel: "udp", reason: "bad-auth" }], role: "STANDBY", lacks: ["FencePeer", "ContinueBoot"] },
+  { name: "a frame from a node that is not the peer is ignored", given: booting, when: [frame(10, "STANDBY", { node: "mallory" })], role: "BOOTING" },
+  { name: "a channel going down is logged, no decision", given: standby, when: [{ kind: "channel", now: 20, channel: "serial", up: false, detail: "EIO" }], role: "STANDBY", has: ["Log:link-down"] },
+];
+
+for (const r of rows) {
+  test(r.name, () => {
+    const { s, actions } = feed(r.given(), r.when);
+    assert.is(s.role, r.role, `role after: ${r.name}`);
+    for (const a of r.has ?? []) assert.ok(actions.includes(a), `expected ${a} in [${actions.join(", ")}]`);
+    for (const a of r.lacks ?? []) assert.not.ok(actions.includes(a), `did not expect ${a} in [${actions.join(", ")}]`);
+  });
+}
+
+test("step never mutates the state it was given", () => {
+  const s = standby();
+  const copy = JSON.stringify(s);
+  step(s, frame(100, "STOPPED"));
+  step(s, { kind: "tick", now: 99999 });
+  assert.is(JSON.stringify(s), copy);
+});
+
+test("heartbeats are due every keepalive and not more often", () => {
+  let s = standby();
+  let sent = 0;
+  for (let t = 20; t <= 1000; t += 10) {
+    const r = step(s, frame(t, "ACTIVE"));
+    s = r.state;
+    sent += r.actions.filter((a) => a.type === "SendHeartbeat").length;
+  }
+  assert.ok(sent >= 9 && sent <= 11, `sent ${sent} heartbeats in ~1 s at keepalive ${TIMERS.keepalive}`);
+});
+
+test("rejected frames are counted", () => {
+  let s = standby();
+  for (let i = 0; i < 5; i++) s = step(s, { kind: "rejected", now: 20 + i, channel: "serial", reason: "malformed" }).state;
+  assert.is(s.rejected, 5);
+});
+
+test("every role change is logged as one event carrying the new role", () => {
+  const r = step(booting(), frame(10, "ACTIVE"));
+  const roleLogs = r.actions.filter((a) => a.type === "Log" && a.event === "role");
+  assert.is(roleLogs.length, 1);
+  assert.is((roleLogs[0] as { role?: string }).role, "STANDBY");
+});
+
+test.run();
