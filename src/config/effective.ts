@@ -1,0 +1,73 @@
+// Prints the effective configuration (defaults filled in) as TOML, walking the same schema as validation.
+import { createHash } from "node:crypto";
+import { keyPath, type Segment } from "./key-path.ts";
+import { DEFAULT_AUTHKEY_PATH } from "./locations.ts";
+import { SCHEMA } from "./schema.ts";
+import type { Fields, ListSpec, Spec } from "./schema-types.ts";
+import { tomlKey, tomlString } from "./toml-escape.ts";
+import type { ClusterConfig } from "./types.ts";
+
+/** What to say about the files around the config. */
+export interface RenderOptions {
+  /** The key bytes from loadAuthkey: shown as length and sha256 prefix only. */
+  authkey?: Uint8Array;
+  authkeyPath?: string;
+  /** The config file the values came from. */
+  source?: string;
+}
+
+type Obj = Record<string, unknown>;
+
+/** Renders `config` as TOML that parses and validates back to the same config; secrets are never shown. */
+export function renderEffective(config: ClusterConfig, opts: RenderOptions = {}): string {
+  const out = ["# clusterguard effective configuration (defaults filled in)"];
+  if (opts.source !== undefined) out.push(`# source: ${opts.source}`);
+  if (opts.authkey !== undefined) out.push(`# authkey: ${opts.authkeyPath ?? DEFAULT_AUTHKEY_PATH} ${describeAuthkey(opts.authkey)}`);
+  section(undefined, SCHEMA.fields, config as unknown as Obj, [], out);
+  return `${out.join("\n")}\n`;
+}
+
+/** "<128 bytes, sha256 prefix 1a2b3c4d>": identifies a key without revealing it. */
+export function describeAuthkey(key: Uint8Array): string {
+  return `<${key.length} bytes, sha256 prefix ${createHash("sha256").update(key).digest("hex").slice(0, 8)}>`;
+}
+
+/** One table: its header, its plain keys, then its sub-tables and arrays of tables (TOML order). */
+function section(header: string | undefined, fields: Fields, value: Obj, segs: Segment[], out: string[]): void {
+  const entries = Object.entries(fields);
+  const plain = entries.filter(([, s]) => s.type !== "table" && s.type !== "list");
+  if (header !== undefined && (plain.length > 0 || header.startsWith("[["))) out.push("", header);
+  for (const [key, spec] of plain) out.push(line(key, spec, value[key]));
+  for (const [key, spec] of entries) {
+    const path = [...segs, key];
+    if (spec.type === "table") section(`[${keyPath(path)}]`, spec.fields, (value[key] ?? {}) as Obj, path, out);
+    if (spec.type === "list") list(spec, (value[key] ?? []) as Obj[], path, out);
+  }
+}
+
+/** [[path]] per item; a comment when there are none. */
+function list(spec: ListSpec, items: Obj[], path: Segment[], out: string[]): void {
+  if (items.length === 0) out.push("", `# no [[${keyPath(path)}]] (${spec.doc})`);
+  items.forEach((item, i) => {
+    const shape = spec.item;
+    const fields: Fields =
+      shape.type === "table" ? shape.fields : { [shape.tag]: { type: "string", doc: `${shape.doc} ${shape.tag}` }, ...shape.variants[String(item[shape.tag])] };
+    section(`[[${keyPath(path)}]]`, fields, item, [...path, i], out);
+  });
+}
+
+/** key = value  # doc (unit); unset optional keys become a comment. */
+function line(key: string, spec: Spec, v: unknown): string {
+  const unit = spec.type === "int" && spec.unit !== undefined ? ` [${spec.unit}]` : "";
+  const secret = spec.type === "string" && spec.secret === "path" ? "; secret file, contents not shown" : "";
+  if (v === undefined) return `# ${tomlKey(key)}: not set; ${spec.doc}`;
+  return `${tomlKey(key)} = ${value(v)}  # ${spec.doc}${unit}${secret}`;
+}
+
+/** A TOML literal for a config value (strings, numbers, booleans, inline tables of those). */
+function value(v: unknown): string {
+  if (typeof v === "string") return tomlString(v);
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  const items = Object.entries(v as Obj).map(([k, x]) => `${tomlKey(k)} = ${value(x)}`);
+  return items.length === 0 ? "{}" : `{ ${items.join(", ")} }`;
+}

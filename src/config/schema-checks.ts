@@ -1,0 +1,45 @@
+// String shapes the schema refers to: names, paths, addresses, URLs.
+import { isIP } from "node:net";
+
+/** Cluster, node and agent names: 1-32 of [A-Za-z0-9_.-]. */
+export const NAME = /^[A-Za-z0-9_.-]{1,32}$/;
+/** An absolute path without NUL or newline. */
+export const ABSOLUTE_PATH = /^\/[^\0\n]*$/;
+/** A Linux network interface name (IFNAMSIZ - 1 = 15 characters). */
+export const IFNAME = /^[A-Za-z0-9_.:-]{1,15}$/;
+/** A user name for a BMC: printable ASCII without spaces. */
+export const USER = /^[\x21-\x7e]{1,64}$/;
+
+/** An IPv4 or IPv6 address literal (IPv6 may carry a %zone). */
+export function isIpLiteral(s: string): boolean {
+  return isIP(s) !== 0;
+}
+
+/** A host name or IP literal. */
+export function isHost(s: string): boolean {
+  return isIpLiteral(s) || /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(s);
+}
+
+/** "host:port" or "[ipv6]:port" with port 1..65535. */
+export function isHostPort(s: string): boolean {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):([0-9]{1,5})$/.exec(s);
+  if (m === null) return false;
+  const port = Number(m[3]);
+  if (port < 1 || port > 65535) return false;
+  return m[1] !== undefined ? isIP(m[1]) === 6 : isHost(m[2] ?? "");
+}
+
+/** An http:// or https:// URL with a host. */
+export function isHttpUrl(s: string): boolean {
+  if (!/^https?:\/\/[^\s]+$/.test(s)) return false;
+  try {
+    return new URL(s).hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** A built-in plugin name (lower-case word) or an absolute path. */
+export function isPluginRef(s: string): boolean {
+  return /^[a-z][a-z0-9_-]{0,63}$/.test(s) || ABSOLUTE_PATH.test(s);
+}

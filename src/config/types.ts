@@ -1,0 +1,122 @@
+// The validated configuration, shaped exactly like clusterguard.toml: keys keep their TOML names.
+
+/** The whole validated clusterguard.toml, every default filled in. */
+export interface ClusterConfig {
+  cluster: { name: string };
+  /** Exactly two [[node]] tables, in file order. */
+  node: [NodeConfig, NodeConfig];
+  timers: TimersConfig;
+  channels: ChannelsConfig;
+  fencing: FencingConfig;
+  management: ManagementConfig;
+  /** [[agent]]: service monitoring agents, possibly none. */
+  agent: ServiceAgentConfig[];
+}
+
+/** One [[node]]. */
+export interface NodeConfig {
+  name: string;
+  /** 0..1000, higher wins the ACTIVE role; equal priorities are broken by name. */
+  priority: number;
+  /** IPv4/IPv6 literal on the crossover link; always set when channels.udp is enabled. */
+  address?: string;
+  /** Heartbeat slot on the shared disk: 0 or 1 (default: the node's index). */
+  disk_slot: number;
+}
+
+/** [timers], all in milliseconds. */
+export interface TimersConfig {
+  keepalive: number;
+  warntime: number;
+  deadtime: number;
+  initdead: number;
+  handoff_grace: number;
+}
+
+export type Baud = 9600 | 19200 | 38400 | 57600 | 115200 | 230400 | 460800 | 921600;
+
+export interface SerialChannelConfig {
+  enabled: boolean;
+  device: string;
+  baud: Baud;
+}
+
+export interface UdpChannelConfig {
+  enabled: boolean;
+  port: number;
+  interface?: string;
+  broadcast: boolean;
+}
+
+export interface DiskChannelConfig {
+  enabled: boolean;
+  /** Always set when enabled. */
+  device?: string;
+  /** Byte offset of the heartbeat area, a multiple of 4096. */
+  offset: number;
+}
+
+/** [channels.*] */
+export interface ChannelsConfig {
+  serial: SerialChannelConfig;
+  udp: UdpChannelConfig;
+  disk: DiskChannelConfig;
+}
+
+/** [fencing]: delays in ms and the ordered fence levels. */
+export interface FencingConfig {
+  delay: number;
+  timeout: number;
+  agent: FenceAgentConfig[];
+}
+
+export type FenceAgentType = FenceAgentConfig["type"];
+
+/** One [[fencing.agent]] level, discriminated by type. */
+export type FenceAgentConfig =
+  | { type: "peer-request" }
+  | { type: "poison-pill"; msgwait: number; watchdog_device: string; watchdog_timeout: number }
+  | { type: "qmp"; device: string; action: "reset" | "off" }
+  | { type: "ipmi"; host: string; user: string; password_file: string; interface: "lan" | "lanplus" }
+  | { type: "redfish"; url: string; user: string; password_file: string; system: string; insecure: boolean };
+
+/** [management]: tcp_listen implies token_file, tls_cert and tls_key are set. */
+export interface ManagementConfig {
+  socket: string;
+  tcp_listen?: string;
+  token_file?: string;
+  tls_cert?: string;
+  tls_key?: string;
+}
+
+export type OnFail = "restart" | "failover" | "stop";
+
+/** One [[agent]]: a service monitoring agent (timeout < interval). */
+export interface ServiceAgentConfig {
+  name: string;
+  plugin: string;
+  interval: number;
+  timeout: number;
+  rise: number;
+  fall: number;
+  max_restarts: number;
+  restart_window: number;
+  on_fail: OnFail;
+  params: Record<string, string | number | boolean>;
+}
+
+/** A configuration problem: where (file, dotted key, line), what arrived (value/problem) and what was expected. */
+export interface ConfigError {
+  file: string;
+  /** Dotted key path (timers.deadtime, node[1].priority) or a pseudo key: (file), (syntax), (mode), (owner), (length). */
+  key: string;
+  line?: number;
+  /** The offending value; undefined when missing or not applicable. */
+  value?: unknown;
+  /** True when value is a default rather than something the file set. */
+  defaulted?: boolean;
+  /** What is wrong when "expected" alone does not say it: "missing", "unknown key", ... */
+  problem?: string;
+  /** What was expected, as a noun phrase ("an integer from 10 to 60000 (ms)"). */
+  expected: string;
+}

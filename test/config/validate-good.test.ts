@@ -1,0 +1,98 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { join } from "node:path";
+import { loadConfig } from "../../src/config/load.ts";
+import type { ClusterConfig } from "../../src/config/types.ts";
+import { BASE, FIXTURES, configOf } from "./helpers.ts";
+
+const DEFAULT_CHANNELS = {
+  serial: { enabled: true, device: "/dev/ttyS1", baud: 115200 },
+  udp: { enabled: true, port: 694, broadcast: false },
+  disk: { enabled: false, offset: 0 },
+} as const;
+
+test("good.toml loads into the complete typed config without warnings", () => {
+  const r = loadConfig(join(FIXTURES, "good.toml"));
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  assert.equal(r.warnings, []);
+  const expected: ClusterConfig = {
+    cluster: { name: "lab" },
+    node: [
+      { name: "a", priority: 200, address: "192.168.100.1", disk_slot: 0 },
+      { name: "b", priority: 100, address: "192.168.100.2", disk_slot: 1 },
+    ],
+    timers: { keepalive: 200, warntime: 1000, deadtime: 3000, initdead: 10000, handoff_grace: 15000 },
+    channels: {
+      serial: { enabled: true, device: "/dev/ttyS1", baud: 115200 },
+      udp: { enabled: true, port: 694, interface: "eth1", broadcast: false },
+      disk: { enabled: true, device: "/dev/vdb", offset: 0 },
+    },
+    fencing: {
+      delay: 5000,
+      timeout: 30000,
+      agent: [
+        { type: "qmp", device: "/dev/virtio-ports/org.clusterguard.fence", action: "reset" },
+        { type: "poison-pill", msgwait: 10000, watchdog_device: "/dev/watchdog", watchdog_timeout: 5 },
+      ],
+    },
+    management: { socket: "/run/clusterguard/clusterguard.sock" },
+    agent: [
+      {
+        name: "web",
+        plugin: "systemd",
+        interval: 10000,
+        timeout: 5000,
+        rise: 2,
+        fall: 3,
+        max_restarts: 3,
+        restart_window: 600000,
+        on_fail: "failover",
+        params: { unit: "nginx.service", "check-url": "http://127.0.0.1/health", verbose: false, retries: 2 },
+      },
+    ],
+  };
+  assert.equal(r.config, expected);
+});
+
+test("minimal.toml gets the documented defaults for everything it leaves out", () => {
+  const r = loadConfig(join(FIXTURES, "minimal.toml"));
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  const expected: ClusterConfig = {
+    cluster: { name: "mini" },
+    node: [
+      { name: "a", priority: 100, address: "192.168.100.1", disk_slot: 0 },
+      { name: "b", priority: 100, address: "192.168.100.2", disk_slot: 1 },
+    ],
+    timers: { keepalive: 200, warntime: 2000, deadtime: 5000, initdead: 10000, handoff_grace: 15000 },
+    channels: structuredClone(DEFAULT_CHANNELS) as ClusterConfig["channels"],
+    fencing: { delay: 5000, timeout: 30000, agent: [] },
+    management: { socket: "/run/clusterguard/clusterguard.sock" },
+    agent: [],
+  };
+  assert.equal(r.config, expected);
+});
+
+test("an agent's optional keys take their documented defaults", () => {
+  const config = configOf(`${BASE}[[agent]]\nname = "db"\nplugin = "/usr/lib/clusterguard/pg"\n`);
+  assert.equal(config.agent, [
+    {
+      name: "db",
+      plugin: "/usr/lib/clusterguard/pg",
+      interval: 10000,
+      timeout: 5000,
+      rise: 1,
+      fall: 3,
+      max_restarts: 3,
+      restart_window: 600000,
+      on_fail: "restart",
+      params: {},
+    },
+  ]);
+});
+
+test("disk_slot defaults to the node's position and equal priorities are allowed", () => {
+  const config = configOf(BASE);
+  assert.equal(config.node.map((n) => [n.priority, n.disk_slot]), [[100, 0], [100, 1]]);
+});
+
+test.run();
