@@ -1,0 +1,30 @@
+// `clusterguard config check`: validate both files, print the effective config or every error.
+import type { Argv } from "yargs";
+import { formatConfigError, renderEffective } from "../config/index.ts";
+import { EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
+import { loadBoth } from "./load-both.ts";
+
+/** Register `config check`. */
+export function configCheckCommand(y: Argv, setExit: (code: number) => void): Argv {
+  return y.command("config <action>", "check the configuration and the authkey", (a) =>
+    a.command(
+      "check",
+      "validate clusterguard.toml and the authkey; print the effective configuration or every error",
+      (b) => b.option("json", { type: "boolean", default: false, describe: "print the result as JSON" }),
+      (argv) => {
+        const r = loadBoth(String(argv.config), String(argv.authkey));
+        if (argv.json) {
+          console.log(JSON.stringify(r.ok ? { ok: true, warnings: r.warnings, config: r.config } : { ok: false, warnings: r.warnings, errors: r.errors.map((e) => ({ ...e, message: formatConfigError(e) })) }));
+        } else {
+          for (const w of r.warnings) console.error(`warning: ${w}`);
+          if (r.ok) process.stdout.write(renderEffective(r.config, { authkey: r.key, authkeyPath: String(argv.authkey), source: String(argv.config) }));
+          else {
+            for (const e of r.errors) console.error(formatConfigError(e));
+            console.error(`${r.errors.length} error(s); nothing was changed`);
+          }
+        }
+        setExit(r.ok ? EXIT_OK : EXIT_USAGE);
+      },
+    ).demandCommand(1, "name an action: check"),
+  );
+}

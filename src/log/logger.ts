@@ -1,0 +1,48 @@
+// The one logger: events go to every configured sink (stderr, kmsg, a test array).
+import { openSync, writeSync } from "node:fs";
+import type { LogLevel } from "../core/actions.ts";
+import type { Role } from "../core/types.ts";
+import { type LogEvent, toHumanLine, toJsonLine } from "./event.ts";
+import { priorityOf } from "./priority.ts";
+
+export type LogFormat = "human" | "json";
+export type Sink = (e: LogEvent) => void;
+
+/** Write events to a stream, as human lines or JSON lines. */
+export function streamSink(write: (line: string) => void, format: LogFormat): Sink {
+  return (e) => write(`${format === "json" ? toJsonLine(e) : toHumanLine(e)}\n`);
+}
+
+/** Write events to /dev/kmsg as `<prio>clusterguard: ...` (opened once: it vanishes after switch_root). */
+export function kmsgSink(path = "/dev/kmsg"): Sink | null {
+  let fd: number;
+  try {
+    fd = openSync(path, "w");
+  } catch {
+    return null;
+  }
+  return (e) => {
+    const role = e.role ? ` [${e.role}]` : "";
+    try {
+      writeSync(fd, `<${priorityOf(e.level)}>clusterguard: ${e.node} ${e.event}${role}: ${e.message}\n`);
+    } catch {
+      // kmsg rate limits or refuses a line: the other sinks still have it.
+    }
+  };
+}
+
+/** A logger bound to a node name. */
+export class Logger {
+  constructor(
+    readonly node: string,
+    private readonly sinks: Sink[],
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** Emit one event. */
+  emit(level: LogLevel, event: string, message: string, fields: Record<string, unknown> = {}, role?: Role): void {
+    const e: LogEvent = { ts: this.clock().toISOString(), node: this.node, level, event, message, ...fields };
+    if (role) e.role = role;
+    for (const s of this.sinks) s(e);
+  }
+}

@@ -1,0 +1,85 @@
+// `clusterguard config check` and `keygen`, run as the compiled executable.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { runExe } from "../helpers/exe.ts";
+
+const GOOD = resolve(import.meta.dir, "../fixtures/config/good.toml");
+const dir = mkdtempSync(join(tmpdir(), "cg-cli-"));
+const key = join(dir, "authkey");
+
+test("keygen writes a 0600 key and refuses to overwrite it without --force", () => {
+  const r = runExe(["keygen", "--authkey", key]);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(statSync(key).mode & 0o777, 0o600);
+  const first = readFileSync(key, "utf8");
+  assert.match(first, /^[0-9a-f]{128}\n$/);
+  const again = runExe(["keygen", "--authkey", key]);
+  assert.is(again.code, 1);
+  assert.is(readFileSync(key, "utf8"), first, "the existing key is untouched");
+  assert.is(runExe(["keygen", "--authkey", key, "--force"]).code, 0);
+  assert.is.not(readFileSync(key, "utf8"), first);
+});
+
+test("a good config prints the effective configuration with the secret masked, exit 0", () => {
+  const r = runExe(["config", "check", "--config", GOOD, "--authkey", key]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\[timers\]/);
+  assert.match(r.stdout, /deadtime = 3000/);
+  assert.match(r.stdout, /<128 bytes, sha256 prefix [0-9a-f]{8}>/);
+  const secret = readFileSync(key, "utf8").trim();
+  assert.not.match(r.stdout, secret.slice(0, 16));
+});
+
+test("a broken config lists every error with file, line, key, value and expectation, exit 2", () => {
+  const bad = join(dir, "bad.toml");
+  writeFileSync(bad, readFileSync(GOOD, "utf8").replace("deadtime = 3000", "deadtime = 300").replace('name = "lab"', 'name = "lab cluster"').replace("port = 694", "prot = 694").replace("priority = 100", "priority = -4"));
+  const r = runExe(["config", "check", "--config", bad, "--authkey", key]);
+  assert.is(r.code, 2);
+  assert.is(r.stdout, "", "nothing effective is printed for a broken config");
+  assert.match(r.stderr, /bad\.toml:\d+: timers\.deadtime = 300: expected an integer greater than 2 x timers\.keepalive/);
+  assert.match(r.stderr, /bad\.toml:\d+: cluster\.name = "lab cluster": expected/);
+  assert.match(r.stderr, /bad\.toml:\d+: channels\.udp\.prot: unknown key; expected one of: enabled, port, interface, broadcast/);
+  assert.match(r.stderr, /bad\.toml:\d+: node\[1\]\.priority = -4: expected an integer from 0 to 1000/);
+  assert.match(r.stderr, /4 error\(s\)/);
+});
+
+test("an authkey readable by others is refused with the command that fixes it, exit 2", () => {
+  const loose = join(dir, "loose");
+  copyFileSync(key, loose);
+  chmodSync(loose, 0o644);
+  const r = runExe(["config", "check", "--config", GOOD, "--authkey", loose]);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /mode is 0644; expected mode 0600 or stricter/);
+  assert.match(r.stderr, /chmod 0600/);
+});
+
+test("--json reports errors as data", () => {
+  const r = runExe(["config", "check", "--json", "--config", join(dir, "missing.toml"), "--authkey", key]);
+  assert.is(r.code, 2);
+  const out = JSON.parse(r.stdout);
+  assert.is(out.ok, false);
+  assert.is(out.errors[0].key, "(file)");
+});
+
+test("usage errors exit 2; version prints the release", () => {
+  assert.is(runExe(["no-such-command"]).code, 2);
+  assert.is(runExe([]).code, 2);
+  assert.is(runExe(["config", "check", "--no-such-flag"]).code, 2);
+  const v = runExe(["version", "--json"]);
+  assert.is(v.code, 0);
+  assert.match(JSON.parse(v.stdout).clusterguard, /^\d+\.\d+\.\d+$/);
+  assert.match(runExe(["--version"]).stdout, /^\d+\.\d+\.\d+/);
+});
+
+test("every command has --help", () => {
+  for (const cmd of ["guard", "agent", "status", "config", "keygen", "version"]) {
+    const r = runExe([cmd, "--help"]);
+    assert.is(r.code, 0, `${cmd} --help: ${r.stderr}`);
+    assert.match(r.stdout, /--log-format/);
+  }
+});
+
+test.run();

@@ -1,0 +1,12 @@
+// Run the compiled executable, dist/clusterguard, the way users and the initrd do.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+
+export const EXE = resolve(import.meta.dir, "../../dist/clusterguard");
+
+/** Run dist/clusterguard with `args`; fails clearly when it was not built. */
+export function runExe(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
+  if (!existsSync(EXE)) throw new Error(`${EXE} is missing: run 'make build' first`);
+  const r = Bun.spawnSync([EXE, ...args], { cwd: opts.cwd ?? "/", env: opts.env ?? { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
+  return { code: r.exitCode, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+}
