@@ -1,0 +1,208 @@
+// The shared-disk heartbeat channel: writes this node's slot at every beat, polls the peer's slot, reports progress.
+//
+// The disk carries state, not a stream: each node overwrites its own heartbeat slot (ClusterLabs sbd
+// style) and reads the peer's. Liveness is "the peer's (incarnation, seq) moved forward", observed
+// on THIS node's clock; the peer's written-at wall clock is reported but never needed. The channel
+// never decides: it reports peer progress through onPeerSlot and the device's health through the sink.
+// I/O uses async fs calls (Bun's thread pool), so a slow or hung disk never blocks the event loop.
+
+import type { DiskArea } from "../disk/area.ts";
+import { backoffMs } from "../disk/backoff.ts";
+import { DiskIoError } from "../disk/io-error.ts";
+import type { DiskBeat, DiskChannelOptions, MailboxRead } from "../disk/channel-options.ts";
+import { channelOptionsProblem } from "../disk/channel-options.ts";
+import { HealthLatch } from "../disk/health-latch.ts";
+import { openVerifiedArea } from "../disk/open-verified.ts";
+import { BLOCK_SIZE } from "../disk/layout.ts";
+import type { Progress } from "../disk/peer-progress.ts";
+import { advanced } from "../disk/peer-progress.ts";
+import type { BlockResult } from "../disk/result.ts";
+import { describeRejection } from "../disk/result.ts";
+import type { HeartbeatSlot } from "../disk/slot.ts";
+import { uptimeMs } from "../disk/uptime.ts";
+import type { Channel, ChannelSink, ChannelStats } from "./channel.ts";
+import { emptyStats } from "./channel.ts";
+
+export type { DiskBeat, DiskChannelOptions, MailboxRead, PeerSlot } from "../disk/channel-options.ts";
+
+/**
+ * Shared-disk channel. Stats: framesOut/bytesOut count slot writes, framesIn the peer advances
+ * reported, bytesIn the blocks read, dropped the peer-slot blocks rejected (bad-auth, foreign...).
+ */
+export class DiskChannel implements Channel {
+  readonly kind = "disk" as const;
+  private readonly counters: ChannelStats = emptyStats();
+  private readonly log: (line: string) => void;
+  private sink: ChannelSink | undefined;
+  private area: DiskArea | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private running: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private failures = 0;
+  private everOpened = false;
+  private readonly health = new HealthLatch((up, detail) => {
+    this.log(`disk channel ${up ? "up" : "down"}: ${detail}`);
+    this.sink?.health("disk", up, detail);
+  });
+  private lastPeer: Progress | undefined;
+  private lastRejection: string | undefined;
+
+  constructor(private readonly o: DiskChannelOptions) {
+    const problem = channelOptionsProblem(o);
+    if (problem !== undefined) throw new RangeError(`DiskChannel(${o.device}): ${problem}`);
+    this.log = o.log ?? (() => {});
+  }
+
+  /** Opens the area (header must be this cluster's) and starts polling; failures go to health() and are retried. */
+  async start(sink: ChannelSink): Promise<void> {
+    this.sink = sink;
+    this.stopped = false;
+    this.running = this.tick();
+    await this.running;
+  }
+
+  /**
+   * A no-op that counts nothing: a slot holds one node's latest state, overwritten in place, not a
+   * stream of frames, so there is nothing to append a frame to. The guard calls beat() instead.
+   */
+  send(_frame: Uint8Array): void {}
+
+  /** Writes this node's heartbeat slot; resolves true once durable, false (never rejects) when it could not. */
+  async beat(state: DiskBeat): Promise<boolean> {
+    const area = this.area;
+    if (area === undefined || this.stopped) return this.beatFailed(`disk down: ${this.counters.lastError ?? "not started"}`);
+    try {
+      await area.writeSlot(this.o.selfSlot, { ...state, writtenAt: Math.floor((this.o.now ?? Date.now)()), uptimeMs: uptimeMs() });
+    } catch (error) {
+      if (error instanceof DiskIoError) this.fail(area, error.message);
+      return this.beatFailed(error instanceof Error ? error.message : String(error));
+    }
+    this.counters.framesOut++;
+    this.counters.bytesOut += BLOCK_SIZE;
+    return true;
+  }
+
+  /** Reads this node's own mailbox (the peer's poison pill), for the fencing work. */
+  async readOwnMailbox(): Promise<MailboxRead> {
+    const area = this.area;
+    if (area === undefined) return { kind: "unavailable", detail: `disk down: ${this.counters.lastError ?? "not started"}` };
+    try {
+      const result = await area.readMailbox(this.o.selfSlot);
+      this.counters.bytesIn += BLOCK_SIZE;
+      return result;
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      if (error instanceof DiskIoError) this.fail(area, detail);
+      return { kind: "unavailable", detail };
+    }
+  }
+
+  /** Stops polling, waits for the I/O in flight, closes the device. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+    const area = this.area;
+    this.area = undefined;
+    await area?.close();
+  }
+
+  stats(): ChannelStats {
+    return { ...this.counters };
+  }
+
+  /** One poll (or reconnect) then the next one scheduled: pollMs when healthy, backoff after failures. */
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    const ok = this.area === undefined ? await this.connect() : await this.pollPeer(this.area);
+    if (this.stopped) return;
+    const delay = ok ? this.o.pollMs : backoffMs(this.failures++, this.o.pollMs, this.o.maxBackoffMs ?? Math.max(5000, this.o.pollMs));
+    if (ok) this.failures = 0;
+    this.timer = setTimeout(() => {
+      this.running = this.tick();
+    }, delay);
+  }
+
+  /** Opens the device and checks the header; true when the channel is up. */
+  private async connect(): Promise<boolean> {
+    const { device, offset, key, clusterId } = this.o;
+    let area: DiskArea;
+    try {
+      area = await openVerifiedArea(device, offset, { key, clusterId }, { log: this.log });
+    } catch (error) {
+      this.markDown(error instanceof Error ? error.message : String(error));
+      return false;
+    }
+    if (this.stopped) return area.close().then(() => false);
+    if (this.everOpened) this.counters.reopens++;
+    this.everOpened = true;
+    this.area = area;
+    this.markUp(`${device} at offset ${offset} readable (${area.mode === "direct" ? "O_DIRECT" : "O_SYNC + fadvise"})`);
+    return true;
+  }
+
+  /** Reads the peer's slot and reports an advance; false (and down) on an I/O error or a vanished device. */
+  private async pollPeer(area: DiskArea): Promise<boolean> {
+    let result: BlockResult<HeartbeatSlot>;
+    try {
+      const gone = await area.identityProblem();
+      if (gone !== undefined) throw new DiskIoError(gone, "ENODEV");
+      result = await area.readSlot(this.o.peerSlot);
+    } catch (error) {
+      this.fail(area, error instanceof Error ? error.message : String(error));
+      return false;
+    }
+    this.counters.bytesIn += BLOCK_SIZE;
+    if (result.kind === "ok") this.peerSlotRead(result.value);
+    else if (result.kind !== "empty") this.peerSlotRejected(describeRejection(result));
+    return true;
+  }
+
+  /** Reports the peer's slot when its (incarnation, seq) moved forward. */
+  private peerSlotRead(slot: HeartbeatSlot): void {
+    this.lastRejection = undefined;
+    if (!advanced(this.lastPeer, slot)) return;
+    this.lastPeer = { incarnation: slot.incarnation, seq: slot.seq };
+    this.counters.framesIn++;
+    try {
+      this.o.onPeerSlot({ ...slot });
+    } catch (error) {
+      this.log(`disk channel: onPeerSlot threw: ${String(error)}`);
+    }
+  }
+
+  /** Counts a rejected peer slot; logs when the reason changes. */
+  private peerSlotRejected(reason: string): void {
+    this.counters.dropped++;
+    this.counters.lastError = `peer slot ${this.o.peerSlot}: ${reason}`;
+    if (reason !== this.lastRejection) this.log(`disk channel: ignoring peer slot ${this.o.peerSlot}: ${reason}`);
+    this.lastRejection = reason;
+  }
+
+  /** Counts a beat that was not written. */
+  private beatFailed(reason: string): false {
+    this.counters.sendErrors++;
+    this.counters.lastError = reason;
+    return false;
+  }
+
+  /** Drops `area` after an I/O error (once, even if several operations fail together) and reports down. */
+  private fail(area: DiskArea, detail: string): void {
+    if (this.area !== area) return;
+    this.area = undefined;
+    void area.close();
+    this.markDown(detail);
+  }
+
+  private markUp(detail: string): void {
+    this.counters.up = true;
+    this.health.set(true, detail);
+  }
+
+  private markDown(detail: string): void {
+    this.counters.up = false;
+    this.counters.lastError = detail;
+    this.health.set(false, detail);
+  }
+}

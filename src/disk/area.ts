@@ -1,0 +1,110 @@
+// The heartbeat area of one device: typed reads and writes of the header, heartbeat slots and mailboxes.
+// Ownership (a node writes only its own heartbeat slot and its peer's mailbox) is the callers' rule:
+// DiskChannel writes only its own slot, the poison-pill fencer only the peer's mailbox, `disk init` everything.
+
+import type { IoMode } from "./aligned-io.ts";
+import { BlockFile } from "./aligned-io.ts";
+import type { BlockAuth } from "./block.ts";
+import type { Header } from "./header.ts";
+import { decodeHeader, encodeHeader } from "./header.ts";
+import { AREA_BLOCKS, BLOCK_SIZE, HEADER_BLOCK, heartbeatBlock, mailboxBlock, offsetProblem, slotProblem } from "./layout.ts";
+import type { MailboxMessage } from "./mailbox.ts";
+import { decodeMailbox, encodeMailbox } from "./mailbox.ts";
+import type { BlockResult } from "./result.ts";
+import type { HeartbeatSlot } from "./slot.ts";
+import { decodeSlot, encodeSlot } from "./slot.ts";
+
+/** Options of DiskArea.open. */
+export type AreaOptions = { log?: (line: string) => void };
+
+/** An open heartbeat area: `offset` bytes into `device`, authenticated with `auth`. */
+export class DiskArea {
+  private constructor(
+    readonly device: string,
+    readonly offset: number,
+    readonly auth: BlockAuth,
+    private readonly file: BlockFile,
+  ) {}
+
+  /** Opens the area; throws RangeError for a bad offset, DiskIoError when the device cannot be opened. */
+  static async open(device: string, offset: number, auth: BlockAuth, options: AreaOptions = {}): Promise<DiskArea> {
+    const problem = offsetProblem(offset);
+    if (problem !== undefined) throw new RangeError(`DiskArea.open(${device}): ${problem}`);
+    return new DiskArea(device, offset, auth, await BlockFile.open(device, options.log));
+  }
+
+  /** "direct" (O_DIRECT) or "sync+fadvise" (the file system refused O_DIRECT). */
+  get mode(): IoMode {
+    return this.file.mode;
+  }
+
+  /** The open file descriptor. */
+  get fd(): number {
+    return this.file.fd;
+  }
+
+  /** Raw bytes of area block `index` (0..4). */
+  async readBlock(index: number): Promise<Uint8Array> {
+    return this.file.readBlock(this.position(index));
+  }
+
+  /** Writes raw bytes to area block `index` (0..4). */
+  async writeBlock(index: number, bytes: Uint8Array): Promise<void> {
+    await this.file.writeBlock(this.position(index), bytes);
+  }
+
+  /** Reads and decodes the header. */
+  async readHeader(): Promise<BlockResult<Header>> {
+    return decodeHeader(await this.readBlock(HEADER_BLOCK), this.auth);
+  }
+
+  /** Encodes and writes the header. */
+  async writeHeader(header: Header): Promise<void> {
+    await this.writeBlock(HEADER_BLOCK, encodeHeader(header, this.auth.key));
+  }
+
+  /** Reads and decodes slot `slot`'s heartbeat. */
+  async readSlot(slot: number): Promise<BlockResult<HeartbeatSlot>> {
+    return decodeSlot(await this.readBlock(heartbeatBlock(checkSlot(slot))), slot, this.auth);
+  }
+
+  /** Encodes and writes slot `slot`'s heartbeat (only the slot's owner may). */
+  async writeSlot(slot: number, state: HeartbeatSlot): Promise<void> {
+    await this.writeBlock(heartbeatBlock(checkSlot(slot)), encodeSlot(state, slot, this.auth));
+  }
+
+  /** Reads and decodes slot `slot`'s mailbox. */
+  async readMailbox(slot: number): Promise<BlockResult<MailboxMessage>> {
+    return decodeMailbox(await this.readBlock(mailboxBlock(checkSlot(slot))), slot, this.auth);
+  }
+
+  /** Encodes and writes slot `slot`'s mailbox (only the slot owner's peer may). */
+  async writeMailbox(slot: number, message: MailboxMessage): Promise<void> {
+    await this.writeBlock(mailboxBlock(checkSlot(slot)), encodeMailbox(message, slot, this.auth));
+  }
+
+  /** Why the device path no longer names the opened device, or undefined. */
+  async identityProblem(): Promise<string | undefined> {
+    return this.file.identityProblem();
+  }
+
+  /** Closes the device; never throws. */
+  async close(): Promise<void> {
+    await this.file.close();
+  }
+
+  /** Absolute byte position of area block `index`; throws RangeError outside 0..4. */
+  private position(index: number): number {
+    if (!Number.isInteger(index) || index < 0 || index >= AREA_BLOCKS) {
+      throw new RangeError(`area block: expected an integer 0..${AREA_BLOCKS - 1}, got ${index}`);
+    }
+    return this.offset + index * BLOCK_SIZE;
+  }
+}
+
+/** Returns `slot`, or throws RangeError when it is not a slot index. */
+function checkSlot(slot: number): number {
+  const problem = slotProblem(slot);
+  if (problem !== undefined) throw new RangeError(problem);
+  return slot;
+}

@@ -1,0 +1,73 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { ROLES } from "../../src/core/types.ts";
+import { BLOCK_SIZE } from "../../src/disk/layout.ts";
+import { encodeMailbox } from "../../src/disk/mailbox.ts";
+import { decodeSlot, encodeSlot } from "../../src/disk/slot.ts";
+import { AUTH, CLUSTER_ID, OTHER_KEY, resign, sampleMailbox, sampleSlot } from "./helpers.ts";
+
+const detail = (bytes: Uint8Array, slot = 0): string => {
+  const r = decodeSlot(bytes, slot, AUTH);
+  return r.kind === "ok" ? "ok" : `${r.kind}: ${r.detail}`;
+};
+const edited = (write: (bytes: Uint8Array, view: DataView) => void): Uint8Array => {
+  const bytes = encodeSlot(sampleSlot(), 0, AUTH);
+  write(bytes, new DataView(bytes.buffer));
+  return resign(bytes);
+};
+
+test("a heartbeat slot round-trips for every role, both slots and extreme values", () => {
+  for (const role of ROLES) {
+    for (const slot of [0, 1]) {
+      const s = sampleSlot({ role, incarnation: Number.MAX_SAFE_INTEGER, seq: 0, node: "n".repeat(32) });
+      const bytes = encodeSlot(s, slot, AUTH);
+      assert.is(bytes.length, BLOCK_SIZE);
+      assert.equal(decodeSlot(bytes, slot, AUTH), { kind: "ok", value: s });
+    }
+  }
+});
+
+test("an all-zero slot is empty", () => {
+  assert.is(decodeSlot(new Uint8Array(BLOCK_SIZE), 1, AUTH).kind, "empty");
+});
+
+test("a mailbox block read as a heartbeat slot is bad-magic", () => {
+  assert.match(detail(encodeMailbox(sampleMailbox(), 0, AUTH)), /^bad-magic: slot 0 heartbeat: expected magic "CGSLOT01", got .*\("CGMBOX01"\)/);
+});
+
+test("a slot from another cluster is foreign-cluster", () => {
+  const bytes = encodeSlot(sampleSlot(), 0, { key: OTHER_KEY, clusterId: CLUSTER_ID ^ 1 });
+  assert.match(detail(bytes), /^foreign-cluster: slot 0 heartbeat: expected cluster id/);
+});
+
+test("a slot with another key or a flipped bit is bad-auth", () => {
+  assert.match(detail(encodeSlot(sampleSlot(), 0, { key: OTHER_KEY, clusterId: CLUSTER_ID })), /^bad-auth: slot 0 heartbeat: the HMAC does not match/);
+  const bytes = encodeSlot(sampleSlot(), 0, AUTH);
+  bytes[60] = (bytes[60] ?? 0) ^ 0x80;
+  assert.is(decodeSlot(bytes, 0, AUTH).kind, "bad-auth");
+});
+
+test("a slot read from the other slot's place is malformed, saying which index it carries", () => {
+  assert.match(detail(encodeSlot(sampleSlot(), 1, AUTH), 0), /^malformed: slot 0 heartbeat: expected slot index 0, got 1/);
+});
+
+test("authentic slots with out-of-range fields are malformed, naming the field", () => {
+  assert.match(detail(edited((b) => (b[13] = ROLES.length))), /role: expected index 0\.\.4, got 5/);
+  assert.match(detail(edited((b) => (b[14] = 0))), /node name length: expected 1\.\.32, got 0/);
+  assert.match(detail(edited((b) => (b[14] = 33))), /node name length: expected 1\.\.32, got 33/);
+  assert.match(detail(edited((b) => (b[15] = 0x20))), /node name: expected only \[A-Za-z0-9_.-\]/);
+  assert.match(detail(edited((b) => (b[40] = 0x41))), /expected zero padding after 6 name bytes/);
+  assert.match(detail(edited((_, v) => v.setBigUint64(56, 2n ** 63n))), /seq: expected at most 9007199254740991, got 9223372036854775808/);
+  assert.match(detail(new Uint8Array(4095)), /^malformed: slot 0 heartbeat: expected 4096 bytes, got 4095/);
+});
+
+test("encodeSlot refuses invalid fields, naming them", () => {
+  assert.throws(() => encodeSlot(sampleSlot({ node: "" }), 0, AUTH), /encodeSlot: node: node name: expected 1\.\.32 characters, got 0/);
+  assert.throws(() => encodeSlot(sampleSlot({ node: "a b" }), 0, AUTH), /expected only \[A-Za-z0-9_.-\], got "a b"/);
+  assert.throws(() => encodeSlot(sampleSlot({ seq: -1 }), 0, AUTH), /seq: expected an integer 0\.\.9007199254740991, got -1/);
+  assert.throws(() => encodeSlot(sampleSlot({ role: "LEADER" as never }), 0, AUTH), /role: expected one of BOOTING, STANDBY, ACTIVE, FENCING, STOPPED, got LEADER/);
+  assert.throws(() => encodeSlot(sampleSlot(), 2, AUTH), /slot: expected an integer 0\.\.1, got 2/);
+  assert.throws(() => encodeSlot(sampleSlot(), 0, { key: new Uint8Array(0), clusterId: 1 }), /key: expected a non-empty Uint8Array/);
+});
+
+test.run();
