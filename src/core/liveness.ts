@@ -21,7 +21,7 @@ export function checkLinks(d: Draft): void {
   if (s.peerView.lastHeard === null) return;
   for (const [name, ch] of Object.entries(s.channels)) {
     if (!ch) continue;
-    const silent = d.now - (ch.lastHeard ?? s.startedAt);
+    const silent = d.now - (ch.lastHeard ?? s.peerView.firstHeard ?? d.now);
     if (!ch.late && silent >= s.timers.warntime) {
       ch.late = true;
       d.log("warning", "link-late", `no heartbeat on ${name} for ${silent} ms (warntime ${s.timers.warntime} ms)`, {

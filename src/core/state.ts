@@ -33,6 +33,8 @@ export interface PeerView {
   role: Role | null;
   incarnation: number | null;
   lastHeard: number | null;
+  /** When the peer was first heard (since boot or since it was fenced): silent links are judged from here. */
+  firstHeard: number | null;
   /** End of an announced handoff grace, or null. */
   graceUntil: number | null;
   /** The peer incarnation that already used its one grace. */
@@ -94,6 +96,7 @@ export function initialState(opts: {
       role: null,
       incarnation: null,
       lastHeard: null,
+      firstHeard: null,
       graceUntil: null,
       graceUsedBy: null,
       late: false,

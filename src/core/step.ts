@@ -65,6 +65,7 @@ function onFrame(d: Draft, f: FrameInput): void {
     ch.dead = false;
   }
   pv.lastHeard = d.now;
+  pv.firstHeard ??= d.now;
   pv.late = false;
   pv.incarnation = f.incarnation;
   if (pv.role !== f.role) {
@@ -112,7 +113,9 @@ function onFenceResult(d: Draft, ok: boolean, agent: string, detail: string): vo
   // The fenced peer is down: forget what it last said so its next boot is judged afresh.
   s.peerView.role = null;
   s.peerView.lastHeard = null;
+  s.peerView.firstHeard = null;
   s.peerView.graceUntil = null;
+  for (const ch of Object.values(s.channels)) if (ch) Object.assign(ch, { lastHeard: null, late: false, dead: false });
   becomeActive(d, `peer ${s.peer.name} fenced and confirmed (${agent})`);
 }
 

@@ -20,5 +20,7 @@ export function toJsonLine(e: LogEvent): string {
 /** A human-readable line: `TS node LEVEL event: message`. */
 export function toHumanLine(e: LogEvent): string {
   const role = e.role ? ` [${e.role}]` : "";
-  return `${e.ts} ${e.node} ${e.level.toUpperCase()} ${e.event}${role}: ${e.message}`;
+  const { ts, node, level, event, message, role: _r, ...fields } = e;
+  const extra = event === "stats" ? ` ${JSON.stringify(fields)}` : "";
+  return `${ts} ${node} ${level.toUpperCase()} ${event}${role}: ${message}${extra}`;
 }

@@ -35,8 +35,11 @@
  *    are rejected as foreign, so a node never acts on its own fence-request/takeover.
  *
  * Hence forged, replayed or foreign-cluster frames change nothing but counters and
- * logs (design.md safety rule 3). Use one ReplayGuard per receiving process, shared
- * by all links, so a frame captured on one link and replayed on another is caught.
+ * logs (design.md safety rule 3). The guard keeps one ReplayGuard per link: every
+ * frame is sent on every link and each copy must prove its own link alive. A copy
+ * captured on one link and replayed on another within the same incarnation can only
+ * repeat what the receiver already accepted, and frames with consequences still
+ * need the echo of point 4.
  */
 
 import { REPLAY_WINDOW, ReplayWindow } from "./replay-window.ts";

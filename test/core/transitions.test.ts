@@ -109,4 +109,17 @@ test("every role change is logged as one event carrying the new role", () => {
   assert.is((roleLogs[0] as { role?: string }).role, "STANDBY");
 });
 
+test("a link never heard is judged from when the peer was first heard, not from boot", () => {
+  const late = feed(booting(), [frame(3000, "ACTIVE", { channel: "serial" })]);
+  assert.not.ok(late.actions.includes("Log:link-late"), late.actions.join(", "));
+  const later = feed(late.s, [frame(3000 + TIMERS.warntime, "ACTIVE", { channel: "serial" })]);
+  assert.ok(later.actions.includes("Log:link-late"), "udp silent for warntime since the peer appeared");
+});
+
+test("after a confirmed fence the peer's links start from a clean slate", () => {
+  const { s } = feed(fencing(), [frame(TIMERS.initdead + 10, "BOOTING"), { kind: "fence-result", now: TIMERS.initdead + 50, ok: true, agent: "qmp", detail: "reset" }]);
+  assert.is(s.peerView.lastHeard, null);
+  for (const ch of Object.values(s.channels)) assert.equal([ch?.lastHeard, ch?.late, ch?.dead], [null, false, false]);
+});
+
 test.run();

@@ -1,0 +1,88 @@
+// `clusterguard disk init|dump`: write or show the SBD-style heartbeat area on the shared disk.
+import type { Argv } from "yargs";
+import type { ClusterConfig } from "../config/index.ts";
+import { formatConfigError } from "../config/index.ts";
+import { type DiskTimers, describeArea, initDisk, openVerifiedArea } from "../disk/index.ts";
+import { clusterIdOf } from "../protocol/index.ts";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
+import { loadBoth } from "./load-both.ts";
+
+/** The timers recorded in the header: the cluster's, plus the poison-pill agent's (SBD defaults otherwise). */
+export function diskTimers(c: ClusterConfig): DiskTimers {
+  const pill = c.fencing.agent.find((a) => a.type === "poison-pill");
+  return {
+    keepaliveMs: c.timers.keepalive,
+    deadtimeMs: c.timers.deadtime,
+    msgwaitMs: pill?.type === "poison-pill" ? pill.msgwait : 10000,
+    watchdogTimeoutMs: pill?.type === "poison-pill" ? pill.watchdog_timeout * 1000 : 5000,
+  };
+}
+
+/** Register `disk init` and `disk dump`. */
+export function diskCommand(y: Argv, setExit: (code: number) => void): Argv {
+  const where = (a: Argv) =>
+    a
+      .option("device", { type: "string", describe: "the shared block device (default: channels.disk.device)" })
+      .option("offset", { type: "number", describe: "byte offset of the area, a multiple of 4096 (default: channels.disk.offset)" });
+  return y.command("disk <action>", "the shared-disk heartbeat area (SBD-style slots and mailboxes)", (a) =>
+    a
+      .command(
+        "init",
+        "write the header and blank slots; refuses a live area or another cluster's without --force",
+        (b) => where(b).option("force", { type: "boolean", default: false, describe: "overwrite a live or foreign area" }),
+        async (argv) => {
+          const both = loadBoth(String(argv.config), String(argv.authkey));
+          if (!both.ok) {
+            for (const e of both.errors) console.error(formatConfigError(e));
+            return setExit(EXIT_USAGE);
+          }
+          const device = argv.device ? String(argv.device) : both.config.channels.disk.device;
+          if (!device) {
+            console.error("clusterguard disk init: no device: pass --device or set channels.disk.device");
+            return setExit(EXIT_USAGE);
+          }
+          const r = await initDisk({
+            device,
+            offset: argv.offset ?? both.config.channels.disk.offset,
+            clusterName: both.config.cluster.name,
+            key: both.key,
+            timers: diskTimers(both.config),
+            force: Boolean(argv.force),
+          });
+          if (r.kind === "refused") {
+            console.error(`clusterguard disk init: ${r.reason}`);
+            return setExit(EXIT_FAILURE);
+          }
+          console.log(`initialised the heartbeat area on ${r.device} at offset ${r.offset} (${r.mode})${r.overrode ? `, overwriting ${r.overrode}` : ""}`);
+          setExit(EXIT_OK);
+        },
+      )
+      .command(
+        "dump",
+        "show the header, both slots and both mailboxes",
+        (b) => where(b),
+        async (argv) => {
+          const both = loadBoth(String(argv.config), String(argv.authkey));
+          if (!both.ok) {
+            for (const e of both.errors) console.error(formatConfigError(e));
+            return setExit(EXIT_USAGE);
+          }
+          const device = argv.device ? String(argv.device) : both.config.channels.disk.device;
+          if (!device) {
+            console.error("clusterguard disk dump: no device: pass --device or set channels.disk.device");
+            return setExit(EXIT_USAGE);
+          }
+          try {
+            const area = await openVerifiedArea(device, argv.offset ?? both.config.channels.disk.offset, { key: both.key, clusterId: clusterIdOf(both.config.cluster.name) });
+            console.log(await describeArea(area));
+            await area.close();
+            setExit(EXIT_OK);
+          } catch (e) {
+            console.error(`clusterguard disk dump: ${e instanceof Error ? e.message : String(e)}`);
+            setExit(EXIT_FAILURE);
+          }
+        },
+      )
+      .demandCommand(1, "name an action: init or dump"),
+  );
+}

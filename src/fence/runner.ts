@@ -1,0 +1,38 @@
+// Fencing levels, like Pacemaker's topology: try each agent in order; the first that confirms wins.
+import type { FenceAction, FenceAgent } from "./agent.ts";
+
+export interface FenceReport {
+  ok: boolean;
+  agent: string;
+  detail: string;
+  /** What every level said, in order. */
+  attempts: { agent: string; confirmed: boolean; detail: string; ms: number }[];
+}
+
+/** Run the levels in order, each bounded by `timeoutMs`. */
+export async function runFence(agents: readonly FenceAgent[], target: string, action: FenceAction, timeoutMs: number): Promise<FenceReport> {
+  const attempts: FenceReport["attempts"] = [];
+  for (const agent of agents) {
+    const t0 = performance.now();
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), timeoutMs);
+    let confirmed = false;
+    let detail: string;
+    try {
+      const out = await Promise.race([
+        agent.fence(target, action, ctl.signal),
+        new Promise<never>((_, rej) => ctl.signal.addEventListener("abort", () => rej(new Error(`no answer within ${timeoutMs} ms`)))),
+      ]);
+      confirmed = out.confirmed;
+      detail = out.detail;
+    } catch (e) {
+      detail = e instanceof Error ? e.message : String(e);
+    } finally {
+      clearTimeout(timer);
+    }
+    attempts.push({ agent: agent.name, confirmed, detail, ms: Math.round(performance.now() - t0) });
+    if (confirmed) return { ok: true, agent: agent.name, detail, attempts };
+  }
+  const detail = agents.length === 0 ? "no fence agent configured" : attempts.map((a) => `${a.agent}: ${a.detail}`).join("; ");
+  return { ok: false, agent: agents.map((a) => a.name).join(",") || "none", detail, attempts };
+}

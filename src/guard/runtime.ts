@@ -1,0 +1,155 @@
+// The guard at run time: links in, core in the middle, actions out. All I/O lives here, no decisions.
+import type { ChannelSink } from "../channels/channel.ts";
+import type { PeerSlot } from "../channels/disk.ts";
+import { type Action, type CoreState, type Input, initialState, step } from "../core/index.ts";
+import type { ChannelKind } from "../core/types.ts";
+import { DiskArea } from "../disk/index.ts";
+import type { FenceAgent } from "../fence/agent.ts";
+import { runFence } from "../fence/runner.ts";
+import type { Logger } from "../log/logger.ts";
+import { clusterIdOf, nextIncarnation } from "../protocol/index.ts";
+import type { Effectors } from "./effectors.ts";
+import { FrameBuilder, gracePayload } from "./frames.ts";
+import { buildLinks, type Links } from "./links.ts";
+import type { GuardOptions } from "./options.ts";
+import { Receiver } from "./receiver.ts";
+
+const now = () => Math.floor(performance.now());
+
+/** One guard process: call start(), then it runs until stop() or a self-fence. */
+export class Guard {
+  state!: CoreState;
+  incarnation = 0;
+  private builder!: FrameBuilder;
+  private receiver!: Receiver;
+  private links!: Links;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private fencing = false;
+  private diskBaseline = false;
+
+  constructor(
+    private readonly o: GuardOptions,
+    private readonly log: Logger,
+    private readonly fx: Effectors,
+    private readonly fenceAgents: readonly FenceAgent[],
+  ) {}
+
+  /** Bring the links up and start deciding. */
+  async start(): Promise<void> {
+    const o = this.o;
+    const clusterId = clusterIdOf(o.config.cluster.name);
+    this.incarnation = nextIncarnation(Date.now(), await this.storedIncarnation(clusterId));
+    this.builder = new FrameBuilder({ key: o.key, clusterId, node: o.self.name, incarnation: this.incarnation });
+    this.receiver = new Receiver({ key: o.key, clusterId, self: o.self.name, peer: o.peer.name, myIncarnation: this.incarnation }, (inc) => {
+      this.builder.peerIncarnation = inc;
+    });
+    this.links = buildLinks(o, (slot) => this.onPeerSlot(slot));
+    const t = o.config.timers;
+    this.state = initialState({
+      now: now(),
+      self: { name: o.self.name, priority: o.self.priority },
+      peer: { name: o.peer.name, priority: o.peer.priority },
+      timers: {
+        keepalive: t.keepalive,
+        warntime: t.warntime,
+        deadtime: t.deadtime,
+        initdead: t.initdead,
+        handoffGrace: t.handoff_grace,
+        fenceDelay: o.config.fencing.delay,
+        fenceTimeout: o.config.fencing.timeout,
+        fenceRetry: Math.max(t.deadtime, 2000),
+      },
+      channels: [...this.links.stream.map((c) => c.kind), ...(this.links.disk ? (["disk"] as ChannelKind[]) : [])],
+    });
+    this.log.emit("notice", "start", `guard started as ${o.self.name} (incarnation ${this.incarnation}), peer ${o.peer.name}${o.hostMode ? ", host mode" : ""}`, { incarnation: this.incarnation, links: this.state ? Object.keys(this.state.channels).join(",") : "" }, "BOOTING");
+    const sink: ChannelSink = {
+      frame: (bytes, channel) => this.input(this.receiver.accept(bytes, channel, now())),
+      health: (channel, up, detail) => this.input({ kind: "channel", now: now(), channel, up, detail }),
+    };
+    for (const c of this.links.stream) await c.start(sink);
+    if (this.links.disk) await this.links.disk.start(sink);
+    const tickMs = Math.max(5, Math.min(50, Math.floor(t.keepalive / 4)));
+    this.timer = setInterval(() => this.input({ kind: "tick", now: now() }), tickMs);
+    this.input({ kind: "tick", now: now() });
+  }
+
+  /** Feed one observation to the core and perform what it asks. */
+  input(i: Input): void {
+    const r = step(this.state, i);
+    this.state = r.state;
+    for (const a of r.actions) this.perform(a);
+  }
+
+  /** Counters of every link, for `stats` events and tests. */
+  stats(): Record<string, unknown> {
+    const links: Record<string, unknown> = {};
+    for (const c of [...this.links.stream, ...(this.links.disk ? [this.links.disk] : [])]) links[c.kind] = c.stats();
+    return { role: this.state.role, accepted: this.receiver.accepted, rejected: this.receiver.rejected, links };
+  }
+
+  /** Close every link. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    for (const c of this.links.stream) await c.stop();
+    await this.links.disk?.stop();
+  }
+
+  private perform(a: Action): void {
+    switch (a.type) {
+      case "Log":
+        return this.log.emit(a.level, a.event, a.message, a.fields ?? {}, a.role);
+      case "SendHeartbeat":
+        return this.broadcast(this.builder.build("heartbeat", this.state.role));
+      case "SendMessage":
+        return this.broadcast(this.builder.build(a.message, this.state.role, a.graceMs !== undefined ? gracePayload(a.graceMs) : undefined));
+      case "FencePeer":
+        return this.fence(a.action);
+      case "ContinueBoot":
+        return this.fx.continueBoot();
+      case "SelfFence":
+        return this.fx.selfFence(a.reason);
+    }
+  }
+
+  private broadcast(bytes: Uint8Array): void {
+    for (const c of this.links.stream) c.send(bytes);
+    void this.links.disk?.beat({ node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, role: this.state.role });
+  }
+
+  private fence(action: "reset" | "off"): void {
+    if (this.fencing) return;
+    this.fencing = true;
+    const target = this.o.peer.name;
+    void runFence(this.fenceAgents, target, action, this.o.config.fencing.timeout).then((rep) => {
+      this.fencing = false;
+      for (const at of rep.attempts) {
+        this.log.emit(at.confirmed ? "notice" : "warning", "fence-attempt", `${at.agent}: ${at.confirmed ? "confirmed" : "failed"}: ${at.detail} (${at.ms} ms)`, { agent: at.agent, confirmed: at.confirmed, ms: at.ms, target });
+      }
+      this.input({ kind: "fence-result", now: now(), ok: rep.ok, agent: rep.agent, detail: rep.detail });
+    });
+  }
+
+  private onPeerSlot(slot: PeerSlot): void {
+    // The first read only sets the baseline: a stale slot proves nothing, unless it says the peer stopped cleanly.
+    const first = !this.diskBaseline;
+    this.diskBaseline = true;
+    if (first && slot.role !== "STOPPED") return;
+    this.input({ kind: "frame", now: now(), channel: "disk", node: slot.node, type: "heartbeat", role: slot.role, incarnation: slot.incarnation });
+  }
+
+  private async storedIncarnation(clusterId: number): Promise<number> {
+    const device = this.o.links.diskDevice ?? this.o.config.channels.disk.device;
+    if (!this.o.config.channels.disk.enabled || !device) return 0;
+    try {
+      const area = await DiskArea.open(device, this.o.config.channels.disk.offset, { key: this.o.key, clusterId });
+      try {
+        const r = await area.readSlot(this.o.self.disk_slot);
+        return r.kind === "ok" ? r.value.incarnation : 0;
+      } finally {
+        await area.close();
+      }
+    } catch {
+      return 0;
+    }
+  }
+}
