@@ -6,7 +6,7 @@ SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 BUILD_FLAGS := --compile --minify --bytecode --format=esm \
 	--no-compile-autoload-dotenv --no-compile-autoload-bunfig
 
-.PHONY: all build deps host-deps typecheck test test-unit clean lab
+.PHONY: all build deps host-deps typecheck test test-unit clean lab install
 
 all: build
 
@@ -44,3 +44,16 @@ clean:
 ## lab: the two-VM QEMU demonstration (qemu/)
 lab:
 	@if [ -x qemu/lab ]; then qemu/lab demo; else echo "make lab: the QEMU lab (qemu/) is not built yet" >&2; exit 1; fi
+
+## install: the executable, the dracut module and the kernel hooks, into DESTDIR (default: this system)
+DESTDIR ?=
+install: build
+	install -D -m 0755 dist/clusterguard $(DESTDIR)/usr/bin/clusterguard
+	install -d $(DESTDIR)/usr/lib/dracut/modules.d/90clusterguard
+	install -m 0755 dracut-module/90clusterguard/*.sh $(DESTDIR)/usr/lib/dracut/modules.d/90clusterguard/
+	install -m 0644 dracut-module/90clusterguard/*.service dracut-module/90clusterguard/*.conf $(DESTDIR)/usr/lib/dracut/modules.d/90clusterguard/
+	install -D -m 0755 initrd/kernel/zz-clusterguard $(DESTDIR)/etc/kernel/postinst.d/zz-clusterguard
+	install -D -m 0755 initrd/kernel/zz-clusterguard $(DESTDIR)/etc/kernel/postrm.d/zz-clusterguard
+	install -D -m 0755 initrd/kernel/60-clusterguard.install $(DESTDIR)/usr/lib/kernel/install.d/60-clusterguard.install
+	install -D -m 0644 README.md $(DESTDIR)/usr/share/doc/clusterguard/README.md
+	install -d -m 0700 $(DESTDIR)/etc/clusterguard

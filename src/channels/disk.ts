@@ -47,6 +47,9 @@ export class DiskChannel implements Channel {
   private lastPeer: Progress | undefined;
   private lastRejection: string | undefined;
 
+  /** False once the device path may vanish while the open descriptor stays valid (after switch_root). */
+  private checkPath = true;
+
   constructor(private readonly o: DiskChannelOptions) {
     const problem = channelOptionsProblem(o);
     if (problem !== undefined) throw new RangeError(`DiskChannel(${o.device}): ${problem}`);
@@ -66,6 +69,11 @@ export class DiskChannel implements Channel {
    * stream of frames, so there is nothing to append a frame to. The guard calls beat() instead.
    */
   send(_frame: Uint8Array): void {}
+
+  /** Stop checking the device path: after switch_root the initrd's /dev is gone, the descriptor is not. */
+  keepHandles(): void {
+    this.checkPath = false;
+  }
 
   /** Writes this node's heartbeat slot; resolves true once durable, false (never rejects) when it could not. */
   async beat(state: DiskBeat): Promise<boolean> {
@@ -146,7 +154,7 @@ export class DiskChannel implements Channel {
   private async pollPeer(area: DiskArea): Promise<boolean> {
     let result: BlockResult<HeartbeatSlot>;
     try {
-      const gone = await area.identityProblem();
+      const gone = this.checkPath ? await area.identityProblem() : undefined;
       if (gone !== undefined) throw new DiskIoError(gone, "ENODEV");
       result = await area.readSlot(this.o.peerSlot);
     } catch (error) {

@@ -2,7 +2,9 @@
 import yargs, { type Argv } from "yargs";
 import { agentCommand } from "./agent.ts";
 import { configCheckCommand } from "./config-check.ts";
+import { bootloaderCommand } from "./bootloader.ts";
 import { diskCommand } from "./disk.ts";
+import { initrdCommand } from "./initrd.ts";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
 import { guardCommand } from "./guard.ts";
 import { keygenCommand } from "./keygen.ts";
@@ -32,7 +34,7 @@ export async function runCli(args: string[]): Promise<number> {
       console.error(`clusterguard: ${msg}\nRun 'clusterguard --help' for usage.`);
       code = EXIT_USAGE;
     });
-  for (const add of [guardCommand, agentCommand, statusCommand, configCheckCommand, diskCommand, keygenCommand, versionCommand]) {
+  for (const add of [guardCommand, agentCommand, statusCommand, configCheckCommand, diskCommand, initrdCommand, bootloaderCommand, keygenCommand, versionCommand]) {
     y = add(y, setExit);
   }
   await y.parseAsync();

@@ -6,8 +6,10 @@ export interface KernelArgs {
   enabled: boolean;
   /** rd.clusterguard.node=NAME: which node this machine is. */
   node: string | null;
-  /** rd.clusterguard.address=IP: this node's heartbeat address, overriding the config. */
+  /** rd.clusterguard.address=IP[/PREFIX]: this node's heartbeat address, overriding the config. */
   address: string | null;
+  /** rd.clusterguard.interface=IFNAME: the heartbeat NIC the guard brings up in the initrd. */
+  interface: string | null;
   /** rd.clusterguard.debug: log every heartbeat decision. */
   debug: boolean;
 }
@@ -19,6 +21,7 @@ export function parseKernelArgs(cmdline: string): KernelArgs {
     enabled: getargbool(words, "rd.clusterguard", true),
     node: emptyToNull(getarg(words, "rd.clusterguard.node")),
     address: emptyToNull(getarg(words, "rd.clusterguard.address")),
+    interface: emptyToNull(getarg(words, "rd.clusterguard.interface")),
     debug: getargbool(words, "rd.clusterguard.debug", false),
   };
 }

@@ -1,12 +1,17 @@
 // Run a guard process end to end: resolve, log, go real-time, start, handle signals, return the exit code.
+import { writeSync } from "node:fs";
 import type { ClusterConfig } from "../config/index.ts";
 import { formatConfigError } from "../config/index.ts";
 import type { FenceAgent } from "../fence/agent.ts";
 import { RecordingFenceAgent } from "../fence/record.ts";
 import { kmsgSink, Logger, type Sink, streamSink } from "../log/logger.ts";
 import { lockMemory, setRealtime } from "../sys/realtime.ts";
-import { hostEffectors } from "./effectors.ts";
-import type { LinkOverrides } from "./options.ts";
+import { sdNotify } from "../sys/sd-notify.ts";
+import { type Effectors, hostEffectors } from "./effectors.ts";
+import { initrdEffectors } from "./initrd-effectors.ts";
+import type { KernelArgs } from "./kernel-args.ts";
+import { ensureAddress } from "./netup.ts";
+import type { GuardOptions, LinkOverrides } from "./options.ts";
 import { parseKernelArgs, readCmdline, resolveGuard } from "./resolve.ts";
 import { Guard } from "./runtime.ts";
 
@@ -17,6 +22,15 @@ export interface GuardCli {
   realtime: boolean;
   logFormat: "human" | "json";
   links: LinkOverrides;
+}
+
+/** Write to stdout without ever throwing: after switch_root the reader may be gone. */
+function safeStdout(line: string): void {
+  try {
+    writeSync(1, line);
+  } catch {
+    // nobody is listening any more; kmsg still has it
+  }
 }
 
 /** Run until a signal ends it; resolves with the process exit code. */
@@ -31,31 +45,63 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Guar
     console.error(formatConfigError(r.error));
     return 2;
   }
-  const sinks: Sink[] = [streamSink((l) => process.stdout.write(l), cli.logFormat)];
+  // In the initrd, kmsg carries every event to the console and later the journal; stdout only without it.
+  const k = cli.hostMode ? null : kmsgSink();
+  const sinks: Sink[] = k && cli.logFormat === "human" ? [k] : [streamSink(safeStdout, cli.logFormat), ...(k ? [k] : [])];
   if (!cli.hostMode) {
-    const k = kmsgSink();
-    if (k) sinks.push(k);
+    sinks.push((e) => void (e.event === "role" && sdNotify(`STATUS=${e.role}: ${e.message}`)));
   }
   const log = new Logger(r.options.self.name, sinks);
   if (cli.realtime) {
     for (const w of [lockMemory(), setRealtime(10)]) if (w) log.emit("warning", "realtime", `${w}; heartbeats run at normal priority`);
   }
+  if (!cli.hostMode) await bringUpLink(r.options, kargs, log);
   const agents: FenceAgent[] = r.options.fenceRecord ? [new RecordingFenceAgent(r.options.fenceRecord)] : [];
-  const guard = new Guard(r.options, log, hostEffectors(), agents);
+  let guard: Guard | null = null;
+  const fx: Effectors = cli.hostMode
+    ? hostEffectors()
+    : initrdEffectors({
+        incarnation: () => guard?.incarnation ?? 0,
+        beforeContinue: () => guard?.prepareForSwitchRoot(),
+        log: (m) => log.emit("error", "initrd", m),
+      });
+  guard = new Guard(r.options, log, fx, agents);
   try {
     await guard.start();
   } catch (e) {
     log.emit("critical", "start-failed", `guard could not start: ${e instanceof Error ? e.message : String(e)}; this node will not go ACTIVE`);
     return 1;
   }
+  const g = guard;
   return new Promise<number>((resolve) => {
-    process.on("SIGUSR1", () => log.emit("info", "stats", "link and frame counters", guard.stats()));
+    process.on("SIGUSR1", () => log.emit("info", "stats", "link and frame counters", g.stats()));
     const finish = () => {
-      guard.input({ kind: "stop", now: Math.floor(performance.now()), reason: "SIGTERM" });
-      log.emit("info", "stats", "link and frame counters", guard.stats());
-      setTimeout(() => void guard.stop().then(() => resolve(0)), 50);
+      g.input({ kind: "stop", now: Math.floor(performance.now()), reason: "SIGTERM" });
+      log.emit("info", "stats", "link and frame counters", g.stats());
+      setTimeout(() => void g.stop().then(() => resolve(0)), 50);
     };
-    process.on("SIGTERM", finish);
-    process.on("SIGINT", finish);
+    if (cli.hostMode) {
+      process.on("SIGTERM", finish);
+      process.on("SIGINT", finish);
+      return;
+    }
+    // In a real boot, STOPPED may only be announced once the shared root is no longer writable: a SIGTERM
+    // (shutdown stopping units) leaves the heartbeats running until the machine itself stops.
+    const ignore = (sig: string) => () => log.emit("notice", "signal", `${sig} ignored: heartbeats continue until this machine stops`);
+    process.on("SIGTERM", ignore("SIGTERM"));
+    process.on("SIGINT", ignore("SIGINT"));
   });
+}
+
+/** In the initrd, give the heartbeat NIC its address when the boot entry or the config names the interface. */
+async function bringUpLink(o: GuardOptions, kargs: KernelArgs, log: Logger): Promise<void> {
+  const iface = kargs.interface ?? o.config.channels.udp.interface;
+  const cidr = kargs.address ?? o.self.address;
+  if (!o.config.channels.udp.enabled || !iface || !cidr) return;
+  try {
+    const done = await ensureAddress(iface, cidr);
+    log.emit("info", "link-setup", `${iface}: ${done}`, { interface: iface });
+  } catch (e) {
+    log.emit("warning", "link-setup", `${iface}: ${e instanceof Error ? e.message : String(e)}; the UDP link retries by itself`, { interface: iface });
+  }
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { type ClusterConfig, type ConfigError, selectSelf } from "../config/index.ts";
 import { parseKernelArgs, type KernelArgs } from "./kernel-args.ts";
+import { splitCidr } from "./netup.ts";
 import type { GuardOptions, LinkOverrides } from "./options.ts";
 
 /** The kernel command line, or "" where /proc is not readable (then --node must be given). */
@@ -28,7 +29,7 @@ export function resolveGuard(
   const sel = selectSelf(config, name, origin);
   if (!sel.ok) return { ok: false, error: sel.error };
   const links: LinkOverrides = { ...cli.links };
-  if (kargs.address && !links.udpLocal) links.udpLocal = kargs.address;
+  if (kargs.address && !links.udpLocal) links.udpLocal = splitCidr(kargs.address).address;
   return {
     ok: true,
     options: {

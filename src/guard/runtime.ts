@@ -87,6 +87,11 @@ export class Guard {
     return { role: this.state.role, accepted: this.receiver.accepted, rejected: this.receiver.rejected, links };
   }
 
+  /** The root is about to be switched: keep the open descriptors, stop looking up paths. */
+  prepareForSwitchRoot(): void {
+    this.links.disk?.keepHandles();
+  }
+
   /** Close every link. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);

@@ -27,8 +27,8 @@ test("rd.clusterguard=0 disables the guard; absent means enabled", () => {
 });
 
 test("node and address come from rd.clusterguard.node and rd.clusterguard.address", () => {
-  const k = parseKernelArgs("quiet rd.clusterguard.node=b rd.clusterguard.address=192.168.100.2 rd.clusterguard.debug");
-  assert.equal(k, { enabled: true, node: "b", address: "192.168.100.2", debug: true });
+  const k = parseKernelArgs("quiet rd.clusterguard.node=b rd.clusterguard.address=192.168.100.2/24 rd.clusterguard.interface=eth0 rd.clusterguard.debug");
+  assert.equal(k, { enabled: true, node: "b", address: "192.168.100.2/24", interface: "eth0", debug: true });
   assert.is(parseKernelArgs("rd.clusterguard.node=").node, null);
 });
 

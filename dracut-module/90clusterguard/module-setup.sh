@@ -1,0 +1,51 @@
+#!/bin/bash
+# dracut module 90clusterguard: the cluster guard runs before the shared root file system is mounted.
+
+# called by dracut
+check() {
+    # Opt-in only (255): never pulled into an initrd unless asked for with -a/--add clusterguard.
+    [[ -x ${dracutsysrootdir-}/usr/bin/clusterguard ]] || return 1
+    [[ -f ${dracutsysrootdir-}/etc/clusterguard/clusterguard.toml ]] || return 1
+    return 255
+}
+
+# called by dracut
+depends() {
+    # The guard brings its heartbeat NIC up itself (rd.clusterguard.interface/address), so it works the same
+    # in the shell initrd and the systemd initrd without dracut's network stack or its DHCP waits.
+    echo bash
+    return 0
+}
+
+# called by dracut
+installkernel() {
+    # Heartbeat links and fencing: serial ports, common NICs, virtio-serial (fence port), watchdogs.
+    hostonly='' instmods -o 8250 8250_pci virtio_pci virtio_net virtio_console virtio_blk \
+        e1000 e1000e igb igc ixgbe r8169 tg3 bnx2 bnxt_en i40e ice \
+        i6300esb iTCO_wdt softdog ipmi_watchdog
+}
+
+# called by dracut
+install() {
+    local exe=/usr/bin/clusterguard
+    # inst_binary pulls in the glibc libraries the executable links to.
+    inst_binary "$exe" /usr/lib/clusterguard/clusterguard
+    # Stripping turns a Bun executable back into a bare `bun`: dracut strips every *executable* file,
+    # so the guard is stored without the x bit and made executable at boot by guard-initrd.sh.
+    chmod 0644 "${initdir}/usr/lib/clusterguard/clusterguard"
+
+    inst_simple /etc/clusterguard/clusterguard.toml
+    inst_simple /etc/clusterguard/authkey
+    chmod 0600 "${initdir}/etc/clusterguard/authkey"
+
+    inst_multiple ip setsid chmod mkdir sleep cat
+    inst_script "$moddir/guard-initrd.sh" /usr/lib/clusterguard/guard-initrd.sh
+
+    if dracut_module_included "systemd"; then
+        inst_simple "$moddir/clusterguard-guard.service" "$systemdsystemunitdir/clusterguard-guard.service"
+        inst_simple "$moddir/sysroot-mount.conf" "$systemdsystemunitdir/sysroot.mount.d/50-clusterguard.conf"
+        $SYSTEMCTL -q --root "$initdir" add-wants initrd-root-fs.target clusterguard-guard.service
+    else
+        inst_hook pre-mount 10 "$moddir/clusterguard-pre-mount.sh"
+    fi
+}

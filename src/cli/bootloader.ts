@@ -1,0 +1,58 @@
+// `clusterguard bootloader install|remove|list`: a boot entry "clusterguard (node NAME)" per node.
+import type { Argv } from "yargs";
+import { bootInstall, bootList, bootRemove } from "../boot/bootloader.ts";
+import { EXIT_FAILURE, EXIT_OK } from "./exit-codes.ts";
+
+/** Register `bootloader install|remove|list`. */
+export function bootloaderCommand(y: Argv, setExit: (code: number) => void): Argv {
+  const common = (b: Argv) =>
+    b
+      .option("node", { type: "string", describe: "the node the entry boots as (rd.clusterguard.node=NAME)" })
+      .option("root", { type: "string", default: "/", describe: "act on a system tree mounted or unpacked here" })
+      .option("no-update", { type: "boolean", default: false, describe: "GRUB: do not run update-grub" });
+  const fail = (e: unknown) => {
+    console.error(`clusterguard bootloader: ${e instanceof Error ? e.message : String(e)}`);
+    setExit(EXIT_FAILURE);
+  };
+  return y.command("bootloader <action>", "boot entries per node (GRUB or Boot Loader Specification)", (a) =>
+    a
+      .command(
+        "install",
+        "add or refresh the entry for --node; the default entry is untouched unless --set-default",
+        (b) =>
+          common(b)
+            .option("args", { type: "string", default: "", describe: "more kernel arguments, e.g. rd.clusterguard.address=192.168.100.1/24" })
+            .option("set-default", { type: "boolean", default: false, describe: "make this entry the default" })
+            .option("once", { type: "boolean", default: false, describe: "boot this entry once (grub-reboot; needs GRUB_DEFAULT=saved)" })
+            .demandOption("node"),
+        async (argv) => {
+          try {
+            const r = await bootInstall({ root: String(argv.root), node: String(argv.node), args: String(argv.args), setDefault: Boolean(argv["set-default"]), once: Boolean(argv.once), update: !argv["no-update"] });
+            for (const l of r.lines) console.log(`${r.kind}: ${l}`);
+            setExit(EXIT_OK);
+          } catch (e) {
+            fail(e);
+          }
+        },
+      )
+      .command("remove", "remove the entry for --node (all nodes without it) and undo --set-default/--once", common, async (argv) => {
+        try {
+          const r = await bootRemove({ root: String(argv.root), ...(argv.node ? { node: String(argv.node) } : {}), update: !argv["no-update"] });
+          for (const l of r.lines) console.log(`${r.kind}: ${l}`);
+          setExit(EXIT_OK);
+        } catch (e) {
+          fail(e);
+        }
+      })
+      .command("list", "the nodes that have an entry", common, (argv) => {
+        try {
+          const r = bootList(String(argv.root));
+          console.log(r.nodes.length ? r.nodes.map((n) => `${r.kind}: clusterguard (node ${n})`).join("\n") : `${r.kind}: no clusterguard entry`);
+          setExit(EXIT_OK);
+        } catch (e) {
+          fail(e);
+        }
+      })
+      .demandCommand(1, "name an action: install, remove or list"),
+  );
+}
