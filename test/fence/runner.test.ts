@@ -1,0 +1,48 @@
+// Fencing levels: the first agent that confirms wins; failures and hangs fall through; none confirmed says why.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import type { FenceAgent } from "../../src/fence/agent.ts";
+import { runFence } from "../../src/fence/runner.ts";
+
+function agent(name: string, behave: "ok" | "fail" | "hang" | "throw", calls: string[]): FenceAgent {
+  return {
+    name,
+    async fence(target, action, signal) {
+      calls.push(`${name}:${target}:${action}`);
+      if (behave === "ok") return { confirmed: true, detail: "reset confirmed" };
+      if (behave === "fail") return { confirmed: false, detail: "device said no" };
+      if (behave === "throw") throw new Error("connection refused");
+      await new Promise((r) => signal.addEventListener("abort", r));
+      return { confirmed: true, detail: "too late" };
+    },
+  };
+}
+
+test("the first level that confirms wins and later levels are not tried", async () => {
+  const calls: string[] = [];
+  const r = await runFence([agent("qmp", "ok", calls), agent("pill", "ok", calls)], "b", "reset", 1000);
+  assert.is(r.ok, true);
+  assert.is(r.agent, "qmp");
+  assert.equal(calls, ["qmp:b:reset"]);
+});
+
+test("a failing, throwing or hanging level falls through to the next", async () => {
+  const calls: string[] = [];
+  const r = await runFence([agent("ipmi", "fail", calls), agent("redfish", "throw", calls), agent("qmp", "hang", calls), agent("pill", "ok", calls)], "a", "off", 100);
+  assert.is(r.ok, true);
+  assert.is(r.agent, "pill");
+  assert.equal(r.attempts.map((a) => [a.agent, a.confirmed]), [["ipmi", false], ["redfish", false], ["qmp", false], ["pill", true]]);
+  assert.match(r.attempts[2]!.detail, /no answer within 100 ms/);
+  assert.match(r.attempts[1]!.detail, /connection refused/);
+});
+
+test("no agent, or none confirming, is a failure that says why", async () => {
+  const none = await runFence([], "b", "reset", 100);
+  assert.is(none.ok, false);
+  assert.is(none.detail, "no fence agent configured");
+  const r = await runFence([agent("qmp", "fail", [])], "b", "reset", 100);
+  assert.is(r.ok, false);
+  assert.match(r.detail, /qmp: device said no/);
+});
+
+test.run();

@@ -1,0 +1,57 @@
+// The receiver: genuine frames become core inputs; everything else is a counted rejection.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { FrameBuilder, gracePayload, readGrace } from "../../src/guard/frames.ts";
+import { Receiver } from "../../src/guard/receiver.ts";
+import { clusterIdOf } from "../../src/protocol/index.ts";
+
+const key = new Uint8Array(64).fill(3);
+const clusterId = clusterIdOf("t");
+const mkRx = (myInc = 500) => {
+  const seen: number[] = [];
+  return { rx: new Receiver({ key, clusterId, self: "a", peer: "b", myIncarnation: myInc }, (i) => void seen.push(i)), seen };
+};
+const peer = (inc = 900) => new FrameBuilder({ key, clusterId, node: "b", incarnation: inc });
+
+test("a genuine heartbeat becomes a frame input and teaches the peer's incarnation", () => {
+  const { rx, seen } = mkRx();
+  const r = rx.accept(peer().build("heartbeat", "ACTIVE"), "udp", 42);
+  assert.equal(r, { kind: "frame", now: 42, channel: "udp", node: "b", type: "heartbeat", role: "ACTIVE", incarnation: 900 });
+  assert.equal(seen, [900]);
+});
+
+test("the same frame on two links counts on each; twice on one link is a replay", () => {
+  const { rx } = mkRx();
+  const f = peer().build("heartbeat", "STANDBY");
+  assert.is(rx.accept(f, "udp", 1).kind, "frame");
+  assert.is(rx.accept(f, "serial", 1).kind, "frame");
+  assert.is(rx.accept(f, "udp", 2).kind, "rejected");
+  assert.is(rx.rejected.udp!.replay, 1);
+});
+
+test("frames with consequences must echo this node's incarnation", () => {
+  const { rx } = mkRx(500);
+  const b = peer();
+  assert.is(rx.accept(b.build("fence-request", "STANDBY"), "udp", 1).kind, "rejected");
+  assert.is(rx.rejected.udp!["no-echo"], 1);
+  b.peerIncarnation = 500;
+  const ok = rx.accept(b.build("handoff-grace", "ACTIVE", gracePayload(7000)), "udp", 2);
+  assert.is(ok.kind, "frame");
+  assert.is((ok as { graceMs?: number }).graceMs, 7000);
+});
+
+test("forged, foreign and garbage bytes are counted by kind", () => {
+  const { rx } = mkRx();
+  const forged = new FrameBuilder({ key: new Uint8Array(64).fill(9), clusterId, node: "b", incarnation: 1 }).build("heartbeat", "ACTIVE");
+  const foreign = new FrameBuilder({ key, clusterId: clusterIdOf("other"), node: "b", incarnation: 1 }).build("heartbeat", "ACTIVE");
+  const own = new FrameBuilder({ key, clusterId, node: "a", incarnation: 1 }).build("heartbeat", "ACTIVE");
+  for (const bytes of [forged, foreign, own, new Uint8Array([1, 2, 3])]) assert.is(rx.accept(bytes, "serial", 1).kind, "rejected");
+  assert.equal(rx.rejected.serial, { malformed: 1, "unsupported-version": 0, "foreign-cluster": 1, "bad-auth": 1, replay: 1, "no-echo": 0 });
+});
+
+test("grace payloads round trip and malformed ones read as null", () => {
+  assert.is(readGrace(gracePayload(15000)), 15000);
+  assert.is(readGrace(new Uint8Array(3)), null);
+});
+
+test.run();

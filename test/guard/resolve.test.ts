@@ -1,0 +1,43 @@
+// Who this node is: from --node or rd.clusterguard.node, checked against the config.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { resolve } from "node:path";
+import { loadConfig } from "../../src/config/index.ts";
+import { parseKernelArgs } from "../../src/guard/kernel-args.ts";
+import { splitCidr } from "../../src/guard/netup.ts";
+import { resolveGuard } from "../../src/guard/resolve.ts";
+
+const loaded = loadConfig(resolve(import.meta.dir, "../fixtures/config/good.toml"));
+if (!loaded.ok) throw new Error("fixture must load");
+const config = loaded.config;
+const key = new Uint8Array(64);
+const cli = { hostMode: false, realtime: false, links: {} };
+
+test("the kernel argument names the node; the other one is the peer", () => {
+  const r = resolveGuard(config, key, parseKernelArgs("rd.clusterguard.node=b rd.clusterguard.address=10.0.0.2/16"), cli);
+  assert.ok(r.ok);
+  if (!r.ok) return;
+  assert.is(r.options.self.name, "b");
+  assert.is(r.options.peer.name, "a");
+  assert.is(r.options.links.udpLocal, "10.0.0.2", "the prefix is for the interface, not the socket");
+});
+
+test("--node wins over the kernel argument", () => {
+  const r = resolveGuard(config, key, parseKernelArgs("rd.clusterguard.node=b"), { ...cli, node: "a" });
+  assert.ok(r.ok && r.options.self.name === "a");
+});
+
+test("no node name, or an unknown one, is a configuration error naming where it came from", () => {
+  const none = resolveGuard(config, key, parseKernelArgs("quiet"), cli);
+  assert.ok(!none.ok && none.error.key === "rd.clusterguard.node" && /one of a, b/.test(none.error.expected));
+  const bad = resolveGuard(config, key, parseKernelArgs("rd.clusterguard.node=c"), cli);
+  assert.ok(!bad.ok && bad.error.file === "kernel command line");
+});
+
+test("addresses split into address and prefix, with per-family defaults", () => {
+  assert.equal(splitCidr("192.168.100.1/24"), { address: "192.168.100.1", prefix: 24 });
+  assert.equal(splitCidr("192.168.100.1"), { address: "192.168.100.1", prefix: 24 });
+  assert.equal(splitCidr("fd00::1"), { address: "fd00::1", prefix: 64 });
+});
+
+test.run();
