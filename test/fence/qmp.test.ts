@@ -1,0 +1,73 @@
+// The QMP fence agent against a real QEMU, through a pty standing in for the lab's virtio-serial fence port.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { QmpFenceAgent } from "../../src/fence/qmp.ts";
+import { waitFor } from "../helpers/wait.ts";
+
+async function qemuWithPort() {
+  const dir = mkdtempSync(join(tmpdir(), "cg-qmp-"));
+  const qmp = join(dir, "qmp.sock");
+  const port = join(dir, "fence-port");
+  const vm = Bun.spawn(["qemu-system-x86_64", "-machine", "none", "-display", "none", "-S", "-qmp", `unix:${qmp},server=on,wait=off`], { stdout: "ignore", stderr: "pipe" });
+  await waitFor(() => existsSync(qmp), 10000, "the QMP socket");
+  const link = Bun.spawn(["socat", `pty,raw,echo=0,link=${port}`, `UNIX-CONNECT:${qmp}`], { stdout: "ignore", stderr: "ignore" });
+  await waitFor(() => existsSync(port), 5000, "the pty");
+  return {
+    vm,
+    port,
+    async close() {
+      link.kill();
+      vm.kill();
+      await Promise.all([link.exited, vm.exited]);
+    },
+  };
+}
+
+const signal = (ms: number) => AbortSignal.timeout(ms);
+
+test("reset is confirmed by QMP's reply and the VM keeps running", async () => {
+  const q = await qemuWithPort();
+  try {
+    const out = await new QmpFenceAgent({ device: q.port, action: "reset" }).fence("a", "reset", signal(5000));
+    assert.ok(out.confirmed, out.detail);
+    assert.match(out.detail, /system_reset confirmed by QMP/);
+    assert.is(q.vm.exitCode, null);
+    const again = await new QmpFenceAgent({ device: q.port, action: "reset" }).fence("a", "reset", signal(5000));
+    assert.ok(again.confirmed, `a second fence on the same session: ${again.detail}`);
+  } finally {
+    await q.close();
+  }
+});
+
+test("off sends quit: confirmed, and the QEMU process ends", async () => {
+  const q = await qemuWithPort();
+  try {
+    const out = await new QmpFenceAgent({ device: q.port, action: "off" }).fence("a", "off", signal(5000));
+    assert.ok(out.confirmed, out.detail);
+    await waitFor(() => q.vm.exitCode !== null, 5000, "QEMU to exit");
+  } finally {
+    await q.close();
+  }
+});
+
+test("a missing device or a silent line is never a confirmation", async () => {
+  const missing = await new QmpFenceAgent({ device: "/nonexistent/port", action: "reset" }).fence("a", "reset", signal(500));
+  assert.is(missing.confirmed, false);
+  assert.match(missing.detail, /cannot open \/nonexistent\/port/);
+  const dir = mkdtempSync(join(tmpdir(), "cg-qmp-"));
+  const pair = Bun.spawn(["socat", `pty,raw,echo=0,link=${dir}/x`, `pty,raw,echo=0,link=${dir}/y`]);
+  await waitFor(() => existsSync(`${dir}/x`), 5000, "pty");
+  try {
+    const silent = await new QmpFenceAgent({ device: `${dir}/x`, action: "reset" }).fence("a", "reset", signal(300));
+    assert.is(silent.confirmed, false);
+    assert.match(silent.detail, /no QMP answer/);
+  } finally {
+    pair.kill();
+    await pair.exited;
+  }
+});
+
+test.run();
