@@ -28,8 +28,10 @@ installkernel() {
 # called by dracut
 install() {
     local exe=/usr/bin/clusterguard
-    # inst_binary pulls in the glibc libraries the executable links to.
-    inst_binary "$exe" /usr/lib/clusterguard/clusterguard
+    inst_simple "$exe" /usr/lib/clusterguard/clusterguard
+    # The glibc libraries the executable links to (README: what it needs at run time).
+    inst_libdir_file "libc.so.6" "libpthread.so.0" "libdl.so.2" "libm.so.6"
+    inst_multiple -o /lib64/ld-linux-x86-64.so.2
     # Stripping turns a Bun executable back into a bare `bun`: dracut strips every *executable* file,
     # so the guard is stored without the x bit and made executable at boot by guard-initrd.sh.
     chmod 0644 "${initdir}/usr/lib/clusterguard/clusterguard"

@@ -6,6 +6,9 @@ import { runIn } from "./chroot.ts";
 
 export const REQUIRED = ["usr/lib/clusterguard/clusterguard", "usr/lib/clusterguard/guard-initrd.sh", "etc/clusterguard/clusterguard.toml", "etc/clusterguard/authkey"];
 
+/** What `ldd dist/clusterguard` lists: glibc only. */
+export const RUNTIME_LIBS = ["libc.so.6", "libpthread.so.0", "libdl.so.2", "libm.so.6", "ld-linux-x86-64.so.2"];
+
 export interface VerifyResult {
   problems: string[];
   kind: "systemd" | "shell" | "unknown";
@@ -19,6 +22,8 @@ export async function verifyInitrd(root: string, image: string): Promise<VerifyR
   if (list.exitCode !== 0) return { problems: [`lsinitrd ${image} failed: ${list.output.slice(-2000)}`], kind: "unknown", exeSha256: null, files: 0 };
   const names = new Set(list.output.split("\n").map((l) => l.trim().split(/\s+/).at(-1) ?? "").filter(Boolean).map((n) => n.replace(/^\.\//, "")));
   const problems = REQUIRED.filter((f) => !names.has(f)).map((f) => `${f} is missing from ${image}`);
+  const bases = new Set([...names].map((n) => n.split("/").at(-1)));
+  for (const lib of RUNTIME_LIBS) if (!bases.has(lib)) problems.push(`${lib}, which the executable needs, is missing from ${image}`);
   const systemd = [...names].some((n) => n.endsWith("clusterguard-guard.service"));
   const shell = [...names].some((n) => /hooks\/pre-mount\/\d+-clusterguard-pre-mount\.sh$/.test(n));
   if (!systemd && !shell) problems.push(`neither clusterguard-guard.service nor the pre-mount hook is in ${image}`);

@@ -55,6 +55,8 @@ function onFrame(d: Draft, f: FrameInput): void {
     const gap = d.now - pv.lastHeard;
     if (gap >= s.timers.warntime) {
       d.log("warning", "late-heartbeat", `late heartbeat from ${s.peer.name}: ${gap} ms since the last one`, { gapMs: gap });
+    } else if (gap > 2 * s.timers.keepalive) {
+      d.log("info", "heartbeat-gap", `${gap} ms since the last heartbeat from ${s.peer.name}`, { gapMs: gap });
     }
   }
   const ch = s.channels[f.channel];

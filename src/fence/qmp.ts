@@ -1,6 +1,7 @@
 // Fence through a QEMU power device: QMP system_reset or quit over a char device (a virtio-serial port in the lab).
 import { closeSync, constants, openSync, readSync, writeSync } from "node:fs";
 import type { FenceAction, FenceAgent, FenceOutcome } from "./agent.ts";
+import { resolvePort } from "./port-path.ts";
 import { QmpLines } from "./qmp-lines.ts";
 
 let serial = 0;
@@ -14,7 +15,7 @@ export class QmpFenceAgent implements FenceAgent {
     const command = (this.o.action === "off" || action === "off") ? "quit" : "system_reset";
     let fd: number;
     try {
-      fd = openSync(this.o.device, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
+      fd = openSync(resolvePort(this.o.device), constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
     } catch (e) {
       return { confirmed: false, detail: `cannot open ${this.o.device}: ${(e as Error).message}` };
     }

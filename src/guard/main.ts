@@ -56,7 +56,7 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Guar
   if (cli.realtime) {
     for (const w of [lockMemory(), setRealtime(10)]) if (w) log.emit("warning", "realtime", `${w}; heartbeats run at normal priority`);
   }
-  if (!cli.hostMode) await bringUpLink(r.options, kargs, log);
+  if (!cli.hostMode) void bringUpLink(r.options, kargs, log);
   const agents: FenceAgent[] = r.options.fenceRecord ? [new RecordingFenceAgent(r.options.fenceRecord)] : fenceAgentsFrom(config.fencing.agent);
   let guard: Guard | null = null;
   const fx: Effectors = cli.hostMode
@@ -94,15 +94,23 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Guar
   });
 }
 
-/** In the initrd, give the heartbeat NIC its address when the boot entry or the config names the interface. */
+/** In the initrd, give the heartbeat NIC its address once udev has created it (retried in the background). */
 async function bringUpLink(o: GuardOptions, kargs: KernelArgs, log: Logger): Promise<void> {
   const iface = kargs.interface ?? o.config.channels.udp.interface;
   const cidr = kargs.address ?? o.self.address;
   if (!o.config.channels.udp.enabled || !iface || !cidr) return;
-  try {
-    const done = await ensureAddress(iface, cidr);
-    log.emit("info", "link-setup", `${iface}: ${done}`, { interface: iface });
-  } catch (e) {
-    log.emit("warning", "link-setup", `${iface}: ${e instanceof Error ? e.message : String(e)}; the UDP link retries by itself`, { interface: iface });
+  let last = "";
+  for (let i = 0; i < 240; i++) {
+    try {
+      const done = await ensureAddress(iface, cidr);
+      log.emit("info", "link-setup", `${iface}: ${done || "already configured"}`, { interface: iface });
+      return;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (msg !== last) log.emit("warning", "link-setup", `${iface}: ${msg}; retrying`, { interface: iface });
+      last = msg;
+    }
+    await Bun.sleep(500);
   }
+  log.emit("error", "link-setup", `${iface}: gave up after 120 s: ${last}`, { interface: iface });
 }

@@ -1,0 +1,100 @@
+// `lab build`: the shared system image, installed the way an admin would, rebuilt only when its inputs change.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from "node:fs";
+import { join } from "node:path";
+import { BASE_OPTIONS, clusterToml, nodeArgs } from "./lab-config.ts";
+import { BASE, EXE, IMAGE, NODES, type Node, REPO } from "./paths.ts";
+import { progress, sh } from "./sh.ts";
+
+/** What `up` needs from a build: the kernel, the guard initrd, each node's boot entry options. */
+export interface BootSet {
+  kernel: string;
+  initrd: string;
+  kver: string;
+  options: Record<Node, string>;
+  kind: string;
+}
+
+const INITRD_KIND = process.env.CG_LAB_INITRD ?? "systemd";
+
+function inputsHash(): string {
+  const h = createHash("sha256");
+  const files = [EXE, join(BASE, "stamp"), ...dirFiles(join(REPO, "dracut-module/90clusterguard")), ...dirFiles(join(REPO, "qemu/files")), ...dirFiles(join(REPO, "initrd/kernel")), ...dirFiles(join(REPO, "bootloader/grub")), ...dirFiles(join(REPO, "bootloader/bls"))];
+  for (const f of files) h.update(f).update(readFileSync(f));
+  h.update(clusterToml()).update(BASE_OPTIONS).update(INITRD_KIND).update(NODES.map(nodeArgs).join());
+  return h.digest("hex");
+}
+
+function dirFiles(d: string): string[] {
+  return readdirSync(d).sort().map((f) => join(d, f));
+}
+
+/** Build (or reuse) the image layer; returns the boot set. */
+export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
+  const t0 = performance.now();
+  if (!existsSync(EXE)) await sh("make", ["-C", REPO, "build"]);
+  progress(t0, "base image (cached; qemu/image/build-base.sh)");
+  await sh("bash", [join(REPO, "qemu/image/build-base.sh")]);
+  const stamp = join(IMAGE, "stamp");
+  const hash = inputsHash();
+  if (!opts.force && existsSync(stamp) && readFileSync(stamp, "utf8") === hash) {
+    progress(t0, "image layer unchanged: reusing it");
+    return JSON.parse(readFileSync(join(IMAGE, "boot.json"), "utf8")) as BootSet;
+  }
+  rmSync(IMAGE, { recursive: true, force: true });
+  mkdirSync(IMAGE, { recursive: true });
+  const root = join(IMAGE, "rootfs");
+  progress(t0, "copying the base root file system");
+  await sh("cp", ["-a", "--reflink=auto", join(BASE, "rootfs"), root]);
+  progress(t0, "make install DESTDIR=rootfs (executable, dracut module, kernel hooks)");
+  await sh("make", ["-C", REPO, "install", `DESTDIR=${root}`]);
+  writeFileSync(join(root, "etc/clusterguard/clusterguard.toml"), clusterToml());
+  await sh(EXE, ["keygen", "--authkey", join(root, "etc/clusterguard/authkey")]);
+  installWorkload(root);
+  const kver = readFileSync(join(BASE, "kernel-version"), "utf8").trim();
+  writeDefaultEntry(root, kver);
+  progress(t0, `clusterguard initrd regenerate --root rootfs --kind ${INITRD_KIND} (dracut, about a minute)`);
+  console.log(await sh(EXE, ["initrd", "regenerate", "--root", root, "--kver", kver, "--kind", INITRD_KIND]));
+  for (const n of NODES) console.log(await sh(EXE, ["bootloader", "install", "--root", root, "--node", n, "--args", nodeArgs(n)]));
+  const set = bootSet(root, kver);
+  copyFileSync(join(root, "etc/clusterguard/clusterguard.toml"), join(IMAGE, "clusterguard.toml"));
+  copyFileSync(join(root, "etc/clusterguard/authkey"), join(IMAGE, "authkey"));
+  progress(t0, "mkfs.ext4 -d rootfs shared.img");
+  await sh("bash", [join(REPO, "qemu/image/make-disk.sh"), root, join(IMAGE, "shared.img"), "2G"]);
+  rmSync(root, { recursive: true, force: true });
+  writeFileSync(join(IMAGE, "boot.json"), JSON.stringify(set, null, 2));
+  writeFileSync(stamp, hash);
+  progress(t0, "image ready");
+  return set;
+}
+
+function installWorkload(root: string): void {
+  copyFileSync(join(REPO, "qemu/files/workload.sh"), join(root, "usr/local/bin/workload"));
+  Bun.spawnSync(["chmod", "0755", join(root, "usr/local/bin/workload")]);
+  copyFileSync(join(REPO, "qemu/files/workload.service"), join(root, "etc/systemd/system/workload.service"));
+  mkdirSync(join(root, "etc/systemd/system/multi-user.target.wants"), { recursive: true });
+  symlinkSync("/etc/systemd/system/workload.service", join(root, "etc/systemd/system/multi-user.target.wants/workload.service"));
+}
+
+/** The distro's own entry, as systemd-boot would list it: `bootloader install` copies its options. */
+function writeDefaultEntry(root: string, kver: string): void {
+  mkdirSync(join(root, "boot/loader/entries"), { recursive: true });
+  writeFileSync(join(root, `boot/loader/entries/debian-${kver}.conf`), `title Debian GNU/Linux 12\nversion ${kver}\nlinux /vmlinuz-${kver}\ninitrd /initrd.img-${kver}\noptions ${BASE_OPTIONS}\n`);
+}
+
+/** Read what the node entries say: kernel, initrd and options, exactly as a boot loader would pass them. */
+function bootSet(root: string, kver: string): BootSet {
+  const options = {} as Record<Node, string>;
+  let kernel = "";
+  let initrd = "";
+  for (const n of NODES) {
+    const e = readFileSync(join(root, `boot/loader/entries/clusterguard-${n}.conf`), "utf8");
+    const get = (k: string) => new RegExp(`^${k}\\s+(.*)$`, "m").exec(e)?.[1]?.trim() ?? "";
+    options[n] = get("options");
+    kernel = get("linux");
+    initrd = get("initrd");
+  }
+  copyFileSync(join(root, "boot", kernel), join(IMAGE, "vmlinuz"));
+  copyFileSync(join(root, "boot", initrd), join(IMAGE, "initrd-clusterguard.img"));
+  return { kernel: join(IMAGE, "vmlinuz"), initrd: join(IMAGE, "initrd-clusterguard.img"), kver, options, kind: INITRD_KIND };
+}

@@ -1,0 +1,112 @@
+// The lab daemon: owns both VMs, the cables and the PDUs; answers the `lab` command over a unix socket.
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { BootSet } from "./build.ts";
+import { startPdu } from "./pdu.ts";
+import { CONTROL, IMAGE, NODES, type Node, RUN } from "./paths.ts";
+import { EthernetCable, SerialCable } from "./relays.ts";
+import { Vm } from "./vm.ts";
+
+const boot = JSON.parse(readFileSync(join(IMAGE, "boot.json"), "utf8")) as BootSet;
+mkdirSync(RUN, { recursive: true });
+const timeline: { at: number; node: string; what: string }[] = [];
+const vms = {} as Record<Node, Vm>;
+for (const n of NODES) vms[n] = new Vm(n, boot, (node, e) => {
+  if (e.kind === "guard" || e.kind === "mount") timeline.push({ at: e.at, node, what: e.kind === "mount" ? "shared root mounted" : `${e.event}${e.role ? ` [${e.role}]` : ""}: ${e.message}` });
+});
+const serial = new SerialCable();
+const eth = new EthernetCable();
+await eth.start();
+for (const n of NODES) {
+  const p = join(RUN, `pdu-${n}.sock`);
+  rmSync(p, { force: true });
+  startPdu(p, {
+    running: () => vms[n].state !== "stopped",
+    reset: async () => "return" in ((await vms[n].qmp?.cmd("system_reset")) ?? {}),
+    off: () => vms[n].kill(),
+    log: (m) => timeline.push({ at: Date.now(), node: n, what: m }),
+  });
+}
+
+async function powerOn(n: Node): Promise<void> {
+  await vms[n].powerOn();
+  timeline.push({ at: Date.now(), node: n, what: "power on" });
+  await serial.attach(n, join(RUN, `serial-${n}.sock`));
+}
+
+async function status() {
+  const out: Record<string, unknown> = {};
+  for (const n of NODES) {
+    const v = vms[n];
+    const last = [...v.events].reverse().find((e) => e.kind === "guard");
+    const acks = v.events.filter((e) => e.kind === "ack");
+    out[n] = { vm: v.state, role: v.role, rootMounted: v.rootMounted, lastEvent: last ? `${last.event}: ${last.message}` : null, acks: acks.length, lastAck: acks.at(-1)?.message ?? null, poweredOnAt: v.poweredOnAt };
+  }
+  return { nodes: out, cables: { serial: serial.cut ? "cut" : "connected", ethernet: eth.cut ? "cut" : "connected" } };
+}
+
+type Req = { cmd: string; node?: Node; link?: string };
+async function handle(r: Req): Promise<unknown> {
+  const n = r.node;
+  switch (r.cmd) {
+    case "status":
+      return status();
+    case "events":
+      return { timeline, consoles: Object.fromEntries(NODES.map((x) => [x, vms[x].events])) };
+    case "on":
+      await powerOn(n!);
+      return { ok: true };
+    case "kill":
+      await vms[n!].kill();
+      timeline.push({ at: Date.now(), node: n!, what: "power cut (lab)" });
+      return { ok: true };
+    case "pause":
+      await vms[n!].pause();
+      timeline.push({ at: Date.now(), node: n!, what: "paused (lab)" });
+      return { ok: true };
+    case "resume":
+      await vms[n!].resume();
+      timeline.push({ at: Date.now(), node: n!, what: "resumed (lab)" });
+      return { ok: true };
+    case "rootio":
+      return { io: await vms[n!].rootIo() };
+    case "cut":
+    case "heal": {
+      const on = r.cmd === "cut";
+      if (r.link === "serial" || r.link === "all") serial.cut = on;
+      if (r.link === "ethernet" || r.link === "all") eth.cut = on;
+      timeline.push({ at: Date.now(), node: "-", what: `${r.cmd} ${r.link}` });
+      return { ok: true };
+    }
+    case "down":
+      for (const x of NODES) await vms[x].kill();
+      setTimeout(() => process.exit(0), 100);
+      return { ok: true };
+    default:
+      return { error: `unknown command ${r.cmd}` };
+  }
+}
+
+if (existsSync(CONTROL)) rmSync(CONTROL);
+Bun.listen<{ buf: string }>({
+  unix: CONTROL,
+  socket: {
+    open(s) {
+      s.data = { buf: "" };
+    },
+    async data(s, chunk) {
+      s.data.buf += new TextDecoder().decode(chunk);
+      const i = s.data.buf.indexOf("\n");
+      if (i < 0) return;
+      const req = JSON.parse(s.data.buf.slice(0, i)) as Req;
+      try {
+        s.write(`${JSON.stringify(await handle(req))}\n`);
+      } catch (e) {
+        s.write(`${JSON.stringify({ error: String(e) })}\n`);
+      }
+      s.end();
+    },
+    error() {},
+  },
+});
+console.log(`lab daemon ready on ${CONTROL}`);

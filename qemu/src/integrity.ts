@@ -1,0 +1,36 @@
+// After a scenario: the shared file system is clean, every acknowledged record is there, no two writers ever.
+import { join } from "node:path";
+import { execa } from "execa";
+import type { ConsoleEvent } from "./console.ts";
+import { RUN } from "./paths.ts";
+
+export interface Integrity {
+  fsck: { clean: boolean; output: string };
+  records: number;
+  acked: number;
+  missing: string[];
+  writers: string[];
+  interleaved: boolean;
+  ok: boolean;
+}
+
+/** Check the stopped lab's shared image against the acknowledgements seen on both consoles. */
+export async function checkIntegrity(acks: ConsoleEvent[]): Promise<Integrity> {
+  const img = join(RUN, "shared.img");
+  const fsck = await execa("e2fsck", ["-fn", img], { reject: false, all: true });
+  const cat = await execa("debugfs", ["-R", "cat /var/lib/workload/records", img], { reject: false });
+  const lines = cat.stdout.split("\n").filter((l) => l.startsWith("node="));
+  const have = new Set(lines);
+  const missing = acks.map((a) => `node=${a.node} boot=${a.boot} n=${a.n}`).filter((r) => !have.has(r));
+  // Each writer (node, boot) must own one contiguous run of records: a return after another writer is split brain.
+  const writers: string[] = [];
+  let interleaved = false;
+  for (const l of lines) {
+    const w = l.replace(/ n=\d+$/, "");
+    if (writers.at(-1) === w) continue;
+    if (writers.includes(w)) interleaved = true;
+    writers.push(w);
+  }
+  const clean = fsck.exitCode === 0;
+  return { fsck: { clean, output: (fsck.all ?? "").split("\n").slice(-6).join("\n") }, records: lines.length, acked: acks.length, missing, writers, interleaved, ok: clean && missing.length === 0 && !interleaved && lines.length > 0 };
+}

@@ -1,0 +1,64 @@
+// The lab cluster: timers sized for TCG jitter, addresses of the crossover link, each node's kernel arguments.
+import type { Node } from "./paths.ts";
+
+/** TCG on 2 shared cores stalls vCPUs for up to ~2 s: deadtime 5 s keeps false failovers away. */
+export const LAB_TIMERS = { keepalive: 200, warntime: 1500, deadtime: 5000, initdead: 15000, handoff_grace: 15000 };
+
+export const ADDRESS: Record<Node, string> = { a: "192.168.100.1", b: "192.168.100.2" };
+
+/** The kernel arguments `bootloader install --args` adds for each node (identity comes from the boot entry). */
+export function nodeArgs(n: Node): string {
+  return `rd.clusterguard.address=${ADDRESS[n]}/24 rd.clusterguard.interface=eth0`;
+}
+
+/** Arguments of the lab's default (distro) entry: serial console, stable NIC names, the shared root by label. */
+export const BASE_OPTIONS = "root=LABEL=cgroot rw console=ttyS0,115200 net.ifnames=0 panic=5 systemd.show_status=1";
+
+/** /etc/clusterguard/clusterguard.toml inside the shared image. */
+export function clusterToml(): string {
+  const t = LAB_TIMERS;
+  return `# The two-VM lab: nodes a and b boot this one image from /dev/vda; the heartbeat area is /dev/vdb.
+[cluster]
+name = "lab"
+
+[[node]]
+name = "a"
+priority = 200
+address = "${ADDRESS.a}"
+disk_slot = 0
+
+[[node]]
+name = "b"
+priority = 100
+address = "${ADDRESS.b}"
+disk_slot = 1
+
+[timers]
+keepalive = ${t.keepalive}
+warntime = ${t.warntime}
+deadtime = ${t.deadtime}
+initdead = ${t.initdead}
+handoff_grace = ${t.handoff_grace}
+
+[channels.serial]
+device = "/dev/ttyS1"
+baud = 115200
+
+[channels.udp]
+port = 694
+
+[channels.disk]
+enabled = true
+device = "/dev/vdb"
+offset = 0
+
+[fencing]
+delay = 5000
+timeout = 30000
+
+[[fencing.agent]]
+type = "qmp"
+device = "/dev/virtio-ports/fence.peer"
+action = "reset"
+`;
+}

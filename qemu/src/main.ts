@@ -1,0 +1,54 @@
+// `qemu/lab`: build, boot, break and measure the two-VM lab.
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { build } from "./build.ts";
+import { ask } from "./control.ts";
+import { down, type Status, up } from "./lifecycle.ts";
+import { writeReport } from "./report.ts";
+import { runScenario, SCENARIOS } from "./scenarios.ts";
+
+const t0 = performance.now();
+const node = (v: unknown) => {
+  if (v !== "a" && v !== "b") throw new Error(`expected node a or b, got ${String(v)}`);
+  return v;
+};
+const link = (v: unknown) => {
+  if (v !== "serial" && v !== "ethernet" && v !== "all") throw new Error(`expected serial, ethernet or all, got ${String(v)}`);
+  return v;
+};
+
+function printStatus(s: Status, json: boolean): void {
+  if (json) return console.log(JSON.stringify(s, null, 2));
+  for (const [n, v] of Object.entries(s.nodes)) console.log(`node ${n}: vm ${v.vm}, role ${v.role}, shared root ${v.rootMounted ? "MOUNTED" : "not mounted"}, ${v.acks} workload acks; last: ${v.lastEvent ?? "-"}`);
+  console.log(`cables: serial ${s.cables.serial}, ethernet ${s.cables.ethernet}`);
+}
+
+await yargs(hideBin(process.argv))
+  .scriptName("qemu/lab")
+  .command("build", "build the shared system image (cached layers)", (a) => a.option("force", { type: "boolean", default: false }), async (a) => void (await build({ force: a.force })))
+  .command("up", "boot both VMs (a, then b) until one is ACTIVE and the other STANDBY", (a) => a.option("simultaneous", { type: "boolean", default: false }), async (a) => printStatus(await up(t0, a.simultaneous), false))
+  .command("down", "stop both VMs and the lab", {}, async () => down())
+  .command("status", "per node: VM state, guard role, shared root mounted, last event", (a) => a.option("json", { type: "boolean", default: false }), async (a) => printStatus(await ask<Status>({ cmd: "status" }), a.json))
+  .command("kill <node>", "power cut", {}, async (a) => void (await ask({ cmd: "kill", node: node(a.node) })))
+  .command("pause <node>", "freeze the VM (a hung machine)", {}, async (a) => void (await ask({ cmd: "pause", node: node(a.node) })))
+  .command("resume <node>", "unfreeze the VM", {}, async (a) => void (await ask({ cmd: "resume", node: node(a.node) })))
+  .command("cut <link>", "cut serial, ethernet or all", {}, async (a) => void (await ask({ cmd: "cut", link: link(a.link) })))
+  .command("heal <link>", "reconnect serial, ethernet or all", {}, async (a) => void (await ask({ cmd: "heal", link: link(a.link) })))
+  .command("scenario <name..>", `run scenarios: ${Object.keys(SCENARIOS).join(", ")}`, {}, async (a) => {
+    const results = [];
+    for (const n of a.name as string[]) results.push(await runScenario(n, t0));
+    writeReport(results);
+    process.exitCode = results.every((r) => r.pass) ? 0 : 1;
+  })
+  .command("demo", "the README's main job: A ACTIVE, B parked, power-cut A, B fences and takes over", {}, async () => {
+    const r = await runScenario("kill-active", t0);
+    writeReport([r]);
+    process.exitCode = r.pass ? 0 : 1;
+  })
+  .demandCommand(1)
+  .strict()
+  .fail((msg, err) => {
+    console.error(`qemu/lab: ${err?.message ?? msg}`);
+    process.exit(2);
+  })
+  .parseAsync();

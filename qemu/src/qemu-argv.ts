@@ -1,0 +1,37 @@
+// The QEMU command line of one lab VM: shared root, heartbeat disk, serial cable, Ethernet, fence port, watchdog.
+import { join } from "node:path";
+import type { BootSet } from "./build.ts";
+import { type Node, peerOf, RUN } from "./paths.ts";
+
+export const ETH_PORT: Record<Node, { local: number; remote: number }> = { a: { local: 17601, remote: 17611 }, b: { local: 17602, remote: 17612 } };
+
+/** TCG only: /dev/kvm on this kind of host is not usable hardware KVM (see platform notes). */
+export function qemuArgv(n: Node, boot: BootSet): string[] {
+  const p = ETH_PORT[n];
+  const mac = n === "a" ? "52:54:00:c6:00:01" : "52:54:00:c6:00:02";
+  return [
+    "qemu-system-x86_64",
+    "-name", `clusterguard-${n}`,
+    "-accel", "tcg,tb-size=128", "-cpu", "max", "-m", "512", "-smp", "1",
+    "-display", "none", "-no-user-config", "-nodefaults",
+    "-kernel", boot.kernel, "-initrd", boot.initrd, "-append", boot.options[n],
+    // ONE shared system image for both nodes, and the small shared heartbeat/poison-pill disk.
+    "-drive", `file=${join(RUN, "shared.img")},format=raw,if=none,id=root,cache=none`,
+    "-device", "virtio-blk-pci,drive=root,share-rw=on",
+    "-drive", `file=${join(RUN, "sbd.img")},format=raw,if=none,id=sbd,cache=none`,
+    "-device", "virtio-blk-pci,drive=sbd,share-rw=on",
+    // ttyS0: the console (stdout of QEMU, timestamped by the lab); ttyS1: the null-modem cable via the lab relay.
+    "-chardev", "stdio,id=con,signal=off", "-serial", "chardev:con",
+    "-chardev", `socket,id=hb,path=${join(RUN, `serial-${n}.sock`)},server=on,wait=off`, "-serial", "chardev:hb",
+    // eth0: the crossover link, one Ethernet frame per datagram through the lab relay.
+    "-netdev", `dgram,id=eth,local.type=inet,local.host=127.0.0.1,local.port=${p.local},remote.type=inet,remote.host=127.0.0.1,remote.port=${p.remote}`,
+    "-device", `virtio-net-pci,netdev=eth,mac=${mac}`,
+    // The fence port: a virtio-serial port wired to the lab PDU that powers the peer.
+    "-device", "virtio-serial-pci",
+    "-chardev", `socket,id=fence,path=${join(RUN, `pdu-${peerOf(n)}.sock`)},reconnect=1`,
+    "-device", "virtserialport,chardev=fence,name=fence.peer",
+    "-device", "i6300esb", "-action", "watchdog=reset",
+    "-qmp", `unix:${join(RUN, `qmp-lab-${n}.sock`)},server=on,wait=off`,
+    "-qmp", `unix:${join(RUN, `qmp-pdu-${n}.sock`)},server=on,wait=off`,
+  ];
+}

@@ -1,0 +1,23 @@
+// Write a run's report (JSON) and timeline pictures (SVG) under qemu/out/<timestamp>/, and print the summary.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { OUT } from "./paths.ts";
+import type { ScenarioResult } from "./scenario-kit.ts";
+import { timelineSvg } from "./timeline-svg.ts";
+
+/** Save and summarise; returns the report folder. */
+export function writeReport(results: ScenarioResult[]): string {
+  const dir = join(OUT, new Date().toISOString().replace(/[:.]/g, "-"));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "report.json"), JSON.stringify({ results }, null, 2));
+  results.forEach((r, i) => writeFileSync(join(dir, `${String(i + 1).padStart(2, "0")}-${r.name}.svg`), timelineSvg(r)));
+  console.log("\n=== lab report ===");
+  for (const r of results) {
+    console.log(`${r.pass ? "PASS" : "FAIL"}  ${r.name}`);
+    for (const [k, v] of Object.entries(r.timings)) console.log(`        ${k}: ${v} ms`);
+    if (r.integrity) console.log(`        integrity: fsck ${r.integrity.fsck.clean ? "clean" : "NOT clean"}, ${r.integrity.records} records, ${r.integrity.acked} acknowledged, ${r.integrity.missing.length} missing, writers ${r.integrity.writers.join(" -> ")}${r.integrity.interleaved ? " INTERLEAVED" : ""}`);
+    if (!r.pass) console.log(`        failed at: ${r.failedStep}; expected: ${r.expected ?? "-"}; error: ${r.error ?? "-"}`);
+  }
+  console.log(`report: ${join(dir, "report.json")}\ntimelines: ${dir}/*.svg`);
+  return dir;
+}

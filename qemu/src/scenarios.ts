@@ -1,0 +1,116 @@
+// The lab scenarios, named like Pacemaker's CTS: each boots the pair, injects one fault, checks and measures.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ask } from "./control.ts";
+import { checkIntegrity } from "./integrity.ts";
+import { down, type Status, up, waitStatus } from "./lifecycle.ts";
+import { NODES, type Node, RUN } from "./paths.ts";
+import { consoles, firstAfter, Run, type ScenarioResult } from "./scenario-kit.ts";
+
+const guard = (ev: string) => (e: { kind: string; event?: string }) => e.kind === "guard" && e.event === ev;
+
+/** B is parked: no mount of the shared root, not one byte written to it. */
+async function checkParked(run: Run, standby: Node): Promise<void> {
+  run.step(`${standby} parked: checking it neither mounts nor writes the shared root`);
+  const s = await ask<Status>({ cmd: "status" });
+  run.expect(!s.nodes[standby].rootMounted, `${standby} has not mounted the shared root`);
+  const io = (await ask<{ io: { wrBytes: number } | null }>({ cmd: "rootio", node: standby })).io;
+  run.expect(io !== null && io.wrBytes === 0, `${standby} wrote 0 bytes to the shared root (QEMU counted ${io?.wrBytes})`);
+}
+
+/** Start A then B: A ACTIVE, B STANDBY, the workload running on A only. */
+async function startOneByOne(run: Run): Promise<{ active: Node; standby: Node; s: Status }> {
+  run.step("power on a, then b a second later");
+  const s = await up(run.t0);
+  const active: Node = s.nodes.a.role === "ACTIVE" ? "a" : "b";
+  const standby: Node = active === "a" ? "b" : "a";
+  run.expect(active === "a", "a (priority 200) ACTIVE");
+  const c = await consoles();
+  const powerOn = s.nodes[active].poweredOnAt;
+  const decided = firstAfter(c[active], powerOn, (e) => e.kind === "guard" && e.event === "role" && e.role === "ACTIVE");
+  await waitStatus(run.t0, `workload acknowledged on ${active}`, (x) => x.nodes[active].acks >= 3, 300000);
+  const c2 = await consoles();
+  const firstAck = firstAfter(c2[active], powerOn, (e) => e.kind === "ack");
+  if (decided) run.time("cold boot: power-on -> guard ACTIVE", decided.at - powerOn);
+  if (firstAck) run.time("cold boot: power-on -> workload writing", firstAck.at - powerOn);
+  const gaps = c2[standby].filter((e) => decided && e.at >= decided.at && e.at <= (firstAck?.at ?? Date.now()) && (e.event === "heartbeat-gap" || e.event === "late-heartbeat"));
+  const maxGap = Math.max(0, ...gaps.map((e) => Number(/(\d+) ms/.exec(e.message)?.[1] ?? 0)));
+  run.time(`longest heartbeat gap ${standby} saw across ${active}'s switch_root (0: none above ${2 * 200} ms)`, maxGap);
+  await checkParked(run, standby);
+  return { active, standby, s };
+}
+
+async function scenarioStartOneByOne(run: Run): Promise<void> {
+  const { standby } = await startOneByOne(run);
+  run.step("30 s of steady state");
+  await Bun.sleep(30000);
+  await checkParked(run, standby);
+  const s = await ask<Status>({ cmd: "status" });
+  run.expect(s.nodes.a.role === "ACTIVE" && s.nodes.b.role === "STANDBY", "still a ACTIVE, b STANDBY");
+}
+
+async function scenarioKillActive(run: Run): Promise<void> {
+  const { active, standby } = await startOneByOne(run);
+  run.step(`power cut on ${active}`);
+  await ask({ cmd: "kill", node: active });
+  const cutAt = Date.now();
+  await waitStatus(run.t0, `${standby} ACTIVE with the workload writing`, (s) => s.nodes[standby].role === "ACTIVE" && s.nodes[standby].acks > 0, 300000);
+  const c = (await consoles())[standby];
+  const dead = firstAfter(c, cutAt, guard("peer-dead"));
+  const fenceReq = firstAfter(c, cutAt, guard("fence-request"));
+  const fenced = firstAfter(c, cutAt, guard("fence-confirmed"));
+  const ack = firstAfter(c, cutAt, (e) => e.kind === "ack");
+  run.expect(!!dead && !!fenceReq && !!fenced && !!ack, `${standby} logged peer-dead, fence-request, fence-confirmed and a workload ack`);
+  run.time("failure detection: power cut -> peer declared dead", dead!.at - cutAt);
+  run.time("fence: request -> confirmed", fenced!.at - fenceReq!.at);
+  run.time("takeover: power cut -> workload writing on the survivor", ack!.at - cutAt);
+  const roleActive = firstAfter(c, cutAt, (e) => e.kind === "guard" && e.event === "role" && e.role === "ACTIVE");
+  run.expect(!!roleActive && roleActive.at >= fenced!.at, "ACTIVE only after the confirmed fence");
+  await Bun.sleep(5000);
+}
+
+export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
+  "start-one-by-one": scenarioStartOneByOne,
+  "kill-active": scenarioKillActive,
+};
+
+/** Run one scenario end to end, always shutting down and checking integrity. */
+export async function runScenario(name: string, t0: number): Promise<ScenarioResult> {
+  const body = SCENARIOS[name];
+  if (!body) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(", ")}`);
+  const run = new Run(name, t0);
+  try {
+    await body(run);
+    run.r.pass = true;
+  } catch (e) {
+    run.r.pass = false;
+    run.r.error = e instanceof Error ? e.message : String(e);
+  }
+  try {
+    const ev = await ask<{ timeline: ScenarioResult["timeline"]; consoles: Record<Node, { kind: string }[]> }>({ cmd: "events" });
+    run.r.timeline = ev.timeline;
+    const acks = NODES.flatMap((n) => ev.consoles[n].filter((e) => e.kind === "ack")) as Parameters<typeof checkIntegrity>[0];
+    run.step("shutting down both VMs");
+    await down();
+    run.step("integrity: e2fsck -fn, acknowledged records, one writer at a time");
+    run.r.integrity = await checkIntegrity(acks);
+    if (!run.r.integrity.ok) {
+      run.r.pass = false;
+      run.r.failedStep ??= "integrity";
+      run.r.expected ??= "a clean file system, every acknowledged record present, no interleaved writers";
+    }
+  } catch (e) {
+    run.r.pass = false;
+    run.r.error = `${run.r.error ?? ""} cleanup: ${String(e)}`;
+  }
+  if (!run.r.pass) run.r.consoles = Object.fromEntries(NODES.map((n) => [n, tail(join(RUN, `console-${n}.log`))])) as Record<Node, string>;
+  return run.r;
+}
+
+function tail(p: string): string {
+  try {
+    return readFileSync(p, "utf8").split("\n").slice(-40).join("\n");
+  } catch {
+    return "";
+  }
+}
