@@ -6,7 +6,7 @@ SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 BUILD_FLAGS := --compile --minify --bytecode --format=esm \
 	--no-compile-autoload-dotenv --no-compile-autoload-bunfig
 
-.PHONY: all build deps host-deps typecheck test test-unit clean lab install
+.PHONY: all build deps host-deps typecheck test test-unit clean lab lab-base lab-matrix install bench
 
 all: build
 
@@ -30,8 +30,12 @@ dist/clusterguard: $(SOURCES) node_modules/.installed
 typecheck: node_modules/.installed
 	$(TSC) -p . --noEmit
 
-## test: everything a fresh Debian 12 machine needs, then every test
-test: deps host-deps typecheck build
+## lab-base: the cached Debian 12 base image (outside the clone; rebuilt only when its inputs change)
+lab-base:
+	@bash qemu/image/build-base.sh
+
+## test: everything a fresh Debian 12 machine needs, then every test and the lab scenarios
+test: deps host-deps typecheck build lab-base
 	@bash test/run.sh
 
 ## test-unit: the tests alone (no install, no build)
@@ -42,8 +46,12 @@ clean:
 	rm -rf dist
 
 ## lab: the two-VM QEMU demonstration (qemu/)
-lab:
-	@if [ -x qemu/lab ]; then qemu/lab demo; else echo "make lab: the QEMU lab (qemu/) is not built yet" >&2; exit 1; fi
+lab: deps host-deps build lab-base
+	qemu/lab demo
+
+## lab-matrix: every lab scenario
+lab-matrix: deps host-deps build lab-base
+	qemu/lab matrix
 
 ## install: the executable, the dracut module and the kernel hooks, into DESTDIR (default: this system)
 DESTDIR ?=
@@ -57,3 +65,10 @@ install: build
 	install -D -m 0755 initrd/kernel/60-clusterguard.install $(DESTDIR)/usr/lib/kernel/install.d/60-clusterguard.install
 	install -D -m 0644 README.md $(DESTDIR)/usr/share/doc/clusterguard/README.md
 	install -d -m 0700 $(DESTDIR)/etc/clusterguard
+
+## bench: failure detection vs keepalived, false failovers under load, idle cost; prints a table,
+## writes bench/results.json (root: network namespaces). BENCH_RUNS=20 BENCH_LOAD_SECONDS=300, ONLY=detection|keepalived|load|cost
+.PHONY: bench
+bench: build host-deps
+	@bash test/install-host-deps.sh keepalived stress-ng socat iproute2 util-linux
+	$(BUN) bench/run.ts $(if $(ONLY),--only $(ONLY))

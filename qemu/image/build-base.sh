@@ -4,7 +4,7 @@
 # Usage: bash qemu/image/build-base.sh [--force]      (as root; Debian 12 host)
 # Ctrl-C during apt-get waits until apt/dpkg finish (they ignore it), then unmounts and stops.
 #
-# Output, under $CG_LAB_CACHE (default qemu/cache, gitignored):
+# Output, under $CG_LAB_CACHE (default /var/cache/clusterguard-lab, outside the clone):
 #   base/rootfs/         the root file system (turn it into a disk with make-disk.sh)
 #   base/vmlinuz         the kernel, for qemu -kernel
 #   base/initrd.img      Debian's generic dracut initrd, for qemu -initrd
@@ -109,7 +109,7 @@ check_host() {
 
 # Set the cache paths (absolute, symlinks resolved) and create the folders.
 set_paths() {
-  local cache=${CG_LAB_CACHE:-$REPO/qemu/cache}
+  local cache=${CG_LAB_CACHE:-/var/cache/clusterguard-lab}
   mkdir -p "$cache/debs/debootstrap" "$cache/debs/apt/partial"
   CACHE=$(cd "$cache" && pwd -P)
   OUT=$CACHE/base

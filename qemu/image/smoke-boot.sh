@@ -11,7 +11,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-CACHE=${CG_LAB_CACHE:-$REPO/qemu/cache}
+CACHE=${CG_LAB_CACHE:-/var/cache/clusterguard-lab}
 BASE=$CACHE/base
 SMOKE=$CACHE/smoke
 TIMEOUT=${1:-240}

@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { BASE_OPTIONS, clusterToml, nodeArgs } from "./lab-config.ts";
-import { BASE, EXE, IMAGE, NODES, type Node, REPO } from "./paths.ts";
+import { BASE, CACHE, EXE, IMAGE, NODES, type Node, REPO } from "./paths.ts";
+import { assertNothingMounted } from "./mounts.ts";
 import { progress, sh } from "./sh.ts";
 
 /** What `up` needs from a build: the kernel, the guard initrd, each node's boot entry options. */
@@ -34,13 +35,14 @@ export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
   const t0 = performance.now();
   if (!existsSync(EXE)) await sh("make", ["-C", REPO, "build"]);
   progress(t0, "base image (cached; qemu/image/build-base.sh)");
-  await sh("bash", [join(REPO, "qemu/image/build-base.sh")]);
+  await sh("bash", [join(REPO, "qemu/image/build-base.sh")], { env: { CG_LAB_CACHE: CACHE } });
   const stamp = join(IMAGE, "stamp");
   const hash = inputsHash();
   if (!opts.force && existsSync(stamp) && readFileSync(stamp, "utf8") === hash) {
     progress(t0, "image layer unchanged: reusing it");
     return JSON.parse(readFileSync(join(IMAGE, "boot.json"), "utf8")) as BootSet;
   }
+  assertNothingMounted(IMAGE);
   rmSync(IMAGE, { recursive: true, force: true });
   mkdirSync(IMAGE, { recursive: true });
   const root = join(IMAGE, "rootfs");
@@ -60,7 +62,8 @@ export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
   copyFileSync(join(root, "etc/clusterguard/clusterguard.toml"), join(IMAGE, "clusterguard.toml"));
   copyFileSync(join(root, "etc/clusterguard/authkey"), join(IMAGE, "authkey"));
   progress(t0, "mkfs.ext4 -d rootfs shared.img");
-  await sh("bash", [join(REPO, "qemu/image/make-disk.sh"), root, join(IMAGE, "shared.img"), "2G"]);
+  await sh("bash", [join(REPO, "qemu/image/make-disk.sh"), root, join(IMAGE, "shared.img"), "2G"], { env: { CG_LAB_CACHE: CACHE } });
+  assertNothingMounted(root);
   rmSync(root, { recursive: true, force: true });
   writeFileSync(join(IMAGE, "boot.json"), JSON.stringify(set, null, 2));
   writeFileSync(stamp, hash);

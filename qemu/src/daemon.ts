@@ -28,8 +28,8 @@ for (const n of NODES) {
   });
 }
 
-async function powerOn(n: Node): Promise<void> {
-  await vms[n].powerOn();
+async function powerOn(n: Node, args = ""): Promise<void> {
+  await vms[n].powerOn(args);
   timeline.push({ at: Date.now(), node: n, what: "power on" });
   await serial.attach(n, join(RUN, `serial-${n}.sock`));
 }
@@ -45,7 +45,7 @@ async function status() {
   return { nodes: out, cables: { serial: serial.cut ? "cut" : "connected", ethernet: eth.cut ? "cut" : "connected" } };
 }
 
-type Req = { cmd: string; node?: Node; link?: string };
+type Req = { cmd: string; node?: Node; link?: string; args?: string };
 async function handle(r: Req): Promise<unknown> {
   const n = r.node;
   switch (r.cmd) {
@@ -53,8 +53,12 @@ async function handle(r: Req): Promise<unknown> {
       return status();
     case "events":
       return { timeline, consoles: Object.fromEntries(NODES.map((x) => [x, vms[x].events])) };
+    case "grep": {
+      const text = readFileSync(join(RUN, `console-${n}.log`), "utf8");
+      return { count: text.split("\n").filter((l) => l.includes(String(r.link))).length };
+    }
     case "on":
-      await powerOn(n!);
+      await powerOn(n!, r.args ?? "");
       return { ok: true };
     case "kill":
       await vms[n!].kill();

@@ -40,6 +40,12 @@ await yargs(hideBin(process.argv))
     writeReport(results);
     process.exitCode = results.every((r) => r.pass) ? 0 : 1;
   })
+  .command("matrix", "every scenario, --repeat N times", (a) => a.option("repeat", { type: "number", default: 1 }), async (a) => {
+    const results = [];
+    for (let i = 0; i < a.repeat; i++) for (const n of Object.keys(SCENARIOS)) results.push(await runScenario(n, t0));
+    writeReport(results);
+    process.exitCode = results.every((r) => r.pass) ? 0 : 1;
+  })
   .command("demo", "the README's main job: A ACTIVE, B parked, power-cut A, B fences and takes over", {}, async () => {
     const r = await runScenario("kill-active", t0);
     writeReport([r]);

@@ -2,7 +2,8 @@
 import { resolve } from "node:path";
 
 export const REPO = resolve(import.meta.dir, "../..");
-export const CACHE = process.env.CG_LAB_CACHE ?? resolve(REPO, "qemu/cache");
+/** Outside the clone, so CI and fresh clones on one machine reuse the slow base (override: CG_LAB_CACHE). */
+export const CACHE = process.env.CG_LAB_CACHE ?? "/var/cache/clusterguard-lab";
 export const BASE = resolve(CACHE, "base");
 export const IMAGE = resolve(CACHE, "image");
 export const RUN = resolve(CACHE, "run");

@@ -6,7 +6,7 @@ import { type Node, peerOf, RUN } from "./paths.ts";
 export const ETH_PORT: Record<Node, { local: number; remote: number }> = { a: { local: 17601, remote: 17611 }, b: { local: 17602, remote: 17612 } };
 
 /** TCG only: /dev/kvm on this kind of host is not usable hardware KVM (see platform notes). */
-export function qemuArgv(n: Node, boot: BootSet): string[] {
+export function qemuArgv(n: Node, boot: BootSet, extraArgs = ""): string[] {
   const p = ETH_PORT[n];
   const mac = n === "a" ? "52:54:00:c6:00:01" : "52:54:00:c6:00:02";
   return [
@@ -14,7 +14,7 @@ export function qemuArgv(n: Node, boot: BootSet): string[] {
     "-name", `clusterguard-${n}`,
     "-accel", "tcg,tb-size=128", "-cpu", "max", "-m", "512", "-smp", "1",
     "-display", "none", "-no-user-config", "-nodefaults",
-    "-kernel", boot.kernel, "-initrd", boot.initrd, "-append", boot.options[n],
+    "-kernel", boot.kernel, "-initrd", boot.initrd, "-append", `${boot.options[n]} ${extraArgs}`.trim(),
     // ONE shared system image for both nodes, and the small shared heartbeat/poison-pill disk.
     "-drive", `file=${join(RUN, "shared.img")},format=raw,if=none,id=root,cache=none`,
     "-device", "virtio-blk-pci,drive=root,share-rw=on",

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ask } from "./control.ts";
 import { checkIntegrity } from "./integrity.ts";
-import { down, type Status, up, waitStatus } from "./lifecycle.ts";
+import { down, prepare, type Status, up, waitStatus } from "./lifecycle.ts";
 import { NODES, type Node, RUN } from "./paths.ts";
 import { consoles, firstAfter, Run, type ScenarioResult } from "./scenario-kit.ts";
 
@@ -69,9 +69,28 @@ async function scenarioKillActive(run: Run): Promise<void> {
   await Bun.sleep(5000);
 }
 
+async function scenarioGuardFailsSafe(run: Run): Promise<void> {
+  run.step("boot a with a node name the config does not know (a broken guard)");
+  await prepare(run.t0);
+  const grep = async (text: string) => (await ask<{ count: number }>({ cmd: "grep", node: "a", link: text })).count;
+  await ask({ cmd: "on", node: "a", args: "rd.clusterguard.node=nosuch" });
+  const t = Date.now();
+  while ((await grep("will NOT mount the shared root")) === 0) {
+    run.expect(Date.now() - t < 240000, "the guard's refusal on the console within 240 s");
+    await Bun.sleep(1000);
+  }
+  run.time("power-on -> the guard refused to continue", Date.now() - t);
+  run.expect((await grep("configuration error (exit code 2)")) > 0, "the refusal names a configuration error");
+  run.expect((await grep("rd.clusterguard.node: nosuch")) + (await grep("nosuch")) > 0, "the console names the bad value");
+  run.step("30 s later: still stopped in the initrd");
+  await Bun.sleep(30000);
+  await checkParked(run, "a");
+}
+
 export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
   "start-one-by-one": scenarioStartOneByOne,
   "kill-active": scenarioKillActive,
+  "guard-fails-safe": scenarioGuardFailsSafe,
 };
 
 /** Run one scenario end to end, always shutting down and checking integrity. */

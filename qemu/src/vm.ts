@@ -23,14 +23,14 @@ export class Vm {
   ) {}
 
   /** Power on: start QEMU, follow its console, open the lab's QMP session. */
-  async powerOn(): Promise<void> {
+  async powerOn(extraArgs = ""): Promise<void> {
     const log = new ConsoleLog(join(RUN, `console-${this.node}.log`), (e) => {
       this.events.push(e);
       this.onEvent(this.node, e);
     });
     this.poweredOnAt = Date.now();
     this.events.push({ at: this.poweredOnAt, kind: "kernel", message: "power on" });
-    const p = Bun.spawn(qemuArgv(this.node, this.boot), { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    const p = Bun.spawn(qemuArgv(this.node, this.boot, extraArgs), { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
     this.proc = p;
     this.state = "running";
     void (async () => {
@@ -74,6 +74,7 @@ export class Vm {
   get role(): string {
     for (let i = this.events.length - 1; i >= 0; i--) {
       const e = this.events[i]!;
+      if (e.kind === "kernel" && e.message === "power cut") return "OFF";
       if (e.kind === "kernel" && (e.message === "power on" || e.message === "kernel banner")) return "BOOTING";
       if (e.kind === "guard" && e.event === "role" && e.role) return e.role;
     }
