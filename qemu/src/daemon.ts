@@ -54,7 +54,8 @@ async function handle(r: Req): Promise<unknown> {
     case "events":
       return { timeline, consoles: Object.fromEntries(NODES.map((x) => [x, vms[x].events])) };
     case "grep": {
-      const text = readFileSync(join(RUN, `console-${n}.log`), "utf8");
+      const log = join(RUN, `console-${n}.log`);
+      const text = existsSync(log) ? readFileSync(log, "utf8") : "";
       return { count: text.split("\n").filter((l) => l.includes(String(r.link))).length };
     }
     case "on":

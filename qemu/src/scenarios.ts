@@ -72,7 +72,7 @@ async function scenarioKillActive(run: Run): Promise<void> {
 async function scenarioGuardFailsSafe(run: Run): Promise<void> {
   run.step("boot a with a node name the config does not know (a broken guard)");
   await prepare(run.t0);
-  const grep = async (text: string) => (await ask<{ count: number }>({ cmd: "grep", node: "a", link: text })).count;
+  const grep = async (text: string) => (await ask<{ count?: number }>({ cmd: "grep", node: "a", link: text })).count ?? 0;
   await ask({ cmd: "on", node: "a", args: "rd.clusterguard.node=nosuch" });
   const t = Date.now();
   while ((await grep("will NOT mount the shared root")) === 0) {

@@ -18,6 +18,21 @@ export function diskTimers(c: ClusterConfig): DiskTimers {
   };
 }
 
+/** Load both files and resolve the device; prints the errors and returns null when either fails. */
+function target(argv: { config?: unknown; authkey?: unknown; device?: unknown }, what: string): { config: ClusterConfig; key: Uint8Array; device: string } | null {
+  const both = loadBoth(String(argv.config), String(argv.authkey));
+  if (!both.ok) {
+    for (const e of both.errors) console.error(formatConfigError(e));
+    return null;
+  }
+  const device = argv.device ? String(argv.device) : both.config.channels.disk.device;
+  if (!device) {
+    console.error(`clusterguard disk ${what}: no device: pass --device or set channels.disk.device`);
+    return null;
+  }
+  return { config: both.config, key: both.key, device };
+}
+
 /** Register `disk init` and `disk dump`. */
 export function diskCommand(y: Argv, setExit: (code: number) => void): Argv {
   const where = (a: Argv) =>
@@ -31,22 +46,14 @@ export function diskCommand(y: Argv, setExit: (code: number) => void): Argv {
         "write the header and blank slots; refuses a live area or another cluster's without --force",
         (b) => where(b).option("force", { type: "boolean", default: false, describe: "overwrite a live or foreign area" }),
         async (argv) => {
-          const both = loadBoth(String(argv.config), String(argv.authkey));
-          if (!both.ok) {
-            for (const e of both.errors) console.error(formatConfigError(e));
-            return setExit(EXIT_USAGE);
-          }
-          const device = argv.device ? String(argv.device) : both.config.channels.disk.device;
-          if (!device) {
-            console.error("clusterguard disk init: no device: pass --device or set channels.disk.device");
-            return setExit(EXIT_USAGE);
-          }
+          const t = target(argv, "init");
+          if (!t) return setExit(EXIT_USAGE);
           const r = await initDisk({
-            device,
-            offset: argv.offset ?? both.config.channels.disk.offset,
-            clusterName: both.config.cluster.name,
-            key: both.key,
-            timers: diskTimers(both.config),
+            device: t.device,
+            offset: argv.offset ?? t.config.channels.disk.offset,
+            clusterName: t.config.cluster.name,
+            key: t.key,
+            timers: diskTimers(t.config),
             force: Boolean(argv.force),
           });
           if (r.kind === "refused") {
@@ -62,18 +69,10 @@ export function diskCommand(y: Argv, setExit: (code: number) => void): Argv {
         "show the header, both slots and both mailboxes",
         (b) => where(b),
         async (argv) => {
-          const both = loadBoth(String(argv.config), String(argv.authkey));
-          if (!both.ok) {
-            for (const e of both.errors) console.error(formatConfigError(e));
-            return setExit(EXIT_USAGE);
-          }
-          const device = argv.device ? String(argv.device) : both.config.channels.disk.device;
-          if (!device) {
-            console.error("clusterguard disk dump: no device: pass --device or set channels.disk.device");
-            return setExit(EXIT_USAGE);
-          }
+          const t = target(argv, "dump");
+          if (!t) return setExit(EXIT_USAGE);
           try {
-            const area = await openVerifiedArea(device, argv.offset ?? both.config.channels.disk.offset, { key: both.key, clusterId: clusterIdOf(both.config.cluster.name) });
+            const area = await openVerifiedArea(t.device, argv.offset ?? t.config.channels.disk.offset, { key: t.key, clusterId: clusterIdOf(t.config.cluster.name) });
             console.log(await describeArea(area));
             await area.close();
             setExit(EXIT_OK);

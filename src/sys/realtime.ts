@@ -1,5 +1,6 @@
 // heartbeat's `realtime on`: lock memory and run the heartbeat thread under SCHED_RR, where permitted.
 import { ptr } from "bun:ffi";
+import { readdirSync } from "node:fs";
 import { lastError, libc } from "./libc.ts";
 
 const MCL_CURRENT = 1;
@@ -12,8 +13,20 @@ export function lockMemory(): string | null {
   return libc().mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) === 0 ? null : `mlockall refused: ${lastError()}`;
 }
 
-/** Put the calling (JavaScript) thread under SCHED_RR at `priority`; null on success, else why not. */
-export function setRealtime(priority: number): string | null {
+/**
+ * Put every thread of this process under SCHED_RR at `priority` (threads started later inherit it);
+ * null on success, else why not. All of them, not just the JavaScript thread: the runtime's own
+ * helpers (JIT, GC, the thread pool) are waited on by spinning, and a real-time thread spinning on a
+ * normal one only gets it back when RT throttling steps in, about once a second.
+ */
+export function setRealtime(priority: number, taskDir = "/proc/self/task"): string | null {
   const param = new Int32Array([priority]);
-  return libc().sched_setscheduler(0, SCHED_RR, ptr(param)) === 0 ? null : `SCHED_RR ${priority} refused: ${lastError()}`;
+  let tids: number[];
+  try {
+    tids = readdirSync(taskDir).map(Number);
+  } catch {
+    tids = [0];
+  }
+  const refused = tids.filter((tid) => libc().sched_setscheduler(tid, SCHED_RR, ptr(param)) !== 0);
+  return refused.length === 0 ? null : `SCHED_RR ${priority} refused for ${refused.length} of ${tids.length} threads: ${lastError()}`;
 }

@@ -2,19 +2,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parse, TomlError } from "../../src/config/toml.ts";
 import { validate } from "../../src/config/validate.ts";
+import { mulberry32 as prng } from "../protocol/helpers.ts";
 import { fixture } from "./helpers.ts";
-
-/** mulberry32: a small seeded PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CHARS = `"'[]{}=.,#\n\r\t\\ 0123456789abcxyzeE_-+:\u0000\u00e9`;
 const TOKENS = ['"""', "'''", "[[", "]]", "1979-05-27", "\\u", "\\U0011FFFF", "inf", "0x", "= {", "a.b", "\r\n", "[node]", "[[node]]"];
