@@ -1,0 +1,116 @@
+// `make bench`: detection time vs keepalived, false failovers under load, cost; prints a table, writes bench/results.json.
+//   bun bench/run.ts [--only detection|keepalived|load|cost[,...]]
+//   env: BENCH_RUNS (kills per signal and setting, default 20), BENCH_LOAD_SECONDS (300), BENCH_COST_SECONDS (30),
+//        BENCH_LOAD_CABLE=rt|normal (the harness's UDP relay and socat under SCHED_RR like a wire, default; or starved too)
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, hostname, release } from "node:os";
+import { join } from "node:path";
+import { EXE } from "../test/helpers/exe.ts";
+import { installInterruptHandler } from "./cleanup.ts";
+import { measureCost } from "./cost.ts";
+import { measureDetection, SETTINGS } from "./detection.ts";
+import { measureKeepalived } from "./keepalived.ts";
+import { measureLoad } from "./load.ts";
+import { markdown, printable, type Results } from "./report.ts";
+
+const PARTS = ["detection", "keepalived", "cost", "load"] as const;
+type Part = (typeof PARTS)[number];
+const RESULTS = join(import.meta.dir, "results.json");
+
+/** The parts asked for by --only (all when absent); exits 2 on anything else. */
+function parseParts(argv: string[]): Part[] {
+  const i = argv.indexOf("--only");
+  if (i < 0) return [...PARTS];
+  const asked = (argv[i + 1] ?? "").split(",").filter(Boolean);
+  const bad = asked.filter((p) => !PARTS.includes(p as Part));
+  if (asked.length === 0 || bad.length) {
+    console.error(`bench: --only expects one or more of ${PARTS.join("|")} (comma-separated), got '${argv[i + 1] ?? ""}'`);
+    process.exit(2);
+  }
+  return PARTS.filter((p) => asked.includes(p));
+}
+
+/** A positive integer from the environment, or `dflt`; exits 2 when it is something else. */
+function envInt(name: string, dflt: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === "") return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`bench: ${name} must be a positive integer, got '${v}'`);
+    process.exit(2);
+  }
+  return n;
+}
+
+function version(cmd: string[]): string {
+  const r = Bun.spawnSync(cmd, { stdout: "pipe", stderr: "pipe" });
+  return `${r.stdout}${r.stderr}`.split("\n")[0]!.trim();
+}
+
+const parts = parseParts(process.argv.slice(2));
+const runs = envInt("BENCH_RUNS", 20);
+const loadSeconds = envInt("BENCH_LOAD_SECONDS", 300);
+const costSeconds = envInt("BENCH_COST_SECONDS", 30);
+const cable = process.env.BENCH_LOAD_CABLE ?? "rt";
+if (cable !== "rt" && cable !== "normal") {
+  console.error(`bench: BENCH_LOAD_CABLE must be rt or normal, got '${cable}'`);
+  process.exit(2);
+}
+if (!existsSync(EXE)) {
+  console.error(`bench: ${EXE} is missing: run 'make build' first`);
+  process.exit(1);
+}
+if (process.getuid?.() !== 0 && (parts.includes("keepalived") || parts.includes("load"))) {
+  console.error("bench: the keepalived part needs root (network namespaces); run as root");
+  process.exit(1);
+}
+installInterruptHandler();
+
+const say = (s: string) => console.log(s);
+const t0 = Date.now();
+const r: Results = {};
+say(`bench: ${parts.join(", ")}; ${runs} runs per signal and setting${parts.includes("load") ? `, ${loadSeconds} s under load` : ""}`);
+if (parts.includes("detection")) {
+  say("clusterguard detection time (fresh pair per run, kill a, time b's peer-dead)");
+  r.detection = [];
+  for (const [i, s] of SETTINGS.entries()) r.detection.push(...(await measureDetection(s, runs, 17960 + i, say)));
+}
+if (parts.includes("keepalived")) {
+  say("keepalived detection time (namespaces cgb-ka-1/2, fresh pair per run, kill the MASTER, time the BACKUP's notify_master)");
+  r.keepalived = await measureKeepalived(runs, say);
+}
+if (parts.includes("cost")) {
+  say(`idle cost over ${costSeconds} s`);
+  r.cost = await measureCost(costSeconds, 17963, say);
+}
+if (parts.includes("load")) {
+  say(`aggressive setting under load for ${loadSeconds} s`);
+  r.load = await measureLoad(loadSeconds, 17964, say, cable);
+}
+const totalSeconds = Math.round((Date.now() - t0) / 1000);
+
+const cpu = cpus()[0]?.model ?? "unknown CPU";
+const meta = {
+  date: new Date().toISOString(),
+  host: `${availableParallelism()} CPUs (${cpu}), Linux ${release()}`,
+  hostname: hostname(),
+  bun: Bun.version,
+  keepalived: version(["keepalived", "--version"]),
+  stressNg: version(["stress-ng", "--version"]),
+  runs,
+  totalSeconds,
+  parts,
+};
+// --only keeps the other parts of an earlier run in results.json (each part says when it ran).
+const earlier = parts.length < PARTS.length && existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, "utf8")) as Record<string, unknown>) : {};
+const ranAt = Object.fromEntries(parts.map((p) => [p, meta.date]));
+writeFileSync(RESULTS, `${JSON.stringify({ ...earlier, ...r, meta, ranAt: { ...((earlier.ranAt as object) ?? {}), ...ranAt } }, null, 2)}\n`);
+
+say("");
+say(printable(r));
+say("");
+say("---- Markdown for README ----");
+say(markdown(r, { date: meta.date.slice(0, 10), host: meta.host }));
+say("----");
+say(`total ${Math.floor(totalSeconds / 60)} min ${totalSeconds % 60} s; results in bench/results.json`);
+process.exit(0);
