@@ -22,7 +22,13 @@ for (const n of NODES) {
   rmSync(p, { force: true });
   startPdu(p, {
     running: () => vms[n].state !== "stopped",
-    reset: async () => "return" in ((await vms[n].qmp?.cmd("system_reset")) ?? {}),
+    // A reset button works on a hung machine too: reset, then let a paused VM run again.
+    reset: async () => {
+      const ok = "return" in ((await vms[n].qmp?.cmd("system_reset")) ?? {});
+      if (ok && vms[n].state === "paused") await vms[n].resume();
+      vms[n].events.push({ at: Date.now(), kind: "kernel", message: "power on" });
+      return ok;
+    },
     off: () => vms[n].kill(),
     log: (m) => timeline.push({ at: Date.now(), node: n, what: m }),
   });
