@@ -1,6 +1,6 @@
 // The role decisions, taken after every input from the peer's last known role and the deadlines.
 import type { Draft } from "./draft.ts";
-import { checkLinks, peerAlive, peerDeadline } from "./liveness.ts";
+import { checkLinks, echoedRole, peerAlive, peerDeadline } from "./liveness.ts";
 import { outranks } from "./precedence.ts";
 import { becomeActive, fenceFailed, issueFenceIfDue, selfFence, startFencing } from "./transitions.ts";
 
@@ -35,7 +35,9 @@ function decideBooting(d: Draft): void {
       return d.setRole("STANDBY", `peer ${s.peer.name} is ${s.peerView.role}`);
     case "STANDBY":
     case "STOPPED":
-      return becomeActive(d, `peer ${s.peer.name} is ${s.peerView.role}`);
+      // Only on the peer's word about THIS boot: a stale frame (from a UART buffer, a replay) must not activate.
+      if (echoedRole(s, d.now, s.peerView.role)) becomeActive(d, `peer ${s.peer.name} is ${s.peerView.role}`);
+      return;
     case "BOOTING":
       // Both booting: the lower-ranked node yields; the winner waits for its STANDBY.
       if (!outranks(s.self, s.peer)) d.setRole("STANDBY", `both booting; ${s.peer.name} outranks this node`);
@@ -46,8 +48,8 @@ function decideBooting(d: Draft): void {
 function decideStandby(d: Draft): void {
   const s = d.state;
   if (peerAlive(s, d.now)) {
-    if (s.peerView.role === "STOPPED") return becomeActive(d, `peer ${s.peer.name} released the ACTIVE role`);
-    if (s.peerView.role === "STANDBY" && outranks(s.self, s.peer)) return becomeActive(d, `both standby; this node outranks ${s.peer.name}`);
+    if (s.peerView.role === "STOPPED" && echoedRole(s, d.now, "STOPPED")) return becomeActive(d, `peer ${s.peer.name} released the ACTIVE role`);
+    if (s.peerView.role === "STANDBY" && echoedRole(s, d.now, "STANDBY") && outranks(s.self, s.peer)) return becomeActive(d, `both standby; this node outranks ${s.peer.name}`);
     return;
   }
   if (s.fence.nextRetryAt !== null && d.now < s.fence.nextRetryAt) return;

@@ -16,6 +16,11 @@ export interface FrameInput {
   type: MessageType;
   role: Role;
   incarnation: number;
+  /**
+   * The frame echoes this node's current incarnation: the peer heard this boot. Only such frames may
+   * lead to activation; an authentic frame from before this boot (buffered in a UART, replayed) may not.
+   */
+  echo?: boolean;
   /** For handoff-grace: the quiet period the peer announces, in ms. */
   graceMs?: number;
 }

@@ -1,7 +1,7 @@
 // Per-channel and whole-peer liveness: when the peer counts as silent, late, or dead.
 import type { Draft } from "./draft.ts";
 import type { CoreState } from "./state.ts";
-import type { ChannelKind } from "./types.ts";
+import type { ChannelKind, Role } from "./types.ts";
 
 /** The time at which the peer counts as dead if nothing more is heard. */
 export function peerDeadline(s: CoreState): number {
@@ -55,4 +55,10 @@ export function aliveLinks(s: CoreState, now: number): ChannelKind[] {
     if (ch?.lastHeard != null && now - ch.lastHeard < s.timers.deadtime) out.push(name as ChannelKind);
   }
   return out;
+}
+
+/** The peer said `role` in a frame that echoed this boot, within deadtime: fresh enough to act on. */
+export function echoedRole(s: CoreState, now: number, role: Role): boolean {
+  const { echoRole, echoAt } = s.peerView;
+  return echoRole === role && echoAt !== null && now - echoAt < s.timers.deadtime;
 }

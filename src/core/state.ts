@@ -41,6 +41,9 @@ export interface PeerView {
   graceUsedBy: number | null;
   late: boolean;
   lost: boolean;
+  /** The role carried by the last frame that echoed this boot, and when it came. */
+  echoRole: Role | null;
+  echoAt: number | null;
   /** Set while both nodes claim ACTIVE (logged once per episode). */
   conflict: boolean;
 }
@@ -102,6 +105,8 @@ export function initialState(opts: {
       late: false,
       lost: false,
       conflict: false,
+      echoRole: null,
+      echoAt: null,
     },
     fence: { issueAt: null, issued: false, fromRole: "BOOTING", attempts: 0, nextRetryAt: null, lastResult: null },
     blocked: opts.blocked ?? null,

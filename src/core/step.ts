@@ -74,6 +74,10 @@ function onFrame(d: Draft, f: FrameInput): void {
     d.log("info", "peer-role", `${s.peer.name} is ${f.role}`, { peer: s.peer.name, peerRole: f.role });
   }
   pv.role = f.role;
+  if (f.echo) {
+    pv.echoRole = f.role;
+    pv.echoAt = d.now;
+  }
   s.fence.nextRetryAt = null;
   if (f.type === "handoff-grace") onGrace(d, f);
   if (f.type === "fence-request" && s.role !== "STOPPED") selfFence(d, `${s.peer.name} asked this node to reset`);
@@ -117,6 +121,8 @@ function onFenceResult(d: Draft, ok: boolean, agent: string, detail: string): vo
   s.peerView.lastHeard = null;
   s.peerView.firstHeard = null;
   s.peerView.graceUntil = null;
+  s.peerView.echoRole = null;
+  s.peerView.echoAt = null;
   for (const ch of Object.values(s.channels)) if (ch) Object.assign(ch, { lastHeard: null, late: false, dead: false });
   becomeActive(d, `peer ${s.peer.name} fenced and confirmed (${agent})`);
 }

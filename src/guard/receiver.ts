@@ -40,6 +40,7 @@ export class Receiver {
       type: f.type,
       role: f.role,
       incarnation: f.incarnation,
+      echo: f.peerIncarnation === this.o.myIncarnation,
       ...(grace !== null ? { graceMs: grace } : {}),
     };
   }

@@ -21,10 +21,14 @@
  * 4. After the RECEIVER reboots it has no memory, so a replayed frame from an earlier
  *    capture might be accepted once (and a captured in-order run of them, each once).
  *    That is harmless by construction:
- *    - heartbeats and status can only make a node believe the peer is alive, and
- *      believing the peer alive resolves to STANDBY, the safe side (design.md safety
- *      rule 2): it delays a takeover, it never causes one or a fence;
- *    - every frame with consequences (fence-request, fence-ack, takeover,
+ *    - heartbeats and status can make a node believe the peer is alive, which
+     resolves to STANDBY, the safe side (design.md safety rule 2); but a peer
+     that says STANDBY or STOPPED would let a booting node go ACTIVE, so the
+     core acts on those roles only from a frame that echoes its current
+     incarnation (FrameInput.echo; src/core/liveness.ts echoedRole). The lab
+     found why: a reset node read the peer's authentic frames from before the
+     peer took over, still buffered in its serial line;
+   - every frame with consequences (fence-request, fence-ack, takeover,
  *      handoff-grace) must carry peerIncarnation equal to the receiver's current
  *      incarnation (requiresEcho/checkEcho in echo.ts). That value did not exist
  *      before the receiver booted (point 1), so no earlier capture carries it; only a

@@ -32,6 +32,7 @@ export function frame(now: number, role: Role, opts: Partial<FrameInput> = {}): 
     type: "heartbeat" as MessageType,
     role,
     incarnation: 7,
+    echo: true,
     ...opts,
   };
 }

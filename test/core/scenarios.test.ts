@@ -168,4 +168,21 @@ test("both boot with every link cut: one survivor thanks to the static delay, ne
   assert.is(sim.nodes.b.fenceCalls, 0, "the lower-ranked node was reset inside its delay");
 });
 
+test("a node that reboots and reads the peer's stale STANDBY frames from a buffer never becomes a second ACTIVE", () => {
+  // The lab found this: a reset node's UART still held b's frames from before b took over.
+  const sim = new Sim();
+  sim.boot("a", 0);
+  sim.boot("b", 0);
+  sim.run(3000);
+  sim.kill("a");
+  sim.run(3000 + TIMERS.deadtime + 1000);
+  assert.is(sim.role("b"), "ACTIVE");
+  const q = (sim as unknown as { queue: { at: number; to: string; input: object }[] }).queue;
+  sim.boot("a", sim.now + 10);
+  for (let i = 0; i < 3; i++) q.push({ at: sim.now + 11 + i, to: "a", input: { kind: "frame", now: 0, channel: "serial", node: "b", type: "heartbeat", role: "STANDBY", incarnation: sim.nodes.b.incarnation, echo: false } });
+  assert.is(watchNeverTwo(sim, sim.now + TIMERS.initdead, 1), 1, "never two ACTIVE");
+  assert.is(sim.role("a"), "STANDBY");
+  assert.is(sim.role("b"), "ACTIVE");
+});
+
 test.run();

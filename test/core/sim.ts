@@ -13,6 +13,8 @@ interface SimNode {
   fenceCalls: number;
   selfFences: number;
   continued: number;
+  /** The peer incarnation this node last heard: what its frames echo. */
+  heardInc: number;
 }
 interface Pending {
   at: number;
@@ -37,7 +39,7 @@ export class Sim {
   readonly log: { t: number; node: Name; action: Action }[] = [];
 
   constructor(a: NodeRef = { name: "a", priority: 100 }, b: NodeRef = { name: "b", priority: 50 }) {
-    const mk = (ref: NodeRef): SimNode => ({ ref, state: null, incarnation: 0, bootAt: -1, history: [], fenceCalls: 0, selfFences: 0, continued: 0 });
+    const mk = (ref: NodeRef): SimNode => ({ ref, state: null, incarnation: 0, bootAt: -1, history: [], fenceCalls: 0, selfFences: 0, continued: 0, heardInc: 0 });
     this.nodes = { a: mk(a), b: mk(b) };
   }
 
@@ -69,6 +71,7 @@ export class Sim {
     const n = this.nodes[name];
     if (n.state || n.bootAt < 0 || this.now < n.bootAt) return;
     n.incarnation += 1;
+    n.heardInc = 0;
     const peer = this.nodes[name === "a" ? "b" : "a"].ref;
     n.state = initialState({ now: this.now, self: n.ref, peer, timers: TIMERS, channels: this.channels });
     n.history.push({ t: this.now, role: "BOOTING" });
@@ -77,7 +80,11 @@ export class Sim {
   private deliver(): void {
     const due = this.queue.filter((p) => p.at <= this.now);
     this.queue = this.queue.filter((p) => p.at > this.now);
-    for (const p of due) this.feed(p.to, { ...p.input, now: this.now } as Input);
+    for (const p of due) {
+      const to = this.nodes[p.to];
+      if (p.input.kind === "frame" && to.state) to.heardInc = p.input.incarnation;
+      this.feed(p.to, { ...p.input, now: this.now } as Input);
+    }
   }
 
   private feed(name: Name, input: Input): void {
@@ -103,7 +110,7 @@ export class Sim {
           this.queue.push({
             at: this.now + this.latencyMs,
             to: other,
-            input: { kind: "frame", now: 0, channel: ch, node: n.ref.name, type: a.type === "SendMessage" ? a.message : "heartbeat", role: st.role, incarnation: n.incarnation, ...(a.type === "SendMessage" && a.graceMs !== undefined ? { graceMs: a.graceMs } : {}) },
+            input: { kind: "frame", now: 0, channel: ch, node: n.ref.name, type: a.type === "SendMessage" ? a.message : "heartbeat", role: st.role, incarnation: n.incarnation, echo: n.heardInc === this.nodes[other].incarnation, ...(a.type === "SendMessage" && a.graceMs !== undefined ? { graceMs: a.graceMs } : {}) },
           });
         }
         break;

@@ -16,8 +16,17 @@ const peer = (inc = 900) => new FrameBuilder({ key, clusterId, node: "b", incarn
 test("a genuine heartbeat becomes a frame input and teaches the peer's incarnation", () => {
   const { rx, seen } = mkRx();
   const r = rx.accept(peer().build("heartbeat", "ACTIVE"), "udp", 42);
-  assert.equal(r, { kind: "frame", now: 42, channel: "udp", node: "b", type: "heartbeat", role: "ACTIVE", incarnation: 900 });
+  assert.equal(r, { kind: "frame", now: 42, channel: "udp", node: "b", type: "heartbeat", role: "ACTIVE", incarnation: 900, echo: false });
   assert.equal(seen, [900]);
+});
+
+test("a frame echoes this boot only when it carries this node's current incarnation", () => {
+  const { rx } = mkRx(500);
+  const b = peer();
+  b.peerIncarnation = 499;
+  assert.is((rx.accept(b.build("heartbeat", "STANDBY"), "udp", 1) as { echo?: boolean }).echo, false);
+  b.peerIncarnation = 500;
+  assert.is((rx.accept(b.build("heartbeat", "STANDBY"), "udp", 2) as { echo?: boolean }).echo, true);
 });
 
 test("the same frame on two links counts on each; twice on one link is a replay", () => {
