@@ -16,6 +16,10 @@ export function writeReport(results: ScenarioResult[]): string {
     console.log(`${r.pass ? "PASS" : "FAIL"}  ${r.name}`);
     for (const [k, v] of Object.entries(r.timings)) console.log(`        ${k}: ${v} ms`);
     if (r.integrity) console.log(`        integrity: fsck ${r.integrity.fsck.clean ? "clean" : "NOT clean"}, ${r.integrity.records} records, ${r.integrity.acked} acknowledged, ${r.integrity.missing.length} missing, writers ${r.integrity.writers.join(" -> ")}${r.integrity.interleaved ? " INTERLEAVED" : ""}`);
+    const t0 = r.timeline[0]?.at ?? 0;
+    for (const e of r.timeline.filter((x) => /^role |fence|PDU|power|paused|cut |heal |self-fence|mounted/.test(x.what))) {
+      console.log(`        +${((e.at - t0) / 1000).toFixed(1).padStart(6)} s  ${e.node}  ${e.what.slice(0, 110)}`);
+    }
     if (!r.pass) console.log(`        failed at: ${r.failedStep}; expected: ${r.expected ?? "-"}; error: ${r.error ?? "-"}`);
   }
   console.log(`report: ${join(dir, "report.json")}\ntimelines: ${dir}/*.svg`);

@@ -69,6 +69,24 @@ async function scenarioKillActive(run: Run): Promise<void> {
   await Bun.sleep(5000);
 }
 
+/** kill-active, then the survivor's own cold boot alone in the same run: what the hot standby saved. */
+async function scenarioKillActiveColdBoot(run: Run): Promise<void> {
+  await scenarioKillActive(run);
+  run.step("power cut on b too, then b cold-boots alone (initdead, fence of the powered-off a, boot)");
+  await ask({ cmd: "kill", node: "b" });
+  await Bun.sleep(1000);
+  const at = Date.now();
+  await ask({ cmd: "on", node: "b" });
+  let ack = firstAfter((await consoles()).b, at, (e) => e.kind === "ack");
+  while (!ack && Date.now() - at < 400000) {
+    await Bun.sleep(1000);
+    ack = firstAfter((await consoles()).b, at, (e) => e.kind === "ack");
+  }
+  run.expect(!!ack, "a workload ack from b's cold boot within 400 s");
+  run.time("survivor's cold boot alone: power-on -> workload writing", ack!.at - at);
+  run.r.timings["takeover / survivor's cold boot (%)"] = Math.round((100 * (run.r.timings["takeover: power cut -> workload writing on the survivor"] ?? 0)) / (ack!.at - at));
+}
+
 async function scenarioGuardFailsSafe(run: Run): Promise<void> {
   run.step("boot a with a node name the config does not know (a broken guard)");
   await prepare(run.t0);
@@ -160,7 +178,7 @@ async function scenarioFencedNodeRejoins(run: Run): Promise<void> {
 
 export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
   "start-one-by-one": scenarioStartOneByOne,
-  "kill-active": scenarioKillActive,
+  "kill-active": scenarioKillActiveColdBoot,
   "guard-fails-safe": scenarioGuardFailsSafe,
   "simul-start": scenarioSimulStart,
   "cut-ethernet": scenarioCut("ethernet"),
