@@ -1,10 +1,6 @@
 // Fence through a QEMU power device: QMP system_reset or quit over a char device (a virtio-serial port in the lab).
-import { closeSync, constants, openSync, readSync, writeSync } from "node:fs";
-import type { FenceAction, FenceAgent, FenceOutcome } from "./agent.ts";
-import { resolvePort } from "./port-path.ts";
-import { QmpLines } from "./qmp-lines.ts";
-
-let serial = 0;
+import type { FenceAction, FenceAgent, FenceOutcome, PowerState } from "./agent.ts";
+import { qmpExchange } from "./qmp-session.ts";
 
 /** Confirmed only by QMP's own reply to the command (or the RESET/SHUTDOWN event it causes). */
 export class QmpFenceAgent implements FenceAgent {
@@ -12,48 +8,19 @@ export class QmpFenceAgent implements FenceAgent {
   constructor(private readonly o: { device: string; action: FenceAction }) {}
 
   async fence(_target: string, action: FenceAction, signal: AbortSignal): Promise<FenceOutcome> {
-    const command = (this.o.action === "off" || action === "off") ? "quit" : "system_reset";
-    let fd: number;
-    try {
-      fd = openSync(resolvePort(this.o.device), constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
-    } catch (e) {
-      return { confirmed: false, detail: `cannot open ${this.o.device}: ${(e as Error).message}` };
-    }
-    const lines = new QmpLines();
-    const id = `cg-${process.pid}-${++serial}`;
-    try {
-      const send = (execute: string, tag: string) => writeSync(fd, `${JSON.stringify({ execute, id: `${id}-${tag}` })}\n`);
-      send("qmp_capabilities", "cap");
-      const cap = await this.await(fd, lines, signal, (m) => m.id === `${id}-cap`);
-      // "Capabilities already negotiated" is an error reply and fine: the session is in command mode.
-      if (!cap) return { confirmed: false, detail: `no QMP answer on ${this.o.device}` };
-      send(command, "cmd");
-      const reply = await this.await(fd, lines, signal, (m) => m.id === `${id}-cmd` || m.event === "RESET" || m.event === "SHUTDOWN");
-      if (!reply) return { confirmed: false, detail: `no reply to ${command} on ${this.o.device}` };
-      if ("error" in reply) return { confirmed: false, detail: `${command} refused: ${JSON.stringify(reply.error)}` };
-      return { confirmed: true, detail: `${command} confirmed by QMP (${"event" in reply ? String(reply.event) : "return"})` };
-    } catch (e) {
-      return { confirmed: false, detail: `${this.o.device}: ${(e as Error).message}` };
-    } finally {
-      closeSync(fd);
-    }
+    const command = this.o.action === "off" || action === "off" ? "quit" : "system_reset";
+    const r = await qmpExchange(this.o.device, command, signal, (m) => m.event === "RESET" || m.event === "SHUTDOWN");
+    if (!r.ok) return { confirmed: false, detail: r.detail };
+    if ("error" in r.reply) return { confirmed: false, detail: `${command} refused: ${JSON.stringify(r.reply.error)}` };
+    return { confirmed: true, detail: `${command} confirmed by QMP (${"event" in r.reply ? String(r.reply.event) : "return"})` };
   }
 
-  /** Read until a message matches or the signal aborts; null on abort. */
-  private async await(fd: number, lines: QmpLines, signal: AbortSignal, match: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown> | null> {
-    const buf = new Uint8Array(4096);
-    while (!signal.aborted) {
-      let n = 0;
-      try {
-        n = readSync(fd, buf);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
-      }
-      if (n > 0) {
-        const hit = lines.push(buf.subarray(0, n)).find(match);
-        if (hit) return hit;
-      } else await Bun.sleep(10);
-    }
-    return null;
+  /** query-status: a running or paused VM is "on" (a paused one still holds the disk); no answer is "unknown". */
+  async status(_target: string, signal: AbortSignal): Promise<PowerState> {
+    const r = await qmpExchange(this.o.device, "query-status", signal);
+    if (!r.ok) return { power: "unknown", detail: r.detail };
+    const ret = r.reply.return as { status?: string } | undefined;
+    if (!ret?.status) return { power: "unknown", detail: `query-status: ${JSON.stringify(r.reply)}` };
+    return { power: ret.status === "shutdown" ? "off" : "on", detail: `QMP status ${ret.status}` };
   }
 }

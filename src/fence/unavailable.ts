@@ -1,5 +1,6 @@
 // A configured fence agent this build cannot drive: it never confirms, and says so.
-import type { FenceAgent, FenceOutcome } from "./agent.ts";
+import type { FenceAgent, FenceOutcome, PowerState } from "./agent.ts";
+import { unknownPower } from "./agent.ts";
 
 /** Stands in for a configured level that has no implementation here, so the level order stays visible. */
 export class UnavailableFenceAgent implements FenceAgent {
@@ -7,5 +8,9 @@ export class UnavailableFenceAgent implements FenceAgent {
 
   async fence(): Promise<FenceOutcome> {
     return { confirmed: false, detail: `fence agent type "${this.name}" is not available in this build` };
+  }
+
+  status(): Promise<PowerState> {
+    return unknownPower(`fence agent type "${this.name}" is not available in this build`);
   }
 }

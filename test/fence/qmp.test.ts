@@ -42,6 +42,19 @@ test("reset is confirmed by QMP's reply and the VM keeps running", async () => {
   }
 });
 
+test("status reports a paused or running VM as on, and a dead port as unknown", async () => {
+  const q = await qemuWithPort();
+  try {
+    const st = await new QmpFenceAgent({ device: q.port, action: "reset" }).status("a", signal(5000));
+    assert.is(st.power, "on", st.detail);
+    assert.match(st.detail, /QMP status prelaunch|QMP status paused/);
+  } finally {
+    await q.close();
+  }
+  const gone = await new QmpFenceAgent({ device: "/nonexistent/port", action: "reset" }).status("a", signal(300));
+  assert.is(gone.power, "unknown");
+});
+
 test("off sends quit: confirmed, and the QEMU process ends", async () => {
   const q = await qemuWithPort();
   try {

@@ -1,7 +1,7 @@
 // Fencing levels: the first agent that confirms wins; failures and hangs fall through; none confirmed says why.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { FenceAgent } from "../../src/fence/agent.ts";
+import { type FenceAgent, unknownPower } from "../../src/fence/agent.ts";
 import { runFence } from "../../src/fence/runner.ts";
 
 function agent(name: string, behave: "ok" | "fail" | "hang" | "throw", calls: string[]): FenceAgent {
@@ -15,6 +15,7 @@ function agent(name: string, behave: "ok" | "fail" | "hang" | "throw", calls: st
       await new Promise((r) => signal.addEventListener("abort", r));
       return { confirmed: true, detail: "too late" };
     },
+    status: () => unknownPower("test agent"),
   };
 }
 
