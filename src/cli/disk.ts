@@ -1,8 +1,9 @@
-// `clusterguard disk init|dump`: write or show the SBD-style heartbeat area on the shared disk.
+// `clusterguard disk init|dump|clear`: write, show or clear the SBD-style heartbeat area on the shared disk.
 import type { Argv } from "yargs";
 import type { ClusterConfig } from "../config/index.ts";
 import { formatConfigError } from "../config/index.ts";
 import { type DiskTimers, describeArea, initDisk, openVerifiedArea } from "../disk/index.ts";
+import { clearMailbox } from "../disk/clear.ts";
 import { clusterIdOf } from "../protocol/index.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
 import { loadBoth } from "./load-both.ts";
@@ -82,6 +83,33 @@ export function diskCommand(y: Argv, setExit: (code: number) => void): Argv {
           }
         },
       )
-      .demandCommand(1, "name an action: init or dump"),
+      .command(
+        "clear",
+        "remove a pending poison pill from NODE's mailbox (SBD: message NODE clear), letting it go ACTIVE again",
+        (b) => where(b).option("node", { type: "string", demandOption: true, describe: "the node whose mailbox to clear" }),
+        async (argv) => {
+          const t = target(argv, "clear");
+          if (!t) return setExit(EXIT_USAGE);
+          const node = t.config.node.find((n) => n.name === argv.node);
+          if (!node) {
+            console.error(`clusterguard disk clear: --node ${String(argv.node)}: expected one of ${t.config.node.map((n) => n.name).join(", ")}`);
+            return setExit(EXIT_USAGE);
+          }
+          try {
+            const area = await openVerifiedArea(t.device, argv.offset ?? t.config.channels.disk.offset, { key: t.key, clusterId: clusterIdOf(t.config.cluster.name) });
+            try {
+              const r = await clearMailbox(area, node.disk_slot, "admin");
+              console.log(r.cleared ? `cleared ${node.name}'s mailbox (slot ${node.disk_slot}; it held ${r.before})` : `${node.name}'s mailbox (slot ${node.disk_slot}) was already clear`);
+            } finally {
+              await area.close();
+            }
+            setExit(EXIT_OK);
+          } catch (e) {
+            console.error(`clusterguard disk clear: ${e instanceof Error ? e.message : String(e)}`);
+            setExit(EXIT_FAILURE);
+          }
+        },
+      )
+      .demandCommand(1, "name an action: init, dump or clear"),
   );
 }

@@ -27,6 +27,8 @@ export interface ContinueBoot {
 export interface SelfFence {
   type: "SelfFence";
   reason: string;
+  /** Power off instead of reset (a poison pill that says "off"). */
+  power?: "reset" | "off";
 }
 /** One event for the log (design.md: every role change and fence action is one event). */
 export interface Log {

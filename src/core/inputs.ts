@@ -51,11 +51,17 @@ export interface FenceResultInput {
   detail: string;
 }
 
-/** A poison pill found in this node's own disk slot, or cleared from it. */
+/**
+ * A poison pill found in this node's own disk slot, or cleared from it. `fresh` means it appeared while this
+ * boot was running (the fencer wants this node down now); a pill already there at boot only blocks activation.
+ */
 export interface PillInput {
   kind: "pill";
   now: number;
   present: boolean;
+  fresh?: boolean;
+  /** What the pill asks for (default reset). */
+  power?: "reset" | "off";
   detail?: string;
 }
 

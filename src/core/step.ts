@@ -2,7 +2,7 @@
 import type { Action } from "./actions.ts";
 import { decide } from "./decide.ts";
 import { Draft } from "./draft.ts";
-import type { FrameInput, Input } from "./inputs.ts";
+import type { FrameInput, Input, PillInput } from "./inputs.ts";
 import { becomeActive, fenceFailed, selfFence } from "./transitions.ts";
 import type { CoreState } from "./state.ts";
 
@@ -30,7 +30,7 @@ export function step(state: CoreState, input: Input): StepResult {
       onFenceResult(d, input.ok, input.agent, input.detail);
       break;
     case "pill":
-      onPill(d, input.present, input.detail);
+      onPill(d, input);
       break;
     case "stop":
       onStop(d, input.reason);
@@ -127,7 +127,7 @@ function onFenceResult(d: Draft, ok: boolean, agent: string, detail: string): vo
   becomeActive(d, `peer ${s.peer.name} fenced and confirmed (${agent})`);
 }
 
-function onPill(d: Draft, present: boolean, detail?: string): void {
+function onPill(d: Draft, { present, fresh, power, detail }: PillInput): void {
   const s = d.state;
   if (!present) {
     if (s.blocked !== null) d.log("notice", "pill-cleared", "poison pill cleared; activation allowed again");
@@ -137,7 +137,9 @@ function onPill(d: Draft, present: boolean, detail?: string): void {
   const why = `poison pill pending in this node's slot${detail ? ` (${detail})` : ""}`;
   if (s.blocked === null) d.log("critical", "pill", why);
   s.blocked = why;
-  if (s.role === "ACTIVE") selfFence(d, why);
+  // A pill that arrives while this boot runs is the fencer's order: obey it in any role (SBD's servant does).
+  if (fresh === true && s.role !== "STOPPED") selfFence(d, why, power ?? "reset");
+  else if (s.role === "ACTIVE") selfFence(d, why);
   else if (s.role === "FENCING" || s.role === "BOOTING") d.setRole("STANDBY", `activation refused: ${why}`, "error");
 }
 

@@ -61,9 +61,9 @@ export function fenceFailed(d: Draft, detail: string): void {
 }
 
 /** Stop writing to the shared disk at once. */
-export function selfFence(d: Draft, reason: string): void {
-  d.log("critical", "self-fence", `self-fencing: ${reason}`, { reason });
-  d.actions.push({ type: "SelfFence", reason });
+export function selfFence(d: Draft, reason: string, power: "reset" | "off" = "reset"): void {
+  d.log("critical", "self-fence", `self-fencing (${power}): ${reason}`, { reason, power });
+  d.actions.push({ type: "SelfFence", reason, power });
   d.setRole("STOPPED", reason, "critical");
 }
 

@@ -24,8 +24,10 @@ function slotText(s: HeartbeatSlot, now: number): string {
   return `node ${s.node}, ${s.role}, incarnation ${s.incarnation}, seq ${s.seq}, written ${formatAge(s.writtenAt, now)}, uptime ${(s.uptimeMs / 1000).toFixed(1)} s`;
 }
 
-function mailboxText(m: MailboxMessage, now: number): string {
-  return `${m.type} from ${m.sender} (incarnation ${m.senderIncarnation}, seq ${m.seq}), written ${formatAge(m.writtenAt, now)}`;
+/** One mailbox message as text: type, sender, when, and which boot of the owner it was meant for. */
+export function describeMailbox(m: MailboxMessage, now: number): string {
+  const target = m.targetIncarnation ? `, for incarnation ${m.targetIncarnation}` : "";
+  return `${m.type} from ${m.sender} (incarnation ${m.senderIncarnation}, seq ${m.seq}${target}), written ${formatAge(m.writtenAt, now)}`;
 }
 
 /** The snapshot as text lines (no trailing newline). */
@@ -35,7 +37,7 @@ export function describeSnapshot(s: AreaSnapshot, now: number): string {
   s.slots.forEach((slot, i) => {
     lines.push(`slot ${i} heartbeat: ${line(slot, (v) => slotText(v, now))}`);
     const mailbox = s.mailboxes[i];
-    if (mailbox) lines.push(`slot ${i} mailbox: ${line(mailbox, (v) => mailboxText(v, now))}`);
+    if (mailbox) lines.push(`slot ${i} mailbox: ${line(mailbox, (v) => describeMailbox(v, now))}`);
   });
   return lines.join("\n");
 }

@@ -1,7 +1,7 @@
 // A node's mailbox: written only by its PEER (the fencer's poison pill), read by the node that owns the slot.
 //
 //   magic "CGMBOX01" 8 | cluster id u32 | slot index u8 | message type u8 | sender name (u8 len + 32)
-//   | pad | sender incarnation u64 @48 | seq u64 | written-at ms u64 | zeros | HMAC @4064.
+//   | pad | sender incarnation u64 @48 | seq u64 | written-at ms u64 | target incarnation u64 | zeros | HMAC @4064.
 
 import type { BlockAuth } from "./block.ts";
 import { magicBytes, sealBlock } from "./block.ts";
@@ -25,13 +25,15 @@ export type MailboxMessage = {
   seq: number;
   /** Sender's wall clock (ms since the epoch) at the write. */
   writtenAt: number;
+  /** The slot owner's boot incarnation the sender knew when it wrote (0: unknown): a later boot proves the pill worked. */
+  targetIncarnation: number;
 };
 
-const U64_FIELDS = ["senderIncarnation", "seq", "writtenAt"] as const;
+const U64_FIELDS = ["senderIncarnation", "seq", "writtenAt", "targetIncarnation"] as const;
 
 /** Encodes and signs `m` for the mailbox of slot `slot`; throws RangeError naming the invalid field. */
 export function encodeMailbox(m: MailboxMessage, slot: number, auth: BlockAuth): Uint8Array {
-  const u64s = { senderIncarnation: m.senderIncarnation, seq: m.seq, writtenAt: m.writtenAt };
+  const u64s = { senderIncarnation: m.senderIncarnation, seq: m.seq, writtenAt: m.writtenAt, targetIncarnation: m.targetIncarnation };
   let problem = recordProblem(slot, "sender", m.sender, u64s);
   if (problem === undefined && !MAILBOX_TYPES.includes(m.type)) problem = `type: expected one of ${MAILBOX_TYPES.join(", ")}, got ${String(m.type)}`;
   if (problem !== undefined) throw new RangeError(`encodeMailbox: ${problem}`);
@@ -47,8 +49,8 @@ export function decodeMailbox(bytes: Uint8Array, slot: number, auth: BlockAuth):
     if ("kind" in r) return r;
     const type = MAILBOX_TYPES[r.kindByte];
     if (type === undefined) return malformed(`${what}: message type: expected 0..${MAILBOX_TYPES.length - 1}, got ${r.kindByte}`);
-    const [senderIncarnation = 0, seq = 0, writtenAt = 0] = r.u64s;
-    return { kind: "ok", value: { type, sender: r.name, senderIncarnation, seq, writtenAt } };
+    const [senderIncarnation = 0, seq = 0, writtenAt = 0, targetIncarnation = 0] = r.u64s;
+    return { kind: "ok", value: { type, sender: r.name, senderIncarnation, seq, writtenAt, targetIncarnation } };
   } catch (error) {
     return malformed(`slot ${slot} mailbox: internal decoder error: ${String(error)}`);
   }

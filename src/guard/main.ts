@@ -3,6 +3,7 @@ import { writeSync } from "node:fs";
 import type { ClusterConfig } from "../config/index.ts";
 import { formatConfigError } from "../config/index.ts";
 import type { FenceAgent } from "../fence/agent.ts";
+import type { FenceContext } from "../fence/context.ts";
 import { fenceAgentsFrom } from "../fence/from-config.ts";
 import { RecordingFenceAgent } from "../fence/record.ts";
 import { kmsgSink, Logger, type Sink, streamSink } from "../log/logger.ts";
@@ -57,7 +58,8 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Guar
     for (const w of [lockMemory(), setRealtime(10)]) if (w) log.emit("warning", "realtime", `${w}; heartbeats run at normal priority`);
   }
   if (!cli.hostMode) void bringUpLink(r.options, kargs, log);
-  const agents: FenceAgent[] = r.options.fenceRecord ? [new RecordingFenceAgent(r.options.fenceRecord)] : fenceAgentsFrom(config.fencing.agent);
+  const record = r.options.fenceRecord;
+  const agents = (ctx: FenceContext): FenceAgent[] => (record ? [new RecordingFenceAgent(record)] : fenceAgentsFrom(config.fencing.agent, ctx));
   let guard: Guard | null = null;
   const fx: Effectors = cli.hostMode
     ? hostEffectors()

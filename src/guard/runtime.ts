@@ -5,13 +5,17 @@ import { type Action, type CoreState, type Input, initialState, step } from "../
 import type { ChannelKind } from "../core/types.ts";
 import { DiskArea } from "../disk/index.ts";
 import type { FenceAgent } from "../fence/agent.ts";
+import type { FenceContext, FenceDisk } from "../fence/context.ts";
+import { clearPillIfRebooted } from "../fence/poison-pill.ts";
 import { runFence } from "../fence/runner.ts";
+import { openWatchdog } from "../sys/watchdog.ts";
 import type { Logger } from "../log/logger.ts";
 import { clusterIdOf, nextIncarnation } from "../protocol/index.ts";
 import type { Effectors } from "./effectors.ts";
 import { FrameBuilder, gracePayload } from "./frames.ts";
 import { buildLinks, type Links } from "./links.ts";
 import type { GuardOptions } from "./options.ts";
+import { PillWatch } from "./pill-watch.ts";
 import { Receiver } from "./receiver.ts";
 
 const now = () => Math.floor(performance.now());
@@ -26,12 +30,16 @@ export class Guard {
   private timer: ReturnType<typeof setInterval> | null = null;
   private fencing = false;
   private diskBaseline = false;
+  private fenceAgents: readonly FenceAgent[] = [];
+  private pills: PillWatch | null = null;
+  private fenceDisk: FenceDisk | null = null;
+  private lastPeerIncarnation = 0;
 
   constructor(
     private readonly o: GuardOptions,
     private readonly log: Logger,
     private readonly fx: Effectors,
-    private readonly fenceAgents: readonly FenceAgent[],
+    private readonly makeFenceAgents: (ctx: FenceContext) => readonly FenceAgent[],
   ) {}
 
   /** Bring the links up and start deciding. */
@@ -42,8 +50,20 @@ export class Guard {
     this.builder = new FrameBuilder({ key: o.key, clusterId, node: o.self.name, incarnation: this.incarnation });
     this.receiver = new Receiver({ key: o.key, clusterId, self: o.self.name, peer: o.peer.name, myIncarnation: this.incarnation }, (inc) => {
       this.builder.peerIncarnation = inc;
+      this.peerIncarnationSeen(inc);
     });
     this.links = buildLinks(o, (slot) => this.onPeerSlot(slot));
+    const diskDevice = o.links.diskDevice ?? o.config.channels.disk.device;
+    if (this.links.disk && diskDevice) {
+      this.fenceDisk = { device: diskDevice, offset: o.config.channels.disk.offset, key: o.key, clusterId, peerSlot: o.peer.disk_slot };
+    }
+    this.fenceAgents = this.makeFenceAgents({
+      self: o.self.name,
+      selfIncarnation: () => this.incarnation,
+      peerIncarnation: () => this.lastPeerIncarnation,
+      disk: this.fenceDisk,
+      send: (type) => this.broadcast(this.builder.build(type, this.state.role)),
+    });
     const t = o.config.timers;
     this.state = initialState({
       now: now(),
@@ -68,6 +88,7 @@ export class Guard {
     };
     for (const c of this.links.stream) await c.start(sink);
     if (this.links.disk) await this.links.disk.start(sink);
+    this.startPillWatch();
     const tickMs = Math.max(5, Math.min(50, Math.floor(t.keepalive / 4)));
     this.timer = setInterval(() => this.input({ kind: "tick", now: now() }), tickMs);
     this.input({ kind: "tick", now: now() });
@@ -95,6 +116,7 @@ export class Guard {
   /** Close every link. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.pills?.stop(this.o.hostMode);
     for (const c of this.links.stream) await c.stop();
     await this.links.disk?.stop();
   }
@@ -112,7 +134,8 @@ export class Guard {
       case "ContinueBoot":
         return this.fx.continueBoot();
       case "SelfFence":
-        return this.fx.selfFence(a.reason);
+        this.pills?.stop(false);
+        return this.fx.selfFence(a.reason, a.power ?? "reset");
     }
   }
 
@@ -138,8 +161,38 @@ export class Guard {
     // The first read only sets the baseline: a stale slot proves nothing, unless it says the peer stopped cleanly.
     const first = !this.diskBaseline;
     this.diskBaseline = true;
+    this.peerIncarnationSeen(slot.incarnation);
     if (first && slot.role !== "STOPPED") return;
     this.input({ kind: "frame", now: now(), channel: "disk", node: slot.node, type: "heartbeat", role: slot.role, incarnation: slot.incarnation });
+  }
+
+  /** Read this node's own mailbox: pills go to the core; the watchdog (poison-pill fencing only) is petted while it reads clean. */
+  private startPillWatch(): void {
+    const disk = this.links.disk;
+    if (!disk) return;
+    const pill = this.o.config.fencing.agent.find((a) => a.type === "poison-pill");
+    const arm = pill && !this.o.hostMode ? () => openWatchdog(pill.watchdog_device, pill.watchdog_timeout) : null;
+    if (pill && this.o.hostMode) this.log.emit("info", "watchdog", "host mode: the watchdog is not armed");
+    this.pills = new PillWatch({
+      read: () => disk.readOwnMailbox(),
+      arm,
+      periodMs: pill ? Math.min(1000, Math.floor((pill.watchdog_timeout * 1000) / 4)) : 1000,
+      report: (r) => this.input({ kind: "pill", now: now(), ...r }),
+      log: (level, event, message) => this.log.emit(level, event, message),
+    });
+    this.pills.start();
+  }
+
+  /** A peer boot we had not heard before: if our poison pill is still in its slot, that boot proves it worked; clear it. */
+  private peerIncarnationSeen(inc: number): void {
+    if (inc === this.lastPeerIncarnation || inc === 0) return;
+    this.lastPeerIncarnation = inc;
+    const disk = this.fenceDisk;
+    if (!disk) return;
+    clearPillIfRebooted(disk, this.o.self.name, inc).then(
+      (done) => done && this.log.emit("notice", "pill-cleared", done, { peerIncarnation: inc }),
+      (e) => this.log.emit("warning", "pill-clear", `could not check the peer's mailbox: ${e instanceof Error ? e.message : String(e)}`),
+    );
   }
 
   private async storedIncarnation(clusterId: number): Promise<number> {

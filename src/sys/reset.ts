@@ -1,10 +1,11 @@
-// Reset this machine at once, without syncing: a node that must stop writing to a shared disk flushes nothing.
+// Reset or power off this machine at once, without syncing: a node that must stop writing to a shared disk flushes nothing.
 import { lastError, libc } from "./libc.ts";
 
 const RB_AUTOBOOT = 0x01234567;
+const RB_POWER_OFF = 0x4321fedc;
 
-/** reboot(2) with RB_AUTOBOOT; returns only if the kernel refused, with why. */
-export function resetNow(): string {
-  libc().reboot(RB_AUTOBOOT);
-  return `reboot(RB_AUTOBOOT) refused: ${lastError()}`;
+/** reboot(2) with RB_AUTOBOOT (or RB_POWER_OFF for "off"); returns only if the kernel refused, with why. */
+export function resetNow(power: "reset" | "off" = "reset"): string {
+  libc().reboot(power === "off" ? RB_POWER_OFF : RB_AUTOBOOT);
+  return `reboot(${power === "off" ? "RB_POWER_OFF" : "RB_AUTOBOOT"}) refused: ${lastError()}`;
 }

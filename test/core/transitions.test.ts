@@ -64,6 +64,8 @@ const rows: Row[] = [
   { name: "a pill found while ACTIVE makes the node fence itself", given: active, when: [{ kind: "pill", now: 50, present: true, detail: "reset from b" }], role: "STOPPED", has: ["SelfFence"] },
   { name: "a pill found while booting refuses activation", given: booting, when: [{ kind: "pill", now: 5, present: true }, frame(10, "STANDBY")], role: "STANDBY", lacks: ["ContinueBoot"] },
   { name: "a pending pill refuses fencing too", given: booting, when: [{ kind: "pill", now: 5, present: true }, tick(TIMERS.initdead + 10)], role: "STANDBY", lacks: ["FencePeer"] },
+  { name: "a fresh pill makes even a STANDBY obey it, powering off when it says off", given: booting, when: [frame(10, "ACTIVE"), { kind: "pill", now: 20, present: true, fresh: true, power: "off", detail: "off from b" }], role: "STOPPED", has: ["SelfFence"] },
+  { name: "a pill already there at boot blocks but does not self-fence", given: booting, when: [frame(10, "ACTIVE"), { kind: "pill", now: 20, present: true, fresh: false }], role: "STANDBY", lacks: ["SelfFence"] },
   { name: "a cleared pill allows activation again", given: booting, when: [{ kind: "pill", now: 5, present: true }, { kind: "pill", now: 6, present: false }, frame(10, "STOPPED")], role: "ACTIVE" },
   { name: "stop releases the ACTIVE role", given: active, when: [{ kind: "stop", now: 50, reason: "admin standby" }], role: "STOPPED", has: ["SendHeartbeat"] },
   { name: "a rejected frame changes nothing but the counter", given: standby, when: [{ kind: "rejected", now: 20, channel: "udp", reason: "bad-auth" }], role: "STANDBY", lacks: ["FencePeer", "ContinueBoot"] },

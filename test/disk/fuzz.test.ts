@@ -41,7 +41,7 @@ function genuine(rand: () => number): { bytes: Uint8Array; accepts: string } {
     return { bytes: encodeSlot(s, slot, AUTH), accepts: `slot${slot}` };
   }
   const type = MAILBOX_TYPES[below(rand, MAILBOX_TYPES.length)] ?? "none";
-  const m = { type, sender: randomName(rand), senderIncarnation: u64(rand), seq: u64(rand), writtenAt: u64(rand) };
+  const m = { type, sender: randomName(rand), senderIncarnation: u64(rand), seq: u64(rand), writtenAt: u64(rand), targetIncarnation: u64(rand) };
   return { bytes: encodeMailbox(m, slot, AUTH), accepts: `mailbox${slot}` };
 }
 

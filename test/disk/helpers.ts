@@ -27,7 +27,7 @@ export function sampleSlot(overrides: Partial<HeartbeatSlot> = {}): HeartbeatSlo
 
 /** A valid poison pill, with fields overridden as given. */
 export function sampleMailbox(overrides: Partial<MailboxMessage> = {}): MailboxMessage {
-  return { type: "reset", sender: "node-b", senderIncarnation: 1_700_000_000_999, seq: 7, writtenAt: 1_700_000_200_000, ...overrides };
+  return { type: "reset", sender: "node-b", senderIncarnation: 1_700_000_000_999, seq: 7, writtenAt: 1_700_000_200_000, targetIncarnation: 1_700_000_100_000, ...overrides };
 }
 
 /** Recomputes a block's trailing HMAC in place, so edited fields stay authentic. */

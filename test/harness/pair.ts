@@ -31,6 +31,8 @@ export class Pair {
     readonly port: number,
     readonly timers: PairTimers = HARNESS_TIMERS,
     readonly withDisk = true,
+    /** Extra [fencing] levels, as TOML, appended to the config (host mode still fences through the recording agent). */
+    readonly fencingExtra = "",
   ) {
     this.relay = new UdpRelay(port);
   }
@@ -163,6 +165,6 @@ ${this.withDisk ? `device = "${this.disk}"` : ""}
 [fencing]
 delay = ${t.fenceDelay}
 timeout = 5000
-`;
+${this.fencingExtra}`;
   }
 }

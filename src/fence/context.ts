@@ -1,0 +1,23 @@
+// What fence agents that work through the cluster itself (poison pill, peer request) need from the running guard.
+import type { MessageType } from "../core/types.ts";
+
+/** The shared-disk area both nodes use, and the victim's slot in it. */
+export interface FenceDisk {
+  device: string;
+  offset: number;
+  key: Uint8Array;
+  clusterId: number;
+  peerSlot: number;
+}
+
+/** Supplied by the guard or agent when it builds its fence levels. */
+export interface FenceContext {
+  self: string;
+  /** This boot's incarnation. */
+  selfIncarnation(): number;
+  /** The peer's incarnation as last heard on any link, or 0 if never heard. */
+  peerIncarnation(): number;
+  disk: FenceDisk | null;
+  /** Send a message to the peer on every live link. */
+  send(type: Exclude<MessageType, "heartbeat">): void;
+}

@@ -1,0 +1,48 @@
+// One read of the own mailbox, judged: what the core hears and when the watchdog is petted (table).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import type { MailboxRead } from "../../src/disk/channel-options.ts";
+import type { MailboxMessage } from "../../src/disk/mailbox.ts";
+import { judgeMailbox, type PillMemory } from "../../src/guard/pill-judge.ts";
+
+const NOW = 1_800_000_000_000;
+const msg = (over: Partial<MailboxMessage> = {}): MailboxRead => ({
+  kind: "ok",
+  value: { type: "reset", sender: "b", senderIncarnation: 5, seq: 9, writtenAt: NOW - 1000, targetIncarnation: 3, ...over },
+});
+const boot: PillMemory = { firstRead: true, pill: null };
+const running: PillMemory = { firstRead: false, pill: null };
+const pending: PillMemory = { firstRead: false, pill: "b/5/9/reset" };
+
+const rows: { name: string; read: MailboxRead; memory: PillMemory; report: null | { present: boolean; fresh?: boolean; power?: string }; pet: boolean }[] = [
+  { name: "an unreadable disk: no pet, nothing reported", read: { kind: "unavailable", detail: "EIO" }, memory: running, report: null, pet: false },
+  { name: "an empty mailbox at boot: reported clear, pet", read: { kind: "empty", detail: "zeros" }, memory: boot, report: { present: false }, pet: true },
+  { name: "a cleared mailbox while running: pet, nothing new to say", read: msg({ type: "none" }), memory: running, report: null, pet: true },
+  { name: "a test message is not a pill", read: msg({ type: "test" }), memory: running, report: null, pet: true },
+  { name: "a pill found at boot: present, not fresh, still petted (blocked, not writing)", read: msg(), memory: boot, report: { present: true, fresh: false, power: "reset" }, pet: true },
+  { name: "a pill arriving while running: fresh, and no pet", read: msg({ type: "off" }), memory: running, report: { present: true, fresh: true, power: "off" }, pet: false },
+  { name: "the same pill read again: nothing new, pet", read: msg(), memory: pending, report: null, pet: true },
+  { name: "a second, different pill while one is pending: fresh", read: msg({ seq: 10 }), memory: pending, report: { present: true, fresh: true }, pet: false },
+  { name: "the pending pill cleared: reported clear", read: msg({ type: "none" }), memory: pending, report: { present: false }, pet: true },
+  { name: "a forged or damaged block is not a pill: pet, nothing reported", read: { kind: "bad-auth", detail: "HMAC mismatch" } as MailboxRead, memory: running, report: null, pet: true },
+];
+
+for (const r of rows) {
+  test(r.name, () => {
+    const v = judgeMailbox(r.read, r.memory, NOW);
+    assert.is(v.pet, r.pet);
+    if (r.report === null) assert.is(v.report, null);
+    else {
+      assert.ok(v.report, "expected a report");
+      for (const [k, want] of Object.entries(r.report)) assert.is((v.report as Record<string, unknown>)[k], want, k);
+    }
+  });
+}
+
+test("after any good read the next pill counts as fresh", () => {
+  const first = judgeMailbox({ kind: "empty", detail: "zeros" }, boot, NOW);
+  assert.is(first.memory.firstRead, false);
+  assert.is(judgeMailbox(msg(), first.memory, NOW).report?.fresh, true);
+});
+
+test.run();

@@ -1,0 +1,86 @@
+// The poison pill with two processes on one disk file: a running guard obeys a fresh pill, refuses to go ACTIVE
+// on a pill found at boot (SBD's clean start), and is released when the fencer sees its new boot and clears it.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { loadAuthkey } from "../../src/config/index.ts";
+import { DiskArea } from "../../src/disk/area.ts";
+import type { FenceContext } from "../../src/fence/context.ts";
+import { clearPillIfRebooted, PoisonPillAgent } from "../../src/fence/poison-pill.ts";
+import { clusterIdOf } from "../../src/protocol/index.ts";
+import { runExe } from "../helpers/exe.ts";
+import { HARNESS_TIMERS as T, Pair } from "./pair.ts";
+
+const MSGWAIT = 2000;
+const pair = new Pair(17960, T, true, `[[fencing.agent]]\ntype = "poison-pill"\nmsgwait = ${MSGWAIT}\nwatchdog_timeout = 1\n`);
+test.before(() => pair.setup());
+test.after(() => pair.teardown());
+
+/** The test process plays node b, the fencer, with a's last known incarnation. */
+function fencer(aIncarnation: () => number) {
+  const k = loadAuthkey(pair.key, { requireUid: process.getuid?.() ?? 0 });
+  if (!k.ok) throw new Error("authkey");
+  const disk = { device: pair.disk, offset: 0, key: k.key, clusterId: clusterIdOf("harness"), peerSlot: 0 };
+  const ctx: FenceContext = { self: "b", selfIncarnation: () => 42, peerIncarnation: aIncarnation, disk, send: () => {} };
+  return { agent: new PoisonPillAgent({ msgwaitMs: MSGWAIT, ctx }), disk };
+}
+
+const incarnationOf = (g: ReturnType<Pair["start"]>) => Number(g.find("start")?.incarnation ?? 0);
+
+test("a running guard obeys a fresh pill at once; the fencer confirms only after msgwait", async () => {
+  const a = pair.start("a");
+  await pair.until(() => a.role === "ACTIVE", T.initdead + 5000, "a ACTIVE alone");
+  const { agent } = fencer(() => incarnationOf(a));
+  const t0 = Date.now();
+  const out = agent.fence("a", "reset", AbortSignal.timeout(MSGWAIT + 3000));
+  await a.proc.exited;
+  const obeyedMs = Date.now() - t0;
+  const r = await out;
+  const confirmedMs = Date.now() - t0;
+  assert.is(a.proc.exitCode, 3, "the host-mode self-fence exit code");
+  const sf = a.find("self-fence");
+  assert.ok(sf, a.describe());
+  assert.match(sf!.message, /poison pill pending .*reset from b/);
+  assert.ok(obeyedMs < MSGWAIT, `obeyed after ${obeyedMs} ms, inside msgwait ${MSGWAIT}`);
+  assert.ok(r.confirmed, r.detail);
+  assert.ok(confirmedMs >= MSGWAIT, `confirmed after ${confirmedMs} ms, not before msgwait`);
+  console.log(`    pill obeyed in ${obeyedMs} ms; confirmed after ${confirmedMs} ms (msgwait ${MSGWAIT})`);
+});
+
+test("a guard that boots with a pill pending stays STANDBY alone, until the fencer sees its new boot and clears it", async () => {
+  const oldIncarnation = 1; // the boot the pill was written for is gone; its incarnation was lower than any new one
+  const a = pair.start("a");
+  await pair.until(() => a.find("pill") !== undefined, 5000, "a: pill found at boot");
+  const fencesBefore = pair.fenceCalls("a").length;
+  await Bun.sleep(T.initdead + 1500);
+  assert.is(a.role, "STANDBY", a.describe());
+  assert.is(pair.fenceCalls("a").length, fencesBefore, "a blocked node never fences its peer");
+  assert.is(a.find("self-fence"), undefined, "a pill found at boot blocks; it does not reset the node again");
+  const { disk } = fencer(() => oldIncarnation);
+  const inc = incarnationOf(a);
+  const area = await DiskArea.open(disk.device, 0, { key: disk.key, clusterId: disk.clusterId });
+  const pill = await area.readMailbox(0);
+  await area.close();
+  assert.ok(pill.kind === "ok" && pill.value.type === "reset");
+  assert.is(await clearPillIfRebooted(disk, "b", pill.kind === "ok" ? pill.value.targetIncarnation : 0), null, "the same boot proves nothing");
+  assert.match(String(await clearPillIfRebooted(disk, "b", inc)), /cleared the reset pill/);
+  await pair.until(() => a.find("pill-cleared") !== undefined, 3000, "a: pill cleared");
+  await pair.until(() => a.role === "ACTIVE", T.initdead + 5000, "a ACTIVE once released");
+  await a.stop();
+});
+
+test("disk clear removes a pending pill and says so; an unknown node is a usage error", async () => {
+  const { agent } = fencer(() => 0);
+  const r = await agent.fence("a", "off", AbortSignal.timeout(10));
+  assert.is(r.confirmed, false, "aborted before msgwait: not a confirmation");
+  const args = ["disk", "clear", "--config", pair.cfg, "--authkey", pair.key];
+  const first = runExe([...args, "--node", "a"]);
+  assert.is(first.code, 0, first.stderr);
+  assert.match(first.stdout, /cleared a's mailbox \(slot 0; it held off from b\)/);
+  const again = runExe([...args, "--node", "a"]);
+  assert.match(again.stdout, /already clear/);
+  const bad = runExe([...args, "--node", "zz"]);
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, /--node zz: expected one of a, b/);
+});
+
+test.run();
