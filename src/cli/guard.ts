@@ -3,6 +3,7 @@ import type { Argv } from "yargs";
 import { formatConfigError } from "../config/index.ts";
 import { runGuard } from "../guard/main.ts";
 import { EXIT_USAGE } from "./exit-codes.ts";
+import { withLinkOptions, runOptions } from "./link-options.ts";
 import { loadBoth } from "./load-both.ts";
 
 /** Register `guard`. */
@@ -10,17 +11,7 @@ export function guardCommand(y: Argv, setExit: (code: number) => void): Argv {
   return y.command(
     "guard",
     "decide ACTIVE or STANDBY before the shared root is mounted (run from the initrd)",
-    (a) =>
-      a
-        .option("node", { type: "string", describe: "this node's name (default: rd.clusterguard.node from /proc/cmdline)" })
-        .option("host-mode", { type: "boolean", default: false, describe: "run on a booted host (tests): ACTIVE keeps heartbeating instead of continuing a boot" })
-        .option("fence-record", { type: "string", describe: "host mode only: a test fence agent that records each fence call in this file and confirms it" })
-        .option("realtime", { type: "boolean", default: true, describe: "lock memory and run heartbeats under SCHED_RR where permitted" })
-        .option("serial-device", { type: "string", describe: "override channels.serial.device" })
-        .option("udp-local", { type: "string", describe: "override this node's heartbeat address" })
-        .option("udp-peer", { type: "string", describe: "override the peer's address: ADDR or ADDR:PORT" })
-        .option("udp-port", { type: "number", describe: "override channels.udp.port" })
-        .option("disk-device", { type: "string", describe: "override channels.disk.device" }),
+    (a) => withLinkOptions(a),
     async (argv) => {
       if (argv["fence-record"] && !argv["host-mode"]) {
         console.error("clusterguard guard: --fence-record is a test agent and needs --host-mode");
@@ -32,22 +23,7 @@ export function guardCommand(y: Argv, setExit: (code: number) => void): Argv {
         console.error("clusterguard guard: refusing to run with a broken configuration; this node will not go ACTIVE");
         return setExit(EXIT_USAGE);
       }
-      setExit(
-        await runGuard(both.config, both.key, {
-          ...(argv.node ? { node: String(argv.node) } : {}),
-          hostMode: Boolean(argv["host-mode"]),
-          ...(argv["fence-record"] ? { fenceRecord: String(argv["fence-record"]) } : {}),
-          realtime: Boolean(argv.realtime),
-          logFormat: argv["log-format"] === "json" ? "json" : "human",
-          links: {
-            ...(argv["serial-device"] ? { serialDevice: String(argv["serial-device"]) } : {}),
-            ...(argv["udp-local"] ? { udpLocal: String(argv["udp-local"]) } : {}),
-            ...(argv["udp-peer"] ? { udpPeer: String(argv["udp-peer"]) } : {}),
-            ...(argv["udp-port"] !== undefined ? { udpPort: Number(argv["udp-port"]) } : {}),
-            ...(argv["disk-device"] ? { diskDevice: String(argv["disk-device"]) } : {}),
-          },
-        }),
-      );
+      setExit(await runGuard(both.config, both.key, runOptions(argv)));
     },
   );
 }

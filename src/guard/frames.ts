@@ -16,13 +16,16 @@ export function readGrace(payload: Uint8Array): number | null {
 
 /** Encodes frames for one boot of this node. */
 export class FrameBuilder {
-  private seq = 0;
+  private seq: number;
   /** The incarnation last heard from the peer, echoed in every frame (0 until heard). */
   peerIncarnation = 0;
 
+  /** `startSeq`: the last sequence number a predecessor sent with this incarnation (a handover), else 0. */
   constructor(
-    private readonly o: { key: Uint8Array; clusterId: number; node: string; incarnation: number },
-  ) {}
+    private readonly o: { key: Uint8Array; clusterId: number; node: string; incarnation: number; startSeq?: number },
+  ) {
+    this.seq = o.startSeq ?? 0;
+  }
 
   /** The next frame of `type`, carrying `role`; each call takes a new sequence number. */
   build(type: MessageType, role: Role, payload: Uint8Array = new Uint8Array(0)): Uint8Array {

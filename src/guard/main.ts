@@ -12,12 +12,16 @@ import { sdNotify } from "../sys/sd-notify.ts";
 import { type Effectors, hostEffectors } from "./effectors.ts";
 import { initrdEffectors } from "./initrd-effectors.ts";
 import type { KernelArgs } from "./kernel-args.ts";
+import { HANDOVER_SOCKET } from "./handover.ts";
+import { serveHandover } from "./handover-server.ts";
 import { ensureAddress } from "./netup.ts";
 import type { GuardOptions, LinkOverrides } from "./options.ts";
 import { parseKernelArgs, readCmdline, resolveGuard } from "./resolve.ts";
 import { Guard } from "./runtime.ts";
 
 export interface GuardCli {
+  /** Where to offer the links to a successor (default in the initrd: HANDOVER_SOCKET; host mode: none). */
+  handoverSocket?: string;
   node?: string;
   hostMode: boolean;
   fenceRecord?: string;
@@ -76,7 +80,17 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Guar
     return 1;
   }
   const g = guard;
+  const handoverPath = cli.handoverSocket ?? (cli.hostMode ? undefined : HANDOVER_SOCKET);
   return new Promise<number>((resolve) => {
+    if (handoverPath) {
+      // Released: this process's work is done (its links run in the successor); leave at once.
+      const released = () => {
+        resolve(0);
+        setTimeout(() => process.exit(0), 50);
+      };
+      const srv = serveHandover(handoverPath, () => g.release(), released, (m) => log.emit("notice", "handover", m));
+      if (typeof srv === "string") log.emit("warning", "handover", `${srv}: clusterguard-agent will not be able to take over the links`);
+    }
     process.on("SIGUSR1", () => log.emit("info", "stats", "link and frame counters", g.stats()));
     const finish = () => {
       g.input({ kind: "stop", now: Math.floor(performance.now()), reason: "SIGTERM" });

@@ -11,6 +11,8 @@ export interface LinkOverrides {
   diskDevice?: string;
 }
 
+import type { HandoverSnapshot } from "./handover.ts";
+
 export interface GuardOptions {
   config: ClusterConfig;
   key: Uint8Array;
@@ -23,6 +25,11 @@ export interface GuardOptions {
   fenceRecord?: string;
   /** Try mlockall + SCHED_RR (heartbeat's `realtime on`). */
   realtime: boolean;
+  /**
+   * Start ACTIVE instead of BOOTING: continuing this boot's links from a predecessor's snapshot, or "unguarded"
+   * (a node that booted without the guard announces ACTIVE under a new incarnation so the peer stays STANDBY).
+   */
+  resume?: HandoverSnapshot | "unguarded";
 }
 
 /** Split "ADDR" or "ADDR:PORT" (IPv6 as "[ADDR]:PORT"); null when malformed. */

@@ -1,7 +1,7 @@
 // The guard at run time: links in, core in the middle, actions out. All I/O lives here, no decisions.
 import type { ChannelSink } from "../channels/channel.ts";
 import type { PeerSlot } from "../channels/disk.ts";
-import { type Action, type CoreState, type Input, initialState, step } from "../core/index.ts";
+import { type Action, type CoreState, type Input, initialState, resumedActive, step } from "../core/index.ts";
 import type { ChannelKind } from "../core/types.ts";
 import { DiskArea } from "../disk/index.ts";
 import type { FenceAgent } from "../fence/agent.ts";
@@ -13,6 +13,7 @@ import type { Logger } from "../log/logger.ts";
 import { clusterIdOf, nextIncarnation } from "../protocol/index.ts";
 import type { Effectors } from "./effectors.ts";
 import { FrameBuilder, gracePayload } from "./frames.ts";
+import { bootId, type HandoverSnapshot } from "./handover.ts";
 import { buildLinks, type Links } from "./links.ts";
 import type { GuardOptions } from "./options.ts";
 import { PillWatch } from "./pill-watch.ts";
@@ -34,6 +35,7 @@ export class Guard {
   private pills: PillWatch | null = null;
   private fenceDisk: FenceDisk | null = null;
   private lastPeerIncarnation = 0;
+  private lastBeat: Promise<boolean> | undefined;
 
   constructor(
     private readonly o: GuardOptions,
@@ -46,8 +48,13 @@ export class Guard {
   async start(): Promise<void> {
     const o = this.o;
     const clusterId = clusterIdOf(o.config.cluster.name);
-    this.incarnation = nextIncarnation(Date.now(), await this.storedIncarnation(clusterId));
-    this.builder = new FrameBuilder({ key: o.key, clusterId, node: o.self.name, incarnation: this.incarnation });
+    const snap = typeof o.resume === "object" ? o.resume : null;
+    this.incarnation = snap ? snap.incarnation : nextIncarnation(Date.now(), await this.storedIncarnation(clusterId));
+    this.builder = new FrameBuilder({ key: o.key, clusterId, node: o.self.name, incarnation: this.incarnation, startSeq: snap?.seq ?? 0 });
+    if (snap) {
+      this.builder.peerIncarnation = snap.peerIncarnation;
+      this.lastPeerIncarnation = snap.peerIncarnation;
+    }
     this.receiver = new Receiver({ key: o.key, clusterId, self: o.self.name, peer: o.peer.name, myIncarnation: this.incarnation }, (inc) => {
       this.builder.peerIncarnation = inc;
       this.peerIncarnationSeen(inc);
@@ -65,7 +72,7 @@ export class Guard {
       send: (type) => this.broadcast(this.builder.build(type, this.state.role)),
     });
     const t = o.config.timers;
-    this.state = initialState({
+    const init = {
       now: now(),
       self: { name: o.self.name, priority: o.self.priority },
       peer: { name: o.peer.name, priority: o.peer.priority },
@@ -80,8 +87,11 @@ export class Guard {
         fenceRetry: Math.max(t.deadtime, 2000),
       },
       channels: [...this.links.stream.map((c) => c.kind), ...(this.links.disk ? (["disk"] as ChannelKind[]) : [])],
-    });
-    this.log.emit("notice", "start", `guard started as ${o.self.name} (incarnation ${this.incarnation}), peer ${o.peer.name}${o.hostMode ? ", host mode" : ""}`, { incarnation: this.incarnation, links: this.state ? Object.keys(this.state.channels).join(",") : "" }, "BOOTING");
+    };
+    this.state = o.resume ? resumedActive({ ...init, peer0: { role: snap?.peerRole ?? null, incarnation: snap?.peerIncarnation || null } }) : initialState(init);
+    const how = snap ? `took over the links at seq ${snap.seq}, ${Date.now() - snap.at} ms after their release` : o.resume ? "no guard to take over from: this node booted unguarded; announcing ACTIVE" : "";
+    const links = Object.keys(this.state.channels).join(",");
+    this.log.emit(o.resume ? "warning" : "notice", "start", `${o.resume ? "agent" : "guard"} started as ${o.self.name} (incarnation ${this.incarnation}), peer ${o.peer.name}${o.hostMode ? ", host mode" : ""}${how ? `: ${how}` : ""}`, { incarnation: this.incarnation, links }, this.state.role);
     const sink: ChannelSink = {
       frame: (bytes, channel) => this.input(this.receiver.accept(bytes, channel, now())),
       health: (channel, up, detail) => this.input({ kind: "channel", now: now(), channel, up, detail }),
@@ -113,6 +123,24 @@ export class Guard {
     this.links.disk?.keepHandles();
   }
 
+  /**
+   * Hand this boot's links to a successor: announce a handoff grace, stop every link (the watchdog stays armed),
+   * and return what the successor needs. Refused unless ACTIVE: only the ACTIVE node's links continue after boot.
+   */
+  async release(): Promise<HandoverSnapshot | string> {
+    if (this.state.role !== "ACTIVE") return `this node is ${this.state.role}, not ACTIVE`;
+    const graceMs = this.o.config.timers.handoff_grace;
+    this.broadcast(this.builder.build("handoff-grace", "ACTIVE", gracePayload(graceMs)));
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.pills?.stop(false);
+    await this.lastBeat;
+    for (const c of this.links.stream) await c.stop();
+    await this.links.disk?.stop();
+    const s = this.state;
+    return { v: 1, bootId: bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, peerIncarnation: this.builder.peerIncarnation, peerRole: s.peerView.role, at: Date.now(), graceMs };
+  }
+
   /** Close every link. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
@@ -141,7 +169,7 @@ export class Guard {
 
   private broadcast(bytes: Uint8Array): void {
     for (const c of this.links.stream) c.send(bytes);
-    void this.links.disk?.beat({ node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, role: this.state.role });
+    this.lastBeat = this.links.disk?.beat({ node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, role: this.state.role });
   }
 
   private fence(action: "reset" | "off"): void {

@@ -24,11 +24,12 @@ export class GuardProcess {
   constructor(
     readonly node: "a" | "b",
     private readonly args: string[],
+    private readonly command: "guard" | "agent" = "guard",
   ) {}
 
   start(): void {
     this.startedAt = Date.now();
-    this.proc = Bun.spawn([EXE, "guard", "--host-mode", "--log-format", "json", "--node", this.node, ...this.args], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    this.proc = Bun.spawn([EXE, this.command, "--host-mode", "--log-format", "json", "--node", this.node, ...this.args], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
     void this.pump(this.proc.stdout, (line) => {
       try {
         this.events.push({ ...JSON.parse(line), seenAt: Date.now() });

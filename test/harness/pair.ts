@@ -62,8 +62,8 @@ export class Pair {
     await this.relay.start();
   }
 
-  /** Spawn node `n` (a fresh process: a fresh boot). */
-  start(n: "a" | "b"): GuardProcess {
+  /** Spawn node `n`'s guard (a fresh process: a fresh boot), or its agent; `extra` arguments are appended. */
+  start(n: "a" | "b", extra: string[] = [], command: "guard" | "agent" = "guard"): GuardProcess {
     const face = n === "a" ? UdpRelay.FACE_A : UdpRelay.FACE_B;
     const g = new GuardProcess(n, [
       "--config", this.cfg,
@@ -72,7 +72,8 @@ export class Pair {
       "--udp-local", n === "a" ? UdpRelay.A : UdpRelay.B,
       "--udp-peer", face,
       "--fence-record", this.fenceFile(n),
-    ]);
+      ...extra,
+    ], command);
     g.start();
     this.nodes[n] = g;
     return g;

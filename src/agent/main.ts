@@ -1,0 +1,89 @@
+// Run the agent end to end: take this boot's links over from the guard, keep heartbeating as ACTIVE, serve.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { ClusterConfig } from "../config/index.ts";
+import { formatConfigError } from "../config/index.ts";
+import type { FenceContext } from "../fence/context.ts";
+import { fenceAgentsFrom } from "../fence/from-config.ts";
+import { RecordingFenceAgent } from "../fence/record.ts";
+import { HANDOVER_FILE, HANDOVER_SOCKET } from "../guard/handover.ts";
+import { serveHandover } from "../guard/handover-server.ts";
+import type { LinkOverrides } from "../guard/options.ts";
+import { parseKernelArgs, readCmdline, resolveGuard } from "../guard/resolve.ts";
+import { Guard } from "../guard/runtime.ts";
+import { kmsgSink, Logger, type Sink, streamSink } from "../log/logger.ts";
+import { lockMemory, setRealtime } from "../sys/realtime.ts";
+import { sdNotify } from "../sys/sd-notify.ts";
+import { agentEffectors } from "./effectors.ts";
+import { requestHandover, takeHandoverFile } from "./handover-client.ts";
+import { systemStopping } from "./system-state.ts";
+
+export interface AgentCli {
+  node?: string;
+  hostMode: boolean;
+  fenceRecord?: string;
+  realtime: boolean;
+  logFormat: "human" | "json";
+  links: LinkOverrides;
+  handoverSocket?: string;
+  handoverFile?: string;
+}
+
+/** Runs until the machine stops, a successor takes the links, or an admin stops it; resolves with the exit code. */
+export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: AgentCli): Promise<number> {
+  const r = resolveGuard(config, key, parseKernelArgs(readCmdline()), cli);
+  if (!r.ok) {
+    console.error(formatConfigError(r.error));
+    return 2;
+  }
+  const k = cli.hostMode ? null : kmsgSink();
+  const sinks: Sink[] = [streamSink((l) => process.stdout.write(l), cli.logFormat)];
+  const log = new Logger(r.options.self.name, sinks);
+  const kmsg = (m: string) => (k ? k({ ts: new Date().toISOString(), node: r.options.self.name, level: "critical", event: "self-fence", message: m }) : log.emit("critical", "self-fence", m));
+  if (cli.realtime) for (const w of [lockMemory(), setRealtime(10)]) if (w) log.emit("warning", "realtime", `${w}; heartbeats run at normal priority`);
+  const socket = cli.handoverSocket ?? HANDOVER_SOCKET;
+  const file = cli.handoverFile ?? HANDOVER_FILE;
+  const answer = await requestHandover(socket, r.options.self.name);
+  let resume: NonNullable<typeof r.options.resume>;
+  if ("snapshot" in answer) resume = answer.snapshot;
+  else if (!answer.absent) {
+    log.emit("error", "handover", `${answer.reason}; not starting beside a live link holder (systemd will retry)`);
+    return 1;
+  } else {
+    const left = takeHandoverFile(file, r.options.self.name);
+    resume = typeof left === "string" ? "unguarded" : left;
+    if (typeof left === "string") log.emit("warning", "handover", `${answer.reason}; ${left}`);
+  }
+  const record = r.options.fenceRecord;
+  const agents = (ctx: FenceContext) => (record ? [new RecordingFenceAgent(record)] : fenceAgentsFrom(config.fencing.agent, ctx));
+  const guard = new Guard({ ...r.options, resume }, log, agentEffectors({ hostMode: cli.hostMode, kmsg }), agents);
+  try {
+    await guard.start();
+  } catch (e) {
+    log.emit("critical", "start-failed", `agent could not start its links: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  if (!cli.hostMode) sdNotify("READY=1\nSTATUS=ACTIVE: links taken over");
+  return new Promise<number>((resolve) => {
+    const leave = (code: number) => {
+      resolve(code);
+      setTimeout(() => process.exit(code), 50);
+    };
+    const srv = serveHandover(socket, () => guard.release(), () => leave(0), (m) => log.emit("notice", "handover", m));
+    if (typeof srv === "string") log.emit("warning", "handover", srv);
+    process.on("SIGUSR1", () => log.emit("info", "stats", "link and frame counters", guard.stats()));
+    process.on("SIGTERM", () => void onTerm());
+    process.on("SIGINT", () => void onTerm());
+    // At shutdown heartbeats go on until the machine stops; an admin's stop leaves the links for the next start.
+    async function onTerm(): Promise<void> {
+      if (!cli.hostMode && (await systemStopping())) return log.emit("notice", "signal", "SIGTERM during shutdown ignored: heartbeats continue until this machine stops");
+      const snap = await guard.release();
+      if (typeof snap === "string") return log.emit("error", "signal", `SIGTERM: cannot release the links: ${snap}`);
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      writeFileSync(file, JSON.stringify(snap), { mode: 0o600 });
+      log.emit("warning", "stopped", `links released (grace ${snap.graceMs} ms announced); the next agent start continues them from ${file}`);
+      if (typeof srv !== "string") srv.stop();
+      leave(0);
+    }
+  });
+}

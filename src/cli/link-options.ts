@@ -1,0 +1,44 @@
+// The options guard and agent share: node identity, host mode for tests, realtime, link and handover overrides.
+import type { Argv } from "yargs";
+import type { LinkOverrides } from "../guard/options.ts";
+
+/** Add the shared options to a command. */
+export function withLinkOptions<T>(a: Argv<T>) {
+  return a
+    .option("node", { type: "string", describe: "this node's name (default: rd.clusterguard.node from /proc/cmdline)" })
+    .option("host-mode", { type: "boolean", default: false, describe: "run on a booted host (tests): never resets the machine, never arms a watchdog" })
+    .option("fence-record", { type: "string", describe: "host mode only: a test fence agent that records each fence call in this file and confirms it" })
+    .option("realtime", { type: "boolean", default: true, describe: "lock memory and run heartbeats under SCHED_RR where permitted" })
+    .option("serial-device", { type: "string", describe: "override channels.serial.device" })
+    .option("udp-local", { type: "string", describe: "override this node's heartbeat address" })
+    .option("udp-peer", { type: "string", describe: "override the peer's address: ADDR or ADDR:PORT" })
+    .option("udp-port", { type: "number", describe: "override channels.udp.port" })
+    .option("disk-device", { type: "string", describe: "override channels.disk.device" })
+    .option("handover-socket", { type: "string", describe: "where the link holder offers its links (default /run/clusterguard/handover.sock; none for a host-mode guard)" });
+}
+
+type Parsed = Record<string, unknown>;
+
+/** The link overrides given on the command line. */
+export function linkOverrides(argv: Parsed): LinkOverrides {
+  return {
+    ...(argv["serial-device"] ? { serialDevice: String(argv["serial-device"]) } : {}),
+    ...(argv["udp-local"] ? { udpLocal: String(argv["udp-local"]) } : {}),
+    ...(argv["udp-peer"] ? { udpPeer: String(argv["udp-peer"]) } : {}),
+    ...(argv["udp-port"] !== undefined ? { udpPort: Number(argv["udp-port"]) } : {}),
+    ...(argv["disk-device"] ? { diskDevice: String(argv["disk-device"]) } : {}),
+  };
+}
+
+/** The identity and mode options both runners take. */
+export function runOptions(argv: Parsed) {
+  return {
+    ...(argv.node ? { node: String(argv.node) } : {}),
+    hostMode: Boolean(argv["host-mode"]),
+    ...(argv["fence-record"] ? { fenceRecord: String(argv["fence-record"]) } : {}),
+    ...(argv["handover-socket"] ? { handoverSocket: String(argv["handover-socket"]) } : {}),
+    realtime: Boolean(argv.realtime),
+    logFormat: argv["log-format"] === "json" ? ("json" as const) : ("human" as const),
+    links: linkOverrides(argv),
+  };
+}
