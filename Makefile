@@ -63,6 +63,7 @@ install: build
 	install -D -m 0755 initrd/kernel/zz-clusterguard $(DESTDIR)/etc/kernel/postinst.d/zz-clusterguard
 	install -D -m 0755 initrd/kernel/zz-clusterguard $(DESTDIR)/etc/kernel/postrm.d/zz-clusterguard
 	install -D -m 0755 initrd/kernel/60-clusterguard.install $(DESTDIR)/usr/lib/kernel/install.d/60-clusterguard.install
+	install -D -m 0644 initrd/systemd/clusterguard-agent.service $(DESTDIR)/usr/lib/systemd/system/clusterguard-agent.service
 	install -D -m 0644 README.md $(DESTDIR)/usr/share/doc/clusterguard/README.md
 	install -d -m 0700 $(DESTDIR)/etc/clusterguard
 

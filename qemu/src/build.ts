@@ -20,7 +20,7 @@ const INITRD_KIND = process.env.CG_LAB_INITRD ?? "systemd";
 
 function inputsHash(): string {
   const h = createHash("sha256");
-  const files = [EXE, join(BASE, "stamp"), ...dirFiles(join(REPO, "dracut-module/90clusterguard")), ...dirFiles(join(REPO, "qemu/files")), ...dirFiles(join(REPO, "initrd/kernel")), ...dirFiles(join(REPO, "bootloader/grub")), ...dirFiles(join(REPO, "bootloader/bls"))];
+  const files = [EXE, join(BASE, "stamp"), ...dirFiles(join(REPO, "dracut-module/90clusterguard")), ...dirFiles(join(REPO, "qemu/files")), ...dirFiles(join(REPO, "initrd/kernel")), ...dirFiles(join(REPO, "initrd/systemd")), ...dirFiles(join(REPO, "bootloader/grub")), ...dirFiles(join(REPO, "bootloader/bls"))];
   for (const f of files) h.update(f).update(readFileSync(f));
   h.update(clusterToml()).update(BASE_OPTIONS).update(INITRD_KIND).update(NODES.map(nodeArgs).join());
   return h.digest("hex");
@@ -77,6 +77,9 @@ function installWorkload(root: string): void {
   copyFileSync(join(REPO, "qemu/files/workload.service"), join(root, "etc/systemd/system/workload.service"));
   mkdirSync(join(root, "etc/systemd/system/multi-user.target.wants"), { recursive: true });
   symlinkSync("/etc/systemd/system/workload.service", join(root, "etc/systemd/system/multi-user.target.wants/workload.service"));
+  // Enabled the way `systemctl enable clusterguard-agent` would.
+  mkdirSync(join(root, "etc/systemd/system/sysinit.target.wants"), { recursive: true });
+  symlinkSync("/usr/lib/systemd/system/clusterguard-agent.service", join(root, "etc/systemd/system/sysinit.target.wants/clusterguard-agent.service"));
 }
 
 /** The distro's own entry, as systemd-boot would list it: `bootloader install` copies its options. */

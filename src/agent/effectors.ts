@@ -6,10 +6,10 @@ import { resetNow } from "../sys/reset.ts";
 export function agentEffectors(o: { hostMode: boolean; kmsg: (msg: string) => void; exit?: (code: number) => void }): Effectors {
   return {
     continueBoot() {},
-    selfFence(reason, power) {
+    selfFence(reason, power, flush) {
       o.kmsg(`self-fence (${power}): ${reason}`);
       if (o.hostMode) return (o.exit ?? ((c: number) => process.exit(c)))(3);
-      o.kmsg(resetNow(power));
+      o.kmsg(resetNow(power, flush));
     },
   };
 }

@@ -55,7 +55,7 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
     if (typeof left === "string") log.emit("warning", "handover", `${answer.reason}; ${left}`);
   }
   const record = r.options.fenceRecord;
-  const agents = (ctx: FenceContext) => (record ? [new RecordingFenceAgent(record)] : fenceAgentsFrom(config.fencing.agent, ctx));
+  const agents = (ctx: FenceContext) => (record ? [new RecordingFenceAgent(record)] : fenceAgentsFrom(config.fencing.agent, ctx, config.timers.deadtime));
   const guard = new Guard({ ...r.options, resume }, log, agentEffectors({ hostMode: cli.hostMode, kmsg }), agents);
   try {
     await guard.start();

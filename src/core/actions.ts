@@ -29,6 +29,8 @@ export interface SelfFence {
   reason: string;
   /** Power off instead of reset (a poison pill that says "off"). */
   power?: "reset" | "off";
+  /** Flush buffers first (the peer asked over a live link, ShaoLin style); never for a pill or a dual ACTIVE. */
+  flush?: boolean;
 }
 /** One event for the log (design.md: every role change and fence action is one event). */
 export interface Log {

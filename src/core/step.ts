@@ -80,7 +80,7 @@ function onFrame(d: Draft, f: FrameInput): void {
   }
   s.fence.nextRetryAt = null;
   if (f.type === "handoff-grace") onGrace(d, f);
-  if (f.type === "fence-request" && s.role !== "STOPPED") selfFence(d, `${s.peer.name} asked this node to reset`);
+  if (f.type === "fence-request" && s.role !== "STOPPED") selfFence(d, `${s.peer.name} asked this node to reset`, "reset", true);
 }
 
 function onGrace(d: Draft, f: FrameInput): void {

@@ -61,9 +61,9 @@ export function fenceFailed(d: Draft, detail: string): void {
 }
 
 /** Stop writing to the shared disk at once. */
-export function selfFence(d: Draft, reason: string, power: "reset" | "off" = "reset"): void {
-  d.log("critical", "self-fence", `self-fencing (${power}): ${reason}`, { reason, power });
-  d.actions.push({ type: "SelfFence", reason, power });
+export function selfFence(d: Draft, reason: string, power: "reset" | "off" = "reset", flush = false): void {
+  d.log("critical", "self-fence", `self-fencing (${power}${flush ? ", after a sync" : ""}): ${reason}`, { reason, power });
+  d.actions.push({ type: "SelfFence", reason, power, flush });
   d.setRole("STOPPED", reason, "critical");
 }
 

@@ -18,6 +18,8 @@ export interface FenceContext {
   /** The peer's incarnation as last heard on any link, or 0 if never heard. */
   peerIncarnation(): number;
   disk: FenceDisk | null;
+  /** ms since the peer was last heard on any link, or null if never. */
+  peerSilentMs(): number | null;
   /** Send a message to the peer on every live link. */
   send(type: Exclude<MessageType, "heartbeat">): void;
 }

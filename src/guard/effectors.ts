@@ -4,7 +4,7 @@ export interface Effectors {
   /** The core decided ACTIVE: let the boot continue. */
   continueBoot(): void;
   /** Stop writing to the shared disk at once (flush, reset). Does not return on real hardware. */
-  selfFence(reason: string, power: "reset" | "off"): void;
+  selfFence(reason: string, power: "reset" | "off", flush?: boolean): void;
 }
 
 /** Host mode (tests): ACTIVE just keeps heartbeating; a self-fence ends the process like a reset would. */

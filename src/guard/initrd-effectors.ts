@@ -21,9 +21,9 @@ export function initrdEffectors(o: { incarnation: () => number; beforeContinue: 
       const err = sdNotify("READY=1\nSTATUS=ACTIVE: boot continues");
       if (err) o.log(err);
     },
-    selfFence(reason, power) {
+    selfFence(reason, power, flush) {
       o.log(`${power === "off" ? "powering off" : "resetting"} now: ${reason}`);
-      o.log(resetNow(power));
+      o.log(resetNow(power, flush));
     },
   };
 }

@@ -63,7 +63,7 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Guar
   }
   if (!cli.hostMode) void bringUpLink(r.options, kargs, log);
   const record = r.options.fenceRecord;
-  const agents = (ctx: FenceContext): FenceAgent[] => (record ? [new RecordingFenceAgent(record)] : fenceAgentsFrom(config.fencing.agent, ctx));
+  const agents = (ctx: FenceContext): FenceAgent[] => (record ? [new RecordingFenceAgent(record)] : fenceAgentsFrom(config.fencing.agent, ctx, config.timers.deadtime));
   let guard: Guard | null = null;
   const fx: Effectors = cli.hostMode
     ? hostEffectors()

@@ -68,6 +68,7 @@ export class Guard {
       self: o.self.name,
       selfIncarnation: () => this.incarnation,
       peerIncarnation: () => this.lastPeerIncarnation,
+      peerSilentMs: () => (this.state.peerView.lastHeard === null ? null : now() - this.state.peerView.lastHeard),
       disk: this.fenceDisk,
       send: (type) => this.broadcast(this.builder.build(type, this.state.role)),
     });
@@ -163,7 +164,7 @@ export class Guard {
         return this.fx.continueBoot();
       case "SelfFence":
         this.pills?.stop(false);
-        return this.fx.selfFence(a.reason, a.power ?? "reset");
+        return this.fx.selfFence(a.reason, a.power ?? "reset", a.flush ?? false);
     }
   }
 

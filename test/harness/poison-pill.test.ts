@@ -20,7 +20,7 @@ function fencer(aIncarnation: () => number) {
   const k = loadAuthkey(pair.key, { requireUid: process.getuid?.() ?? 0 });
   if (!k.ok) throw new Error("authkey");
   const disk = { device: pair.disk, offset: 0, key: k.key, clusterId: clusterIdOf("harness"), peerSlot: 0 };
-  const ctx: FenceContext = { self: "b", selfIncarnation: () => 42, peerIncarnation: aIncarnation, disk, send: () => {} };
+  const ctx: FenceContext = { self: "b", selfIncarnation: () => 42, peerIncarnation: aIncarnation, peerSilentMs: () => null, disk, send: () => {} };
   return { agent: new PoisonPillAgent({ msgwaitMs: MSGWAIT, ctx }), disk };
 }
 
