@@ -60,5 +60,13 @@ timeout = 30000
 type = "qmp"
 device = "/dev/virtio-ports/fence.peer"
 action = "reset"
+
+# Second level: the poison pill in the peer's slot on /dev/vdb; each VM pets its i6300esb while its slot reads clean.
+# TCG stalls vCPUs for up to ~2 s, hence a 10 s watchdog and msgwait = 2 x 10 s.
+[[fencing.agent]]
+type = "poison-pill"
+msgwait = 20000
+watchdog_device = "/dev/watchdog"
+watchdog_timeout = 10
 `;
 }

@@ -37,7 +37,9 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
     return 2;
   }
   const k = cli.hostMode ? null : kmsgSink();
-  const sinks: Sink[] = [streamSink((l) => process.stdout.write(l), cli.logFormat)];
+  // As in the initrd: events go to kmsg (the console and, through it, the journal); stdout only without kmsg or for JSON.
+  const out = streamSink((l) => process.stdout.write(l), cli.logFormat);
+  const sinks: Sink[] = k && cli.logFormat === "human" ? [k] : [out, ...(k ? [k] : [])];
   const log = new Logger(r.options.self.name, sinks);
   const kmsg = (m: string) => (k ? k({ ts: new Date().toISOString(), node: r.options.self.name, level: "critical", event: "self-fence", message: m }) : log.emit("critical", "self-fence", m));
   if (cli.realtime) for (const w of [lockMemory(), setRealtime(10)]) if (w) log.emit("warning", "realtime", `${w}; heartbeats run at normal priority`);

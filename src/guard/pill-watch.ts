@@ -18,6 +18,7 @@ export class PillWatch {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private watchdog: Watchdog | null = null;
   private armTried = false;
+  private armAttempts = 0;
   private lastNote: string | null = null;
   private stopped = false;
 
@@ -51,6 +52,11 @@ export class PillWatch {
   private armNow(): void {
     this.armTried = true;
     const w = this.o.arm?.();
+    // The driver may still be loading (udev, early boot): retry a missing device for a minute of reads.
+    if (typeof w === "string" && w.includes("ENOENT") && ++this.armAttempts < 60) {
+      this.armTried = false;
+      return;
+    }
     if (typeof w === "string") return this.o.log("error", "watchdog", `${w}: a hung node will NOT reset itself; the peer's poison pill cannot be trusted`);
     if (!w) return;
     this.watchdog = w;

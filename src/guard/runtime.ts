@@ -36,6 +36,9 @@ export class Guard {
   private fenceDisk: FenceDisk | null = null;
   private lastPeerIncarnation = 0;
   private lastBeat: Promise<boolean> | undefined;
+  /** Heartbeats that came after warntime, and the last fence outcome: for status reports. */
+  lateHeartbeats = 0;
+  fenceInfo: { state: "idle" | "fencing" | "failed" | "confirmed"; last: string | null; at: string | null } = { state: "idle", last: null, at: null };
 
   constructor(
     private readonly o: GuardOptions,
@@ -119,6 +122,36 @@ export class Guard {
     return { role: this.state.role, accepted: this.receiver.accepted, rejected: this.receiver.rejected, links };
   }
 
+  /** Per link: the core's view (last heard, late, dead) and the channel's counters. */
+  linkReport(): { kind: ChannelKind; up: boolean; lastHeardAgoMs: number | null; late: boolean; dead: boolean; framesIn: number; framesOut: number; dropped: number; lastError: string | null }[] {
+    const t = now();
+    return [...this.links.stream, ...(this.links.disk ? [this.links.disk] : [])].map((c) => {
+      const v = this.state.channels[c.kind];
+      const st = c.stats();
+      const heard = v?.lastHeard ?? null;
+      return { kind: c.kind, up: st.up, lastHeardAgoMs: heard === null ? null : t - heard, late: v?.late ?? false, dead: v?.dead ?? false, framesIn: st.framesIn, framesOut: st.framesOut, dropped: st.dropped, lastError: st.lastError };
+    });
+  }
+
+  /** ms since the peer was last heard on any link, or null. */
+  peerSilentMs(): number | null {
+    const h = this.state.peerView.lastHeard;
+    return h === null ? null : now() - h;
+  }
+
+  /** Fence the peer now (an admin's request), through the configured levels; resolves with the report. */
+  fenceNow(action: "reset" | "off"): Promise<{ ok: boolean; detail: string }> {
+    if (this.fencing) return Promise.resolve({ ok: false, detail: "a fence is already running" });
+    this.fencing = true;
+    this.fenceInfo = { ...this.fenceInfo, state: "fencing" };
+    return runFence(this.fenceAgents, this.o.peer.name, action, this.o.config.fencing.timeout).then((rep) => {
+      this.fencing = false;
+      this.fenceInfo = { state: rep.ok ? "confirmed" : "failed", last: `${rep.agent}: ${rep.detail}`, at: new Date().toISOString() };
+      this.log.emit(rep.ok ? "warning" : "error", rep.ok ? "fence-confirmed" : "fence-failed", `admin fence of ${this.o.peer.name}: ${rep.agent}: ${rep.detail}`, { target: this.o.peer.name });
+      return { ok: rep.ok, detail: `${rep.agent}: ${rep.detail}` };
+    });
+  }
+
   /** The root is about to be switched: keep the open descriptors, stop looking up paths. */
   prepareForSwitchRoot(): void {
     this.links.disk?.keepHandles();
@@ -153,6 +186,7 @@ export class Guard {
   private perform(a: Action): void {
     switch (a.type) {
       case "Log":
+        if (a.event === "late-heartbeat") this.lateHeartbeats++;
         return this.log.emit(a.level, a.event, a.message, a.fields ?? {}, a.role);
       case "SendHeartbeat":
         return this.broadcast(this.builder.build("heartbeat", this.state.role));
@@ -176,9 +210,11 @@ export class Guard {
   private fence(action: "reset" | "off"): void {
     if (this.fencing) return;
     this.fencing = true;
+    this.fenceInfo = { ...this.fenceInfo, state: "fencing" };
     const target = this.o.peer.name;
     void runFence(this.fenceAgents, target, action, this.o.config.fencing.timeout).then((rep) => {
       this.fencing = false;
+      this.fenceInfo = { state: rep.ok ? "confirmed" : "failed", last: `${rep.agent}: ${rep.detail}`, at: new Date().toISOString() };
       for (const at of rep.attempts) {
         this.log.emit(at.confirmed ? "notice" : "warning", "fence-attempt", `${at.agent}: ${at.confirmed ? "confirmed" : "failed"}: ${at.detail} (${at.ms} ms)`, { agent: at.agent, confirmed: at.confirmed, ms: at.ms, target });
       }

@@ -1,0 +1,58 @@
+// The agent's answers to the management socket: status from the guard and the agents; takeover, standby, fence, agents.
+import type { ClusterConfig } from "../config/index.ts";
+import type { Guard } from "../guard/runtime.ts";
+import type { SmaStatus } from "../sma/status.ts";
+import type { ControlHandler, Reply } from "./mgmt-protocol.ts";
+import type { StatusReport } from "./report.ts";
+
+/** What the agent's service side offers the handler (the SMA supervisor). */
+export interface Services {
+  status(): SmaStatus[];
+  pause(name: string): boolean;
+  resume(name: string): boolean;
+}
+
+/** Builds the handler; `standby` runs the planned switchover. */
+export function controlHandler(o: { config: ClusterConfig; guard: Guard; services: Services; standby: () => Promise<{ ok: boolean; detail: string }> }): ControlHandler {
+  const { guard, services } = o;
+  const fail = <T>(error: string): Reply<T> => ({ ok: false, error });
+  return {
+    status(): StatusReport {
+      const s = guard.state;
+      return {
+        generatedAt: new Date().toISOString(),
+        cluster: o.config.cluster.name,
+        node: s.self.name,
+        role: s.role,
+        incarnation: guard.incarnation,
+        peer: { name: s.peer.name, role: s.peerView.role, lastHeardAgoMs: guard.peerSilentMs() },
+        links: guard.linkReport(),
+        lateHeartbeats: guard.lateHeartbeats,
+        fence: guard.fenceInfo,
+        agents: services.status(),
+        resources: [],
+        blocked: s.blocked,
+      };
+    },
+    async takeover() {
+      const role = guard.state.role;
+      return role === "ACTIVE" ? { ok: true, result: "this node is already ACTIVE" } : fail(`this node is ${role}; a STANDBY takes over by itself when the ACTIVE dies or hands over (clusterguard standby on the ACTIVE)`);
+    },
+    async standby() {
+      if (guard.state.role !== "ACTIVE") return fail(`this node is ${guard.state.role}, not ACTIVE`);
+      const r = await o.standby();
+      return r.ok ? { ok: true, result: r.detail } : fail(r.detail);
+    },
+    async fence(target) {
+      if (target !== guard.state.peer.name) return fail(`${target}: expected the peer's name, ${guard.state.peer.name} (a node never fences itself on request)`);
+      const r = await guard.fenceNow("reset");
+      return r.ok ? { ok: true, result: r.detail } : fail(r.detail);
+    },
+    async agents(action, name) {
+      if (action === "list") return { ok: true, result: services.status() };
+      if (!name) return fail(`agents ${action}: expected an agent name`);
+      const done = action === "pause" ? services.pause(name) : services.resume(name);
+      return done ? { ok: true, result: services.status() } : fail(`no agent named ${name}; configured: ${services.status().map((a) => a.name).join(", ") || "none"}`);
+    },
+  };
+}
