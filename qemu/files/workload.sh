@@ -6,8 +6,12 @@ node=$(sed -n 's/.*rd\.clusterguard\.node=\([^ ]*\).*/\1/p' /proc/cmdline)
 boot=$(cut -c1-8 /proc/sys/kernel/random/boot_id)
 log=/var/lib/workload/records
 mkdir -p /var/lib/workload
+# A node-local fault for the lab's service-failure scenario: /run is this node's own tmpfs.
+broken() { [ -e /run/workload-broken ] && { echo "workload: broken on this node (/run/workload-broken)" > /dev/kmsg; exit 1; }; }
+broken
 n=0
 while :; do
+    broken
     n=$((n + 1))
     printf 'node=%s boot=%s n=%d\n' "$node" "$boot" "$n" >> "$log"
     sync "$log"

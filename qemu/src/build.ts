@@ -77,6 +77,9 @@ function installWorkload(root: string): void {
   copyFileSync(join(REPO, "qemu/files/workload.service"), join(root, "etc/systemd/system/workload.service"));
   mkdirSync(join(root, "etc/systemd/system/multi-user.target.wants"), { recursive: true });
   symlinkSync("/etc/systemd/system/workload.service", join(root, "etc/systemd/system/multi-user.target.wants/workload.service"));
+  const getty = join(root, "etc/systemd/system/serial-getty@ttyS0.service.d");
+  mkdirSync(getty, { recursive: true });
+  copyFileSync(join(REPO, "qemu/files/autologin.conf"), join(getty, "autologin.conf"));
   // Enabled the way `systemctl enable clusterguard-agent` would.
   mkdirSync(join(root, "etc/systemd/system/sysinit.target.wants"), { recursive: true });
   symlinkSync("/usr/lib/systemd/system/clusterguard-agent.service", join(root, "etc/systemd/system/sysinit.target.wants/clusterguard-agent.service"));

@@ -17,10 +17,12 @@ for (const n of NODES) vms[n] = new Vm(n, boot, (node, e) => {
 const serial = new SerialCable();
 const eth = new EthernetCable();
 await eth.start();
+const pduPlugged: Record<Node, boolean> = { a: true, b: true };
 for (const n of NODES) {
   const p = join(RUN, `pdu-${n}.sock`);
   rmSync(p, { force: true });
   startPdu(p, {
+    plugged: () => pduPlugged[n],
     running: () => vms[n].state !== "stopped",
     // A reset button works on a hung machine too: reset, then let a paused VM run again.
     reset: async () => {
@@ -78,6 +80,19 @@ async function handle(r: Req): Promise<unknown> {
     case "resume":
       await vms[n!].resume();
       timeline.push({ at: Date.now(), node: n!, what: "resumed (lab)" });
+      return { ok: true };
+    case "exec": {
+      // Typed at the VM's console, where the lab image logs root in (qemu/files/autologin.conf).
+      const stdin = vms[n!].proc?.stdin;
+      if (!stdin) return { error: `${n} is not running` };
+      stdin.write(`${r.args ?? ""}\n`);
+      stdin.flush();
+      timeline.push({ at: Date.now(), node: n!, what: `lab exec: ${r.args}` });
+      return { ok: true };
+    }
+    case "pdu":
+      pduPlugged[n!] = r.link !== "off";
+      timeline.push({ at: Date.now(), node: n!, what: `PDU of ${n} ${pduPlugged[n!] ? "plugged in" : "unplugged"} (lab)` });
       return { ok: true };
     case "rootio":
       return { io: await vms[n!].rootIo() };

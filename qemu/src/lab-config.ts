@@ -54,7 +54,7 @@ offset = 0
 
 [fencing]
 delay = 5000
-timeout = 30000
+timeout = 10000   # per level; the poison pill always gets msgwait + 5 s
 
 [[fencing.agent]]
 type = "qmp"

@@ -32,6 +32,8 @@ await yargs(hideBin(process.argv))
   .command("kill <node>", "power cut", {}, async (a) => void (await ask({ cmd: "kill", node: node(a.node) })))
   .command("pause <node>", "freeze the VM (a hung machine)", {}, async (a) => void (await ask({ cmd: "pause", node: node(a.node) })))
   .command("resume <node>", "unfreeze the VM", {}, async (a) => void (await ask({ cmd: "resume", node: node(a.node) })))
+  .command("exec <node> <command..>", "type a command at the VM's root console", {}, async (a) => void (await ask({ cmd: "exec", node: node(a.node), args: (a.command as string[]).join(" ") })))
+  .command("pdu <node> <state>", "unplug (off) or plug in (on) the power switch that fences NODE", {}, async (a) => void (await ask({ cmd: "pdu", node: node(a.node), link: a.state === "off" ? "off" : "on" })))
   .command("cut <link>", "cut serial, ethernet or all", {}, async (a) => void (await ask({ cmd: "cut", link: link(a.link) })))
   .command("heal <link>", "reconnect serial, ethernet or all", {}, async (a) => void (await ask({ cmd: "heal", link: link(a.link) })))
   .command("scenario <name..>", `run scenarios: ${Object.keys(SCENARIOS).join(", ")}`, {}, async (a) => {

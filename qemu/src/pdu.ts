@@ -4,6 +4,8 @@ import type { Socket } from "bun";
 import { QmpLines } from "../../src/fence/qmp-lines.ts";
 
 export interface PduTarget {
+  /** False while the lab has unplugged this PDU: it then answers nothing, like a dead power switch. */
+  plugged(): boolean;
   /** The victim's QEMU is running. */
   running(): boolean;
   /** Reset (system_reset) or cut the power (kill QEMU); resolves when done. */
@@ -23,7 +25,9 @@ export function startPdu(path: string, target: PduTarget) {
         s.write(greet);
       },
       data(s, chunk) {
-        for (const m of s.data.lines.push(chunk)) void answer(s, m, target);
+        const msgs = s.data.lines.push(chunk);
+        if (!target.plugged()) return target.log(`PDU unplugged: ${msgs.length} request(s) unanswered`);
+        for (const m of msgs) void answer(s, m, target);
       },
       error() {},
     },

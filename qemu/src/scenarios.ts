@@ -176,6 +176,98 @@ async function scenarioFencedNodeRejoins(run: Run): Promise<void> {
   await checkParked(run, "a");
 }
 
+/** The QMP level cannot answer (PDU unplugged): the poison pill fences, and the victim's clean start is honoured. */
+async function scenarioPillFence(run: Run): Promise<void> {
+  const { active, standby } = await startOneByOne(run);
+  run.step(`unplug the PDU that powers ${active}, then cut ${active}'s power`);
+  await ask({ cmd: "pdu", node: active, link: "off" });
+  await ask({ cmd: "kill", node: active });
+  const cutAt = Date.now();
+  await waitStatus(run.t0, `${standby} ACTIVE through the poison pill`, (s) => s.nodes[standby].role === "ACTIVE" && s.nodes[standby].acks > 0, 300000);
+  const c = (await consoles())[standby];
+  const qmpFailed = firstAfter(c, cutAt, (e) => e.event === "fence-attempt" && e.message.startsWith("qmp: failed"));
+  const pill = firstAfter(c, cutAt, (e) => e.event === "fence-attempt" && e.message.startsWith("poison-pill: confirmed"));
+  run.expect(!!qmpFailed && !!pill, `${standby}: the QMP level failed, the poison-pill level confirmed`);
+  const pillMs = Number(/\((\d+) ms\)$/.exec(pill?.message ?? "")?.[1] ?? 0);
+  run.time("poison pill: written -> confirmed (msgwait)", pillMs);
+  run.time("takeover: power cut -> workload writing on the survivor", (firstAfter(c, cutAt, (e) => e.kind === "ack")?.at ?? Date.now()) - cutAt);
+  run.step(`power ${active} on again with the pill still in its slot: clean start, then the fencer clears it`);
+  await ask({ cmd: "pdu", node: active, link: "on" });
+  const onAt = Date.now();
+  await ask({ cmd: "on", node: active });
+  await waitStatus(run.t0, `${active} back as STANDBY`, (s) => s.nodes[active].role === "STANDBY", 300000);
+  let cleared = firstAfter((await consoles())[active], onAt, guard("pill-cleared"));
+  for (let i = 0; i < 30 && !cleared; i++) {
+    await Bun.sleep(1000);
+    cleared = firstAfter((await consoles())[active], onAt, guard("pill-cleared"));
+  }
+  const ca = (await consoles())[active];
+  run.expect(!!firstAfter(ca, onAt, guard("pill")), `${active} found the pill at boot`);
+  run.expect(!!cleared, `${active} saw its pill cleared by ${standby}`);
+  run.expect(!!firstAfter((await consoles())[standby], onAt, guard("pill-cleared")), `${standby} cleared the pill on hearing ${active}'s new boot`);
+  run.expect(!ca.some((e) => e.at >= onAt && e.event === "fence-request"), `${active} fenced nobody`);
+  await Bun.sleep(10000);
+  const s = await ask<Status>({ cmd: "status" });
+  run.expect(s.nodes[active].role === "STANDBY" && s.nodes[standby].role === "ACTIVE", `${active} STANDBY, ${standby} ACTIVE: no fence loop`);
+  await checkParked(run, active);
+}
+
+/** Wait for a console event on `n` after `since`, up to `ms`. */
+async function consoleEvent(n: Node, since: number, pred: (e: { kind: string; event?: string; message: string }) => boolean, ms: number) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const e = firstAfter((await consoles())[n], since, pred);
+    if (e || Date.now() > end) return e;
+    await Bun.sleep(500);
+  }
+}
+
+/** The ACTIVE hands over (a planned switchover or a failed service): b continues its boot without fencing a. */
+async function expectHandover(run: Run, from: Node, to: Node, at: number, what: string): Promise<void> {
+  await waitStatus(run.t0, `${to} ACTIVE with the workload writing`, (s) => s.nodes[to].role === "ACTIVE" && s.nodes[to].acks > 0, 300000);
+  const c = await consoles();
+  const frozen = firstAfter(c[from], at, (e) => e.event === "switchover" && e.message.includes("frozen"));
+  run.expect(!!frozen, `${from} froze the shared root and announced STOPPED`);
+  run.expect(!c[to].some((e) => e.at >= at && e.event === "fence-request"), `${to} took over without fencing ${from} (it released the role)`);
+  const ack = firstAfter(c[to], at, (e) => e.kind === "ack");
+  run.time(`${what} -> workload writing on ${to}`, (ack?.at ?? Date.now()) - at);
+  run.step(`${from} reboots and must come back STANDBY`);
+  await waitStatus(run.t0, `${from} back as STANDBY`, (s) => s.nodes[from].role === "STANDBY", 300000);
+  await checkParked(run, from);
+}
+
+/** A monitored service fails once (restarted in place, no failover), then for good (failover to the peer). */
+async function scenarioServiceFailure(run: Run): Promise<void> {
+  await startOneByOne(run);
+  await Bun.sleep(5000);
+  run.step("kill the workload on a once");
+  const killAt = Date.now();
+  await ask({ cmd: "exec", node: "a", args: "systemctl kill -s KILL workload.service" });
+  const recovered = await consoleEvent("a", killAt, (e) => e.event === "sma-recover", 120000);
+  run.expect(!!recovered, "a's service monitoring agent restarted the workload in place");
+  const ack = await consoleEvent("a", (recovered?.at ?? killAt) + 1, (e) => e.kind === "ack", 60000);
+  run.expect(!!ack, "the workload writes again on a");
+  run.time("service killed -> restarted in place, writing again", (ack?.at ?? Date.now()) - killAt);
+  const s = await ask<Status>({ cmd: "status" });
+  run.expect(s.nodes.a.role === "ACTIVE" && s.nodes.b.role === "STANDBY", "no failover for a service that recovered");
+  run.step("break the workload on a for good (a node-local fault: /run/workload-broken)");
+  const breakAt = Date.now();
+  await ask({ cmd: "exec", node: "a", args: "touch /run/workload-broken; systemctl kill -s KILL workload.service" });
+  const esc = await consoleEvent("a", breakAt, (e) => e.event === "sma-escalate", 180000);
+  run.expect(!!esc && esc.message.includes("failover"), "a's agent asked for failover once restarts were exhausted");
+  await expectHandover(run, "a", "b", breakAt, "service broken for good");
+}
+
+/** `clusterguard standby` on the ACTIVE: a planned switchover that loses no acknowledged write. */
+async function scenarioSwitchover(run: Run): Promise<void> {
+  await startOneByOne(run);
+  await Bun.sleep(5000);
+  run.step("clusterguard standby on a");
+  const at = Date.now();
+  await ask({ cmd: "exec", node: "a", args: "clusterguard standby" });
+  await expectHandover(run, "a", "b", at, "planned switchover: clusterguard standby");
+}
+
 export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
   "start-one-by-one": scenarioStartOneByOne,
   "kill-active": scenarioKillActiveColdBoot,
@@ -186,6 +278,9 @@ export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
   "cut-all-links": scenarioCut("all"),
   "hang-active": scenarioHangActive,
   "fenced-node-rejoins": scenarioFencedNodeRejoins,
+  "pill-fence": scenarioPillFence,
+  "service-failure": scenarioServiceFailure,
+  "switchover": scenarioSwitchover,
 };
 
 /** Run one scenario end to end, always shutting down and checking integrity. */

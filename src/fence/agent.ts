@@ -11,6 +11,8 @@ export type PowerState = { power: "on" | "off" | "unknown"; detail: string };
 /** A way to power-cycle or power off the peer (a STONITH device, in Pacemaker's words). */
 export interface FenceAgent {
   readonly name: string;
+  /** The least time this agent needs to confirm (a poison pill's msgwait and then some); the runner allows it. */
+  readonly minTimeoutMs?: number;
   /** Fence `target`; resolve with a confirmed or failed outcome, never reject. Honour `signal`. */
   fence(target: string, action: FenceAction, signal: AbortSignal): Promise<FenceOutcome>;
   /** The target's power state as the device sees it; never rejects. Honour `signal`. */

@@ -11,7 +11,11 @@ import type { FenceContext, FenceDisk } from "./context.ts";
 /** Fences by poison pill; confirmed only after the pill has sat in the victim's slot for msgwait. */
 export class PoisonPillAgent implements FenceAgent {
   readonly name = "poison-pill";
-  constructor(private readonly o: { msgwaitMs: number; ctx: FenceContext }) {}
+  /** msgwait plus time to write and read back: fencing.timeout must never cut a pill short. */
+  readonly minTimeoutMs: number;
+  constructor(private readonly o: { msgwaitMs: number; ctx: FenceContext }) {
+    this.minTimeoutMs = o.msgwaitMs + 5000;
+  }
 
   async fence(target: string, action: FenceAction, signal: AbortSignal): Promise<FenceOutcome> {
     const disk = this.o.ctx.disk;

@@ -9,19 +9,20 @@ export interface FenceReport {
   attempts: { agent: string; confirmed: boolean; detail: string; ms: number }[];
 }
 
-/** Run the levels in order, each bounded by `timeoutMs`. */
+/** Run the levels in order, each bounded by `timeoutMs` (or the agent's own minimum, when larger). */
 export async function runFence(agents: readonly FenceAgent[], target: string, action: FenceAction, timeoutMs: number): Promise<FenceReport> {
   const attempts: FenceReport["attempts"] = [];
   for (const agent of agents) {
     const t0 = performance.now();
     const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), timeoutMs);
+    const limit = Math.max(timeoutMs, agent.minTimeoutMs ?? 0);
+    const timer = setTimeout(() => ctl.abort(), limit);
     let confirmed = false;
     let detail: string;
     try {
       const out = await Promise.race([
         agent.fence(target, action, ctl.signal),
-        new Promise<never>((_, rej) => ctl.signal.addEventListener("abort", () => rej(new Error(`no answer within ${timeoutMs} ms`)))),
+        new Promise<never>((_, rej) => ctl.signal.addEventListener("abort", () => rej(new Error(`no answer within ${limit} ms`)))),
       ]);
       confirmed = out.confirmed;
       detail = out.detail;

@@ -46,4 +46,18 @@ test("no agent, or none confirming, is a failure that says why", async () => {
   assert.match(r.detail, /qmp: device said no/);
 });
 
+test("a level that needs longer than the timeout (a pill's msgwait) is given its minimum", async () => {
+  const slow: FenceAgent = {
+    name: "pill",
+    minTimeoutMs: 300,
+    async fence(_t, _a, signal) {
+      await Bun.sleep(150);
+      return signal.aborted ? { confirmed: false, detail: "cut short" } : { confirmed: true, detail: "msgwait elapsed" };
+    },
+    status: () => unknownPower("test agent"),
+  };
+  const r = await runFence([slow], "b", "reset", 50);
+  assert.ok(r.ok, r.detail);
+});
+
 test.run();
