@@ -68,5 +68,18 @@ type = "poison-pill"
 msgwait = 20000
 watchdog_device = "/dev/watchdog"
 watchdog_timeout = 10
+
+# The workload is watched by the agent on the ACTIVE node: one restart in place per 10 minutes, then failover.
+[[agent]]
+name = "workload"
+plugin = "systemd"
+interval = 2000
+timeout = 1500
+rise = 1
+fall = 1
+max_restarts = 1
+restart_window = 600000
+on_fail = "restart"
+params = { unit = "workload.service" }
 `;
 }
