@@ -90,6 +90,12 @@ async function handle(r: Req): Promise<unknown> {
       timeline.push({ at: Date.now(), node: n!, what: `lab exec: ${r.args}` });
       return { ok: true };
     }
+    case "diskcut": {
+      // The heartbeat disk fails for this VM: QEMU drops the drive, the guest sees I/O errors from then on.
+      const r = await vms[n!].qmp?.cmd("human-monitor-command", { "command-line": "drive_del sbd" });
+      timeline.push({ at: Date.now(), node: n!, what: "heartbeat disk cut (lab)" });
+      return { ok: true, reply: r ?? null };
+    }
     case "pdu":
       pduPlugged[n!] = r.link !== "off";
       timeline.push({ at: Date.now(), node: n!, what: `PDU of ${n} ${pduPlugged[n!] ? "plugged in" : "unplugged"} (lab)` });

@@ -268,6 +268,33 @@ async function scenarioSwitchover(run: Run): Promise<void> {
   await expectHandover(run, "a", "b", at, "planned switchover: clusterguard standby");
 }
 
+/**
+ * The ACTIVE loses every path to its peer while both run: both cables cut and its heartbeat disk failing.
+ * Exactly one ACTIVE afterwards (b, after a confirmed fence), a reset (by b's fence or its own watchdog, which it
+ * stops petting when it cannot read its slot), and a, booting isolated, never fences b: no fence loop.
+ */
+async function scenarioIsolateActive(run: Run): Promise<void> {
+  await startOneByOne(run);
+  run.step("cut serial and Ethernet, and fail a's heartbeat disk");
+  const at = Date.now();
+  await ask({ cmd: "cut", link: "all" });
+  await ask({ cmd: "diskcut", node: "a" });
+  run.step("b hears a nowhere: fence, then b ACTIVE; a, reset, boots isolated and must not fence b");
+  await waitStatus(run.t0, "b ACTIVE with the workload writing", (s) => s.nodes.b.role === "ACTIVE" && s.nodes.b.acks > 0, 300000);
+  const cb = (await consoles()).b;
+  const fenced = firstAfter(cb, at, guard("fence-confirmed"));
+  run.expect(!!fenced, "b fenced a (confirmed) before going ACTIVE");
+  run.time("links and disk cut -> workload writing on b", (firstAfter(cb, at, (e) => e.kind === "ack")?.at ?? Date.now()) - at);
+  await waitStatus(run.t0, "a back, parked", (s) => s.nodes.a.role === "STANDBY", 300000);
+  const refused = await consoleEvent("a", at, (e) => e.event === "startup-fence-refused", 60000);
+  run.expect(!!refused, "a, booting alone with its heartbeat disk failing, refused startup fencing");
+  await Bun.sleep(20000);
+  const s = await ask<Status>({ cmd: "status" });
+  run.expect(s.nodes.a.role === "STANDBY" && s.nodes.b.role === "ACTIVE", "exactly one ACTIVE: b; a STANDBY (reset once, no fence loop)");
+  run.expect(!(await consoles()).a.some((e) => e.at >= at && e.event === "fence-request"), "a never fenced b");
+  await checkParked(run, "a");
+}
+
 export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
   "start-one-by-one": scenarioStartOneByOne,
   "kill-active": scenarioKillActiveColdBoot,
@@ -281,6 +308,7 @@ export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
   "pill-fence": scenarioPillFence,
   "service-failure": scenarioServiceFailure,
   "switchover": scenarioSwitchover,
+  "isolate-active": scenarioIsolateActive,
 };
 
 /** Run one scenario end to end, always shutting down and checking integrity. */

@@ -21,10 +21,29 @@ export function decide(d: Draft): void {
   }
 }
 
+/**
+ * Startup fencing (the peer never heard since this boot) is allowed only when every link could have carried
+ * a heartbeat: a link that is down (device error, a dead shared disk) makes the silence prove nothing, so the
+ * node parks as STANDBY and says so instead of fencing a peer that may be running (no fence loop while isolated).
+ */
+function startupFenceRefused(d: Draft): boolean {
+  const s = d.state;
+  if (s.peerView.lastHeard !== null) return false;
+  const down = Object.entries(s.channels).filter(([, c]) => c && !c.up).map(([k]) => k);
+  if (down.length === 0) return false;
+  if (s.role !== "STANDBY" || s.fence.lastResult !== `startup:${down.join(",")}`) {
+    s.fence.lastResult = `startup:${down.join(",")}`;
+    d.log("error", "startup-fence-refused", `${s.peer.name} never heard, but link ${down.join(", ")} is down: its silence proves nothing; not fencing, staying STANDBY`, { down: down.join(",") });
+  }
+  if (s.role !== "STANDBY") d.setRole("STANDBY", `peer never heard with link ${down.join(", ")} down`, "warning");
+  return true;
+}
+
 function decideBooting(d: Draft): void {
   const s = d.state;
   if (!peerAlive(s, d.now)) {
     if (d.now < peerDeadline(s)) return;
+    if (startupFenceRefused(d)) return;
     const why = s.peerView.lastHeard === null ? `no heartbeat from ${s.peer.name} within initdead (${s.timers.initdead} ms)` : `${s.peer.name} silent for deadtime (${s.timers.deadtime} ms)`;
     d.log("warning", "peer-dead", why, { peer: s.peer.name });
     return startFencing(d, why);
@@ -54,6 +73,7 @@ function decideStandby(d: Draft): void {
   }
   if (s.fence.nextRetryAt !== null && d.now < s.fence.nextRetryAt) return;
   if (s.peerView.lastHeard === null && s.fence.nextRetryAt === null && d.now < peerDeadline(s)) return;
+  if (startupFenceRefused(d)) return;
   const silent = s.peerView.lastHeard === null ? null : d.now - s.peerView.lastHeard;
   const why = silent === null ? `${s.peer.name} never heard` : `all links silent for ${silent} ms (deadtime ${s.timers.deadtime} ms)`;
   if (s.fence.nextRetryAt === null) d.log("warning", "peer-dead", `peer ${s.peer.name} dead: ${why}`, { peer: s.peer.name, silentMs: silent });

@@ -39,6 +39,8 @@ const rows: Row[] = [
   { name: "booting hears a STOPPED peer and goes ACTIVE", given: booting, when: [frame(10, "STOPPED")], role: "ACTIVE", has: ["ContinueBoot"] },
   { name: "booting higher-ranked node waits when the peer is also booting", given: booting, when: [frame(10, "BOOTING")], role: "BOOTING", lacks: ["ContinueBoot"] },
   { name: "booting lower-ranked node yields to a booting peer", given: asLow, when: [frame(10, "BOOTING", { node: "a" })], role: "STANDBY" },
+  { name: "booting alone with a link down never fences: its silence proves nothing; parks as STANDBY", given: booting, when: [{ kind: "channel", now: 5, channel: "serial", up: false, detail: "EIO" }, tick(TIMERS.initdead + 1), tick(TIMERS.initdead + TIMERS.fenceRetry + 10)], role: "STANDBY", lacks: ["FencePeer"] },
+  { name: "the down link back up: startup fencing goes ahead", given: booting, when: [{ kind: "channel", now: 5, channel: "serial", up: false }, tick(TIMERS.initdead + 1), { kind: "channel", now: TIMERS.initdead + 2, channel: "serial", up: true }], role: "FENCING", has: ["FencePeer"] },
   { name: "booting stays BOOTING just before initdead", given: booting, when: [tick(TIMERS.initdead - 1)], role: "BOOTING", lacks: ["FencePeer"] },
   { name: "booting alone until initdead fences the peer at once (higher-ranked)", given: booting, when: [tick(TIMERS.initdead)], role: "FENCING", has: ["FencePeer", "Log:fence-request"] },
   { name: "booting alone until initdead waits the static delay (lower-ranked)", given: asLow, when: [tick(TIMERS.initdead)], role: "FENCING", has: ["Log:fence-delay"], lacks: ["FencePeer"] },
