@@ -1,0 +1,45 @@
+// TCP access control: the shared token, read from token_file and compared in constant time.
+import { createHash, timingSafeEqual } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+
+/** Tokens shorter than this are refused at start: a guessable token would make the TCP port an open door. */
+export const MIN_TOKEN_CHARS = 16;
+
+/** Read and check the token file: owner-only mode, one non-empty line of at least MIN_TOKEN_CHARS. Throws a precise Error. */
+export function readToken(path: string): string {
+  let mode: number;
+  let text: string;
+  try {
+    mode = statSync(path).mode & 0o777;
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new Error(`management.token_file ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a readable file holding the access token`);
+  }
+  if ((mode & 0o077) !== 0) {
+    throw new Error(`management.token_file ${path}: mode is 0${mode.toString(8)}; expected mode 0600 or stricter (chmod 0600 ${path})`);
+  }
+  const token = text.trim();
+  if (token.length < MIN_TOKEN_CHARS || /\s/.test(token)) {
+    throw new Error(`management.token_file ${path}: holds ${token.length} characters${/\s/.test(token) ? " with whitespace inside" : ""}; expected one token of at least ${MIN_TOKEN_CHARS} characters without spaces`);
+  }
+  return token;
+}
+
+/** Compares presented tokens with the configured one in constant time (both sides hashed, so lengths never leak). */
+export class TokenGate {
+  private readonly digest: Buffer;
+
+  constructor(token: string) {
+    this.digest = sha256(token);
+  }
+
+  /** True only for a string equal to the token. */
+  allows(given: unknown): boolean {
+    const candidate = sha256(typeof given === "string" ? given : "");
+    return timingSafeEqual(candidate, this.digest) && typeof given === "string";
+  }
+}
+
+function sha256(s: string): Buffer {
+  return createHash("sha256").update(s, "utf8").digest();
+}

@@ -1,0 +1,145 @@
+// Line framing, request validation, token comparison and the backpressure writer, without sockets.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { chmodSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { readToken, TokenGate } from "../../src/agent/mgmt-auth.ts";
+import { describeValue, encodeReply, LineSplitter } from "../../src/agent/mgmt-codec.ts";
+import { parseObject, validateRequest } from "../../src/agent/mgmt-validate.ts";
+import { SocketWriter } from "../../src/agent/mgmt-writer.ts";
+import { tempDir } from "./mgmt-helpers.ts";
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+test("lines split across chunks are joined, CRLF is accepted, several lines in one chunk all come out", () => {
+  const s = new LineSplitter();
+  assert.equal(s.push(bytes('{"op":')), { lines: [], oversize: false });
+  assert.equal(s.push(bytes('"status"}\r\n{"op":"takeover"}\nx')), { lines: ['{"op":"status"}', '{"op":"takeover"}'], oversize: false });
+  assert.equal(s.push(bytes("y\n")).lines, ["xy"]);
+});
+
+test("a line longer than the limit is reported whether or not its newline has arrived", () => {
+  const s = new LineSplitter(10);
+  assert.is(s.push(bytes("0123456789")).oversize, false);
+  assert.is(s.push(bytes("a")).oversize, true);
+  const t = new LineSplitter(10);
+  assert.equal(t.push(bytes("ok\n0123456789abc\n")), { lines: ["ok"], oversize: true });
+});
+
+test("a request split into one-byte chunks is still one line", () => {
+  const s = new LineSplitter();
+  const out: string[] = [];
+  for (const b of bytes('{"op":"status"}\n')) out.push(...s.push(Uint8Array.of(b)).lines);
+  assert.equal(out, ['{"op":"status"}']);
+});
+
+test("every valid request shape is accepted as the Request contract describes it", () => {
+  const ok = (o: Record<string, unknown>) => {
+    const r = validateRequest(o);
+    assert.ok(r.ok, JSON.stringify(r));
+    return r.ok ? r.value : null;
+  };
+  assert.equal(ok({ op: "status" }), { op: "status" });
+  assert.equal(ok({ op: "takeover", token: "t" }), { op: "takeover", token: "t" });
+  assert.equal(ok({ op: "standby" }), { op: "standby" });
+  assert.equal(ok({ op: "fence", target: "b", confirm: true }), { op: "fence", target: "b", confirm: true });
+  assert.equal(ok({ op: "agents", action: "list" }), { op: "agents", action: "list" });
+  assert.equal(ok({ op: "agents", action: "pause", name: "web" }), { op: "agents", action: "pause", name: "web" });
+});
+
+test("bad requests say what was expected and what arrived", () => {
+  const err = (o: Record<string, unknown>) => {
+    const r = validateRequest(o);
+    assert.not.ok(r.ok);
+    return r.ok ? "" : r.error;
+  };
+  assert.match(err({ op: "reboot" }), 'unknown op "reboot"; expected "op" to be one of: status, takeover, standby, fence, agents');
+  assert.match(err({}), "unknown op nothing");
+  assert.match(err({ op: "fence", target: "b" }), 'fence needs "confirm": true; got nothing');
+  assert.match(err({ op: "fence", target: "b", confirm: "yes" }), 'got "yes"');
+  assert.match(err({ op: "fence", target: "../etc", confirm: true }), 'fence needs "target"');
+  assert.match(err({ op: "agents", action: "kill", name: "web" }), "agents needs \"action\": one of list, pause, resume; got \"kill\"");
+  assert.match(err({ op: "agents", action: "pause" }), 'agents pause needs "name"');
+  assert.match(err({ op: "agents", action: "list", name: "web" }), "agents list takes no");
+  assert.match(err({ op: "status", verbose: true }), 'unknown field "verbose" in a status request; expected only: op, token');
+  assert.match(err({ op: "status", token: 42 }), '"token" must be a string; got 42');
+});
+
+test("lines that are not JSON objects are refused with what arrived", () => {
+  const e = (line: string) => {
+    const r = parseObject(line);
+    return r.ok ? "" : r.error;
+  };
+  assert.match(e("status"), /^malformed JSON \(.*\): expected one JSON object per line such as \{"op":"status"\}; got "status"$/);
+  assert.match(e("[1,2]"), 'expected a JSON object with an "op" field; got an array [1,2]');
+  assert.match(e("null"), "got null");
+  assert.match(describeValue("x".repeat(200)), /\.\.\.$/);
+});
+
+test("a reply that cannot be serialised becomes an error reply instead of a throw", () => {
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  const line = encodeReply({ ok: true, result: cyclic });
+  assert.ok(line.endsWith("\n"));
+  assert.is(JSON.parse(line).ok, false);
+  assert.match(JSON.parse(line).error, "could not encode");
+});
+
+test("the token gate accepts exactly the token, whatever is presented", () => {
+  const g = new TokenGate("s3cret-token-0123456789");
+  assert.ok(g.allows("s3cret-token-0123456789"));
+  for (const bad of ["s3cret-token-012345678", "s3cret-token-01234567890", "", undefined, null, 42, ["s3cret-token-0123456789"]]) {
+    assert.not.ok(g.allows(bad), String(bad));
+  }
+});
+
+test("a token file must be private and hold a long enough token", () => {
+  const dir = tempDir();
+  const f = join(dir, "token");
+  writeFileSync(f, "abcdefghijklmnopqrstuvwxyz\n", { mode: 0o600 });
+  assert.is(readToken(f), "abcdefghijklmnopqrstuvwxyz");
+  chmodSync(f, 0o640);
+  assert.throws(() => readToken(f), /mode is 0640; expected mode 0600 or stricter \(chmod 0600 /);
+  writeFileSync(f, "short\n", { mode: 0o600 });
+  chmodSync(f, 0o600);
+  assert.throws(() => readToken(f), /holds 5 characters; expected one token of at least 16/);
+  assert.throws(() => readToken(join(dir, "missing")), /cannot read it \(ENOENT\)/);
+});
+
+test("the writer keeps what the socket did not take and sends it, in order, on drain; close waits for the queue", () => {
+  const sent: string[] = [];
+  let room = 3;
+  let ended = false;
+  const sock = {
+    write: (d: Uint8Array) => {
+      const n = Math.min(room, d.length);
+      sent.push(Buffer.from(d.subarray(0, n)).toString());
+      room -= n;
+      return n;
+    },
+    end: () => {
+      ended = true;
+    },
+    terminate: () => assert.unreachable("no termination expected"),
+  };
+  const w = new SocketWriter(sock);
+  w.write("hello\n");
+  w.write("world\n");
+  w.endAfterFlush();
+  assert.is(ended, false, "not closed while bytes are queued");
+  room = 100;
+  w.drain();
+  assert.is(sent.join(""), "hello\nworld\n");
+  assert.ok(ended);
+});
+
+test("a client that never reads is dropped once the backlog passes the limit", () => {
+  let terminated = false;
+  const w = new SocketWriter({ write: () => 0, end: () => {}, terminate: () => (terminated = true) }, 10);
+  w.write("12345");
+  assert.is(terminated, false);
+  w.write("1234567");
+  assert.ok(terminated);
+});
+
+test.run();
