@@ -10,8 +10,8 @@ export type SmaResultKind = "running" | "not-running" | "soft-error" | "hard-err
 export interface SmaRun {
   /** ISO time the run ended. */
   at: string;
-  /** "monitor" or "recover". */
-  op: "monitor" | "recover";
+  /** "monitor" or "recover"; "validate" when the parameters were checked (at start and on resume). */
+  op: "monitor" | "recover" | "validate";
   result: SmaResultKind;
   reason: string;
   ms: number;
@@ -30,4 +30,8 @@ export interface SmaStatus {
   restartsInWindow: number;
   /** Most recent runs, newest last (bounded). */
   history: SmaRun[];
+  /** Checks skipped because the previous run was still running or terminating. */
+  skipped?: number;
+  /** The last failover/stop request this agent made, if any. */
+  lastEscalation?: { at: string; action: "failover" | "stop"; reason: string };
 }

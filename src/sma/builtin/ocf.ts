@@ -1,0 +1,75 @@
+// Built-in "ocf": an OCF resource agent (OCF_ROOT/resource.d/PROVIDER/TYPE) run with monitor/start/stop/validate-all.
+import { accessSync, constants, statSync } from "node:fs";
+import { ABSOLUTE_PATH } from "../../config/schema-checks.ts";
+import { definePlugin, type MonitorResult, type Params, type PluginContext } from "../api.ts";
+import type { ProcessResult } from "../api.ts";
+import { OCF } from "../ocf-codes.ts";
+import { checkParams, str } from "../params.ts";
+import { show } from "../results.ts";
+import { processOutcome } from "./exit-result.ts";
+import { OCF_AGENT, ocfAgentPath, ocfEnv, RESKEY_NAME } from "./ocf-env.ts";
+
+type Action = "monitor" | "start" | "stop" | "validate-all";
+
+/** Run the agent with `action`, its environment built from ctx. */
+function runAction(ctx: PluginContext, action: Action): Promise<ProcessResult> {
+  const root = str(ctx.params, "ocf_root");
+  const agent = str(ctx.params, "agent");
+  return ctx.run([ocfAgentPath(root, agent), action], { env: ocfEnv(root, agent, ctx.agent, ctx.params, ctx.timeout) });
+}
+
+/** Run `action` and read its exit code per the OCF map. */
+async function act(ctx: PluginContext, action: Action): Promise<MonitorResult> {
+  return processOutcome(`${str(ctx.params, "agent")} ${action}`, await runAction(ctx, action));
+}
+
+/** Shape checks, then the installed file, then the agent's own validate-all (3, unimplemented, is fine). */
+async function problems(params: Params, ctx: PluginContext | undefined): Promise<string[]> {
+  const out = checkParams(ocf.meta, params);
+  const { agent, ocf_root: root } = params;
+  if (typeof agent === "string" && !OCF_AGENT.test(agent)) out.push(`parameter agent = ${show(agent)}: expected "provider/type", like "heartbeat/IPaddr2"`);
+  if (typeof root === "string" && !ABSOLUTE_PATH.test(root)) out.push(`parameter ocf_root = ${show(root)}: expected an absolute path`);
+  for (const k of Object.keys(params)) {
+    if (!RESKEY_NAME.test(k)) out.push(`parameter ${k} = ${show(params[k])}: cannot be passed as OCF_RESKEY_${k}; expected a name of letters, digits and _`);
+  }
+  if (out.length > 0 || typeof agent !== "string" || typeof root !== "string") return out;
+  const path = ocfAgentPath(root, agent);
+  try {
+    if (!statSync(path).isFile()) throw new Error("not a file");
+    accessSync(path, constants.X_OK);
+  } catch (e) {
+    return [`parameter agent = ${show(agent)}: ${path} is ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : "not an executable file"}; expected an installed OCF resource agent`];
+  }
+  if (ctx === undefined) return [];
+  const r = await runAction({ ...ctx, params }, "validate-all");
+  if (r.exitCode === OCF.SUCCESS || r.exitCode === OCF.ERR_UNIMPLEMENTED) return [];
+  return [`${agent} validate-all rejected the parameters: ${processOutcome("validate-all", r).reason}`];
+}
+
+/** The plugin. */
+const ocf = definePlugin({
+  meta: {
+    name: "ocf",
+    description: "an OCF resource agent; every other parameter is passed as OCF_RESKEY_<name>; recover = stop, then start",
+    parameters: {
+      agent: { type: "string", required: true, doc: '"provider/type", found as OCF_ROOT/resource.d/provider/type' },
+      ocf_root: { type: "string", default: "/usr/lib/ocf", doc: "OCF_ROOT" },
+    },
+    extraParameters: true,
+    interval: 10000,
+    timeout: 20000,
+    recoverTimeout: 40000,
+  },
+  validate: (params: Params, ctx?: PluginContext) => problems(params, ctx),
+  monitor: (ctx: PluginContext) => act(ctx, "monitor"),
+  /** Pacemaker's recovery: stop (which must succeed: a failed stop is a hard error), then start. */
+  async recover(ctx: PluginContext): Promise<MonitorResult> {
+    const stopped = await act(ctx, "stop");
+    if (stopped.result !== "running") return { result: stopped.result === "fatal" ? "fatal" : "hard-error", reason: `stop failed, not starting again: ${stopped.reason}` };
+    return act(ctx, "start");
+  },
+  start: (ctx: PluginContext) => act(ctx, "start"),
+  stop: (ctx: PluginContext) => act(ctx, "stop"),
+});
+
+export default ocf;

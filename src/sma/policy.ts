@@ -1,0 +1,48 @@
+// The recovery policy as a pure function: restart in place, fail over, or stop (and wait for an admin).
+import type { ResultKind } from "./api.ts";
+import type { OnFail } from "../config/types.ts";
+
+/** What the policy is asked about: the failure that tripped, the agent's settings and its restart history. */
+export interface PolicyInput {
+  kind: ResultKind;
+  onFail: OnFail;
+  /** The plugin has recover(). */
+  canRecover: boolean;
+  maxRestarts: number;
+  /** ms */
+  restartWindow: number;
+  /** Monotonic times of earlier recoveries. */
+  restarts: readonly number[];
+  now: number;
+}
+
+/** The action to take, why, and the restart times to keep (the new one included when recovering). */
+export interface Decision {
+  action: "recover" | "failover" | "stop";
+  reason: string;
+  restarts: number[];
+}
+
+/** The restarts that still count: those less than `window` ms before `now` (a sliding window). */
+export function inWindow(restarts: readonly number[], now: number, window: number): number[] {
+  return restarts.filter((t) => now - t < window);
+}
+
+/**
+ * fatal or on_fail=stop: stop (no failover ping-pong over a configuration problem);
+ * hard error or on_fail=failover: fail over; soft failure with on_fail=restart: recover
+ * while fewer than max_restarts happened within restart_window, else fail over.
+ */
+export function decideRecovery(i: PolicyInput): Decision {
+  const recent = inWindow(i.restarts, i.now, i.restartWindow);
+  const give = (action: Decision["action"], reason: string): Decision => ({ action, reason, restarts: recent });
+  if (i.kind === "fatal") return give("stop", "fatal result (not configured): stopping the agent until an admin resumes it");
+  if (i.onFail === "stop") return give("stop", `${i.kind} and on_fail = "stop": stopping the agent until an admin resumes it`);
+  if (i.kind === "hard-error") return give("failover", "hard error: restarting on this node cannot help");
+  if (i.onFail === "failover") return give("failover", `${i.kind} and on_fail = "failover"`);
+  if (!i.canRecover) return give("failover", `${i.kind} and the plugin cannot restart the service in place (no recover)`);
+  if (recent.length >= i.maxRestarts) {
+    return give("failover", `${i.kind} after ${recent.length} restart(s) within ${i.restartWindow} ms (max_restarts = ${i.maxRestarts})`);
+  }
+  return { action: "recover", reason: `${i.kind}: restart ${recent.length + 1} of ${i.maxRestarts} within ${i.restartWindow} ms`, restarts: [...recent, i.now] };
+}
