@@ -243,7 +243,7 @@ async function scenarioServiceFailure(run: Run): Promise<void> {
   run.step("kill the workload on a once");
   const killAt = Date.now();
   await ask({ cmd: "exec", node: "a", args: "systemctl kill -s KILL workload.service" });
-  const recovered = await consoleEvent("a", killAt, (e) => e.event === "sma-recover", 120000);
+  const recovered = await consoleEvent("a", killAt, (e) => e.event === "sma-recovery" && e.message.includes(": recover:"), 120000);
   run.expect(!!recovered, "a's service monitoring agent restarted the workload in place");
   const ack = await consoleEvent("a", (recovered?.at ?? killAt) + 1, (e) => e.kind === "ack", 60000);
   run.expect(!!ack, "the workload writes again on a");

@@ -16,7 +16,9 @@ import { lockMemory, setRealtime } from "../sys/realtime.ts";
 import { sdNotify } from "../sys/sd-notify.ts";
 import { agentEffectors } from "./effectors.ts";
 import { requestHandover, takeHandoverFile } from "./handover-client.ts";
-import { systemStopping } from "./system-state.ts";
+import { serveManagement, standbyFor } from "./serve.ts";
+import { laterServices, startServices } from "./services.ts";
+import { bootFinished, systemStopping } from "./system-state.ts";
 
 export interface AgentCli {
   node?: string;
@@ -27,6 +29,7 @@ export interface AgentCli {
   links: LinkOverrides;
   handoverSocket?: string;
   handoverFile?: string;
+  managementSocket?: string;
 }
 
 /** Runs until the machine stops, a successor takes the links, or an admin stops it; resolves with the exit code. */
@@ -65,7 +68,25 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
     log.emit("critical", "start-failed", `agent could not start its links: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
+  const reboot = (reason: string) => agentEffectors({ hostMode: cli.hostMode, kmsg }).selfFence(reason, "reset", false);
+  const services = laterServices();
+  const serve = { config, guard, services, log, hostMode: cli.hostMode, reboot, ...(cli.managementSocket ? { socket: cli.managementSocket } : {}) };
+  const standby = standbyFor(serve);
+  try {
+    await serveManagement(serve, standby);
+  } catch (e) {
+    log.emit("error", "management", `management socket not started: ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (!cli.hostMode) sdNotify("READY=1\nSTATUS=ACTIVE: links taken over");
+  // Services are judged once the boot has finished: a unit not started yet has not failed.
+  void bootFinished(cli.hostMode).then(async () => {
+    services.set(
+      await startServices(config.agent, log, (e) => {
+        if (e.action !== "failover") return log.emit("critical", "sma-stopped", `${e.agent} stopped for good (${e.reason}); waiting for an admin: clusterguard agents resume ${e.agent}`);
+        void standby().then((r) => log.emit(r.ok ? "warning" : "error", "failover", `${e.agent} asked for failover: ${r.detail}`));
+      }),
+    );
+  });
   return new Promise<number>((resolve) => {
     const leave = (code: number) => {
       resolve(code);

@@ -11,7 +11,10 @@ export function agentCommand(y: Argv, setExit: (code: number) => void): Argv {
   return y.command(
     "agent",
     "run the post-boot daemon: take the links over from the guard, heartbeats, service monitoring agents, management socket",
-    (a) => withLinkOptions(a).option("handover-file", { type: "string", describe: "where a stopped agent leaves its links' state (default /run/clusterguard/handover.json)" }),
+    (a) =>
+      withLinkOptions(a)
+        .option("handover-file", { type: "string", describe: "where a stopped agent leaves its links' state (default /run/clusterguard/handover.json)" })
+        .option("management-socket", { type: "string", describe: "override management.socket" }),
     async (argv) => {
       if (argv["fence-record"] && !argv["host-mode"]) {
         console.error("clusterguard agent: --fence-record is a test agent and needs --host-mode");
@@ -22,7 +25,7 @@ export function agentCommand(y: Argv, setExit: (code: number) => void): Argv {
         for (const e of both.errors) console.error(formatConfigError(e));
         return setExit(EXIT_USAGE);
       }
-      setExit(await runAgent(both.config, both.key, { ...runOptions(argv), ...(argv["handover-file"] ? { handoverFile: String(argv["handover-file"]) } : {}) }));
+      setExit(await runAgent(both.config, both.key, { ...runOptions(argv), ...(argv["handover-file"] ? { handoverFile: String(argv["handover-file"]) } : {}), ...(argv["management-socket"] ? { managementSocket: String(argv["management-socket"]) } : {}) }));
     },
   );
 }

@@ -1,15 +1,21 @@
 // The command line: yargs commands, each in its own file; this file only assembles them.
 import yargs, { type Argv } from "yargs";
 import { agentCommand } from "./agent.ts";
+import { agentsCommand } from "./agents.ts";
 import { configCheckCommand } from "./config-check.ts";
 import { bootloaderCommand } from "./bootloader.ts";
 import { diskCommand } from "./disk.ts";
 import { initrdCommand } from "./initrd.ts";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
+import { fenceCommand } from "./fence.ts";
 import { guardCommand } from "./guard.ts";
 import { keygenCommand } from "./keygen.ts";
+import { smaCommand } from "./sma.ts";
+import { standbyCommand } from "./standby.ts";
 import { statusCommand } from "./status.ts";
+import { takeoverCommand } from "./takeover.ts";
 import { VERSION, versionCommand } from "./version.ts";
+import { watchCommand } from "./watch.ts";
 
 /** Parse `args`, run the command, and return the exit code. */
 export async function runCli(args: string[]): Promise<number> {
@@ -31,12 +37,20 @@ export async function runCli(args: string[]): Promise<number> {
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       if (err) throw err;
-      console.error(`clusterguard: ${msg}\nRun 'clusterguard --help' for usage.`);
-      code = EXIT_USAGE;
+      // Throwing stops yargs before any handler runs: a usage error must never still send a request.
+      throw new UsageError(msg);
     });
-  for (const add of [guardCommand, agentCommand, statusCommand, configCheckCommand, diskCommand, initrdCommand, bootloaderCommand, keygenCommand, versionCommand]) {
+  for (const add of [guardCommand, agentCommand, statusCommand, watchCommand, takeoverCommand, standbyCommand, fenceCommand, agentsCommand, configCheckCommand, diskCommand, initrdCommand, bootloaderCommand, keygenCommand, smaCommand, versionCommand]) {
     y = add(y, setExit);
   }
-  await y.parseAsync();
+  try {
+    await y.parseAsync();
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`clusterguard: ${e.message}\nRun 'clusterguard --help' for usage.`);
+    return EXIT_USAGE;
+  }
   return code;
 }
+
+class UsageError extends Error {}

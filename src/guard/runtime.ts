@@ -133,6 +133,11 @@ export class Guard {
     });
   }
 
+  /** Release the ACTIVE role on every link (announce STOPPED); the node must no longer be able to write. */
+  announceStopped(reason: string): void {
+    this.input({ kind: "stop", now: now(), reason });
+  }
+
   /** ms since the peer was last heard on any link, or null. */
   peerSilentMs(): number | null {
     const h = this.state.peerView.lastHeard;

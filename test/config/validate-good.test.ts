@@ -39,7 +39,7 @@ test("good.toml loads into the complete typed config without warnings", () => {
     agent: [
       {
         name: "web",
-        plugin: "systemd",
+        plugin: "http",
         interval: 10000,
         timeout: 5000,
         rise: 2,
@@ -47,7 +47,7 @@ test("good.toml loads into the complete typed config without warnings", () => {
         max_restarts: 3,
         restart_window: 600000,
         on_fail: "failover",
-        params: { unit: "nginx.service", "check-url": "http://127.0.0.1/health", verbose: false, retries: 2 },
+        params: { url: "http://127.0.0.1/health", expect_status: 200, insecure: false },
       },
     ],
   };

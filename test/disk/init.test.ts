@@ -156,7 +156,7 @@ test("describeArea prints the header, each slot and each mailbox", async () => {
       assert.match(lines[2] ?? "", /^slot 0 heartbeat: node node-a, ACTIVE, incarnation 1700000000000, seq 42, written 1\.5 s ago, uptime 98\.8 s$/);
       assert.is(lines[3], "slot 0 mailbox: empty");
       assert.is(lines[4], "slot 1 heartbeat: empty");
-      assert.is(lines[5], "slot 1 mailbox: reset from node-b (incarnation 1700000000999, seq 7), written 3.0 s ago");
+      assert.is(lines[5], "slot 1 mailbox: reset from node-b (incarnation 1700000000999, seq 7, for incarnation 1700000100000), written 3.0 s ago");
     } finally {
       await area.close();
     }

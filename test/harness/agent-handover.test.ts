@@ -11,7 +11,7 @@ test.after(() => pair.teardown());
 
 const sock = () => join(pair.dir, "handover-a.sock");
 const file = () => join(pair.dir, "handover-a.json");
-const agentArgs = () => ["--handover-socket", sock(), "--handover-file", file()];
+const agentArgs = () => ["--handover-socket", sock(), "--handover-file", file(), "--management-socket", join(pair.dir, "mgmt.sock")];
 const gaps = (b: GuardProcess, since: number) => b.events.filter((e) => e.seenAt >= since && (e.event === "heartbeat-gap" || e.event === "late-heartbeat")).map((e) => Number(e.gapMs));
 const bad = (b: GuardProcess, since: number) => b.events.filter((e) => e.seenAt >= since && ["peer-dead", "peer-restarted", "late-heartbeat", "peer-late"].includes(e.event)).map((e) => `${e.event}: ${e.message}`);
 

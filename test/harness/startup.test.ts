@@ -28,11 +28,17 @@ test("a alone goes ACTIVE after initdead through a confirmed fence; b then parks
 
 test("both started within 10 ms, 20 times: exactly one ACTIVE each time, no fence", async () => {
   const outcomes: string[] = [];
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0, tries = 0; i < 20; i++) {
     const a = pair.start("a");
     const b = pair.start("b");
     const spread = Math.abs(a.startedAt - b.startedAt);
-    assert.ok(spread <= 10, `started ${spread} ms apart`);
+    if (spread > 10 && ++tries < 60) {
+      // A loaded host spawned them further apart than the test is about: stop both and start the round again.
+      await pair.stopNodes();
+      i--;
+      continue;
+    }
+    assert.ok(spread <= 10, `started ${spread} ms apart, 60 times`);
     await pair.until(() => [a.role, b.role].sort().join() === "ACTIVE,STANDBY", 10000, `run ${i}: one ACTIVE, one STANDBY`);
     await Bun.sleep(3 * T.keepalive);
     assert.equal([a.role, b.role].sort(), ["ACTIVE", "STANDBY"]);

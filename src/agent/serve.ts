@@ -1,0 +1,48 @@
+// Wire the agent's service side: the management socket, the control handler and the planned switchover.
+import type { ClusterConfig } from "../config/index.ts";
+import type { Guard } from "../guard/runtime.ts";
+import type { Logger } from "../log/logger.ts";
+import { controlHandler, type Services } from "./control.ts";
+import { type ManagementServer, startManagement } from "./mgmt-server.ts";
+import { freezeRoot, switchover } from "./switchover.ts";
+
+export interface ServeOptions {
+  config: ClusterConfig;
+  guard: Guard;
+  services: Services & { stopAll(): Promise<void>; startAll(): void };
+  log: Logger;
+  hostMode: boolean;
+  /** Reset this machine (a real node) or end the process (host mode). */
+  reboot: (reason: string) => void;
+  socket?: string;
+}
+
+/** The planned switchover bound to this guard; host mode never freezes the host's root. */
+export function standbyFor(o: ServeOptions): () => Promise<{ ok: boolean; detail: string }> {
+  const { guard, config } = o;
+  const heard = () => {
+    const silent = guard.peerSilentMs();
+    return silent !== null && silent < config.timers.deadtime;
+  };
+  let running: Promise<{ ok: boolean; detail: string }> | null = null;
+  return () =>
+    (running ??= switchover({
+      peerNotReady: () => (!heard() ? `${guard.state.peer.name} is not heard on any link` : guard.state.peerView.role !== "STANDBY" ? `${guard.state.peer.name} is ${guard.state.peerView.role}, not STANDBY` : null),
+      stopServices: () => o.services.stopAll(),
+      resumeServices: async () => o.services.startAll(),
+      freeze: () => (o.hostMode ? Promise.resolve(null) : freezeRoot("/")),
+      announceStopped: (reason) => guard.announceStopped(reason),
+      peerActive: () => heard() && guard.state.peerView.role === "ACTIVE",
+      reboot: o.reboot,
+      log: (level, event, message, fields) => o.log.emit(level, event, message, fields ?? {}),
+    }).finally(() => {
+      running = null;
+    }));
+}
+
+/** Start the management socket with the agent's handler. */
+export async function serveManagement(o: ServeOptions, standby: () => Promise<{ ok: boolean; detail: string }>): Promise<ManagementServer> {
+  const handler = controlHandler({ config: o.config, guard: o.guard, services: o.services, standby });
+  const m = o.socket ? { ...o.config.management, socket: o.socket } : o.config.management;
+  return startManagement(m, handler, o.log);
+}

@@ -1,0 +1,71 @@
+// The agent's services: the SMA runner built from [[agent]], its events logged, its escalations acted on.
+import type { ServiceAgentConfig } from "../config/index.ts";
+import type { Logger } from "../log/logger.ts";
+import { describeEvent, type Escalation } from "../sma/events.ts";
+import { loadAgents } from "../sma/loader.ts";
+import { SmaRunner } from "../sma/runner.ts";
+import { stopServices } from "./stop-services.ts";
+import type { SmaStatus } from "../sma/status.ts";
+
+/** Before the runner exists (the boot is still running): nothing to show, nothing to pause. */
+export const NO_SERVICES: ServiceSide = { status: () => [], pause: () => false, resume: () => false, stopAll: async () => {}, startAll: () => {} };
+
+/** A side whose implementation arrives later (once the boot has finished). */
+export function laterServices(): ServiceSide & { set(side: ServiceSide): void } {
+  let side = NO_SERVICES;
+  return {
+    set: (s) => void (side = s),
+    status: () => side.status(),
+    pause: (n) => side.pause(n),
+    resume: (n) => side.resume(n),
+    stopAll: () => side.stopAll(),
+    startAll: () => side.startAll(),
+  };
+}
+
+export interface ServiceSide {
+  status(): SmaStatus[];
+  pause(name: string): boolean;
+  resume(name: string): boolean;
+  stopAll(): Promise<void>;
+  startAll(): void;
+}
+
+/**
+ * Load every plugin (a plugin that fails to load is logged and left out: the others still run), start the
+ * runner, and hand escalations to `escalate` (failover: the planned switchover; stop: wait for an admin).
+ */
+export async function startServices(agents: readonly ServiceAgentConfig[], log: Logger, escalate: (e: Escalation) => void): Promise<ServiceSide> {
+  const { specs, errors } = await loadAgents(agents);
+  for (const e of errors) log.emit("error", "sma-load", `${e}; this agent is not monitored`);
+  let runner = make();
+  function make(): SmaRunner {
+    return new SmaRunner(specs, {
+      onEvent: (e) => {
+        const d = describeEvent(e);
+        if (d.level !== "debug") log.emit(d.level, d.event, d.message, { agent: e.agent });
+      },
+      onEscalate: (e) => {
+        log.emit("error", "sma-escalate", `${e.agent}: ${e.action}: ${e.reason}`, { agent: e.agent, action: e.action });
+        escalate(e);
+      },
+    });
+  }
+  runner.start();
+  if (specs.length > 0) log.emit("notice", "sma-start", `monitoring ${specs.map((s) => `${s.config.name} (${s.config.plugin})`).join(", ")}`);
+  return {
+    status: () => runner.status(),
+    pause: (n) => runner.pause(n),
+    resume: (n) => runner.resume(n),
+    stopAll: async () => {
+      await runner.stop();
+      await stopServices(specs, log, "stop");
+    },
+    startAll: () => {
+      void stopServices(specs, log, "start").then(() => {
+        runner = make();
+        runner.start();
+      });
+    },
+  };
+}
