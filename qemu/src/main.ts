@@ -4,7 +4,8 @@ import { hideBin } from "yargs/helpers";
 import { build } from "./build.ts";
 import { ask } from "./control.ts";
 import { down, type Status, up } from "./lifecycle.ts";
-import { writeReport } from "./report.ts";
+import { reportDir, saveReport, writeReport } from "./report.ts";
+import type { ScenarioResult } from "./scenario-kit.ts";
 import { runScenario, SCENARIOS } from "./scenarios.ts";
 
 const t0 = performance.now();
@@ -23,6 +24,20 @@ function printStatus(s: Status, json: boolean): void {
   console.log(`cables: serial ${s.cables.serial}, ethernet ${s.cables.ethernet}`);
 }
 
+/** Run `names` in order; the report is saved after each, and each outcome printed as it comes. */
+async function runAll(names: string[]): Promise<void> {
+  const dir = reportDir();
+  const results: ScenarioResult[] = [];
+  for (const [i, n] of names.entries()) {
+    const r = await runScenario(n, t0);
+    results.push(r);
+    saveReport(dir, results);
+    console.log(`=== scenario ${i + 1}/${names.length} ${n}: ${r.pass ? "passed" : `FAILED at ${r.failedStep}: ${r.expected ?? r.error}`}`);
+  }
+  writeReport(results, dir);
+  process.exitCode = results.every((r) => r.pass) ? 0 : 1;
+}
+
 await yargs(hideBin(process.argv))
   .scriptName("qemu/lab")
   .command("build", "build the shared system image (cached layers)", (a) => a.option("force", { type: "boolean", default: false }), async (a) => void (await build({ force: a.force })))
@@ -36,17 +51,9 @@ await yargs(hideBin(process.argv))
   .command("pdu <node> <state>", "unplug (off) or plug in (on) the power switch that fences NODE", {}, async (a) => void (await ask({ cmd: "pdu", node: node(a.node), link: a.state === "off" ? "off" : "on" })))
   .command("cut <link>", "cut serial, ethernet or all", {}, async (a) => void (await ask({ cmd: "cut", link: link(a.link) })))
   .command("heal <link>", "reconnect serial, ethernet or all", {}, async (a) => void (await ask({ cmd: "heal", link: link(a.link) })))
-  .command("scenario <name..>", `run scenarios: ${Object.keys(SCENARIOS).join(", ")}`, {}, async (a) => {
-    const results = [];
-    for (const n of a.name as string[]) results.push(await runScenario(n, t0));
-    writeReport(results);
-    process.exitCode = results.every((r) => r.pass) ? 0 : 1;
-  })
+  .command("scenario <name..>", `run scenarios: ${Object.keys(SCENARIOS).join(", ")}`, {}, async (a) => runAll(a.name as string[]))
   .command("matrix", "every scenario, --repeat N times", (a) => a.option("repeat", { type: "number", default: 1 }), async (a) => {
-    const results = [];
-    for (let i = 0; i < a.repeat; i++) for (const n of Object.keys(SCENARIOS)) results.push(await runScenario(n, t0));
-    writeReport(results);
-    process.exitCode = results.every((r) => r.pass) ? 0 : 1;
+    await runAll(Array.from({ length: a.repeat }, () => Object.keys(SCENARIOS)).flat());
   })
   .command("demo", "the README's main job: A ACTIVE, B parked, power-cut A, B fences and takes over", {}, async () => {
     const r = await runScenario("kill-active", t0);

@@ -5,12 +5,22 @@ import { OUT } from "./paths.ts";
 import type { ScenarioResult } from "./scenario-kit.ts";
 import { timelineSvg } from "./timeline-svg.ts";
 
-/** Save and summarise; returns the report folder. */
-export function writeReport(results: ScenarioResult[]): string {
+/** A fresh report folder for this run. */
+export function reportDir(): string {
   const dir = join(OUT, new Date().toISOString().replace(/[:.]/g, "-"));
   mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Save what has run so far (after every scenario: an interrupted matrix keeps its report). */
+export function saveReport(dir: string, results: ScenarioResult[]): void {
   writeFileSync(join(dir, "report.json"), JSON.stringify({ results }, null, 2));
   results.forEach((r, i) => writeFileSync(join(dir, `${String(i + 1).padStart(2, "0")}-${r.name}.svg`), timelineSvg(r)));
+}
+
+/** Save and summarise; returns the report folder. */
+export function writeReport(results: ScenarioResult[], dir: string = reportDir()): string {
+  saveReport(dir, results);
   console.log("\n=== lab report ===");
   for (const r of results) {
     console.log(`${r.pass ? "PASS" : "FAIL"}  ${r.name}`);
