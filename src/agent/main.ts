@@ -8,7 +8,7 @@ import { fenceAgentsFrom } from "../fence/from-config.ts";
 import { RecordingFenceAgent } from "../fence/record.ts";
 import { HANDOVER_FILE, HANDOVER_SOCKET } from "../guard/handover.ts";
 import { serveHandover } from "../guard/handover-server.ts";
-import type { LinkOverrides } from "../guard/options.ts";
+import type { GuardCli } from "../guard/main.ts";
 import { parseKernelArgs, readCmdline, resolveGuard } from "../guard/resolve.ts";
 import { Guard } from "../guard/runtime.ts";
 import { kmsgSink, Logger, type Sink, streamSink } from "../log/logger.ts";
@@ -20,14 +20,8 @@ import { serveManagement, standbyFor } from "./serve.ts";
 import { laterServices, startServices } from "./services.ts";
 import { bootFinished, systemStopping } from "./system-state.ts";
 
-export interface AgentCli {
-  node?: string;
-  hostMode: boolean;
-  fenceRecord?: string;
-  realtime: boolean;
-  logFormat: "human" | "json";
-  links: LinkOverrides;
-  handoverSocket?: string;
+/** The guard's options, plus where a stopped agent leaves its snapshot and the management socket override. */
+export interface AgentCli extends GuardCli {
   handoverFile?: string;
   managementSocket?: string;
 }

@@ -1,6 +1,9 @@
 // The options guard and agent share: node identity, host mode for tests, realtime, link and handover overrides.
 import type { Argv } from "yargs";
+import { type ClusterConfig, formatConfigError } from "../config/index.ts";
 import type { LinkOverrides } from "../guard/options.ts";
+import { EXIT_USAGE } from "./exit-codes.ts";
+import { loadBoth } from "./load-both.ts";
 
 /** Add the shared options to a command. */
 export function withLinkOptions<T>(a: Argv<T>) {
@@ -41,4 +44,19 @@ export function runOptions(argv: Parsed) {
     logFormat: argv["log-format"] === "json" ? ("json" as const) : ("human" as const),
     links: linkOverrides(argv),
   };
+}
+
+/** Check the test-only options and load config + authkey for `guard`/`agent`; the exit code when that fails. */
+export function loadForRun(argv: Parsed, command: string, refusal: string): { config: ClusterConfig; key: Uint8Array } | number {
+  if (argv["fence-record"] && !argv["host-mode"]) {
+    console.error(`clusterguard ${command}: --fence-record is a test agent and needs --host-mode`);
+    return EXIT_USAGE;
+  }
+  const both = loadBoth(String(argv.config), String(argv.authkey));
+  if (!both.ok) {
+    for (const e of both.errors) console.error(formatConfigError(e));
+    if (refusal) console.error(`clusterguard ${command}: ${refusal}`);
+    return EXIT_USAGE;
+  }
+  return { config: both.config, key: both.key };
 }
