@@ -25,7 +25,9 @@ export async function requestHandover(path: string, node: string, timeoutMs = 50
           buf += chunk.toString();
         },
         close() {
-          done(parseReply(buf, node));
+          // A holder that replied with a snapshot has released its links, usable or not: nobody holds them now.
+          const r = parseReply(buf, node);
+          done(r, typeof r === "string" && r.startsWith("snapshot: "));
         },
         error(_s, e) {
           done(`${path}: ${e.message}`);
@@ -43,7 +45,8 @@ function parseReply(text: string, node: string): HandoverSnapshot | string {
     return `unreadable reply: ${text.slice(0, 80)}`;
   }
   if (r.ok !== true) return `refused: ${r.error ?? "no reason given"}`;
-  return parseSnapshot(JSON.stringify(r.snapshot), node, bootId());
+  const snap = parseSnapshot(JSON.stringify(r.snapshot), node, bootId());
+  return typeof snap === "string" ? `snapshot: ${snap}` : snap;
 }
 
 /** A snapshot an agent left when an admin stopped it; consumed (deleted) by reading. Young ones only. */

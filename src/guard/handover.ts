@@ -24,13 +24,20 @@ export interface HandoverSnapshot {
   graceMs: number;
 }
 
-/** This boot's id ("" where unreadable). */
+let cachedBootId: string | null = null;
+
+/**
+ * This boot's id ("" where unreadable), read once: the initrd guard must read it before switch_root, after
+ * which its own root (the old initramfs) no longer has /proc mounted.
+ */
 export function bootId(): string {
+  if (cachedBootId) return cachedBootId;
   try {
-    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    cachedBootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
   } catch {
     return "";
   }
+  return cachedBootId;
 }
 
 /** Validates untrusted JSON as a snapshot of this boot for `node`; returns it or why not. */

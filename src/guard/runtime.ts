@@ -51,6 +51,7 @@ export class Guard {
   async start(): Promise<void> {
     const o = this.o;
     const clusterId = clusterIdOf(o.config.cluster.name);
+    bootId(); // read now: after switch_root this process no longer sees /proc
     const snap = typeof o.resume === "object" ? o.resume : null;
     this.incarnation = snap ? snap.incarnation : nextIncarnation(Date.now(), await this.storedIncarnation(clusterId));
     this.builder = new FrameBuilder({ key: o.key, clusterId, node: o.self.name, incarnation: this.incarnation, startSeq: snap?.seq ?? 0 });
