@@ -1,0 +1,30 @@
+// The handover snapshot is untrusted input: only a snapshot of this node, this boot and this version is used.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { parseSnapshot } from "../../src/guard/handover.ts";
+
+const good = { v: 1, bootId: "boot-1", node: "a", incarnation: 1795000000000, seq: 165, peerIncarnation: 1795000000001, peerRole: "STANDBY", at: 1795000100000, graceMs: 15000 };
+const text = (over: Record<string, unknown>) => JSON.stringify({ ...good, ...over });
+
+test("a snapshot of this node and boot is accepted as it is", () => {
+  assert.equal(parseSnapshot(text({}), "a", "boot-1"), good);
+});
+
+const rows: [string, string, RegExp][] = [
+  ["another boot", text({ bootId: "boot-0" }), /bootId: expected this boot \(boot-1\), got boot-0/],
+  ["another node", text({ node: "b" }), /node: expected a, got b/],
+  ["another version", text({ v: 2 }), /version: expected 1, got 2/],
+  ["a negative sequence", text({ seq: -1 }), /seq: expected a non-negative integer, got -1/],
+  ["a fractional incarnation", text({ incarnation: 1.5 }), /incarnation: expected a non-negative integer/],
+  ["an unknown role", text({ peerRole: "MASTER" }), /peerRole: expected a role or null, got MASTER/],
+  ["not JSON", "{oops", /not JSON/],
+];
+for (const [what, t, re] of rows) {
+  test(`refused: ${what}`, () => {
+    const r = parseSnapshot(t, "a", "boot-1");
+    assert.type(r, "string");
+    assert.match(String(r), re);
+  });
+}
+
+test.run();
