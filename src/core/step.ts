@@ -86,6 +86,8 @@ function onFrame(d: Draft, f: FrameInput): void {
 function onGrace(d: Draft, f: FrameInput): void {
   const s = d.state;
   const pv = s.peerView;
+  // The same announcement arrives once per link: a copy of the grace already granted changes nothing.
+  if (f.role === "ACTIVE" && pv.graceUsedBy === f.incarnation && pv.graceUntil !== null && d.now < pv.graceUntil) return;
   if (f.role !== "ACTIVE" || pv.graceUsedBy === f.incarnation) {
     d.log("warning", "grace-refused", `handoff grace from ${s.peer.name} refused (role ${f.role}, one grace per boot)`);
     return;

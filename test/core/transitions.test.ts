@@ -59,6 +59,8 @@ const rows: Row[] = [
   { name: "both standby: the higher-ranked node goes ACTIVE", given: standby, when: [frame(50, "STANDBY")], role: "ACTIVE" },
   { name: "both standby: the lower-ranked node stays", given: () => feed(asLow(), [frame(10, "ACTIVE", { node: "a" })]).s, when: [frame(50, "STANDBY", { node: "a" })], role: "STANDBY" },
   { name: "standby stays when the old ACTIVE reboots into BOOTING", given: standby, when: [frame(50, "BOOTING", { incarnation: 8 })], role: "STANDBY", has: ["Log:peer-restarted"] },
+  { name: "a handoff grace arriving on two links is granted once and the copy is silent", given: standby, when: [frame(50, "ACTIVE", { type: "handoff-grace", graceMs: 3000 }), frame(51, "ACTIVE", { type: "handoff-grace", graceMs: 3000 })], role: "STANDBY", lacks: ["Log:grace-refused", "Log:grace"] },
+  { name: "a second grace from the same boot, after the first ran out, is refused", given: standby, when: [frame(50, "ACTIVE", { type: "handoff-grace", graceMs: 100 }), frame(400, "ACTIVE", { type: "handoff-grace", graceMs: 3000 })], role: "STANDBY", has: ["Log:grace-refused"] },
   { name: "active stays ACTIVE when the peer dies", given: active, when: [tick(5000)], role: "ACTIVE", has: ["Log:peer-lost"], lacks: ["FencePeer"] },
   { name: "dual ACTIVE: the higher-ranked node stays and says so", given: active, when: [frame(50, "ACTIVE")], role: "ACTIVE", has: ["Log:dual-active"], lacks: ["SelfFence"] },
   { name: "dual ACTIVE: the lower-ranked node fences itself", given: () => feed(asLow(), [frame(10, "STANDBY", { node: "a" })]).s, when: [frame(50, "ACTIVE", { node: "a" })], role: "STOPPED", has: ["SelfFence"] },
