@@ -9,13 +9,23 @@ export interface FenceReport {
   attempts: { agent: string; confirmed: boolean; detail: string; ms: number }[];
 }
 
+/** One level's time limit: the configured timeout, or the agent's own minimum when larger (a pill's msgwait). */
+export function levelLimit(agent: FenceAgent, timeoutMs: number): number {
+  return Math.max(timeoutMs, agent.minTimeoutMs ?? 0);
+}
+
+/** How long running every level in turn may take, plus a second: the core's bound on one fence. */
+export function fenceBudget(agents: readonly FenceAgent[], timeoutMs: number): number {
+  return Math.max(timeoutMs, agents.reduce((t, a) => t + levelLimit(a, timeoutMs), 0)) + 1000;
+}
+
 /** Run the levels in order, each bounded by `timeoutMs` (or the agent's own minimum, when larger). */
 export async function runFence(agents: readonly FenceAgent[], target: string, action: FenceAction, timeoutMs: number): Promise<FenceReport> {
   const attempts: FenceReport["attempts"] = [];
   for (const agent of agents) {
     const t0 = performance.now();
     const ctl = new AbortController();
-    const limit = Math.max(timeoutMs, agent.minTimeoutMs ?? 0);
+    const limit = levelLimit(agent, timeoutMs);
     const timer = setTimeout(() => ctl.abort(), limit);
     let confirmed = false;
     let detail: string;

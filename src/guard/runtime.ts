@@ -7,7 +7,7 @@ import { DiskArea } from "../disk/index.ts";
 import type { FenceAgent } from "../fence/agent.ts";
 import type { FenceContext, FenceDisk } from "../fence/context.ts";
 import { clearPillIfRebooted } from "../fence/poison-pill.ts";
-import { runFence } from "../fence/runner.ts";
+import { fenceBudget, runFence } from "../fence/runner.ts";
 import { openWatchdog } from "../sys/watchdog.ts";
 import type { Logger } from "../log/logger.ts";
 import { clusterIdOf, nextIncarnation } from "../protocol/index.ts";
@@ -88,7 +88,8 @@ export class Guard {
         initdead: t.initdead,
         handoffGrace: t.handoff_grace,
         fenceDelay: o.config.fencing.delay,
-        fenceTimeout: o.config.fencing.timeout,
+        // The core's bound on one fence covers every level, each given max(timeout, its own minimum).
+        fenceTimeout: fenceBudget(this.fenceAgents, o.config.fencing.timeout),
         fenceRetry: Math.max(t.deadtime, 2000),
       },
       channels: [...this.links.stream.map((c) => c.kind), ...(this.links.disk ? (["disk"] as ChannelKind[]) : [])],

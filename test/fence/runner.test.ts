@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type FenceAgent, unknownPower } from "../../src/fence/agent.ts";
-import { runFence } from "../../src/fence/runner.ts";
+import { fenceBudget, runFence } from "../../src/fence/runner.ts";
 
 function agent(name: string, behave: "ok" | "fail" | "hang" | "throw", calls: string[]): FenceAgent {
   return {
@@ -58,6 +58,12 @@ test("a level that needs longer than the timeout (a pill's msgwait) is given its
   };
   const r = await runFence([slow], "b", "reset", 50);
   assert.ok(r.ok, r.detail);
+});
+
+test("the whole fence budget covers every level's limit, so the core never gives up while a level still runs", () => {
+  const a = (min?: number): FenceAgent => ({ name: "x", ...(min ? { minTimeoutMs: min } : {}), fence: async () => ({ confirmed: false, detail: "" }), status: () => unknownPower("") });
+  assert.is(fenceBudget([a(), a(25000)], 10000), 10000 + 25000 + 1000);
+  assert.is(fenceBudget([], 10000), 11000);
 });
 
 test.run();
