@@ -3,13 +3,15 @@ import type { ClusterConfig } from "../config/index.ts";
 import type { Guard } from "../guard/runtime.ts";
 import type { SmaStatus } from "../sma/status.ts";
 import type { ControlHandler, Reply } from "./mgmt-protocol.ts";
-import type { StatusReport } from "./report.ts";
+import type { ResourceReport, StatusReport } from "./report.ts";
 
 /** What the agent's service side offers the handler (the SMA supervisor). */
 export interface Services {
   status(): SmaStatus[];
   pause(name: string): boolean;
   resume(name: string): boolean;
+  /** The takeover resources' states, when the agent has any. */
+  resources?(): ResourceReport[];
 }
 
 /** Builds the handler; `standby` runs the planned switchover. */
@@ -30,7 +32,7 @@ export function controlHandler(o: { config: ClusterConfig; guard: Guard; service
         lateHeartbeats: guard.lateHeartbeats,
         fence: guard.fenceInfo,
         agents: services.status(),
-        resources: [],
+        resources: services.resources?.() ?? [],
         blocked: s.blocked,
       };
     },

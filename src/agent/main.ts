@@ -16,8 +16,10 @@ import { lockMemory, setRealtime } from "../sys/realtime.ts";
 import { sdNotify } from "../sys/sd-notify.ts";
 import { agentEffectors } from "./effectors.ts";
 import { requestHandover, takeHandoverFile } from "./handover-client.ts";
+import { resourcesFrom } from "./resources/from-config.ts";
+import { ResourceSet } from "./resources/set.ts";
 import { serveManagement, standbyFor } from "./serve.ts";
-import { laterServices, startServices } from "./services.ts";
+import { laterServices, startServices, withResources } from "./services.ts";
 import { bootFinished, systemStopping } from "./system-state.ts";
 
 /** The guard's options, plus where a stopped agent leaves its snapshot and the management socket override. */
@@ -64,7 +66,8 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
   }
   const reboot = (reason: string) => agentEffectors({ hostMode: cli.hostMode, kmsg }).selfFence(reason, "reset", false);
   const services = laterServices();
-  const serve = { config, guard, services, log, hostMode: cli.hostMode, reboot, ...(cli.managementSocket ? { socket: cli.managementSocket } : {}) };
+  const resources = new ResourceSet(resourcesFrom(config.resource), (level, event, message, fields) => log.emit(level, event, message, fields));
+  const serve = { config, guard, services: withResources(services, resources), log, hostMode: cli.hostMode, reboot, ...(cli.managementSocket ? { socket: cli.managementSocket } : {}) };
   const standby = standbyFor(serve);
   try {
     await serveManagement(serve, standby);
@@ -72,8 +75,15 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
     log.emit("error", "management", `management socket not started: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (!cli.hostMode) sdNotify("READY=1\nSTATUS=ACTIVE: links taken over");
-  // Services are judged once the boot has finished: a unit not started yet has not failed.
+  // Services are judged once the boot has finished: a unit not started yet has not failed. The resources come up
+  // first (then NICs are named and systemd runs start jobs at once); one that fails asks for failover like an SMA.
   void bootFinished(cli.hostMode).then(async () => {
+    const up = await resources.upAll();
+    if (!up.ok && !up.cancelled) {
+      const r = await standby();
+      log.emit(r.ok ? "warning" : "error", "failover", `${up.detail}; asked for failover: ${r.detail}`);
+      if (r.ok) return;
+    }
     services.set(
       await startServices(config.agent, log, (e) => {
         if (e.action !== "failover") return log.emit("critical", "sma-stopped", `${e.agent} stopped for good (${e.reason}); waiting for an admin: clusterguard agents resume ${e.agent}`);

@@ -1,9 +1,11 @@
-// The agent's services: the SMA runner built from [[agent]], its events logged, its escalations acted on.
+// The agent's services: the SMA runner built from [[agent]], its events logged, its escalations acted on; plus the takeover resources.
 import type { ServiceAgentConfig } from "../config/index.ts";
 import type { Logger } from "../log/logger.ts";
 import { describeEvent, type Escalation } from "../sma/events.ts";
 import { loadAgents } from "../sma/loader.ts";
 import { SmaRunner } from "../sma/runner.ts";
+import type { ResourceReport } from "./report.ts";
+import type { ResourceSet } from "./resources/set.ts";
 import { stopServices } from "./stop-services.ts";
 import type { SmaStatus } from "../sma/status.ts";
 
@@ -20,6 +22,27 @@ export function laterServices(): ServiceSide & { set(side: ServiceSide): void } 
     resume: (n) => side.resume(n),
     stopAll: () => side.stopAll(),
     startAll: () => side.startAll(),
+  };
+}
+
+/**
+ * The service side with the takeover resources behind it: a switchover stops the services, then releases the
+ * resources (last first); an aborted one brings the resources back, then starts the services; status shows them.
+ */
+export function withResources(side: ServiceSide, resources: ResourceSet): ServiceSide & { resources(): ResourceReport[] } {
+  return {
+    status: () => side.status(),
+    pause: (n) => side.pause(n),
+    resume: (n) => side.resume(n),
+    stopAll: async () => {
+      try {
+        await side.stopAll();
+      } finally {
+        await resources.downAll();
+      }
+    },
+    startAll: () => void resources.upAll().then(() => side.startAll()),
+    resources: () => resources.report(),
   };
 }
 

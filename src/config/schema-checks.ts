@@ -1,4 +1,4 @@
-// String shapes the schema refers to: names, paths, addresses, URLs.
+// String shapes the schema refers to: names, paths, addresses, URLs, systemd units, mount devices and options.
 import { isIP } from "node:net";
 
 /** Cluster, node and agent names: 1-32 of [A-Za-z0-9_.-]. */
@@ -9,6 +9,14 @@ export const ABSOLUTE_PATH = /^\/[^\0\n]*$/;
 export const IFNAME = /^[A-Za-z0-9_.:-]{1,15}$/;
 /** A user name for a BMC: printable ASCII without spaces. */
 export const USER = /^[\x21-\x7e]{1,64}$/;
+/** A resource name: 1-128 characters without control characters (derived ones look like "ip 10.0.0.5/24"). */
+export const RESOURCE_NAME = /^[^\x00-\x1f\x7f]{1,128}$/;
+/** A systemd unit name with the suffix of a unit that can be started; never starting with "-" (an option). */
+export const UNIT_NAME = /^(?=.{1,255}$)[A-Za-z0-9_\\][A-Za-z0-9:_.\\@-]*\.(?:service|socket|target|mount|automount|swap|path|timer)$/;
+/** A file system type for mount -t ("ext4", "xfs", "fuse.sshfs", "auto"). */
+export const FSTYPE = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
+/** Mount options for mount -o: printable ASCII without spaces ("defaults", "rw,noatime"). */
+export const MOUNT_OPTIONS = /^[\x21-\x7e]{1,1024}$/;
 
 /** An IPv4 or IPv6 address literal (IPv6 may carry a %zone). */
 export function isIpLiteral(s: string): boolean {
@@ -42,4 +50,9 @@ export function isHttpUrl(s: string): boolean {
 /** A built-in plugin name (lower-case word) or an absolute path. */
 export function isPluginRef(s: string): boolean {
   return /^[a-z][a-z0-9_-]{0,63}$/.test(s) || ABSOLUTE_PATH.test(s);
+}
+
+/** A block device for mount: an absolute path, LABEL=... or UUID=.... */
+export function isMountDevice(s: string): boolean {
+  return ABSOLUTE_PATH.test(s) || /^LABEL=[^\0\n]{1,255}$/.test(s) || /^UUID=[0-9A-Fa-f-]{1,64}$/.test(s);
 }

@@ -3,6 +3,7 @@ import { AGENTS } from "./schema-agents.ts";
 import { IFNAME, isHostPort, isIpLiteral } from "./schema-checks.ts";
 import { FENCING } from "./schema-fencing.ts";
 import { absPath, ms, name } from "./schema-fields.ts";
+import { RESOURCES } from "./schema-resources.ts";
 import type { TableSpec } from "./schema-types.ts";
 
 export const BAUD_RATES = [9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600] as const;
@@ -94,5 +95,6 @@ export const SCHEMA: TableSpec = {
     fencing: FENCING,
     management: MANAGEMENT,
     agent: AGENTS,
+    resource: RESOURCES,
   },
 };

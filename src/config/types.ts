@@ -11,6 +11,8 @@ export interface ClusterConfig {
   management: ManagementConfig;
   /** [[agent]]: service monitoring agents, possibly none. */
   agent: ServiceAgentConfig[];
+  /** [[resource]]: brought up in this order on takeover, released in reverse; possibly none. */
+  resource: ResourceConfig[];
 }
 
 /** One [[node]]. */
@@ -104,6 +106,17 @@ export interface ServiceAgentConfig {
   on_fail: OnFail;
   params: Record<string, string | number | boolean>;
 }
+
+export type ResourceType = ResourceConfig["type"];
+
+/**
+ * One [[resource]], discriminated by type; names are distinct (an ip or mount without one gets a derived name,
+ * "ip 10.0.0.5/24", "mount /srv/data"; a unit's name is its systemd unit). timeout is in ms.
+ */
+export type ResourceConfig =
+  | { type: "ip"; name: string; address: string; interface: string; arp_count: number; timeout: number }
+  | { type: "mount"; name: string; device: string; target: string; fstype: string; options: string; timeout: number }
+  | { type: "unit"; name: string; timeout: number };
 
 /** A configuration problem: where (file, dotted key, line), what arrived (value/problem) and what was expected. */
 export interface ConfigError {

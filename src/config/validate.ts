@@ -4,7 +4,9 @@ import { checkChannels } from "./checks-channels.ts";
 import { checkFencing } from "./checks-fencing.ts";
 import { checkManagement } from "./checks-management.ts";
 import { checkNodes } from "./checks-nodes.ts";
+import { checkResources } from "./checks-resources.ts";
 import { checkTimers } from "./checks-timers.ts";
+import { fillResourceNames } from "./resource-names.ts";
 import { SCHEMA } from "./schema.ts";
 import type { TomlTable } from "./toml-tree.ts";
 import type { ClusterConfig, ConfigError } from "./types.ts";
@@ -19,6 +21,7 @@ const CROSS_CHECKS: readonly ((d: Draft, ck: Checker) => void)[] = [
   checkFencing,
   checkManagement,
   checkAgents,
+  checkResources,
 ];
 
 /** The outcome: config is set only when there are no errors; warnings never block. */
@@ -32,6 +35,7 @@ export interface ValidationResult {
 export function validate(tree: TomlTable, lines: ReadonlyMap<string, number>, file: string): ValidationResult {
   const ck = new Checker(file, lines);
   const draft = (checkValue(SCHEMA, tree, [], ck, 0) ?? {}) as Draft;
+  fillResourceNames(draft, ck);
   for (const check of CROSS_CHECKS) check(draft, ck);
   const errors = ck.errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return { config: errors.length === 0 ? (draft as ClusterConfig) : undefined, errors, warnings: ck.warnings };

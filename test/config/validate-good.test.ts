@@ -50,6 +50,11 @@ test("good.toml loads into the complete typed config without warnings", () => {
         params: { url: "http://127.0.0.1/health", expect_status: 200, insecure: false },
       },
     ],
+    resource: [
+      { type: "ip", name: "ip 192.168.122.50/24", address: "192.168.122.50/24", interface: "eth0", arp_count: 3, timeout: 20000 },
+      { type: "mount", name: "data", device: "LABEL=shared-data", target: "/srv/data", fstype: "ext4", options: "rw,noatime", timeout: 20000 },
+      { type: "unit", name: "nginx.service", timeout: 30000 },
+    ],
   };
   assert.equal(r.config, expected);
 });
@@ -68,6 +73,7 @@ test("minimal.toml gets the documented defaults for everything it leaves out", (
     fencing: { delay: 5000, timeout: 30000, agent: [] },
     management: { socket: "/run/clusterguard/clusterguard.sock" },
     agent: [],
+    resource: [],
   };
   assert.equal(r.config, expected);
 });

@@ -1,0 +1,50 @@
+// The one interface every takeover resource (cluster IP, mount, systemd unit) implements, and its state keeping.
+import type { ResourceReport } from "../report.ts";
+
+export type ResourceKind = ResourceReport["kind"];
+
+/** What one up or down did: ok, one line saying what happened; warn when ok but degraded (no gratuitous ARP). */
+export interface StepResult {
+  ok: boolean;
+  detail: string;
+  warn?: boolean;
+}
+
+/** A resource the ACTIVE holds; up and down are idempotent and bounded by the resource's own timeout. */
+export interface Resource {
+  readonly name: string;
+  readonly kind: ResourceKind;
+  /** Bring it up (already up is success); `signal` cancels the running command. */
+  up(signal: AbortSignal): Promise<StepResult>;
+  /** Release it (already released is success). */
+  down(signal: AbortSignal): Promise<StepResult>;
+  /** The last known state, for the status report. */
+  state(): ResourceReport;
+}
+
+/** The last known state of one resource: starting/stopping while a step runs, then up, down or failed. */
+export class ResourceState {
+  private current: ResourceReport;
+
+  constructor(name: string, kind: ResourceKind) {
+    this.current = { name, kind, state: "down", detail: "not brought up yet" };
+  }
+
+  /** A copy of the current report. */
+  report(): ResourceReport {
+    return { ...this.current };
+  }
+
+  /** Run one step, showing it as starting/stopping meanwhile; a throw counts as a failure, never escapes. */
+  async step(dir: "up" | "down", run: () => Promise<StepResult>): Promise<StepResult> {
+    this.current = { ...this.current, state: dir === "up" ? "starting" : "stopping", detail: dir === "up" ? "bringing up" : "releasing" };
+    let r: StepResult;
+    try {
+      r = await run();
+    } catch (e) {
+      r = { ok: false, detail: `unexpected error: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    this.current = { ...this.current, state: r.ok ? dir : "failed", detail: r.detail };
+    return r;
+  }
+}

@@ -1,0 +1,44 @@
+// [[resource]]: what the new ACTIVE brings up on takeover, in file order (and releases in reverse); each type allows its own keys.
+import { isCidr } from "./cidr.ts";
+import { FSTYPE, IFNAME, MOUNT_OPTIONS, RESOURCE_NAME, UNIT_NAME, isMountDevice } from "./schema-checks.ts";
+import { absPath, ms } from "./schema-fields.ts";
+import type { Fields, ListSpec, Spec } from "./schema-types.ts";
+
+const name: Spec = {
+  type: "string",
+  doc: 'resource name in logs and status (default: derived, like "ip 10.0.0.5/24" or "mount /srv/data")',
+  pattern: RESOURCE_NAME,
+  expect: "a resource name of 1-128 characters without control characters",
+};
+const timeout = ms("how long bringing the resource up, or releasing it, may take", 20000, 100, 600000);
+
+/** Keys per resource type (besides "type" itself); a unit's name is the systemd unit it starts. */
+export const RESOURCE_FIELDS: Readonly<Record<string, Fields>> = {
+  ip: {
+    name,
+    address: { type: "string", doc: "address added on takeover", check: isCidr, required: true, expect: 'an IPv4 or IPv6 address with a /prefix (like "10.0.0.5/24" or "fd00::5/64")' },
+    interface: { type: "string", doc: "network interface that carries it", pattern: IFNAME, required: true, expect: "a network interface name of 1-15 characters [A-Za-z0-9_.:-]" },
+    arp_count: { type: "int", doc: "gratuitous ARPs sent after adding an IPv4 address (IPv6: the kernel's own neighbour advertisements)", min: 0, max: 100, default: 3 },
+    timeout,
+  },
+  mount: {
+    name,
+    device: { type: "string", doc: "what to mount", check: isMountDevice, required: true, expect: "an absolute device path (starting with /), LABEL=... or UUID=..." },
+    target: absPath("mount point (created when missing)", undefined, { required: true }),
+    fstype: { type: "string", doc: "file system type (mount -t)", pattern: FSTYPE, default: "auto", expect: 'a file system type of 1-64 characters [A-Za-z0-9_.+-] (like "ext4" or "auto")' },
+    options: { type: "string", doc: "mount options (mount -o)", pattern: MOUNT_OPTIONS, default: "defaults", expect: 'mount options: 1-1024 printable characters without spaces (like "rw,noatime")' },
+    timeout,
+  },
+  unit: {
+    name: { type: "string", doc: "systemd unit started on takeover (also the resource name)", pattern: UNIT_NAME, required: true, expect: 'a systemd unit name like "nginx.service" (a startable unit type, not starting with "-")' },
+    timeout,
+  },
+};
+
+/** [[resource]] */
+export const RESOURCES: ListSpec = {
+  type: "list",
+  doc: "resources the ACTIVE brings up in order on takeover and releases in reverse",
+  expect: "[[resource]] tables",
+  item: { type: "variant", doc: "resource", tag: "type", variants: RESOURCE_FIELDS },
+};
