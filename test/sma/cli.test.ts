@@ -39,6 +39,7 @@ const CONF = config(
 );
 
 test("the compiled executable loads an external .ts plugin by absolute path and finds it conformant (exit 0)", () => {
+  writeFileSync(stamp, ""); // fresh now: the whole suite is imported long before this test runs
   const r = runExe(["sma", "test", "fresh", "--config", CONF]);
   assert.is(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /^ok    meta: file-fresh: 2 parameter\(s\); operations: monitor$/m);

@@ -22,6 +22,7 @@ async function fixture(name: string): Promise<SmaPlugin> {
 const render = (lines: { status: string; step: string; detail: string }[]) => lines.map((l) => `${l.status} ${l.step}: ${l.detail}`).join("\n");
 
 test("the README example plugin is conformant and judges a real file's age", async () => {
+  writeFileSync(stamp, ""); // fresh now: the whole suite is imported long before this test runs
   const plugin = await fixture("file-fresh.ts");
   const r = await checkConformance(plugin, agentConfig({ timeout: 2000, params: { path: stamp, max_age: 60 } }));
   assert.is(r.violations, 0, render(r.lines));
