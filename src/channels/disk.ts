@@ -46,6 +46,8 @@ export class DiskChannel implements Channel {
   });
   private lastPeer: Progress | undefined;
   private lastRejection: string | undefined;
+  /** Why the device is down, as the failing operation said: what beats and mailbox reads report meanwhile. */
+  private downDetail = "not started";
 
   /** False once the device path may vanish while the open descriptor stays valid (after switch_root). */
   private checkPath = true;
@@ -78,7 +80,7 @@ export class DiskChannel implements Channel {
   /** Writes this node's heartbeat slot; resolves true once durable, false (never rejects) when it could not. */
   async beat(state: DiskBeat): Promise<boolean> {
     const area = this.area;
-    if (area === undefined || this.stopped) return this.beatFailed(`disk down: ${this.counters.lastError ?? "not started"}`);
+    if (area === undefined || this.stopped) return this.beatFailed(`disk down: ${this.downDetail}`);
     try {
       await area.writeSlot(this.o.selfSlot, { ...state, writtenAt: Math.floor((this.o.now ?? Date.now)()), uptimeMs: uptimeMs() });
     } catch (error) {
@@ -93,7 +95,7 @@ export class DiskChannel implements Channel {
   /** Reads this node's own mailbox (the peer's poison pill), for the fencing work. */
   async readOwnMailbox(): Promise<MailboxRead> {
     const area = this.area;
-    if (area === undefined) return { kind: "unavailable", detail: `disk down: ${this.counters.lastError ?? "not started"}` };
+    if (area === undefined) return { kind: "unavailable", detail: `disk down: ${this.downDetail}` };
     try {
       const result = await area.readMailbox(this.o.selfSlot);
       this.counters.bytesIn += BLOCK_SIZE;
@@ -209,6 +211,7 @@ export class DiskChannel implements Channel {
   }
 
   private markDown(detail: string): void {
+    this.downDetail = detail;
     this.counters.up = false;
     this.counters.lastError = detail;
     this.health.set(false, detail);

@@ -23,6 +23,9 @@ test("a deleted device file reports down, a directory in its place stays down, a
     await waitFor(() => sink.events.length === 2, "down after the file was deleted");
     assert.equal(sink.events[1], { up: false, detail: `${path} vanished: ENOENT` });
     assert.not.ok(await beat(ch, 2), "no beat while down");
+    for (let i = 0; i < 3; i++) await beat(ch, 2);
+    const read = await ch.readOwnMailbox();
+    assert.equal(read, { kind: "unavailable", detail: `disk down: ${path} vanished: ENOENT` }, "failed beats never nest into the reason");
     mkdirSync(path);
     await new Promise((r) => setTimeout(r, 200));
     assert.is(sink.events.length, 2, "still down, reported once, while retrying");
@@ -34,7 +37,7 @@ test("a deleted device file reports down, a directory in its place stays down, a
     assert.is(sink.events[2]?.up, true);
     assert.ok(await beat(ch, 3));
     assert.is(ch.stats().reopens, 1);
-    assert.is(ch.stats().sendErrors, 1);
+    assert.is(ch.stats().sendErrors, 4);
   } finally {
     await ch.stop();
     cleanup();
