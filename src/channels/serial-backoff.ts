@@ -1,22 +1,20 @@
 // Exponential reopen delay whose wait stop() can cut short, so no timer outlives the channel.
+import { backoffMs } from "../disk/backoff.ts";
 
 /** Delays minMs, 2*minMs, ... up to maxMs; reset() starts over. */
 export class Backoff {
-  private delay: number;
+  private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private wake: (() => void) | undefined;
 
   constructor(
     private readonly minMs: number,
     private readonly maxMs: number,
-  ) {
-    this.delay = minMs;
-  }
+  ) {}
 
   /** Waits the current delay (or until cancel()), then doubles it for next time. */
   wait(): Promise<void> {
-    const ms = this.delay;
-    this.delay = Math.min(this.delay * 2, this.maxMs);
+    const ms = backoffMs(this.attempt++, this.minMs, this.maxMs);
     return new Promise((resolve) => {
       this.wake = resolve;
       this.timer = setTimeout(() => this.cancel(), ms);
@@ -34,6 +32,6 @@ export class Backoff {
 
   /** Next wait() lasts minMs again. */
   reset(): void {
-    this.delay = this.minMs;
+    this.attempt = 0;
   }
 }

@@ -1,4 +1,5 @@
 // The Ethernet heartbeat link: unicast UDP to the peer (heartbeat's port 694), optional broadcast.
+import { backoffMs } from "../disk/backoff.ts";
 import type { ChannelKind } from "../core/types.ts";
 import { bindToDevice } from "../sys/bind-device.ts";
 import { type Channel, type ChannelSink, type ChannelStats, emptyStats } from "./channel.ts";
@@ -29,14 +30,14 @@ export class UdpChannel implements Channel {
   private sock: UdpSock | null = null;
   private sink: ChannelSink | null = null;
   private readonly st = emptyStats();
-  private retryMs: number;
+  /** Failed opens since the last success: the retry delay doubles with each (backoffMs). */
+  private failures = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private watch: ReturnType<typeof setInterval> | null = null;
   private stopped = false;
   private reported: boolean | null = null;
 
   constructor(private readonly o: UdpOptions) {
-    this.retryMs = o.retryMinMs ?? 200;
   }
 
   async start(sink: ChannelSink): Promise<void> {
@@ -100,14 +101,13 @@ export class UdpChannel implements Channel {
       if (this.o.broadcast) sock.setBroadcast(true);
       this.sock = sock;
       if (this.reported === false) this.st.reopens += 1;
-      this.retryMs = this.o.retryMinMs ?? 200;
+      this.failures = 0;
       this.report(true, `bound ${host}:${this.o.port}${this.o.interface ? ` on ${this.o.interface}` : ""}`);
     } catch (e) {
       this.close();
       this.st.lastError = String(e instanceof Error ? e.message : e);
       this.report(false, `cannot bind ${host}:${this.o.port}: ${this.st.lastError}`);
-      this.timer = setTimeout(() => void this.open(), this.retryMs);
-      this.retryMs = Math.min(this.retryMs * 2, this.o.retryMaxMs ?? 5000);
+      this.timer = setTimeout(() => void this.open(), backoffMs(this.failures++, this.o.retryMinMs ?? 200, this.o.retryMaxMs ?? 5000));
     }
   }
 

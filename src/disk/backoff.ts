@@ -1,4 +1,4 @@
-// Retry delays after a disk failure: start at the poll interval, double, cap.
+// Retry delays after a failure (disk, serial port, UDP socket): start small, double, cap.
 
 /** Delay before retry number `attempt` (0-based): min(initialMs * 2^attempt, maxMs). */
 export function backoffMs(attempt: number, initialMs: number, maxMs: number): number {
