@@ -13,6 +13,18 @@ const SYMBOLS = {
   reboot: { args: [FFIType.i32], returns: FFIType.i32 },
   ioctl: { args: [FFIType.i32, FFIType.u64, FFIType.ptr], returns: FFIType.i32 },
   sync: { args: [], returns: FFIType.void },
+  posix_fadvise: { args: [FFIType.i32, FFIType.i64, FFIType.i64, FFIType.i32], returns: FFIType.i32 },
+  // termios and polling, for the serial channel
+  tcgetattr: { args: [FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
+  tcsetattr: { args: [FFIType.i32, FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
+  cfmakeraw: { args: [FFIType.ptr], returns: FFIType.void },
+  cfsetispeed: { args: [FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
+  cfsetospeed: { args: [FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
+  cfgetispeed: { args: [FFIType.ptr], returns: FFIType.u32 },
+  cfgetospeed: { args: [FFIType.ptr], returns: FFIType.u32 },
+  tcflush: { args: [FFIType.i32, FFIType.i32], returns: FFIType.i32 },
+  fcntl: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
+  poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
 } as const;
 
 type Lib = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
@@ -24,9 +36,14 @@ export function libc(): Lib {
   return lib;
 }
 
-/** The calling thread's errno as "ENAME (n): text". */
-export function lastError(): string {
+/** The calling thread's errno; read it right after the failing call. */
+export function errno(): number {
   const p = libc().__errno_location();
-  const n = p === null ? 0 : read.i32(p, 0);
+  return p === null ? 0 : read.i32(p, 0);
+}
+
+/** The calling thread's errno as "errno n: text". */
+export function lastError(): string {
+  const n = errno();
   return `errno ${n}: ${String(libc().strerror(n))}`;
 }
