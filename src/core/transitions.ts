@@ -16,14 +16,18 @@ export function becomeActive(d: Draft, reason: string): void {
   d.actions.push({ type: "SendMessage", message: "takeover" });
 }
 
-/** Enter FENCING; the lower-ranked node waits the static delay first when both were booting. */
+/**
+ * Enter FENCING. The lower-ranked node waits the static delay first on EVERY attempt (a retry too) unless the peer
+ * was last known ACTIVE: a peer that was never ACTIVE may be fencing this node at the same moment (a race), while an
+ * ACTIVE peer never fences, so its death is taken over at once.
+ */
 export function startFencing(d: Draft, reason: string): void {
   const s = d.state;
   if (s.blocked !== null) {
     refuse(d, reason);
     return;
   }
-  const delay = s.role === "BOOTING" && !outranks(s.self, s.peer) ? s.timers.fenceDelay : 0;
+  const delay = !outranks(s.self, s.peer) && s.peerView.role !== "ACTIVE" ? s.timers.fenceDelay : 0;
   s.fence.fromRole = s.role === "BOOTING" ? "BOOTING" : "STANDBY";
   d.setRole("FENCING", reason, "warning");
   s.fence.issued = false;

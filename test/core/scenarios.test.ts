@@ -168,6 +168,38 @@ test("both boot with every link cut: one survivor thanks to the static delay, ne
   assert.is(sim.nodes.b.fenceCalls, 0, "the lower-ranked node was reset inside its delay");
 });
 
+test("links cut at boot and the fence device unreachable for 10-20 s: the static delay holds on every retry, exactly one survivor", () => {
+  // Without the delay on retries, b's retry timer ran in step with a's and both fences landed (both nodes reset).
+  const outcomes: string[] = [];
+  for (let from = 10_000; from <= 20_000; from += 100) {
+    const sim = new Sim();
+    sim.cut.add("serial");
+    sim.cut.add("udp");
+    sim.fenceKeepsOff = true;
+    sim.fenceWorksFrom = from;
+    sim.boot("a", 0);
+    sim.boot("b", 0);
+    const max = watchNeverTwo(sim, 40_000, 10);
+    const end = `${sim.role("a")},${sim.role("b")}`;
+    if (max > 1 || (end !== "ACTIVE,OFF" && end !== "OFF,ACTIVE")) outcomes.push(`device back at ${from} ms: ${end}${max > 1 ? ", two ACTIVE" : ""}`);
+  }
+  assert.equal(outcomes, [], outcomes.join("; "));
+});
+
+test("the lower-ranked node waits the static delay again before each retry while the peer was never ACTIVE", () => {
+  const sim = new Sim();
+  sim.cut.add("serial");
+  sim.cut.add("udp");
+  sim.fenceWorks = false;
+  sim.boot("a", 0);
+  sim.boot("b", 0);
+  sim.run(20_000);
+  const delays = sim.log.filter((l) => l.node === "b" && l.action.type === "Log" && l.action.event === "fence-delay").length;
+  assert.ok(sim.nodes.b.fenceCalls >= 2, `b retried (${sim.nodes.b.fenceCalls} attempts)`);
+  assert.is(delays, sim.nodes.b.fenceCalls, "one delay per attempt");
+  assert.is(sim.log.filter((l) => l.node === "a" && l.action.type === "Log" && l.action.event === "fence-delay").length, 0, "the higher-ranked node never waits");
+});
+
 test("a node that reboots and reads the peer's stale STANDBY frames from a buffer never becomes a second ACTIVE", () => {
   // The lab found this: a reset node's UART still held b's frames from before b took over.
   const sim = new Sim();

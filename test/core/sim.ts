@@ -28,6 +28,8 @@ export class Sim {
   readonly nodes: Record<Name, SimNode>;
   readonly cut = new Set<ChannelKind>();
   fenceWorks = true;
+  /** The fence device is unreachable before this time (ms), whatever fenceWorks says. */
+  fenceWorksFrom = 0;
   fenceMs = 300;
   rebootMs = 1000;
   latencyMs = 1;
@@ -116,7 +118,7 @@ export class Sim {
         break;
       case "FencePeer":
         n.fenceCalls += 1;
-        if (!this.fenceWorks) {
+        if (!this.fenceWorks || this.now < this.fenceWorksFrom) {
           this.queue.push({ at: this.now + this.fenceMs, to: name, input: { kind: "fence-result", now: 0, ok: false, agent: "sim", detail: "device unreachable" } });
           break;
         }
