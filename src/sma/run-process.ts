@@ -1,6 +1,7 @@
 // Run a check command in its own process group: bounded output, timeout/abort kills the group (TERM, then KILL).
 import type { ProcessResult, RunOptions } from "./api.ts";
 import { collect } from "./bounded-read.ts";
+import { childArgv } from "./child-argv.ts";
 import { terminateGroup } from "./process-group.ts";
 
 /** RunOptions plus the signal that ends the run early (the plugin context's). */
@@ -13,21 +14,24 @@ const DEFAULT_GRACE_MS = 1000;
 /** After the leader exits, how long a member that still holds our pipes may keep them open. */
 const DRAIN_MS = 100;
 
-/** Run `argv` detached (setsid: it leads a new process group); never rejects. */
+/** Run `argv` detached (setsid: it leads a new process group) with oom_score_adj 0; never rejects. */
 export async function runProcess(argv: string[], opts: RunProcessOptions = {}): Promise<ProcessResult> {
   const t0 = performance.now();
   const base = { exitCode: null, signal: null, stdout: "", stderr: "", truncated: false, killed: false, timedOut: false };
   const elapsed = () => Math.round(performance.now() - t0);
   if (argv.length === 0 || argv[0] === "") return { ...base, ms: 0, error: "no command given", errorCode: "EINVAL" };
   if (opts.signal?.aborted) return { ...base, ms: 0, killed: true, error: "aborted before it started", errorCode: "ABORT_ERR" };
+  const env = { ...process.env, ...opts.env };
+  const spawned = childArgv(argv, env, opts.cwd);
+  if (!("argv" in spawned)) return { ...base, ms: elapsed(), error: `cannot run ${argv[0]}: ${spawned.error}`, errorCode: spawned.code };
   let proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
   try {
-    proc = Bun.spawn(argv, {
+    proc = Bun.spawn(spawned.argv, {
       detached: true,
       stdin: "ignore",
       stdout: "pipe",
       stderr: "pipe",
-      env: { ...process.env, ...opts.env },
+      env,
       ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
     });
   } catch (e) {

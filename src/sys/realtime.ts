@@ -7,6 +7,8 @@ const MCL_CURRENT = 1;
 const MCL_FUTURE = 2;
 const MCL_ONFAULT = 4;
 const SCHED_RR = 2;
+/** Or'ed into the policy: a child (fork, posix_spawn) starts under SCHED_OTHER at nice 0, not real-time. */
+export const SCHED_RESET_ON_FORK = 0x40000000;
 
 /** Lock current and future pages (on fault, so it is quick); null on success, else why not. */
 export function lockMemory(): string | null {
@@ -17,7 +19,8 @@ export function lockMemory(): string | null {
  * Put every thread of this process under SCHED_RR at `priority` (threads started later inherit it);
  * null on success, else why not. All of them, not just the JavaScript thread: the runtime's own
  * helpers (JIT, GC, the thread pool) are waited on by spinning, and a real-time thread spinning on a
- * normal one only gets it back when RT throttling steps in, about once a second.
+ * normal one only gets it back when RT throttling steps in, about once a second. With
+ * SCHED_RESET_ON_FORK: checks, recover commands and the daemons they start run at normal priority.
  */
 export function setRealtime(priority: number, taskDir = "/proc/self/task"): string | null {
   const param = new Int32Array([priority]);
@@ -27,6 +30,6 @@ export function setRealtime(priority: number, taskDir = "/proc/self/task"): stri
   } catch {
     tids = [0];
   }
-  const refused = tids.filter((tid) => libc().sched_setscheduler(tid, SCHED_RR, ptr(param)) !== 0);
+  const refused = tids.filter((tid) => libc().sched_setscheduler(tid, SCHED_RR | SCHED_RESET_ON_FORK, ptr(param)) !== 0);
   return refused.length === 0 ? null : `SCHED_RR ${priority} refused for ${refused.length} of ${tids.length} threads: ${lastError()}`;
 }

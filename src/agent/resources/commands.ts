@@ -1,5 +1,6 @@
 // Run the external commands resources use (ip, arping, mount, umount, systemctl) via execa, bounded and cancellable.
 import { execa } from "execa";
+import { childArgv } from "../../sma/child-argv.ts";
 
 /** The programs resources call; each can be pointed elsewhere (tests use fakes). */
 export type Tool = "ip" | "arping" | "mount" | "umount" | "systemctl";
@@ -48,20 +49,23 @@ export class Commands {
     return Bun.which(this.bin(tool)) !== null;
   }
 
-  /** Run `tool args...` within the budget. */
+  /** Run `tool args...` within the budget, with oom_score_adj 0 (a mount helper may leave a daemon behind). */
   async run(tool: Tool, args: readonly string[], b: Budget): Promise<CommandResult> {
     const shown = [tool, ...args].join(" ");
     const fail = (why: string, missing = false): CommandResult => ({ ok: false, stdout: "", stderr: "", why, missing });
     const left = Math.floor(b.deadline - performance.now());
     if (b.signal.aborted) return fail(`${shown} not run: cancelled`);
     if (left <= 0) return fail(`${shown} not run: the resource's timeout (${b.timeoutMs} ms) ran out`);
-    const [file = "", ...rest] = [...(this.opts.wrap ?? []), this.bin(tool), ...args];
+    const argv = [...(this.opts.wrap ?? []), this.bin(tool), ...args];
+    const spawned = childArgv(argv, process.env);
+    if (!("argv" in spawned)) return fail(`${argv[0]} not found or not executable (${spawned.code})`, true);
+    const [file = "", ...rest] = spawned.argv;
     const r = await execa(file, rest, { reject: false, stdin: "ignore", timeout: left, cancelSignal: b.signal, forceKillAfterDelay: KILL_AFTER_MS });
     const stdout = typeof r.stdout === "string" ? r.stdout : "";
     const stderr = typeof r.stderr === "string" ? r.stderr : "";
     if (r.isCanceled) return fail(`${shown} cancelled`);
     if (r.timedOut) return fail(`${shown} timed out (the resource's timeout is ${b.timeoutMs} ms)`);
-    if (r.code === "ENOENT" || r.code === "EACCES") return fail(`${file} not found or not executable (${r.code})`, true);
+    if (r.code === "ENOENT" || r.code === "EACCES") return fail(`${argv[0]} not found or not executable (${r.code})`, true);
     if (r.exitCode === 0) return { ok: true, stdout, stderr, why: "", missing: false };
     const said = oneLine(stderr) || oneLine(stdout) || r.shortMessage || "no message";
     return { ok: false, stdout, stderr, why: `${shown} failed (${r.signal ?? `exit ${r.exitCode}`}): ${said}`, missing: false };
