@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MountResource, type MountResourceOptions } from "../../src/agent/resources/mount.ts";
@@ -72,6 +72,45 @@ real("a busy mount point fails down with umount's message, and releases once it 
   assert.ok(down.ok, down.detail);
 });
 
+real("something else mounted at the target is not taken for the resource: up refuses it, down leaves it alone", async () => {
+  const target = join(dir, "taken");
+  mkdirSync(target, { recursive: true });
+  assert.is(spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "someone-else", target]).status, 0);
+  const r = tmpfs({ target });
+  const up = await r.up(signal());
+  assert.is(up.ok, false);
+  assert.is(up.detail, `${target} holds someone-else (tmpfs); expected tmpfs or nothing there: unmount it first`);
+  const down = await r.down(signal());
+  assert.ok(down.ok, down.detail);
+  assert.is(down.detail, `${target} holds someone-else (tmpfs), not tmpfs: nothing of ours to release (left alone)`);
+  assert.equal(mountedAt(target), { source: "someone-else", fstype: "tmpfs" });
+  assert.equal(r.held(), { state: "free" }, "not ours: it holds nothing of this resource");
+  spawnSync("umount", [target]);
+});
+
+real("after a release the resource says whether it still holds the target: free, held (busy), or stuck under another mount", async () => {
+  const target = join(dir, "held");
+  const r = tmpfs({ target });
+  assert.ok((await r.up(signal())).ok);
+  const holder = Bun.spawn(["sleep", "30"], { cwd: target });
+  try {
+    await Bun.sleep(50);
+    assert.is((await r.down(signal())).ok, false);
+    assert.equal(r.held(), { state: "held", target, detail: `mount ${target}: tmpfs still mounted on ${target}` });
+  } finally {
+    holder.kill();
+    await holder.exited;
+  }
+  assert.is(spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "cover", target]).status, 0);
+  const buried = await r.down(signal());
+  assert.is(buried.ok, false);
+  assert.is(buried.detail, `${target} holds cover (tmpfs), on top of tmpfs: unmount that first`);
+  assert.equal(r.held(), { state: "stuck", detail: `mount ${target}: tmpfs is still mounted at ${target}, under cover: fsfreeze cannot reach it by the path` });
+  spawnSync("umount", [target]);
+  assert.ok((await r.down(signal())).ok);
+  assert.equal(r.held(), { state: "free" });
+});
+
 real("a mount point that cannot be created is a failure that says why", async () => {
   const file = join(dir, "a-file");
   writeFileSync(file, "");
@@ -81,7 +120,7 @@ real("a mount point that cannot be created is a failure that says why", async ()
 });
 
 test.after(() => {
-  for (const sub of ["created/data dir", "busy", "bad"]) {
+  for (const sub of ["created/data dir", "busy", "bad", "taken", "held"]) {
     const target = join(dir, sub);
     for (let i = 0; i < 4 && mountedAt(target) !== null; i++) spawnSync("umount", ["-l", target]);
   }

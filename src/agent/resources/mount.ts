@@ -1,8 +1,10 @@
 // A takeover file system: `mount -t FSTYPE -o OPTIONS DEVICE TARGET` (target created when missing), `umount TARGET`.
 import { mkdirSync } from "node:fs";
 import { budget, type CommandOptions, Commands } from "./commands.ts";
-import { mountedAt } from "./mountinfo.ts";
-import { type Resource, ResourceState, type StepResult } from "./resource.ts";
+import { loopBacking, resolveDevice } from "./mount-device.ts";
+import { matchEntry, type TargetState, targetState } from "./mount-stack.ts";
+import { mountsAt } from "./mountinfo.ts";
+import { type Held, type Resource, ResourceState, type StepResult } from "./resource.ts";
 
 /** One device on one mount point. */
 export interface MountResourceOptions extends CommandOptions {
@@ -15,9 +17,11 @@ export interface MountResourceOptions extends CommandOptions {
   timeoutMs: number;
   /** Where to look for mounts (tests may point elsewhere). */
   mountinfo?: string;
+  /** Where udev's by-label/by-uuid links are (tests may point elsewhere). */
+  diskDir?: string;
 }
 
-/** Mounted means: /proc/self/mountinfo lists the target; idempotent both ways. */
+/** Mounted means: /proc/self/mountinfo lists the configured device on the target; idempotent both ways. */
 export class MountResource implements Resource {
   readonly kind = "mount";
   readonly name: string;
@@ -30,12 +34,13 @@ export class MountResource implements Resource {
     this.st = new ResourceState(o.name, "mount");
   }
 
-  /** Mount unless something is mounted at the target already (whatever it is: said in the detail). */
+  /** Mount unless the device is on the target already; something else there is a failure that says what. */
   up(signal: AbortSignal): Promise<StepResult> {
     return this.st.step("up", async () => {
       const { device, target, fstype, options } = this.o;
-      const there = this.mounted();
-      if (there !== null) return { ok: true, detail: `${target} already mounted (${there.source}, ${there.fstype})` };
+      const there = this.where();
+      if (there.kind === "ours") return { ok: true, detail: `${target} already mounted (${there.top.source}, ${there.top.fstype})` };
+      if (there.kind !== "empty") return { ok: false, detail: `${this.occupied(there)}; expected ${device} or nothing there: unmount it first` };
       try {
         mkdirSync(target, { recursive: true, mode: 0o755 });
       } catch (e) {
@@ -43,21 +48,44 @@ export class MountResource implements Resource {
       }
       const r = await this.cmd.run("mount", ["-t", fstype, "-o", options, device, target], budget(signal, this.o.timeoutMs));
       if (!r.ok) return { ok: false, detail: r.why };
-      const now = this.mounted();
-      return now === null ? { ok: false, detail: `mount ${device} ${target} exited 0 but ${target} is not a mount point` } : { ok: true, detail: `${device} mounted on ${target} (${now.fstype}, ${options})` };
+      const now = this.where();
+      if (now.kind === "ours" || now.kind === "unknown") return { ok: true, detail: `${device} mounted on ${target} (${now.top.fstype}, ${options})` };
+      return { ok: false, detail: now.kind === "empty" ? `mount ${device} ${target} exited 0 but ${target} is not a mount point` : `mount ${device} ${target} exited 0 but ${this.occupied(now)}` };
     });
   }
 
-  /** Unmount if mounted; still mounted afterwards (a mount underneath) is a failure. */
+  /** Unmount the device if it is on top of the target; something else there is left alone; still mounted afterwards is a failure. */
   down(signal: AbortSignal): Promise<StepResult> {
     return this.st.step("down", async () => {
-      const target = this.o.target;
-      if (this.mounted() === null) return { ok: true, detail: `${target} not mounted: nothing to release` };
+      const { device, target } = this.o;
+      const before = this.where();
+      if (before.kind === "empty") return { ok: true, detail: `${target} not mounted: nothing to release` };
+      if (before.kind === "other") return { ok: true, detail: `${this.occupied(before)}, not ${device}: nothing of ours to release (left alone)` };
+      if (before.kind === "buried") return { ok: false, detail: `${this.occupied(before)}, on top of ${device}: unmount that first` };
       const r = await this.cmd.run("umount", [target], budget(signal, this.o.timeoutMs));
       if (!r.ok) return { ok: false, detail: r.why };
-      const still = this.mounted();
-      return still === null ? { ok: true, detail: `${target} unmounted` } : { ok: false, detail: `${target} unmounted once but ${still.source} is still mounted there` };
+      const after = this.where();
+      return after.kind === "empty" || after.kind === "other" ? { ok: true, detail: `${target} unmounted` } : { ok: false, detail: `${target} unmounted once but ${after.top.source} is still mounted there` };
     });
+  }
+
+  /** Still mounted after a release (a busy umount): held at the target, which fsfreeze reaches; under another mount: stuck. */
+  held(): Held {
+    let there: TargetState;
+    try {
+      there = this.where();
+    } catch (e) {
+      return { state: "stuck", detail: `${this.name}: cannot tell whether ${this.o.target} is still mounted: ${(e as Error).message}` };
+    }
+    switch (there.kind) {
+      case "empty":
+      case "other":
+        return { state: "free" };
+      case "buried":
+        return { state: "stuck", detail: `${this.name}: ${this.o.device} is still mounted at ${this.o.target}, under ${there.top.source}: fsfreeze cannot reach it by the path` };
+      default:
+        return { state: "held", target: this.o.target, detail: `${this.name}: ${there.top.source} still mounted on ${this.o.target}` };
+    }
   }
 
   /** The last known state. */
@@ -65,7 +93,15 @@ export class MountResource implements Resource {
     return this.st.report();
   }
 
-  private mounted() {
-    return mountedAt(this.o.target, this.o.mountinfo);
+  /** The mounts at the target, judged against the configured device (resolved afresh: a LABEL may move). */
+  private where(): TargetState {
+    const id = resolveDevice(this.o.device, this.o.diskDir);
+    const stack = mountsAt(this.o.target, this.o.mountinfo).map((entry) => ({ entry, match: matchEntry(entry, id, this.o.fstype, (d) => loopBacking(d)) }));
+    return targetState(stack, id.kind === "unresolved" ? id.why : undefined);
+  }
+
+  private occupied(s: Exclude<TargetState, { kind: "empty" }>): string {
+    const what = `${this.o.target} holds ${s.top.source} (${s.top.fstype})`;
+    return s.kind === "unknown" ? `${what}; cannot tell whether that is ${this.o.device}: ${s.why}` : what;
   }
 }

@@ -1,18 +1,32 @@
-// Read /proc/self/mountinfo: what is mounted at a directory (the topmost mount there), if anything.
+// Read /proc/self/mountinfo: what is mounted at a directory (every mount stacked there, the topmost last).
 import { readFileSync, realpathSync } from "node:fs";
+
+/** One mount as mountinfo lists it: its source, file system type and device number ("major:minor"). */
+export interface MountEntry {
+  source: string;
+  fstype: string;
+  devno: string;
+}
+
+/** Every mount on `target`, bottom first (later lines are mounted on top of earlier ones); [] when none. */
+export function mountsAt(target: string, mountinfo = "/proc/self/mountinfo"): MountEntry[] {
+  const want = canonicalDir(target);
+  const found: MountEntry[] = [];
+  for (const line of readFileSync(mountinfo, "utf8").split("\n")) {
+    const [left = "", right = ""] = line.split(" - ");
+    const fields = left.split(" ");
+    const point = fields[4];
+    if (point === undefined || unescapeOctal(point) !== want) continue;
+    const [fstype = "", source = ""] = right.split(" ");
+    found.push({ source: unescapeOctal(source), fstype, devno: fields[2] ?? "" });
+  }
+  return found;
+}
 
 /** The mount on top of `target`: its source and file system type; null when `target` is not a mount point. */
 export function mountedAt(target: string, mountinfo = "/proc/self/mountinfo"): { source: string; fstype: string } | null {
-  const want = canonicalDir(target);
-  let found: { source: string; fstype: string } | null = null;
-  for (const line of readFileSync(mountinfo, "utf8").split("\n")) {
-    const [left = "", right = ""] = line.split(" - ");
-    const point = left.split(" ")[4];
-    if (point === undefined || unescapeOctal(point) !== want) continue;
-    const [fstype = "", source = ""] = right.split(" ");
-    found = { source: unescapeOctal(source), fstype }; // later lines are mounted on top of earlier ones
-  }
-  return found;
+  const top = mountsAt(target, mountinfo).at(-1);
+  return top === undefined ? null : { source: top.source, fstype: top.fstype };
 }
 
 /** The directory as the kernel names it: symlinks resolved when it exists, no trailing slash. */

@@ -10,6 +10,12 @@ export interface StepResult {
   warn?: boolean;
 }
 
+/**
+ * After a release, whether a resource still holds shared storage writable: free; held at a mount point that
+ * fsfreeze can reach; or stuck (still there, but not reachable by its path). Only mounts hold storage.
+ */
+export type Held = { state: "free" } | { state: "held"; target: string; detail: string } | { state: "stuck"; detail: string };
+
 /** A resource the ACTIVE holds; up and down are idempotent and bounded by the resource's own timeout. */
 export interface Resource {
   readonly name: string;
@@ -20,6 +26,8 @@ export interface Resource {
   down(signal: AbortSignal): Promise<StepResult>;
   /** The last known state, for the status report. */
   state(): ResourceReport;
+  /** Whether it still holds shared storage (mounts only; the others hold none). */
+  held?(): Held;
 }
 
 /** The last known state of one resource: starting/stopping while a step runs, then up, down or failed. */
