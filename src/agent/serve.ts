@@ -4,12 +4,14 @@ import type { Guard } from "../guard/runtime.ts";
 import type { Logger } from "../log/logger.ts";
 import { controlHandler, type Services } from "./control.ts";
 import { type ManagementServer, startManagement } from "./mgmt-server.ts";
-import { freezeRoot, switchover } from "./switchover.ts";
+import { freezePath, thawPath } from "./freeze.ts";
+import type { ReleasingSide } from "./services.ts";
+import { switchover } from "./switchover.ts";
 
 export interface ServeOptions {
   config: ClusterConfig;
   guard: Guard;
-  services: Services & { stopAll(): Promise<void>; startAll(): void };
+  services: Services & Pick<ReleasingSide, "stopAll" | "startAll">;
   log: Logger;
   hostMode: boolean;
   /** Reset this machine (a real node) or end the process (host mode). */
@@ -17,7 +19,7 @@ export interface ServeOptions {
   socket?: string;
 }
 
-/** The planned switchover bound to this guard; host mode never freezes the host's root. */
+/** The planned switchover bound to this guard; host mode never freezes the host's root (a held [[resource]] mount it does). */
 export function standbyFor(o: ServeOptions): () => Promise<{ ok: boolean; detail: string }> {
   const { guard, config } = o;
   const heard = () => {
@@ -30,7 +32,9 @@ export function standbyFor(o: ServeOptions): () => Promise<{ ok: boolean; detail
       peerNotReady: () => (!heard() ? `${guard.state.peer.name} is not heard on any link` : guard.state.peerView.role !== "STANDBY" ? `${guard.state.peer.name} is ${guard.state.peerView.role}, not STANDBY` : null),
       stopServices: () => o.services.stopAll(),
       resumeServices: async () => o.services.startAll(),
-      freeze: () => (o.hostMode ? Promise.resolve(null) : freezeRoot("/")),
+      freezeMount: freezePath,
+      thawMount: thawPath,
+      freeze: () => (o.hostMode ? Promise.resolve(null) : freezePath("/")),
       announceStopped: (reason) => guard.announceStopped(reason),
       peerActive: () => heard() && guard.state.peerView.role === "ACTIVE",
       reboot: o.reboot,

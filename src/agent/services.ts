@@ -7,6 +7,7 @@ import { SmaRunner } from "../sma/runner.ts";
 import type { ResourceReport } from "./report.ts";
 import type { ResourceSet } from "./resources/set.ts";
 import { stopServices } from "./stop-services.ts";
+import type { Release } from "./switchover.ts";
 import type { SmaStatus } from "../sma/status.ts";
 
 /** Before the runner exists (the boot is still running): nothing to show, nothing to pause. */
@@ -25,21 +26,27 @@ export function laterServices(): ServiceSide & { set(side: ServiceSide): void } 
   };
 }
 
+/** The service side a switchover drives: its stop says what the release left held. */
+export type ReleasingSide = Omit<ServiceSide, "stopAll"> & { stopAll(): Promise<Release>; resources(): ResourceReport[] };
+
 /**
  * The service side with the takeover resources behind it: a switchover stops the services, then releases the
- * resources (last first); an aborted one brings the resources back, then starts the services; status shows them.
+ * resources (last first) and reports what is still held; an aborted one brings the resources back, then starts
+ * the services; status shows them.
  */
-export function withResources(side: ServiceSide, resources: ResourceSet): ServiceSide & { resources(): ResourceReport[] } {
+export function withResources(side: ServiceSide, resources: ResourceSet): ReleasingSide {
   return {
     status: () => side.status(),
     pause: (n) => side.pause(n),
     resume: (n) => side.resume(n),
     stopAll: async () => {
+      let down: Awaited<ReturnType<ResourceSet["downAll"]>>;
       try {
         await side.stopAll();
       } finally {
-        await resources.downAll();
+        down = await resources.downAll();
       }
+      return { notReleased: down.ok ? null : down.detail, held: resources.held() };
     },
     startAll: () => void resources.upAll().then(() => side.startAll()),
     resources: () => resources.report(),

@@ -102,6 +102,15 @@ test("the config's resources become resources of their kind, in file order", () 
   assert.equal(rs.map((r) => [r.name, r.kind, r.state().state]), [["ip 10.0.0.50/24", "ip", "down"], ["data", "mount", "down"], ["nginx.service", "unit", "down"]]);
 });
 
+test("a failed release is reported to the switchover with what each resource still holds", async () => {
+  const calls: string[] = [];
+  const stuck = { ...fake("b", calls, { failDown: true }), held: () => ({ state: "held" as const, target: "/srv/b", detail: "b still mounted" }) };
+  const set = new ResourceSet([fake("a", calls), stuck], () => {});
+  const side = withResources(NO_SERVICES, set);
+  await set.upAll();
+  assert.equal(await side.stopAll(), { notReleased: "1 of 2 resource(s) not released: b", held: [{ state: "free" }, { state: "held", target: "/srv/b", detail: "b still mounted" }] });
+});
+
 test("a switchover stops the services before releasing the resources; an aborted one brings them back first", async () => {
   const calls: string[] = [];
   const set = new ResourceSet([fake("a", calls), fake("b", calls)], () => {});
@@ -111,7 +120,7 @@ test("a switchover stops the services before releasing the resources; an aborted
   );
   await set.upAll();
   calls.length = 0;
-  await side.stopAll();
+  assert.equal(await side.stopAll(), { notReleased: null, held: [{ state: "free" }, { state: "free" }] }, "nothing left held");
   assert.equal(calls, ["stop services", "down b", "down a"]);
   assert.equal(side.resources().map((r) => r.state), ["down", "down"]);
   calls.length = 0;

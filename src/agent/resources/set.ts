@@ -1,6 +1,6 @@
 // The takeover resources as one ordered set: up in config order (stopping at the first failure), down in reverse (going on past failures).
 import type { ResourceReport } from "../report.ts";
-import type { Resource } from "./resource.ts";
+import type { Held, Resource } from "./resource.ts";
 
 export type ResourceEvent = "resource-up" | "resource-down" | "resource-failed";
 
@@ -44,6 +44,11 @@ export class ResourceSet {
   downAll(signal: AbortSignal = new AbortController().signal): Promise<DownAllResult> {
     for (const ctl of this.ups) ctl.abort();
     return this.serial(() => this.down(signal));
+  }
+
+  /** What each resource still holds of shared storage now (mounts; the others hold none). */
+  held(): Held[] {
+    return this.resources.map((r) => r.held?.() ?? { state: "free" });
   }
 
   /** Every resource's last known state, in config order. */
