@@ -1,12 +1,10 @@
-// The management server: always the Unix socket, plus TCP+TLS with a token when tcp_listen is set.
-import type { TCPSocketListener } from "bun";
+// The management server: always the Unix socket, plus TCP+TLS with a token when tcp_listen is set (retried until it binds).
 import type { ManagementConfig } from "../config/types.ts";
-import { TokenGate } from "./mgmt-auth.ts";
 import type { ConnContext } from "./mgmt-conn.ts";
-import type { SockData } from "./mgmt-listen.ts";
 import type { ControlHandler } from "./mgmt-protocol.ts";
+import { tcpRetryDelay } from "./mgmt-retry.ts";
 import { type MgmtLog, type MgmtStats, newStats } from "./mgmt-stats.ts";
-import { listenTcp, loadTcpMaterial } from "./mgmt-tcp.ts";
+import { RetryingTcp } from "./mgmt-tcp-retry.ts";
 import { closeUnix, listenUnix, prepareUnixPath, type UnixEndpoint } from "./mgmt-unix.ts";
 
 /** Refused tokens are logged at most this often (the counter keeps every one). */
@@ -14,16 +12,27 @@ export const UNAUTHORIZED_LOG_EVERY_MS = 60_000;
 
 /** A running management server. */
 export interface ManagementServer {
-  /** Stop both listeners, close every connection, remove the socket file. */
+  /** Stop both listeners (and the TCP retries), close every connection, remove the socket file. */
   stop(): void;
   /** Counters since start (shared by both endpoints). */
   stats(): MgmtStats;
-  /** The TCP port actually bound (useful with port 0), or null without tcp_listen. */
-  tcpPort: number | null;
+  /** The TCP port actually bound (useful with port 0); null without tcp_listen, or while its bind is being retried. */
+  readonly tcpPort: number | null;
 }
 
-/** Start serving `handler`; rejects with a precise Error (and leaves nothing bound) if any endpoint cannot start. */
-export async function startManagement(config: ManagementConfig, handler: ControlHandler, log: MgmtLog, now: () => number = Date.now): Promise<ManagementServer> {
+/** Knobs for tests: the clock, and the delay before TCP retry `attempt`. */
+export interface ManagementOptions {
+  now?: () => number;
+  tcpRetryMs?: (attempt: number) => number;
+}
+
+/**
+ * Start serving `handler`. The Unix socket must start (else this rejects with a precise Error and nothing is
+ * bound); a TCP endpoint that cannot start (TLS files, the address not up yet) is logged and retried in the
+ * background, so the local admin never loses the socket over it.
+ */
+export async function startManagement(config: ManagementConfig, handler: ControlHandler, log: MgmtLog, opts: ManagementOptions = {}): Promise<ManagementServer> {
+  const now = opts.now ?? Date.now;
   const stats = newStats();
   let lastLogged = -Infinity;
   const unauthorized = (remote: string) => {
@@ -32,29 +41,25 @@ export async function startManagement(config: ManagementConfig, handler: Control
     log.emit("warning", "mgmt-unauthorized", `refused a management request from ${remote}: wrong or missing token (${stats.unauthorized} so far)`, { remote, count: stats.unauthorized });
   };
   const base = { handler, stats, log, unauthorized };
-  const tcpMaterial = config.tcp_listen === undefined ? null : loadTcpMaterial(config);
   const unixCtx: ConnContext = { ...base, transport: "unix", gate: null };
   await prepareUnixPath(config.socket, unixCtx);
   const unix: UnixEndpoint = listenUnix(config.socket, unixCtx);
-  let tcp: TCPSocketListener<SockData> | null = null;
-  if (config.tcp_listen !== undefined && tcpMaterial !== null) {
-    try {
-      tcp = listenTcp(config.tcp_listen, tcpMaterial, { ...base, transport: "tcp", gate: new TokenGate(tcpMaterial.token) });
-    } catch (e) {
-      closeUnix(config.socket, unix);
-      throw e;
-    }
-  }
-  log.emit("info", "mgmt-listening", `management on ${config.socket}${tcp ? ` and ${config.tcp_listen} (TLS, token)` : ""}`, { socket: config.socket, tcp: config.tcp_listen ?? null });
+  const listen = config.tcp_listen;
+  const tcp = listen === undefined ? null : new RetryingTcp({ ...config, tcp_listen: listen }, base, log, { now, delay: opts.tcpRetryMs ?? ((n) => tcpRetryDelay(n)) });
+  const tcpUp = tcp?.attempt() ?? false;
+  const also = listen === undefined ? "" : tcpUp ? ` and ${listen} (TLS, token)` : ` (TCP ${listen} not yet: retrying)`;
+  log.emit("info", "mgmt-listening", `management on ${config.socket}${also}`, { socket: config.socket, tcp: listen ?? null });
   let stopped = false;
   return {
     stop() {
       if (stopped) return;
       stopped = true;
-      tcp?.stop(true);
+      tcp?.stop();
       closeUnix(config.socket, unix);
     },
     stats: () => ({ ...stats }),
-    tcpPort: tcp?.port ?? null,
+    get tcpPort() {
+      return tcp?.port ?? null;
+    },
   };
 }

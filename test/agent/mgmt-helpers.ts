@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Socket } from "bun";
-import { type ManagementServer, startManagement } from "../../src/agent/mgmt-server.ts";
+import { type ManagementOptions, type ManagementServer, startManagement } from "../../src/agent/mgmt-server.ts";
 import type { ManagementConfig } from "../../src/config/types.ts";
 import type { LogEvent } from "../../src/log/event.ts";
 import { Logger } from "../../src/log/logger.ts";
@@ -22,10 +22,10 @@ export interface Running {
 }
 
 /** Start a server on `config` with a FakeHandler. */
-export async function serve(config: ManagementConfig): Promise<Running> {
+export async function serve(config: ManagementConfig, opts: ManagementOptions = {}): Promise<Running> {
   const handler = new FakeHandler();
   const events: LogEvent[] = [];
-  const server = await startManagement(config, handler, new Logger("a", [(e) => events.push(e)]));
+  const server = await startManagement(config, handler, new Logger("a", [(e) => events.push(e)]), opts);
   return { server, handler, events };
 }
 

@@ -65,32 +65,51 @@ test("the Unix socket of the same server needs no token", async () => {
   assert.ok((await ask({ unix: join(dir, "cg.sock") }, '{"op":"status"}')).ok);
 });
 
-test("a TCP endpoint that cannot start leaves no Unix socket behind, and says why", async () => {
+test("a TCP endpoint that cannot start leaves the Unix socket serving, and says why", async () => {
   const sock = join(dir, "other.sock");
   const cfg = { socket: sock, tcp_listen: "127.0.0.1:0", token_file: tokenFile, tls_cert: pem.cert, tls_key: join(dir, "missing-key.pem") };
+  const noKey = await serve(cfg, { tcpRetryMs: () => 60_000 });
   try {
-    (await serve(cfg)).server.stop();
-    assert.unreachable("started without a key");
-  } catch (e) {
-    assert.match((e as Error).message, "management.tls_key");
-    assert.match((e as Error).message, "ENOENT");
+    assert.is(noKey.server.tcpPort, null);
+    assert.ok((await ask({ unix: sock }, '{"op":"status"}')).ok, "the local admin keeps the socket");
+    const warned = noKey.events.find((e) => e.event === "mgmt-tcp");
+    assert.match(String(warned?.message), /^TCP management not available: management\.tls_key .*ENOENT.*; the Unix socket .*other\.sock serves meanwhile, retrying \(next in 60000 ms, 1 failure\(s\) so far\)$/);
+    assert.match(String(noKey.events.find((e) => e.event === "mgmt-listening")?.message), /\(TCP 127\.0\.0\.1:0 not yet: retrying\)/);
+  } finally {
+    noKey.server.stop();
   }
   const loose = join(dir, "loose-token");
   writeFileSync(loose, `${TOKEN}\n`, { mode: 0o644 });
+  const looseToken = await serve({ ...cfg, tls_key: pem.key, token_file: loose }, { tcpRetryMs: () => 60_000 });
+  looseToken.server.stop();
+  assert.is(looseToken.server.tcpPort, null, "never listened with a world-readable token");
+  assert.match(String(looseToken.events.find((e) => e.event === "mgmt-tcp")?.message), /expected mode 0600 or stricter/);
+  assert.not.ok(await Bun.file(sock).exists(), "stop removes the socket");
+});
+
+test("an address that is taken (or not up yet) is retried in the background until it binds; the same failure is logged once", async () => {
+  const sock = join(dir, "retry.sock");
+  const blocker = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = blocker.port;
+  const later = await serve({ socket: sock, tcp_listen: `127.0.0.1:${port}`, token_file: tokenFile, tls_cert: pem.cert, tls_key: pem.key }, { tcpRetryMs: () => 40 });
   try {
-    (await serve({ ...cfg, tls_key: pem.key, token_file: loose })).server.stop();
-    assert.unreachable("started with a world-readable token");
-  } catch (e) {
-    assert.match((e as Error).message, "expected mode 0600 or stricter");
+    assert.is(later.server.tcpPort, null);
+    assert.ok((await ask({ unix: sock }, '{"op":"status"}')).ok);
+    await Bun.sleep(300);
+    assert.is(later.server.tcpPort, null, "still taken");
+    const warnings = later.events.filter((e) => e.event === "mgmt-tcp");
+    assert.is(warnings.length, 1, "one line for the same reason, not one per retry");
+    assert.match(String(warnings[0]?.message), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`));
+    blocker.stop(true);
+    for (let i = 0; i < 100 && later.server.tcpPort === null; i++) await Bun.sleep(20);
+    assert.is(later.server.tcpPort, port, "bound once the address was free");
+    const r = await ask({ ...tls, port }, JSON.stringify({ op: "status", token: TOKEN }));
+    assert.is(r.ok, true, r.error);
+    assert.match(String(later.events.filter((e) => e.event === "mgmt-tcp").at(-1)?.message), new RegExp(`^management now also on 127\\.0\\.0\\.1:${port} \\(TLS, token\\), after \\d+ failed attempt\\(s\\)$`));
+  } finally {
+    blocker.stop(true);
+    later.server.stop();
   }
-  const port = tls.port;
-  try {
-    (await serve({ ...cfg, tls_key: pem.key, tcp_listen: `127.0.0.1:${port}` })).server.stop();
-    assert.unreachable("two servers on one port");
-  } catch (e) {
-    assert.match((e as Error).message, `cannot listen on 127.0.0.1:${port}`);
-  }
-  assert.not.ok(await Bun.file(sock).exists(), "the Unix socket was cleaned up");
 });
 
 test.run();
