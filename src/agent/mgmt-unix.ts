@@ -36,13 +36,28 @@ export async function prepareUnixPath(path: string, ctx: ConnContext): Promise<v
   }
 }
 
-/** Bind `path`, then chmod 0600 and verify it took (root-only access is the Unix socket's whole authorisation). */
-export function listenUnix(path: string, ctx: ConnContext): UnixEndpoint {
+/** Binds a listener on a path (Bun.listen; tests wrap it to look at the file the moment it exists). */
+export type UnixBinder = (path: string, ctx: ConnContext) => UnixSocketListener<SockData>;
+
+/** Bun.listen on `path`. */
+export const bindUnix: UnixBinder = (path, ctx) => Bun.listen<SockData>({ unix: path, socket: socketHandlers(ctx) });
+
+/** The umask while binding: the socket file is born 0600, never connectable by others even for a moment. */
+export const BIND_UMASK = 0o177;
+
+/**
+ * Bind `path` under umask 0177 (its directory may be /run/clusterguard, made 0755 in the initrd), then chmod
+ * 0600 and verify it took (root-only access is the Unix socket's whole authorisation).
+ */
+export function listenUnix(path: string, ctx: ConnContext, bind: UnixBinder = bindUnix): UnixEndpoint {
   let listener: UnixSocketListener<SockData>;
+  const umask = process.umask(BIND_UMASK);
   try {
-    listener = Bun.listen<SockData>({ unix: path, socket: socketHandlers(ctx) });
+    listener = bind(path, ctx);
   } catch (e) {
     throw new Error(`cannot listen on ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): check management.socket and its directory`);
+  } finally {
+    process.umask(umask);
   }
   try {
     chmodSync(path, 0o600);

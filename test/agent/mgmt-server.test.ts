@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MAX_LINE_BYTES } from "../../src/agent/mgmt-codec.ts";
 import type { ManagementServer } from "../../src/agent/mgmt-server.ts";
+import { newStats } from "../../src/agent/mgmt-stats.ts";
+import { bindUnix, closeUnix, listenUnix } from "../../src/agent/mgmt-unix.ts";
 import { sampleAgents, sampleReport } from "./mgmt-fake.ts";
 import { ask, LineClient, type Running, serve, tempDir } from "./mgmt-helpers.ts";
 
@@ -24,6 +26,27 @@ test("the socket is created mode 0600 in a new 0700 directory, and the start is 
   assert.is(st.mode & 0o777, 0o600);
   assert.is(statSync(join(dir, "run")).mode & 0o777, 0o700);
   assert.ok(running.events.some((e) => e.event === "mgmt-listening" && String(e.message).includes(socket)));
+});
+
+test("in a directory others can enter (/run/clusterguard is 0755), the socket is 0600 from the moment it exists", () => {
+  const open = join(dir, "open");
+  mkdirSync(open, { mode: 0o755 });
+  const path = join(open, "cg.sock");
+  const seen: number[] = [];
+  const ctx = { transport: "unix" as const, handler: running.handler, gate: null, stats: newStats(), log: { emit() {} }, unauthorized() {} };
+  const before = process.umask(0o022);
+  try {
+    const ep = listenUnix(path, ctx, (p, c) => {
+      const l = bindUnix(p, c);
+      seen.push(statSync(p).mode & 0o777);
+      return l;
+    });
+    closeUnix(path, ep);
+  } finally {
+    process.umask(before);
+  }
+  assert.equal(seen, [0o600], "bound under umask 0177, before any chmod");
+  assert.is(process.umask(), 0o022, "the process umask is restored");
 });
 
 test("status replies with the handler's report", async () => {
