@@ -17,7 +17,7 @@ export const TIMER_FIELDS = ["keepaliveMs", "deadtimeMs", "msgwaitMs", "watchdog
 
 const U32_MAX = 0xffff_ffff;
 
-/** Why `timers` cannot be recorded, or undefined: each a u32 > 0, keepalive < deadtime, msgwait >= watchdog timeout. */
+/** Why `timers` cannot be recorded, or undefined: each a u32 > 0, keepalive < deadtime, msgwait >= 2 x watchdog timeout (SBD's rule). */
 export function timersProblem(timers: DiskTimers): string | undefined {
   if (typeof timers !== "object" || timers === null) return `timers: expected an object, got ${timers === null ? "null" : typeof timers}`;
   for (const field of TIMER_FIELDS) {
@@ -29,8 +29,17 @@ export function timersProblem(timers: DiskTimers): string | undefined {
   if (timers.keepaliveMs >= timers.deadtimeMs) {
     return `timers.keepaliveMs: expected less than deadtimeMs (${timers.deadtimeMs}), got ${timers.keepaliveMs}`;
   }
-  if (timers.msgwaitMs < timers.watchdogTimeoutMs) {
-    return `timers.msgwaitMs: expected at least watchdogTimeoutMs (${timers.watchdogTimeoutMs}), got ${timers.msgwaitMs}`;
+  if (timers.msgwaitMs < 2 * timers.watchdogTimeoutMs) {
+    return `timers.msgwaitMs: expected at least 2 x watchdogTimeoutMs (2 x ${timers.watchdogTimeoutMs} = ${2 * timers.watchdogTimeoutMs}), got ${timers.msgwaitMs}`;
   }
   return undefined;
+}
+
+/**
+ * Why a watchdog whose driver applied `appliedS` seconds cannot back a poison pill that waits `msgwaitMs`, or
+ * undefined: a hung node must be reset by its watchdog with a full timeout to spare before the pill counts (2 x).
+ */
+export function appliedTimeoutProblem(appliedS: number, msgwaitMs: number): string | undefined {
+  if (2 * appliedS * 1000 <= msgwaitMs) return undefined;
+  return `the driver applied a ${appliedS} s timeout: expected at most msgwait / 2 (${msgwaitMs / 2000} s for the disk header's msgwait of ${msgwaitMs} ms), else the peer's pill could count as a fence before this watchdog resets a hung node`;
 }

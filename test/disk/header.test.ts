@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { decodeHeader, encodeHeader, makeHeader } from "../../src/disk/header.ts";
 import { BLOCK_SIZE } from "../../src/disk/layout.ts";
+import { appliedTimeoutProblem } from "../../src/disk/timers.ts";
 import { AUTH, CLUSTER_ID, KEY, OTHER_KEY, TIMERS, resign } from "./helpers.ts";
 
 const header = makeHeader(CLUSTER_ID, TIMERS, 1_700_000_000_000);
@@ -69,9 +70,23 @@ test("wrong sizes, layout versions, block sizes, slot counts and timers are malf
   assert.is(kind(edit(20, (v) => v.setUint32(20, 9000), false)), "bad-auth", "field edits without re-signing are bad-auth");
 });
 
+test("msgwait below 2 x the watchdog timeout is refused at encode and rejected at decode (SBD's rule, as the config's)", () => {
+  assert.throws(() => encodeHeader({ ...header, timers: { ...TIMERS, msgwaitMs: 9999 } }, KEY), /msgwaitMs: expected at least 2 x watchdogTimeoutMs \(2 x 5000 = 10000\), got 9999/);
+  assert.is(encodeHeader({ ...header, timers: { ...TIMERS, msgwaitMs: 10000 } }, KEY).length, BLOCK_SIZE, "exactly 2 x is enough");
+  const bytes = encodeHeader(header, KEY);
+  new DataView(bytes.buffer).setUint32(28, 9999);
+  assert.match(detail(resign(bytes)), /header: timers\.msgwaitMs: expected at least 2 x watchdogTimeoutMs .*got 9999/);
+});
+
+test("a watchdog backs a pill only when 2 x its applied timeout fits the header's msgwait", () => {
+  assert.is(appliedTimeoutProblem(5, 10000), undefined);
+  assert.is(appliedTimeoutProblem(1, 2000), undefined);
+  assert.match(String(appliedTimeoutProblem(6, 10000)), /applied a 6 s timeout: expected at most msgwait \/ 2 \(5 s for the disk header's msgwait of 10000 ms\)/);
+});
+
 test("encodeHeader refuses invalid fields, naming them", () => {
   assert.throws(() => encodeHeader({ ...header, clusterId: -1 }, KEY), /clusterId: expected a u32, got -1/);
-  assert.throws(() => encodeHeader({ ...header, timers: { ...TIMERS, msgwaitMs: 10 } }, KEY), /msgwaitMs: expected at least watchdogTimeoutMs \(5000\), got 10/);
+  assert.throws(() => encodeHeader({ ...header, timers: { ...TIMERS, msgwaitMs: 10 } }, KEY), /msgwaitMs: expected at least 2 x watchdogTimeoutMs \(2 x 5000 = 10000\), got 10/);
   assert.throws(() => encodeHeader({ ...header, createdAt: 1.5 }, KEY), /createdAt/);
   assert.throws(() => encodeHeader(header, new Uint8Array(0)), /key: expected a non-empty Uint8Array/);
 });
