@@ -17,20 +17,42 @@ export interface Watchdog {
   close(disarm: boolean): void;
 }
 
+/** The system calls a watchdog needs; unit tests pass a recording fake (design.md: effectors are faked there). */
+export interface WatchdogIo {
+  open(device: string): number;
+  /** WDIOC_SETTIMEOUT: 0, with the applied timeout written back into `t[0]`, or why it was refused. */
+  setTimeout(fd: number, t: Int32Array): 0 | string;
+  write(fd: number, byte: "k" | "V"): void;
+  close(fd: number): void;
+}
+
+/** The real device, through node:fs and ioctl(2). */
+export const REAL_WATCHDOG_IO: WatchdogIo = {
+  open: (device) => openSync(device, constants.O_WRONLY),
+  setTimeout: (fd, t) => (libc().ioctl(fd, WDIOC_SETTIMEOUT, ptr(t)) === 0 ? 0 : lastError()),
+  write: (fd, byte) => void writeSync(fd, byte),
+  close: (fd) => closeSync(fd),
+};
+
 /** Opens and arms `device` with `timeoutS`; returns the watchdog or why it could not be armed. */
-export function openWatchdog(device: string, timeoutS: number): Watchdog | string {
+export function openWatchdog(device: string, timeoutS: number, io: WatchdogIo = REAL_WATCHDOG_IO): Watchdog | string {
   let fd: number;
   try {
-    fd = openSync(device, constants.O_WRONLY);
+    fd = io.open(device);
   } catch (e) {
     return `cannot open ${device}: ${(e as Error).message}`;
   }
   const t = new Int32Array([timeoutS]);
-  if (libc().ioctl(fd, WDIOC_SETTIMEOUT, ptr(t)) !== 0) {
-    const why = lastError();
-    writeSync(fd, "V");
-    closeSync(fd);
-    return `${device}: WDIOC_SETTIMEOUT ${timeoutS} s refused: ${why}`;
+  const refused = io.setTimeout(fd, t);
+  if (refused !== 0) {
+    // Opening started the timer: stop it again (magic close) so a refused arm never resets the node later.
+    try {
+      io.write(fd, "V");
+      io.close(fd);
+    } catch {
+      // nothing more to undo
+    }
+    return `${device}: WDIOC_SETTIMEOUT ${timeoutS} s refused: ${refused}`;
   }
   const applied = t[0] ?? timeoutS;
   return {
@@ -38,15 +60,15 @@ export function openWatchdog(device: string, timeoutS: number): Watchdog | strin
     timeoutS: applied,
     pet() {
       try {
-        writeSync(fd, "k");
+        io.write(fd, "k");
       } catch {
         // a failed pet is a missed pet: the watchdog does the rest
       }
     },
     close(disarm: boolean) {
       try {
-        if (disarm) writeSync(fd, "V");
-        closeSync(fd);
+        if (disarm) io.write(fd, "V");
+        io.close(fd);
       } catch {
         // already closed
       }
