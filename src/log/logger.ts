@@ -13,6 +13,13 @@ export function streamSink(write: (line: string) => void, format: LogFormat): Si
   return (e) => write(`${format === "json" ? toJsonLine(e) : toHumanLine(e)}\n`);
 }
 
+const KMSG = Symbol("kmsg");
+
+/** True for a sink made by kmsgSink. */
+function isKmsg(s: Sink): boolean {
+  return (s as Sink & { [KMSG]?: true })[KMSG] === true;
+}
+
 /** Write events to /dev/kmsg as `<prio>clusterguard: ...` (opened once: it vanishes after switch_root). */
 export function kmsgSink(path = "/dev/kmsg"): Sink | null {
   let fd: number;
@@ -21,23 +28,26 @@ export function kmsgSink(path = "/dev/kmsg"): Sink | null {
   } catch {
     return null;
   }
-  return (e) => {
+  return Object.assign((e: LogEvent) => {
     const role = e.role ? ` [${e.role}]` : "";
     try {
       writeSync(fd, `<${priorityOf(e.level)}>clusterguard: ${e.node} ${e.event}${role}: ${e.message}\n`);
     } catch {
       // kmsg rate limits or refuses a line: the other sinks still have it.
     }
-  };
+  }, { [KMSG]: true as const });
 }
 
-/** A logger bound to a node name. */
+/** A logger bound to a node name; kmsg sinks always get an event first (a self-fence's last words reach the console before a stdout pipe can block). */
 export class Logger {
+  private readonly sinks: Sink[];
   constructor(
     readonly node: string,
-    private readonly sinks: Sink[],
+    sinks: Sink[],
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.sinks = [...sinks.filter(isKmsg), ...sinks.filter((s) => !isKmsg(s))];
+  }
 
   /** Emit one event. */
   emit(level: LogLevel, event: string, message: string, fields: Record<string, unknown> = {}, role?: Role): void {
