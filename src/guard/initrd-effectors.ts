@@ -7,8 +7,9 @@ import type { Effectors } from "./effectors.ts";
 /** Where the initrd scripts look for the ACTIVE decision (/run survives switch_root). */
 export const ACTIVE_FLAG = "/run/clusterguard/active";
 
-/** ContinueBoot: mark /run, tell systemd READY (the unit's start completes, sysroot.mount may run). */
-export function initrdEffectors(o: { incarnation: () => number; beforeContinue: () => void; log: (msg: string) => void }): Effectors {
+/** ContinueBoot: mark /run, tell systemd READY (the unit's start completes, sysroot.mount may run); SelfFence: log, then reset. */
+export function initrdEffectors(o: { incarnation: () => number; beforeContinue: () => void; log: (msg: string) => void; reset?: typeof resetNow }): Effectors {
+  const reset = o.reset ?? resetNow;
   return {
     continueBoot() {
       o.beforeContinue();
@@ -23,7 +24,7 @@ export function initrdEffectors(o: { incarnation: () => number; beforeContinue: 
     },
     selfFence(reason, power, flush) {
       o.log(`${power === "off" ? "powering off" : "resetting"} now: ${reason}`);
-      o.log(resetNow(power, flush));
+      o.log(reset(power, flush));
     },
   };
 }
