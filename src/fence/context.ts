@@ -1,5 +1,6 @@
 // What fence agents that work through the cluster itself (poison pill, peer request) need from the running guard.
 import type { MessageType } from "../core/types.ts";
+import type { DiskTimers } from "../disk/timers.ts";
 
 /** The shared-disk area both nodes use, and the victim's slot in it. */
 export interface FenceDisk {
@@ -18,6 +19,8 @@ export interface FenceContext {
   /** The peer's incarnation as last heard on any link, or 0 if never heard. */
   peerIncarnation(): number;
   disk: FenceDisk | null;
+  /** The disk header's timers as read at start (a pill's msgwait is sized from them), or null/absent if unread. */
+  diskTimers?: DiskTimers | null;
   /** ms since the peer was last heard on any link, or null if never. */
   peerSilentMs(): number | null;
   /** Send a message to the peer on every live link. */

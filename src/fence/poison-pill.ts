@@ -7,14 +7,21 @@
 import { DiskArea } from "../disk/area.ts";
 import type { FenceAction, FenceAgent, FenceOutcome, PowerState } from "./agent.ts";
 import type { FenceContext, FenceDisk } from "./context.ts";
+import { pillMsgwait } from "./pill-timers.ts";
+
+/** Time to write the pill and read it back, on top of msgwait. */
+const IO_MARGIN_MS = 5000;
 
 /** Fences by poison pill; confirmed only after the pill has sat in the victim's slot for msgwait. */
 export class PoisonPillAgent implements FenceAgent {
   readonly name = "poison-pill";
   /** msgwait plus time to write and read back: fencing.timeout must never cut a pill short. */
   readonly minTimeoutMs: number;
+  /** The msgwait this level's time limit was sized for: the longer of config and the header read at start. */
+  private readonly plannedMs: number;
   constructor(private readonly o: { msgwaitMs: number; ctx: FenceContext }) {
-    this.minTimeoutMs = o.msgwaitMs + 5000;
+    this.plannedMs = pillMsgwait(o.msgwaitMs, o.ctx.diskTimers).ms;
+    this.minTimeoutMs = this.plannedMs + IO_MARGIN_MS;
   }
 
   async fence(target: string, action: FenceAction, signal: AbortSignal): Promise<FenceOutcome> {
@@ -25,7 +32,9 @@ export class PoisonPillAgent implements FenceAgent {
       area = await DiskArea.open(disk.device, disk.offset, { key: disk.key, clusterId: disk.clusterId });
       const header = await area.readHeader();
       if (header.kind !== "ok") return { confirmed: false, detail: `${disk.device}: header unusable (${header.kind}); run clusterguard disk init` };
-      const msgwait = Math.max(this.o.msgwaitMs, header.value.timers.msgwaitMs);
+      const msgwait = pillMsgwait(this.o.msgwaitMs, header.value.timers).ms;
+      // The runner cuts this level at minTimeoutMs: a longer wait would always be aborted, after writing a pill.
+      if (msgwait > this.plannedMs) return { confirmed: false, detail: `${disk.device}: the header's msgwait (${msgwait} ms) exceeds the ${this.plannedMs} ms this level's time limit was sized for at start (the header was unreadable then, or changed); no pill written: restart the guard` };
       const now = Date.now();
       const pill = { type: action, sender: this.o.ctx.self, senderIncarnation: this.o.ctx.selfIncarnation(), seq: now, writtenAt: now, targetIncarnation: this.o.ctx.peerIncarnation() };
       await area.writeMailbox(disk.peerSlot, pill);

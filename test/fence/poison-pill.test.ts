@@ -1,0 +1,54 @@
+// The poison pill's time limit follows the disk header's msgwait (what the victim armed for), not only the config's.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { join } from "node:path";
+import { DiskArea } from "../../src/disk/area.ts";
+import { initDisk } from "../../src/disk/init.ts";
+import type { DiskTimers } from "../../src/disk/timers.ts";
+import type { FenceContext } from "../../src/fence/context.ts";
+import { pillMsgwait } from "../../src/fence/pill-timers.ts";
+import { PoisonPillAgent } from "../../src/fence/poison-pill.ts";
+import { fenceBudget, levelLimit } from "../../src/fence/runner.ts";
+import { AUTH, blankFile, CLUSTER, KEY, scratchDir } from "../disk/helpers.ts";
+
+const HEADER: DiskTimers = { keepaliveMs: 200, deadtimeMs: 5000, msgwaitMs: 12000, watchdogTimeoutMs: 5000 };
+const ctx = (o: Partial<FenceContext> = {}): FenceContext => ({ self: "b", selfIncarnation: () => 42, peerIncarnation: () => 7, peerSilentMs: () => null, disk: null, send: () => {}, ...o });
+
+test("a header msgwait more than 5 s above the config's still fits the level's limit and the core's fence budget", () => {
+  const agent = new PoisonPillAgent({ msgwaitMs: 5000, ctx: ctx({ diskTimers: HEADER }) });
+  assert.ok(levelLimit(agent, 1000) >= HEADER.msgwaitMs + 1000, `limit ${levelLimit(agent, 1000)} ms covers the header's ${HEADER.msgwaitMs} ms wait`);
+  assert.ok(fenceBudget([agent], 1000) > levelLimit(agent, 1000));
+  const unread = new PoisonPillAgent({ msgwaitMs: 5000, ctx: ctx({ diskTimers: null }) });
+  assert.is(unread.minTimeoutMs, 10000, "no header at start: sized from the config");
+});
+
+test("the wait is the longer msgwait, with a warning whenever config and header differ", () => {
+  assert.equal(pillMsgwait(10000, { ...HEADER, msgwaitMs: 10000 }), { ms: 10000, warning: null });
+  assert.equal(pillMsgwait(10000, null), { ms: 10000, warning: null });
+  const more = pillMsgwait(5000, HEADER);
+  assert.is(more.ms, 12000);
+  assert.match(String(more.warning), /msgwait differs: config 5000 ms, disk header 12000 ms .*a pill waits 12000 ms/);
+  assert.is(pillMsgwait(20000, HEADER).ms, 20000);
+});
+
+test("a header that grew after start is refused at once, before any pill is written (the runner would cut it short)", async () => {
+  const s = scratchDir();
+  try {
+    const device = blankFile(join(s.dir, "disk.img"));
+    const r = await initDisk({ device, clusterName: CLUSTER, key: KEY, timers: HEADER });
+    assert.is(r.kind, "initialised");
+    const disk = { device, offset: 0, key: KEY, clusterId: AUTH.clusterId, peerSlot: 0 };
+    const agent = new PoisonPillAgent({ msgwaitMs: 5000, ctx: ctx({ disk, diskTimers: null }) });
+    const out = await agent.fence("a", "reset", AbortSignal.timeout(2000));
+    assert.is(out.confirmed, false);
+    assert.match(out.detail, /header's msgwait \(12000 ms\) exceeds the 5000 ms this level's time limit was sized for at start .*no pill written/);
+    const area = await DiskArea.open(device, 0, AUTH);
+    const box = await area.readMailbox(0);
+    await area.close();
+    assert.ok(box.kind === "empty" || (box.kind === "ok" && box.value.type === "none"), `mailbox untouched: ${box.kind}`);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test.run();
