@@ -1,4 +1,5 @@
 // Observations the core reacts to: everything it knows arrives as one of these.
+import type { SafetyCheck } from "./blocks.ts";
 import type { ChannelKind, MessageType, Role } from "./types.ts";
 
 /** Time passed; the core checks its deadlines. */
@@ -54,6 +55,7 @@ export interface FenceResultInput {
 /**
  * A poison pill found in this node's own disk slot, or cleared from it. `fresh` means it appeared while this
  * boot was running (the fencer wants this node down now); a pill already there at boot only blocks activation.
+ * Either way the mailbox was read and decoded: the "mailbox" check is met in the same step.
  */
 export interface PillInput {
   kind: "pill";
@@ -63,6 +65,18 @@ export interface PillInput {
   /** What the pill asks for (default reset). */
   power?: "reset" | "off";
   detail?: string;
+}
+
+/**
+ * The outcome of a check activation depends on: "mailbox" fails while this node's own mailbox cannot be read
+ * (its success arrives as a PillInput), "watchdog" succeeds once the watchdog is armed and fails when it cannot be.
+ */
+export interface SafetyInput {
+  kind: "safety";
+  now: number;
+  check: SafetyCheck;
+  ok: boolean;
+  detail: string;
 }
 
 /** An administrator's request: release the ACTIVE role cleanly. */
@@ -79,4 +93,5 @@ export type Input =
   | ChannelInput
   | FenceResultInput
   | PillInput
+  | SafetyInput
   | StopInput;

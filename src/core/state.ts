@@ -1,4 +1,5 @@
 // The core's whole memory: a plain, immutable-by-convention record.
+import { type Blocks, blockSummary, initialBlocks, type SafetyCheck } from "./blocks.ts";
 import type { ChannelKind, Role } from "./types.ts";
 
 /** One node as the core needs to know it. */
@@ -70,8 +71,12 @@ export interface CoreState {
   channels: Partial<Record<ChannelKind, ChannelView>>;
   peerView: PeerView;
   fence: FenceView;
-  /** Set while activation is refused (a poison pill is pending in our slot). */
+  /** Every reason activation (and fencing) is refused now: a pending pill, a mailbox never read, no watchdog. */
+  blocks: Blocks;
+  /** The reasons of `blocks` as one line, or null when activation is allowed (status reports show it). */
   blocked: string | null;
+  /** When a refusal (or a wait) caused by `blocks` was last logged: repeated at most every fenceRetry. */
+  blockLoggedAt: number | null;
   lastSent: number | null;
   rejected: number;
 }
@@ -83,8 +88,10 @@ export function initialState(opts: {
   peer: NodeRef;
   timers: CoreTimers;
   channels: readonly ChannelKind[];
-  blocked?: string | null;
+  /** Checks that must succeed before this node may go ACTIVE (the shell reports them): pending until then. */
+  requires?: readonly SafetyCheck[];
 }): CoreState {
+  const blocks = initialBlocks(opts.requires ?? []);
   const channels: Partial<Record<ChannelKind, ChannelView>> = {};
   for (const c of opts.channels) channels[c] = { up: true, lastHeard: null, late: false, dead: false };
   return {
@@ -109,7 +116,9 @@ export function initialState(opts: {
       echoAt: null,
     },
     fence: { issueAt: null, issued: false, fromRole: "BOOTING", attempts: 0, nextRetryAt: null, lastResult: null },
-    blocked: opts.blocked ?? null,
+    blocks,
+    blocked: blockSummary(blocks),
+    blockLoggedAt: null,
     lastSent: null,
     rejected: 0,
   };

@@ -2,7 +2,8 @@
 import type { Action } from "./actions.ts";
 import { decide } from "./decide.ts";
 import { Draft } from "./draft.ts";
-import type { FrameInput, Input, PillInput } from "./inputs.ts";
+import { clearBlock, setBlock } from "./blocks.ts";
+import type { FrameInput, Input, PillInput, SafetyInput } from "./inputs.ts";
 import { becomeActive, fenceFailed, selfFence } from "./transitions.ts";
 import type { CoreState } from "./state.ts";
 
@@ -31,6 +32,9 @@ export function step(state: CoreState, input: Input): StepResult {
       break;
     case "pill":
       onPill(d, input);
+      break;
+    case "safety":
+      onSafety(d, input);
       break;
     case "stop":
       onStop(d, input.reason);
@@ -131,18 +135,36 @@ function onFenceResult(d: Draft, ok: boolean, agent: string, detail: string): vo
 
 function onPill(d: Draft, { present, fresh, power, detail }: PillInput): void {
   const s = d.state;
+  // Any pill report is a decoded read of this node's own mailbox: the clean-start check is met, whatever it found.
+  const unread = clearBlock(s, "mailbox");
+  if (unread && !unread.pending) d.log("notice", "activation-check", `own mailbox read again${s.blocked === null ? "; activation allowed" : ""}`);
   if (!present) {
-    if (s.blocked !== null) d.log("notice", "pill-cleared", "poison pill cleared; activation allowed again");
-    s.blocked = null;
+    if (clearBlock(s, "pill")) d.log("notice", "pill-cleared", `poison pill cleared; ${s.blocked === null ? "activation allowed again" : `still blocked: ${s.blocked}`}`);
     return;
   }
   const why = `poison pill pending in this node's slot${detail ? ` (${detail})` : ""}`;
-  if (s.blocked === null) d.log("critical", "pill", why);
-  s.blocked = why;
-  // A pill that arrives while this boot runs is the fencer's order: obey it in any role (SBD's servant does).
-  if (fresh === true && s.role !== "STOPPED") selfFence(d, why, power ?? "reset");
-  else if (s.role === "ACTIVE") selfFence(d, why);
+  if (!s.blocks.pill) d.log("critical", "pill", why);
+  setBlock(s, "pill", { reason: why, pending: false });
+  // A pill that arrives while this boot runs is the fencer's order: obey it in any role, STOPPED too (SBD's servant
+  // does); an ACTIVE node obeys any pill it finds. Both as the pill says: reset, or power off.
+  if (fresh === true || s.role === "ACTIVE") selfFence(d, why, power ?? "reset");
   else if (s.role === "FENCING" || s.role === "BOOTING") d.setRole("STANDBY", `activation refused: ${why}`, "error");
+}
+
+function onSafety(d: Draft, { check, ok, detail }: SafetyInput): void {
+  const s = d.state;
+  if (ok) {
+    const was = clearBlock(s, check);
+    if (was && !was.pending) d.log("notice", "activation-check", `${check}: ${detail}; ${s.blocked === null ? "activation allowed" : `still blocked: ${s.blocked}`}`, { check });
+    return;
+  }
+  const reason = check === "mailbox" ? `own mailbox never read clean: ${detail}` : `watchdog not armed: ${detail}`;
+  if (s.blocks[check]?.reason === reason) return;
+  setBlock(s, check, { reason, pending: false });
+  const then = s.role === "ACTIVE" ? "this ACTIVE node can no longer promise to obey the peer's poison pill" : "this node will neither go ACTIVE nor fence its peer";
+  d.log("critical", "activation-blocked", `${reason}: ${then}`, { check });
+  // A fence that has not confirmed yet would end in a refused activation: stop it now.
+  if (s.role === "FENCING") d.setRole("STANDBY", `activation refused: ${reason}`, "error");
 }
 
 function onStop(d: Draft, reason: string): void {

@@ -1,12 +1,13 @@
 // The guarded role transitions: every path to ACTIVE and to fencing goes through here.
+import { onlyPending } from "./blocks.ts";
 import type { Draft } from "./draft.ts";
 import { outranks } from "./precedence.ts";
 
-/** Become ACTIVE (boot continues), unless activation is blocked; then park as STANDBY. */
+/** Become ACTIVE (boot continues), unless activation is blocked: then wait or park as STANDBY (holdBack). */
 export function becomeActive(d: Draft, reason: string): void {
   const s = d.state;
   if (s.blocked !== null) {
-    refuse(d, reason);
+    holdBack(d, reason);
     return;
   }
   d.setRole("ACTIVE", reason);
@@ -71,9 +72,28 @@ export function selfFence(d: Draft, reason: string, power: "reset" | "off" = "re
   d.setRole("STOPPED", reason, "critical");
 }
 
-function refuse(d: Draft, reason: string): void {
-  if (d.state.role !== "STANDBY") {
-    d.log("error", "activation-refused", `would go ACTIVE (${reason}) but ${d.state.blocked}`, { reason });
-    d.setRole("STANDBY", `activation refused: ${d.state.blocked}`, "error");
+/**
+ * Activation is blocked. A boot younger than initdead whose checks have not answered yet (the first mailbox read
+ * is under way) waits in BOOTING, quietly; anything else parks as STANDBY and says why.
+ */
+function holdBack(d: Draft, reason: string): void {
+  const s = d.state;
+  if (s.role === "BOOTING" && onlyPending(s) && d.now < s.startedAt + s.timers.initdead) {
+    if (s.blockLoggedAt === null) {
+      s.blockLoggedAt = d.now;
+      d.log("info", "activation-waiting", `would go ACTIVE (${reason}); waiting for: ${s.blocked}`, { reason });
+    }
+    return;
   }
+  refuse(d, reason);
+}
+
+/** Park as STANDBY; the refusal is logged at once on a role change, then at most every fenceRetry. */
+function refuse(d: Draft, reason: string): void {
+  const s = d.state;
+  if (s.role !== "STANDBY" || s.blockLoggedAt === null || d.now - s.blockLoggedAt >= s.timers.fenceRetry) {
+    s.blockLoggedAt = d.now;
+    d.log("error", "activation-refused", `would go ACTIVE (${reason}) but activation is blocked: ${s.blocked}`, { reason, blocked: s.blocked });
+  }
+  if (s.role !== "STANDBY") d.setRole("STANDBY", `activation refused: ${s.blocked}`, "error");
 }

@@ -2,7 +2,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { step, type CoreState, type Input } from "../../src/core/index.ts";
-import { A, B, TIMERS, fresh, frame } from "./fixtures.ts";
+import { resumedActive } from "../../src/core/index.ts";
+import { A, B, TIMERS, fresh, frame, guarded } from "./fixtures.ts";
 
 function feed(s: CoreState, inputs: Input[]) {
   let actions: string[] = [];
@@ -19,6 +20,11 @@ const asLow = () => fresh(B, A);
 const standby = () => feed(booting(), [frame(10, "ACTIVE")]).s;
 const active = () => feed(booting(), [frame(10, "STANDBY")]).s;
 const fencing = () => feed(booting(), [tick(TIMERS.initdead)]).s;
+const clear = (now: number): Input => ({ kind: "pill", now, present: false, fresh: false, detail: "mailbox clear" });
+const armed = (now: number): Input => ({ kind: "safety", now, check: "watchdog", ok: true, detail: "/dev/watchdog armed" });
+const noWatchdog = (now: number): Input => ({ kind: "safety", now, check: "watchdog", ok: false, detail: "/dev/watchdog: WDIOC_SETTIMEOUT 5 s refused" });
+const unreadable = (now: number): Input => ({ kind: "safety", now, check: "mailbox", ok: false, detail: "disk down: EIO" });
+const ready = () => feed(guarded(), [clear(5), armed(6)]).s;
 
 interface Row {
   name: string;
@@ -71,6 +77,21 @@ const rows: Row[] = [
   { name: "a fresh pill makes even a STANDBY obey it, powering off when it says off", given: booting, when: [frame(10, "ACTIVE"), { kind: "pill", now: 20, present: true, fresh: true, power: "off", detail: "off from b" }], role: "STOPPED", has: ["SelfFence"] },
   { name: "a pill already there at boot blocks but does not self-fence", given: booting, when: [frame(10, "ACTIVE"), { kind: "pill", now: 20, present: true, fresh: false }], role: "STANDBY", lacks: ["SelfFence"] },
   { name: "a cleared pill allows activation again", given: booting, when: [{ kind: "pill", now: 5, present: true }, { kind: "pill", now: 6, present: false }, frame(10, "STOPPED")], role: "ACTIVE" },
+  { name: "guarded boot: the STANDBY peer answers before the first mailbox read; the boot waits, quietly", given: guarded, when: [frame(10, "STANDBY")], role: "BOOTING", has: ["Log:activation-waiting"], lacks: ["ContinueBoot", "Log:activation-refused"] },
+  { name: "guarded boot: the first clean mailbox read and the armed watchdog let the waiting boot go ACTIVE at once", given: guarded, when: [frame(10, "STANDBY"), clear(20), armed(21)], role: "ACTIVE", has: ["ContinueBoot"] },
+  { name: "guarded boot: the mailbox read clean but the watchdog not armed yet: not ACTIVE", given: guarded, when: [frame(10, "STANDBY"), clear(20)], role: "BOOTING", lacks: ["ContinueBoot"] },
+  { name: "guarded boot: the watchdog armed but the mailbox never read: not ACTIVE", given: guarded, when: [frame(10, "STANDBY"), armed(20)], role: "BOOTING", lacks: ["ContinueBoot"] },
+  { name: "guarded boot: both checks met, the peer's STANDBY makes it ACTIVE", given: ready, when: [frame(10, "STANDBY")], role: "ACTIVE", has: ["ContinueBoot"] },
+  { name: "guarded boot: a watchdog that cannot be armed is logged as critical", given: guarded, when: [clear(5), noWatchdog(6)], role: "BOOTING", has: ["Log:activation-blocked"] },
+  { name: "guarded boot: a watchdog that cannot be armed refuses activation on the peer's STANDBY, loudly", given: guarded, when: [clear(5), noWatchdog(6), frame(10, "STANDBY")], role: "STANDBY", has: ["Log:activation-refused"], lacks: ["ContinueBoot"] },
+  { name: "guarded boot: an unreadable mailbox refuses activation on the peer's echoed STOPPED", given: guarded, when: [armed(4), unreadable(5), frame(10, "STOPPED")], role: "STANDBY", lacks: ["ContinueBoot"] },
+  { name: "guarded boot: a mailbox never read refuses startup fencing at initdead, loudly", given: guarded, when: [tick(TIMERS.initdead)], role: "STANDBY", has: ["Log:activation-refused"], lacks: ["FencePeer"] },
+  { name: "guarded boot: checks still unanswered at initdead end the wait: parks as STANDBY", given: guarded, when: [frame(10, "STANDBY"), frame(TIMERS.initdead, "STANDBY")], role: "STANDBY", has: ["Log:activation-refused"], lacks: ["ContinueBoot"] },
+  { name: "guarded boot: a pill found at the first read blocks even with the watchdog armed", given: guarded, when: [{ kind: "pill", now: 5, present: true, fresh: false, detail: "reset from b" }, armed(6), frame(10, "STANDBY")], role: "STANDBY", lacks: ["ContinueBoot", "SelfFence"] },
+  { name: "guarded: a parked STANDBY whose mailbox reads again takes over from a peer that released the role", given: guarded, when: [armed(4), unreadable(5), frame(10, "STOPPED"), clear(20)], role: "ACTIVE", has: ["Log:activation-check", "ContinueBoot"] },
+  { name: "guarded: a parked STANDBY that outranks its STANDBY peer goes ACTIVE once the watchdog arms", given: guarded, when: [clear(4), noWatchdog(5), frame(10, "STANDBY"), armed(20)], role: "ACTIVE", has: ["ContinueBoot"] },
+  { name: "guarded: a check failing while FENCING stops the fence before it is issued", given: () => feed(guarded(B, A), [clear(1), armed(2), tick(TIMERS.initdead)]).s, when: [noWatchdog(TIMERS.initdead + 10), tick(TIMERS.initdead + TIMERS.fenceDelay)], role: "STANDBY", lacks: ["FencePeer"] },
+  { name: "a fresh pill while STOPPED is obeyed: the node keeps no role to protect", given: () => feed(active(), [{ kind: "stop", now: 40, reason: "switchover" }]).s, when: [{ kind: "pill", now: 50, present: true, fresh: true, power: "off", detail: "off from b" }], role: "STOPPED", has: ["SelfFence"] },
   { name: "stop releases the ACTIVE role", given: active, when: [{ kind: "stop", now: 50, reason: "admin standby" }], role: "STOPPED", has: ["SendHeartbeat"] },
   { name: "a rejected frame changes nothing but the counter", given: standby, when: [{ kind: "rejected", now: 20, channel: "udp", reason: "bad-auth" }], role: "STANDBY", lacks: ["FencePeer", "ContinueBoot"] },
   { name: "a frame from a node that is not the peer is ignored", given: booting, when: [frame(10, "STANDBY", { node: "mallory" })], role: "BOOTING" },
@@ -85,6 +106,56 @@ for (const r of rows) {
     for (const a of r.lacks ?? []) assert.not.ok(actions.includes(a), `did not expect ${a} in [${actions.join(", ")}]`);
   });
 }
+
+function selfFences(s: CoreState, inputs: Input[]) {
+  const out: { power?: string }[] = [];
+  for (const i of inputs) {
+    const r = step(s, i);
+    s = r.state;
+    for (const a of r.actions) if (a.type === "SelfFence") out.push({ power: a.power });
+  }
+  return out;
+}
+
+test("a pill found while ACTIVE is obeyed as it says, off too (the agent's first read after a handover)", () => {
+  assert.equal(selfFences(active(), [{ kind: "pill", now: 50, present: true, fresh: false, power: "off", detail: "off from b" }]), [{ power: "off" }]);
+  assert.equal(selfFences(active(), [{ kind: "pill", now: 50, present: true, fresh: false, detail: "reset from b" }]), [{ power: "reset" }]);
+});
+
+test("a fresh pill while STOPPED powers off when it says off", () => {
+  const stopped = feed(active(), [{ kind: "stop", now: 40, reason: "switchover" }]).s;
+  assert.equal(selfFences(stopped, [{ kind: "pill", now: 50, present: true, fresh: true, power: "off", detail: "off from b" }]), [{ power: "off" }]);
+});
+
+test("status data: a guarded core names every reason it is blocked, and none once the checks are met", () => {
+  const s = guarded();
+  assert.match(String(s.blocked), /^own mailbox not read yet .*; watchdog not armed yet /);
+  const failed = feed(s, [noWatchdog(5)]).s;
+  assert.match(String(failed.blocked), /own mailbox not read yet .*; watchdog not armed: \/dev\/watchdog: WDIOC_SETTIMEOUT 5 s refused$/);
+  assert.is(ready().blocked, null);
+  assert.equal(ready().blocks, {});
+  assert.is(booting().blocked, null, "no checks required: nothing blocks");
+});
+
+test("a blocked STANDBY says why again every fenceRetry, not on every tick", () => {
+  let s = feed(guarded(), [clear(1), noWatchdog(2), frame(10, "STANDBY")]).s;
+  let refusals = 0;
+  for (let t = 20; t <= 20 + 2 * TIMERS.fenceRetry; t += 10) {
+    const r = step(s, frame(t, "STANDBY"));
+    s = r.state;
+    refusals += r.actions.filter((a) => a.type === "Log" && a.event === "activation-refused").length;
+  }
+  assert.is(s.role, "STANDBY");
+  assert.is(refusals, 2, "once per fenceRetry");
+});
+
+test("an ACTIVE node (the agent after a handover) whose watchdog cannot be armed stays ACTIVE and says so", () => {
+  const s = resumedActive({ now: 0, self: A, peer: B, timers: TIMERS, channels: ["udp", "disk"], requires: ["mailbox", "watchdog"], peer0: { role: "STANDBY", incarnation: 7 } });
+  const r = feed(s, [clear(5), noWatchdog(6)]);
+  assert.is(r.s.role, "ACTIVE");
+  assert.ok(r.actions.includes("Log:activation-blocked"), r.actions.join(", "));
+  assert.match(String(r.s.blocked), /watchdog not armed/);
+});
 
 test("step never mutates the state it was given", () => {
   const s = standby();

@@ -1,0 +1,59 @@
+// Why activation is refused: a pending poison pill, an own mailbox never read, a watchdog not armed. Each clears on its own.
+import type { CoreState } from "./state.ts";
+
+/** What can block activation (and fencing, which only serves activation). */
+export type BlockKind = "pill" | "mailbox" | "watchdog";
+
+/** A prerequisite of activation that the shell checks and reports: this node's mailbox read, its watchdog armed. */
+export type SafetyCheck = "mailbox" | "watchdog";
+
+/** One reason activation is refused. */
+export interface Block {
+  reason: string;
+  /** Only waiting for the check's first answer (a normal boot clears it within one mailbox read); false once it failed. */
+  pending: boolean;
+}
+
+export type Blocks = Partial<Record<BlockKind, Block>>;
+
+const ORDER: readonly BlockKind[] = ["pill", "mailbox", "watchdog"];
+
+const PENDING: Record<SafetyCheck, string> = {
+  mailbox: "own mailbox not read yet (clean start: a poison pill may be pending in this node's slot)",
+  watchdog: "watchdog not armed yet (a poison-pill level is configured: the peer counts an unanswered pill as a fence)",
+};
+
+/** The blocks a guard starts with: every required check pending until the shell reports it. */
+export function initialBlocks(requires: readonly SafetyCheck[]): Blocks {
+  const b: Blocks = {};
+  for (const c of requires) b[c] = { reason: PENDING[c], pending: true };
+  return b;
+}
+
+/** The reasons activation is blocked, joined in a fixed order; null when nothing blocks. */
+export function blockSummary(blocks: Blocks): string | null {
+  const reasons = ORDER.flatMap((k) => (blocks[k] ? [blocks[k]!.reason] : []));
+  return reasons.length === 0 ? null : reasons.join("; ");
+}
+
+/** Set (or replace) one block; keeps the summary `blocked` in step. */
+export function setBlock(s: CoreState, kind: BlockKind, block: Block): void {
+  s.blocks = { ...s.blocks, [kind]: block };
+  s.blocked = blockSummary(s.blocks);
+}
+
+/** Lift one block; returns the block that was lifted, or undefined when it was not set. */
+export function clearBlock(s: CoreState, kind: BlockKind): Block | undefined {
+  const was = s.blocks[kind];
+  if (!was) return undefined;
+  const { [kind]: _gone, ...rest } = s.blocks;
+  s.blocks = rest;
+  s.blocked = blockSummary(s.blocks);
+  return was;
+}
+
+/** True while something blocks and every block is still only waiting for its first answer. */
+export function onlyPending(s: CoreState): boolean {
+  const all = Object.values(s.blocks);
+  return all.length > 0 && all.every((b) => b?.pending === true);
+}
