@@ -19,6 +19,7 @@ import { advanced } from "../disk/peer-progress.ts";
 import type { BlockResult } from "../disk/result.ts";
 import { describeRejection } from "../disk/result.ts";
 import type { HeartbeatSlot } from "../disk/slot.ts";
+import type { DiskTimers } from "../disk/timers.ts";
 import { uptimeMs } from "../disk/uptime.ts";
 import type { Channel, ChannelSink, ChannelStats } from "./channel.ts";
 import { emptyStats } from "./channel.ts";
@@ -46,6 +47,7 @@ export class DiskChannel implements Channel {
   });
   private lastPeer: Progress | undefined;
   private lastRejection: string | undefined;
+  private lastTimers: DiskTimers | undefined;
   /** Why the device is down, as the failing operation said: what beats and mailbox reads report meanwhile. */
   private downDetail = "not started";
 
@@ -90,6 +92,11 @@ export class DiskChannel implements Channel {
     this.counters.framesOut++;
     this.counters.bytesOut += BLOCK_SIZE;
     return true;
+  }
+
+  /** The timers of the header this channel verified when it (last) opened the area; undefined while it never did. */
+  headerTimers(): DiskTimers | undefined {
+    return this.lastTimers;
   }
 
   /** Reads this node's own mailbox (the peer's poison pill), for the fencing work. */
@@ -148,6 +155,7 @@ export class DiskChannel implements Channel {
     if (this.everOpened) this.counters.reopens++;
     this.everOpened = true;
     this.area = area;
+    this.lastTimers = area.verifiedHeader?.timers;
     this.markUp(`${device} at offset ${offset} readable (${area.mode === "direct" ? "O_DIRECT" : "O_SYNC + fadvise"})`);
     return true;
   }

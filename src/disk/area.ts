@@ -53,9 +53,14 @@ export class DiskArea {
     await this.file.writeBlock(this.position(index), bytes);
   }
 
-  /** Reads and decodes the header. */
+  /** The header as last read and verified through this area, or undefined before the first good read. */
+  verifiedHeader: Header | undefined;
+
+  /** Reads and decodes the header (remembered in verifiedHeader when it is good). */
   async readHeader(): Promise<BlockResult<Header>> {
-    return decodeHeader(await this.readBlock(HEADER_BLOCK), this.auth);
+    const r = decodeHeader(await this.readBlock(HEADER_BLOCK), this.auth);
+    if (r.kind === "ok") this.verifiedHeader = r.value;
+    return r;
   }
 
   /** Encodes and writes the header. */

@@ -51,11 +51,13 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Guar
     console.error(formatConfigError(r.error));
     return 2;
   }
-  // In the initrd, kmsg carries every event to the console and later the journal; stdout only without it.
+  // In the initrd, kmsg carries every event to the console and later the journal (always first); stdout only without it, or for JSON.
   const k = cli.hostMode ? null : kmsgSink();
-  const sinks: Sink[] = k && cli.logFormat === "human" ? [k] : [streamSink(safeStdout, cli.logFormat), ...(k ? [k] : [])];
+  const sinks: Sink[] = k && cli.logFormat === "human" ? [k] : [...(k ? [k] : []), streamSink(safeStdout, cli.logFormat)];
   if (!cli.hostMode) {
-    sinks.push((e) => void (e.event === "role" && sdNotify(`STATUS=${e.role}: ${e.message}`)));
+    // systemctl status shows the role, and why activation is blocked while it is.
+    const shown = new Set(["role", "activation-blocked", "activation-refused"]);
+    sinks.push((e) => void (shown.has(e.event) && sdNotify(`STATUS=${e.role ?? "BLOCKED"}: ${e.message}`)));
   }
   const log = new Logger(r.options.self.name, sinks);
   if (cli.realtime) {

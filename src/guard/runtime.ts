@@ -1,12 +1,14 @@
 // The guard at run time: links in, core in the middle, actions out. All I/O lives here, no decisions.
 import type { ChannelSink } from "../channels/channel.ts";
 import type { PeerSlot } from "../channels/disk.ts";
-import { type Action, type CoreState, type Input, initialState, resumedActive, step } from "../core/index.ts";
+import { type Action, type CoreState, type Input, initialState, resumedActive, type SafetyCheck, step } from "../core/index.ts";
+import type { FenceAgentConfig } from "../config/types.ts";
 import type { ChannelKind } from "../core/types.ts";
-import { DiskArea } from "../disk/index.ts";
+import { DiskArea, type DiskTimers } from "../disk/index.ts";
 import type { FenceAgent } from "../fence/agent.ts";
 import type { FenceContext, FenceDisk } from "../fence/context.ts";
 import { clearPillIfRebooted } from "../fence/poison-pill.ts";
+import { pillMsgwait } from "../fence/pill-timers.ts";
 import { fenceBudget, runFence } from "../fence/runner.ts";
 import { openWatchdog } from "../sys/watchdog.ts";
 import type { Logger } from "../log/logger.ts";
@@ -17,9 +19,12 @@ import { bootId, type HandoverSnapshot } from "./handover.ts";
 import { buildLinks, type Links } from "./links.ts";
 import type { GuardOptions } from "./options.ts";
 import { PillWatch } from "./pill-watch.ts";
+import { armForPill } from "./watchdog-arm.ts";
 import { Receiver } from "./receiver.ts";
 
 const now = () => Math.floor(performance.now());
+
+type PillLevel = Extract<FenceAgentConfig, { type: "poison-pill" }>;
 
 /** One guard process: call start(), then it runs until stop() or a self-fence. */
 export class Guard {
@@ -53,7 +58,10 @@ export class Guard {
     const clusterId = clusterIdOf(o.config.cluster.name);
     bootId(); // read now: after switch_root this process no longer sees /proc
     const snap = typeof o.resume === "object" ? o.resume : null;
-    this.incarnation = snap ? snap.incarnation : nextIncarnation(Date.now(), await this.storedIncarnation(clusterId));
+    // A successor of this boot's links (the agent) starts them at once: no disk read may delay it (its pill level is
+    // then sized from the config; the guard before it warned about a differing header).
+    const atStart = snap ? { incarnation: 0, timers: null } : await this.readDiskAtStart(clusterId);
+    this.incarnation = snap ? snap.incarnation : nextIncarnation(Date.now(), atStart.incarnation);
     this.builder = new FrameBuilder({ key: o.key, clusterId, node: o.self.name, incarnation: this.incarnation, startSeq: snap?.seq ?? 0 });
     if (snap) {
       this.builder.peerIncarnation = snap.peerIncarnation;
@@ -74,6 +82,7 @@ export class Guard {
       peerIncarnation: () => this.lastPeerIncarnation,
       peerSilentMs: () => (this.state.peerView.lastHeard === null ? null : now() - this.state.peerView.lastHeard),
       disk: this.fenceDisk,
+      diskTimers: atStart.timers,
       send: (type) => this.broadcast(this.builder.build(type, this.state.role)),
     });
     const t = o.config.timers;
@@ -93,11 +102,13 @@ export class Guard {
         fenceRetry: Math.max(t.deadtime, 2000),
       },
       channels: [...this.links.stream.map((c) => c.kind), ...(this.links.disk ? (["disk"] as ChannelKind[]) : [])],
+      requires: this.activationChecks(),
     };
     this.state = o.resume ? resumedActive({ ...init, peer0: { role: snap?.peerRole ?? null, incarnation: snap?.peerIncarnation || null } }) : initialState(init);
     const how = snap ? `took over the links at seq ${snap.seq}, ${Date.now() - snap.at} ms after their release` : o.resume ? "no guard to take over from: this node booted unguarded; announcing ACTIVE" : "";
     const links = Object.keys(this.state.channels).join(",");
-    this.log.emit(o.resume ? "warning" : "notice", "start", `${o.resume ? "agent" : "guard"} started as ${o.self.name} (incarnation ${this.incarnation}), peer ${o.peer.name}${o.hostMode ? ", host mode" : ""}${how ? `: ${how}` : ""}`, { incarnation: this.incarnation, links }, this.state.role);
+    this.log.emit(o.resume ? "warning" : "notice", "start", `${o.resume ? "agent" : "guard"} started as ${o.self.name} (incarnation ${this.incarnation}), peer ${o.peer.name}${o.hostMode ? ", host mode" : ""}${how ? `: ${how}` : ""}`, { incarnation: this.incarnation, links, blocked: this.state.blocked }, this.state.role);
+    this.warnPillTimers(atStart.timers);
     const sink: ChannelSink = {
       frame: (bytes, channel) => this.input(this.receiver.accept(bytes, channel, now())),
       health: (channel, up, detail) => this.input({ kind: "channel", now: now(), channel, up, detail }),
@@ -121,7 +132,7 @@ export class Guard {
   stats(): Record<string, unknown> {
     const links: Record<string, unknown> = {};
     for (const c of [...this.links.stream, ...(this.links.disk ? [this.links.disk] : [])]) links[c.kind] = c.stats();
-    return { role: this.state.role, accepted: this.receiver.accepted, rejected: this.receiver.rejected, links };
+    return { role: this.state.role, blocked: this.state.blocked, accepted: this.receiver.accepted, rejected: this.receiver.rejected, links };
   }
 
   /** Per link: the core's view (last heard, late, dead) and the channel's counters. */
@@ -242,17 +253,41 @@ export class Guard {
   private startPillWatch(): void {
     const disk = this.links.disk;
     if (!disk) return;
-    const pill = this.o.config.fencing.agent.find((a) => a.type === "poison-pill");
-    const arm = pill && !this.o.hostMode ? () => openWatchdog(pill.watchdog_device, pill.watchdog_timeout) : null;
-    if (pill && this.o.hostMode) this.log.emit("info", "watchdog", "host mode: the watchdog is not armed");
+    const pill = this.pillLevel();
+    const open = pill ? () => openWatchdog(pill.watchdog_device, pill.watchdog_timeout) : null;
+    if (pill && this.o.hostMode) {
+      this.log.emit("warning", "watchdog", "host mode: no watchdog is armed and activation does not wait for one; the peer's poison pill is no fence against this process (tests only)");
+    }
     this.pills = new PillWatch({
       read: () => disk.readOwnMailbox(),
-      arm,
+      arm: open && !this.o.hostMode ? () => armForPill(open, disk.headerTimers()) : null,
       periodMs: pill ? Math.min(1000, Math.floor((pill.watchdog_timeout * 1000) / 4)) : 1000,
       report: (r) => this.input({ kind: "pill", now: now(), ...r }),
+      check: (check, ok, detail) => this.input({ kind: "safety", now: now(), check, ok, detail }),
       log: (level, event, message) => this.log.emit(level, event, message),
     });
     this.pills.start();
+  }
+
+  /** The poison-pill level of the fencing topology, when there is one (then the peer trusts pills). */
+  private pillLevel(): PillLevel | undefined {
+    return this.o.config.fencing.agent.find((a): a is PillLevel => a.type === "poison-pill");
+  }
+
+  /**
+   * What activation waits for (SBD's clean start): with the disk channel, one decoded read of this node's own
+   * mailbox; with a poison-pill level too, an armed watchdog. Host mode (tests, no watchdog) waives the watchdog.
+   */
+  private activationChecks(): SafetyCheck[] {
+    if (!this.links.disk) return [];
+    return this.pillLevel() && !this.o.hostMode ? ["mailbox", "watchdog"] : ["mailbox"];
+  }
+
+  /** Say at start when the config's msgwait and the disk header's differ: the pill waits the longer. */
+  private warnPillTimers(header: DiskTimers | null): void {
+    const pill = this.pillLevel();
+    const w = pill && header ? pillMsgwait(pill.msgwait, header).warning : null;
+    if (w) this.log.emit("warning", "msgwait", w);
   }
 
   /** A peer boot we had not heard before: if our poison pill is still in its slot, that boot proves it worked; clear it. */
@@ -267,19 +302,22 @@ export class Guard {
     );
   }
 
-  private async storedIncarnation(clusterId: number): Promise<number> {
+  /** This node's last incarnation from its own slot, and the header's timers; zeros and null when unreadable. */
+  private async readDiskAtStart(clusterId: number): Promise<{ incarnation: number; timers: DiskTimers | null }> {
     const device = this.o.links.diskDevice ?? this.o.config.channels.disk.device;
-    if (!this.o.config.channels.disk.enabled || !device) return 0;
+    const none = { incarnation: 0, timers: null };
+    if (!this.o.config.channels.disk.enabled || !device) return none;
     try {
       const area = await DiskArea.open(device, this.o.config.channels.disk.offset, { key: this.o.key, clusterId });
       try {
+        const h = await area.readHeader();
         const r = await area.readSlot(this.o.self.disk_slot);
-        return r.kind === "ok" ? r.value.incarnation : 0;
+        return { incarnation: r.kind === "ok" ? r.value.incarnation : 0, timers: h.kind === "ok" ? h.value.timers : null };
       } finally {
         await area.close();
       }
     } catch {
-      return 0;
+      return none;
     }
   }
 }
