@@ -1,5 +1,6 @@
 // The poison pill with two processes on one disk file: a running guard obeys a fresh pill, refuses to go ACTIVE
 // on a pill found at boot (SBD's clean start), and is released when the fencer sees its new boot and clears it.
+import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { loadAuthkey } from "../../src/config/index.ts";
@@ -81,6 +82,24 @@ test("disk clear removes a pending pill and says so; an unknown node is a usage 
   const bad = runExe([...args, "--node", "zz"]);
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /--node zz: expected one of a, b/);
+});
+
+test("a guard that cannot read its own mailbox never goes ACTIVE, not even when its peer releases the role; it says why", async () => {
+  const b = pair.start("b");
+  await pair.until(() => b.role === "ACTIVE", T.initdead + T.fenceDelay + 5000, "b ACTIVE alone");
+  const fencesBefore = pair.fenceCalls("a").length;
+  const a = pair.start("a", ["--disk-device", join(pair.dir, "no-such-disk.img")]);
+  await pair.until(() => a.role === "STANDBY" && a.find("activation-blocked") !== undefined, 5000, "a parked, its mailbox unreadable");
+  assert.match(a.find("activation-blocked")!.message, /own mailbox never read clean: .*no-such-disk\.img/);
+  b.signal("SIGTERM");
+  await b.proc.exited;
+  await Bun.sleep(T.deadtime + 1500);
+  assert.is(a.find("role", (e) => e.role === "ACTIVE"), undefined, a.describe());
+  assert.is(a.role, "STANDBY");
+  assert.ok(a.find("activation-refused"), "the refusal is logged");
+  assert.match(String((await a.stats()).blocked), /own mailbox never read clean/, "the status data says why");
+  assert.is(pair.fenceCalls("a").length, fencesBefore, "a blocked node never fences its peer");
+  await a.stop();
 });
 
 test.run();
