@@ -7,6 +7,13 @@ type Message = Record<string, unknown>;
 export type QmpResult = { ok: true; reply: Message } | { ok: false; detail: string };
 
 let serial = 0;
+/** Random per process: PIDs (and this counter) repeat across boots in an initrd, so pid and counter alone could match a stale reply. */
+const PROCESS_TAG = Buffer.from(crypto.getRandomValues(new Uint8Array(8))).toString("hex");
+
+/** A message id no earlier boot or process used: `cg-<random>-<pid>-<n>`. */
+export function sessionId(): string {
+  return `cg-${PROCESS_TAG}-${process.pid}-${++serial}`;
+}
 
 /** Send `command`; resolve with its reply (or a message matching `alsoAccept`), or why there was none. Never rejects. */
 export async function qmpExchange(device: string, command: string, signal: AbortSignal, alsoAccept: (m: Message) => boolean = () => false): Promise<QmpResult> {
@@ -17,7 +24,7 @@ export async function qmpExchange(device: string, command: string, signal: Abort
     return { ok: false, detail: `cannot open ${device}: ${(e as Error).message}` };
   }
   const lines = new QmpLines();
-  const id = `cg-${process.pid}-${++serial}`;
+  const id = sessionId();
   try {
     const send = (execute: string, tag: string) => writeSync(fd, `${JSON.stringify({ execute, id: `${id}-${tag}` })}\n`);
     send("qmp_capabilities", "cap");

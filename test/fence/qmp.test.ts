@@ -1,7 +1,7 @@
 // The QMP fence agent against a real QEMU, through a pty standing in for the lab's virtio-serial fence port.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdtempSync } from "node:fs";
+import { closeSync, constants, existsSync, mkdtempSync, openSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { QmpFenceAgent } from "../../src/fence/qmp.ts";
@@ -78,6 +78,28 @@ test("a missing device or a silent line is never a confirmation", async () => {
     assert.is(silent.confirmed, false);
     assert.match(silent.detail, /no QMP answer/);
   } finally {
+    pair.kill();
+    await pair.exited;
+  }
+});
+
+test("replies buffered from an earlier boot (same pid, same counter) are never taken for this session's answers", async () => {
+  // initrd PIDs repeat across boots: ids made of pid and a counter alone matched a stale reply left in the port.
+  const dir = mkdtempSync(join(tmpdir(), "cg-qmp-"));
+  const pair = Bun.spawn(["socat", `pty,raw,echo=0,link=${dir}/x`, `pty,raw,echo=0,link=${dir}/y`]);
+  await waitFor(() => existsSync(`${dir}/x`) && existsSync(`${dir}/y`), 5000, "pty");
+  const stale = (tag: string) => Array.from({ length: 300 }, (_, i) => `${JSON.stringify({ return: {}, id: `cg-${process.pid}-${i + 1}-${tag}` })}\n`).join("");
+  const peer = openSync(`${dir}/y`, constants.O_RDWR | constants.O_NOCTTY);
+  try {
+    const out = new QmpFenceAgent({ device: `${dir}/x`, action: "reset" }).fence("a", "reset", signal(800));
+    writeSync(peer, stale("cap"));
+    await Bun.sleep(150);
+    writeSync(peer, stale("cmd"));
+    const r = await out;
+    assert.is(r.confirmed, false, `a stale reply confirmed the fence: ${r.detail}`);
+    assert.match(r.detail, /no QMP answer/);
+  } finally {
+    closeSync(peer);
     pair.kill();
     await pair.exited;
   }
