@@ -15,6 +15,7 @@ import { kmsgSink, Logger, type Sink, streamSink } from "../log/logger.ts";
 import { lockMemory, setRealtime } from "../sys/realtime.ts";
 import { sdNotify } from "../sys/sd-notify.ts";
 import { agentEffectors } from "./effectors.ts";
+import { failoverLog } from "./failover-log.ts";
 import { requestHandover, takeHandoverFile } from "./handover-client.ts";
 import { resourcesFrom } from "./resources/from-config.ts";
 import { ResourceSet } from "./resources/set.ts";
@@ -69,6 +70,7 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
   const resources = new ResourceSet(resourcesFrom(config.resource), (level, event, message, fields) => log.emit(level, event, message, fields));
   const serve = { config, guard, services: withResources(services, resources), log, hostMode: cli.hostMode, reboot, ...(cli.managementSocket ? { socket: cli.managementSocket } : {}) };
   const standby = standbyFor(serve);
+  const logFailover = failoverLog((level, event, message, fields) => log.emit(level, event, message, fields));
   try {
     await serveManagement(serve, standby);
   } catch (e) {
@@ -87,7 +89,7 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
     services.set(
       await startServices(config.agent, log, (e) => {
         if (e.action !== "failover") return log.emit("critical", "sma-stopped", `${e.agent} stopped for good (${e.reason}); waiting for an admin: clusterguard agents resume ${e.agent}`);
-        void standby().then((r) => log.emit(r.ok ? "warning" : "error", "failover", `${e.agent} asked for failover: ${r.detail}`));
+        void standby().then((r) => logFailover(e, r));
       }),
     );
   });

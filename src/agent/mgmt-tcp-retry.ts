@@ -5,7 +5,7 @@ import type { ManagementConfig } from "../config/types.ts";
 import { TokenGate } from "./mgmt-auth.ts";
 import type { ConnContext } from "./mgmt-conn.ts";
 import type { SockData } from "./mgmt-listen.ts";
-import { type LoggedFailure, shouldLogFailure } from "./mgmt-retry.ts";
+import { type LoggedFailure, shouldLogFailure } from "./log-limit.ts";
 import type { MgmtLog } from "./mgmt-stats.ts";
 import { listenTcp, loadTcpMaterial } from "./mgmt-tcp.ts";
 

@@ -6,8 +6,8 @@ import { makeContext, pluginLogger } from "./context.ts";
 import type { Escalation, SmaEvent } from "./events.ts";
 import { DEFAULT_RECOVER_TIMEOUT, type OpOutcome, type OpRun, runOp } from "./op-call.ts";
 import { withDefaults } from "./params.ts";
-import { decideRecovery, inWindow } from "./policy.ts";
-import { isImmediate } from "./results.ts";
+import { decideRecovery, inWindow, repeatFailover } from "./policy.ts";
+import { isHealthy, isImmediate } from "./results.ts";
 import { smooth, type Smoothed, UNKNOWN } from "./smoothing.ts";
 import type { SmaRun, SmaRunState, SmaStatus } from "./status.ts";
 import { validateOp } from "./validate-op.ts";
@@ -20,6 +20,8 @@ export interface LoopDeps {
   historySize: number;
   /** How long stop() waits for an aborted operation to end, ms. */
   stopGraceMs: number;
+  /** How long a failover request may leave the agent down before it is made again, ms. */
+  failoverRetryMs: number;
 }
 
 type Mode = "active" | "paused" | "stopped";
@@ -34,6 +36,9 @@ export class AgentLoop {
   private history: SmaRun[] = [];
   private skipped = 0;
   private latched = false;
+  /** When the pending escalation was made, and how many requests this down episode made. */
+  private latchedAt = 0;
+  private escalations = 0;
   private validated = false;
   private pendingRecover = false;
   private lastEscalation: SmaStatus["lastEscalation"];
@@ -173,7 +178,11 @@ export class AgentLoop {
     }
   }
 
-  /** Feed one result to rise/fall; when it trips (and no escalation is pending), apply the policy. */
+  /**
+   * Feed one result to rise/fall; when it trips (and no escalation is pending), apply the policy. A failover
+   * request that left the agent down (refused: the peer was not a heard STANDBY) is made again every
+   * failoverRetryMs, through the policy again (restarts that aged out of the window come first).
+   */
   private observe(r: MonitorResult): void {
     if (this.mode !== "active") return;
     const from = this.smoothed.health;
@@ -183,14 +192,20 @@ export class AgentLoop {
       this.deps.emit({ type: "health", agent: this.config.name, from, to: step.next.health, reason: `${r.result}: ${r.reason}` });
       if (step.next.health === "up") this.latched = false;
     }
-    if (step.tripped && !this.latched) this.apply(r);
+    if (step.tripped && !this.latched) return this.apply(r);
+    const now = this.deps.clock.now();
+    if (this.latched && repeatFailover({ health: step.next.health, failing: !isHealthy(r.result), lastAction: this.lastEscalation?.action, latchedAt: this.latchedAt, now, everyMs: this.deps.failoverRetryMs })) {
+      this.apply(r, `still down ${Math.round(now - this.latchedAt)} ms after asking for failover, asking again: `);
+    }
   }
 
-  private apply(r: MonitorResult): void {
+  private apply(r: MonitorResult, again = ""): void {
     const c = this.config;
-    const d = decideRecovery({ kind: r.result, onFail: c.on_fail, canRecover: typeof this.plugin.recover === "function", maxRestarts: c.max_restarts, restartWindow: c.restart_window, restarts: this.restarts, now: this.deps.clock.now() });
+    const canRecover = typeof this.plugin.recover === "function";
+    const d = decideRecovery({ kind: r.result, onFail: c.on_fail, canRecover, maxRestarts: c.max_restarts, restartWindow: c.restart_window, restarts: this.restarts, now: this.deps.clock.now() });
     this.restarts = d.restarts;
-    this.deps.emit({ type: "decision", agent: c.name, action: d.action, reason: d.reason });
+    this.latched = false;
+    this.deps.emit({ type: "decision", agent: c.name, action: d.action, reason: `${again}${d.reason}` });
     if (d.action === "recover") {
       this.smoothed = { ...this.smoothed, consecutiveFail: 0 };
       if (this.busy === "idle") void this.recover();
@@ -198,13 +213,15 @@ export class AgentLoop {
       return;
     }
     this.latched = true;
-    this.lastEscalation = { at: this.deps.clock.wall().toISOString(), action: d.action, reason: d.reason };
+    this.latchedAt = this.deps.clock.now();
+    this.escalations = again === "" ? 1 : this.escalations + 1;
+    this.lastEscalation = { at: this.deps.clock.wall().toISOString(), action: d.action, reason: `${again}${d.reason}` };
     if (d.action === "stop") {
       this.change(d.reason, () => (this.mode = "stopped"));
       this.unschedule();
     }
     try {
-      this.deps.escalate({ agent: c.name, action: d.action, reason: d.reason });
+      this.deps.escalate({ agent: c.name, action: d.action, reason: `${again}${d.reason}`, ...(this.escalations > 1 ? { repeat: this.escalations } : {}) });
     } catch {
       // the daemon's handler failing must not stop the loop; the decision event is already out
     }

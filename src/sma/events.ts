@@ -10,6 +10,8 @@ export interface Escalation {
   agent: string;
   action: "failover" | "stop";
   reason: string;
+  /** The how-manyth request of this down episode (2 and up: the earlier ones left the agent down); absent for the first. */
+  repeat?: number;
 }
 
 /** One thing that happened to one agent. */

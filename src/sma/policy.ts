@@ -46,3 +46,21 @@ export function decideRecovery(i: PolicyInput): Decision {
   }
   return { action: "recover", reason: `${i.kind}: restart ${recent.length + 1} of ${i.maxRestarts} within ${i.restartWindow} ms`, restarts: [...recent, i.now] };
 }
+
+/** What repeatFailover looks at: the agent's smoothed health, this result, the pending request and its age. */
+export interface RepeatInput {
+  health: "up" | "down" | "unknown";
+  /** This result is a failure. */
+  failing: boolean;
+  /** The pending escalation's action, if any. */
+  lastAction: "failover" | "stop" | undefined;
+  /** Monotonic time the pending request was made. */
+  latchedAt: number;
+  now: number;
+  everyMs: number;
+}
+
+/** A failover request that left the agent down (the switchover refused or not run) is made again every `everyMs`. */
+export function repeatFailover(i: RepeatInput): boolean {
+  return i.lastAction === "failover" && i.health === "down" && i.failing && i.now - i.latchedAt >= i.everyMs;
+}

@@ -6,6 +6,9 @@ import { type Clock, realClock } from "./clock.ts";
 import type { Escalation, SmaEvent } from "./events.ts";
 import type { SmaStatus } from "./status.ts";
 
+/** How long a failover request may leave an agent down before it is made again, ms. */
+export const DEFAULT_FAILOVER_RETRY_MS = 60_000;
+
 /** An [[agent]] and its loaded plugin. */
 export interface AgentSpec {
   config: ServiceAgentConfig;
@@ -15,7 +18,7 @@ export interface AgentSpec {
 /** Callbacks and knobs; everything is optional. */
 export interface RunnerOptions {
   clock?: Clock;
-  /** A failover or stop request (at most one per down episode and agent). */
+  /** A failover or stop request (one per down episode and agent; a failover that left it down is repeated). */
   onEscalate?: (e: Escalation) => void;
   /** Every state change, result, health change, skip, decision and plugin log line. */
   onEvent?: (e: SmaEvent) => void;
@@ -23,6 +26,8 @@ export interface RunnerOptions {
   historySize?: number;
   /** How long stop() waits for each aborted operation, ms (default 3000). */
   stopGraceMs?: number;
+  /** A failover request that leaves the agent down is made again after this long, ms (default 60000). */
+  failoverRetryMs?: number;
 }
 
 /** Runs every agent's loop. */
@@ -43,6 +48,7 @@ export class SmaRunner {
       escalate: (e: Escalation) => opts.onEscalate?.(e),
       historySize: opts.historySize ?? 20,
       stopGraceMs: opts.stopGraceMs ?? 3000,
+      failoverRetryMs: opts.failoverRetryMs ?? DEFAULT_FAILOVER_RETRY_MS,
     };
     for (const a of agents) {
       if (this.loops.has(a.config.name)) throw new Error(`two agents named ${a.config.name}; expected unique names`);

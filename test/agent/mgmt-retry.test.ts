@@ -1,7 +1,8 @@
 // The TCP endpoint's retry pacing and which failures get a log line: pure, by table.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { shouldLogFailure, tcpRetryDelay } from "../../src/agent/mgmt-retry.ts";
+import { shouldLogFailure } from "../../src/agent/log-limit.ts";
+import { tcpRetryDelay } from "../../src/agent/mgmt-retry.ts";
 
 test("retries start at a second and double up to 30 s", () => {
   assert.equal([1, 2, 3, 4, 5, 6, 7, 50, 1e9].map((n) => tcpRetryDelay(n)), [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000]);

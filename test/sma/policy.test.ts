@@ -3,7 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ResultKind } from "../../src/sma/api.ts";
 import type { OnFail } from "../../src/config/types.ts";
-import { decideRecovery, inWindow } from "../../src/sma/policy.ts";
+import { decideRecovery, inWindow, repeatFailover } from "../../src/sma/policy.ts";
 
 const W = 600_000;
 type Row = [string, ResultKind, OnFail, boolean, number, number[], number, "recover" | "failover" | "stop", number];
@@ -34,6 +34,21 @@ for (const [what, kind, onFail, canRecover, maxRestarts, restarts, now, action, 
     if (action === "recover") assert.is(d.restarts.at(-1), now, "the new restart is recorded at now");
   });
 }
+
+test("a failover request that left the agent down is repeated only after everyMs, while down and failing", () => {
+  const base = { health: "down" as const, failing: true, lastAction: "failover" as const, latchedAt: 1000, now: 61_000, everyMs: 60_000 };
+  const rows: [string, Partial<typeof base> & Record<string, unknown>, boolean][] = [
+    ["down, failing, everyMs after the request", {}, true],
+    ["not yet everyMs", { now: 60_999 }, false],
+    ["long after", { now: 10_000_000 }, true],
+    ["health up again", { health: "up" as never }, false],
+    ["health unknown (resumed)", { health: "unknown" as never }, false],
+    ["this result is a success (rise not reached)", { failing: false }, false],
+    ["the pending request was a stop", { lastAction: "stop" as never }, false],
+    ["nothing pending", { lastAction: undefined as never }, false],
+  ];
+  for (const [what, over, want] of rows) assert.is(repeatFailover({ ...base, ...over }), want, what);
+});
 
 test("exhausted restarts say how many happened within which window", () => {
   const d = decideRecovery({ kind: "soft-error", onFail: "restart", canRecover: true, maxRestarts: 2, restartWindow: 60000, restarts: [1, 2], now: 3 });

@@ -7,11 +7,11 @@ import type { Escalation, SmaEvent } from "../../src/sma/events.ts";
 import { SmaRunner } from "../../src/sma/runner.ts";
 import { agentConfig, DOWN, FakeClock, FATAL, HARD, RUNNING, scripted, SOFT } from "./helpers.ts";
 
-function setup(plugin: SmaPlugin, over: Partial<ServiceAgentConfig> = {}) {
+function setup(plugin: SmaPlugin, over: Partial<ServiceAgentConfig> = {}, opts: { failoverRetryMs?: number } = {}) {
   const clock = new FakeClock();
   const events: SmaEvent[] = [];
   const escalations: Escalation[] = [];
-  const runner = new SmaRunner([{ config: agentConfig(over), plugin }], { clock, onEvent: (e) => events.push(e), onEscalate: (e) => escalations.push(e) });
+  const runner = new SmaRunner([{ config: agentConfig(over), plugin }], { clock, onEvent: (e) => events.push(e), onEscalate: (e) => escalations.push(e), ...opts });
   const st = () => runner.status()[0]!;
   return { clock, events, escalations, runner, st };
 }
@@ -88,7 +88,7 @@ test("rise and fall smooth health: down after fall failures, up after rise succe
 
 test("soft failures restart in place up to max_restarts within the window, then fail over once", async () => {
   const s = scripted([DOWN]);
-  const { clock, runner, st, escalations, events } = setup(s.plugin, { fall: 2, max_restarts: 2, restart_window: 60000 });
+  const { clock, runner, st, escalations, events } = setup(s.plugin, { fall: 2, max_restarts: 2, restart_window: 60000 }, { failoverRetryMs: 1e9 });
   runner.start();
   await clock.advance(0);
   for (let i = 0; i < 12; i++) await clock.advance(1000);
@@ -114,6 +114,43 @@ test("recovery that works brings health back up and re-arms escalation", async (
   s.setSteps([SOFT]);
   await clock.advance(1000);
   assert.is(escalations.length, 2, "a new down episode escalates again");
+});
+
+test("a failover request that leaves the agent down is made again every failoverRetryMs, through the policy again", async () => {
+  const s = scripted([DOWN]);
+  const { clock, runner, escalations, events } = setup(s.plugin, { fall: 1, max_restarts: 1, restart_window: 10000 }, { failoverRetryMs: 5000 });
+  runner.start();
+  await clock.advance(0);
+  await clock.advance(1000);
+  assert.equal(escalations.map((e) => [e.action, e.repeat]), [["failover", undefined]], "the restart, then the first request");
+  await clock.advance(4000);
+  assert.is(escalations.length, 1, "not before failoverRetryMs");
+  await clock.advance(1000);
+  assert.is(escalations.length, 2, "made again while the agent is down");
+  assert.is(escalations[1]?.repeat, 2);
+  assert.match(escalations[1]!.reason, /^still down 5000 ms after asking for failover, asking again: not-running after 1 restart\(s\) within 10000 ms/);
+  await clock.advance(5000);
+  assert.equal(escalations.map((e) => e.action), ["failover", "failover"], "the restart aged out of the window: restart in place first");
+  assert.is(s.calls.filter((c) => c === "recover").length, 2);
+  const decisions = events.flatMap((e) => (e.type === "decision" ? [e.action] : []));
+  assert.equal(decisions, ["recover", "failover", "failover", "recover"]);
+  await clock.advance(1000);
+  assert.equal(escalations.map((e) => [e.action, e.repeat]), [["failover", undefined], ["failover", 2], ["failover", undefined]], "the restart failed: a fresh request");
+});
+
+test("nothing is repeated once the agent recovers, nor after a stop", async () => {
+  const s = scripted([HARD]);
+  const { clock, runner, escalations, st } = setup(s.plugin, { fall: 1 }, { failoverRetryMs: 2000 });
+  runner.start();
+  await clock.advance(0);
+  s.setSteps([RUNNING]);
+  await clock.advance(5000);
+  assert.is(st().health, "up");
+  assert.is(escalations.length, 1);
+  const f = setup(scripted([FATAL]).plugin, {}, { failoverRetryMs: 1000 });
+  f.runner.start();
+  await f.clock.advance(10000);
+  assert.equal(f.escalations.map((e) => e.action), ["stop"]);
 });
 
 test("a hard error fails over at once, without waiting for fall failures", async () => {

@@ -1,0 +1,29 @@
+// The log line for each failover request a service monitoring agent makes: granted ones always, refused ones
+// (the peer not a heard STANDBY: the agent asks again every minute) once per agent and reason every 10 minutes.
+import type { LogLevel } from "../core/actions.ts";
+import type { Escalation } from "../sma/events.ts";
+import { type LoggedFailure, shouldLogFailure } from "./log-limit.ts";
+
+/** Where the lines go (the agent's logger). */
+export type Emit = (level: LogLevel, event: string, message: string, fields: Record<string, unknown>) => void;
+
+/** Returns the function that logs one request's outcome. */
+export function failoverLog(emit: Emit, now: () => number = Date.now, everyMs = 600_000): (e: Escalation, r: { ok: boolean; detail: string }) => void {
+  const last = new Map<string, LoggedFailure>();
+  const quiet = new Map<string, number>();
+  return (e, r) => {
+    const request = e.repeat === undefined ? "asked for failover" : `asked for failover again (request ${e.repeat}, still down)`;
+    if (r.ok) {
+      last.delete(e.agent);
+      quiet.delete(e.agent);
+      return emit("warning", "failover", `${e.agent} ${request}: ${r.detail}`, { agent: e.agent });
+    }
+    const t = now();
+    if (!shouldLogFailure(last.get(e.agent) ?? null, r.detail, t, everyMs)) return void quiet.set(e.agent, (quiet.get(e.agent) ?? 0) + 1);
+    const skipped = quiet.get(e.agent) ?? 0;
+    last.set(e.agent, { reason: r.detail, at: t });
+    quiet.delete(e.agent);
+    const more = skipped > 0 ? ` (${skipped} more refusal(s) of this since the last line)` : "";
+    emit("error", "failover", `${e.agent} ${request}: ${r.detail}${more}; it stays down here and asks again while it is down`, { agent: e.agent, refused: true });
+  };
+}
