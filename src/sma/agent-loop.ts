@@ -137,8 +137,8 @@ export class AgentLoop {
     if (!this.validated) {
       const v = await this.op("validate", validateOp(this.plugin, this.config.params, this.params), this.config.timeout);
       if (v === null || this.mode !== "active") return;
-      if (v.result.result === "fatal") return this.apply(v.result);
-      if (v.result.result !== "running") return;
+      // Not valid (yet): a result like a monitor's, through rise/fall and the policy (fatal stops, hard fails over).
+      if (v.result.result !== "running") return this.observe(v.result);
       this.validated = true;
     }
     const out = await this.op("monitor", (ctx) => this.plugin.monitor(ctx), this.config.timeout);
@@ -201,7 +201,7 @@ export class AgentLoop {
 
   private apply(r: MonitorResult, again = ""): void {
     const c = this.config;
-    const canRecover = typeof this.plugin.recover === "function";
+    const canRecover = typeof this.plugin.recover === "function" && this.plugin.canRecover?.(this.params) !== false;
     const d = decideRecovery({ kind: r.result, onFail: c.on_fail, canRecover, maxRestarts: c.max_restarts, restartWindow: c.restart_window, restarts: this.restarts, now: this.deps.clock.now() });
     this.restarts = d.restarts;
     this.latched = false;

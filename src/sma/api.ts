@@ -109,12 +109,18 @@ export type Awaitable<T> = T | Promise<T>;
 /** A plugin that monitors one service. */
 export interface SmaPlugin {
   meta: PluginMeta;
-  /** Problems with `params`, each naming the parameter, the value and what was expected; [] if fine. */
-  validate(params: Params, ctx: PluginContext): Awaitable<string[]>;
+  /**
+   * Problems with `params`, each naming the parameter, the value and what was expected; [] if fine (problems
+   * are fatal: the agent stops). Or a result, when the parameters cannot be judged on this node: hard-error (the
+   * service's software is missing here: fail over), soft-error (try again), fatal (not configured), running (fine).
+   */
+  validate(params: Params, ctx: PluginContext): Awaitable<string[] | MonitorResult>;
   /** Is the service healthy now? Must return within ctx.timeout and never throw. */
   monitor(ctx: PluginContext): Awaitable<MonitorResult>;
   /** Restart the service in place (after soft errors); the next monitor tells whether it worked. */
   recover?(ctx: PluginContext): Awaitable<MonitorResult>;
+  /** Whether recover can work with these parameters (default true); false fails over without spending a restart. */
+  canRecover?(params: Params): boolean;
   /** Start the service (resource takeover). */
   start?(ctx: PluginContext): Awaitable<MonitorResult>;
   /** Stop the service (resource release). */

@@ -44,7 +44,7 @@ export function pluginProblems(value: unknown): string[] {
   for (const fn of ["validate", "monitor"]) {
     if (typeof value[fn] !== "function") out.push(`${fn} is ${value[fn] === undefined ? "missing" : show(value[fn])}; expected a function`);
   }
-  for (const fn of ["recover", "start", "stop"]) {
+  for (const fn of ["recover", "canRecover", "start", "stop"]) {
     if (value[fn] !== undefined && typeof value[fn] !== "function") out.push(`${fn} is ${show(value[fn])}; expected a function (or leave it out)`);
   }
   return out;

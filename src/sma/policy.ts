@@ -6,7 +6,7 @@ import type { OnFail } from "../config/types.ts";
 export interface PolicyInput {
   kind: ResultKind;
   onFail: OnFail;
-  /** The plugin has recover(). */
+  /** The plugin has recover() and it can work with these parameters (canRecover). */
   canRecover: boolean;
   maxRestarts: number;
   /** ms */
@@ -40,7 +40,7 @@ export function decideRecovery(i: PolicyInput): Decision {
   if (i.onFail === "stop") return give("stop", `${i.kind} and on_fail = "stop": stopping the agent until an admin resumes it`);
   if (i.kind === "hard-error") return give("failover", "hard error: restarting on this node cannot help");
   if (i.onFail === "failover") return give("failover", `${i.kind} and on_fail = "failover"`);
-  if (!i.canRecover) return give("failover", `${i.kind} and the plugin cannot restart the service in place (no recover)`);
+  if (!i.canRecover) return give("failover", `${i.kind} and the plugin cannot restart the service in place (no recover, or not with these parameters)`);
   if (recent.length >= i.maxRestarts) {
     return give("failover", `${i.kind} after ${recent.length} restart(s) within ${i.restartWindow} ms (max_restarts = ${i.maxRestarts})`);
   }

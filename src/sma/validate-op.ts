@@ -1,22 +1,26 @@
-// Parameter validation as an operation: the declared-parameter check plus the plugin's own validate().
+// Parameter validation as an operation: the declared-parameter check plus the plugin's own validate(), as a result.
 import type { MonitorResult, Params, PluginContext, SmaPlugin } from "./api.ts";
 import { checkParams } from "./params.ts";
-import { show } from "./results.ts";
+import { resultProblem, show } from "./results.ts";
 
-/** Problems first from the declarations, then from validate(), without repeats. */
-export async function collectProblems(plugin: SmaPlugin, raw: Params, params: Params, ctx: PluginContext): Promise<string[] | string> {
-  const declared = checkParams(plugin.meta, raw);
-  const own: unknown = await plugin.validate(params, ctx);
-  if (!Array.isArray(own) || !own.every((p) => typeof p === "string")) return `validate returned ${show(own)}; expected an array of strings`;
-  return [...new Set([...declared, ...own])];
+const VALID: MonitorResult = { result: "running", reason: "parameters valid" };
+
+/**
+ * What validation comes to: the declared problems and the plugin's own (a list: fatal when not empty) or its
+ * result for this node (hard-error: fail over; soft-error: a failure, tried again; fatal; running); a return of
+ * another shape is a soft error naming the contract violation.
+ */
+export function judgeValidation(declared: readonly string[], own: unknown): MonitorResult {
+  const list = Array.isArray(own) && own.every((p) => typeof p === "string") ? (own as string[]) : null;
+  const problems = [...new Set([...declared, ...(list ?? [])])];
+  if (problems.length > 0) return { result: "fatal", reason: problems.join("; ") };
+  if (list !== null) return VALID;
+  if (resultProblem(own) !== null) return { result: "soft-error", reason: `plugin contract violation: validate returned ${show(own)}; expected an array of problem strings or a result { result, reason }` };
+  const r = own as MonitorResult;
+  return r.result === "running" ? VALID : { result: r.result, reason: `validate: ${r.reason}` };
 }
 
-/** validate as a MonitorResult: running when valid, fatal (not configured) with the problems, soft error on a bad return. */
+/** validate as an operation for the runner: see judgeValidation. */
 export function validateOp(plugin: SmaPlugin, raw: Params, params: Params): (ctx: PluginContext) => Promise<MonitorResult> {
-  return async (ctx) => {
-    const p = await collectProblems(plugin, raw, params, ctx);
-    if (typeof p === "string") return { result: "soft-error", reason: `plugin contract violation: ${p}` };
-    if (p.length > 0) return { result: "fatal", reason: p.join("; ") };
-    return { result: "running", reason: "parameters valid" };
-  };
+  return async (ctx) => judgeValidation(checkParams(plugin.meta, raw), await plugin.validate(params, ctx));
 }

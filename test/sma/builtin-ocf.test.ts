@@ -9,7 +9,9 @@ import ocf from "../../src/sma/builtin/ocf.ts";
 import { ocfAgentPath, ocfEnv } from "../../src/sma/builtin/ocf-env.ts";
 import { makeContext } from "../../src/sma/context.ts";
 import { withDefaults } from "../../src/sma/params.ts";
-import { FIXTURES } from "./helpers.ts";
+import type { Escalation } from "../../src/sma/events.ts";
+import { SmaRunner } from "../../src/sma/runner.ts";
+import { agentConfig, FIXTURES } from "./helpers.ts";
 
 const ROOT = join(FIXTURES, "ocf");
 const dir = mkdtempSync(join(tmpdir(), "cg-sma-ocf-"));
@@ -86,7 +88,7 @@ test("start and stop run the agent's own actions", async () => {
 test("validate runs validate-all and reports the agent's refusal; it checks the agent is installed", async () => {
   assert.equal(await ocf.validate(params, ctx()), []);
   const noState = withDefaults(ocf.meta, { agent: "cgtest/Dummy", ocf_root: ROOT });
-  const refused = await ocf.validate(noState, ctx(noState));
+  const refused = (await ocf.validate(noState, ctx(noState))) as string[];
   assert.equal(refused.length, 1);
   assert.match(refused[0]!, /cgtest\/Dummy validate-all rejected the parameters: .*OCF_ERR_CONFIGURED: state is required/);
   const missing = withDefaults(ocf.meta, { agent: "cgtest/Nope", ocf_root: ROOT });
@@ -97,6 +99,22 @@ test("validate runs validate-all and reports the agent's refusal; it checks the 
     'parameter ocf_root = "lib/ocf": expected an absolute path',
     'parameter check-url = "x": cannot be passed as OCF_RESKEY_check-url; expected a name of letters, digits and _',
   ]);
+});
+
+test("validate-all's exit code maps like a monitor's: 5 not installed here is a hard error (fail over), 1 soft; only 6 is a problem", async () => {
+  const notHere = { ...params, validate: "notinstalled" };
+  const r = await ocf.validate(notHere, ctx(notHere));
+  assert.equal(r, { result: "hard-error", reason: "cgtest/Dummy validate-all: OCF_ERR_INSTALLED: binary missing on this node" });
+  const flaky = { ...params, validate: "error" };
+  assert.equal(await ocf.validate(flaky, ctx(flaky)), { result: "soft-error", reason: "cgtest/Dummy validate-all: OCF_ERR_GENERIC: cannot check now" });
+  setState("running");
+  const escalations: Escalation[] = [];
+  const runner = new SmaRunner([{ config: agentConfig({ plugin: "ocf", timeout: 3000, params: { agent: "cgtest/Dummy", ocf_root: ROOT, state, validate: "notinstalled" } }), plugin: ocf }], { onEscalate: (e) => escalations.push(e) });
+  runner.start();
+  for (let i = 0; i < 150 && escalations.length === 0; i++) await Bun.sleep(20);
+  await runner.stop();
+  assert.equal(escalations, [{ agent: "svc", action: "failover", reason: "hard error: restarting on this node cannot help" }], "failover, not a stop waiting for an admin");
+  assert.is(runner.status()[0]?.history[0]?.reason, "validate: cgtest/Dummy validate-all: OCF_ERR_INSTALLED: binary missing on this node");
 });
 
 test("a hung monitor is killed with its process group when the signal aborts", async () => {

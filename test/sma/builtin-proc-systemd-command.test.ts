@@ -134,6 +134,8 @@ test("command: recover runs recover_command; without one it is a hard error (fai
   assert.is(readFileSync(marker, "utf8"), "yes\n");
   const without = await command.recover!(context(withDefaults(command.meta, { path: "/bin/true" })).ctx);
   assert.equal(without, { result: "hard-error", reason: "no recover_command configured: cannot restart in place" });
+  assert.is(command.canRecover!(withDefaults(command.meta, { path: "/bin/true", recover_command: "/bin/true" })), true);
+  assert.is(command.canRecover!(withDefaults(command.meta, { path: "/bin/true" })), false, "the policy fails over at once instead of spending a restart");
   const v = (p: Params) => command.validate(withDefaults(command.meta, p));
   assert.equal(await v({ path: "check", args: "'open", recover_command: "restart it" }), [
     'parameter path = "check": expected an absolute path to an executable',

@@ -206,6 +206,50 @@ test("parameters the plugin rejects stop the agent before any monitor (fatal: no
   assert.match(wrongType.st().history[0]!.reason, /parameter level = "high": expected an integer/);
 });
 
+test("a validate that times out or fails softly counts as a failure each time: after fall the policy acts", async () => {
+  let calls = 0;
+  const plugin: SmaPlugin = {
+    meta: { name: "v", description: "", parameters: {} },
+    validate: (_p, ctx) => (++calls <= 3 ? new Promise((r) => ctx.signal.addEventListener("abort", () => r([]))) : []),
+    monitor: () => RUNNING,
+  };
+  const { clock, runner, st, escalations } = setup(plugin, { timeout: 300, fall: 3, on_fail: "failover" });
+  runner.start();
+  await clock.advance(2500);
+  assert.equal(escalations, [{ agent: "svc", action: "failover", reason: 'soft-error and on_fail = "failover"' }], "never monitored, but not stuck either");
+  assert.match(st().history[0]!.reason, /validate timed out after 300 ms/);
+  await clock.advance(1000);
+  assert.is(st().history.at(-1)?.op, "monitor", "validated at last: monitored");
+});
+
+test("validate saying hard-error (the software is not installed here) fails over at once; a soft error then valid monitors", async () => {
+  const hard: SmaPlugin = { meta: { name: "h", description: "", parameters: {} }, validate: () => HARD, monitor: () => RUNNING };
+  const h = setup(hard, { fall: 3 });
+  h.runner.start();
+  await h.clock.advance(0);
+  assert.equal(h.escalations, [{ agent: "svc", action: "failover", reason: "hard error: restarting on this node cannot help" }]);
+  assert.is(h.st().state, "idle", "not stopped: the peer may have it");
+  assert.equal(h.st().history.map((r) => [r.op, r.result, r.reason]), [["validate", "hard-error", "validate: not installed"]]);
+  let n = 0;
+  const flaky: SmaPlugin = { meta: { name: "f", description: "", parameters: {} }, validate: () => (++n === 1 ? SOFT : []), monitor: () => RUNNING };
+  const f = setup(flaky, { fall: 2 });
+  f.runner.start();
+  await f.clock.advance(1000);
+  assert.equal(f.st().history.map((r) => `${r.op} ${r.result}`), ["validate soft-error", "validate running", "monitor running"]);
+  assert.equal(f.escalations, []);
+});
+
+test("a plugin whose recover cannot work with its parameters fails over without spending a restart", async () => {
+  const s = scripted([SOFT]);
+  s.plugin.canRecover = (p) => p.level === 2;
+  const { clock, runner, escalations, events } = setup(s.plugin, { fall: 1, params: { level: 1 } });
+  runner.start();
+  await clock.advance(0);
+  assert.ok(!s.calls.includes("recover"));
+  assert.equal(escalations.map((e) => e.reason), ["soft-error and the plugin cannot restart the service in place (no recover, or not with these parameters)"]);
+  assert.equal(events.flatMap((e) => (e.type === "decision" ? [e.action] : [])), ["failover"]);
+});
+
 test("pause stops checks and ignores the run in flight; resume starts over with health unknown", async () => {
   const s = scripted([RUNNING]);
   const { clock, runner, st, events } = setup(s.plugin, { fall: 1 });

@@ -46,6 +46,8 @@ const command = definePlugin({
     const argv = argvOf(str(ctx.params, "path"), str(ctx.params, "args"));
     return processOutcome(argv[0] ?? "", await ctx.run(argv));
   },
+  /** Without recover_command there is no restart in place: the policy fails over without spending a restart. */
+  canRecover: (params: Params) => str(params, "recover_command") !== "",
   async recover(ctx: PluginContext): Promise<MonitorResult> {
     const line = str(ctx.params, "recover_command");
     if (line === "") return { result: "hard-error", reason: "no recover_command configured: cannot restart in place" };

@@ -23,8 +23,12 @@ async function act(ctx: PluginContext, action: Action): Promise<MonitorResult> {
   return processOutcome(`${str(ctx.params, "agent")} ${action}`, await runAction(ctx, action));
 }
 
-/** Shape checks, then the installed file, then the agent's own validate-all (3, unimplemented, is fine). */
-async function problems(params: Params, ctx: PluginContext | undefined): Promise<string[]> {
+/**
+ * Shape checks, then the installed file, then the agent's own validate-all, its exit code read per the OCF map:
+ * 0 and 3 (unimplemented) are fine; 6 (not configured) is a problem (fatal); the others are results for this node:
+ * 5 not installed, 4 insufficient privileges, 2 invalid arguments are hard errors (fail over), 1 a soft error.
+ */
+async function problems(params: Params, ctx: PluginContext | undefined): Promise<string[] | MonitorResult> {
   const out = checkParams(ocf.meta, params);
   const { agent, ocf_root: root } = params;
   if (typeof agent === "string" && !OCF_AGENT.test(agent)) out.push(`parameter agent = ${show(agent)}: expected "provider/type", like "heartbeat/IPaddr2"`);
@@ -43,7 +47,8 @@ async function problems(params: Params, ctx: PluginContext | undefined): Promise
   if (ctx === undefined) return [];
   const r = await runAction({ ...ctx, params }, "validate-all");
   if (r.exitCode === OCF.SUCCESS || r.exitCode === OCF.ERR_UNIMPLEMENTED) return [];
-  return [`${agent} validate-all rejected the parameters: ${processOutcome("validate-all", r).reason}`];
+  const out2 = processOutcome(`${agent} validate-all`, r);
+  return out2.result === "fatal" ? [`${agent} validate-all rejected the parameters: ${out2.reason}`] : out2;
 }
 
 /** The plugin. */
