@@ -8,8 +8,15 @@ import { describePlugin, pluginJson } from "../sma/describe.ts";
 import { isConfigFailure, loadPlugin } from "../sma/loader.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
 
+/** What `sma test` runs besides validate and monitor. */
+interface TestFlags {
+  recover: boolean;
+  startStop: boolean;
+  verbose: boolean;
+}
+
 /** `sma test NAME`: 0 conformant, 1 contract violations, 2 configuration errors. */
-async function smaTest(configPath: string, name: string, recover: boolean, verbose: boolean): Promise<number> {
+async function smaTest(configPath: string, name: string, flags: TestFlags): Promise<number> {
   const c = loadConfig(configPath);
   if (!c.ok) {
     for (const e of c.errors) console.error(formatConfigError(e));
@@ -30,9 +37,9 @@ async function smaTest(configPath: string, name: string, recover: boolean, verbo
     return EXIT_FAILURE;
   }
   const log = pluginLogger((level, message) => {
-    if (verbose || level !== "debug") console.error(`  plugin ${level}: ${message}`);
+    if (flags.verbose || level !== "debug") console.error(`  plugin ${level}: ${message}`);
   });
-  const r = await checkConformance(loaded.plugin, agent, { skipRecover: !recover, log });
+  const r = await checkConformance(loaded.plugin, agent, { skipRecover: !flags.recover, startStop: flags.startStop, log });
   for (const l of r.lines) console.log(`${l.status.padEnd(4)}  ${l.step}: ${l.detail}`);
   if (r.configProblems.length > 0) {
     for (const p of r.configProblems) console.error(`${configPath}: agent ${name}: ${p}`);
@@ -62,13 +69,14 @@ export function smaCommand(y: Argv, setExit: (code: number) => void): Argv {
       )
       .command(
         "test <name>",
-        "check the [[agent]] NAME's plugin against the contract: validate, monitor twice, recover then monitor",
+        "check the [[agent]] NAME's plugin against the contract: validate, monitor twice, recover then monitor (and with --start-stop: stop and start)",
         (b) =>
           b
             .positional("name", { type: "string", demandOption: true, describe: "the [[agent]] name" })
             .option("recover", { type: "boolean", default: true, describe: "run recover too (restarts the service); --no-recover skips it" })
+            .option("start-stop", { type: "boolean", default: false, describe: "also stop and start the live service (each twice, a monitor after each), as a switchover and a takeover do" })
             .option("verbose", { type: "boolean", default: false, describe: "show the plugin's debug lines" }),
-        async (argv) => setExit(await smaTest(String(argv.config), String(argv.name), argv.recover, argv.verbose)),
+        async (argv) => setExit(await smaTest(String(argv.config), String(argv.name), { recover: argv.recover, startStop: argv["start-stop"], verbose: argv.verbose })),
       )
       .demandCommand(1, "name an action: list, test"),
   );

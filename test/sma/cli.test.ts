@@ -56,6 +56,16 @@ test("a plain .js plugin and the ocf built-in pass too", () => {
   assert.match(r.stdout, /^ok    monitor after recover: running/m);
 });
 
+test("--start-stop stops and starts the live service, a monitor after each; without it neither runs", () => {
+  writeFileSync(state, "running\n");
+  const r = runExe(["sma", "test", "dummy", "--no-recover", "--start-stop", "--config", CONF]);
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^ok    stop: running: cgtest\/Dummy stop: OCF_SUCCESS\nok    monitor after stop: not-running: cgtest\/Dummy monitor: OCF_NOT_RUNNING$/m);
+  assert.match(r.stdout, /^ok    monitor after the second start: running/m);
+  assert.is(readFileSync(state, "utf8"), "running\n", "left as found");
+  assert.not.match(runExe(["sma", "test", "dummy", "--no-recover", "--config", CONF]).stdout, /^ok    (stop|start)/m);
+});
+
 test("contract violations are listed one per line, exit 1", () => {
   const r = runExe(["sma", "test", "bad", "--config", CONF]);
   assert.is(r.code, 1, r.stderr);
