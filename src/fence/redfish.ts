@@ -27,7 +27,11 @@ export class RedfishFenceAgent implements FenceAgent {
     const reset = resetPath(sys.body, this.o.system, s.base);
     if (powerOf(sys.body).power !== "off") {
       const off = await redfishCall(s, "POST", reset, signal, { ResetType: "ForceOff" });
-      if (!off.ok) return { confirmed: false, detail: off.detail };
+      // A BMC may refuse ForceOff for a system already going off (as IPMI's agent allows): read PowerState again.
+      if (!off.ok) {
+        const now = await this.read(s, signal);
+        if (now.power !== "off") return { confirmed: false, detail: `${off.detail}; PowerState afterwards: ${now.power} (${now.detail})` };
+      }
     }
     const seen = await awaitOff((sig) => this.read(s, sig), this.o.pollMs ?? 500, signal);
     if (!seen.off) return { confirmed: false, detail: `ForceOff sent to ${reset}, ${seen.detail}` };

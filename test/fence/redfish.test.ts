@@ -13,7 +13,7 @@ const wrongPasswordFile = join(dir, "wrong");
 writeFileSync(wrongPasswordFile, "guess\n", { mode: 0o600 });
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-type FakeOpts = { offAfterMs?: number; neverOff?: boolean; target?: string | null; tls?: { cert: string; key: string } };
+type FakeOpts = { offAfterMs?: number; neverOff?: boolean; target?: string | null; tls?: { cert: string; key: string }; forceOffError?: { status: number; goesOff: boolean } };
 
 /** A BMC with one system, "1": PowerState On until a ForceOff has had `offAfterMs` to take effect. */
 function fakeBmc(o: FakeOpts = {}) {
@@ -36,6 +36,11 @@ function fakeBmc(o: FakeOpts = {}) {
       if (req.method === "POST" && path === (target ?? "/redfish/v1/Systems/1/Actions/ComputerSystem.Reset")) {
         const type = ((await req.json()) as { ResetType: string }).ResetType;
         resets.push({ path, type });
+        if (type === "ForceOff" && o.forceOffError) {
+          // Some BMCs answer an error while the system is already powering off (a race with a power button, a second fencer).
+          if (o.forceOffError.goesOff) power = "Off";
+          return error(o.forceOffError.status, "the system is already changing power state");
+        }
         if (type === "On") power = "On";
         if (type === "ForceOff" && !o.neverOff) setTimeout(() => (power = "Off"), o.offAfterMs ?? 0);
         return new Response(null, { status: 204 });
@@ -112,6 +117,26 @@ test("a system that never reports Off is not confirmed when the signal aborts, a
     assert.equal(bmc.resets.map((x) => x.type), ["ForceOff"]);
   } finally {
     bmc.stop();
+  }
+});
+
+test("a ForceOff answered with an error still counts when PowerState then reads Off (as IPMI's agent does); otherwise it fails", async () => {
+  const racing = fakeBmc({ forceOffError: { status: 409, goesOff: true } });
+  try {
+    const r = await agent(racing.url).fence("a", "off", AbortSignal.timeout(3000));
+    assert.ok(r.confirmed, r.detail);
+    assert.match(r.detail, /PowerState Off/);
+  } finally {
+    racing.stop();
+  }
+  const refusing = fakeBmc({ forceOffError: { status: 500, goesOff: false } });
+  try {
+    const r = await agent(refusing.url).fence("a", "reset", AbortSignal.timeout(3000));
+    assert.is(r.confirmed, false);
+    assert.match(r.detail, /500.*already changing power state.*; PowerState afterwards: on \(PowerState On\)/);
+    assert.equal(refusing.resets.map((x) => x.type), ["ForceOff"], "never powered on after a failed off");
+  } finally {
+    refusing.stop();
   }
 });
 
