@@ -3,6 +3,7 @@ import type { ClusterConfig } from "../config/index.ts";
 import type { Guard } from "../guard/runtime.ts";
 import type { SmaStatus } from "../sma/status.ts";
 import type { ControlHandler, Reply } from "./mgmt-protocol.ts";
+import { agentsRefusal } from "./agents-refusal.ts";
 import type { ResourceReport, StatusReport } from "./report.ts";
 
 /** What the agent's service side offers the handler (the SMA supervisor). */
@@ -54,7 +55,7 @@ export function controlHandler(o: { config: ClusterConfig; guard: Guard; service
       if (action === "list") return { ok: true, result: services.status() };
       if (!name) return fail(`agents ${action}: expected an agent name`);
       const done = action === "pause" ? services.pause(name) : services.resume(name);
-      return done ? { ok: true, result: services.status() } : fail(`no agent named ${name}; configured: ${services.status().map((a) => a.name).join(", ") || "none"}`);
+      return done ? { ok: true, result: services.status() } : fail(agentsRefusal(action, name, services.status()));
     },
   };
 }
