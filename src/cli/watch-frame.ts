@@ -15,23 +15,29 @@ export interface FrameInput {
   message: string;
   prompt: string;
   width: number;
-  /** Prefix HOME_CLEAR (off for --once). */
-  clear: boolean;
+  /** Rows available (Infinity: no limit, as for --once). */
+  height?: number;
 }
 
-/** The frame as one string; every line ASCII and at most `width` columns, CRLF-terminated (raw-mode terminals do not add CR). */
-export function renderFrame(f: FrameInput): string {
+/**
+ * The frame's lines: ASCII, at most `width` columns and `height` rows. A status too long for the rows is cut,
+ * with a line saying how much is missing; the header, the error and message lines and the menu always stay.
+ */
+export function frameLines(f: FrameInput): string[] {
   const body = f.report === null ? ["(no status yet)"] : renderStatus(f.report);
-  const lines = [
-    f.header,
-    "",
-    ...body,
-    "",
-    ...(f.error === null ? [] : [`! ${f.error}${f.report === null ? "" : " (showing the last status received)"}`]),
-    ...(f.message === "" ? [] : [`> ${f.message}`]),
-    f.prompt,
-  ];
+  const notes = [...(f.error === null ? [] : [`! ${f.error}${f.report === null ? "" : " (showing the last status received)"}`]), ...(f.message === "" ? [] : [`> ${f.message}`])];
+  const bottom = ["", ...notes, f.prompt];
+  const height = f.height ?? Infinity;
+  const room = height - 2 - bottom.length;
+  let lines: string[];
+  if (body.length <= room) lines = [f.header, "", ...body, ...bottom];
+  else if (room >= 1) lines = [f.header, "", ...body.slice(0, room - 1), `... ${body.length - room + 1} more line(s): a taller terminal shows them, or clusterguard status`, ...bottom];
+  else lines = [f.header, ...notes, f.prompt].slice(-Math.max(1, height));
   const width = Math.max(20, f.width);
-  const text = lines.map((l) => clip(ascii(l), width)).join("\r\n");
-  return `${f.clear ? HOME_CLEAR : ""}${text}\r\n`;
+  return lines.map((l) => clip(ascii(l), width));
+}
+
+/** The frame as one string, CRLF-terminated lines (raw-mode terminals do not add CR); `clear` prefixes HOME_CLEAR. */
+export function renderFrame(f: FrameInput & { clear: boolean }): string {
+  return `${f.clear ? HOME_CLEAR : ""}${frameLines(f).join("\r\n")}\r\n`;
 }

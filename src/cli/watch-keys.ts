@@ -21,9 +21,13 @@ const MENU_STATE: MenuState = { mode: "menu" };
 const CTRL_C = "\x03";
 const CTRL_D = "\x04";
 
-/** Apply one key; `report` is the last status shown (needed for the peer's and the agents' names). */
-export function onKey(state: MenuState, key: string, report: StatusReport | null): KeyResult {
+/**
+ * Apply one key; `report` is the last status shown (needed for the peer's and the agents' names). While an
+ * action is `busy` waiting for the agent, only q, Ctrl-C and Ctrl-D do anything: they leave (the action goes on).
+ */
+export function onKey(state: MenuState, key: string, report: StatusReport | null, busy = false): KeyResult {
   if (key === CTRL_C || key === CTRL_D) return { state: MENU_STATE, quit: true };
+  if (busy) return key === "q" || key === "Q" ? { state, quit: true } : { state };
   if (state.mode === "confirm") {
     return key === "y" || key === "Y" ? { state: MENU_STATE, run: state.action } : { state: MENU_STATE, message: "cancelled" };
   }

@@ -6,17 +6,20 @@ import { explain } from "./call.ts";
 import { request, type Target } from "./client.ts";
 import { where } from "./client-errors.ts";
 import { reportProblem } from "./report-shape.ts";
-import { renderFrame } from "./watch-frame.ts";
+import { frameLines, renderFrame } from "./watch-frame.ts";
 import { type MenuState, onKey, prompt, type WatchAction } from "./watch-keys.ts";
+import { screenUpdate } from "./watch-screen.ts";
 
-/** How a session runs; `write` is the screen, `width` its columns. */
+/** How a session runs; `write` is the screen, `width` and `height` its columns and rows. */
 export interface SessionOptions {
   target: Target;
   intervalMs: number;
   timeoutMs: number;
+  /** A live screen: drawn in place, only changed lines rewritten (off for --once: plain lines, no height limit). */
   clear: boolean;
   write: (s: string) => void;
   width: () => number;
+  height?: () => number;
 }
 
 /** The state of one watch screen. */
@@ -26,7 +29,9 @@ export class WatchSession {
   private message = "";
   private menu: MenuState = { mode: "menu" };
   private refreshing = false;
-  private busy = false;
+  private shown: string[] | null = null;
+  /** The action waiting for the agent, or null. */
+  busyWith: string | null = null;
   /** Set when the operator quits. */
   quit = false;
 
@@ -48,29 +53,40 @@ export class WatchSession {
     return this.error === null;
   }
 
-  /** Handle one key press. */
+  /** Handle one key press; while an action waits for the agent only q and Ctrl-C (leave) do anything. */
   async key(k: string): Promise<void> {
-    if (this.busy) return;
-    const r = onKey(this.menu, k, this.report);
-    this.menu = r.state;
-    if (r.message !== undefined) this.message = r.message;
+    const busy = this.busyWith !== null;
+    const r = onKey(this.menu, k, this.report, busy);
     if (r.quit) {
       this.quit = true;
       return;
     }
+    if (busy) return;
+    this.menu = r.state;
+    if (r.message !== undefined) this.message = r.message;
     if (r.run === undefined) return this.draw();
-    this.busy = true;
-    this.message = `${describe(r.run)}: waiting for the agent...`;
+    this.busyWith = describe(r.run);
+    this.message = `${this.busyWith}: waiting for the agent... ([q] leaves; it goes on there)`;
     this.draw();
     this.message = await this.perform(r.run);
-    this.busy = false;
+    this.busyWith = null;
     await this.refresh();
   }
 
-  /** Draw the current frame. */
+  /** Draw the current frame: on a live screen only what changed since the last one (nothing when nothing did). */
   draw(): void {
     const header = `clusterguard watch  ${where(this.o.target)}  every ${this.o.intervalMs} ms  ${new Date().toISOString().slice(11, 19)}`;
-    this.o.write(renderFrame({ header, report: this.report, error: this.error, message: this.message, prompt: prompt(this.menu), width: this.o.width(), clear: this.o.clear }));
+    const f = { header, report: this.report, error: this.error, message: this.message, prompt: prompt(this.menu), width: this.o.width() };
+    if (!this.o.clear) return this.o.write(renderFrame({ ...f, clear: false }));
+    const lines = frameLines({ ...f, height: this.o.height?.() ?? Infinity });
+    const update = screenUpdate(this.shown, lines);
+    this.shown = lines;
+    if (update !== "") this.o.write(update);
+  }
+
+  /** Forget what is on the screen (resized, or drawn over): the next draw clears and draws it all. */
+  invalidate(): void {
+    this.shown = null;
   }
 
   private async perform(a: WatchAction): Promise<string> {

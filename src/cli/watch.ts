@@ -27,7 +27,7 @@ async function runWatch(argv: CallArgs & { interval: number; once: boolean }): P
   }
   for (const w of t.warnings) console.error(`warning: ${w}`);
   const out = process.stdout;
-  const s = new WatchSession({ target: t.target, intervalMs: argv.interval, timeoutMs: argv.timeout, clear: !argv.once, write: (x) => out.write(x), width: () => terminalWidth(out) });
+  const s = new WatchSession({ target: t.target, intervalMs: argv.interval, timeoutMs: argv.timeout, clear: !argv.once, write: (x) => out.write(x), width: () => terminalWidth(out), height: () => terminalHeight(out) });
   if (argv.once) return (await s.refresh()) ? EXIT_OK : EXIT_FAILURE;
   return live(s, argv.interval);
 }
@@ -55,17 +55,34 @@ async function live(s: WatchSession, intervalMs: number): Promise<number> {
   }
   process.once("SIGINT", () => done());
   process.once("SIGTERM", () => done());
+  const resized = () => {
+    s.invalidate();
+    s.draw();
+  };
+  process.stdout.on("resize", resized);
   const timer = setInterval(() => void s.refresh(), intervalMs);
   void s.refresh();
   await finished;
   clearInterval(timer);
+  process.stdout.off("resize", resized);
   if (tty) {
     stdin.off("data", onData);
     stdin.setRawMode(false);
     stdin.pause();
   }
   process.stdout.write("\r\n");
+  if (s.busyWith !== null) {
+    // The agent goes on with it; the reply is not waited for (it may take minutes).
+    process.stdout.write(`${s.busyWith} still runs on the agent: clusterguard status shows how it ends\r\n`);
+    process.exit(EXIT_OK);
+  }
   return EXIT_OK;
+}
+
+/** The terminal's rows; 24 (a VT100) when unknown (a pipe, or a serial console that reports 0). */
+function terminalHeight(out: NodeJS.WriteStream): number {
+  const r = out.isTTY ? out.rows : 0;
+  return typeof r === "number" && r >= 5 ? r : 24;
 }
 
 /** The terminal's columns; 80 when unknown (a pipe, or a serial console that reports 0). */
