@@ -40,17 +40,17 @@ export function sampleAgents(): SmaStatus[] {
       consecutiveOk: 42,
       consecutiveFail: 0,
       restartsInWindow: 0,
-      history: [{ at: "2025-06-01T10:14:59.000Z", op: "monitor", result: "running", reason: "HTTP 200", ms: 12 }],
+      history: [{ at: "2025-06-01T10:14:59.000Z", op: "monitor", result: "running", reason: "nginx.service is active", ms: 12 }],
     },
     {
       name: "db",
-      plugin: "exec",
+      plugin: "command",
       state: "paused",
       health: "unknown",
       consecutiveOk: 0,
       consecutiveFail: 1,
       restartsInWindow: 1,
-      history: [{ at: "2025-06-01T10:12:40.000Z", op: "monitor", result: "soft-error", reason: "pg_isready: no response", ms: 5003 }],
+      history: [{ at: "2025-06-01T10:12:40.000Z", op: "monitor", result: "soft-error", reason: "/bin/pg-ok: OCF_ERR_GENERIC", ms: 5003 }],
     },
   ];
 }

@@ -78,7 +78,7 @@ test("agents lists, pauses by name (--json too), and a missing NAME is a usage e
   const list = await cg("agents");
   assert.is(list.code, 0, list.stderr);
   assert.match(list.stdout, /AGENT\s+PLUGIN\s+STATE/);
-  assert.match(list.stdout, /db\s+exec\s+paused/);
+  assert.match(list.stdout, /db\s+command\s+paused/);
   const pause = await cg("agents", "pause", "web");
   assert.is(pause.code, 0, pause.stderr);
   assert.match(pause.stdout, /^paused web\n/);

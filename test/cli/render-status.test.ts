@@ -70,9 +70,9 @@ test("late heartbeats, agents with counters and last result, and resources are a
   const t = text(sampleReport());
   assert.match(t, "heartbeats 3 late since the agent started");
   assert.match(t, /web\s+systemd\s+running\s+up\s+42\s+0\s+0/);
-  assert.match(t, "    last: running, HTTP 200 (monitor, 12 ms, 3.1s ago)");
-  assert.match(t, /db\s+exec\s+paused\s+unknown\s+0\s+1\s+1/);
-  assert.match(t, "    last: soft-error, pg_isready: no response (monitor, 5003 ms, 2m22s ago)");
+  assert.match(t, "    last: running, nginx.service is active (monitor, 12 ms, 3.1s ago)");
+  assert.match(t, /db\s+command\s+paused\s+unknown\s+0\s+1\s+1/);
+  assert.match(t, "    last: soft-error, /bin/pg-ok: OCF_ERR_GENERIC (monitor, 5003 ms, 2m22s ago)");
   assert.match(t, /srv\s+mount\s+up\s+\/dev\/vdc1 on \/srv/);
   const r = sampleReport();
   r.agents = [];
