@@ -80,6 +80,10 @@ function installWorkload(root: string): void {
   const getty = join(root, "etc/systemd/system/serial-getty@ttyS0.service.d");
   mkdirSync(getty, { recursive: true });
   copyFileSync(join(REPO, "qemu/files/autologin.conf"), join(getty, "autologin.conf"));
+  // The lab's initrd shell on hvc0 (qemu/files/debug-shell-hvc0.conf), enabled by rd.systemd.debug_shell.
+  mkdirSync(join(root, "etc/systemd/system/debug-shell.service.d"), { recursive: true });
+  copyFileSync(join(REPO, "qemu/files/debug-shell-hvc0.conf"), join(root, "etc/systemd/system/debug-shell.service.d/lab-hvc0.conf"));
+  copyFileSync(join(REPO, "qemu/files/dracut-lab-shell.conf"), join(root, "etc/dracut.conf.d/20-clusterguard-lab-shell.conf"));
   // Enabled the way `systemctl enable clusterguard-agent` would.
   mkdirSync(join(root, "etc/systemd/system/sysinit.target.wants"), { recursive: true });
   symlinkSync("/usr/lib/systemd/system/clusterguard-agent.service", join(root, "etc/systemd/system/sysinit.target.wants/clusterguard-agent.service"));

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { BootSet } from "./build.ts";
+import { InitrdShell } from "./initrd-shell.ts";
 import { startPdu } from "./pdu.ts";
 import { CONTROL, IMAGE, NODES, type Node, RUN } from "./paths.ts";
 import { EthernetCable, SerialCable } from "./relays.ts";
@@ -15,6 +16,7 @@ for (const n of NODES) vms[n] = new Vm(n, boot, (node, e) => {
   if (e.kind === "guard" || e.kind === "mount") timeline.push({ at: e.at, node, what: e.kind === "mount" ? "shared root mounted" : `${e.event}${e.role ? ` [${e.role}]` : ""}: ${e.message}` });
 });
 const serial = new SerialCable();
+const shells = { a: new InitrdShell(), b: new InitrdShell() } as Record<Node, InitrdShell>;
 const eth = new EthernetCable();
 await eth.start();
 const pduPlugged: Record<Node, boolean> = { a: true, b: true };
@@ -40,6 +42,7 @@ async function powerOn(n: Node, args = ""): Promise<void> {
   await vms[n].powerOn(args);
   timeline.push({ at: Date.now(), node: n, what: "power on" });
   await serial.attach(n, join(RUN, `serial-${n}.sock`));
+  await shells[n].attach(join(RUN, `shell-${n}.sock`));
 }
 
 async function status() {
@@ -89,6 +92,11 @@ async function handle(r: Req): Promise<unknown> {
       stdin.flush();
       timeline.push({ at: Date.now(), node: n!, what: `lab exec: ${r.args}` });
       return { ok: true };
+    }
+    case "shell": {
+      // Run in the VM's initrd shell (hvc0): the only shell a node parked in the initrd has.
+      timeline.push({ at: Date.now(), node: n!, what: `lab initrd shell: ${r.args}` });
+      return shells[n!].run(r.args ?? "", 60000);
     }
     case "diskcut": {
       // The heartbeat disk fails for this VM: QEMU drops the drive, the guest sees I/O errors from then on.

@@ -48,6 +48,12 @@ await yargs(hideBin(process.argv))
   .command("pause <node>", "freeze the VM (a hung machine)", {}, async (a) => void (await ask({ cmd: "pause", node: node(a.node) })))
   .command("resume <node>", "unfreeze the VM", {}, async (a) => void (await ask({ cmd: "resume", node: node(a.node) })))
   .command("exec <node> <command..>", "type a command at the VM's root console", {}, async (a) => void (await ask({ cmd: "exec", node: node(a.node), args: (a.command as string[]).join(" ") })))
+  .command("shell <node> <command..>", "run a command in the VM's initrd shell (hvc0; for a node parked in the initrd) and print its output", {}, async (a) => {
+    const r = await ask<{ exitCode?: number; output?: string; error?: string }>({ cmd: "shell", node: node(a.node), args: (a.command as string[]).join(" ") }, 70000);
+    if (r.error !== undefined) throw new Error(r.error);
+    if (r.output) console.log(r.output);
+    process.exitCode = r.exitCode ?? 1;
+  })
   .command("pdu <node> <state>", "unplug (off) or plug in (on) the power switch that fences NODE", {}, async (a) => void (await ask({ cmd: "pdu", node: node(a.node), link: a.state === "off" ? "off" : "on" })))
   .command("cut <link>", "cut serial, ethernet or all", {}, async (a) => void (await ask({ cmd: "cut", link: link(a.link) })))
   .command("heal <link>", "reconnect serial, ethernet or all", {}, async (a) => void (await ask({ cmd: "heal", link: link(a.link) })))

@@ -5,6 +5,9 @@ import { type Node, peerOf, RUN } from "./paths.ts";
 
 export const ETH_PORT: Record<Node, { local: number; remote: number }> = { a: { local: 17601, remote: 17611 }, b: { local: 17602, remote: 17612 } };
 
+/** What the lab's "hardware" adds to every boot entry: the initrd shell on hvc0 (qemu/files/debug-shell-hvc0.conf). */
+const LAB_ARGS = "rd.systemd.debug_shell";
+
 /** TCG only: /dev/kvm on this kind of host is not usable hardware KVM (see platform notes). */
 export function qemuArgv(n: Node, boot: BootSet, extraArgs = ""): string[] {
   const p = ETH_PORT[n];
@@ -14,7 +17,7 @@ export function qemuArgv(n: Node, boot: BootSet, extraArgs = ""): string[] {
     "-name", `clusterguard-${n}`,
     "-accel", "tcg,tb-size=128", "-cpu", "max", "-m", "512", "-smp", "1",
     "-display", "none", "-no-user-config", "-nodefaults",
-    "-kernel", boot.kernel, "-initrd", boot.initrd, "-append", `${boot.options[n]} ${extraArgs}`.trim(),
+    "-kernel", boot.kernel, "-initrd", boot.initrd, "-append", `${boot.options[n]} ${LAB_ARGS} ${extraArgs}`.trim(),
     // ONE shared system image for both nodes, and the small shared heartbeat/poison-pill disk.
     "-drive", `file=${join(RUN, "shared.img")},format=raw,if=none,id=root,cache=none`,
     "-device", "virtio-blk-pci,drive=root,share-rw=on",
@@ -30,6 +33,9 @@ export function qemuArgv(n: Node, boot: BootSet, extraArgs = ""): string[] {
     "-device", "virtio-serial-pci",
     "-chardev", `socket,id=fence,path=${join(RUN, `pdu-${peerOf(n)}.sock`)},reconnect=1`,
     "-device", "virtserialport,chardev=fence,name=fence.peer",
+    // hvc0: the lab's root shell in the initrd (a debug shell, lab image only), to run commands on a parked node.
+    "-chardev", `socket,id=shell,path=${join(RUN, `shell-${n}.sock`)},server=on,wait=off`,
+    "-device", "virtconsole,chardev=shell,name=lab.shell",
     "-device", "i6300esb", "-action", "watchdog=reset",
     "-qmp", `unix:${join(RUN, `qmp-lab-${n}.sock`)},server=on,wait=off`,
     "-qmp", `unix:${join(RUN, `qmp-pdu-${n}.sock`)},server=on,wait=off`,
