@@ -35,6 +35,8 @@ install() {
     # Stripping turns a Bun executable back into a bare `bun`: dracut strips every *executable* file,
     # so the guard is stored without the x bit and made executable at boot by guard-initrd.sh.
     chmod 0644 "${initdir}/usr/lib/clusterguard/clusterguard"
+    # `clusterguard status` / `clusterguard takeover` from a shell in the initrd (a link: strip skips it).
+    ln_r /usr/lib/clusterguard/clusterguard /usr/bin/clusterguard
 
     inst_simple /etc/clusterguard/clusterguard.toml
     inst_simple /etc/clusterguard/authkey

@@ -38,8 +38,8 @@ export function controlHandler(o: { config: ClusterConfig; guard: Guard; service
       };
     },
     async takeover() {
-      const role = guard.state.role;
-      return role === "ACTIVE" ? { ok: true, result: "this node is already ACTIVE" } : fail(`this node is ${role}; a STANDBY takes over by itself when the ACTIVE dies or hands over (clusterguard standby on the ACTIVE)`);
+      const r = await guard.requestTakeover();
+      return r.ok ? { ok: true, result: r.detail } : fail(r.detail);
     },
     async standby() {
       if (guard.state.role !== "ACTIVE") return fail(`this node is ${guard.state.role}, not ACTIVE`);

@@ -23,10 +23,9 @@ import { serveManagement, standbyFor } from "./serve.ts";
 import { laterServices, startServices, withResources } from "./services.ts";
 import { bootFinished, systemStopping } from "./system-state.ts";
 
-/** The guard's options, plus where a stopped agent leaves its snapshot and the management socket override. */
+/** The guard's options, plus where a stopped agent leaves its snapshot. */
 export interface AgentCli extends GuardCli {
   handoverFile?: string;
-  managementSocket?: string;
 }
 
 /** Runs until the machine stops, a successor takes the links, or an admin stops it; resolves with the exit code. */
@@ -70,6 +69,8 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
   const resources = new ResourceSet(resourcesFrom(config.resource), (level, event, message, fields) => log.emit(level, event, message, fields));
   const serve = { config, guard, services: withResources(services, resources), log, hostMode: cli.hostMode, reboot, ...(cli.managementSocket ? { socket: cli.managementSocket } : {}) };
   const standby = standbyFor(serve);
+  // The STANDBY's administrator asked to take over (`clusterguard takeover` there): the same planned switchover.
+  guard.handOverForPeer = () => standby();
   const logFailover = failoverLog((level, event, message, fields) => log.emit(level, event, message, fields));
   try {
     await serveManagement(serve, standby);

@@ -10,12 +10,11 @@ export function agentCommand(y: Argv, setExit: (code: number) => void): Argv {
     "run the post-boot daemon: take the links over from the guard, heartbeats, service monitoring agents, management socket",
     (a) =>
       withLinkOptions(a)
-        .option("handover-file", { type: "string", describe: "where a stopped agent leaves its links' state (default /run/clusterguard/handover.json)" })
-        .option("management-socket", { type: "string", describe: "override management.socket" }),
+        .option("handover-file", { type: "string", describe: "where a stopped agent leaves its links' state (default /run/clusterguard/handover.json)" }),
     async (argv) => {
       const both = loadForRun(argv, "agent", "");
       if (typeof both === "number") return setExit(both);
-      setExit(await runAgent(both.config, both.key, { ...runOptions(argv), ...(argv["handover-file"] ? { handoverFile: String(argv["handover-file"]) } : {}), ...(argv["management-socket"] ? { managementSocket: String(argv["management-socket"]) } : {}) }));
+      setExit(await runAgent(both.config, both.key, { ...runOptions(argv), ...(argv["handover-file"] ? { handoverFile: String(argv["handover-file"]) } : {}) }));
     },
   );
 }

@@ -17,7 +17,8 @@ export function withLinkOptions<T>(a: Argv<T>) {
     .option("udp-peer", { type: "string", describe: "override the peer's address: ADDR or ADDR:PORT" })
     .option("udp-port", { type: "number", describe: "override channels.udp.port" })
     .option("disk-device", { type: "string", describe: "override channels.disk.device" })
-    .option("handover-socket", { type: "string", describe: "where the link holder offers its links (default /run/clusterguard/handover.sock; none for a host-mode guard)" });
+    .option("handover-socket", { type: "string", describe: "where the link holder offers its links (default /run/clusterguard/handover.sock; none for a host-mode guard)" })
+    .option("management-socket", { type: "string", describe: "override management.socket (a host-mode guard serves none unless given)" });
 }
 
 type Parsed = Record<string, unknown>;
@@ -40,6 +41,7 @@ export function runOptions(argv: Parsed) {
     hostMode: Boolean(argv["host-mode"]),
     ...(argv["fence-record"] ? { fenceRecord: String(argv["fence-record"]) } : {}),
     ...(argv["handover-socket"] ? { handoverSocket: String(argv["handover-socket"]) } : {}),
+    ...(argv["management-socket"] ? { managementSocket: String(argv["management-socket"]) } : {}),
     realtime: Boolean(argv.realtime),
     logFormat: argv["log-format"] === "json" ? ("json" as const) : ("human" as const),
     links: linkOverrides(argv),

@@ -12,6 +12,19 @@ export interface SendMessage {
   type: "SendMessage";
   message: Exclude<MessageType, "heartbeat">;
   graceMs?: number;
+  /** For takeover-answer: the answer to the peer's request. */
+  answer?: { ok: boolean; detail: string };
+}
+/** The STANDBY peer asks this ACTIVE node to hand over: run the planned switchover and report a handover-answer. */
+export interface HandOver {
+  type: "HandOver";
+  reason: string;
+}
+/** The outcome of the administrator's takeover request on this node (TakeoverInput). */
+export interface TakeoverAnswer {
+  type: "TakeoverAnswer";
+  ok: boolean;
+  detail: string;
 }
 /** Fence the peer through the configured agents, in order, and report a fence-result. */
 export interface FencePeer {
@@ -43,4 +56,4 @@ export interface Log {
   role?: Role;
 }
 
-export type Action = SendHeartbeat | SendMessage | FencePeer | ContinueBoot | SelfFence | Log;
+export type Action = SendHeartbeat | SendMessage | FencePeer | ContinueBoot | SelfFence | HandOver | TakeoverAnswer | Log;

@@ -18,12 +18,26 @@ export interface FrameInput {
   role: Role;
   incarnation: number;
   /**
+   * The sender's sequence number: one counter for every link (and its disk slot), so it orders frames that came
+   * over different links. A frame below the highest seen in this incarnation was overtaken by a later one (serial
+   * lags UDP): it proves its link alive, but its role is out of date. Absent: no order known (taken as the latest).
+   */
+  seq?: number;
+  /**
    * The frame echoes this node's current incarnation: the peer heard this boot. Only such frames may
    * lead to activation; an authentic frame from before this boot (buffered in a UART, replayed) may not.
    */
   echo?: boolean;
   /** For handoff-grace: the quiet period the peer announces, in ms. */
   graceMs?: number;
+  /** For takeover-answer: what the ACTIVE peer answered this node's takeover request. */
+  answer?: TakeoverAnswerPayload;
+}
+
+/** The body of a takeover-answer frame. */
+export interface TakeoverAnswerPayload {
+  ok: boolean;
+  detail: string;
 }
 
 /** A frame the shell dropped (malformed, forged, replayed, foreign): counted, nothing else. */
@@ -86,6 +100,20 @@ export interface StopInput {
   reason: string;
 }
 
+/** An administrator asks this node to become ACTIVE (`clusterguard takeover`): a STANDBY asks its ACTIVE peer to hand over. */
+export interface TakeoverInput {
+  kind: "takeover";
+  now: number;
+}
+
+/** How this ACTIVE node's planned switchover, run for the peer's takeover request, ended (or why it was refused). */
+export interface HandoverAnswerInput {
+  kind: "handover-answer";
+  now: number;
+  ok: boolean;
+  detail: string;
+}
+
 export type Input =
   | TickInput
   | FrameInput
@@ -94,4 +122,6 @@ export type Input =
   | FenceResultInput
   | PillInput
   | SafetyInput
-  | StopInput;
+  | StopInput
+  | TakeoverInput
+  | HandoverAnswerInput;

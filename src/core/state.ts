@@ -42,6 +42,8 @@ export interface PeerView {
   graceUsedBy: number | null;
   late: boolean;
   lost: boolean;
+  /** The highest sequence number heard in the peer's current incarnation (frames below it are out of date). */
+  lastSeq: number | null;
   /** The role carried by the last frame that echoed this boot, and when it came. */
   echoRole: Role | null;
   echoAt: number | null;
@@ -79,6 +81,17 @@ export interface CoreState {
   blockLoggedAt: number | null;
   lastSent: number | null;
   rejected: number;
+  takeover: TakeoverView;
+}
+
+/** An administrator's takeover request in flight: on the STANDBY that asked, or on the ACTIVE handing over. */
+export interface TakeoverView {
+  /** When this STANDBY's admin asked (null: no request pending). */
+  askedAt: number | null;
+  /** When the request was last sent to the peer (it is repeated while links may drop a frame). */
+  sentAt: number | null;
+  /** This ACTIVE node is running the planned switchover for the peer's request. */
+  handingOver: boolean;
 }
 
 /** The state a guard starts in: BOOTING, listening for initdead. */
@@ -114,6 +127,7 @@ export function initialState(opts: {
       conflict: false,
       echoRole: null,
       echoAt: null,
+      lastSeq: null,
     },
     fence: { issueAt: null, issued: false, fromRole: "BOOTING", attempts: 0, nextRetryAt: null, lastResult: null },
     blocks,
@@ -121,5 +135,6 @@ export function initialState(opts: {
     blockLoggedAt: null,
     lastSent: null,
     rejected: 0,
+    takeover: { askedAt: null, sentAt: null, handingOver: false },
   };
 }

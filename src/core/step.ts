@@ -4,6 +4,7 @@ import { decide } from "./decide.ts";
 import { Draft } from "./draft.ts";
 import { clearBlock, setBlock } from "./blocks.ts";
 import type { FrameInput, Input, PillInput, SafetyInput } from "./inputs.ts";
+import { onHandoverAnswer, onTakeoverFrame, onTakeoverRequest, takeoverTick } from "./takeover.ts";
 import { becomeActive, fenceFailed, selfFence } from "./transitions.ts";
 import type { CoreState } from "./state.ts";
 
@@ -39,8 +40,15 @@ export function step(state: CoreState, input: Input): StepResult {
     case "stop":
       onStop(d, input.reason);
       break;
+    case "takeover":
+      onTakeoverRequest(d);
+      break;
+    case "handover-answer":
+      onHandoverAnswer(d, input.ok, input.detail);
+      break;
   }
   decide(d);
+  takeoverTick(d);
   heartbeatIfDue(d);
   return { state: d.state, actions: d.actions };
 }
@@ -49,6 +57,13 @@ function onFrame(d: Draft, f: FrameInput): void {
   const s = d.state;
   const pv = s.peerView;
   if (f.node !== s.peer.name) return;
+  // From an earlier boot of the peer (buffered in a line, overtaken by its new boot on another link): says nothing now.
+  if (pv.incarnation !== null && f.incarnation < pv.incarnation) return;
+  if (pv.incarnation !== null && f.incarnation === pv.incarnation && f.seq !== undefined && pv.lastSeq !== null && f.seq < pv.lastSeq) {
+    return onOvertaken(d, f);
+  }
+  if (f.seq !== undefined) pv.lastSeq = f.seq;
+  else if (f.incarnation !== pv.incarnation) pv.lastSeq = null;
   if (pv.incarnation !== null && f.incarnation !== pv.incarnation) {
     d.log("notice", "peer-restarted", `${s.peer.name} restarted (incarnation ${pv.incarnation} -> ${f.incarnation})`, {
       peer: s.peer.name,
@@ -63,13 +78,7 @@ function onFrame(d: Draft, f: FrameInput): void {
       d.log("info", "heartbeat-gap", `${gap} ms since the last heartbeat from ${s.peer.name}`, { gapMs: gap });
     }
   }
-  const ch = s.channels[f.channel];
-  if (ch) {
-    if (ch.dead) d.log("notice", "link-restored", `heartbeats on ${f.channel} again`, { channel: f.channel });
-    ch.lastHeard = d.now;
-    ch.late = false;
-    ch.dead = false;
-  }
+  heardOn(d, f);
   pv.lastHeard = d.now;
   pv.firstHeard ??= d.now;
   pv.late = false;
@@ -83,8 +92,34 @@ function onFrame(d: Draft, f: FrameInput): void {
     pv.echoAt = d.now;
   }
   s.fence.nextRetryAt = null;
+  onMessage(d, f);
+}
+
+/**
+ * A frame overtaken by a later one on another link (the peer sent it first; serial lags UDP): it proves its link
+ * alive and its message still counts, but its role is out of date. Taking that role would, for one, turn a peer
+ * that just announced STOPPED back into an ACTIVE one beside this new ACTIVE node: a false dual ACTIVE.
+ */
+function onOvertaken(d: Draft, f: FrameInput): void {
+  heardOn(d, f);
+  onMessage(d, f);
+}
+
+/** The frame's link carries heartbeats (again). */
+function heardOn(d: Draft, f: FrameInput): void {
+  const ch = d.state.channels[f.channel];
+  if (!ch) return;
+  if (ch.dead) d.log("notice", "link-restored", `heartbeats on ${f.channel} again`, { channel: f.channel });
+  ch.lastHeard = d.now;
+  ch.late = false;
+  ch.dead = false;
+}
+
+/** What a frame other than a heartbeat asks for. */
+function onMessage(d: Draft, f: FrameInput): void {
   if (f.type === "handoff-grace") onGrace(d, f);
-  if (f.type === "fence-request" && s.role !== "STOPPED") selfFence(d, `${s.peer.name} asked this node to reset`, "reset", true);
+  if (f.type === "fence-request" && d.state.role !== "STOPPED") selfFence(d, `${d.state.peer.name} asked this node to reset`, "reset", true);
+  if (f.type === "takeover-request" || f.type === "takeover-answer") onTakeoverFrame(d, f);
 }
 
 function onGrace(d: Draft, f: FrameInput): void {

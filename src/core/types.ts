@@ -11,7 +11,9 @@ export type MessageType =
   | "fence-request"
   | "fence-ack"
   | "takeover"
-  | "status";
+  | "status"
+  | "takeover-request"
+  | "takeover-answer";
 export const MESSAGE_TYPES: readonly MessageType[] = [
   "heartbeat",
   "handoff-grace",
@@ -19,6 +21,8 @@ export const MESSAGE_TYPES: readonly MessageType[] = [
   "fence-ack",
   "takeover",
   "status",
+  "takeover-request",
+  "takeover-answer",
 ];
 
 /** The media a heartbeat can travel over. */

@@ -1,6 +1,6 @@
 // Build this node's outgoing frames: one sequence counter for every link, the peer's incarnation echoed.
 import type { MessageType, Role } from "../core/types.ts";
-import { encodeFrame } from "../protocol/index.ts";
+import { encodeFrame, MAX_PAYLOAD } from "../protocol/index.ts";
 
 /** The handoff-grace payload: the announced quiet period in ms, u32 big-endian. */
 export function gracePayload(ms: number): Uint8Array {
@@ -12,6 +12,29 @@ export function gracePayload(ms: number): Uint8Array {
 /** Read a handoff-grace payload; null when it is not 4 bytes. */
 export function readGrace(payload: Uint8Array): number | null {
   return payload.length === 4 ? new DataView(payload.buffer, payload.byteOffset, 4).getUint32(0) : null;
+}
+
+/** The takeover-answer payload: `{ok, detail}` as UTF-8 JSON, the detail cut to fit a frame. */
+export function answerPayload(answer: { ok: boolean; detail: string }): Uint8Array {
+  let detail = answer.detail;
+  for (;;) {
+    const b = new TextEncoder().encode(JSON.stringify({ ok: answer.ok, detail }));
+    if (b.length <= MAX_PAYLOAD) return b;
+    detail = `${detail.slice(0, Math.max(0, detail.length - (b.length - MAX_PAYLOAD) - 3))}...`;
+  }
+}
+
+/** Read a takeover-answer payload; an unreadable one is a refusal that says so (the frame itself was authentic). */
+export function readAnswer(payload: Uint8Array): { ok: boolean; detail: string } {
+  try {
+    const v = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(payload)) as unknown;
+    if (typeof v === "object" && v !== null && typeof (v as { ok?: unknown }).ok === "boolean" && typeof (v as { detail?: unknown }).detail === "string") {
+      return { ok: (v as { ok: boolean }).ok, detail: (v as { detail: string }).detail };
+    }
+  } catch {
+    // fall through
+  }
+  return { ok: false, detail: `unreadable answer (${payload.length} bytes; expected {"ok":boolean,"detail":string})` };
 }
 
 /** Encodes frames for one boot of this node. */

@@ -14,6 +14,7 @@ import { initrdEffectors } from "./initrd-effectors.ts";
 import type { KernelArgs } from "./kernel-args.ts";
 import { HANDOVER_SOCKET } from "./handover.ts";
 import { serveHandover } from "./handover-server.ts";
+import { serveGuardManagement } from "./management.ts";
 import { ensureAddress } from "./netup.ts";
 import type { GuardOptions, LinkOverrides } from "./options.ts";
 import { parseKernelArgs, readCmdline, resolveGuard } from "./resolve.ts";
@@ -22,6 +23,8 @@ import { Guard } from "./runtime.ts";
 export interface GuardCli {
   /** Where to offer the links to a successor (default in the initrd: HANDOVER_SOCKET; host mode: none). */
   handoverSocket?: string;
+  /** The management socket (default: management.socket; host mode: none unless given). */
+  managementSocket?: string;
   node?: string;
   hostMode: boolean;
   fenceRecord?: string;
@@ -82,6 +85,8 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Guar
     return 1;
   }
   const g = guard;
+  const mgmtPath = cli.managementSocket ?? (cli.hostMode ? undefined : config.management.socket);
+  const mgmt = mgmtPath ? await serveGuardManagement(config, g, mgmtPath, log) : null;
   const handoverPath = cli.handoverSocket ?? (cli.hostMode ? undefined : HANDOVER_SOCKET);
   return new Promise<number>((resolve) => {
     if (handoverPath) {
@@ -90,7 +95,12 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Guar
         resolve(0);
         setTimeout(() => process.exit(0), 50);
       };
-      const srv = serveHandover(handoverPath, () => g.release(), released, (m) => log.emit("notice", "handover", m));
+      // The successor serves management from then on: close this socket first, so its start finds it free.
+      const release = () => {
+        mgmt?.stop();
+        return g.release();
+      };
+      const srv = serveHandover(handoverPath, release, released, (m) => log.emit("notice", "handover", m));
       if (typeof srv === "string") log.emit("warning", "handover", `${srv}: clusterguard-agent will not be able to take over the links`);
     }
     process.on("SIGUSR1", () => log.emit("info", "stats", "link and frame counters", g.stats()));

@@ -2,7 +2,7 @@
 import type { FrameInput, RejectedInput } from "../core/inputs.ts";
 import type { ChannelKind } from "../core/types.ts";
 import { checkEcho, decodeFrame, ReplayGuard } from "../protocol/index.ts";
-import { readGrace } from "./frames.ts";
+import { readAnswer, readGrace } from "./frames.ts";
 
 export type RejectKind = "malformed" | "unsupported-version" | "foreign-cluster" | "bad-auth" | "replay" | "no-echo";
 
@@ -40,8 +40,10 @@ export class Receiver {
       type: f.type,
       role: f.role,
       incarnation: f.incarnation,
+      seq: f.seq,
       echo: f.peerIncarnation === this.o.myIncarnation,
       ...(grace !== null ? { graceMs: grace } : {}),
+      ...(f.type === "takeover-answer" ? { answer: readAnswer(f.payload) } : {}),
     };
   }
 

@@ -14,7 +14,7 @@ import { openWatchdog } from "../sys/watchdog.ts";
 import type { Logger } from "../log/logger.ts";
 import { clusterIdOf, nextIncarnation } from "../protocol/index.ts";
 import type { Effectors } from "./effectors.ts";
-import { FrameBuilder, gracePayload } from "./frames.ts";
+import { answerPayload, FrameBuilder, gracePayload } from "./frames.ts";
 import { bootId, type HandoverSnapshot } from "./handover.ts";
 import { buildLinks, type Links } from "./links.ts";
 import type { GuardOptions } from "./options.ts";
@@ -41,6 +41,9 @@ export class Guard {
   private fenceDisk: FenceDisk | null = null;
   private lastPeerIncarnation = 0;
   private lastBeat: Promise<boolean> | undefined;
+  private takeoverWaiters: ((r: { ok: boolean; detail: string }) => void)[] = [];
+  /** Runs the planned switchover when the STANDBY peer asks to take over (the agent sets it; none in the initrd). */
+  handOverForPeer: ((reason: string) => Promise<{ ok: boolean; detail: string }>) | null = null;
   /** Heartbeats that came after warntime, and the last fence outcome: for status reports. */
   lateHeartbeats = 0;
   fenceInfo: { state: "idle" | "fencing" | "failed" | "confirmed"; last: string | null; at: string | null } = { state: "idle", last: null, at: null };
@@ -170,6 +173,21 @@ export class Guard {
     });
   }
 
+  /** An administrator asks this node to become ACTIVE: a STANDBY asks its ACTIVE peer to hand over; resolves with the outcome. */
+  requestTakeover(): Promise<{ ok: boolean; detail: string }> {
+    const p = new Promise<{ ok: boolean; detail: string }>((resolve) => this.takeoverWaiters.push(resolve));
+    this.input({ kind: "takeover", now: now() });
+    return p;
+  }
+
+  /** The peer's takeover request reached this ACTIVE node: hand over if an agent can, and answer it. */
+  private handOver(reason: string): void {
+    const run = this.handOverForPeer;
+    const answer = (r: { ok: boolean; detail: string }) => this.input({ kind: "handover-answer", now: now(), ...r });
+    if (!run) return answer({ ok: false, detail: `refused: ${this.o.self.name} is ACTIVE but its boot has not finished (no agent yet to hand over); ask again once it has` });
+    void run(reason).then(answer, (e) => answer({ ok: false, detail: `switchover failed: ${e instanceof Error ? e.message : String(e)}` }));
+  }
+
   /** The root is about to be switched: keep the open descriptors, stop looking up paths. */
   prepareForSwitchRoot(): void {
     this.links.disk?.keepHandles();
@@ -209,7 +227,14 @@ export class Guard {
       case "SendHeartbeat":
         return this.broadcast(this.builder.build("heartbeat", this.state.role));
       case "SendMessage":
-        return this.broadcast(this.builder.build(a.message, this.state.role, a.graceMs !== undefined ? gracePayload(a.graceMs) : undefined));
+        return this.broadcast(this.builder.build(a.message, this.state.role, a.graceMs !== undefined ? gracePayload(a.graceMs) : a.answer ? answerPayload(a.answer) : undefined));
+      case "HandOver":
+        return this.handOver(a.reason);
+      case "TakeoverAnswer": {
+        const waiting = this.takeoverWaiters.splice(0);
+        for (const w of waiting) w({ ok: a.ok, detail: a.detail });
+        return;
+      }
       case "FencePeer":
         return this.fence(a.action);
       case "ContinueBoot":
@@ -246,7 +271,7 @@ export class Guard {
     this.diskBaseline = true;
     this.peerIncarnationSeen(slot.incarnation);
     if (first && slot.role !== "STOPPED") return;
-    this.input({ kind: "frame", now: now(), channel: "disk", node: slot.node, type: "heartbeat", role: slot.role, incarnation: slot.incarnation });
+    this.input({ kind: "frame", now: now(), channel: "disk", node: slot.node, type: "heartbeat", role: slot.role, incarnation: slot.incarnation, seq: slot.seq });
   }
 
   /** Read this node's own mailbox: pills go to the core; the watchdog (poison-pill fencing only) is petted while it reads clean. */

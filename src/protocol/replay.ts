@@ -38,6 +38,13 @@
  *    rejected by sender name, and frames from nodes that are not configured peers
  *    are rejected as foreign, so a node never acts on its own fence-request/takeover.
  *
+ * 6. Order across links: one sequence counter serves every link, so frames that
+ *    overtake each other on different links (serial lags UDP) are put back in order
+ *    by the core: a role is taken only from the newest frame of the peer's current
+ *    incarnation, an older one proves its link alive and nothing more, and a frame
+ *    of an earlier incarnation (bytes buffered in a line) is ignored (src/core/step.ts).
+ *    Without this, a STOPPED announced on UDP followed by the ACTIVE frame sent just
+ *    before it on serial looked like a second ACTIVE beside the node taking over.
  * Hence forged, replayed or foreign-cluster frames change nothing but counters and
  * logs (design.md safety rule 3). The guard keeps one ReplayGuard per link: every
  * frame is sent on every link and each copy must prove its own link alive. A copy

@@ -1,7 +1,8 @@
 // The receiver: genuine frames become core inputs; everything else is a counted rejection.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { FrameBuilder, gracePayload, readGrace } from "../../src/guard/frames.ts";
+import { answerPayload, FrameBuilder, gracePayload, readAnswer, readGrace } from "../../src/guard/frames.ts";
+import { MAX_PAYLOAD } from "../../src/protocol/index.ts";
 import { Receiver } from "../../src/guard/receiver.ts";
 import { clusterIdOf } from "../../src/protocol/index.ts";
 
@@ -61,6 +62,28 @@ test("forged, foreign and garbage bytes are counted by kind", () => {
 test("grace payloads round trip and malformed ones read as null", () => {
   assert.is(readGrace(gracePayload(15000)), 15000);
   assert.is(readGrace(new Uint8Array(3)), null);
+});
+
+test("takeover requests and answers must echo this boot; an answer's body reaches the core", () => {
+  const { rx } = mkRx(500);
+  const b = peer();
+  assert.is(rx.accept(b.build("takeover-request", "STANDBY"), "udp", 1).kind, "rejected", "a request that does not echo (a replay) is dropped");
+  assert.is(rx.accept(b.build("takeover-answer", "ACTIVE", answerPayload({ ok: true, detail: "x" })), "udp", 2).kind, "rejected");
+  assert.is(rx.rejected.udp!["no-echo"], 2);
+  b.peerIncarnation = 500;
+  const r = rx.accept(b.build("takeover-answer", "STOPPED", answerPayload({ ok: true, detail: "shared root frozen" })), "udp", 3);
+  assert.is(r.kind, "frame");
+  assert.equal((r as { answer?: unknown }).answer, { ok: true, detail: "shared root frozen" });
+});
+
+test("answer payloads fit a frame and unreadable ones read as a refusal that says so", () => {
+  const long = answerPayload({ ok: false, detail: "é".repeat(4000) });
+  assert.ok(long.length <= MAX_PAYLOAD, `${long.length} bytes`);
+  const back = readAnswer(long);
+  assert.is(back.ok, false);
+  assert.ok(back.detail.endsWith("..."), back.detail.slice(-10));
+  assert.equal(readAnswer(new TextEncoder().encode('{"ok":"yes"}')), { ok: false, detail: 'unreadable answer (12 bytes; expected {"ok":boolean,"detail":string})' });
+  assert.is(readAnswer(new Uint8Array([0xff, 0xfe])).ok, false);
 });
 
 test.run();

@@ -1,0 +1,59 @@
+// Frames from one peer over several links arrive out of order (serial lags UDP): the sequence number decides
+// which role is current, and a frame from the peer's earlier boot says nothing at all.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { type Action, type CoreState, type Input, step } from "../../src/core/index.ts";
+import { A, B, fresh, frame } from "./fixtures.ts";
+
+function feed(s: CoreState, inputs: Input[]): { s: CoreState; all: Action[] } {
+  const all: Action[] = [];
+  for (const i of inputs) {
+    const r = step(s, i);
+    s = r.state;
+    all.push(...r.actions);
+  }
+  return { s, all };
+}
+const logs = (acts: Action[], ev: string) => acts.filter((a) => a.type === "Log" && a.event === ev);
+// b, lower-ranked, parked beside ACTIVE a (seq 1..3 on UDP).
+const standbyB = () => feed(fresh(B, A), [1, 2, 3].map((n) => frame(n * 10, "ACTIVE", { node: "a", seq: n }))).s;
+
+test("a STOPPED on UDP, then an older ACTIVE frame on serial: the new ACTIVE stays ACTIVE, no false dual ACTIVE", () => {
+  const { s, all } = feed(standbyB(), [frame(100, "STOPPED", { node: "a", seq: 10 }), frame(105, "ACTIVE", { node: "a", seq: 9, channel: "serial" }), { kind: "tick", now: 300 }]);
+  assert.is(s.role, "ACTIVE", "took over on the STOPPED");
+  assert.is(s.peerView.role, "STOPPED", "the overtaken frame did not bring the old role back");
+  assert.is(all.filter((a) => a.type === "SelfFence").length, 0, "no self-fence");
+  assert.is(logs(all, "dual-active").length, 0);
+});
+
+test("without sequence numbers the same order would have looked like a second ACTIVE (the case this guards against)", () => {
+  const { all } = feed(standbyB(), [frame(100, "STOPPED", { node: "a", seq: undefined }), frame(105, "ACTIVE", { node: "a", seq: undefined, channel: "serial" })]);
+  assert.is(all.filter((a) => a.type === "SelfFence").length, 1, "lower-ranked b self-fences beside an ACTIVE a");
+});
+
+test("an overtaken frame still proves its link alive", () => {
+  const s0 = feed(standbyB(), [frame(4000, "ACTIVE", { node: "a", seq: 50 })]).s;
+  assert.ok(s0.channels.serial!.dead, "serial silent since start");
+  const { s, all } = feed(s0, [frame(4010, "ACTIVE", { node: "a", seq: 49, channel: "serial" })]);
+  assert.not.ok(s.channels.serial!.dead);
+  assert.is(s.channels.serial!.lastHeard, 4010);
+  assert.is(logs(all, "link-restored").length, 1);
+});
+
+test("a frame from the peer's earlier boot, after its new boot was heard, changes nothing", () => {
+  const s0 = feed(standbyB(), [frame(100, "BOOTING", { node: "a", incarnation: 8, seq: 1 })]).s;
+  const { s, all } = feed(s0, [frame(110, "ACTIVE", { node: "a", incarnation: 7, seq: 99, channel: "serial" })]);
+  assert.is(s.peerView.incarnation, 8);
+  assert.is(s.peerView.role, "BOOTING");
+  assert.is(logs(all, "peer-restarted").length, 0);
+  assert.is(s.channels.serial!.lastHeard, null, "old buffered bytes prove nothing about the link now");
+});
+
+test("a new boot of the peer restarts the order: its low sequence numbers count", () => {
+  const s0 = feed(standbyB(), [frame(100, "ACTIVE", { node: "a", seq: 500 })]).s;
+  const { s } = feed(s0, [frame(200, "BOOTING", { node: "a", incarnation: 8, seq: 1 }), frame(210, "STANDBY", { node: "a", incarnation: 8, seq: 2 })]);
+  assert.is(s.peerView.role, "STANDBY");
+  assert.is(s.peerView.lastSeq, 2);
+});
+
+test.run();
