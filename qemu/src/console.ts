@@ -3,7 +3,7 @@ import { appendFileSync } from "node:fs";
 
 export interface ConsoleEvent {
   at: number;
-  kind: "guard" | "ack" | "mount" | "kernel";
+  kind: "guard" | "ack" | "mount" | "kernel" | "prompt";
   node?: string;
   event?: string;
   role?: string;
@@ -16,6 +16,8 @@ const GUARD = /clusterguard: (\w+) ([\w-]+)(?: \[(\w+)\])?: (.*)$/;
 const ACK = /workload: ACK node=(\w+) boot=(\w+) n=(\d+)/;
 const MOUNT = /EXT4-fs \((vda)\): mounted filesystem/;
 const BANNER = /Linux version \d/;
+/** The lab image's root shell on the console (qemu/files/autologin.conf) is ready for `lab exec`. */
+const PROMPT = /root@[\w.-]+:[^#\n]*# /;
 
 /** Parse one console line; null when it is nothing the lab follows. */
 export function parseConsole(line: string, at: number): ConsoleEvent | null {
@@ -37,8 +39,14 @@ export class ConsoleLog {
     private readonly onEvent: (e: ConsoleEvent) => void,
   ) {}
 
+  private promptSeen = false;
+
   push(chunk: Uint8Array): void {
     this.buf += this.dec.decode(chunk, { stream: true });
+    // The prompt ends no line of its own until more output comes: look for it in what is still buffered too.
+    const prompt = PROMPT.test(this.buf);
+    if (prompt && !this.promptSeen) this.onEvent({ at: Date.now(), kind: "prompt", message: "root shell prompt" });
+    this.promptSeen = prompt;
     let i: number;
     while ((i = this.buf.search(/\r?\n/)) >= 0) {
       const line = this.buf.slice(0, i).replace(/\r/g, "");

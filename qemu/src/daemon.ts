@@ -56,7 +56,7 @@ async function status() {
   return { nodes: out, cables: { serial: serial.cut ? "cut" : "connected", ethernet: eth.cut ? "cut" : "connected" } };
 }
 
-type Req = { cmd: string; node?: Node; link?: string; args?: string };
+type Req = { cmd: string; node?: Node; link?: string; args?: string; timeoutMs?: number };
 async function handle(r: Req): Promise<unknown> {
   const n = r.node;
   switch (r.cmd) {
@@ -85,7 +85,10 @@ async function handle(r: Req): Promise<unknown> {
       timeline.push({ at: Date.now(), node: n!, what: "resumed (lab)" });
       return { ok: true };
     case "exec": {
-      // Typed at the VM's console, where the lab image logs root in (qemu/files/autologin.conf).
+      // Typed at the VM's console, where the lab image logs root in (qemu/files/autologin.conf): once its prompt
+      // showed, so the line is not lost to a console nobody reads yet.
+      for (let i = 0; i < 360 && !vms[n!].shellReady && vms[n!].state === "running"; i++) await Bun.sleep(500);
+      if (!vms[n!].shellReady) return { error: `${n}: no root shell prompt on the console within 180 s of the boot` };
       const stdin = vms[n!].proc?.stdin;
       if (!stdin) return { error: `${n} is not running` };
       stdin.write(`${r.args ?? ""}\n`);
@@ -96,7 +99,7 @@ async function handle(r: Req): Promise<unknown> {
     case "shell": {
       // Run in the VM's initrd shell (hvc0): the only shell a node parked in the initrd has.
       timeline.push({ at: Date.now(), node: n!, what: `lab initrd shell: ${r.args}` });
-      return shells[n!].run(r.args ?? "", 60000);
+      return shells[n!].run(r.args ?? "", r.timeoutMs ?? 60000);
     }
     case "diskcut": {
       // The heartbeat disk fails for this VM: QEMU drops the drive, the guest sees I/O errors from then on.

@@ -6,7 +6,7 @@ import { checkIntegrity } from "./integrity.ts";
 import { down } from "./lifecycle.ts";
 import { NODES, type Node, RUN } from "./paths.ts";
 import { Run, type ScenarioResult } from "./scenario-kit.ts";
-import { scenarioSwitchover, scenarioServiceFailure } from "./scenarios/agent.ts";
+import { scenarioServiceFailure, scenarioSwitchover, scenarioTakeover } from "./scenarios/agent.ts";
 import { scenarioGuardFailsSafe, scenarioSimulStart, scenarioStartOneByOne } from "./scenarios/boot.ts";
 import { scenarioFencedNodeRejoins, scenarioHangActive, scenarioKillActiveColdBoot } from "./scenarios/failover.ts";
 import { scenarioPillFence } from "./scenarios/fencing.ts";
@@ -24,6 +24,7 @@ export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
   "pill-fence": scenarioPillFence,
   "service-failure": scenarioServiceFailure,
   "switchover": scenarioSwitchover,
+  "takeover": scenarioTakeover,
   "isolate-active": scenarioIsolateActive,
 };
 

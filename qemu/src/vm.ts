@@ -81,6 +81,16 @@ export class Vm {
     return this.state === "stopped" ? "OFF" : "BOOTING";
   }
 
+  /** The root shell on the console has shown its prompt in this boot: typed commands reach it. */
+  get shellReady(): boolean {
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i]!;
+      if (e.kind === "prompt") return true;
+      if (e.kind === "kernel") return false;
+    }
+    return false;
+  }
+
   /** The shared root was mounted in this boot (the kernel logs every ext4 mount). */
   get rootMounted(): boolean {
     for (let i = this.events.length - 1; i >= 0; i--) {

@@ -1,7 +1,7 @@
 // The IPMI fence agent against a fake ipmitool that keeps the chassis power in a file, like a BMC would.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IpmiFenceAgent } from "../../src/fence/ipmi.ts";
@@ -119,10 +119,17 @@ test("a chassis that never turns off is not confirmed when the fence time runs o
 
 test("a hung ipmitool is killed when the signal aborts", async () => {
   const b = fakeBmc("hang");
+  // Abort once the fake is running (it wrote its pid), however slow the machine is to start it.
+  const ctl = new AbortController();
+  const pidFile = join(b.dir, "pid");
+  const watch = setInterval(() => existsSync(pidFile) && ctl.abort(new Error("fence time ran out")), 20);
+  const running = b.agent.fence("a", "off", ctl.signal);
+  while (!ctl.signal.aborted) await Bun.sleep(20);
+  clearInterval(watch);
   const t0 = performance.now();
-  const r = await b.agent.fence("a", "off", AbortSignal.timeout(300));
+  const r = await running;
   assert.is(r.confirmed, false);
-  assert.ok(performance.now() - t0 < 2500, `took ${performance.now() - t0} ms`);
+  assert.ok(performance.now() - t0 < 2500, `returned ${performance.now() - t0} ms after the abort`);
   assert.match(r.detail, /timed out: killed when the fence time ran out/);
   const pid = Number(readFileSync(join(b.dir, "pid"), "utf8"));
   assert.throws(() => process.kill(pid, 0), /ESRCH/, `ipmitool (pid ${pid}) still running`);

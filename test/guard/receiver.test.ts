@@ -17,7 +17,7 @@ const peer = (inc = 900) => new FrameBuilder({ key, clusterId, node: "b", incarn
 test("a genuine heartbeat becomes a frame input and teaches the peer's incarnation", () => {
   const { rx, seen } = mkRx();
   const r = rx.accept(peer().build("heartbeat", "ACTIVE"), "udp", 42);
-  assert.equal(r, { kind: "frame", now: 42, channel: "udp", node: "b", type: "heartbeat", role: "ACTIVE", incarnation: 900, echo: false });
+  assert.equal(r, { kind: "frame", now: 42, channel: "udp", node: "b", type: "heartbeat", role: "ACTIVE", incarnation: 900, seq: 1, echo: false });
   assert.equal(seen, [900]);
 });
 

@@ -56,3 +56,10 @@ export async function consoleEvent(n: Node, since: number, pred: (e: { kind: str
     await Bun.sleep(500);
   }
 }
+
+/** Type `command` at `n`'s root console once its prompt is there; returns when it was typed. */
+export async function typeAt(run: Run, n: Node, command: string): Promise<number> {
+  const r = await ask<{ ok?: boolean; error?: string }>({ cmd: "exec", node: n, args: command }, 200000);
+  run.expect(r.ok === true, `${command} typed at ${n}'s console (${r.error ?? "ok"})`);
+  return Date.now();
+}
