@@ -83,19 +83,19 @@ export class Vm {
 
   /** The root shell on the console has shown its prompt in this boot: typed commands reach it. */
   get shellReady(): boolean {
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      const e = this.events[i]!;
-      if (e.kind === "prompt") return true;
-      if (e.kind === "kernel") return false;
-    }
-    return false;
+    return this.sinceBoot("prompt");
   }
 
   /** The shared root was mounted in this boot (the kernel logs every ext4 mount). */
   get rootMounted(): boolean {
+    return this.sinceBoot("mount");
+  }
+
+  /** An event of `kind` came after the last kernel event (power on, banner, power cut): in this boot. */
+  private sinceBoot(kind: "prompt" | "mount"): boolean {
     for (let i = this.events.length - 1; i >= 0; i--) {
       const e = this.events[i]!;
-      if (e.kind === "mount") return true;
+      if (e.kind === kind) return true;
       if (e.kind === "kernel") return false;
     }
     return false;
