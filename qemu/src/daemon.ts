@@ -31,6 +31,7 @@ for (const n of NODES) {
       const ok = "return" in ((await vms[n].qmp?.cmd("system_reset")) ?? {});
       if (ok && vms[n].state === "paused") await vms[n].resume();
       vms[n].events.push({ at: Date.now(), kind: "kernel", message: "power on" });
+      if (ok) timeline.push({ at: Date.now(), node: n, what: "power on (reset by the PDU)" });
       return ok;
     },
     off: () => vms[n].kill(),
