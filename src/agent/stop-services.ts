@@ -3,6 +3,7 @@ import type { Logger } from "../log/logger.ts";
 import { makeContext, pluginLogger } from "../sma/context.ts";
 import { realClock } from "../sma/clock.ts";
 import { DEFAULT_RECOVER_TIMEOUT, runOp } from "../sma/op-call.ts";
+import { withDefaults } from "../sma/params.ts";
 import type { AgentSpec } from "../sma/runner.ts";
 
 /** Call each plugin's stop() (last agent first) or start(); a plugin without one is skipped (the freeze covers it). */
@@ -12,7 +13,7 @@ export async function stopServices(specs: readonly AgentSpec[], log: Logger, op:
     if (!stop) continue;
     const timeout = plugin.meta.recoverTimeout ?? DEFAULT_RECOVER_TIMEOUT;
     const plog = pluginLogger((level, message) => log.emit(level === "warn" ? "warning" : level, "sma-plugin", `${config.name}: ${message}`));
-    const out = await runOp(op, (ctx) => stop.call(plugin, ctx), (signal) => makeContext(config.name, config.params, signal, timeout, plog), timeout, realClock).done;
+    const out = await runOp(op, (ctx) => stop.call(plugin, ctx), (signal) => makeContext(config.name, withDefaults(plugin.meta, config.params), signal, timeout, plog), timeout, realClock).done;
     const r = out?.result;
     log.emit(r?.result === "not-running" || r?.result === "running" ? "notice" : "warning", `sma-${op}`, `${config.name}: ${op}: ${r ? `${r.result}: ${r.reason}` : "aborted"}`, { agent: config.name });
   }
