@@ -70,13 +70,15 @@ watchdog_device = "/dev/watchdog"
 watchdog_timeout = 10
 
 # The workload is watched by the agent on the ACTIVE node: one restart in place per 10 minutes, then failover.
+# Under TCG a systemctl run right after boot took more than 1.5 s: a generous timeout, and two failures in a row
+# before acting, so a slow check never counts as a dead service.
 [[agent]]
 name = "workload"
 plugin = "systemd"
-interval = 2000
-timeout = 1500
+interval = 5000
+timeout = 4000
 rise = 1
-fall = 1
+fall = 2
 max_restarts = 1
 restart_window = 600000
 on_fail = "restart"
