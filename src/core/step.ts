@@ -207,8 +207,21 @@ function onStop(d: Draft, reason: string): void {
   d.setRole("STOPPED", reason);
 }
 
+/** A starting guard (not an agent resuming as ACTIVE) stays silent until its first mailbox read, at most this long. */
+export const MAILBOX_QUIET_MS = 2000;
+
+/**
+ * SBD's order at start: read this node's own mailbox before announcing the new boot. The fencer clears its pill as
+ * soon as it hears the victim's new boot, so a node that announced itself first could miss the pill it came back
+ * to, and the clean start would hang on a race (the lab saw it). Activation still waits for the read after the quiet.
+ */
+function quietForMailbox(s: CoreState, now: number): boolean {
+  return s.role !== "ACTIVE" && s.blocks.mailbox?.pending === true && now - s.startedAt < MAILBOX_QUIET_MS;
+}
+
 function heartbeatIfDue(d: Draft): void {
   const s = d.state;
+  if (quietForMailbox(s, d.now)) return;
   if (s.lastSent !== null && d.now - s.lastSent < s.timers.keepalive) return;
   s.lastSent = d.now;
   d.actions.push({ type: "SendHeartbeat" });

@@ -69,6 +69,26 @@ test("a guard that boots with a pill pending stays STANDBY alone, until the fenc
   await a.stop();
 });
 
+test("a fenced node booting beside its fencer reads its pill before it announces its boot, then is released", async () => {
+  const b = pair.start("b");
+  await pair.until(() => b.role === "ACTIVE", T.initdead + 5000, "b ACTIVE alone");
+  const { agent } = fencer(() => 1);
+  const r = await agent.fence("a", "reset", AbortSignal.timeout(MSGWAIT + 3000));
+  assert.ok(r.confirmed, r.detail);
+  const a = pair.start("a");
+  try {
+    await pair.until(() => b.find("pill-cleared") !== undefined, 10000, "b cleared the pill on hearing a's new boot");
+    await pair.until(() => a.find("pill-cleared") !== undefined, 5000, "a saw its pill cleared");
+    assert.ok(a.find("pill"), `a found the pill at boot, before b could clear it:\n${a.describe()}\n${b.describe()}`);
+    await Bun.sleep(1000);
+    assert.is(a.role, "STANDBY", a.describe());
+    assert.is(b.role, "ACTIVE");
+  } finally {
+    await a.stop();
+    await b.stop();
+  }
+});
+
 test("disk clear removes a pending pill and says so; an unknown node is a usage error", async () => {
   const { agent } = fencer(() => 0);
   const r = await agent.fence("a", "off", AbortSignal.timeout(10));
