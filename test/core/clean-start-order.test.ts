@@ -2,19 +2,10 @@
 // clears its pill on hearing that boot can never clear it before the node has seen it.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type Action, type CoreState, type Input, resumedActive, step } from "../../src/core/index.ts";
+import { type Action, type Input, resumedActive } from "../../src/core/index.ts";
 import { MAILBOX_QUIET_MS } from "../../src/core/step.ts";
-import { A, B, TIMERS, fresh, frame, guarded } from "./fixtures.ts";
+import { A, B, TIMERS, feed, fresh, frame, guarded } from "./fixtures.ts";
 
-function feed(s: CoreState, inputs: Input[]): { s: CoreState; all: Action[] } {
-  const all: Action[] = [];
-  for (const i of inputs) {
-    const r = step(s, i);
-    s = r.state;
-    all.push(...r.actions);
-  }
-  return { s, all };
-}
 const beats = (acts: Action[]) => acts.filter((a) => a.type === "SendHeartbeat").length;
 const tick = (now: number): Input => ({ kind: "tick", now });
 

@@ -1,5 +1,5 @@
 // Builders for core tests: a node's initial state and frames from its peer.
-import { initialState, type CoreState, type CoreTimers } from "../../src/core/index.ts";
+import { initialState, step, type Action, type CoreState, type CoreTimers, type Input } from "../../src/core/index.ts";
 import type { FrameInput } from "../../src/core/inputs.ts";
 import type { ChannelKind, MessageType, Role } from "../../src/core/types.ts";
 
@@ -40,4 +40,17 @@ export function frame(now: number, role: Role, opts: Partial<FrameInput> = {}): 
     echo: true,
     ...opts,
   };
+}
+
+/** Steps the core through `inputs`: the final state, every action on the way, and the last step's actions. */
+export function feed(s: CoreState, inputs: Input[]): { s: CoreState; all: Action[]; last: Action[] } {
+  const all: Action[] = [];
+  let last: Action[] = [];
+  for (const i of inputs) {
+    const r = step(s, i);
+    s = r.state;
+    last = r.actions;
+    all.push(...r.actions);
+  }
+  return { s, all, last };
 }

@@ -2,18 +2,9 @@
 // which role is current, and a frame from the peer's earlier boot says nothing at all.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type Action, type CoreState, type Input, step } from "../../src/core/index.ts";
-import { A, B, fresh, frame } from "./fixtures.ts";
+import { type Action, type Input } from "../../src/core/index.ts";
+import { A, B, feed, fresh, frame } from "./fixtures.ts";
 
-function feed(s: CoreState, inputs: Input[]): { s: CoreState; all: Action[] } {
-  const all: Action[] = [];
-  for (const i of inputs) {
-    const r = step(s, i);
-    s = r.state;
-    all.push(...r.actions);
-  }
-  return { s, all };
-}
 const logs = (acts: Action[], ev: string) => acts.filter((a) => a.type === "Log" && a.event === ev);
 // b, lower-ranked, parked beside ACTIVE a (seq 1..3 on UDP).
 const standbyB = () => feed(fresh(B, A), [1, 2, 3].map((n) => frame(n * 10, "ACTIVE", { node: "a", seq: n }))).s;

@@ -1,21 +1,10 @@
 // Takeover on an administrator's request: the STANDBY asks, the ACTIVE hands over; every refusal says why.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type Action, type CoreState, type Input, step } from "../../src/core/index.ts";
+import { type Action, type CoreState, type Input } from "../../src/core/index.ts";
 import { TAKEOVER_RESEND_FOR_MS, TAKEOVER_RESEND_MS, TAKEOVER_WAIT_MS } from "../../src/core/takeover.ts";
-import { A, B, TIMERS, fresh, frame } from "./fixtures.ts";
+import { A, B, TIMERS, feed, fresh, frame } from "./fixtures.ts";
 
-function feed(s: CoreState, inputs: Input[]): { s: CoreState; all: Action[]; last: Action[] } {
-  const all: Action[] = [];
-  let last: Action[] = [];
-  for (const i of inputs) {
-    const r = step(s, i);
-    s = r.state;
-    last = r.actions;
-    all.push(...r.actions);
-  }
-  return { s, all, last };
-}
 const tick = (now: number): Input => ({ kind: "tick", now });
 const ask = (now: number): Input => ({ kind: "takeover", now });
 const sent = (acts: Action[], m: string) => acts.filter((a) => a.type === "SendMessage" && a.message === m).length;
