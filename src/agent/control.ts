@@ -1,5 +1,6 @@
 // The agent's answers to the management socket: status from the guard and the agents; takeover, standby, fence, agents.
 import type { ClusterConfig } from "../config/index.ts";
+import { blockedBy } from "../core/index.ts";
 import type { Guard } from "../guard/runtime.ts";
 import type { SmaStatus } from "../sma/status.ts";
 import type { ControlHandler, Reply } from "./mgmt-protocol.ts";
@@ -34,7 +35,7 @@ export function controlHandler(o: { config: ClusterConfig; guard: Guard; service
         fence: guard.fenceInfo,
         agents: services.status(),
         resources: services.resources?.() ?? [],
-        blocked: s.blocked,
+        blocked: blockedBy(s),
       };
     },
     async takeover() {

@@ -30,16 +30,15 @@ export function initialBlocks(requires: readonly SafetyCheck[]): Blocks {
   return b;
 }
 
-/** The reasons activation is blocked, joined in a fixed order; null when nothing blocks. */
-export function blockSummary(blocks: Blocks): string | null {
-  const reasons = ORDER.flatMap((k) => (blocks[k] ? [blocks[k]!.reason] : []));
+/** Why activation is refused now: every block's reason, joined in a fixed order; null when nothing blocks. */
+export function blockedBy(s: Pick<CoreState, "blocks">): string | null {
+  const reasons = ORDER.flatMap((k) => (s.blocks[k] ? [s.blocks[k]!.reason] : []));
   return reasons.length === 0 ? null : reasons.join("; ");
 }
 
-/** Set (or replace) one block; keeps the summary `blocked` in step. */
+/** Set (or replace) one block. */
 export function setBlock(s: CoreState, kind: BlockKind, block: Block): void {
   s.blocks = { ...s.blocks, [kind]: block };
-  s.blocked = blockSummary(s.blocks);
 }
 
 /** Lift one block; returns the block that was lifted, or undefined when it was not set. */
@@ -48,7 +47,6 @@ export function clearBlock(s: CoreState, kind: BlockKind): Block | undefined {
   if (!was) return undefined;
   const { [kind]: _gone, ...rest } = s.blocks;
   s.blocks = rest;
-  s.blocked = blockSummary(s.blocks);
   return was;
 }
 

@@ -2,6 +2,7 @@
 export type { Action, LogLevel } from "./actions.ts";
 export type { Input } from "./inputs.ts";
 export type { Block, BlockKind, SafetyCheck } from "./blocks.ts";
+export { blockedBy } from "./blocks.ts";
 export { initialState } from "./state.ts";
 export { resumedActive, type ResumedPeer } from "./resume.ts";
 export type { CoreState, CoreTimers, NodeRef } from "./state.ts";

@@ -1,5 +1,5 @@
 // The core's whole memory: a plain, immutable-by-convention record.
-import { type Blocks, blockSummary, initialBlocks, type SafetyCheck } from "./blocks.ts";
+import { type Blocks, initialBlocks, type SafetyCheck } from "./blocks.ts";
 import type { ChannelKind, Role } from "./types.ts";
 
 /** One node as the core needs to know it. */
@@ -73,10 +73,8 @@ export interface CoreState {
   channels: Partial<Record<ChannelKind, ChannelView>>;
   peerView: PeerView;
   fence: FenceView;
-  /** Every reason activation (and fencing) is refused now: a pending pill, a mailbox never read, no watchdog. */
+  /** Every reason activation (and fencing) is refused now: a pending pill, a mailbox never read, no watchdog (blockedBy: as one line). */
   blocks: Blocks;
-  /** The reasons of `blocks` as one line, or null when activation is allowed (status reports show it). */
-  blocked: string | null;
   /** When a refusal (or a wait) caused by `blocks` was last logged: repeated at most every fenceRetry. */
   blockLoggedAt: number | null;
   lastSent: number | null;
@@ -104,7 +102,6 @@ export function initialState(opts: {
   /** Checks that must succeed before this node may go ACTIVE (the shell reports them): pending until then. */
   requires?: readonly SafetyCheck[];
 }): CoreState {
-  const blocks = initialBlocks(opts.requires ?? []);
   const channels: Partial<Record<ChannelKind, ChannelView>> = {};
   for (const c of opts.channels) channels[c] = { up: true, lastHeard: null, late: false, dead: false };
   return {
@@ -130,8 +127,7 @@ export function initialState(opts: {
       lastSeq: null,
     },
     fence: { issueAt: null, issued: false, fromRole: "BOOTING", attempts: 0, nextRetryAt: null, lastResult: null },
-    blocks,
-    blocked: blockSummary(blocks),
+    blocks: initialBlocks(opts.requires ?? []),
     blockLoggedAt: null,
     lastSent: null,
     rejected: 0,

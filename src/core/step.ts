@@ -2,7 +2,7 @@
 import type { Action } from "./actions.ts";
 import { decide } from "./decide.ts";
 import { Draft } from "./draft.ts";
-import { clearBlock, setBlock } from "./blocks.ts";
+import { blockedBy, clearBlock, setBlock } from "./blocks.ts";
 import type { FrameInput, Input, PillInput, SafetyInput } from "./inputs.ts";
 import { onHandoverAnswer, onTakeoverFrame, onTakeoverRequest, takeoverTick } from "./takeover.ts";
 import { becomeActive, fenceFailed, selfFence } from "./transitions.ts";
@@ -172,9 +172,9 @@ function onPill(d: Draft, { present, fresh, power, detail }: PillInput): void {
   const s = d.state;
   // Any pill report is a decoded read of this node's own mailbox: the clean-start check is met, whatever it found.
   const unread = clearBlock(s, "mailbox");
-  if (unread && !unread.pending) d.log("notice", "activation-check", `own mailbox read again${s.blocked === null ? "; activation allowed" : ""}`);
+  if (unread && !unread.pending) d.log("notice", "activation-check", `own mailbox read again${blockedBy(s) === null ? "; activation allowed" : ""}`);
   if (!present) {
-    if (clearBlock(s, "pill")) d.log("notice", "pill-cleared", `poison pill cleared; ${s.blocked === null ? "activation allowed again" : `still blocked: ${s.blocked}`}`);
+    if (clearBlock(s, "pill")) d.log("notice", "pill-cleared", `poison pill cleared; ${stillBlocked(s, "activation allowed again")}`);
     return;
   }
   const why = `poison pill pending in this node's slot${detail ? ` (${detail})` : ""}`;
@@ -190,7 +190,7 @@ function onSafety(d: Draft, { check, ok, detail }: SafetyInput): void {
   const s = d.state;
   if (ok) {
     const was = clearBlock(s, check);
-    if (was && !was.pending) d.log("notice", "activation-check", `${check}: ${detail}; ${s.blocked === null ? "activation allowed" : `still blocked: ${s.blocked}`}`, { check });
+    if (was && !was.pending) d.log("notice", "activation-check", `${check}: ${detail}; ${stillBlocked(s, "activation allowed")}`, { check });
     return;
   }
   const reason = check === "mailbox" ? `own mailbox never read clean: ${detail}` : `watchdog not armed: ${detail}`;
@@ -200,6 +200,12 @@ function onSafety(d: Draft, { check, ok, detail }: SafetyInput): void {
   d.log("critical", "activation-blocked", `${reason}: ${then}`, { check });
   // A fence that has not confirmed yet would end in a refused activation: stop it now.
   if (s.role === "FENCING") d.setRole("STANDBY", `activation refused: ${reason}`, "error");
+}
+
+/** After a block was lifted: `allowed` when nothing blocks any more, else what still does. */
+function stillBlocked(s: CoreState, allowed: string): string {
+  const why = blockedBy(s);
+  return why === null ? allowed : `still blocked: ${why}`;
 }
 
 function onStop(d: Draft, reason: string): void {

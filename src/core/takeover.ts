@@ -3,6 +3,7 @@
 // Nothing here lets a node go ACTIVE by itself: the ACTIVE answers a request by running its planned switchover
 // (services stopped, shared storage frozen, STOPPED announced), and the STANDBY continues its boot only on that
 // STOPPED, as for any switchover. Requests and answers echo the receiver's boot, so a replayed one is refused.
+import { blockedBy } from "./blocks.ts";
 import type { Draft } from "./draft.ts";
 import type { FrameInput } from "./inputs.ts";
 import { echoedRole, peerAlive } from "./liveness.ts";
@@ -20,7 +21,8 @@ export function onTakeoverRequest(d: Draft): void {
   const answer = (ok: boolean, detail: string) => void d.actions.push({ type: "TakeoverAnswer", ok, detail });
   if (s.role === "ACTIVE") return answer(true, "this node is already ACTIVE");
   if (s.role !== "STANDBY") return answer(false, `refused: this node is ${s.role}; only a STANDBY asks its ACTIVE peer to hand over`);
-  if (s.blocked !== null) return answer(false, `refused: activation is blocked here: ${s.blocked}`);
+  const blocked = blockedBy(s);
+  if (blocked !== null) return answer(false, `refused: activation is blocked here: ${blocked}`);
   if (!peerAlive(s, d.now) || s.peerView.role !== "ACTIVE" || !echoedRole(s, d.now, "ACTIVE")) {
     return answer(false, `refused: ${peer} is not heard as ACTIVE on serial or UDP (requests travel there); a STANDBY takes over by itself when the ACTIVE dies`);
   }

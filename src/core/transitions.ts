@@ -1,13 +1,14 @@
 // The guarded role transitions: every path to ACTIVE and to fencing goes through here.
-import { onlyPending } from "./blocks.ts";
+import { blockedBy, onlyPending } from "./blocks.ts";
 import type { Draft } from "./draft.ts";
 import { outranks } from "./precedence.ts";
 
 /** Become ACTIVE (boot continues), unless activation is blocked: then wait or park as STANDBY (holdBack). */
 export function becomeActive(d: Draft, reason: string): void {
   const s = d.state;
-  if (s.blocked !== null) {
-    holdBack(d, reason);
+  const blocked = blockedBy(s);
+  if (blocked !== null) {
+    holdBack(d, reason, blocked);
     return;
   }
   d.setRole("ACTIVE", reason);
@@ -24,8 +25,9 @@ export function becomeActive(d: Draft, reason: string): void {
  */
 export function startFencing(d: Draft, reason: string): void {
   const s = d.state;
-  if (s.blocked !== null) {
-    refuse(d, reason);
+  const blocked = blockedBy(s);
+  if (blocked !== null) {
+    refuse(d, reason, blocked);
     return;
   }
   const delay = !outranks(s.self, s.peer) && s.peerView.role !== "ACTIVE" ? s.timers.fenceDelay : 0;
@@ -76,24 +78,24 @@ export function selfFence(d: Draft, reason: string, power: "reset" | "off" = "re
  * Activation is blocked. A boot younger than initdead whose checks have not answered yet (the first mailbox read
  * is under way) waits in BOOTING, quietly; anything else parks as STANDBY and says why.
  */
-function holdBack(d: Draft, reason: string): void {
+function holdBack(d: Draft, reason: string, blocked: string): void {
   const s = d.state;
   if (s.role === "BOOTING" && onlyPending(s) && d.now < s.startedAt + s.timers.initdead) {
     if (s.blockLoggedAt === null) {
       s.blockLoggedAt = d.now;
-      d.log("info", "activation-waiting", `would go ACTIVE (${reason}); waiting for: ${s.blocked}`, { reason });
+      d.log("info", "activation-waiting", `would go ACTIVE (${reason}); waiting for: ${blocked}`, { reason });
     }
     return;
   }
-  refuse(d, reason);
+  refuse(d, reason, blocked);
 }
 
 /** Park as STANDBY; the refusal is logged at once on a role change, then at most every fenceRetry. */
-function refuse(d: Draft, reason: string): void {
+function refuse(d: Draft, reason: string, blocked: string): void {
   const s = d.state;
   if (s.role !== "STANDBY" || s.blockLoggedAt === null || d.now - s.blockLoggedAt >= s.timers.fenceRetry) {
     s.blockLoggedAt = d.now;
-    d.log("error", "activation-refused", `would go ACTIVE (${reason}) but activation is blocked: ${s.blocked}`, { reason, blocked: s.blocked });
+    d.log("error", "activation-refused", `would go ACTIVE (${reason}) but activation is blocked: ${blocked}`, { reason, blocked });
   }
-  if (s.role !== "STANDBY") d.setRole("STANDBY", `activation refused: ${s.blocked}`, "error");
+  if (s.role !== "STANDBY") d.setRole("STANDBY", `activation refused: ${blocked}`, "error");
 }

@@ -1,7 +1,7 @@
 // The guard at run time: links in, core in the middle, actions out. All I/O lives here, no decisions.
 import type { ChannelSink } from "../channels/channel.ts";
 import type { PeerSlot } from "../channels/disk.ts";
-import { type Action, type CoreState, type Input, initialState, resumedActive, type SafetyCheck, step } from "../core/index.ts";
+import { type Action, blockedBy, type CoreState, type Input, initialState, resumedActive, type SafetyCheck, step } from "../core/index.ts";
 import type { FenceAgentConfig } from "../config/types.ts";
 import type { ChannelKind } from "../core/types.ts";
 import { DiskArea, type DiskTimers } from "../disk/index.ts";
@@ -110,7 +110,7 @@ export class Guard {
     this.state = o.resume ? resumedActive({ ...init, peer0: { role: snap?.peerRole ?? null, incarnation: snap?.peerIncarnation || null } }) : initialState(init);
     const how = snap ? `took over the links at seq ${snap.seq}, ${Date.now() - snap.at} ms after their release` : o.resume ? "no guard to take over from: this node booted unguarded; announcing ACTIVE" : "";
     const links = Object.keys(this.state.channels).join(",");
-    this.log.emit(o.resume ? "warning" : "notice", "start", `${o.resume ? "agent" : "guard"} started as ${o.self.name} (incarnation ${this.incarnation}), peer ${o.peer.name}${o.hostMode ? ", host mode" : ""}${how ? `: ${how}` : ""}`, { incarnation: this.incarnation, links, blocked: this.state.blocked }, this.state.role);
+    this.log.emit(o.resume ? "warning" : "notice", "start", `${o.resume ? "agent" : "guard"} started as ${o.self.name} (incarnation ${this.incarnation}), peer ${o.peer.name}${o.hostMode ? ", host mode" : ""}${how ? `: ${how}` : ""}`, { incarnation: this.incarnation, links, blocked: blockedBy(this.state) }, this.state.role);
     this.warnPillTimers(atStart.timers);
     const sink: ChannelSink = {
       frame: (bytes, channel) => this.input(this.receiver.accept(bytes, channel, now())),
@@ -135,7 +135,7 @@ export class Guard {
   stats(): Record<string, unknown> {
     const links: Record<string, unknown> = {};
     for (const c of [...this.links.stream, ...(this.links.disk ? [this.links.disk] : [])]) links[c.kind] = c.stats();
-    return { role: this.state.role, blocked: this.state.blocked, accepted: this.receiver.accepted, rejected: this.receiver.rejected, links };
+    return { role: this.state.role, blocked: blockedBy(this.state), accepted: this.receiver.accepted, rejected: this.receiver.rejected, links };
   }
 
   /** Per link: the core's view (last heard, late, dead) and the channel's counters. */

@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { step, type CoreState, type Input } from "../../src/core/index.ts";
-import { resumedActive } from "../../src/core/index.ts";
+import { blockedBy, resumedActive } from "../../src/core/index.ts";
 import { A, B, TIMERS, fresh, frame, guarded } from "./fixtures.ts";
 
 function feed(s: CoreState, inputs: Input[]) {
@@ -129,12 +129,12 @@ test("a fresh pill while STOPPED powers off when it says off", () => {
 
 test("status data: a guarded core names every reason it is blocked, and none once the checks are met", () => {
   const s = guarded();
-  assert.match(String(s.blocked), /^own mailbox not read yet .*; watchdog not armed yet /);
+  assert.match(String(blockedBy(s)), /^own mailbox not read yet .*; watchdog not armed yet /);
   const failed = feed(s, [noWatchdog(5)]).s;
-  assert.match(String(failed.blocked), /own mailbox not read yet .*; watchdog not armed: \/dev\/watchdog: WDIOC_SETTIMEOUT 5 s refused$/);
-  assert.is(ready().blocked, null);
+  assert.match(String(blockedBy(failed)), /own mailbox not read yet .*; watchdog not armed: \/dev\/watchdog: WDIOC_SETTIMEOUT 5 s refused$/);
+  assert.is(blockedBy(ready()), null);
   assert.equal(ready().blocks, {});
-  assert.is(booting().blocked, null, "no checks required: nothing blocks");
+  assert.is(blockedBy(booting()), null, "no checks required: nothing blocks");
 });
 
 test("a blocked STANDBY says why again every fenceRetry, not on every tick", () => {
@@ -154,7 +154,7 @@ test("an ACTIVE node (the agent after a handover) whose watchdog cannot be armed
   const r = feed(s, [clear(5), noWatchdog(6)]);
   assert.is(r.s.role, "ACTIVE");
   assert.ok(r.actions.includes("Log:activation-blocked"), r.actions.join(", "));
-  assert.match(String(r.s.blocked), /watchdog not armed/);
+  assert.match(String(blockedBy(r.s)), /watchdog not armed/);
 });
 
 test("step never mutates the state it was given", () => {
