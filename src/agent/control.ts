@@ -1,5 +1,6 @@
 // The agent's answers to the management socket: status from the guard and the agents; takeover, standby, fence, agents.
 import type { ClusterConfig } from "../config/index.ts";
+import type { Outcome } from "../core/types.ts";
 import { blockedBy } from "../core/index.ts";
 import type { Guard } from "../guard/runtime.ts";
 import type { SmaStatus } from "../sma/status.ts";
@@ -17,7 +18,7 @@ export interface Services {
 }
 
 /** Builds the handler; `standby` runs the planned switchover. */
-export function controlHandler(o: { config: ClusterConfig; guard: Guard; services: Services; standby: () => Promise<{ ok: boolean; detail: string }> }): ControlHandler {
+export function controlHandler(o: { config: ClusterConfig; guard: Guard; services: Services; standby: () => Promise<Outcome> }): ControlHandler {
   const { guard, services } = o;
   const fail = <T>(error: string): Reply<T> => ({ ok: false, error });
   return {

@@ -1,6 +1,7 @@
 // The log line for each failover request a service monitoring agent makes: granted ones always, refused ones
 // (the peer not a heard STANDBY: the agent asks again every minute) once per agent and reason every 10 minutes.
 import type { LogLevel } from "../core/actions.ts";
+import type { Outcome } from "../core/types.ts";
 import type { Escalation } from "../sma/events.ts";
 import { type LoggedFailure, shouldLogFailure } from "./log-limit.ts";
 
@@ -8,7 +9,7 @@ import { type LoggedFailure, shouldLogFailure } from "./log-limit.ts";
 export type Emit = (level: LogLevel, event: string, message: string, fields: Record<string, unknown>) => void;
 
 /** Returns the function that logs one request's outcome. */
-export function failoverLog(emit: Emit, now: () => number = Date.now, everyMs = 600_000): (e: Escalation, r: { ok: boolean; detail: string }) => void {
+export function failoverLog(emit: Emit, now: () => number = Date.now, everyMs = 600_000): (e: Escalation, r: Outcome) => void {
   const last = new Map<string, LoggedFailure>();
   const quiet = new Map<string, number>();
   return (e, r) => {

@@ -1,5 +1,6 @@
 // Wire the agent's service side: the management socket, the control handler and the planned switchover.
 import type { ClusterConfig } from "../config/index.ts";
+import type { Outcome } from "../core/types.ts";
 import type { Guard } from "../guard/runtime.ts";
 import type { Logger } from "../log/logger.ts";
 import { controlHandler, type Services } from "./control.ts";
@@ -20,13 +21,13 @@ export interface ServeOptions {
 }
 
 /** The planned switchover bound to this guard; host mode never freezes the host's root (a held [[resource]] mount it does). */
-export function standbyFor(o: ServeOptions): () => Promise<{ ok: boolean; detail: string }> {
+export function standbyFor(o: ServeOptions): () => Promise<Outcome> {
   const { guard, config } = o;
   const heard = () => {
     const silent = guard.peerSilentMs();
     return silent !== null && silent < config.timers.deadtime;
   };
-  let running: Promise<{ ok: boolean; detail: string }> | null = null;
+  let running: Promise<Outcome> | null = null;
   return () =>
     (running ??= switchover({
       peerNotReady: () => (!heard() ? `${guard.state.peer.name} is not heard on any link` : guard.state.peerView.role !== "STANDBY" ? `${guard.state.peer.name} is ${guard.state.peerView.role}, not STANDBY` : null),
@@ -45,7 +46,7 @@ export function standbyFor(o: ServeOptions): () => Promise<{ ok: boolean; detail
 }
 
 /** Start the management socket with the agent's handler. */
-export async function serveManagement(o: ServeOptions, standby: () => Promise<{ ok: boolean; detail: string }>): Promise<ManagementServer> {
+export async function serveManagement(o: ServeOptions, standby: () => Promise<Outcome>): Promise<ManagementServer> {
   const handler = controlHandler({ config: o.config, guard: o.guard, services: o.services, standby });
   const m = o.socket ? { ...o.config.management, socket: o.socket } : o.config.management;
   return startManagement(m, handler, o.log);

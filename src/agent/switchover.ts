@@ -8,6 +8,7 @@
 // frozen too. Anything that cannot be frozen aborts the switchover: what was frozen is thawed, the resources and
 // services start again, the node stays ACTIVE. From STOPPED on there is no way back: the node reboots into STANDBY.
 import { freezePlan } from "./freeze-plan.ts";
+import type { Outcome } from "../core/types.ts";
 import type { Held } from "./resources/resource.ts";
 
 /** What releasing left: what could not be released (null: everything was), and what each resource still holds. */
@@ -44,7 +45,7 @@ export interface SwitchoverSteps {
  * Run the switchover; resolves once STOPPED is announced (or with why it was refused or aborted), while waiting
  * for the peer and the reboot go on in the background, so the admin's client still gets its answer.
  */
-export async function switchover(s: SwitchoverSteps): Promise<{ ok: boolean; detail: string }> {
+export async function switchover(s: SwitchoverSteps): Promise<Outcome> {
   const why = s.peerNotReady();
   if (why) return { ok: false, detail: `refused: ${why}` };
   const t0 = performance.now();
@@ -70,7 +71,7 @@ export async function switchover(s: SwitchoverSteps): Promise<{ ok: boolean; det
 }
 
 /** Never STOPPED: thaw what was frozen (last first), bring the resources and services back, stay ACTIVE. */
-async function abort(s: SwitchoverSteps, frozen: readonly string[], why: string): Promise<{ ok: boolean; detail: string }> {
+async function abort(s: SwitchoverSteps, frozen: readonly string[], why: string): Promise<Outcome> {
   const stuck: string[] = [];
   for (const target of [...frozen].reverse()) {
     const failed = await s.thawMount(target);

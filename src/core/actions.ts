@@ -1,5 +1,5 @@
 // What the core asks the shell to do: plain data, performed at the edges.
-import type { MessageType, Role } from "./types.ts";
+import type { MessageType, Outcome, Role } from "./types.ts";
 
 export type LogLevel = "debug" | "info" | "notice" | "warning" | "error" | "critical";
 
@@ -13,7 +13,7 @@ export interface SendMessage {
   message: Exclude<MessageType, "heartbeat">;
   graceMs?: number;
   /** For takeover-answer: the answer to the peer's request. */
-  answer?: { ok: boolean; detail: string };
+  answer?: Outcome;
 }
 /** The STANDBY peer asks this ACTIVE node to hand over: run the planned switchover and report a handover-answer. */
 export interface HandOver {
@@ -21,10 +21,8 @@ export interface HandOver {
   reason: string;
 }
 /** The outcome of the administrator's takeover request on this node (TakeoverInput). */
-export interface TakeoverAnswer {
+export interface TakeoverAnswer extends Outcome {
   type: "TakeoverAnswer";
-  ok: boolean;
-  detail: string;
 }
 /** Fence the peer through the configured agents, in order, and report a fence-result. */
 export interface FencePeer {

@@ -1,6 +1,6 @@
 // Observations the core reacts to: everything it knows arrives as one of these.
 import type { SafetyCheck } from "./blocks.ts";
-import type { ChannelKind, MessageType, Role } from "./types.ts";
+import type { ChannelKind, MessageType, Outcome, Role } from "./types.ts";
 
 /** Time passed; the core checks its deadlines. */
 export interface TickInput {
@@ -31,13 +31,7 @@ export interface FrameInput {
   /** For handoff-grace: the quiet period the peer announces, in ms. */
   graceMs?: number;
   /** For takeover-answer: what the ACTIVE peer answered this node's takeover request. */
-  answer?: TakeoverAnswerPayload;
-}
-
-/** The body of a takeover-answer frame. */
-export interface TakeoverAnswerPayload {
-  ok: boolean;
-  detail: string;
+  answer?: Outcome;
 }
 
 /** A frame the shell dropped (malformed, forged, replayed, foreign): counted, nothing else. */
@@ -107,11 +101,9 @@ export interface TakeoverInput {
 }
 
 /** How this ACTIVE node's planned switchover, run for the peer's takeover request, ended (or why it was refused). */
-export interface HandoverAnswerInput {
+export interface HandoverAnswerInput extends Outcome {
   kind: "handover-answer";
   now: number;
-  ok: boolean;
-  detail: string;
 }
 
 export type Input =

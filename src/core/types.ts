@@ -1,5 +1,11 @@
 // Shared vocabulary of the cluster: roles, message types, channel kinds.
 
+/** How a request ended: done or refused, and what happened, in words for the administrator. */
+export interface Outcome {
+  ok: boolean;
+  detail: string;
+}
+
 /** A node's role as the core sees it (design.md: BOOTING, STANDBY, ACTIVE, FENCING, STOPPED). */
 export type Role = "BOOTING" | "STANDBY" | "ACTIVE" | "FENCING" | "STOPPED";
 export const ROLES: readonly Role[] = ["BOOTING", "STANDBY", "ACTIVE", "FENCING", "STOPPED"];

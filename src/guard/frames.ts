@@ -1,5 +1,5 @@
 // Build this node's outgoing frames: one sequence counter for every link, the peer's incarnation echoed.
-import type { MessageType, Role } from "../core/types.ts";
+import type { MessageType, Outcome, Role } from "../core/types.ts";
 import { encodeFrame, MAX_PAYLOAD } from "../protocol/index.ts";
 
 /** The handoff-grace payload: the announced quiet period in ms, u32 big-endian. */
@@ -15,7 +15,7 @@ export function readGrace(payload: Uint8Array): number | null {
 }
 
 /** The takeover-answer payload: `{ok, detail}` as UTF-8 JSON, the detail cut to fit a frame. */
-export function answerPayload(answer: { ok: boolean; detail: string }): Uint8Array {
+export function answerPayload(answer: Outcome): Uint8Array {
   let detail = answer.detail;
   for (;;) {
     const b = new TextEncoder().encode(JSON.stringify({ ok: answer.ok, detail }));
@@ -25,7 +25,7 @@ export function answerPayload(answer: { ok: boolean; detail: string }): Uint8Arr
 }
 
 /** Read a takeover-answer payload; an unreadable one is a refusal that says so (the frame itself was authentic). */
-export function readAnswer(payload: Uint8Array): { ok: boolean; detail: string } {
+export function readAnswer(payload: Uint8Array): Outcome {
   try {
     const v = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(payload)) as unknown;
     if (typeof v === "object" && v !== null && typeof (v as { ok?: unknown }).ok === "boolean" && typeof (v as { detail?: unknown }).detail === "string") {

@@ -3,7 +3,7 @@ import type { ChannelSink } from "../channels/channel.ts";
 import type { PeerSlot } from "../channels/disk.ts";
 import { type Action, blockedBy, type CoreState, type Input, initialState, resumedActive, type SafetyCheck, step } from "../core/index.ts";
 import type { FenceAgentConfig } from "../config/types.ts";
-import type { ChannelKind } from "../core/types.ts";
+import type { ChannelKind, Outcome } from "../core/types.ts";
 import { DiskArea, type DiskTimers } from "../disk/index.ts";
 import type { FenceAgent } from "../fence/agent.ts";
 import type { FenceContext, FenceDisk } from "../fence/context.ts";
@@ -41,9 +41,9 @@ export class Guard {
   private fenceDisk: FenceDisk | null = null;
   private lastPeerIncarnation = 0;
   private lastBeat: Promise<boolean> | undefined;
-  private takeoverWaiters: ((r: { ok: boolean; detail: string }) => void)[] = [];
+  private takeoverWaiters: ((r: Outcome) => void)[] = [];
   /** Runs the planned switchover when the STANDBY peer asks to take over (the agent sets it; none in the initrd). */
-  handOverForPeer: ((reason: string) => Promise<{ ok: boolean; detail: string }>) | null = null;
+  handOverForPeer: ((reason: string) => Promise<Outcome>) | null = null;
   /** Heartbeats that came after warntime, and the last fence outcome: for status reports. */
   lateHeartbeats = 0;
   fenceInfo: { state: "idle" | "fencing" | "failed" | "confirmed"; last: string | null; at: string | null } = { state: "idle", last: null, at: null };
@@ -161,7 +161,7 @@ export class Guard {
   }
 
   /** Fence the peer now (an admin's request), through the configured levels; resolves with the report. */
-  fenceNow(action: "reset" | "off"): Promise<{ ok: boolean; detail: string }> {
+  fenceNow(action: "reset" | "off"): Promise<Outcome> {
     if (this.fencing) return Promise.resolve({ ok: false, detail: "a fence is already running" });
     this.fencing = true;
     this.fenceInfo = { ...this.fenceInfo, state: "fencing" };
@@ -174,8 +174,8 @@ export class Guard {
   }
 
   /** An administrator asks this node to become ACTIVE: a STANDBY asks its ACTIVE peer to hand over; resolves with the outcome. */
-  requestTakeover(): Promise<{ ok: boolean; detail: string }> {
-    const p = new Promise<{ ok: boolean; detail: string }>((resolve) => this.takeoverWaiters.push(resolve));
+  requestTakeover(): Promise<Outcome> {
+    const p = new Promise<Outcome>((resolve) => this.takeoverWaiters.push(resolve));
     this.input({ kind: "takeover", now: now() });
     return p;
   }
@@ -183,7 +183,7 @@ export class Guard {
   /** The peer's takeover request reached this ACTIVE node: hand over if an agent can, and answer it. */
   private handOver(reason: string): void {
     const run = this.handOverForPeer;
-    const answer = (r: { ok: boolean; detail: string }) => this.input({ kind: "handover-answer", now: now(), ...r });
+    const answer = (r: Outcome) => this.input({ kind: "handover-answer", now: now(), ...r });
     if (!run) return answer({ ok: false, detail: `refused: ${this.o.self.name} is ACTIVE but its boot has not finished (no agent yet to hand over); ask again once it has` });
     void run(reason).then(answer, (e) => answer({ ok: false, detail: `switchover failed: ${e instanceof Error ? e.message : String(e)}` }));
   }
