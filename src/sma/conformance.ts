@@ -7,8 +7,9 @@ import { type Conformance, ReportWriter } from "./conformance-report.ts";
 import { DEFAULT_RECOVER_TIMEOUT } from "./op-call.ts";
 import { checkParams, withDefaults } from "./params.ts";
 import { pluginProblems } from "./plugin-shape.ts";
-import { resultProblem, show } from "./results.ts";
+import { show } from "./results.ts";
 import { startStopPlan } from "./start-stop-plan.ts";
+import { validateReturn } from "./validate-op.ts";
 
 export type { CheckLine, Conformance } from "./conformance-report.ts";
 
@@ -40,8 +41,8 @@ export async function checkConformance(plugin: SmaPlugin, agent: ServiceAgentCon
   const validate = async (step: string, p: typeof params): Promise<string[] | MonitorResult | undefined> => {
     const v = await w.call(step, (ctx) => plugin.validate(p, ctx), agent.timeout, p);
     if (v === undefined) return undefined;
-    if (Array.isArray(v.value) && v.value.every((x) => typeof x === "string")) return v.value as string[];
-    if (resultProblem(v.value) === null) return v.value as MonitorResult;
+    const r = validateReturn(v.value);
+    if (r !== null) return r;
     return void w.line("FAIL", step, `returned ${show(v.value)}; expected an array of problem strings or a result { result, reason }`);
   };
 

@@ -10,14 +10,19 @@ const VALID: MonitorResult = { result: "running", reason: "parameters valid" };
  * result for this node (hard-error: fail over; soft-error: a failure, tried again; fatal; running); a return of
  * another shape is a soft error naming the contract violation.
  */
-export function judgeValidation(declared: readonly string[], own: unknown): MonitorResult {
-  const list = Array.isArray(own) && own.every((p) => typeof p === "string") ? (own as string[]) : null;
-  const problems = [...new Set([...declared, ...(list ?? [])])];
+export function judgeValidation(declared: readonly string[], returned: unknown): MonitorResult {
+  const own = validateReturn(returned);
+  const problems = [...new Set([...declared, ...(Array.isArray(own) ? own : [])])];
   if (problems.length > 0) return { result: "fatal", reason: problems.join("; ") };
-  if (list !== null) return VALID;
-  if (resultProblem(own) !== null) return { result: "soft-error", reason: `plugin contract violation: validate returned ${show(own)}; expected an array of problem strings or a result { result, reason }` };
-  const r = own as MonitorResult;
-  return r.result === "running" ? VALID : { result: r.result, reason: `validate: ${r.reason}` };
+  if (Array.isArray(own)) return VALID;
+  if (own === null) return { result: "soft-error", reason: `plugin contract violation: validate returned ${show(returned)}; expected an array of problem strings or a result { result, reason }` };
+  return own.result === "running" ? VALID : { result: own.result, reason: `validate: ${own.reason}` };
+}
+
+/** validate's return as its contract reads it: a list of problems, a result for this node, or null (any other shape). */
+export function validateReturn(v: unknown): string[] | MonitorResult | null {
+  if (Array.isArray(v) && v.every((p) => typeof p === "string")) return v as string[];
+  return resultProblem(v) === null ? (v as MonitorResult) : null;
 }
 
 /** validate as an operation for the runner: see judgeValidation. */
