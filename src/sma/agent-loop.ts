@@ -205,7 +205,8 @@ export class AgentLoop {
     const d = decideRecovery({ kind: r.result, onFail: c.on_fail, canRecover, maxRestarts: c.max_restarts, restartWindow: c.restart_window, restarts: this.restarts, now: this.deps.clock.now() });
     this.restarts = d.restarts;
     this.latched = false;
-    this.deps.emit({ type: "decision", agent: c.name, action: d.action, reason: `${again}${d.reason}` });
+    const reason = `${again}${d.reason}`;
+    this.deps.emit({ type: "decision", agent: c.name, action: d.action, reason });
     if (d.action === "recover") {
       this.smoothed = { ...this.smoothed, consecutiveFail: 0 };
       if (this.busy === "idle") void this.recover();
@@ -215,13 +216,13 @@ export class AgentLoop {
     this.latched = true;
     this.latchedAt = this.deps.clock.now();
     this.escalations = again === "" ? 1 : this.escalations + 1;
-    this.lastEscalation = { at: this.deps.clock.wall().toISOString(), action: d.action, reason: `${again}${d.reason}` };
+    this.lastEscalation = { at: this.deps.clock.wall().toISOString(), action: d.action, reason };
     if (d.action === "stop") {
       this.change(d.reason, () => (this.mode = "stopped"));
       this.unschedule();
     }
     try {
-      this.deps.escalate({ agent: c.name, action: d.action, reason: `${again}${d.reason}`, ...(this.escalations > 1 ? { repeat: this.escalations } : {}) });
+      this.deps.escalate({ agent: c.name, action: d.action, reason, ...(this.escalations > 1 ? { repeat: this.escalations } : {}) });
     } catch {
       // the daemon's handler failing must not stop the loop; the decision event is already out
     }
