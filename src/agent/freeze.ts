@@ -4,12 +4,15 @@ import { execa } from "execa";
 /** Freeze the file system mounted at `path` (flushes it and blocks every further write); null when frozen, else why not. */
 export async function freezePath(path: string): Promise<string | null> {
   await execa("sync", [], { reject: false, timeout: 60000 });
-  const r = await execa("fsfreeze", ["--freeze", path], { reject: false, timeout: 60000 });
-  return r.exitCode === 0 ? null : `fsfreeze --freeze ${path} failed (${r.stderr.trim() || `exit ${r.exitCode}`})`;
+  return fsfreeze("--freeze", path);
 }
 
 /** Thaw `path` (an aborted switchover gives it back to the services); null when thawed, else why not. */
-export async function thawPath(path: string): Promise<string | null> {
-  const r = await execa("fsfreeze", ["--unfreeze", path], { reject: false, timeout: 60000 });
-  return r.exitCode === 0 ? null : `fsfreeze --unfreeze ${path} failed (${r.stderr.trim() || `exit ${r.exitCode}`})`;
+export function thawPath(path: string): Promise<string | null> {
+  return fsfreeze("--unfreeze", path);
+}
+
+async function fsfreeze(op: "--freeze" | "--unfreeze", path: string): Promise<string | null> {
+  const r = await execa("fsfreeze", [op, path], { reject: false, timeout: 60000 });
+  return r.exitCode === 0 ? null : `fsfreeze ${op} ${path} failed (${r.stderr.trim() || `exit ${r.exitCode}`})`;
 }
