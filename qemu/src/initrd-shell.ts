@@ -1,7 +1,5 @@
 // The lab's root shell in a VM's initrd (a virtio console, hvc0): run a command on a parked node and read its output.
-import { existsSync } from "node:fs";
-
-type Conn = Awaited<ReturnType<typeof Bun.connect>>;
+import { type Conn, connectChardev } from "./chardev.ts";
 
 /** One VM's hvc0: the lab connects to QEMU's chardev socket; a debug shell in the initrd answers there. */
 export class InitrdShell {
@@ -10,15 +8,10 @@ export class InitrdShell {
 
   /** Connect to the VM's console socket (after its QEMU started). */
   async attach(path: string): Promise<void> {
-    for (let i = 0; i < 100 && !existsSync(path); i++) await Bun.sleep(50);
     this.buf = "";
-    this.conn = await Bun.connect({
-      unix: path,
-      socket: {
-        data: (_s, chunk) => void (this.buf = (this.buf + new TextDecoder().decode(chunk)).slice(-65536)),
-        close: () => void (this.conn = null),
-        error: () => {},
-      },
+    this.conn = await connectChardev(path, {
+      data: (chunk) => void (this.buf = (this.buf + new TextDecoder().decode(chunk)).slice(-65536)),
+      close: () => void (this.conn = null),
     });
   }
 

@@ -1,9 +1,7 @@
 // The lab's cables, owned by the host so they can be cut and healed: serial bytes and Ethernet frames.
-import { existsSync } from "node:fs";
+import { type Conn, connectChardev } from "./chardev.ts";
 import { ETH_PORT } from "./qemu-argv.ts";
 import type { Node } from "./paths.ts";
-
-type Conn = Awaited<ReturnType<typeof Bun.connect>>;
 
 /** ttyS1 <-> ttyS1: the lab connects to both VMs' chardev sockets and copies bytes unless cut. */
 export class SerialCable {
@@ -13,21 +11,16 @@ export class SerialCable {
 
   /** (Re)attach node `n`'s end (after its QEMU started). */
   async attach(n: Node, path: string): Promise<void> {
-    for (let i = 0; i < 100 && !existsSync(path); i++) await Bun.sleep(50);
-    this.ends[n] = await Bun.connect({
-      unix: path,
-      socket: {
-        data: (_s, chunk) => {
-          const other = this.ends[n === "a" ? "b" : "a"];
-          if (!this.cut && other) {
-            other.write(chunk);
-            this.bytes += chunk.length;
-          }
-        },
-        close: () => {
-          delete this.ends[n];
-        },
-        error: () => {},
+    this.ends[n] = await connectChardev(path, {
+      data: (chunk) => {
+        const other = this.ends[n === "a" ? "b" : "a"];
+        if (!this.cut && other) {
+          other.write(chunk);
+          this.bytes += chunk.length;
+        }
+      },
+      close: () => {
+        delete this.ends[n];
       },
     });
   }

@@ -2,7 +2,7 @@
 import { ask } from "../control.ts";
 import { type Status, waitStatus } from "../lifecycle.ts";
 import { consoles, firstAfter, type Run } from "../scenario-kit.ts";
-import { checkParked, checkQuietAfterReset, guard, startOneByOne } from "./checks.ts";
+import { checkParked, checkQuietAfterReset, consoleEvent, guard, startOneByOne } from "./checks.ts";
 
 export async function scenarioKillActive(run: Run): Promise<void> {
   const { active, standby } = await startOneByOne(run);
@@ -32,11 +32,7 @@ export async function scenarioKillActiveColdBoot(run: Run): Promise<void> {
   await Bun.sleep(1000);
   const at = Date.now();
   await ask({ cmd: "on", node: "b" });
-  let ack = firstAfter((await consoles()).b, at, (e) => e.kind === "ack");
-  while (!ack && Date.now() - at < 400000) {
-    await Bun.sleep(1000);
-    ack = firstAfter((await consoles()).b, at, (e) => e.kind === "ack");
-  }
+  const ack = await consoleEvent("b", at, (e) => e.kind === "ack", 400000);
   run.expect(!!ack, "a workload ack from b's cold boot within 400 s");
   run.time("survivor's cold boot alone: power-on -> workload writing", ack!.at - at);
   run.r.timings["takeover / survivor's cold boot (%)"] = Math.round((100 * (run.r.timings["takeover: power cut -> workload writing on the survivor"] ?? 0)) / (ack!.at - at));

@@ -2,7 +2,7 @@
 import { ask } from "../control.ts";
 import { type Status, waitStatus } from "../lifecycle.ts";
 import { consoles, firstAfter, type Run } from "../scenario-kit.ts";
-import { checkParked, guard, startOneByOne } from "./checks.ts";
+import { checkParked, consoleEvent, guard, startOneByOne } from "./checks.ts";
 
 /** The QMP level cannot answer (PDU unplugged): the poison pill fences, and the victim's clean start is honoured. */
 export async function scenarioPillFence(run: Run): Promise<void> {
@@ -24,11 +24,7 @@ export async function scenarioPillFence(run: Run): Promise<void> {
   const onAt = Date.now();
   await ask({ cmd: "on", node: active });
   await waitStatus(run.t0, `${active} back as STANDBY`, (s) => s.nodes[active].role === "STANDBY", 300000);
-  let cleared = firstAfter((await consoles())[active], onAt, guard("pill-cleared"));
-  for (let i = 0; i < 30 && !cleared; i++) {
-    await Bun.sleep(1000);
-    cleared = firstAfter((await consoles())[active], onAt, guard("pill-cleared"));
-  }
+  const cleared = await consoleEvent(active, onAt, guard("pill-cleared"), 30000);
   const ca = (await consoles())[active];
   run.expect(!!firstAfter(ca, onAt, guard("pill")), `${active} found the pill at boot`);
   run.expect(!!cleared, `${active} saw its pill cleared by ${standby}`);
