@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MountResource, type MountResourceOptions } from "../../src/agent/resources/mount.ts";
 import { mountedAt } from "../../src/agent/resources/mountinfo.ts";
+import { busy } from "../helpers/busy.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-res-mount-"));
 const signal = () => new AbortController().signal;
@@ -57,17 +58,12 @@ real("a busy mount point fails down with umount's message, and releases once it 
   const target = join(dir, "busy");
   const r = tmpfs({ target });
   assert.ok((await r.up(signal())).ok);
-  const holder = Bun.spawn(["sleep", "30"], { cwd: target });
-  try {
-    await Bun.sleep(50);
+  await busy(target, async () => {
     const down = await r.down(signal());
     assert.is(down.ok, false);
     assert.match(down.detail, /^umount .* failed \(exit 32\): umount: .*busy/);
     assert.is(r.state().state, "failed");
-  } finally {
-    holder.kill();
-    await holder.exited;
-  }
+  });
   const down = await r.down(signal());
   assert.ok(down.ok, down.detail);
 });
@@ -92,15 +88,10 @@ real("after a release the resource says whether it still holds the target: free,
   const target = join(dir, "held");
   const r = tmpfs({ target });
   assert.ok((await r.up(signal())).ok);
-  const holder = Bun.spawn(["sleep", "30"], { cwd: target });
-  try {
-    await Bun.sleep(50);
+  await busy(target, async () => {
     assert.is((await r.down(signal())).ok, false);
     assert.equal(r.held(), { state: "held", target, detail: `mount ${target}: tmpfs still mounted on ${target}` });
-  } finally {
-    holder.kill();
-    await holder.exited;
-  }
+  });
   assert.is(spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "cover", target]).status, 0);
   const buried = await r.down(signal());
   assert.is(buried.ok, false);

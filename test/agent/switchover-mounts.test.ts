@@ -13,6 +13,7 @@ import { mountedAt } from "../../src/agent/resources/mountinfo.ts";
 import { ResourceSet } from "../../src/agent/resources/set.ts";
 import { NO_SERVICES, withResources } from "../../src/agent/services.ts";
 import { switchover } from "../../src/agent/switchover.ts";
+import { busy } from "../helpers/busy.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-switch-"));
 const run = (cmd: string, ...args: string[]) => spawnSync(cmd, args, { encoding: "utf8" });
@@ -42,18 +43,6 @@ function setup(resources: MountResource[]) {
     log: () => {},
   };
   return { calls, set, steps };
-}
-
-/** Hold `target` busy (a process with its cwd there) while `fn` runs. */
-async function busy<T>(target: string, fn: () => Promise<T>): Promise<T> {
-  const holder = Bun.spawn(["sleep", "30"], { cwd: target });
-  await Bun.sleep(50);
-  try {
-    return await fn();
-  } finally {
-    holder.kill();
-    await holder.exited;
-  }
 }
 
 test("a busy ext4 mount that does not unmount is frozen before STOPPED: nothing more reaches it", async () => {
