@@ -10,23 +10,36 @@ export interface Answer {
   close: boolean;
 }
 
-/** Answer `line` from `remote`; `running(true/false)` brackets an action, however long the handler takes. */
-export async function answerLine(ctx: ConnContext, line: string, remote: string, running: (on: boolean) => void): Promise<Answer> {
+/** What the connection learns while a line is answered. */
+export interface AnswerHooks {
+  /** true/false brackets an action, however long the handler takes. */
+  running(on: boolean): void;
+  /** The line passed the token check (TCP), before anything else about it is looked at. */
+  admitted(): void;
+}
+
+/**
+ * Answer `line` from `remote`. With a token gate (TCP) a line that is not a JSON object carrying the token gets
+ * "unauthorized" and closes the connection, malformed JSON included: nothing about a request is answered before
+ * its token is checked.
+ */
+export async function answerLine(ctx: ConnContext, line: string, remote: string, hooks: AnswerHooks): Promise<Answer> {
   const s = ctx.stats;
   s.requests++;
   const obj = parseObject(line);
-  if (!obj.ok) return rejected(ctx, obj.error);
-  if (ctx.gate !== null && !ctx.gate.allows(obj.value.token)) {
+  if (ctx.gate !== null && !(obj.ok && ctx.gate.allows(obj.value.token))) {
     s.unauthorized++;
     ctx.unauthorized(remote);
     return { reply: { ok: false, error: "unauthorized" }, close: true };
   }
+  hooks.admitted();
+  if (!obj.ok) return rejected(ctx, obj.error);
   const req = validateRequest(obj.value);
   if (!req.ok) return rejected(ctx, req.error);
   if (readOnly(req.value)) return { reply: await dispatch(req.value, ctx.handler), close: false };
-  running(true);
+  hooks.running(true);
   const reply = await dispatch(req.value, ctx.handler);
-  running(false);
+  hooks.running(false);
   if (!reply.ok) s.refused++;
   const from = ctx.transport === "tcp" ? ` from ${remote}` : "";
   const outcome = reply.ok ? "done" : `refused: ${reply.error}`;

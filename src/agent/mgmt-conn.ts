@@ -17,6 +17,8 @@ export interface ConnContext {
   log: MgmtLog;
   /** Called once per refused token (the server rate-limits the log line). */
   unauthorized(remote: string): void;
+  /** With a gate: ms from accept within which the TLS handshake and the first line must be done (default AUTH_DEADLINE_MS). */
+  authDeadlineMs?: number;
 }
 
 /** How a connection talks back: ordered writes, a close after the last write, and the idle timer. */
@@ -38,12 +40,18 @@ export class MgmtConnection {
   private busy = false;
   private done = false;
   private inAction = false;
+  private admitted = false;
 
   constructor(
     private readonly ctx: ConnContext,
     private readonly port: ConnPort,
     private readonly remote: string,
   ) {}
+
+  /** True once a line passed the token check (at once on the Unix socket, which has no gate). */
+  get authenticated(): boolean {
+    return this.admitted || this.ctx.gate === null;
+  }
 
   /** Feed bytes received from the client. */
   receive(chunk: Uint8Array): void {
@@ -80,9 +88,14 @@ export class MgmtConnection {
           return;
         }
         this.pendingBytes -= item.length;
-        const { reply, close } = await answerLine(this.ctx, item, this.remote, (running) => {
-          this.inAction = running;
-          this.port.idle(!running);
+        const { reply, close } = await answerLine(this.ctx, item, this.remote, {
+          running: (on) => {
+            this.inAction = on;
+            this.port.idle(!on);
+          },
+          admitted: () => {
+            this.admitted = true;
+          },
         });
         this.port.write(encodeReply(reply));
         if (close) {

@@ -1,4 +1,5 @@
-// The Bun socket handlers shared by the Unix and the TLS listener: one MgmtConnection per client, bounded in number and idleness.
+// The Bun socket handlers shared by the Unix and the TLS listener: one MgmtConnection per client, bounded in number and
+// idleness, and on TCP in the time it may take to authenticate.
 import type { Socket, SocketHandler } from "bun";
 import { encodeReply } from "./mgmt-codec.ts";
 import { type ConnContext, MgmtConnection } from "./mgmt-conn.ts";
@@ -9,10 +10,18 @@ export const MAX_CONNECTIONS = 32;
 /** A client that sends nothing (or never finishes a TLS handshake) for this long is closed. */
 export const IDLE_SECONDS = 60;
 
-/** Per-socket state; undefined for a client turned away. */
-export type SockData = { conn: MgmtConnection; writer: SocketWriter } | undefined;
+/**
+ * TCP only: the TLS handshake plus the first (authenticated) line must be done this long after accept, one
+ * deadline that received bytes do not extend. The client sends its request right after the handshake (two round
+ * trips); 5 s leaves room for a few TCP retransmissions on a poor path, yet hostile clients can hold the
+ * MAX_CONNECTIONS slots for no longer than that.
+ */
+export const AUTH_DEADLINE_MS = 5000;
 
-/** Handlers for Bun.listen; `handshake` is set so that `open` (and the idle timer) starts before a TLS handshake. */
+/** Per-socket state; undefined for a client turned away. */
+export type SockData = { conn: MgmtConnection; writer: SocketWriter; deadline: ReturnType<typeof setTimeout> | null } | undefined;
+
+/** Handlers for Bun.listen; `handshake` is set so that `open` (the idle timer, the admission deadline) runs at accept, before a TLS handshake. */
 export function socketHandlers(ctx: ConnContext): SocketHandler<SockData> {
   let active = 0;
   return {
@@ -28,7 +37,9 @@ export function socketHandlers(ctx: ConnContext): SocketHandler<SockData> {
       const writer = new SocketWriter(s);
       const port = { write: (t: string) => writer.write(t), endAfterFlush: () => writer.endAfterFlush(), idle: (on: boolean) => s.timeout(on ? IDLE_SECONDS : 0) };
       const remote = ctx.transport === "unix" ? "unix" : s.remoteAddress;
-      s.data = { conn: new MgmtConnection(ctx, port, remote), writer };
+      const conn = new MgmtConnection(ctx, port, remote);
+      const deadline = ctx.gate === null ? null : setTimeout(() => unauthenticatedAtDeadline(s), ctx.authDeadlineMs ?? AUTH_DEADLINE_MS);
+      s.data = { conn, writer, deadline };
       s.timeout(IDLE_SECONDS);
     },
     handshake() {
@@ -51,8 +62,17 @@ export function socketHandlers(ctx: ConnContext): SocketHandler<SockData> {
       if (d === undefined) return;
       s.data = undefined;
       active--;
+      if (d.deadline !== null) clearTimeout(d.deadline);
       d.writer.closedByPeer();
       d.conn.closed();
     },
   };
+}
+
+/** The admission deadline passed: drop a client that has not authenticated yet (no reply: it may not even speak TLS). */
+function unauthenticatedAtDeadline(s: Socket<SockData>): void {
+  const d = s.data;
+  if (d === undefined) return;
+  d.deadline = null;
+  if (!d.conn.authenticated) s.terminate();
 }

@@ -20,10 +20,11 @@ export interface ManagementServer {
   readonly tcpPort: number | null;
 }
 
-/** Knobs for tests: the clock, and the delay before TCP retry `attempt`. */
+/** Knobs for tests: the clock, the delay before TCP retry `attempt`, and the TCP admission deadline. */
 export interface ManagementOptions {
   now?: () => number;
   tcpRetryMs?: (attempt: number) => number;
+  authDeadlineMs?: number;
 }
 
 /**
@@ -45,7 +46,7 @@ export async function startManagement(config: ManagementConfig, handler: Control
   await prepareUnixPath(config.socket, unixCtx);
   const unix: UnixEndpoint = listenUnix(config.socket, unixCtx);
   const listen = config.tcp_listen;
-  const tcp = listen === undefined ? null : new RetryingTcp({ ...config, tcp_listen: listen }, base, log, { now, delay: opts.tcpRetryMs ?? ((n) => tcpRetryDelay(n)) });
+  const tcp = listen === undefined ? null : new RetryingTcp({ ...config, tcp_listen: listen }, { ...base, authDeadlineMs: opts.authDeadlineMs }, log, { now, delay: opts.tcpRetryMs ?? ((n) => tcpRetryDelay(n)) });
   const tcpUp = tcp?.attempt() ?? false;
   const also = listen === undefined ? "" : tcpUp ? ` and ${listen} (TLS, token)` : ` (TCP ${listen} not yet: retrying)`;
   log.emit("info", "mgmt-listening", `management on ${config.socket}${also}`, { socket: config.socket, tcp: listen ?? null });
