@@ -44,8 +44,13 @@ export function diskCommand(y: Argv, setExit: (code: number) => void): Argv {
     a
       .command(
         "init",
-        "write the header and blank slots; refuses a live area or another cluster's without --force",
-        (b) => where(b).option("force", { type: "boolean", default: false, describe: "overwrite a live or foreign area" }),
+        "write the header and blank slots; watches the area first and refuses one a node writes to; refuses a pending pill, another cluster's or a non-blank area without --force",
+        (b) =>
+          where(b).option("force", {
+            type: "boolean",
+            default: false,
+            describe: "overwrite a pending poison pill, another cluster's area, an untrusted header or other data (never an area a node is seen writing to)",
+          }),
         async (argv) => {
           const t = target(argv, "init");
           if (!t) return setExit(EXIT_USAGE);
@@ -56,6 +61,7 @@ export function diskCommand(y: Argv, setExit: (code: number) => void): Argv {
             key: t.key,
             timers: diskTimers(t.config),
             force: Boolean(argv.force),
+            log: (line) => console.error(`clusterguard disk init: ${line}`),
           });
           if (r.kind === "refused") {
             console.error(`clusterguard disk init: ${r.reason}`);

@@ -15,7 +15,7 @@ async function withBlank(fn: (path: string, opts: InitOptions) => Promise<void>)
   const { dir, cleanup } = scratchDir();
   try {
     const path = blankFile(join(dir, "shared.img"));
-    await fn(path, { device: path, offset: 0, clusterName: CLUSTER, key: KEY, timers: TIMERS, now: () => NOW });
+    await fn(path, { device: path, offset: 0, clusterName: CLUSTER, key: KEY, timers: TIMERS, now: () => NOW, watchMs: 300 });
   } finally {
     cleanup();
   }
@@ -51,23 +51,73 @@ test("init on a blank file writes this cluster's header and leaves slots and mai
   });
 });
 
-test("init refuses an area whose slot was written within 2 x deadtime, and says so", async () => {
+/** Writes slot 0 every 100 ms with a rising seq and the given written-at: a live node whose clock is off. */
+async function liveWriter(path: string, writtenAt: number): Promise<{ stop: () => Promise<number> }> {
+  const area = await DiskArea.open(path, 0, AUTH);
+  let seq = 42;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      await area.writeSlot(0, sampleSlot({ seq: seq++, writtenAt }));
+      await Bun.sleep(100);
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      await area.close();
+      return seq;
+    },
+  };
+}
+
+test("a slot whose written-at is days old but whose seq advances while init watches is live: refused, --force too", async () => {
   await withBlank(async (path, opts) => {
     await initDisk(opts);
-    await beatAgo(path, 1200);
-    const r = await initDisk(opts);
-    assert.is(r.kind, "refused");
-    if (r.kind === "refused") {
-      assert.is(r.found, "own-cluster");
-      assert.is(r.reason, `refusing to initialise ${path} at offset 0: node node-a's slot was written 1.2 s ago (a live cluster); stop both nodes or pass --force`);
-    }
     const area = await DiskArea.open(path, 0, AUTH);
-    assert.is((await area.readSlot(0)).kind, "ok", "nothing was written");
-    await area.close();
+    const before = await area.readHeader();
+    await area.writeMailbox(1, sampleMailbox({ type: "test" }));
+    const writer = await liveWriter(path, NOW - 3 * 86_400_000);
+    try {
+      const { watchMs: _, ...defaults } = opts;
+      for (const force of [false, true]) {
+        const lines: string[] = [];
+        const t0 = performance.now();
+        const r = await initDisk({ ...defaults, force, log: (l) => lines.push(l) });
+        assert.is(r.kind, "refused", `force=${force}`);
+        if (r.kind !== "refused") return;
+        assert.is(r.live, true);
+        assert.match(r.reason, new RegExp(`^refusing to initialise ${path} at offset 0: slot 0's heartbeat changed within \\d+\\.\\d s \\(from node node-a incarnation 1700000000000 seq \\d+ to node node-a incarnation 1700000000000 seq \\d+\\): a node is writing to this area; stop clusterguard on both nodes first \\(--force does not override this\\)$`));
+        assert.ok(performance.now() - t0 < 2000, "refused at the first change seen, not at the end of the window");
+        assert.match(lines.join("\n"), /watching .* for 5\.0 s/);
+      }
+      assert.equal(await area.readHeader(), before, "the header was not rewritten");
+      assert.is((await area.readMailbox(1)).kind, "ok", "nothing was wiped");
+    } finally {
+      await writer.stop();
+      await area.close();
+    }
   });
 });
 
-test("init re-initialises this cluster's area once every slot is older than 2 x deadtime, clearing a poison pill", async () => {
+test("a quiet area is initialised whatever its slots' clocks say (recent, days old or in the future), after watching the whole window", async () => {
+  for (const writtenAt of [NOW - 1000, NOW - 3 * 86_400_000, NOW + 3_600_000]) {
+    await withBlank(async (path, opts) => {
+      await initDisk(opts);
+      await beatAgo(path, NOW - writtenAt);
+      const t0 = performance.now();
+      const r = await initDisk({ ...opts, watchMs: 700 });
+      assert.is(r.kind, "initialised", `written-at ${writtenAt - NOW} ms from now: ${r.kind === "refused" ? r.reason : ""}`);
+      assert.ok(performance.now() - t0 >= 700, "watched the whole window");
+      const area = await DiskArea.open(path, 0, AUTH);
+      assert.is((await area.readSlot(0)).kind, "empty");
+      await area.close();
+    });
+  }
+});
+
+test("a pending pill is refused without --force, naming it; with --force it is overwritten and the log names it", async () => {
   await withBlank(async (path, opts) => {
     await initDisk(opts);
     await beatAgo(path, 2 * TIMERS.deadtimeMs + 1);
@@ -75,8 +125,22 @@ test("init re-initialises this cluster's area once every slot is older than 2 x 
     await area.writeMailbox(0, sampleMailbox());
     await area.close();
     const r = await initDisk(opts);
-    assert.is(r.kind, "initialised");
-    if (r.kind === "initialised") assert.is(r.found, "own-cluster");
+    assert.is(r.kind, "refused");
+    if (r.kind === "refused") {
+      assert.is(r.live, false);
+      assert.is(
+        r.reason,
+        `refusing to initialise ${path} at offset 0: slot 0's mailbox holds a pending reset pill from node-b (sender incarnation 1700000000999, seq 7, for incarnation 1700000100000): a fence of node node-a may be in progress, and wiping the pill could let it count as done; clear it with \`clusterguard disk clear\` once that node is known to be down, or pass --force`,
+      );
+    }
+    const still = await DiskArea.open(path, 0, AUTH);
+    assert.is((await still.readMailbox(0)).kind, "ok", "the pill is still there");
+    await still.close();
+    const lines: string[] = [];
+    const forced = await initDisk({ ...opts, force: true, log: (l) => lines.push(l) });
+    assert.is(forced.kind, "initialised");
+    if (forced.kind === "initialised") assert.match(String(forced.overrode), "pending reset pill from node-b");
+    assert.match(lines.join("\n"), /--force given, overwriting anyway; without it: .*slot 0's mailbox holds a pending reset pill from node-b/);
     const after = await DiskArea.open(path, 0, AUTH);
     assert.is((await after.readSlot(0)).kind, "empty");
     assert.is((await after.readMailbox(0)).kind, "empty");
@@ -111,7 +175,7 @@ test("init refuses a header that does not authenticate, and data that is not a h
   });
 });
 
-test("with force, init overwrites a live area and a foreign one, and says what it overrode", async () => {
+test("with force, init overwrites a foreign area, and a quiet one with a recent slot, and says what it overrode", async () => {
   await withBlank(async (path, opts) => {
     await initDisk({ ...opts, clusterName: "other-cluster", key: OTHER_KEY });
     const lines: string[] = [];
