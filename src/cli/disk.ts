@@ -67,7 +67,7 @@ export function diskCommand(y: Argv, setExit: (code: number) => void): Argv {
             console.error(`clusterguard disk init: ${r.reason}`);
             return setExit(EXIT_FAILURE);
           }
-          console.log(`initialised the heartbeat area on ${r.device} at offset ${r.offset} (${r.mode})${r.overrode ? `, overwriting ${r.overrode}` : ""}`);
+          console.log(`initialised the heartbeat area on ${r.device} at offset ${r.offset} (${r.mode})${r.overrode ? `; --force overrode this refusal: ${r.overrode}` : ""}`);
           setExit(EXIT_OK);
         },
       )
