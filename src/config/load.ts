@@ -1,9 +1,12 @@
 // Reads, parses and validates clusterguard.toml; every failure comes back as ConfigErrors.
-import { readFileSync } from "node:fs";
+import { readBounded } from "./bounded-read.ts";
 import { DEFAULT_CONFIG_PATH } from "./locations.ts";
 import { parse } from "./toml.ts";
 import type { ClusterConfig, ConfigError } from "./types.ts";
 import { validate } from "./validate.ts";
+
+/** Largest config file read: a real one is a few kilobytes; 1 MiB bounds memory and parse time in the initrd. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** A loaded configuration, or every problem found. */
 export type LoadResult =
@@ -12,16 +15,11 @@ export type LoadResult =
 
 /** Loads and validates the config file at `path`. */
 export function loadConfig(path: string = DEFAULT_CONFIG_PATH): LoadResult {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    return fileError(path, `cannot read the file (${reason})`, "a readable TOML file");
-  }
+  const read = readBounded(path, { maxBytes: MAX_CONFIG_BYTES, holding: "the TOML configuration", why: "a configuration is a few kilobytes" });
+  if (!read.ok) return { ok: false, errors: read.errors, warnings: [] };
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = new TextDecoder("utf-8", { fatal: true }).decode(read.bytes);
   } catch {
     return fileError(path, "the file is not valid UTF-8", "UTF-8 encoded TOML text");
   }

@@ -11,25 +11,29 @@ const SIMPLE: ReadonlyMap<string, string> = new Map([
   ['"', '"'],
   ["\\", "\\"],
 ]);
+const HEX4 = /^[0-9A-Fa-f]{4}$/;
+const HEX8 = /^[0-9A-Fa-f]{8}$/;
 const ESCAPES = '\\" \\\\ \\b \\t \\n \\f \\r \\uXXXX or \\UXXXXXXXX';
 
 /** Parses "..." at the cursor (which sits on the opening quote). */
 export function parseBasicString(c: Cursor): string {
   c.advance();
-  let out = "";
+  // Runs of plain characters are sliced whole and joined once at the end.
+  const parts: string[] = [];
+  let run = c.pos;
   for (;;) {
     const ch = c.peek();
     if (ch === '"') {
+      parts.push(c.src.slice(run, c.pos));
       c.advance();
-      return out;
+      return parts.join("");
     }
     if (ch === "" || ch === "\n" || c.startsWith("\r\n")) c.fail(`a closing '"' on the same line`);
-    if (ch === "\\") out += parseEscape(c);
-    else if (isControl(ch)) c.fail("a printable character or an escape sequence in a string");
-    else {
-      out += ch;
-      c.pos++;
-    }
+    if (ch === "\\") {
+      parts.push(c.src.slice(run, c.pos), parseEscape(c));
+      run = c.pos;
+    } else if (isControl(ch)) c.fail("a printable character or an escape sequence in a string");
+    else c.pos++;
   }
 }
 
@@ -46,7 +50,7 @@ function parseEscape(c: Cursor): string {
   const digits = e === "u" ? 4 : 8;
   const hex = c.src.slice(c.pos + 1, c.pos + 1 + digits);
   c.pos++;
-  if (!new RegExp(`^[0-9A-Fa-f]{${digits}}$`).test(hex)) c.fail(`${digits} hex digits after \\${e}`);
+  if (!(digits === 4 ? HEX4 : HEX8).test(hex)) c.fail(`${digits} hex digits after \\${e}`);
   const code = Number.parseInt(hex, 16);
   if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
     c.fail(`a Unicode scalar value (not a surrogate, at most 10FFFF) after \\${e}`);

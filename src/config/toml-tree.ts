@@ -1,6 +1,7 @@
 // Builds the parsed TOML tree and enforces TOML's rules on defining tables and keys exactly once.
 import { TomlError } from "./toml-error.ts";
 import { keyPath, type Segment } from "./key-path.ts";
+import { LineMap } from "./toml-lines.ts";
 
 /** A parsed TOML value. */
 export type TomlValue = string | number | boolean | TomlValue[] | TomlTable;
@@ -31,10 +32,10 @@ function define(t: TomlTable, key: string, value: TomlValue): void {
   Object.defineProperty(t, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-/** The tree under construction plus the path -> line map and each table's origin. */
+/** The tree under construction plus the line map and each table's origin. */
 export class TreeBuilder {
   readonly root: TomlTable = {};
-  readonly lines = new Map<string, number>();
+  readonly lines = new LineMap(this.root);
   private readonly kinds = new WeakMap<TomlTable, Kind>();
   private readonly tableArrays = new WeakSet<TomlValue[]>();
 
@@ -44,17 +45,17 @@ export class TreeBuilder {
     const key = keys[keys.length - 1] ?? "";
     path.push(key);
     const existing = own(parent, key);
-    if (existing === undefined) return { table: this.newTable(parent, key, "header", path, line), path };
+    if (existing === undefined) return { table: this.newTable(parent, key, "header", line), path };
     if (isTable(existing) && this.kinds.get(existing) === "implicit") {
       this.kinds.set(existing, "header");
-      this.lines.set(keyPath(path), line);
+      this.lines.set(parent, key, line);
       return { table: existing, path };
     }
     const p = keyPath(path);
     if (isTable(existing) && this.kinds.get(existing) === "header") {
-      throw new TomlError(line, `table [${p}] is defined twice (first at line ${this.lines.get(p)}); expected each [table] header once`, p);
+      throw new TomlError(line, `table [${p}] is defined twice (first at line ${this.lines.at(parent, key)}); expected each [table] header once`, p);
     }
-    throw new TomlError(line, `[${p}] is already ${this.describe(existing, path)}; expected each table to be defined once`, p);
+    throw new TomlError(line, `[${p}] is already ${this.describe(existing, parent, key)}; expected each table to be defined once`, p);
   }
 
   /** Opens [[a.b]]: appends a new table to the array of tables a.b. */
@@ -67,16 +68,16 @@ export class TreeBuilder {
       array = [];
       this.tableArrays.add(array);
       define(parent, key, array);
-      this.lines.set(keyPath(path), line);
+      this.lines.set(parent, key, line);
     } else if (!Array.isArray(array) || !this.tableArrays.has(array)) {
-      const what = this.describe(array, path);
+      const what = this.describe(array, parent, key);
       throw new TomlError(line, `[[${keyPath(path)}]]: ${keyPath(path)} is already ${what}; expected [[...]] only for arrays of tables`, keyPath(path));
     }
     const table: TomlTable = {};
     this.kinds.set(table, "header");
     path.push(array.length);
+    this.lines.set(array, array.length, line);
     array.push(table);
-    this.lines.set(keyPath(path), line);
     return { table, path };
   }
 
@@ -87,23 +88,23 @@ export class TreeBuilder {
     for (const key of keys.slice(0, -1)) {
       path.push(key);
       const existing = own(table, key);
-      if (existing === undefined) table = this.newTable(table, key, "dotted", path, line);
+      if (existing === undefined) table = this.newTable(table, key, "dotted", line);
       else if (isTable(existing) && this.kinds.get(existing) === "dotted") table = existing;
       else {
         const full = keyPath([...target.path, ...keys]);
-        const what = this.describe(existing, path);
+        const what = this.describe(existing, table, key);
         throw new TomlError(line, `cannot set ${full}: ${keyPath(path)} is already ${what}; expected dotted keys to extend only tables they created`, full);
       }
     }
     const key = keys[keys.length - 1] ?? "";
     path.push(key);
     if (Object.hasOwn(table, key)) {
-      const first = this.lines.get(keyPath(path));
+      const first = this.lines.at(table, key);
       const at = first === undefined ? "" : ` (first set at line ${first})`;
       throw new TomlError(line, `duplicate key ${keyPath(path)}${at}; expected each key once per table`, keyPath(path));
     }
     define(table, key, value);
-    this.lines.set(keyPath(path), line);
+    this.lines.set(table, key, line);
   }
 
   /** Makes an inline table and the dotted tables inside it immutable. */
@@ -119,30 +120,30 @@ export class TreeBuilder {
     for (const key of keys.slice(0, -1)) {
       path.push(key);
       const v = own(parent, key);
-      if (v === undefined) parent = this.newTable(parent, key, "implicit", path, line);
+      if (v === undefined) parent = this.newTable(parent, key, "implicit", line);
       else if (Array.isArray(v) && this.tableArrays.has(v) && isTable(v[v.length - 1])) {
         path.push(v.length - 1);
         parent = v[v.length - 1] as TomlTable;
       } else if (isTable(v) && this.kinds.get(v) !== "inline") parent = v;
       else {
-        const what = this.describe(v, path);
+        const what = this.describe(v, parent, key);
         throw new TomlError(line, `${keyPath(path)} is already ${what}; expected a table that a [header] can extend`, keyPath(path));
       }
     }
     return { parent, path };
   }
 
-  private newTable(parent: TomlTable, key: string, kind: Kind, path: Segment[], line: number): TomlTable {
+  private newTable(parent: TomlTable, key: string, kind: Kind, line: number): TomlTable {
     const table: TomlTable = {};
     this.kinds.set(table, kind);
     define(parent, key, table);
-    if (!this.lines.has(keyPath(path))) this.lines.set(keyPath(path), line);
+    if (this.lines.at(parent, key) === undefined) this.lines.set(parent, key, line);
     return table;
   }
 
   /** "a table defined at line 3", "an inline table (line 5)", "a value (line 7)" ... */
-  private describe(v: TomlValue, path: Segment[]): string {
-    const line = this.lines.get(keyPath(path));
+  private describe(v: TomlValue, parent: TomlTable, key: string): string {
+    const line = this.lines.at(parent, key);
     const at = line === undefined ? "" : ` (line ${line})`;
     if (Array.isArray(v)) return this.tableArrays.has(v) ? `an array of tables${at}` : `an array value${at}`;
     if (!isTable(v)) return `a value${at}`;

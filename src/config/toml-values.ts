@@ -4,7 +4,7 @@ import { TomlError } from "./toml-error.ts";
 import { keyPath, type Segment } from "./key-path.ts";
 import { parseBasicString, parseLiteralString } from "./toml-strings.ts";
 import { parseScalar } from "./toml-scalars.ts";
-import { parseKey } from "./toml-keys.ts";
+import { keyUnder, parseKey } from "./toml-keys.ts";
 import type { TomlTable, TomlValue, TreeBuilder } from "./toml-tree.ts";
 
 /** Arrays and inline tables may nest at most this deep. */
@@ -39,9 +39,8 @@ function parseArray(c: Cursor, b: TreeBuilder, path: Segment[], depth: number): 
   for (;;) {
     c.skipBlank();
     if (c.peek() === "]") break;
-    const elementPath = [...path, out.length];
-    b.lines.set(keyPath(elementPath), c.line);
-    out.push(parseValue(c, b, elementPath, depth + 1));
+    b.lines.set(out, out.length, c.line);
+    out.push(parseValue(c, b, [...path, out.length], depth + 1));
     c.skipBlank();
     if (c.peek() === ",") c.advance();
     else if (c.peek() !== "]") c.fail("',' or ']' after an array element");
@@ -63,11 +62,12 @@ function parseInlineTable(c: Cursor, b: TreeBuilder, path: Segment[], depth: num
   for (;;) {
     const line = c.line;
     const keys = parseKey(c);
+    const full = keyUnder(c, path, keys);
     c.skipSpaces();
-    if (c.peek() !== "=") c.fail(`'=' after the key ${keyPath([...path, ...keys])}`);
+    if (c.peek() !== "=") c.fail(`'=' after the key ${keyPath(full)}`);
     c.advance();
     c.skipSpaces();
-    const value = parseValue(c, b, [...path, ...keys], depth + 1);
+    const value = parseValue(c, b, full, depth + 1);
     b.setKey(target, keys, value, line);
     c.skipSpaces();
     if (c.peek() === "}") break;

@@ -2,8 +2,9 @@
 import { Cursor } from "./toml-cursor.ts";
 import { TomlError } from "./toml-error.ts";
 import { keyPath } from "./key-path.ts";
-import { parseKey } from "./toml-keys.ts";
+import { keyUnder, parseKey } from "./toml-keys.ts";
 import { parseValue } from "./toml-values.ts";
+import type { LineMap } from "./toml-lines.ts";
 import { TreeBuilder, type Target, type TomlTable } from "./toml-tree.ts";
 import { VALUE_FORMS } from "./toml-scalars.ts";
 
@@ -13,9 +14,9 @@ export type { TomlTable, TomlValue } from "./toml-tree.ts";
 /** Parsing stops after this many errors. */
 export const MAX_ERRORS = 50;
 
-/** The parse result: the tree and a map from dotted key path (node[0].name) to line, or all errors. */
+/** The parse result: the tree and the line of every key (looked up by path segments), or all errors. */
 export type TomlResult =
-  | { ok: true; value: TomlTable; lines: ReadonlyMap<string, number> }
+  | { ok: true; value: TomlTable; lines: LineMap }
   | { ok: false; errors: TomlError[] };
 
 /** Parses TOML text; never throws, collects errors line by line. */
@@ -77,12 +78,13 @@ function header(c: Cursor, b: TreeBuilder): Target {
 function keyValue(c: Cursor, b: TreeBuilder, target: Target): void {
   const line = c.line;
   const keys = parseKey(c);
+  const path = keyUnder(c, target.path, keys);
   c.skipSpaces();
-  if (c.peek() !== "=") c.fail(`'=' after the key ${keyPath([...target.path, ...keys])}`);
+  if (c.peek() !== "=") c.fail(`'=' after the key ${keyPath(path)}`);
   c.advance();
   c.skipSpaces();
   if (c.atLineEnd() || c.peek() === "#") c.fail(`${VALUE_FORMS} after '='`);
-  const value = parseValue(c, b, [...target.path, ...keys]);
-  c.expectLineEnd(`the value of ${keyPath([...target.path, ...keys])}`);
+  const value = parseValue(c, b, path);
+  c.expectLineEnd(`the value of ${keyPath(path)}`);
   b.setKey(target, keys, value, line);
 }

@@ -1,5 +1,6 @@
 // What validation accumulates: errors, warnings and which keys were invalid; plus the draft config type.
 import { keyPath, type Segment } from "./key-path.ts";
+import type { LineMap } from "./toml-lines.ts";
 import type { ClusterConfig, ConfigError } from "./types.ts";
 
 type DeepPartial<T> = T extends (infer U)[]
@@ -20,13 +21,13 @@ export class Checker {
 
   constructor(
     readonly file: string,
-    readonly lines: ReadonlyMap<string, number>,
+    readonly lines: LineMap,
   ) {}
 
   /** Line of the key, else of the nearest enclosing table the file mentions. */
   lineNear(segs: readonly Segment[]): number | undefined {
     for (let n = segs.length; n > 0; n--) {
-      const line = this.lines.get(keyPath(segs.slice(0, n)));
+      const line = this.lines.get(segs.slice(0, n));
       if (line !== undefined) return line;
     }
     return undefined;
@@ -46,8 +47,8 @@ export class Checker {
   /** A value (possibly a default) that breaks a rule relating it to other keys named in `near`. */
   cross(segs: readonly Segment[], value: unknown, expected: string, near: readonly (readonly Segment[])[] = []): void {
     const key = keyPath(segs);
-    const defaulted = !this.lines.has(key);
-    const line = this.lines.get(key) ?? near.map((s) => this.lines.get(keyPath(s))).find((l) => l !== undefined) ?? this.lineNear(segs);
+    const defaulted = !this.lines.has(segs);
+    const line = this.lines.get(segs) ?? near.map((s) => this.lines.get(s)).find((l) => l !== undefined) ?? this.lineNear(segs);
     this.invalid.add(key);
     this.push({ key, line, value, expected, defaulted: defaulted || undefined });
   }

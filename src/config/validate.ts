@@ -8,6 +8,7 @@ import { checkResources } from "./checks-resources.ts";
 import { checkTimers } from "./checks-timers.ts";
 import { fillResourceNames } from "./resource-names.ts";
 import { SCHEMA } from "./schema.ts";
+import type { LineMap } from "./toml-lines.ts";
 import type { TomlTable } from "./toml-tree.ts";
 import type { ClusterConfig, ConfigError } from "./types.ts";
 import { Checker, type Draft } from "./validate-context.ts";
@@ -31,8 +32,8 @@ export interface ValidationResult {
   warnings: string[];
 }
 
-/** Validates a parsed tree; `lines` maps dotted key paths to lines; `file` is used in messages. */
-export function validate(tree: TomlTable, lines: ReadonlyMap<string, number>, file: string): ValidationResult {
+/** Validates a parsed tree; `lines` gives each key's line; `file` is used in messages. */
+export function validate(tree: TomlTable, lines: LineMap, file: string): ValidationResult {
   const ck = new Checker(file, lines);
   const draft = (checkValue(SCHEMA, tree, [], ck, 0) ?? {}) as Draft;
   fillResourceNames(draft, ck);

@@ -13,7 +13,7 @@ test("a missing file is one (file) error that names the path", () => {
   const path = join(dir, "nope.toml");
   const r = loadConfig(path);
   assert.not.ok(r.ok);
-  if (!r.ok) assert.equal(r.errors.map(formatConfigError), [`${path}: (file): cannot read the file (ENOENT); expected a readable TOML file`]);
+  if (!r.ok) assert.equal(r.errors.map(formatConfigError), [`${path}: (file): cannot open the file (ENOENT); expected a readable regular file holding the TOML configuration`]);
 });
 
 test("a directory is not a readable config file", () => {
