@@ -1,24 +1,15 @@
 // TCP access control: the shared token, read from token_file and compared in constant time.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { readSecretOrWhy, runningUid } from "../config/secret-file.ts";
 
 /** Tokens shorter than this are refused at start: a guessable token would make the TCP port an open door. */
 export const MIN_TOKEN_CHARS = 16;
 
-/** Read and check the token file: owner-only mode, one non-empty line of at least MIN_TOKEN_CHARS. Throws a precise Error. */
-export function readToken(path: string): string {
-  let mode: number;
-  let text: string;
-  try {
-    mode = statSync(path).mode & 0o777;
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new Error(`management.token_file ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a readable file holding the access token`);
-  }
-  if ((mode & 0o077) !== 0) {
-    throw new Error(`management.token_file ${path}: mode is 0${mode.toString(8)}; expected mode 0600 or stricter (chmod 0600 ${path})`);
-  }
-  const token = text.trim();
+/** Read and check the token file: the secret-file rules (regular, owner, mode 0600, size), then one token of at least MIN_TOKEN_CHARS. Throws a precise Error. */
+export function readToken(path: string, requireUid = runningUid()): string {
+  const got = readSecretOrWhy(path, { requireUid, holding: "the access token", configKey: "management.token_file" });
+  if ("why" in got) throw new Error(got.why);
+  const token = Buffer.from(got.bytes).toString("utf8").trim();
   if (token.length < MIN_TOKEN_CHARS || /\s/.test(token)) {
     throw new Error(`management.token_file ${path}: holds ${token.length} characters${/\s/.test(token) ? " with whitespace inside" : ""}; expected one token of at least ${MIN_TOKEN_CHARS} characters without spaces`);
   }

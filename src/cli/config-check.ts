@@ -1,6 +1,7 @@
 // `clusterguard config check`: validate both files, print the effective config or every error.
 import type { Argv } from "yargs";
 import { formatConfigError, renderEffective } from "../config/index.ts";
+import { checkConfigSecrets } from "../config/secret-file.ts";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
 import { loadBoth } from "./load-both.ts";
 
@@ -12,7 +13,10 @@ export function configCheckCommand(y: Argv, setExit: (code: number) => void): Ar
       "validate clusterguard.toml and the authkey; print the effective configuration or every error",
       (b) => b.option("json", { type: "boolean", default: false, describe: "print the result as JSON" }),
       (argv) => {
-        const r = loadBoth(String(argv.config), String(argv.authkey));
+        const both = loadBoth(String(argv.config), String(argv.authkey));
+        // The secret files the config names follow the authkey's rules; here they are checked before any run needs them.
+        const secrets = both.config === undefined ? [] : checkConfigSecrets(both.config, 0);
+        const r = secrets.length === 0 ? both : { ok: false as const, errors: [...(both.ok ? [] : both.errors), ...secrets], warnings: both.warnings };
         if (argv.json) {
           console.log(JSON.stringify(r.ok ? { ok: true, warnings: r.warnings, config: r.config } : { ok: false, warnings: r.warnings, errors: r.errors.map((e) => ({ ...e, message: formatConfigError(e) })) }));
         } else {

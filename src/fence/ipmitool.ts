@@ -1,5 +1,6 @@
 // Run one `ipmitool chassis power <cmd>` against a BMC: password from a file (-f), never on argv; bounded by a signal.
 import { execa } from "execa";
+import { readSecretOrWhy, runningUid } from "../config/secret-file.ts";
 
 /** How to reach the BMC. */
 export interface IpmiTarget {
@@ -26,6 +27,9 @@ export function ipmitoolArgs(t: IpmiTarget, cmd: "on" | "off" | "status"): strin
 export async function ipmitool(t: IpmiTarget, cmd: "on" | "off" | "status", signal: AbortSignal): Promise<IpmiResult> {
   const what = `ipmitool chassis power ${cmd} (${t.host})`;
   if (signal.aborted) return { ok: false, detail: `${what} not run: the fence time ran out` };
+  // ipmitool reads the file itself (-f): it must pass the secret-file rules first.
+  const secret = readSecretOrWhy(t.passwordFile, { requireUid: runningUid(), holding: "the BMC password", configKey: "password_file" });
+  if ("why" in secret) return { ok: false, detail: `${what} not run: password_file refused: ${secret.why}` };
   const r = await execa(t.bin, ipmitoolArgs(t, cmd), { reject: false, stdin: "ignore", cancelSignal: signal, forceKillAfterDelay: KILL_AFTER_MS });
   if (r.isCanceled) return { ok: false, detail: `${what} timed out: killed when the fence time ran out` };
   if (r.code === "ENOENT" || r.code === "EACCES") return { ok: false, detail: `ipmitool not found or not executable at ${t.bin} (${r.code}); install ipmitool` };

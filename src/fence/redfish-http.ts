@@ -1,5 +1,5 @@
 // One Redfish HTTP call with Basic auth through Bun's fetch: JSON in, JSON out, every failure as one line.
-import { readFile } from "node:fs/promises";
+import { readSecretOrWhy, runningUid } from "../config/secret-file.ts";
 
 /** Where and how to talk to one Redfish service. */
 export interface RedfishSession {
@@ -12,14 +12,11 @@ export interface RedfishSession {
 /** A 2xx reply's JSON body (empty for 204), or one line saying why there was none. */
 export type RedfishReply = { ok: true; status: number; body: Record<string, unknown> } | { ok: false; detail: string };
 
-/** Build a session, reading the password now (one trailing newline dropped); a string saying why when it cannot be read. */
+/** Build a session, reading the password now under the secret-file rules (one trailing newline dropped); a string saying why when refused. */
 export async function openSession(url: string, user: string, passwordFile: string, insecure: boolean): Promise<RedfishSession | string> {
-  let password: string;
-  try {
-    password = (await readFile(passwordFile, "utf8")).replace(/\r?\n$/, "");
-  } catch (e) {
-    return `cannot read password_file ${passwordFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
-  }
+  const secret = readSecretOrWhy(passwordFile, { requireUid: runningUid(), holding: "the BMC password", configKey: "password_file" });
+  if ("why" in secret) return `password_file refused: ${secret.why}`;
+  const password = Buffer.from(secret.bytes).toString("utf8").replace(/\r?\n$/, "");
   const base = url.replace(/\/+$/, "").replace(/\/redfish\/v1$/, "");
   return { base, authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`, insecure };
 }

@@ -99,11 +99,11 @@ test("a token file must be private and hold a long enough token", () => {
   writeFileSync(f, "abcdefghijklmnopqrstuvwxyz\n", { mode: 0o600 });
   assert.is(readToken(f), "abcdefghijklmnopqrstuvwxyz");
   chmodSync(f, 0o640);
-  assert.throws(() => readToken(f), /mode is 0640; expected mode 0600 or stricter \(chmod 0600 /);
+  assert.throws(() => readToken(f), /management\.token_file: mode is 0640; expected mode 0600 or stricter .*chmod 0600 /);
   writeFileSync(f, "short\n", { mode: 0o600 });
   chmodSync(f, 0o600);
   assert.throws(() => readToken(f), /holds 5 characters; expected one token of at least 16/);
-  assert.throws(() => readToken(join(dir, "missing")), /cannot read it \(ENOENT\)/);
+  assert.throws(() => readToken(join(dir, "missing")), /management\.token_file: cannot open the file \(ENOENT\)/);
 });
 
 test("the writer keeps what the socket did not take and sends it, in order, on drain; close waits for the queue", () => {

@@ -71,9 +71,9 @@ test("owner, mode and length problems are reported together", () => {
 
 test("a missing file and a directory are refused", () => {
   assert.equal(messages(loadAuthkey(join(dir, "none"))), [
-    `${join(dir, "none")}: (file): cannot open the key file (ENOENT); expected a readable key file (mode 0600, owned by root)`,
+    `${join(dir, "none")}: (file): cannot open the file (ENOENT); expected a readable regular file holding the key (mode 0600, owned by root)`,
   ]);
-  assert.equal(messages(loadAuthkey(dir, { requireUid: uid })), [`${dir}: (file): not a regular file; expected a regular file holding the key`]);
+  assert.equal(messages(loadAuthkey(dir, { requireUid: uid })), [`${dir}: (file): is a directory, not a regular file; expected a regular file holding the key (mode 0600, owned by root)`]);
 });
 
 test("paths with spaces are quoted in the fix-it command", () => {

@@ -136,7 +136,7 @@ test("a hung ipmitool is killed when the signal aborts", async () => {
 });
 
 test("a missing ipmitool is named in the detail, and status reads the chassis power", async () => {
-  const gone = new IpmiFenceAgent({ bin: "/nonexistent/ipmitool", host: "bmc", user: "admin", passwordFile: "/x", interface: "lan" });
+  const gone = new IpmiFenceAgent({ bin: "/nonexistent/ipmitool", host: "bmc", user: "admin", passwordFile: fakeBmc("normal", "on").passwordFile, interface: "lan" });
   const r = await gone.fence("a", "off", AbortSignal.timeout(2000));
   assert.is(r.confirmed, false);
   assert.match(r.detail, /ipmitool not found or not executable at \/nonexistent\/ipmitool/);
