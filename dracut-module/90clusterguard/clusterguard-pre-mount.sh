@@ -1,9 +1,11 @@
 #!/bin/bash
 # Part of clusterguard (shell initrd): start the guard, return only once it decided ACTIVE.
-type getargbool > /dev/null 2>&1 || . /lib/dracut-lib.sh
+type warn > /dev/null 2>&1 || . /lib/dracut-lib.sh
+# shellcheck source=dracut-module/90clusterguard/clusterguard-lib.sh
+. /usr/lib/clusterguard/clusterguard-lib.sh
 
-if ! getargbool 1 rd.clusterguard; then
-    warn "clusterguard: rd.clusterguard=0: booting WITHOUT the cluster guard"
+if clusterguard_off "$(cat /proc/cmdline)"; then
+    warn "clusterguard: rd.clusterguard=0, =no or =off on the kernel command line: booting WITHOUT the cluster guard"
     return 0 2> /dev/null || exit 0
 fi
 

@@ -37,7 +37,9 @@ while :; do
         say 2 "the ACTIVE guard exited (code $rc): heartbeats stopped; the peer will fence this node"
         exit "$rc"
     fi
-    [ "$rc" -eq 0 ] && exit 0 # rd.clusterguard=0 seen by the guard itself
+    # The unit and the hook never start the guard when the command line switches it off, so an exit 0 before
+    # ACTIVE means they disagree with the guard: stop here rather than leave the boot waiting for a root.
+    [ "$rc" -eq 0 ] && halt_here "the guard exited (code 0) without deciding ACTIVE"
     [ "$rc" -eq 2 ] && halt_here "configuration error (exit code 2), see the messages above"
     [ "$starts" -ge "$MAX_STARTS" ] && halt_here "the guard failed $starts times (last exit code $rc)"
     say 4 "the guard exited with code $rc; restarting ($starts of $MAX_STARTS)"

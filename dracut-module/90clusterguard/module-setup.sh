@@ -44,6 +44,7 @@ install() {
 
     inst_multiple ip setsid chmod mkdir sleep cat
     inst_script "$moddir/guard-initrd.sh" /usr/lib/clusterguard/guard-initrd.sh
+    inst_simple "$moddir/clusterguard-lib.sh" /usr/lib/clusterguard/clusterguard-lib.sh
 
     if dracut_module_included "systemd"; then
         inst_simple "$moddir/clusterguard-guard.service" "$systemdsystemunitdir/clusterguard-guard.service"

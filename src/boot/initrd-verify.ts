@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { execa } from "execa";
 import { runIn } from "./chroot.ts";
 
-export const REQUIRED = ["usr/lib/clusterguard/clusterguard", "usr/lib/clusterguard/guard-initrd.sh", "etc/clusterguard/clusterguard.toml", "etc/clusterguard/authkey"];
+export const REQUIRED = ["usr/lib/clusterguard/clusterguard", "usr/lib/clusterguard/guard-initrd.sh", "usr/lib/clusterguard/clusterguard-lib.sh", "etc/clusterguard/clusterguard.toml", "etc/clusterguard/authkey"];
 
 /** What `ldd dist/clusterguard` lists: glibc only. */
 export const RUNTIME_LIBS = ["libc.so.6", "libpthread.so.0", "libdl.so.2", "libm.so.6", "ld-linux-x86-64.so.2"];

@@ -33,9 +33,9 @@ export function getarg(words: readonly string[], key: string): string | null {
   return found;
 }
 
-/** dracut's getargbool: absent -> fallback; "0", "no", "off", "false" -> false; anything else -> true. */
+/** dracut's getargbool: absent -> fallback; exactly "0", "no" or "off" -> false; anything else -> true. */
 export function getargbool(words: readonly string[], key: string, fallback: boolean): boolean {
   const v = getarg(words, key);
   if (v === null) return fallback;
-  return !["0", "no", "off", "false"].includes(v.toLowerCase());
+  return !["0", "no", "off"].includes(v);
 }

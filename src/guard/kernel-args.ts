@@ -1,8 +1,17 @@
 // The rd.clusterguard.* kernel arguments, read and validated in one place.
 import { getarg, getargbool, splitCmdline } from "./cmdline.ts";
 
+/**
+ * Values of rd.clusterguard that switch the guard off: dracut's getargbool false values, matched exactly. The
+ * initrd unit's ConditionKernelCommandLine lines and the dracut hook (clusterguard-lib.sh) skip the guard for the
+ * same words, on any occurrence, as systemd matches them.
+ */
+export const GUARD_OFF_VALUES = ["0", "no", "off"] as const;
+/** Values that leave the guard on without comment. */
+const GUARD_ON_VALUES = ["", "1", "yes", "on", "true"];
+
 export interface KernelArgs {
-  /** rd.clusterguard=0 is the documented escape hatch: boot without the guard. */
+  /** False when any word rd.clusterguard=0, =no or =off is on the command line: boot without the guard. */
   enabled: boolean;
   /** rd.clusterguard.node=NAME: which node this machine is. */
   node: string | null;
@@ -18,12 +27,23 @@ export interface KernelArgs {
 export function parseKernelArgs(cmdline: string): KernelArgs {
   const words = splitCmdline(cmdline);
   return {
-    enabled: getargbool(words, "rd.clusterguard", true),
+    enabled: guardOffWord(words) === null,
     node: emptyToNull(getarg(words, "rd.clusterguard.node")),
     address: emptyToNull(getarg(words, "rd.clusterguard.address")),
     interface: emptyToNull(getarg(words, "rd.clusterguard.interface")),
     debug: getargbool(words, "rd.clusterguard.debug", false),
   };
+}
+
+/** The first word that switches the guard off (rd.clusterguard=0, =no or =off), or null. */
+export function guardOffWord(words: readonly string[]): string | null {
+  return words.find((w) => (GUARD_OFF_VALUES as readonly string[]).some((v) => w === `rd.clusterguard=${v}`)) ?? null;
+}
+
+/** rd.clusterguard=VALUE words that look like a switch but are not an off spelling: the guard runs, and says why. */
+export function ignoredGuardSwitches(cmdline: string): string[] {
+  const prefix = "rd.clusterguard=";
+  return splitCmdline(cmdline).filter((w) => w.startsWith(prefix) && ![...GUARD_OFF_VALUES, ...GUARD_ON_VALUES].includes(w.slice(prefix.length)));
 }
 
 function emptyToNull(v: string | null): string | null {

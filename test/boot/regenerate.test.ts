@@ -48,7 +48,7 @@ test("a shell initrd is built beside the distro's, with the module, the unstripp
   assert.is(statSync(distro).mtimeMs, before, "the distro's initrd is untouched");
   const image = r.stdout.match(/built (\S+)/)![1]!;
   const list = sh(["chroot", root, "lsinitrd", image]);
-  for (const f of ["usr/lib/clusterguard/clusterguard", "usr/lib/clusterguard/guard-initrd.sh", "etc/clusterguard/clusterguard.toml", "etc/clusterguard/authkey", "pre-mount/10-clusterguard-pre-mount.sh", "libpthread.so.0", "virtio_net.ko"]) {
+  for (const f of ["usr/lib/clusterguard/clusterguard", "usr/lib/clusterguard/guard-initrd.sh", "usr/lib/clusterguard/clusterguard-lib.sh", "etc/clusterguard/clusterguard.toml", "etc/clusterguard/authkey", "pre-mount/10-clusterguard-pre-mount.sh", "libpthread.so.0", "virtio_net.ko"]) {
     assert.ok(list.includes(f), `${f} in the image`);
   }
   assert.match(list, /-rw------- .* etc\/clusterguard\/authkey/);

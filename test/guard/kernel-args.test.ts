@@ -14,8 +14,8 @@ test("the last occurrence of an argument wins, as with dracut's getarg", () => {
   assert.is(getarg(w, "rd.clusterguard.nod"), null);
 });
 
-test("getargbool reads 0/no/off/false as false and a bare flag as true", () => {
-  for (const [text, want] of [["x=0", false], ["x=no", false], ["x=off", false], ["x=FALSE", false], ["x=1", true], ["x", true], ["", true]] as const) {
+test("getargbool reads exactly 0/no/off as false, as dracut does, and a bare flag as true", () => {
+  for (const [text, want] of [["x=0", false], ["x=no", false], ["x=off", false], ["x=false", true], ["x=OFF", true], ["x=1", true], ["x", true], ["", true]] as const) {
     assert.is(getargbool(splitCmdline(text), "x", true), want, text);
   }
   assert.is(getargbool([], "x", false), false);
