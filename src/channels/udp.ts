@@ -3,7 +3,7 @@ import { backoffMs } from "../disk/backoff.ts";
 import type { ChannelKind } from "../core/types.ts";
 import { bindToDevice } from "../sys/bind-device.ts";
 import { type Channel, type ChannelSink, type ChannelStats, emptyStats } from "./channel.ts";
-import { addressPresent, broadcastOf } from "./udp-address.ts";
+import { addressPresent, broadcastOf, carrierLost } from "./udp-address.ts";
 
 export interface UdpOptions {
   /** This node's heartbeat address: the socket binds here (or to 0.0.0.0 with broadcast). */
@@ -18,8 +18,10 @@ export interface UdpOptions {
   broadcast?: boolean;
   retryMinMs?: number;
   retryMaxMs?: number;
-  /** How often to check that the local address still exists. */
+  /** How often to check that the local address still exists, and the interface's carrier. */
   watchMs?: number;
+  /** Where the interfaces' carrier files are (/sys/class/net; a fake tree in tests). */
+  carrierDir?: string;
 }
 
 type UdpSock = Bun.udp.Socket<"buffer">;
@@ -36,6 +38,8 @@ export class UdpChannel implements Channel {
   private watch: ReturnType<typeof setInterval> | null = null;
   private stopped = false;
   private reported: boolean | null = null;
+  /** Why the configured interface has no carrier (null: it has one, or no interface is configured). */
+  private noCarrier: string | null = null;
 
   constructor(private readonly o: UdpOptions) {
   }
@@ -84,7 +88,7 @@ export class UdpChannel implements Channel {
     if (this.stopped) return;
     const host = this.o.broadcast ? "0.0.0.0" : this.o.localAddress;
     try {
-      if (!addressPresent(this.o.localAddress)) throw new Error(`address ${this.o.localAddress} is not configured on any interface`);
+      if (!addressPresent(this.o.localAddress)) throw new Error(this.readCarrier() ?? `address ${this.o.localAddress} is not configured on any interface`);
       const sock = await Bun.udpSocket({
         hostname: host,
         port: this.o.port,
@@ -102,7 +106,8 @@ export class UdpChannel implements Channel {
       this.sock = sock;
       if (this.reported === false) this.st.reopens += 1;
       this.failures = 0;
-      this.report(true, `bound ${host}:${this.o.port}${this.o.interface ? ` on ${this.o.interface}` : ""}`);
+      this.noCarrier = this.readCarrier();
+      this.report(this.noCarrier === null, this.noCarrier ?? `bound ${host}:${this.o.port}${this.o.interface ? ` on ${this.o.interface}` : ""}`);
     } catch (e) {
       this.close();
       this.st.lastError = String(e instanceof Error ? e.message : e);
@@ -123,12 +128,31 @@ export class UdpChannel implements Channel {
   }
 
   private checkAddress(): void {
-    if (this.stopped) return;
-    if (this.sock && !addressPresent(this.o.localAddress)) {
+    if (this.stopped || !this.sock) return;
+    // The address list leaves out an interface without carrier: name the carrier, and keep the socket for its return.
+    if (this.checkCarrier()) return;
+    if (!addressPresent(this.o.localAddress)) {
       this.close();
       this.report(false, `address ${this.o.localAddress} disappeared`);
       void this.open();
     }
+  }
+
+  /**
+   * A NIC without carrier (a pulled crossover cable, the peer's NIC off) carries nothing: say so, so that its
+   * silence is not taken for the peer's death. Read only when an interface is configured. True while it has none.
+   */
+  private checkCarrier(): boolean {
+    const lost = this.readCarrier();
+    if (lost !== this.noCarrier) {
+      this.noCarrier = lost;
+      this.report(lost === null, lost ?? `carrier on ${this.o.interface ?? ""} again`);
+    }
+    return lost !== null;
+  }
+
+  private readCarrier(): string | null {
+    return this.o.interface ? carrierLost(this.o.carrierDir ?? "/sys/class/net", this.o.interface) : null;
   }
 
   private close(): void {

@@ -1,8 +1,11 @@
-// Cross-checks on fencing: a warning without agents; poison pill timing (as SBD) and its need for the disk.
+// Cross-checks on fencing: warnings without agents or with a fence loop possible; poison pill timing (as SBD) and its need for the disk.
 import type { Checker, Draft } from "./validate-context.ts";
 
-/** Warns on an empty agent list; checks poison-pill msgwait and that the shared-disk channel is on. */
+/** Warns on an empty agent list and on startup fencing without a disk; checks poison-pill msgwait and that the shared-disk channel is on. */
 export function checkFencing(d: Draft, ck: Checker): void {
+  if (d.fencing?.wait_for_all === false && d.channels?.disk?.enabled === false) {
+    ck.warn(["fencing", "wait_for_all"], "false with channels.disk off: a node booting with its heartbeat cables cut fences a peer it never heard, and each boot fences the other (a fence loop); enable channels.disk, or keep wait_for_all = true");
+  }
   const agents = d.fencing?.agent;
   if (agents === undefined) return;
   if (agents.length === 0) {

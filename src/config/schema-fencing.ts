@@ -40,6 +40,11 @@ export const FENCING: TableSpec = {
   fields: {
     delay: ms("static delay the lower-priority node waits before fencing (wins fence races deterministically)", 5000, 0, 600000),
     timeout: ms("how long one fence level may take before the next is tried", 30000, 1000, 3600000),
+    wait_for_all: {
+      type: "bool",
+      doc: "fence a peer never heard since this boot only when the disk channel is up to prove it dead (Pacemaker's wait_for_all)",
+      default: true,
+    },
     agent: {
       type: "list",
       doc: "fence levels, tried in order",

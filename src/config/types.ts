@@ -65,10 +65,12 @@ export interface ChannelsConfig {
   disk: DiskChannelConfig;
 }
 
-/** [fencing]: delays in ms and the ordered fence levels. */
+/** [fencing]: delays in ms, the startup fencing rule and the ordered fence levels. */
 export interface FencingConfig {
   delay: number;
   timeout: number;
+  /** Startup fencing (a peer never heard since this boot) only with the disk channel up; false: on any silence. */
+  wait_for_all: boolean;
   agent: FenceAgentConfig[];
 }
 

@@ -1,5 +1,6 @@
 // The role decisions, taken after every input from the peer's last known role and the deadlines.
 import type { Draft } from "./draft.ts";
+import type { CoreState } from "./state.ts";
 import { checkLinks, echoedRole, peerAlive, peerDeadline } from "./liveness.ts";
 import { outranks } from "./precedence.ts";
 import { becomeActive, fenceFailed, issueFenceIfDue, selfFence, startFencing } from "./transitions.ts";
@@ -22,21 +23,48 @@ export function decide(d: Draft): void {
 }
 
 /**
- * Startup fencing (the peer never heard since this boot) is allowed only when every link could have carried
- * a heartbeat: a link that is down (device error, a dead shared disk) makes the silence prove nothing, so the
- * node parks as STANDBY and says so instead of fencing a peer that may be running (no fence loop while isolated).
+ * Startup fencing (the peer never heard since this boot, or since it was fenced) needs a silence that proves the
+ * peer dead. A link that reports itself down (device error, no carrier, a dead shared disk) proves nothing. Silence
+ * on serial and UDP alone proves nothing either: a pulled cable looks just like a dead peer, and a node that fenced
+ * on it would fence its peer at every boot while the cables stay cut. Only the disk channel, up and with the peer's
+ * slot not progressing, proves the peer's guard gone (SBD); without it the node waits until it has heard the peer
+ * once (Pacemaker's wait_for_all), unless the admin set wait_for_all = false. A refused node parks as STANDBY, says
+ * why (at once when the reason changes, then every fenceRetry) and goes on listening.
  */
 function startupFenceRefused(d: Draft): boolean {
   const s = d.state;
   if (s.peerView.lastHeard !== null) return false;
-  const down = Object.entries(s.channels).filter(([, c]) => c && !c.up).map(([k]) => k);
-  if (down.length === 0) return false;
-  if (s.role !== "STANDBY" || s.fence.lastResult !== `startup:${down.join(",")}`) {
-    s.fence.lastResult = `startup:${down.join(",")}`;
-    d.log("error", "startup-fence-refused", `${s.peer.name} never heard, but link ${down.join(", ")} is down: its silence proves nothing; not fencing, staying STANDBY`, { down: down.join(",") });
+  const why = startupUnproven(s);
+  if (why === null) return false;
+  const f = s.fence;
+  if (s.role !== "STANDBY" || f.lastResult !== why.key || f.refusedLoggedAt === null || d.now - f.refusedLoggedAt >= s.timers.fenceRetry) {
+    f.lastResult = why.key;
+    f.refusedLoggedAt = d.now;
+    d.log("error", "startup-fence-refused", why.message, why.fields);
   }
-  if (s.role !== "STANDBY") d.setRole("STANDBY", `peer never heard with link ${down.join(", ")} down`, "warning");
+  if (s.role !== "STANDBY") d.setRole("STANDBY", why.reason, "warning");
   return true;
+}
+
+/** Why the silence of a peer never heard proves nothing, or null when it proves the peer dead. */
+function startupUnproven(s: CoreState): { key: string; message: string; reason: string; fields: Record<string, string> } | null {
+  const down = Object.entries(s.channels).filter(([, c]) => c && !c.up).map(([k]) => k);
+  if (down.length > 0) {
+    const links = down.join(", ");
+    return {
+      key: `startup:${down.join(",")}`,
+      message: `${s.peer.name} never heard, but link ${links} is down: its silence proves nothing; not fencing, staying STANDBY`,
+      reason: `peer never heard with link ${links} down`,
+      fields: { down: down.join(",") },
+    };
+  }
+  if (s.timers.waitForAll === false || s.channels.disk) return null;
+  return {
+    key: "startup:wait_for_all",
+    message: `never heard ${s.peer.name} on any link since this boot and no disk channel to prove it dead: not fencing (wait_for_all); check the cables, or confirm the peer is off`,
+    reason: "peer never heard and no disk channel to prove it dead (wait_for_all)",
+    fields: { rule: "wait_for_all" },
+  };
 }
 
 function decideBooting(d: Draft): void {

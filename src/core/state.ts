@@ -19,6 +19,11 @@ export interface CoreTimers {
   fenceTimeout: number;
   /** How long a STANDBY waits before retrying a fence that did not confirm. */
   fenceRetry: number;
+  /**
+   * [fencing] wait_for_all: a peer never heard since this boot is fenced only when the disk channel is up to prove
+   * it dead (Pacemaker's two_node + wait_for_all); false allows startup fencing on serial and UDP silence alone.
+   */
+  waitForAll: boolean;
 }
 
 /** What the core remembers of one channel. */
@@ -61,6 +66,8 @@ export interface FenceView {
   attempts: number;
   nextRetryAt: number | null;
   lastResult: string | null;
+  /** When a refused startup fence was last logged: repeated at most every fenceRetry. */
+  refusedLoggedAt: number | null;
 }
 
 export interface CoreState {
@@ -126,7 +133,7 @@ export function initialState(opts: {
       echoAt: null,
       lastSeq: null,
     },
-    fence: { issueAt: null, issued: false, fromRole: "BOOTING", attempts: 0, nextRetryAt: null, lastResult: null },
+    fence: { issueAt: null, issued: false, fromRole: "BOOTING", attempts: 0, nextRetryAt: null, lastResult: null, refusedLoggedAt: null },
     blocks: initialBlocks(opts.requires ?? []),
     blockLoggedAt: null,
     lastSent: null,

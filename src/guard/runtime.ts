@@ -103,6 +103,7 @@ export class Guard {
         // The core's bound on one fence covers every level, each given max(timeout, its own minimum).
         fenceTimeout: fenceBudget(this.fenceAgents, o.config.fencing.timeout),
         fenceRetry: Math.max(t.deadtime, 2000),
+        waitForAll: o.config.fencing.wait_for_all,
       },
       channels: [...this.links.stream.map((c) => c.kind), ...(this.links.disk ? (["disk"] as ChannelKind[]) : [])],
       requires: this.activationChecks(),

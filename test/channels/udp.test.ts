@@ -2,6 +2,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ChannelSink } from "../../src/channels/channel.ts";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { UdpChannel } from "../../src/channels/udp.ts";
 import { makeVeth } from "../helpers/netns.ts";
 import { waitFor } from "../helpers/wait.ts";
@@ -93,16 +96,77 @@ test("survives the interface going down and up, and its address being removed an
     assert.is(r.frames.length, n, "nothing crosses a down link");
     pair.ip("link", "set", pair.hostIf, "up");
     await ping("frames again after link up");
+    assert.ok(r.health.includes(`down: ${pair.hostIf} is down (no carrier)`), r.health.join("; "));
+    await waitFor(() => r.health.at(-1)?.startsWith("up") === true, 3000, "health up after link up");
+    const h = r.health.length;
     pair.ip("addr", "del", `${pair.hostAddr}/24`, "dev", pair.hostIf);
-    await waitFor(() => r.health.some((h) => h.startsWith("down")), 3000, "health down after the address vanished");
+    await waitFor(() => r.health.slice(h).some((x) => x.startsWith("down")), 3000, "health down after the address vanished");
     pair.ip("addr", "add", `${pair.hostAddr}/24`, "dev", pair.hostIf);
-    await waitFor(() => r.health.filter((h) => h.startsWith("up")).length >= 2, 5000, "health up after the address came back");
+    await waitFor(() => r.health.slice(h).some((x) => x.startsWith("up")), 5000, "health up after the address came back");
     await ping("frames again after the address came back");
     assert.ok(ch.stats().reopens >= 1);
   } finally {
     await ch.stop();
     echo.kill();
     await echo.exited;
+    pair.destroy();
+  }
+});
+
+test("the interface losing its carrier reports the link down, and its return reports it up (sysfs carrier file)", async () => {
+  const sys = mkdtempSync(join(tmpdir(), "cg-sysnet-"));
+  mkdirSync(join(sys, "lo"));
+  const carrier = (v: string) => writeFileSync(join(sys, "lo", "carrier"), v);
+  carrier("0\n");
+  const r = recorder();
+  const ch = new UdpChannel({ localAddress: "127.0.0.1", peerAddress: "127.0.0.2", port: PORT + 2, interface: "lo", carrierDir: sys, watchMs: 20 });
+  try {
+    await ch.start(r.sink);
+    assert.equal(r.health, ["down: no carrier on lo (cable pulled, or the peer's NIC is off)"], "a link without carrier is down from the start");
+    assert.is(ch.stats().up, false);
+    carrier("1\n");
+    await waitFor(() => r.health.length === 2, 2000, "up once the carrier returns");
+    assert.match(r.health[1]!, /^up: carrier on lo again/);
+    carrier("0\n");
+    await waitFor(() => r.health.length === 3, 2000, "down again when the carrier drops");
+    assert.is(r.health[2], "down: no carrier on lo (cable pulled, or the peer's NIC is off)");
+    await Bun.sleep(100);
+    assert.is(r.health.length, 3, "reported once per change, not at every poll");
+  } finally {
+    await ch.stop();
+    rmSync(sys, { recursive: true, force: true });
+  }
+});
+
+test("without an interface configured the carrier is never read", async () => {
+  const r = recorder();
+  const ch = new UdpChannel({ localAddress: "127.0.0.1", peerAddress: "127.0.0.2", port: PORT + 3, carrierDir: "/nonexistent", watchMs: 20 });
+  try {
+    await ch.start(r.sink);
+    await Bun.sleep(100);
+    assert.equal(r.health.map((h) => h.split(":")[0]), ["up"]);
+  } finally {
+    await ch.stop();
+  }
+});
+
+test("a real NIC whose peer end goes down loses its carrier: the link reports down, then up when the peer end returns", async () => {
+  const pair = makeVeth(8);
+  if ("skip" in pair) {
+    console.log(`  (skipped: cannot create a veth pair here: ${pair.skip})`);
+    return;
+  }
+  const r = recorder();
+  const ch = new UdpChannel({ localAddress: pair.hostAddr, peerAddress: pair.nsAddr, port: PORT, interface: pair.hostIf, retryMinMs: 50, retryMaxMs: 200, watchMs: 50 });
+  try {
+    await ch.start(r.sink);
+    assert.ok(r.health[0]?.startsWith("up"), r.health.join("; "));
+    pair.ip("-n", pair.ns, "link", "set", `cgn8`, "down");
+    await waitFor(() => r.health.some((h) => h.startsWith(`down: no carrier on ${pair.hostIf}`)), 3000, "down on carrier loss");
+    pair.ip("-n", pair.ns, "link", "set", `cgn8`, "up");
+    await waitFor(() => r.health.at(-1)?.startsWith("up") === true, 3000, "up when the carrier returns");
+  } finally {
+    await ch.stop();
     pair.destroy();
   }
 });

@@ -90,4 +90,11 @@ test("a fence agent that is not a table is refused", () => {
   ]);
 });
 
+test("fencing.wait_for_all defaults to true, takes a boolean, and names file, key, value and expectation otherwise", () => {
+  assert.is(configOf(BASE).fencing.wait_for_all, true);
+  assert.is(configOf(`${BASE}[fencing]\nwait_for_all = false\n`).fencing.wait_for_all, false);
+  assert.equal(errorsOf(`${BASE}[fencing]\nwait_for_all = "no"\n`), ['t.toml:12: fencing.wait_for_all = "no": expected true or false']);
+  assert.equal(errorsOf(`${BASE}[fencing]\nwait_for_all = 0\n`), ["t.toml:12: fencing.wait_for_all = 0: expected true or false"]);
+});
+
 test.run();

@@ -12,7 +12,11 @@ export const TIMERS: CoreTimers = {
   fenceDelay: 3000,
   fenceTimeout: 5000,
   fenceRetry: 2500,
+  waitForAll: true,
 };
+
+/** TIMERS with `fencing.wait_for_all = false`: the admin allows startup fencing without a disk channel. */
+export const OPTED_OUT: CoreTimers = { ...TIMERS, waitForAll: false };
 
 export const A = { name: "a", priority: 100 };
 export const B = { name: "b", priority: 50 };
@@ -20,6 +24,11 @@ export const B = { name: "b", priority: 50 };
 /** A fresh core for node `self` with peer `peer`, started at `now`. */
 export function fresh(self = A, peer = B, now = 0, channels: ChannelKind[] = ["serial", "udp"]): CoreState {
   return initialState({ now, self, peer, timers: TIMERS, channels });
+}
+
+/** A fresh core on serial and UDP whose admin set `fencing.wait_for_all = false`. */
+export function optedOut(self = A, peer = B, now = 0): CoreState {
+  return initialState({ now, self, peer, timers: OPTED_OUT, channels: ["serial", "udp"] });
 }
 
 /** A guard's core with the disk channel and a poison-pill level: the mailbox read and the watchdog armed are required. */

@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Sim } from "./sim.ts";
-import { TIMERS } from "./fixtures.ts";
+import { OPTED_OUT, TIMERS } from "./fixtures.ts";
 
 const both = (sim: Sim) => [sim.role("a"), sim.role("b")].sort().join(",");
 
@@ -19,6 +19,7 @@ function watchNeverTwo(sim: Sim, to: number, tick = 10): number {
 
 test("a alone goes ACTIVE after initdead, through a confirmed fence", () => {
   const sim = new Sim();
+  sim.timers = OPTED_OUT; // startup fencing without a disk channel
   sim.fenceKeepsOff = true;
   sim.boot("a", 0);
   sim.run(TIMERS.initdead - 20);
@@ -30,6 +31,7 @@ test("a alone goes ACTIVE after initdead, through a confirmed fence", () => {
 
 test("a then b: a ACTIVE, b parks as STANDBY", () => {
   const sim = new Sim();
+  sim.timers = OPTED_OUT; // startup fencing without a disk channel
   sim.fenceKeepsOff = true;
   sim.boot("a", 0);
   sim.boot("b", 6000);
@@ -159,6 +161,7 @@ test("a fence that never confirms leaves the standby STANDBY, retrying loudly", 
 
 test("both boot with every link cut: one survivor thanks to the static delay, never two ACTIVE", () => {
   const sim = new Sim();
+  sim.timers = OPTED_OUT; // startup fencing without a disk channel
   sim.cut.add("serial");
   sim.cut.add("udp");
   sim.boot("a", 0);
@@ -173,6 +176,7 @@ test("links cut at boot and the fence device unreachable for 10-20 s: the static
   const outcomes: string[] = [];
   for (let from = 10_000; from <= 20_000; from += 100) {
     const sim = new Sim();
+    sim.timers = OPTED_OUT; // startup fencing without a disk channel
     sim.cut.add("serial");
     sim.cut.add("udp");
     sim.fenceKeepsOff = true;
@@ -188,6 +192,7 @@ test("links cut at boot and the fence device unreachable for 10-20 s: the static
 
 test("the lower-ranked node waits the static delay again before each retry while the peer was never ACTIVE", () => {
   const sim = new Sim();
+  sim.timers = OPTED_OUT; // startup fencing without a disk channel
   sim.cut.add("serial");
   sim.cut.add("udp");
   sim.fenceWorks = false;

@@ -38,6 +38,8 @@ export class Sim {
   private queue: Pending[] = [];
   private resets: { name: Name; at: number }[] = [];
   readonly channels: ChannelKind[] = ["serial", "udp"];
+  /** What every boot starts with (OPTED_OUT: startup fencing without a disk channel). */
+  timers = TIMERS;
   readonly log: { t: number; node: Name; action: Action }[] = [];
 
   constructor(a: NodeRef = { name: "a", priority: 100 }, b: NodeRef = { name: "b", priority: 50 }) {
@@ -75,7 +77,7 @@ export class Sim {
     n.incarnation += 1;
     n.heardInc = 0;
     const peer = this.nodes[name === "a" ? "b" : "a"].ref;
-    n.state = initialState({ now: this.now, self: n.ref, peer, timers: TIMERS, channels: this.channels });
+    n.state = initialState({ now: this.now, self: n.ref, peer, timers: this.timers, channels: this.channels });
     n.history.push({ t: this.now, role: "BOOTING" });
   }
 

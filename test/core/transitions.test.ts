@@ -3,7 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { step, type CoreState, type Input } from "../../src/core/index.ts";
 import { blockedBy, resumedActive } from "../../src/core/index.ts";
-import { A, B, TIMERS, fresh, frame, guarded } from "./fixtures.ts";
+import { A, B, TIMERS, fresh, frame, guarded, optedOut } from "./fixtures.ts";
 
 function feed(s: CoreState, inputs: Input[]) {
   let actions: string[] = [];
@@ -17,9 +17,12 @@ function feed(s: CoreState, inputs: Input[]) {
 const tick = (now: number): Input => ({ kind: "tick", now });
 const booting = () => fresh(A, B);
 const asLow = () => fresh(B, A);
+// Booting alone into a startup fence without a disk channel: only with wait_for_all = false (wait-for-all.test.ts).
+const alone = () => optedOut(A, B);
+const aloneLow = () => optedOut(B, A);
 const standby = () => feed(booting(), [frame(10, "ACTIVE")]).s;
 const active = () => feed(booting(), [frame(10, "STANDBY")]).s;
-const fencing = () => feed(booting(), [tick(TIMERS.initdead)]).s;
+const fencing = () => feed(alone(), [tick(TIMERS.initdead)]).s;
 const clear = (now: number): Input => ({ kind: "pill", now, present: false, fresh: false, detail: "mailbox clear" });
 const armed = (now: number): Input => ({ kind: "safety", now, check: "watchdog", ok: true, detail: "/dev/watchdog armed" });
 const noWatchdog = (now: number): Input => ({ kind: "safety", now, check: "watchdog", ok: false, detail: "/dev/watchdog: WDIOC_SETTIMEOUT 5 s refused" });
@@ -46,12 +49,12 @@ const rows: Row[] = [
   { name: "booting higher-ranked node waits when the peer is also booting", given: booting, when: [frame(10, "BOOTING")], role: "BOOTING", lacks: ["ContinueBoot"] },
   { name: "booting lower-ranked node yields to a booting peer", given: asLow, when: [frame(10, "BOOTING", { node: "a" })], role: "STANDBY" },
   { name: "booting alone with a link down never fences: its silence proves nothing; parks as STANDBY", given: booting, when: [{ kind: "channel", now: 5, channel: "serial", up: false, detail: "EIO" }, tick(TIMERS.initdead + 1), tick(TIMERS.initdead + TIMERS.fenceRetry + 10)], role: "STANDBY", lacks: ["FencePeer"] },
-  { name: "the down link back up: startup fencing goes ahead", given: booting, when: [{ kind: "channel", now: 5, channel: "serial", up: false }, tick(TIMERS.initdead + 1), { kind: "channel", now: TIMERS.initdead + 2, channel: "serial", up: true }], role: "FENCING", has: ["FencePeer"] },
+  { name: "the down link back up: startup fencing goes ahead", given: alone, when: [{ kind: "channel", now: 5, channel: "serial", up: false }, tick(TIMERS.initdead + 1), { kind: "channel", now: TIMERS.initdead + 2, channel: "serial", up: true }], role: "FENCING", has: ["FencePeer"] },
   { name: "booting stays BOOTING just before initdead", given: booting, when: [tick(TIMERS.initdead - 1)], role: "BOOTING", lacks: ["FencePeer"] },
-  { name: "booting alone until initdead fences the peer at once (higher-ranked)", given: booting, when: [tick(TIMERS.initdead)], role: "FENCING", has: ["FencePeer", "Log:fence-request"] },
-  { name: "booting alone until initdead waits the static delay (lower-ranked)", given: asLow, when: [tick(TIMERS.initdead)], role: "FENCING", has: ["Log:fence-delay"], lacks: ["FencePeer"] },
-  { name: "lower-ranked fencer issues the fence once the delay passed", given: asLow, when: [tick(TIMERS.initdead), tick(TIMERS.initdead + TIMERS.fenceDelay)], role: "FENCING", has: ["FencePeer"] },
-  { name: "lower-ranked fencer hears the peer during the delay and cancels", given: asLow, when: [tick(TIMERS.initdead), frame(TIMERS.initdead + 10, "ACTIVE", { node: "a" })], role: "STANDBY", has: ["Log:fence-cancelled"], lacks: ["FencePeer"] },
+  { name: "booting alone until initdead fences the peer at once (higher-ranked)", given: alone, when: [tick(TIMERS.initdead)], role: "FENCING", has: ["FencePeer", "Log:fence-request"] },
+  { name: "booting alone until initdead waits the static delay (lower-ranked)", given: aloneLow, when: [tick(TIMERS.initdead)], role: "FENCING", has: ["Log:fence-delay"], lacks: ["FencePeer"] },
+  { name: "lower-ranked fencer issues the fence once the delay passed", given: aloneLow, when: [tick(TIMERS.initdead), tick(TIMERS.initdead + TIMERS.fenceDelay)], role: "FENCING", has: ["FencePeer"] },
+  { name: "lower-ranked fencer hears the peer during the delay and cancels", given: aloneLow, when: [tick(TIMERS.initdead), frame(TIMERS.initdead + 10, "ACTIVE", { node: "a" })], role: "STANDBY", has: ["Log:fence-cancelled"], lacks: ["FencePeer"] },
   { name: "fencing confirmed makes the node ACTIVE", given: fencing, when: [{ kind: "fence-result", now: TIMERS.initdead + 50, ok: true, agent: "qmp", detail: "reset" }], role: "ACTIVE", has: ["Log:fence-confirmed", "ContinueBoot"] },
   { name: "fencing not confirmed parks the node as STANDBY", given: fencing, when: [{ kind: "fence-result", now: TIMERS.initdead + 50, ok: false, agent: "qmp", detail: "no reply" }], role: "STANDBY", has: ["Log:fence-failed"], lacks: ["ContinueBoot"] },
   { name: "fencing without a result within the timeout counts as failed", given: fencing, when: [tick(TIMERS.initdead + TIMERS.fenceTimeout)], role: "STANDBY", has: ["Log:fence-failed"] },
