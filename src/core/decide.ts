@@ -129,7 +129,10 @@ function decideActive(d: Draft): void {
   const pv = s.peerView;
   if (peerAlive(s, d.now)) {
     pv.lost = false;
-    if (pv.role !== "ACTIVE") {
+    // A second ACTIVE counts only on its word about THIS boot: an authentic ACTIVE frame of an earlier boot (a
+    // capture replayed, bytes buffered in a line) must not reset this node; a real second ACTIVE hears this node
+    // and echoes it within a heartbeat.
+    if (pv.role !== "ACTIVE" || !echoedRole(s, d.now, "ACTIVE")) {
       pv.conflict = false;
     } else if (!pv.conflict) {
       pv.conflict = true;

@@ -43,8 +43,14 @@ export interface PeerView {
   firstHeard: number | null;
   /** End of an announced handoff grace, or null. */
   graceUntil: number | null;
-  /** The peer incarnation that already used its one grace. */
+  /** The peer incarnation whose graces `graceCount` counts. */
   graceUsedBy: number | null;
+  /** Graces granted to that incarnation (one per hand-over, at most MAX_GRACES_PER_BOOT). */
+  graceCount: number;
+  /** The sequence number of the last granted grace: its copies on other links carry the same one. */
+  graceSeq: number | null;
+  /** A frame newer than that grace was heard since: its hand-over finished, so the next one may have a grace. */
+  heardAfterGrace: boolean;
   late: boolean;
   lost: boolean;
   /** The highest sequence number heard in the peer's current incarnation (frames below it are out of date). */
@@ -68,6 +74,18 @@ export interface FenceView {
   lastResult: string | null;
   /** When a refused startup fence was last logged: repeated at most every fenceRetry. */
   refusedLoggedAt: number | null;
+  /** The peer boot a confirmed fence ended: its frames (a capture replayed, bytes buffered in a line) are ignored. */
+  fencedIncarnation: number | null;
+}
+
+/** This node told itself to stop writing (a self-fence): from then on it sends nothing and retries the reset. */
+export interface SelfFenceView {
+  reason: string;
+  power: "reset" | "off";
+  flush: boolean;
+  at: number;
+  /** When the SelfFence action was last emitted (it is repeated until the machine stops). */
+  triedAt: number;
 }
 
 export interface CoreState {
@@ -87,6 +105,12 @@ export interface CoreState {
   lastSent: number | null;
   rejected: number;
   takeover: TakeoverView;
+  /**
+   * Set by a self-fence, never cleared: the node is going down, so it goes silent on every link. A reset that
+   * the kernel refused must not leave it announcing anything, least of all STOPPED, which the peer takes as a
+   * clean release; silent, it is declared dead and fenced before the peer takes over.
+   */
+  selfFence: SelfFenceView | null;
 }
 
 /** An administrator's takeover request in flight: on the STANDBY that asked, or on the ACTIVE handing over. */
@@ -126,6 +150,9 @@ export function initialState(opts: {
       firstHeard: null,
       graceUntil: null,
       graceUsedBy: null,
+      graceCount: 0,
+      graceSeq: null,
+      heardAfterGrace: false,
       late: false,
       lost: false,
       conflict: false,
@@ -133,11 +160,12 @@ export function initialState(opts: {
       echoAt: null,
       lastSeq: null,
     },
-    fence: { issueAt: null, issued: false, fromRole: "BOOTING", attempts: 0, nextRetryAt: null, lastResult: null, refusedLoggedAt: null },
+    fence: { issueAt: null, issued: false, fromRole: "BOOTING", attempts: 0, nextRetryAt: null, lastResult: null, refusedLoggedAt: null, fencedIncarnation: null },
     blocks: initialBlocks(opts.requires ?? []),
     blockLoggedAt: null,
     lastSent: null,
     rejected: 0,
     takeover: { askedAt: null, sentAt: null, handingOver: false },
+    selfFence: null,
   };
 }

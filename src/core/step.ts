@@ -5,7 +5,7 @@ import { Draft } from "./draft.ts";
 import { blockedBy, clearBlock, setBlock } from "./blocks.ts";
 import type { FrameInput, Input, PillInput, SafetyInput } from "./inputs.ts";
 import { onHandoverAnswer, onTakeoverFrame, onTakeoverRequest, takeoverTick } from "./takeover.ts";
-import { becomeActive, fenceFailed, selfFence } from "./transitions.ts";
+import { becomeActive, fenceFailed, selfFence, whileSelfFenced } from "./transitions.ts";
 import type { CoreState } from "./state.ts";
 
 export interface StepResult {
@@ -16,6 +16,7 @@ export interface StepResult {
 /** Feed one observation to the core. Never mutates `state`. */
 export function step(state: CoreState, input: Input): StepResult {
   const d = new Draft(state, input.now);
+  if (state.selfFence) return selfFencedStep(d, input);
   switch (input.kind) {
     case "tick":
       break;
@@ -50,6 +51,16 @@ export function step(state: CoreState, input: Input): StepResult {
   decide(d);
   takeoverTick(d);
   heartbeatIfDue(d);
+  // A self-fence in this step silences it too: nothing queued before it may still go out.
+  if (d.state.selfFence) return { state: d.state, actions: d.actions.filter((a) => a.type !== "SendHeartbeat" && a.type !== "SendMessage") };
+  return { state: d.state, actions: d.actions };
+}
+
+/** A self-fenced node only counts what arrives, answers waiting administrators, and repeats its reset. */
+function selfFencedStep(d: Draft, input: Input): StepResult {
+  if (input.kind === "rejected") d.state.rejected += 1;
+  if (input.kind === "takeover") d.actions.push({ type: "TakeoverAnswer", ok: false, detail: `refused: this node is self-fencing (${d.state.selfFence?.reason})` });
+  whileSelfFenced(d);
   return { state: d.state, actions: d.actions };
 }
 
@@ -59,6 +70,11 @@ function onFrame(d: Draft, f: FrameInput): void {
   if (f.node !== s.peer.name) return;
   // From an earlier boot of the peer (buffered in a line, overtaken by its new boot on another link): says nothing now.
   if (pv.incarnation !== null && f.incarnation < pv.incarnation) return;
+  // From a boot this node fenced (a capture replayed, bytes buffered during the outage): that boot is over.
+  if (s.fence.fencedIncarnation !== null && f.incarnation <= s.fence.fencedIncarnation) {
+    s.rejected += 1;
+    return;
+  }
   if (pv.incarnation !== null && f.incarnation === pv.incarnation && f.seq !== undefined && pv.lastSeq !== null && f.seq < pv.lastSeq) {
     return onOvertaken(d, f);
   }
@@ -87,6 +103,7 @@ function onFrame(d: Draft, f: FrameInput): void {
     d.log("info", "peer-role", `${s.peer.name} is ${f.role}`, { peer: s.peer.name, peerRole: f.role });
   }
   pv.role = f.role;
+  if (f.type !== "handoff-grace" && pv.graceCount > 0 && (f.seq === undefined || pv.graceSeq === null || f.seq > pv.graceSeq)) pv.heardAfterGrace = true;
   if (f.echo) {
     pv.echoRole = f.role;
     pv.echoAt = d.now;
@@ -97,12 +114,13 @@ function onFrame(d: Draft, f: FrameInput): void {
 
 /**
  * A frame overtaken by a later one on another link (the peer sent it first; serial lags UDP): it proves its link
- * alive and its message still counts, but its role is out of date. Taking that role would, for one, turn a peer
- * that just announced STOPPED back into an ACTIVE one beside this new ACTIVE node: a false dual ACTIVE.
+ * alive and nothing more. Its role is out of date: taking it would, for one, turn a peer that just announced
+ * STOPPED back into an ACTIVE one beside this new ACTIVE node (a false dual ACTIVE). Its message is out of date
+ * too, and it is exactly what a replay looks like once the window is gone: it triggers nothing (a request that
+ * matters is repeated, and each copy travels on every link).
  */
 function onOvertaken(d: Draft, f: FrameInput): void {
   heardOn(d, f);
-  onMessage(d, f);
 }
 
 /** The frame's link carries heartbeats (again). */
@@ -122,19 +140,39 @@ function onMessage(d: Draft, f: FrameInput): void {
   if (f.type === "takeover-request" || f.type === "takeover-answer") onTakeoverFrame(d, f);
 }
 
+/** Hand-overs (and agent restarts) one peer boot may announce a grace for; past this, its silences are judged plainly. */
+export const MAX_GRACES_PER_BOOT = 32;
+
+/**
+ * One grace per hand-over: the guard's to the agent, then each agent stop or restart. A grace is granted to an
+ * ACTIVE peer when it is not a copy of the last one (copies travel on every link with one sequence number), the
+ * peer was heard with a newer frame since that one (the previous hand-over finished: a holder cannot chain graces
+ * without heartbeating in between), and the boot has not used up MAX_GRACES_PER_BOOT. Each is counted in the log.
+ */
 function onGrace(d: Draft, f: FrameInput): void {
   const s = d.state;
   const pv = s.peerView;
-  // The same announcement arrives once per link: a copy of the grace already granted changes nothing.
-  if (f.role === "ACTIVE" && pv.graceUsedBy === f.incarnation && pv.graceUntil !== null && d.now < pv.graceUntil) return;
-  if (f.role !== "ACTIVE" || pv.graceUsedBy === f.incarnation) {
-    d.log("warning", "grace-refused", `handoff grace from ${s.peer.name} refused (role ${f.role}, one grace per boot)`);
-    return;
+  if (pv.graceUsedBy !== f.incarnation) {
+    pv.graceUsedBy = f.incarnation;
+    pv.graceCount = 0;
+    pv.graceSeq = null;
+    pv.heardAfterGrace = false;
   }
+  // A copy from another link: the same sequence number, or (no order known) nothing newer heard while it runs.
+  if (f.seq !== undefined && pv.graceSeq === f.seq) return;
+  if (pv.graceCount > 0 && !pv.heardAfterGrace && pv.graceUntil !== null && d.now < pv.graceUntil) return;
+  const refuse = (why: string) => d.log("warning", "grace-refused", `handoff grace from ${s.peer.name} refused: ${why}`, { peer: s.peer.name });
+  if (f.role !== "ACTIVE") return refuse(`its role is ${f.role}; only an ACTIVE node hands its links over`);
+  if (pv.graceCount > 0 && !pv.heardAfterGrace) {
+    return refuse("not heard since its last grace: the hand-over it announced has not finished");
+  }
+  if (pv.graceCount >= MAX_GRACES_PER_BOOT) return refuse(`this boot of ${s.peer.name} used all ${MAX_GRACES_PER_BOOT} graces`);
   const ms = Math.max(0, Math.min(f.graceMs ?? 0, s.timers.handoffGrace));
   pv.graceUntil = d.now + ms;
-  pv.graceUsedBy = f.incarnation;
-  d.log("notice", "grace", `${s.peer.name} announced a handoff grace of ${ms} ms`, { graceMs: ms });
+  pv.graceCount += 1;
+  pv.graceSeq = f.seq ?? null;
+  pv.heardAfterGrace = false;
+  d.log("notice", "grace", `${s.peer.name} announced a handoff grace of ${ms} ms (hand-over ${pv.graceCount} of at most ${MAX_GRACES_PER_BOOT} in its boot)`, { graceMs: ms, count: pv.graceCount });
 }
 
 function onChannel(d: Draft, channel: string, up: boolean, detail?: string): void {
@@ -157,6 +195,8 @@ function onFenceResult(d: Draft, ok: boolean, agent: string, detail: string): vo
   s.fence.issueAt = null;
   s.fence.lastResult = `${agent}: ${detail}`;
   d.log("warning", "fence-confirmed", `${s.peer.name} fenced by ${agent}: ${detail}`, { target: s.peer.name, agent });
+  // That boot of the peer is over: nothing it sent may count any more, whenever it arrives.
+  if (s.peerView.incarnation !== null) s.fence.fencedIncarnation = Math.max(s.fence.fencedIncarnation ?? 0, s.peerView.incarnation);
   // The fenced peer is down: forget what it last said so its next boot is judged afresh.
   s.peerView.role = null;
   s.peerView.lastHeard = null;
@@ -227,7 +267,7 @@ function quietForMailbox(s: CoreState, now: number): boolean {
 
 function heartbeatIfDue(d: Draft): void {
   const s = d.state;
-  if (quietForMailbox(s, d.now)) return;
+  if (s.selfFence || quietForMailbox(s, d.now)) return;
   if (s.lastSent !== null && d.now - s.lastSent < s.timers.keepalive) return;
   s.lastSent = d.now;
   d.actions.push({ type: "SendHeartbeat" });

@@ -67,11 +67,30 @@ export function fenceFailed(d: Draft, detail: string): void {
   d.setRole("STANDBY", "fence not confirmed", "error");
 }
 
-/** Stop writing to the shared disk at once. */
+/**
+ * Stop writing to the shared disk at once. The node goes silent for good (nothing more is sent on any link, in
+ * this step or later): should the kernel refuse the reset, the peer must find a dead node and fence it, never
+ * hear a STOPPED, which it would take as a clean release. The role is STOPPED here only; it is never announced.
+ */
 export function selfFence(d: Draft, reason: string, power: "reset" | "off" = "reset", flush = false): void {
-  d.log("critical", "self-fence", `self-fencing (${power}${flush ? ", after a sync" : ""}): ${reason}`, { reason, power });
+  const s = d.state;
+  if (s.selfFence) return;
+  d.log("critical", "self-fence", `self-fencing (${power}${flush ? ", after a sync" : ""}): ${reason}; silent on every link from now on`, { reason, power });
   d.actions.push({ type: "SelfFence", reason, power, flush });
-  d.setRole("STOPPED", reason, "critical");
+  s.selfFence = { reason, power, flush, at: d.now, triedAt: d.now };
+  d.setRole("STOPPED", `self-fence: ${reason}`, "critical");
+}
+
+/** How often a self-fence that has not ended this node yet is tried again. */
+export const SELF_FENCE_RETRY_MS = 1000;
+
+/** After a self-fence: send nothing, decide nothing, and repeat the reset until the machine stops. */
+export function whileSelfFenced(d: Draft): void {
+  const sf = d.state.selfFence;
+  if (!sf || d.now - sf.triedAt < SELF_FENCE_RETRY_MS) return;
+  d.state.selfFence = { ...sf, triedAt: d.now };
+  d.log("critical", "self-fence-retry", `still running ${d.now - sf.at} ms after self-fencing (${sf.reason}): the reset did not happen; trying again, still silent`, { reason: sf.reason });
+  d.actions.push({ type: "SelfFence", reason: sf.reason, power: sf.power, flush: false });
 }
 
 /**
