@@ -7,7 +7,7 @@ export { decodeFrame } from "./decode.ts";
 export type { DecodeOptions, DecodeResult } from "./decode.ts";
 export { clusterIdOf } from "./cluster-id.ts";
 export { ReplayGuard } from "./replay.ts";
-export type { ReplayCounters, ReplayGuardOptions, ReplayVerdict } from "./replay.ts";
+export type { ReplayCounters, ReplayGuardOptions, ReplayState, ReplayVerdict } from "./replay.ts";
 export { REPLAY_WINDOW } from "./replay-window.ts";
 export { checkEcho, requiresEcho } from "./echo.ts";
 export { nextIncarnation } from "./incarnation.ts";

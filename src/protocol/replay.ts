@@ -45,6 +45,14 @@
  *    of an earlier incarnation (bytes buffered in a line) is ignored (src/core/step.ts).
  *    Without this, a STOPPED announced on UDP followed by the ACTIVE frame sent just
  *    before it on serial looked like a second ACTIVE beside the node taking over.
+ * 7. The receiver's memory outlives the process that holds the links: the initrd
+ *    guard hands its windows to the agent in the hand-over snapshot, and an agent
+ *    stopped by an administrator leaves them in its snapshot file, so a frame captured
+ *    before the hand-over is still a duplicate or too old afterwards. A frame older
+ *    than the newest one heard on any link (point 6) triggers nothing in the core in
+ *    any case, and a boot of the peer that this node fenced is retired: its frames are
+ *    refused whatever their sequence numbers (src/core/step.ts, fencedIncarnation).
+ *
  * Hence forged, replayed or foreign-cluster frames change nothing but counters and
  * logs (design.md safety rule 3). The guard keeps one ReplayGuard per link: every
  * frame is sent on every link and each copy must prove its own link alive. A copy
@@ -53,7 +61,7 @@
  * need the echo of point 4.
  */
 
-import { REPLAY_WINDOW, ReplayWindow } from "./replay-window.ts";
+import { REPLAY_WINDOW, ReplayWindow, type WindowState } from "./replay-window.ts";
 import type { Frame } from "./frame.ts";
 
 /** Outcome of checking one authenticated frame for freshness. */
@@ -70,6 +78,9 @@ export type ReplayGuardOptions = { self: string; peers: string[] };
 
 type SenderState = { incarnation: number; window: ReplayWindow };
 
+/** What a ReplayGuard remembers of each sender, as plain data (carried across a hand-over, point 7). */
+export type ReplayState = Record<string, { incarnation: number } & WindowState>;
+
 /** Rejects replayed, reflected and unknown-sender frames; records the accepted ones. No clock. */
 export class ReplayGuard {
   private readonly self: string;
@@ -85,6 +96,31 @@ export class ReplayGuard {
   /** Rejections since construction, as a plain object copy. */
   get counters(): ReplayCounters {
     return { ...this.rejected };
+  }
+
+  /** What this guard remembers, for a successor that takes the link over. */
+  save(): ReplayState {
+    const out: ReplayState = {};
+    for (const [node, st] of this.senders) out[node] = { incarnation: st.incarnation, ...st.window.save() };
+    return out;
+  }
+
+  /** Continue from a predecessor's memory (senders other than the peer are ignored). */
+  restore(state: ReplayState): void {
+    for (const [node, st] of Object.entries(state)) {
+      if (this.peers.has(node)) this.senders.set(node, { incarnation: st.incarnation, window: ReplayWindow.from(st) });
+    }
+  }
+
+  /**
+   * A boot of `node` that is over (fenced): its frames, and those of every earlier boot, are refused from now on,
+   * whatever their sequence numbers. A later boot is accepted as usual.
+   */
+  retire(node: string, incarnation: number): void {
+    const known = this.senders.get(node);
+    if (known && known.incarnation > incarnation) return;
+    // Everything up to the highest possible seq of that boot counts as seen: only a newer incarnation passes.
+    this.senders.set(node, { incarnation, window: new ReplayWindow(Number.MAX_SAFE_INTEGER) });
   }
 
   /** Checks a decoded frame and, when it is fresh, records it as seen. */

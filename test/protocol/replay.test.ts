@@ -109,4 +109,39 @@ test("seqs near Number.MAX_SAFE_INTEGER are handled exactly", () => {
   expectReplay(g.check(from(top - 64)), /too old/);
 });
 
+test("a guard restored from a predecessor's memory refuses what the predecessor accepted, and only that", () => {
+  const g = guard();
+  for (const seq of [10, 12, 13, 40]) g.check(from(seq));
+  const next = guard();
+  next.restore(JSON.parse(JSON.stringify(g.save())));
+  for (const seq of [10, 12, 13, 40]) expectReplay(next.check(from(seq)), /duplicate/);
+  assert.equal(next.check(from(11)), { kind: "ok" }, "a seq the predecessor never saw is still fresh");
+  expectReplay(next.check(from(40 - 64)), /too old/);
+  expectReplay(next.check(from(5, INC - 1)), /stale incarnation/);
+  assert.equal(next.check(from(41)), { kind: "ok" });
+});
+
+test("a restored memory ignores senders that are not peers", () => {
+  const next = guard();
+  next.restore({ intruder: { incarnation: INC, top: 99, seen: "1" } });
+  assert.equal(next.save(), {});
+});
+
+test("a retired boot is refused whatever its seq; a later boot is accepted", () => {
+  const g = guard();
+  g.check(from(5));
+  g.retire("node-b", INC);
+  expectReplay(g.check(from(6)), /too old|duplicate/);
+  expectReplay(g.check(from(Number.MAX_SAFE_INTEGER)), /duplicate/);
+  expectReplay(g.check(from(1, INC - 1)), /stale incarnation/);
+  assert.equal(g.check(from(1, INC + 1)), { kind: "ok" });
+});
+
+test("retiring an older boot than the one running changes nothing", () => {
+  const g = guard();
+  g.check(from(5, INC + 1));
+  g.retire("node-b", INC);
+  assert.equal(g.check(from(6, INC + 1)), { kind: "ok" });
+});
+
 test.run();
