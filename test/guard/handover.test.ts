@@ -18,7 +18,17 @@ const rows: [string, string, RegExp][] = [
   ["a fractional incarnation", text({ incarnation: 1.5 }), /incarnation: expected a non-negative integer/],
   ["an unknown role", text({ peerRole: "MASTER" }), /peerRole: expected a role or null, got MASTER/],
   ["not JSON", "{oops", /not JSON/],
+  ["a receiver that is not an object", text({ receiver: [1] }), /receiver\.expected an object of links/],
+  ["a receiver link of an unknown kind", text({ receiver: { tcp: {} } }), /receiver\.tcp: expected one of serial, udp, disk/],
+  ["a receiver window with a negative top", text({ receiver: { udp: { b: { incarnation: 1, top: -1, seen: "1" } } } }), /receiver\.udp\.b: expected non-negative integers/],
+  ["a receiver window with bits that are not hex", text({ receiver: { udp: { b: { incarnation: 1, top: 5, seen: "zz" } } } }), /receiver\.udp\.b\.seen: expected 1-16 hex digits, got zz/],
+  ["a fenced incarnation that is not a count", text({ fencedIncarnation: "7" }), /fencedIncarnation: expected a non-negative integer or null/],
 ];
+
+test("a snapshot with the receiver's windows and the fenced boot is accepted", () => {
+  const more = { ...good, receiver: { udp: { b: { incarnation: 9, top: 120, seen: "ffff" } } }, fencedIncarnation: 8 };
+  assert.equal(parseSnapshot(JSON.stringify(more), "a", "boot-1"), more);
+});
 for (const [what, t, re] of rows) {
   test(`refused: ${what}`, () => {
     const r = parseSnapshot(t, "a", "boot-1");
