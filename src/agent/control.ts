@@ -36,7 +36,7 @@ export function controlHandler(o: { config: ClusterConfig; guard: Guard; service
         fence: guard.fenceInfo,
         agents: services.status(),
         resources: services.resources?.() ?? [],
-        blocked: blockedBy(s),
+        blocked: blockedBy(s) ?? guard.releasedThisBoot,
       };
     },
     async takeover() {

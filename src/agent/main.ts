@@ -6,9 +6,10 @@ import { formatConfigError } from "../config/index.ts";
 import type { FenceContext } from "../fence/context.ts";
 import { fenceAgentsFrom } from "../fence/from-config.ts";
 import { RecordingFenceAgent } from "../fence/record.ts";
-import { HANDOVER_FILE, HANDOVER_SOCKET } from "../guard/handover.ts";
+import { readStopped } from "../guard/boot-record.ts";
+import { bootId, HANDOVER_FILE, HANDOVER_SOCKET } from "../guard/handover.ts";
 import { serveHandover } from "../guard/handover-server.ts";
-import type { GuardCli } from "../guard/main.ts";
+import { type GuardCli, runDirOf } from "../guard/main.ts";
 import { parseKernelArgs, readCmdline, resolveGuard } from "../guard/resolve.ts";
 import { Guard } from "../guard/runtime.ts";
 import { kmsgSink, Logger, type Sink, streamSink } from "../log/logger.ts";
@@ -55,9 +56,14 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
     resume = typeof left === "string" ? "unguarded" : left;
     if (typeof left === "string") log.emit("warning", "handover", `${answer.reason}; ${left}`);
   }
+  // STOPPED is for the rest of this boot: a restarted agent goes on announcing it and brings nothing up.
+  const runDir = runDirOf(cli);
+  const stoppedRec = runDir.runDir ? readStopped(runDir.runDir, r.options.self.name, bootId()) : null;
+  const stopped = stoppedRec !== null && typeof stoppedRec !== "string" ? stoppedRec : null;
+  if (stopped) resume = "unguarded";
   const record = r.options.fenceRecord;
   const agents = (ctx: FenceContext) => (record ? [new RecordingFenceAgent(record)] : fenceAgentsFrom(config.fencing.agent, ctx, config.timers.deadtime));
-  const guard = new Guard({ ...r.options, resume }, log, agentEffectors({ hostMode: cli.hostMode, kmsg }), agents);
+  const guard = new Guard({ ...r.options, resume, ...runDir, ...(stopped ? { stopped } : {}) }, log, agentEffectors({ hostMode: cli.hostMode, kmsg }), agents);
   try {
     await guard.start();
   } catch (e) {
@@ -77,10 +83,11 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
   } catch (e) {
     log.emit("error", "management", `management socket not started: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (!cli.hostMode) sdNotify("READY=1\nSTATUS=ACTIVE: links taken over");
+  if (!cli.hostMode) sdNotify(stopped ? `READY=1\nSTATUS=STOPPED: ${guard.releasedThisBoot}` : "READY=1\nSTATUS=ACTIVE: links taken over");
   // Services are judged once the boot has finished: a unit not started yet has not failed. The resources come up
   // first (then NICs are named and systemd runs start jobs at once); one that fails asks for failover like an SMA.
   void bootFinished(cli.hostMode).then(async () => {
+    if (guard.state.role !== "ACTIVE") return log.emit("critical", "resources", `not starting resources or services: this node is ${guard.state.role}${guard.releasedThisBoot ? `: ${guard.releasedThisBoot}` : ""}`);
     const up = await resources.upAll();
     if (!up.ok && !up.cancelled) {
       const r = await standby();

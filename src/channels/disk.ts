@@ -114,6 +114,14 @@ export class DiskChannel implements Channel {
     }
   }
 
+  /**
+   * The area while the channel holds it open (undefined while down or stopped): the fencer writes the peer's mailbox
+   * through it, since after switch_root the device can no longer be opened by path. Its users must not close it.
+   */
+  openArea(): DiskArea | undefined {
+    return this.stopped ? undefined : this.area;
+  }
+
   /** Stops polling, waits for the I/O in flight, closes the device. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -18,7 +18,8 @@ export function withLinkOptions<T>(a: Argv<T>) {
     .option("udp-port", { type: "number", describe: "override channels.udp.port" })
     .option("disk-device", { type: "string", describe: "override channels.disk.device" })
     .option("handover-socket", { type: "string", describe: "where the link holder offers its links (default /run/clusterguard/handover.sock; none for a host-mode guard)" })
-    .option("management-socket", { type: "string", describe: "override management.socket (a host-mode guard serves none unless given)" });
+    .option("management-socket", { type: "string", describe: "override management.socket (a host-mode guard serves none unless given)" })
+    .option("run-dir", { type: "string", describe: "where this boot's incarnation and STOPPED records live (default /run/clusterguard; none in host mode unless given)" });
 }
 
 type Parsed = Record<string, unknown>;
@@ -42,6 +43,7 @@ export function runOptions(argv: Parsed) {
     ...(argv["fence-record"] ? { fenceRecord: String(argv["fence-record"]) } : {}),
     ...(argv["handover-socket"] ? { handoverSocket: String(argv["handover-socket"]) } : {}),
     ...(argv["management-socket"] ? { managementSocket: String(argv["management-socket"]) } : {}),
+    ...(argv["run-dir"] ? { runDir: String(argv["run-dir"]) } : {}),
     realtime: Boolean(argv.realtime),
     logFormat: argv["log-format"] === "json" ? ("json" as const) : ("human" as const),
     links: linkOverrides(argv),

@@ -1,5 +1,6 @@
 // What fence agents that work through the cluster itself (poison pill, peer request) need from the running guard.
 import type { MessageType } from "../core/types.ts";
+import type { DiskArea } from "../disk/area.ts";
 import type { DiskTimers } from "../disk/timers.ts";
 
 /** The shared-disk area both nodes use, and the victim's slot in it. */
@@ -9,6 +10,11 @@ export interface FenceDisk {
   key: Uint8Array;
   clusterId: number;
   peerSlot: number;
+  /**
+   * The area as already opened by the disk channel, when it is open: used instead of opening the device by path
+   * (after switch_root the initrd's /dev path is gone, the open descriptor is not). Never closed by its users.
+   */
+  area?: () => DiskArea | undefined;
 }
 
 /** Supplied by the guard or agent when it builds its fence levels. */

@@ -5,6 +5,8 @@
 // process) stops petting and its watchdog resets it within watchdog_timeout. msgwait >= 2 x watchdog_timeout
 // (checked at config load and in the disk header) covers both, with a full timeout to spare.
 import { DiskArea } from "../disk/area.ts";
+import type { MailboxMessage } from "../disk/mailbox.ts";
+import type { BlockResult } from "../disk/result.ts";
 import type { FenceAction, FenceAgent, FenceOutcome, PowerState } from "./agent.ts";
 import type { FenceContext, FenceDisk } from "./context.ts";
 import { pillMsgwait } from "./pill-timers.ts";
@@ -27,25 +29,31 @@ export class PoisonPillAgent implements FenceAgent {
   async fence(target: string, action: FenceAction, signal: AbortSignal): Promise<FenceOutcome> {
     const disk = this.o.ctx.disk;
     if (!disk) return { confirmed: false, detail: "no shared-disk area configured (channels.disk)" };
-    let area: DiskArea | null = null;
     try {
-      area = await DiskArea.open(disk.device, disk.offset, { key: disk.key, clusterId: disk.clusterId });
-      const header = await area.readHeader();
-      if (header.kind !== "ok") return { confirmed: false, detail: `${disk.device}: header unusable (${header.kind}); run clusterguard disk init` };
-      const msgwait = pillMsgwait(this.o.msgwaitMs, header.value.timers).ms;
-      // The runner cuts this level at minTimeoutMs: a longer wait would always be aborted, after writing a pill.
-      if (msgwait > this.plannedMs) return { confirmed: false, detail: `${disk.device}: the header's msgwait (${msgwait} ms) exceeds the ${this.plannedMs} ms this level's time limit was sized for at start (the header was unreadable then, or changed); no pill written: restart the guard` };
-      const now = Date.now();
-      const pill = { type: action, sender: this.o.ctx.self, senderIncarnation: this.o.ctx.selfIncarnation(), seq: now, writtenAt: now, targetIncarnation: this.o.ctx.peerIncarnation() };
-      await area.writeMailbox(disk.peerSlot, pill);
-      const back = await area.readMailbox(disk.peerSlot);
-      if (back.kind !== "ok" || back.value.seq !== pill.seq) return { confirmed: false, detail: `${disk.device}: the pill did not read back (${back.kind})` };
+      const written = await withArea(disk, async (area) => {
+        const header = await area.readHeader();
+        if (header.kind !== "ok") return `${disk.device}: header unusable (${header.kind}); run clusterguard disk init`;
+        const msgwait = pillMsgwait(this.o.msgwaitMs, header.value.timers).ms;
+        // The runner cuts this level at minTimeoutMs: a longer wait would always be aborted, after writing a pill.
+        if (msgwait > this.plannedMs) return `${disk.device}: the header's msgwait (${msgwait} ms) exceeds the ${this.plannedMs} ms this level's time limit was sized for at start (the header was unreadable then, or changed); no pill written: restart the guard`;
+        const now = Date.now();
+        const pill: MailboxMessage = { type: action, sender: this.o.ctx.self, senderIncarnation: this.o.ctx.selfIncarnation(), seq: now, writtenAt: now, targetIncarnation: this.o.ctx.peerIncarnation() };
+        await area.writeMailbox(disk.peerSlot, pill);
+        const back = await area.readMailbox(disk.peerSlot);
+        if (back.kind !== "ok" || back.value.seq !== pill.seq) return `${disk.device}: the pill did not read back (${back.kind})`;
+        return { pill, msgwait };
+      });
+      if (typeof written === "string") return { confirmed: false, detail: written };
+      const { pill, msgwait } = written;
       if (!(await sleepUnlessAborted(msgwait, signal))) return { confirmed: false, detail: `aborted before msgwait (${msgwait} ms) elapsed` };
-      return { confirmed: true, detail: `${action} pill in ${target}'s slot for msgwait (${msgwait} ms): it obeyed or its watchdog reset it` };
+      // msgwait proves something only about a pill that sat there all along: one cleared or replaced meanwhile may
+      // never have been read (the victim's watchdog was petted on clean reads), so it confirms nothing.
+      const now = await withArea(disk, (area) => area.readMailbox(disk.peerSlot));
+      const gone = pillChanged(pill, now);
+      if (gone) return { confirmed: false, detail: `${disk.device}: after msgwait (${msgwait} ms) ${target}'s slot no longer holds this pill (${gone}): not confirmed` };
+      return { confirmed: true, detail: `${action} pill in ${target}'s slot for msgwait (${msgwait} ms), still there at the end: it obeyed or its watchdog reset it` };
     } catch (e) {
       return { confirmed: false, detail: `${disk.device}: ${(e as Error).message}` };
-    } finally {
-      await area?.close();
     }
   }
 
@@ -69,17 +77,36 @@ function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
 
 /**
  * The fencer's confirmation, SBD's "clear": once the victim is heard again with another boot's incarnation,
- * remove our pill from its slot so it may go ACTIVE later. Returns what was done, or null when nothing was due.
+ * remove our pill from its slot so it may go ACTIVE later. Returns what was done, or null when nothing was due;
+ * throws when the disk could not be read or written (the caller tries again).
  */
 export async function clearPillIfRebooted(disk: FenceDisk, self: string, peerIncarnation: number): Promise<string | null> {
-  const area = await DiskArea.open(disk.device, disk.offset, { key: disk.key, clusterId: disk.clusterId });
-  try {
+  return withArea(disk, async (area) => {
     const r = await area.readMailbox(disk.peerSlot);
     if (r.kind !== "ok" || (r.value.type !== "reset" && r.value.type !== "off") || r.value.sender !== self) return null;
     if (!pillServed(r.value, peerIncarnation)) return null;
     const now = Date.now();
     await area.writeMailbox(disk.peerSlot, { ...r.value, type: "none", seq: now, writtenAt: now });
     return `cleared the ${r.value.type} pill from slot ${disk.peerSlot}: the peer came back as incarnation ${peerIncarnation}`;
+  });
+}
+
+/** Why the slot no longer holds `pill` (cleared, replaced, unreadable), or null when it still does, unchanged. */
+export function pillChanged(pill: MailboxMessage, now: BlockResult<MailboxMessage>): string | null {
+  if (now.kind !== "ok") return `unreadable: ${now.kind}`;
+  const m = now.value;
+  if (m.type !== pill.type) return `it holds ${m.type} from ${m.sender}`;
+  if (m.sender !== pill.sender || m.seq !== pill.seq) return `replaced by ${m.type} from ${m.sender} (seq ${m.seq}, ours was ${pill.seq})`;
+  return null;
+}
+
+/** Run `fn` on the disk channel's open area when there is one, else on the device opened by path (and closed after). */
+async function withArea<T>(disk: FenceDisk, fn: (area: DiskArea) => Promise<T>): Promise<T> {
+  const shared = disk.area?.();
+  if (shared) return fn(shared);
+  const area = await DiskArea.open(disk.device, disk.offset, { key: disk.key, clusterId: disk.clusterId });
+  try {
+    return await fn(area);
   } finally {
     await area.close();
   }

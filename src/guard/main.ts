@@ -11,7 +11,8 @@ import { lockMemory, setRealtime } from "../sys/realtime.ts";
 import { sdNotify } from "../sys/sd-notify.ts";
 import { type Effectors, hostEffectors } from "./effectors.ts";
 import { initrdEffectors } from "./initrd-effectors.ts";
-import type { KernelArgs } from "./kernel-args.ts";
+import { ignoredGuardSwitches, type KernelArgs } from "./kernel-args.ts";
+import { RUN_DIR } from "./boot-record.ts";
 import { HANDOVER_SOCKET } from "./handover.ts";
 import { serveHandover } from "./handover-server.ts";
 import { serveGuardManagement } from "./management.ts";
@@ -25,12 +26,20 @@ export interface GuardCli {
   handoverSocket?: string;
   /** The management socket (default: management.socket; host mode: none unless given). */
   managementSocket?: string;
+  /** Where this boot's incarnation and STOPPED records live (default RUN_DIR; host mode: none unless given). */
+  runDir?: string;
   node?: string;
   hostMode: boolean;
   fenceRecord?: string;
   realtime: boolean;
   logFormat: "human" | "json";
   links: LinkOverrides;
+}
+
+/** The run directory option: as given, else RUN_DIR outside host mode (tests must not share the host's). */
+export function runDirOf(cli: Pick<GuardCli, "runDir" | "hostMode">): { runDir?: string } {
+  const dir = cli.runDir ?? (cli.hostMode ? undefined : RUN_DIR);
+  return dir ? { runDir: dir } : {};
 }
 
 /** Write to stdout without ever throwing: after switch_root the reader may be gone. */
@@ -44,9 +53,14 @@ function safeStdout(line: string): void {
 
 /** Run until a signal ends it; resolves with the process exit code. */
 export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: GuardCli): Promise<number> {
-  const kargs = parseKernelArgs(readCmdline());
+  const cmdline = readCmdline();
+  const kargs = parseKernelArgs(cmdline);
+  if (!cli.hostMode) {
+    for (const w of ignoredGuardSwitches(cmdline)) console.error(`clusterguard: ${w} on the kernel command line is not an off switch (only rd.clusterguard=0, =no or =off, exactly): the guard runs`);
+  }
   if (!cli.hostMode && !kargs.enabled) {
-    console.error("clusterguard: rd.clusterguard=0 on the kernel command line: guard disabled, boot continues unguarded");
+    // The unit and the hook skip the guard for these same words, so this is reached only when started by hand.
+    console.error("clusterguard: rd.clusterguard=0, =no or =off on the kernel command line: the guard is switched off and does not run");
     return 0;
   }
   const r = resolveGuard(config, key, kargs, cli);
@@ -77,7 +91,7 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Guar
         beforeContinue: () => guard?.prepareForSwitchRoot(),
         log: (m) => log.emit("error", "initrd", m),
       });
-  guard = new Guard(r.options, log, fx, agents);
+  guard = new Guard({ ...r.options, ...runDirOf(cli) }, log, fx, agents);
   try {
     await guard.start();
   } catch (e) {

@@ -11,6 +11,7 @@ export interface LinkOverrides {
   diskDevice?: string;
 }
 
+import type { StoppedRecord } from "./boot-record.ts";
 import type { HandoverSnapshot } from "./handover.ts";
 
 export interface GuardOptions {
@@ -30,6 +31,10 @@ export interface GuardOptions {
    * (a node that booted without the guard announces ACTIVE under a new incarnation so the peer stays STANDBY).
    */
   resume?: HandoverSnapshot | "unguarded";
+  /** Where this boot's incarnation and STOPPED records live (/run/clusterguard; none: a host-mode run keeps none). */
+  runDir?: string;
+  /** This boot already released the ACTIVE role: start STOPPED under its incarnation, never ACTIVE. */
+  stopped?: StoppedRecord;
 }
 
 /** Split "ADDR" or "ADDR:PORT" (IPv6 as "[ADDR]:PORT"); null when malformed. */

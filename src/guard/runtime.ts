@@ -19,6 +19,9 @@ import { bootId, type HandoverSnapshot } from "./handover.ts";
 import { buildLinks, type Links } from "./links.ts";
 import type { GuardOptions } from "./options.ts";
 import { PillWatch } from "./pill-watch.ts";
+import { PillClear } from "./pill-clear.ts";
+import { readIncarnation, seqAbove, type StoppedRecord, writeIncarnation, writeStopped } from "./boot-record.ts";
+import { uptimeMs } from "../disk/uptime.ts";
 import { armForPill } from "./watchdog-arm.ts";
 import { Receiver } from "./receiver.ts";
 
@@ -40,6 +43,9 @@ export class Guard {
   private pills: PillWatch | null = null;
   private fenceDisk: FenceDisk | null = null;
   private lastPeerIncarnation = 0;
+  private pillClear: PillClear | null = null;
+  /** Set once this boot released the ACTIVE role (STOPPED announced): why it may not be ACTIVE again before a reboot. */
+  releasedThisBoot: string | null = null;
   private lastBeat: Promise<boolean> | undefined;
   private takeoverWaiters: ((r: Outcome) => void)[] = [];
   /** Runs the planned switchover when the STANDBY peer asks to take over (the agent sets it; none in the initrd). */
@@ -63,9 +69,15 @@ export class Guard {
     const snap = typeof o.resume === "object" ? o.resume : null;
     // A successor of this boot's links (the agent) starts them at once: no disk read may delay it (its pill level is
     // then sized from the config; the guard before it warned about a differing header).
-    const atStart = snap ? { incarnation: 0, timers: null } : await this.readDiskAtStart(clusterId);
-    this.incarnation = snap ? snap.incarnation : nextIncarnation(Date.now(), atStart.incarnation);
-    this.builder = new FrameBuilder({ key: o.key, clusterId, node: o.self.name, incarnation: this.incarnation, startSeq: snap?.seq ?? 0 });
+    const atStart = snap ? { incarnation: 0, seq: 0, timers: null } : await this.readDiskAtStart(clusterId);
+    const cont = snap ? null : this.continuedIncarnation(atStart);
+    this.incarnation = snap ? snap.incarnation : cont ? cont.incarnation : nextIncarnation(Date.now(), atStart.incarnation);
+    const startSeq = snap?.seq ?? cont?.seq ?? 0;
+    this.builder = new FrameBuilder({ key: o.key, clusterId, node: o.self.name, incarnation: this.incarnation, startSeq });
+    if (!snap && o.runDir) {
+      const failed = writeIncarnation(o.runDir, { bootId: bootId(), node: o.self.name, incarnation: this.incarnation, seq: startSeq, uptimeMs: uptimeMs() });
+      if (failed) this.log.emit("error", "incarnation", `could not record this boot's incarnation: ${failed}; an agent started later in this boot without a snapshot will announce a new one`);
+    }
     if (snap) {
       this.builder.peerIncarnation = snap.peerIncarnation;
       this.lastPeerIncarnation = snap.peerIncarnation;
@@ -77,7 +89,14 @@ export class Guard {
     this.links = buildLinks(o, (slot) => this.onPeerSlot(slot));
     const diskDevice = o.links.diskDevice ?? o.config.channels.disk.device;
     if (this.links.disk && diskDevice) {
-      this.fenceDisk = { device: diskDevice, offset: o.config.channels.disk.offset, key: o.key, clusterId, peerSlot: o.peer.disk_slot };
+      const disk = this.links.disk;
+      this.fenceDisk = { device: diskDevice, offset: o.config.channels.disk.offset, key: o.key, clusterId, peerSlot: o.peer.disk_slot, area: () => disk.openArea() };
+      const fenceDisk = this.fenceDisk;
+      this.pillClear = new PillClear({
+        clear: (inc) => clearPillIfRebooted(fenceDisk, o.self.name, inc),
+        fencing: () => this.fencing,
+        log: (level, event, message, fields) => this.log.emit(level, event, message, fields),
+      });
     }
     this.fenceAgents = this.makeFenceAgents({
       self: o.self.name,
@@ -108,8 +127,18 @@ export class Guard {
       channels: [...this.links.stream.map((c) => c.kind), ...(this.links.disk ? (["disk"] as ChannelKind[]) : [])],
       requires: this.activationChecks(),
     };
-    this.state = o.resume ? resumedActive({ ...init, peer0: { role: snap?.peerRole ?? null, incarnation: snap?.peerIncarnation || null } }) : initialState(init);
-    const how = snap ? `took over the links at seq ${snap.seq}, ${Date.now() - snap.at} ms after their release` : o.resume ? "no guard to take over from: this node booted unguarded; announcing ACTIVE" : "";
+    this.state = o.resume || o.stopped ? resumedActive({ ...init, peer0: { role: snap?.peerRole ?? null, incarnation: snap?.peerIncarnation || null } }) : initialState(init);
+    if (o.stopped) this.resumeStopped(o.stopped);
+    const goOn = cont ? `continuing this boot's incarnation from seq ${startSeq + 1}` : "";
+    const how = snap
+      ? `took over the links at seq ${snap.seq}, ${Date.now() - snap.at} ms after their release`
+      : o.stopped
+        ? `${goOn}; this boot released the ACTIVE role: announcing STOPPED`
+        : o.resume
+          ? cont
+            ? `no snapshot to take over from: ${goOn}; announcing ACTIVE`
+            : "no guard to take over from: this node booted unguarded; announcing ACTIVE"
+          : goOn;
     const links = Object.keys(this.state.channels).join(",");
     this.log.emit(o.resume ? "warning" : "notice", "start", `${o.resume ? "agent" : "guard"} started as ${o.self.name} (incarnation ${this.incarnation}), peer ${o.peer.name}${o.hostMode ? ", host mode" : ""}${how ? `: ${how}` : ""}`, { incarnation: this.incarnation, links, blocked: blockedBy(this.state) }, this.state.role);
     this.warnPillTimers(atStart.timers);
@@ -119,6 +148,8 @@ export class Guard {
     };
     for (const c of this.links.stream) await c.start(sink);
     if (this.links.disk) await this.links.disk.start(sink);
+    // The predecessor handled the peer's boot as far as it got: check its mailbox once more, through this process's own I/O.
+    if (snap) this.pillClear?.seen(snap.peerIncarnation);
     this.startPillWatch();
     const tickMs = Math.max(5, Math.min(50, Math.floor(t.keepalive / 4)));
     this.timer = setInterval(() => this.input({ kind: "tick", now: now() }), tickMs);
@@ -152,6 +183,12 @@ export class Guard {
 
   /** Release the ACTIVE role on every link (announce STOPPED); the node must no longer be able to write. */
   announceStopped(reason: string): void {
+    // Recorded first: an agent restarted in this boot must come back STOPPED, never ACTIVE on the frozen root.
+    if (this.o.runDir && this.state.role !== "STOPPED") {
+      const failed = writeStopped(this.o.runDir, { bootId: bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, uptimeMs: uptimeMs(), reason, at: Date.now() });
+      if (failed) this.log.emit("critical", "stopped", `could not record that this boot released the ACTIVE role: ${failed}; an agent restarted in this boot would not know it`);
+    }
+    this.releasedThisBoot ??= `this boot released the ACTIVE role (${reason}); reboot this node to rejoin`;
     this.input({ kind: "stop", now: now(), reason });
   }
 
@@ -170,6 +207,7 @@ export class Guard {
       this.fencing = false;
       this.fenceInfo = { state: rep.ok ? "confirmed" : "failed", last: `${rep.agent}: ${rep.detail}`, at: new Date().toISOString() };
       this.log.emit(rep.ok ? "warning" : "error", rep.ok ? "fence-confirmed" : "fence-failed", `admin fence of ${this.o.peer.name}: ${rep.agent}: ${rep.detail}`, { target: this.o.peer.name });
+      this.pillClear?.fenceDone();
       return { ok: rep.ok, detail: `${rep.agent}: ${rep.detail}` };
     });
   }
@@ -205,6 +243,7 @@ export class Guard {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.pills?.stop(false);
+    this.pillClear?.stop();
     await this.lastBeat;
     for (const c of this.links.stream) await c.stop();
     await this.links.disk?.stop();
@@ -216,6 +255,7 @@ export class Guard {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.pills?.stop(this.o.hostMode);
+    this.pillClear?.stop();
     for (const c of this.links.stream) await c.stop();
     await this.links.disk?.stop();
   }
@@ -263,6 +303,7 @@ export class Guard {
         this.log.emit(at.confirmed ? "notice" : "warning", "fence-attempt", `${at.agent}: ${at.confirmed ? "confirmed" : "failed"}: ${at.detail} (${at.ms} ms)`, { agent: at.agent, confirmed: at.confirmed, ms: at.ms, target });
       }
       this.input({ kind: "fence-result", now: now(), ok: rep.ok, agent: rep.agent, detail: rep.detail });
+      this.pillClear?.fenceDone();
     });
   }
 
@@ -316,29 +357,57 @@ export class Guard {
     if (w) this.log.emit("warning", "msgwait", w);
   }
 
-  /** A peer boot we had not heard before: if our poison pill is still in its slot, that boot proves it worked; clear it. */
+  /**
+   * A peer boot we had not heard before: if our poison pill is still in its slot, that boot proves it worked; clear
+   * it (an incarnation is minted once per boot, src/guard/boot-record.ts), once no fence of ours is in flight.
+   */
   private peerIncarnationSeen(inc: number): void {
-    if (inc === this.lastPeerIncarnation || inc === 0) return;
+    // Incarnations grow from boot to boot (src/protocol/incarnation.ts): a lower one is an earlier boot's leftover (the
+    // peer's stale disk slot, bytes buffered in a line) and must not become the boot a pill is aimed at or cleared for.
+    if (inc <= this.lastPeerIncarnation) return;
     this.lastPeerIncarnation = inc;
-    const disk = this.fenceDisk;
-    if (!disk) return;
-    clearPillIfRebooted(disk, this.o.self.name, inc).then(
-      (done) => done && this.log.emit("notice", "pill-cleared", done, { peerIncarnation: inc }),
-      (e) => this.log.emit("warning", "pill-clear", `could not check the peer's mailbox: ${e instanceof Error ? e.message : String(e)}`),
-    );
+    this.pillClear?.seen(inc);
   }
 
-  /** This node's last incarnation from its own slot, and the header's timers; zeros and null when unreadable. */
-  private async readDiskAtStart(clusterId: number): Promise<{ incarnation: number; timers: DiskTimers | null }> {
+  /** This boot released the ACTIVE role before this process started: STOPPED from the first frame, never ACTIVE again. */
+  private resumeStopped(rec: StoppedRecord): void {
+    const r = step(this.state, { kind: "stop", now: now(), reason: `this boot released the ACTIVE role earlier (${rec.reason})` });
+    this.state = r.state;
+    for (const a of r.actions) if (a.type === "Log") this.perform(a);
+    this.releasedThisBoot = `this boot released the ACTIVE role at ${new Date(rec.at).toISOString()} (${rec.reason}); reboot this node to rejoin the cluster`;
+    this.log.emit("critical", "stopped", `${this.releasedThisBoot}: announcing STOPPED as incarnation ${rec.incarnation} from seq ${this.builder.lastSeq + 1}; no resources or services start`, { incarnation: rec.incarnation }, this.state.role);
+  }
+
+  /**
+   * A start without a snapshot in a boot that already announced an incarnation (an agent restarted without its
+   * snapshot, a guard restarted in the initrd) continues it: a new incarnation would tell the fencer this node
+   * rebooted. The sequence goes on above anything sent under it (boot-record.ts seqAbove). Null: mint a new one.
+   */
+  private continuedIncarnation(atStart: { incarnation: number; seq: number }): { incarnation: number; seq: number } | null {
+    const o = this.o;
+    const found = o.runDir ? readIncarnation(o.runDir, o.self.name, bootId()) : "no run directory";
+    const rec = typeof found === "string" ? null : found;
+    const stopped = o.stopped ?? null;
+    const incarnation = stopped?.incarnation ?? rec?.incarnation;
+    if (incarnation === undefined) return null;
+    const up = uptimeMs();
+    const slotSeq = atStart.incarnation === incarnation ? atStart.seq : 0;
+    const fromRecord = rec?.incarnation === incarnation ? seqAbove(rec.seq, rec.uptimeMs, up, slotSeq) : 0;
+    const fromStopped = stopped ? seqAbove(stopped.seq, stopped.uptimeMs, up, slotSeq) : 0;
+    return { incarnation, seq: Math.max(fromRecord, fromStopped) };
+  }
+
+  /** This node's last incarnation and seq from its own slot, and the header's timers; zeros and null when unreadable. */
+  private async readDiskAtStart(clusterId: number): Promise<{ incarnation: number; seq: number; timers: DiskTimers | null }> {
     const device = this.o.links.diskDevice ?? this.o.config.channels.disk.device;
-    const none = { incarnation: 0, timers: null };
+    const none = { incarnation: 0, seq: 0, timers: null };
     if (!this.o.config.channels.disk.enabled || !device) return none;
     try {
       const area = await DiskArea.open(device, this.o.config.channels.disk.offset, { key: this.o.key, clusterId });
       try {
         const h = await area.readHeader();
         const r = await area.readSlot(this.o.self.disk_slot);
-        return { incarnation: r.kind === "ok" ? r.value.incarnation : 0, timers: h.kind === "ok" ? h.value.timers : null };
+        return { incarnation: r.kind === "ok" ? r.value.incarnation : 0, seq: r.kind === "ok" ? r.value.seq : 0, timers: h.kind === "ok" ? h.value.timers : null };
       } finally {
         await area.close();
       }

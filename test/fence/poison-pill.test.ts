@@ -1,13 +1,14 @@
 // The poison pill's time limit follows the disk header's msgwait (what the victim armed for), not only the config's.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { renameSync } from "node:fs";
 import { join } from "node:path";
 import { DiskArea } from "../../src/disk/area.ts";
 import { initDisk } from "../../src/disk/init.ts";
 import type { DiskTimers } from "../../src/disk/timers.ts";
 import type { FenceContext } from "../../src/fence/context.ts";
 import { pillMsgwait } from "../../src/fence/pill-timers.ts";
-import { PoisonPillAgent } from "../../src/fence/poison-pill.ts";
+import { clearPillIfRebooted, PoisonPillAgent } from "../../src/fence/poison-pill.ts";
 import { fenceBudget, levelLimit } from "../../src/fence/runner.ts";
 import { AUTH, blankFile, CLUSTER, KEY, scratchDir } from "../disk/helpers.ts";
 
@@ -49,6 +50,67 @@ test("a header that grew after start is refused at once, before any pill is writ
   } finally {
     s.cleanup();
   }
+});
+
+const FAST: DiskTimers = { keepaliveMs: 100, deadtimeMs: 1000, msgwaitMs: 400, watchdogTimeoutMs: 200 };
+
+/** A disk file with an area, node a in slot 0; `fn` gets the fencer b's view of it. */
+async function withDisk(fn: (disk: { device: string; offset: number; key: Uint8Array; clusterId: number; peerSlot: number }) => Promise<void>): Promise<void> {
+  const s = scratchDir();
+  try {
+    const device = blankFile(join(s.dir, "disk.img"));
+    const r = await initDisk({ device, clusterName: CLUSTER, key: KEY, timers: FAST });
+    assert.is(r.kind, "initialised");
+    await fn({ device, offset: 0, key: KEY, clusterId: AUTH.clusterId, peerSlot: 0 });
+  } finally {
+    s.cleanup();
+  }
+}
+
+test("a pill cleared while msgwait runs (the victim came back under a new incarnation) confirms nothing, and says why", async () => {
+  await withDisk(async (disk) => {
+    const agent = new PoisonPillAgent({ msgwaitMs: 400, ctx: ctx({ disk, diskTimers: FAST, peerIncarnation: () => 7 }) });
+    const out = agent.fence("a", "reset", AbortSignal.timeout(3000));
+    await Bun.sleep(150);
+    assert.match(String(await clearPillIfRebooted(disk, "b", 8)), /cleared the reset pill/, "the forced order: the victim is heard as incarnation 8 during msgwait");
+    const r = await out;
+    assert.is(r.confirmed, false, r.detail);
+    assert.match(r.detail, /after msgwait \(400 ms\) a's slot no longer holds this pill \(it holds none from b\): not confirmed/);
+  });
+});
+
+test("a pill replaced while msgwait runs confirms nothing; one left in place confirms", async () => {
+  await withDisk(async (disk) => {
+    const agent = new PoisonPillAgent({ msgwaitMs: 400, ctx: ctx({ disk, diskTimers: FAST }) });
+    const out = agent.fence("a", "reset", AbortSignal.timeout(3000));
+    await Bun.sleep(150);
+    const area = await DiskArea.open(disk.device, 0, AUTH);
+    await area.writeMailbox(0, { type: "reset", sender: "b", senderIncarnation: 42, seq: 1, writtenAt: 1, targetIncarnation: 7 });
+    await area.close();
+    const r = await out;
+    assert.is(r.confirmed, false, r.detail);
+    assert.match(r.detail, /replaced by reset from b \(seq 1, ours was \d+\)/);
+    const kept = await agent.fence("a", "reset", AbortSignal.timeout(3000));
+    assert.is(kept.confirmed, true, kept.detail);
+    assert.match(kept.detail, /still there at the end/);
+  });
+});
+
+test("with the channel's open area, a pill is cleared though the device path is gone (after switch_root)", async () => {
+  await withDisk(async (disk) => {
+    const area = await DiskArea.open(disk.device, 0, AUTH);
+    try {
+      await area.writeMailbox(0, { type: "reset", sender: "b", senderIncarnation: 42, seq: 5, writtenAt: 5, targetIncarnation: 7 });
+      renameSync(disk.device, `${disk.device}.moved`);
+      const byPath = await clearPillIfRebooted(disk, "b", 8).then(String, (e: Error) => `threw: ${e.message}`);
+      assert.match(byPath, /threw: .*disk\.img/, "by path alone the clear fails");
+      assert.match(String(await clearPillIfRebooted({ ...disk, area: () => area }, "b", 8)), /cleared the reset pill from slot 0/);
+      const box = await area.readMailbox(0);
+      assert.ok(box.kind === "ok" && box.value.type === "none", `cleared through the open descriptor: ${JSON.stringify(box)}`);
+    } finally {
+      await area.close();
+    }
+  });
 });
 
 test.run();

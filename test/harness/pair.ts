@@ -62,8 +62,11 @@ export class Pair {
     await this.relay.start();
   }
 
-  /** Spawn node `n`'s guard (a fresh process: a fresh boot), or its agent; `extra` arguments are appended. */
-  start(n: "a" | "b", extra: string[] = [], command: "guard" | "agent" = "guard"): GuardProcess {
+  /**
+   * Spawn node `n`'s guard (a fresh process: a fresh boot), or its agent; `extra` arguments are appended. `record`
+   * false: fence through the configured levels (fencingExtra) instead of the recording test agent.
+   */
+  start(n: "a" | "b", extra: string[] = [], command: "guard" | "agent" = "guard", record = true): GuardProcess {
     const face = n === "a" ? UdpRelay.FACE_A : UdpRelay.FACE_B;
     const g = new GuardProcess(n, [
       "--config", this.cfg,
@@ -71,7 +74,7 @@ export class Pair {
       "--serial-device", n === "a" ? this.serial.a : this.serial.b,
       "--udp-local", n === "a" ? UdpRelay.A : UdpRelay.B,
       "--udp-peer", face,
-      "--fence-record", this.fenceFile(n),
+      ...(record ? ["--fence-record", this.fenceFile(n)] : []),
       ...extra,
     ], command);
     g.start();

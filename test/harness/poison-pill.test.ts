@@ -122,4 +122,79 @@ test("a guard that cannot read its own mailbox never goes ACTIVE, not even when 
   await a.stop();
 });
 
+/** What a's mailbox (slot 0) holds now. */
+async function aMailbox() {
+  const { disk } = fencer(() => 0);
+  const area = await DiskArea.open(disk.device, 0, { key: disk.key, clusterId: disk.clusterId });
+  try {
+    return await area.readMailbox(0);
+  } finally {
+    await area.close();
+  }
+}
+
+/**
+ * b fences a by pill; while b waits msgwait, a's agent is killed and started again with `again` (a never reads its
+ * own mailbox: its disk path is wrong, so nothing but b touches the pill). Resolves once b's fence has finished.
+ */
+async function pillFenceWhileAgentRestarts(again: string[]) {
+  const agentA = (more: string[]) => pair.start("a", ["--disk-device", join(pair.dir, "no-such-disk.img"), "--handover-socket", join(pair.dir, "ho-a.sock"), "--handover-file", join(pair.dir, "ho-a.json"), "--management-socket", join(pair.dir, "mgmt-a.sock"), ...more], "agent");
+  const b = pair.start("b", [], "guard", false);
+  const a = agentA(["--run-dir", join(pair.dir, "run-a")]);
+  let a2: ReturnType<typeof agentA> | null = null;
+  const stop = async () => {
+    await a.stop();
+    await a2?.stop();
+    await b.stop();
+    runExe(["disk", "clear", "--config", pair.cfg, "--authkey", pair.key, "--node", "a"]);
+  };
+  try {
+    await pair.until(() => a.find("start") !== undefined && b.role === "STANDBY", T.initdead + 5000, "a's agent ACTIVE, b STANDBY");
+    await Bun.sleep(5 * T.keepalive);
+    a.signal("SIGSTOP");
+    const t0 = Date.now();
+    for (;;) {
+      const box = await aMailbox();
+      if (box.kind === "ok" && box.value.type === "reset" && box.value.sender === "b") break;
+      if (Date.now() - t0 > T.deadtime + T.fenceDelay + 5000) throw new Error(`b wrote no pill\n${pair.describe()}`);
+      await Bun.sleep(20);
+    }
+    a.signal("SIGKILL");
+    await a.proc.exited;
+    a2 = agentA(again);
+    await pair.until(() => b.find("fence-attempt") !== undefined, MSGWAIT + 8000, "b's pill fence finished");
+    return { a, a2, b, inc: Number(a.find("start")!.incarnation), attempt: b.find("fence-attempt")!, box: await aMailbox(), stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+test("pill fence in flight, the victim's agent restarted in the same boot without a snapshot: same incarnation, the pill is neither cleared nor taken for served", async () => {
+  const r = await pillFenceWhileAgentRestarts(["--run-dir", join(pair.dir, "run-a")]);
+  try {
+    assert.is(Number(r.a2.find("start")?.incarnation), r.inc, `the restarted agent continues this boot's incarnation:\n${r.a2.describe()}`);
+    assert.is(r.b.find("pill-cleared"), undefined, `b never cleared its pill: a did not reboot\n${r.b.describe()}`);
+    assert.ok(r.box.kind === "ok" && r.box.value.type === "reset" && r.box.value.sender === "b", `the pill is still in a's slot: ${JSON.stringify(r.box)}`);
+    if (r.attempt.confirmed) assert.match(r.attempt.message, /still there at the end/, "a confirmation only for a pill left in place all along");
+  } finally {
+    await r.stop();
+  }
+});
+
+test("pill fence in flight, the victim heard under a new incarnation: the pill stays until the fence has finished, then it is cleared", async () => {
+  const r = await pillFenceWhileAgentRestarts(["--run-dir", join(pair.dir, "run-a-next-boot")]);
+  try {
+    assert.ok(Number(r.a2.find("start")?.incarnation) > r.inc, "a new boot's incarnation");
+    const early = r.b.find("pill-cleared", (e) => e.seenAt < r.attempt.seenAt);
+    assert.is(early, undefined, `no clearing while b's own pill fence was in flight\n${r.b.describe()}`);
+    assert.is(r.attempt.confirmed, true, r.attempt.message);
+    assert.match(r.attempt.message, /still there at the end/);
+    await pair.until(() => r.b.find("pill-cleared") !== undefined, 5000, "b clears the pill once its fence has finished");
+    assert.match(r.b.find("pill-cleared")!.message, new RegExp(`the peer came back as incarnation ${r.a2.find("start")!.incarnation}`));
+  } finally {
+    await r.stop();
+  }
+});
+
 test.run();

@@ -1,0 +1,110 @@
+// What one kernel boot of this node has announced, kept under /run (a tmpfs of this boot that survives switch_root):
+// the incarnation it runs under, and whether it released the ACTIVE role (STOPPED). A guard or agent starting later
+// in the same boot continues from these instead of inventing a new boot.
+//
+// Why an incarnation then means a boot: it is minted only when no record of this boot id exists, and recorded at
+// once; every later start in the same boot (an agent restarted without a hand-over snapshot) continues it. So the
+// peer sees a new incarnation only after a new boot id, i.e. a reboot, and the fencer may take it as proof that its
+// poison pill was served. Where the record cannot be written, the guard says so at error level.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** Where the records live outside host mode. */
+export const RUN_DIR = "/run/clusterguard";
+const INCARNATION_FILE = "incarnation.json";
+const STOPPED_FILE = "stopped.json";
+
+/** This boot's incarnation and the sequence number sent when the record was (last) written, at system uptime `uptimeMs`. */
+export interface IncarnationRecord {
+  v: 1;
+  bootId: string;
+  node: string;
+  incarnation: number;
+  seq: number;
+  uptimeMs: number;
+}
+
+/** This boot released the ACTIVE role: under which incarnation, the seq sent by then at uptime `uptimeMs`, why, when (wall clock ms). */
+export interface StoppedRecord {
+  v: 1;
+  bootId: string;
+  node: string;
+  incarnation: number;
+  seq: number;
+  uptimeMs: number;
+  reason: string;
+  at: number;
+}
+
+/**
+ * Frames one process can send per ms of uptime, by a wide margin: each frame is an HMAC, a datagram, a serial write
+ * and an O_DIRECT|O_SYNC slot write, and frames are built only on the core's ticks (5 ms or more apart) and its
+ * answers to authenticated peer frames; a few thousand per second is far beyond what the links carry.
+ */
+export const MAX_FRAMES_PER_MS = 100;
+/** Added on top, for the frames a predecessor sent between its last record and its end. */
+const SEQ_MARGIN = 1_000_000;
+
+/**
+ * The first sequence number a successor without a snapshot may use: above the record's seq by what the uptime since
+ * the record allows at MAX_FRAMES_PER_MS, and above `ownSlotSeq` (this node's disk slot, when of the same
+ * incarnation), plus a margin. Never below what any earlier process of this boot sent under this incarnation.
+ */
+export function seqAbove(seq: number, recordedUptimeMs: number, nowUptimeMs: number, ownSlotSeq = 0): number {
+  const elapsed = Math.max(0, nowUptimeMs - recordedUptimeMs);
+  return Math.max(seq + elapsed * MAX_FRAMES_PER_MS, ownSlotSeq) + SEQ_MARGIN;
+}
+
+/** Records this boot's incarnation in `dir`; returns why it could not, or null. */
+export function writeIncarnation(dir: string, r: Omit<IncarnationRecord, "v">): string | null {
+  return writeJson(dir, INCARNATION_FILE, { v: 1, ...r });
+}
+
+/** This boot's incarnation record for `node` in `dir`, or why there is none usable. */
+export function readIncarnation(dir: string, node: string, bootId: string): IncarnationRecord | string {
+  const o = readJson(dir, INCARNATION_FILE, node, bootId, ["incarnation", "seq", "uptimeMs"]);
+  return typeof o === "string" ? o : (o as unknown as IncarnationRecord);
+}
+
+/** Records that this boot released the ACTIVE role; returns why it could not, or null. */
+export function writeStopped(dir: string, r: Omit<StoppedRecord, "v">): string | null {
+  return writeJson(dir, STOPPED_FILE, { v: 1, ...r });
+}
+
+/** The record that this boot released the ACTIVE role, or why there is none (usually: "no ... file"). */
+export function readStopped(dir: string, node: string, bootId: string): StoppedRecord | string {
+  const o = readJson(dir, STOPPED_FILE, node, bootId, ["incarnation", "seq", "uptimeMs", "at"]);
+  if (typeof o === "string") return o;
+  if (typeof o.reason !== "string") return `${join(dir, STOPPED_FILE)}: reason: expected a string, got ${typeof o.reason}`;
+  return o as unknown as StoppedRecord;
+}
+
+/** Written whole or not at all (a new file renamed over the old), mode 0600 (the directory is 0755, as the initrd makes it). */
+function writeJson(dir: string, name: string, value: object): string | null {
+  const path = join(dir, name);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    writeFileSync(`${path}.new`, JSON.stringify(value), { mode: 0o600 });
+    renameSync(`${path}.new`, path);
+    return null;
+  } catch (e) {
+    return `${path}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+/** Reads and checks a record: this boot (bootId known and equal), this node, the integer fields. */
+function readJson(dir: string, name: string, node: string, bootId: string, ints: readonly string[]): Record<string, unknown> | string {
+  const path = join(dir, name);
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  } catch (e) {
+    return (e as { code?: string }).code === "ENOENT" ? `no ${path}` : `${path}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  if (o === null || typeof o !== "object" || o.v !== 1) return `${path}: expected a version 1 record`;
+  if (o.node !== node) return `${path}: node: expected ${node}, got ${String(o.node)}`;
+  if (!bootId || o.bootId !== bootId) return `${path}: bootId: expected this boot (${bootId || "unknown"}), got ${String(o.bootId)}`;
+  for (const k of ints) if (!Number.isSafeInteger(o[k]) || (o[k] as number) < 0) return `${path}: ${k}: expected a non-negative integer, got ${String(o[k])}`;
+  if ((o.incarnation as number) === 0) return `${path}: incarnation: expected a positive integer, got 0`;
+  return o;
+}
