@@ -82,10 +82,17 @@ export class Guard {
       this.builder.peerIncarnation = snap.peerIncarnation;
       this.lastPeerIncarnation = snap.peerIncarnation;
     }
-    this.receiver = new Receiver({ key: o.key, clusterId, self: o.self.name, peer: o.peer.name, myIncarnation: this.incarnation }, (inc) => {
-      this.builder.peerIncarnation = inc;
-      this.peerIncarnationSeen(inc);
-    });
+    this.receiver = new Receiver(
+      { key: o.key, clusterId, self: o.self.name, peer: o.peer.name, myIncarnation: this.incarnation },
+      (inc) => {
+        this.builder.peerIncarnation = inc;
+        this.peerIncarnationSeen(inc);
+      },
+      (echoed) => this.selfBehind(echoed, clusterId),
+    );
+    // What the predecessor accepted stays refused here: a capture of the peer's current boot is no newer now.
+    if (snap?.receiver) this.receiver.restore(snap.receiver);
+    if (snap?.fencedIncarnation) this.receiver.retire(snap.fencedIncarnation);
     this.links = buildLinks(o, (slot) => this.onPeerSlot(slot));
     const diskDevice = o.links.diskDevice ?? o.config.channels.disk.device;
     if (this.links.disk && diskDevice) {
@@ -129,6 +136,7 @@ export class Guard {
     };
     this.state = o.resume || o.stopped ? resumedActive({ ...init, peer0: { role: snap?.peerRole ?? null, incarnation: snap?.peerIncarnation || null } }) : initialState(init);
     if (o.stopped) this.resumeStopped(o.stopped);
+    if (snap?.fencedIncarnation) this.state = { ...this.state, fence: { ...this.state.fence, fencedIncarnation: snap.fencedIncarnation } };
     const goOn = cont ? `continuing this boot's incarnation from seq ${startSeq + 1}` : "";
     const how = snap
       ? `took over the links at seq ${snap.seq}, ${Date.now() - snap.at} ms after their release`
@@ -158,8 +166,11 @@ export class Guard {
 
   /** Feed one observation to the core and perform what it asks. */
   input(i: Input): void {
+    const fenced = this.state.fence.fencedIncarnation;
     const r = step(this.state, i);
     this.state = r.state;
+    // A confirmed fence ended the peer's boot: its frames are refused on every link from now on, not only ignored.
+    if (r.state.fence.fencedIncarnation !== null && r.state.fence.fencedIncarnation !== fenced) this.receiver.retire(r.state.fence.fencedIncarnation);
     for (const a of r.actions) this.perform(a);
   }
 
@@ -248,7 +259,7 @@ export class Guard {
     for (const c of this.links.stream) await c.stop();
     await this.links.disk?.stop();
     const s = this.state;
-    return { v: 1, bootId: bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, peerIncarnation: this.builder.peerIncarnation, peerRole: s.peerView.role, at: Date.now(), graceMs };
+    return { v: 1, bootId: bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, peerIncarnation: this.builder.peerIncarnation, peerRole: s.peerView.role, at: Date.now(), graceMs, receiver: this.receiver.save(), fencedIncarnation: s.fence.fencedIncarnation };
   }
 
   /** Close every link. */
@@ -287,6 +298,7 @@ export class Guard {
   }
 
   private broadcast(bytes: Uint8Array): void {
+    if (this.state.selfFence) return; // a self-fencing node is silent on every link, whatever asks it to send
     for (const c of this.links.stream) c.send(bytes);
     this.lastBeat = this.links.disk?.beat({ node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, role: this.state.role });
   }
@@ -348,6 +360,27 @@ export class Guard {
   private activationChecks(): SafetyCheck[] {
     if (!this.links.disk) return [];
     return this.pillLevel() && !this.o.hostMode ? ["mailbox", "watchdog"] : ["mailbox"];
+  }
+
+  /**
+   * The peer echoes a boot of this node later than the running one: the wall clock stepped back since (the
+   * incarnation is the clock where no disk slot stores the last one), and the peer refuses this boot's frames as
+   * stale. The peer is the durable memory then: continue as a boot later than anything it knows, as a restart of
+   * this node's frames (sequence numbers start again). A capture cannot cause this: only a boot of this node
+   * later than the running one was ever echoed with a higher number.
+   */
+  private selfBehind(echoed: number, clusterId: number): void {
+    if (echoed <= this.incarnation) return;
+    const was = this.incarnation;
+    this.incarnation = nextIncarnation(Date.now(), echoed);
+    const peerIncarnation = this.builder.peerIncarnation;
+    this.builder = new FrameBuilder({ key: this.o.key, clusterId, node: this.o.self.name, incarnation: this.incarnation });
+    this.builder.peerIncarnation = peerIncarnation;
+    this.receiver.myIncarnation = this.incarnation;
+    // A later start in this boot (an agent without a snapshot) must continue this incarnation, not the stale one.
+    const failed = this.o.runDir ? writeIncarnation(this.o.runDir, { bootId: bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: 0, uptimeMs: uptimeMs() }) : null;
+    if (failed) this.log.emit("error", "incarnation", `could not record the new incarnation: ${failed}`);
+    this.log.emit("warning", "incarnation", `${this.o.peer.name} knows a later boot of this node (incarnation ${echoed} > ${was}): the clock stepped back; continuing as incarnation ${this.incarnation}`, { was, echoed, incarnation: this.incarnation });
   }
 
   /** Say at start when the config's msgwait and the disk header's differ: the pill waits the longer. */

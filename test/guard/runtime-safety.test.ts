@@ -1,0 +1,128 @@
+// Safety of the real runtime pair over UDP: a refused self-fence, replayed frames of an old, a fenced and the
+// current boot across a hand-over, and a wall clock that stepped back. Each case once let two nodes write.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { clusterIdOf, decodeFrame } from "../../src/protocol/index.ts";
+import { KEY, type Node, RuntimePair, TIMERS } from "./runtime-pair.ts";
+
+const pair = new RuntimePair(18140);
+test.before(() => pair.setup());
+test.after(() => pair.teardown());
+test.after.each(async () => {
+  await pair.teardown();
+  await pair.setup();
+  pair.relay.cut = false;
+  pair.relay.captured.a.length = 0;
+  pair.relay.captured.b.length = 0;
+});
+
+const clusterId = clusterIdOf("runtime-pair");
+const decode = (bytes: Uint8Array) => {
+  const d = decodeFrame(bytes, { key: KEY, clusterId });
+  if (d.kind !== "ok") throw new Error(`captured frame did not decode: ${d.kind}`);
+  return d.frame;
+};
+const role = (n: Node) => n.guard.state.role;
+const firstAt = (n: Node, r: string) => n.roles.find((x) => x.role === r)?.at ?? null;
+
+test("a node whose self-fence was refused goes silent: the STANDBY fences it before taking over, never hears STOPPED", async () => {
+  const a = await pair.start("a");
+  const b = await pair.start("b", { peerRequest: true });
+  await pair.until(() => role(a) === "ACTIVE" && role(b) === "STANDBY", 8000, "a ACTIVE, b STANDBY");
+  // An administrator fences a from b: the peer-request level asks a over the link; a obeys, but its reset is refused.
+  void b.guard.fenceNow("reset");
+  await pair.until(() => a.selfFences.length > 0, 3000, "a self-fences on the request");
+  await pair.until(() => role(b) === "ACTIVE", 20000, "b ACTIVE");
+  assert.ok(b.fences.length > 0, "b fenced a");
+  assert.ok(b.fences[0]!.at <= firstAt(b, "ACTIVE")!, "b fenced a before it went ACTIVE");
+  const stopped = b.events.filter((e) => e.event === "peer-role" && e.peerRole === "STOPPED");
+  assert.equal(stopped, [], "a never announced STOPPED");
+  assert.not.ok(b.events.some((e) => e.event === "role" && /released the ACTIVE role/.test(e.message)));
+});
+
+test("one replayed ACTIVE frame of the peer's earlier boot does not reset the ACTIVE node that fenced it", async () => {
+  // a ACTIVE alone (startup fence of b recorded) while the relay captures; then a is powered off for good.
+  const a = await pair.start("a");
+  await pair.until(() => role(a) === "ACTIVE", 10000, "a ACTIVE alone");
+  await Bun.sleep(3 * TIMERS.keepalive);
+  await pair.stop(a);
+  const old = pair.relay.captured.a.filter((f) => decode(f).role === "ACTIVE").at(-1)!;
+  assert.ok(old, "captured an ACTIVE frame of a");
+  // b boots alone, fences a and goes ACTIVE; then the capture is replayed to it.
+  const b = await pair.start("b");
+  await pair.until(() => role(b) === "ACTIVE", 12000, "b ACTIVE after fencing a");
+  pair.relay.inject("b", old);
+  await Bun.sleep(5 * TIMERS.keepalive);
+  assert.equal(b.selfFences, [], "b did not self-fence");
+  assert.is(role(b), "ACTIVE");
+});
+
+test("frames captured from a boot during the outage that fenced it, replayed afterwards, change nothing", async () => {
+  const a = await pair.start("a");
+  const b = await pair.start("b");
+  await pair.until(() => role(a) === "ACTIVE" && role(b) === "STANDBY", 8000, "a ACTIVE, b STANDBY");
+  pair.relay.cut = true; // the outage: a keeps sending (captured, echoing b's boot), b hears nothing
+  await Bun.sleep(4 * TIMERS.keepalive);
+  await pair.stop(a); // the fence really powers a off
+  const during = pair.relay.captured.a.at(-1)!;
+  assert.is(decode(during).role, "ACTIVE");
+  assert.ok(decode(during).peerIncarnation > 0, "it echoes b's boot");
+  await pair.until(() => role(b) === "ACTIVE", 8000, "b fences a and goes ACTIVE");
+  pair.relay.cut = false;
+  pair.relay.inject("b", during);
+  await Bun.sleep(5 * TIMERS.keepalive);
+  assert.equal(b.selfFences, [], "b did not self-fence on the fenced boot's frame");
+  assert.is(role(b), "ACTIVE");
+  const rej = b.guard.stats().rejected as Record<string, Record<string, number>>;
+  assert.ok((rej.udp?.replay ?? 0) >= 1, `counted as a replay: ${JSON.stringify(rej)}`);
+});
+
+test("a takeover request refused before the hand-over and replayed after it starts no switchover", async () => {
+  const a = await pair.start("a");
+  const b = await pair.start("b");
+  await pair.until(() => role(a) === "ACTIVE" && role(b) === "STANDBY", 8000, "a ACTIVE, b STANDBY");
+  await Bun.sleep(3 * TIMERS.keepalive);
+  const answer = await b.guard.requestTakeover();
+  assert.not.ok(answer.ok, "refused by the guard (no agent yet)");
+  const request = pair.relay.captured.b.find((f) => decode(f).type === "takeover-request")!;
+  assert.ok(request, "captured b's takeover request");
+  const snap = await a.guard.release();
+  assert.type(snap, "object");
+  await pair.stop(a);
+  const agent = await pair.start("a", { resume: snap as Exclude<typeof snap, string> });
+  agent.guard.handOverForPeer = async (reason) => {
+    agent.handOvers.push(reason);
+    return { ok: false, detail: "test: recorded" };
+  };
+  await Bun.sleep(3 * TIMERS.keepalive);
+  pair.relay.inject("a", request);
+  await Bun.sleep(5 * TIMERS.keepalive);
+  assert.equal(agent.handOvers, [], "no switchover for a replayed request");
+  assert.is(role(agent), "ACTIVE");
+  assert.is(role(b), "STANDBY");
+});
+
+test("a node whose wall clock stepped back is heard again: the peer's echo moves its incarnation past the old boot", async () => {
+  const a = await pair.start("a");
+  const b = await pair.start("b");
+  await pair.until(() => role(a) === "ACTIVE" && role(b) === "STANDBY", 8000, "a ACTIVE, b STANDBY");
+  const before = a.guard.incarnation;
+  await pair.stop(a);
+  const real = Date.now;
+  Date.now = () => real() - 86_400_000; // a boots again with its clock a day behind (no disk slot to remember)
+  let a2: Node;
+  try {
+    a2 = await pair.start("a");
+  } finally {
+    Date.now = real;
+  }
+  assert.ok(a2.events.some((e) => e.event === "start" && Number(e.incarnation) < before), "the new boot starts below the old one");
+  await pair.until(() => b.guard.state.peerView.incarnation === a2.guard.incarnation, 3000, "b hears a's new boot");
+  assert.ok(a2.guard.incarnation > before, "a continued above its old boot");
+  assert.ok(a2.events.some((e) => e.event === "incarnation"), "and said why");
+  await pair.until(() => role(a2) === "ACTIVE", 8000, "a ACTIVE again");
+  assert.equal(b.fences, [], "b never fenced the rebooted a");
+  assert.is(role(b), "STANDBY");
+});
+
+test.run();
