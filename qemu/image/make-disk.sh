@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Make a raw ext4 disk image labelled cgroot from a root file system folder (no loop device).
+# Make the lab's shared system disk from a root file system folder (no loop device): a GPT disk with
+#   1  ext4 LABEL=cgroot  the root file system (SIZE)
+#   2  ext4 LABEL=cglab   mounted on /var/lib/lab from fstab (64M)
+#   3  vfat LABEL=CGEFI   mounted on /boot/efi from fstab (64M; vfat cannot be fsfrozen, only remounted read-only)
+# Partitions 2 and 3 are the other file systems a planned switchover must make unwritable besides the root.
 #
 # Usage: bash qemu/image/make-disk.sh ROOTFS OUT.img [SIZE]     (SIZE default 2G; as root)
 # The image is written next to OUT.img and renamed into place, so OUT.img is never half made.
@@ -8,6 +12,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 LABEL=cgroot
+# The two small partitions after the root: ext4 and vfat, 64 MiB each.
+SMALL_MIB=64
 
 # Print an error and stop.
 die() { echo "make-disk: error: $*" >&2; exit 1; }
@@ -26,14 +32,30 @@ check_rootfs() {
   [ $((need + need / 5)) -lt "$have" ] || die "ROOTFS holds $(numfmt --to=iec "$need") of files: SIZE $size is too small (allow ~20% more)"
 }
 
-# Create OUT with mkfs.ext4 -d (files copied in with owners, modes and xattrs) and rename it into place.
+# Copy file system image FS into DISK at byte offset AT (holes stay holes).
+place() {
+  dd if="$1" of="$2" bs=4M seek="$3" oflag=seek_bytes conv=notrunc,sparse status=none || die "cannot copy $1 into $2 at byte $3"
+}
+
+# Create the three file systems with mkfs (root files copied in with owners, modes and xattrs by mkfs.ext4 -d),
+# lay them out on a GPT disk and rename it into place.
 make_image() {
-  local rootfs=$1 out=$2 size=$3 tmp=$2.tmp
-  rm -f "$tmp"
-  if ! mkfs.ext4 -q -F -L "$LABEL" -d "$rootfs" "$tmp" "$size"; then
-    rm -f "$tmp"
-    die "mkfs.ext4 -d $rootfs $tmp $size failed"
-  fi
+  local rootfs=$1 out=$2 size=$3 tmp=$2.tmp bytes mib=$((1024 * 1024))
+  bytes=$(numfmt --from=iec "$size")
+  [ $((bytes % mib)) -eq 0 ] || die "SIZE $size is not a whole number of MiB"
+  rm -f "$tmp" "$tmp".p1 "$tmp".p2 "$tmp".p3
+  # shellcheck disable=SC2064 # the names are fixed now
+  trap "rm -f '$tmp' '$tmp.p1' '$tmp.p2' '$tmp.p3'" EXIT
+  mkfs.ext4 -q -F -L "$LABEL" -d "$rootfs" "$tmp".p1 "$size" || die "mkfs.ext4 -d $rootfs $tmp.p1 $size failed"
+  mkfs.ext4 -q -F -L cglab "$tmp".p2 "${SMALL_MIB}M" || die "mkfs.ext4 $tmp.p2 failed"
+  mkfs.vfat -n CGEFI -C "$tmp".p3 $((SMALL_MIB * 1024)) >/dev/null || die "mkfs.vfat $tmp.p3 failed"
+  # 1 MiB before the first partition and 1 MiB after the last (GPT and its backup).
+  truncate -s $((bytes + 2 * SMALL_MIB * mib + 2 * mib)) "$tmp"
+  printf 'label: gpt\nstart=2048, size=%d, name=cgroot\nsize=%d, name=cglab\nsize=%d, type=U, name=cgefi\n' \
+    $((bytes / 512)) $((SMALL_MIB * mib / 512)) $((SMALL_MIB * mib / 512)) | sfdisk --quiet "$tmp" || die "sfdisk $tmp failed"
+  place "$tmp".p1 "$tmp" $mib
+  place "$tmp".p2 "$tmp" $((mib + bytes))
+  place "$tmp".p3 "$tmp" $((mib + bytes + SMALL_MIB * mib))
   mv -f "$tmp" "$out"
 }
 
@@ -42,10 +64,14 @@ main() {
   local rootfs=$1 out=$2 size=${3:-2G} t0=$EPOCHREALTIME
   [ "$(id -u)" -eq 0 ] || die "run as root: the root file system has files only root can read"
   command -v mkfs.ext4 >/dev/null || bash "$REPO/test/install-host-deps.sh" e2fsprogs
+  command -v sfdisk >/dev/null || bash "$REPO/test/install-host-deps.sh" fdisk
+  command -v mkfs.vfat >/dev/null || bash "$REPO/test/install-host-deps.sh" dosfstools
+  # Not for the disk itself: the lab reads files on a copy of the vfat partition with mtools (qemu/src/shared-disk.ts).
+  command -v mtype >/dev/null || bash "$REPO/test/install-host-deps.sh" mtools
   check_rootfs "$rootfs" "$size"
   mkdir -p "$(dirname "$out")"
   make_image "$rootfs" "$out" "$size"
-  echo "make-disk: $out ($size, LABEL=$LABEL, $(du -h "$out" | cut -f1) allocated)" \
+  echo "make-disk: $out (root $size LABEL=$LABEL, /var/lib/lab and /boot/efi ${SMALL_MIB}M each, $(du -h "$out" | cut -f1) allocated)" \
     "in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f s", b-a}')"
 }
 

@@ -1,8 +1,8 @@
 // `lab build`: the shared system image, installed the way an admin would, rebuilt only when its inputs change.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { BASE_OPTIONS, clusterToml, nodeArgs } from "./lab-config.ts";
+import { BASE_OPTIONS, clusterToml, LAB_FSTAB, nodeArgs } from "./lab-config.ts";
 import { BASE, CACHE, EXE, IMAGE, NODES, type Node, REPO } from "./paths.ts";
 import { assertNothingMounted } from "./mounts.ts";
 import { progress, sh } from "./sh.ts";
@@ -20,9 +20,9 @@ const INITRD_KIND = process.env.CG_LAB_INITRD ?? "systemd";
 
 function inputsHash(): string {
   const h = createHash("sha256");
-  const files = [EXE, join(BASE, "stamp"), ...dirFiles(join(REPO, "dracut-module/90clusterguard")), ...dirFiles(join(REPO, "qemu/files")), ...dirFiles(join(REPO, "initrd/kernel")), ...dirFiles(join(REPO, "initrd/systemd")), ...dirFiles(join(REPO, "bootloader/grub")), ...dirFiles(join(REPO, "bootloader/bls"))];
+  const files = [EXE, join(BASE, "stamp"), join(REPO, "qemu/image/make-disk.sh"), ...dirFiles(join(REPO, "dracut-module/90clusterguard")), ...dirFiles(join(REPO, "qemu/files")), ...dirFiles(join(REPO, "initrd/kernel")), ...dirFiles(join(REPO, "initrd/systemd")), ...dirFiles(join(REPO, "bootloader/grub")), ...dirFiles(join(REPO, "bootloader/bls"))];
   for (const f of files) h.update(f).update(readFileSync(f));
-  h.update(clusterToml()).update(BASE_OPTIONS).update(INITRD_KIND).update(NODES.map(nodeArgs).join());
+  h.update(clusterToml()).update(BASE_OPTIONS).update(LAB_FSTAB).update(INITRD_KIND).update(NODES.map(nodeArgs).join());
   return h.digest("hex");
 }
 
@@ -53,6 +53,9 @@ export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
   writeFileSync(join(root, "etc/clusterguard/clusterguard.toml"), clusterToml());
   await sh(EXE, ["keygen", "--authkey", join(root, "etc/clusterguard/authkey")]);
   installWorkload(root);
+  mkdirSync(join(root, "var/lib/lab"), { recursive: true });
+  mkdirSync(join(root, "boot/efi"), { recursive: true });
+  appendFileSync(join(root, "etc/fstab"), LAB_FSTAB);
   const kver = readFileSync(join(BASE, "kernel-version"), "utf8").trim();
   writeDefaultEntry(root, kver);
   progress(t0, `clusterguard initrd regenerate --root rootfs --kind ${INITRD_KIND} (dracut, about a minute)`);
@@ -61,7 +64,7 @@ export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
   const set = bootSet(root, kver);
   copyFileSync(join(root, "etc/clusterguard/clusterguard.toml"), join(IMAGE, "clusterguard.toml"));
   copyFileSync(join(root, "etc/clusterguard/authkey"), join(IMAGE, "authkey"));
-  progress(t0, "mkfs.ext4 -d rootfs shared.img");
+  progress(t0, "shared.img: mkfs.ext4 -d rootfs, and the /var/lib/lab and /boot/efi partitions");
   await sh("bash", [join(REPO, "qemu/image/make-disk.sh"), root, join(IMAGE, "shared.img"), "2G"], { env: { CG_LAB_CACHE: CACHE } });
   assertNothingMounted(root);
   rmSync(root, { recursive: true, force: true });

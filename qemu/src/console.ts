@@ -14,7 +14,8 @@ export interface ConsoleEvent {
 
 const GUARD = /clusterguard: (\w+) ([\w-]+)(?: \[(\w+)\])?: (.*)$/;
 const ACK = /workload: ACK node=(\w+) boot=(\w+) n=(\d+)/;
-const MOUNT = /EXT4-fs \((vda)\): mounted filesystem/;
+/** The shared root is the first partition of the shared disk (the other two are /var/lib/lab and /boot/efi). */
+const MOUNT = /EXT4-fs \((vda1)\): mounted filesystem/;
 const BANNER = /Linux version \d/;
 /** The lab image's root shell on the console (qemu/files/autologin.conf) is ready for `lab exec`. */
 const PROMPT = /root@[\w.-]+:[^#\n]*# /;

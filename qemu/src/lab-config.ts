@@ -14,6 +14,12 @@ export function nodeArgs(n: Node): string {
 /** Arguments of the lab's default (distro) entry: serial console, stable NIC names, the shared root by label. */
 export const BASE_OPTIONS = "root=LABEL=cgroot rw console=ttyS0,115200 net.ifnames=0 panic=5 systemd.show_status=1";
 
+/**
+ * fstab lines the image layer adds: the shared disk's other file systems (qemu/image/make-disk.sh), which a planned
+ * switchover must make unwritable too. nofail: a boot never stops at them; the switchover scenario checks they were there.
+ */
+export const LAB_FSTAB = "LABEL=cglab\t/var/lib/lab\text4\tdefaults,nofail\t0\t2\nLABEL=CGEFI\t/boot/efi\tvfat\tdefaults,nofail\t0\t0\n";
+
 /** /etc/clusterguard/clusterguard.toml inside the shared image. */
 export function clusterToml(): string {
   const t = LAB_TIMERS;

@@ -25,7 +25,7 @@ export function writeReport(results: ScenarioResult[], dir: string = reportDir()
   for (const r of results) {
     console.log(`${r.pass ? "PASS" : "FAIL"}  ${r.name}`);
     for (const [k, v] of Object.entries(r.timings)) console.log(`        ${k}: ${v}${k.endsWith("(%)") ? " %" : " ms"}`);
-    if (r.integrity) console.log(`        integrity: fsck ${r.integrity.fsck.clean ? "clean" : "NOT clean"}, ${r.integrity.records} records, ${r.integrity.acked} acknowledged, ${r.integrity.missing.length} missing, writers ${r.integrity.writers.join(" -> ")}${r.integrity.interleaved ? " INTERLEAVED" : ""}`);
+    if (r.integrity) console.log(`        integrity: fsck ${r.integrity.fsck.clean ? "clean" : "NOT clean"}${(r.integrity.others ?? []).map((o) => ` (${o.mount} ${o.clean ? "clean" : "NOT clean"})`).join("")}, ${r.integrity.records} records, ${r.integrity.acked} acknowledged, ${r.integrity.missing.length} missing, writers ${r.integrity.writers.join(" -> ")}${r.integrity.interleaved ? " INTERLEAVED" : ""}`);
     const t0 = r.timeline[0]?.at ?? 0;
     for (const e of r.timeline.filter((x) => /^role |fence|PDU|power|paused|cut |heal |self-fence|mounted/.test(x.what))) {
       console.log(`        +${((e.at - t0) / 1000).toFixed(1).padStart(6)} s  ${e.node}  ${e.what.slice(0, 110)}`);

@@ -46,12 +46,12 @@ export async function runScenario(name: string, t0: number): Promise<ScenarioRes
     const acks = NODES.flatMap((n) => ev.consoles[n].filter((e) => e.kind === "ack")) as Parameters<typeof checkIntegrity>[0];
     run.step("shutting down both VMs");
     await down();
-    run.step("integrity: e2fsck -fn, acknowledged records, one writer at a time");
+    run.step("integrity: every shared file system checked strictly, acknowledged records, one writer at a time");
     run.r.integrity = await checkIntegrity(acks);
     if (!run.r.integrity.ok) {
       run.r.pass = false;
       run.r.failedStep ??= "integrity";
-      run.r.expected ??= "a clean file system, every acknowledged record present, no interleaved writers";
+      run.r.expected ??= "clean file systems, every acknowledged record present, no interleaved writers";
     }
   } catch (e) {
     run.r.pass = false;

@@ -5,7 +5,8 @@ import type { Guard } from "../guard/runtime.ts";
 import type { Logger } from "../log/logger.ts";
 import { controlHandler, type Services } from "./control.ts";
 import { type ManagementServer, startManagement } from "./mgmt-server.ts";
-import { freezePath, thawPath } from "./freeze.ts";
+import { freezePath, remountPath, thawPath } from "./freeze.ts";
+import { readMountFacts, type SharedDevice } from "./mount-facts.ts";
 import type { ReleasingSide } from "./services.ts";
 import { switchover } from "./switchover.ts";
 
@@ -20,7 +21,11 @@ export interface ServeOptions {
   socket?: string;
 }
 
-/** The planned switchover bound to this guard; host mode never freezes the host's root (a held [[resource]] mount it does). */
+/**
+ * The planned switchover bound to this guard. The disks of the root, the heartbeat area and the mount resources are
+ * shared; host mode never freezes the host's root and does not count its disk as shared (a held [[resource]] mount
+ * and the other file systems on the heartbeat area's disk it does freeze).
+ */
 export function standbyFor(o: ServeOptions): () => Promise<Outcome> {
   const { guard, config } = o;
   const heard = () => {
@@ -33,8 +38,11 @@ export function standbyFor(o: ServeOptions): () => Promise<Outcome> {
       peerNotReady: () => (!heard() ? `${guard.state.peer.name} is not heard on any link` : guard.state.peerView.role !== "STANDBY" ? `${guard.state.peer.name} is ${guard.state.peerView.role}, not STANDBY` : null),
       stopServices: () => o.services.stopAll(),
       resumeServices: async () => o.services.startAll(),
+      mountFacts: () => readMountFacts(sharedDevices(config), !o.hostMode),
       freezeMount: freezePath,
       thawMount: thawPath,
+      remountReadOnly: (t) => remountPath(t, "ro"),
+      remountWritable: (t) => remountPath(t, "rw"),
       freeze: () => (o.hostMode ? Promise.resolve(null) : freezePath("/")),
       announceStopped: (reason) => guard.announceStopped(reason),
       peerActive: () => heard() && guard.state.peerView.role === "ACTIVE",
@@ -43,6 +51,15 @@ export function standbyFor(o: ServeOptions): () => Promise<Outcome> {
     }).finally(() => {
       running = null;
     }));
+}
+
+/** The configured devices that make their disks shared: the heartbeat area and each mount resource's device. */
+export function sharedDevices(config: ClusterConfig): SharedDevice[] {
+  const out: SharedDevice[] = [];
+  const disk = config.channels.disk;
+  if (disk.enabled && disk.device) out.push({ device: disk.device, what: "the heartbeat area" });
+  for (const r of config.resource) if (r.type === "mount") out.push({ device: r.device, what: `mount resource ${r.name}` });
+  return out;
 }
 
 /** Start the management socket with the agent's handler. */

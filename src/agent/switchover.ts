@@ -1,13 +1,16 @@
-// Planned switchover (`clusterguard standby`): stop the services, release the resources, freeze what is still
-// held on shared storage and the shared root, announce STOPPED, reboot.
+// Planned switchover (`clusterguard standby`): stop the services, release the resources, make every file system
+// on shared storage unwritable (the root last), announce STOPPED, reboot.
 //
 // Why this is safe: fsfreeze flushes every dirty page and the journal and blocks all further writes, so once it
-// returns the file system is consistent on disk and this node can no longer change it. STOPPED lets the STANDBY
+// returns the file system is consistent on disk and this node can no longer change it; a file system that cannot be
+// frozen (vfat) is remounted read-only instead, which flushes it and refuses further writes. STOPPED lets the STANDBY
 // continue its boot without fencing and mount the shared storage, so it is announced only once nothing this node
-// holds there is writable: the root frozen, every [[resource]] mount released or, when its release failed (busy),
-// frozen too. Anything that cannot be frozen aborts the switchover: what was frozen is thawed, the resources and
-// services start again, the node stays ACTIVE. From STOPPED on there is no way back: the node reboots into STANDBY.
-import { freezePlan } from "./freeze-plan.ts";
+// holds there is writable: every file system on a shared disk (the disks of the root, of the heartbeat area and of
+// each mount resource: /boot, /boot/efi, /var, /home...), every [[resource]] mount a failed release (busy) left
+// mounted, deepest mount point first, and the root last. Anything that can be neither frozen nor remounted
+// read-only aborts the switchover: what was done is undone (last first), the resources and services start again,
+// the node stays ACTIVE. From STOPPED on there is no way back: the node reboots into STANDBY.
+import { freezePlan, type MountFacts } from "./freeze-plan.ts";
 import type { Outcome } from "../core/types.ts";
 import type { Held } from "./resources/resource.ts";
 
@@ -24,10 +27,16 @@ export interface SwitchoverSteps {
   stopServices(): Promise<Release>;
   /** Restart them after an aborted switchover. */
   resumeServices(): Promise<void>;
-  /** Freeze a mount a failed release left mounted; null when frozen, else why not. */
+  /** The mounts, block devices and shared devices the freeze plan is made from (read after the release). */
+  mountFacts(): MountFacts;
+  /** Freeze a file system by its mount point; null when frozen, else why not. */
   freezeMount(target: string): Promise<string | null>;
   /** Thaw it again (an aborted switchover); null when thawed, else why not. */
   thawMount(target: string): Promise<string | null>;
+  /** Remount one that cannot be frozen read-only; null when done, else why not. */
+  remountReadOnly(target: string): Promise<string | null>;
+  /** Make it writable again (an aborted switchover); null when done, else why not. */
+  remountWritable(target: string): Promise<string | null>;
   /** Announce STOPPED on every link (the core's stop input). */
   announceStopped(reason: string): void;
   /** True once the peer is heard ACTIVE. */
@@ -51,34 +60,62 @@ export async function switchover(s: SwitchoverSteps): Promise<Outcome> {
   const t0 = performance.now();
   s.log("notice", "switchover", "planned switchover: stopping services");
   const release = await s.stopServices();
-  const plan = freezePlan(release.held);
-  if (plan.refuse.length > 0) return abort(s, [], `${release.notReleased ?? "released"}; ${plan.refuse.join("; ")}`);
-  const frozen: string[] = [];
-  for (const target of plan.freeze) {
-    const failed = await s.freezeMount(target);
-    if (failed !== null) return abort(s, frozen, `${release.notReleased ?? "released"}; ${target} is still mounted and ${failed}`);
-    frozen.push(target);
+  const released = release.notReleased ?? "released";
+  let plan: ReturnType<typeof freezePlan>;
+  try {
+    plan = freezePlan(release.held, s.mountFacts());
+  } catch (e) {
+    return abort(s, [], `${released}; cannot tell which file systems are on shared storage: ${(e as Error).message}`);
   }
-  if (frozen.length > 0) s.log("warning", "switchover", `${frozen.join(", ")} still mounted after the release (${release.notReleased ?? "no failure reported"}): frozen instead`);
+  if (plan.refuse.length > 0) return abort(s, [], `${released}; ${plan.refuse.join("; ")}`);
+  const done: Done[] = [];
+  for (const step of plan.freeze) {
+    const failed = await s.freezeMount(step.target);
+    if (failed === null) {
+      done.push({ target: step.target, how: "frozen" });
+      continue;
+    }
+    const ro = await s.remountReadOnly(step.target);
+    if (ro !== null) return abort(s, done, `${released}; ${step.what}: could be neither frozen (${failed}) nor remounted read-only (${ro})`);
+    done.push({ target: step.target, how: "read-only" });
+    s.log("warning", "switchover", `${step.what}: ${failed}; remounted read-only instead`);
+  }
+  const held = plan.freeze.filter((f) => release.held.some((h) => h.state === "held" && h.target === f.target)).map((f) => f.target);
+  if (held.length > 0) s.log("warning", "switchover", `${held.join(", ")} still mounted after the release (${release.notReleased ?? "no failure reported"}): made unwritable instead`);
   const notFrozen = await s.freeze();
-  if (notFrozen !== null) return abort(s, frozen, notFrozen);
+  if (notFrozen !== null) return abort(s, done, notFrozen);
   const frozenMs = Math.round(performance.now() - t0);
-  const also = frozen.length > 0 ? ` (and ${frozen.join(", ")})` : "";
+  const also = summary(done);
   s.announceStopped(`planned switchover: shared root frozen${also}`);
-  s.log("warning", "switchover", `shared root${also} frozen after ${frozenMs} ms; announced STOPPED, waiting for the peer to go ACTIVE`, { frozenMs });
+  s.log("warning", "switchover", `shared root frozen${also} after ${frozenMs} ms (shared disks: ${plan.disks.join(", ") || "none found"}); announced STOPPED, waiting for the peer to go ACTIVE`, { frozenMs });
   void finish(s, t0);
-  return { ok: true, detail: `shared root${also} frozen and STOPPED announced after ${frozenMs} ms; the peer takes over, this node reboots into STANDBY` };
+  return { ok: true, detail: `shared root frozen${also} and STOPPED announced after ${frozenMs} ms; the peer takes over, this node reboots into STANDBY` };
 }
 
-/** Never STOPPED: thaw what was frozen (last first), bring the resources and services back, stay ACTIVE. */
-async function abort(s: SwitchoverSteps, frozen: readonly string[], why: string): Promise<Outcome> {
+/** A file system made unwritable before STOPPED, and how (so that an abort undoes it the same way). */
+interface Done {
+  target: string;
+  how: "frozen" | "read-only";
+}
+
+/** " (and /boot, /srv/data frozen; /boot/efi read-only)", or "" when only the root was frozen. */
+function summary(done: readonly Done[]): string {
+  const frozen = done.filter((d) => d.how === "frozen").map((d) => d.target);
+  const ro = done.filter((d) => d.how === "read-only").map((d) => d.target);
+  if (done.length === 0) return "";
+  const parts = [frozen.length > 0 ? `${frozen.join(", ")} frozen` : "", ro.length > 0 ? `${ro.join(", ")} remounted read-only` : ""].filter((p) => p !== "");
+  return ` (and ${parts.join("; ")})`;
+}
+
+/** Never STOPPED: undo what was done (last first), bring the resources and services back, stay ACTIVE. */
+async function abort(s: SwitchoverSteps, done: readonly Done[], why: string): Promise<Outcome> {
   const stuck: string[] = [];
-  for (const target of [...frozen].reverse()) {
-    const failed = await s.thawMount(target);
+  for (const d of [...done].reverse()) {
+    const failed = d.how === "frozen" ? await s.thawMount(d.target) : await s.remountWritable(d.target);
     if (failed !== null) stuck.push(failed);
   }
   await s.resumeServices();
-  const thaw = stuck.length > 0 ? `; ${stuck.join("; ")}: writes there block until it is thawed` : "";
+  const thaw = stuck.length > 0 ? `; ${stuck.join("; ")}: writes there fail or block until it is fixed by hand` : "";
   s.log("error", "switchover", `not announcing STOPPED: ${why}${thaw}; services restarted, still ACTIVE`);
   return { ok: false, detail: `${why}${thaw}; not announcing STOPPED: services restarted, still ACTIVE` };
 }

@@ -1,8 +1,11 @@
 // Scenarios for the agent after boot: a failing service, a planned switchover.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ask } from "../control.ts";
 import { type Status, waitStatus } from "../lifecycle.ts";
-import type { Node } from "../paths.ts";
+import { type Node, RUN } from "../paths.ts";
 import { consoles, firstAfter, type Run } from "../scenario-kit.ts";
+import { copyPartition, PARTS, readPartitionFile } from "../shared-disk.ts";
 import { checkQuietAfterReset, consoleEvent, startOneByOne, typeAt } from "./checks.ts";
 
 /** The ACTIVE hands over (a planned switchover or a failed service): b continues its boot without fencing a. */
@@ -39,13 +42,78 @@ export async function scenarioServiceFailure(run: Run): Promise<void> {
   await expectHandover(run, "a", "b", breakAt, "service broken for good");
 }
 
-/** `clusterguard standby` on the ACTIVE: a planned switchover that loses no acknowledged write. */
+/** The shared disk's other file systems: ext4 on /var/lib/lab (fsfreeze) and vfat on /boot/efi (remount read-only). */
+const OTHERS = [
+  { part: PARTS[1], dir: "/var/lib/lab", file: "/marker" },
+  { part: PARTS[2], dir: "/boot/efi", file: "/MARKER.TXT" },
+];
+/** A word the console prints only when the shell ran the command: `$((1+1))` is not expanded in the typed echo. */
+const said = (word: string) => `echo ${word}-$((1+1))`;
+const printed = (word: string) => `${word}-2`;
+
+/** `n`'s console log so far (every boot). */
+const consoleText = (n: Node) => readFileSync(join(RUN, `console-${n}.log`), "utf8");
+
+/**
+ * `clusterguard standby` on the ACTIVE: a planned switchover that loses no acknowledged write. Besides the root,
+ * the shared disk holds /var/lib/lab and /boot/efi: both must be unwritable once a announced STOPPED. On a, a writer
+ * appends a tick to /var/lib/lab, syncs it and prints it, over and over, from before the standby on (a process the
+ * agent does not manage); a writes a marker to each file system before the standby and tries again in the background
+ * right after it, while b is held back 3 s (paused) so that a waits in STOPPED; b writes its own once ACTIVE. On a's console no tick may follow STOPPED; on disk a's first markers
+ * and b's are there, a's late writes are not, and no tick beyond the last one printed before STOPPED (plus the one
+ * in flight).
+ */
 export async function scenarioSwitchover(run: Run): Promise<void> {
   await startOneByOne(run);
   await Bun.sleep(5000);
-  run.step("clusterguard standby on a");
-  const at = await typeAt(run, "a", "clusterguard standby");
+  run.step("a: a tick writer on /var/lib/lab, a marker on /var/lib/lab and /boot/efi, clusterguard standby, then a late write to each");
+  const ticker = "(i=0; while i=$((i+1)) && echo $i >> /var/lib/lab/ticks && sync /var/lib/lab/ticks; do echo LAB-TICK-$i; sleep 0.1; done) &";
+  const before = OTHERS.map((o) => `echo a-before > ${o.dir}${o.file}`).join(" && ");
+  const late = OTHERS.map((o) => `(echo a-late > ${o.dir}/late && sync ${o.dir}/late && ${said("LAB-LATE-WRITE")} ${o.dir}) &`).join(" ");
+  const from = consoleText("a").length;
+  const at = await typeAt(run, "a", `${ticker} ${before} && sync && ${said("LAB-BEFORE")} && clusterguard standby && { ${late} }`);
+  // a resets as soon as b is ACTIVE, a few ms after STOPPED: too short to tell a writable file system from a frozen
+  // one. So b, a slow peer, is paused once the switchover has begun, for less than deadtime: a waits in STOPPED.
+  const began = await consoleEvent("a", at, (e) => e.event === "switchover" && e.message.includes("stopping services"), 120000);
+  run.expect(!!began, "a began the switchover");
+  await ask({ cmd: "pause", node: "b" });
+  const pausedAt = Date.now();
+  const stoppedEv = await consoleEvent("a", at, (e) => e.event === "role" && e.message.includes("-> STOPPED"), 60000);
+  run.expect(!!stoppedEv && stoppedEv.at > pausedAt, "b paused before a announced STOPPED (so that a waits in STOPPED)");
+  await Bun.sleep(3000);
+  await ask({ cmd: "resume", node: "b" });
   await expectHandover(run, "a", "b", at, "planned switchover: clusterguard standby");
+  run.step("a's console: its markers before the standby, no tick and no late write after STOPPED");
+  const lines = consoleText("a").slice(from).split("\n");
+  run.expect(lines.some((l) => l.includes(printed("LAB-BEFORE"))), "a wrote its markers before the standby");
+  const stopped = lines.findIndex((l) => /clusterguard: a role \[STOPPED\]: ACTIVE -> STOPPED/.test(l));
+  run.expect(stopped >= 0, "a's console shows ACTIVE -> STOPPED");
+  const tick = (l: string) => Number(/LAB-TICK-(\d+)/.exec(l)?.[1] ?? 0);
+  const ticksBefore = lines.slice(0, stopped).map(tick).filter((n) => n > 0);
+  const ticksAfter = lines.slice(stopped).map(tick).filter((n) => n > 0);
+  run.expect(ticksBefore.length > 0, `a's tick writer wrote to /var/lib/lab before the switchover (${ticksBefore.length} ticks)`);
+  run.expect(ticksAfter.length === 0, `no tick of a's writer reached /var/lib/lab after STOPPED (printed after it: ${ticksAfter.join(", ")})`);
+  const lateSeen = lines.filter((l) => l.includes(printed("LAB-LATE-WRITE")));
+  run.expect(lateSeen.length === 0, `no late write of a reached /var/lib/lab or /boot/efi after STOPPED (got: ${lateSeen.join("; ")})`);
+  run.step("b, now ACTIVE, writes its marker to /var/lib/lab and /boot/efi");
+  const written = Date.now();
+  await typeAt(run, "b", `${OTHERS.map((o) => `echo b-active > ${o.dir}/b.txt`).join(" && ")} && sync && ${said("LAB-B-WROTE")}`);
+  while (!consoleText("b").includes(printed("LAB-B-WROTE")) && Date.now() - written < 60000) await Bun.sleep(500);
+  run.expect(consoleText("b").includes(printed("LAB-B-WROTE")), "b wrote and synced its markers within 60 s");
+  run.step("on disk: a's markers from before the standby and b's are there; a's late writes and later ticks are not");
+  const lastTick = Math.max(...ticksBefore);
+  for (const o of OTHERS) {
+    const img = await copyPartition(join(RUN, "shared.img"), o.part, join(RUN, `switchover-p${o.part.n}.img`));
+    if (o.part.fstype === "ext4") await Bun.spawn(["e2fsck", "-E", "journal_only", "-y", img], { stdout: "ignore", stderr: "ignore" }).exited;
+    const got = async (f: string) => (await readPartitionFile(img, o.part, f))?.trim() ?? null;
+    run.expect((await got(o.file)) === "a-before", `${o.dir}${o.file} on partition ${o.part.n} says a-before (a had the file system mounted)`);
+    run.expect((await got("/b.txt")) === "b-active", `${o.dir}/b.txt on partition ${o.part.n} says b-active (b mounted it after the switchover)`);
+    run.expect((await got("/late")) === null, `${o.dir}/late is not on partition ${o.part.n}: a could not write there after STOPPED`);
+    if (o.part.fstype !== "ext4") continue;
+    const ticks = ((await got("/ticks")) ?? "").split("\n").map(Number).filter((n) => n > 0);
+    const most = Math.max(0, ...ticks);
+    run.expect(most >= lastTick && most <= lastTick + 1, `the ticks on disk end at ${lastTick} (the last printed before STOPPED) or the one in flight (got ${most})`);
+  }
 }
 
 type ShellAnswer = { exitCode?: number; output?: string; error?: string };

@@ -23,6 +23,34 @@ export function mountsAt(target: string, mountinfo = "/proc/self/mountinfo"): Mo
   return found;
 }
 
+/** One line of mountinfo in full, as the switchover's freeze plan needs it. */
+export interface MountLine {
+  id: number;
+  parent: number;
+  /** "major:minor" as listed (an anonymous 0:N for btrfs and the like). */
+  devno: string;
+  point: string;
+  fstype: string;
+  source: string;
+  /** The file system itself is read-only (its super options say ro), whatever each mount of it says. */
+  readOnly: boolean;
+}
+
+/** Every line of a mountinfo text, in its order; lines that do not parse are skipped. */
+export function parseMountinfo(text: string): MountLine[] {
+  const out: MountLine[] = [];
+  for (const line of text.split("\n")) {
+    const [left = "", right = ""] = line.split(" - ");
+    const f = left.split(" ");
+    const [fstype = "", source = "", superOptions = ""] = right.split(" ");
+    const id = Number(f[0]);
+    const parent = Number(f[1]);
+    if (f.length < 6 || !Number.isInteger(id) || !Number.isInteger(parent) || fstype === "") continue;
+    out.push({ id, parent, devno: f[2] ?? "", point: unescapeOctal(f[4] ?? ""), fstype, source: unescapeOctal(source), readOnly: superOptions.split(",").includes("ro") });
+  }
+  return out;
+}
+
 /** The mount on top of `target`: its source and file system type; null when `target` is not a mount point. */
 export function mountedAt(target: string, mountinfo = "/proc/self/mountinfo"): { source: string; fstype: string } | null {
   const top = mountsAt(target, mountinfo).at(-1);
