@@ -62,8 +62,9 @@ test("with real timers, the command plugin's failures run recover_command, then 
   const config = agentConfig({
     name: "cmd",
     plugin: "command",
-    interval: 100,
-    timeout: 90,
+    // A 90 ms limit timed the shell out on a loaded host (a timeout, not the exit code, then decided the run).
+    interval: 400,
+    timeout: 350,
     fall: 1,
     max_restarts: 1,
     params: { path: "/bin/sh", args: `-c 'exit $(cat ${state})'`, recover_command: `/bin/sh -c 'echo x >> ${marker}'` },
@@ -71,7 +72,7 @@ test("with real timers, the command plugin's failures run recover_command, then 
   const escalations: Escalation[] = [];
   const runner = new SmaRunner([{ config, plugin: command }], { onEscalate: (e) => escalations.push(e) });
   runner.start();
-  await waitFor(() => escalations.length > 0, 3000, "an escalation");
+  await waitFor(() => escalations.length > 0, 6000, "an escalation");
   assert.is(readFileSync(marker, "utf8"), "x\n", "recover_command ran once");
   assert.is(escalations[0]!.action, "failover");
   writeFileSync(state, "0");
