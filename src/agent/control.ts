@@ -2,7 +2,7 @@
 import type { ClusterConfig } from "../config/index.ts";
 import type { Outcome } from "../core/types.ts";
 import { blockedBy } from "../core/index.ts";
-import type { Guard } from "../guard/runtime.ts";
+import type { Guard } from "../node/runtime.ts";
 import type { SmaStatus } from "../sma/status.ts";
 import type { ControlHandler, Reply } from "./mgmt-protocol.ts";
 import { agentsRefusal } from "./agents-refusal.ts";

@@ -1,7 +1,7 @@
 // Wire the agent's service side: the management socket, the control handler and the planned switchover.
 import type { ClusterConfig } from "../config/index.ts";
 import type { Outcome } from "../core/types.ts";
-import type { Guard } from "../guard/runtime.ts";
+import type { Guard } from "../node/runtime.ts";
 import type { Logger } from "../log/logger.ts";
 import { controlHandler, type Services } from "./control.ts";
 import { type ManagementServer, startManagement } from "./mgmt-server.ts";

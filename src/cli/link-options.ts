@@ -1,7 +1,7 @@
 // The options guard and agent share: node identity, host mode for tests, realtime, link and handover overrides.
 import type { Argv } from "yargs";
 import { type ClusterConfig, formatConfigError } from "../config/index.ts";
-import type { LinkOverrides } from "../guard/options.ts";
+import type { LinkOverrides } from "../node/options.ts";
 import { EXIT_USAGE } from "./exit-codes.ts";
 import { loadBoth } from "./load-both.ts";
 

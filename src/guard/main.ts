@@ -9,17 +9,17 @@ import { RecordingFenceAgent } from "../fence/record.ts";
 import { kmsgSink, Logger, type Sink, streamSink } from "../log/logger.ts";
 import { lockMemory, setRealtime } from "../sys/realtime.ts";
 import { sdNotify } from "../sys/sd-notify.ts";
-import { type Effectors, hostEffectors } from "./effectors.ts";
-import { initrdEffectors } from "./initrd-effectors.ts";
+import { type Effectors, hostEffectors } from "../node/effectors.ts";
+import { initrdEffectors } from "../node/effectors.ts";
 import { ignoredGuardSwitches, type KernelArgs } from "./kernel-args.ts";
-import { RUN_DIR } from "./boot-record.ts";
-import { HANDOVER_SOCKET } from "./handover.ts";
-import { serveHandover } from "./handover-server.ts";
+import { RUN_DIR } from "../node/boot-record.ts";
+import { HANDOVER_SOCKET } from "../node/handover.ts";
+import { serveHandover } from "../node/handover.ts";
 import { serveGuardManagement } from "./management.ts";
 import { ensureAddress } from "./netup.ts";
-import type { GuardOptions, LinkOverrides } from "./options.ts";
-import { parseKernelArgs, readCmdline, resolveGuard } from "./resolve.ts";
-import { Guard } from "./runtime.ts";
+import type { GuardOptions, LinkOverrides } from "../node/options.ts";
+import { parseKernelArgs, readCmdline, resolveGuard } from "../node/bootstrap.ts";
+import { Guard } from "../node/runtime.ts";
 
 export interface GuardCli {
   /** Where to offer the links to a successor (default in the initrd: HANDOVER_SOCKET; host mode: none). */

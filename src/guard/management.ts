@@ -4,7 +4,7 @@ import type { ClusterConfig } from "../config/index.ts";
 import { controlHandler, type Services } from "../agent/control.ts";
 import { type ManagementServer, startManagement } from "../agent/mgmt-server.ts";
 import type { Logger } from "../log/logger.ts";
-import type { Guard } from "./runtime.ts";
+import type { Guard } from "../node/runtime.ts";
 
 /** The guard runs no service monitoring agents and holds no resources. */
 const NO_SERVICES: Services = { status: () => [], pause: () => false, resume: () => false };

@@ -1,7 +1,7 @@
 // Kernel arguments are read the way dracut reads them.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { getarg, getargbool, splitCmdline } from "../../src/guard/cmdline.ts";
+import { getarg, getargbool, splitCmdline } from "../../src/guard/kernel-args.ts";
 import { parseKernelArgs } from "../../src/guard/kernel-args.ts";
 
 test("the command line splits on blanks and keeps quoted words whole", () => {

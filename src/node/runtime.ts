@@ -16,14 +16,14 @@ import { clusterIdOf, nextIncarnation } from "../protocol/index.ts";
 import type { Effectors } from "./effectors.ts";
 import { answerPayload, FrameBuilder, gracePayload } from "./frames.ts";
 import { bootId, type HandoverSnapshot } from "./handover.ts";
-import { buildLinks, type Links } from "./links.ts";
+import { buildLinks, type Links } from "./options.ts";
 import type { GuardOptions } from "./options.ts";
-import { PillWatch } from "./pill-watch.ts";
-import { PillClear } from "./pill-clear.ts";
+import { PillWatch } from "./mailbox.ts";
+import { PillClear } from "./mailbox.ts";
 import { readIncarnation, seqAbove, type StoppedRecord, writeIncarnation, writeStopped } from "./boot-record.ts";
 import { uptimeMs } from "../disk/uptime.ts";
-import { armForPill } from "./watchdog-arm.ts";
-import { Receiver } from "./receiver.ts";
+import { armForPill } from "./mailbox.ts";
+import { Receiver } from "./frames.ts";
 
 const now = () => Math.floor(performance.now());
 

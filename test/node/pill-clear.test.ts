@@ -1,7 +1,7 @@
 // When the fencer takes its pill back: a failed check is tried again; no check runs while its fence is in flight.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { PillClear } from "../../src/guard/pill-clear.ts";
+import { PillClear } from "../../src/node/mailbox.ts";
 
 function rig(results: (string | null | Error)[], fencing = () => false) {
   const calls: number[] = [];

@@ -3,8 +3,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { MailboxRead } from "../../src/disk/channel-options.ts";
 import type { DiskTimers } from "../../src/disk/timers.ts";
-import { ARM_TRIES_BEFORE_FAILED, PillWatch } from "../../src/guard/pill-watch.ts";
-import { type ArmResult, armForPill } from "../../src/guard/watchdog-arm.ts";
+import { ARM_TRIES_BEFORE_FAILED, PillWatch } from "../../src/node/mailbox.ts";
+import { type ArmResult, armForPill } from "../../src/node/mailbox.ts";
 import type { Watchdog } from "../../src/sys/watchdog.ts";
 
 const HEADER: DiskTimers = { keepaliveMs: 200, deadtimeMs: 5000, msgwaitMs: 10000, watchdogTimeoutMs: 5000 };

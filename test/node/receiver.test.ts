@@ -1,9 +1,9 @@
 // The receiver: genuine frames become core inputs; everything else is a counted rejection.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { answerPayload, FrameBuilder, gracePayload, readAnswer, readGrace } from "../../src/guard/frames.ts";
+import { answerPayload, FrameBuilder, gracePayload, readAnswer, readGrace } from "../../src/node/frames.ts";
 import { MAX_PAYLOAD } from "../../src/protocol/index.ts";
-import { Receiver } from "../../src/guard/receiver.ts";
+import { Receiver } from "../../src/node/frames.ts";
 import { clusterIdOf } from "../../src/protocol/index.ts";
 
 const key = new Uint8Array(64).fill(3);

@@ -1,7 +1,7 @@
 // The handover snapshot is untrusted input: only a snapshot of this node, this boot and this version is used.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { parseSnapshot } from "../../src/guard/handover.ts";
+import { parseSnapshot } from "../../src/node/handover.ts";
 
 const good = { v: 1, bootId: "boot-1", node: "a", incarnation: 1795000000000, seq: 165, peerIncarnation: 1795000000001, peerRole: "STANDBY", at: 1795000100000, graceMs: 15000 };
 const text = (over: Record<string, unknown>) => JSON.stringify({ ...good, ...over });

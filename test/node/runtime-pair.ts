@@ -7,9 +7,9 @@ import type { FenceAction, FenceAgent, FenceOutcome } from "../../src/fence/agen
 import { unknownPower } from "../../src/fence/agent.ts";
 import type { FenceContext } from "../../src/fence/context.ts";
 import { PeerRequestAgent } from "../../src/fence/peer-request.ts";
-import type { Effectors } from "../../src/guard/effectors.ts";
-import type { HandoverSnapshot } from "../../src/guard/handover.ts";
-import { Guard } from "../../src/guard/runtime.ts";
+import type { Effectors } from "../../src/node/effectors.ts";
+import type { HandoverSnapshot } from "../../src/node/handover.ts";
+import { Guard } from "../../src/node/runtime.ts";
 import type { LogEvent } from "../../src/log/event.ts";
 import { Logger } from "../../src/log/logger.ts";
 import { UdpRelay } from "../harness/udp-relay.ts";

@@ -3,7 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { MailboxRead } from "../../src/disk/channel-options.ts";
 import type { MailboxMessage } from "../../src/disk/mailbox.ts";
-import { BOOT_MEMORY, judgeMailbox, type PillMemory } from "../../src/guard/pill-judge.ts";
+import { BOOT_MEMORY, judgeMailbox, type PillMemory } from "../../src/node/mailbox.ts";
 
 const NOW = 1_800_000_000_000;
 const msg = (over: Partial<MailboxMessage> = {}): MailboxRead => ({

@@ -4,7 +4,7 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MAX_FRAMES_PER_MS, readIncarnation, readStopped, seqAbove, writeIncarnation, writeStopped } from "../../src/guard/boot-record.ts";
+import { MAX_FRAMES_PER_MS, readIncarnation, readStopped, seqAbove, writeIncarnation, writeStopped } from "../../src/node/boot-record.ts";
 
 function scratch<T>(fn: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), "cg-run-"));

@@ -1,8 +1,8 @@
 // Resolve who this node is and what its links are from the kernel arguments, the CLI and the config.
 import { readFileSync } from "node:fs";
 import { type ClusterConfig, type ConfigError, selectSelf } from "../config/index.ts";
-import { parseKernelArgs, type KernelArgs } from "./kernel-args.ts";
-import { splitCidr } from "./netup.ts";
+import { parseKernelArgs, type KernelArgs } from "../guard/kernel-args.ts";
+import { splitCidr } from "../guard/netup.ts";
 import type { GuardOptions, LinkOverrides } from "./options.ts";
 
 /** The kernel command line, or "" where /proc is not readable (then --node must be given). */

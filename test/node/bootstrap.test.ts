@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { loadConfig } from "../../src/config/index.ts";
 import { parseKernelArgs } from "../../src/guard/kernel-args.ts";
 import { splitCidr } from "../../src/guard/netup.ts";
-import { resolveGuard } from "../../src/guard/resolve.ts";
+import { resolveGuard } from "../../src/node/bootstrap.ts";
 
 const loaded = loadConfig(resolve(import.meta.dir, "../fixtures/config/good.toml"));
 if (!loaded.ok) throw new Error("fixture must load");

@@ -1,9 +1,9 @@
 // Self-fence effectors with a recording fake of reboot(2): the guard's and the agent's, kmsg first, as the pill says.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { agentEffectors } from "../../src/agent/effectors.ts";
-import { hostEffectors } from "../../src/guard/effectors.ts";
-import { initrdEffectors } from "../../src/guard/initrd-effectors.ts";
+import { agentEffectors } from "../../src/node/effectors.ts";
+import { hostEffectors } from "../../src/node/effectors.ts";
+import { initrdEffectors } from "../../src/node/effectors.ts";
 
 /** A reset that records its arguments and, like a refused reboot(2), returns why. */
 function fakeReset(calls: string[]) {
