@@ -37,8 +37,8 @@ export interface SwitchoverSteps {
   remountReadOnly(target: string): Promise<string | null>;
   /** Make it writable again (an aborted switchover); null when done, else why not. */
   remountWritable(target: string): Promise<string | null>;
-  /** Announce STOPPED on every link (the core's stop input). */
-  announceStopped(reason: string): void;
+  /** Announce STOPPED on every link (the core's stop input); null once announced, else why it was not (recorded first). */
+  announceStopped(reason: string): string | null;
   /** True once the peer is heard ACTIVE. */
   peerActive(): boolean;
   /** Reset this machine (does not return on a real node). */
@@ -86,7 +86,8 @@ export async function switchover(s: SwitchoverSteps): Promise<Outcome> {
   if (notFrozen !== null) return abort(s, done, notFrozen);
   const frozenMs = Math.round(performance.now() - t0);
   const also = summary(done);
-  s.announceStopped(`planned switchover: shared root frozen${also}`);
+  const refused = s.announceStopped(`planned switchover: shared root frozen${also}`);
+  if (refused !== null) return abort(s, [...done, { target: "/", how: "frozen" }], refused);
   s.log("warning", "switchover", `shared root frozen${also} after ${frozenMs} ms (shared disks: ${plan.disks.join(", ") || "none found"}); announced STOPPED, waiting for the peer to go ACTIVE`, { frozenMs });
   void finish(s, t0);
   return { ok: true, detail: `shared root frozen${also} and STOPPED announced after ${frozenMs} ms; the peer takes over, this node reboots into STANDBY` };

@@ -3,7 +3,7 @@ import type { Draft } from "./draft.ts";
 import type { CoreState } from "./state.ts";
 import { checkLinks, echoedRole, peerAlive, peerDeadline } from "./liveness.ts";
 import { outranks } from "./precedence.ts";
-import { becomeActive, fenceFailed, issueFenceIfDue, selfFence, startFencing } from "./transitions.ts";
+import { becomeActive, fenceFailed, fenceSecondActive, issueFenceIfDue, secondActiveTick, selfFence, startFencing } from "./transitions.ts";
 
 /** Apply the rules of the current role at time d.now. */
 export function decide(d: Draft): void {
@@ -46,8 +46,13 @@ function startupFenceRefused(d: Draft): boolean {
   return true;
 }
 
-/** Why the silence of a peer never heard proves nothing, or null when it proves the peer dead. */
+/**
+ * Why the silence of a peer never heard proves nothing, or null when it proves the peer dead. The disk channel up
+ * is proof enough whatever the other links say: a peer that is powered off takes the carrier of a crossover cable
+ * with it, so a UDP link down for want of carrier must not keep the survivor from starting.
+ */
 function startupUnproven(s: CoreState): { key: string; message: string; reason: string; fields: Record<string, string> } | null {
+  if (s.channels.disk?.up) return null;
   const down = Object.entries(s.channels).filter(([, c]) => c && !c.up).map(([k]) => k);
   if (down.length > 0) {
     const links = down.join(", ");
@@ -58,7 +63,7 @@ function startupUnproven(s: CoreState): { key: string; message: string; reason: 
       fields: { down: down.join(",") },
     };
   }
-  if (s.timers.waitForAll === false || s.channels.disk) return null;
+  if (s.timers.waitForAll === false) return null;
   return {
     key: "startup:wait_for_all",
     message: `never heard ${s.peer.name} on any link since this boot and no disk channel to prove it dead: not fencing (wait_for_all); check the cables, or confirm the peer is off`,
@@ -127,6 +132,7 @@ function decideFencing(d: Draft): void {
 function decideActive(d: Draft): void {
   const s = d.state;
   const pv = s.peerView;
+  secondActiveTick(d);
   if (peerAlive(s, d.now)) {
     pv.lost = false;
     // A second ACTIVE counts only on its word about THIS boot: an authentic ACTIVE frame of an earlier boot (a
@@ -137,7 +143,8 @@ function decideActive(d: Draft): void {
     } else if (!pv.conflict) {
       pv.conflict = true;
       if (outranks(s.self, s.peer)) {
-        d.log("error", "dual-active", `${s.peer.name} also claims ACTIVE; this node outranks it and stays`, { peer: s.peer.name });
+        d.log("error", "dual-active", `${s.peer.name} also claims ACTIVE; this node outranks it, stays, and fences it (its own reset may be refused)`, { peer: s.peer.name });
+        fenceSecondActive(d);
       } else {
         selfFence(d, `${s.peer.name} is also ACTIVE and outranks this node`);
       }

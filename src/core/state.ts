@@ -76,6 +76,8 @@ export interface FenceView {
   refusedLoggedAt: number | null;
   /** The peer boot a confirmed fence ended: its frames (a capture replayed, bytes buffered in a line) are ignored. */
   fencedIncarnation: number | null;
+  /** The peer boot the fence in flight was issued against: what its confirmation ends (null: never heard). */
+  target: number | null;
 }
 
 /** This node told itself to stop writing (a self-fence): from then on it sends nothing and retries the reset. */
@@ -160,7 +162,7 @@ export function initialState(opts: {
       echoAt: null,
       lastSeq: null,
     },
-    fence: { issueAt: null, issued: false, fromRole: "BOOTING", attempts: 0, nextRetryAt: null, lastResult: null, refusedLoggedAt: null, fencedIncarnation: null },
+    fence: { issueAt: null, issued: false, fromRole: "BOOTING", attempts: 0, nextRetryAt: null, lastResult: null, refusedLoggedAt: null, fencedIncarnation: null, target: null },
     blocks: initialBlocks(opts.requires ?? []),
     blockLoggedAt: null,
     lastSent: null,

@@ -186,6 +186,7 @@ function onChannel(d: Draft, channel: string, up: boolean, detail?: string): voi
 
 function onFenceResult(d: Draft, ok: boolean, agent: string, detail: string): void {
   const s = d.state;
+  if (s.role === "ACTIVE" && s.fence.issued) return onSecondActiveFenced(d, ok, `${agent}: ${detail}`);
   if (s.role !== "FENCING" || !s.fence.issued) {
     d.log("info", "fence-result-ignored", `late fence result from ${agent} ignored: ${detail}`);
     return;
@@ -195,8 +196,9 @@ function onFenceResult(d: Draft, ok: boolean, agent: string, detail: string): vo
   s.fence.issueAt = null;
   s.fence.lastResult = `${agent}: ${detail}`;
   d.log("warning", "fence-confirmed", `${s.peer.name} fenced by ${agent}: ${detail}`, { target: s.peer.name, agent });
-  // That boot of the peer is over: nothing it sent may count any more, whenever it arrives.
-  if (s.peerView.incarnation !== null) s.fence.fencedIncarnation = Math.max(s.fence.fencedIncarnation ?? 0, s.peerView.incarnation);
+  // The boot the fence was aimed at is over: nothing it sent may count any more, whenever it arrives. Not the boot
+  // heard since (a victim reset by its watchdog may be heard booting again before a slow level confirms).
+  retireTarget(s);
   // The fenced peer is down: forget what it last said so its next boot is judged afresh.
   s.peerView.role = null;
   s.peerView.lastHeard = null;
@@ -206,6 +208,29 @@ function onFenceResult(d: Draft, ok: boolean, agent: string, detail: string): vo
   s.peerView.echoAt = null;
   for (const ch of Object.values(s.channels)) if (ch) Object.assign(ch, { lastHeard: null, late: false, dead: false });
   becomeActive(d, `peer ${s.peer.name} fenced and confirmed (${agent})`);
+}
+
+/** The fence this ACTIVE node ran against a second ACTIVE ended: that boot is over, or the fence is tried again later. */
+function onSecondActiveFenced(d: Draft, ok: boolean, detail: string): void {
+  const s = d.state;
+  s.fence.issued = false;
+  s.fence.lastResult = detail;
+  if (!ok) {
+    d.log("error", "fence-failed", `fencing the second ACTIVE ${s.peer.name} not confirmed: ${detail}; trying again in ${s.timers.fenceRetry} ms`, { target: s.peer.name });
+    return;
+  }
+  d.log("warning", "fence-confirmed", `${s.peer.name}, a second ACTIVE, fenced by ${detail}`, { target: s.peer.name });
+  retireTarget(s);
+  s.fence.issueAt = null;
+  s.peerView.role = null;
+  s.peerView.conflict = false;
+}
+
+/** Remember the boot a confirmed fence ended (its frames are refused from now on). */
+function retireTarget(s: CoreState): void {
+  const t = s.fence.target;
+  if (t !== null) s.fence.fencedIncarnation = Math.max(s.fence.fencedIncarnation ?? 0, t);
+  s.fence.target = null;
 }
 
 function onPill(d: Draft, { present, fresh, power, detail }: PillInput): void {

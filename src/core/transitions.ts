@@ -46,11 +46,41 @@ export function issueFenceIfDue(d: Draft): void {
   f.issued = true;
   f.issueAt = d.now;
   f.attempts += 1;
+  f.target = d.state.peerView.incarnation;
   d.actions.push({ type: "FencePeer", action: "reset", reason: `peer ${d.state.peer.name} presumed dead` });
   d.log("warning", "fence-request", `fencing ${d.state.peer.name} (attempt ${f.attempts})`, {
     target: d.state.peer.name,
     attempt: f.attempts,
   });
+}
+
+/**
+ * The winner of a dual ACTIVE fences the loser while staying ACTIVE: the loser resets itself, but the kernel may
+ * refuse its reset, and a loser gone silent may still write. Tried again every fenceRetry until one confirms or the
+ * loser is heard as anything but that ACTIVE boot (secondActiveTick).
+ */
+export function fenceSecondActive(d: Draft): void {
+  const f = d.state.fence;
+  if (f.issued) return;
+  f.issued = true;
+  f.issueAt = d.now;
+  f.attempts += 1;
+  f.target = d.state.peerView.incarnation;
+  d.actions.push({ type: "FencePeer", action: "reset", reason: `${d.state.peer.name} is a second ACTIVE` });
+  d.log("warning", "fence-request", `fencing ${d.state.peer.name}, a second ACTIVE (attempt ${f.attempts})`, { target: d.state.peer.name, attempt: f.attempts });
+}
+
+/** While ACTIVE beside a second ACTIVE it outranks: give up a fence that outlived its bound, and try again later. */
+export function secondActiveTick(d: Draft): void {
+  const s = d.state;
+  const f = s.fence;
+  if (!s.peerView.conflict || !outranks(s.self, s.peer) || f.issueAt === null) return;
+  if (f.issued && d.now - f.issueAt >= s.timers.fenceTimeout) {
+    f.issued = false;
+    f.lastResult = `no result within ${s.timers.fenceTimeout} ms`;
+    d.log("error", "fence-failed", `fencing the second ACTIVE ${s.peer.name} not confirmed: ${f.lastResult}; trying again in ${s.timers.fenceRetry} ms`, { target: s.peer.name });
+  }
+  if (!f.issued && d.now - f.issueAt >= s.timers.fenceRetry) fenceSecondActive(d);
 }
 
 /** A fence that did not confirm: stay STANDBY, retry later, say why loudly. */

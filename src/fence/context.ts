@@ -24,6 +24,8 @@ export interface FenceContext {
   selfIncarnation(): number;
   /** The peer's incarnation as last heard on any link, or 0 if never heard. */
   peerIncarnation(): number;
+  /** The peer boot the fence in flight is aimed at (a poison pill names it), when it differs from the last heard. */
+  targetIncarnation?(): number;
   disk: FenceDisk | null;
   /** The disk header's timers as read at start (a pill's msgwait is sized from them), or null/absent if unread. */
   diskTimers?: DiskTimers | null;

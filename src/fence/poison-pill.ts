@@ -37,7 +37,7 @@ export class PoisonPillAgent implements FenceAgent {
         // The runner cuts this level at minTimeoutMs: a longer wait would always be aborted, after writing a pill.
         if (msgwait > this.plannedMs) return `${disk.device}: the header's msgwait (${msgwait} ms) exceeds the ${this.plannedMs} ms this level's time limit was sized for at start (the header was unreadable then, or changed); no pill written: restart the guard`;
         const now = Date.now();
-        const pill: MailboxMessage = { type: action, sender: this.o.ctx.self, senderIncarnation: this.o.ctx.selfIncarnation(), seq: now, writtenAt: now, targetIncarnation: this.o.ctx.peerIncarnation() };
+        const pill: MailboxMessage = { type: action, sender: this.o.ctx.self, senderIncarnation: this.o.ctx.selfIncarnation(), seq: now, writtenAt: now, targetIncarnation: this.o.ctx.targetIncarnation?.() ?? this.o.ctx.peerIncarnation() };
         await area.writeMailbox(disk.peerSlot, pill);
         const back = await area.readMailbox(disk.peerSlot);
         if (back.kind !== "ok" || back.value.seq !== pill.seq) return `${disk.device}: the pill did not read back (${back.kind})`;

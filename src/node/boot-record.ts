@@ -1,6 +1,7 @@
-// What one kernel boot of this node has announced, kept under /run (a tmpfs of this boot that survives switch_root):
-// the incarnation it runs under, and whether it released the ACTIVE role (STOPPED). A guard or agent starting later
-// in the same boot continues from these instead of inventing a new boot.
+// What one kernel boot of this node has announced and heard, kept under /run (a tmpfs of this boot that survives
+// switch_root): the incarnation it runs under, whether it released the ACTIVE role (STOPPED) or self-fenced, and how
+// far it has heard the peer (the replay memory). A guard or agent starting later in the same boot continues from
+// these instead of inventing a new boot, and refuses what its predecessor already heard.
 //
 // Why an incarnation then means a boot: it is minted only when no record of this boot id exists, and recorded at
 // once; every later start in the same boot (an agent restarted without a hand-over snapshot) continues it. So the
@@ -8,11 +9,15 @@
 // poison pill was served. Where the record cannot be written, the guard says so at error level.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ReceiverState } from "./frames.ts";
+import { receiverProblem } from "./handover.ts";
 
 /** Where the records live outside host mode. */
 export const RUN_DIR = "/run/clusterguard";
 const INCARNATION_FILE = "incarnation.json";
 const STOPPED_FILE = "stopped.json";
+const SELF_FENCE_FILE = "self-fenced.json";
+const HEARD_FILE = "heard.json";
 
 /** This boot's incarnation and the sequence number sent when the record was (last) written, at system uptime `uptimeMs`. */
 export interface IncarnationRecord {
@@ -77,6 +82,64 @@ export function readStopped(dir: string, node: string, bootId: string): StoppedR
   if (typeof o === "string") return o;
   if (typeof o.reason !== "string") return `${join(dir, STOPPED_FILE)}: reason: expected a string, got ${typeof o.reason}`;
   return o as unknown as StoppedRecord;
+}
+
+/** This boot self-fenced (the reset may have been refused): a later start stays silent and tries the reset again. */
+export interface SelfFenceRecord {
+  v: 1;
+  bootId: string;
+  node: string;
+  incarnation: number;
+  uptimeMs: number;
+  reason: string;
+  power: "reset" | "off";
+}
+
+/** Records this boot's self-fence; returns why it could not, or null. */
+export function writeSelfFence(dir: string, r: Omit<SelfFenceRecord, "v">): string | null {
+  return writeJson(dir, SELF_FENCE_FILE, { v: 1, ...r });
+}
+
+/** The record that this boot self-fenced, or why there is none. */
+export function readSelfFence(dir: string, node: string, bootId: string): SelfFenceRecord | string {
+  const o = readJson(dir, SELF_FENCE_FILE, node, bootId, ["incarnation", "uptimeMs"]);
+  if (typeof o === "string") return o;
+  if (typeof o.reason !== "string" || (o.power !== "reset" && o.power !== "off")) return `${join(dir, SELF_FENCE_FILE)}: expected a reason and power reset|off`;
+  return o as unknown as SelfFenceRecord;
+}
+
+/**
+ * How far this boot has heard the peer: the peer boot and the newest seq the core took from it, the boot it fenced,
+ * and every link's replay window. Written before any action that follows a frame (and at most every keepalive
+ * otherwise), so that a process restarted without a snapshot (a crash) refuses every frame its predecessor heard.
+ */
+export interface HeardRecord {
+  v: 1;
+  bootId: string;
+  node: string;
+  /** This node's incarnation when written (the record is for that boot's frames). */
+  incarnation: number;
+  peerIncarnation: number | null;
+  peerSeq: number | null;
+  fencedIncarnation: number | null;
+  receiver: ReceiverState;
+}
+
+/** Records how far this boot has heard the peer; returns why it could not, or null. */
+export function writeHeard(dir: string, r: Omit<HeardRecord, "v">): string | null {
+  return writeJson(dir, HEARD_FILE, { v: 1, ...r });
+}
+
+/** The record of how far this boot heard the peer, or why there is none usable. */
+export function readHeard(dir: string, node: string, bootId: string): HeardRecord | string {
+  const o = readJson(dir, HEARD_FILE, node, bootId, ["incarnation"]);
+  if (typeof o === "string") return o;
+  for (const k of ["peerIncarnation", "peerSeq", "fencedIncarnation"] as const) {
+    if (o[k] !== null && (!Number.isSafeInteger(o[k]) || (o[k] as number) < 0)) return `${join(dir, HEARD_FILE)}: ${k}: expected a non-negative integer or null`;
+  }
+  const bad = receiverProblem(o.receiver);
+  if (bad) return `${join(dir, HEARD_FILE)}: receiver.${bad}`;
+  return o as unknown as HeardRecord;
 }
 
 /** Written whole or not at all (a new file renamed over the old), mode 0600 (the directory is 0755, as the initrd makes it). */

@@ -21,6 +21,10 @@ export class Receiver {
 
   /** A boot of the peer that is over (fenced): refused on every link, including links not heard yet. */
   private retired: number | null = null;
+  /** The newest frame accepted on any link (incarnation, then seq): only it may move this node's incarnation. */
+  private newest: { incarnation: number; seq: number } | null = null;
+  /** The peer has echoed this node's current incarnation: it hears this boot, so no echo of an older one counts. */
+  private echoedNow = false;
 
   constructor(
     private readonly o: { key: Uint8Array; clusterId: number; self: string; peer: string; myIncarnation: number },
@@ -32,6 +36,7 @@ export class Receiver {
   /** This node's incarnation, which frames with consequences must echo (it changes only when the clock stepped back). */
   set myIncarnation(inc: number) {
     this.o.myIncarnation = inc;
+    this.echoedNow = false;
   }
 
   /** Every link's replay memory, for a successor. */
@@ -62,7 +67,13 @@ export class Receiver {
     const f = d.frame;
     const verdict = this.guard(channel).check(f);
     if (verdict.kind !== "ok") return this.reject(channel, verdict.kind, now, verdict.reason);
-    if (f.peerIncarnation > this.o.myIncarnation) this.onSelfBehind(f.peerIncarnation);
+    const n = this.newest;
+    const newest = n === null || f.incarnation > n.incarnation || (f.incarnation === n.incarnation && f.seq > n.seq);
+    if (newest) this.newest = { incarnation: f.incarnation, seq: f.seq };
+    if (f.peerIncarnation === this.o.myIncarnation) this.echoedNow = true;
+    // A later boot of this node echoed by the peer's newest frame, while the peer has not heard this boot: the clock
+    // stepped back. An older frame (a capture, bytes buffered in a line) or one after the peer heard this boot is not.
+    if (newest && !this.echoedNow && f.peerIncarnation > this.o.myIncarnation) this.onSelfBehind(f.peerIncarnation);
     if (!checkEcho(f, this.o.myIncarnation)) return this.reject(channel, "no-echo", now, `${f.type} does not echo incarnation ${this.o.myIncarnation}`);
     this.accepted[channel] = (this.accepted[channel] ?? 0) + 1;
     this.onPeerIncarnation(f.incarnation);

@@ -2,6 +2,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
 import { CHANNEL_KINDS, ROLES, type Role } from "../core/types.ts";
+import { uptimeMs } from "../disk/uptime.ts";
 import type { ReceiverState } from "./frames.ts";
 
 /** Where the link holder listens for a successor (/run survives switch_root). */
@@ -27,6 +28,10 @@ export interface HandoverSnapshot {
   receiver?: ReceiverState;
   /** The peer boot this node fenced, if any: its frames stay refused. */
   fencedIncarnation?: number | null;
+  /** The newest seq heard from the peer's current boot (the core's order point): frames older than it trigger nothing. */
+  peerSeq?: number | null;
+  /** System uptime (ms) at the release: a stopped agent's snapshot is judged young or old by it, not by the wall clock. */
+  uptimeMs?: number;
 }
 
 let cachedBootId: string | null = null;
@@ -64,6 +69,8 @@ export function parseSnapshot(text: string, node: string, thisBoot: string): Han
   if (o.fencedIncarnation !== undefined && o.fencedIncarnation !== null && !isCount(o.fencedIncarnation)) {
     return `fencedIncarnation: expected a non-negative integer or null, got ${String(o.fencedIncarnation)}`;
   }
+  if (o.peerSeq !== undefined && o.peerSeq !== null && !isCount(o.peerSeq)) return `peerSeq: expected a non-negative integer or null, got ${String(o.peerSeq)}`;
+  if (o.uptimeMs !== undefined && !isCount(o.uptimeMs)) return `uptimeMs: expected a non-negative integer, got ${String(o.uptimeMs)}`;
   if (o.receiver !== undefined) {
     const bad = receiverProblem(o.receiver);
     if (bad) return `receiver.${bad}`;
@@ -74,7 +81,7 @@ export function parseSnapshot(text: string, node: string, thisBoot: string): Han
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** Why `v` is not a ReceiverState (links by kind, senders by name, each {incarnation, top, seen}), or null. */
-function receiverProblem(v: unknown): string | null {
+export function receiverProblem(v: unknown): string | null {
   if (v === null || typeof v !== "object" || Array.isArray(v)) return "expected an object of links";
   for (const [link, senders] of Object.entries(v)) {
     if (!(CHANNEL_KINDS as readonly string[]).includes(link)) return `${link}: expected one of ${CHANNEL_KINDS.join(", ")}`;
@@ -191,8 +198,11 @@ function parseReply(text: string, node: string): HandoverSnapshot | string {
   return typeof snap === "string" ? `snapshot: ${snap}` : snap;
 }
 
-/** A snapshot an agent left when an admin stopped it; consumed (deleted) by reading. Young ones only. */
-export function takeHandoverFile(path: string, node: string, now: number = Date.now()): HandoverSnapshot | string {
+/**
+ * A snapshot an agent left when an admin stopped it; consumed (deleted) by reading. Young ones only, judged by the
+ * system uptime (a wall clock stepped meanwhile must not make a fresh one look stale, or a stale one fresh).
+ */
+export function takeHandoverFile(path: string, node: string, now: number = Date.now(), uptimeNow: number = uptimeMs()): HandoverSnapshot | string {
   if (!existsSync(path)) return `no ${path}`;
   let text: string;
   try {
@@ -203,6 +213,6 @@ export function takeHandoverFile(path: string, node: string, now: number = Date.
   }
   const snap = parseSnapshot(text, node, bootId());
   if (typeof snap === "string") return `${path}: ${snap}`;
-  const age = now - snap.at;
-  return age <= snap.graceMs ? snap : `${path}: ${age} ms old, older than the ${snap.graceMs} ms grace it announced`;
+  const age = snap.uptimeMs !== undefined ? uptimeNow - snap.uptimeMs : now - snap.at;
+  return age >= 0 && age <= snap.graceMs ? snap : `${path}: ${age} ms old, older than the ${snap.graceMs} ms grace it announced`;
 }

@@ -10,6 +10,7 @@ import type { FenceContext, FenceDisk } from "../fence/context.ts";
 import { clearPillIfRebooted } from "../fence/poison-pill.ts";
 import { pillMsgwait } from "../fence/pill-timers.ts";
 import { fenceBudget, runFence } from "../fence/runner.ts";
+import { uptimeMs } from "../disk/uptime.ts";
 import { openWatchdog } from "../sys/watchdog.ts";
 import type { Logger } from "../log/logger.ts";
 import { clusterIdOf, nextIncarnation } from "../protocol/index.ts";
@@ -20,8 +21,8 @@ import { buildLinks, type Links } from "./options.ts";
 import type { GuardOptions } from "./options.ts";
 import { PillWatch } from "./mailbox.ts";
 import { PillClear } from "./mailbox.ts";
-import { readIncarnation, seqAbove, type StoppedRecord, writeIncarnation, writeStopped } from "./boot-record.ts";
-import { uptimeMs } from "../disk/uptime.ts";
+import { type HeardRecord, readHeard, readIncarnation, readSelfFence, seqAbove, type StoppedRecord, writeHeard, writeIncarnation, writeSelfFence, writeStopped } from "./boot-record.ts";
+import { SELF_FENCE_RETRY_MS } from "../core/transitions.ts";
 import { armForPill } from "./mailbox.ts";
 import { Receiver } from "./frames.ts";
 
@@ -44,10 +45,16 @@ export class Guard {
   private fenceDisk: FenceDisk | null = null;
   private lastPeerIncarnation = 0;
   private pillClear: PillClear | null = null;
+  /** The peer boot the fence in flight is aimed at (what a poison pill names). */
+  private fenceTarget: number | null = null;
+  /** When the heard record was last written, and what it said (peer boot, seq, fenced boot). */
+  private heardAt = 0;
+  private heardKey = "";
   /** Set once this boot released the ACTIVE role (STOPPED announced): why it may not be ACTIVE again before a reboot. */
   releasedThisBoot: string | null = null;
   private lastBeat: Promise<boolean> | undefined;
   private takeoverWaiters: ((r: Outcome) => void)[] = [];
+  private selfFenceRecorded = false;
   /** Runs the planned switchover when the STANDBY peer asks to take over (the agent sets it; none in the initrd). */
   handOverForPeer: ((reason: string) => Promise<Outcome>) | null = null;
   /** Heartbeats that came after warntime, and the last fence outcome: for status reports. */
@@ -90,9 +97,12 @@ export class Guard {
       },
       (echoed) => this.selfBehind(echoed, clusterId),
     );
-    // What the predecessor accepted stays refused here: a capture of the peer's current boot is no newer now.
-    if (snap?.receiver) this.receiver.restore(snap.receiver);
-    if (snap?.fencedIncarnation) this.receiver.retire(snap.fencedIncarnation);
+    // What the predecessor accepted stays refused here: a capture of the peer's current boot is no newer now. Without
+    // a snapshot (a crash), the heard record of this boot says the same, as of its last write.
+    const heard = cont && o.runDir ? this.heardRecord(o.runDir) : null;
+    const memory = snap ? { receiver: snap.receiver, fenced: snap.fencedIncarnation ?? null, peerIncarnation: snap.peerIncarnation || null, peerSeq: snap.peerSeq ?? null } : heard ? { receiver: heard.receiver, fenced: heard.fencedIncarnation, peerIncarnation: heard.peerIncarnation, peerSeq: heard.peerSeq } : null;
+    if (memory?.receiver) this.receiver.restore(memory.receiver);
+    if (memory?.fenced) this.receiver.retire(memory.fenced);
     this.links = buildLinks(o, (slot) => this.onPeerSlot(slot));
     const diskDevice = o.links.diskDevice ?? o.config.channels.disk.device;
     if (this.links.disk && diskDevice) {
@@ -109,6 +119,7 @@ export class Guard {
       self: o.self.name,
       selfIncarnation: () => this.incarnation,
       peerIncarnation: () => this.lastPeerIncarnation,
+      targetIncarnation: () => this.fenceTarget ?? this.lastPeerIncarnation,
       peerSilentMs: () => (this.state.peerView.lastHeard === null ? null : now() - this.state.peerView.lastHeard),
       disk: this.fenceDisk,
       diskTimers: atStart.timers,
@@ -136,7 +147,8 @@ export class Guard {
     };
     this.state = o.resume || o.stopped ? resumedActive({ ...init, peer0: { role: snap?.peerRole ?? null, incarnation: snap?.peerIncarnation || null } }) : initialState(init);
     if (o.stopped) this.resumeStopped(o.stopped);
-    if (snap?.fencedIncarnation) this.state = { ...this.state, fence: { ...this.state.fence, fencedIncarnation: snap.fencedIncarnation } };
+    if (memory) this.state = continueHeard(this.state, memory);
+    this.resumeSelfFence();
     const goOn = cont ? `continuing this boot's incarnation from seq ${startSeq + 1}` : "";
     const how = snap
       ? `took over the links at seq ${snap.seq}, ${Date.now() - snap.at} ms after their release`
@@ -171,6 +183,7 @@ export class Guard {
     this.state = r.state;
     // A confirmed fence ended the peer's boot: its frames are refused on every link from now on, not only ignored.
     if (r.state.fence.fencedIncarnation !== null && r.state.fence.fencedIncarnation !== fenced) this.receiver.retire(r.state.fence.fencedIncarnation);
+    this.recordHeard(r.actions.some((a) => a.type !== "Log" && a.type !== "SendHeartbeat"));
     for (const a of r.actions) this.perform(a);
   }
 
@@ -192,15 +205,23 @@ export class Guard {
     });
   }
 
-  /** Release the ACTIVE role on every link (announce STOPPED); the node must no longer be able to write. */
-  announceStopped(reason: string): void {
-    // Recorded first: an agent restarted in this boot must come back STOPPED, never ACTIVE on the frozen root.
+  /**
+   * Release the ACTIVE role on every link (announce STOPPED); the node must no longer be able to write. Recorded
+   * first: an agent restarted in this boot must come back STOPPED, never ACTIVE on the frozen root; where the record
+   * cannot be written, STOPPED is not announced (the caller stays ACTIVE). Returns null once announced, else why not.
+   */
+  announceStopped(reason: string): string | null {
     if (this.o.runDir && this.state.role !== "STOPPED") {
       const failed = writeStopped(this.o.runDir, { bootId: bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, uptimeMs: uptimeMs(), reason, at: Date.now() });
-      if (failed) this.log.emit("critical", "stopped", `could not record that this boot released the ACTIVE role: ${failed}; an agent restarted in this boot would not know it`);
+      if (failed) {
+        const why = `could not record that this boot releases the ACTIVE role (${failed}): an agent restarted in this boot would come back ACTIVE; not announcing STOPPED`;
+        this.log.emit("critical", "stopped", why);
+        return why;
+      }
     }
     this.releasedThisBoot ??= `this boot released the ACTIVE role (${reason}); reboot this node to rejoin`;
     this.input({ kind: "stop", now: now(), reason });
+    return null;
   }
 
   /** ms since the peer was last heard on any link, or null. */
@@ -213,6 +234,7 @@ export class Guard {
   fenceNow(action: "reset" | "off"): Promise<Outcome> {
     if (this.fencing) return Promise.resolve({ ok: false, detail: "a fence is already running" });
     this.fencing = true;
+    this.fenceTarget = this.lastPeerIncarnation || null;
     this.fenceInfo = { ...this.fenceInfo, state: "fencing" };
     return runFence(this.fenceAgents, this.o.peer.name, action, this.o.config.fencing.timeout).then((rep) => {
       this.fencing = false;
@@ -259,7 +281,7 @@ export class Guard {
     for (const c of this.links.stream) await c.stop();
     await this.links.disk?.stop();
     const s = this.state;
-    return { v: 1, bootId: bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, peerIncarnation: this.builder.peerIncarnation, peerRole: s.peerView.role, at: Date.now(), graceMs, receiver: this.receiver.save(), fencedIncarnation: s.fence.fencedIncarnation };
+    return { v: 1, bootId: bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, peerIncarnation: this.builder.peerIncarnation, peerRole: s.peerView.role, at: Date.now(), graceMs, receiver: this.receiver.save(), fencedIncarnation: s.fence.fencedIncarnation, peerSeq: s.peerView.incarnation === this.builder.peerIncarnation ? s.peerView.lastSeq : null, uptimeMs: uptimeMs() };
   }
 
   /** Close every link. */
@@ -293,6 +315,7 @@ export class Guard {
         return this.fx.continueBoot();
       case "SelfFence":
         this.pills?.stop(false);
+        this.recordSelfFence(a.reason, a.power ?? "reset");
         return this.fx.selfFence(a.reason, a.power ?? "reset", a.flush ?? false);
     }
   }
@@ -306,6 +329,7 @@ export class Guard {
   private fence(action: "reset" | "off"): void {
     if (this.fencing) return;
     this.fencing = true;
+    this.fenceTarget = this.state.fence.target;
     this.fenceInfo = { ...this.fenceInfo, state: "fencing" };
     const target = this.o.peer.name;
     void runFence(this.fenceAgents, target, action, this.o.config.fencing.timeout).then((rep) => {
@@ -372,7 +396,8 @@ export class Guard {
   private selfBehind(echoed: number, clusterId: number): void {
     if (echoed <= this.incarnation) return;
     const was = this.incarnation;
-    this.incarnation = nextIncarnation(Date.now(), echoed);
+    // A random step above it: a boot of this node the peer never heard may have used echoed + 1 already.
+    this.incarnation = nextIncarnation(Date.now(), echoed + 1 + Math.floor(Math.random() * 1_000_000));
     const peerIncarnation = this.builder.peerIncarnation;
     this.builder = new FrameBuilder({ key: this.o.key, clusterId, node: this.o.self.name, incarnation: this.incarnation });
     this.builder.peerIncarnation = peerIncarnation;
@@ -381,6 +406,49 @@ export class Guard {
     const failed = this.o.runDir ? writeIncarnation(this.o.runDir, { bootId: bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: 0, uptimeMs: uptimeMs() }) : null;
     if (failed) this.log.emit("error", "incarnation", `could not record the new incarnation: ${failed}`);
     this.log.emit("warning", "incarnation", `${this.o.peer.name} knows a later boot of this node (incarnation ${echoed} > ${was}): the clock stepped back; continuing as incarnation ${this.incarnation}`, { was, echoed, incarnation: this.incarnation });
+  }
+
+  /**
+   * Write how far this boot has heard the peer (boot-record.ts HeardRecord): before acting on what was heard, and
+   * otherwise at most every keepalive when it changed. A process restarted without a snapshot reads it back.
+   */
+  private recordHeard(acting: boolean): void {
+    const dir = this.o.runDir;
+    if (!dir || this.state.selfFence) return;
+    const pv = this.state.peerView;
+    const key = `${pv.incarnation}:${pv.lastSeq}:${this.state.fence.fencedIncarnation}`;
+    if (key === this.heardKey) return;
+    const t = now();
+    if (!acting && t - this.heardAt < this.o.config.timers.keepalive) return;
+    this.heardAt = t;
+    this.heardKey = key;
+    const failed = writeHeard(dir, { bootId: bootId(), node: this.o.self.name, incarnation: this.incarnation, peerIncarnation: pv.incarnation, peerSeq: pv.lastSeq, fencedIncarnation: this.state.fence.fencedIncarnation, receiver: this.receiver.save() });
+    if (failed) this.log.emit("warning", "heard-record", `could not record how far the peer was heard: ${failed}`);
+  }
+
+  /** This boot's heard record, when it belongs to the incarnation this process continues. */
+  private heardRecord(dir: string): HeardRecord | null {
+    const r = readHeard(dir, this.o.self.name, bootId());
+    return typeof r !== "string" && r.incarnation === this.incarnation ? r : null;
+  }
+
+  /** The first self-fence of this boot is recorded before the reset is tried: a later start stays silent too. */
+  private recordSelfFence(reason: string, power: "reset" | "off"): void {
+    if (!this.o.runDir || this.selfFenceRecorded) return;
+    this.selfFenceRecorded = true;
+    const failed = writeSelfFence(this.o.runDir, { bootId: bootId(), node: this.o.self.name, incarnation: this.incarnation, uptimeMs: uptimeMs(), reason, power });
+    if (failed) this.log.emit("error", "self-fence", `could not record the self-fence: ${failed}`);
+  }
+
+  /** This boot self-fenced before this process started (the reset was refused): silent from the start, reset again. */
+  private resumeSelfFence(): void {
+    if (!this.o.runDir) return;
+    const rec = readSelfFence(this.o.runDir, this.o.self.name, bootId());
+    if (typeof rec === "string") return;
+    this.selfFenceRecorded = true;
+    const t = now();
+    this.state = { ...this.state, role: "STOPPED", selfFence: { reason: rec.reason, power: rec.power, flush: false, at: t, triedAt: t - SELF_FENCE_RETRY_MS } };
+    this.log.emit("critical", "self-fence", `this boot self-fenced earlier (${rec.reason}) and is still running: silent on every link, trying the reset again`, {}, this.state.role);
   }
 
   /** Say at start when the config's msgwait and the disk header's differ: the pill waits the longer. */
@@ -448,4 +516,16 @@ export class Guard {
       return none;
     }
   }
+}
+
+/**
+ * The core of a process that continues this boot's links, told how far its predecessor heard the peer: that boot and
+ * its newest seq (older frames trigger nothing), and the boot it fenced (refused).
+ */
+function continueHeard(s: CoreState, m: { fenced: number | null; peerIncarnation: number | null; peerSeq: number | null }): CoreState {
+  const fence = m.fenced ? { ...s.fence, fencedIncarnation: Math.max(s.fence.fencedIncarnation ?? 0, m.fenced) } : s.fence;
+  const pv = s.peerView;
+  const same = m.peerIncarnation !== null && (pv.incarnation === null || pv.incarnation === m.peerIncarnation);
+  const peerView = same && m.peerSeq !== null ? { ...pv, incarnation: m.peerIncarnation, lastSeq: Math.max(pv.lastSeq ?? 0, m.peerSeq) } : pv;
+  return { ...s, fence, peerView };
 }

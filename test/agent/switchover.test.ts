@@ -30,6 +30,7 @@ function steps(over: Partial<SwitchoverSteps> = {}, release: Release = RELEASED,
     announceStopped: () => {
       calls.push("STOPPED");
       setTimeout(() => (peerActive = true), 30);
+      return null;
     },
     peerActive: () => peerActive,
     reboot: (why) => void calls.push(`reboot: ${why}`),
@@ -67,7 +68,7 @@ test("services stopped, root frozen, then STOPPED; the reboot comes only once th
 });
 
 test("a peer that never goes ACTIVE: reboot anyway after the wait, the root staying frozen", async () => {
-  const { s, calls } = steps({ announceStopped: () => void calls.push("STOPPED"), waitMs: 100 });
+  const { s, calls } = steps({ announceStopped: () => (calls.push("STOPPED"), null), waitMs: 100 });
   await switchover(s);
   await Bun.sleep(300);
   assert.match(calls.at(-1)!, /peer not ACTIVE after \d+ ms; rebooting anyway/);
@@ -143,6 +144,14 @@ test("the freeze plan: held targets once each, in order; any stuck one refuses",
     [[busy("/a"), { state: "stuck", detail: "b buried" }], { freeze: f("/a"), refuse: ["b buried"] }],
   ];
   for (const [held, want] of rows) assert.equal(freezePlan(held), { ...want, disks: [] }, JSON.stringify(held));
+});
+
+test("STOPPED that cannot be recorded is not announced: the root is thawed, the services come back, the node stays ACTIVE", async () => {
+  const { s, calls } = steps({ announceStopped: () => (calls.push("STOPPED refused"), "could not record that this boot releases the ACTIVE role") });
+  const r = await switchover(s);
+  assert.is(r.ok, false);
+  assert.match(r.detail, /could not record/);
+  assert.equal(calls, ["stop-services", "freeze", "STOPPED refused", "thaw /", "resume-services"]);
 });
 
 test.run();

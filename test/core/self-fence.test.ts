@@ -66,4 +66,27 @@ test("a planned stop still announces STOPPED (only a self-fence is silent)", () 
   assert.equal(sends(r.actions).map((a) => a.type), ["SendHeartbeat"]);
 });
 
+test("dual ACTIVE: the winner fences the loser (whose reset may be refused and who may still write), and retries until confirmed", () => {
+  let a = feed(fresh(A, B), [frame(10, "STANDBY", { node: "b", seq: 1 }), tick(20)]).s;
+  assert.is(a.role, "ACTIVE");
+  const ra = step(a, frame(100, "ACTIVE", { node: "b", seq: 2 }));
+  a = ra.state;
+  assert.is(a.role, "ACTIVE", "the winner stays ACTIVE");
+  assert.is(ra.actions.filter((x) => x.type === "FencePeer").length, 1, "and fences the second ACTIVE at once");
+  assert.is(a.fence.target, 7, "aimed at the loser's boot");
+  // The fence fails; the loser has gone silent (its reset refused): tried again after fenceRetry.
+  const failed = feed(a, [{ kind: "fence-result", now: 200, ok: false, agent: "qmp", detail: "no answer" }, tick(300), tick(200 + a.timers.fenceRetry)]);
+  assert.is(failed.s.role, "ACTIVE");
+  assert.is(failed.all.filter((x) => x.type === "FencePeer").length, 1, "retried once fenceRetry has passed");
+  const done = feed(failed.s, [{ kind: "fence-result", now: 3000, ok: true, agent: "qmp", detail: "reset" }, tick(3100), tick(9000)]);
+  assert.is(done.s.fence.fencedIncarnation, 7, "that boot is retired");
+  assert.is(done.all.filter((x) => x.type === "FencePeer").length, 0, "no fence after the confirmation");
+  assert.is(done.s.role, "ACTIVE");
+});
+
+test("dual ACTIVE: the lower-ranked node self-fences and does not fence its peer", () => {
+  const r = step(dualActiveLow(), frame(100, "ACTIVE", { node: "a", seq: 2 }));
+  assert.is(r.actions.filter((x) => x.type === "FencePeer").length, 0);
+});
+
 test.run();

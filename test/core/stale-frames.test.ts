@@ -68,4 +68,17 @@ test("an overtaken fence-request does not reset the node", () => {
   assert.is(s.role, "ACTIVE");
 });
 
+test("a fence's confirmation retires the boot it was aimed at, not the victim's new boot heard while a slow level waited", () => {
+  const t0 = 100;
+  let r = feed(fresh(A, B), [frame(t0, "ACTIVE", { incarnation: 7, seq: 50 }), tick(t0 + 2000)]);
+  assert.ok(r.all.some((x) => x.type === "FencePeer"), "a fences b");
+  r = feed(r.s, [frame(t0 + 3000, "BOOTING", { incarnation: 8, seq: 1, echo: false })]);
+  assert.is(r.s.peerView.incarnation, 8);
+  r = feed(r.s, [{ kind: "fence-result", now: t0 + 3500, ok: true, agent: "poison-pill", detail: "pill sat for msgwait" }]);
+  assert.is(r.s.role, "ACTIVE");
+  assert.is(r.s.fence.fencedIncarnation, 7, "the boot that was fenced is 7");
+  r = feed(r.s, [frame(t0 + 4000, "STANDBY", { incarnation: 8, seq: 2 })]);
+  assert.is(r.s.peerView.role, "STANDBY", "b's live new boot is heard");
+});
+
 test.run();

@@ -144,4 +144,18 @@ test("a node started with wait_for_all says nothing about it while the peer answ
   assert.is(refusals(all).length, 0);
 });
 
+test("peer powered off, crossover NIC without carrier, disk channel up: the survivor's cold boot fences and starts", () => {
+  const { s, all } = feed(withDisk(), [
+    { kind: "channel", now: 5, channel: "udp", up: false, detail: "no carrier on eth1" },
+    tick(TIMERS.initdead),
+    tick(TIMERS.initdead + 10 * TIMERS.fenceRetry),
+  ]);
+  assert.ok(all.some((a) => a.type === "FencePeer"), `never fences, role ${s.role}: the cluster would never start while the peer is off`);
+});
+
+test("the disk channel itself down: no startup fence, whatever the other links say", () => {
+  const { all } = feed(withDisk(), [{ kind: "channel", now: 5, channel: "disk", up: false, detail: "EIO" }, tick(TIMERS.initdead), tick(TIMERS.initdead + 10 * TIMERS.fenceRetry)]);
+  assert.not.ok(all.some((a) => a.type === "FencePeer"));
+});
+
 test.run();

@@ -1,7 +1,10 @@
 // The handover snapshot is untrusted input: only a snapshot of this node, this boot and this version is used.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { parseSnapshot } from "../../src/node/handover.ts";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bootId, parseSnapshot, takeHandoverFile } from "../../src/node/handover.ts";
 
 const good = { v: 1, bootId: "boot-1", node: "a", incarnation: 1795000000000, seq: 165, peerIncarnation: 1795000000001, peerRole: "STANDBY", at: 1795000100000, graceMs: 15000 };
 const text = (over: Record<string, unknown>) => JSON.stringify({ ...good, ...over });
@@ -36,5 +39,19 @@ for (const [what, t, re] of rows) {
     assert.match(String(r), re);
   });
 }
+
+test("a stopped agent's snapshot file is judged young or old by uptime, not by a wall clock that stepped", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cg-handover-"));
+  const file = join(dir, "handover.json");
+  const snap = { ...good, bootId: bootId(), at: 1795000100000, uptimeMs: 50_000, graceMs: 15_000 };
+  const put = () => writeFileSync(file, JSON.stringify(snap));
+  put();
+  const tenDaysOn = snap.at + 10 * 86_400_000;
+  assert.type(takeHandoverFile(file, "a", tenDaysOn, 60_000), "object", "10 s of uptime later it is young, whatever the wall clock says");
+  put();
+  assert.match(String(takeHandoverFile(file, "a", snap.at, 70_000)), /20000 ms old, older than the 15000 ms grace/);
+  put();
+  assert.type(takeHandoverFile(file, "a", snap.at - 86_400_000, 49_000), "string", "from before its own release: refused");
+});
 
 test.run();

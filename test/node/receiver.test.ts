@@ -86,4 +86,28 @@ test("answer payloads fit a frame and unreadable ones read as a refusal that say
   assert.is(readAnswer(new Uint8Array([0xff, 0xfe])).ok, false);
 });
 
+test("a later boot of this node echoed by the peer's newest frame, before the peer heard this boot, is reported once", () => {
+  const behind: number[] = [];
+  const rx = new Receiver({ key, clusterId, self: "a", peer: "b", myIncarnation: 500 }, () => {}, (e) => void behind.push(e));
+  const b = peer();
+  b.peerIncarnation = 800; // the peer remembers boot 800 of this node: the clock stepped back since
+  const older = b.build("heartbeat", "ACTIVE");
+  const newer = b.build("heartbeat", "ACTIVE");
+  rx.accept(newer, "udp", 1);
+  assert.equal(behind, [800]);
+  rx.accept(older, "serial", 2);
+  assert.equal(behind, [800], "an older frame (serial lags, or a capture) moves nothing");
+});
+
+test("once the peer echoes the running boot, a frame echoing a later one (a capture from before) moves nothing", () => {
+  const behind: number[] = [];
+  const rx = new Receiver({ key, clusterId, self: "a", peer: "b", myIncarnation: 500 }, () => {}, (e) => void behind.push(e));
+  const b = peer();
+  b.peerIncarnation = 500;
+  rx.accept(b.build("heartbeat", "ACTIVE"), "udp", 1);
+  b.peerIncarnation = 800;
+  rx.accept(b.build("heartbeat", "ACTIVE"), "udp", 2);
+  assert.equal(behind, []);
+});
+
 test.run();

@@ -102,8 +102,11 @@ export class RuntimePair {
     await this.relay.start();
   }
 
-  /** Start node `name`; `peerRequest` puts the peer-request level before the recording one. */
-  async start(name: "a" | "b", opts: { resume?: HandoverSnapshot; peerRequest?: boolean } = {}): Promise<Node> {
+  /**
+   * Start node `name`; `peerRequest` puts the peer-request level before the recording one; `runDir` keeps this boot's
+   * records there (a later start with the same directory is a restart in the same boot); `resume` continues links.
+   */
+  async start(name: "a" | "b", opts: { resume?: HandoverSnapshot | "unguarded"; peerRequest?: boolean; runDir?: string } = {}): Promise<Node> {
     const self = this.config.node.find((n) => n.name === name)!;
     const peer = this.config.node.find((n) => n.name !== name)!;
     const node: Node = { name, guard: null as unknown as Guard, events: [], selfFences: [], fences: [], roles: [], handOvers: [] };
@@ -134,6 +137,7 @@ export class RuntimePair {
         hostMode: true,
         realtime: false,
         ...(opts.resume ? { resume: opts.resume } : {}),
+        ...(opts.runDir ? { runDir: opts.runDir } : {}),
       },
       log,
       fx,

@@ -1,5 +1,8 @@
 // Safety of the real runtime pair over UDP: a refused self-fence, replayed frames of an old, a fenced and the
 // current boot across a hand-over, and a wall clock that stepped back. Each case once let two nodes write.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { clusterIdOf, decodeFrame } from "../../src/protocol/index.ts";
@@ -123,6 +126,101 @@ test("a node whose wall clock stepped back is heard again: the peer's echo moves
   await pair.until(() => role(a2) === "ACTIVE", 8000, "a ACTIVE again");
   assert.equal(b.fences, [], "b never fenced the rebooted a");
   assert.is(role(b), "STANDBY");
+});
+
+const runDir = () => mkdtempSync(join(tmpdir(), "cg-runtime-"));
+
+test("an ACTIVE frame lost before a switchover and replayed right after the new ACTIVE's hand-over resets nothing", async () => {
+  const a = await pair.start("a");
+  const b = await pair.start("b");
+  await pair.until(() => role(a) === "ACTIVE" && role(b) === "STANDBY", 8000, "a ACTIVE, b STANDBY");
+  await Bun.sleep(3 * TIMERS.keepalive);
+  const n0 = pair.relay.captured.a.length;
+  pair.relay.cut = true; // one frame of a is lost on its way; the attacker keeps it
+  await pair.until(() => pair.relay.captured.a.length > n0, 1000, "one frame of a dropped");
+  pair.relay.cut = false;
+  const lost = pair.relay.captured.a[n0]!;
+  assert.is(decode(lost).role, "ACTIVE");
+  assert.is(decode(lost).peerIncarnation, b.guard.incarnation, "it echoes b's boot");
+  await Bun.sleep(2 * TIMERS.keepalive);
+  assert.is(a.guard.announceStopped("test: switchover"), null);
+  await pair.until(() => role(b) === "ACTIVE", 5000, "b ACTIVE on a's STOPPED");
+  await Bun.sleep(3 * TIMERS.keepalive);
+  pair.relay.cut = true;
+  const snap = await b.guard.release();
+  assert.type(snap, "object");
+  await pair.stop(b);
+  const agent = await pair.start("b", { resume: snap as Exclude<typeof snap, string> });
+  pair.relay.inject("b", lost);
+  await Bun.sleep(TIMERS.keepalive);
+  pair.relay.cut = false;
+  await Bun.sleep(5 * TIMERS.keepalive);
+  assert.equal(agent.selfFences, [], "the new ACTIVE did not self-fence on a replayed frame");
+  assert.is(role(agent), "ACTIVE");
+});
+
+test("a takeover request captured earlier in this boot, replayed to an agent restarted after a crash (no snapshot), starts no switchover", async () => {
+  const dir = runDir();
+  const a = await pair.start("a", { runDir: dir });
+  const b = await pair.start("b");
+  await pair.until(() => role(a) === "ACTIVE" && role(b) === "STANDBY", 8000, "a ACTIVE, b STANDBY");
+  await Bun.sleep(3 * TIMERS.keepalive);
+  const answer = await b.guard.requestTakeover();
+  assert.not.ok(answer.ok, "refused (no agent yet)");
+  const request = pair.relay.captured.b.find((f) => decode(f).type === "takeover-request")!;
+  assert.ok(request);
+  await pair.stop(a); // a crash: no snapshot
+  const agent = await pair.start("a", { resume: "unguarded", runDir: dir });
+  assert.is(agent.guard.incarnation, a.guard.incarnation, "the restart continues the boot's incarnation");
+  agent.guard.handOverForPeer = async (reason) => {
+    agent.handOvers.push(reason);
+    return { ok: false, detail: "test: recorded" };
+  };
+  pair.relay.cut = true;
+  pair.relay.inject("a", request);
+  await Bun.sleep(TIMERS.keepalive);
+  pair.relay.cut = false;
+  await Bun.sleep(5 * TIMERS.keepalive);
+  assert.equal(agent.handOvers, [], "no switchover for a replayed request");
+});
+
+test("an ACTIVE frame of the boot this node fenced, replayed to its agent restarted after a crash, resets nothing", async () => {
+  const dir = runDir();
+  const a = await pair.start("a");
+  const b = await pair.start("b", { runDir: dir });
+  await pair.until(() => role(a) === "ACTIVE" && role(b) === "STANDBY", 8000, "a ACTIVE, b STANDBY");
+  pair.relay.cut = true;
+  await Bun.sleep(4 * TIMERS.keepalive);
+  await pair.stop(a);
+  const during = pair.relay.captured.a.at(-1)!;
+  assert.is(decode(during).peerIncarnation, b.guard.incarnation, "it echoes b's boot");
+  await pair.until(() => role(b) === "ACTIVE", 8000, "b fences a and goes ACTIVE");
+  pair.relay.cut = false;
+  await pair.stop(b); // a crash of b's agent
+  const agent = await pair.start("b", { resume: "unguarded", runDir: dir });
+  assert.is(agent.guard.incarnation, b.guard.incarnation);
+  pair.relay.inject("b", during);
+  await Bun.sleep(5 * TIMERS.keepalive);
+  assert.equal(agent.selfFences, [], "the only live ACTIVE did not reset itself on a frame of the boot it had fenced");
+});
+
+test("a process restarted after a refused self-fence stays silent and tries the reset again; the peer fences it", async () => {
+  const dir = runDir();
+  const a = await pair.start("a", { runDir: dir });
+  const b = await pair.start("b", { peerRequest: true });
+  await pair.until(() => role(a) === "ACTIVE" && role(b) === "STANDBY", 8000, "a ACTIVE, b STANDBY");
+  const adminFence = b.guard.fenceNow("reset");
+  await pair.until(() => a.selfFences.length > 0, 3000, "a self-fences on the request, its reset refused");
+  await adminFence; // the request level gives up on the silent a; no more requests travel
+  await pair.stop(a); // an admin restarts the agent on the node whose reset was refused
+  const sent = pair.relay.captured.a.length;
+  const again = await pair.start("a", { resume: "unguarded", runDir: dir });
+  assert.ok(again.guard.state.selfFence !== null, "it starts self-fenced");
+  await pair.until(() => again.selfFences.length > 0, 3000, "the restarted process tries the reset again");
+  await pair.until(() => role(b) === "ACTIVE", 20000, "b ACTIVE");
+  assert.is(pair.relay.captured.a.length, sent, "the restarted a sent not one frame");
+  assert.ok(b.fences.length > 0 && b.fences.at(-1)!.at <= firstAt(b, "ACTIVE")!, "b fenced a before it went ACTIVE");
+  assert.not.ok(b.events.some((e) => e.event === "peer-role" && e.peerRole === "STOPPED"), "a never said STOPPED");
 });
 
 test.run();
