@@ -46,9 +46,11 @@
  *    Without this, a STOPPED announced on UDP followed by the ACTIVE frame sent just
  *    before it on serial looked like a second ACTIVE beside the node taking over.
  * 7. The receiver's memory outlives the process that holds the links: the initrd
- *    guard hands its windows to the agent in the hand-over snapshot, and an agent
- *    stopped by an administrator leaves them in its snapshot file, so a frame captured
- *    before the hand-over is still a duplicate or too old afterwards. A frame older
+ *    guard hands its windows (and the core's newest seq) to the agent in the hand-over
+ *    snapshot, an agent stopped by an administrator leaves them in its snapshot file,
+ *    and every process records them under /run for this boot before it acts on a frame
+ *    (read back by a process that starts without a snapshot, after a crash), so a frame
+ *    captured earlier in this boot is still a duplicate or too old afterwards. A frame older
  *    than the newest one heard on any link (point 6) triggers nothing in the core in
  *    any case, and a boot of the peer that this node fenced is retired: its frames are
  *    refused whatever their sequence numbers (src/core/step.ts, fencedIncarnation).
