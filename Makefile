@@ -6,7 +6,7 @@ SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 BUILD_FLAGS := --compile --minify --bytecode --format=esm \
 	--no-compile-autoload-dotenv --no-compile-autoload-bunfig
 
-.PHONY: all build deps host-deps typecheck test test-unit clean lab lab-base lab-matrix install bench
+.PHONY: all build deps host-deps typecheck lint test test-unit clean lab lab-base lab-matrix install bench
 
 all: build
 
@@ -30,11 +30,17 @@ dist/clusterguard: $(SOURCES) node_modules/.installed
 typecheck: node_modules/.installed
 	$(TSC) -p . --noEmit
 
+## lint: Biome (format and lint, biome.json) over the TypeScript, shellcheck over every shell script
+## (test/shell-scripts.sh lists them); fails on any finding. `make test` runs it as two of its tests.
+lint: node_modules/.installed
+	@bash test/install-host-deps.sh shellcheck
+	@bash test/lint.sh
+
 ## lab-base: the cached Debian 12 base image (outside the clone; rebuilt only when its inputs change)
 lab-base:
 	@bash qemu/image/build-base.sh
 
-## test: everything a fresh Debian 12 machine needs, then every test and the lab scenarios
+## test: everything a fresh Debian 12 machine needs, then the linters, every test and the lab scenarios
 test: deps host-deps typecheck build lab-base
 	@bash test/run.sh
 

@@ -30,7 +30,10 @@ function roundTrip(seq: number): Promise<number | null> {
   new DataView(frame.buffer).setUint32(0, seq);
   for (let i = 4; i < frame.length; i++) frame[i] = (seq + i) % 5 === 0 ? 0 : (seq * 31 + i) & 0xff;
   return new Promise((resolve) => {
-    const timer = setTimeout(() => ((waiting = undefined), resolve(null)), TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      waiting = undefined;
+      resolve(null);
+    }, TIMEOUT_MS);
     const t0 = performance.now();
     waiting = (echo) => {
       const ok = echo.length === frame.length && echo.every((x, i) => x === frame[i]);

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Part of clusterguard: run the guard in the initrd with bounded restarts; never continue the boot without it.
 # The guard itself tells the boot to continue (READY=1 and /run/clusterguard/active) when it decides ACTIVE.
+# shellcheck source=/dev/null # dracut's library, in the initrd only
 type getargbool > /dev/null 2>&1 || . /lib/dracut-lib.sh
 
 EXE=/usr/lib/clusterguard/clusterguard

@@ -1,5 +1,6 @@
 #!/bin/bash
 # dracut module 90clusterguard: the cluster guard runs before the shared root file system is mounted.
+# shellcheck disable=SC2154 # dracut sources this file and sets initdir, moddir and systemdsystemunitdir
 
 # called by dracut
 check() {

@@ -15,7 +15,7 @@ export function reportDir(): string {
 /** Save what has run so far (after every scenario: an interrupted matrix keeps its report). */
 export function saveReport(dir: string, results: ScenarioResult[]): void {
   writeFileSync(join(dir, "report.json"), JSON.stringify({ results }, null, 2));
-  results.forEach((r, i) => writeFileSync(join(dir, `${String(i + 1).padStart(2, "0")}-${r.name}.svg`), timelineSvg(r)));
+  for (const [i, r] of results.entries()) writeFileSync(join(dir, `${String(i + 1).padStart(2, "0")}-${r.name}.svg`), timelineSvg(r));
 }
 
 /** Save and summarise; returns the report folder. */

@@ -28,14 +28,14 @@ export function timelineSvg(r: ScenarioResult): string {
   const t1 = Math.max(...t.map((e) => e.at)) + 1000;
   const x = (at: number) => 90 + ((at - t0) / (t1 - t0)) * (W - 110);
   const parts: string[] = [];
-  ["a", "b"].forEach((n, i) => parts.push(...nodeRow(t.filter((e) => e.node === n), n, 30 + i * 70, x, t0, t1)));
+  for (const [i, n] of ["a", "b"].entries()) parts.push(...nodeRow(t.filter((e) => e.node === n), n, 30 + i * 70, x, t0, t1));
   parts.push(...cableRow(t, "serial", 175, x, t1), ...cableRow(t, "ethernet", 190, x, t1));
   const secs = Math.round((t1 - t0) / 1000);
   const stepS = Math.max(10, Math.ceil(secs / 10 / 10) * 10);
   for (let s = 0; s <= secs; s += stepS) parts.push(`<text x="${x(t0 + s * 1000)}" y="218" ${FONT} font-size="10">${s}s</text>`);
   const legend = Object.entries(COLOR).map(([k, c], i) => `<rect x="${90 + i * 105}" y="228" width="12" height="12" fill="${c}" stroke="#333"/><text x="${106 + i * 105}" y="239" ${FONT} font-size="11">${k}</text>`);
   legend.push(`<rect x="720" y="228" width="12" height="6" fill="#7cb342"/><text x="736" y="239" ${FONT} font-size="11">cable up</text><rect x="810" y="228" width="12" height="6" fill="#d32f2f"/><text x="826" y="239" ${FONT} font-size="11">cable cut</text>`);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="250"><text x="10" y="14" ${FONT} font-size="13">${escape(r.name)}: ${r.pass ? "PASS" : "FAIL"}</text>${parts.join("")}${legend.join("")}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="250"><text x="10" y="14" ${FONT} font-size="13">${escapeXml(r.name)}: ${r.pass ? "PASS" : "FAIL"}</text>${parts.join("")}${legend.join("")}</svg>`;
 }
 
 type Entry = ScenarioResult["timeline"][number];
@@ -63,8 +63,8 @@ function nodeRow(events: Entry[], n: string, y: number, x: (at: number) => numbe
     const free = laneEnd.findIndex((end) => end < at);
     const lane = free < 0 ? laneEnd.indexOf(Math.min(...laneEnd)) : free;
     laneEnd[lane] = at + 5 * label.length + 6;
-    out.push(`<line x1="${at}" y1="${y - 3}" x2="${at}" y2="${y + 30 + lane * 9}" stroke="#c00" stroke-width="1.2"><title>${escape(e.what)}</title></line>`);
-    out.push(`<text x="${at + 2}" y="${y + 36 + lane * 9}" ${FONT} font-size="9" fill="#900">${escape(label)}</text>`);
+    out.push(`<line x1="${at}" y1="${y - 3}" x2="${at}" y2="${y + 30 + lane * 9}" stroke="#c00" stroke-width="1.2"><title>${escapeXml(e.what)}</title></line>`);
+    out.push(`<text x="${at + 2}" y="${y + 36 + lane * 9}" ${FONT} font-size="9" fill="#900">${escapeXml(label)}</text>`);
   }
   flush(t1);
   return out;
@@ -87,6 +87,6 @@ function cableRow(t: Entry[], cable: "serial" | "ethernet", y: number, x: (at: n
   return out;
 }
 
-function escape(s: string): string {
+function escapeXml(s: string): string {
   return s.replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c]!);
 }
