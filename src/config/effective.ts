@@ -1,10 +1,9 @@
 // Prints the effective configuration (defaults filled in) as TOML, walking the same schema as validation.
 import { createHash } from "node:crypto";
-import { keyPath, type Segment } from "./key-path.ts";
-import { DEFAULT_AUTHKEY_PATH } from "./locations.ts";
-import { SCHEMA } from "./schema.ts";
-import type { Fields, ListSpec, Spec } from "./schema-types.ts";
-import { tomlKey, tomlString } from "./toml-escape.ts";
+import { DEFAULT_AUTHKEY_PATH } from "./load.ts";
+import { SCHEMA } from "./schema/index.ts";
+import type { Fields, ListSpec, Spec } from "./schema/spec.ts";
+import { keyPath, tomlKey, tomlString, type Segment } from "./toml-tokens.ts";
 import type { ClusterConfig } from "./types.ts";
 
 /** What to say about the files around the config. */

@@ -3,8 +3,8 @@ import * as assert from "uvu/assert";
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadAuthkey, writeAuthkey } from "../../src/config/authkey.ts";
-import { formatConfigError } from "../../src/config/errors.ts";
+import { loadAuthkey, writeAuthkey } from "../../src/config/secrets.ts";
+import { formatConfigError } from "../../src/config/load.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-authkey-"));
 const KEY = `${"ab".repeat(32)}\n`;

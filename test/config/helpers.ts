@@ -1,8 +1,7 @@
 // Shared helpers for the config tests: fixtures, and loading TOML text straight to messages.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatConfigError } from "../../src/config/errors.ts";
-import { loadConfigText } from "../../src/config/load.ts";
+import { formatConfigError, loadConfigText } from "../../src/config/load.ts";
 import type { ClusterConfig } from "../../src/config/types.ts";
 
 export const FIXTURES = join(import.meta.dir, "..", "fixtures", "config");

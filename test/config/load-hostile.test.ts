@@ -5,8 +5,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatConfigError } from "../../src/config/errors.ts";
-import { loadConfig, MAX_CONFIG_BYTES } from "../../src/config/load.ts";
+import { formatConfigError, loadConfig, MAX_CONFIG_BYTES } from "../../src/config/load.ts";
 
 const REPO = join(import.meta.dir, "..", "..");
 const BUN = join(REPO, "node_modules", ".bin", "bun");

@@ -1,10 +1,10 @@
 // Reads one secret file the way its user does and prints {accepted, message} (run in a child by secret-files.test.ts,
 // so that a read that blocks is killed instead of hanging the suite).
-import { readToken } from "../../src/agent/mgmt-auth.ts";
-import { loadAuthkey } from "../../src/config/authkey.ts";
-import { formatConfigError } from "../../src/config/errors.ts";
-import { ipmitool } from "../../src/fence/ipmitool.ts";
-import { openSession } from "../../src/fence/redfish-http.ts";
+import { readToken } from "../../src/mgmt/auth.ts";
+import { loadAuthkey } from "../../src/config/secrets.ts";
+import { formatConfigError } from "../../src/config/load.ts";
+import { ipmitool } from "../../src/fence/ipmi.ts";
+import { openSession } from "../../src/fence/redfish.ts";
 
 /** The file kinds the secret-file rules cover, each read through its real code path. */
 export const KINDS = ["authkey", "token_file", "ipmi password_file", "redfish password_file"] as const;

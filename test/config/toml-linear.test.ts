@@ -28,7 +28,7 @@ test("every hostile shape parses in linear time: time(4n) / time(n) stays near 4
 
 test("keys nested deeper than the limit are refused with a message naming the limit", async () => {
   const { parse } = await import("../../src/config/toml.ts");
-  const { MAX_KEY_DEPTH } = await import("../../src/config/toml-keys.ts");
+  const { MAX_KEY_DEPTH } = await import("../../src/config/toml-tokens.ts");
   const ok = parse(`x${".a".repeat(MAX_KEY_DEPTH - 1)} = 1\n`);
   assert.ok(ok.ok);
   for (const src of [`x${".a".repeat(MAX_KEY_DEPTH)} = 1\n`, `[x${".a".repeat(MAX_KEY_DEPTH)}]\n`, `x = { ${"a.".repeat(MAX_KEY_DEPTH)}b = 1 }\n`, `[t]\ny = { z = { ${"a.".repeat(MAX_KEY_DEPTH - 3)}b = 1 } }\n`]) {

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { formatConfigError } from "../../src/config/errors.ts";
+import { formatConfigError } from "../../src/config/load.ts";
 import { parse } from "../../src/config/toml.ts";
 import { validate } from "../../src/config/validate.ts";
 import { BASE, errorsOf } from "./helpers.ts";

@@ -1,7 +1,8 @@
-// [fencing] and its ordered [[fencing.agent]] levels; each agent type allows its own keys.
-import { USER, isHost, isHttpUrl } from "./schema-checks.ts";
-import { absPath, ms } from "./schema-fields.ts";
-import type { Fields, TableSpec } from "./schema-types.ts";
+// [fencing] and its ordered [[fencing.agent]] levels: the keys each agent type allows, and the cross-checks
+// (warnings without agents or with a fence loop possible; poison pill timing, as SBD, and its need for the disk).
+import type { Checker, Draft } from "../validate.ts";
+import { USER, isHost, isHttpUrl } from "./shapes.ts";
+import { absPath, ms, type Fields, type TableSpec } from "./spec.ts";
 
 const user: Fields[string] = { type: "string", doc: "login user", pattern: USER, required: true, expect: "a user name of 1-64 printable characters without spaces" };
 const passwordFile = absPath("file holding the password (contents never shown)", undefined, { required: true, secret: "path" });
@@ -53,3 +54,27 @@ export const FENCING: TableSpec = {
     },
   },
 };
+
+/** Warns on an empty agent list and on startup fencing without a disk; checks poison-pill msgwait and that the shared-disk channel is on. */
+export function checkFencing(d: Draft, ck: Checker): void {
+  if (d.fencing?.wait_for_all === false && d.channels?.disk?.enabled === false) {
+    ck.warn(["fencing", "wait_for_all"], "false with channels.disk off: a node booting with its heartbeat cables cut fences a peer it never heard, and each boot fences the other (a fence loop); enable channels.disk, or keep wait_for_all = true");
+  }
+  const agents = d.fencing?.agent;
+  if (agents === undefined) return;
+  if (agents.length === 0) {
+    ck.warn(["fencing", "agent"], "no fence agents configured; takeover will never happen without a confirmed fence: add a [[fencing.agent]]");
+  }
+  agents.forEach((a, i) => {
+    if (a?.type !== "poison-pill") return;
+    const { msgwait, watchdog_timeout: wt } = a;
+    if (typeof msgwait === "number" && typeof wt === "number" && msgwait < 2 * wt * 1000) {
+      const expected = `an integer of at least 2 x watchdog_timeout (2 x ${wt} s = ${2 * wt * 1000} ms)`;
+      ck.cross(["fencing", "agent", i, "msgwait"], msgwait, expected, [["fencing", "agent", i, "watchdog_timeout"]]);
+    }
+    if (d.channels?.disk?.enabled === false) {
+      const expected = "channels.disk.enabled = true (the poison pill is written to the peer's slot on the shared disk)";
+      ck.cross(["fencing", "agent", i, "type"], a.type, expected);
+    }
+  });
+}

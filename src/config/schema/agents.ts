@@ -1,7 +1,8 @@
-// [[agent]]: service monitoring agents (interval, timeout, rise/fall smoothing, recovery policy).
-import { isPluginRef } from "./schema-checks.ts";
-import { ms, name } from "./schema-fields.ts";
-import type { ListSpec } from "./schema-types.ts";
+// [[agent]]: service monitoring agents (interval, timeout, rise/fall smoothing, recovery policy), and the
+// cross-checks: distinct names, timeout below interval.
+import type { Checker, Draft } from "../validate.ts";
+import { isPluginRef } from "./shapes.ts";
+import { ms, name, type ListSpec } from "./spec.ts";
 
 /** [[agent]] */
 export const AGENTS: ListSpec = {
@@ -31,3 +32,18 @@ export const AGENTS: ListSpec = {
     },
   },
 };
+
+/** Each [[agent]] has a unique name and a timeout shorter than its interval. */
+export function checkAgents(d: Draft, ck: Checker): void {
+  const agents = d.agent ?? [];
+  agents.forEach((a, i) => {
+    if (a === undefined) return;
+    const first = agents.findIndex((b) => b?.name !== undefined && b.name === a.name);
+    if (first >= 0 && first < i) {
+      ck.cross(["agent", i, "name"], a.name, `a value different from agent[${first}].name`);
+    }
+    if (typeof a.timeout === "number" && typeof a.interval === "number" && !(a.timeout < a.interval)) {
+      ck.cross(["agent", i, "timeout"], a.timeout, `an integer less than agent[${i}].interval (${a.interval})`, [["agent", i, "interval"]]);
+    }
+  });
+}
