@@ -1,18 +1,16 @@
-// The heartbeat area of one device: typed reads and writes of the header, heartbeat slots and mailboxes.
+// The heartbeat area of one device: typed reads and writes of the header, heartbeat slots and mailboxes, the
+// verified open the disk channel uses, and a snapshot of all five blocks for `disk init` and `disk dump`.
 // Ownership (a node writes only its own heartbeat slot and its peer's mailbox) is the callers' rule:
 // DiskChannel writes only its own slot, the poison-pill fencer only the peer's mailbox, `disk init` everything.
 
-import type { IoMode } from "./aligned-io.ts";
-import { BlockFile } from "./aligned-io.ts";
-import type { BlockAuth } from "./block.ts";
+import type { BlockAuth, BlockResult } from "./block.ts";
+import { AREA_BLOCKS, BLOCK_SIZE, describeRejection, HEADER_BLOCK, heartbeatBlock, idText, mailboxBlock, offsetProblem, SLOT_COUNT, slotProblem } from "./block.ts";
 import type { Header } from "./header.ts";
 import { decodeHeader, encodeHeader } from "./header.ts";
-import { AREA_BLOCKS, BLOCK_SIZE, HEADER_BLOCK, heartbeatBlock, mailboxBlock, offsetProblem, slotProblem } from "./layout.ts";
-import type { MailboxMessage } from "./mailbox.ts";
-import { decodeMailbox, encodeMailbox } from "./mailbox.ts";
-import type { BlockResult } from "./result.ts";
-import type { HeartbeatSlot } from "./slot.ts";
-import { decodeSlot, encodeSlot } from "./slot.ts";
+import type { IoMode } from "./io.ts";
+import { BlockFile, DiskIoError } from "./io.ts";
+import type { HeartbeatSlot, MailboxMessage } from "./slot.ts";
+import { decodeMailbox, decodeSlot, encodeMailbox, encodeSlot } from "./slot.ts";
 
 /** Options of DiskArea.open. */
 export type AreaOptions = { log?: (line: string) => void };
@@ -112,4 +110,44 @@ function checkSlot(slot: number): number {
   const problem = slotProblem(slot);
   if (problem !== undefined) throw new RangeError(problem);
   return slot;
+}
+
+// Opening an area for heartbeating: only when its header is this cluster's, so a wrong device or offset is never written.
+
+/** Opens the area and checks its header; throws DiskIoError (device closed again) when either fails. */
+export async function openVerifiedArea(device: string, offset: number, auth: BlockAuth, options: AreaOptions = {}): Promise<DiskArea> {
+  const area = await DiskArea.open(device, offset, auth, options);
+  try {
+    const header = await area.readHeader();
+    if (header.kind === "ok") return area;
+    const hint = header.kind === "empty" ? " (run `clusterguard disk init`)" : "";
+    throw new DiskIoError(`no heartbeat area of cluster ${idText(auth.clusterId)} at offset ${offset} of ${device}: header ${describeRejection(header)}${hint}`, undefined);
+  } catch (error) {
+    await area.close();
+    throw error;
+  }
+}
+
+// Everything in an area at one moment, decoded: what `disk init` checks and `disk dump` prints.
+
+/** The decoded header, heartbeat slots and mailboxes of an area (index = slot). */
+export type AreaSnapshot = {
+  device: string;
+  offset: number;
+  mode: IoMode;
+  header: BlockResult<Header>;
+  slots: BlockResult<HeartbeatSlot>[];
+  mailboxes: BlockResult<MailboxMessage>[];
+};
+
+/** Reads and decodes all five blocks; I/O errors reject (DiskIoError). */
+export async function readSnapshot(area: DiskArea): Promise<AreaSnapshot> {
+  const slots: BlockResult<HeartbeatSlot>[] = [];
+  const mailboxes: BlockResult<MailboxMessage>[] = [];
+  const header = await area.readHeader();
+  for (let i = 0; i < SLOT_COUNT; i++) {
+    slots.push(await area.readSlot(i));
+    mailboxes.push(await area.readMailbox(i));
+  }
+  return { device: area.device, offset: area.offset, mode: area.mode, header, slots, mailboxes };
 }

@@ -1,10 +1,9 @@
 // Options and result types of the shared-disk channel (src/channels/disk.ts), and their validation.
 
 import type { Role } from "../core/types.ts";
-import { offsetProblem, slotProblem } from "./layout.ts";
-import type { MailboxMessage } from "./mailbox.ts";
-import type { BlockResult } from "./result.ts";
-import type { HeartbeatSlot } from "./slot.ts";
+import type { BlockResult } from "./block.ts";
+import { offsetProblem, slotProblem } from "./block.ts";
+import type { HeartbeatSlot, MailboxMessage } from "./slot.ts";
 
 /** What the guard publishes at every keepalive. */
 export type DiskBeat = { node: string; incarnation: number; seq: number; role: Role };

@@ -1,14 +1,11 @@
 // `disk dump`-style text of an area: one line for the device, the header, each slot and each mailbox.
 
-import type { DiskArea } from "./area.ts";
-import { formatAge } from "./age.ts";
+import type { AreaSnapshot, DiskArea } from "./area.ts";
+import { readSnapshot } from "./area.ts";
+import type { BlockResult } from "./block.ts";
 import { idText } from "./block.ts";
 import type { Header } from "./header.ts";
-import type { MailboxMessage } from "./mailbox.ts";
-import type { BlockResult } from "./result.ts";
-import type { HeartbeatSlot } from "./slot.ts";
-import type { AreaSnapshot } from "./snapshot.ts";
-import { readSnapshot } from "./snapshot.ts";
+import type { HeartbeatSlot, MailboxMessage } from "./slot.ts";
 
 /** One line for a decode result: its text when ok, else "<kind>: <detail>". */
 function line<T>(result: BlockResult<T>, text: (value: T) => string): string {
@@ -45,4 +42,22 @@ export function describeSnapshot(s: AreaSnapshot, now: number): string {
 /** Reads the area and describes it, as `clusterguard disk dump` prints it. */
 export async function describeArea(area: DiskArea, now: number = Date.now()): Promise<string> {
   return describeSnapshot(await readSnapshot(area), now);
+}
+
+// Human wording of how long ago a wall-clock timestamp was, honest about clock skew.
+
+/** "1.2 s ago", "3.0 min ago", or "0.4 s in the future (clock skew?)" for `then` seen at `now` (both ms). */
+function formatAge(then: number, now: number): string {
+  const ms = now - then;
+  if (ms < 0) return `${seconds(-ms)} in the future (clock skew?)`;
+  return `${seconds(ms)} ago`;
+}
+
+/** A duration in ms as seconds, minutes, hours or days with one decimal. */
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  if (s < 120) return `${s.toFixed(1)} s`;
+  if (s < 7200) return `${(s / 60).toFixed(1)} min`;
+  if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86400).toFixed(1)} days`;
 }

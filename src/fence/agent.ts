@@ -1,4 +1,10 @@
 // The one interface every fence agent implements: fence the target, report a confirmed outcome; ask its power state.
+// Also what the agents that work through the cluster itself need from the running node, and the poll until off
+// that the power devices (IPMI, Redfish) share.
+
+import type { MessageType } from "../core/types.ts";
+import type { DiskArea } from "../disk/area.ts";
+import type { DiskTimers } from "../disk/header.ts";
 
 export type FenceAction = "reset" | "off";
 
@@ -22,4 +28,71 @@ export interface FenceAgent {
 /** For agents whose device cannot be asked: the answer is always "unknown", with the reason. */
 export function unknownPower(detail: string): Promise<PowerState> {
   return Promise.resolve({ power: "unknown", detail });
+}
+
+// What fence agents that work through the cluster itself (poison pill, peer request) need from the running guard.
+
+/** The shared-disk area both nodes use, and the victim's slot in it. */
+export interface FenceDisk {
+  device: string;
+  offset: number;
+  key: Uint8Array;
+  clusterId: number;
+  peerSlot: number;
+  /**
+   * The area as already opened by the disk channel, when it is open: used instead of opening the device by path
+   * (after switch_root the initrd's /dev path is gone, the open descriptor is not). Never closed by its users.
+   */
+  area?: () => DiskArea | undefined;
+}
+
+/** Supplied by the guard or agent when it builds its fence levels. */
+export interface FenceContext {
+  self: string;
+  /** This boot's incarnation. */
+  selfIncarnation(): number;
+  /** The peer's incarnation as last heard on any link, or 0 if never heard. */
+  peerIncarnation(): number;
+  /** The peer boot the fence in flight is aimed at (a poison pill names it), when it differs from the last heard. */
+  targetIncarnation?(): number;
+  disk: FenceDisk | null;
+  /** The disk header's timers as read at start (a pill's msgwait is sized from them), or null/absent if unread. */
+  diskTimers?: DiskTimers | null;
+  /** ms since the peer was last heard on any link, or null if never. */
+  peerSilentMs(): number | null;
+  /** Send a message to the peer on every live link. */
+  send(type: Exclude<MessageType, "heartbeat">): void;
+}
+
+// Poll a power device until it reads off: for the IPMI and Redfish agents, the observed off state is the confirmation.
+
+/** Whether off was seen, the last answer, and how many status reads it took. */
+export type OffResult = { off: true; detail: string; polls: number } | { off: false; detail: string; polls: number };
+
+/** Ask `read` every `intervalMs` until it says off, or until `signal` aborts (then off is false, with the last answer). */
+export async function awaitOff(read: (signal: AbortSignal) => Promise<PowerState>, intervalMs: number, signal: AbortSignal): Promise<OffResult> {
+  let last = "never asked";
+  let polls = 0;
+  while (!signal.aborted) {
+    const st = await read(signal);
+    polls++;
+    if (st.power === "off") return { off: true, detail: st.detail, polls };
+    if (!signal.aborted) last = `${st.power}: ${st.detail}`;
+    await pause(intervalMs, signal);
+  }
+  return { off: false, detail: `not seen off before the fence time ran out (${polls} polls, last ${last})`, polls };
+}
+
+/** Sleep `ms`, cut short when `signal` aborts; never rejects. */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
 }

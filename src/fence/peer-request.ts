@@ -4,9 +4,8 @@
 // every link is refused at once, and the next level runs. The victim's core obeys an authenticated request that
 // echoes its own boot (replays cannot), syncs, and resets; the request is confirmed only when the peer is heard
 // again under a new incarnation, i.e. after it really rebooted,, never by silence.
-import type { FenceAction, FenceAgent, FenceOutcome, PowerState } from "./agent.ts";
+import type { FenceAction, FenceAgent, FenceOutcome, PowerState, FenceContext } from "./agent.ts";
 import { unknownPower } from "./agent.ts";
-import type { FenceContext } from "./context.ts";
 
 /** Fences by request over the heartbeat links. */
 export class PeerRequestAgent implements FenceAgent {

@@ -4,12 +4,12 @@
 // clean read. A victim that reads the pill resets itself; one that cannot read (hung kernel, lost disk, dead
 // process) stops petting and its watchdog resets it within watchdog_timeout. msgwait >= 2 x watchdog_timeout
 // (checked at config load and in the disk header) covers both, with a full timeout to spare.
+
 import { DiskArea } from "../disk/area.ts";
-import type { MailboxMessage } from "../disk/mailbox.ts";
-import type { BlockResult } from "../disk/result.ts";
-import type { FenceAction, FenceAgent, FenceOutcome, PowerState } from "./agent.ts";
-import type { FenceContext, FenceDisk } from "./context.ts";
-import { pillMsgwait } from "./pill-timers.ts";
+import type { BlockResult } from "../disk/block.ts";
+import type { DiskTimers } from "../disk/header.ts";
+import type { MailboxMessage } from "../disk/slot.ts";
+import type { FenceAction, FenceAgent, FenceContext, FenceDisk, FenceOutcome, PowerState } from "./agent.ts";
 
 /** Time to write the pill and read it back, on top of msgwait. */
 const IO_MARGIN_MS = 5000;
@@ -117,4 +117,14 @@ export function pillServed(pill: { targetIncarnation: number; writtenAt: number 
   if (peerIncarnation === 0 || peerIncarnation === pill.targetIncarnation) return false;
   // Unknown target boot (startup fencing): a boot incarnation is at least its wall clock, so a later one exceeds writtenAt.
   return pill.targetIncarnation !== 0 ? peerIncarnation > pill.targetIncarnation : peerIncarnation > pill.writtenAt;
+}
+
+// How long a poison pill waits: the longer of the config's msgwait and the disk header's (what the victim armed for).
+
+/** The msgwait a pill waits, and a warning when the config and the header disagree (null when they agree or no header). */
+export function pillMsgwait(configMs: number, header: DiskTimers | null | undefined): { ms: number; warning: string | null } {
+  const headerMs = header?.msgwaitMs;
+  if (headerMs === undefined || headerMs === configMs) return { ms: configMs, warning: null };
+  const ms = Math.max(configMs, headerMs);
+  return { ms, warning: `poison-pill msgwait differs: config ${configMs} ms, disk header ${headerMs} ms (recorded by disk init); a pill waits ${ms} ms. Rerun clusterguard disk init (both nodes stopped) to make them agree` };
 }

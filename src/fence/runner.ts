@@ -1,5 +1,14 @@
-// Fencing levels, like Pacemaker's topology: try each agent in order; the first that confirms wins.
-import type { FenceAction, FenceAgent } from "./agent.ts";
+// Fencing levels, like Pacemaker's topology: built from [[fencing.agent]] in the configured order, then tried in
+// that order; the first that confirms wins.
+
+import type { FenceAgentConfig } from "../config/index.ts";
+import { errorText } from "../log/logger.ts";
+import type { FenceAction, FenceAgent, FenceContext } from "./agent.ts";
+import { IpmiFenceAgent } from "./ipmi.ts";
+import { PeerRequestAgent } from "./peer-request.ts";
+import { PoisonPillAgent } from "./poison-pill.ts";
+import { QmpFenceAgent } from "./qmp.ts";
+import { RedfishFenceAgent } from "./redfish.ts";
 
 export interface FenceReport {
   ok: boolean;
@@ -37,7 +46,7 @@ export async function runFence(agents: readonly FenceAgent[], target: string, ac
       confirmed = out.confirmed;
       detail = out.detail;
     } catch (e) {
-      detail = e instanceof Error ? e.message : String(e);
+      detail = errorText(e);
     } finally {
       clearTimeout(timer);
     }
@@ -46,4 +55,27 @@ export async function runFence(agents: readonly FenceAgent[], target: string, ac
   }
   const detail = agents.length === 0 ? "no fence agent configured" : attempts.map((a) => `${a.agent}: ${a.detail}`).join("; ");
   return { ok: false, agent: agents.map((a) => a.name).join(",") || "none", detail, attempts };
+}
+
+// Build the fence levels from [[fencing.agent]], in the configured order.
+
+/** One agent per configured level. */
+export function fenceAgentsFrom(levels: readonly FenceAgentConfig[], ctx: FenceContext, deadtimeMs: number): FenceAgent[] {
+  return levels.map((l) => agentFor(l, ctx, deadtimeMs));
+}
+
+/** The agent for one level. */
+function agentFor(l: FenceAgentConfig, ctx: FenceContext, deadtimeMs: number): FenceAgent {
+  switch (l.type) {
+    case "qmp":
+      return new QmpFenceAgent({ device: l.device, action: l.action });
+    case "ipmi":
+      return new IpmiFenceAgent({ host: l.host, user: l.user, passwordFile: l.password_file, interface: l.interface });
+    case "redfish":
+      return new RedfishFenceAgent({ url: l.url, user: l.user, passwordFile: l.password_file, system: l.system, insecure: l.insecure });
+    case "peer-request":
+      return new PeerRequestAgent({ ctx, deadtimeMs });
+    case "poison-pill":
+      return new PoisonPillAgent({ msgwaitMs: l.msgwait, ctx });
+  }
 }

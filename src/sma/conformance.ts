@@ -1,17 +1,10 @@
-// The ocf-tester of SMA plugins: validate, monitor twice, recover then monitor, optionally start/stop; every
-// contract violation one line.
-import type { ServiceAgentConfig } from "../config/types.ts";
-import type { MonitorResult, PluginLogger, SmaPlugin } from "./api.ts";
-import { type Clock, realClock } from "./clock.ts";
-import { type Conformance, ReportWriter } from "./conformance-report.ts";
-import { DEFAULT_RECOVER_TIMEOUT } from "./op-call.ts";
-import { checkParams, withDefaults } from "./params.ts";
-import { pluginProblems } from "./plugin-shape.ts";
-import { show } from "./results.ts";
-import { startStopPlan } from "./start-stop-plan.ts";
-import { validateReturn } from "./validate-op.ts";
+// The ocf-tester of SMA plugins (`clusterguard sma test`): validate, monitor twice, recover then monitor, optionally
+// start/stop; every contract violation one line. Also `clusterguard sma list`: plugins described for people.
 
-export type { CheckLine, Conformance } from "./conformance-report.ts";
+import type { ServiceAgentConfig } from "../config/types.ts";
+import type { Awaitable, MonitorResult, Params, PluginContext, PluginLogger, PluginMeta, ResultKind, SmaPlugin } from "./api.ts";
+import { checkParams, pluginProblems, resultProblem, show, validateReturn, withDefaults } from "./contract.ts";
+import { callBounded, type Clock, DEFAULT_RECOVER_TIMEOUT, makeContext, realClock, silentLogger } from "./operation.ts";
 
 /** Knobs for checkConformance; all optional. */
 export interface ConformanceOptions {
@@ -96,4 +89,151 @@ async function checkStartStop(w: ReportWriter, plugin: SmaPlugin, agent: Service
     const r = await w.operation(s.label, (ctx) => fn.call(plugin, ctx), s.op === "monitor" ? agent.timeout : recoverTimeout, { kinds: s.expect, why: s.why });
     if (r === undefined && w.rep.lingering > 0) return;
   }
+}
+
+// The conformance report and the one way its steps are run: bounded, each throw, timeout or ignored abort one FAIL line.
+
+/** One line of the report: a passed step, a contract violation, or a note. */
+export interface CheckLine {
+  status: "ok" | "FAIL" | "note";
+  step: string;
+  detail: string;
+}
+
+/** The whole report: config problems (exit 2) stop it early; violations mean exit 1. */
+export interface Conformance {
+  lines: CheckLine[];
+  violations: number;
+  configProblems: string[];
+  /** Operations that ignored their abort and are still running. */
+  lingering: number;
+}
+
+/** Runs steps for one agent and writes the report. */
+export class ReportWriter {
+  readonly rep: Conformance = { lines: [], violations: 0, configProblems: [], lingering: 0 };
+
+  constructor(
+    private readonly agent: string,
+    private readonly params: Params,
+    private readonly clock: Clock,
+    private readonly graceMs: number,
+    private readonly log: PluginLogger = silentLogger,
+  ) {}
+
+  /** Add a line (a FAIL counts as a violation). */
+  line(status: CheckLine["status"], step: string, detail: string): void {
+    this.rep.lines.push({ status, step, detail });
+    if (status === "FAIL") this.rep.violations += 1;
+  }
+
+  /** Call one operation; its value, or undefined after reporting a throw or a timeout (and an ignored abort). */
+  async call(step: string, fn: (ctx: PluginContext) => Awaitable<unknown>, timeout: number, p: Params = this.params): Promise<{ value: unknown } | undefined> {
+    const c = callBounded((signal) => fn(makeContext(this.agent, p, signal, timeout, this.log)), timeout, this.clock);
+    const o = await c.outcome;
+    if (o.kind === "returned") return { value: o.value };
+    if (o.kind === "threw") this.line("FAIL", step, `threw instead of returning: ${o.error}`);
+    if (o.kind !== "timeout") return undefined;
+    this.line("FAIL", step, `did not return within its timeout (${timeout} ms)`);
+    let cancel = () => {};
+    const ended = await Promise.race([c.settled.then(() => true), new Promise<boolean>((r) => (cancel = this.clock.setTimer(() => r(false), this.graceMs)))]);
+    cancel();
+    if (!ended) {
+      this.rep.lingering += 1;
+      this.line("FAIL", step, `ignored its abort signal: still running ${this.graceMs} ms after the timeout`);
+    }
+    return undefined;
+  }
+
+  /**
+   * Run an operation that returns a result; `expect` lists the result classes the contract allows here (any
+   * valid one when left out). The result, or undefined when it broke the contract or nothing may run any more.
+   */
+  async operation(step: string, fn: (ctx: PluginContext) => Awaitable<unknown>, timeout: number, expect?: { kinds: readonly ResultKind[]; why: string }): Promise<MonitorResult | undefined> {
+    if (this.rep.lingering > 0) return undefined; // an operation still runs: anything more would overlap it
+    const v = await this.call(step, fn, timeout);
+    if (v === undefined) return undefined;
+    const problem = resultProblem(v.value);
+    if (problem !== null) return void this.line("FAIL", step, problem);
+    const r = v.value as MonitorResult;
+    if (expect !== undefined && !expect.kinds.includes(r.result)) {
+      this.line("FAIL", step, `${r.result}: ${r.reason}; expected ${expect.kinds.join(" or ")} (${expect.why})`);
+      return r;
+    }
+    this.line("ok", step, `${r.result}: ${r.reason}`);
+    return r;
+  }
+}
+
+// Which start/stop steps `sma test --start-stop` runs, as ocf-tester does: from the state the service is found in,
+// through the other state and back, each action twice (it must be idempotent), a monitor after each; pure.
+
+/** One step: an action or a monitor, and the result classes the contract allows there. */
+export interface PlanStep {
+  op: "start" | "stop" | "monitor";
+  label: string;
+  expect: readonly ResultKind[];
+  why: string;
+}
+
+const STOP_OK: readonly ResultKind[] = ["running", "not-running"];
+const planStep = (op: PlanStep["op"], label: string, expect: readonly ResultKind[], why: string): PlanStep => ({ op, label, expect, why });
+
+/** Stop twice, then a monitor that must say not running. */
+function stopping(): PlanStep[] {
+  return [
+    planStep("stop", "stop", STOP_OK, "a stop succeeds"),
+    planStep("monitor", "monitor after stop", ["not-running"], "a stopped service is cleanly not running"),
+    planStep("stop", "stop again (already stopped)", STOP_OK, "stopping a stopped service succeeds"),
+    planStep("monitor", "monitor after the second stop", ["not-running"], "still cleanly stopped"),
+  ];
+}
+
+/** Start twice, then a monitor that must say running. */
+function starting(): PlanStep[] {
+  return [
+    planStep("start", "start", ["running"], "a start succeeds"),
+    planStep("monitor", "monitor after start", ["running"], "a started service runs"),
+    planStep("start", "start again (already running)", ["running"], "starting a running service succeeds"),
+    planStep("monitor", "monitor after the second start", ["running"], "still running"),
+  ];
+}
+
+/** The steps for a service found `found`; null when it is neither running nor cleanly stopped (not touched). */
+export function startStopPlan(found: ResultKind): PlanStep[] | null {
+  if (found === "running") return [...stopping(), ...starting()];
+  if (found === "not-running") return [...starting(), ...stopping()];
+  return null;
+}
+
+// Plugins described for people: `clusterguard sma list` lines and a JSON form.
+
+/** The operations a plugin implements. */
+export function operations(p: SmaPlugin): string[] {
+  return ["validate", "monitor", ...(["recover", "start", "stop"] as const).filter((o) => typeof p[o] === "function")];
+}
+
+/** One parameter as "name (type, required|default X)". */
+function paramHead(name: string, spec: PluginMeta["parameters"][string]): string {
+  const extra = spec.required ? "required" : spec.default !== undefined ? `default ${JSON.stringify(spec.default)}` : "optional";
+  return `${name} (${spec.type}, ${extra})`;
+}
+
+/** Lines describing `p`: name and description, each parameter, operations and suggested timings. */
+export function describePlugin(p: SmaPlugin): string[] {
+  const m = p.meta;
+  const params = Object.entries(m.parameters).map(([n, s]) => [paramHead(n, s), s.doc] as const);
+  const width = Math.max(0, ...params.map(([h]) => h.length));
+  const timing = [m.interval && `interval ${m.interval} ms`, m.timeout && `timeout ${m.timeout} ms`].filter(Boolean).join(", ");
+  return [
+    `${m.name}: ${m.description}`,
+    ...params.map(([h, d]) => `    ${h.padEnd(width)}  ${d}`),
+    ...(m.extraParameters ? ["    (any other parameter is passed on)"] : []),
+    `    operations: ${operations(p).join(", ")}${timing === "" ? "" : `; suggested ${timing}`}`,
+  ];
+}
+
+/** The JSON form of `p` for --json. */
+export function pluginJson(p: SmaPlugin): Record<string, unknown> {
+  return { ...p.meta, operations: operations(p) };
 }

@@ -1,9 +1,10 @@
 // Resolve [[agent]].plugin: a built-in name, or an absolute path to a .ts/.js module imported at run time.
 import { statSync } from "node:fs";
 import type { ServiceAgentConfig } from "../config/types.ts";
+import { errorText } from "../log/logger.ts";
 import type { SmaPlugin } from "./api.ts";
 import { BUILTINS, builtin } from "./builtin/index.ts";
-import { pluginProblems } from "./plugin-shape.ts";
+import { pluginProblems } from "./contract.ts";
 import type { AgentSpec } from "./runner.ts";
 
 /** Why a plugin could not be loaded: the reference itself (config) or the module (the plugin's fault). */
@@ -51,7 +52,7 @@ export async function loadPlugin(ref: string): Promise<LoadResult> {
   try {
     mod = (await import(ref)) as Record<string, unknown>;
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
+    const msg = errorText(e);
     const hint = /Cannot find (package|module)/.test(msg) ? " (a plugin must be self-contained: it can import node:/bun: modules and files beside it, not clusterguard's own modules)" : "";
     return { ok: false, kind: "import-failed", error: `plugin file ${ref}: cannot be loaded: ${msg}${hint}` };
   }

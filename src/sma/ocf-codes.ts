@@ -1,5 +1,7 @@
-// OCF resource agent exit codes and the result class each one maps to.
-import type { ResultKind } from "./api.ts";
+// OCF resource agent exit codes and the result class each one maps to, and a finished process read that way.
+
+import type { MonitorResult, ProcessResult, ResultKind } from "./api.ts";
+import { lastLine } from "./run-process.ts";
 
 /** The OCF exit codes (resource-agents' ocf-returncodes). */
 export const OCF = {
@@ -43,4 +45,18 @@ export function ocfExitToResult(code: number): ResultKind {
 export function ocfCodeName(code: number): string {
   const hit = Object.entries(OCF).find(([, v]) => v === code);
   return hit === undefined ? `exit ${code}` : `OCF_${hit[0]}`;
+}
+
+// A finished process as an OCF result: its exit code per the OCF map, a failed start or a kill as what they mean.
+
+/** `what` names the program in the reason ("/usr/lib/ocf/resource.d/x/y monitor"). */
+export function processOutcome(what: string, r: ProcessResult): MonitorResult {
+  if (r.error !== undefined) {
+    // cannot run it at all: missing is OCF_ERR_INSTALLED, not executable is OCF_ERR_PERM: both hard
+    return { result: "hard-error", reason: r.error };
+  }
+  if (r.killed) return { result: "soft-error", reason: `${what} was killed (${r.timedOut ? "timeout" : "aborted"}) after ${r.ms} ms` };
+  if (r.exitCode === null) return { result: "soft-error", reason: `${what} died of ${r.signal ?? "a signal"}` };
+  const out = lastLine(r);
+  return { result: ocfExitToResult(r.exitCode), reason: `${what}: ${ocfCodeName(r.exitCode)}${out === "" ? "" : `: ${out}`}` };
 }

@@ -1,6 +1,10 @@
-// The recovery policy as a pure function: restart in place, fail over, or stop (and wait for an admin).
-import type { ResultKind } from "./api.ts";
+// The recovery policy as a pure function: restart in place, fail over, or stop (and wait for an admin); below it,
+// the rise/fall smoothing that decides when a failure trips it.
+
 import type { OnFail } from "../config/types.ts";
+import type { ResultKind } from "./api.ts";
+import { isHealthy, isImmediate } from "./contract.ts";
+import type { Health } from "./status.ts";
 
 /** What the policy is asked about: the failure that tripped, the agent's settings and its restart history. */
 export interface PolicyInput {
@@ -63,4 +67,37 @@ export interface RepeatInput {
 /** A failover request that left the agent down (the switchover refused or not run) is made again every `everyMs`. */
 export function repeatFailover(i: RepeatInput): boolean {
   return i.lastAction === "failover" && i.health === "down" && i.failing && i.now - i.latchedAt >= i.everyMs;
+}
+
+// keepalived's rise/fall smoothing as a pure step: consecutive results move health between unknown, up and down.
+
+/** Smoothed health and the counters behind it. */
+export interface Smoothed {
+  health: Health;
+  consecutiveOk: number;
+  consecutiveFail: number;
+}
+
+/** Before the first result: unknown, no counts. */
+export const UNKNOWN: Smoothed = { health: "unknown", consecutiveOk: 0, consecutiveFail: 0 };
+
+/** One step's outcome: the next state and whether this failure calls for the recovery policy. */
+export interface SmoothStep {
+  next: Smoothed;
+  /** True when the failure count just reached `fall`, or the result is hard-error/fatal (no smoothing for those). */
+  tripped: boolean;
+}
+
+/** Feed one result: `rise` successes in a row mean up, `fall` failures in a row mean down. */
+export function smooth(s: Smoothed, kind: ResultKind, rise: number, fall: number): SmoothStep {
+  if (isHealthy(kind)) {
+    const ok = s.consecutiveOk + 1;
+    return { next: { health: ok >= rise ? "up" : s.health, consecutiveOk: ok, consecutiveFail: 0 }, tripped: false };
+  }
+  const fail = s.consecutiveFail + 1;
+  const now = isImmediate(kind);
+  return {
+    next: { health: now || fail >= fall ? "down" : s.health, consecutiveOk: 0, consecutiveFail: fail },
+    tripped: now || fail === fall,
+  };
 }

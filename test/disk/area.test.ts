@@ -4,7 +4,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { DiskArea } from "../../src/disk/area.ts";
 import { makeHeader } from "../../src/disk/header.ts";
-import { AREA_BYTES, BLOCK_SIZE } from "../../src/disk/layout.ts";
+import { AREA_BYTES, BLOCK_SIZE } from "../../src/disk/block.ts";
 import { AUTH, CLUSTER_ID, TIMERS, blankFile, sampleMailbox, sampleSlot, scratchDir, withLoopDevice } from "./helpers.ts";
 
 /** Two DiskArea instances (two descriptors) on `device`: what one writes, the other reads at once. */

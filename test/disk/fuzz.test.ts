@@ -2,11 +2,9 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ROLES } from "../../src/core/types.ts";
 import { decodeHeader, encodeHeader, makeHeader } from "../../src/disk/header.ts";
-import { BLOCK_SIZE } from "../../src/disk/layout.ts";
-import { MAILBOX_TYPES, decodeMailbox, encodeMailbox } from "../../src/disk/mailbox.ts";
-import { BLOCK_RESULT_KINDS } from "../../src/disk/result.ts";
-import type { BlockResult } from "../../src/disk/result.ts";
-import { decodeSlot, encodeSlot } from "../../src/disk/slot.ts";
+import { BLOCK_SIZE, BLOCK_RESULT_KINDS } from "../../src/disk/block.ts";
+import { MAILBOX_TYPES, decodeMailbox, encodeMailbox, decodeSlot, encodeSlot } from "../../src/disk/slot.ts";
+import type { BlockResult } from "../../src/disk/block.ts";
 import { below, mulberry32, randomBytes, toHex } from "../protocol/helpers.ts";
 import { AUTH, CLUSTER_ID, KEY, TIMERS, resign } from "./helpers.ts";
 

@@ -1,8 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { decodeHeader, encodeHeader, makeHeader } from "../../src/disk/header.ts";
-import { BLOCK_SIZE } from "../../src/disk/layout.ts";
-import { appliedTimeoutProblem } from "../../src/disk/timers.ts";
+import { decodeHeader, encodeHeader, makeHeader, appliedTimeoutProblem } from "../../src/disk/header.ts";
+import { BLOCK_SIZE } from "../../src/disk/block.ts";
 import { AUTH, CLUSTER_ID, KEY, OTHER_KEY, TIMERS, resign } from "./helpers.ts";
 
 const header = makeHeader(CLUSTER_ID, TIMERS, 1_700_000_000_000);

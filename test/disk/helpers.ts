@@ -7,10 +7,9 @@ import { join } from "node:path";
 import { clusterIdOf } from "../../src/protocol/cluster-id.ts";
 import { computeMac } from "../../src/protocol/mac.ts";
 import type { BlockAuth } from "../../src/disk/block.ts";
-import type { HeartbeatSlot } from "../../src/disk/slot.ts";
-import type { MailboxMessage } from "../../src/disk/mailbox.ts";
-import type { DiskTimers } from "../../src/disk/timers.ts";
-import { MAC_AT } from "../../src/disk/layout.ts";
+import type { HeartbeatSlot, MailboxMessage } from "../../src/disk/slot.ts";
+import type { DiskTimers } from "../../src/disk/header.ts";
+import { MAC_AT } from "../../src/disk/block.ts";
 
 export const KEY = new TextEncoder().encode("disk test authkey, 32 bytes.....");
 export const OTHER_KEY = new TextEncoder().encode("another cluster's authkey.......");

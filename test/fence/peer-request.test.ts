@@ -1,7 +1,7 @@
 // The peer-request level: refused at once for a silent peer; repeated until the peer is heard from a new boot.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { FenceContext } from "../../src/fence/context.ts";
+import type { FenceContext } from "../../src/fence/agent.ts";
 import { PeerRequestAgent } from "../../src/fence/peer-request.ts";
 
 function ctx(over: Partial<FenceContext>, sent: string[]): FenceContext {

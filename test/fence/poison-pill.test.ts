@@ -5,10 +5,9 @@ import { renameSync } from "node:fs";
 import { join } from "node:path";
 import { DiskArea } from "../../src/disk/area.ts";
 import { initDisk } from "../../src/disk/init.ts";
-import type { DiskTimers } from "../../src/disk/timers.ts";
-import type { FenceContext } from "../../src/fence/context.ts";
-import { pillMsgwait } from "../../src/fence/pill-timers.ts";
-import { clearPillIfRebooted, PoisonPillAgent } from "../../src/fence/poison-pill.ts";
+import type { DiskTimers } from "../../src/disk/header.ts";
+import type { FenceContext } from "../../src/fence/agent.ts";
+import { pillMsgwait, clearPillIfRebooted, PoisonPillAgent } from "../../src/fence/poison-pill.ts";
 import { fenceBudget, levelLimit } from "../../src/fence/runner.ts";
 import { AUTH, blankFile, CLUSTER, KEY, scratchDir } from "../disk/helpers.ts";
 

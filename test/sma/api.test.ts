@@ -2,11 +2,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { definePlugin, type PluginMeta } from "../../src/sma/api.ts";
-import { splitArgs } from "../../src/sma/argv.ts";
+import { splitArgs } from "../../src/sma/run-process.ts";
 import { ocfCodeName, ocfExitToResult } from "../../src/sma/ocf-codes.ts";
-import { checkParams, withDefaults } from "../../src/sma/params.ts";
-import { pluginProblems } from "../../src/sma/plugin-shape.ts";
-import { normalizeResult, resultProblem } from "../../src/sma/results.ts";
+import { checkParams, withDefaults, pluginProblems, normalizeResult, resultProblem } from "../../src/sma/contract.ts";
 
 test("OCF exit codes map to result classes: 0 running, 7 not running, 1 soft, 2-5 hard, 6 fatal, others soft", () => {
   const table: [number, string][] = [

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import http from "../../src/sma/builtin/http.ts";
 import tcp from "../../src/sma/builtin/tcp.ts";
 import type { Params } from "../../src/sma/api.ts";
-import { withDefaults } from "../../src/sma/params.ts";
+import { withDefaults } from "../../src/sma/contract.ts";
 import { context } from "./helpers.ts";
 
 const server = Bun.serve({

@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Params } from "../../src/sma/api.ts";
 import ocf from "../../src/sma/builtin/ocf.ts";
-import { ocfAgentPath, ocfEnv } from "../../src/sma/builtin/ocf-env.ts";
-import { makeContext } from "../../src/sma/context.ts";
-import { withDefaults } from "../../src/sma/params.ts";
-import type { Escalation } from "../../src/sma/events.ts";
+import { ocfAgentPath, ocfEnv } from "../../src/sma/builtin/ocf.ts";
+import { makeContext } from "../../src/sma/operation.ts";
+import { withDefaults } from "../../src/sma/contract.ts";
+import type { Escalation } from "../../src/sma/status.ts";
 import { SmaRunner } from "../../src/sma/runner.ts";
 import { agentConfig, FIXTURES } from "./helpers.ts";
 

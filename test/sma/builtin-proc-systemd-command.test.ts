@@ -9,9 +9,9 @@ import command from "../../src/sma/builtin/command.ts";
 import { BUILTINS, builtin } from "../../src/sma/builtin/index.ts";
 import proc from "../../src/sma/builtin/process.ts";
 import systemd from "../../src/sma/builtin/systemd.ts";
-import { withDefaults } from "../../src/sma/params.ts";
+import { withDefaults } from "../../src/sma/contract.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { isAlive } from "../../src/sma/proc-stat.ts";
+import { isAlive } from "../../src/sma/run-process.ts";
 import { context } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-sma-bi-"));

@@ -5,9 +5,8 @@ import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SmaPlugin } from "../../src/sma/api.ts";
-import { checkConformance } from "../../src/sma/conformance.ts";
+import { checkConformance, startStopPlan } from "../../src/sma/conformance.ts";
 import { loadPlugin } from "../../src/sma/loader.ts";
-import { startStopPlan } from "../../src/sma/start-stop-plan.ts";
 import { agentConfig, FIXTURES, fixtureCopy } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-sma-conf-"));

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import type { ServiceAgentConfig } from "../../src/config/types.ts";
 import type { MonitorResult, Params, PluginContext, SmaPlugin } from "../../src/sma/api.ts";
-import type { Clock } from "../../src/sma/clock.ts";
-import { makeContext } from "../../src/sma/context.ts";
+import type { Clock } from "../../src/sma/operation.ts";
+import { makeContext } from "../../src/sma/operation.ts";
 
 export const FIXTURES = resolve(import.meta.dir, "../fixtures/sma");
 export const REPO = resolve(import.meta.dir, "../..");

@@ -1,10 +1,9 @@
 // Built-in "command": any executable that answers with OCF exit codes; recover runs recover_command.
-import { ABSOLUTE_PATH } from "../../config/schema-checks.ts";
+import { ABSOLUTE_PATH } from "../../config/index.ts";
 import { definePlugin, type MonitorResult, type Params, type PluginContext } from "../api.ts";
-import { splitArgs } from "../argv.ts";
-import { checkParams, str } from "../params.ts";
-import { show } from "../results.ts";
-import { processOutcome } from "./exit-result.ts";
+import { splitArgs } from "../run-process.ts";
+import { checkParams, str, show } from "../contract.ts";
+import { processOutcome } from "../ocf-codes.ts";
 
 /** argv from a path and an argument line (validate has checked both). */
 function argvOf(path: string, args: string): string[] {

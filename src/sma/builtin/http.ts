@@ -1,9 +1,8 @@
 // Built-in "http": a GET answers with the expected status (and body substring) within the timeout.
-import { isHttpUrl } from "../../config/schema-checks.ts";
+import { isHttpUrl } from "../../config/index.ts";
 import { definePlugin, type MonitorResult, type Params, type PluginContext } from "../api.ts";
-import { collect } from "../bounded-read.ts";
-import { bool, checkParams, int, str } from "../params.ts";
-import { show } from "../results.ts";
+import { collect } from "../run-process.ts";
+import { bool, checkParams, int, str, show } from "../contract.ts";
 
 /** Bytes of the body searched for expect_body. */
 const MAX_BODY = 1024 * 1024;

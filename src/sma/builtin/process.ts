@@ -1,11 +1,10 @@
 // Built-in "process": a process is alive, found by name (comm or argv[0]) or by pidfile, via /proc.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { ABSOLUTE_PATH } from "../../config/schema-checks.ts";
+import { ABSOLUTE_PATH } from "../../config/index.ts";
 import { definePlugin, type MonitorResult, type Params, type PluginContext } from "../api.ts";
-import { checkParams, str } from "../params.ts";
-import { isAlive, listProcesses, type ProcStat } from "../proc-stat.ts";
-import { show } from "../results.ts";
+import { checkParams, str, show } from "../contract.ts";
+import { isAlive, listProcesses, type ProcStat } from "../run-process.ts";
 
 /** argv[0] of `pid`, or "" (kernel threads, gone, no permission). */
 function argv0(pid: number, procRoot: string): string {

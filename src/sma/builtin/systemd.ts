@@ -1,9 +1,8 @@
 // Built-in "systemd": a unit's `systemctl is-active`; recover is `systemctl restart`.
 import { definePlugin, type MonitorResult, type Params, type PluginContext } from "../api.ts";
-import { checkParams, str } from "../params.ts";
-import { show } from "../results.ts";
+import { checkParams, str, show } from "../contract.ts";
 import { lastLine } from "../run-process.ts";
-import { processOutcome } from "./exit-result.ts";
+import { processOutcome } from "../ocf-codes.ts";
 
 /** A unit name as systemctl takes it (no option-looking or path-looking names). */
 const UNIT = /^[A-Za-z0-9:_.\\@][A-Za-z0-9:_.\\@-]*$/;

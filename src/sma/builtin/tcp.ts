@@ -1,9 +1,8 @@
 // Built-in "tcp": a TCP connect to host:port succeeds within the timeout.
 import { connect } from "node:net";
-import { isHost } from "../../config/schema-checks.ts";
+import { isHost } from "../../config/index.ts";
 import { definePlugin, type MonitorResult, type Params, type PluginContext } from "../api.ts";
-import { checkParams, int, str } from "../params.ts";
-import { show } from "../results.ts";
+import { checkParams, int, str, show } from "../contract.ts";
 
 /** Connect to `host`:`port`: running when accepted, not-running when refused, soft error otherwise. */
 export function probeTcp(host: string, port: number, signal: AbortSignal): Promise<MonitorResult> {

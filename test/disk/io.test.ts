@@ -3,10 +3,8 @@ import * as assert from "uvu/assert";
 import { execFileSync } from "node:child_process";
 import { constants, mkdirSync, openSync, closeSync, readSync } from "node:fs";
 import { join } from "node:path";
-import { addressOf, alignedBuffer } from "../../src/disk/aligned-buffer.ts";
-import { BlockFile } from "../../src/disk/aligned-io.ts";
-import { DiskIoError } from "../../src/disk/io-error.ts";
-import { BLOCK_SIZE } from "../../src/disk/layout.ts";
+import { addressOf, alignedBuffer, BlockFile, DiskIoError } from "../../src/disk/io.ts";
+import { BLOCK_SIZE } from "../../src/disk/block.ts";
 import { blankFile, fdFlags, fsTypeOf, onTmpfs, scratchDir, withLoopDevice } from "./helpers.ts";
 
 const pattern = (seed: number): Uint8Array => Uint8Array.from({ length: BLOCK_SIZE }, (_, i) => (i * 31 + seed) & 0xff);

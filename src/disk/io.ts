@@ -1,4 +1,5 @@
-// Whole-block reads and writes that reach the device: O_RDWR|O_DIRECT|O_SYNC with 4096-aligned buffers.
+// Whole-block reads and writes that reach the device: O_RDWR|O_DIRECT|O_SYNC with 4096-aligned buffers,
+// and DiskIoError, the one error type disk I/O throws.
 //
 // O_DIRECT bypasses this host's page cache, so a read sees what the PEER host last wrote to the
 // shared disk; O_SYNC makes every write durable before it returns, so there is never an fsync (which
@@ -11,10 +12,10 @@
 import { constants } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { open, stat } from "node:fs/promises";
-import { alignedBuffer } from "./aligned-buffer.ts";
-import { dropCachedPages } from "./fadvise.ts";
-import { ioError } from "./io-error.ts";
-import { BLOCK_SIZE } from "./layout.ts";
+import { ptr } from "bun:ffi";
+import { errorText } from "../log/logger.ts";
+import { libc } from "../sys/libc.ts";
+import { BLOCK_SIZE } from "./block.ts";
 
 /** How blocks reach the device: O_DIRECT, or the O_SYNC + fadvise fallback. */
 export type IoMode = "direct" | "sync+fadvise";
@@ -141,4 +142,55 @@ function checkPosition(position: number): void {
   if (!Number.isSafeInteger(position) || position < 0 || position % BLOCK_SIZE !== 0) {
     throw new RangeError(`block position: expected a non-negative multiple of ${BLOCK_SIZE}, got ${position}`);
   }
+}
+
+// Buffers whose first byte sits at a 4096-aligned address, as O_DIRECT requires of user memory.
+
+/** The memory address of `bytes`' first byte. */
+export function addressOf(bytes: Uint8Array): number {
+  return ptr(bytes);
+}
+
+/** A zeroed `size`-byte buffer aligned to `alignment`: over-allocate, then view the aligned part. */
+export function alignedBuffer(size: number = BLOCK_SIZE, alignment: number = BLOCK_SIZE): Uint8Array {
+  const raw = new Uint8Array(size + alignment);
+  const skip = (alignment - (addressOf(raw) % alignment)) % alignment;
+  return raw.subarray(skip, skip + size);
+}
+
+// posix_fadvise(POSIX_FADV_DONTNEED) through bun:ffi: drops cached pages so the next read goes to the device.
+// Used only when O_DIRECT is refused (see BlockFile); Node has no binding for it.
+
+const POSIX_FADV_DONTNEED = 4;
+
+/** Drops the page cache of fd's byte range; returns undefined on success or the problem. */
+export function dropCachedPages(fd: number, offset: number, length: number): string | undefined {
+  let rc: number;
+  try {
+    rc = libc().posix_fadvise(fd, offset, length, POSIX_FADV_DONTNEED);
+  } catch (error) {
+    return `posix_fadvise unavailable (${(error as Error).message})`;
+  }
+  return rc === 0 ? undefined : `posix_fadvise(DONTNEED) returned error ${rc}`;
+}
+
+// The one error type disk I/O throws: says what was attempted, on what, and what the system answered.
+
+/** A failed open/read/write of the shared disk; `code` is the errno name when there is one (EIO, ENOENT...). */
+export class DiskIoError extends Error {
+  override readonly name = "DiskIoError";
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** Wraps a system error as a DiskIoError prefixed with what was being done. */
+export function ioError(doing: string, error: unknown): DiskIoError {
+  if (error instanceof DiskIoError) return error;
+  const code = (error as { code?: unknown })?.code;
+  const text = errorText(error);
+  return new DiskIoError(`${doing} failed: ${text}`, typeof code === "string" ? code : undefined);
 }
