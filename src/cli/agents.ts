@@ -4,7 +4,7 @@ import type { SmaStatus } from "../sma/status.ts";
 import { type CallArgs, call } from "./call.ts";
 import { withConnectOptions } from "./connect-options.ts";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
-import { renderAgents } from "./render-agents.ts";
+import { renderAgents } from "./render.ts";
 
 const ACTIONS = ["list", "pause", "resume"] as const;
 

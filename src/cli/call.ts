@@ -1,6 +1,6 @@
 // One round trip for a command: resolve the target, send, and turn every failure into one message and an exit code.
-import type { Request } from "../agent/mgmt-protocol.ts";
-import { request, type Target } from "./client.ts";
+import type { Request } from "../mgmt/protocol.ts";
+import { request, type Target } from "../mgmt/client.ts";
 import { EXIT_FAILURE, EXIT_USAGE } from "./exit-codes.ts";
 import { type ConnectArgs, resolveTarget } from "./target.ts";
 

@@ -2,8 +2,11 @@
 import type { Argv } from "yargs";
 import type { ClusterConfig } from "../config/index.ts";
 import { formatConfigError } from "../config/index.ts";
-import { type DiskTimers, describeArea, initDisk, openVerifiedArea } from "../disk/index.ts";
-import { clearMailbox } from "../disk/clear.ts";
+import { openVerifiedArea } from "../disk/area.ts";
+import { describeArea } from "../disk/describe.ts";
+import type { DiskTimers } from "../disk/header.ts";
+import { clearMailbox, initDisk } from "../disk/init.ts";
+import { errorText } from "../log/logger.ts";
 import { clusterIdOf } from "../protocol/index.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
 import { loadBoth } from "./load-both.ts";
@@ -84,7 +87,7 @@ export function diskCommand(y: Argv, setExit: (code: number) => void): Argv {
             await area.close();
             setExit(EXIT_OK);
           } catch (e) {
-            console.error(`clusterguard disk dump: ${e instanceof Error ? e.message : String(e)}`);
+            console.error(`clusterguard disk dump: ${errorText(e)}`);
             setExit(EXIT_FAILURE);
           }
         },
@@ -111,7 +114,7 @@ export function diskCommand(y: Argv, setExit: (code: number) => void): Argv {
             }
             setExit(EXIT_OK);
           } catch (e) {
-            console.error(`clusterguard disk clear: ${e instanceof Error ? e.message : String(e)}`);
+            console.error(`clusterguard disk clear: ${errorText(e)}`);
             setExit(EXIT_FAILURE);
           }
         },

@@ -1,19 +1,14 @@
-// The command line: yargs commands, each in its own file; this file only assembles them.
+// The command line: yargs commands, grouped by concern in this folder; this file only assembles them.
 import yargs, { type Argv } from "yargs";
-import { agentCommand } from "./agent.ts";
+import { fenceCommand, standbyCommand, takeoverCommand } from "./actions.ts";
 import { agentsCommand } from "./agents.ts";
-import { configCheckCommand } from "./config-check.ts";
-import { bootloaderCommand } from "./bootloader.ts";
+import { bootloaderCommand, initrdCommand } from "./boot.ts";
+import { configCheckCommand, keygenCommand } from "./config.ts";
 import { diskCommand } from "./disk.ts";
-import { initrdCommand } from "./initrd.ts";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
-import { fenceCommand } from "./fence.ts";
-import { guardCommand } from "./guard.ts";
-import { keygenCommand } from "./keygen.ts";
+import { agentCommand, guardCommand } from "./run.ts";
 import { smaCommand } from "./sma.ts";
-import { standbyCommand } from "./standby.ts";
 import { statusCommand } from "./status.ts";
-import { takeoverCommand } from "./takeover.ts";
 import { VERSION, versionCommand } from "./version.ts";
 import { watchCommand } from "./watch.ts";
 

@@ -2,9 +2,8 @@
 import type { Argv } from "yargs";
 import { formatConfigError, loadConfig } from "../config/index.ts";
 import { BUILTINS } from "../sma/builtin/index.ts";
-import { checkConformance } from "../sma/conformance.ts";
-import { pluginLogger } from "../sma/context.ts";
-import { describePlugin, pluginJson } from "../sma/describe.ts";
+import { checkConformance, describePlugin, pluginJson } from "../sma/conformance.ts";
+import { pluginLogger } from "../sma/operation.ts";
 import { isConfigFailure, loadPlugin } from "../sma/loader.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
 

@@ -1,11 +1,10 @@
 // `clusterguard status`: both nodes' roles, link health, fence state, agents and resources, from the management socket.
 import type { Argv } from "yargs";
-import type { StatusReport } from "../agent/report.ts";
+import type { StatusReport } from "../mgmt/protocol.ts";
 import { type CallArgs, call } from "./call.ts";
 import { withConnectOptions } from "./connect-options.ts";
 import { EXIT_FAILURE, EXIT_OK } from "./exit-codes.ts";
-import { renderStatus } from "./render-status.ts";
-import { reportProblem } from "./report-shape.ts";
+import { renderStatus, reportProblem } from "./render.ts";
 
 /** Register `status`. */
 export function statusCommand(y: Argv, setExit: (code: number) => void): Argv {

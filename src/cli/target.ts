@@ -1,8 +1,7 @@
 // Which agent to talk to: --connect host:port (TLS + token), else --socket, else management.socket from the config.
 import { readFileSync } from "node:fs";
-import { DEFAULT_CONFIG_PATH, formatConfigError, loadConfig } from "../config/index.ts";
-import { isHostPort } from "../config/schema-checks.ts";
-import type { Target } from "./client-errors.ts";
+import { DEFAULT_CONFIG_PATH, formatConfigError, isHostPort, loadConfig } from "../config/index.ts";
+import type { Target } from "../mgmt/client.ts";
 
 /** management.socket's default in the schema (test/cli checks they agree). */
 export const DEFAULT_SOCKET = "/run/clusterguard/clusterguard.sock";

@@ -56,3 +56,8 @@ export class Logger {
     for (const s of this.sinks) s(e);
   }
 }
+
+/** The text of anything thrown: an Error's message, or the value as a string. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -3,9 +3,9 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { connectFailure, where } from "../../src/cli/client-errors.ts";
+import { where } from "../../src/mgmt/client.ts";
 import { DEFAULT_SOCKET, resolveTarget } from "../../src/cli/target.ts";
-import { tempDir } from "../agent/mgmt-helpers.ts";
+import { tempDir } from "../mgmt/helpers.ts";
 
 const MINIMAL = resolve(import.meta.dir, "../fixtures/config/minimal.toml");
 const dir = tempDir("cg-target-");
@@ -55,16 +55,6 @@ test("inconsistent connection options are usage errors that say what to give", (
   const empty = join(dir, "empty");
   writeFileSync(empty, "\n");
   assert.match(err({ connect: "h:1", "token-file": empty }), "the file is empty");
-});
-
-test("connect failures name the place, the errno and the likely fix", () => {
-  const unix = { kind: "unix", path: "/run/clusterguard/clusterguard.sock" } as const;
-  assert.is(connectFailure(unix, "ENOENT", ""), "no agent is listening on /run/clusterguard/clusterguard.sock (ENOENT): is clusterguard-agent running?");
-  assert.match(connectFailure(unix, "ECONNREFUSED", ""), "(ECONNREFUSED): is clusterguard-agent running?");
-  assert.match(connectFailure(unix, "EACCES", ""), "permission denied on /run/clusterguard/clusterguard.sock (EACCES)");
-  const tcp = { kind: "tcp", host: "node-a", port: 7410, token: "t", ca: null, insecure: false } as const;
-  assert.match(connectFailure(tcp, "ECONNREFUSED", ""), "no agent is listening on node-a:7410 (ECONNREFUSED): is clusterguard-agent running with management.tcp_listen set?");
-  assert.match(connectFailure(tcp, "EHOSTUNREACH", "No route"), "cannot connect to node-a:7410 (EHOSTUNREACH): No route");
 });
 
 test.run();

@@ -1,8 +1,8 @@
-// `clusterguard config check`: validate both files, print the effective config or every error.
+// The configuration and the authkey: `clusterguard config check` validates both files and prints the effective config
+// or every error; `clusterguard keygen` writes a fresh random authkey, root-owned, mode 0600.
 import type { Argv } from "yargs";
-import { formatConfigError, renderEffective } from "../config/index.ts";
-import { checkConfigSecrets } from "../config/secret-file.ts";
-import { EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
+import { checkConfigSecrets, formatConfigError, renderEffective, writeAuthkey } from "../config/index.ts";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
 import { loadBoth } from "./load-both.ts";
 
 /** Register `config check`. */
@@ -30,5 +30,25 @@ export function configCheckCommand(y: Argv, setExit: (code: number) => void): Ar
         setExit(r.ok ? EXIT_OK : EXIT_USAGE);
       },
     ).demandCommand(1, "name an action: check"),
+  );
+}
+
+/** Register `keygen`. */
+export function keygenCommand(y: Argv, setExit: (code: number) => void): Argv {
+  return y.command(
+    "keygen",
+    "write a fresh random authkey (mode 0600) to --authkey; copy the same file to both nodes",
+    (a) => a.option("force", { type: "boolean", default: false, describe: "replace an existing key" }),
+    (argv) => {
+      const path = String(argv.authkey);
+      const r = writeAuthkey(path, { force: Boolean(argv.force) });
+      if (r.ok) {
+        console.log(`wrote ${path} (mode 0600); copy it to the other node`);
+        setExit(EXIT_OK);
+      } else {
+        for (const e of r.errors) console.error(formatConfigError(e));
+        setExit(EXIT_FAILURE);
+      }
+    },
   );
 }

@@ -1,10 +1,13 @@
-// The watch screen's menu state machine and frame, without a terminal.
+// The watch screen: its menu state machine and frame without a terminal; the live session against a real management
+// socket (redraws only what changed, keeps q working while an action runs); and `clusterguard watch` on a real
+// terminal (a pty from script(1)): the keys work in raw mode, and q leaves at once while a slow action still waits.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { frameLines, HOME_CLEAR, renderFrame } from "../../src/cli/watch-frame.ts";
-import { screenUpdate } from "../../src/cli/watch-screen.ts";
-import { MENU, type MenuState, onKey, prompt } from "../../src/cli/watch-keys.ts";
-import { sampleReport } from "../agent/mgmt-fake.ts";
+import { join } from "node:path";
+import { frameLines, HOME_CLEAR, MENU, type MenuState, onKey, prompt, renderFrame, screenUpdate, WatchSession } from "../../src/cli/watch.ts";
+import { sampleReport } from "../mgmt/fake.ts";
+import { type Running, serve, tempDir } from "../mgmt/helpers.ts";
+import { EXE } from "../helpers/exe.ts";
 
 const MENU_STATE: MenuState = { mode: "menu" };
 const report = sampleReport();
@@ -108,6 +111,84 @@ test("a frame is home+clear, the status, the error and message lines, and the me
   for (const l of lines) assert.ok(l.length <= 40, l);
   const none = renderFrame({ header: "h", report: null, error: null, message: "", prompt: MENU, width: 80, clear: false });
   assert.is(none, `h\r\n\r\n(no status yet)\r\n\r\n${MENU}\r\n`);
+});
+
+const dir = tempDir("cg-watch-");
+const socket = join(dir, "cg.sock");
+let running: Running;
+test.before(async () => {
+  running = await serve({ socket });
+});
+test.after(() => running.server.stop());
+
+function session() {
+  const out: string[] = [];
+  const s = new WatchSession({ target: { kind: "unix", path: socket }, intervalMs: 2000, timeoutMs: 2000, clear: true, write: (x) => out.push(x), width: () => 80, height: () => 24 });
+  return { s, out };
+}
+
+test("refreshes of an unchanged status send nothing but the clock line; the frame never exceeds 24 rows", async () => {
+  const { s, out } = session();
+  await s.refresh();
+  assert.ok(out[0]?.startsWith(HOME_CLEAR));
+  assert.ok((out[0]?.split("\r\n").length ?? 0) <= 24);
+  for (let i = 0; i < 5; i++) await s.refresh();
+  const later = out.slice(1).join("");
+  assert.not.match(later, HOME_CLEAR, "no full redraw");
+  assert.ok(later.length <= 5 * 120, `${later.length} bytes for 5 refreshes`);
+  s.invalidate();
+  s.draw();
+  assert.ok(out.at(-1)?.startsWith(HOME_CLEAR), "after a resize: one full redraw");
+});
+
+test("while an action waits for the agent, q still leaves at once, and other keys do not start another", async () => {
+  const { s, out } = session();
+  await s.refresh();
+  running.handler.calls = [];
+  running.handler.delayMs = 3000;
+  try {
+    await s.key("s");
+    const waiting = s.key("y");
+    await Bun.sleep(100);
+    assert.is(s.busyWith, "standby");
+    assert.match(out.join(""), /standby: waiting for the agent\.\.\. \(\[q\] leaves; it goes on there\)/);
+    const t0 = performance.now();
+    await s.key("t");
+    await s.key("y");
+    await s.key("q");
+    assert.ok(performance.now() - t0 < 50, "answered at once");
+    assert.is(s.quit, true);
+    assert.equal(running.handler.calls.filter((c) => c !== "status"), ["standby"], "t, y did nothing while busy");
+    void waiting;
+  } finally {
+    running.handler.delayMs = 0;
+  }
+});
+
+test("q leaves while a standby still waits for the agent, saying it goes on there", async () => {
+  if (Bun.which("script") === null) return console.log("  (watch-tty: no script(1); skipped)");
+  running.handler.calls = [];
+  running.handler.delayMs = 20_000;
+  try {
+    const p = Bun.spawn(["script", "-qfec", `${EXE} watch --interval 500 --socket ${socket}`, "/dev/null"], { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    await Bun.sleep(700);
+    p.stdin.write("sy");
+    await p.stdin.flush();
+    for (let i = 0; i < 50 && !running.handler.calls.includes("standby"); i++) await Bun.sleep(20);
+    assert.ok(running.handler.calls.includes("standby"), "s then y asked for the standby");
+    const t0 = performance.now();
+    p.stdin.write("q");
+    await p.stdin.flush();
+    const code = await Promise.race([p.exited, Bun.sleep(3000).then(() => "still running")]);
+    if (code === "still running") p.kill("SIGKILL");
+    assert.is(code, 0, "q ended watch while the standby was still running");
+    assert.ok(performance.now() - t0 < 2000);
+    const out = await new Response(p.stdout).text();
+    assert.match(out, /standby: waiting for the agent\.\.\. \(\[q\] leaves; it goes on there\)/);
+    assert.match(out, /standby still runs on the agent: clusterguard status shows how it ends/);
+  } finally {
+    running.handler.delayMs = 0;
+  }
 });
 
 test.run();

@@ -1,11 +1,9 @@
 // The status renderer and its formatting helpers: pure functions over a StatusReport.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { StatusReport } from "../../src/agent/report.ts";
-import { lastRun, renderAgents } from "../../src/cli/render-agents.ts";
-import { ago, ascii, clip, formatAge, table } from "../../src/cli/render-format.ts";
-import { renderStatus } from "../../src/cli/render-status.ts";
-import { sampleReport } from "../agent/mgmt-fake.ts";
+import type { StatusReport } from "../../src/mgmt/protocol.ts";
+import { ago, ascii, clip, formatAge, lastRun, renderAgents, renderStatus, table } from "../../src/cli/render.ts";
+import { sampleReport } from "../mgmt/fake.ts";
 
 const text = (r: StatusReport) => renderStatus(r).join("\n");
 

@@ -1,6 +1,9 @@
-// The options guard and agent share: node identity, host mode for tests, realtime, link and handover overrides.
+// `clusterguard guard` and `clusterguard agent`: the two runners, and the options they share (node identity, host
+// mode for tests, realtime, link and handover overrides).
 import type { Argv } from "yargs";
+import { runAgent } from "../agent/main.ts";
 import { type ClusterConfig, formatConfigError } from "../config/index.ts";
+import { runGuard } from "../guard/main.ts";
 import type { LinkOverrides } from "../node/options.ts";
 import { EXIT_USAGE } from "./exit-codes.ts";
 import { loadBoth } from "./load-both.ts";
@@ -63,4 +66,34 @@ export function loadForRun(argv: Parsed, command: string, refusal: string): { co
     return EXIT_USAGE;
   }
   return { config: both.config, key: both.key };
+}
+
+/** Register `guard`: the initrd program that decides ACTIVE or STANDBY before the root is mounted. */
+export function guardCommand(y: Argv, setExit: (code: number) => void): Argv {
+  return y.command(
+    "guard",
+    "decide ACTIVE or STANDBY before the shared root is mounted (run from the initrd)",
+    (a) => withLinkOptions(a),
+    async (argv) => {
+      const both = loadForRun(argv, "guard", "refusing to run with a broken configuration; this node will not go ACTIVE");
+      if (typeof both === "number") return setExit(both);
+      setExit(await runGuard(both.config, both.key, runOptions(argv)));
+    },
+  );
+}
+
+/** Register `agent`: the post-boot daemon (takes the links over from the guard, heartbeats as ACTIVE, serves). */
+export function agentCommand(y: Argv, setExit: (code: number) => void): Argv {
+  return y.command(
+    "agent",
+    "run the post-boot daemon: take the links over from the guard, heartbeats, service monitoring agents, management socket",
+    (a) =>
+      withLinkOptions(a)
+        .option("handover-file", { type: "string", describe: "where a stopped agent leaves its links' state (default /run/clusterguard/handover.json)" }),
+    async (argv) => {
+      const both = loadForRun(argv, "agent", "");
+      if (typeof both === "number") return setExit(both);
+      setExit(await runAgent(both.config, both.key, { ...runOptions(argv), ...(argv["handover-file"] ? { handoverFile: String(argv["handover-file"]) } : {}) }));
+    },
+  );
 }
