@@ -7,19 +7,16 @@
 // I/O uses async fs calls (Bun's thread pool), so a slow or hung disk never blocks the event loop.
 
 import type { DiskArea } from "../disk/area.ts";
-import { backoffMs } from "../disk/backoff.ts";
-import { DiskIoError } from "../disk/io-error.ts";
+import { DiskIoError } from "../disk/io.ts";
 import type { DiskBeat, DiskChannelOptions, MailboxRead } from "../disk/channel-options.ts";
 import { channelOptionsProblem } from "../disk/channel-options.ts";
-import { HealthLatch } from "../disk/health-latch.ts";
-import { openVerifiedArea } from "../disk/open-verified.ts";
-import { BLOCK_SIZE } from "../disk/layout.ts";
-import type { Progress } from "../disk/peer-progress.ts";
-import { advanced } from "../disk/peer-progress.ts";
-import type { BlockResult } from "../disk/result.ts";
-import { describeRejection } from "../disk/result.ts";
-import type { HeartbeatSlot } from "../disk/slot.ts";
-import type { DiskTimers } from "../disk/timers.ts";
+import { HealthLatch, Retry } from "./health.ts";
+import { openVerifiedArea } from "../disk/area.ts";
+import { BLOCK_SIZE, describeRejection } from "../disk/block.ts";
+import type { Progress, HeartbeatSlot } from "../disk/slot.ts";
+import { advanced } from "../disk/slot.ts";
+import type { BlockResult } from "../disk/block.ts";
+import type { DiskTimers } from "../disk/header.ts";
 import { uptimeMs } from "../disk/uptime.ts";
 import type { Channel, ChannelSink, ChannelStats } from "./channel.ts";
 import { emptyStats } from "./channel.ts";
@@ -39,7 +36,7 @@ export class DiskChannel implements Channel {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
-  private failures = 0;
+  private retry: Retry | undefined;
   private everOpened = false;
   private readonly health = new HealthLatch((up, detail) => {
     this.log(`disk channel ${up ? "up" : "down"}: ${detail}`);
@@ -142,8 +139,9 @@ export class DiskChannel implements Channel {
     if (this.stopped) return;
     const ok = this.area === undefined ? await this.connect() : await this.pollPeer(this.area);
     if (this.stopped) return;
-    const delay = ok ? this.o.pollMs : backoffMs(this.failures++, this.o.pollMs, this.o.maxBackoffMs ?? Math.max(5000, this.o.pollMs));
-    if (ok) this.failures = 0;
+    this.retry ??= new Retry(this.o.pollMs, this.o.maxBackoffMs ?? Math.max(5000, this.o.pollMs));
+    const delay = ok ? this.o.pollMs : this.retry.next();
+    if (ok) this.retry.reset();
     this.timer = setTimeout(() => {
       this.running = this.tick();
     }, delay);

@@ -10,7 +10,7 @@
 import fs from "node:fs";
 import { SerialDeframer, encodeSerial } from "../protocol/serial-framing.ts";
 import { emptyStats, type Channel, type ChannelSink, type ChannelStats } from "./channel.ts";
-import { Backoff } from "./serial-backoff.ts";
+import { HealthLatch, Retry } from "./health.ts";
 import { serialSettings, type SerialOptions, type SerialSettings } from "./serial-options.ts";
 import { closeSerialPort, openSerialPort, readChunk, type SerialPort } from "./serial-port.ts";
 import { isHungUp } from "./termios-fd.ts";
@@ -26,17 +26,18 @@ export class SerialChannel implements Channel {
   private readonly settings: SerialSettings;
   private readonly counters = emptyStats();
   private readonly deframer = new SerialDeframer();
-  private readonly backoff: Backoff;
+  private readonly backoff: Retry;
   private sink: ChannelSink | undefined;
   private port: SerialPort | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
   private openedBefore = false;
-  private downReported = false;
+  /** Up once per open, down once per outage (not on every failed retry). */
+  private readonly health = new HealthLatch((up, detail) => this.notify((sink) => sink.health("serial", up, detail)));
 
   constructor(options: SerialOptions) {
     this.settings = serialSettings(options);
-    this.backoff = new Backoff(this.settings.reopenMinMs, this.settings.reopenMaxMs);
+    this.backoff = new Retry(this.settings.reopenMinMs, this.settings.reopenMaxMs);
   }
 
   /** Opens the device (or reports it down and keeps retrying) and starts the read loop. */
@@ -139,17 +140,15 @@ export class SerialChannel implements Channel {
     this.openedBefore = true;
     this.deframer.push(DELIMITER); // a segment cut off by the outage ends here and counts as dropped
     this.counters.up = true;
-    this.downReported = false;
-    this.notify((sink) => sink.health("serial", true, `${device} open, raw 8N1 at ${baud} baud`));
+    this.health.set(true, `${device} open, raw 8N1 at ${baud} baud`);
   }
 
   /** Records a failure; tells the sink once per outage, not on every failed retry. */
   private markDown(detail: string): void {
     this.counters.up = false;
     this.counters.lastError = detail;
-    if (this.downReported || this.stopping) return;
-    this.downReported = true;
-    this.notify((sink) => sink.health("serial", false, detail));
+    if (this.stopping) return;
+    this.health.set(false, detail);
   }
 
   private closePort(): void {

@@ -1,5 +1,5 @@
 // The Ethernet heartbeat link: unicast UDP to the peer (heartbeat's port 694), optional broadcast.
-import { backoffMs } from "../disk/backoff.ts";
+import { HealthLatch, Retry } from "./health.ts";
 import type { ChannelKind } from "../core/types.ts";
 import { bindToDevice } from "../sys/bind-device.ts";
 import { type Channel, type ChannelSink, type ChannelStats, emptyStats } from "./channel.ts";
@@ -32,16 +32,17 @@ export class UdpChannel implements Channel {
   private sock: UdpSock | null = null;
   private sink: ChannelSink | null = null;
   private readonly st = emptyStats();
-  /** Failed opens since the last success: the retry delay doubles with each (backoffMs). */
-  private failures = 0;
+  /** Failed opens since the last success: the retry delay doubles with each. */
+  private retry: Retry;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private watch: ReturnType<typeof setInterval> | null = null;
   private stopped = false;
-  private reported: boolean | null = null;
+  private readonly health = new HealthLatch((up, detail) => this.sink?.health("udp", up, detail));
   /** Why the configured interface has no carrier (null: it has one, or no interface is configured). */
   private noCarrier: string | null = null;
 
   constructor(private readonly o: UdpOptions) {
+    this.retry = new Retry(o.retryMinMs ?? 200, o.retryMaxMs ?? 5000);
   }
 
   async start(sink: ChannelSink): Promise<void> {
@@ -104,15 +105,15 @@ export class UdpChannel implements Channel {
       if (this.o.interface) bindToDevice((sock as unknown as { fd: number }).fd, this.o.interface);
       if (this.o.broadcast) sock.setBroadcast(true);
       this.sock = sock;
-      if (this.reported === false) this.st.reopens += 1;
-      this.failures = 0;
+      if (this.health.state === false) this.st.reopens += 1;
+      this.retry.reset();
       this.noCarrier = this.readCarrier();
       this.report(this.noCarrier === null, this.noCarrier ?? `bound ${host}:${this.o.port}${this.o.interface ? ` on ${this.o.interface}` : ""}`);
     } catch (e) {
       this.close();
       this.st.lastError = String(e instanceof Error ? e.message : e);
       this.report(false, `cannot bind ${host}:${this.o.port}: ${this.st.lastError}`);
-      this.timer = setTimeout(() => void this.open(), backoffMs(this.failures++, this.o.retryMinMs ?? 200, this.o.retryMaxMs ?? 5000));
+      this.timer = setTimeout(() => void this.open(), this.retry.next());
     }
   }
 
@@ -166,8 +167,6 @@ export class UdpChannel implements Channel {
 
   private report(up: boolean, detail: string): void {
     this.st.up = up;
-    if (this.reported === up) return;
-    this.reported = up;
-    this.sink?.health("udp", up, detail);
+    this.health.set(up, detail);
   }
 }
