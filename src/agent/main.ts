@@ -3,17 +3,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ClusterConfig } from "../config/index.ts";
 import { formatConfigError } from "../config/index.ts";
-import type { FenceContext } from "../fence/context.ts";
-import { fenceAgentsFrom } from "../fence/from-config.ts";
-import { RecordingFenceAgent } from "../fence/record.ts";
 import { readStopped } from "../node/boot-record.ts";
 import { bootId, HANDOVER_FILE, HANDOVER_SOCKET } from "../node/handover.ts";
 import { serveHandover } from "../node/handover.ts";
-import { type GuardCli, runDirOf } from "../guard/main.ts";
-import { parseKernelArgs, readCmdline, resolveGuard } from "../node/bootstrap.ts";
-import { Guard } from "../node/runtime.ts";
-import { kmsgSink, Logger, type Sink, streamSink } from "../log/logger.ts";
-import { lockMemory, setRealtime } from "../sys/realtime.ts";
+import { EXIT_USAGE } from "../cli/exit-codes.ts";
+import { fenceLevelsFor, goRealtime, type NodeCli, nodeLogger, resolveNode, runDirOf } from "../node/bootstrap.ts";
+import { parseKernelArgs, readCmdline } from "../node/kernel-args.ts";
+import { NodeRuntime } from "../node/runtime.ts";
 import { sdNotify } from "../sys/sd-notify.ts";
 import { agentEffectors } from "../node/effectors.ts";
 import { failoverLog } from "./failover-log.ts";
@@ -25,24 +21,21 @@ import { laterServices, startServices, withResources } from "./services.ts";
 import { bootFinished, systemStopping } from "./system-state.ts";
 
 /** The guard's options, plus where a stopped agent leaves its snapshot. */
-export interface AgentCli extends GuardCli {
+export interface AgentCli extends NodeCli {
   handoverFile?: string;
 }
 
 /** Runs until the machine stops, a successor takes the links, or an admin stops it; resolves with the exit code. */
 export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: AgentCli): Promise<number> {
-  const r = resolveGuard(config, key, parseKernelArgs(readCmdline()), cli);
+  const r = resolveNode(config, key, parseKernelArgs(readCmdline()), cli);
   if (!r.ok) {
     console.error(formatConfigError(r.error));
-    return 2;
+    return EXIT_USAGE;
   }
-  const k = cli.hostMode ? null : kmsgSink();
-  // As in the initrd: events go to kmsg (the console and, through it, the journal); stdout only without kmsg or for JSON.
-  const out = streamSink((l) => process.stdout.write(l), cli.logFormat);
-  const sinks: Sink[] = k && cli.logFormat === "human" ? [k] : [out, ...(k ? [k] : [])];
-  const log = new Logger(r.options.self.name, sinks);
+  // The agent tells systemd its own STATUS (links taken over, STOPPED).
+  const { log, kmsg: k } = nodeLogger(r.options.self.name, cli, false);
   const kmsg = (m: string) => (k ? k({ ts: new Date().toISOString(), node: r.options.self.name, level: "critical", event: "self-fence", message: m }) : log.emit("critical", "self-fence", m));
-  if (cli.realtime) for (const w of [lockMemory(), setRealtime(10)]) if (w) log.emit("warning", "realtime", `${w}; heartbeats run at normal priority`);
+  goRealtime(log, cli.realtime);
   const socket = cli.handoverSocket ?? HANDOVER_SOCKET;
   const file = cli.handoverFile ?? HANDOVER_FILE;
   const answer = await requestHandover(socket, r.options.self.name);
@@ -61,9 +54,7 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
   const stoppedRec = runDir.runDir ? readStopped(runDir.runDir, r.options.self.name, bootId()) : null;
   const stopped = stoppedRec !== null && typeof stoppedRec !== "string" ? stoppedRec : null;
   if (stopped) resume = "unguarded";
-  const record = r.options.fenceRecord;
-  const agents = (ctx: FenceContext) => (record ? [new RecordingFenceAgent(record)] : fenceAgentsFrom(config.fencing.agent, ctx, config.timers.deadtime));
-  const guard = new Guard({ ...r.options, resume, ...runDir, ...(stopped ? { stopped } : {}) }, log, agentEffectors({ hostMode: cli.hostMode, kmsg }), agents);
+  const guard = new NodeRuntime({ ...r.options, resume, ...runDir, ...(stopped ? { stopped } : {}) }, log, agentEffectors({ hostMode: cli.hostMode, kmsg }), fenceLevelsFor(config, r.options));
   try {
     await guard.start();
   } catch (e) {

@@ -1,10 +1,10 @@
 // Wire the agent's service side: the management socket, the control handler and the planned switchover.
 import type { ClusterConfig } from "../config/index.ts";
 import type { Outcome } from "../core/types.ts";
-import type { Guard } from "../node/runtime.ts";
+import type { NodeRuntime } from "../node/runtime.ts";
 import type { Logger } from "../log/logger.ts";
-import { controlHandler, type Services } from "./control.ts";
-import { type ManagementServer, startManagement } from "./mgmt-server.ts";
+import { controlHandler, type Services } from "../node/control.ts";
+import { type ManagementServer, startManagement } from "../mgmt/server.ts";
 import { freezePath, remountPath, thawPath } from "./freeze.ts";
 import { readMountFacts, type SharedDevice } from "./mount-facts.ts";
 import type { ReleasingSide } from "./services.ts";
@@ -12,7 +12,7 @@ import { switchover } from "./switchover.ts";
 
 export interface ServeOptions {
   config: ClusterConfig;
-  guard: Guard;
+  guard: NodeRuntime;
   services: Services & Pick<ReleasingSide, "stopAll" | "startAll">;
   log: Logger;
   hostMode: boolean;

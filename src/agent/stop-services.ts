@@ -1,9 +1,7 @@
 // Stop the monitored services for a switchover (last agent first), or start them again, each bounded by its timeout.
 import type { Logger } from "../log/logger.ts";
-import { makeContext, pluginLogger } from "../sma/context.ts";
-import { realClock } from "../sma/clock.ts";
-import { DEFAULT_RECOVER_TIMEOUT, runOp } from "../sma/op-call.ts";
-import { withDefaults } from "../sma/params.ts";
+import { makeContext, pluginLogger, realClock, DEFAULT_RECOVER_TIMEOUT, runOp } from "../sma/operation.ts";
+import { withDefaults } from "../sma/contract.ts";
 import type { AgentSpec } from "../sma/runner.ts";
 
 /** Call each plugin's stop() (last agent first) or start(); a plugin without one is skipped (the freeze covers it). */

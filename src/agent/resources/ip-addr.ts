@@ -1,5 +1,5 @@
 // Read `ip -o addr show dev IF` output: which prefixes does an address carry there (IPv4 allows several)?
-import { canonicalIp } from "../../config/cidr.ts";
+import { canonicalIp } from "../../config/index.ts";
 
 /** Every prefix `address` carries in `ip -o addr` output, empty when absent (spellings compared canonically). */
 export function findAddress(output: string, address: string): number[] {

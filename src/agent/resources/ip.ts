@@ -2,7 +2,7 @@
 //
 // IPv6 sends nothing itself: adding the address makes the kernel run duplicate address detection and, with
 // net.ipv6.conf.IF.ndisc_notify = 1, send unsolicited neighbour advertisements (the IPv6 gratuitous ARP).
-import { parseCidr } from "../../config/cidr.ts";
+import { parseCidr } from "../../config/index.ts";
 import { type Budget, budget, type CommandOptions, Commands } from "./commands.ts";
 import { findAddress } from "./ip-addr.ts";
 import { type Resource, ResourceState, type StepResult } from "./resource.ts";

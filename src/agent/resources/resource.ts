@@ -1,5 +1,6 @@
 // The one interface every takeover resource (cluster IP, mount, systemd unit) implements, and its state keeping.
-import type { ResourceReport } from "../report.ts";
+import { errorText } from "../../log/logger.ts";
+import type { ResourceReport } from "../../mgmt/protocol.ts";
 
 export type ResourceKind = ResourceReport["kind"];
 
@@ -50,7 +51,7 @@ export class ResourceState {
     try {
       r = await run();
     } catch (e) {
-      r = { ok: false, detail: `unexpected error: ${e instanceof Error ? e.message : String(e)}` };
+      r = { ok: false, detail: `unexpected error: ${errorText(e)}` };
     }
     this.current = { ...this.current, state: r.ok ? dir : "failed", detail: r.detail };
     return r;

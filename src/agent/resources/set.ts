@@ -1,5 +1,5 @@
 // The takeover resources as one ordered set: up in config order (stopping at the first failure), down in reverse (going on past failures).
-import type { ResourceReport } from "../report.ts";
+import type { ResourceReport } from "../../mgmt/protocol.ts";
 import type { Held, Resource } from "./resource.ts";
 
 export type ResourceEvent = "resource-up" | "resource-down" | "resource-failed";

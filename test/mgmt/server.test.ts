@@ -3,12 +3,12 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MAX_LINE_BYTES } from "../../src/agent/mgmt-codec.ts";
-import type { ManagementServer } from "../../src/agent/mgmt-server.ts";
-import { newStats } from "../../src/agent/mgmt-stats.ts";
-import { bindUnix, closeUnix, listenUnix } from "../../src/agent/mgmt-unix.ts";
-import { sampleAgents, sampleReport } from "./mgmt-fake.ts";
-import { ask, LineClient, type Running, serve, tempDir } from "./mgmt-helpers.ts";
+import { newStats } from "../../src/mgmt/connection.ts";
+import { MAX_LINE_BYTES } from "../../src/mgmt/protocol.ts";
+import type { ManagementServer } from "../../src/mgmt/server.ts";
+import { bindUnix, closeUnix, listenUnix } from "../../src/mgmt/unix.ts";
+import { sampleAgents, sampleReport } from "./fake.ts";
+import { ask, LineClient, type Running, serve, tempDir } from "./helpers.ts";
 
 const dir = tempDir();
 const socket = join(dir, "run", "clusterguard.sock");

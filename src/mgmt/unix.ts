@@ -1,10 +1,8 @@
 // The local management socket: private parent directory, no second server, stale files replaced, mode 0600 verified.
-import { chmodSync, existsSync, mkdirSync, statSync, unlinkSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, statSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
 import type { UnixSocketListener } from "bun";
-import type { ConnContext } from "./mgmt-conn.ts";
-import { socketHandlers, type SockData } from "./mgmt-listen.ts";
-import { probeUnix } from "./mgmt-probe.ts";
+import { type ConnContext, socketHandlers, type SockData } from "./connection.ts";
 
 /** A bound socket and the inode it got, so that stop() never removes a successor's socket. */
 export interface UnixEndpoint {
@@ -12,7 +10,10 @@ export interface UnixEndpoint {
   ino: number;
 }
 
-/** Make the path usable: create the parent (0700) if missing, refuse a live server or a non-socket, remove a stale socket. */
+/**
+ * Make the path usable: create the parent (0700) if missing, refuse a live server or a non-socket, remove a stale
+ * socket.
+ */
 export async function prepareUnixPath(path: string, ctx: ConnContext): Promise<void> {
   const dir = dirname(path);
   try {
@@ -79,5 +80,38 @@ export function closeUnix(path: string, ep: UnixEndpoint): void {
     if (statSync(path).ino === ep.ino) unlinkSync(path);
   } catch {
     // Already gone (Bun removes it on stop): nothing to clean.
+  }
+}
+
+// Is anything answering on a Unix socket path? Decides between starting, replacing a stale file, and refusing.
+
+/**
+ * What is at the path: nothing, a socket nobody listens on, a live server, something else, or a socket we could not
+ * judge.
+ */
+export type Probe =
+  | { kind: "absent" }
+  | { kind: "stale" }
+  | { kind: "answering" }
+  | { kind: "not-a-socket" }
+  | { kind: "unknown"; code: string };
+
+/** Look at `path` and, if it is a socket, try to connect to it. */
+export async function probeUnix(path: string): Promise<Probe> {
+  try {
+    if (!lstatSync(path).isSocket()) return { kind: "not-a-socket" };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "EIO";
+    return code === "ENOENT" ? { kind: "absent" } : { kind: "unknown", code };
+  }
+  try {
+    const s = await Bun.connect({ unix: path, socket: { data() {} } });
+    s.end();
+    return { kind: "answering" };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "EIO";
+    if (code === "ECONNREFUSED") return { kind: "stale" };
+    if (code === "ENOENT") return { kind: "absent" };
+    return { kind: "unknown", code };
   }
 }

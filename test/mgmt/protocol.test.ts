@@ -1,13 +1,7 @@
-// Line framing, request validation, token comparison and the backpressure writer, without sockets.
+// Line framing, request validation and reply encoding, without sockets.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { chmodSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { readToken, TokenGate } from "../../src/agent/mgmt-auth.ts";
-import { describeValue, encodeReply, LineSplitter } from "../../src/agent/mgmt-codec.ts";
-import { parseObject, validateRequest } from "../../src/agent/mgmt-validate.ts";
-import { SocketWriter } from "../../src/agent/mgmt-writer.ts";
-import { tempDir } from "./mgmt-helpers.ts";
+import { describeValue, encodeReply, LineSplitter, parseObject, validateRequest } from "../../src/mgmt/protocol.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -83,63 +77,6 @@ test("a reply that cannot be serialised becomes an error reply instead of a thro
   assert.ok(line.endsWith("\n"));
   assert.is(JSON.parse(line).ok, false);
   assert.match(JSON.parse(line).error, "could not encode");
-});
-
-test("the token gate accepts exactly the token, whatever is presented", () => {
-  const g = new TokenGate("s3cret-token-0123456789");
-  assert.ok(g.allows("s3cret-token-0123456789"));
-  for (const bad of ["s3cret-token-012345678", "s3cret-token-01234567890", "", undefined, null, 42, ["s3cret-token-0123456789"]]) {
-    assert.not.ok(g.allows(bad), String(bad));
-  }
-});
-
-test("a token file must be private and hold a long enough token", () => {
-  const dir = tempDir();
-  const f = join(dir, "token");
-  writeFileSync(f, "abcdefghijklmnopqrstuvwxyz\n", { mode: 0o600 });
-  assert.is(readToken(f), "abcdefghijklmnopqrstuvwxyz");
-  chmodSync(f, 0o640);
-  assert.throws(() => readToken(f), /management\.token_file: mode is 0640; expected mode 0600 or stricter .*chmod 0600 /);
-  writeFileSync(f, "short\n", { mode: 0o600 });
-  chmodSync(f, 0o600);
-  assert.throws(() => readToken(f), /holds 5 characters; expected one token of at least 16/);
-  assert.throws(() => readToken(join(dir, "missing")), /management\.token_file: cannot open the file \(ENOENT\)/);
-});
-
-test("the writer keeps what the socket did not take and sends it, in order, on drain; close waits for the queue", () => {
-  const sent: string[] = [];
-  let room = 3;
-  let ended = false;
-  const sock = {
-    write: (d: Uint8Array) => {
-      const n = Math.min(room, d.length);
-      sent.push(Buffer.from(d.subarray(0, n)).toString());
-      room -= n;
-      return n;
-    },
-    end: () => {
-      ended = true;
-    },
-    terminate: () => assert.unreachable("no termination expected"),
-  };
-  const w = new SocketWriter(sock);
-  w.write("hello\n");
-  w.write("world\n");
-  w.endAfterFlush();
-  assert.is(ended, false, "not closed while bytes are queued");
-  room = 100;
-  w.drain();
-  assert.is(sent.join(""), "hello\nworld\n");
-  assert.ok(ended);
-});
-
-test("a client that never reads is dropped once the backlog passes the limit", () => {
-  let terminated = false;
-  const w = new SocketWriter({ write: () => 0, end: () => {}, terminate: () => (terminated = true) }, 10);
-  w.write("12345");
-  assert.is(terminated, false);
-  w.write("1234567");
-  assert.ok(terminated);
 });
 
 test.run();

@@ -1,9 +1,8 @@
 // `clusterguard agents pause|resume NAME` refused: the reply says whether the agent is missing or in the wrong state.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { agentsRefusal } from "../../src/agent/agents-refusal.ts";
-import { controlHandler } from "../../src/agent/control.ts";
 import type { ClusterConfig } from "../../src/config/index.ts";
+import { agentsRefusal, controlHandler } from "../../src/node/control.ts";
 import { SmaRunner } from "../../src/sma/runner.ts";
 import { agentConfig, FakeClock, RUNNING, scripted } from "../sma/helpers.ts";
 

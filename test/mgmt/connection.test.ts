@@ -1,11 +1,12 @@
 // Admission on the TCP endpoint: the first line authenticates or the connection closes, and one deadline from accept
-// bounds the TLS handshake plus that first line; the Unix socket is not affected.
+// bounds the TLS handshake plus that first line; the Unix socket is not affected. Last, the backpressure writer,
+// without sockets.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MAX_CONNECTIONS } from "../../src/agent/mgmt-listen.ts";
-import { ask, LineClient, type Running, selfSignedCert, serve, tempDir } from "./mgmt-helpers.ts";
+import { MAX_CONNECTIONS, SocketWriter } from "../../src/mgmt/connection.ts";
+import { ask, LineClient, type Running, selfSignedCert, serve, tempDir } from "./helpers.ts";
 
 const dir = tempDir();
 const TOKEN = "tok-7c41d0e9a2b35f68";
@@ -123,6 +124,42 @@ test("the Unix socket keeps its behaviour: no deadline, no token, malformed line
   c.send('{"op":"status"}\n');
   assert.ok((await c.next()).ok);
   c.end();
+});
+
+test("the writer keeps what the socket did not take and sends it, in order, on drain; close waits for the queue", () => {
+  const sent: string[] = [];
+  let room = 3;
+  let ended = false;
+  const sock = {
+    write: (d: Uint8Array) => {
+      const n = Math.min(room, d.length);
+      sent.push(Buffer.from(d.subarray(0, n)).toString());
+      room -= n;
+      return n;
+    },
+    end: () => {
+      ended = true;
+    },
+    terminate: () => assert.unreachable("no termination expected"),
+  };
+  const w = new SocketWriter(sock);
+  w.write("hello\n");
+  w.write("world\n");
+  w.endAfterFlush();
+  assert.is(ended, false, "not closed while bytes are queued");
+  room = 100;
+  w.drain();
+  assert.is(sent.join(""), "hello\nworld\n");
+  assert.ok(ended);
+});
+
+test("a client that never reads is dropped once the backlog passes the limit", () => {
+  let terminated = false;
+  const w = new SocketWriter({ write: () => 0, end: () => {}, terminate: () => (terminated = true) }, 10);
+  w.write("12345");
+  assert.is(terminated, false);
+  w.write("1234567");
+  assert.ok(terminated);
 });
 
 test.run();

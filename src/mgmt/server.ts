@@ -1,11 +1,11 @@
-// The management server: always the Unix socket, plus TCP+TLS with a token when tcp_listen is set (retried until it binds).
+// The management server: always the Unix socket, plus TCP+TLS with a token when tcp_listen is set (retried until it
+// binds). The agent serves it after boot, and the guard parked in the initrd serves it on the Unix socket alone; each
+// brings its own ControlHandler.
 import type { ManagementConfig } from "../config/types.ts";
-import type { ConnContext } from "./mgmt-conn.ts";
-import type { ControlHandler } from "./mgmt-protocol.ts";
-import { tcpRetryDelay } from "./mgmt-retry.ts";
-import { type MgmtLog, type MgmtStats, newStats } from "./mgmt-stats.ts";
-import { RetryingTcp } from "./mgmt-tcp-retry.ts";
-import { closeUnix, listenUnix, prepareUnixPath, type UnixEndpoint } from "./mgmt-unix.ts";
+import { type ConnContext, type MgmtLog, type MgmtStats, newStats } from "./connection.ts";
+import type { ControlHandler } from "./protocol.ts";
+import { RetryingTcp, tcpRetryDelay } from "./tcp.ts";
+import { closeUnix, listenUnix, prepareUnixPath, type UnixEndpoint } from "./unix.ts";
 
 /** Refused tokens are logged at most this often (the counter keeps every one). */
 export const UNAUTHORIZED_LOG_EVERY_MS = 60_000;

@@ -1,12 +1,11 @@
-// The agent's answers to the management socket: status from the guard and the agents; takeover, standby, fence, agents.
+// The node's answers to the management socket, served by the agent after boot and by the guard parked in the initrd:
+// status from the guard and the agents; takeover, standby, fence, agents.
 import type { ClusterConfig } from "../config/index.ts";
 import type { Outcome } from "../core/types.ts";
 import { blockedBy } from "../core/index.ts";
-import type { Guard } from "../node/runtime.ts";
+import type { ControlHandler, Reply, ResourceReport, StatusReport } from "../mgmt/protocol.ts";
 import type { SmaStatus } from "../sma/status.ts";
-import type { ControlHandler, Reply } from "./mgmt-protocol.ts";
-import { agentsRefusal } from "./agents-refusal.ts";
-import type { ResourceReport, StatusReport } from "./report.ts";
+import type { NodeRuntime } from "./runtime.ts";
 
 /** What the agent's service side offers the handler (the SMA supervisor). */
 export interface Services {
@@ -18,7 +17,7 @@ export interface Services {
 }
 
 /** Builds the handler; `standby` runs the planned switchover. */
-export function controlHandler(o: { config: ClusterConfig; guard: Guard; services: Services; standby: () => Promise<Outcome> }): ControlHandler {
+export function controlHandler(o: { config: ClusterConfig; guard: NodeRuntime; services: Services; standby: () => Promise<Outcome> }): ControlHandler {
   const { guard, services } = o;
   const fail = <T>(error: string): Reply<T> => ({ ok: false, error });
   return {
@@ -60,4 +59,15 @@ export function controlHandler(o: { config: ClusterConfig; guard: Guard; service
       return done ? { ok: true, result: services.status() } : fail(agentsRefusal(action, name, services.status()));
     },
   };
+}
+
+// Why `clusterguard agents pause|resume NAME` did nothing: no such agent, or one in the wrong state; pure.
+
+/** The error for a pause or resume the runner refused, from the agents' states. */
+export function agentsRefusal(action: "pause" | "resume", name: string, agents: readonly Pick<SmaStatus, "name" | "state">[]): string {
+  const a = agents.find((x) => x.name === name);
+  if (a === undefined) return `no agent named ${name}; configured: ${agents.map((x) => x.name).join(", ") || "none"}`;
+  if (action === "resume") return `cannot resume ${name}: it is active (${a.state}); expected a paused or stopped agent`;
+  const now = a.state === "stopped" ? `stopped (for good, waiting for an admin: clusterguard agents resume ${name})` : `already ${a.state}`;
+  return `cannot pause ${name}: it is ${now}; expected an active agent (idle, running or terminating)`;
 }

@@ -1,11 +1,14 @@
 // TCP access control: the shared token, read from token_file and compared in constant time.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { readSecretOrWhy, runningUid } from "../config/secret-file.ts";
+import { readSecretOrWhy, runningUid } from "../config/index.ts";
 
 /** Tokens shorter than this are refused at start: a guessable token would make the TCP port an open door. */
 export const MIN_TOKEN_CHARS = 16;
 
-/** Read and check the token file: the secret-file rules (regular, owner, mode 0600, size), then one token of at least MIN_TOKEN_CHARS. Throws a precise Error. */
+/**
+ * Read and check the token file: the secret-file rules (regular, owner, mode 0600, size), then one token of at least
+ * MIN_TOKEN_CHARS. Throws a precise Error.
+ */
 export function readToken(path: string, requireUid = runningUid()): string {
   const got = readSecretOrWhy(path, { requireUid, holding: "the access token", configKey: "management.token_file" });
   if ("why" in got) throw new Error(got.why);

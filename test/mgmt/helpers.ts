@@ -1,13 +1,14 @@
-// Test helpers for the management server: a temp dir, a started server with a fake handler, a raw line client, a self-signed cert.
+// Test helpers for the management server: a temp dir, a started server with a fake handler, a raw line client, a
+// self-signed cert.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Socket } from "bun";
-import { type ManagementOptions, type ManagementServer, startManagement } from "../../src/agent/mgmt-server.ts";
+import { type ManagementOptions, type ManagementServer, startManagement } from "../../src/mgmt/server.ts";
 import type { ManagementConfig } from "../../src/config/types.ts";
 import type { LogEvent } from "../../src/log/event.ts";
 import { Logger } from "../../src/log/logger.ts";
-import { FakeHandler } from "./mgmt-fake.ts";
+import { FakeHandler } from "./fake.ts";
 
 /** A fresh private directory under /tmp. */
 export function tempDir(prefix = "cg-mgmt-"): string {
