@@ -1,7 +1,7 @@
 // The lab's power switch for one node: speaks just enough QMP to the fencing node, acts on the victim's QEMU.
 // It stands apart from both VMs, like a real PDU: a victim whose power is already cut is reported off.
 import type { Socket } from "bun";
-import { QmpLines } from "../../src/fence/qmp-lines.ts";
+import { QmpLines } from "../../src/fence/qmp.ts";
 
 export interface PduTarget {
   /** False while the lab has unplugged this PDU: it then answers nothing, like a dead power switch. */

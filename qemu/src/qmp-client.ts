@@ -1,5 +1,5 @@
 // A host-side QMP client over a unix socket: commands matched to replies by id, events collected.
-import { QmpLines } from "../../src/fence/qmp-lines.ts";
+import { QmpLines } from "../../src/fence/qmp.ts";
 
 type Reply = Record<string, unknown>;
 

@@ -5,7 +5,7 @@ import { Draft } from "./draft.ts";
 import { blockedBy, clearBlock, setBlock } from "./blocks.ts";
 import type { FrameInput, Input, PillInput, SafetyInput } from "./inputs.ts";
 import { onHandoverAnswer, onTakeoverFrame, onTakeoverRequest, takeoverTick } from "./takeover.ts";
-import { becomeActive, fenceFailed, selfFence, whileSelfFenced } from "./transitions.ts";
+import { becomeActive, fenceConfirmed, fenceFailed, secondActiveFenced, secondActiveFenceFailed, selfFence, whileSelfFenced } from "./transitions.ts";
 import type { CoreState } from "./state.ts";
 
 export interface StepResult {
@@ -184,53 +184,16 @@ function onChannel(d: Draft, channel: string, up: boolean, detail?: string): voi
   });
 }
 
+/** A fence ended: confirmed or failed, for the FENCING node (then ACTIVE or STANDBY) or an ACTIVE one's second ACTIVE. */
 function onFenceResult(d: Draft, ok: boolean, agent: string, detail: string): void {
   const s = d.state;
-  if (s.role === "ACTIVE" && s.fence.issued) return onSecondActiveFenced(d, ok, `${agent}: ${detail}`);
+  const what = `${agent}: ${detail}`;
+  if (s.role === "ACTIVE" && s.fence.issued) return ok ? secondActiveFenced(d, what) : secondActiveFenceFailed(d, what);
   if (s.role !== "FENCING" || !s.fence.issued) {
     d.log("info", "fence-result-ignored", `late fence result from ${agent} ignored: ${detail}`);
     return;
   }
-  if (!ok) return fenceFailed(d, `${agent}: ${detail}`);
-  s.fence.issued = false;
-  s.fence.issueAt = null;
-  s.fence.lastResult = `${agent}: ${detail}`;
-  d.log("warning", "fence-confirmed", `${s.peer.name} fenced by ${agent}: ${detail}`, { target: s.peer.name, agent });
-  // The boot the fence was aimed at is over: nothing it sent may count any more, whenever it arrives. Not the boot
-  // heard since (a victim reset by its watchdog may be heard booting again before a slow level confirms).
-  retireTarget(s);
-  // The fenced peer is down: forget what it last said so its next boot is judged afresh.
-  s.peerView.role = null;
-  s.peerView.lastHeard = null;
-  s.peerView.firstHeard = null;
-  s.peerView.graceUntil = null;
-  s.peerView.echoRole = null;
-  s.peerView.echoAt = null;
-  for (const ch of Object.values(s.channels)) if (ch) Object.assign(ch, { lastHeard: null, late: false, dead: false });
-  becomeActive(d, `peer ${s.peer.name} fenced and confirmed (${agent})`);
-}
-
-/** The fence this ACTIVE node ran against a second ACTIVE ended: that boot is over, or the fence is tried again later. */
-function onSecondActiveFenced(d: Draft, ok: boolean, detail: string): void {
-  const s = d.state;
-  s.fence.issued = false;
-  s.fence.lastResult = detail;
-  if (!ok) {
-    d.log("error", "fence-failed", `fencing the second ACTIVE ${s.peer.name} not confirmed: ${detail}; trying again in ${s.timers.fenceRetry} ms`, { target: s.peer.name });
-    return;
-  }
-  d.log("warning", "fence-confirmed", `${s.peer.name}, a second ACTIVE, fenced by ${detail}`, { target: s.peer.name });
-  retireTarget(s);
-  s.fence.issueAt = null;
-  s.peerView.role = null;
-  s.peerView.conflict = false;
-}
-
-/** Remember the boot a confirmed fence ended (its frames are refused from now on). */
-function retireTarget(s: CoreState): void {
-  const t = s.fence.target;
-  if (t !== null) s.fence.fencedIncarnation = Math.max(s.fence.fencedIncarnation ?? 0, t);
-  s.fence.target = null;
+  return ok ? fenceConfirmed(d, agent, detail) : fenceFailed(d, what);
 }
 
 function onPill(d: Draft, { present, fresh, power, detail }: PillInput): void {

@@ -83,6 +83,55 @@ export function secondActiveTick(d: Draft): void {
   if (!f.issued && d.now - f.issueAt >= s.timers.fenceRetry) fenceSecondActive(d);
 }
 
+/**
+ * The fence is confirmed: the boot it was aimed at is over, so nothing it sent may count any more, whenever it
+ * arrives (not the boot heard since: a victim reset by its watchdog may be heard booting before a slow level
+ * confirms). What the peer last said is forgotten so that its next boot is judged afresh, and this node goes ACTIVE.
+ */
+export function fenceConfirmed(d: Draft, agent: string, detail: string): void {
+  const s = d.state;
+  s.fence.issued = false;
+  s.fence.issueAt = null;
+  s.fence.lastResult = `${agent}: ${detail}`;
+  d.log("warning", "fence-confirmed", `${s.peer.name} fenced by ${agent}: ${detail}`, { target: s.peer.name, agent });
+  retireTarget(s);
+  s.peerView.role = null;
+  s.peerView.lastHeard = null;
+  s.peerView.firstHeard = null;
+  s.peerView.graceUntil = null;
+  s.peerView.echoRole = null;
+  s.peerView.echoAt = null;
+  for (const ch of Object.values(s.channels)) if (ch) Object.assign(ch, { lastHeard: null, late: false, dead: false });
+  becomeActive(d, `peer ${s.peer.name} fenced and confirmed (${agent})`);
+}
+
+/** The second ACTIVE is fenced: that boot is over; this node stays ACTIVE. */
+export function secondActiveFenced(d: Draft, detail: string): void {
+  const s = d.state;
+  s.fence.issued = false;
+  s.fence.issueAt = null;
+  s.fence.lastResult = detail;
+  d.log("warning", "fence-confirmed", `${s.peer.name}, a second ACTIVE, fenced by ${detail}`, { target: s.peer.name });
+  retireTarget(s);
+  s.peerView.role = null;
+  s.peerView.conflict = false;
+}
+
+/** The fence of a second ACTIVE did not confirm: tried again after fenceRetry (secondActiveTick). */
+export function secondActiveFenceFailed(d: Draft, detail: string): void {
+  const s = d.state;
+  s.fence.issued = false;
+  s.fence.lastResult = detail;
+  d.log("error", "fence-failed", `fencing the second ACTIVE ${s.peer.name} not confirmed: ${detail}; trying again in ${s.timers.fenceRetry} ms`, { target: s.peer.name });
+}
+
+/** Remember the boot a confirmed fence ended (its frames are refused from now on). */
+function retireTarget(s: Draft["state"]): void {
+  const t = s.fence.target;
+  if (t !== null) s.fence.fencedIncarnation = Math.max(s.fence.fencedIncarnation ?? 0, t);
+  s.fence.target = null;
+}
+
 /** A fence that did not confirm: stay STANDBY, retry later, say why loudly. */
 export function fenceFailed(d: Draft, detail: string): void {
   const s = d.state;

@@ -1,58 +1,19 @@
 // Run a guard process end to end: resolve, log, go real-time, start, handle signals, return the exit code.
-import { writeSync } from "node:fs";
 import type { ClusterConfig } from "../config/index.ts";
 import { formatConfigError } from "../config/index.ts";
-import type { FenceAgent } from "../fence/agent.ts";
-import type { FenceContext } from "../fence/context.ts";
-import { fenceAgentsFrom } from "../fence/from-config.ts";
-import { RecordingFenceAgent } from "../fence/record.ts";
-import { kmsgSink, Logger, type Sink, streamSink } from "../log/logger.ts";
-import { lockMemory, setRealtime } from "../sys/realtime.ts";
-import { sdNotify } from "../sys/sd-notify.ts";
-import { type Effectors, hostEffectors } from "../node/effectors.ts";
-import { initrdEffectors } from "../node/effectors.ts";
-import { ignoredGuardSwitches, type KernelArgs } from "./kernel-args.ts";
-import { RUN_DIR } from "../node/boot-record.ts";
-import { HANDOVER_SOCKET } from "../node/handover.ts";
-import { serveHandover } from "../node/handover.ts";
+import { EXIT_USAGE } from "../cli/exit-codes.ts";
+import type { Logger } from "../log/logger.ts";
+import { fenceLevelsFor, goRealtime, type NodeCli, nodeLogger, resolveNode, runDirOf } from "../node/bootstrap.ts";
+import { type Effectors, hostEffectors, initrdEffectors } from "../node/effectors.ts";
+import { HANDOVER_SOCKET, serveHandover } from "../node/handover.ts";
+import { ignoredGuardSwitches, type KernelArgs, parseKernelArgs, readCmdline } from "../node/kernel-args.ts";
+import type { NodeOptions } from "../node/options.ts";
+import { NodeRuntime } from "../node/runtime.ts";
 import { serveGuardManagement } from "./management.ts";
 import { ensureAddress } from "./netup.ts";
-import type { GuardOptions, LinkOverrides } from "../node/options.ts";
-import { parseKernelArgs, readCmdline, resolveGuard } from "../node/bootstrap.ts";
-import { Guard } from "../node/runtime.ts";
-
-export interface GuardCli {
-  /** Where to offer the links to a successor (default in the initrd: HANDOVER_SOCKET; host mode: none). */
-  handoverSocket?: string;
-  /** The management socket (default: management.socket; host mode: none unless given). */
-  managementSocket?: string;
-  /** Where this boot's incarnation and STOPPED records live (default RUN_DIR; host mode: none unless given). */
-  runDir?: string;
-  node?: string;
-  hostMode: boolean;
-  fenceRecord?: string;
-  realtime: boolean;
-  logFormat: "human" | "json";
-  links: LinkOverrides;
-}
-
-/** The run directory option: as given, else RUN_DIR outside host mode (tests must not share the host's). */
-export function runDirOf(cli: Pick<GuardCli, "runDir" | "hostMode">): { runDir?: string } {
-  const dir = cli.runDir ?? (cli.hostMode ? undefined : RUN_DIR);
-  return dir ? { runDir: dir } : {};
-}
-
-/** Write to stdout without ever throwing: after switch_root the reader may be gone. */
-function safeStdout(line: string): void {
-  try {
-    writeSync(1, line);
-  } catch {
-    // nobody is listening any more; kmsg still has it
-  }
-}
 
 /** Run until a signal ends it; resolves with the process exit code. */
-export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: GuardCli): Promise<number> {
+export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: NodeCli): Promise<number> {
   const cmdline = readCmdline();
   const kargs = parseKernelArgs(cmdline);
   if (!cli.hostMode) {
@@ -63,27 +24,16 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Guar
     console.error("clusterguard: rd.clusterguard=0, =no or =off on the kernel command line: the guard is switched off and does not run");
     return 0;
   }
-  const r = resolveGuard(config, key, kargs, cli);
+  const r = resolveNode(config, key, kargs, cli);
   if (!r.ok) {
     console.error(formatConfigError(r.error));
-    return 2;
+    return EXIT_USAGE;
   }
-  // In the initrd, kmsg carries every event to the console and later the journal (always first); stdout only without it, or for JSON.
-  const k = cli.hostMode ? null : kmsgSink();
-  const sinks: Sink[] = k && cli.logFormat === "human" ? [k] : [...(k ? [k] : []), streamSink(safeStdout, cli.logFormat)];
-  if (!cli.hostMode) {
-    // systemctl status shows the role, and why activation is blocked while it is.
-    const shown = new Set(["role", "activation-blocked", "activation-refused"]);
-    sinks.push((e) => void (shown.has(e.event) && sdNotify(`STATUS=${e.role ?? "BLOCKED"}: ${e.message}`)));
-  }
-  const log = new Logger(r.options.self.name, sinks);
-  if (cli.realtime) {
-    for (const w of [lockMemory(), setRealtime(10)]) if (w) log.emit("warning", "realtime", `${w}; heartbeats run at normal priority`);
-  }
+  // systemctl status shows the role, and why activation is blocked while it is.
+  const { log } = nodeLogger(r.options.self.name, cli, true);
+  goRealtime(log, cli.realtime);
   if (!cli.hostMode) void bringUpLink(r.options, kargs, log);
-  const record = r.options.fenceRecord;
-  const agents = (ctx: FenceContext): FenceAgent[] => (record ? [new RecordingFenceAgent(record)] : fenceAgentsFrom(config.fencing.agent, ctx, config.timers.deadtime));
-  let guard: Guard | null = null;
+  let guard: NodeRuntime | null = null;
   const fx: Effectors = cli.hostMode
     ? hostEffectors()
     : initrdEffectors({
@@ -91,7 +41,7 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Guar
         beforeContinue: () => guard?.prepareForSwitchRoot(),
         log: (m) => log.emit("error", "initrd", m),
       });
-  guard = new Guard({ ...r.options, ...runDirOf(cli) }, log, fx, agents);
+  guard = new NodeRuntime({ ...r.options, ...runDirOf(cli) }, log, fx, fenceLevelsFor(config, r.options));
   try {
     await guard.start();
   } catch (e) {
@@ -137,7 +87,7 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Guar
 }
 
 /** In the initrd, give the heartbeat NIC its address once udev has created it (retried in the background). */
-async function bringUpLink(o: GuardOptions, kargs: KernelArgs, log: Logger): Promise<void> {
+async function bringUpLink(o: NodeOptions, kargs: KernelArgs, log: Logger): Promise<void> {
   const iface = kargs.interface ?? o.config.channels.udp.interface;
   const cidr = kargs.address ?? o.self.address;
   if (!o.config.channels.udp.enabled || !iface || !cidr) return;

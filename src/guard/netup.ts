@@ -1,13 +1,7 @@
 // Bring the heartbeat interface up in the initrd (ip link/addr via execa), independent of dracut's network stack.
 import { execa } from "execa";
 import { addressPresent } from "../channels/udp-address.ts";
-
-/** Parse "ADDR[/PREFIX]"; the prefix defaults to 24 (IPv4) or 64 (IPv6). */
-export function splitCidr(text: string): { address: string; prefix: number } {
-  const [address = "", p] = text.split("/");
-  const prefix = p === undefined ? (address.includes(":") ? 64 : 24) : Number(p);
-  return { address, prefix };
-}
+import { splitCidr } from "../node/kernel-args.ts";
 
 /** Make sure `iface` is up and carries `cidr`; returns what was done, or throws with ip's own words. */
 export async function ensureAddress(iface: string, cidr: string): Promise<string> {

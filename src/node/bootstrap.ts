@@ -1,26 +1,46 @@
-// Resolve who this node is and what its links are from the kernel arguments, the CLI and the config.
-import { readFileSync } from "node:fs";
+// What every node process does before its runtime starts: resolve who it is (config, kernel arguments, command
+// line), its logger, real-time priority and memory lock, and its fence levels. The initrd guard and the agent share it.
+import { writeSync } from "node:fs";
 import { type ClusterConfig, type ConfigError, selectSelf } from "../config/index.ts";
-import { parseKernelArgs, type KernelArgs } from "../guard/kernel-args.ts";
-import { splitCidr } from "../guard/netup.ts";
-import type { GuardOptions, LinkOverrides } from "./options.ts";
+import type { FenceAgent, FenceContext } from "../fence/agent.ts";
+import { RecordingFenceAgent } from "../fence/record.ts";
+import { fenceAgentsFrom } from "../fence/runner.ts";
+import { kmsgSink, Logger, type Sink, streamSink } from "../log/logger.ts";
+import { lockMemory, setRealtime } from "../sys/realtime.ts";
+import { sdNotify } from "../sys/sd-notify.ts";
+import { RUN_DIR } from "./boot-record.ts";
+import { type KernelArgs, splitCidr } from "./kernel-args.ts";
+import type { LinkOverrides, NodeOptions } from "./options.ts";
 
-/** The kernel command line, or "" where /proc is not readable (then --node must be given). */
-export function readCmdline(path = "/proc/cmdline"): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
+/** The command-line options of a node process (the guard's; the agent adds its snapshot file). */
+export interface NodeCli {
+  /** Where to offer the links to a successor (default in the initrd: HANDOVER_SOCKET; host mode: none). */
+  handoverSocket?: string;
+  /** The management socket (default: management.socket; host mode: none unless given). */
+  managementSocket?: string;
+  /** Where this boot's records live (default RUN_DIR; host mode: none unless given). */
+  runDir?: string;
+  node?: string;
+  hostMode: boolean;
+  fenceRecord?: string;
+  realtime: boolean;
+  logFormat: "human" | "json";
+  links: LinkOverrides;
 }
 
-/** Build GuardOptions, or the configuration error that prevents it. */
-export function resolveGuard(
+/** The run directory option: as given, else RUN_DIR outside host mode (tests must not share the host's). */
+export function runDirOf(cli: Pick<NodeCli, "runDir" | "hostMode">): { runDir?: string } {
+  const dir = cli.runDir ?? (cli.hostMode ? undefined : RUN_DIR);
+  return dir ? { runDir: dir } : {};
+}
+
+/** Build NodeOptions, or the configuration error that prevents it. */
+export function resolveNode(
   config: ClusterConfig,
   key: Uint8Array,
   kargs: KernelArgs,
   cli: { node?: string; hostMode: boolean; fenceRecord?: string; realtime: boolean; links: LinkOverrides },
-): { ok: true; options: GuardOptions } | { ok: false; error: ConfigError } {
+): { ok: true; options: NodeOptions } | { ok: false; error: ConfigError } {
   const name = cli.node ?? kargs.node;
   const origin = cli.node ? { file: "command line", key: "--node" } : { file: "kernel command line", key: "rd.clusterguard.node" };
   if (!name) {
@@ -45,4 +65,38 @@ export function resolveGuard(
   };
 }
 
-export { parseKernelArgs };
+/** Write to stdout without ever throwing: after switch_root the reader may be gone. */
+function safeStdout(line: string): void {
+  try {
+    writeSync(1, line);
+  } catch {
+    // nobody is listening any more; kmsg still has it
+  }
+}
+
+/**
+ * A node process's logger. Outside host mode every event goes to kmsg first (the console and, through it, the
+ * journal; a self-fence's last line is never stuck behind a pipe), stdout only without kmsg or for JSON; with
+ * `notifyStatus`, systemd's STATUS= follows the role and why activation is blocked. Returns the kmsg sink too.
+ */
+export function nodeLogger(name: string, cli: Pick<NodeCli, "hostMode" | "logFormat">, notifyStatus: boolean): { log: Logger; kmsg: Sink | null } {
+  const k = cli.hostMode ? null : kmsgSink();
+  const sinks: Sink[] = k && cli.logFormat === "human" ? [k] : [...(k ? [k] : []), streamSink(safeStdout, cli.logFormat)];
+  if (notifyStatus && !cli.hostMode) {
+    const shown = new Set(["role", "activation-blocked", "activation-refused"]);
+    sinks.push((e) => void (shown.has(e.event) && sdNotify(`STATUS=${e.role ?? "BLOCKED"}: ${e.message}`)));
+  }
+  return { log: new Logger(name, sinks), kmsg: k };
+}
+
+/** heartbeat's `realtime on`: mlockall and SCHED_RR; a refusal is a warning, the heartbeats then run at normal priority. */
+export function goRealtime(log: Logger, on: boolean): void {
+  if (!on) return;
+  for (const w of [lockMemory(), setRealtime(10)]) if (w) log.emit("warning", "realtime", `${w}; heartbeats run at normal priority`);
+}
+
+/** The fence levels of this run: the recording test level when asked for (host mode), else the config's, in order. */
+export function fenceLevelsFor(config: ClusterConfig, o: NodeOptions): (ctx: FenceContext) => FenceAgent[] {
+  const record = o.fenceRecord;
+  return (ctx) => (record ? [new RecordingFenceAgent(record)] : fenceAgentsFrom(config.fencing.agent, ctx, config.timers.deadtime));
+}

@@ -3,8 +3,9 @@
 import type { MailboxRead } from "../disk/channel-options.ts";
 import type { Watchdog } from "../sys/watchdog.ts";
 import { describeMailbox } from "../disk/describe.ts";
-import { appliedTimeoutProblem, type DiskTimers } from "../disk/timers.ts";
+import { appliedTimeoutProblem, type DiskTimers } from "../disk/header.ts";
 import type { LogLevel } from "../core/actions.ts";
+import { type Clock, realClock } from "./clock.ts";
 
 /** A missing device (the driver still loading) is retried at every read; after this many tries it is reported failed. */
 export const ARM_TRIES_BEFORE_FAILED = 60;
@@ -18,12 +19,13 @@ export interface PillWatchOptions {
   /** What activation waits for: the mailbox unreadable before its first decoded read; the watchdog armed, or why not. */
   check: (check: "mailbox" | "watchdog", ok: boolean, detail: string) => void;
   log: (level: "info" | "notice" | "warning" | "error" | "critical", event: string, message: string) => void;
+  clock?: Clock;
 }
 
 /** The mailbox loop; `watchdog` is handed to a successor (the agent) by closing without disarming. */
 export class PillWatch {
   private memory: PillMemory = BOOT_MEMORY;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private cancel: (() => void) | null = null;
   private watchdog: Watchdog | null = null;
   private armGaveUp = false;
   private armAttempts = 0;
@@ -41,7 +43,7 @@ export class PillWatch {
 
   /** One read and its consequences (exposed for tests). */
   async check(): Promise<void> {
-    const v = judgeMailbox(await this.o.read(), this.memory, Date.now());
+    const v = judgeMailbox(await this.o.read(), this.memory, (this.o.clock ?? realClock).wall());
     this.memory = v.memory;
     if (v.note !== this.lastNote && v.note !== null) this.o.log("warning", "mailbox", v.note);
     this.lastNote = v.note;
@@ -57,7 +59,8 @@ export class PillWatch {
   /** Stop reading; the watchdog stays armed (its next owner must pet it) unless `disarm`. */
   stop(disarm: boolean): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.cancel?.();
+    this.cancel = null;
     this.watchdog?.close(disarm);
     this.watchdog = null;
   }
@@ -83,7 +86,7 @@ export class PillWatch {
   private async loop(): Promise<void> {
     if (this.stopped) return;
     await this.check();
-    if (!this.stopped) this.timer = setTimeout(() => void this.loop(), this.o.periodMs);
+    if (!this.stopped) this.cancel = (this.o.clock ?? realClock).after(this.o.periodMs, () => void this.loop());
   }
 }
 
@@ -170,6 +173,7 @@ export interface PillClearOptions {
   /** First delay before trying a failed check again (doubles up to maxRetryMs). */
   retryMs?: number;
   maxRetryMs?: number;
+  clock?: Clock;
 }
 
 /**
@@ -180,7 +184,7 @@ export class PillClear {
   private heard = 0;
   private checked = 0;
   private running = false;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private cancel: (() => void) | null = null;
   private failures = 0;
   private stopped = false;
 
@@ -206,12 +210,12 @@ export class PillClear {
   /** No more checks or retries. */
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancel?.();
+    this.cancel = null;
   }
 
   private kick(): void {
-    if (this.stopped || this.running || this.timer || this.heard === this.checked || this.o.fencing()) return;
+    if (this.stopped || this.running || this.cancel || this.heard === this.checked || this.o.fencing()) return;
     const inc = this.heard;
     this.running = true;
     this.o.clear(inc).then(
@@ -223,10 +227,12 @@ export class PillClear {
       (e) => {
         const ms = Math.min((this.o.retryMs ?? 1000) * 2 ** this.failures++, this.o.maxRetryMs ?? 30000);
         this.o.log("warning", "pill-clear", `could not check the peer's mailbox for incarnation ${inc}: ${e instanceof Error ? e.message : String(e)}; trying again in ${ms} ms`, { peerIncarnation: inc });
-        if (!this.stopped) this.timer = setTimeout(() => {
-          this.timer = null;
-          this.kick();
-        }, ms);
+        if (!this.stopped) {
+          this.cancel = (this.o.clock ?? realClock).after(ms, () => {
+            this.cancel = null;
+            this.kick();
+          });
+        }
       },
     ).finally(() => {
       this.running = false;

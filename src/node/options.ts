@@ -19,7 +19,7 @@ export interface LinkOverrides {
 }
 
 
-export interface GuardOptions {
+export interface NodeOptions {
   config: ClusterConfig;
   key: Uint8Array;
   self: NodeConfig;
@@ -57,7 +57,7 @@ export interface Links {
 }
 
 /** Create (not start) the channels `o` enables. Throws with the option named when an override is malformed. */
-export function buildLinks(o: GuardOptions, onPeerSlot: (slot: PeerSlot) => void): Links {
+export function buildLinks(o: NodeOptions, onPeerSlot: (slot: PeerSlot) => void): Links {
   const ch = o.config.channels;
   const stream: Channel[] = [];
   if (ch.serial.enabled) stream.push(new SerialChannel({ device: o.links.serialDevice ?? ch.serial.device, baud: ch.serial.baud }));

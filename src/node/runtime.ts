@@ -4,13 +4,11 @@ import type { PeerSlot } from "../channels/disk.ts";
 import { type Action, blockedBy, type CoreState, type Input, initialState, resumedActive, type SafetyCheck, step } from "../core/index.ts";
 import type { FenceAgentConfig } from "../config/types.ts";
 import type { ChannelKind, Outcome } from "../core/types.ts";
-import { DiskArea, type DiskTimers } from "../disk/index.ts";
-import type { FenceAgent } from "../fence/agent.ts";
-import type { FenceContext, FenceDisk } from "../fence/context.ts";
-import { clearPillIfRebooted } from "../fence/poison-pill.ts";
-import { pillMsgwait } from "../fence/pill-timers.ts";
+import { DiskArea } from "../disk/area.ts";
+import type { DiskTimers } from "../disk/header.ts";
+import type { FenceAgent, FenceContext, FenceDisk } from "../fence/agent.ts";
+import { clearPillIfRebooted, pillMsgwait } from "../fence/poison-pill.ts";
 import { fenceBudget, runFence } from "../fence/runner.ts";
-import { uptimeMs } from "../disk/uptime.ts";
 import { openWatchdog } from "../sys/watchdog.ts";
 import type { Logger } from "../log/logger.ts";
 import { clusterIdOf, nextIncarnation } from "../protocol/index.ts";
@@ -18,26 +16,45 @@ import type { Effectors } from "./effectors.ts";
 import { answerPayload, FrameBuilder, gracePayload } from "./frames.ts";
 import { bootId, type HandoverSnapshot } from "./handover.ts";
 import { buildLinks, type Links } from "./options.ts";
-import type { GuardOptions } from "./options.ts";
+import { type Clock, realClock } from "./clock.ts";
+import type { NodeOptions } from "./options.ts";
 import { PillWatch } from "./mailbox.ts";
 import { PillClear } from "./mailbox.ts";
 import { type HeardRecord, readHeard, readIncarnation, readSelfFence, seqAbove, type StoppedRecord, writeHeard, writeIncarnation, writeSelfFence, writeStopped } from "./boot-record.ts";
 import { SELF_FENCE_RETRY_MS } from "../core/transitions.ts";
+import { uptimeMs } from "../disk/uptime.ts";
 import { armForPill } from "./mailbox.ts";
 import { Receiver } from "./frames.ts";
 
-const now = () => Math.floor(performance.now());
 
 type PillLevel = Extract<FenceAgentConfig, { type: "poison-pill" }>;
 
-/** One guard process: call start(), then it runs until stop() or a self-fence. */
-export class Guard {
+/**
+ * What the runtime takes from the machine besides its effectors and fence levels: time and timers, this kernel
+ * boot's id and uptime, and the links. The real ones by default; a simulator passes its own to run this very code.
+ */
+export interface NodeEnv {
+  clock: Clock;
+  bootId(): string;
+  uptimeMs(): number;
+  links(o: NodeOptions, onPeerSlot: (slot: PeerSlot) => void): Links;
+}
+
+const REAL_ENV: NodeEnv = { clock: realClock, bootId, uptimeMs, links: buildLinks };
+
+/**
+ * One node's runtime, the same in the initrd guard and in the agent after boot: links in, the core in the middle,
+ * actions out. Call start(); it runs until stop(), a hand-over (release) or a self-fence.
+ */
+export class NodeRuntime {
   state!: CoreState;
   incarnation = 0;
   private builder!: FrameBuilder;
   private receiver!: Receiver;
   private links!: Links;
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private stopTicks: (() => void) | null = null;
+  private readonly env: NodeEnv;
+  private readonly clock: Clock;
   private fencing = false;
   private diskBaseline = false;
   private fenceAgents: readonly FenceAgent[] = [];
@@ -62,27 +79,31 @@ export class Guard {
   fenceInfo: { state: "idle" | "fencing" | "failed" | "confirmed"; last: string | null; at: string | null } = { state: "idle", last: null, at: null };
 
   constructor(
-    private readonly o: GuardOptions,
+    private readonly o: NodeOptions,
     private readonly log: Logger,
     private readonly fx: Effectors,
     private readonly makeFenceAgents: (ctx: FenceContext) => readonly FenceAgent[],
-  ) {}
+    env: Partial<NodeEnv> = {},
+  ) {
+    this.env = { ...REAL_ENV, ...env };
+    this.clock = this.env.clock;
+  }
 
   /** Bring the links up and start deciding. */
   async start(): Promise<void> {
     const o = this.o;
     const clusterId = clusterIdOf(o.config.cluster.name);
-    bootId(); // read now: after switch_root this process no longer sees /proc
+    this.env.bootId(); // read now: after switch_root this process no longer sees /proc
     const snap = typeof o.resume === "object" ? o.resume : null;
     // A successor of this boot's links (the agent) starts them at once: no disk read may delay it (its pill level is
     // then sized from the config; the guard before it warned about a differing header).
     const atStart = snap ? { incarnation: 0, seq: 0, timers: null } : await this.readDiskAtStart(clusterId);
     const cont = snap ? null : this.continuedIncarnation(atStart);
-    this.incarnation = snap ? snap.incarnation : cont ? cont.incarnation : nextIncarnation(Date.now(), atStart.incarnation);
+    this.incarnation = snap ? snap.incarnation : cont ? cont.incarnation : nextIncarnation(this.clock.wall(), atStart.incarnation);
     const startSeq = snap?.seq ?? cont?.seq ?? 0;
     this.builder = new FrameBuilder({ key: o.key, clusterId, node: o.self.name, incarnation: this.incarnation, startSeq });
     if (!snap && o.runDir) {
-      const failed = writeIncarnation(o.runDir, { bootId: bootId(), node: o.self.name, incarnation: this.incarnation, seq: startSeq, uptimeMs: uptimeMs() });
+      const failed = writeIncarnation(o.runDir, { bootId: this.env.bootId(), node: o.self.name, incarnation: this.incarnation, seq: startSeq, uptimeMs: this.env.uptimeMs() });
       if (failed) this.log.emit("error", "incarnation", `could not record this boot's incarnation: ${failed}; an agent started later in this boot without a snapshot will announce a new one`);
     }
     if (snap) {
@@ -103,7 +124,7 @@ export class Guard {
     const memory = snap ? { receiver: snap.receiver, fenced: snap.fencedIncarnation ?? null, peerIncarnation: snap.peerIncarnation || null, peerSeq: snap.peerSeq ?? null } : heard ? { receiver: heard.receiver, fenced: heard.fencedIncarnation, peerIncarnation: heard.peerIncarnation, peerSeq: heard.peerSeq } : null;
     if (memory?.receiver) this.receiver.restore(memory.receiver);
     if (memory?.fenced) this.receiver.retire(memory.fenced);
-    this.links = buildLinks(o, (slot) => this.onPeerSlot(slot));
+    this.links = this.env.links(o, (slot) => this.onPeerSlot(slot));
     const diskDevice = o.links.diskDevice ?? o.config.channels.disk.device;
     if (this.links.disk && diskDevice) {
       const disk = this.links.disk;
@@ -113,6 +134,7 @@ export class Guard {
         clear: (inc) => clearPillIfRebooted(fenceDisk, o.self.name, inc),
         fencing: () => this.fencing,
         log: (level, event, message, fields) => this.log.emit(level, event, message, fields),
+        clock: this.clock,
       });
     }
     this.fenceAgents = this.makeFenceAgents({
@@ -120,14 +142,14 @@ export class Guard {
       selfIncarnation: () => this.incarnation,
       peerIncarnation: () => this.lastPeerIncarnation,
       targetIncarnation: () => this.fenceTarget ?? this.lastPeerIncarnation,
-      peerSilentMs: () => (this.state.peerView.lastHeard === null ? null : now() - this.state.peerView.lastHeard),
+      peerSilentMs: () => (this.state.peerView.lastHeard === null ? null : this.clock.now() - this.state.peerView.lastHeard),
       disk: this.fenceDisk,
       diskTimers: atStart.timers,
       send: (type) => this.broadcast(this.builder.build(type, this.state.role)),
     });
     const t = o.config.timers;
     const init = {
-      now: now(),
+      now: this.clock.now(),
       self: { name: o.self.name, priority: o.self.priority },
       peer: { name: o.peer.name, priority: o.peer.priority },
       timers: {
@@ -151,7 +173,7 @@ export class Guard {
     this.resumeSelfFence();
     const goOn = cont ? `continuing this boot's incarnation from seq ${startSeq + 1}` : "";
     const how = snap
-      ? `took over the links at seq ${snap.seq}, ${Date.now() - snap.at} ms after their release`
+      ? `took over the links at seq ${snap.seq}, ${this.clock.wall() - snap.at} ms after their release`
       : o.stopped
         ? `${goOn}; this boot released the ACTIVE role: announcing STOPPED`
         : o.resume
@@ -163,8 +185,8 @@ export class Guard {
     this.log.emit(o.resume ? "warning" : "notice", "start", `${o.resume ? "agent" : "guard"} started as ${o.self.name} (incarnation ${this.incarnation}), peer ${o.peer.name}${o.hostMode ? ", host mode" : ""}${how ? `: ${how}` : ""}`, { incarnation: this.incarnation, links, blocked: blockedBy(this.state) }, this.state.role);
     this.warnPillTimers(atStart.timers);
     const sink: ChannelSink = {
-      frame: (bytes, channel) => this.input(this.receiver.accept(bytes, channel, now())),
-      health: (channel, up, detail) => this.input({ kind: "channel", now: now(), channel, up, detail }),
+      frame: (bytes, channel) => this.input(this.receiver.accept(bytes, channel, this.clock.now())),
+      health: (channel, up, detail) => this.input({ kind: "channel", now: this.clock.now(), channel, up, detail }),
     };
     for (const c of this.links.stream) await c.start(sink);
     if (this.links.disk) await this.links.disk.start(sink);
@@ -172,8 +194,8 @@ export class Guard {
     if (snap) this.pillClear?.seen(snap.peerIncarnation);
     this.startPillWatch();
     const tickMs = Math.max(5, Math.min(50, Math.floor(t.keepalive / 4)));
-    this.timer = setInterval(() => this.input({ kind: "tick", now: now() }), tickMs);
-    this.input({ kind: "tick", now: now() });
+    this.stopTicks = this.clock.every(tickMs, () => this.input({ kind: "tick", now: this.clock.now() }));
+    this.input({ kind: "tick", now: this.clock.now() });
   }
 
   /** Feed one observation to the core and perform what it asks. */
@@ -196,7 +218,7 @@ export class Guard {
 
   /** Per link: the core's view (last heard, late, dead) and the channel's counters. */
   linkReport(): { kind: ChannelKind; up: boolean; lastHeardAgoMs: number | null; late: boolean; dead: boolean; framesIn: number; framesOut: number; dropped: number; lastError: string | null }[] {
-    const t = now();
+    const t = this.clock.now();
     return [...this.links.stream, ...(this.links.disk ? [this.links.disk] : [])].map((c) => {
       const v = this.state.channels[c.kind];
       const st = c.stats();
@@ -212,7 +234,7 @@ export class Guard {
    */
   announceStopped(reason: string): string | null {
     if (this.o.runDir && this.state.role !== "STOPPED") {
-      const failed = writeStopped(this.o.runDir, { bootId: bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, uptimeMs: uptimeMs(), reason, at: Date.now() });
+      const failed = writeStopped(this.o.runDir, { bootId: this.env.bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, uptimeMs: this.env.uptimeMs(), reason, at: this.clock.wall() });
       if (failed) {
         const why = `could not record that this boot releases the ACTIVE role (${failed}): an agent restarted in this boot would come back ACTIVE; not announcing STOPPED`;
         this.log.emit("critical", "stopped", why);
@@ -220,14 +242,14 @@ export class Guard {
       }
     }
     this.releasedThisBoot ??= `this boot released the ACTIVE role (${reason}); reboot this node to rejoin`;
-    this.input({ kind: "stop", now: now(), reason });
+    this.input({ kind: "stop", now: this.clock.now(), reason });
     return null;
   }
 
   /** ms since the peer was last heard on any link, or null. */
   peerSilentMs(): number | null {
     const h = this.state.peerView.lastHeard;
-    return h === null ? null : now() - h;
+    return h === null ? null : this.clock.now() - h;
   }
 
   /** Fence the peer now (an admin's request), through the configured levels; resolves with the report. */
@@ -248,14 +270,14 @@ export class Guard {
   /** An administrator asks this node to become ACTIVE: a STANDBY asks its ACTIVE peer to hand over; resolves with the outcome. */
   requestTakeover(): Promise<Outcome> {
     const p = new Promise<Outcome>((resolve) => this.takeoverWaiters.push(resolve));
-    this.input({ kind: "takeover", now: now() });
+    this.input({ kind: "takeover", now: this.clock.now() });
     return p;
   }
 
   /** The peer's takeover request reached this ACTIVE node: hand over if an agent can, and answer it. */
   private handOver(reason: string): void {
     const run = this.handOverForPeer;
-    const answer = (r: Outcome) => this.input({ kind: "handover-answer", now: now(), ...r });
+    const answer = (r: Outcome) => this.input({ kind: "handover-answer", now: this.clock.now(), ...r });
     if (!run) return answer({ ok: false, detail: `refused: ${this.o.self.name} is ACTIVE but its boot has not finished (no agent yet to hand over); ask again once it has` });
     void run(reason).then(answer, (e) => answer({ ok: false, detail: `switchover failed: ${e instanceof Error ? e.message : String(e)}` }));
   }
@@ -273,20 +295,21 @@ export class Guard {
     if (this.state.role !== "ACTIVE") return `this node is ${this.state.role}, not ACTIVE`;
     const graceMs = this.o.config.timers.handoff_grace;
     this.broadcast(this.builder.build("handoff-grace", "ACTIVE", gracePayload(graceMs)));
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.stopTicks?.();
+    this.stopTicks = null;
     this.pills?.stop(false);
     this.pillClear?.stop();
     await this.lastBeat;
     for (const c of this.links.stream) await c.stop();
     await this.links.disk?.stop();
     const s = this.state;
-    return { v: 1, bootId: bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, peerIncarnation: this.builder.peerIncarnation, peerRole: s.peerView.role, at: Date.now(), graceMs, receiver: this.receiver.save(), fencedIncarnation: s.fence.fencedIncarnation, peerSeq: s.peerView.incarnation === this.builder.peerIncarnation ? s.peerView.lastSeq : null, uptimeMs: uptimeMs() };
+    return { v: 1, bootId: this.env.bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, peerIncarnation: this.builder.peerIncarnation, peerRole: s.peerView.role, at: this.clock.wall(), graceMs, receiver: this.receiver.save(), fencedIncarnation: s.fence.fencedIncarnation, peerSeq: s.peerView.incarnation === this.builder.peerIncarnation ? s.peerView.lastSeq : null, uptimeMs: this.env.uptimeMs() };
   }
 
   /** Close every link. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.stopTicks?.();
+    this.stopTicks = null;
     this.pills?.stop(this.o.hostMode);
     this.pillClear?.stop();
     for (const c of this.links.stream) await c.stop();
@@ -338,7 +361,7 @@ export class Guard {
       for (const at of rep.attempts) {
         this.log.emit(at.confirmed ? "notice" : "warning", "fence-attempt", `${at.agent}: ${at.confirmed ? "confirmed" : "failed"}: ${at.detail} (${at.ms} ms)`, { agent: at.agent, confirmed: at.confirmed, ms: at.ms, target });
       }
-      this.input({ kind: "fence-result", now: now(), ok: rep.ok, agent: rep.agent, detail: rep.detail });
+      this.input({ kind: "fence-result", now: this.clock.now(), ok: rep.ok, agent: rep.agent, detail: rep.detail });
       this.pillClear?.fenceDone();
     });
   }
@@ -349,7 +372,7 @@ export class Guard {
     this.diskBaseline = true;
     this.peerIncarnationSeen(slot.incarnation);
     if (first && slot.role !== "STOPPED") return;
-    this.input({ kind: "frame", now: now(), channel: "disk", node: slot.node, type: "heartbeat", role: slot.role, incarnation: slot.incarnation, seq: slot.seq });
+    this.input({ kind: "frame", now: this.clock.now(), channel: "disk", node: slot.node, type: "heartbeat", role: slot.role, incarnation: slot.incarnation, seq: slot.seq });
   }
 
   /** Read this node's own mailbox: pills go to the core; the watchdog (poison-pill fencing only) is petted while it reads clean. */
@@ -365,8 +388,9 @@ export class Guard {
       read: () => disk.readOwnMailbox(),
       arm: open && !this.o.hostMode ? () => armForPill(open, disk.headerTimers()) : null,
       periodMs: pill ? Math.min(1000, Math.floor((pill.watchdog_timeout * 1000) / 4)) : 1000,
-      report: (r) => this.input({ kind: "pill", now: now(), ...r }),
-      check: (check, ok, detail) => this.input({ kind: "safety", now: now(), check, ok, detail }),
+      clock: this.clock,
+      report: (r) => this.input({ kind: "pill", now: this.clock.now(), ...r }),
+      check: (check, ok, detail) => this.input({ kind: "safety", now: this.clock.now(), check, ok, detail }),
       log: (level, event, message) => this.log.emit(level, event, message),
     });
     this.pills.start();
@@ -397,13 +421,13 @@ export class Guard {
     if (echoed <= this.incarnation) return;
     const was = this.incarnation;
     // A random step above it: a boot of this node the peer never heard may have used echoed + 1 already.
-    this.incarnation = nextIncarnation(Date.now(), echoed + 1 + Math.floor(Math.random() * 1_000_000));
+    this.incarnation = nextIncarnation(this.clock.wall(), echoed + 1 + Math.floor(Math.random() * 1_000_000));
     const peerIncarnation = this.builder.peerIncarnation;
     this.builder = new FrameBuilder({ key: this.o.key, clusterId, node: this.o.self.name, incarnation: this.incarnation });
     this.builder.peerIncarnation = peerIncarnation;
     this.receiver.myIncarnation = this.incarnation;
     // A later start in this boot (an agent without a snapshot) must continue this incarnation, not the stale one.
-    const failed = this.o.runDir ? writeIncarnation(this.o.runDir, { bootId: bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: 0, uptimeMs: uptimeMs() }) : null;
+    const failed = this.o.runDir ? writeIncarnation(this.o.runDir, { bootId: this.env.bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: 0, uptimeMs: this.env.uptimeMs() }) : null;
     if (failed) this.log.emit("error", "incarnation", `could not record the new incarnation: ${failed}`);
     this.log.emit("warning", "incarnation", `${this.o.peer.name} knows a later boot of this node (incarnation ${echoed} > ${was}): the clock stepped back; continuing as incarnation ${this.incarnation}`, { was, echoed, incarnation: this.incarnation });
   }
@@ -418,17 +442,17 @@ export class Guard {
     const pv = this.state.peerView;
     const key = `${pv.incarnation}:${pv.lastSeq}:${this.state.fence.fencedIncarnation}`;
     if (key === this.heardKey) return;
-    const t = now();
+    const t = this.clock.now();
     if (!acting && t - this.heardAt < this.o.config.timers.keepalive) return;
     this.heardAt = t;
     this.heardKey = key;
-    const failed = writeHeard(dir, { bootId: bootId(), node: this.o.self.name, incarnation: this.incarnation, peerIncarnation: pv.incarnation, peerSeq: pv.lastSeq, fencedIncarnation: this.state.fence.fencedIncarnation, receiver: this.receiver.save() });
+    const failed = writeHeard(dir, { bootId: this.env.bootId(), node: this.o.self.name, incarnation: this.incarnation, peerIncarnation: pv.incarnation, peerSeq: pv.lastSeq, fencedIncarnation: this.state.fence.fencedIncarnation, receiver: this.receiver.save() });
     if (failed) this.log.emit("warning", "heard-record", `could not record how far the peer was heard: ${failed}`);
   }
 
   /** This boot's heard record, when it belongs to the incarnation this process continues. */
   private heardRecord(dir: string): HeardRecord | null {
-    const r = readHeard(dir, this.o.self.name, bootId());
+    const r = readHeard(dir, this.o.self.name, this.env.bootId());
     return typeof r !== "string" && r.incarnation === this.incarnation ? r : null;
   }
 
@@ -436,17 +460,17 @@ export class Guard {
   private recordSelfFence(reason: string, power: "reset" | "off"): void {
     if (!this.o.runDir || this.selfFenceRecorded) return;
     this.selfFenceRecorded = true;
-    const failed = writeSelfFence(this.o.runDir, { bootId: bootId(), node: this.o.self.name, incarnation: this.incarnation, uptimeMs: uptimeMs(), reason, power });
+    const failed = writeSelfFence(this.o.runDir, { bootId: this.env.bootId(), node: this.o.self.name, incarnation: this.incarnation, uptimeMs: this.env.uptimeMs(), reason, power });
     if (failed) this.log.emit("error", "self-fence", `could not record the self-fence: ${failed}`);
   }
 
   /** This boot self-fenced before this process started (the reset was refused): silent from the start, reset again. */
   private resumeSelfFence(): void {
     if (!this.o.runDir) return;
-    const rec = readSelfFence(this.o.runDir, this.o.self.name, bootId());
+    const rec = readSelfFence(this.o.runDir, this.o.self.name, this.env.bootId());
     if (typeof rec === "string") return;
     this.selfFenceRecorded = true;
-    const t = now();
+    const t = this.clock.now();
     this.state = { ...this.state, role: "STOPPED", selfFence: { reason: rec.reason, power: rec.power, flush: false, at: t, triedAt: t - SELF_FENCE_RETRY_MS } };
     this.log.emit("critical", "self-fence", `this boot self-fenced earlier (${rec.reason}) and is still running: silent on every link, trying the reset again`, {}, this.state.role);
   }
@@ -472,7 +496,7 @@ export class Guard {
 
   /** This boot released the ACTIVE role before this process started: STOPPED from the first frame, never ACTIVE again. */
   private resumeStopped(rec: StoppedRecord): void {
-    const r = step(this.state, { kind: "stop", now: now(), reason: `this boot released the ACTIVE role earlier (${rec.reason})` });
+    const r = step(this.state, { kind: "stop", now: this.clock.now(), reason: `this boot released the ACTIVE role earlier (${rec.reason})` });
     this.state = r.state;
     for (const a of r.actions) if (a.type === "Log") this.perform(a);
     this.releasedThisBoot = `this boot released the ACTIVE role at ${new Date(rec.at).toISOString()} (${rec.reason}); reboot this node to rejoin the cluster`;
@@ -486,12 +510,12 @@ export class Guard {
    */
   private continuedIncarnation(atStart: { incarnation: number; seq: number }): { incarnation: number; seq: number } | null {
     const o = this.o;
-    const found = o.runDir ? readIncarnation(o.runDir, o.self.name, bootId()) : "no run directory";
+    const found = o.runDir ? readIncarnation(o.runDir, o.self.name, this.env.bootId()) : "no run directory";
     const rec = typeof found === "string" ? null : found;
     const stopped = o.stopped ?? null;
     const incarnation = stopped?.incarnation ?? rec?.incarnation;
     if (incarnation === undefined) return null;
-    const up = uptimeMs();
+    const up = this.env.uptimeMs();
     const slotSeq = atStart.incarnation === incarnation ? atStart.seq : 0;
     const fromRecord = rec?.incarnation === incarnation ? seqAbove(rec.seq, rec.uptimeMs, up, slotSeq) : 0;
     const fromStopped = stopped ? seqAbove(stopped.seq, stopped.uptimeMs, up, slotSeq) : 0;

@@ -5,8 +5,8 @@ import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { splitCmdline } from "../../src/guard/kernel-args.ts";
-import { GUARD_OFF_VALUES, parseKernelArgs } from "../../src/guard/kernel-args.ts";
+import { splitCmdline } from "../../src/node/kernel-args.ts";
+import { GUARD_OFF_VALUES, parseKernelArgs } from "../../src/node/kernel-args.ts";
 
 const MODULE = join(import.meta.dir, "..", "..", "dracut-module", "90clusterguard");
 const read = (name: string) => readFileSync(join(MODULE, name), "utf8");

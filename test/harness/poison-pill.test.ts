@@ -5,7 +5,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { loadAuthkey } from "../../src/config/index.ts";
 import { DiskArea } from "../../src/disk/area.ts";
-import type { FenceContext } from "../../src/fence/context.ts";
+import type { FenceContext } from "../../src/fence/agent.ts";
 import { clearPillIfRebooted, PoisonPillAgent } from "../../src/fence/poison-pill.ts";
 import { clusterIdOf } from "../../src/protocol/index.ts";
 import { runExe } from "../helpers/exe.ts";

@@ -3,9 +3,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { resolve } from "node:path";
 import { loadConfig } from "../../src/config/index.ts";
-import { parseKernelArgs } from "../../src/guard/kernel-args.ts";
-import { splitCidr } from "../../src/guard/netup.ts";
-import { resolveGuard } from "../../src/node/bootstrap.ts";
+import { parseKernelArgs, splitCidr } from "../../src/node/kernel-args.ts";
+import { resolveNode } from "../../src/node/bootstrap.ts";
 
 const loaded = loadConfig(resolve(import.meta.dir, "../fixtures/config/good.toml"));
 if (!loaded.ok) throw new Error("fixture must load");
@@ -14,7 +13,7 @@ const key = new Uint8Array(64);
 const cli = { hostMode: false, realtime: false, links: {} };
 
 test("the kernel argument names the node; the other one is the peer", () => {
-  const r = resolveGuard(config, key, parseKernelArgs("rd.clusterguard.node=b rd.clusterguard.address=10.0.0.2/16"), cli);
+  const r = resolveNode(config, key, parseKernelArgs("rd.clusterguard.node=b rd.clusterguard.address=10.0.0.2/16"), cli);
   assert.ok(r.ok);
   if (!r.ok) return;
   assert.is(r.options.self.name, "b");
@@ -23,14 +22,14 @@ test("the kernel argument names the node; the other one is the peer", () => {
 });
 
 test("--node wins over the kernel argument", () => {
-  const r = resolveGuard(config, key, parseKernelArgs("rd.clusterguard.node=b"), { ...cli, node: "a" });
+  const r = resolveNode(config, key, parseKernelArgs("rd.clusterguard.node=b"), { ...cli, node: "a" });
   assert.ok(r.ok && r.options.self.name === "a");
 });
 
 test("no node name, or an unknown one, is a configuration error naming where it came from", () => {
-  const none = resolveGuard(config, key, parseKernelArgs("quiet"), cli);
+  const none = resolveNode(config, key, parseKernelArgs("quiet"), cli);
   assert.ok(!none.ok && none.error.key === "rd.clusterguard.node" && /one of a, b/.test(none.error.expected));
-  const bad = resolveGuard(config, key, parseKernelArgs("rd.clusterguard.node=c"), cli);
+  const bad = resolveNode(config, key, parseKernelArgs("rd.clusterguard.node=c"), cli);
   assert.ok(!bad.ok && bad.error.file === "kernel command line");
 });
 

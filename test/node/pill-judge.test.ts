@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { MailboxRead } from "../../src/disk/channel-options.ts";
-import type { MailboxMessage } from "../../src/disk/mailbox.ts";
+import type { MailboxMessage } from "../../src/disk/slot.ts";
 import { BOOT_MEMORY, judgeMailbox, type PillMemory } from "../../src/node/mailbox.ts";
 
 const NOW = 1_800_000_000_000;

@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { MailboxRead } from "../../src/disk/channel-options.ts";
-import type { DiskTimers } from "../../src/disk/timers.ts";
+import type { DiskTimers } from "../../src/disk/header.ts";
 import { ARM_TRIES_BEFORE_FAILED, PillWatch } from "../../src/node/mailbox.ts";
 import { type ArmResult, armForPill } from "../../src/node/mailbox.ts";
 import type { Watchdog } from "../../src/sys/watchdog.ts";

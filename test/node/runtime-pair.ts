@@ -3,13 +3,12 @@
 // resetting the test machine (a "refused" reset returns, as reboot(2) does when the kernel refuses it).
 import { loadConfigText } from "../../src/config/index.ts";
 import type { ClusterConfig } from "../../src/config/types.ts";
-import type { FenceAction, FenceAgent, FenceOutcome } from "../../src/fence/agent.ts";
+import type { FenceAction, FenceAgent, FenceOutcome, FenceContext } from "../../src/fence/agent.ts";
 import { unknownPower } from "../../src/fence/agent.ts";
-import type { FenceContext } from "../../src/fence/context.ts";
 import { PeerRequestAgent } from "../../src/fence/peer-request.ts";
 import type { Effectors } from "../../src/node/effectors.ts";
 import type { HandoverSnapshot } from "../../src/node/handover.ts";
-import { Guard } from "../../src/node/runtime.ts";
+import { NodeRuntime } from "../../src/node/runtime.ts";
 import type { LogEvent } from "../../src/log/event.ts";
 import { Logger } from "../../src/log/logger.ts";
 import { UdpRelay } from "../harness/udp-relay.ts";
@@ -20,7 +19,7 @@ export const TIMERS = { keepalive: 100, warntime: 500, deadtime: 1500, initdead:
 /** One node's runtime with everything it did recorded. */
 export interface Node {
   name: "a" | "b";
-  guard: Guard;
+  guard: NodeRuntime;
   events: LogEvent[];
   /** Self-fences the runtime asked for (each returned: the reset was refused). */
   selfFences: string[];
@@ -109,7 +108,7 @@ export class RuntimePair {
   async start(name: "a" | "b", opts: { resume?: HandoverSnapshot | "unguarded"; peerRequest?: boolean; runDir?: string } = {}): Promise<Node> {
     const self = this.config.node.find((n) => n.name === name)!;
     const peer = this.config.node.find((n) => n.name !== name)!;
-    const node: Node = { name, guard: null as unknown as Guard, events: [], selfFences: [], fences: [], roles: [], handOvers: [] };
+    const node: Node = { name, guard: null as unknown as NodeRuntime, events: [], selfFences: [], fences: [], roles: [], handOvers: [] };
     const log = new Logger(name, [
       (e) => {
         node.events.push(e);
@@ -127,7 +126,7 @@ export class RuntimePair {
       new RecordingLevel(node.fences),
     ];
     const face = name === "a" ? UdpRelay.FACE_A : UdpRelay.FACE_B;
-    node.guard = new Guard(
+    node.guard = new NodeRuntime(
       {
         config: this.config,
         key: KEY,

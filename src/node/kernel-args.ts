@@ -1,5 +1,21 @@
 // The rd.clusterguard.* kernel arguments, read and validated in one place.
+import { readFileSync } from "node:fs";
 
+/** The kernel command line, or "" where /proc is not readable (then --node must be given). */
+export function readCmdline(path = "/proc/cmdline"): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** Parse "ADDR[/PREFIX]" (rd.clusterguard.address); the prefix defaults to 24 (IPv4) or 64 (IPv6). */
+export function splitCidr(text: string): { address: string; prefix: number } {
+  const [address = "", p] = text.split("/");
+  const prefix = p === undefined ? (address.includes(":") ? 64 : 24) : Number(p);
+  return { address, prefix };
+}
 
 /**
  * Values of rd.clusterguard that switch the guard off: dracut's getargbool false values, matched exactly. The

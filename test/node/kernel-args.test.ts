@@ -1,8 +1,8 @@
 // Kernel arguments are read the way dracut reads them.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { getarg, getargbool, splitCmdline } from "../../src/guard/kernel-args.ts";
-import { parseKernelArgs } from "../../src/guard/kernel-args.ts";
+import { getarg, getargbool, splitCmdline } from "../../src/node/kernel-args.ts";
+import { parseKernelArgs } from "../../src/node/kernel-args.ts";
 
 test("the command line splits on blanks and keeps quoted words whole", () => {
   assert.equal(splitCmdline(' ro  root=/dev/vda1 foo="a b" quiet\n'), ["ro", "root=/dev/vda1", "foo=a b", "quiet"]);
