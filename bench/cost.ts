@@ -41,12 +41,27 @@ export async function measureCost(seconds: number, port: number, say: (s: string
     const nodes = [a, b].map((g, i): NodeCost => {
       const ticks = cpuTicksOf(g.proc.pid) - before[i]!.ticks;
       const wall = (performance.now() - before[i]!.at) / 1000;
-      return { node: g.node, role: g.role, sched: schedOf(g.proc.pid), cpuPercent: (100 * ticks) / hz / wall, memory: memoryOf(g.proc.pid) };
+      return {
+        node: g.node,
+        role: g.role,
+        sched: schedOf(g.proc.pid),
+        cpuPercent: (100 * ticks) / hz / wall,
+        memory: memoryOf(g.proc.pid),
+      };
     });
     const lost = b.find("peer-dead") ?? a.find("peer-lost");
     if (lost) throw new Error(`the pair lost each other while idle: ${lost.node} ${lost.event}: ${lost.message}`);
-    for (const n of nodes) say(`  ${n.node} ${n.role}: ${n.cpuPercent.toFixed(2)}% CPU, VmRSS ${((n.memory.VmRSS ?? 0) / 1024).toFixed(1)} MiB (${n.sched})`);
-    return { seconds, keepaliveMs: t.keepalive, channels: ["serial", "udp", "disk"], nodes, exeBytes: statSync(EXE).size };
+    for (const n of nodes)
+      say(
+        `  ${n.node} ${n.role}: ${n.cpuPercent.toFixed(2)}% CPU, VmRSS ${((n.memory.VmRSS ?? 0) / 1024).toFixed(1)} MiB (${n.sched})`,
+      );
+    return {
+      seconds,
+      keepaliveMs: t.keepalive,
+      channels: ["serial", "udp", "disk"],
+      nodes,
+      exeBytes: statSync(EXE).size,
+    };
   } finally {
     await pair.teardown();
     forget();

@@ -42,7 +42,12 @@ export interface DetectionResult {
  * (a ACTIVE by priority, b STANDBY), kills a, waits for b's peer-dead, then kills both: every sample is
  * the same path (b detecting a), and a fresh pair costs one boot handshake, well under a second.
  */
-export async function measureDetection(setting: DetectionSetting, runs: number, port: number, say: (s: string) => void): Promise<DetectionResult[]> {
+export async function measureDetection(
+  setting: DetectionSetting,
+  runs: number,
+  port: number,
+  say: (s: string) => void,
+): Promise<DetectionResult[]> {
   const t = setting.timers;
   const pair = new Pair(port, t, true);
   const forget = onInterrupt(() => pair.teardown());
@@ -63,7 +68,9 @@ export async function measureDetection(setting: DetectionSetting, runs: number, 
         }
       }
       const summary = summarize(samples.map((s) => s.detectMs));
-      say(`  clusterguard ${setting.name} ${how}: median ${summary.median} ms over ${samples.length} runs (deadtime ${t.deadtime} ms)${failures.length ? `, ${failures.length} failed` : ""}`);
+      say(
+        `  clusterguard ${setting.name} ${how}: median ${summary.median} ms over ${samples.length} runs (deadtime ${t.deadtime} ms)${failures.length ? `, ${failures.length} failed` : ""}`,
+      );
       out.push({ setting: setting.name, timers: t, how, samples, summary, failures });
     }
   } finally {

@@ -68,16 +68,37 @@ export class Keepalived {
   async start(advertInt: number): Promise<void> {
     for (const f of [this.pidFile, this.vrrpPidFile, this.masterFile]) rmSync(f, { force: true });
     writeFileSync(this.conf, keepalivedConf(this.i, advertInt, join(this.dir, "notify.sh")));
-    this.proc = Bun.spawn(["ip", "netns", "exec", NS[this.i], "keepalived", "-n", "-l", "-D", "-G", "-P", "-f", this.conf, "-p", this.pidFile, "-r", this.vrrpPidFile], {
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "pipe",
-    });
+    this.proc = Bun.spawn(
+      [
+        "ip",
+        "netns",
+        "exec",
+        NS[this.i],
+        "keepalived",
+        "-n",
+        "-l",
+        "-D",
+        "-G",
+        "-P",
+        "-f",
+        this.conf,
+        "-p",
+        this.pidFile,
+        "-r",
+        this.vrrpPidFile,
+      ],
+      {
+        stdin: "ignore",
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+    );
     void this.pump(this.proc.stdout);
     void this.pump(this.proc.stderr);
     const end = Date.now() + 5000;
     while (this.pids() === null) {
-      if (Date.now() > end || this.proc.exitCode !== null) throw new Error(`keepalived ${NS[this.i]} did not start:\n${this.lines.map((l) => l.text).join("\n")}`);
+      if (Date.now() > end || this.proc.exitCode !== null)
+        throw new Error(`keepalived ${NS[this.i]} did not start:\n${this.lines.map((l) => l.text).join("\n")}`);
       await Bun.sleep(10);
     }
   }
@@ -93,7 +114,10 @@ export class Keepalived {
   /** Epoch-ms stamps the notify_master script wrote, oldest first. */
   masterStamps(): number[] {
     if (!existsSync(this.masterFile)) return [];
-    return readFileSync(this.masterFile, "utf8").split("\n").filter(Boolean).map((l) => Number(l.split(" ")[0]));
+    return readFileSync(this.masterFile, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => Number(l.split(" ")[0]));
   }
 
   /** Host time at which stdout said "Entering MASTER STATE", after `since`. */

@@ -58,7 +58,9 @@ export async function measureKeepalived(runs: number, say: (s: string) => void):
           }
         }
         const summary = summarize(samples.map((s) => s.detectMs));
-        say(`  keepalived advert_int ${adv} ${how}: median ${summary.median} ms over ${samples.length} runs (master down ${masterDownMs(adv).toFixed(0)} ms)${failures.length ? `, ${failures.length} failed` : ""}`);
+        say(
+          `  keepalived advert_int ${adv} ${how}: median ${summary.median} ms over ${samples.length} runs (master down ${masterDownMs(adv).toFixed(0)} ms)${failures.length ? `, ${failures.length} failed` : ""}`,
+        );
         out.push({ advertInt: adv, masterDownMs: masterDownMs(adv), how, samples, summary, failures });
       }
     }
@@ -81,7 +83,8 @@ async function oneRun(nodes: readonly [Keepalived, Keepalived], adv: number, how
   await until(() => b.lines.some((l) => l.text.includes("Entering BACKUP STATE")), 5000, "instance 1 BACKUP");
   // A few adverts heard; a random extra fraction of advert_int puts the kill at a random phase of the advert cycle.
   await Bun.sleep(1.5 * advMs + Math.random() * advMs);
-  if (b.masterStamps().length > 0 || b.logMasterAt(startedB) !== undefined) throw new Error("instance 1 became MASTER before the kill");
+  if (b.masterStamps().length > 0 || b.logMasterAt(startedB) !== undefined)
+    throw new Error("instance 1 became MASTER before the kill");
   const killedAt = m.hit(how);
   await until(() => b.masterStamps().length > 0, masterDownMs(adv) + 5000, "instance 1 MASTER");
   await Bun.sleep(20); // the log line, read from a pipe, may trail the notify script

@@ -41,12 +41,32 @@ export interface LoadResult {
 const count = (m: Record<string, number>, k: string) => void (m[k] = (m[k] ?? 0) + 1);
 
 /** Run the aggressive pair for `seconds` under `stress-ng --cpu NPROC --io 1 --vm 1 --vm-bytes 256M` (nice 0). */
-export async function measureLoad(seconds: number, port: number, say: (s: string) => void, cable: Cable = "rt", stressArgs = STRESS_ARGS): Promise<LoadResult> {
+export async function measureLoad(
+  seconds: number,
+  port: number,
+  say: (s: string) => void,
+  cable: Cable = "rt",
+  stressArgs = STRESS_ARGS,
+): Promise<LoadResult> {
   const t = SETTINGS.find((s) => s.name === "aggressive")!.timers;
   const pair = new Pair(port, t, true);
   const forget = onInterrupt(() => pair.teardown());
   const stressCommand = ["stress-ng", ...stressArgs, "--timeout", `${seconds + 30}s`, "--quiet"];
-  const r: LoadResult = { seconds, stressCommand, stressExit: null, stressSeconds: 0, loadavg: "", guardSched: "", cable: "", falsePeerDead: [], peerLost: 0, linkLate: {}, linkDead: {}, peerLate: 0, restarts: 0 };
+  const r: LoadResult = {
+    seconds,
+    stressCommand,
+    stressExit: null,
+    stressSeconds: 0,
+    loadavg: "",
+    guardSched: "",
+    cable: "",
+    falsePeerDead: [],
+    peerLost: 0,
+    linkLate: {},
+    linkDead: {},
+    peerLate: 0,
+    restarts: 0,
+  };
   let stress: ReturnType<typeof Bun.spawn> | null = null;
   let forgetStress = () => {};
   const seen: GuardEvent[] = [];
@@ -63,7 +83,10 @@ export async function measureLoad(seconds: number, port: number, say: (s: string
     await pair.setup();
     const socat = childrenNamed(process.pid, "socat");
     if (cable === "rt") for (const pid of [process.pid, ...socat]) setScheduling(pid, CABLE_PRIORITY);
-    r.cable = cable === "rt" ? `relay + socat (${socat.length}) SCHED_RR ${CABLE_PRIORITY}` : "relay + socat SCHED_OTHER (starved with the rest)";
+    r.cable =
+      cable === "rt"
+        ? `relay + socat (${socat.length}) SCHED_RR ${CABLE_PRIORITY}`
+        : "relay + socat SCHED_OTHER (starved with the rest)";
     await pairUp();
     const startedAt = Date.now();
     stress = Bun.spawn(stressCommand, { stdin: "ignore", stdout: "inherit", stderr: "inherit" });
@@ -111,11 +134,20 @@ function tally(r: LoadResult, events: GuardEvent[]): void {
     if (e.event === "peer-late") r.peerLate++;
     if (e.event === "peer-lost") r.peerLost++;
     if (e.event === "peer-dead") {
-      const before = events.slice(Math.max(0, i - 8), i).filter((x) => x.node === e.node).map((x) => `${x.ts} ${x.event}: ${x.message}`);
+      const before = events
+        .slice(Math.max(0, i - 8), i)
+        .filter((x) => x.node === e.node)
+        .map((x) => `${x.ts} ${x.event}: ${x.message}`);
       // Every link went late in the very tick that declared death: the STANDBY itself did not run
       // between warntime and deadtime (a stall of its own), rather than hearing the links go quiet.
       const lateNow = events.filter((x) => x.node === e.node && x.event === "link-late" && x.ts === e.ts).length;
-      r.falsePeerDead.push({ ts: e.ts, message: e.message, silentMs: e.silentMs, standbyStalled: lateNow >= 3, precededBy: before });
+      r.falsePeerDead.push({
+        ts: e.ts,
+        message: e.message,
+        silentMs: e.silentMs,
+        standbyStalled: lateNow >= 3,
+        precededBy: before,
+      });
     }
   });
 }

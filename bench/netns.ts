@@ -8,7 +8,8 @@ const VETH = ["cgb-ka-v1", "cgb-ka-v2"] as const;
 
 function ip(args: string[], mayFail = false): void {
   const r = Bun.spawnSync(["ip", ...args], { stdout: "pipe", stderr: "pipe" });
-  if (r.exitCode !== 0 && !mayFail) throw new Error(`ip ${args.join(" ")} failed (exit ${r.exitCode}): ${r.stderr.toString().trim()}`);
+  if (r.exitCode !== 0 && !mayFail)
+    throw new Error(`ip ${args.join(" ")} failed (exit ${r.exitCode}): ${r.stderr.toString().trim()}`);
 }
 
 /** The veth name inside namespace `i` (0 or 1). */

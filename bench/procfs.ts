@@ -16,7 +16,10 @@ export function memoryOf(pid: number): Record<string, number> {
 /** Fields of /proc/PID/stat after the command name (index 0 is field 3, "state"). */
 function statFields(pid: number): string[] {
   const s = readFileSync(`/proc/${pid}/stat`, "utf8");
-  return s.slice(s.lastIndexOf(")") + 2).trim().split(/\s+/);
+  return s
+    .slice(s.lastIndexOf(")") + 2)
+    .trim()
+    .split(/\s+/);
 }
 
 /** utime + stime of the whole process (every thread), in clock ticks. */
@@ -60,7 +63,10 @@ export function childrenNamed(ppid: number, comm: string): number[] {
  * as under init), or back to SCHED_OTHER with null (chrt).
  */
 export function setScheduling(pid: number, priority: number | null): void {
-  const args = priority === null ? ["chrt", "-o", "-p", "0", String(pid)] : ["chrt", "-R", "-r", "-p", String(priority), String(pid)];
+  const args =
+    priority === null
+      ? ["chrt", "-o", "-p", "0", String(pid)]
+      : ["chrt", "-R", "-r", "-p", String(priority), String(pid)];
   const r = Bun.spawnSync(args, { stdout: "pipe", stderr: "pipe" });
   if (r.exitCode !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr.toString().trim()}`);
 }

@@ -33,22 +33,44 @@ function rows(r: Results): Row[] {
   const out: Row[] = [];
   for (const setting of ["aggressive", "default"] as const) {
     for (const d of r.detection?.filter((x) => x.setting === setting) ?? []) {
-      out.push({ tool: "clusterguard", setting: `${setting} (keepalive ${d.timers.keepalive})`, deadMs: d.timers.deadtime, how: d.how, ...d.summary });
+      out.push({
+        tool: "clusterguard",
+        setting: `${setting} (keepalive ${d.timers.keepalive})`,
+        deadMs: d.timers.deadtime,
+        how: d.how,
+        ...d.summary,
+      });
     }
     for (const k of r.keepalived?.filter((x) => x.advertInt === COMPARABLE[setting]) ?? []) {
-      out.push({ tool: "keepalived", setting: `advert_int ${k.advertInt}`, deadMs: k.masterDownMs, how: k.how, ...k.summary });
+      out.push({
+        tool: "keepalived",
+        setting: `advert_int ${k.advertInt}`,
+        deadMs: k.masterDownMs,
+        how: k.how,
+        ...k.summary,
+      });
     }
   }
   return out;
 }
 
 /** clusterguard median / keepalived median, per comparable setting and signal. */
-export function ratios(r: Results): { setting: string; advertInt: number; how: string; cg: number; ka: number; ratio: number }[] {
+export function ratios(
+  r: Results,
+): { setting: string; advertInt: number; how: string; cg: number; ka: number; ratio: number }[] {
   const out = [];
   for (const d of r.detection ?? []) {
     const adv = COMPARABLE[d.setting]!;
     const k = r.keepalived?.find((x) => x.advertInt === adv && x.how === d.how);
-    if (k && k.summary.n > 0 && d.summary.n > 0) out.push({ setting: d.setting, advertInt: adv, how: d.how, cg: d.summary.median, ka: k.summary.median, ratio: d.summary.median / k.summary.median });
+    if (k && k.summary.n > 0 && d.summary.n > 0)
+      out.push({
+        setting: d.setting,
+        advertInt: adv,
+        how: d.how,
+        cg: d.summary.median,
+        ka: k.summary.median,
+        ratio: d.summary.median / k.summary.median,
+      });
   }
   return out;
 }
@@ -66,27 +88,58 @@ export function printable(r: Results): string {
   const parts: string[] = [];
   const rs = rows(r);
   if (rs.length) {
-    parts.push("Failure detection: ms from kill -9 / SIGSTOP of the ACTIVE (MASTER) to the STANDBY (BACKUP) declaring it dead\n(p99 is the nearest rank: the largest sample when runs < 100)");
+    parts.push(
+      "Failure detection: ms from kill -9 / SIGSTOP of the ACTIVE (MASTER) to the STANDBY (BACKUP) declaring it dead\n(p99 is the nearest rank: the largest sample when runs < 100)",
+    );
     parts.push(
       table(
         ["tool", "setting", "dead interval ms", "signal", "runs", "min", "median", "p99", "max", "median / dead"],
-        rs.map((x) => [x.tool, x.setting, fmt(x.deadMs), x.how, String(x.n), fmt(x.min), fmt(x.median, 1), fmt(x.p99), fmt(x.max), `${((100 * x.median) / x.deadMs).toFixed(0)}%`]),
+        rs.map((x) => [
+          x.tool,
+          x.setting,
+          fmt(x.deadMs),
+          x.how,
+          String(x.n),
+          fmt(x.min),
+          fmt(x.median, 1),
+          fmt(x.p99),
+          fmt(x.max),
+          `${((100 * x.median) / x.deadMs).toFixed(0)}%`,
+        ]),
       ),
     );
-    const fails = [...(r.detection ?? []).flatMap((d) => d.failures.map((f) => `clusterguard ${d.setting} ${d.how}: ${f}`)), ...(r.keepalived ?? []).flatMap((k) => k.failures.map((f) => `keepalived ${k.advertInt} ${k.how}: ${f}`))];
+    const fails = [
+      ...(r.detection ?? []).flatMap((d) => d.failures.map((f) => `clusterguard ${d.setting} ${d.how}: ${f}`)),
+      ...(r.keepalived ?? []).flatMap((k) => k.failures.map((f) => `keepalived ${k.advertInt} ${k.how}: ${f}`)),
+    ];
     if (fails.length) parts.push(`failed runs (excluded):\n${fails.map((f) => `  ${f}`).join("\n")}`);
   }
   const q = ratios(r);
   if (q.length) {
     parts.push("clusterguard median / keepalived median (comparable settings)");
-    parts.push(table(["clusterguard", "keepalived", "signal", "clusterguard ms", "keepalived ms", "ratio"], q.map((x) => [x.setting, `advert_int ${x.advertInt}`, x.how, fmt(x.cg, 1), fmt(x.ka, 1), x.ratio.toFixed(2)])));
+    parts.push(
+      table(
+        ["clusterguard", "keepalived", "signal", "clusterguard ms", "keepalived ms", "ratio"],
+        q.map((x) => [x.setting, `advert_int ${x.advertInt}`, x.how, fmt(x.cg, 1), fmt(x.ka, 1), x.ratio.toFixed(2)]),
+      ),
+    );
   }
-  const logLag = (r.keepalived ?? []).flatMap((k) => k.samples.filter((s) => s.logSeenMs !== null).map((s) => s.detectMs - s.logSeenMs!));
-  if (logLag.length) parts.push(`keepalived: notify_master stamp minus "Entering MASTER STATE" line read from stdout: median ${fmt(summarize(logLag).median, 1)} ms (the notify script's fork+exec)`);
+  const logLag = (r.keepalived ?? []).flatMap((k) =>
+    k.samples.filter((s) => s.logSeenMs !== null).map((s) => s.detectMs - s.logSeenMs!),
+  );
+  if (logLag.length)
+    parts.push(
+      `keepalived: notify_master stamp minus "Entering MASTER STATE" line read from stdout: median ${fmt(summarize(logLag).median, 1)} ms (the notify script's fork+exec)`,
+    );
   if (r.load) {
     const l = r.load;
-    const kv = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(", ") || "none";
-    parts.push(`False failovers under load (aggressive setting, ${l.seconds} s, ${l.stressCommand.slice(0, -3).join(" ")}, nice 0)`);
+    const kv = (m: Record<string, number>) =>
+      Object.entries(m)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ") || "none";
+    parts.push(
+      `False failovers under load (aggressive setting, ${l.seconds} s, ${l.stressCommand.slice(0, -3).join(" ")}, nice 0)`,
+    );
     parts.push(
       table(
         ["figure", "value"],
@@ -110,7 +163,8 @@ export function printable(r: Results): string {
         `false peer-dead: silence min ${fmt(silent.min)} / median ${fmt(silent.median)} / max ${fmt(silent.max)} ms; ` +
           `${stalled} of ${l.falsePeerDead.length} with every link-late logged in the same tick as the peer-dead (the STANDBY itself did not run between warntime and deadtime)`,
       );
-      for (const f of l.falsePeerDead.slice(0, 3)) parts.push(`  false peer-dead ${f.ts}: ${f.message}\n${f.precededBy.map((p) => `    after ${p}`).join("\n")}`);
+      for (const f of l.falsePeerDead.slice(0, 3))
+        parts.push(`  false peer-dead ${f.ts}: ${f.message}\n${f.precededBy.map((p) => `    after ${p}`).join("\n")}`);
       if (l.falsePeerDead.length > 3) parts.push(`  (${l.falsePeerDead.length - 3} more in bench/results.json)`);
     }
   }
@@ -120,7 +174,17 @@ export function printable(r: Results): string {
     parts.push(
       table(
         ["node", "role", "CPU %", "VmRSS MiB", "RssAnon MiB", "RssFile MiB", "VmHWM MiB", "threads", "scheduling"],
-        c.nodes.map((n) => [n.node, n.role, n.cpuPercent.toFixed(2), mib(n.memory.VmRSS), mib(n.memory.RssAnon), mib(n.memory.RssFile), mib(n.memory.VmHWM), String(n.memory.Threads ?? "-"), n.sched]),
+        c.nodes.map((n) => [
+          n.node,
+          n.role,
+          n.cpuPercent.toFixed(2),
+          mib(n.memory.VmRSS),
+          mib(n.memory.RssAnon),
+          mib(n.memory.RssFile),
+          mib(n.memory.VmHWM),
+          String(n.memory.Threads ?? "-"),
+          n.sched,
+        ]),
       ),
     );
     parts.push(`dist/clusterguard: ${c.exeBytes} bytes (${(c.exeBytes / 2 ** 20).toFixed(1)} MiB)`);
@@ -133,7 +197,10 @@ export function markdown(r: Results, meta: { date: string; host: string }): stri
   const out = [`Latest \`make bench\` (${meta.date}, ${meta.host}):`, ""];
   const rs = rows(r);
   if (rs.length) {
-    out.push("| failure detection | dead interval | kill -9 median (p99) | SIGSTOP median (p99) |", "|---|---|---|---|");
+    out.push(
+      "| failure detection | dead interval | kill -9 median (p99) | SIGSTOP median (p99) |",
+      "|---|---|---|---|",
+    );
     const keys = [...new Set(rs.map((x) => `${x.tool} ${x.setting}`))];
     for (const key of keys) {
       const k = rs.filter((x) => `${x.tool} ${x.setting}` === key);
@@ -145,17 +212,24 @@ export function markdown(r: Results, meta: { date: string; host: string }): stri
     }
     out.push("");
   }
-  for (const q of ratios(r)) out.push(`- clusterguard ${q.setting} / keepalived advert_int ${q.advertInt}, ${q.how}: median ratio ${q.ratio.toFixed(2)}`);
+  for (const q of ratios(r))
+    out.push(
+      `- clusterguard ${q.setting} / keepalived advert_int ${q.advertInt}, ${q.how}: median ratio ${q.ratio.toFixed(2)}`,
+    );
   if (r.load) {
     const l = r.load;
     const late = Object.values(l.linkLate).reduce((a, b) => a + b, 0);
-    out.push(`- under load (${l.seconds} s, stress-ng cpu+io+vm, aggressive timers${l.cable.includes("SCHED_RR") ? ", harness links at RT priority" : ""}): ${l.falsePeerDead.length} false failovers, ${late} link-late warnings`);
+    out.push(
+      `- under load (${l.seconds} s, stress-ng cpu+io+vm, aggressive timers${l.cable.includes("SCHED_RR") ? ", harness links at RT priority" : ""}): ${l.falsePeerDead.length} false failovers, ${late} link-late warnings`,
+    );
   }
   if (r.cost) {
     const c = r.cost;
     const cpu = c.nodes.map((n) => n.cpuPercent.toFixed(1)).join(" / ");
     const rss = c.nodes.map((n) => mib(n.memory.VmRSS)).join(" / ");
-    out.push(`- idle guard at 10 Hz on 3 channels (ACTIVE / STANDBY): ${cpu} % CPU, ${rss} MiB RSS; executable ${(c.exeBytes / 2 ** 20).toFixed(0)} MiB`);
+    out.push(
+      `- idle guard at 10 Hz on 3 channels (ACTIVE / STANDBY): ${cpu} % CPU, ${rss} MiB RSS; executable ${(c.exeBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
   }
   return out.join("\n");
 }

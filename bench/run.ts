@@ -24,7 +24,9 @@ function parseParts(argv: string[]): Part[] {
   const asked = (argv[i + 1] ?? "").split(",").filter(Boolean);
   const bad = asked.filter((p) => !PARTS.includes(p as Part));
   if (asked.length === 0 || bad.length) {
-    console.error(`bench: --only expects one or more of ${PARTS.join("|")} (comma-separated), got '${argv[i + 1] ?? ""}'`);
+    console.error(
+      `bench: --only expects one or more of ${PARTS.join("|")} (comma-separated), got '${argv[i + 1] ?? ""}'`,
+    );
     process.exit(2);
   }
   return PARTS.filter((p) => asked.includes(p));
@@ -69,14 +71,18 @@ installInterruptHandler();
 const say = (s: string) => console.log(s);
 const t0 = Date.now();
 const r: Results = {};
-say(`bench: ${parts.join(", ")}; ${runs} runs per signal and setting${parts.includes("load") ? `, ${loadSeconds} s under load` : ""}`);
+say(
+  `bench: ${parts.join(", ")}; ${runs} runs per signal and setting${parts.includes("load") ? `, ${loadSeconds} s under load` : ""}`,
+);
 if (parts.includes("detection")) {
   say("clusterguard detection time (fresh pair per run, kill a, time b's peer-dead)");
   r.detection = [];
   for (const [i, s] of SETTINGS.entries()) r.detection.push(...(await measureDetection(s, runs, 17960 + i, say)));
 }
 if (parts.includes("keepalived")) {
-  say("keepalived detection time (namespaces cgb-ka-1/2, fresh pair per run, kill the MASTER, time the BACKUP's notify_master)");
+  say(
+    "keepalived detection time (namespaces cgb-ka-1/2, fresh pair per run, kill the MASTER, time the BACKUP's notify_master)",
+  );
   r.keepalived = await measureKeepalived(runs, say);
 }
 if (parts.includes("cost")) {
@@ -102,9 +108,15 @@ const meta = {
   parts,
 };
 // --only keeps the other parts of an earlier run in results.json (each part says when it ran).
-const earlier = parts.length < PARTS.length && existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, "utf8")) as Record<string, unknown>) : {};
+const earlier =
+  parts.length < PARTS.length && existsSync(RESULTS)
+    ? (JSON.parse(readFileSync(RESULTS, "utf8")) as Record<string, unknown>)
+    : {};
 const ranAt = Object.fromEntries(parts.map((p) => [p, meta.date]));
-writeFileSync(RESULTS, `${JSON.stringify({ ...earlier, ...r, meta, ranAt: { ...((earlier.ranAt as object) ?? {}), ...ranAt } }, null, 2)}\n`);
+writeFileSync(
+  RESULTS,
+  `${JSON.stringify({ ...earlier, ...r, meta, ranAt: { ...((earlier.ranAt as object) ?? {}), ...ranAt } }, null, 2)}\n`,
+);
 
 say("");
 say(printable(r));

@@ -20,7 +20,8 @@ const TIMEOUT_MS = 2000;
 let waiting: ((frame: Uint8Array) => void) | undefined;
 const a = new SerialChannel({ device: deviceA, baud });
 const b = new SerialChannel({ device: deviceB, baud });
-const log = (side: string) => (_: string, up: boolean, detail: string) => console.error(`${side}: ${up ? "up" : "DOWN"}: ${detail}`);
+const log = (side: string) => (_: string, up: boolean, detail: string) =>
+  console.error(`${side}: ${up ? "up" : "DOWN"}: ${detail}`);
 await a.start({ frame: (f) => waiting?.(f), health: log("a") });
 await b.start({ frame: (f) => b.send(f), health: log("b") }); // b echoes every frame back
 
@@ -58,9 +59,12 @@ for (let i = 0; i < WARMUP + rounds; i++) {
 await Promise.all([a.stop(), b.stop()]);
 
 times.sort((x, y) => x - y);
-const pct = (p: number) => (times.length ? times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]! : NaN);
+const pct = (p: number) =>
+  times.length ? times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]! : NaN;
 const ms = (v: number) => `${v.toFixed(3)} ms`;
-console.log(`serial round trip ${deviceA} <-> ${deviceB}: ${times.length} of ${rounds} x ${frameBytes}-byte frames at ${baud} baud, ${lost} lost`);
+console.log(
+  `serial round trip ${deviceA} <-> ${deviceB}: ${times.length} of ${rounds} x ${frameBytes}-byte frames at ${baud} baud, ${lost} lost`,
+);
 console.log(`p50 ${ms(pct(50))}  p90 ${ms(pct(90))}  p99 ${ms(pct(99))}  max ${ms(times.at(-1) ?? NaN)}`);
 console.log(`a: ${JSON.stringify(a.stats())}`);
 console.log(`b: ${JSON.stringify(b.stats())}`);

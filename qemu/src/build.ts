@@ -1,6 +1,16 @@
 // `lab build`: the shared system image, installed the way an admin would, rebuilt only when its inputs change.
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  copyFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { BASE_OPTIONS, clusterToml, LAB_FSTAB, nodeArgs } from "./lab-config.ts";
 import { BASE, CACHE, EXE, IMAGE, NODES, type Node, REPO } from "./paths.ts";
@@ -20,14 +30,26 @@ const INITRD_KIND = process.env.CG_LAB_INITRD ?? "systemd";
 
 function inputsHash(): string {
   const h = createHash("sha256");
-  const files = [EXE, join(BASE, "stamp"), join(REPO, "qemu/image/make-disk.sh"), ...dirFiles(join(REPO, "dracut-module/90clusterguard")), ...dirFiles(join(REPO, "qemu/files")), ...dirFiles(join(REPO, "initrd/kernel")), ...dirFiles(join(REPO, "initrd/systemd")), ...dirFiles(join(REPO, "bootloader/grub")), ...dirFiles(join(REPO, "bootloader/bls"))];
+  const files = [
+    EXE,
+    join(BASE, "stamp"),
+    join(REPO, "qemu/image/make-disk.sh"),
+    ...dirFiles(join(REPO, "dracut-module/90clusterguard")),
+    ...dirFiles(join(REPO, "qemu/files")),
+    ...dirFiles(join(REPO, "initrd/kernel")),
+    ...dirFiles(join(REPO, "initrd/systemd")),
+    ...dirFiles(join(REPO, "bootloader/grub")),
+    ...dirFiles(join(REPO, "bootloader/bls")),
+  ];
   for (const f of files) h.update(f).update(readFileSync(f));
   h.update(clusterToml()).update(BASE_OPTIONS).update(LAB_FSTAB).update(INITRD_KIND).update(NODES.map(nodeArgs).join());
   return h.digest("hex");
 }
 
 function dirFiles(d: string): string[] {
-  return readdirSync(d).sort().map((f) => join(d, f));
+  return readdirSync(d)
+    .sort()
+    .map((f) => join(d, f));
 }
 
 /** Build (or reuse) the image layer; returns the boot set. */
@@ -60,12 +82,15 @@ export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
   writeDefaultEntry(root, kver);
   progress(t0, `clusterguard initrd regenerate --root rootfs --kind ${INITRD_KIND} (dracut, about a minute)`);
   console.log(await sh(EXE, ["initrd", "regenerate", "--root", root, "--kver", kver, "--kind", INITRD_KIND]));
-  for (const n of NODES) console.log(await sh(EXE, ["bootloader", "install", "--root", root, "--node", n, "--args", nodeArgs(n)]));
+  for (const n of NODES)
+    console.log(await sh(EXE, ["bootloader", "install", "--root", root, "--node", n, "--args", nodeArgs(n)]));
   const set = bootSet(root, kver);
   copyFileSync(join(root, "etc/clusterguard/clusterguard.toml"), join(IMAGE, "clusterguard.toml"));
   copyFileSync(join(root, "etc/clusterguard/authkey"), join(IMAGE, "authkey"));
   progress(t0, "shared.img: mkfs.ext4 -d rootfs, and the /var/lib/lab and /boot/efi partitions");
-  await sh("bash", [join(REPO, "qemu/image/make-disk.sh"), root, join(IMAGE, "shared.img"), "2G"], { env: { CG_LAB_CACHE: CACHE } });
+  await sh("bash", [join(REPO, "qemu/image/make-disk.sh"), root, join(IMAGE, "shared.img"), "2G"], {
+    env: { CG_LAB_CACHE: CACHE },
+  });
   assertNothingMounted(root);
   rmSync(root, { recursive: true, force: true });
   writeFileSync(join(IMAGE, "boot.json"), JSON.stringify(set, null, 2));
@@ -79,23 +104,38 @@ function installWorkload(root: string): void {
   Bun.spawnSync(["chmod", "0755", join(root, "usr/local/bin/workload")]);
   copyFileSync(join(REPO, "qemu/files/workload.service"), join(root, "etc/systemd/system/workload.service"));
   mkdirSync(join(root, "etc/systemd/system/multi-user.target.wants"), { recursive: true });
-  symlinkSync("/etc/systemd/system/workload.service", join(root, "etc/systemd/system/multi-user.target.wants/workload.service"));
+  symlinkSync(
+    "/etc/systemd/system/workload.service",
+    join(root, "etc/systemd/system/multi-user.target.wants/workload.service"),
+  );
   const getty = join(root, "etc/systemd/system/serial-getty@ttyS0.service.d");
   mkdirSync(getty, { recursive: true });
   copyFileSync(join(REPO, "qemu/files/autologin.conf"), join(getty, "autologin.conf"));
   // The lab's initrd shell on hvc0 (qemu/files/debug-shell-hvc0.conf), enabled by rd.systemd.debug_shell.
   mkdirSync(join(root, "etc/systemd/system/debug-shell.service.d"), { recursive: true });
-  copyFileSync(join(REPO, "qemu/files/debug-shell-hvc0.conf"), join(root, "etc/systemd/system/debug-shell.service.d/lab-hvc0.conf"));
-  copyFileSync(join(REPO, "qemu/files/dracut-lab-shell.conf"), join(root, "etc/dracut.conf.d/20-clusterguard-lab-shell.conf"));
+  copyFileSync(
+    join(REPO, "qemu/files/debug-shell-hvc0.conf"),
+    join(root, "etc/systemd/system/debug-shell.service.d/lab-hvc0.conf"),
+  );
+  copyFileSync(
+    join(REPO, "qemu/files/dracut-lab-shell.conf"),
+    join(root, "etc/dracut.conf.d/20-clusterguard-lab-shell.conf"),
+  );
   // Enabled the way `systemctl enable clusterguard-agent` would.
   mkdirSync(join(root, "etc/systemd/system/sysinit.target.wants"), { recursive: true });
-  symlinkSync("/usr/lib/systemd/system/clusterguard-agent.service", join(root, "etc/systemd/system/sysinit.target.wants/clusterguard-agent.service"));
+  symlinkSync(
+    "/usr/lib/systemd/system/clusterguard-agent.service",
+    join(root, "etc/systemd/system/sysinit.target.wants/clusterguard-agent.service"),
+  );
 }
 
 /** The distro's own entry, as systemd-boot would list it: `bootloader install` copies its options. */
 function writeDefaultEntry(root: string, kver: string): void {
   mkdirSync(join(root, "boot/loader/entries"), { recursive: true });
-  writeFileSync(join(root, `boot/loader/entries/debian-${kver}.conf`), `title Debian GNU/Linux 12\nversion ${kver}\nlinux /vmlinuz-${kver}\ninitrd /initrd.img-${kver}\noptions ${BASE_OPTIONS}\n`);
+  writeFileSync(
+    join(root, `boot/loader/entries/debian-${kver}.conf`),
+    `title Debian GNU/Linux 12\nversion ${kver}\nlinux /vmlinuz-${kver}\ninitrd /initrd.img-${kver}\noptions ${BASE_OPTIONS}\n`,
+  );
 }
 
 /** Read what the node entries say: kernel, initrd and options, exactly as a boot loader would pass them. */
@@ -112,5 +152,11 @@ function bootSet(root: string, kver: string): BootSet {
   }
   copyFileSync(join(root, "boot", kernel), join(IMAGE, "vmlinuz"));
   copyFileSync(join(root, "boot", initrd), join(IMAGE, "initrd-clusterguard.img"));
-  return { kernel: join(IMAGE, "vmlinuz"), initrd: join(IMAGE, "initrd-clusterguard.img"), kver, options, kind: INITRD_KIND };
+  return {
+    kernel: join(IMAGE, "vmlinuz"),
+    initrd: join(IMAGE, "initrd-clusterguard.img"),
+    kver,
+    options,
+    kind: INITRD_KIND,
+  };
 }

@@ -7,7 +7,10 @@ export async function ask<T = Record<string, unknown>>(req: Record<string, unkno
   if (!existsSync(CONTROL)) throw new Error("the lab is not up (run: qemu/lab up)");
   return new Promise<T>((resolve, reject) => {
     let buf = "";
-    const timer = setTimeout(() => reject(new Error(`the lab daemon did not answer ${JSON.stringify(req)} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`the lab daemon did not answer ${JSON.stringify(req)} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     void Bun.connect({
       unix: CONTROL,
       socket: {

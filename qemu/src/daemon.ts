@@ -12,9 +12,15 @@ const boot = JSON.parse(readFileSync(join(IMAGE, "boot.json"), "utf8")) as BootS
 mkdirSync(RUN, { recursive: true });
 const timeline: { at: number; node: string; what: string }[] = [];
 const vms = {} as Record<Node, Vm>;
-for (const n of NODES) vms[n] = new Vm(n, boot, (node, e) => {
-  if (e.kind === "guard" || e.kind === "mount") timeline.push({ at: e.at, node, what: e.kind === "mount" ? "shared root mounted" : `${e.event}${e.role ? ` [${e.role}]` : ""}: ${e.message}` });
-});
+for (const n of NODES)
+  vms[n] = new Vm(n, boot, (node, e) => {
+    if (e.kind === "guard" || e.kind === "mount")
+      timeline.push({
+        at: e.at,
+        node,
+        what: e.kind === "mount" ? "shared root mounted" : `${e.event}${e.role ? ` [${e.role}]` : ""}: ${e.message}`,
+      });
+  });
 const serial = new SerialCable();
 const shells = { a: new InitrdShell(), b: new InitrdShell() } as Record<Node, InitrdShell>;
 const eth = new EthernetCable();
@@ -52,7 +58,15 @@ async function status() {
     const v = vms[n];
     const last = [...v.events].reverse().find((e) => e.kind === "guard");
     const acks = v.events.filter((e) => e.kind === "ack");
-    out[n] = { vm: v.state, role: v.role, rootMounted: v.rootMounted, lastEvent: last ? `${last.event}: ${last.message}` : null, acks: acks.length, lastAck: acks.at(-1)?.message ?? null, poweredOnAt: v.poweredOnAt };
+    out[n] = {
+      vm: v.state,
+      role: v.role,
+      rootMounted: v.rootMounted,
+      lastEvent: last ? `${last.event}: ${last.message}` : null,
+      acks: acks.length,
+      lastAck: acks.at(-1)?.message ?? null,
+      poweredOnAt: v.poweredOnAt,
+    };
   }
   return { nodes: out, cables: { serial: serial.cut ? "cut" : "connected", ethernet: eth.cut ? "cut" : "connected" } };
 }
@@ -110,7 +124,11 @@ async function handle(r: Req): Promise<unknown> {
     }
     case "pdu":
       pduPlugged[n!] = r.link !== "off";
-      timeline.push({ at: Date.now(), node: n!, what: `PDU of ${n} ${pduPlugged[n!] ? "plugged in" : "unplugged"} (lab)` });
+      timeline.push({
+        at: Date.now(),
+        node: n!,
+        what: `PDU of ${n} ${pduPlugged[n!] ? "plugged in" : "unplugged"} (lab)`,
+      });
       return { ok: true };
     case "rootio":
       return { io: await vms[n!].rootIo() };

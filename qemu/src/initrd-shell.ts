@@ -30,7 +30,9 @@ export class InitrdShell {
       if (m) return { exitCode: Number(m[1]), output: cleanOutput(seen.slice(0, m.index), tag) };
       await Bun.sleep(100);
     }
-    return { error: `no answer from the initrd shell within ${timeoutMs} ms; it printed: ${JSON.stringify(this.buf.slice(start).slice(-500))}` };
+    return {
+      error: `no answer from the initrd shell within ${timeoutMs} ms; it printed: ${JSON.stringify(this.buf.slice(start).slice(-500))}`,
+    };
   }
 }
 

@@ -40,5 +40,14 @@ export async function checkIntegrity(acks: ConsoleEvent[]): Promise<Integrity> {
     writers.push(w);
   }
   const clean = fsck.clean && others.every((o) => o.clean);
-  return { fsck, others, records: lines.length, acked: acks.length, missing, writers, interleaved, ok: clean && missing.length === 0 && !interleaved && (acks.length === 0 || lines.length > 0) };
+  return {
+    fsck,
+    others,
+    records: lines.length,
+    acked: acks.length,
+    missing,
+    writers,
+    interleaved,
+    ok: clean && missing.length === 0 && !interleaved && (acks.length === 0 || lines.length > 0),
+  };
 }

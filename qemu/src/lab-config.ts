@@ -18,7 +18,8 @@ export const BASE_OPTIONS = "root=LABEL=cgroot rw console=ttyS0,115200 net.ifnam
  * fstab lines the image layer adds: the shared disk's other file systems (qemu/image/make-disk.sh), which a planned
  * switchover must make unwritable too. nofail: a boot never stops at them; the switchover scenario checks they were there.
  */
-export const LAB_FSTAB = "LABEL=cglab\t/var/lib/lab\text4\tdefaults,nofail\t0\t2\nLABEL=CGEFI\t/boot/efi\tvfat\tdefaults,nofail\t0\t0\n";
+export const LAB_FSTAB =
+  "LABEL=cglab\t/var/lib/lab\text4\tdefaults,nofail\t0\t2\nLABEL=CGEFI\t/boot/efi\tvfat\tdefaults,nofail\t0\t0\n";
 
 /** /etc/clusterguard/clusterguard.toml inside the shared image. */
 export function clusterToml(): string {

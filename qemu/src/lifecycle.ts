@@ -7,12 +7,28 @@ import { CONTROL, EXE, IMAGE, REPO, RUN } from "./paths.ts";
 import { progress, sh } from "./sh.ts";
 
 export interface Status {
-  nodes: Record<"a" | "b", { vm: string; role: string; rootMounted: boolean; lastEvent: string | null; acks: number; lastAck: string | null; poweredOnAt: number }>;
+  nodes: Record<
+    "a" | "b",
+    {
+      vm: string;
+      role: string;
+      rootMounted: boolean;
+      lastEvent: string | null;
+      acks: number;
+      lastAck: string | null;
+      poweredOnAt: number;
+    }
+  >;
   cables: { serial: string; ethernet: string };
 }
 
 /** Poll the daemon until `pred(status)` holds; print what is awaited every 15 s. */
-export async function waitStatus(t0: number, what: string, pred: (s: Status) => boolean, timeoutMs: number): Promise<Status> {
+export async function waitStatus(
+  t0: number,
+  what: string,
+  pred: (s: Status) => boolean,
+  timeoutMs: number,
+): Promise<Status> {
   const start = performance.now();
   let lastSay = 0;
   for (;;) {
@@ -22,7 +38,10 @@ export async function waitStatus(t0: number, what: string, pred: (s: Status) => 
       return s;
     }
     const waited = performance.now() - start;
-    if (waited > timeoutMs) throw new Error(`timed out after ${Math.round(waited / 1000)} s waiting for ${what}; a: ${s.nodes.a.role} (${s.nodes.a.lastEvent}), b: ${s.nodes.b.role} (${s.nodes.b.lastEvent})`);
+    if (waited > timeoutMs)
+      throw new Error(
+        `timed out after ${Math.round(waited / 1000)} s waiting for ${what}; a: ${s.nodes.a.role} (${s.nodes.a.lastEvent}), b: ${s.nodes.b.role} (${s.nodes.b.lastEvent})`,
+      );
     if (waited - lastSay > 15000) {
       lastSay = waited;
       progress(t0, `waiting for ${what}: a ${s.nodes.a.vm}/${s.nodes.a.role}, b ${s.nodes.b.vm}/${s.nodes.b.role}`);
@@ -41,9 +60,22 @@ export async function prepare(t0: number): Promise<void> {
   await sh("cp", ["--sparse=always", join(IMAGE, "shared.img"), join(RUN, "shared.img")]);
   writeFileSync(join(RUN, "sbd.img"), "");
   truncateSync(join(RUN, "sbd.img"), 8 << 20);
-  await sh(EXE, ["disk", "init", "--device", join(RUN, "sbd.img"), "--config", join(IMAGE, "clusterguard.toml"), "--authkey", join(IMAGE, "authkey")]);
+  await sh(EXE, [
+    "disk",
+    "init",
+    "--device",
+    join(RUN, "sbd.img"),
+    "--config",
+    join(IMAGE, "clusterguard.toml"),
+    "--authkey",
+    join(IMAGE, "authkey"),
+  ]);
   const log = openSync(join(RUN, "daemon.log"), "a");
-  const d = Bun.spawn(["setsid", process.execPath, join(REPO, "qemu/src/daemon.ts")], { stdin: "ignore", stdout: log, stderr: log });
+  const d = Bun.spawn(["setsid", process.execPath, join(REPO, "qemu/src/daemon.ts")], {
+    stdin: "ignore",
+    stdout: log,
+    stderr: log,
+  });
   d.unref();
   for (let i = 0; i < 100 && !existsSync(CONTROL); i++) await Bun.sleep(100);
   if (!existsSync(CONTROL)) throw new Error(`the lab daemon did not start; see ${join(RUN, "daemon.log")}`);
@@ -60,7 +92,12 @@ export async function up(t0: number, simultaneous = false): Promise<Status> {
   }
   progress(t0, "power on b");
   await Promise.all([first, ask({ cmd: "on", node: "b" })]);
-  return waitStatus(t0, "one node ACTIVE, the other parked STANDBY", (s) => [s.nodes.a.role, s.nodes.b.role].sort().join() === "ACTIVE,STANDBY", 300000);
+  return waitStatus(
+    t0,
+    "one node ACTIVE, the other parked STANDBY",
+    (s) => [s.nodes.a.role, s.nodes.b.role].sort().join() === "ACTIVE,STANDBY",
+    300000,
+  );
 }
 
 /** Stop both VMs and the daemon. */

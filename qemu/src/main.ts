@@ -14,13 +14,17 @@ const node = (v: unknown) => {
   return v;
 };
 const link = (v: unknown) => {
-  if (v !== "serial" && v !== "ethernet" && v !== "all") throw new Error(`expected serial, ethernet or all, got ${String(v)}`);
+  if (v !== "serial" && v !== "ethernet" && v !== "all")
+    throw new Error(`expected serial, ethernet or all, got ${String(v)}`);
   return v;
 };
 
 function printStatus(s: Status, json: boolean): void {
   if (json) return console.log(JSON.stringify(s, null, 2));
-  for (const [n, v] of Object.entries(s.nodes)) console.log(`node ${n}: vm ${v.vm}, role ${v.role}, shared root ${v.rootMounted ? "MOUNTED" : "not mounted"}, ${v.acks} workload acks; last: ${v.lastEvent ?? "-"}`);
+  for (const [n, v] of Object.entries(s.nodes))
+    console.log(
+      `node ${n}: vm ${v.vm}, role ${v.role}, shared root ${v.rootMounted ? "MOUNTED" : "not mounted"}, ${v.acks} workload acks; last: ${v.lastEvent ?? "-"}`,
+    );
   console.log(`cables: serial ${s.cables.serial}, ethernet ${s.cables.ethernet}`);
 }
 
@@ -32,7 +36,9 @@ async function runAll(names: string[]): Promise<void> {
     const r = await runScenario(n, t0);
     results.push(r);
     saveReport(dir, results);
-    console.log(`=== scenario ${i + 1}/${names.length} ${n}: ${r.pass ? "passed" : `FAILED at ${r.failedStep}: ${r.expected ?? r.error}`}`);
+    console.log(
+      `=== scenario ${i + 1}/${names.length} ${n}: ${r.pass ? "passed" : `FAILED at ${r.failedStep}: ${r.expected ?? r.error}`}`,
+    );
   }
   writeReport(results, dir);
   process.exitCode = results.every((r) => r.pass) ? 0 : 1;
@@ -40,27 +46,82 @@ async function runAll(names: string[]): Promise<void> {
 
 await yargs(hideBin(process.argv))
   .scriptName("qemu/lab")
-  .command("build", "build the shared system image (cached layers)", (a) => a.option("force", { type: "boolean", default: false }), async (a) => void (await build({ force: a.force })))
-  .command("up", "boot both VMs (a, then b) until one is ACTIVE and the other STANDBY", (a) => a.option("simultaneous", { type: "boolean", default: false }), async (a) => printStatus(await up(t0, a.simultaneous), false))
+  .command(
+    "build",
+    "build the shared system image (cached layers)",
+    (a) => a.option("force", { type: "boolean", default: false }),
+    async (a) => void (await build({ force: a.force })),
+  )
+  .command(
+    "up",
+    "boot both VMs (a, then b) until one is ACTIVE and the other STANDBY",
+    (a) => a.option("simultaneous", { type: "boolean", default: false }),
+    async (a) => printStatus(await up(t0, a.simultaneous), false),
+  )
   .command("down", "stop both VMs and the lab", {}, async () => down())
-  .command("status", "per node: VM state, guard role, shared root mounted, last event", (a) => a.option("json", { type: "boolean", default: false }), async (a) => printStatus(await ask<Status>({ cmd: "status" }), a.json))
+  .command(
+    "status",
+    "per node: VM state, guard role, shared root mounted, last event",
+    (a) => a.option("json", { type: "boolean", default: false }),
+    async (a) => printStatus(await ask<Status>({ cmd: "status" }), a.json),
+  )
   .command("kill <node>", "power cut", {}, async (a) => void (await ask({ cmd: "kill", node: node(a.node) })))
-  .command("pause <node>", "freeze the VM (a hung machine)", {}, async (a) => void (await ask({ cmd: "pause", node: node(a.node) })))
+  .command(
+    "pause <node>",
+    "freeze the VM (a hung machine)",
+    {},
+    async (a) => void (await ask({ cmd: "pause", node: node(a.node) })),
+  )
   .command("resume <node>", "unfreeze the VM", {}, async (a) => void (await ask({ cmd: "resume", node: node(a.node) })))
-  .command("exec <node> <command..>", "type a command at the VM's root console", {}, async (a) => void (await ask({ cmd: "exec", node: node(a.node), args: (a.command as string[]).join(" ") })))
-  .command("shell <node> <command..>", "run a command in the VM's initrd shell (hvc0; for a node parked in the initrd) and print its output", {}, async (a) => {
-    const r = await ask<{ exitCode?: number; output?: string; error?: string }>({ cmd: "shell", node: node(a.node), args: (a.command as string[]).join(" ") }, 70000);
-    if (r.error !== undefined) throw new Error(r.error);
-    if (r.output) console.log(r.output);
-    process.exitCode = r.exitCode ?? 1;
-  })
-  .command("pdu <node> <state>", "unplug (off) or plug in (on) the power switch that fences NODE", {}, async (a) => void (await ask({ cmd: "pdu", node: node(a.node), link: a.state === "off" ? "off" : "on" })))
-  .command("cut <link>", "cut serial, ethernet or all", {}, async (a) => void (await ask({ cmd: "cut", link: link(a.link) })))
-  .command("heal <link>", "reconnect serial, ethernet or all", {}, async (a) => void (await ask({ cmd: "heal", link: link(a.link) })))
-  .command("scenario <name..>", `run scenarios: ${Object.keys(SCENARIOS).join(", ")}`, {}, async (a) => runAll(a.name as string[]))
-  .command("matrix", "every scenario, --repeat N times", (a) => a.option("repeat", { type: "number", default: 1 }), async (a) => {
-    await runAll(Array.from({ length: a.repeat }, () => Object.keys(SCENARIOS)).flat());
-  })
+  .command(
+    "exec <node> <command..>",
+    "type a command at the VM's root console",
+    {},
+    async (a) => void (await ask({ cmd: "exec", node: node(a.node), args: (a.command as string[]).join(" ") })),
+  )
+  .command(
+    "shell <node> <command..>",
+    "run a command in the VM's initrd shell (hvc0; for a node parked in the initrd) and print its output",
+    {},
+    async (a) => {
+      const r = await ask<{ exitCode?: number; output?: string; error?: string }>(
+        { cmd: "shell", node: node(a.node), args: (a.command as string[]).join(" ") },
+        70000,
+      );
+      if (r.error !== undefined) throw new Error(r.error);
+      if (r.output) console.log(r.output);
+      process.exitCode = r.exitCode ?? 1;
+    },
+  )
+  .command(
+    "pdu <node> <state>",
+    "unplug (off) or plug in (on) the power switch that fences NODE",
+    {},
+    async (a) => void (await ask({ cmd: "pdu", node: node(a.node), link: a.state === "off" ? "off" : "on" })),
+  )
+  .command(
+    "cut <link>",
+    "cut serial, ethernet or all",
+    {},
+    async (a) => void (await ask({ cmd: "cut", link: link(a.link) })),
+  )
+  .command(
+    "heal <link>",
+    "reconnect serial, ethernet or all",
+    {},
+    async (a) => void (await ask({ cmd: "heal", link: link(a.link) })),
+  )
+  .command("scenario <name..>", `run scenarios: ${Object.keys(SCENARIOS).join(", ")}`, {}, async (a) =>
+    runAll(a.name as string[]),
+  )
+  .command(
+    "matrix",
+    "every scenario, --repeat N times",
+    (a) => a.option("repeat", { type: "number", default: 1 }),
+    async (a) => {
+      await runAll(Array.from({ length: a.repeat }, () => Object.keys(SCENARIOS)).flat());
+    },
+  )
   .command("demo", "the README's main job: A ACTIVE, B parked, power-cut A, B fences and takes over", {}, async () => {
     const r = await runScenario("kill-active", t0);
     writeReport([r]);

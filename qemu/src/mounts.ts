@@ -10,5 +10,6 @@ export function assertNothingMounted(dir: string): void {
     .split("\n")
     .map((l) => l.split(" ")[4] ?? "")
     .filter((m) => m === abs || m.startsWith(`${abs}/`));
-  if (below.length > 0) throw new Error(`refusing to delete ${abs}: still mounted below it: ${below.join(", ")} (umount -R them first)`);
+  if (below.length > 0)
+    throw new Error(`refusing to delete ${abs}: still mounted below it: ${below.join(", ")} (umount -R them first)`);
 }

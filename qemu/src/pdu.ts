@@ -36,14 +36,17 @@ export function startPdu(path: string, target: PduTarget) {
 
 async function answer(s: Socket<{ lines: QmpLines }>, m: Record<string, unknown>, t: PduTarget): Promise<void> {
   const id = m.id;
-  const reply = (body: Record<string, unknown>) => s.write(`${JSON.stringify({ ...body, ...(id !== undefined ? { id } : {}) })}\n`);
+  const reply = (body: Record<string, unknown>) =>
+    s.write(`${JSON.stringify({ ...body, ...(id !== undefined ? { id } : {}) })}\n`);
   switch (m.execute) {
     case "qmp_capabilities":
       return void reply({ return: {} });
     case "system_reset": {
       const wasOn = t.running();
       const ok = wasOn ? await t.reset() : true;
-      t.log(`PDU: system_reset requested: ${wasOn ? (ok ? "victim reset" : "reset failed") : "victim already powered off"}`);
+      t.log(
+        `PDU: system_reset requested: ${wasOn ? (ok ? "victim reset" : "reset failed") : "victim already powered off"}`,
+      );
       return void reply(ok ? { return: {} } : { error: { class: "GenericError", desc: "reset failed" } });
     }
     case "quit":

@@ -3,7 +3,10 @@ import { join } from "node:path";
 import type { BootSet } from "./build.ts";
 import { type Node, peerOf, RUN } from "./paths.ts";
 
-export const ETH_PORT: Record<Node, { local: number; remote: number }> = { a: { local: 17601, remote: 17611 }, b: { local: 17602, remote: 17612 } };
+export const ETH_PORT: Record<Node, { local: number; remote: number }> = {
+  a: { local: 17601, remote: 17611 },
+  b: { local: 17602, remote: 17612 },
+};
 
 /** What the lab's "hardware" adds to every boot entry: the initrd shell on hvc0 (qemu/files/debug-shell-hvc0.conf). */
 const LAB_ARGS = "rd.systemd.debug_shell";
@@ -14,30 +17,68 @@ export function qemuArgv(n: Node, boot: BootSet, extraArgs = ""): string[] {
   const mac = n === "a" ? "52:54:00:c6:00:01" : "52:54:00:c6:00:02";
   return [
     "qemu-system-x86_64",
-    "-name", `clusterguard-${n}`,
-    "-accel", "tcg,tb-size=128", "-cpu", "max", "-m", "512", "-smp", "1",
-    "-display", "none", "-no-user-config", "-nodefaults",
-    "-kernel", boot.kernel, "-initrd", boot.initrd, "-append", `${boot.options[n]} ${LAB_ARGS} ${extraArgs}`.trim(),
+    "-name",
+    `clusterguard-${n}`,
+    "-accel",
+    "tcg,tb-size=128",
+    "-cpu",
+    "max",
+    "-m",
+    "512",
+    "-smp",
+    "1",
+    "-display",
+    "none",
+    "-no-user-config",
+    "-nodefaults",
+    "-kernel",
+    boot.kernel,
+    "-initrd",
+    boot.initrd,
+    "-append",
+    `${boot.options[n]} ${LAB_ARGS} ${extraArgs}`.trim(),
     // ONE shared system image for both nodes, and the small shared heartbeat/poison-pill disk.
-    "-drive", `file=${join(RUN, "shared.img")},format=raw,if=none,id=root,cache=none`,
-    "-device", "virtio-blk-pci,drive=root,share-rw=on",
-    "-drive", `file=${join(RUN, "sbd.img")},format=raw,if=none,id=sbd,cache=none`,
-    "-device", "virtio-blk-pci,drive=sbd,share-rw=on",
+    "-drive",
+    `file=${join(RUN, "shared.img")},format=raw,if=none,id=root,cache=none`,
+    "-device",
+    "virtio-blk-pci,drive=root,share-rw=on",
+    "-drive",
+    `file=${join(RUN, "sbd.img")},format=raw,if=none,id=sbd,cache=none`,
+    "-device",
+    "virtio-blk-pci,drive=sbd,share-rw=on",
     // ttyS0: the console (stdout of QEMU, timestamped by the lab); ttyS1: the null-modem cable via the lab relay.
-    "-chardev", "stdio,id=con,signal=off", "-serial", "chardev:con",
-    "-chardev", `socket,id=hb,path=${join(RUN, `serial-${n}.sock`)},server=on,wait=off`, "-serial", "chardev:hb",
+    "-chardev",
+    "stdio,id=con,signal=off",
+    "-serial",
+    "chardev:con",
+    "-chardev",
+    `socket,id=hb,path=${join(RUN, `serial-${n}.sock`)},server=on,wait=off`,
+    "-serial",
+    "chardev:hb",
     // eth0: the crossover link, one Ethernet frame per datagram through the lab relay.
-    "-netdev", `dgram,id=eth,local.type=inet,local.host=127.0.0.1,local.port=${p.local},remote.type=inet,remote.host=127.0.0.1,remote.port=${p.remote}`,
-    "-device", `virtio-net-pci,netdev=eth,mac=${mac}`,
+    "-netdev",
+    `dgram,id=eth,local.type=inet,local.host=127.0.0.1,local.port=${p.local},remote.type=inet,remote.host=127.0.0.1,remote.port=${p.remote}`,
+    "-device",
+    `virtio-net-pci,netdev=eth,mac=${mac}`,
     // The fence port: a virtio-serial port wired to the lab PDU that powers the peer.
-    "-device", "virtio-serial-pci",
-    "-chardev", `socket,id=fence,path=${join(RUN, `pdu-${peerOf(n)}.sock`)},reconnect=1`,
-    "-device", "virtserialport,chardev=fence,name=fence.peer",
+    "-device",
+    "virtio-serial-pci",
+    "-chardev",
+    `socket,id=fence,path=${join(RUN, `pdu-${peerOf(n)}.sock`)},reconnect=1`,
+    "-device",
+    "virtserialport,chardev=fence,name=fence.peer",
     // hvc0: the lab's root shell in the initrd (a debug shell, lab image only), to run commands on a parked node.
-    "-chardev", `socket,id=shell,path=${join(RUN, `shell-${n}.sock`)},server=on,wait=off`,
-    "-device", "virtconsole,chardev=shell,name=lab.shell",
-    "-device", "i6300esb", "-action", "watchdog=reset",
-    "-qmp", `unix:${join(RUN, `qmp-lab-${n}.sock`)},server=on,wait=off`,
-    "-qmp", `unix:${join(RUN, `qmp-pdu-${n}.sock`)},server=on,wait=off`,
+    "-chardev",
+    `socket,id=shell,path=${join(RUN, `shell-${n}.sock`)},server=on,wait=off`,
+    "-device",
+    "virtconsole,chardev=shell,name=lab.shell",
+    "-device",
+    "i6300esb",
+    "-action",
+    "watchdog=reset",
+    "-qmp",
+    `unix:${join(RUN, `qmp-lab-${n}.sock`)},server=on,wait=off`,
+    "-qmp",
+    `unix:${join(RUN, `qmp-pdu-${n}.sock`)},server=on,wait=off`,
   ];
 }

@@ -15,7 +15,8 @@ export function reportDir(): string {
 /** Save what has run so far (after every scenario: an interrupted matrix keeps its report). */
 export function saveReport(dir: string, results: ScenarioResult[]): void {
   writeFileSync(join(dir, "report.json"), JSON.stringify({ results }, null, 2));
-  for (const [i, r] of results.entries()) writeFileSync(join(dir, `${String(i + 1).padStart(2, "0")}-${r.name}.svg`), timelineSvg(r));
+  for (const [i, r] of results.entries())
+    writeFileSync(join(dir, `${String(i + 1).padStart(2, "0")}-${r.name}.svg`), timelineSvg(r));
 }
 
 /** Save and summarise; returns the report folder. */
@@ -24,13 +25,20 @@ export function writeReport(results: ScenarioResult[], dir: string = reportDir()
   console.log("\n=== lab report ===");
   for (const r of results) {
     console.log(`${r.pass ? "PASS" : "FAIL"}  ${r.name}`);
-    for (const [k, v] of Object.entries(r.timings)) console.log(`        ${k}: ${v}${k.endsWith("(%)") ? " %" : " ms"}`);
-    if (r.integrity) console.log(`        integrity: fsck ${r.integrity.fsck.clean ? "clean" : "NOT clean"}${(r.integrity.others ?? []).map((o) => ` (${o.mount} ${o.clean ? "clean" : "NOT clean"})`).join("")}, ${r.integrity.records} records, ${r.integrity.acked} acknowledged, ${r.integrity.missing.length} missing, writers ${r.integrity.writers.join(" -> ")}${r.integrity.interleaved ? " INTERLEAVED" : ""}`);
+    for (const [k, v] of Object.entries(r.timings))
+      console.log(`        ${k}: ${v}${k.endsWith("(%)") ? " %" : " ms"}`);
+    if (r.integrity)
+      console.log(
+        `        integrity: fsck ${r.integrity.fsck.clean ? "clean" : "NOT clean"}${(r.integrity.others ?? []).map((o) => ` (${o.mount} ${o.clean ? "clean" : "NOT clean"})`).join("")}, ${r.integrity.records} records, ${r.integrity.acked} acknowledged, ${r.integrity.missing.length} missing, writers ${r.integrity.writers.join(" -> ")}${r.integrity.interleaved ? " INTERLEAVED" : ""}`,
+      );
     const t0 = r.timeline[0]?.at ?? 0;
-    for (const e of r.timeline.filter((x) => /^role |fence|PDU|power|paused|cut |heal |self-fence|mounted/.test(x.what))) {
+    for (const e of r.timeline.filter((x) =>
+      /^role |fence|PDU|power|paused|cut |heal |self-fence|mounted/.test(x.what),
+    )) {
       console.log(`        +${((e.at - t0) / 1000).toFixed(1).padStart(6)} s  ${e.node}  ${e.what.slice(0, 110)}`);
     }
-    if (!r.pass) console.log(`        failed at: ${r.failedStep}; expected: ${r.expected ?? "-"}; error: ${r.error ?? "-"}`);
+    if (!r.pass)
+      console.log(`        failed at: ${r.failedStep}; expected: ${r.expected ?? "-"}; error: ${r.error ?? "-"}`);
   }
   console.log(`report: ${join(dir, "report.json")}\ntimelines: ${dir}/*.svg`);
   return dir;

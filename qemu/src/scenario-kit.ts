@@ -51,6 +51,10 @@ export async function consoles(): Promise<Record<Node, ConsoleEvent[]>> {
 }
 
 /** The first event on `n`'s console after `since` that matches. */
-export function firstAfter(events: ConsoleEvent[], since: number, pred: (e: ConsoleEvent) => boolean): ConsoleEvent | undefined {
+export function firstAfter(
+  events: ConsoleEvent[],
+  since: number,
+  pred: (e: ConsoleEvent) => boolean,
+): ConsoleEvent | undefined {
   return events.find((e) => e.at >= since && pred(e));
 }

@@ -23,8 +23,8 @@ export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
   "fenced-node-rejoins": scenarioFencedNodeRejoins,
   "pill-fence": scenarioPillFence,
   "service-failure": scenarioServiceFailure,
-  "switchover": scenarioSwitchover,
-  "takeover": scenarioTakeover,
+  switchover: scenarioSwitchover,
+  takeover: scenarioTakeover,
   "isolate-active": scenarioIsolateActive,
 };
 
@@ -41,9 +41,13 @@ export async function runScenario(name: string, t0: number): Promise<ScenarioRes
     run.r.error = e instanceof Error ? e.message : String(e);
   }
   try {
-    const ev = await ask<{ timeline: ScenarioResult["timeline"]; consoles: Record<Node, { kind: string }[]> }>({ cmd: "events" });
+    const ev = await ask<{ timeline: ScenarioResult["timeline"]; consoles: Record<Node, { kind: string }[]> }>({
+      cmd: "events",
+    });
     run.r.timeline = ev.timeline;
-    const acks = NODES.flatMap((n) => ev.consoles[n].filter((e) => e.kind === "ack")) as Parameters<typeof checkIntegrity>[0];
+    const acks = NODES.flatMap((n) => ev.consoles[n].filter((e) => e.kind === "ack")) as Parameters<
+      typeof checkIntegrity
+    >[0];
     run.step("shutting down both VMs");
     await down();
     run.step("integrity: every shared file system checked strictly, acknowledged records, one writer at a time");
@@ -57,7 +61,11 @@ export async function runScenario(name: string, t0: number): Promise<ScenarioRes
     run.r.pass = false;
     run.r.error = `${run.r.error ?? ""} cleanup: ${String(e)}`;
   }
-  if (!run.r.pass) run.r.consoles = Object.fromEntries(NODES.map((n) => [n, tail(join(RUN, `console-${n}.log`))])) as Record<Node, string>;
+  if (!run.r.pass)
+    run.r.consoles = Object.fromEntries(NODES.map((n) => [n, tail(join(RUN, `console-${n}.log`))])) as Record<
+      Node,
+      string
+    >;
   return run.r;
 }
 

@@ -2,8 +2,17 @@
 import { execa } from "execa";
 
 /** Run `cmd args`; throw with the command's last output lines when it fails. Returns stdout. */
-export async function sh(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string>; quiet?: boolean } = {}): Promise<string> {
-  const r = await execa(cmd, args, { reject: false, all: true, ...(opts.cwd ? { cwd: opts.cwd } : {}), env: { ...process.env, ...(opts.env ?? {}) } });
+export async function sh(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; quiet?: boolean } = {},
+): Promise<string> {
+  const r = await execa(cmd, args, {
+    reject: false,
+    all: true,
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    env: { ...process.env, ...(opts.env ?? {}) },
+  });
   if (r.exitCode !== 0) {
     const tail = (r.all ?? "").split("\n").slice(-30).join("\n");
     throw new Error(`${cmd} ${args.join(" ")} failed (exit ${r.exitCode}):\n${tail}`);

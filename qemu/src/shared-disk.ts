@@ -13,11 +13,25 @@ export type Part = (typeof PARTS)[number];
 
 /** Copy partition `p` of `disk` into its own image file (holes stay holes); returns its path. */
 export async function copyPartition(disk: string, p: Part, out = join(RUN, `check-p${p.n}.img`)): Promise<string> {
-  const table = JSON.parse((await execa("sfdisk", ["--json", disk])).stdout) as { partitiontable: { sectorsize?: number; partitions: { start: number; size: number }[] } };
+  const table = JSON.parse((await execa("sfdisk", ["--json", disk])).stdout) as {
+    partitiontable: { sectorsize?: number; partitions: { start: number; size: number }[] };
+  };
   const sector = table.partitiontable.sectorsize ?? 512;
   const part = table.partitiontable.partitions[p.n - 1];
-  if (part === undefined) throw new Error(`${disk} has no partition ${p.n} (expected ${PARTS.length}: the lab image from qemu/image/make-disk.sh)`);
-  await execa("dd", [`if=${disk}`, `of=${out}`, "bs=4M", `skip=${part.start * sector}`, `count=${part.size * sector}`, "iflag=skip_bytes,count_bytes", "conv=sparse", "status=none"]);
+  if (part === undefined)
+    throw new Error(
+      `${disk} has no partition ${p.n} (expected ${PARTS.length}: the lab image from qemu/image/make-disk.sh)`,
+    );
+  await execa("dd", [
+    `if=${disk}`,
+    `of=${out}`,
+    "bs=4M",
+    `skip=${part.start * sector}`,
+    `count=${part.size * sector}`,
+    "iflag=skip_bytes,count_bytes",
+    "conv=sparse",
+    "status=none",
+  ]);
   return out;
 }
 
@@ -32,7 +46,15 @@ export async function checkPartition(img: string, p: Part): Promise<{ clean: boo
     return { clean: r.exitCode === 0, output: tail(r.all ?? "") };
   }
   const r = await execa("fsck.fat", ["-n", img], { reject: false, all: true });
-  const complaints = (r.all ?? "").split("\n").filter((l) => l.trim() !== "" && !/^fsck\.fat |^Dirty bit is set|Automatically removing dirty bit|^Leaving filesystem unchanged|: \d+ files, /.test(l.trim()));
+  const complaints = (r.all ?? "")
+    .split("\n")
+    .filter(
+      (l) =>
+        l.trim() !== "" &&
+        !/^fsck\.fat |^Dirty bit is set|Automatically removing dirty bit|^Leaving filesystem unchanged|: \d+ files, /.test(
+          l.trim(),
+        ),
+    );
   return { clean: r.exitCode === 0 || (r.exitCode === 1 && complaints.length === 0), output: tail(r.all ?? "") };
 }
 

@@ -36,7 +36,9 @@ export class Vm {
     void (async () => {
       for await (const c of p.stdout) log.push(c);
     })();
-    void new Response(p.stderr).text().then((t) => t.trim() && log.push(new TextEncoder().encode(`[qemu stderr] ${t}\n`)));
+    void new Response(p.stderr)
+      .text()
+      .then((t) => t.trim() && log.push(new TextEncoder().encode(`[qemu stderr] ${t}\n`)));
     void p.exited.then(() => {
       if (this.proc === p) this.state = "stopped";
     });
@@ -104,8 +106,13 @@ export class Vm {
   /** Block statistics of the shared root drive as QEMU counts them (writes prove a node touched the disk). */
   async rootIo(): Promise<{ rdBytes: number; wrBytes: number; wrOps: number } | null> {
     const r = await this.qmp?.cmd("query-blockstats");
-    const list = (r?.return ?? []) as { device: string; stats: { rd_bytes: number; wr_bytes: number; wr_operations: number } }[];
+    const list = (r?.return ?? []) as {
+      device: string;
+      stats: { rd_bytes: number; wr_bytes: number; wr_operations: number };
+    }[];
     const root = list.find((d) => d.device === "root");
-    return root ? { rdBytes: root.stats.rd_bytes, wrBytes: root.stats.wr_bytes, wrOps: root.stats.wr_operations } : null;
+    return root
+      ? { rdBytes: root.stats.rd_bytes, wrBytes: root.stats.wr_bytes, wrOps: root.stats.wr_operations }
+      : null;
   }
 }

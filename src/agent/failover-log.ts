@@ -9,22 +9,33 @@ import { type LoggedFailure, shouldLogFailure } from "../log/limit.ts";
 export type Emit = (level: LogLevel, event: string, message: string, fields: Record<string, unknown>) => void;
 
 /** Returns the function that logs one request's outcome. */
-export function failoverLog(emit: Emit, now: () => number = Date.now, everyMs = 600_000): (e: Escalation, r: Outcome) => void {
+export function failoverLog(
+  emit: Emit,
+  now: () => number = Date.now,
+  everyMs = 600_000,
+): (e: Escalation, r: Outcome) => void {
   const last = new Map<string, LoggedFailure>();
   const quiet = new Map<string, number>();
   return (e, r) => {
-    const request = e.repeat === undefined ? "asked for failover" : `asked for failover again (request ${e.repeat}, still down)`;
+    const request =
+      e.repeat === undefined ? "asked for failover" : `asked for failover again (request ${e.repeat}, still down)`;
     if (r.ok) {
       last.delete(e.agent);
       quiet.delete(e.agent);
       return emit("warning", "failover", `${e.agent} ${request}: ${r.detail}`, { agent: e.agent });
     }
     const t = now();
-    if (!shouldLogFailure(last.get(e.agent) ?? null, r.detail, t, everyMs)) return void quiet.set(e.agent, (quiet.get(e.agent) ?? 0) + 1);
+    if (!shouldLogFailure(last.get(e.agent) ?? null, r.detail, t, everyMs))
+      return void quiet.set(e.agent, (quiet.get(e.agent) ?? 0) + 1);
     const skipped = quiet.get(e.agent) ?? 0;
     last.set(e.agent, { reason: r.detail, at: t });
     quiet.delete(e.agent);
     const more = skipped > 0 ? ` (${skipped} more refusal(s) of this since the last line)` : "";
-    emit("error", "failover", `${e.agent} ${request}: ${r.detail}${more}; it stays down here and asks again while it is down`, { agent: e.agent, refused: true });
+    emit(
+      "error",
+      "failover",
+      `${e.agent} ${request}: ${r.detail}${more}; it stays down here and asks again while it is down`,
+      { agent: e.agent, refused: true },
+    );
   };
 }

@@ -76,7 +76,9 @@ export function freezePlan(held: readonly Held[], facts: MountFacts = NO_MOUNTS)
     const reachable = ms.find((m) => lookup(facts.mounts, m.point) === m);
     if (reachable === undefined) {
       const over = lookup(facts.mounts, first.point);
-      refuse.push(`${first.point}: ${what} is hidden under ${over ? `${over.source} on ${over.point}` : "another mount"}: no path reaches it to freeze it`);
+      refuse.push(
+        `${first.point}: ${what} is hidden under ${over ? `${over.source} on ${over.point}` : "another mount"}: no path reaches it to freeze it`,
+      );
       continue;
     }
     add(reachable.point, `${reachable.point}: ${what}`, devno, facts.mounts.indexOf(reachable));
@@ -95,18 +97,23 @@ export function disksOf(devno: string, blocks: readonly BlockDevice[]): string[]
     else if (b.partOf !== null) visit(byName.get(b.partOf), depth + 1);
     else found.add(b.name);
   };
-  visit(blocks.find((b) => b.devno === devno), 0);
+  visit(
+    blocks.find((b) => b.devno === devno),
+    0,
+  );
   return [...found].sort();
 }
 
 /** The disks of the shared devices, and the root's when it is shared; a block device with no known disk refuses. */
 function sharedDisks(facts: MountFacts, root: MountLine | null, refuse: string[]): Set<string> {
   const devices = [...facts.shared];
-  if (facts.rootShared && root && !root.devno.startsWith("0:")) devices.push({ devno: root.devno, what: `the root file system (${root.source})` });
+  if (facts.rootShared && root && !root.devno.startsWith("0:"))
+    devices.push({ devno: root.devno, what: `the root file system (${root.source})` });
   const out = new Set<string>();
   for (const d of devices) {
     const found = disksOf(d.devno, facts.blocks);
-    if (found.length === 0) refuse.push(`cannot tell which disk holds ${d.what}: device ${d.devno} is not in /sys/class/block`);
+    if (found.length === 0)
+      refuse.push(`cannot tell which disk holds ${d.what}: device ${d.devno} is not in /sys/class/block`);
     for (const name of found) out.add(name);
   }
   return out;

@@ -17,7 +17,9 @@ export function thawPath(path: string): Promise<string | null> {
 export async function remountPath(path: string, mode: "ro" | "rw"): Promise<string | null> {
   const r = await execa("mount", ["-o", `remount,${mode}`, path], { reject: false, timeout: 60000 });
   // mount(8) adds a second line pointing at dmesg: the first says what failed.
-  return r.exitCode === 0 ? null : `mount -o remount,${mode} ${path} failed (${r.stderr.trim().split("\n")[0] || `exit ${r.exitCode}`})`;
+  return r.exitCode === 0
+    ? null
+    : `mount -o remount,${mode} ${path} failed (${r.stderr.trim().split("\n")[0] || `exit ${r.exitCode}`})`;
 }
 
 async function fsfreeze(op: "--freeze" | "--unfreeze", path: string): Promise<string | null> {

@@ -34,7 +34,16 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
   }
   // The agent tells systemd its own STATUS (links taken over, STOPPED).
   const { log, kmsg: k } = nodeLogger(r.options.self.name, cli, false);
-  const kmsg = (m: string) => (k ? k({ ts: new Date().toISOString(), node: r.options.self.name, level: "critical", event: "self-fence", message: m }) : log.emit("critical", "self-fence", m));
+  const kmsg = (m: string) =>
+    k
+      ? k({
+          ts: new Date().toISOString(),
+          node: r.options.self.name,
+          level: "critical",
+          event: "self-fence",
+          message: m,
+        })
+      : log.emit("critical", "self-fence", m);
   goRealtime(log, cli.realtime);
   const socket = cli.handoverSocket ?? HANDOVER_SOCKET;
   const file = cli.handoverFile ?? HANDOVER_FILE;
@@ -54,17 +63,36 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
   const stoppedRec = runDir.runDir ? readStopped(runDir.runDir, r.options.self.name, bootId()) : null;
   const stopped = stoppedRec !== null && typeof stoppedRec !== "string" ? stoppedRec : null;
   if (stopped) resume = "unguarded";
-  const guard = new NodeRuntime({ ...r.options, resume, ...runDir, ...(stopped ? { stopped } : {}) }, log, agentEffectors({ hostMode: cli.hostMode, kmsg }), fenceLevelsFor(config, r.options));
+  const guard = new NodeRuntime(
+    { ...r.options, resume, ...runDir, ...(stopped ? { stopped } : {}) },
+    log,
+    agentEffectors({ hostMode: cli.hostMode, kmsg }),
+    fenceLevelsFor(config, r.options),
+  );
   try {
     await guard.start();
   } catch (e) {
-    log.emit("critical", "start-failed", `agent could not start its links: ${e instanceof Error ? e.message : String(e)}`);
+    log.emit(
+      "critical",
+      "start-failed",
+      `agent could not start its links: ${e instanceof Error ? e.message : String(e)}`,
+    );
     return 1;
   }
   const reboot = (reason: string) => agentEffectors({ hostMode: cli.hostMode, kmsg }).selfFence(reason, "reset", false);
   const services = laterServices();
-  const resources = new ResourceSet(resourcesFrom(config.resource), (level, event, message, fields) => log.emit(level, event, message, fields));
-  const serve = { config, guard, services: withResources(services, resources), log, hostMode: cli.hostMode, reboot, ...(cli.managementSocket ? { socket: cli.managementSocket } : {}) };
+  const resources = new ResourceSet(resourcesFrom(config.resource), (level, event, message, fields) =>
+    log.emit(level, event, message, fields),
+  );
+  const serve = {
+    config,
+    guard,
+    services: withResources(services, resources),
+    log,
+    hostMode: cli.hostMode,
+    reboot,
+    ...(cli.managementSocket ? { socket: cli.managementSocket } : {}),
+  };
   const standby = standbyFor(serve);
   // The STANDBY's administrator asked to take over (`clusterguard takeover` there): the same planned switchover.
   guard.handOverForPeer = () => standby();
@@ -74,11 +102,19 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
   } catch (e) {
     log.emit("error", "management", `management socket not started: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (!cli.hostMode) sdNotify(stopped ? `READY=1\nSTATUS=STOPPED: ${guard.releasedThisBoot}` : "READY=1\nSTATUS=ACTIVE: links taken over");
+  if (!cli.hostMode)
+    sdNotify(
+      stopped ? `READY=1\nSTATUS=STOPPED: ${guard.releasedThisBoot}` : "READY=1\nSTATUS=ACTIVE: links taken over",
+    );
   // Services are judged once the boot has finished: a unit not started yet has not failed. The resources come up
   // first (then NICs are named and systemd runs start jobs at once); one that fails asks for failover like an SMA.
   void bootFinished(cli.hostMode).then(async () => {
-    if (guard.state.role !== "ACTIVE") return log.emit("critical", "resources", `not starting resources or services: this node is ${guard.state.role}${guard.releasedThisBoot ? `: ${guard.releasedThisBoot}` : ""}`);
+    if (guard.state.role !== "ACTIVE")
+      return log.emit(
+        "critical",
+        "resources",
+        `not starting resources or services: this node is ${guard.state.role}${guard.releasedThisBoot ? `: ${guard.releasedThisBoot}` : ""}`,
+      );
     const up = await resources.upAll();
     if (!up.ok && !up.cancelled) {
       const r = await standby();
@@ -87,7 +123,12 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
     }
     services.set(
       await startServices(config.agent, log, (e) => {
-        if (e.action !== "failover") return log.emit("critical", "sma-stopped", `${e.agent} stopped for good (${e.reason}); waiting for an admin: clusterguard agents resume ${e.agent}`);
+        if (e.action !== "failover")
+          return log.emit(
+            "critical",
+            "sma-stopped",
+            `${e.agent} stopped for good (${e.reason}); waiting for an admin: clusterguard agents resume ${e.agent}`,
+          );
         void standby().then((r) => logFailover(e, r));
       }),
     );
@@ -97,19 +138,33 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
       resolve(code);
       setTimeout(() => process.exit(code), 50);
     };
-    const srv = serveHandover(socket, () => guard.release(), () => leave(0), (m) => log.emit("notice", "handover", m));
+    const srv = serveHandover(
+      socket,
+      () => guard.release(),
+      () => leave(0),
+      (m) => log.emit("notice", "handover", m),
+    );
     if (typeof srv === "string") log.emit("warning", "handover", srv);
     process.on("SIGUSR1", () => log.emit("info", "stats", "link and frame counters", guard.stats()));
     process.on("SIGTERM", () => void onTerm());
     process.on("SIGINT", () => void onTerm());
     // At shutdown heartbeats go on until the machine stops; an admin's stop leaves the links for the next start.
     async function onTerm(): Promise<void> {
-      if (!cli.hostMode && (await systemStopping())) return log.emit("notice", "signal", "SIGTERM during shutdown ignored: heartbeats continue until this machine stops");
+      if (!cli.hostMode && (await systemStopping()))
+        return log.emit(
+          "notice",
+          "signal",
+          "SIGTERM during shutdown ignored: heartbeats continue until this machine stops",
+        );
       const snap = await guard.release();
       if (typeof snap === "string") return log.emit("error", "signal", `SIGTERM: cannot release the links: ${snap}`);
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       writeFileSync(file, JSON.stringify(snap), { mode: 0o600 });
-      log.emit("warning", "stopped", `links released (grace ${snap.graceMs} ms announced); the next agent start continues them from ${file}`);
+      log.emit(
+        "warning",
+        "stopped",
+        `links released (grace ${snap.graceMs} ms announced); the next agent start continues them from ${file}`,
+      );
       if (typeof srv !== "string") srv.stop();
       leave(0);
     }

@@ -17,7 +17,11 @@ export interface FactSources {
 export type SharedDevice = { device: string; what: string };
 
 /** Read the facts now; a shared device that does not resolve to a block device (an image file in tests) adds no disk. */
-export function readMountFacts(shared: readonly SharedDevice[], rootShared: boolean, src: FactSources = {}): MountFacts {
+export function readMountFacts(
+  shared: readonly SharedDevice[],
+  rootShared: boolean,
+  src: FactSources = {},
+): MountFacts {
   const mounts = parseMountinfo(readFileSync(src.mountinfo ?? "/proc/self/mountinfo", "utf8")).map(blockNumber);
   const blocks = readBlockDevices(src.sysBlock);
   const devnos: MountFacts["shared"] = [];

@@ -35,7 +35,12 @@ export function standbyFor(o: ServeOptions): () => Promise<Outcome> {
   let running: Promise<Outcome> | null = null;
   return () =>
     (running ??= switchover({
-      peerNotReady: () => (!heard() ? `${guard.state.peer.name} is not heard on any link` : guard.state.peerView.role !== "STANDBY" ? `${guard.state.peer.name} is ${guard.state.peerView.role}, not STANDBY` : null),
+      peerNotReady: () =>
+        !heard()
+          ? `${guard.state.peer.name} is not heard on any link`
+          : guard.state.peerView.role !== "STANDBY"
+            ? `${guard.state.peer.name} is ${guard.state.peerView.role}, not STANDBY`
+            : null,
       stopServices: () => o.services.stopAll(),
       resumeServices: async () => o.services.startAll(),
       mountFacts: () => readMountFacts(sharedDevices(config), !o.hostMode),
@@ -58,7 +63,8 @@ export function sharedDevices(config: ClusterConfig): SharedDevice[] {
   const out: SharedDevice[] = [];
   const disk = config.channels.disk;
   if (disk.enabled && disk.device) out.push({ device: disk.device, what: "the heartbeat area" });
-  for (const r of config.resource) if (r.type === "mount") out.push({ device: r.device, what: `mount resource ${r.name}` });
+  for (const r of config.resource)
+    if (r.type === "mount") out.push({ device: r.device, what: `mount resource ${r.name}` });
   return out;
 }
 

@@ -11,7 +11,13 @@ import type { Release } from "./switchover.ts";
 import type { SmaStatus } from "../sma/status.ts";
 
 /** Before the runner exists (the boot is still running): nothing to show, nothing to pause. */
-export const NO_SERVICES: ServiceSide = { status: () => [], pause: () => false, resume: () => false, stopAll: async () => {}, startAll: () => {} };
+export const NO_SERVICES: ServiceSide = {
+  status: () => [],
+  pause: () => false,
+  resume: () => false,
+  stopAll: async () => {},
+  startAll: () => {},
+};
 
 /** A side whose implementation arrives later (once the boot has finished). */
 export function laterServices(): ServiceSide & { set(side: ServiceSide): void } {
@@ -27,7 +33,10 @@ export function laterServices(): ServiceSide & { set(side: ServiceSide): void } 
 }
 
 /** The service side a switchover drives: its stop says what the release left held. */
-export type ReleasingSide = Omit<ServiceSide, "stopAll"> & { stopAll(): Promise<Release>; resources(): ResourceReport[] };
+export type ReleasingSide = Omit<ServiceSide, "stopAll"> & {
+  stopAll(): Promise<Release>;
+  resources(): ResourceReport[];
+};
 
 /**
  * The service side with the takeover resources behind it: a switchover stops the services, then releases the
@@ -65,7 +74,11 @@ export interface ServiceSide {
  * Load every plugin (a plugin that fails to load is logged and left out: the others still run), start the
  * runner, and hand escalations to `escalate` (failover: the planned switchover; stop: wait for an admin).
  */
-export async function startServices(agents: readonly ServiceAgentConfig[], log: Logger, escalate: (e: Escalation) => void): Promise<ServiceSide> {
+export async function startServices(
+  agents: readonly ServiceAgentConfig[],
+  log: Logger,
+  escalate: (e: Escalation) => void,
+): Promise<ServiceSide> {
   const { specs, errors } = await loadAgents(agents);
   for (const e of errors) log.emit("error", "sma-load", `${e}; this agent is not monitored`);
   let runner = make();
@@ -82,7 +95,12 @@ export async function startServices(agents: readonly ServiceAgentConfig[], log: 
     });
   }
   runner.start();
-  if (specs.length > 0) log.emit("notice", "sma-start", `monitoring ${specs.map((s) => `${s.config.name} (${s.config.plugin})`).join(", ")}`);
+  if (specs.length > 0)
+    log.emit(
+      "notice",
+      "sma-start",
+      `monitoring ${specs.map((s) => `${s.config.name} (${s.config.plugin})`).join(", ")}`,
+    );
   return {
     status: () => runner.status(),
     pause: (n) => runner.pause(n),

@@ -5,14 +5,31 @@ import { withDefaults } from "../sma/contract.ts";
 import type { AgentSpec } from "../sma/runner.ts";
 
 /** Call each plugin's stop() (last agent first) or start(); a plugin without one is skipped (the freeze covers it). */
-export async function stopServices(specs: readonly AgentSpec[], log: Logger, op: "stop" | "start" = "stop"): Promise<void> {
+export async function stopServices(
+  specs: readonly AgentSpec[],
+  log: Logger,
+  op: "stop" | "start" = "stop",
+): Promise<void> {
   for (const { config, plugin } of op === "stop" ? [...specs].reverse() : specs) {
     const stop = plugin[op];
     if (!stop) continue;
     const timeout = plugin.meta.recoverTimeout ?? DEFAULT_RECOVER_TIMEOUT;
-    const plog = pluginLogger((level, message) => log.emit(level === "warn" ? "warning" : level, "sma-plugin", `${config.name}: ${message}`));
-    const out = await runOp(op, (ctx) => stop.call(plugin, ctx), (signal) => makeContext(config.name, withDefaults(plugin.meta, config.params), signal, timeout, plog), timeout, realClock).done;
+    const plog = pluginLogger((level, message) =>
+      log.emit(level === "warn" ? "warning" : level, "sma-plugin", `${config.name}: ${message}`),
+    );
+    const out = await runOp(
+      op,
+      (ctx) => stop.call(plugin, ctx),
+      (signal) => makeContext(config.name, withDefaults(plugin.meta, config.params), signal, timeout, plog),
+      timeout,
+      realClock,
+    ).done;
     const r = out?.result;
-    log.emit(r?.result === "not-running" || r?.result === "running" ? "notice" : "warning", `sma-${op}`, `${config.name}: ${op}: ${r ? `${r.result}: ${r.reason}` : "aborted"}`, { agent: config.name });
+    log.emit(
+      r?.result === "not-running" || r?.result === "running" ? "notice" : "warning",
+      `sma-${op}`,
+      `${config.name}: ${op}: ${r ? `${r.result}: ${r.reason}` : "aborted"}`,
+      { agent: config.name },
+    );
   }
 }

@@ -76,21 +76,41 @@ export async function switchover(s: SwitchoverSteps): Promise<Outcome> {
       continue;
     }
     const ro = await s.remountReadOnly(step.target);
-    if (ro !== null) return abort(s, done, `${released}; ${step.what}: could be neither frozen (${failed}) nor remounted read-only (${ro})`);
+    if (ro !== null)
+      return abort(
+        s,
+        done,
+        `${released}; ${step.what}: could be neither frozen (${failed}) nor remounted read-only (${ro})`,
+      );
     done.push({ target: step.target, how: "read-only" });
     s.log("warning", "switchover", `${step.what}: ${failed}; remounted read-only instead`);
   }
-  const held = plan.freeze.filter((f) => release.held.some((h) => h.state === "held" && h.target === f.target)).map((f) => f.target);
-  if (held.length > 0) s.log("warning", "switchover", `${held.join(", ")} still mounted after the release (${release.notReleased ?? "no failure reported"}): made unwritable instead`);
+  const held = plan.freeze
+    .filter((f) => release.held.some((h) => h.state === "held" && h.target === f.target))
+    .map((f) => f.target);
+  if (held.length > 0)
+    s.log(
+      "warning",
+      "switchover",
+      `${held.join(", ")} still mounted after the release (${release.notReleased ?? "no failure reported"}): made unwritable instead`,
+    );
   const notFrozen = await s.freeze();
   if (notFrozen !== null) return abort(s, done, notFrozen);
   const frozenMs = Math.round(performance.now() - t0);
   const also = summary(done);
   const refused = s.announceStopped(`planned switchover: shared root frozen${also}`);
   if (refused !== null) return abort(s, [...done, { target: "/", how: "frozen" }], refused);
-  s.log("warning", "switchover", `shared root frozen${also} after ${frozenMs} ms (shared disks: ${plan.disks.join(", ") || "none found"}); announced STOPPED, waiting for the peer to go ACTIVE`, { frozenMs });
+  s.log(
+    "warning",
+    "switchover",
+    `shared root frozen${also} after ${frozenMs} ms (shared disks: ${plan.disks.join(", ") || "none found"}); announced STOPPED, waiting for the peer to go ACTIVE`,
+    { frozenMs },
+  );
   void finish(s, t0);
-  return { ok: true, detail: `shared root frozen${also} and STOPPED announced after ${frozenMs} ms; the peer takes over, this node reboots into STANDBY` };
+  return {
+    ok: true,
+    detail: `shared root frozen${also} and STOPPED announced after ${frozenMs} ms; the peer takes over, this node reboots into STANDBY`,
+  };
 }
 
 /** A file system made unwritable before STOPPED, and how (so that an abort undoes it the same way). */
@@ -104,7 +124,10 @@ function summary(done: readonly Done[]): string {
   const frozen = done.filter((d) => d.how === "frozen").map((d) => d.target);
   const ro = done.filter((d) => d.how === "read-only").map((d) => d.target);
   if (done.length === 0) return "";
-  const parts = [frozen.length > 0 ? `${frozen.join(", ")} frozen` : "", ro.length > 0 ? `${ro.join(", ")} remounted read-only` : ""].filter((p) => p !== "");
+  const parts = [
+    frozen.length > 0 ? `${frozen.join(", ")} frozen` : "",
+    ro.length > 0 ? `${ro.join(", ")} remounted read-only` : "",
+  ].filter((p) => p !== "");
   return ` (and ${parts.join("; ")})`;
 }
 
@@ -126,7 +149,9 @@ async function finish(s: SwitchoverSteps, t0: number): Promise<void> {
   const deadline = performance.now() + (s.waitMs ?? 120000);
   while (!s.peerActive() && performance.now() < deadline) await Bun.sleep(50);
   const handedMs = Math.round(performance.now() - t0);
-  const detail = s.peerActive() ? `peer ACTIVE ${handedMs} ms after the request` : `peer not ACTIVE after ${handedMs} ms; rebooting anyway (the root stays frozen)`;
+  const detail = s.peerActive()
+    ? `peer ACTIVE ${handedMs} ms after the request`
+    : `peer not ACTIVE after ${handedMs} ms; rebooting anyway (the root stays frozen)`;
   s.log("warning", "switchover", `${detail}; rebooting into STANDBY`, { handedMs });
   s.reboot(`planned switchover: ${detail}`);
 }

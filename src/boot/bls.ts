@@ -36,7 +36,10 @@ export function installBls(root: string, node: string, args: string): string {
   const kver = e.get("version") ?? linux?.replace(/^.*vmlinuz-/, "");
   if (!linux || !kver) throw new Error(`${def}: expected "linux" and "version" lines`);
   const initrd = guardInitrd(root, kver).slice(join(root, "boot").length);
-  if (!existsSync(join(root, "boot", initrd))) throw new Error(`${join(root, "boot", initrd)} is missing: run clusterguard initrd regenerate --kver ${kver} first`);
+  if (!existsSync(join(root, "boot", initrd)))
+    throw new Error(
+      `${join(root, "boot", initrd)} is missing: run clusterguard initrd regenerate --kver ${kver} first`,
+    );
   const options = `${e.get("options") ?? ""} rd.clusterguard.node=${node} ${args}`.trim().replace(/\s+/g, " ");
   const path = blsPath(root, node);
   writeFileSync(path, fill(BLS_TEMPLATE, { NODE: node, KVER: kver, LINUX: linux, INITRD: initrd, OPTIONS: options }));
@@ -55,5 +58,7 @@ export function removeBls(root: string, node: string): boolean {
 export function listBls(root: string): string[] {
   const d = join(root, DIR);
   if (!existsSync(d)) return [];
-  return readdirSync(d).filter((f) => /^clusterguard-.+\.conf$/.test(f)).map((f) => f.slice(13, -5));
+  return readdirSync(d)
+    .filter((f) => /^clusterguard-.+\.conf$/.test(f))
+    .map((f) => f.slice(13, -5));
 }

@@ -26,12 +26,18 @@ export interface BootReport {
 
 function kindOf(root: string): BootloaderKind {
   const k = detectBootloader(root);
-  if (!k) throw new Error(`no boot loader configuration found under ${root}: expected /boot/loader/entries/*.conf (BLS) or /etc/grub.d (GRUB)`);
+  if (!k)
+    throw new Error(
+      `no boot loader configuration found under ${root}: expected /boot/loader/entries/*.conf (BLS) or /etc/grub.d (GRUB)`,
+    );
   return k;
 }
 
 function checkNode(node: string | undefined): string {
-  if (!node || !validNodeName(node)) throw new Error(`--node: expected a node name of 1-32 characters [A-Za-z0-9_.-], got ${JSON.stringify(node ?? "")}`);
+  if (!node || !validNodeName(node))
+    throw new Error(
+      `--node: expected a node name of 1-32 characters [A-Za-z0-9_.-], got ${JSON.stringify(node ?? "")}`,
+    );
   return node;
 }
 
@@ -53,7 +59,8 @@ export async function bootRemove(o: BootOptions): Promise<BootReport> {
   const kind = kindOf(root);
   const nodes = o.node ? [checkNode(o.node)] : bootList(root).nodes;
   const lines: string[] = [];
-  for (const n of nodes) if (kind === "bls" ? removeBls(root, n) : removeGrub(root, n)) lines.push(`removed the entry for node ${n}`);
+  for (const n of nodes)
+    if (kind === "bls" ? removeBls(root, n) : removeGrub(root, n)) lines.push(`removed the entry for node ${n}`);
   if (lines.length === 0) lines.push("no clusterguard entry to remove");
   lines.push(...restoreDefaults(root));
   if (kind === "grub" && o.update !== false) lines.push(await grubUpdate(root));
@@ -67,7 +74,8 @@ export function bootList(root: string): { kind: BootloaderKind; nodes: string[] 
 }
 
 async function grubUpdate(root: string): Promise<string> {
-  if (!existsSync(join(root, "boot/grub")) && !existsSync(join(root, "boot/grub2"))) return "no /boot/grub: grub.cfg not regenerated";
+  if (!existsSync(join(root, "boot/grub")) && !existsSync(join(root, "boot/grub2")))
+    return "no /boot/grub: grub.cfg not regenerated";
   const r = await updateGrub(root);
   if (!r) return "update-grub not found: run it yourself to regenerate grub.cfg";
   if (r.exitCode !== 0) throw new Error(`update-grub failed:\n${r.output}`);

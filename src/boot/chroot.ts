@@ -22,7 +22,12 @@ export async function runIn(root: string, cmd: string, args: string[], timeoutMs
       if (m.exitCode !== 0) return { exitCode: 1, output: `mount --rbind /${b} ${target} failed: ${m.all}` };
       mounted.push(target);
     }
-    const r = await execa("chroot", [root, cmd, ...args], { reject: false, all: true, timeout: timeoutMs, env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin" } });
+    const r = await execa("chroot", [root, cmd, ...args], {
+      reject: false,
+      all: true,
+      timeout: timeoutMs,
+      env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },
+    });
     return { exitCode: r.exitCode ?? 1, output: r.all ?? "" };
   } finally {
     for (const t of mounted.reverse()) await execa("umount", ["-R", "-l", t], { reject: false });

@@ -1,5 +1,14 @@
 // --set-default and --once: make a node's entry the default (or the next boot only), with a backup to undo it.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import type { BootloaderKind } from "./bootloader-kind.ts";
 import { runIn } from "./chroot.ts";
@@ -20,16 +29,25 @@ function saveOnce(root: string, file: string): void {
 /** Make `node`'s entry the default (once: next boot only). Throws with the reason when unsafe. */
 export async function setDefault(root: string, kind: BootloaderKind, node: string, once: boolean): Promise<string> {
   if (kind === "bls") {
-    if (once) throw new Error("--once with Boot Loader Specification entries: use `bootctl set-oneshot clusterguard-" + node + ".conf`");
+    if (once)
+      throw new Error(
+        "--once with Boot Loader Specification entries: use `bootctl set-oneshot clusterguard-" + node + ".conf`",
+      );
     const conf = "boot/loader/loader.conf";
     saveOnce(root, conf);
-    const old = existsSync(join(root, conf)) ? readFileSync(join(root, conf), "utf8").split("\n").filter((l) => !/^\s*default\s/.test(l) && l !== "") : [];
+    const old = existsSync(join(root, conf))
+      ? readFileSync(join(root, conf), "utf8")
+          .split("\n")
+          .filter((l) => !/^\s*default\s/.test(l) && l !== "")
+      : [];
     writeFileSync(join(root, conf), [`default clusterguard-${node}.conf`, ...old, ""].join("\n"));
     return `${conf}: default clusterguard-${node}.conf`;
   }
   const def = existsSync(join(root, "etc/default/grub")) ? readFileSync(join(root, "etc/default/grub"), "utf8") : "";
   if (!/^GRUB_DEFAULT=["']?saved["']?\s*$/m.test(def)) {
-    throw new Error("--set-default/--once need GRUB_DEFAULT=saved in /etc/default/grub (then update-grub); the default entry was left unchanged");
+    throw new Error(
+      "--set-default/--once need GRUB_DEFAULT=saved in /etc/default/grub (then update-grub); the default entry was left unchanged",
+    );
   }
   saveOnce(root, "boot/grub/grubenv");
   const cmd = once ? "grub-reboot" : "grub-set-default";

@@ -28,13 +28,20 @@ export function removeGrub(root: string, node: string): boolean {
 export function listGrub(root: string): string[] {
   const d = join(root, "etc/grub.d");
   if (!existsSync(d)) return [];
-  return readdirSync(d).filter((f) => f.startsWith("45_clusterguard_")).map((f) => f.slice(16));
+  return readdirSync(d)
+    .filter((f) => f.startsWith("45_clusterguard_"))
+    .map((f) => f.slice(16));
 }
 
 /** Regenerate grub.cfg (update-grub, else grub-mkconfig); null when neither exists in `root`. */
 export async function updateGrub(root: string): Promise<{ exitCode: number; output: string } | null> {
-  for (const [cmd, args] of [["update-grub", []], ["grub-mkconfig", ["-o", "/boot/grub/grub.cfg"]], ["grub2-mkconfig", ["-o", "/boot/grub2/grub.cfg"]]] as const) {
-    if (existsSync(join(root, "usr/sbin", cmd)) || existsSync(join(root, "sbin", cmd))) return runIn(root, cmd, [...args]);
+  for (const [cmd, args] of [
+    ["update-grub", []],
+    ["grub-mkconfig", ["-o", "/boot/grub/grub.cfg"]],
+    ["grub2-mkconfig", ["-o", "/boot/grub2/grub.cfg"]],
+  ] as const) {
+    if (existsSync(join(root, "usr/sbin", cmd)) || existsSync(join(root, "sbin", cmd)))
+      return runIn(root, cmd, [...args]);
   }
   return null;
 }

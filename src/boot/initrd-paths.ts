@@ -18,7 +18,10 @@ export function guardInitrd(root: string, kver: string): string {
 export function installedKernels(root: string): string[] {
   try {
     return readdirSync(join(root, "lib/modules"))
-      .filter((k) => existsSync(join(root, "lib/modules", k, "modules.dep")) || existsSync(join(root, "lib/modules", k, "kernel")))
+      .filter(
+        (k) =>
+          existsSync(join(root, "lib/modules", k, "modules.dep")) || existsSync(join(root, "lib/modules", k, "kernel")),
+      )
       .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
   } catch {
     return [];

@@ -31,13 +31,23 @@ export async function regenerate(o: RegenerateOptions): Promise<RegenerateResult
   const kernels = installedKernels(root);
   const kver = o.kver ?? (root === "/" ? release() : kernels.at(-1));
   if (!kver) return { ok: false, error: `no kernel found under ${join(root, "lib/modules")}; pass --kver` };
-  if (!existsSync(join(root, "lib/modules", kver))) return { ok: false, error: `kernel ${kver} is not installed in ${root} (have: ${kernels.join(", ") || "none"})` };
-  for (const [path, what] of [["usr/bin/dracut", "dracut (apt-get install dracut)"], ["usr/bin/clusterguard", "the clusterguard executable (make install)"], ["usr/lib/dracut/modules.d/90clusterguard/module-setup.sh", "the dracut module 90clusterguard (make install)"], ["etc/clusterguard/clusterguard.toml", "/etc/clusterguard/clusterguard.toml"], ["etc/clusterguard/authkey", "/etc/clusterguard/authkey (clusterguard keygen)"]] as const) {
+  if (!existsSync(join(root, "lib/modules", kver)))
+    return { ok: false, error: `kernel ${kver} is not installed in ${root} (have: ${kernels.join(", ") || "none"})` };
+  for (const [path, what] of [
+    ["usr/bin/dracut", "dracut (apt-get install dracut)"],
+    ["usr/bin/clusterguard", "the clusterguard executable (make install)"],
+    ["usr/lib/dracut/modules.d/90clusterguard/module-setup.sh", "the dracut module 90clusterguard (make install)"],
+    ["etc/clusterguard/clusterguard.toml", "/etc/clusterguard/clusterguard.toml"],
+    ["etc/clusterguard/authkey", "/etc/clusterguard/authkey (clusterguard keygen)"],
+  ] as const) {
     if (!existsSync(join(root, path))) return { ok: false, error: `${join(root, path)} is missing: install ${what}` };
   }
   const inner = o.output ?? guardInitrd("/", kver);
   if (!o.overwriteDefault && join(root, inner) === distroInitrd(root, kver)) {
-    return { ok: false, error: `${inner} is the distro's default initrd; choose another --output or pass --overwrite-default` };
+    return {
+      ok: false,
+      error: `${inner} is the distro's default initrd; choose another --output or pass --overwrite-default`,
+    };
   }
   const args = ["--force", "--no-hostonly", "--kver", kver];
   if (o.kind === "shell") args.push("-m", SHELL_MODULES);
@@ -47,8 +57,14 @@ export async function regenerate(o: RegenerateOptions): Promise<RegenerateResult
   const t0 = performance.now();
   const run = await runIn(root, "dracut", args);
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
-  if (run.exitCode !== 0) return { ok: false, error: `dracut ${args.join(" ")} failed with exit code ${run.exitCode}`, output: run.output };
+  if (run.exitCode !== 0)
+    return { ok: false, error: `dracut ${args.join(" ")} failed with exit code ${run.exitCode}`, output: run.output };
   const verify = await verifyInitrd(root, inner);
-  if (verify.problems.length > 0) return { ok: false, error: `the image was built but is not usable:\n  ${verify.problems.join("\n  ")}`, output: run.output };
+  if (verify.problems.length > 0)
+    return {
+      ok: false,
+      error: `the image was built but is not usable:\n  ${verify.problems.join("\n  ")}`,
+      output: run.output,
+    };
   return { ok: true, kver, output: inner, seconds, verify, dracutArgs: args };
 }

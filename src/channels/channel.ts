@@ -37,5 +37,15 @@ export interface Channel {
 
 /** Fresh zeroed counters. */
 export function emptyStats(): ChannelStats {
-  return { up: false, framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, dropped: 0, sendErrors: 0, reopens: 0, lastError: null };
+  return {
+    up: false,
+    framesIn: 0,
+    framesOut: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    dropped: 0,
+    sendErrors: 0,
+    reopens: 0,
+    lastError: null,
+  };
 }

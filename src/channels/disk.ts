@@ -81,7 +81,11 @@ export class DiskChannel implements Channel {
     const area = this.area;
     if (area === undefined || this.stopped) return this.beatFailed(`disk down: ${this.downDetail}`);
     try {
-      await area.writeSlot(this.o.selfSlot, { ...state, writtenAt: Math.floor((this.o.now ?? Date.now)()), uptimeMs: uptimeMs() });
+      await area.writeSlot(this.o.selfSlot, {
+        ...state,
+        writtenAt: Math.floor((this.o.now ?? Date.now)()),
+        uptimeMs: uptimeMs(),
+      });
     } catch (error) {
       if (error instanceof DiskIoError) this.fail(area, error.message);
       return this.beatFailed(error instanceof Error ? error.message : String(error));

@@ -42,11 +42,14 @@ export class SerialChannel implements Channel {
 
   /** Opens the device (or reports it down and keeps retrying) and starts the read loop. */
   async start(sink: ChannelSink): Promise<void> {
-    if (this.loop) throw new Error(`serial channel on ${this.settings.device}: start() called while running; expected stop() first`);
+    if (this.loop)
+      throw new Error(`serial channel on ${this.settings.device}: start() called while running; expected stop() first`);
     this.sink = sink;
     this.stopping = false;
     this.tryOpen();
-    this.loop = this.run().catch((err) => this.markDown(`read loop on ${this.settings.device} ended: ${describe(err)}`));
+    this.loop = this.run().catch((err) =>
+      this.markDown(`read loop on ${this.settings.device} ended: ${describe(err)}`),
+    );
   }
 
   /** Writes one framed frame without waiting; EAGAIN (peer not draining), EIO (hung up) and "not open" count as sendErrors. */

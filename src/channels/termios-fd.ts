@@ -8,7 +8,8 @@ export function setBlocking(fd: number, device = `fd ${fd}`): void {
   const flags = c.fcntl(fd, F_GETFL, 0);
   if (flags < 0) throw libcError("fcntl(F_GETFL)", device, "an open file descriptor");
   if ((flags & O_NONBLOCK) === 0) return;
-  if (c.fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) throw libcError("fcntl(F_SETFL)", device, "file status flags that can be changed");
+  if (c.fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0)
+    throw libcError("fcntl(F_SETFL)", device, "file status flags that can be changed");
 }
 
 /**

@@ -12,8 +12,16 @@ export const VMIN = 6;
 
 /** c_iflag bits. */
 export const IFLAG = {
-  IGNBRK: 0o1, BRKINT: 0o2, PARMRK: 0o10, ISTRIP: 0o40, INLCR: 0o100, IGNCR: 0o200, ICRNL: 0o400,
-  IXON: 0o2000, IXANY: 0o4000, IXOFF: 0o10000,
+  IGNBRK: 0o1,
+  BRKINT: 0o2,
+  PARMRK: 0o10,
+  ISTRIP: 0o40,
+  INLCR: 0o100,
+  IGNCR: 0o200,
+  ICRNL: 0o400,
+  IXON: 0o2000,
+  IXANY: 0o4000,
+  IXOFF: 0o10000,
 } as const;
 
 /** c_oflag bits. */
@@ -21,12 +29,26 @@ export const OFLAG = { OPOST: 0o1 } as const;
 
 /** c_cflag bits. */
 export const CFLAG = {
-  CSIZE: 0o60, CS8: 0o60, CSTOPB: 0o100, CREAD: 0o200, PARENB: 0o400, HUPCL: 0o2000, CLOCAL: 0o4000,
+  CSIZE: 0o60,
+  CS8: 0o60,
+  CSTOPB: 0o100,
+  CREAD: 0o200,
+  PARENB: 0o400,
+  HUPCL: 0o2000,
+  CLOCAL: 0o4000,
   CRTSCTS: 0o20000000000,
 } as const;
 
 /** c_lflag bits. */
-export const LFLAG = { ISIG: 0o1, ICANON: 0o2, ECHO: 0o10, ECHOE: 0o20, ECHOK: 0o40, ECHONL: 0o100, IEXTEN: 0o100000 } as const;
+export const LFLAG = {
+  ISIG: 0o1,
+  ICANON: 0o2,
+  ECHO: 0o10,
+  ECHOE: 0o20,
+  ECHOK: 0o40,
+  ECHONL: 0o100,
+  IEXTEN: 0o100000,
+} as const;
 
 /** tcsetattr() and tcflush() selectors. */
 export const TCSANOW = 0;
@@ -58,7 +80,9 @@ export const BAUD_CODES = {
 export type Baud = keyof typeof BAUD_CODES;
 
 /** The supported speeds, ascending, for error messages and validation. */
-export const BAUDS: readonly Baud[] = Object.keys(BAUD_CODES).map(Number).sort((a, b) => a - b) as Baud[];
+export const BAUDS: readonly Baud[] = Object.keys(BAUD_CODES)
+  .map(Number)
+  .sort((a, b) => a - b) as Baud[];
 
 /** True when n is a speed setRaw() can apply. */
 export function isBaud(n: number): n is Baud {

@@ -1,8 +1,20 @@
 // Raw 8N1 serial line settings through termios (tcgetattr/cfmakeraw/tcsetattr), and a read-back for tests.
 import { libc, libcError } from "./termios-libc.ts";
 import {
-  BAUD_CODES, BAUDS, CFLAG, IFLAG, LFLAG, OFFSET, TCIOFLUSH, TCSANOW, TERMIOS_BYTES, VMIN, VTIME,
-  baudFromCode, isBaud, type Baud,
+  BAUD_CODES,
+  BAUDS,
+  CFLAG,
+  IFLAG,
+  LFLAG,
+  OFFSET,
+  TCIOFLUSH,
+  TCSANOW,
+  TERMIOS_BYTES,
+  VMIN,
+  VTIME,
+  baudFromCode,
+  isBaud,
+  type Baud,
 } from "./termios-flags.ts";
 
 /** What a tty is set to, as read back by tcgetattr. */
@@ -27,9 +39,21 @@ export function setRaw(fd: number, baud: number, device = `fd ${fd}`): void {
   const view = new DataView(t.buffer);
   const update = (at: number, set: number, clear: number) =>
     view.setUint32(at, ((view.getUint32(at, true) & ~clear) | set) >>> 0, true);
-  update(OFFSET.iflag, 0, IFLAG.IXON | IFLAG.IXOFF | IFLAG.IXANY | IFLAG.ICRNL | IFLAG.INLCR | IFLAG.IGNCR | IFLAG.ISTRIP);
-  update(OFFSET.cflag, CFLAG.CS8 | CFLAG.CLOCAL | CFLAG.CREAD, CFLAG.CSIZE | CFLAG.PARENB | CFLAG.CSTOPB | CFLAG.CRTSCTS);
-  update(OFFSET.lflag, 0, LFLAG.ECHO | LFLAG.ECHOE | LFLAG.ECHOK | LFLAG.ECHONL | LFLAG.ICANON | LFLAG.ISIG | LFLAG.IEXTEN);
+  update(
+    OFFSET.iflag,
+    0,
+    IFLAG.IXON | IFLAG.IXOFF | IFLAG.IXANY | IFLAG.ICRNL | IFLAG.INLCR | IFLAG.IGNCR | IFLAG.ISTRIP,
+  );
+  update(
+    OFFSET.cflag,
+    CFLAG.CS8 | CFLAG.CLOCAL | CFLAG.CREAD,
+    CFLAG.CSIZE | CFLAG.PARENB | CFLAG.CSTOPB | CFLAG.CRTSCTS,
+  );
+  update(
+    OFFSET.lflag,
+    0,
+    LFLAG.ECHO | LFLAG.ECHOE | LFLAG.ECHOK | LFLAG.ECHONL | LFLAG.ICANON | LFLAG.ISIG | LFLAG.IEXTEN,
+  );
   t[OFFSET.cc + VMIN] = 0;
   t[OFFSET.cc + VTIME] = 1;
   const code = BAUD_CODES[baud as Baud];

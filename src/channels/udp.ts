@@ -89,7 +89,8 @@ export class UdpChannel implements Channel {
     if (this.stopped) return;
     const host = this.o.broadcast ? "0.0.0.0" : this.o.localAddress;
     try {
-      if (!addressPresent(this.o.localAddress)) throw new Error(this.readCarrier() ?? `address ${this.o.localAddress} is not configured on any interface`);
+      if (!addressPresent(this.o.localAddress))
+        throw new Error(this.readCarrier() ?? `address ${this.o.localAddress} is not configured on any interface`);
       const sock = await Bun.udpSocket({
         hostname: host,
         port: this.o.port,
@@ -108,7 +109,10 @@ export class UdpChannel implements Channel {
       if (this.health.state === false) this.st.reopens += 1;
       this.retry.reset();
       this.noCarrier = this.readCarrier();
-      this.report(this.noCarrier === null, this.noCarrier ?? `bound ${host}:${this.o.port}${this.o.interface ? ` on ${this.o.interface}` : ""}`);
+      this.report(
+        this.noCarrier === null,
+        this.noCarrier ?? `bound ${host}:${this.o.port}${this.o.interface ? ` on ${this.o.interface}` : ""}`,
+      );
     } catch (e) {
       this.close();
       this.st.lastError = String(e instanceof Error ? e.message : e);

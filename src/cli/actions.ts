@@ -13,7 +13,12 @@ function actionCommand(y: Argv, setExit: (code: number) => void, name: "takeover
   return y.command(
     name,
     describe,
-    (a) => withConnectOptions(a, ACTION_TIMEOUT_MS).option("json", { type: "boolean", default: false, describe: "print the reply as JSON" }),
+    (a) =>
+      withConnectOptions(a, ACTION_TIMEOUT_MS).option("json", {
+        type: "boolean",
+        default: false,
+        describe: "print the reply as JSON",
+      }),
     async (argv) => {
       const r = await call<string>(argv as CallArgs, { op: name }, name);
       if (!r.ok) return setExit(r.code);
@@ -25,7 +30,12 @@ function actionCommand(y: Argv, setExit: (code: number) => void, name: "takeover
 
 /** Register `takeover`: ask this STANDBY node's agent to become ACTIVE (the agent refuses with a reason otherwise). */
 export function takeoverCommand(y: Argv, setExit: (code: number) => void): Argv {
-  return actionCommand(y, setExit, "takeover", "ask this node to become ACTIVE (refused with a reason when that is unsafe)");
+  return actionCommand(
+    y,
+    setExit,
+    "takeover",
+    "ask this node to become ACTIVE (refused with a reason when that is unsafe)",
+  );
 }
 
 /** Register `standby`: planned switchover, this ACTIVE node hands over cleanly to the peer. */
@@ -47,7 +57,9 @@ export function fenceCommand(y: Argv, setExit: (code: number) => void): Argv {
       if (argv.peer === undefined) return setExit(EXIT_USAGE);
       const peer = String(argv.peer);
       if (!argv.confirm) {
-        console.error(`clusterguard fence: fencing resets or powers off ${peer} at once; nothing was done. Add --confirm to do it`);
+        console.error(
+          `clusterguard fence: fencing resets or powers off ${peer} at once; nothing was done. Add --confirm to do it`,
+        );
         return setExit(EXIT_USAGE);
       }
       const r = await call<string>(argv as CallArgs, { op: "fence", target: peer, confirm: true }, "fence");

@@ -22,7 +22,9 @@ export function agentsCommand(y: Argv, setExit: (code: number) => void): Argv {
       const action = argv.action as (typeof ACTIONS)[number];
       const name = argv.name;
       if (!ACTIONS.includes(action)) {
-        console.error(`clusterguard agents: unknown action ${JSON.stringify(action)}; expected one of: ${ACTIONS.join(", ")}`);
+        console.error(
+          `clusterguard agents: unknown action ${JSON.stringify(action)}; expected one of: ${ACTIONS.join(", ")}`,
+        );
         return setExit(EXIT_USAGE);
       }
       if (action !== "list" && name === undefined) {
@@ -33,7 +35,10 @@ export function agentsCommand(y: Argv, setExit: (code: number) => void): Argv {
         console.error(`clusterguard agents: list takes no NAME; got ${JSON.stringify(name)}`);
         return setExit(EXIT_USAGE);
       }
-      const req = action === "list" ? ({ op: "agents", action } as const) : ({ op: "agents", action, name: String(name) } as const);
+      const req =
+        action === "list"
+          ? ({ op: "agents", action } as const)
+          : ({ op: "agents", action, name: String(name) } as const);
       const r = await call<SmaStatus[]>(argv as CallArgs, req, "agents");
       if (!r.ok) return setExit(r.code);
       if (argv.json) console.log(JSON.stringify(r.result));

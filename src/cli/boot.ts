@@ -24,13 +24,28 @@ export function bootloaderCommand(y: Argv, setExit: (code: number) => void): Arg
         "add or refresh the entry for --node; the default entry is untouched unless --set-default",
         (b) =>
           common(b)
-            .option("args", { type: "string", default: "", describe: "more kernel arguments, e.g. rd.clusterguard.address=192.168.100.1/24" })
+            .option("args", {
+              type: "string",
+              default: "",
+              describe: "more kernel arguments, e.g. rd.clusterguard.address=192.168.100.1/24",
+            })
             .option("set-default", { type: "boolean", default: false, describe: "make this entry the default" })
-            .option("once", { type: "boolean", default: false, describe: "boot this entry once (grub-reboot; needs GRUB_DEFAULT=saved)" })
+            .option("once", {
+              type: "boolean",
+              default: false,
+              describe: "boot this entry once (grub-reboot; needs GRUB_DEFAULT=saved)",
+            })
             .demandOption("node"),
         async (argv) => {
           try {
-            const r = await bootInstall({ root: String(argv.root), node: String(argv.node), args: String(argv.args), setDefault: Boolean(argv["set-default"]), once: Boolean(argv.once), update: !argv["no-update"] });
+            const r = await bootInstall({
+              root: String(argv.root),
+              node: String(argv.node),
+              args: String(argv.args),
+              setDefault: Boolean(argv["set-default"]),
+              once: Boolean(argv.once),
+              update: !argv["no-update"],
+            });
             for (const l of r.lines) console.log(`${r.kind}: ${l}`);
             setExit(EXIT_OK);
           } catch (e) {
@@ -38,19 +53,32 @@ export function bootloaderCommand(y: Argv, setExit: (code: number) => void): Arg
           }
         },
       )
-      .command("remove", "remove the entry for --node (all nodes without it) and undo --set-default/--once", common, async (argv) => {
-        try {
-          const r = await bootRemove({ root: String(argv.root), ...(argv.node ? { node: String(argv.node) } : {}), update: !argv["no-update"] });
-          for (const l of r.lines) console.log(`${r.kind}: ${l}`);
-          setExit(EXIT_OK);
-        } catch (e) {
-          fail(e);
-        }
-      })
+      .command(
+        "remove",
+        "remove the entry for --node (all nodes without it) and undo --set-default/--once",
+        common,
+        async (argv) => {
+          try {
+            const r = await bootRemove({
+              root: String(argv.root),
+              ...(argv.node ? { node: String(argv.node) } : {}),
+              update: !argv["no-update"],
+            });
+            for (const l of r.lines) console.log(`${r.kind}: ${l}`);
+            setExit(EXIT_OK);
+          } catch (e) {
+            fail(e);
+          }
+        },
+      )
       .command("list", "the nodes that have an entry", common, (argv) => {
         try {
           const r = bootList(String(argv.root));
-          console.log(r.nodes.length ? r.nodes.map((n) => `${r.kind}: clusterguard (node ${n})`).join("\n") : `${r.kind}: no clusterguard entry`);
+          console.log(
+            r.nodes.length
+              ? r.nodes.map((n) => `${r.kind}: clusterguard (node ${n})`).join("\n")
+              : `${r.kind}: no clusterguard entry`,
+          );
           setExit(EXIT_OK);
         } catch (e) {
           fail(e);
@@ -69,11 +97,29 @@ export function initrdCommand(y: Argv, setExit: (code: number) => void): Argv {
         "run dracut with the clusterguard module for a kernel, beside (never over) the distro's initrd, and verify the result",
         (b) =>
           b
-            .option("kver", { type: "string", describe: "kernel version (default: the running kernel; with --root: the newest installed)" })
-            .option("output", { type: "string", describe: "the image to write (default: /boot/initrd.img-KVER-clusterguard)" })
-            .option("root", { type: "string", default: "/", describe: "act on a system tree mounted or unpacked here (chroot)" })
-            .option("kind", { choices: ["auto", "systemd", "shell"] as const, default: "auto" as const, describe: "initrd flavour: dracut's default, systemd-based, or a lean shell initrd" })
-            .option("overwrite-default", { type: "boolean", default: false, describe: "allow --output to be the distro's default initrd" }),
+            .option("kver", {
+              type: "string",
+              describe: "kernel version (default: the running kernel; with --root: the newest installed)",
+            })
+            .option("output", {
+              type: "string",
+              describe: "the image to write (default: /boot/initrd.img-KVER-clusterguard)",
+            })
+            .option("root", {
+              type: "string",
+              default: "/",
+              describe: "act on a system tree mounted or unpacked here (chroot)",
+            })
+            .option("kind", {
+              choices: ["auto", "systemd", "shell"] as const,
+              default: "auto" as const,
+              describe: "initrd flavour: dracut's default, systemd-based, or a lean shell initrd",
+            })
+            .option("overwrite-default", {
+              type: "boolean",
+              default: false,
+              describe: "allow --output to be the distro's default initrd",
+            }),
         async (argv) => {
           const r = await regenerate({
             root: String(argv.root),
@@ -87,9 +133,13 @@ export function initrdCommand(y: Argv, setExit: (code: number) => void): Argv {
             if (r.output) console.error(`--- dracut said (last lines):\n${r.output.split("\n").slice(-40).join("\n")}`);
             return setExit(EXIT_FAILURE);
           }
-          console.log(`built ${r.output} for kernel ${r.kver} in ${r.seconds} s (${r.verify.kind} initrd, ${r.verify.files} files)`);
+          console.log(
+            `built ${r.output} for kernel ${r.kver} in ${r.seconds} s (${r.verify.kind} initrd, ${r.verify.files} files)`,
+          );
           console.log(`dracut ${r.dracutArgs.join(" ")}`);
-          console.log(`verified: executable sha256 ${r.verify.exeSha256?.slice(0, 16)}… unstripped, config, authkey, ${r.verify.kind === "systemd" ? "clusterguard-guard.service" : "pre-mount hook"} present`);
+          console.log(
+            `verified: executable sha256 ${r.verify.exeSha256?.slice(0, 16)}… unstripped, config, authkey, ${r.verify.kind === "systemd" ? "clusterguard-guard.service" : "pre-mount hook"} present`,
+          );
           setExit(EXIT_OK);
         },
       )

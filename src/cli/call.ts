@@ -36,5 +36,7 @@ export async function call<T>(argv: CallArgs, req: Request, what: string): Promi
 
 /** Add the likely fix to errors that have one. */
 export function explain(error: string): string {
-  return error === "unauthorized" ? "the agent refused the token (unauthorized): check --token-file against management.token_file" : error;
+  return error === "unauthorized"
+    ? "the agent refused the token (unauthorized): check --token-file against management.token_file"
+    : error;
 }

@@ -8,28 +8,50 @@ import { loadBoth } from "./load-both.ts";
 /** Register `config check`. */
 export function configCheckCommand(y: Argv, setExit: (code: number) => void): Argv {
   return y.command("config <action>", "check the configuration and the authkey", (a) =>
-    a.command(
-      "check",
-      "validate clusterguard.toml and the authkey; print the effective configuration or every error",
-      (b) => b.option("json", { type: "boolean", default: false, describe: "print the result as JSON" }),
-      (argv) => {
-        const both = loadBoth(String(argv.config), String(argv.authkey));
-        // The secret files the config names follow the authkey's rules; here they are checked before any run needs them.
-        const secrets = both.config === undefined ? [] : checkConfigSecrets(both.config, 0);
-        const r = secrets.length === 0 ? both : { ok: false as const, errors: [...(both.ok ? [] : both.errors), ...secrets], warnings: both.warnings };
-        if (argv.json) {
-          console.log(JSON.stringify(r.ok ? { ok: true, warnings: r.warnings, config: r.config } : { ok: false, warnings: r.warnings, errors: r.errors.map((e) => ({ ...e, message: formatConfigError(e) })) }));
-        } else {
-          for (const w of r.warnings) console.error(`warning: ${w}`);
-          if (r.ok) process.stdout.write(renderEffective(r.config, { authkey: r.key, authkeyPath: String(argv.authkey), source: String(argv.config) }));
-          else {
-            for (const e of r.errors) console.error(formatConfigError(e));
-            console.error(`${r.errors.length} error(s); nothing was changed`);
+    a
+      .command(
+        "check",
+        "validate clusterguard.toml and the authkey; print the effective configuration or every error",
+        (b) => b.option("json", { type: "boolean", default: false, describe: "print the result as JSON" }),
+        (argv) => {
+          const both = loadBoth(String(argv.config), String(argv.authkey));
+          // The secret files the config names follow the authkey's rules; here they are checked before any run needs them.
+          const secrets = both.config === undefined ? [] : checkConfigSecrets(both.config, 0);
+          const r =
+            secrets.length === 0
+              ? both
+              : { ok: false as const, errors: [...(both.ok ? [] : both.errors), ...secrets], warnings: both.warnings };
+          if (argv.json) {
+            console.log(
+              JSON.stringify(
+                r.ok
+                  ? { ok: true, warnings: r.warnings, config: r.config }
+                  : {
+                      ok: false,
+                      warnings: r.warnings,
+                      errors: r.errors.map((e) => ({ ...e, message: formatConfigError(e) })),
+                    },
+              ),
+            );
+          } else {
+            for (const w of r.warnings) console.error(`warning: ${w}`);
+            if (r.ok)
+              process.stdout.write(
+                renderEffective(r.config, {
+                  authkey: r.key,
+                  authkeyPath: String(argv.authkey),
+                  source: String(argv.config),
+                }),
+              );
+            else {
+              for (const e of r.errors) console.error(formatConfigError(e));
+              console.error(`${r.errors.length} error(s); nothing was changed`);
+            }
           }
-        }
-        setExit(r.ok ? EXIT_OK : EXIT_USAGE);
-      },
-    ).demandCommand(1, "name an action: check"),
+          setExit(r.ok ? EXIT_OK : EXIT_USAGE);
+        },
+      )
+      .demandCommand(1, "name an action: check"),
   );
 }
 

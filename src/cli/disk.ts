@@ -23,7 +23,10 @@ export function diskTimers(c: ClusterConfig): DiskTimers {
 }
 
 /** Load both files and resolve the device; prints the errors and returns null when either fails. */
-function target(argv: { config?: unknown; authkey?: unknown; device?: unknown }, what: string): { config: ClusterConfig; key: Uint8Array; device: string } | null {
+function target(
+  argv: { config?: unknown; authkey?: unknown; device?: unknown },
+  what: string,
+): { config: ClusterConfig; key: Uint8Array; device: string } | null {
   const both = loadBoth(String(argv.config), String(argv.authkey));
   if (!both.ok) {
     for (const e of both.errors) console.error(formatConfigError(e));
@@ -42,7 +45,10 @@ export function diskCommand(y: Argv, setExit: (code: number) => void): Argv {
   const where = (a: Argv) =>
     a
       .option("device", { type: "string", describe: "the shared block device (default: channels.disk.device)" })
-      .option("offset", { type: "number", describe: "byte offset of the area, a multiple of 4096 (default: channels.disk.offset)" });
+      .option("offset", {
+        type: "number",
+        describe: "byte offset of the area, a multiple of 4096 (default: channels.disk.offset)",
+      });
   return y.command("disk <action>", "the shared-disk heartbeat area (SBD-style slots and mailboxes)", (a) =>
     a
       .command(
@@ -52,7 +58,8 @@ export function diskCommand(y: Argv, setExit: (code: number) => void): Argv {
           where(b).option("force", {
             type: "boolean",
             default: false,
-            describe: "overwrite a pending poison pill, another cluster's area, an untrusted header or other data (never an area a node is seen writing to)",
+            describe:
+              "overwrite a pending poison pill, another cluster's area, an untrusted header or other data (never an area a node is seen writing to)",
           }),
         async (argv) => {
           const t = target(argv, "init");
@@ -70,7 +77,9 @@ export function diskCommand(y: Argv, setExit: (code: number) => void): Argv {
             console.error(`clusterguard disk init: ${r.reason}`);
             return setExit(EXIT_FAILURE);
           }
-          console.log(`initialised the heartbeat area on ${r.device} at offset ${r.offset} (${r.mode})${r.overrode ? `; --force overrode this refusal: ${r.overrode}` : ""}`);
+          console.log(
+            `initialised the heartbeat area on ${r.device} at offset ${r.offset} (${r.mode})${r.overrode ? `; --force overrode this refusal: ${r.overrode}` : ""}`,
+          );
           setExit(EXIT_OK);
         },
       )
@@ -82,7 +91,10 @@ export function diskCommand(y: Argv, setExit: (code: number) => void): Argv {
           const t = target(argv, "dump");
           if (!t) return setExit(EXIT_USAGE);
           try {
-            const area = await openVerifiedArea(t.device, argv.offset ?? t.config.channels.disk.offset, { key: t.key, clusterId: clusterIdOf(t.config.cluster.name) });
+            const area = await openVerifiedArea(t.device, argv.offset ?? t.config.channels.disk.offset, {
+              key: t.key,
+              clusterId: clusterIdOf(t.config.cluster.name),
+            });
             console.log(await describeArea(area));
             await area.close();
             setExit(EXIT_OK);
@@ -95,20 +107,30 @@ export function diskCommand(y: Argv, setExit: (code: number) => void): Argv {
       .command(
         "clear",
         "remove a pending poison pill from NODE's mailbox (SBD: message NODE clear), letting it go ACTIVE again",
-        (b) => where(b).option("node", { type: "string", demandOption: true, describe: "the node whose mailbox to clear" }),
+        (b) =>
+          where(b).option("node", { type: "string", demandOption: true, describe: "the node whose mailbox to clear" }),
         async (argv) => {
           const t = target(argv, "clear");
           if (!t) return setExit(EXIT_USAGE);
           const node = t.config.node.find((n) => n.name === argv.node);
           if (!node) {
-            console.error(`clusterguard disk clear: --node ${String(argv.node)}: expected one of ${t.config.node.map((n) => n.name).join(", ")}`);
+            console.error(
+              `clusterguard disk clear: --node ${String(argv.node)}: expected one of ${t.config.node.map((n) => n.name).join(", ")}`,
+            );
             return setExit(EXIT_USAGE);
           }
           try {
-            const area = await openVerifiedArea(t.device, argv.offset ?? t.config.channels.disk.offset, { key: t.key, clusterId: clusterIdOf(t.config.cluster.name) });
+            const area = await openVerifiedArea(t.device, argv.offset ?? t.config.channels.disk.offset, {
+              key: t.key,
+              clusterId: clusterIdOf(t.config.cluster.name),
+            });
             try {
               const r = await clearMailbox(area, node.disk_slot, "admin");
-              console.log(r.cleared ? `cleared ${node.name}'s mailbox (slot ${node.disk_slot}; it held ${r.before})` : `${node.name}'s mailbox (slot ${node.disk_slot}) was already clear`);
+              console.log(
+                r.cleared
+                  ? `cleared ${node.name}'s mailbox (slot ${node.disk_slot}; it held ${r.before})`
+                  : `${node.name}'s mailbox (slot ${node.disk_slot}) was already clear`,
+              );
             } finally {
               await area.close();
             }

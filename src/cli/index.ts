@@ -21,9 +21,21 @@ export async function runCli(args: string[]): Promise<number> {
   let y: Argv = yargs(args)
     .scriptName("clusterguard")
     .usage("$0 <command> [options]\n\nEarly-boot cluster guard for two-node shared-disk HA clusters.")
-    .option("log-format", { choices: ["human", "json"] as const, default: "human" as const, describe: "events as human lines or one JSON object per line" })
-    .option("config", { type: "string", default: "/etc/clusterguard/clusterguard.toml", describe: "configuration file" })
-    .option("authkey", { type: "string", default: "/etc/clusterguard/authkey", describe: "shared secret file (root, mode 0600)" })
+    .option("log-format", {
+      choices: ["human", "json"] as const,
+      default: "human" as const,
+      describe: "events as human lines or one JSON object per line",
+    })
+    .option("config", {
+      type: "string",
+      default: "/etc/clusterguard/clusterguard.toml",
+      describe: "configuration file",
+    })
+    .option("authkey", {
+      type: "string",
+      default: "/etc/clusterguard/authkey",
+      describe: "shared secret file (root, mode 0600)",
+    })
     .version(VERSION)
     .help()
     .alias("h", "help")
@@ -35,7 +47,23 @@ export async function runCli(args: string[]): Promise<number> {
       // Throwing stops yargs before any handler runs: a usage error must never still send a request.
       throw new UsageError(msg);
     });
-  for (const add of [guardCommand, agentCommand, statusCommand, watchCommand, takeoverCommand, standbyCommand, fenceCommand, agentsCommand, configCheckCommand, diskCommand, initrdCommand, bootloaderCommand, keygenCommand, smaCommand, versionCommand]) {
+  for (const add of [
+    guardCommand,
+    agentCommand,
+    statusCommand,
+    watchCommand,
+    takeoverCommand,
+    standbyCommand,
+    fenceCommand,
+    agentsCommand,
+    configCheckCommand,
+    diskCommand,
+    initrdCommand,
+    bootloaderCommand,
+    keygenCommand,
+    smaCommand,
+    versionCommand,
+  ]) {
     y = add(y, setExit);
   }
   try {

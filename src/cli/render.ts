@@ -3,14 +3,16 @@
 import type { LinkReport, ResourceReport, StatusReport } from "../mgmt/protocol.ts";
 import type { SmaRun, SmaStatus } from "../sma/status.ts";
 
-
 /** The whole report as lines (no trailing newline); every string from the agent is made printable ASCII. */
 export function renderStatus(r: StatusReport): string[] {
   const w = Math.max(r.node.length, r.peer.name.length);
   return [
     `cluster ${ascii(r.cluster)}, report of ${ascii(r.generatedAt)}`,
     field("this node", `${ascii(r.node).padEnd(w)}  ${r.role.padEnd(8)} incarnation ${r.incarnation}`),
-    field("peer", `${ascii(r.peer.name).padEnd(w)}  ${(r.peer.role ?? "unknown").padEnd(8)} last heard ${ago(r.peer.lastHeardAgoMs)}`),
+    field(
+      "peer",
+      `${ascii(r.peer.name).padEnd(w)}  ${(r.peer.role ?? "unknown").padEnd(8)} last heard ${ago(r.peer.lastHeardAgoMs)}`,
+    ),
     field("fence", fence(r.fence, r.generatedAt)),
     field("activation", r.blocked === null ? "allowed" : `BLOCKED: ${ascii(r.blocked)}`),
     field("heartbeats", `${r.lateHeartbeats} late since the agent started`),
@@ -46,12 +48,26 @@ function links(ls: LinkReport[]): string[] {
     String(l.dropped),
     l.lastError === null ? "-" : ascii(l.lastError),
   ]);
-  return table(["LINK", "STATE", "HEARD", "BEATS", "IN", "OUT", "DROPPED", "LAST ERROR"], rows, [false, false, false, false, true, true, true, false]);
+  return table(["LINK", "STATE", "HEARD", "BEATS", "IN", "OUT", "DROPPED", "LAST ERROR"], rows, [
+    false,
+    false,
+    false,
+    false,
+    true,
+    true,
+    true,
+    false,
+  ]);
 }
 
 function resources(rs: ResourceReport[]): string[] {
   if (rs.length === 0) return ["  (no resources)"];
-  const rows = rs.map((x) => [ascii(x.name), x.kind, x.state === "failed" ? "FAILED" : x.state, ascii(x.detail) || "-"]);
+  const rows = rs.map((x) => [
+    ascii(x.name),
+    x.kind,
+    x.state === "failed" ? "FAILED" : x.state,
+    ascii(x.detail) || "-",
+  ]);
   return table(["RESOURCE", "KIND", "STATE", "DETAIL"], rows);
 }
 
@@ -70,7 +86,15 @@ export function renderAgents(agents: SmaStatus[], nowIso: string): string[] {
     String(a.consecutiveFail),
     String(a.restartsInWindow),
   ]);
-  const [head, ...lines] = table(["AGENT", "PLUGIN", "STATE", "HEALTH", "OK", "FAIL", "RESTARTS"], rows, [false, false, false, false, true, true, true]);
+  const [head, ...lines] = table(["AGENT", "PLUGIN", "STATE", "HEALTH", "OK", "FAIL", "RESTARTS"], rows, [
+    false,
+    false,
+    false,
+    false,
+    true,
+    true,
+    true,
+  ]);
   return [head ?? "", ...lines.flatMap((l, i) => [l, ...details(agents[i], nowIso)])];
 }
 
@@ -80,7 +104,8 @@ function details(a: SmaStatus | undefined, nowIso: string): string[] {
   const skipped = a.skipped ? `; ${a.skipped} check(s) skipped while one was still running` : "";
   const out = [`    last: ${lastRun(a.history.at(-1), nowIso)}${skipped}`];
   const e = a.lastEscalation;
-  if (e !== undefined) out.push(`    escalated: ${e.action.toUpperCase()}, ${ascii(e.reason)} (${agoFrom(e.at, nowIso)})`);
+  if (e !== undefined)
+    out.push(`    escalated: ${e.action.toUpperCase()}, ${ascii(e.reason)} (${agoFrom(e.at, nowIso)})`);
   return out;
 }
 
@@ -97,9 +122,12 @@ export function lastRun(r: SmaRun | undefined, nowIso: string): string {
 export function reportProblem(x: unknown): string | null {
   if (typeof x !== "object" || x === null) return "the status reply is not an object";
   const r = x as Record<string, unknown>;
-  for (const k of ["cluster", "node", "role", "generatedAt"]) if (typeof r[k] !== "string") return `the status reply has no "${k}" string`;
-  for (const k of ["links", "agents", "resources"]) if (!Array.isArray(r[k])) return `the status reply has no "${k}" list`;
-  for (const k of ["peer", "fence"]) if (typeof r[k] !== "object" || r[k] === null) return `the status reply has no "${k}" object`;
+  for (const k of ["cluster", "node", "role", "generatedAt"])
+    if (typeof r[k] !== "string") return `the status reply has no "${k}" string`;
+  for (const k of ["links", "agents", "resources"])
+    if (!Array.isArray(r[k])) return `the status reply has no "${k}" list`;
+  for (const k of ["peer", "fence"])
+    if (typeof r[k] !== "object" || r[k] === null) return `the status reply has no "${k}" object`;
   return null;
 }
 

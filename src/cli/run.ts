@@ -12,17 +12,39 @@ import { loadBoth } from "./load-both.ts";
 export function withLinkOptions<T>(a: Argv<T>) {
   return a
     .option("node", { type: "string", describe: "this node's name (default: rd.clusterguard.node from /proc/cmdline)" })
-    .option("host-mode", { type: "boolean", default: false, describe: "run on a booted host (tests): never resets the machine, never arms a watchdog" })
-    .option("fence-record", { type: "string", describe: "host mode only: a test fence agent that records each fence call in this file and confirms it" })
-    .option("realtime", { type: "boolean", default: true, describe: "lock memory and run heartbeats under SCHED_RR where permitted" })
+    .option("host-mode", {
+      type: "boolean",
+      default: false,
+      describe: "run on a booted host (tests): never resets the machine, never arms a watchdog",
+    })
+    .option("fence-record", {
+      type: "string",
+      describe: "host mode only: a test fence agent that records each fence call in this file and confirms it",
+    })
+    .option("realtime", {
+      type: "boolean",
+      default: true,
+      describe: "lock memory and run heartbeats under SCHED_RR where permitted",
+    })
     .option("serial-device", { type: "string", describe: "override channels.serial.device" })
     .option("udp-local", { type: "string", describe: "override this node's heartbeat address" })
     .option("udp-peer", { type: "string", describe: "override the peer's address: ADDR or ADDR:PORT" })
     .option("udp-port", { type: "number", describe: "override channels.udp.port" })
     .option("disk-device", { type: "string", describe: "override channels.disk.device" })
-    .option("handover-socket", { type: "string", describe: "where the link holder offers its links (default /run/clusterguard/handover.sock; none for a host-mode guard)" })
-    .option("management-socket", { type: "string", describe: "override management.socket (a host-mode guard serves none unless given)" })
-    .option("run-dir", { type: "string", describe: "where this boot's incarnation and STOPPED records live (default /run/clusterguard; none in host mode unless given)" });
+    .option("handover-socket", {
+      type: "string",
+      describe:
+        "where the link holder offers its links (default /run/clusterguard/handover.sock; none for a host-mode guard)",
+    })
+    .option("management-socket", {
+      type: "string",
+      describe: "override management.socket (a host-mode guard serves none unless given)",
+    })
+    .option("run-dir", {
+      type: "string",
+      describe:
+        "where this boot's incarnation and STOPPED records live (default /run/clusterguard; none in host mode unless given)",
+    });
 }
 
 type Parsed = Record<string, unknown>;
@@ -54,7 +76,11 @@ export function runOptions(argv: Parsed) {
 }
 
 /** Check the test-only options and load config + authkey for `guard`/`agent`; the exit code when that fails. */
-export function loadForRun(argv: Parsed, command: string, refusal: string): { config: ClusterConfig; key: Uint8Array } | number {
+export function loadForRun(
+  argv: Parsed,
+  command: string,
+  refusal: string,
+): { config: ClusterConfig; key: Uint8Array } | number {
   if (argv["fence-record"] && !argv["host-mode"]) {
     console.error(`clusterguard ${command}: --fence-record is a test agent and needs --host-mode`);
     return EXIT_USAGE;
@@ -75,7 +101,11 @@ export function guardCommand(y: Argv, setExit: (code: number) => void): Argv {
     "decide ACTIVE or STANDBY before the shared root is mounted (run from the initrd)",
     (a) => withLinkOptions(a),
     async (argv) => {
-      const both = loadForRun(argv, "guard", "refusing to run with a broken configuration; this node will not go ACTIVE");
+      const both = loadForRun(
+        argv,
+        "guard",
+        "refusing to run with a broken configuration; this node will not go ACTIVE",
+      );
       if (typeof both === "number") return setExit(both);
       setExit(await runGuard(both.config, both.key, runOptions(argv)));
     },
@@ -88,12 +118,19 @@ export function agentCommand(y: Argv, setExit: (code: number) => void): Argv {
     "agent",
     "run the post-boot daemon: take the links over from the guard, heartbeats, service monitoring agents, management socket",
     (a) =>
-      withLinkOptions(a)
-        .option("handover-file", { type: "string", describe: "where a stopped agent leaves its links' state (default /run/clusterguard/handover.json)" }),
+      withLinkOptions(a).option("handover-file", {
+        type: "string",
+        describe: "where a stopped agent leaves its links' state (default /run/clusterguard/handover.json)",
+      }),
     async (argv) => {
       const both = loadForRun(argv, "agent", "");
       if (typeof both === "number") return setExit(both);
-      setExit(await runAgent(both.config, both.key, { ...runOptions(argv), ...(argv["handover-file"] ? { handoverFile: String(argv["handover-file"]) } : {}) }));
+      setExit(
+        await runAgent(both.config, both.key, {
+          ...runOptions(argv),
+          ...(argv["handover-file"] ? { handoverFile: String(argv["handover-file"]) } : {}),
+        }),
+      );
     },
   );
 }

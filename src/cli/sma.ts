@@ -24,7 +24,9 @@ async function smaTest(configPath: string, name: string, flags: TestFlags): Prom
   const agent = c.config.agent.find((a) => a.name === name);
   if (agent === undefined) {
     const known = c.config.agent.map((a) => a.name);
-    console.error(`${configPath}: no [[agent]] named ${JSON.stringify(name)}; expected one of: ${known.length > 0 ? known.join(", ") : "(no agents configured)"}`);
+    console.error(
+      `${configPath}: no [[agent]] named ${JSON.stringify(name)}; expected one of: ${known.length > 0 ? known.join(", ") : "(no agents configured)"}`,
+    );
     return EXIT_USAGE;
   }
   const loaded = await loadPlugin(agent.plugin);
@@ -38,14 +40,22 @@ async function smaTest(configPath: string, name: string, flags: TestFlags): Prom
   const log = pluginLogger((level, message) => {
     if (flags.verbose || level !== "debug") console.error(`  plugin ${level}: ${message}`);
   });
-  const r = await checkConformance(loaded.plugin, agent, { skipRecover: !flags.recover, startStop: flags.startStop, log });
+  const r = await checkConformance(loaded.plugin, agent, {
+    skipRecover: !flags.recover,
+    startStop: flags.startStop,
+    log,
+  });
   for (const l of r.lines) console.log(`${l.status.padEnd(4)}  ${l.step}: ${l.detail}`);
   if (r.configProblems.length > 0) {
     for (const p of r.configProblems) console.error(`${configPath}: agent ${name}: ${p}`);
     console.error(`${r.configProblems.length} configuration problem(s); the plugin was not run`);
     return EXIT_USAGE;
   }
-  console.log(r.violations === 0 ? `${name}: conformant (plugin ${agent.plugin})` : `${name}: ${r.violations} contract violation(s)`);
+  console.log(
+    r.violations === 0
+      ? `${name}: conformant (plugin ${agent.plugin})`
+      : `${name}: ${r.violations} contract violation(s)`,
+  );
   // an operation that ignored its abort may hold the event loop: do not wait for it
   if (r.lingering > 0) setTimeout(() => process.exit(), 200).unref();
   return r.violations === 0 ? EXIT_OK : EXIT_FAILURE;
@@ -53,30 +63,49 @@ async function smaTest(configPath: string, name: string, flags: TestFlags): Prom
 
 /** Register `sma list` and `sma test`. */
 export function smaCommand(y: Argv, setExit: (code: number) => void): Argv {
-  return y.command("sma <action>", "service monitoring agent plugins: list the built-ins, test an agent's plugin", (a) =>
-    a
-      .command(
-        "list",
-        "print the built-in plugins and their parameters",
-        (b) => b.option("json", { type: "boolean", default: false, describe: "print as JSON" }),
-        (argv) => {
-          const all = Object.values(BUILTINS);
-          if (argv.json) console.log(JSON.stringify(all.map(pluginJson)));
-          else console.log(all.map((p) => describePlugin(p).join("\n")).join("\n\n"));
-          setExit(EXIT_OK);
-        },
-      )
-      .command(
-        "test <name>",
-        "check the [[agent]] NAME's plugin against the contract: validate, monitor twice, recover then monitor (and with --start-stop: stop and start)",
-        (b) =>
-          b
-            .positional("name", { type: "string", demandOption: true, describe: "the [[agent]] name" })
-            .option("recover", { type: "boolean", default: true, describe: "run recover too (restarts the service); --no-recover skips it" })
-            .option("start-stop", { type: "boolean", default: false, describe: "also stop and start the live service (each twice, a monitor after each), as a switchover and a takeover do" })
-            .option("verbose", { type: "boolean", default: false, describe: "show the plugin's debug lines" }),
-        async (argv) => setExit(await smaTest(String(argv.config), String(argv.name), { recover: argv.recover, startStop: argv["start-stop"], verbose: argv.verbose })),
-      )
-      .demandCommand(1, "name an action: list, test"),
+  return y.command(
+    "sma <action>",
+    "service monitoring agent plugins: list the built-ins, test an agent's plugin",
+    (a) =>
+      a
+        .command(
+          "list",
+          "print the built-in plugins and their parameters",
+          (b) => b.option("json", { type: "boolean", default: false, describe: "print as JSON" }),
+          (argv) => {
+            const all = Object.values(BUILTINS);
+            if (argv.json) console.log(JSON.stringify(all.map(pluginJson)));
+            else console.log(all.map((p) => describePlugin(p).join("\n")).join("\n\n"));
+            setExit(EXIT_OK);
+          },
+        )
+        .command(
+          "test <name>",
+          "check the [[agent]] NAME's plugin against the contract: validate, monitor twice, recover then monitor (and with --start-stop: stop and start)",
+          (b) =>
+            b
+              .positional("name", { type: "string", demandOption: true, describe: "the [[agent]] name" })
+              .option("recover", {
+                type: "boolean",
+                default: true,
+                describe: "run recover too (restarts the service); --no-recover skips it",
+              })
+              .option("start-stop", {
+                type: "boolean",
+                default: false,
+                describe:
+                  "also stop and start the live service (each twice, a monitor after each), as a switchover and a takeover do",
+              })
+              .option("verbose", { type: "boolean", default: false, describe: "show the plugin's debug lines" }),
+          async (argv) =>
+            setExit(
+              await smaTest(String(argv.config), String(argv.name), {
+                recover: argv.recover,
+                startStop: argv["start-stop"],
+                verbose: argv.verbose,
+              }),
+            ),
+        )
+        .demandCommand(1, "name an action: list, test"),
   );
 }

@@ -11,7 +11,12 @@ export function statusCommand(y: Argv, setExit: (code: number) => void): Argv {
   return y.command(
     "status",
     "show both nodes' roles, each link's health, fence state, agents and resources",
-    (a) => withConnectOptions(a, 10_000).option("json", { type: "boolean", default: false, describe: "print the report as JSON" }),
+    (a) =>
+      withConnectOptions(a, 10_000).option("json", {
+        type: "boolean",
+        default: false,
+        describe: "print the report as JSON",
+      }),
     async (argv) => {
       const r = await call<StatusReport>(argv as CallArgs, { op: "status" }, "status");
       if (!r.ok) return setExit(r.code);
@@ -21,7 +26,9 @@ export function statusCommand(y: Argv, setExit: (code: number) => void): Argv {
       }
       const problem = reportProblem(r.result);
       if (problem !== null) {
-        console.error(`clusterguard status: ${problem}: is the agent a different clusterguard version? (--json shows the raw reply)`);
+        console.error(
+          `clusterguard status: ${problem}: is the agent a different clusterguard version? (--json shows the raw reply)`,
+        );
         return setExit(EXIT_FAILURE);
       }
       console.log(renderStatus(r.result).join("\n"));

@@ -20,7 +20,11 @@ export function watchCommand(y: Argv, setExit: (code: number) => void): Argv {
     (a) =>
       withConnectOptions(a, 5_000)
         .option("interval", { type: "number", default: 2000, describe: "ms between refreshes" })
-        .option("once", { type: "boolean", default: false, describe: "print one frame and exit (no screen clearing, no keys)" }),
+        .option("once", {
+          type: "boolean",
+          default: false,
+          describe: "print one frame and exit (no screen clearing, no keys)",
+        }),
     async (argv) => setExit(await runWatch(argv as CallArgs & { interval: number; once: boolean })),
   );
 }
@@ -28,12 +32,22 @@ export function watchCommand(y: Argv, setExit: (code: number) => void): Argv {
 async function runWatch(argv: CallArgs & { interval: number; once: boolean }): Promise<number> {
   const t = resolveTarget(argv);
   if (!t.ok || !(argv.interval >= 100) || !(argv.timeout > 0)) {
-    console.error(`clusterguard watch: ${t.ok ? `--interval ${argv.interval} / --timeout ${argv.timeout}: expected an interval of at least 100 ms and a positive timeout` : t.error}`);
+    console.error(
+      `clusterguard watch: ${t.ok ? `--interval ${argv.interval} / --timeout ${argv.timeout}: expected an interval of at least 100 ms and a positive timeout` : t.error}`,
+    );
     return EXIT_USAGE;
   }
   for (const w of t.warnings) console.error(`warning: ${w}`);
   const out = process.stdout;
-  const s = new WatchSession({ target: t.target, intervalMs: argv.interval, timeoutMs: argv.timeout, clear: !argv.once, write: (x) => out.write(x), width: () => terminalWidth(out), height: () => terminalHeight(out) });
+  const s = new WatchSession({
+    target: t.target,
+    intervalMs: argv.interval,
+    timeoutMs: argv.timeout,
+    clear: !argv.once,
+    write: (x) => out.write(x),
+    width: () => terminalWidth(out),
+    height: () => terminalHeight(out),
+  });
   if (argv.once) return (await s.refresh()) ? EXIT_OK : EXIT_FAILURE;
   return live(s, argv.interval);
 }
@@ -165,7 +179,14 @@ export class WatchSession {
   /** Draw the current frame: on a live screen only what changed since the last one (nothing when nothing did). */
   draw(): void {
     const header = `clusterguard watch  ${where(this.o.target)}  every ${this.o.intervalMs} ms  ${new Date().toISOString().slice(11, 19)}`;
-    const f = { header, report: this.report, error: this.error, message: this.message, prompt: prompt(this.menu), width: this.o.width() };
+    const f = {
+      header,
+      report: this.report,
+      error: this.error,
+      message: this.message,
+      prompt: prompt(this.menu),
+      width: this.o.width(),
+    };
     if (!this.o.clear) return this.o.write(renderFrame({ ...f, clear: false }));
     const lines = frameLines({ ...f, height: this.o.height?.() ?? Infinity });
     const update = screenUpdate(this.shown, lines);
@@ -215,10 +236,17 @@ function describe(a: WatchAction): string {
 // The watch screen's single-key menu as a pure state machine: key in, next state, an action to run or a message out.
 
 /** Something the operator confirmed. */
-export type WatchAction = { op: "takeover" } | { op: "standby" } | { op: "fence"; target: string } | { op: "pause" | "resume"; name: string };
+export type WatchAction =
+  | { op: "takeover" }
+  | { op: "standby" }
+  | { op: "fence"; target: string }
+  | { op: "pause" | "resume"; name: string };
 
 /** Where the menu is: the main line, choosing an agent, or waiting for y/N. */
-export type MenuState = { mode: "menu" } | { mode: "pick"; verb: "pause" | "resume"; names: string[] } | { mode: "confirm"; action: WatchAction };
+export type MenuState =
+  | { mode: "menu" }
+  | { mode: "pick"; verb: "pause" | "resume"; names: string[] }
+  | { mode: "confirm"; action: WatchAction };
 
 /** What a key did. */
 export interface KeyResult {
@@ -242,11 +270,15 @@ export function onKey(state: MenuState, key: string, report: StatusReport | null
   if (key === CTRL_C || key === CTRL_D) return { state: MENU_STATE, quit: true };
   if (busy) return key === "q" || key === "Q" ? { state, quit: true } : { state };
   if (state.mode === "confirm") {
-    return key === "y" || key === "Y" ? { state: MENU_STATE, run: state.action } : { state: MENU_STATE, message: "cancelled" };
+    return key === "y" || key === "Y"
+      ? { state: MENU_STATE, run: state.action }
+      : { state: MENU_STATE, message: "cancelled" };
   }
   if (state.mode === "pick") {
     const name = /^[1-9]$/.test(key) ? state.names[Number(key) - 1] : undefined;
-    return name === undefined ? { state: MENU_STATE, message: "cancelled" } : { state: { mode: "confirm", action: { op: state.verb, name } } };
+    return name === undefined
+      ? { state: MENU_STATE, message: "cancelled" }
+      : { state: { mode: "confirm", action: { op: state.verb, name } } };
   }
   switch (key) {
     case "q":
@@ -314,13 +346,23 @@ export interface FrameInput {
  */
 export function frameLines(f: FrameInput): string[] {
   const body = f.report === null ? ["(no status yet)"] : renderStatus(f.report);
-  const notes = [...(f.error === null ? [] : [`! ${f.error}${f.report === null ? "" : " (showing the last status received)"}`]), ...(f.message === "" ? [] : [`> ${f.message}`])];
+  const notes = [
+    ...(f.error === null ? [] : [`! ${f.error}${f.report === null ? "" : " (showing the last status received)"}`]),
+    ...(f.message === "" ? [] : [`> ${f.message}`]),
+  ];
   const bottom = ["", ...notes, f.prompt];
   const height = f.height ?? Infinity;
   const room = height - 2 - bottom.length;
   let lines: string[];
   if (body.length <= room) lines = [f.header, "", ...body, ...bottom];
-  else if (room >= 1) lines = [f.header, "", ...body.slice(0, room - 1), `... ${body.length - room + 1} more line(s): a taller terminal shows them, or clusterguard status`, ...bottom];
+  else if (room >= 1)
+    lines = [
+      f.header,
+      "",
+      ...body.slice(0, room - 1),
+      `... ${body.length - room + 1} more line(s): a taller terminal shows them, or clusterguard status`,
+      ...bottom,
+    ];
   else lines = [f.header, ...notes, f.prompt].slice(-Math.max(1, height));
   const width = Math.max(20, f.width);
   return lines.map((l) => clip(ascii(l), width));

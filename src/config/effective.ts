@@ -21,7 +21,8 @@ type Obj = Record<string, unknown>;
 export function renderEffective(config: ClusterConfig, opts: RenderOptions = {}): string {
   const out = ["# clusterguard effective configuration (defaults filled in)"];
   if (opts.source !== undefined) out.push(`# source: ${opts.source}`);
-  if (opts.authkey !== undefined) out.push(`# authkey: ${opts.authkeyPath ?? DEFAULT_AUTHKEY_PATH} ${describeAuthkey(opts.authkey)}`);
+  if (opts.authkey !== undefined)
+    out.push(`# authkey: ${opts.authkeyPath ?? DEFAULT_AUTHKEY_PATH} ${describeAuthkey(opts.authkey)}`);
   section(undefined, SCHEMA.fields, config as unknown as Obj, [], out);
   return `${out.join("\n")}\n`;
 }
@@ -50,7 +51,12 @@ function list(spec: ListSpec, items: Obj[], path: Segment[], out: string[]): voi
   items.forEach((item, i) => {
     const shape = spec.item;
     const fields: Fields =
-      shape.type === "table" ? shape.fields : { [shape.tag]: { type: "string", doc: `${shape.doc} ${shape.tag}` }, ...shape.variants[String(item[shape.tag])] };
+      shape.type === "table"
+        ? shape.fields
+        : {
+            [shape.tag]: { type: "string", doc: `${shape.doc} ${shape.tag}` },
+            ...shape.variants[String(item[shape.tag])],
+          };
     section(`[[${keyPath(path)}]]`, fields, item, [...path, i], out);
   });
 }

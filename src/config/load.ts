@@ -26,7 +26,11 @@ export type LoadResult =
 
 /** Loads and validates the config file at `path`. */
 export function loadConfig(path: string = DEFAULT_CONFIG_PATH): LoadResult {
-  const read = readBounded(path, { maxBytes: MAX_CONFIG_BYTES, holding: "the TOML configuration", why: "a configuration is a few kilobytes" });
+  const read = readBounded(path, {
+    maxBytes: MAX_CONFIG_BYTES,
+    holding: "the TOML configuration",
+    why: "a configuration is a few kilobytes",
+  });
   if (!read.ok) return { ok: false, errors: read.errors, warnings: [] };
   let text: string;
   try {
@@ -41,7 +45,9 @@ export function loadConfig(path: string = DEFAULT_CONFIG_PATH): LoadResult {
 export function loadConfigText(text: string, file: string): LoadResult {
   const parsed = parse(text);
   if (!parsed.ok) {
-    const errors = parsed.errors.map((e): ConfigError => ({ file, key: e.key ?? "(syntax)", line: e.line, problem: e.message, expected: "" }));
+    const errors = parsed.errors.map(
+      (e): ConfigError => ({ file, key: e.key ?? "(syntax)", line: e.line, problem: e.message, expected: "" }),
+    );
     return { ok: false, errors, warnings: [] };
   }
   const { config, errors, warnings } = validate(parsed.value, parsed.lines, file);
@@ -78,7 +84,9 @@ export interface BoundedReadSpec {
 }
 
 /** The content and the stat of the opened file, or every reason it was refused. */
-export type BoundedRead = { ok: true; bytes: Uint8Array; stat: Stats; errors: ConfigError[] } | { ok: false; errors: ConfigError[] };
+export type BoundedRead =
+  | { ok: true; bytes: Uint8Array; stat: Stats; errors: ConfigError[] }
+  | { ok: false; errors: ConfigError[] };
 
 /** "a FIFO (named pipe)", "a directory", ...: what a non-regular file is, for messages. */
 function fileKind(st: Stats): string {
@@ -103,7 +111,10 @@ function notRegular(path: string, st: Stats, holding: string): ConfigError {
  * maxBytes + 1 bytes (a file that grows after fstat is refused too).
  */
 export function readBounded(path: string, spec: BoundedReadSpec): BoundedRead {
-  const fail = (key: string, problem: string, expected: string): BoundedRead => ({ ok: false, errors: [{ file: path, key, problem, expected }] });
+  const fail = (key: string, problem: string, expected: string): BoundedRead => ({
+    ok: false,
+    errors: [{ file: path, key, problem, expected }],
+  });
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
@@ -115,7 +126,8 @@ export function readBounded(path: string, spec: BoundedReadSpec): BoundedRead {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { ok: false, errors: [notRegular(path, stat, spec.holding)] };
     const errors = spec.check?.(stat) ?? [];
-    const tooBig = (n: number): BoundedRead => fail("(file)", `the file is ${n} bytes`, `at most ${spec.maxBytes} bytes${spec.why ? ` (${spec.why})` : ""}`);
+    const tooBig = (n: number): BoundedRead =>
+      fail("(file)", `the file is ${n} bytes`, `at most ${spec.maxBytes} bytes${spec.why ? ` (${spec.why})` : ""}`);
     if (stat.size > spec.maxBytes) return { ok: false, errors: [...errors, ...tooBig(stat.size).errors] };
     const buf = Buffer.alloc(spec.maxBytes + 1);
     let got = 0;
@@ -154,5 +166,8 @@ export function selectSelf(
   if (nodeName === a.name) return { ok: true, self: a, peer: b };
   if (nodeName === b.name) return { ok: true, self: b, peer: a };
   const expected = `one of the configured node names: ${JSON.stringify(a.name)}, ${JSON.stringify(b.name)}`;
-  return { ok: false, error: { file: origin.file, key: origin.key, value: nodeName, problem: "unknown node name", expected } };
+  return {
+    ok: false,
+    error: { file: origin.file, key: origin.key, value: nodeName, problem: "unknown node name", expected },
+  };
 }

@@ -3,7 +3,18 @@
 // the one bounded reader (load.ts). The authkey is loaded refusing files others could read or root does not own,
 // and written atomically, mode 0600 from the start.
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, fchmodSync, fsyncSync, linkSync, openSync, renameSync, unlinkSync, writeSync, type Stats } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { DEFAULT_AUTHKEY_PATH, readBounded, type BoundedRead } from "./load.ts";
 import { keyPath } from "./toml-tokens.ts";
@@ -35,7 +46,12 @@ export function checkSecretStat(st: Pick<Stats, "uid" | "mode">, path: string, r
   const errors: ConfigError[] = [];
   const who = requireUid === 0 ? "root (uid 0)" : `uid ${requireUid}`;
   if (st.uid !== requireUid) {
-    errors.push({ file: path, key: "(owner)", problem: `owned by uid ${st.uid}`, expected: `owner ${who}; ${fixCommand(path, requireUid)}` });
+    errors.push({
+      file: path,
+      key: "(owner)",
+      problem: `owned by uid ${st.uid}`,
+      expected: `owner ${who}; ${fixCommand(path, requireUid)}`,
+    });
   }
   const perms = st.mode & 0o7777;
   if ((perms & ~0o600) !== 0) {
@@ -51,7 +67,11 @@ export function checkSecretStat(st: Pick<Stats, "uid" | "mode">, path: string, r
  * and its target judged) or too big; owner and mode errors come back with the content, so all are reported at once.
  */
 export function readSecretFile(path: string, spec: SecretSpec): BoundedRead {
-  const r = readBounded(path, { maxBytes: MAX_SECRET_FILE_BYTES, holding: spec.holding, check: (st) => checkSecretStat(st, path, spec.requireUid) });
+  const r = readBounded(path, {
+    maxBytes: MAX_SECRET_FILE_BYTES,
+    holding: spec.holding,
+    check: (st) => checkSecretStat(st, path, spec.requireUid),
+  });
   const key = spec.configKey;
   if (key === undefined) return r;
   const relabel = (e: ConfigError): ConfigError => ({ ...e, key });
@@ -74,9 +94,11 @@ export function readSecretOrWhy(path: string, spec: SecretSpec): { bytes: Uint8A
 /** The secret files a config names (management.token_file, each ipmi/redfish password_file), checked as at run time. */
 export function checkConfigSecrets(config: ClusterConfig, requireUid: number): ConfigError[] {
   const files: [string, string, string][] = [];
-  if (config.management.token_file !== undefined) files.push([config.management.token_file, "management.token_file", "the access token"]);
+  if (config.management.token_file !== undefined)
+    files.push([config.management.token_file, "management.token_file", "the access token"]);
   config.fencing.agent.forEach((a, i) => {
-    if (a.type === "ipmi" || a.type === "redfish") files.push([a.password_file, keyPath(["fencing", "agent", i, "password_file"]), "the BMC password"]);
+    if (a.type === "ipmi" || a.type === "redfish")
+      files.push([a.password_file, keyPath(["fencing", "agent", i, "password_file"]), "the BMC password"]);
   });
   return files.flatMap(([path, configKey, holding]) => readSecretFile(path, { requireUid, holding, configKey }).errors);
 }
@@ -113,7 +135,14 @@ function keyFromBytes(bytes: Uint8Array, path: string): { key: Uint8Array } | { 
   const key = bytes[bytes.length - 1] === 0x0a ? bytes.subarray(0, bytes.length - 1) : bytes;
   if (key.length >= MIN_KEY_BYTES) return { key: new Uint8Array(key) };
   const problem = `the key is ${key.length} bytes`;
-  return { error: { file: path, key: "(length)", problem, expected: `at least ${MIN_KEY_BYTES} bytes (a generated key is 128 hex characters)` } };
+  return {
+    error: {
+      file: path,
+      key: "(length)",
+      problem,
+      expected: `at least ${MIN_KEY_BYTES} bytes (a generated key is 128 hex characters)`,
+    },
+  };
 }
 
 // Creates a new authkey atomically: 64 random bytes as hex plus a newline, mode 0600 from the start.
@@ -137,7 +166,11 @@ export function writeAuthkey(path: string = DEFAULT_AUTHKEY_PATH, opts: { force?
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === "EEXIST") {
-      return fail(path, "the file already exists", "no existing key file (use force to replace it; the peer needs the same key)");
+      return fail(
+        path,
+        "the file already exists",
+        "no existing key file (use force to replace it; the peer needs the same key)",
+      );
     }
     return fail(path, `cannot write the key file (${code ?? String(e)})`, "a writable directory");
   } finally {

@@ -187,7 +187,7 @@ export function parseLiteralString(c: Cursor): string {
       c.advance();
       return s;
     }
-    if (ch === "" || ch === "\n" || c.startsWith("\r\n")) c.fail("a closing \"'\" on the same line");
+    if (ch === "" || ch === "\n" || c.startsWith("\r\n")) c.fail('a closing "\'" on the same line');
     if (isControl(ch)) c.fail("a printable character in a literal string");
     c.pos++;
   }
@@ -203,7 +203,7 @@ const SPECIAL = /^[+-]?(?:inf|nan)$/;
 const DATE = /^(?:\d{4}-\d{2}-\d{2}|\d{2}:\d{2})/;
 const NUMBER_FORMS = "a number (integer like 42, -7, 1_000 or 0x1F; float like 3.14, 1e3, inf or nan)";
 /** The value forms, for "expected ..." where a value should start. */
-export const VALUE_FORMS = 'a value ("string", \'string\', number, true/false, [array] or { inline table })';
+export const VALUE_FORMS = "a value (\"string\", 'string', number, true/false, [array] or { inline table })";
 
 /** Parses a bare word at the cursor as a boolean, integer or float. */
 export function parseScalar(c: Cursor): boolean | number {
@@ -220,7 +220,10 @@ function classify(word: string, c: Cursor): boolean | number {
   if (word === "true") return true;
   if (word === "false") return false;
   if (DATE.test(word)) {
-    throw new TomlError(c.line, `dates and times are not supported, found '${word}'; expected a "quoted string" or a number`);
+    throw new TomlError(
+      c.line,
+      `dates and times are not supported, found '${word}'; expected a "quoted string" or a number`,
+    );
   }
   if (DEC.test(word) || PREFIXED.test(word)) return integer(word, c);
   if (SPECIAL.test(word)) return word.endsWith("inf") ? (word.startsWith("-") ? -Infinity : Infinity) : NaN;
@@ -271,7 +274,11 @@ export function keyUnder(c: Cursor, base: readonly Segment[], keys: readonly str
 
 function tooDeep(line: number, path: readonly Segment[]): TomlError {
   const shown = `${keyPath(path.slice(0, 4))}...`;
-  return new TomlError(line, `the key ${shown} nests more than ${MAX_KEY_DEPTH} levels deep; expected keys nested at most ${MAX_KEY_DEPTH} deep`, shown);
+  return new TomlError(
+    line,
+    `the key ${shown} nests more than ${MAX_KEY_DEPTH} levels deep; expected keys nested at most ${MAX_KEY_DEPTH} deep`,
+    shown,
+  );
 }
 
 /** One key part. */
@@ -346,7 +353,8 @@ export function showValue(v: unknown): string {
 
 function show(v: unknown): string {
   if (typeof v === "string") return tomlString(v);
-  if (typeof v === "number") return Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : String(v);
+  if (typeof v === "number")
+    return Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : String(v);
   if (Array.isArray(v)) return `[${v.map(show).join(", ")}]`;
   if (typeof v === "object" && v !== null) {
     const items = Object.entries(v).map(([k, x]) => `${tomlKey(k)} = ${show(x)}`);

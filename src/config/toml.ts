@@ -25,9 +25,7 @@ export { TomlError } from "./toml-tokens.ts";
 export const MAX_ERRORS = 50;
 
 /** The parse result: the tree and the line of every key (looked up by path segments), or all errors. */
-export type TomlResult =
-  | { ok: true; value: TomlTable; lines: LineMap }
-  | { ok: false; errors: TomlError[] };
+export type TomlResult = { ok: true; value: TomlTable; lines: LineMap } | { ok: false; errors: TomlError[] };
 
 /** Parses TOML text; never throws, collects errors line by line. */
 export function parse(src: string): TomlResult {
@@ -123,7 +121,11 @@ function refuseMultiline(c: Cursor, path: Segment[]): never {
   const end = c.src.indexOf(quotes, c.pos + 3);
   const stop = end < 0 ? c.pos + 3 : end + 3;
   while (c.pos < stop) c.advance();
-  throw new TomlError(line, `multi-line strings are not supported; expected a single-line "string" or 'string'`, keyPath(path));
+  throw new TomlError(
+    line,
+    `multi-line strings are not supported; expected a single-line "string" or 'string'`,
+    keyPath(path),
+  );
 }
 
 /** [a, b, c]: may span lines, hold comments and end with a trailing comma. */
@@ -228,9 +230,17 @@ class TreeBuilder {
     }
     const p = keyPath(path);
     if (isTable(existing) && this.kinds.get(existing) === "header") {
-      throw new TomlError(line, `table [${p}] is defined twice (first at line ${this.lines.at(parent, key)}); expected each [table] header once`, p);
+      throw new TomlError(
+        line,
+        `table [${p}] is defined twice (first at line ${this.lines.at(parent, key)}); expected each [table] header once`,
+        p,
+      );
     }
-    throw new TomlError(line, `[${p}] is already ${this.describe(existing, parent, key)}; expected each table to be defined once`, p);
+    throw new TomlError(
+      line,
+      `[${p}] is already ${this.describe(existing, parent, key)}; expected each table to be defined once`,
+      p,
+    );
   }
 
   /** Opens [[a.b]]: appends a new table to the array of tables a.b. */
@@ -246,7 +256,11 @@ class TreeBuilder {
       this.lines.set(parent, key, line);
     } else if (!Array.isArray(array) || !this.tableArrays.has(array)) {
       const what = this.describe(array, parent, key);
-      throw new TomlError(line, `[[${keyPath(path)}]]: ${keyPath(path)} is already ${what}; expected [[...]] only for arrays of tables`, keyPath(path));
+      throw new TomlError(
+        line,
+        `[[${keyPath(path)}]]: ${keyPath(path)} is already ${what}; expected [[...]] only for arrays of tables`,
+        keyPath(path),
+      );
     }
     const table: TomlTable = {};
     this.kinds.set(table, "header");
@@ -268,7 +282,11 @@ class TreeBuilder {
       else {
         const full = keyPath([...target.path, ...keys]);
         const what = this.describe(existing, table, key);
-        throw new TomlError(line, `cannot set ${full}: ${keyPath(path)} is already ${what}; expected dotted keys to extend only tables they created`, full);
+        throw new TomlError(
+          line,
+          `cannot set ${full}: ${keyPath(path)} is already ${what}; expected dotted keys to extend only tables they created`,
+          full,
+        );
       }
     }
     const key = keys[keys.length - 1] ?? "";
@@ -302,7 +320,11 @@ class TreeBuilder {
       } else if (isTable(v) && this.kinds.get(v) !== "inline") parent = v;
       else {
         const what = this.describe(v, parent, key);
-        throw new TomlError(line, `${keyPath(path)} is already ${what}; expected a table that a [header] can extend`, keyPath(path));
+        throw new TomlError(
+          line,
+          `${keyPath(path)} is already ${what}; expected a table that a [header] can extend`,
+          keyPath(path),
+        );
       }
     }
     return { parent, path };
@@ -382,5 +404,7 @@ export class LineMap {
 /** The own property or element `seg` of a table or array. */
 function child(container: object, seg: Segment): unknown {
   if (Array.isArray(container)) return typeof seg === "number" ? container[seg] : undefined;
-  return typeof seg === "string" && Object.hasOwn(container, seg) ? (container as Record<string, unknown>)[seg] : undefined;
+  return typeof seg === "string" && Object.hasOwn(container, seg)
+    ? (container as Record<string, unknown>)[seg]
+    : undefined;
 }

@@ -1,7 +1,15 @@
 // Validates a parsed clusterguard.toml: walks the schema (schema/) and the parsed tree together (types, ranges,
 // unknown and missing keys, defaults), then runs each section's cross-key rules; collects everything.
 import { CROSS_CHECKS, SCHEMA } from "./schema/index.ts";
-import { expected, matches, type EnumSpec, type Fields, type ListSpec, type Spec, type VariantSpec } from "./schema/spec.ts";
+import {
+  expected,
+  matches,
+  type EnumSpec,
+  type Fields,
+  type ListSpec,
+  type Spec,
+  type VariantSpec,
+} from "./schema/spec.ts";
 import { isTable, own, type LineMap, type TomlTable, type TomlValue } from "./toml.ts";
 import { keyPath, type Segment } from "./toml-tokens.ts";
 import type { ClusterConfig, ConfigError } from "./types.ts";
@@ -69,7 +77,8 @@ export class Checker {
   cross(segs: readonly Segment[], value: unknown, expected: string, near: readonly (readonly Segment[])[] = []): void {
     const key = keyPath(segs);
     const defaulted = !this.lines.has(segs);
-    const line = this.lines.get(segs) ?? near.map((s) => this.lines.get(s)).find((l) => l !== undefined) ?? this.lineNear(segs);
+    const line =
+      this.lines.get(segs) ?? near.map((s) => this.lines.get(s)).find((l) => l !== undefined) ?? this.lineNear(segs);
     this.invalid.add(key);
     this.push({ key, line, value, expected, defaulted: defaulted || undefined });
   }
@@ -134,7 +143,15 @@ function absent(spec: Spec, segs: Segment[], ck: Checker, index: number): unknow
 }
 
 /** A table with known keys; `context` qualifies unknown-key messages. */
-function checkFields(fields: Fields, raw: TomlValue, segs: Segment[], ck: Checker, index: number, spec: Spec, context?: string): Record<string, unknown> | undefined {
+function checkFields(
+  fields: Fields,
+  raw: TomlValue,
+  segs: Segment[],
+  ck: Checker,
+  index: number,
+  spec: Spec,
+  context?: string,
+): Record<string, unknown> | undefined {
   if (!isTable(raw)) {
     ck.fail(segs, raw, expected(spec));
     return undefined;

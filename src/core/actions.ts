@@ -54,4 +54,12 @@ export interface Log {
   role?: Role;
 }
 
-export type Action = SendHeartbeat | SendMessage | FencePeer | ContinueBoot | SelfFence | HandOver | TakeoverAnswer | Log;
+export type Action =
+  | SendHeartbeat
+  | SendMessage
+  | FencePeer
+  | ContinueBoot
+  | SelfFence
+  | HandOver
+  | TakeoverAnswer
+  | Log;

@@ -3,7 +3,15 @@ import type { Draft } from "./draft.ts";
 import type { CoreState } from "./state.ts";
 import { checkLinks, echoedRole, peerAlive, peerDeadline } from "./liveness.ts";
 import { outranks } from "./precedence.ts";
-import { becomeActive, fenceFailed, fenceSecondActive, issueFenceIfDue, secondActiveTick, selfFence, startFencing } from "./transitions.ts";
+import {
+  becomeActive,
+  fenceFailed,
+  fenceSecondActive,
+  issueFenceIfDue,
+  secondActiveTick,
+  selfFence,
+  startFencing,
+} from "./transitions.ts";
 
 /** Apply the rules of the current role at time d.now. */
 export function decide(d: Draft): void {
@@ -37,7 +45,12 @@ function startupFenceRefused(d: Draft): boolean {
   const why = startupUnproven(s);
   if (why === null) return false;
   const f = s.fence;
-  if (s.role !== "STANDBY" || f.lastResult !== why.key || f.refusedLoggedAt === null || d.now - f.refusedLoggedAt >= s.timers.fenceRetry) {
+  if (
+    s.role !== "STANDBY" ||
+    f.lastResult !== why.key ||
+    f.refusedLoggedAt === null ||
+    d.now - f.refusedLoggedAt >= s.timers.fenceRetry
+  ) {
     f.lastResult = why.key;
     f.refusedLoggedAt = d.now;
     d.log("error", "startup-fence-refused", why.message, why.fields);
@@ -51,9 +64,13 @@ function startupFenceRefused(d: Draft): boolean {
  * is proof enough whatever the other links say: a peer that is powered off takes the carrier of a crossover cable
  * with it, so a UDP link down for want of carrier must not keep the survivor from starting.
  */
-function startupUnproven(s: CoreState): { key: string; message: string; reason: string; fields: Record<string, string> } | null {
+function startupUnproven(
+  s: CoreState,
+): { key: string; message: string; reason: string; fields: Record<string, string> } | null {
   if (s.channels.disk?.up) return null;
-  const down = Object.entries(s.channels).filter(([, c]) => c && !c.up).map(([k]) => k);
+  const down = Object.entries(s.channels)
+    .filter(([, c]) => c && !c.up)
+    .map(([k]) => k);
   if (down.length > 0) {
     const links = down.join(", ");
     return {
@@ -77,7 +94,10 @@ function decideBooting(d: Draft): void {
   if (!peerAlive(s, d.now)) {
     if (d.now < peerDeadline(s)) return;
     if (startupFenceRefused(d)) return;
-    const why = s.peerView.lastHeard === null ? `no heartbeat from ${s.peer.name} within initdead (${s.timers.initdead} ms)` : `${s.peer.name} silent for deadtime (${s.timers.deadtime} ms)`;
+    const why =
+      s.peerView.lastHeard === null
+        ? `no heartbeat from ${s.peer.name} within initdead (${s.timers.initdead} ms)`
+        : `${s.peer.name} silent for deadtime (${s.timers.deadtime} ms)`;
     d.log("warning", "peer-dead", why, { peer: s.peer.name });
     return startFencing(d, why);
   }
@@ -100,16 +120,22 @@ function decideBooting(d: Draft): void {
 function decideStandby(d: Draft): void {
   const s = d.state;
   if (peerAlive(s, d.now)) {
-    if (s.peerView.role === "STOPPED" && echoedRole(s, d.now, "STOPPED")) return becomeActive(d, `peer ${s.peer.name} released the ACTIVE role`);
-    if (s.peerView.role === "STANDBY" && echoedRole(s, d.now, "STANDBY") && outranks(s.self, s.peer)) return becomeActive(d, `both standby; this node outranks ${s.peer.name}`);
+    if (s.peerView.role === "STOPPED" && echoedRole(s, d.now, "STOPPED"))
+      return becomeActive(d, `peer ${s.peer.name} released the ACTIVE role`);
+    if (s.peerView.role === "STANDBY" && echoedRole(s, d.now, "STANDBY") && outranks(s.self, s.peer))
+      return becomeActive(d, `both standby; this node outranks ${s.peer.name}`);
     return;
   }
   if (s.fence.nextRetryAt !== null && d.now < s.fence.nextRetryAt) return;
   if (s.peerView.lastHeard === null && s.fence.nextRetryAt === null && d.now < peerDeadline(s)) return;
   if (startupFenceRefused(d)) return;
   const silent = s.peerView.lastHeard === null ? null : d.now - s.peerView.lastHeard;
-  const why = silent === null ? `${s.peer.name} never heard` : `all links silent for ${silent} ms (deadtime ${s.timers.deadtime} ms)`;
-  if (s.fence.nextRetryAt === null) d.log("warning", "peer-dead", `peer ${s.peer.name} dead: ${why}`, { peer: s.peer.name, silentMs: silent });
+  const why =
+    silent === null
+      ? `${s.peer.name} never heard`
+      : `all links silent for ${silent} ms (deadtime ${s.timers.deadtime} ms)`;
+  if (s.fence.nextRetryAt === null)
+    d.log("warning", "peer-dead", `peer ${s.peer.name} dead: ${why}`, { peer: s.peer.name, silentMs: silent });
   startFencing(d, why);
 }
 
@@ -143,7 +169,12 @@ function decideActive(d: Draft): void {
     } else if (!pv.conflict) {
       pv.conflict = true;
       if (outranks(s.self, s.peer)) {
-        d.log("error", "dual-active", `${s.peer.name} also claims ACTIVE; this node outranks it, stays, and fences it (its own reset may be refused)`, { peer: s.peer.name });
+        d.log(
+          "error",
+          "dual-active",
+          `${s.peer.name} also claims ACTIVE; this node outranks it, stays, and fences it (its own reset may be refused)`,
+          { peer: s.peer.name },
+        );
         fenceSecondActive(d);
       } else {
         selfFence(d, `${s.peer.name} is also ACTIVE and outranks this node`);
@@ -153,6 +184,8 @@ function decideActive(d: Draft): void {
   }
   if (!pv.lost && pv.lastHeard !== null) {
     pv.lost = true;
-    d.log("warning", "peer-lost", `peer ${s.peer.name} silent for ${d.now - pv.lastHeard} ms; staying ACTIVE`, { peer: s.peer.name });
+    d.log("warning", "peer-lost", `peer ${s.peer.name} silent for ${d.now - pv.lastHeard} ms; staying ACTIVE`, {
+      peer: s.peer.name,
+    });
   }
 }

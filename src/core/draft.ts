@@ -9,7 +9,14 @@ type Fields = Record<string, string | number | boolean | null>;
 export function cloneState(s: CoreState): CoreState {
   const channels: CoreState["channels"] = {};
   for (const [k, v] of Object.entries(s.channels)) channels[k as keyof typeof channels] = { ...(v as ChannelView) };
-  return { ...s, channels, peerView: { ...s.peerView }, fence: { ...s.fence }, blocks: { ...s.blocks }, takeover: { ...s.takeover } };
+  return {
+    ...s,
+    channels,
+    peerView: { ...s.peerView },
+    fence: { ...s.fence },
+    blocks: { ...s.blocks },
+    takeover: { ...s.takeover },
+  };
 }
 
 /** The mutable scratchpad of one step. */

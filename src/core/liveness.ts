@@ -32,19 +32,29 @@ export function checkLinks(d: Draft): void {
     if (!ch.dead && silent >= s.timers.deadtime) {
       ch.dead = true;
       const alive = aliveLinks(s, d.now);
-      d.log("warning", "link-dead", `link ${name} silent for ${silent} ms; ${alive.length} link(s) still carry heartbeats`, {
-        channel: name,
-        silentMs: silent,
-        linksAlive: alive.join(",") || null,
-      });
+      d.log(
+        "warning",
+        "link-dead",
+        `link ${name} silent for ${silent} ms; ${alive.length} link(s) still carry heartbeats`,
+        {
+          channel: name,
+          silentMs: silent,
+          linksAlive: alive.join(",") || null,
+        },
+      );
     }
   }
   const peerSilent = d.now - s.peerView.lastHeard;
   if (!s.peerView.late && peerSilent >= s.timers.warntime && d.now < peerDeadline(s)) {
     s.peerView.late = true;
-    d.log("warning", "peer-late", `all links silent for ${peerSilent} ms; peer declared dead at ${s.timers.deadtime} ms`, {
-      silentMs: peerSilent,
-    });
+    d.log(
+      "warning",
+      "peer-late",
+      `all links silent for ${peerSilent} ms; peer declared dead at ${s.timers.deadtime} ms`,
+      {
+        silentMs: peerSilent,
+      },
+    );
   }
 }
 

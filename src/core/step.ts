@@ -5,7 +5,15 @@ import { Draft } from "./draft.ts";
 import { blockedBy, clearBlock, setBlock } from "./blocks.ts";
 import type { FrameInput, Input, PillInput, SafetyInput } from "./inputs.ts";
 import { onHandoverAnswer, onTakeoverFrame, onTakeoverRequest, takeoverTick } from "./takeover.ts";
-import { becomeActive, fenceConfirmed, fenceFailed, secondActiveFenced, secondActiveFenceFailed, selfFence, whileSelfFenced } from "./transitions.ts";
+import {
+  becomeActive,
+  fenceConfirmed,
+  fenceFailed,
+  secondActiveFenced,
+  secondActiveFenceFailed,
+  selfFence,
+  whileSelfFenced,
+} from "./transitions.ts";
 import type { CoreState } from "./state.ts";
 
 export interface StepResult {
@@ -52,14 +60,20 @@ export function step(state: CoreState, input: Input): StepResult {
   takeoverTick(d);
   heartbeatIfDue(d);
   // A self-fence in this step silences it too: nothing queued before it may still go out.
-  if (d.state.selfFence) return { state: d.state, actions: d.actions.filter((a) => a.type !== "SendHeartbeat" && a.type !== "SendMessage") };
+  if (d.state.selfFence)
+    return { state: d.state, actions: d.actions.filter((a) => a.type !== "SendHeartbeat" && a.type !== "SendMessage") };
   return { state: d.state, actions: d.actions };
 }
 
 /** A self-fenced node only counts what arrives, answers waiting administrators, and repeats its reset. */
 function selfFencedStep(d: Draft, input: Input): StepResult {
   if (input.kind === "rejected") d.state.rejected += 1;
-  if (input.kind === "takeover") d.actions.push({ type: "TakeoverAnswer", ok: false, detail: `refused: this node is self-fencing (${d.state.selfFence?.reason})` });
+  if (input.kind === "takeover")
+    d.actions.push({
+      type: "TakeoverAnswer",
+      ok: false,
+      detail: `refused: this node is self-fencing (${d.state.selfFence?.reason})`,
+    });
   whileSelfFenced(d);
   return { state: d.state, actions: d.actions };
 }
@@ -75,7 +89,13 @@ function onFrame(d: Draft, f: FrameInput): void {
     s.rejected += 1;
     return;
   }
-  if (pv.incarnation !== null && f.incarnation === pv.incarnation && f.seq !== undefined && pv.lastSeq !== null && f.seq < pv.lastSeq) {
+  if (
+    pv.incarnation !== null &&
+    f.incarnation === pv.incarnation &&
+    f.seq !== undefined &&
+    pv.lastSeq !== null &&
+    f.seq < pv.lastSeq
+  ) {
     return onOvertaken(d, f);
   }
   if (f.seq !== undefined) pv.lastSeq = f.seq;
@@ -89,7 +109,9 @@ function onFrame(d: Draft, f: FrameInput): void {
   if (pv.lastHeard !== null) {
     const gap = d.now - pv.lastHeard;
     if (gap >= s.timers.warntime) {
-      d.log("warning", "late-heartbeat", `late heartbeat from ${s.peer.name}: ${gap} ms since the last one`, { gapMs: gap });
+      d.log("warning", "late-heartbeat", `late heartbeat from ${s.peer.name}: ${gap} ms since the last one`, {
+        gapMs: gap,
+      });
     } else if (gap > 2 * s.timers.keepalive) {
       d.log("info", "heartbeat-gap", `${gap} ms since the last heartbeat from ${s.peer.name}`, { gapMs: gap });
     }
@@ -103,7 +125,12 @@ function onFrame(d: Draft, f: FrameInput): void {
     d.log("info", "peer-role", `${s.peer.name} is ${f.role}`, { peer: s.peer.name, peerRole: f.role });
   }
   pv.role = f.role;
-  if (f.type !== "handoff-grace" && pv.graceCount > 0 && (f.seq === undefined || pv.graceSeq === null || f.seq > pv.graceSeq)) pv.heardAfterGrace = true;
+  if (
+    f.type !== "handoff-grace" &&
+    pv.graceCount > 0 &&
+    (f.seq === undefined || pv.graceSeq === null || f.seq > pv.graceSeq)
+  )
+    pv.heardAfterGrace = true;
   if (f.echo) {
     pv.echoRole = f.role;
     pv.echoAt = d.now;
@@ -136,7 +163,8 @@ function heardOn(d: Draft, f: FrameInput): void {
 /** What a frame other than a heartbeat asks for. */
 function onMessage(d: Draft, f: FrameInput): void {
   if (f.type === "handoff-grace") onGrace(d, f);
-  if (f.type === "fence-request" && d.state.role !== "STOPPED") selfFence(d, `${d.state.peer.name} asked this node to reset`, "reset", true);
+  if (f.type === "fence-request" && d.state.role !== "STOPPED")
+    selfFence(d, `${d.state.peer.name} asked this node to reset`, "reset", true);
   if (f.type === "takeover-request" || f.type === "takeover-answer") onTakeoverFrame(d, f);
 }
 
@@ -161,27 +189,39 @@ function onGrace(d: Draft, f: FrameInput): void {
   // A copy from another link: the same sequence number, or (no order known) nothing newer heard while it runs.
   if (f.seq !== undefined && pv.graceSeq === f.seq) return;
   if (pv.graceCount > 0 && !pv.heardAfterGrace && pv.graceUntil !== null && d.now < pv.graceUntil) return;
-  const refuse = (why: string) => d.log("warning", "grace-refused", `handoff grace from ${s.peer.name} refused: ${why}`, { peer: s.peer.name });
+  const refuse = (why: string) =>
+    d.log("warning", "grace-refused", `handoff grace from ${s.peer.name} refused: ${why}`, { peer: s.peer.name });
   if (f.role !== "ACTIVE") return refuse(`its role is ${f.role}; only an ACTIVE node hands its links over`);
   if (pv.graceCount > 0 && !pv.heardAfterGrace) {
     return refuse("not heard since its last grace: the hand-over it announced has not finished");
   }
-  if (pv.graceCount >= MAX_GRACES_PER_BOOT) return refuse(`this boot of ${s.peer.name} used all ${MAX_GRACES_PER_BOOT} graces`);
+  if (pv.graceCount >= MAX_GRACES_PER_BOOT)
+    return refuse(`this boot of ${s.peer.name} used all ${MAX_GRACES_PER_BOOT} graces`);
   const ms = Math.max(0, Math.min(f.graceMs ?? 0, s.timers.handoffGrace));
   pv.graceUntil = d.now + ms;
   pv.graceCount += 1;
   pv.graceSeq = f.seq ?? null;
   pv.heardAfterGrace = false;
-  d.log("notice", "grace", `${s.peer.name} announced a handoff grace of ${ms} ms (hand-over ${pv.graceCount} of at most ${MAX_GRACES_PER_BOOT} in its boot)`, { graceMs: ms, count: pv.graceCount });
+  d.log(
+    "notice",
+    "grace",
+    `${s.peer.name} announced a handoff grace of ${ms} ms (hand-over ${pv.graceCount} of at most ${MAX_GRACES_PER_BOOT} in its boot)`,
+    { graceMs: ms, count: pv.graceCount },
+  );
 }
 
 function onChannel(d: Draft, channel: string, up: boolean, detail?: string): void {
   const ch = d.state.channels[channel as keyof CoreState["channels"]];
   if (!ch || ch.up === up) return;
   ch.up = up;
-  d.log(up ? "notice" : "warning", up ? "link-up" : "link-down", `${channel} ${up ? "up" : "down"}${detail ? `: ${detail}` : ""}`, {
-    channel,
-  });
+  d.log(
+    up ? "notice" : "warning",
+    up ? "link-up" : "link-down",
+    `${channel} ${up ? "up" : "down"}${detail ? `: ${detail}` : ""}`,
+    {
+      channel,
+    },
+  );
 }
 
 /** A fence ended: confirmed or failed, for the FENCING node (then ACTIVE or STANDBY) or an ACTIVE one's second ACTIVE. */
@@ -200,9 +240,11 @@ function onPill(d: Draft, { present, fresh, power, detail }: PillInput): void {
   const s = d.state;
   // Any pill report is a decoded read of this node's own mailbox: the clean-start check is met, whatever it found.
   const unread = clearBlock(s, "mailbox");
-  if (unread && !unread.pending) d.log("notice", "activation-check", `own mailbox read again${blockedBy(s) === null ? "; activation allowed" : ""}`);
+  if (unread && !unread.pending)
+    d.log("notice", "activation-check", `own mailbox read again${blockedBy(s) === null ? "; activation allowed" : ""}`);
   if (!present) {
-    if (clearBlock(s, "pill")) d.log("notice", "pill-cleared", `poison pill cleared; ${stillBlocked(s, "activation allowed again")}`);
+    if (clearBlock(s, "pill"))
+      d.log("notice", "pill-cleared", `poison pill cleared; ${stillBlocked(s, "activation allowed again")}`);
     return;
   }
   const why = `poison pill pending in this node's slot${detail ? ` (${detail})` : ""}`;
@@ -218,13 +260,17 @@ function onSafety(d: Draft, { check, ok, detail }: SafetyInput): void {
   const s = d.state;
   if (ok) {
     const was = clearBlock(s, check);
-    if (was && !was.pending) d.log("notice", "activation-check", `${check}: ${detail}; ${stillBlocked(s, "activation allowed")}`, { check });
+    if (was && !was.pending)
+      d.log("notice", "activation-check", `${check}: ${detail}; ${stillBlocked(s, "activation allowed")}`, { check });
     return;
   }
   const reason = check === "mailbox" ? `own mailbox never read clean: ${detail}` : `watchdog not armed: ${detail}`;
   if (s.blocks[check]?.reason === reason) return;
   setBlock(s, check, { reason, pending: false });
-  const then = s.role === "ACTIVE" ? "this ACTIVE node can no longer promise to obey the peer's poison pill" : "this node will neither go ACTIVE nor fence its peer";
+  const then =
+    s.role === "ACTIVE"
+      ? "this ACTIVE node can no longer promise to obey the peer's poison pill"
+      : "this node will neither go ACTIVE nor fence its peer";
   d.log("critical", "activation-blocked", `${reason}: ${then}`, { check });
   // A fence that has not confirmed yet would end in a refused activation: stop it now.
   if (s.role === "FENCING") d.setRole("STANDBY", `activation refused: ${reason}`, "error");

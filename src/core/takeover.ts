@@ -20,11 +20,15 @@ export function onTakeoverRequest(d: Draft): void {
   const peer = s.peer.name;
   const answer = (ok: boolean, detail: string) => void d.actions.push({ type: "TakeoverAnswer", ok, detail });
   if (s.role === "ACTIVE") return answer(true, "this node is already ACTIVE");
-  if (s.role !== "STANDBY") return answer(false, `refused: this node is ${s.role}; only a STANDBY asks its ACTIVE peer to hand over`);
+  if (s.role !== "STANDBY")
+    return answer(false, `refused: this node is ${s.role}; only a STANDBY asks its ACTIVE peer to hand over`);
   const blocked = blockedBy(s);
   if (blocked !== null) return answer(false, `refused: activation is blocked here: ${blocked}`);
   if (!peerAlive(s, d.now) || s.peerView.role !== "ACTIVE" || !echoedRole(s, d.now, "ACTIVE")) {
-    return answer(false, `refused: ${peer} is not heard as ACTIVE on serial or UDP (requests travel there); a STANDBY takes over by itself when the ACTIVE dies`);
+    return answer(
+      false,
+      `refused: ${peer} is not heard as ACTIVE on serial or UDP (requests travel there); a STANDBY takes over by itself when the ACTIVE dies`,
+    );
   }
   if (s.takeover.askedAt !== null) return; // in flight: its answer goes to every administrator waiting
   s.takeover.askedAt = d.now;
@@ -38,7 +42,11 @@ export function onTakeoverFrame(d: Draft, f: FrameInput): void {
   const s = d.state;
   if (f.type === "takeover-request") {
     if (s.role !== "ACTIVE" || f.role !== "STANDBY") {
-      d.log("info", "takeover-ignored", `takeover request from ${s.peer.name} (${f.role}) ignored: this node is ${s.role}`);
+      d.log(
+        "info",
+        "takeover-ignored",
+        `takeover request from ${s.peer.name} (${f.role}) ignored: this node is ${s.role}`,
+      );
       return;
     }
     if (s.takeover.handingOver) return; // a copy from another link, or a repeat: the switchover already runs
@@ -66,8 +74,10 @@ export function takeoverTick(d: Draft): void {
   const t = s.takeover;
   if (t.askedAt === null) return;
   if (s.role === "ACTIVE") return finish(d, true, `this node is ACTIVE: ${s.peer.name} handed over`);
-  if (s.role !== "STANDBY") return finish(d, false, `this node became ${s.role} while waiting for ${s.peer.name}'s answer`);
-  if (d.now - t.askedAt >= TAKEOVER_WAIT_MS) return finish(d, false, `no answer from ${s.peer.name} within ${TAKEOVER_WAIT_MS / 1000} s`);
+  if (s.role !== "STANDBY")
+    return finish(d, false, `this node became ${s.role} while waiting for ${s.peer.name}'s answer`);
+  if (d.now - t.askedAt >= TAKEOVER_WAIT_MS)
+    return finish(d, false, `no answer from ${s.peer.name} within ${TAKEOVER_WAIT_MS / 1000} s`);
   if (d.now - t.askedAt < TAKEOVER_RESEND_FOR_MS && t.sentAt !== null && d.now - t.sentAt >= TAKEOVER_RESEND_MS) {
     t.sentAt = d.now;
     d.actions.push({ type: "SendMessage", message: "takeover-request" });

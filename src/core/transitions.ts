@@ -35,7 +35,10 @@ export function startFencing(d: Draft, reason: string): void {
   d.setRole("FENCING", reason, "warning");
   s.fence.issued = false;
   s.fence.issueAt = d.now + delay;
-  if (delay > 0) d.log("notice", "fence-delay", `waiting the static fence delay of ${delay} ms (lower-ranked node)`, { delayMs: delay });
+  if (delay > 0)
+    d.log("notice", "fence-delay", `waiting the static fence delay of ${delay} ms (lower-ranked node)`, {
+      delayMs: delay,
+    });
   issueFenceIfDue(d);
 }
 
@@ -67,7 +70,10 @@ export function fenceSecondActive(d: Draft): void {
   f.attempts += 1;
   f.target = d.state.peerView.incarnation;
   d.actions.push({ type: "FencePeer", action: "reset", reason: `${d.state.peer.name} is a second ACTIVE` });
-  d.log("warning", "fence-request", `fencing ${d.state.peer.name}, a second ACTIVE (attempt ${f.attempts})`, { target: d.state.peer.name, attempt: f.attempts });
+  d.log("warning", "fence-request", `fencing ${d.state.peer.name}, a second ACTIVE (attempt ${f.attempts})`, {
+    target: d.state.peer.name,
+    attempt: f.attempts,
+  });
 }
 
 /** While ACTIVE beside a second ACTIVE it outranks: give up a fence that outlived its bound, and try again later. */
@@ -78,7 +84,12 @@ export function secondActiveTick(d: Draft): void {
   if (f.issued && d.now - f.issueAt >= s.timers.fenceTimeout) {
     f.issued = false;
     f.lastResult = `no result within ${s.timers.fenceTimeout} ms`;
-    d.log("error", "fence-failed", `fencing the second ACTIVE ${s.peer.name} not confirmed: ${f.lastResult}; trying again in ${s.timers.fenceRetry} ms`, { target: s.peer.name });
+    d.log(
+      "error",
+      "fence-failed",
+      `fencing the second ACTIVE ${s.peer.name} not confirmed: ${f.lastResult}; trying again in ${s.timers.fenceRetry} ms`,
+      { target: s.peer.name },
+    );
   }
   if (!f.issued && d.now - f.issueAt >= s.timers.fenceRetry) fenceSecondActive(d);
 }
@@ -122,7 +133,12 @@ export function secondActiveFenceFailed(d: Draft, detail: string): void {
   const s = d.state;
   s.fence.issued = false;
   s.fence.lastResult = detail;
-  d.log("error", "fence-failed", `fencing the second ACTIVE ${s.peer.name} not confirmed: ${detail}; trying again in ${s.timers.fenceRetry} ms`, { target: s.peer.name });
+  d.log(
+    "error",
+    "fence-failed",
+    `fencing the second ACTIVE ${s.peer.name} not confirmed: ${detail}; trying again in ${s.timers.fenceRetry} ms`,
+    { target: s.peer.name },
+  );
 }
 
 /** Remember the boot a confirmed fence ended (its frames are refused from now on). */
@@ -139,10 +155,15 @@ export function fenceFailed(d: Draft, detail: string): void {
   s.fence.issueAt = null;
   s.fence.lastResult = detail;
   s.fence.nextRetryAt = d.now + s.timers.fenceRetry;
-  d.log("error", "fence-failed", `fencing ${s.peer.name} not confirmed: ${detail}; staying STANDBY, retry in ${s.timers.fenceRetry} ms`, {
-    target: s.peer.name,
-    detail,
-  });
+  d.log(
+    "error",
+    "fence-failed",
+    `fencing ${s.peer.name} not confirmed: ${detail}; staying STANDBY, retry in ${s.timers.fenceRetry} ms`,
+    {
+      target: s.peer.name,
+      detail,
+    },
+  );
   d.setRole("STANDBY", "fence not confirmed", "error");
 }
 
@@ -154,7 +175,12 @@ export function fenceFailed(d: Draft, detail: string): void {
 export function selfFence(d: Draft, reason: string, power: "reset" | "off" = "reset", flush = false): void {
   const s = d.state;
   if (s.selfFence) return;
-  d.log("critical", "self-fence", `self-fencing (${power}${flush ? ", after a sync" : ""}): ${reason}; silent on every link from now on`, { reason, power });
+  d.log(
+    "critical",
+    "self-fence",
+    `self-fencing (${power}${flush ? ", after a sync" : ""}): ${reason}; silent on every link from now on`,
+    { reason, power },
+  );
   d.actions.push({ type: "SelfFence", reason, power, flush });
   s.selfFence = { reason, power, flush, at: d.now, triedAt: d.now };
   d.setRole("STOPPED", `self-fence: ${reason}`, "critical");
@@ -168,7 +194,12 @@ export function whileSelfFenced(d: Draft): void {
   const sf = d.state.selfFence;
   if (!sf || d.now - sf.triedAt < SELF_FENCE_RETRY_MS) return;
   d.state.selfFence = { ...sf, triedAt: d.now };
-  d.log("critical", "self-fence-retry", `still running ${d.now - sf.at} ms after self-fencing (${sf.reason}): the reset did not happen; trying again, still silent`, { reason: sf.reason });
+  d.log(
+    "critical",
+    "self-fence-retry",
+    `still running ${d.now - sf.at} ms after self-fencing (${sf.reason}): the reset did not happen; trying again, still silent`,
+    { reason: sf.reason },
+  );
   d.actions.push({ type: "SelfFence", reason: sf.reason, power: sf.power, flush: false });
 }
 
@@ -193,7 +224,10 @@ function refuse(d: Draft, reason: string, blocked: string): void {
   const s = d.state;
   if (s.role !== "STANDBY" || s.blockLoggedAt === null || d.now - s.blockLoggedAt >= s.timers.fenceRetry) {
     s.blockLoggedAt = d.now;
-    d.log("error", "activation-refused", `would go ACTIVE (${reason}) but activation is blocked: ${blocked}`, { reason, blocked });
+    d.log("error", "activation-refused", `would go ACTIVE (${reason}) but activation is blocked: ${blocked}`, {
+      reason,
+      blocked,
+    });
   }
   if (s.role !== "STANDBY") d.setRole("STANDBY", `activation refused: ${blocked}`, "error");
 }

@@ -4,7 +4,18 @@
 // DiskChannel writes only its own slot, the poison-pill fencer only the peer's mailbox, `disk init` everything.
 
 import type { BlockAuth, BlockResult } from "./block.ts";
-import { AREA_BLOCKS, BLOCK_SIZE, describeRejection, HEADER_BLOCK, heartbeatBlock, idText, mailboxBlock, offsetProblem, SLOT_COUNT, slotProblem } from "./block.ts";
+import {
+  AREA_BLOCKS,
+  BLOCK_SIZE,
+  describeRejection,
+  HEADER_BLOCK,
+  heartbeatBlock,
+  idText,
+  mailboxBlock,
+  offsetProblem,
+  SLOT_COUNT,
+  slotProblem,
+} from "./block.ts";
 import type { Header } from "./header.ts";
 import { decodeHeader, encodeHeader } from "./header.ts";
 import type { IoMode } from "./io.ts";
@@ -115,13 +126,21 @@ function checkSlot(slot: number): number {
 // Opening an area for heartbeating: only when its header is this cluster's, so a wrong device or offset is never written.
 
 /** Opens the area and checks its header; throws DiskIoError (device closed again) when either fails. */
-export async function openVerifiedArea(device: string, offset: number, auth: BlockAuth, options: AreaOptions = {}): Promise<DiskArea> {
+export async function openVerifiedArea(
+  device: string,
+  offset: number,
+  auth: BlockAuth,
+  options: AreaOptions = {},
+): Promise<DiskArea> {
   const area = await DiskArea.open(device, offset, auth, options);
   try {
     const header = await area.readHeader();
     if (header.kind === "ok") return area;
     const hint = header.kind === "empty" ? " (run `clusterguard disk init`)" : "";
-    throw new DiskIoError(`no heartbeat area of cluster ${idText(auth.clusterId)} at offset ${offset} of ${device}: header ${describeRejection(header)}${hint}`, undefined);
+    throw new DiskIoError(
+      `no heartbeat area of cluster ${idText(auth.clusterId)} at offset ${offset} of ${device}: header ${describeRejection(header)}${hint}`,
+      undefined,
+    );
   } catch (error) {
     await area.close();
     throw error;

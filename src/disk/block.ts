@@ -54,7 +54,8 @@ export function slotProblem(slot: unknown): string | undefined {
 
 /** Why `offset` cannot start a heartbeat area, or undefined. */
 export function offsetProblem(offset: unknown): string | undefined {
-  if (typeof offset === "number" && Number.isSafeInteger(offset) && offset >= 0 && offset % BLOCK_SIZE === 0) return undefined;
+  if (typeof offset === "number" && Number.isSafeInteger(offset) && offset >= 0 && offset % BLOCK_SIZE === 0)
+    return undefined;
   return `offset: expected a non-negative multiple of ${BLOCK_SIZE} bytes, got ${typeof offset === "number" ? offset : typeof offset}`;
 }
 
@@ -72,7 +73,8 @@ export function magicBytes(text: string): Uint8Array {
 }
 
 const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
-const printable = (bytes: Uint8Array): string => Array.from(bytes, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : ".")).join("");
+const printable = (bytes: Uint8Array): string =>
+  Array.from(bytes, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : ".")).join("");
 
 /** A zeroed block to encode into, with a DataView over it. */
 export function newBlock(magic: Uint8Array): { bytes: Uint8Array; view: DataView } {
@@ -98,20 +100,31 @@ export function openEnvelope(bytes: Uint8Array, magic: Uint8Array, what: string)
   const found = bytes.subarray(0, magic.length);
   if (!found.every((b, i) => b === magic[i])) {
     const text = printable(magic);
-    return { kind: "bad-magic", detail: `${what}: expected magic "${text}", got ${hex(found)} ("${printable(found)}")` };
+    return {
+      kind: "bad-magic",
+      detail: `${what}: expected magic "${text}", got ${hex(found)} ("${printable(found)}")`,
+    };
   }
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Checks the block's cluster id, then its HMAC; returns the rejection, or undefined when both hold. */
-export function checkClusterAndMac(bytes: Uint8Array, clusterId: number, auth: BlockAuth, what: string): BlockRejection | undefined {
+export function checkClusterAndMac(
+  bytes: Uint8Array,
+  clusterId: number,
+  auth: BlockAuth,
+  what: string,
+): BlockRejection | undefined {
   if (clusterId !== auth.clusterId) {
     const detail = `${what}: expected cluster id ${idText(auth.clusterId)}, got ${idText(clusterId)} (another cluster's disk?)`;
     return { kind: "foreign-cluster", clusterId, detail };
   }
   const key = auth.key;
   if (!(key instanceof Uint8Array) || !macMatches(key, bytes.subarray(0, MAC_AT), bytes.subarray(MAC_AT))) {
-    return { kind: "bad-auth", detail: `${what}: the HMAC does not match this authkey (different key, or a corrupted block)` };
+    return {
+      kind: "bad-auth",
+      detail: `${what}: the HMAC does not match this authkey (different key, or a corrupted block)`,
+    };
   }
   return undefined;
 }

@@ -39,7 +39,8 @@ export function channelOptionsProblem(o: DiskChannelOptions): string | undefined
   const peer = slotProblem(o.peerSlot);
   if (self !== undefined) return `selfSlot: ${self}`;
   if (peer !== undefined) return `peerSlot: ${peer}`;
-  if (o.selfSlot === o.peerSlot) return `peerSlot: expected a slot other than selfSlot (${o.selfSlot}), got ${o.peerSlot}`;
+  if (o.selfSlot === o.peerSlot)
+    return `peerSlot: expected a slot other than selfSlot (${o.selfSlot}), got ${o.peerSlot}`;
   if (!Number.isInteger(o.pollMs) || o.pollMs <= 0) return `pollMs: expected a positive integer, got ${o.pollMs}`;
   if (!(o.key instanceof Uint8Array) || o.key.length === 0) return "key: expected a non-empty Uint8Array";
   if (typeof o.onPeerSlot !== "function") return `onPeerSlot: expected a function, got ${typeof o.onPeerSlot}`;

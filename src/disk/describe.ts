@@ -9,7 +9,11 @@ import type { HeartbeatSlot, MailboxMessage } from "./slot.ts";
 
 /** One line for a decode result: its text when ok, else "<kind>: <detail>". */
 function line<T>(result: BlockResult<T>, text: (value: T) => string): string {
-  return result.kind === "ok" ? text(result.value) : result.kind === "empty" ? "empty" : `${result.kind}: ${result.detail}`;
+  return result.kind === "ok"
+    ? text(result.value)
+    : result.kind === "empty"
+      ? "empty"
+      : `${result.kind}: ${result.detail}`;
 }
 
 function headerText(h: Header): string {
@@ -29,7 +33,9 @@ export function describeMailbox(m: MailboxMessage, now: number): string {
 
 /** The snapshot as text lines (no trailing newline). */
 export function describeSnapshot(s: AreaSnapshot, now: number): string {
-  const lines = [`${s.device} at offset ${s.offset} (${s.mode === "direct" ? "O_DIRECT" : "O_SYNC + fadvise, O_DIRECT refused"})`];
+  const lines = [
+    `${s.device} at offset ${s.offset} (${s.mode === "direct" ? "O_DIRECT" : "O_SYNC + fadvise, O_DIRECT refused"})`,
+  ];
   lines.push(`header: ${line(s.header, headerText)}`);
   s.slots.forEach((slot, i) => {
     lines.push(`slot ${i} heartbeat: ${line(slot, (v) => slotText(v, now))}`);

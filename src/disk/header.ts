@@ -6,7 +6,17 @@
 
 import { isSafeU64, readU64, writeU64 } from "../protocol/u64.ts";
 import type { BlockAuth, BlockResult } from "./block.ts";
-import { BLOCK_SIZE, checkClusterAndMac, LAYOUT_VERSION, magicBytes, malformed, newBlock, openEnvelope, SLOT_COUNT, sealBlock } from "./block.ts";
+import {
+  BLOCK_SIZE,
+  checkClusterAndMac,
+  LAYOUT_VERSION,
+  magicBytes,
+  malformed,
+  newBlock,
+  openEnvelope,
+  SLOT_COUNT,
+  sealBlock,
+} from "./block.ts";
 
 /** First 8 bytes of the header block. */
 export const HEADER_MAGIC = magicBytes("CGDISK01");
@@ -26,7 +36,14 @@ export type Header = {
 
 /** A header for this layout version, block size and slot count. */
 export function makeHeader(clusterId: number, timers: DiskTimers, createdAt: number): Header {
-  return { version: LAYOUT_VERSION, blockSize: BLOCK_SIZE, slotCount: SLOT_COUNT, clusterId, timers: { ...timers }, createdAt };
+  return {
+    version: LAYOUT_VERSION,
+    blockSize: BLOCK_SIZE,
+    slotCount: SLOT_COUNT,
+    clusterId,
+    timers: { ...timers },
+    createdAt,
+  };
 }
 
 /** Why `h` cannot be encoded, or undefined. */
@@ -37,7 +54,8 @@ function headerProblem(h: Header): string | undefined {
   if (!Number.isInteger(h.clusterId) || h.clusterId < 0 || h.clusterId > 0xffff_ffff) {
     return `clusterId: expected a u32, got ${h.clusterId}`;
   }
-  if (!isSafeU64(h.createdAt)) return `createdAt: expected an integer 0..${Number.MAX_SAFE_INTEGER}, got ${h.createdAt}`;
+  if (!isSafeU64(h.createdAt))
+    return `createdAt: expected an integer 0..${Number.MAX_SAFE_INTEGER}, got ${h.createdAt}`;
   return timersProblem(h.timers);
 }
 
@@ -61,7 +79,8 @@ export function decodeHeader(bytes: Uint8Array, auth: BlockAuth): BlockResult<He
     const view = openEnvelope(bytes, HEADER_MAGIC, "header");
     if (!(view instanceof DataView)) return view;
     const version = view.getUint16(AT.version);
-    if (version !== LAYOUT_VERSION) return malformed(`header: expected layout version ${LAYOUT_VERSION}, got ${version}`);
+    if (version !== LAYOUT_VERSION)
+      return malformed(`header: expected layout version ${LAYOUT_VERSION}, got ${version}`);
     const blockSize = view.getUint32(AT.blockSize);
     if (blockSize !== BLOCK_SIZE) return malformed(`header: expected block size ${BLOCK_SIZE}, got ${blockSize}`);
     const slotCount = view.getUint16(AT.slotCount);
@@ -69,12 +88,17 @@ export function decodeHeader(bytes: Uint8Array, auth: BlockAuth): BlockResult<He
     const clusterId = view.getUint32(AT.clusterId);
     const rejected = checkClusterAndMac(bytes, clusterId, auth, "header");
     if (rejected) return rejected;
-    const [keepaliveMs, deadtimeMs, msgwaitMs, watchdogTimeoutMs] = TIMER_FIELDS.map((_, i) => view.getUint32(AT.timers + 4 * i));
+    const [keepaliveMs, deadtimeMs, msgwaitMs, watchdogTimeoutMs] = TIMER_FIELDS.map((_, i) =>
+      view.getUint32(AT.timers + 4 * i),
+    );
     const timers = { keepaliveMs, deadtimeMs, msgwaitMs, watchdogTimeoutMs } as DiskTimers;
     const timerProblem = timersProblem(timers);
     if (timerProblem !== undefined) return malformed(`header: ${timerProblem}`);
     const createdAt = readU64(view, AT.createdAt);
-    if (createdAt === undefined) return malformed(`header: created-at: expected at most ${Number.MAX_SAFE_INTEGER}, got ${view.getBigUint64(AT.createdAt)}`);
+    if (createdAt === undefined)
+      return malformed(
+        `header: created-at: expected at most ${Number.MAX_SAFE_INTEGER}, got ${view.getBigUint64(AT.createdAt)}`,
+      );
     return { kind: "ok", value: { version, blockSize, slotCount, clusterId, timers, createdAt } };
   } catch (error) {
     return malformed(`header: internal decoder error: ${String(error)}`);
@@ -102,7 +126,8 @@ const U32_MAX = 0xffff_ffff;
 
 /** Why `timers` cannot be recorded, or undefined: each a u32 > 0, keepalive < deadtime, msgwait >= 2 x watchdog timeout (SBD's rule). */
 export function timersProblem(timers: DiskTimers): string | undefined {
-  if (typeof timers !== "object" || timers === null) return `timers: expected an object, got ${timers === null ? "null" : typeof timers}`;
+  if (typeof timers !== "object" || timers === null)
+    return `timers: expected an object, got ${timers === null ? "null" : typeof timers}`;
   for (const field of TIMER_FIELDS) {
     const value: unknown = timers[field];
     if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > U32_MAX) {

@@ -36,7 +36,15 @@ export type InitOptions = {
 
 /** What initDisk did: wrote the area (possibly over something, with force), or refused and wrote nothing. */
 export type InitResult =
-  | { kind: "initialised"; device: string; offset: number; mode: IoMode; header: Header; found: FoundKind; overrode: string | undefined }
+  | {
+      kind: "initialised";
+      device: string;
+      offset: number;
+      mode: IoMode;
+      header: Header;
+      found: FoundKind;
+      overrode: string | undefined;
+    }
   | { kind: "refused"; device: string; offset: number; mode: IoMode; found: FoundKind; reason: string; live: boolean };
 
 /** Throws RangeError naming the first invalid option. */
@@ -44,8 +52,10 @@ function validate(o: InitOptions): void {
   if (typeof o.clusterName !== "string" || o.clusterName.length === 0) {
     throw new RangeError(`initDisk: clusterName: expected a non-empty string, got ${JSON.stringify(o.clusterName)}`);
   }
-  if (!(o.key instanceof Uint8Array) || o.key.length === 0) throw new RangeError("initDisk: key: expected a non-empty Uint8Array");
-  if (o.watchMs !== undefined && !(Number.isFinite(o.watchMs) && o.watchMs >= 0)) throw new RangeError(`initDisk: watchMs: expected a non-negative number of ms, got ${o.watchMs}`);
+  if (!(o.key instanceof Uint8Array) || o.key.length === 0)
+    throw new RangeError("initDisk: key: expected a non-empty Uint8Array");
+  if (o.watchMs !== undefined && !(Number.isFinite(o.watchMs) && o.watchMs >= 0))
+    throw new RangeError(`initDisk: watchMs: expected a non-negative number of ms, got ${o.watchMs}`);
   const problem = timersProblem(o.timers);
   if (problem !== undefined) throw new RangeError(`initDisk: ${problem}`);
 }
@@ -60,10 +70,16 @@ export async function initDisk(o: InitOptions): Promise<InitResult> {
     const first = await readSnapshot(area);
     const check = checkBeforeInit(first, clusterId);
     const base = { device: o.device, offset, mode: area.mode, found: check.found };
-    if (check.refusal !== undefined && o.force !== true) return { kind: "refused", ...base, reason: check.refusal, live: false };
+    if (check.refusal !== undefined && o.force !== true)
+      return { kind: "refused", ...base, reason: check.refusal, live: false };
     const moved = allEmpty(first) ? undefined : await watch(area, first, o);
     if (moved !== undefined) {
-      return { kind: "refused", ...base, live: true, reason: `refusing to initialise ${o.device} at offset ${offset}: ${moved}; stop clusterguard on both nodes first (--force does not override this)` };
+      return {
+        kind: "refused",
+        ...base,
+        live: true,
+        reason: `refusing to initialise ${o.device} at offset ${offset}: ${moved}; stop clusterguard on both nodes first (--force does not override this)`,
+      };
     }
     if (check.refusal !== undefined) o.log?.(`--force given, overwriting anyway; without it: ${check.refusal}`);
     const zero = new Uint8Array(BLOCK_SIZE);
@@ -71,7 +87,10 @@ export async function initDisk(o: InitOptions): Promise<InitResult> {
     const header = makeHeader(clusterId, o.timers, Math.floor((o.now ?? Date.now)()));
     await area.writeHeader(header);
     const back = await area.readHeader();
-    if (back.kind !== "ok") throw new Error(`initDisk: read back of the header written to ${o.device} at offset ${offset}: expected ok, got ${describeRejection(back)}`);
+    if (back.kind !== "ok")
+      throw new Error(
+        `initDisk: read back of the header written to ${o.device} at offset ${offset}: expected ok, got ${describeRejection(back)}`,
+      );
     return { kind: "initialised", ...base, header, overrode: check.refusal };
   } finally {
     await area.close();
@@ -83,7 +102,9 @@ async function watch(area: DiskArea, first: AreaSnapshot, o: InitOptions): Promi
   const header = first.header.kind === "ok" ? first.header.value : undefined;
   const windowMs = o.watchMs ?? watchWindowMs(o.timers, header);
   const pollMs = Math.min(500, Math.max(20, Math.floor(o.timers.keepaliveMs / 2)));
-  o.log?.(`watching ${o.device} at offset ${area.offset} for ${(windowMs / 1000).toFixed(1)} s: a node that writes to it in that time makes init refuse`);
+  o.log?.(
+    `watching ${o.device} at offset ${area.offset} for ${(windowMs / 1000).toFixed(1)} s: a node that writes to it in that time makes init refuse`,
+  );
   const start = performance.now();
   for (;;) {
     const elapsed = performance.now() - start;
@@ -124,19 +145,31 @@ function pendingPill(s: AreaSnapshot): string | undefined {
 
 /** Decides from the content alone whether init may write (liveness is watched separately: see movement). */
 export function checkBeforeInit(s: AreaSnapshot, clusterId: number): InitCheck {
-  const refuse = (found: FoundKind, why: string): InitCheck => ({ found, refusal: `refusing to initialise ${s.device} at offset ${s.offset}: ${why}` });
+  const refuse = (found: FoundKind, why: string): InitCheck => ({
+    found,
+    refusal: `refusing to initialise ${s.device} at offset ${s.offset}: ${why}`,
+  });
   const h = s.header;
   if (h.kind === "foreign-cluster") {
-    return refuse("foreign-cluster", `the area belongs to another cluster (cluster id ${idText(h.clusterId)}, this cluster is ${idText(clusterId)}); check the device and offset, or pass --force`);
+    return refuse(
+      "foreign-cluster",
+      `the area belongs to another cluster (cluster id ${idText(h.clusterId)}, this cluster is ${idText(clusterId)}); check the device and offset, or pass --force`,
+    );
   }
   if (h.kind === "bad-auth" || h.kind === "malformed") {
-    return refuse("untrusted-header", `a clusterguard header is there but cannot be trusted (${h.detail}); another cluster's area or a changed authkey? pass --force to overwrite it`);
+    return refuse(
+      "untrusted-header",
+      `a clusterguard header is there but cannot be trusted (${h.detail}); another cluster's area or a changed authkey? pass --force to overwrite it`,
+    );
   }
   const blocks = [h, ...s.slots, ...s.mailboxes];
   if (h.kind !== "ok") {
     const other = blocks.find((b) => b.kind !== "empty" && b.kind !== "ok");
     if (other !== undefined) {
-      return refuse("other-data", `the area is not blank (${other.detail}); initialising would overwrite that data: check the device and offset, or pass --force`);
+      return refuse(
+        "other-data",
+        `the area is not blank (${other.detail}); initialising would overwrite that data: check the device and offset, or pass --force`,
+      );
     }
   }
   const found: FoundKind = blocks.every((b) => b.kind === "empty") ? "blank" : "own-cluster";
@@ -165,7 +198,9 @@ export function watchWindowMs(configured: DiskTimers, header: Header | undefined
 function blockText(b: BlockResult<HeartbeatSlot | MailboxMessage>): string {
   if (b.kind !== "ok") return b.kind;
   const v = b.value;
-  return "node" in v ? `node ${v.node} incarnation ${v.incarnation} seq ${v.seq}` : `${v.type} from ${v.sender} seq ${v.seq}`;
+  return "node" in v
+    ? `node ${v.node} incarnation ${v.incarnation} seq ${v.seq}`
+    : `${v.type} from ${v.sender} seq ${v.seq}`;
 }
 
 /** Whether two decodes of one block differ (any field, or the kind or detail of a rejection). */
@@ -182,13 +217,16 @@ export function movement(before: AreaSnapshot, after: AreaSnapshot, elapsedMs: n
   const within = `within ${(elapsedMs / 1000).toFixed(1)} s`;
   for (let i = 0; i < before.slots.length; i++) {
     const [a, b] = [before.slots[i], after.slots[i]];
-    if (a !== undefined && b !== undefined && differs(a, b)) return `slot ${i}'s heartbeat changed ${within} (from ${blockText(a)} to ${blockText(b)}): a node is writing to this area`;
+    if (a !== undefined && b !== undefined && differs(a, b))
+      return `slot ${i}'s heartbeat changed ${within} (from ${blockText(a)} to ${blockText(b)}): a node is writing to this area`;
   }
   for (let i = 0; i < before.mailboxes.length; i++) {
     const [a, b] = [before.mailboxes[i], after.mailboxes[i]];
-    if (a !== undefined && b !== undefined && differs(a, b)) return `slot ${i}'s mailbox changed ${within} (from ${blockText(a)} to ${blockText(b)}): a node is fencing through this area`;
+    if (a !== undefined && b !== undefined && differs(a, b))
+      return `slot ${i}'s mailbox changed ${within} (from ${blockText(a)} to ${blockText(b)}): a node is fencing through this area`;
   }
-  if (differs(before.header, after.header)) return `the header changed ${within}: something else is writing to this area`;
+  if (differs(before.header, after.header))
+    return `the header changed ${within}: something else is writing to this area`;
   return undefined;
 }
 
@@ -198,10 +236,22 @@ export function movement(before: AreaSnapshot, after: AreaSnapshot, elapsedMs: n
 export type ClearResult = { cleared: boolean; before: string };
 
 /** Overwrite slot `slot`'s mailbox with a signed "none" from `sender`; reports what it held before. */
-export async function clearMailbox(area: DiskArea, slot: number, sender: string, now: number = Date.now()): Promise<ClearResult> {
+export async function clearMailbox(
+  area: DiskArea,
+  slot: number,
+  sender: string,
+  now: number = Date.now(),
+): Promise<ClearResult> {
   const r = await area.readMailbox(slot);
   const before = r.kind === "ok" ? `${r.value.type} from ${r.value.sender}` : r.kind;
   if (r.kind === "ok" && r.value.type === "none") return { cleared: false, before };
-  await area.writeMailbox(slot, { type: "none", sender, senderIncarnation: 0, seq: now, writtenAt: now, targetIncarnation: 0 });
+  await area.writeMailbox(slot, {
+    type: "none",
+    sender,
+    senderIncarnation: 0,
+    seq: now,
+    writtenAt: now,
+    targetIncarnation: 0,
+  });
   return { cleared: true, before };
 }

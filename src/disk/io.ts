@@ -27,13 +27,19 @@ const DIRECT_FLAGS = constants.O_RDWR | constants.O_DIRECT | constants.O_SYNC;
 const SYNC_FLAGS = constants.O_RDWR | constants.O_SYNC;
 
 /** Opens `path` read-write for direct I/O, or with the fallback when the file system refuses O_DIRECT. */
-async function openDirectOrFallback(path: string, log: (line: string) => void): Promise<{ handle: FileHandle; mode: IoMode }> {
+async function openDirectOrFallback(
+  path: string,
+  log: (line: string) => void,
+): Promise<{ handle: FileHandle; mode: IoMode }> {
   try {
     return { handle: await open(path, DIRECT_FLAGS), mode: "direct" };
   } catch (error) {
-    if ((error as { code?: string }).code !== "EINVAL") throw ioError(`opening ${path} read-write with O_DIRECT|O_SYNC`, error);
+    if ((error as { code?: string }).code !== "EINVAL")
+      throw ioError(`opening ${path} read-write with O_DIRECT|O_SYNC`, error);
   }
-  log(`${path}: the file system refuses O_DIRECT (EINVAL); using O_SYNC writes and posix_fadvise(DONTNEED) before reads instead`);
+  log(
+    `${path}: the file system refuses O_DIRECT (EINVAL); using O_SYNC writes and posix_fadvise(DONTNEED) before reads instead`,
+  );
   try {
     return { handle: await open(path, SYNC_FLAGS), mode: "sync+fadvise" };
   } catch (error) {
@@ -60,10 +66,20 @@ export class BlockFile {
     try {
       const s = await handle.stat();
       if (!s.isBlockDevice() && !s.isFile()) {
-        const got = s.isCharacterDevice() ? "a character device" : s.isDirectory() ? "a directory" : "another kind of file";
+        const got = s.isCharacterDevice()
+          ? "a character device"
+          : s.isDirectory()
+            ? "a directory"
+            : "another kind of file";
         throw ioError(`opening ${path}`, new Error(`expected a block device or regular file, got ${got}`));
       }
-      return new BlockFile(path, handle, mode, { isBlock: s.isBlockDevice(), dev: s.dev, ino: s.ino, rdev: s.rdev }, log);
+      return new BlockFile(
+        path,
+        handle,
+        mode,
+        { isBlock: s.isBlockDevice(), dev: s.dev, ino: s.ino, rdev: s.rdev },
+        log,
+      );
     } catch (error) {
       await handle.close().catch(() => {});
       throw ioError(`opening ${path}`, error);
@@ -87,14 +103,19 @@ export class BlockFile {
     } catch (error) {
       throw ioError(doing, error);
     }
-    if (bytesRead !== BLOCK_SIZE) throw ioError(doing, new Error(`expected ${BLOCK_SIZE} bytes, got ${bytesRead} (device smaller than the heartbeat area, or gone?)`));
+    if (bytesRead !== BLOCK_SIZE)
+      throw ioError(
+        doing,
+        new Error(`expected ${BLOCK_SIZE} bytes, got ${bytesRead} (device smaller than the heartbeat area, or gone?)`),
+      );
     return buffer;
   }
 
   /** Writes one 4096-byte block at `position` (a multiple of 4096); durable when the promise resolves. */
   async writeBlock(position: number, data: Uint8Array): Promise<void> {
     checkPosition(position);
-    if (data.length !== BLOCK_SIZE) throw new RangeError(`writeBlock: expected ${BLOCK_SIZE} bytes of data, got ${data.length}`);
+    if (data.length !== BLOCK_SIZE)
+      throw new RangeError(`writeBlock: expected ${BLOCK_SIZE} bytes of data, got ${data.length}`);
     const buffer = alignedBuffer();
     buffer.set(data);
     const doing = `writing ${BLOCK_SIZE} bytes at byte ${position} of ${this.path}`;
@@ -104,7 +125,8 @@ export class BlockFile {
     } catch (error) {
       throw ioError(doing, error);
     }
-    if (bytesWritten !== BLOCK_SIZE) throw ioError(doing, new Error(`expected ${BLOCK_SIZE} bytes written, got ${bytesWritten}`));
+    if (bytesWritten !== BLOCK_SIZE)
+      throw ioError(doing, new Error(`expected ${BLOCK_SIZE} bytes written, got ${bytesWritten}`));
     if (this.mode !== "direct") this.dropCache(position);
   }
 
@@ -117,8 +139,15 @@ export class BlockFile {
       return `${this.path} vanished: ${(error as { code?: string }).code ?? String(error)}`;
     }
     const id = this.identity;
-    if (id.isBlock ? s.isBlockDevice() && s.rdev === id.rdev : s.isFile() && s.dev === id.dev && s.ino === id.ino) return undefined;
-    const now = s.isDirectory() ? "a directory" : s.isBlockDevice() ? `block device ${s.rdev}` : s.isFile() ? `file ${s.dev}:${s.ino}` : "something else";
+    if (id.isBlock ? s.isBlockDevice() && s.rdev === id.rdev : s.isFile() && s.dev === id.dev && s.ino === id.ino)
+      return undefined;
+    const now = s.isDirectory()
+      ? "a directory"
+      : s.isBlockDevice()
+        ? `block device ${s.rdev}`
+        : s.isFile()
+          ? `file ${s.dev}:${s.ino}`
+          : "something else";
     const was = id.isBlock ? `block device ${id.rdev}` : `file ${id.dev}:${id.ino}`;
     return `${this.path} was replaced: expected ${was}, now ${now}`;
   }

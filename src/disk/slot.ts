@@ -20,7 +20,12 @@ const U64_AT = 48;
 type RecordPrefix = { view: DataView; kindByte: number; name: string; u64s: number[] };
 
 /** Why the prefix values cannot be encoded, or undefined. */
-function recordProblem(slot: number, nameField: string, name: string, u64s: Record<string, number>): string | undefined {
+function recordProblem(
+  slot: number,
+  nameField: string,
+  name: string,
+  u64s: Record<string, number>,
+): string | undefined {
   const problem = slotProblem(slot) ?? nameFieldProblem(nameField, name);
   if (problem !== undefined) return problem;
   for (const [field, value] of Object.entries(u64s)) {
@@ -30,7 +35,14 @@ function recordProblem(slot: number, nameField: string, name: string, u64s: Reco
 }
 
 /** An unsigned block with the prefix and u64 fields written (values already validated). */
-function encodeRecord(magic: Uint8Array, auth: { clusterId: number }, slot: number, kindByte: number, name: string, u64s: number[]): Uint8Array {
+function encodeRecord(
+  magic: Uint8Array,
+  auth: { clusterId: number },
+  slot: number,
+  kindByte: number,
+  name: string,
+  u64s: number[],
+): Uint8Array {
   const { bytes, view } = newBlock(magic);
   view.setUint32(RECORD_AT.clusterId, auth.clusterId);
   view.setUint8(RECORD_AT.slot, slot);
@@ -41,11 +53,20 @@ function encodeRecord(magic: Uint8Array, auth: { clusterId: number }, slot: numb
 }
 
 /** Checks envelope, slot index, cluster id and HMAC, then reads the name and `u64Names.length` u64 fields. */
-function decodeRecord(bytes: Uint8Array, magic: Uint8Array, slot: number, auth: BlockAuth, what: string, nameField: string, u64Names: readonly string[]): RecordPrefix | BlockRejection {
+function decodeRecord(
+  bytes: Uint8Array,
+  magic: Uint8Array,
+  slot: number,
+  auth: BlockAuth,
+  what: string,
+  nameField: string,
+  u64Names: readonly string[],
+): RecordPrefix | BlockRejection {
   const view = openEnvelope(bytes, magic, what);
   if (!(view instanceof DataView)) return view;
   const storedSlot = view.getUint8(RECORD_AT.slot);
-  if (storedSlot !== slot) return malformed(`${what}: expected slot index ${slot}, got ${storedSlot} (a block copied to the wrong place?)`);
+  if (storedSlot !== slot)
+    return malformed(`${what}: expected slot index ${slot}, got ${storedSlot} (a block copied to the wrong place?)`);
   const rejected = checkClusterAndMac(bytes, view.getUint32(RECORD_AT.clusterId), auth, what);
   if (rejected) return rejected;
   const name = readNameField(bytes, RECORD_AT.name, `${what}: ${nameField}`);
@@ -53,7 +74,10 @@ function decodeRecord(bytes: Uint8Array, magic: Uint8Array, slot: number, auth: 
   const u64s: number[] = [];
   for (const [i, field] of u64Names.entries()) {
     const value = readU64(view, U64_AT + 8 * i);
-    if (value === undefined) return malformed(`${what}: ${field}: expected at most ${Number.MAX_SAFE_INTEGER}, got ${view.getBigUint64(U64_AT + 8 * i)}`);
+    if (value === undefined)
+      return malformed(
+        `${what}: ${field}: expected at most ${Number.MAX_SAFE_INTEGER}, got ${view.getBigUint64(U64_AT + 8 * i)}`,
+      );
     u64s.push(value);
   }
   return { view, kindByte: view.getUint8(RECORD_AT.kind), name, u64s };
@@ -79,11 +103,15 @@ function writeNameField(bytes: Uint8Array, at: number, name: string): void {
 /** Reads the name at `at`, or the rejection saying what is wrong with it. */
 function readNameField(bytes: Uint8Array, at: number, field: string): string | BlockRejection {
   const length = bytes[at] ?? 0;
-  if (length < 1 || length > MAX_NAME_BYTES) return malformed(`${field} length: expected 1..${MAX_NAME_BYTES}, got ${length}`);
+  if (length < 1 || length > MAX_NAME_BYTES)
+    return malformed(`${field} length: expected 1..${MAX_NAME_BYTES}, got ${length}`);
   const name = nodeNameFromBytes(bytes.subarray(at + 1, at + 1 + length));
   if (name === undefined) return malformed(`${field}: expected only [A-Za-z0-9_.-]`);
   for (let i = at + 1 + length; i < at + NAME_FIELD_BYTES; i++) {
-    if (bytes[i] !== 0) return malformed(`${field}: expected zero padding after ${length} name bytes, got 0x${bytes[i]?.toString(16)} at byte ${i}`);
+    if (bytes[i] !== 0)
+      return malformed(
+        `${field}: expected zero padding after ${length} name bytes, got 0x${bytes[i]?.toString(16)} at byte ${i}`,
+      );
   }
   return name;
 }
@@ -116,9 +144,17 @@ const SLOT_U64_FIELDS = ["incarnation", "seq", "writtenAt", "uptimeMs"] as const
 export function encodeSlot(s: HeartbeatSlot, slot: number, auth: BlockAuth): Uint8Array {
   const u64s = { incarnation: s.incarnation, seq: s.seq, writtenAt: s.writtenAt, uptimeMs: s.uptimeMs };
   let problem = recordProblem(slot, "node", s.node, u64s);
-  if (problem === undefined && !ROLES.includes(s.role)) problem = `role: expected one of ${ROLES.join(", ")}, got ${String(s.role)}`;
+  if (problem === undefined && !ROLES.includes(s.role))
+    problem = `role: expected one of ${ROLES.join(", ")}, got ${String(s.role)}`;
   if (problem !== undefined) throw new RangeError(`encodeSlot: ${problem}`);
-  const bytes = encodeRecord(SLOT_MAGIC, auth, slot, ROLES.indexOf(s.role), s.node, SLOT_U64_FIELDS.map((f) => u64s[f]));
+  const bytes = encodeRecord(
+    SLOT_MAGIC,
+    auth,
+    slot,
+    ROLES.indexOf(s.role),
+    s.node,
+    SLOT_U64_FIELDS.map((f) => u64s[f]),
+  );
   return sealBlock(bytes, auth.key, "encodeSlot");
 }
 
@@ -166,11 +202,24 @@ const MAILBOX_U64_FIELDS = ["senderIncarnation", "seq", "writtenAt", "targetInca
 
 /** Encodes and signs `m` for the mailbox of slot `slot`; throws RangeError naming the invalid field. */
 export function encodeMailbox(m: MailboxMessage, slot: number, auth: BlockAuth): Uint8Array {
-  const u64s = { senderIncarnation: m.senderIncarnation, seq: m.seq, writtenAt: m.writtenAt, targetIncarnation: m.targetIncarnation };
+  const u64s = {
+    senderIncarnation: m.senderIncarnation,
+    seq: m.seq,
+    writtenAt: m.writtenAt,
+    targetIncarnation: m.targetIncarnation,
+  };
   let problem = recordProblem(slot, "sender", m.sender, u64s);
-  if (problem === undefined && !MAILBOX_TYPES.includes(m.type)) problem = `type: expected one of ${MAILBOX_TYPES.join(", ")}, got ${String(m.type)}`;
+  if (problem === undefined && !MAILBOX_TYPES.includes(m.type))
+    problem = `type: expected one of ${MAILBOX_TYPES.join(", ")}, got ${String(m.type)}`;
   if (problem !== undefined) throw new RangeError(`encodeMailbox: ${problem}`);
-  const bytes = encodeRecord(MAILBOX_MAGIC, auth, slot, MAILBOX_TYPES.indexOf(m.type), m.sender, MAILBOX_U64_FIELDS.map((f) => u64s[f]));
+  const bytes = encodeRecord(
+    MAILBOX_MAGIC,
+    auth,
+    slot,
+    MAILBOX_TYPES.indexOf(m.type),
+    m.sender,
+    MAILBOX_U64_FIELDS.map((f) => u64s[f]),
+  );
   return sealBlock(bytes, auth.key, "encodeMailbox");
 }
 
@@ -181,7 +230,8 @@ export function decodeMailbox(bytes: Uint8Array, slot: number, auth: BlockAuth):
     const r = decodeRecord(bytes, MAILBOX_MAGIC, slot, auth, what, "sender name", MAILBOX_U64_FIELDS);
     if ("kind" in r) return r;
     const type = MAILBOX_TYPES[r.kindByte];
-    if (type === undefined) return malformed(`${what}: message type: expected 0..${MAILBOX_TYPES.length - 1}, got ${r.kindByte}`);
+    if (type === undefined)
+      return malformed(`${what}: message type: expected 0..${MAILBOX_TYPES.length - 1}, got ${r.kindByte}`);
     const [senderIncarnation = 0, seq = 0, writtenAt = 0, targetIncarnation = 0] = r.u64s;
     return { kind: "ok", value: { type, sender: r.name, senderIncarnation, seq, writtenAt, targetIncarnation } };
   } catch (error) {

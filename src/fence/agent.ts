@@ -70,7 +70,11 @@ export interface FenceContext {
 export type OffResult = { off: true; detail: string; polls: number } | { off: false; detail: string; polls: number };
 
 /** Ask `read` every `intervalMs` until it says off, or until `signal` aborts (then off is false, with the last answer). */
-export async function awaitOff(read: (signal: AbortSignal) => Promise<PowerState>, intervalMs: number, signal: AbortSignal): Promise<OffResult> {
+export async function awaitOff(
+  read: (signal: AbortSignal) => Promise<PowerState>,
+  intervalMs: number,
+  signal: AbortSignal,
+): Promise<OffResult> {
   let last = "never asked";
   let polls = 0;
   while (!signal.aborted) {

@@ -19,7 +19,13 @@ export class IpmiFenceAgent implements FenceAgent {
   private readonly pollMs: number;
 
   constructor(o: IpmiOptions) {
-    this.t = { bin: o.bin ?? "ipmitool", host: o.host, user: o.user, passwordFile: o.passwordFile, interface: o.interface };
+    this.t = {
+      bin: o.bin ?? "ipmitool",
+      host: o.host,
+      user: o.user,
+      passwordFile: o.passwordFile,
+      interface: o.interface,
+    };
     this.pollMs = o.pollMs ?? 1000;
   }
 
@@ -73,11 +79,21 @@ export async function ipmitool(t: IpmiTarget, cmd: "on" | "off" | "status", sign
   const what = `ipmitool chassis power ${cmd} (${t.host})`;
   if (signal.aborted) return { ok: false, detail: `${what} not run: the fence time ran out` };
   // ipmitool reads the file itself (-f): it must pass the secret-file rules first.
-  const secret = readSecretOrWhy(t.passwordFile, { requireUid: runningUid(), holding: "the BMC password", configKey: "password_file" });
+  const secret = readSecretOrWhy(t.passwordFile, {
+    requireUid: runningUid(),
+    holding: "the BMC password",
+    configKey: "password_file",
+  });
   if ("why" in secret) return { ok: false, detail: `${what} not run: password_file refused: ${secret.why}` };
-  const r = await execa(t.bin, ipmitoolArgs(t, cmd), { reject: false, stdin: "ignore", cancelSignal: signal, forceKillAfterDelay: KILL_AFTER_MS });
+  const r = await execa(t.bin, ipmitoolArgs(t, cmd), {
+    reject: false,
+    stdin: "ignore",
+    cancelSignal: signal,
+    forceKillAfterDelay: KILL_AFTER_MS,
+  });
   if (r.isCanceled) return { ok: false, detail: `${what} timed out: killed when the fence time ran out` };
-  if (r.code === "ENOENT" || r.code === "EACCES") return { ok: false, detail: `ipmitool not found or not executable at ${t.bin} (${r.code}); install ipmitool` };
+  if (r.code === "ENOENT" || r.code === "EACCES")
+    return { ok: false, detail: `ipmitool not found or not executable at ${t.bin} (${r.code}); install ipmitool` };
   if (r.exitCode !== 0) {
     const why = oneLine(r.stderr) || oneLine(r.stdout) || r.shortMessage || "no message";
     return { ok: false, detail: `${what} failed (${r.signal ?? `exit ${r.exitCode}`}): ${why}` };
@@ -88,5 +104,10 @@ export async function ipmitool(t: IpmiTarget, cmd: "on" | "off" | "status", sign
 /** ipmitool's message, trimmed to one line of at most 300 characters. */
 function oneLine(s: unknown): string {
   const text = typeof s === "string" ? s : "";
-  return text.split("\n").map((l) => l.trim()).filter(Boolean).join("; ").slice(0, 300);
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join("; ")
+    .slice(0, 300);
 }

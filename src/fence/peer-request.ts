@@ -16,14 +16,20 @@ export class PeerRequestAgent implements FenceAgent {
     const { ctx } = this.o;
     const silent = ctx.peerSilentMs();
     if (silent === null || silent >= this.o.deadtimeMs) {
-      return { confirmed: false, detail: `${target} is silent on every link (${silent === null ? "never heard" : `${silent} ms`}): a request cannot reach it` };
+      return {
+        confirmed: false,
+        detail: `${target} is silent on every link (${silent === null ? "never heard" : `${silent} ms`}): a request cannot reach it`,
+      };
     }
     const before = ctx.peerIncarnation();
     const t0 = performance.now();
     while (!signal.aborted) {
       const now = ctx.peerIncarnation();
       if (now !== 0 && now !== before) {
-        return { confirmed: true, detail: `${target} rebooted on request: incarnation ${before} -> ${now} after ${Math.round(performance.now() - t0)} ms` };
+        return {
+          confirmed: true,
+          detail: `${target} rebooted on request: incarnation ${before} -> ${now} after ${Math.round(performance.now() - t0)} ms`,
+        };
       }
       ctx.send("fence-request");
       await Bun.sleep(this.o.repeatMs ?? 200);

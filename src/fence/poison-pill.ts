@@ -35,23 +35,40 @@ export class PoisonPillAgent implements FenceAgent {
         if (header.kind !== "ok") return `${disk.device}: header unusable (${header.kind}); run clusterguard disk init`;
         const msgwait = pillMsgwait(this.o.msgwaitMs, header.value.timers).ms;
         // The runner cuts this level at minTimeoutMs: a longer wait would always be aborted, after writing a pill.
-        if (msgwait > this.plannedMs) return `${disk.device}: the header's msgwait (${msgwait} ms) exceeds the ${this.plannedMs} ms this level's time limit was sized for at start (the header was unreadable then, or changed); no pill written: restart the guard`;
+        if (msgwait > this.plannedMs)
+          return `${disk.device}: the header's msgwait (${msgwait} ms) exceeds the ${this.plannedMs} ms this level's time limit was sized for at start (the header was unreadable then, or changed); no pill written: restart the guard`;
         const now = Date.now();
-        const pill: MailboxMessage = { type: action, sender: this.o.ctx.self, senderIncarnation: this.o.ctx.selfIncarnation(), seq: now, writtenAt: now, targetIncarnation: this.o.ctx.targetIncarnation?.() ?? this.o.ctx.peerIncarnation() };
+        const pill: MailboxMessage = {
+          type: action,
+          sender: this.o.ctx.self,
+          senderIncarnation: this.o.ctx.selfIncarnation(),
+          seq: now,
+          writtenAt: now,
+          targetIncarnation: this.o.ctx.targetIncarnation?.() ?? this.o.ctx.peerIncarnation(),
+        };
         await area.writeMailbox(disk.peerSlot, pill);
         const back = await area.readMailbox(disk.peerSlot);
-        if (back.kind !== "ok" || back.value.seq !== pill.seq) return `${disk.device}: the pill did not read back (${back.kind})`;
+        if (back.kind !== "ok" || back.value.seq !== pill.seq)
+          return `${disk.device}: the pill did not read back (${back.kind})`;
         return { pill, msgwait };
       });
       if (typeof written === "string") return { confirmed: false, detail: written };
       const { pill, msgwait } = written;
-      if (!(await sleepUnlessAborted(msgwait, signal))) return { confirmed: false, detail: `aborted before msgwait (${msgwait} ms) elapsed` };
+      if (!(await sleepUnlessAborted(msgwait, signal)))
+        return { confirmed: false, detail: `aborted before msgwait (${msgwait} ms) elapsed` };
       // msgwait proves something only about a pill that sat there all along: one cleared or replaced meanwhile may
       // never have been read (the victim's watchdog was petted on clean reads), so it confirms nothing.
       const now = await withArea(disk, (area) => area.readMailbox(disk.peerSlot));
       const gone = pillChanged(pill, now);
-      if (gone) return { confirmed: false, detail: `${disk.device}: after msgwait (${msgwait} ms) ${target}'s slot no longer holds this pill (${gone}): not confirmed` };
-      return { confirmed: true, detail: `${action} pill in ${target}'s slot for msgwait (${msgwait} ms), still there at the end: it obeyed or its watchdog reset it` };
+      if (gone)
+        return {
+          confirmed: false,
+          detail: `${disk.device}: after msgwait (${msgwait} ms) ${target}'s slot no longer holds this pill (${gone}): not confirmed`,
+        };
+      return {
+        confirmed: true,
+        detail: `${action} pill in ${target}'s slot for msgwait (${msgwait} ms), still there at the end: it obeyed or its watchdog reset it`,
+      };
     } catch (e) {
       return { confirmed: false, detail: `${disk.device}: ${(e as Error).message}` };
     }
@@ -80,7 +97,11 @@ function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
  * remove our pill from its slot so it may go ACTIVE later. Returns what was done, or null when nothing was due;
  * throws when the disk could not be read or written (the caller tries again).
  */
-export async function clearPillIfRebooted(disk: FenceDisk, self: string, peerIncarnation: number): Promise<string | null> {
+export async function clearPillIfRebooted(
+  disk: FenceDisk,
+  self: string,
+  peerIncarnation: number,
+): Promise<string | null> {
   return withArea(disk, async (area) => {
     const r = await area.readMailbox(disk.peerSlot);
     if (r.kind !== "ok" || (r.value.type !== "reset" && r.value.type !== "off") || r.value.sender !== self) return null;
@@ -96,7 +117,8 @@ export function pillChanged(pill: MailboxMessage, now: BlockResult<MailboxMessag
   if (now.kind !== "ok") return `unreadable: ${now.kind}`;
   const m = now.value;
   if (m.type !== pill.type) return `it holds ${m.type} from ${m.sender}`;
-  if (m.sender !== pill.sender || m.seq !== pill.seq) return `replaced by ${m.type} from ${m.sender} (seq ${m.seq}, ours was ${pill.seq})`;
+  if (m.sender !== pill.sender || m.seq !== pill.seq)
+    return `replaced by ${m.type} from ${m.sender} (seq ${m.seq}, ours was ${pill.seq})`;
   return null;
 }
 
@@ -122,9 +144,15 @@ export function pillServed(pill: { targetIncarnation: number; writtenAt: number 
 // How long a poison pill waits: the longer of the config's msgwait and the disk header's (what the victim armed for).
 
 /** The msgwait a pill waits, and a warning when the config and the header disagree (null when they agree or no header). */
-export function pillMsgwait(configMs: number, header: DiskTimers | null | undefined): { ms: number; warning: string | null } {
+export function pillMsgwait(
+  configMs: number,
+  header: DiskTimers | null | undefined,
+): { ms: number; warning: string | null } {
   const headerMs = header?.msgwaitMs;
   if (headerMs === undefined || headerMs === configMs) return { ms: configMs, warning: null };
   const ms = Math.max(configMs, headerMs);
-  return { ms, warning: `poison-pill msgwait differs: config ${configMs} ms, disk header ${headerMs} ms (recorded by disk init); a pill waits ${ms} ms. Rerun clusterguard disk init (both nodes stopped) to make them agree` };
+  return {
+    ms,
+    warning: `poison-pill msgwait differs: config ${configMs} ms, disk header ${headerMs} ms (recorded by disk init); a pill waits ${ms} ms. Rerun clusterguard disk init (both nodes stopped) to make them agree`,
+  };
 }

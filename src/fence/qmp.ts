@@ -15,7 +15,10 @@ export class QmpFenceAgent implements FenceAgent {
     const r = await qmpExchange(this.o.device, command, signal, (m) => m.event === "RESET" || m.event === "SHUTDOWN");
     if (!r.ok) return { confirmed: false, detail: r.detail };
     if ("error" in r.reply) return { confirmed: false, detail: `${command} refused: ${JSON.stringify(r.reply.error)}` };
-    return { confirmed: true, detail: `${command} confirmed by QMP (${"event" in r.reply ? String(r.reply.event) : "return"})` };
+    return {
+      confirmed: true,
+      detail: `${command} confirmed by QMP (${"event" in r.reply ? String(r.reply.event) : "return"})`,
+    };
   }
 
   /** query-status: a running or paused VM is "on" (a paused one still holds the disk); no answer is "unknown". */
@@ -43,7 +46,12 @@ export function sessionId(): string {
 }
 
 /** Send `command`; resolve with its reply (or a message matching `alsoAccept`), or why there was none. Never rejects. */
-export async function qmpExchange(device: string, command: string, signal: AbortSignal, alsoAccept: (m: Message) => boolean = () => false): Promise<QmpResult> {
+export async function qmpExchange(
+  device: string,
+  command: string,
+  signal: AbortSignal,
+  alsoAccept: (m: Message) => boolean = () => false,
+): Promise<QmpResult> {
   let fd: number;
   try {
     fd = openSync(resolvePort(device), constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
@@ -53,10 +61,12 @@ export async function qmpExchange(device: string, command: string, signal: Abort
   const lines = new QmpLines();
   const id = sessionId();
   try {
-    const send = (execute: string, tag: string) => writeSync(fd, `${JSON.stringify({ execute, id: `${id}-${tag}` })}\n`);
+    const send = (execute: string, tag: string) =>
+      writeSync(fd, `${JSON.stringify({ execute, id: `${id}-${tag}` })}\n`);
     send("qmp_capabilities", "cap");
     // "Capabilities already negotiated" is an error reply and fine: the session is in command mode.
-    if (!(await awaitMessage(fd, lines, signal, (m) => m.id === `${id}-cap`))) return { ok: false, detail: `no QMP answer on ${device}` };
+    if (!(await awaitMessage(fd, lines, signal, (m) => m.id === `${id}-cap`)))
+      return { ok: false, detail: `no QMP answer on ${device}` };
     send(command, "cmd");
     const reply = await awaitMessage(fd, lines, signal, (m) => m.id === `${id}-cmd` || alsoAccept(m));
     return reply ? { ok: true, reply } : { ok: false, detail: `no reply to ${command} on ${device}` };
@@ -68,7 +78,12 @@ export async function qmpExchange(device: string, command: string, signal: Abort
 }
 
 /** Read until a message matches or the signal aborts; null on abort. */
-async function awaitMessage(fd: number, lines: QmpLines, signal: AbortSignal, match: (m: Message) => boolean): Promise<Message | null> {
+async function awaitMessage(
+  fd: number,
+  lines: QmpLines,
+  signal: AbortSignal,
+  match: (m: Message) => boolean,
+): Promise<Message | null> {
   const buf = new Uint8Array(4096);
   while (!signal.aborted) {
     let n = 0;

@@ -31,7 +31,8 @@ export class RedfishFenceAgent implements FenceAgent {
       // A BMC may refuse ForceOff for a system already going off (as IPMI's agent allows): read PowerState again.
       if (!off.ok) {
         const now = await this.read(s, signal);
-        if (now.power !== "off") return { confirmed: false, detail: `${off.detail}; PowerState afterwards: ${now.power} (${now.detail})` };
+        if (now.power !== "off")
+          return { confirmed: false, detail: `${off.detail}; PowerState afterwards: ${now.power} (${now.detail})` };
       }
     }
     const seen = await awaitOff((sig) => this.read(s, sig), this.o.pollMs ?? 500, signal);
@@ -72,22 +73,43 @@ export interface RedfishSession {
 export type RedfishReply = { ok: true; status: number; body: Record<string, unknown> } | { ok: false; detail: string };
 
 /** Build a session, reading the password now under the secret-file rules (one trailing newline dropped); a string saying why when refused. */
-export async function openSession(url: string, user: string, passwordFile: string, insecure: boolean): Promise<RedfishSession | string> {
-  const secret = readSecretOrWhy(passwordFile, { requireUid: runningUid(), holding: "the BMC password", configKey: "password_file" });
+export async function openSession(
+  url: string,
+  user: string,
+  passwordFile: string,
+  insecure: boolean,
+): Promise<RedfishSession | string> {
+  const secret = readSecretOrWhy(passwordFile, {
+    requireUid: runningUid(),
+    holding: "the BMC password",
+    configKey: "password_file",
+  });
   if ("why" in secret) return `password_file refused: ${secret.why}`;
-  const password = Buffer.from(secret.bytes).toString("utf8").replace(/\r?\n$/, "");
+  const password = Buffer.from(secret.bytes)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
   const base = url.replace(/\/+$/, "").replace(/\/redfish\/v1$/, "");
   return { base, authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`, insecure };
 }
 
 /** GET or POST `path` (absolute, /redfish/v1/...); never rejects. */
-export async function redfishCall(s: RedfishSession, method: "GET" | "POST", path: string, signal: AbortSignal, body?: unknown): Promise<RedfishReply> {
+export async function redfishCall(
+  s: RedfishSession,
+  method: "GET" | "POST",
+  path: string,
+  signal: AbortSignal,
+  body?: unknown,
+): Promise<RedfishReply> {
   const what = `${method} ${path}`;
   let res: Response;
   try {
     res = await fetch(`${s.base}${path}`, {
       method,
-      headers: { Authorization: s.authorization, Accept: "application/json", ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+      headers: {
+        Authorization: s.authorization,
+        Accept: "application/json",
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
       redirect: "manual",
@@ -96,7 +118,11 @@ export async function redfishCall(s: RedfishSession, method: "GET" | "POST", pat
   } catch (e) {
     return { ok: false, detail: `${what}: ${fetchFailure(e, s)}` };
   }
-  if (res.status >= 300 && res.status < 400) return { ok: false, detail: `${what}: ${res.status} redirect to ${res.headers.get("location") ?? "?"} (set url to the service's own address)` };
+  if (res.status >= 300 && res.status < 400)
+    return {
+      ok: false,
+      detail: `${what}: ${res.status} redirect to ${res.headers.get("location") ?? "?"} (set url to the service's own address)`,
+    };
   const text = await res.text().catch(() => "");
   let json: Record<string, unknown> = {};
   try {
@@ -104,7 +130,11 @@ export async function redfishCall(s: RedfishSession, method: "GET" | "POST", pat
   } catch {
     if (res.ok) return { ok: false, detail: `${what}: ${res.status} with a body that is not JSON` };
   }
-  if (!res.ok) return { ok: false, detail: `${what}: ${res.status} ${res.statusText}${statusHint(res.status)}${redfishMessage(json)}` };
+  if (!res.ok)
+    return {
+      ok: false,
+      detail: `${what}: ${res.status} ${res.statusText}${statusHint(res.status)}${redfishMessage(json)}`,
+    };
   return { ok: true, status: res.status, body: json };
 }
 
@@ -113,7 +143,10 @@ function fetchFailure(e: unknown, s: RedfishSession): string {
   const err = e as { name?: string; code?: string; message?: string };
   if (err.name === "AbortError" || err.name === "TimeoutError") return "no answer before the fence time ran out";
   const code = err.code ? `${err.code}: ` : "";
-  const tls = /CERT|SSL|TLS|SIGNATURE/i.test(`${err.code} ${err.message}`) && !s.insecure ? " (TLS verification failed; set insecure = true only for a BMC with a self-signed certificate)" : "";
+  const tls =
+    /CERT|SSL|TLS|SIGNATURE/i.test(`${err.code} ${err.message}`) && !s.insecure
+      ? " (TLS verification failed; set insecure = true only for a BMC with a self-signed certificate)"
+      : "";
   return `${code}${err.message ?? String(e)}${tls}`;
 }
 
@@ -155,6 +188,9 @@ export function resetPath(body: Record<string, unknown>, fallbackSystem: string,
     const u = URL.parse(target, `${base}/`);
     if (u && u.origin === URL.parse(base)?.origin) return u.pathname + u.search;
   }
-  const id = typeof body["@odata.id"] === "string" && (body["@odata.id"] as string).startsWith("/") ? (body["@odata.id"] as string) : systemPath(fallbackSystem);
+  const id =
+    typeof body["@odata.id"] === "string" && (body["@odata.id"] as string).startsWith("/")
+      ? (body["@odata.id"] as string)
+      : systemPath(fallbackSystem);
   return `${id.replace(/\/+$/, "")}/Actions/ComputerSystem.Reset`;
 }

@@ -25,11 +25,21 @@ export function levelLimit(agent: FenceAgent, timeoutMs: number): number {
 
 /** How long running every level in turn may take, plus a second: the core's bound on one fence. */
 export function fenceBudget(agents: readonly FenceAgent[], timeoutMs: number): number {
-  return Math.max(timeoutMs, agents.reduce((t, a) => t + levelLimit(a, timeoutMs), 0)) + 1000;
+  return (
+    Math.max(
+      timeoutMs,
+      agents.reduce((t, a) => t + levelLimit(a, timeoutMs), 0),
+    ) + 1000
+  );
 }
 
 /** Run the levels in order, each bounded by `timeoutMs` (or the agent's own minimum, when larger). */
-export async function runFence(agents: readonly FenceAgent[], target: string, action: FenceAction, timeoutMs: number): Promise<FenceReport> {
+export async function runFence(
+  agents: readonly FenceAgent[],
+  target: string,
+  action: FenceAction,
+  timeoutMs: number,
+): Promise<FenceReport> {
   const attempts: FenceReport["attempts"] = [];
   for (const agent of agents) {
     const t0 = performance.now();
@@ -41,7 +51,9 @@ export async function runFence(agents: readonly FenceAgent[], target: string, ac
     try {
       const out = await Promise.race([
         agent.fence(target, action, ctl.signal),
-        new Promise<never>((_, rej) => ctl.signal.addEventListener("abort", () => rej(new Error(`no answer within ${limit} ms`)))),
+        new Promise<never>((_, rej) =>
+          ctl.signal.addEventListener("abort", () => rej(new Error(`no answer within ${limit} ms`))),
+        ),
       ]);
       confirmed = out.confirmed;
       detail = out.detail;
@@ -53,14 +65,19 @@ export async function runFence(agents: readonly FenceAgent[], target: string, ac
     attempts.push({ agent: agent.name, confirmed, detail, ms: Math.round(performance.now() - t0) });
     if (confirmed) return { ok: true, agent: agent.name, detail, attempts };
   }
-  const detail = agents.length === 0 ? "no fence agent configured" : attempts.map((a) => `${a.agent}: ${a.detail}`).join("; ");
+  const detail =
+    agents.length === 0 ? "no fence agent configured" : attempts.map((a) => `${a.agent}: ${a.detail}`).join("; ");
   return { ok: false, agent: agents.map((a) => a.name).join(",") || "none", detail, attempts };
 }
 
 // Build the fence levels from [[fencing.agent]], in the configured order.
 
 /** One agent per configured level. */
-export function fenceAgentsFrom(levels: readonly FenceAgentConfig[], ctx: FenceContext, deadtimeMs: number): FenceAgent[] {
+export function fenceAgentsFrom(
+  levels: readonly FenceAgentConfig[],
+  ctx: FenceContext,
+  deadtimeMs: number,
+): FenceAgent[] {
   return levels.map((l) => agentFor(l, ctx, deadtimeMs));
 }
 
@@ -72,7 +89,13 @@ function agentFor(l: FenceAgentConfig, ctx: FenceContext, deadtimeMs: number): F
     case "ipmi":
       return new IpmiFenceAgent({ host: l.host, user: l.user, passwordFile: l.password_file, interface: l.interface });
     case "redfish":
-      return new RedfishFenceAgent({ url: l.url, user: l.user, passwordFile: l.password_file, system: l.system, insecure: l.insecure });
+      return new RedfishFenceAgent({
+        url: l.url,
+        user: l.user,
+        passwordFile: l.password_file,
+        system: l.system,
+        insecure: l.insecure,
+      });
     case "peer-request":
       return new PeerRequestAgent({ ctx, deadtimeMs });
     case "poison-pill":

@@ -17,11 +17,16 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Node
   const cmdline = readCmdline();
   const kargs = parseKernelArgs(cmdline);
   if (!cli.hostMode) {
-    for (const w of ignoredGuardSwitches(cmdline)) console.error(`clusterguard: ${w} on the kernel command line is not an off switch (only rd.clusterguard=0, =no or =off, exactly): the guard runs`);
+    for (const w of ignoredGuardSwitches(cmdline))
+      console.error(
+        `clusterguard: ${w} on the kernel command line is not an off switch (only rd.clusterguard=0, =no or =off, exactly): the guard runs`,
+      );
   }
   if (!cli.hostMode && !kargs.enabled) {
     // The unit and the hook skip the guard for these same words, so this is reached only when started by hand.
-    console.error("clusterguard: rd.clusterguard=0, =no or =off on the kernel command line: the guard is switched off and does not run");
+    console.error(
+      "clusterguard: rd.clusterguard=0, =no or =off on the kernel command line: the guard is switched off and does not run",
+    );
     return 0;
   }
   const r = resolveNode(config, key, kargs, cli);
@@ -45,7 +50,11 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Node
   try {
     await guard.start();
   } catch (e) {
-    log.emit("critical", "start-failed", `guard could not start: ${e instanceof Error ? e.message : String(e)}; this node will not go ACTIVE`);
+    log.emit(
+      "critical",
+      "start-failed",
+      `guard could not start: ${e instanceof Error ? e.message : String(e)}; this node will not go ACTIVE`,
+    );
     return 1;
   }
   const g = guard;
@@ -65,7 +74,8 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Node
         return g.release();
       };
       const srv = serveHandover(handoverPath, release, released, (m) => log.emit("notice", "handover", m));
-      if (typeof srv === "string") log.emit("warning", "handover", `${srv}: clusterguard-agent will not be able to take over the links`);
+      if (typeof srv === "string")
+        log.emit("warning", "handover", `${srv}: clusterguard-agent will not be able to take over the links`);
     }
     process.on("SIGUSR1", () => log.emit("info", "stats", "link and frame counters", g.stats()));
     const finish = () => {
@@ -80,7 +90,8 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Node
     }
     // In a real boot, STOPPED may only be announced once the shared root is no longer writable: a SIGTERM
     // (shutdown stopping units) leaves the heartbeats running until the machine itself stops.
-    const ignore = (sig: string) => () => log.emit("notice", "signal", `${sig} ignored: heartbeats continue until this machine stops`);
+    const ignore = (sig: string) => () =>
+      log.emit("notice", "signal", `${sig} ignored: heartbeats continue until this machine stops`);
     process.on("SIGTERM", ignore("SIGTERM"));
     process.on("SIGINT", ignore("SIGINT"));
   });

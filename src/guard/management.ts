@@ -13,8 +13,16 @@ const NO_SERVICES: Services = { status: () => [], pause: () => false, resume: ()
  * Serve status and takeover on `socket` (no TCP: the initrd holds no TLS material); null, logged, when it cannot
  * start.
  */
-export async function serveGuardManagement(config: ClusterConfig, guard: NodeRuntime, socket: string, log: Logger): Promise<ManagementServer | null> {
-  const standby = async () => ({ ok: false, detail: "refused: the guard does not run a planned switchover; clusterguard-agent does, once the boot has finished" });
+export async function serveGuardManagement(
+  config: ClusterConfig,
+  guard: NodeRuntime,
+  socket: string,
+  log: Logger,
+): Promise<ManagementServer | null> {
+  const standby = async () => ({
+    ok: false,
+    detail: "refused: the guard does not run a planned switchover; clusterguard-agent does, once the boot has finished",
+  });
   const handler = controlHandler({ config, guard, services: NO_SERVICES, standby });
   const { tcp_listen: _tcp, ...unixOnly } = config.management;
   try {

@@ -28,14 +28,17 @@ export function kmsgSink(path = "/dev/kmsg"): Sink | null {
   } catch {
     return null;
   }
-  return Object.assign((e: LogEvent) => {
-    const role = e.role ? ` [${e.role}]` : "";
-    try {
-      writeSync(fd, `<${priorityOf(e.level)}>clusterguard: ${e.node} ${e.event}${role}: ${e.message}\n`);
-    } catch {
-      // kmsg rate limits or refuses a line: the other sinks still have it.
-    }
-  }, { [KMSG]: true as const });
+  return Object.assign(
+    (e: LogEvent) => {
+      const role = e.role ? ` [${e.role}]` : "";
+      try {
+        writeSync(fd, `<${priorityOf(e.level)}>clusterguard: ${e.node} ${e.event}${role}: ${e.message}\n`);
+      } catch {
+        // kmsg rate limits or refuses a line: the other sinks still have it.
+      }
+    },
+    { [KMSG]: true as const },
+  );
 }
 
 /** A logger bound to a node name; kmsg sinks always get an event first (a self-fence's last words reach the console before a stdout pipe can block). */

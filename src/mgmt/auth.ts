@@ -14,7 +14,9 @@ export function readToken(path: string, requireUid = runningUid()): string {
   if ("why" in got) throw new Error(got.why);
   const token = Buffer.from(got.bytes).toString("utf8").trim();
   if (token.length < MIN_TOKEN_CHARS || /\s/.test(token)) {
-    throw new Error(`management.token_file ${path}: holds ${token.length} characters${/\s/.test(token) ? " with whitespace inside" : ""}; expected one token of at least ${MIN_TOKEN_CHARS} characters without spaces`);
+    throw new Error(
+      `management.token_file ${path}: holds ${token.length} characters${/\s/.test(token) ? " with whitespace inside" : ""}; expected one token of at least ${MIN_TOKEN_CHARS} characters without spaces`,
+    );
   }
   return token;
 }

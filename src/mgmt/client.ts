@@ -27,13 +27,19 @@ export function request(target: Target, req: Request, timeoutMs: number): Promis
       sock?.end();
       resolve(o);
     };
-    const timer = setTimeout(() => settle({ ok: false, error: `no reply from ${where(target)} within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(
+      () => settle({ ok: false, error: `no reply from ${where(target)} within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
     const line = `${JSON.stringify(target.kind === "tcp" ? { ...req, token: target.token } : req)}\n`;
     const handlers = {
       open(s: Socket<undefined>) {
         sock = s;
         if (target.kind === "tcp" && !target.insecure && !s.authorized) {
-          return settle({ ok: false, error: tlsFailure(target, s.getAuthorizationError()?.message ?? "certificate not trusted") });
+          return settle({
+            ok: false,
+            error: tlsFailure(target, s.getAuthorizationError()?.message ?? "certificate not trusted"),
+          });
         }
         s.write(line);
       },
@@ -43,7 +49,11 @@ export function request(target: Target, req: Request, timeoutMs: number): Promis
         const all = Buffer.concat(chunks);
         const nl = all.indexOf(10);
         if (nl === -1) {
-          if (size > MAX_REPLY_BYTES) settle({ ok: false, error: `the reply from ${where(target)} is over ${MAX_REPLY_BYTES} bytes without a newline` });
+          if (size > MAX_REPLY_BYTES)
+            settle({
+              ok: false,
+              error: `the reply from ${where(target)} is over ${MAX_REPLY_BYTES} bytes without a newline`,
+            });
           return;
         }
         settle(parseReply(all.subarray(0, nl).toString("utf8"), target));
@@ -62,7 +72,9 @@ export function request(target: Target, req: Request, timeoutMs: number): Promis
       target.kind === "unix"
         ? Bun.connect({ unix: target.path, socket: handlers })
         : Bun.connect({ hostname: target.host, port: target.port, tls: tlsOptions(target), socket: handlers });
-    opened.catch((e: Error) => settle({ ok: false, error: connectFailure(target, (e as NodeJS.ErrnoException).code ?? "EIO", e.message) }));
+    opened.catch((e: Error) =>
+      settle({ ok: false, error: connectFailure(target, (e as NodeJS.ErrnoException).code ?? "EIO", e.message) }),
+    );
   });
 }
 
@@ -79,7 +91,12 @@ export function parseReply(text: string, target: Target): Outcome {
     return { ok: false, error: `${where(target)} answered something that is not JSON: ${text.slice(0, 80)}` };
   }
   const r = v as { ok?: unknown; error?: unknown };
-  if (typeof v !== "object" || v === null || typeof r.ok !== "boolean" || (r.ok === false && typeof r.error !== "string")) {
+  if (
+    typeof v !== "object" ||
+    v === null ||
+    typeof r.ok !== "boolean" ||
+    (r.ok === false && typeof r.error !== "string")
+  ) {
     return { ok: false, error: `${where(target)} answered a JSON value that is not a reply: ${text.slice(0, 80)}` };
   }
   return { ok: true, reply: v as Reply };

@@ -4,7 +4,18 @@
 import type { Socket, SocketHandler } from "bun";
 import type { Logger } from "../log/logger.ts";
 import type { TokenGate } from "./auth.ts";
-import { type ControlHandler, dispatch, encodeReply, label, LineSplitter, MAX_LINE_BYTES, parseObject, type Reply, type Request, validateRequest } from "./protocol.ts";
+import {
+  type ControlHandler,
+  dispatch,
+  encodeReply,
+  label,
+  LineSplitter,
+  MAX_LINE_BYTES,
+  parseObject,
+  type Reply,
+  type Request,
+  validateRequest,
+} from "./protocol.ts";
 
 /** The slice of the Logger the management server needs. */
 export type MgmtLog = Pick<Logger, "emit">;
@@ -27,7 +38,15 @@ export interface MgmtStats {
 
 /** All counters at zero. */
 export function newStats(): MgmtStats {
-  return { connections: 0, rejectedConnections: 0, requests: 0, malformed: 0, unauthorized: 0, oversize: 0, refused: 0 };
+  return {
+    connections: 0,
+    rejectedConnections: 0,
+    requests: 0,
+    malformed: 0,
+    unauthorized: 0,
+    oversize: 0,
+    refused: 0,
+  };
 }
 
 /** Received request lines waiting behind a slow request (a fence can take a while); more closes the connection. */
@@ -66,7 +85,9 @@ export const IDLE_SECONDS = 60;
 export const AUTH_DEADLINE_MS = 5000;
 
 /** Per-socket state; undefined for a client turned away. */
-export type SockData = { conn: MgmtConnection; writer: SocketWriter; deadline: ReturnType<typeof setTimeout> | null } | undefined;
+export type SockData =
+  | { conn: MgmtConnection; writer: SocketWriter; deadline: ReturnType<typeof setTimeout> | null }
+  | undefined;
 
 /**
  * Handlers for Bun.listen; `handshake` is set so that `open` (the idle timer, the admission deadline) runs at accept,
@@ -80,15 +101,27 @@ export function socketHandlers(ctx: ConnContext): SocketHandler<SockData> {
       if (active >= MAX_CONNECTIONS) {
         ctx.stats.rejectedConnections++;
         s.data = undefined;
-        s.end(encodeReply({ ok: false, error: `too many management connections (${MAX_CONNECTIONS} open); try again later` }));
+        s.end(
+          encodeReply({
+            ok: false,
+            error: `too many management connections (${MAX_CONNECTIONS} open); try again later`,
+          }),
+        );
         return;
       }
       active++;
       const writer = new SocketWriter(s);
-      const port = { write: (t: string) => writer.write(t), endAfterFlush: () => writer.endAfterFlush(), idle: (on: boolean) => s.timeout(on ? IDLE_SECONDS : 0) };
+      const port = {
+        write: (t: string) => writer.write(t),
+        endAfterFlush: () => writer.endAfterFlush(),
+        idle: (on: boolean) => s.timeout(on ? IDLE_SECONDS : 0),
+      };
       const remote = ctx.transport === "unix" ? "unix" : s.remoteAddress;
       const conn = new MgmtConnection(ctx, port, remote);
-      const deadline = ctx.gate === null ? null : setTimeout(() => unauthenticatedAtDeadline(s), ctx.authDeadlineMs ?? AUTH_DEADLINE_MS);
+      const deadline =
+        ctx.gate === null
+          ? null
+          : setTimeout(() => unauthenticatedAtDeadline(s), ctx.authDeadlineMs ?? AUTH_DEADLINE_MS);
       s.data = { conn, writer, deadline };
       s.timeout(IDLE_SECONDS);
     },
@@ -191,7 +224,12 @@ export class MgmtConnection {
       for (let item = this.pending.shift(); item !== undefined; item = this.pending.shift()) {
         if (item === OVERSIZE) {
           this.ctx.stats.oversize++;
-          this.port.write(encodeReply({ ok: false, error: `request line longer than ${MAX_LINE_BYTES} bytes (or too many requests queued); expected one JSON request per line of at most ${MAX_LINE_BYTES} bytes; closing` }));
+          this.port.write(
+            encodeReply({
+              ok: false,
+              error: `request line longer than ${MAX_LINE_BYTES} bytes (or too many requests queued); expected one JSON request per line of at most ${MAX_LINE_BYTES} bytes; closing`,
+            }),
+          );
           this.port.endAfterFlush();
           return;
         }
@@ -260,7 +298,12 @@ export async function answerLine(ctx: ConnContext, line: string, remote: string,
   if (!reply.ok) s.refused++;
   const from = ctx.transport === "tcp" ? ` from ${remote}` : "";
   const outcome = reply.ok ? "done" : `refused: ${reply.error}`;
-  ctx.log.emit(reply.ok ? "notice" : "warning", "mgmt-request", `${label(req.value)} via ${ctx.transport}${from}: ${outcome}`, { op: req.value.op, via: ctx.transport, ok: reply.ok });
+  ctx.log.emit(
+    reply.ok ? "notice" : "warning",
+    "mgmt-request",
+    `${label(req.value)} via ${ctx.transport}${from}: ${outcome}`,
+    { op: req.value.op, via: ctx.transport, ok: reply.ok },
+  );
   return { reply, close: false };
 }
 

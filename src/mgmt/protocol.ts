@@ -163,7 +163,10 @@ export function parseObject(line: string): Parsed<Record<string, unknown>> {
   try {
     v = JSON.parse(line);
   } catch (e) {
-    return { ok: false, error: `malformed JSON (${(e as Error).message}): expected one JSON object per line such as {"op":"status"}; got ${describeValue(line)}` };
+    return {
+      ok: false,
+      error: `malformed JSON (${(e as Error).message}): expected one JSON object per line such as {"op":"status"}; got ${describeValue(line)}`,
+    };
   }
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
     return { ok: false, error: `expected a JSON object with an "op" field; got ${describeValue(v)}` };
@@ -180,15 +183,24 @@ export function validateRequest(o: Record<string, unknown>): Parsed<Request> {
   const known = FIELDS[op as Request["op"]];
   for (const k of Object.keys(o)) {
     if (k !== "op" && k !== "token" && !known.includes(k)) {
-      return { ok: false, error: `unknown field "${k}" in a ${op} request; expected only: ${["op", ...known, "token"].join(", ")}` };
+      return {
+        ok: false,
+        error: `unknown field "${k}" in a ${op} request; expected only: ${["op", ...known, "token"].join(", ")}`,
+      };
     }
   }
-  if (o.token !== undefined && typeof o.token !== "string") return { ok: false, error: `"token" must be a string; got ${describeValue(o.token)}` };
+  if (o.token !== undefined && typeof o.token !== "string")
+    return { ok: false, error: `"token" must be a string; got ${describeValue(o.token)}` };
   const token = o.token === undefined ? {} : { token: o.token as string };
   switch (op) {
     case "fence":
-      if (typeof o.target !== "string" || !NAME.test(o.target)) return { ok: false, error: `fence needs "target": a node name of 1-32 characters [A-Za-z0-9_.-]; got ${describeValue(o.target)}` };
-      if (o.confirm !== true) return { ok: false, error: `fence needs "confirm": true; got ${describeValue(o.confirm)}` };
+      if (typeof o.target !== "string" || !NAME.test(o.target))
+        return {
+          ok: false,
+          error: `fence needs "target": a node name of 1-32 characters [A-Za-z0-9_.-]; got ${describeValue(o.target)}`,
+        };
+      if (o.confirm !== true)
+        return { ok: false, error: `fence needs "confirm": true; got ${describeValue(o.confirm)}` };
       return { ok: true, value: { op, target: o.target, confirm: true, ...token } };
     case "agents":
       return validateAgents(o, token);
@@ -200,14 +212,21 @@ export function validateRequest(o: Record<string, unknown>): Parsed<Request> {
 function validateAgents(o: Record<string, unknown>, token: { token?: string }): Parsed<Request> {
   const action = o.action;
   if (typeof action !== "string" || !(AGENT_ACTIONS as readonly string[]).includes(action)) {
-    return { ok: false, error: `agents needs "action": one of ${AGENT_ACTIONS.join(", ")}; got ${describeValue(action)}` };
+    return {
+      ok: false,
+      error: `agents needs "action": one of ${AGENT_ACTIONS.join(", ")}; got ${describeValue(action)}`,
+    };
   }
   const a = action as (typeof AGENT_ACTIONS)[number];
   if (a === "list") {
     if (o.name !== undefined) return { ok: false, error: `agents list takes no "name"; got ${describeValue(o.name)}` };
     return { ok: true, value: { op: "agents", action: a, ...token } };
   }
-  if (typeof o.name !== "string" || !NAME.test(o.name)) return { ok: false, error: `agents ${a} needs "name": an agent name of 1-32 characters [A-Za-z0-9_.-]; got ${describeValue(o.name)}` };
+  if (typeof o.name !== "string" || !NAME.test(o.name))
+    return {
+      ok: false,
+      error: `agents ${a} needs "name": an agent name of 1-32 characters [A-Za-z0-9_.-]; got ${describeValue(o.name)}`,
+    };
   return { ok: true, value: { op: "agents", action: a, name: o.name, ...token } };
 }
 

@@ -32,24 +32,43 @@ export interface ManagementOptions {
  * bound); a TCP endpoint that cannot start (TLS files, the address not up yet) is logged and retried in the
  * background, so the local admin never loses the socket over it.
  */
-export async function startManagement(config: ManagementConfig, handler: ControlHandler, log: MgmtLog, opts: ManagementOptions = {}): Promise<ManagementServer> {
+export async function startManagement(
+  config: ManagementConfig,
+  handler: ControlHandler,
+  log: MgmtLog,
+  opts: ManagementOptions = {},
+): Promise<ManagementServer> {
   const now = opts.now ?? Date.now;
   const stats = newStats();
   let lastLogged = -Infinity;
   const unauthorized = (remote: string) => {
     if (now() - lastLogged < UNAUTHORIZED_LOG_EVERY_MS) return;
     lastLogged = now();
-    log.emit("warning", "mgmt-unauthorized", `refused a management request from ${remote}: wrong or missing token (${stats.unauthorized} so far)`, { remote, count: stats.unauthorized });
+    log.emit(
+      "warning",
+      "mgmt-unauthorized",
+      `refused a management request from ${remote}: wrong or missing token (${stats.unauthorized} so far)`,
+      { remote, count: stats.unauthorized },
+    );
   };
   const base = { handler, stats, log, unauthorized };
   const unixCtx: ConnContext = { ...base, transport: "unix", gate: null };
   await prepareUnixPath(config.socket, unixCtx);
   const unix: UnixEndpoint = listenUnix(config.socket, unixCtx);
   const listen = config.tcp_listen;
-  const tcp = listen === undefined ? null : new RetryingTcp({ ...config, tcp_listen: listen }, { ...base, authDeadlineMs: opts.authDeadlineMs }, log, { now, delay: opts.tcpRetryMs ?? ((n) => tcpRetryDelay(n)) });
+  const tcp =
+    listen === undefined
+      ? null
+      : new RetryingTcp({ ...config, tcp_listen: listen }, { ...base, authDeadlineMs: opts.authDeadlineMs }, log, {
+          now,
+          delay: opts.tcpRetryMs ?? ((n) => tcpRetryDelay(n)),
+        });
   const tcpUp = tcp?.attempt() ?? false;
   const also = listen === undefined ? "" : tcpUp ? ` and ${listen} (TLS, token)` : ` (TCP ${listen} not yet: retrying)`;
-  log.emit("info", "mgmt-listening", `management on ${config.socket}${also}`, { socket: config.socket, tcp: listen ?? null });
+  log.emit("info", "mgmt-listening", `management on ${config.socket}${also}`, {
+    socket: config.socket,
+    tcp: listen ?? null,
+  });
   let stopped = false;
   return {
     stop() {

@@ -13,7 +13,8 @@ import { type ConnContext, type MgmtLog, socketHandlers, type SockData } from ".
 export function parseListen(s: string): { hostname: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):([0-9]{1,5})$/.exec(s);
   const port = Number(m?.[3]);
-  if (m === null || port > 65535) throw new Error(`management.tcp_listen = ${JSON.stringify(s)}: expected "host:port" or "[ipv6]:port"`);
+  if (m === null || port > 65535)
+    throw new Error(`management.tcp_listen = ${JSON.stringify(s)}: expected "host:port" or "[ipv6]:port"`);
   return { hostname: m[1] ?? m[2] ?? "", port };
 }
 
@@ -21,7 +22,10 @@ export function parseListen(s: string): { hostname: string; port: number } {
 export function loadTcpMaterial(c: ManagementConfig): { cert: string; key: string; token: string } {
   const need = (key: "token_file" | "tls_cert" | "tls_key"): string => {
     const v = c[key];
-    if (v === undefined) throw new Error(`management.${key} is not set; expected an absolute path (required because management.tcp_listen is set)`);
+    if (v === undefined)
+      throw new Error(
+        `management.${key} is not set; expected an absolute path (required because management.tcp_listen is set)`,
+      );
     return v;
   };
   const read = (key: "tls_cert" | "tls_key"): string => {
@@ -29,19 +33,27 @@ export function loadTcpMaterial(c: ManagementConfig): { cert: string; key: strin
     try {
       return readFileSync(path, "utf8");
     } catch (e) {
-      throw new Error(`management.${key} ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a PEM file`);
+      throw new Error(
+        `management.${key} ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a PEM file`,
+      );
     }
   };
   return { token: readToken(need("token_file")), cert: read("tls_cert"), key: read("tls_key") };
 }
 
 /** Listen on `tcp_listen` with TLS; `ctx.gate` must already hold the token. */
-export function listenTcp(listen: string, tls: { cert: string; key: string }, ctx: ConnContext): TCPSocketListener<SockData> {
+export function listenTcp(
+  listen: string,
+  tls: { cert: string; key: string },
+  ctx: ConnContext,
+): TCPSocketListener<SockData> {
   const { hostname, port } = parseListen(listen);
   try {
     return Bun.listen<SockData>({ hostname, port, tls: { cert: tls.cert, key: tls.key }, socket: socketHandlers(ctx) });
   } catch (e) {
-    throw new Error(`cannot listen on ${listen} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): ${(e as Error).message}`);
+    throw new Error(
+      `cannot listen on ${listen} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): ${(e as Error).message}`,
+    );
   }
 }
 
@@ -86,7 +98,13 @@ export class RetryingTcp {
       this.failed((e as Error).message);
       return false;
     }
-    if (this.failures > 0) this.log.emit("notice", "mgmt-tcp", `management now also on ${listen} (TLS, token), after ${this.failures} failed attempt(s)`, { tcp: listen, failures: this.failures });
+    if (this.failures > 0)
+      this.log.emit(
+        "notice",
+        "mgmt-tcp",
+        `management now also on ${listen} (TLS, token), after ${this.failures} failed attempt(s)`,
+        { tcp: listen, failures: this.failures },
+      );
     return true;
   }
 
@@ -110,7 +128,12 @@ export class RetryingTcp {
     const now = this.opts.now();
     if (shouldLogFailure(this.logged, reason, now)) {
       this.logged = { reason, at: now };
-      this.log.emit("warning", "mgmt-tcp", `TCP management not available: ${reason}; the Unix socket ${this.config.socket} serves meanwhile, retrying (next in ${delay} ms, ${this.failures} failure(s) so far)`, { tcp: this.config.tcp_listen, failures: this.failures });
+      this.log.emit(
+        "warning",
+        "mgmt-tcp",
+        `TCP management not available: ${reason}; the Unix socket ${this.config.socket} serves meanwhile, retrying (next in ${delay} ms, ${this.failures} failure(s) so far)`,
+        { tcp: this.config.tcp_listen, failures: this.failures },
+      );
     }
     this.timer = setTimeout(() => this.attempt(), delay);
   }

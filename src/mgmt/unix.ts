@@ -19,16 +19,22 @@ export async function prepareUnixPath(path: string, ctx: ConnContext): Promise<v
   try {
     if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (e) {
-    throw new Error(`cannot create the socket directory ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): check management.socket`);
+    throw new Error(
+      `cannot create the socket directory ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): check management.socket`,
+    );
   }
   const p = await probeUnix(path);
   switch (p.kind) {
     case "absent":
       return;
     case "answering":
-      throw new Error(`another server is already answering on ${path}: is clusterguard-agent running twice? Refusing to start a second one`);
+      throw new Error(
+        `another server is already answering on ${path}: is clusterguard-agent running twice? Refusing to start a second one`,
+      );
     case "not-a-socket":
-      throw new Error(`${path} exists and is not a socket; expected nothing there (or a stale socket): remove it or set management.socket`);
+      throw new Error(
+        `${path} exists and is not a socket; expected nothing there (or a stale socket): remove it or set management.socket`,
+      );
     case "unknown":
       throw new Error(`cannot tell whether a server answers on ${path} (${p.code}); refusing to remove it`);
     case "stale":
@@ -56,7 +62,9 @@ export function listenUnix(path: string, ctx: ConnContext, bind: UnixBinder = bi
   try {
     listener = bind(path, ctx);
   } catch (e) {
-    throw new Error(`cannot listen on ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): check management.socket and its directory`);
+    throw new Error(
+      `cannot listen on ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): check management.socket and its directory`,
+    );
   } finally {
     process.umask(umask);
   }

@@ -80,7 +80,8 @@ export function writeStopped(dir: string, r: Omit<StoppedRecord, "v">): string |
 export function readStopped(dir: string, node: string, bootId: string): StoppedRecord | string {
   const o = readJson(dir, STOPPED_FILE, node, bootId, ["incarnation", "seq", "uptimeMs", "at"]);
   if (typeof o === "string") return o;
-  if (typeof o.reason !== "string") return `${join(dir, STOPPED_FILE)}: reason: expected a string, got ${typeof o.reason}`;
+  if (typeof o.reason !== "string")
+    return `${join(dir, STOPPED_FILE)}: reason: expected a string, got ${typeof o.reason}`;
   return o as unknown as StoppedRecord;
 }
 
@@ -104,7 +105,8 @@ export function writeSelfFence(dir: string, r: Omit<SelfFenceRecord, "v">): stri
 export function readSelfFence(dir: string, node: string, bootId: string): SelfFenceRecord | string {
   const o = readJson(dir, SELF_FENCE_FILE, node, bootId, ["incarnation", "uptimeMs"]);
   if (typeof o === "string") return o;
-  if (typeof o.reason !== "string" || (o.power !== "reset" && o.power !== "off")) return `${join(dir, SELF_FENCE_FILE)}: expected a reason and power reset|off`;
+  if (typeof o.reason !== "string" || (o.power !== "reset" && o.power !== "off"))
+    return `${join(dir, SELF_FENCE_FILE)}: expected a reason and power reset|off`;
   return o as unknown as SelfFenceRecord;
 }
 
@@ -135,7 +137,8 @@ export function readHeard(dir: string, node: string, bootId: string): HeardRecor
   const o = readJson(dir, HEARD_FILE, node, bootId, ["incarnation"]);
   if (typeof o === "string") return o;
   for (const k of ["peerIncarnation", "peerSeq", "fencedIncarnation"] as const) {
-    if (o[k] !== null && (!Number.isSafeInteger(o[k]) || (o[k] as number) < 0)) return `${join(dir, HEARD_FILE)}: ${k}: expected a non-negative integer or null`;
+    if (o[k] !== null && (!Number.isSafeInteger(o[k]) || (o[k] as number) < 0))
+      return `${join(dir, HEARD_FILE)}: ${k}: expected a non-negative integer or null`;
   }
   const bad = receiverProblem(o.receiver);
   if (bad) return `${join(dir, HEARD_FILE)}: receiver.${bad}`;
@@ -156,18 +159,29 @@ function writeJson(dir: string, name: string, value: object): string | null {
 }
 
 /** Reads and checks a record: this boot (bootId known and equal), this node, the integer fields. */
-function readJson(dir: string, name: string, node: string, bootId: string, ints: readonly string[]): Record<string, unknown> | string {
+function readJson(
+  dir: string,
+  name: string,
+  node: string,
+  bootId: string,
+  ints: readonly string[],
+): Record<string, unknown> | string {
   const path = join(dir, name);
   let o: Record<string, unknown>;
   try {
     o = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
   } catch (e) {
-    return (e as { code?: string }).code === "ENOENT" ? `no ${path}` : `${path}: ${e instanceof Error ? e.message : String(e)}`;
+    return (e as { code?: string }).code === "ENOENT"
+      ? `no ${path}`
+      : `${path}: ${e instanceof Error ? e.message : String(e)}`;
   }
   if (o === null || typeof o !== "object" || o.v !== 1) return `${path}: expected a version 1 record`;
   if (o.node !== node) return `${path}: node: expected ${node}, got ${String(o.node)}`;
-  if (!bootId || o.bootId !== bootId) return `${path}: bootId: expected this boot (${bootId || "unknown"}), got ${String(o.bootId)}`;
-  for (const k of ints) if (!Number.isSafeInteger(o[k]) || (o[k] as number) < 0) return `${path}: ${k}: expected a non-negative integer, got ${String(o[k])}`;
+  if (!bootId || o.bootId !== bootId)
+    return `${path}: bootId: expected this boot (${bootId || "unknown"}), got ${String(o.bootId)}`;
+  for (const k of ints)
+    if (!Number.isSafeInteger(o[k]) || (o[k] as number) < 0)
+      return `${path}: ${k}: expected a non-negative integer, got ${String(o[k])}`;
   if ((o.incarnation as number) === 0) return `${path}: incarnation: expected a positive integer, got 0`;
   return o;
 }

@@ -42,9 +42,18 @@ export function resolveNode(
   cli: { node?: string; hostMode: boolean; fenceRecord?: string; realtime: boolean; links: LinkOverrides },
 ): { ok: true; options: NodeOptions } | { ok: false; error: ConfigError } {
   const name = cli.node ?? kargs.node;
-  const origin = cli.node ? { file: "command line", key: "--node" } : { file: "kernel command line", key: "rd.clusterguard.node" };
+  const origin = cli.node
+    ? { file: "command line", key: "--node" }
+    : { file: "kernel command line", key: "rd.clusterguard.node" };
   if (!name) {
-    return { ok: false, error: { file: origin.file, key: origin.key, expected: `this node's name: one of ${config.node.map((n) => n.name).join(", ")} (set rd.clusterguard.node=NAME in the boot entry or pass --node)` } };
+    return {
+      ok: false,
+      error: {
+        file: origin.file,
+        key: origin.key,
+        expected: `this node's name: one of ${config.node.map((n) => n.name).join(", ")} (set rd.clusterguard.node=NAME in the boot entry or pass --node)`,
+      },
+    };
   }
   const sel = selectSelf(config, name, origin);
   if (!sel.ok) return { ok: false, error: sel.error };
@@ -79,9 +88,14 @@ function safeStdout(line: string): void {
  * journal; a self-fence's last line is never stuck behind a pipe), stdout only without kmsg or for JSON; with
  * `notifyStatus`, systemd's STATUS= follows the role and why activation is blocked. Returns the kmsg sink too.
  */
-export function nodeLogger(name: string, cli: Pick<NodeCli, "hostMode" | "logFormat">, notifyStatus: boolean): { log: Logger; kmsg: Sink | null } {
+export function nodeLogger(
+  name: string,
+  cli: Pick<NodeCli, "hostMode" | "logFormat">,
+  notifyStatus: boolean,
+): { log: Logger; kmsg: Sink | null } {
   const k = cli.hostMode ? null : kmsgSink();
-  const sinks: Sink[] = k && cli.logFormat === "human" ? [k] : [...(k ? [k] : []), streamSink(safeStdout, cli.logFormat)];
+  const sinks: Sink[] =
+    k && cli.logFormat === "human" ? [k] : [...(k ? [k] : []), streamSink(safeStdout, cli.logFormat)];
   if (notifyStatus && !cli.hostMode) {
     const shown = new Set(["role", "activation-blocked", "activation-refused"]);
     sinks.push((e) => void (shown.has(e.event) && sdNotify(`STATUS=${e.role ?? "BLOCKED"}: ${e.message}`)));
@@ -92,11 +106,13 @@ export function nodeLogger(name: string, cli: Pick<NodeCli, "hostMode" | "logFor
 /** heartbeat's `realtime on`: mlockall and SCHED_RR; a refusal is a warning, the heartbeats then run at normal priority. */
 export function goRealtime(log: Logger, on: boolean): void {
   if (!on) return;
-  for (const w of [lockMemory(), setRealtime(10)]) if (w) log.emit("warning", "realtime", `${w}; heartbeats run at normal priority`);
+  for (const w of [lockMemory(), setRealtime(10)])
+    if (w) log.emit("warning", "realtime", `${w}; heartbeats run at normal priority`);
 }
 
 /** The fence levels of this run: the recording test level when asked for (host mode), else the config's, in order. */
 export function fenceLevelsFor(config: ClusterConfig, o: NodeOptions): (ctx: FenceContext) => FenceAgent[] {
   const record = o.fenceRecord;
-  return (ctx) => (record ? [new RecordingFenceAgent(record)] : fenceAgentsFrom(config.fencing.agent, ctx, config.timers.deadtime));
+  return (ctx) =>
+    record ? [new RecordingFenceAgent(record)] : fenceAgentsFrom(config.fencing.agent, ctx, config.timers.deadtime);
 }

@@ -17,7 +17,12 @@ export interface Services {
 }
 
 /** Builds the handler; `standby` runs the planned switchover. */
-export function controlHandler(o: { config: ClusterConfig; guard: NodeRuntime; services: Services; standby: () => Promise<Outcome> }): ControlHandler {
+export function controlHandler(o: {
+  config: ClusterConfig;
+  guard: NodeRuntime;
+  services: Services;
+  standby: () => Promise<Outcome>;
+}): ControlHandler {
   const { guard, services } = o;
   const fail = <T>(error: string): Reply<T> => ({ ok: false, error });
   return {
@@ -48,7 +53,10 @@ export function controlHandler(o: { config: ClusterConfig; guard: NodeRuntime; s
       return r.ok ? { ok: true, result: r.detail } : fail(r.detail);
     },
     async fence(target) {
-      if (target !== guard.state.peer.name) return fail(`${target}: expected the peer's name, ${guard.state.peer.name} (a node never fences itself on request)`);
+      if (target !== guard.state.peer.name)
+        return fail(
+          `${target}: expected the peer's name, ${guard.state.peer.name} (a node never fences itself on request)`,
+        );
       const r = await guard.fenceNow("reset");
       return r.ok ? { ok: true, result: r.detail } : fail(r.detail);
     },
@@ -64,10 +72,18 @@ export function controlHandler(o: { config: ClusterConfig; guard: NodeRuntime; s
 // Why `clusterguard agents pause|resume NAME` did nothing: no such agent, or one in the wrong state; pure.
 
 /** The error for a pause or resume the runner refused, from the agents' states. */
-export function agentsRefusal(action: "pause" | "resume", name: string, agents: readonly Pick<SmaStatus, "name" | "state">[]): string {
+export function agentsRefusal(
+  action: "pause" | "resume",
+  name: string,
+  agents: readonly Pick<SmaStatus, "name" | "state">[],
+): string {
   const a = agents.find((x) => x.name === name);
   if (a === undefined) return `no agent named ${name}; configured: ${agents.map((x) => x.name).join(", ") || "none"}`;
-  if (action === "resume") return `cannot resume ${name}: it is active (${a.state}); expected a paused or stopped agent`;
-  const now = a.state === "stopped" ? `stopped (for good, waiting for an admin: clusterguard agents resume ${name})` : `already ${a.state}`;
+  if (action === "resume")
+    return `cannot resume ${name}: it is active (${a.state}); expected a paused or stopped agent`;
+  const now =
+    a.state === "stopped"
+      ? `stopped (for good, waiting for an admin: clusterguard agents resume ${name})`
+      : `already ${a.state}`;
   return `cannot pause ${name}: it is ${now}; expected an active agent (idle, running or terminating)`;
 }

@@ -26,7 +26,12 @@ export function hostEffectors(exit: (code: number) => void = (c) => process.exit
 export const ACTIVE_FLAG = "/run/clusterguard/active";
 
 /** ContinueBoot: mark /run, tell systemd READY (the unit's start completes, sysroot.mount may run); SelfFence: log, then reset. */
-export function initrdEffectors(o: { incarnation: () => number; beforeContinue: () => void; log: (msg: string) => void; reset?: typeof resetNow }): Effectors {
+export function initrdEffectors(o: {
+  incarnation: () => number;
+  beforeContinue: () => void;
+  log: (msg: string) => void;
+  reset?: typeof resetNow;
+}): Effectors {
   const reset = o.reset ?? resetNow;
   return {
     continueBoot() {
@@ -49,7 +54,12 @@ export function initrdEffectors(o: { incarnation: () => number; beforeContinue: 
 
 // What the agent does to the machine: nothing to continue (the boot is done); a self-fence resets at once, kmsg first.
 /** Real effectors on a booted node; `hostMode` (tests) ends the process instead of the machine. */
-export function agentEffectors(o: { hostMode: boolean; kmsg: (msg: string) => void; exit?: (code: number) => void; reset?: typeof resetNow }): Effectors {
+export function agentEffectors(o: {
+  hostMode: boolean;
+  kmsg: (msg: string) => void;
+  exit?: (code: number) => void;
+  reset?: typeof resetNow;
+}): Effectors {
   return {
     continueBoot() {},
     selfFence(reason, power, flush) {

@@ -74,7 +74,8 @@ export class Receiver {
     // A later boot of this node echoed by the peer's newest frame, while the peer has not heard this boot: the clock
     // stepped back. An older frame (a capture, bytes buffered in a line) or one after the peer heard this boot is not.
     if (newest && !this.echoedNow && f.peerIncarnation > this.o.myIncarnation) this.onSelfBehind(f.peerIncarnation);
-    if (!checkEcho(f, this.o.myIncarnation)) return this.reject(channel, "no-echo", now, `${f.type} does not echo incarnation ${this.o.myIncarnation}`);
+    if (!checkEcho(f, this.o.myIncarnation))
+      return this.reject(channel, "no-echo", now, `${f.type} does not echo incarnation ${this.o.myIncarnation}`);
     this.accepted[channel] = (this.accepted[channel] ?? 0) + 1;
     this.onPeerIncarnation(f.incarnation);
     const grace = f.type === "handoff-grace" ? readGrace(f.payload) : null;
@@ -103,7 +104,14 @@ export class Receiver {
   }
 
   private reject(channel: ChannelKind, kind: RejectKind, now: number, reason?: string): RejectedInput {
-    const c = (this.rejected[channel] ??= { malformed: 0, "unsupported-version": 0, "foreign-cluster": 0, "bad-auth": 0, replay: 0, "no-echo": 0 });
+    const c = (this.rejected[channel] ??= {
+      malformed: 0,
+      "unsupported-version": 0,
+      "foreign-cluster": 0,
+      "bad-auth": 0,
+      replay: 0,
+      "no-echo": 0,
+    });
     c[kind] += 1;
     return { kind: "rejected", now, channel, reason: reason ? `${kind}: ${reason}` : kind };
   }
@@ -136,7 +144,12 @@ export function answerPayload(answer: Outcome): Uint8Array {
 export function readAnswer(payload: Uint8Array): Outcome {
   try {
     const v = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(payload)) as unknown;
-    if (typeof v === "object" && v !== null && typeof (v as { ok?: unknown }).ok === "boolean" && typeof (v as { detail?: unknown }).detail === "string") {
+    if (
+      typeof v === "object" &&
+      v !== null &&
+      typeof (v as { ok?: unknown }).ok === "boolean" &&
+      typeof (v as { detail?: unknown }).detail === "string"
+    ) {
       return { ok: (v as { ok: boolean }).ok, detail: (v as { detail: string }).detail };
     }
   } catch {

@@ -61,16 +61,20 @@ export function parseSnapshot(text: string, node: string, thisBoot: string): Han
   if (o === null || typeof o !== "object") return "expected an object";
   if (o.v !== 1) return `version: expected 1, got ${String(o.v)}`;
   for (const k of ["incarnation", "seq", "peerIncarnation", "at", "graceMs"] as const) {
-    if (!Number.isSafeInteger(o[k]) || (o[k] as number) < 0) return `${k}: expected a non-negative integer, got ${String(o[k])}`;
+    if (!Number.isSafeInteger(o[k]) || (o[k] as number) < 0)
+      return `${k}: expected a non-negative integer, got ${String(o[k])}`;
   }
   if (o.node !== node) return `node: expected ${node}, got ${String(o.node)}`;
   if (o.bootId !== thisBoot) return `bootId: expected this boot (${thisBoot}), got ${String(o.bootId)}`;
-  if (o.peerRole !== null && !ROLES.includes(o.peerRole as Role)) return `peerRole: expected a role or null, got ${String(o.peerRole)}`;
+  if (o.peerRole !== null && !ROLES.includes(o.peerRole as Role))
+    return `peerRole: expected a role or null, got ${String(o.peerRole)}`;
   if (o.fencedIncarnation !== undefined && o.fencedIncarnation !== null && !isCount(o.fencedIncarnation)) {
     return `fencedIncarnation: expected a non-negative integer or null, got ${String(o.fencedIncarnation)}`;
   }
-  if (o.peerSeq !== undefined && o.peerSeq !== null && !isCount(o.peerSeq)) return `peerSeq: expected a non-negative integer or null, got ${String(o.peerSeq)}`;
-  if (o.uptimeMs !== undefined && !isCount(o.uptimeMs)) return `uptimeMs: expected a non-negative integer, got ${String(o.uptimeMs)}`;
+  if (o.peerSeq !== undefined && o.peerSeq !== null && !isCount(o.peerSeq))
+    return `peerSeq: expected a non-negative integer or null, got ${String(o.peerSeq)}`;
+  if (o.uptimeMs !== undefined && !isCount(o.uptimeMs))
+    return `uptimeMs: expected a non-negative integer, got ${String(o.uptimeMs)}`;
   if (o.receiver !== undefined) {
     const bad = receiverProblem(o.receiver);
     if (bad) return `receiver.${bad}`;
@@ -84,13 +88,17 @@ const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as nu
 export function receiverProblem(v: unknown): string | null {
   if (v === null || typeof v !== "object" || Array.isArray(v)) return "expected an object of links";
   for (const [link, senders] of Object.entries(v)) {
-    if (!(CHANNEL_KINDS as readonly string[]).includes(link)) return `${link}: expected one of ${CHANNEL_KINDS.join(", ")}`;
-    if (senders === null || typeof senders !== "object" || Array.isArray(senders)) return `${link}: expected an object of senders`;
+    if (!(CHANNEL_KINDS as readonly string[]).includes(link))
+      return `${link}: expected one of ${CHANNEL_KINDS.join(", ")}`;
+    if (senders === null || typeof senders !== "object" || Array.isArray(senders))
+      return `${link}: expected an object of senders`;
     for (const [node, st] of Object.entries(senders as Record<string, unknown>)) {
       const w = st as Record<string, unknown> | null;
       if (w === null || typeof w !== "object") return `${link}.${node}: expected {incarnation, top, seen}`;
-      if (!isCount(w.incarnation) || !isCount(w.top)) return `${link}.${node}: expected non-negative integers incarnation and top`;
-      if (typeof w.seen !== "string" || !/^[0-9a-f]{1,16}$/.test(w.seen)) return `${link}.${node}.seen: expected 1-16 hex digits, got ${String(w.seen)}`;
+      if (!isCount(w.incarnation) || !isCount(w.top))
+        return `${link}.${node}: expected non-negative integers incarnation and top`;
+      if (typeof w.seen !== "string" || !/^[0-9a-f]{1,16}$/.test(w.seen))
+        return `${link}.${node}.seen: expected 1-16 hex digits, got ${String(w.seen)}`;
     }
   }
   return null;
@@ -159,7 +167,10 @@ export async function requestHandover(path: string, node: string, timeoutMs = 50
   if (!existsSync(path)) return { absent: true, reason: `no link holder at ${path}` };
   let buf = "";
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve({ absent: false, reason: `no answer on ${path} within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(
+      () => resolve({ absent: false, reason: `no answer on ${path} within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
     const done = (r: HandoverSnapshot | string, absent = false) => {
       clearTimeout(timer);
       resolve(typeof r === "string" ? { absent, reason: r } : { snapshot: r });
@@ -182,7 +193,9 @@ export async function requestHandover(path: string, node: string, timeoutMs = 50
           done(`${path}: ${e.message}`);
         },
       },
-    }).catch((e: Error & { code?: string }) => done(`${path}: ${e.message}`, e.code === "ECONNREFUSED" || e.code === "ENOENT"));
+    }).catch((e: Error & { code?: string }) =>
+      done(`${path}: ${e.message}`, e.code === "ECONNREFUSED" || e.code === "ENOENT"),
+    );
   });
 }
 
@@ -202,7 +215,12 @@ function parseReply(text: string, node: string): HandoverSnapshot | string {
  * A snapshot an agent left when an admin stopped it; consumed (deleted) by reading. Young ones only, judged by the
  * system uptime (a wall clock stepped meanwhile must not make a fresh one look stale, or a stale one fresh).
  */
-export function takeHandoverFile(path: string, node: string, now: number = Date.now(), uptimeNow: number = uptimeMs()): HandoverSnapshot | string {
+export function takeHandoverFile(
+  path: string,
+  node: string,
+  now: number = Date.now(),
+  uptimeNow: number = uptimeMs(),
+): HandoverSnapshot | string {
   if (!existsSync(path)) return `no ${path}`;
   let text: string;
   try {
@@ -214,5 +232,7 @@ export function takeHandoverFile(path: string, node: string, now: number = Date.
   const snap = parseSnapshot(text, node, bootId());
   if (typeof snap === "string") return `${path}: ${snap}`;
   const age = snap.uptimeMs !== undefined ? uptimeNow - snap.uptimeMs : now - snap.at;
-  return age >= 0 && age <= snap.graceMs ? snap : `${path}: ${age} ms old, older than the ${snap.graceMs} ms grace it announced`;
+  return age >= 0 && age <= snap.graceMs
+    ? snap
+    : `${path}: ${age} ms old, older than the ${snap.graceMs} ms grace it announced`;
 }

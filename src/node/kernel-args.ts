@@ -59,7 +59,9 @@ export function guardOffWord(words: readonly string[]): string | null {
 /** rd.clusterguard=VALUE words that look like a switch but are not an off spelling: the guard runs, and says why. */
 export function ignoredGuardSwitches(cmdline: string): string[] {
   const prefix = "rd.clusterguard=";
-  return splitCmdline(cmdline).filter((w) => w.startsWith(prefix) && ![...GUARD_OFF_VALUES, ...GUARD_ON_VALUES].includes(w.slice(prefix.length)));
+  return splitCmdline(cmdline).filter(
+    (w) => w.startsWith(prefix) && ![...GUARD_OFF_VALUES, ...GUARD_ON_VALUES].includes(w.slice(prefix.length)),
+  );
 }
 
 function emptyToNull(v: string | null): string | null {

@@ -69,7 +69,11 @@ export class PillWatch {
     const r = arm();
     if (isArmed(r)) {
       this.watchdog = r;
-      this.o.log("notice", "watchdog", `${r.device} armed, timeout ${r.timeoutS} s, petted while this node's mailbox reads clean`);
+      this.o.log(
+        "notice",
+        "watchdog",
+        `${r.device} armed, timeout ${r.timeoutS} s, petted while this node's mailbox reads clean`,
+      );
       this.o.check("watchdog", true, `${r.device} armed, timeout ${r.timeoutS} s`);
       return;
     }
@@ -79,7 +83,11 @@ export class PillWatch {
     if (r.retry && ++this.armAttempts < ARM_TRIES_BEFORE_FAILED) return;
     if (r.error === this.lastArmError) return;
     this.lastArmError = r.error;
-    this.o.log("critical", "watchdog", `${r.error}: a hung node would NOT reset itself, so the peer's poison pill cannot be trusted against it${r.retry ? " (still retrying)" : ""}`);
+    this.o.log(
+      "critical",
+      "watchdog",
+      `${r.error}: a hung node would NOT reset itself, so the peer's poison pill cannot be trusted against it${r.retry ? " (still retrying)" : ""}`,
+    );
     this.o.check("watchdog", false, r.error);
   }
 
@@ -127,19 +135,40 @@ export function judgeMailbox(read: MailboxRead, memory: PillMemory, now: number)
     // A damaged block is not a pill: the node is alive and can read its slot, so it keeps petting (unless it is
     // obeying a pill), and says so. Whether a pill is pending stays unknown: `disk clear` rewrites the block.
     const note = `own mailbox ignored (${read.kind}): ${"detail" in read ? read.detail : ""}`;
-    return { memory: { ...memory, firstRead: false }, report: null, pet: !memory.obeying, note, unread: unread(`${note} (clusterguard disk clear rewrites it)`) };
+    return {
+      memory: { ...memory, firstRead: false },
+      report: null,
+      pet: !memory.obeying,
+      note,
+      unread: unread(`${note} (clusterguard disk clear rewrites it)`),
+    };
   }
   const m = read.kind === "ok" ? read.value : null;
   if (m === null || m.type === "none" || m.type === "test") {
-    const report = memory.pill !== null || !memory.decoded ? { present: false, fresh: false, power: "reset" as const, detail: "mailbox clear" } : null;
-    return { memory: { firstRead: false, decoded: true, pill: null, obeying: false }, report, pet: true, note: null, unread: null };
+    const report =
+      memory.pill !== null || !memory.decoded
+        ? { present: false, fresh: false, power: "reset" as const, detail: "mailbox clear" }
+        : null;
+    return {
+      memory: { firstRead: false, decoded: true, pill: null, obeying: false },
+      report,
+      pet: true,
+      note: null,
+      unread: null,
+    };
   }
   const id = `${m.sender}/${m.senderIncarnation}/${m.seq}/${m.type}`;
   if (id === memory.pill) return { memory, report: null, pet: !memory.obeying, note: null, unread: null };
   const fresh = !memory.firstRead;
   const detail = describeMailbox(m, now);
   // A fresh pill means "go down now": no more pets while it stays, so a node that fails to reset itself is reset by its watchdog.
-  return { memory: { firstRead: false, decoded: true, pill: id, obeying: fresh }, report: { present: true, fresh, power: m.type === "off" ? "off" : "reset", detail }, pet: !fresh, note: null, unread: null };
+  return {
+    memory: { firstRead: false, decoded: true, pill: id, obeying: fresh },
+    report: { present: true, fresh, power: m.type === "off" ? "off" : "reset", detail },
+    pet: !fresh,
+    note: null,
+    unread: null,
+  };
 }
 
 // Arm the watchdog only when it can back the peer's poison pill: 2 x its applied timeout within the header's msgwait.
@@ -218,25 +247,33 @@ export class PillClear {
     if (this.stopped || this.running || this.cancel || this.heard === this.checked || this.o.fencing()) return;
     const inc = this.heard;
     this.running = true;
-    this.o.clear(inc).then(
-      (done) => {
-        this.checked = inc;
-        this.failures = 0;
-        if (done) this.o.log("notice", "pill-cleared", done, { peerIncarnation: inc });
-      },
-      (e) => {
-        const ms = Math.min((this.o.retryMs ?? 1000) * 2 ** this.failures++, this.o.maxRetryMs ?? 30000);
-        this.o.log("warning", "pill-clear", `could not check the peer's mailbox for incarnation ${inc}: ${e instanceof Error ? e.message : String(e)}; trying again in ${ms} ms`, { peerIncarnation: inc });
-        if (!this.stopped) {
-          this.cancel = (this.o.clock ?? realClock).after(ms, () => {
-            this.cancel = null;
-            this.kick();
-          });
-        }
-      },
-    ).finally(() => {
-      this.running = false;
-      this.kick();
-    });
+    this.o
+      .clear(inc)
+      .then(
+        (done) => {
+          this.checked = inc;
+          this.failures = 0;
+          if (done) this.o.log("notice", "pill-cleared", done, { peerIncarnation: inc });
+        },
+        (e) => {
+          const ms = Math.min((this.o.retryMs ?? 1000) * 2 ** this.failures++, this.o.maxRetryMs ?? 30000);
+          this.o.log(
+            "warning",
+            "pill-clear",
+            `could not check the peer's mailbox for incarnation ${inc}: ${e instanceof Error ? e.message : String(e)}; trying again in ${ms} ms`,
+            { peerIncarnation: inc },
+          );
+          if (!this.stopped) {
+            this.cancel = (this.o.clock ?? realClock).after(ms, () => {
+              this.cancel = null;
+              this.kick();
+            });
+          }
+        },
+      )
+      .finally(() => {
+        this.running = false;
+        this.kick();
+      });
   }
 }

@@ -18,7 +18,6 @@ export interface LinkOverrides {
   diskDevice?: string;
 }
 
-
 export interface NodeOptions {
   config: ClusterConfig;
   key: Uint8Array;
@@ -60,7 +59,8 @@ export interface Links {
 export function buildLinks(o: NodeOptions, onPeerSlot: (slot: PeerSlot) => void): Links {
   const ch = o.config.channels;
   const stream: Channel[] = [];
-  if (ch.serial.enabled) stream.push(new SerialChannel({ device: o.links.serialDevice ?? ch.serial.device, baud: ch.serial.baud }));
+  if (ch.serial.enabled)
+    stream.push(new SerialChannel({ device: o.links.serialDevice ?? ch.serial.device, baud: ch.serial.baud }));
   if (ch.udp.enabled) {
     const port = o.links.udpPort ?? ch.udp.port;
     const peer = o.links.udpPeer ? splitHostPort(o.links.udpPeer, port) : { host: o.peer.address ?? "", port };

@@ -1,7 +1,16 @@
 // The guard at run time: links in, core in the middle, actions out. All I/O lives here, no decisions.
 import type { ChannelSink } from "../channels/channel.ts";
 import type { PeerSlot } from "../channels/disk.ts";
-import { type Action, blockedBy, type CoreState, type Input, initialState, resumedActive, type SafetyCheck, step } from "../core/index.ts";
+import {
+  type Action,
+  blockedBy,
+  type CoreState,
+  type Input,
+  initialState,
+  resumedActive,
+  type SafetyCheck,
+  step,
+} from "../core/index.ts";
 import type { FenceAgentConfig } from "../config/types.ts";
 import type { ChannelKind, Outcome } from "../core/types.ts";
 import { DiskArea } from "../disk/area.ts";
@@ -20,12 +29,22 @@ import { type Clock, realClock } from "./clock.ts";
 import type { NodeOptions } from "./options.ts";
 import { PillWatch } from "./mailbox.ts";
 import { PillClear } from "./mailbox.ts";
-import { type HeardRecord, readHeard, readIncarnation, readSelfFence, seqAbove, type StoppedRecord, writeHeard, writeIncarnation, writeSelfFence, writeStopped } from "./boot-record.ts";
+import {
+  type HeardRecord,
+  readHeard,
+  readIncarnation,
+  readSelfFence,
+  seqAbove,
+  type StoppedRecord,
+  writeHeard,
+  writeIncarnation,
+  writeSelfFence,
+  writeStopped,
+} from "./boot-record.ts";
 import { SELF_FENCE_RETRY_MS } from "../core/transitions.ts";
 import { uptimeMs } from "../disk/uptime.ts";
 import { armForPill } from "./mailbox.ts";
 import { Receiver } from "./frames.ts";
-
 
 type PillLevel = Extract<FenceAgentConfig, { type: "poison-pill" }>;
 
@@ -76,7 +95,11 @@ export class NodeRuntime {
   handOverForPeer: ((reason: string) => Promise<Outcome>) | null = null;
   /** Heartbeats that came after warntime, and the last fence outcome: for status reports. */
   lateHeartbeats = 0;
-  fenceInfo: { state: "idle" | "fencing" | "failed" | "confirmed"; last: string | null; at: string | null } = { state: "idle", last: null, at: null };
+  fenceInfo: { state: "idle" | "fencing" | "failed" | "confirmed"; last: string | null; at: string | null } = {
+    state: "idle",
+    last: null,
+    at: null,
+  };
 
   constructor(
     private readonly o: NodeOptions,
@@ -99,12 +122,33 @@ export class NodeRuntime {
     // then sized from the config; the guard before it warned about a differing header).
     const atStart = snap ? { incarnation: 0, seq: 0, timers: null } : await this.readDiskAtStart(clusterId);
     const cont = snap ? null : this.continuedIncarnation(atStart);
-    this.incarnation = snap ? snap.incarnation : cont ? cont.incarnation : nextIncarnation(this.clock.wall(), atStart.incarnation);
+    this.incarnation = snap
+      ? snap.incarnation
+      : cont
+        ? cont.incarnation
+        : nextIncarnation(this.clock.wall(), atStart.incarnation);
     const startSeq = snap?.seq ?? cont?.seq ?? 0;
-    this.builder = new FrameBuilder({ key: o.key, clusterId, node: o.self.name, incarnation: this.incarnation, startSeq });
+    this.builder = new FrameBuilder({
+      key: o.key,
+      clusterId,
+      node: o.self.name,
+      incarnation: this.incarnation,
+      startSeq,
+    });
     if (!snap && o.runDir) {
-      const failed = writeIncarnation(o.runDir, { bootId: this.env.bootId(), node: o.self.name, incarnation: this.incarnation, seq: startSeq, uptimeMs: this.env.uptimeMs() });
-      if (failed) this.log.emit("error", "incarnation", `could not record this boot's incarnation: ${failed}; an agent started later in this boot without a snapshot will announce a new one`);
+      const failed = writeIncarnation(o.runDir, {
+        bootId: this.env.bootId(),
+        node: o.self.name,
+        incarnation: this.incarnation,
+        seq: startSeq,
+        uptimeMs: this.env.uptimeMs(),
+      });
+      if (failed)
+        this.log.emit(
+          "error",
+          "incarnation",
+          `could not record this boot's incarnation: ${failed}; an agent started later in this boot without a snapshot will announce a new one`,
+        );
     }
     if (snap) {
       this.builder.peerIncarnation = snap.peerIncarnation;
@@ -121,14 +165,35 @@ export class NodeRuntime {
     // What the predecessor accepted stays refused here: a capture of the peer's current boot is no newer now. Without
     // a snapshot (a crash), the heard record of this boot says the same, as of its last write.
     const heard = cont && o.runDir ? this.heardRecord(o.runDir) : null;
-    const memory = snap ? { receiver: snap.receiver, fenced: snap.fencedIncarnation ?? null, peerIncarnation: snap.peerIncarnation || null, peerSeq: snap.peerSeq ?? null } : heard ? { receiver: heard.receiver, fenced: heard.fencedIncarnation, peerIncarnation: heard.peerIncarnation, peerSeq: heard.peerSeq } : null;
+    const memory = snap
+      ? {
+          receiver: snap.receiver,
+          fenced: snap.fencedIncarnation ?? null,
+          peerIncarnation: snap.peerIncarnation || null,
+          peerSeq: snap.peerSeq ?? null,
+        }
+      : heard
+        ? {
+            receiver: heard.receiver,
+            fenced: heard.fencedIncarnation,
+            peerIncarnation: heard.peerIncarnation,
+            peerSeq: heard.peerSeq,
+          }
+        : null;
     if (memory?.receiver) this.receiver.restore(memory.receiver);
     if (memory?.fenced) this.receiver.retire(memory.fenced);
     this.links = this.env.links(o, (slot) => this.onPeerSlot(slot));
     const diskDevice = o.links.diskDevice ?? o.config.channels.disk.device;
     if (this.links.disk && diskDevice) {
       const disk = this.links.disk;
-      this.fenceDisk = { device: diskDevice, offset: o.config.channels.disk.offset, key: o.key, clusterId, peerSlot: o.peer.disk_slot, area: () => disk.openArea() };
+      this.fenceDisk = {
+        device: diskDevice,
+        offset: o.config.channels.disk.offset,
+        key: o.key,
+        clusterId,
+        peerSlot: o.peer.disk_slot,
+        area: () => disk.openArea(),
+      };
       const fenceDisk = this.fenceDisk;
       this.pillClear = new PillClear({
         clear: (inc) => clearPillIfRebooted(fenceDisk, o.self.name, inc),
@@ -142,7 +207,8 @@ export class NodeRuntime {
       selfIncarnation: () => this.incarnation,
       peerIncarnation: () => this.lastPeerIncarnation,
       targetIncarnation: () => this.fenceTarget ?? this.lastPeerIncarnation,
-      peerSilentMs: () => (this.state.peerView.lastHeard === null ? null : this.clock.now() - this.state.peerView.lastHeard),
+      peerSilentMs: () =>
+        this.state.peerView.lastHeard === null ? null : this.clock.now() - this.state.peerView.lastHeard,
       disk: this.fenceDisk,
       diskTimers: atStart.timers,
       send: (type) => this.broadcast(this.builder.build(type, this.state.role)),
@@ -167,7 +233,13 @@ export class NodeRuntime {
       channels: [...this.links.stream.map((c) => c.kind), ...(this.links.disk ? (["disk"] as ChannelKind[]) : [])],
       requires: this.activationChecks(),
     };
-    this.state = o.resume || o.stopped ? resumedActive({ ...init, peer0: { role: snap?.peerRole ?? null, incarnation: snap?.peerIncarnation || null } }) : initialState(init);
+    this.state =
+      o.resume || o.stopped
+        ? resumedActive({
+            ...init,
+            peer0: { role: snap?.peerRole ?? null, incarnation: snap?.peerIncarnation || null },
+          })
+        : initialState(init);
     if (o.stopped) this.resumeStopped(o.stopped);
     if (memory) this.state = continueHeard(this.state, memory);
     this.resumeSelfFence();
@@ -182,7 +254,13 @@ export class NodeRuntime {
             : "no guard to take over from: this node booted unguarded; announcing ACTIVE"
           : goOn;
     const links = Object.keys(this.state.channels).join(",");
-    this.log.emit(o.resume ? "warning" : "notice", "start", `${o.resume ? "agent" : "guard"} started as ${o.self.name} (incarnation ${this.incarnation}), peer ${o.peer.name}${o.hostMode ? ", host mode" : ""}${how ? `: ${how}` : ""}`, { incarnation: this.incarnation, links, blocked: blockedBy(this.state) }, this.state.role);
+    this.log.emit(
+      o.resume ? "warning" : "notice",
+      "start",
+      `${o.resume ? "agent" : "guard"} started as ${o.self.name} (incarnation ${this.incarnation}), peer ${o.peer.name}${o.hostMode ? ", host mode" : ""}${how ? `: ${how}` : ""}`,
+      { incarnation: this.incarnation, links, blocked: blockedBy(this.state) },
+      this.state.role,
+    );
     this.warnPillTimers(atStart.timers);
     const sink: ChannelSink = {
       frame: (bytes, channel) => this.input(this.receiver.accept(bytes, channel, this.clock.now())),
@@ -204,7 +282,8 @@ export class NodeRuntime {
     const r = step(this.state, i);
     this.state = r.state;
     // A confirmed fence ended the peer's boot: its frames are refused on every link from now on, not only ignored.
-    if (r.state.fence.fencedIncarnation !== null && r.state.fence.fencedIncarnation !== fenced) this.receiver.retire(r.state.fence.fencedIncarnation);
+    if (r.state.fence.fencedIncarnation !== null && r.state.fence.fencedIncarnation !== fenced)
+      this.receiver.retire(r.state.fence.fencedIncarnation);
     this.recordHeard(r.actions.some((a) => a.type !== "Log" && a.type !== "SendHeartbeat"));
     for (const a of r.actions) this.perform(a);
   }
@@ -213,17 +292,43 @@ export class NodeRuntime {
   stats(): Record<string, unknown> {
     const links: Record<string, unknown> = {};
     for (const c of [...this.links.stream, ...(this.links.disk ? [this.links.disk] : [])]) links[c.kind] = c.stats();
-    return { role: this.state.role, blocked: blockedBy(this.state), accepted: this.receiver.accepted, rejected: this.receiver.rejected, links };
+    return {
+      role: this.state.role,
+      blocked: blockedBy(this.state),
+      accepted: this.receiver.accepted,
+      rejected: this.receiver.rejected,
+      links,
+    };
   }
 
   /** Per link: the core's view (last heard, late, dead) and the channel's counters. */
-  linkReport(): { kind: ChannelKind; up: boolean; lastHeardAgoMs: number | null; late: boolean; dead: boolean; framesIn: number; framesOut: number; dropped: number; lastError: string | null }[] {
+  linkReport(): {
+    kind: ChannelKind;
+    up: boolean;
+    lastHeardAgoMs: number | null;
+    late: boolean;
+    dead: boolean;
+    framesIn: number;
+    framesOut: number;
+    dropped: number;
+    lastError: string | null;
+  }[] {
     const t = this.clock.now();
     return [...this.links.stream, ...(this.links.disk ? [this.links.disk] : [])].map((c) => {
       const v = this.state.channels[c.kind];
       const st = c.stats();
       const heard = v?.lastHeard ?? null;
-      return { kind: c.kind, up: st.up, lastHeardAgoMs: heard === null ? null : t - heard, late: v?.late ?? false, dead: v?.dead ?? false, framesIn: st.framesIn, framesOut: st.framesOut, dropped: st.dropped, lastError: st.lastError };
+      return {
+        kind: c.kind,
+        up: st.up,
+        lastHeardAgoMs: heard === null ? null : t - heard,
+        late: v?.late ?? false,
+        dead: v?.dead ?? false,
+        framesIn: st.framesIn,
+        framesOut: st.framesOut,
+        dropped: st.dropped,
+        lastError: st.lastError,
+      };
     });
   }
 
@@ -234,7 +339,15 @@ export class NodeRuntime {
    */
   announceStopped(reason: string): string | null {
     if (this.o.runDir && this.state.role !== "STOPPED") {
-      const failed = writeStopped(this.o.runDir, { bootId: this.env.bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, uptimeMs: this.env.uptimeMs(), reason, at: this.clock.wall() });
+      const failed = writeStopped(this.o.runDir, {
+        bootId: this.env.bootId(),
+        node: this.o.self.name,
+        incarnation: this.incarnation,
+        seq: this.builder.lastSeq,
+        uptimeMs: this.env.uptimeMs(),
+        reason,
+        at: this.clock.wall(),
+      });
       if (failed) {
         const why = `could not record that this boot releases the ACTIVE role (${failed}): an agent restarted in this boot would come back ACTIVE; not announcing STOPPED`;
         this.log.emit("critical", "stopped", why);
@@ -260,8 +373,17 @@ export class NodeRuntime {
     this.fenceInfo = { ...this.fenceInfo, state: "fencing" };
     return runFence(this.fenceAgents, this.o.peer.name, action, this.o.config.fencing.timeout).then((rep) => {
       this.fencing = false;
-      this.fenceInfo = { state: rep.ok ? "confirmed" : "failed", last: `${rep.agent}: ${rep.detail}`, at: new Date().toISOString() };
-      this.log.emit(rep.ok ? "warning" : "error", rep.ok ? "fence-confirmed" : "fence-failed", `admin fence of ${this.o.peer.name}: ${rep.agent}: ${rep.detail}`, { target: this.o.peer.name });
+      this.fenceInfo = {
+        state: rep.ok ? "confirmed" : "failed",
+        last: `${rep.agent}: ${rep.detail}`,
+        at: new Date().toISOString(),
+      };
+      this.log.emit(
+        rep.ok ? "warning" : "error",
+        rep.ok ? "fence-confirmed" : "fence-failed",
+        `admin fence of ${this.o.peer.name}: ${rep.agent}: ${rep.detail}`,
+        { target: this.o.peer.name },
+      );
       this.pillClear?.fenceDone();
       return { ok: rep.ok, detail: `${rep.agent}: ${rep.detail}` };
     });
@@ -278,8 +400,14 @@ export class NodeRuntime {
   private handOver(reason: string): void {
     const run = this.handOverForPeer;
     const answer = (r: Outcome) => this.input({ kind: "handover-answer", now: this.clock.now(), ...r });
-    if (!run) return answer({ ok: false, detail: `refused: ${this.o.self.name} is ACTIVE but its boot has not finished (no agent yet to hand over); ask again once it has` });
-    void run(reason).then(answer, (e) => answer({ ok: false, detail: `switchover failed: ${e instanceof Error ? e.message : String(e)}` }));
+    if (!run)
+      return answer({
+        ok: false,
+        detail: `refused: ${this.o.self.name} is ACTIVE but its boot has not finished (no agent yet to hand over); ask again once it has`,
+      });
+    void run(reason).then(answer, (e) =>
+      answer({ ok: false, detail: `switchover failed: ${e instanceof Error ? e.message : String(e)}` }),
+    );
   }
 
   /** The root is about to be switched: keep the open descriptors, stop looking up paths. */
@@ -303,7 +431,21 @@ export class NodeRuntime {
     for (const c of this.links.stream) await c.stop();
     await this.links.disk?.stop();
     const s = this.state;
-    return { v: 1, bootId: this.env.bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, peerIncarnation: this.builder.peerIncarnation, peerRole: s.peerView.role, at: this.clock.wall(), graceMs, receiver: this.receiver.save(), fencedIncarnation: s.fence.fencedIncarnation, peerSeq: s.peerView.incarnation === this.builder.peerIncarnation ? s.peerView.lastSeq : null, uptimeMs: this.env.uptimeMs() };
+    return {
+      v: 1,
+      bootId: this.env.bootId(),
+      node: this.o.self.name,
+      incarnation: this.incarnation,
+      seq: this.builder.lastSeq,
+      peerIncarnation: this.builder.peerIncarnation,
+      peerRole: s.peerView.role,
+      at: this.clock.wall(),
+      graceMs,
+      receiver: this.receiver.save(),
+      fencedIncarnation: s.fence.fencedIncarnation,
+      peerSeq: s.peerView.incarnation === this.builder.peerIncarnation ? s.peerView.lastSeq : null,
+      uptimeMs: this.env.uptimeMs(),
+    };
   }
 
   /** Close every link. */
@@ -324,7 +466,13 @@ export class NodeRuntime {
       case "SendHeartbeat":
         return this.broadcast(this.builder.build("heartbeat", this.state.role));
       case "SendMessage":
-        return this.broadcast(this.builder.build(a.message, this.state.role, a.graceMs !== undefined ? gracePayload(a.graceMs) : a.answer ? answerPayload(a.answer) : undefined));
+        return this.broadcast(
+          this.builder.build(
+            a.message,
+            this.state.role,
+            a.graceMs !== undefined ? gracePayload(a.graceMs) : a.answer ? answerPayload(a.answer) : undefined,
+          ),
+        );
       case "HandOver":
         return this.handOver(a.reason);
       case "TakeoverAnswer": {
@@ -346,7 +494,12 @@ export class NodeRuntime {
   private broadcast(bytes: Uint8Array): void {
     if (this.state.selfFence) return; // a self-fencing node is silent on every link, whatever asks it to send
     for (const c of this.links.stream) c.send(bytes);
-    this.lastBeat = this.links.disk?.beat({ node: this.o.self.name, incarnation: this.incarnation, seq: this.builder.lastSeq, role: this.state.role });
+    this.lastBeat = this.links.disk?.beat({
+      node: this.o.self.name,
+      incarnation: this.incarnation,
+      seq: this.builder.lastSeq,
+      role: this.state.role,
+    });
   }
 
   private fence(action: "reset" | "off"): void {
@@ -357,9 +510,18 @@ export class NodeRuntime {
     const target = this.o.peer.name;
     void runFence(this.fenceAgents, target, action, this.o.config.fencing.timeout).then((rep) => {
       this.fencing = false;
-      this.fenceInfo = { state: rep.ok ? "confirmed" : "failed", last: `${rep.agent}: ${rep.detail}`, at: new Date().toISOString() };
+      this.fenceInfo = {
+        state: rep.ok ? "confirmed" : "failed",
+        last: `${rep.agent}: ${rep.detail}`,
+        at: new Date().toISOString(),
+      };
       for (const at of rep.attempts) {
-        this.log.emit(at.confirmed ? "notice" : "warning", "fence-attempt", `${at.agent}: ${at.confirmed ? "confirmed" : "failed"}: ${at.detail} (${at.ms} ms)`, { agent: at.agent, confirmed: at.confirmed, ms: at.ms, target });
+        this.log.emit(
+          at.confirmed ? "notice" : "warning",
+          "fence-attempt",
+          `${at.agent}: ${at.confirmed ? "confirmed" : "failed"}: ${at.detail} (${at.ms} ms)`,
+          { agent: at.agent, confirmed: at.confirmed, ms: at.ms, target },
+        );
       }
       this.input({ kind: "fence-result", now: this.clock.now(), ok: rep.ok, agent: rep.agent, detail: rep.detail });
       this.pillClear?.fenceDone();
@@ -372,7 +534,16 @@ export class NodeRuntime {
     this.diskBaseline = true;
     this.peerIncarnationSeen(slot.incarnation);
     if (first && slot.role !== "STOPPED") return;
-    this.input({ kind: "frame", now: this.clock.now(), channel: "disk", node: slot.node, type: "heartbeat", role: slot.role, incarnation: slot.incarnation, seq: slot.seq });
+    this.input({
+      kind: "frame",
+      now: this.clock.now(),
+      channel: "disk",
+      node: slot.node,
+      type: "heartbeat",
+      role: slot.role,
+      incarnation: slot.incarnation,
+      seq: slot.seq,
+    });
   }
 
   /** Read this node's own mailbox: pills go to the core; the watchdog (poison-pill fencing only) is petted while it reads clean. */
@@ -382,7 +553,11 @@ export class NodeRuntime {
     const pill = this.pillLevel();
     const open = pill ? () => openWatchdog(pill.watchdog_device, pill.watchdog_timeout) : null;
     if (pill && this.o.hostMode) {
-      this.log.emit("warning", "watchdog", "host mode: no watchdog is armed and activation does not wait for one; the peer's poison pill is no fence against this process (tests only)");
+      this.log.emit(
+        "warning",
+        "watchdog",
+        "host mode: no watchdog is armed and activation does not wait for one; the peer's poison pill is no fence against this process (tests only)",
+      );
     }
     this.pills = new PillWatch({
       read: () => disk.readOwnMailbox(),
@@ -423,13 +598,31 @@ export class NodeRuntime {
     // A random step above it: a boot of this node the peer never heard may have used echoed + 1 already.
     this.incarnation = nextIncarnation(this.clock.wall(), echoed + 1 + Math.floor(Math.random() * 1_000_000));
     const peerIncarnation = this.builder.peerIncarnation;
-    this.builder = new FrameBuilder({ key: this.o.key, clusterId, node: this.o.self.name, incarnation: this.incarnation });
+    this.builder = new FrameBuilder({
+      key: this.o.key,
+      clusterId,
+      node: this.o.self.name,
+      incarnation: this.incarnation,
+    });
     this.builder.peerIncarnation = peerIncarnation;
     this.receiver.myIncarnation = this.incarnation;
     // A later start in this boot (an agent without a snapshot) must continue this incarnation, not the stale one.
-    const failed = this.o.runDir ? writeIncarnation(this.o.runDir, { bootId: this.env.bootId(), node: this.o.self.name, incarnation: this.incarnation, seq: 0, uptimeMs: this.env.uptimeMs() }) : null;
+    const failed = this.o.runDir
+      ? writeIncarnation(this.o.runDir, {
+          bootId: this.env.bootId(),
+          node: this.o.self.name,
+          incarnation: this.incarnation,
+          seq: 0,
+          uptimeMs: this.env.uptimeMs(),
+        })
+      : null;
     if (failed) this.log.emit("error", "incarnation", `could not record the new incarnation: ${failed}`);
-    this.log.emit("warning", "incarnation", `${this.o.peer.name} knows a later boot of this node (incarnation ${echoed} > ${was}): the clock stepped back; continuing as incarnation ${this.incarnation}`, { was, echoed, incarnation: this.incarnation });
+    this.log.emit(
+      "warning",
+      "incarnation",
+      `${this.o.peer.name} knows a later boot of this node (incarnation ${echoed} > ${was}): the clock stepped back; continuing as incarnation ${this.incarnation}`,
+      { was, echoed, incarnation: this.incarnation },
+    );
   }
 
   /**
@@ -446,7 +639,15 @@ export class NodeRuntime {
     if (!acting && t - this.heardAt < this.o.config.timers.keepalive) return;
     this.heardAt = t;
     this.heardKey = key;
-    const failed = writeHeard(dir, { bootId: this.env.bootId(), node: this.o.self.name, incarnation: this.incarnation, peerIncarnation: pv.incarnation, peerSeq: pv.lastSeq, fencedIncarnation: this.state.fence.fencedIncarnation, receiver: this.receiver.save() });
+    const failed = writeHeard(dir, {
+      bootId: this.env.bootId(),
+      node: this.o.self.name,
+      incarnation: this.incarnation,
+      peerIncarnation: pv.incarnation,
+      peerSeq: pv.lastSeq,
+      fencedIncarnation: this.state.fence.fencedIncarnation,
+      receiver: this.receiver.save(),
+    });
     if (failed) this.log.emit("warning", "heard-record", `could not record how far the peer was heard: ${failed}`);
   }
 
@@ -460,7 +661,14 @@ export class NodeRuntime {
   private recordSelfFence(reason: string, power: "reset" | "off"): void {
     if (!this.o.runDir || this.selfFenceRecorded) return;
     this.selfFenceRecorded = true;
-    const failed = writeSelfFence(this.o.runDir, { bootId: this.env.bootId(), node: this.o.self.name, incarnation: this.incarnation, uptimeMs: this.env.uptimeMs(), reason, power });
+    const failed = writeSelfFence(this.o.runDir, {
+      bootId: this.env.bootId(),
+      node: this.o.self.name,
+      incarnation: this.incarnation,
+      uptimeMs: this.env.uptimeMs(),
+      reason,
+      power,
+    });
     if (failed) this.log.emit("error", "self-fence", `could not record the self-fence: ${failed}`);
   }
 
@@ -471,8 +679,18 @@ export class NodeRuntime {
     if (typeof rec === "string") return;
     this.selfFenceRecorded = true;
     const t = this.clock.now();
-    this.state = { ...this.state, role: "STOPPED", selfFence: { reason: rec.reason, power: rec.power, flush: false, at: t, triedAt: t - SELF_FENCE_RETRY_MS } };
-    this.log.emit("critical", "self-fence", `this boot self-fenced earlier (${rec.reason}) and is still running: silent on every link, trying the reset again`, {}, this.state.role);
+    this.state = {
+      ...this.state,
+      role: "STOPPED",
+      selfFence: { reason: rec.reason, power: rec.power, flush: false, at: t, triedAt: t - SELF_FENCE_RETRY_MS },
+    };
+    this.log.emit(
+      "critical",
+      "self-fence",
+      `this boot self-fenced earlier (${rec.reason}) and is still running: silent on every link, trying the reset again`,
+      {},
+      this.state.role,
+    );
   }
 
   /** Say at start when the config's msgwait and the disk header's differ: the pill waits the longer. */
@@ -496,11 +714,21 @@ export class NodeRuntime {
 
   /** This boot released the ACTIVE role before this process started: STOPPED from the first frame, never ACTIVE again. */
   private resumeStopped(rec: StoppedRecord): void {
-    const r = step(this.state, { kind: "stop", now: this.clock.now(), reason: `this boot released the ACTIVE role earlier (${rec.reason})` });
+    const r = step(this.state, {
+      kind: "stop",
+      now: this.clock.now(),
+      reason: `this boot released the ACTIVE role earlier (${rec.reason})`,
+    });
     this.state = r.state;
     for (const a of r.actions) if (a.type === "Log") this.perform(a);
     this.releasedThisBoot = `this boot released the ACTIVE role at ${new Date(rec.at).toISOString()} (${rec.reason}); reboot this node to rejoin the cluster`;
-    this.log.emit("critical", "stopped", `${this.releasedThisBoot}: announcing STOPPED as incarnation ${rec.incarnation} from seq ${this.builder.lastSeq + 1}; no resources or services start`, { incarnation: rec.incarnation }, this.state.role);
+    this.log.emit(
+      "critical",
+      "stopped",
+      `${this.releasedThisBoot}: announcing STOPPED as incarnation ${rec.incarnation} from seq ${this.builder.lastSeq + 1}; no resources or services start`,
+      { incarnation: rec.incarnation },
+      this.state.role,
+    );
   }
 
   /**
@@ -508,7 +736,10 @@ export class NodeRuntime {
    * snapshot, a guard restarted in the initrd) continues it: a new incarnation would tell the fencer this node
    * rebooted. The sequence goes on above anything sent under it (boot-record.ts seqAbove). Null: mint a new one.
    */
-  private continuedIncarnation(atStart: { incarnation: number; seq: number }): { incarnation: number; seq: number } | null {
+  private continuedIncarnation(atStart: {
+    incarnation: number;
+    seq: number;
+  }): { incarnation: number; seq: number } | null {
     const o = this.o;
     const found = o.runDir ? readIncarnation(o.runDir, o.self.name, this.env.bootId()) : "no run directory";
     const rec = typeof found === "string" ? null : found;
@@ -523,7 +754,9 @@ export class NodeRuntime {
   }
 
   /** This node's last incarnation and seq from its own slot, and the header's timers; zeros and null when unreadable. */
-  private async readDiskAtStart(clusterId: number): Promise<{ incarnation: number; seq: number; timers: DiskTimers | null }> {
+  private async readDiskAtStart(
+    clusterId: number,
+  ): Promise<{ incarnation: number; seq: number; timers: DiskTimers | null }> {
     const device = this.o.links.diskDevice ?? this.o.config.channels.disk.device;
     const none = { incarnation: 0, seq: 0, timers: null };
     if (!this.o.config.channels.disk.enabled || !device) return none;
@@ -532,7 +765,11 @@ export class NodeRuntime {
       try {
         const h = await area.readHeader();
         const r = await area.readSlot(this.o.self.disk_slot);
-        return { incarnation: r.kind === "ok" ? r.value.incarnation : 0, seq: r.kind === "ok" ? r.value.seq : 0, timers: h.kind === "ok" ? h.value.timers : null };
+        return {
+          incarnation: r.kind === "ok" ? r.value.incarnation : 0,
+          seq: r.kind === "ok" ? r.value.seq : 0,
+          timers: h.kind === "ok" ? h.value.timers : null,
+        };
       } finally {
         await area.close();
       }
@@ -546,10 +783,18 @@ export class NodeRuntime {
  * The core of a process that continues this boot's links, told how far its predecessor heard the peer: that boot and
  * its newest seq (older frames trigger nothing), and the boot it fenced (refused).
  */
-function continueHeard(s: CoreState, m: { fenced: number | null; peerIncarnation: number | null; peerSeq: number | null }): CoreState {
-  const fence = m.fenced ? { ...s.fence, fencedIncarnation: Math.max(s.fence.fencedIncarnation ?? 0, m.fenced) } : s.fence;
+function continueHeard(
+  s: CoreState,
+  m: { fenced: number | null; peerIncarnation: number | null; peerSeq: number | null },
+): CoreState {
+  const fence = m.fenced
+    ? { ...s.fence, fencedIncarnation: Math.max(s.fence.fencedIncarnation ?? 0, m.fenced) }
+    : s.fence;
   const pv = s.peerView;
   const same = m.peerIncarnation !== null && (pv.incarnation === null || pv.incarnation === m.peerIncarnation);
-  const peerView = same && m.peerSeq !== null ? { ...pv, incarnation: m.peerIncarnation, lastSeq: Math.max(pv.lastSeq ?? 0, m.peerSeq) } : pv;
+  const peerView =
+    same && m.peerSeq !== null
+      ? { ...pv, incarnation: m.peerIncarnation, lastSeq: Math.max(pv.lastSeq ?? 0, m.peerSeq) }
+      : pv;
   return { ...s, fence, peerView };
 }

@@ -3,7 +3,14 @@
 import type { MessageType } from "../core/types.ts";
 import type { Frame } from "./frame.ts";
 
-const ECHO_REQUIRED: ReadonlySet<MessageType> = new Set(["fence-request", "fence-ack", "takeover", "handoff-grace", "takeover-request", "takeover-answer"]);
+const ECHO_REQUIRED: ReadonlySet<MessageType> = new Set([
+  "fence-request",
+  "fence-ack",
+  "takeover",
+  "handoff-grace",
+  "takeover-request",
+  "takeover-answer",
+]);
 
 /** True for message types that may only be acted on when they echo the receiver's incarnation. */
 export function requiresEcho(type: MessageType): boolean {

@@ -2,7 +2,16 @@
 // start/stop; every contract violation one line. Also `clusterguard sma list`: plugins described for people.
 
 import type { ServiceAgentConfig } from "../config/types.ts";
-import type { Awaitable, MonitorResult, Params, PluginContext, PluginLogger, PluginMeta, ResultKind, SmaPlugin } from "./api.ts";
+import type {
+  Awaitable,
+  MonitorResult,
+  Params,
+  PluginContext,
+  PluginLogger,
+  PluginMeta,
+  ResultKind,
+  SmaPlugin,
+} from "./api.ts";
 import { checkParams, pluginProblems, resultProblem, show, validateReturn, withDefaults } from "./contract.ts";
 import { callBounded, type Clock, DEFAULT_RECOVER_TIMEOUT, makeContext, realClock, silentLogger } from "./operation.ts";
 
@@ -19,16 +28,27 @@ export interface ConformanceOptions {
 }
 
 /** Check `plugin` as [[agent]] `agent` configures it. */
-export async function checkConformance(plugin: SmaPlugin, agent: ServiceAgentConfig, opts: ConformanceOptions = {}): Promise<Conformance> {
+export async function checkConformance(
+  plugin: SmaPlugin,
+  agent: ServiceAgentConfig,
+  opts: ConformanceOptions = {},
+): Promise<Conformance> {
   const shape = pluginProblems(plugin);
   const meta = plugin.meta;
   const params = shape.length > 0 ? {} : withDefaults(meta, agent.params);
   const w = new ReportWriter(agent.name, params, opts.clock ?? realClock, opts.abortGraceMs ?? 2000, opts.log);
   for (const p of shape) w.line("FAIL", "api", p);
   if (shape.length > 0) return w.rep;
-  const ops = ["monitor", "recover", "start", "stop"].filter((o) => typeof (plugin as unknown as Record<string, unknown>)[o] === "function");
-  w.line("ok", "meta", `${meta.name}: ${Object.keys(meta.parameters).length} parameter(s); operations: ${ops.join(", ")}`);
-  if (meta.timeout !== undefined && agent.timeout < meta.timeout) w.line("note", "meta", `agent timeout ${agent.timeout} ms is below the plugin's suggested ${meta.timeout} ms`);
+  const ops = ["monitor", "recover", "start", "stop"].filter(
+    (o) => typeof (plugin as unknown as Record<string, unknown>)[o] === "function",
+  );
+  w.line(
+    "ok",
+    "meta",
+    `${meta.name}: ${Object.keys(meta.parameters).length} parameter(s); operations: ${ops.join(", ")}`,
+  );
+  if (meta.timeout !== undefined && agent.timeout < meta.timeout)
+    w.line("note", "meta", `agent timeout ${agent.timeout} ms is below the plugin's suggested ${meta.timeout} ms`);
 
   /** validate's return on `p` (problems, or a result for this node), or undefined after a FAIL line. */
   const validate = async (step: string, p: typeof params): Promise<string[] | MonitorResult | undefined> => {
@@ -36,7 +56,11 @@ export async function checkConformance(plugin: SmaPlugin, agent: ServiceAgentCon
     if (v === undefined) return undefined;
     const r = validateReturn(v.value);
     if (r !== null) return r;
-    return void w.line("FAIL", step, `returned ${show(v.value)}; expected an array of problem strings or a result { result, reason }`);
+    return void w.line(
+      "FAIL",
+      step,
+      `returned ${show(v.value)}; expected an array of problem strings or a result { result, reason }`,
+    );
   };
 
   const own = await validate("validate", params);
@@ -46,8 +70,14 @@ export async function checkConformance(plugin: SmaPlugin, agent: ServiceAgentCon
     w.rep.configProblems = configured;
     return w.rep;
   }
-  if (Array.isArray(own) || own?.result === "running") w.line("ok", "validate", "no problems with the configured params");
-  else if (own !== undefined) w.line("note", "validate", `${own.result}: ${own.reason} (${own.result === "hard-error" ? "the agent would ask for failover" : "the agent counts it as a failure and validates again"})`);
+  if (Array.isArray(own) || own?.result === "running")
+    w.line("ok", "validate", "no problems with the configured params");
+  else if (own !== undefined)
+    w.line(
+      "note",
+      "validate",
+      `${own.result}: ${own.reason} (${own.result === "hard-error" ? "the agent would ask for failover" : "the agent counts it as a failure and validates again"})`,
+    );
   for (const [name, spec] of Object.entries(meta.parameters)) {
     if (!spec.required) continue;
     const without = { ...params };
@@ -67,26 +97,63 @@ export async function checkConformance(plugin: SmaPlugin, agent: ServiceAgentCon
 }
 
 /** recover, then a monitor that must say running (a restart in place that leaves the service down is a violation). */
-async function checkRecover(w: ReportWriter, plugin: SmaPlugin, agent: ServiceAgentConfig, opts: ConformanceOptions): Promise<void> {
+async function checkRecover(
+  w: ReportWriter,
+  plugin: SmaPlugin,
+  agent: ServiceAgentConfig,
+  opts: ConformanceOptions,
+): Promise<void> {
   const recover = plugin.recover;
   if (recover === undefined) return;
-  if (plugin.canRecover?.(withDefaults(plugin.meta, agent.params)) === false) return w.line("note", "recover", "not possible with these parameters (canRecover says no): a failure fails over at once");
+  if (plugin.canRecover?.(withDefaults(plugin.meta, agent.params)) === false)
+    return w.line(
+      "note",
+      "recover",
+      "not possible with these parameters (canRecover says no): a failure fails over at once",
+    );
   if (opts.skipRecover) return w.line("note", "recover", "skipped (--no-recover)");
-  const r = await w.operation("recover", (ctx) => recover.call(plugin, ctx), plugin.meta.recoverTimeout ?? DEFAULT_RECOVER_TIMEOUT);
+  const r = await w.operation(
+    "recover",
+    (ctx) => recover.call(plugin, ctx),
+    plugin.meta.recoverTimeout ?? DEFAULT_RECOVER_TIMEOUT,
+  );
   if (r === undefined && w.rep.lingering > 0) return;
-  await w.operation("monitor after recover", (ctx) => plugin.monitor(ctx), agent.timeout, { kinds: ["running"], why: "recover restarts the service in place" });
+  await w.operation("monitor after recover", (ctx) => plugin.monitor(ctx), agent.timeout, {
+    kinds: ["running"],
+    why: "recover restarts the service in place",
+  });
 }
 
 /** stop/start as the switchover and the resource takeover use them, from the state the service was found in. */
-async function checkStartStop(w: ReportWriter, plugin: SmaPlugin, agent: ServiceAgentConfig, found: MonitorResult | undefined): Promise<void> {
+async function checkStartStop(
+  w: ReportWriter,
+  plugin: SmaPlugin,
+  agent: ServiceAgentConfig,
+  found: MonitorResult | undefined,
+): Promise<void> {
   const { start, stop } = plugin;
-  if (start === undefined || stop === undefined) return w.line("note", "start/stop", `the plugin has no ${start === undefined ? "start" : "stop"}: not checked (a switchover skips it; the freeze covers the service)`);
+  if (start === undefined || stop === undefined)
+    return w.line(
+      "note",
+      "start/stop",
+      `the plugin has no ${start === undefined ? "start" : "stop"}: not checked (a switchover skips it; the freeze covers the service)`,
+    );
   const plan = found === undefined ? null : startStopPlan(found.result);
-  if (plan === null) return w.line("note", "start/stop", `not checked: the service is ${found === undefined ? "of unknown state" : `${found.result} (${found.reason})`}, neither running nor cleanly stopped`);
+  if (plan === null)
+    return w.line(
+      "note",
+      "start/stop",
+      `not checked: the service is ${found === undefined ? "of unknown state" : `${found.result} (${found.reason})`}, neither running nor cleanly stopped`,
+    );
   const recoverTimeout = plugin.meta.recoverTimeout ?? DEFAULT_RECOVER_TIMEOUT;
   for (const s of plan) {
     const fn = s.op === "monitor" ? plugin.monitor : s.op === "start" ? start : stop;
-    const r = await w.operation(s.label, (ctx) => fn.call(plugin, ctx), s.op === "monitor" ? agent.timeout : recoverTimeout, { kinds: s.expect, why: s.why });
+    const r = await w.operation(
+      s.label,
+      (ctx) => fn.call(plugin, ctx),
+      s.op === "monitor" ? agent.timeout : recoverTimeout,
+      { kinds: s.expect, why: s.why },
+    );
     if (r === undefined && w.rep.lingering > 0) return;
   }
 }
@@ -128,7 +195,12 @@ export class ReportWriter {
   }
 
   /** Call one operation; its value, or undefined after reporting a throw or a timeout (and an ignored abort). */
-  async call(step: string, fn: (ctx: PluginContext) => Awaitable<unknown>, timeout: number, p: Params = this.params): Promise<{ value: unknown } | undefined> {
+  async call(
+    step: string,
+    fn: (ctx: PluginContext) => Awaitable<unknown>,
+    timeout: number,
+    p: Params = this.params,
+  ): Promise<{ value: unknown } | undefined> {
     const c = callBounded((signal) => fn(makeContext(this.agent, p, signal, timeout, this.log)), timeout, this.clock);
     const o = await c.outcome;
     if (o.kind === "returned") return { value: o.value };
@@ -136,7 +208,10 @@ export class ReportWriter {
     if (o.kind !== "timeout") return undefined;
     this.line("FAIL", step, `did not return within its timeout (${timeout} ms)`);
     let cancel = () => {};
-    const ended = await Promise.race([c.settled.then(() => true), new Promise<boolean>((r) => (cancel = this.clock.setTimer(() => r(false), this.graceMs)))]);
+    const ended = await Promise.race([
+      c.settled.then(() => true),
+      new Promise<boolean>((r) => (cancel = this.clock.setTimer(() => r(false), this.graceMs))),
+    ]);
     cancel();
     if (!ended) {
       this.rep.lingering += 1;
@@ -149,7 +224,12 @@ export class ReportWriter {
    * Run an operation that returns a result; `expect` lists the result classes the contract allows here (any
    * valid one when left out). The result, or undefined when it broke the contract or nothing may run any more.
    */
-  async operation(step: string, fn: (ctx: PluginContext) => Awaitable<unknown>, timeout: number, expect?: { kinds: readonly ResultKind[]; why: string }): Promise<MonitorResult | undefined> {
+  async operation(
+    step: string,
+    fn: (ctx: PluginContext) => Awaitable<unknown>,
+    timeout: number,
+    expect?: { kinds: readonly ResultKind[]; why: string },
+  ): Promise<MonitorResult | undefined> {
     if (this.rep.lingering > 0) return undefined; // an operation still runs: anything more would overlap it
     const v = await this.call(step, fn, timeout);
     if (v === undefined) return undefined;
@@ -177,7 +257,12 @@ export interface PlanStep {
 }
 
 const STOP_OK: readonly ResultKind[] = ["running", "not-running"];
-const planStep = (op: PlanStep["op"], label: string, expect: readonly ResultKind[], why: string): PlanStep => ({ op, label, expect, why });
+const planStep = (op: PlanStep["op"], label: string, expect: readonly ResultKind[], why: string): PlanStep => ({
+  op,
+  label,
+  expect,
+  why,
+});
 
 /** Stop twice, then a monitor that must say not running. */
 function stopping(): PlanStep[] {
@@ -215,7 +300,11 @@ export function operations(p: SmaPlugin): string[] {
 
 /** One parameter as "name (type, required|default X)". */
 function paramHead(name: string, spec: PluginMeta["parameters"][string]): string {
-  const extra = spec.required ? "required" : spec.default !== undefined ? `default ${JSON.stringify(spec.default)}` : "optional";
+  const extra = spec.required
+    ? "required"
+    : spec.default !== undefined
+      ? `default ${JSON.stringify(spec.default)}`
+      : "optional";
   return `${name} (${spec.type}, ${extra})`;
 }
 
@@ -224,7 +313,9 @@ export function describePlugin(p: SmaPlugin): string[] {
   const m = p.meta;
   const params = Object.entries(m.parameters).map(([n, s]) => [paramHead(n, s), s.doc] as const);
   const width = Math.max(0, ...params.map(([h]) => h.length));
-  const timing = [m.interval && `interval ${m.interval} ms`, m.timeout && `timeout ${m.timeout} ms`].filter(Boolean).join(", ");
+  const timing = [m.interval && `interval ${m.interval} ms`, m.timeout && `timeout ${m.timeout} ms`]
+    .filter(Boolean)
+    .join(", ");
   return [
     `${m.name}: ${m.description}`,
     ...params.map(([h, d]) => `    ${h.padEnd(width)}  ${d}`),

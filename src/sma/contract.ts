@@ -1,7 +1,17 @@
 // The plugin contract of api.ts, checked: which results are valid and healthy, the declared parameters, the
 // module's shape, and validation; every problem says which part and what was expected.
 
-import type { MonitorResult, ParamSpec, ParamType, Params, ParamValue, PluginContext, PluginMeta, ResultKind, SmaPlugin } from "./api.ts";
+import type {
+  MonitorResult,
+  ParamSpec,
+  ParamType,
+  Params,
+  ParamValue,
+  PluginContext,
+  PluginMeta,
+  ResultKind,
+  SmaPlugin,
+} from "./api.ts";
 import type { SmaResultKind } from "./status.ts";
 
 // Result classes: which are valid, which count as healthy, and checking what a plugin returned.
@@ -25,7 +35,8 @@ export function isImmediate(kind: ResultKind): boolean {
 
 /** What is wrong with a value a plugin returned as a result, or null if it is a valid MonitorResult. */
 export function resultProblem(value: unknown): string | null {
-  if (typeof value !== "object" || value === null) return `returned ${show(value)}; expected an object { result, reason }`;
+  if (typeof value !== "object" || value === null)
+    return `returned ${show(value)}; expected an object { result, reason }`;
   const r = value as Record<string, unknown>;
   if (typeof r.result !== "string" || !(RESULT_KINDS as readonly string[]).includes(r.result)) {
     return `returned result ${show(r.result)}; expected one of ${RESULT_KINDS.join(", ")}`;
@@ -79,7 +90,9 @@ export function checkParams(meta: PluginMeta, params: Params): string[] {
     const known = Object.keys(meta.parameters);
     for (const name of Object.keys(params)) {
       if (!known.includes(name)) {
-        problems.push(`parameter ${name} = ${show(params[name])}: unknown parameter; expected one of ${known.join(", ") || "(none)"}`);
+        problems.push(
+          `parameter ${name} = ${show(params[name])}: unknown parameter; expected one of ${known.join(", ") || "(none)"}`,
+        );
       }
     }
   }
@@ -128,12 +141,15 @@ function paramProblems(name: string, spec: unknown): string[] {
   const at = `meta.parameters.${name}`;
   if (!isObject(spec)) return [`${at} is ${show(spec)}; expected { type, doc, required?, default? }`];
   const out: string[] = [];
-  if (typeof spec.type !== "string" || !PARAM_TYPES.includes(spec.type)) out.push(`${at}.type is ${show(spec.type)}; expected one of ${PARAM_TYPES.join(", ")}`);
+  if (typeof spec.type !== "string" || !PARAM_TYPES.includes(spec.type))
+    out.push(`${at}.type is ${show(spec.type)}; expected one of ${PARAM_TYPES.join(", ")}`);
   if (typeof spec.doc !== "string") out.push(`${at}.doc is ${show(spec.doc)}; expected a string`);
-  if (spec.required !== undefined && typeof spec.required !== "boolean") out.push(`${at}.required is ${show(spec.required)}; expected true or false`);
+  if (spec.required !== undefined && typeof spec.required !== "boolean")
+    out.push(`${at}.required is ${show(spec.required)}; expected true or false`);
   const d = spec.default;
   if (d !== undefined) {
-    const fits = spec.type === "int" ? Number.isInteger(d) : spec.type === "bool" ? typeof d === "boolean" : typeof d === "string";
+    const fits =
+      spec.type === "int" ? Number.isInteger(d) : spec.type === "bool" ? typeof d === "boolean" : typeof d === "string";
     if (!fits) out.push(`${at}.default is ${show(d)}; expected a value of type ${show(spec.type)}`);
     if (spec.required === true) out.push(`${at} is required and has a default; expected one or the other`);
   }
@@ -144,15 +160,20 @@ function paramProblems(name: string, spec: unknown): string[] {
 function metaProblems(meta: unknown): string[] {
   if (!isObject(meta)) return [`meta is ${show(meta)}; expected { name, description, parameters }`];
   const out: string[] = [];
-  if (typeof meta.name !== "string" || meta.name === "") out.push(`meta.name is ${show(meta.name)}; expected a non-empty string`);
-  if (typeof meta.description !== "string") out.push(`meta.description is ${show(meta.description)}; expected a string`);
-  if (!isObject(meta.parameters)) out.push(`meta.parameters is ${show(meta.parameters)}; expected an object of parameter declarations ({} for none)`);
+  if (typeof meta.name !== "string" || meta.name === "")
+    out.push(`meta.name is ${show(meta.name)}; expected a non-empty string`);
+  if (typeof meta.description !== "string")
+    out.push(`meta.description is ${show(meta.description)}; expected a string`);
+  if (!isObject(meta.parameters))
+    out.push(`meta.parameters is ${show(meta.parameters)}; expected an object of parameter declarations ({} for none)`);
   else for (const [n, s] of Object.entries(meta.parameters)) out.push(...paramProblems(n, s));
   for (const k of ["interval", "timeout", "recoverTimeout"]) {
     const v = meta[k];
-    if (v !== undefined && !(typeof v === "number" && Number.isFinite(v) && v > 0)) out.push(`meta.${k} is ${show(v)}; expected a positive number of ms`);
+    if (v !== undefined && !(typeof v === "number" && Number.isFinite(v) && v > 0))
+      out.push(`meta.${k} is ${show(v)}; expected a positive number of ms`);
   }
-  if (meta.extraParameters !== undefined && typeof meta.extraParameters !== "boolean") out.push(`meta.extraParameters is ${show(meta.extraParameters)}; expected true or false`);
+  if (meta.extraParameters !== undefined && typeof meta.extraParameters !== "boolean")
+    out.push(`meta.extraParameters is ${show(meta.extraParameters)}; expected true or false`);
   return out;
 }
 
@@ -161,10 +182,12 @@ export function pluginProblems(value: unknown): string[] {
   if (!isObject(value)) return [`is ${show(value)}; expected an object { meta, validate, monitor }`];
   const out = metaProblems(value.meta);
   for (const fn of ["validate", "monitor"]) {
-    if (typeof value[fn] !== "function") out.push(`${fn} is ${value[fn] === undefined ? "missing" : show(value[fn])}; expected a function`);
+    if (typeof value[fn] !== "function")
+      out.push(`${fn} is ${value[fn] === undefined ? "missing" : show(value[fn])}; expected a function`);
   }
   for (const fn of ["recover", "canRecover", "start", "stop"]) {
-    if (value[fn] !== undefined && typeof value[fn] !== "function") out.push(`${fn} is ${show(value[fn])}; expected a function (or leave it out)`);
+    if (value[fn] !== undefined && typeof value[fn] !== "function")
+      out.push(`${fn} is ${show(value[fn])}; expected a function (or leave it out)`);
   }
   return out;
 }
@@ -183,7 +206,11 @@ export function judgeValidation(declared: readonly string[], returned: unknown):
   const problems = [...new Set([...declared, ...(Array.isArray(own) ? own : [])])];
   if (problems.length > 0) return { result: "fatal", reason: problems.join("; ") };
   if (Array.isArray(own)) return VALID;
-  if (own === null) return { result: "soft-error", reason: `plugin contract violation: validate returned ${show(returned)}; expected an array of problem strings or a result { result, reason }` };
+  if (own === null)
+    return {
+      result: "soft-error",
+      reason: `plugin contract violation: validate returned ${show(returned)}; expected an array of problem strings or a result { result, reason }`,
+    };
   return own.result === "running" ? VALID : { result: own.result, reason: `validate: ${own.reason}` };
 }
 
@@ -194,6 +221,10 @@ export function validateReturn(v: unknown): string[] | MonitorResult | null {
 }
 
 /** validate as an operation for the runner: see judgeValidation. */
-export function validateOp(plugin: SmaPlugin, raw: Params, params: Params): (ctx: PluginContext) => Promise<MonitorResult> {
+export function validateOp(
+  plugin: SmaPlugin,
+  raw: Params,
+  params: Params,
+): (ctx: PluginContext) => Promise<MonitorResult> {
   return async (ctx) => judgeValidation(checkParams(plugin.meta, raw), await plugin.validate(params, ctx));
 }

@@ -11,7 +11,9 @@ import type { AgentSpec } from "./runner.ts";
 export type LoadFailure = "bad-ref" | "unknown-builtin" | "not-found" | "unsafe-file" | "import-failed" | "bad-export";
 
 /** The plugin, or why it could not be had. */
-export type LoadResult = { ok: true; plugin: SmaPlugin; builtin: boolean } | { ok: false; kind: LoadFailure; error: string };
+export type LoadResult =
+  | { ok: true; plugin: SmaPlugin; builtin: boolean }
+  | { ok: false; kind: LoadFailure; error: string };
 
 /** File name endings a plugin module may have. */
 export const PLUGIN_EXTENSIONS = [".ts", ".js", ".mjs", ".mts"];
@@ -27,12 +29,24 @@ function fileProblem(path: string): { kind: LoadFailure; error: string } | null 
   try {
     st = statSync(path);
   } catch (e) {
-    return { kind: "not-found", error: `plugin file ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected an existing module file` };
+    return {
+      kind: "not-found",
+      error: `plugin file ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected an existing module file`,
+    };
   }
-  if (!st.isFile()) return { kind: "not-found", error: `plugin file ${path}: is not a regular file; expected a .ts or .js module` };
+  if (!st.isFile())
+    return { kind: "not-found", error: `plugin file ${path}: is not a regular file; expected a .ts or .js module` };
   const uid = process.getuid?.() ?? 0;
-  if (st.uid !== 0 && st.uid !== uid) return { kind: "unsafe-file", error: `plugin file ${path}: owned by uid ${st.uid}; expected root (or the user running clusterguard)` };
-  if ((st.mode & 0o022) !== 0) return { kind: "unsafe-file", error: `plugin file ${path}: mode is 0${(st.mode & 0o777).toString(8)}, writable by others; expected no group/other write (chmod go-w ${path})` };
+  if (st.uid !== 0 && st.uid !== uid)
+    return {
+      kind: "unsafe-file",
+      error: `plugin file ${path}: owned by uid ${st.uid}; expected root (or the user running clusterguard)`,
+    };
+  if ((st.mode & 0o022) !== 0)
+    return {
+      kind: "unsafe-file",
+      error: `plugin file ${path}: mode is 0${(st.mode & 0o777).toString(8)}, writable by others; expected no group/other write (chmod go-w ${path})`,
+    };
   return null;
 }
 
@@ -41,10 +55,18 @@ export async function loadPlugin(ref: string): Promise<LoadResult> {
   if (/^[a-z][a-z0-9_-]{0,63}$/.test(ref)) {
     const p = builtin(ref);
     if (p !== undefined) return { ok: true, plugin: p, builtin: true };
-    return { ok: false, kind: "unknown-builtin", error: `plugin ${JSON.stringify(ref)}: no such built-in plugin; expected one of ${Object.keys(BUILTINS).join(", ")}, or an absolute path to a .ts or .js module` };
+    return {
+      ok: false,
+      kind: "unknown-builtin",
+      error: `plugin ${JSON.stringify(ref)}: no such built-in plugin; expected one of ${Object.keys(BUILTINS).join(", ")}, or an absolute path to a .ts or .js module`,
+    };
   }
   if (!ref.startsWith("/") || !PLUGIN_EXTENSIONS.some((e) => ref.endsWith(e))) {
-    return { ok: false, kind: "bad-ref", error: `plugin ${JSON.stringify(ref)}: expected a built-in name (${Object.keys(BUILTINS).join(", ")}) or an absolute path ending in ${PLUGIN_EXTENSIONS.join(", ")}` };
+    return {
+      ok: false,
+      kind: "bad-ref",
+      error: `plugin ${JSON.stringify(ref)}: expected a built-in name (${Object.keys(BUILTINS).join(", ")}) or an absolute path ending in ${PLUGIN_EXTENSIONS.join(", ")}`,
+    };
   }
   const bad = fileProblem(ref);
   if (bad !== null) return { ok: false, ...bad };
@@ -53,17 +75,27 @@ export async function loadPlugin(ref: string): Promise<LoadResult> {
     mod = (await import(ref)) as Record<string, unknown>;
   } catch (e) {
     const msg = errorText(e);
-    const hint = /Cannot find (package|module)/.test(msg) ? " (a plugin must be self-contained: it can import node:/bun: modules and files beside it, not clusterguard's own modules)" : "";
+    const hint = /Cannot find (package|module)/.test(msg)
+      ? " (a plugin must be self-contained: it can import node:/bun: modules and files beside it, not clusterguard's own modules)"
+      : "";
     return { ok: false, kind: "import-failed", error: `plugin file ${ref}: cannot be loaded: ${msg}${hint}` };
   }
-  if (mod.default === undefined) return { ok: false, kind: "bad-export", error: `plugin file ${ref}: has no default export; expected export default { meta, validate, monitor }` };
+  if (mod.default === undefined)
+    return {
+      ok: false,
+      kind: "bad-export",
+      error: `plugin file ${ref}: has no default export; expected export default { meta, validate, monitor }`,
+    };
   const problems = pluginProblems(mod.default);
-  if (problems.length > 0) return { ok: false, kind: "bad-export", error: `plugin file ${ref}: the default export ${problems.join("; ")}` };
+  if (problems.length > 0)
+    return { ok: false, kind: "bad-export", error: `plugin file ${ref}: the default export ${problems.join("; ")}` };
   return { ok: true, plugin: mod.default as SmaPlugin, builtin: false };
 }
 
 /** Load every agent's plugin, collecting every failure (each names the agent). */
-export async function loadAgents(agents: readonly ServiceAgentConfig[]): Promise<{ specs: AgentSpec[]; errors: string[] }> {
+export async function loadAgents(
+  agents: readonly ServiceAgentConfig[],
+): Promise<{ specs: AgentSpec[]; errors: string[] }> {
   const specs: AgentSpec[] = [];
   const errors: string[] = [];
   for (const config of agents) {

@@ -55,8 +55,15 @@ export function processOutcome(what: string, r: ProcessResult): MonitorResult {
     // cannot run it at all: missing is OCF_ERR_INSTALLED, not executable is OCF_ERR_PERM: both hard
     return { result: "hard-error", reason: r.error };
   }
-  if (r.killed) return { result: "soft-error", reason: `${what} was killed (${r.timedOut ? "timeout" : "aborted"}) after ${r.ms} ms` };
+  if (r.killed)
+    return {
+      result: "soft-error",
+      reason: `${what} was killed (${r.timedOut ? "timeout" : "aborted"}) after ${r.ms} ms`,
+    };
   if (r.exitCode === null) return { result: "soft-error", reason: `${what} died of ${r.signal ?? "a signal"}` };
   const out = lastLine(r);
-  return { result: ocfExitToResult(r.exitCode), reason: `${what}: ${ocfCodeName(r.exitCode)}${out === "" ? "" : `: ${out}`}` };
+  return {
+    result: ocfExitToResult(r.exitCode),
+    reason: `${what}: ${ocfCodeName(r.exitCode)}${out === "" ? "" : `: ${out}`}`,
+  };
 }

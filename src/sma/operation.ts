@@ -46,7 +46,13 @@ export function pluginLogger(emit: (level: LogLevelName, message: string) => voi
 export const silentLogger: PluginLogger = pluginLogger(() => {});
 
 /** The context for one operation; ctx.run kills its process group when `signal` aborts. */
-export function makeContext(agent: string, params: Params, signal: AbortSignal, timeout: number, log: PluginLogger = silentLogger): PluginContext {
+export function makeContext(
+  agent: string,
+  params: Params,
+  signal: AbortSignal,
+  timeout: number,
+  log: PluginLogger = silentLogger,
+): PluginContext {
   return {
     agent,
     params,
@@ -75,7 +81,11 @@ export interface BoundedCall<T> {
 }
 
 /** Run `fn(signal)`; at `timeoutMs` the signal aborts and the outcome is "timeout", whatever fn does later. */
-export function callBounded<T>(fn: (signal: AbortSignal) => Awaitable<T>, timeoutMs: number, clock: Clock): BoundedCall<T> {
+export function callBounded<T>(
+  fn: (signal: AbortSignal) => Awaitable<T>,
+  timeoutMs: number,
+  clock: Clock,
+): BoundedCall<T> {
   const ctl = new AbortController();
   const t0 = clock.now();
   const ms = () => Math.round(clock.now() - t0);
@@ -133,7 +143,13 @@ export interface OpRun {
 }
 
 /** Run `fn` with a context whose signal aborts at `timeout` ms. */
-export function runOp(op: string, fn: (ctx: PluginContext) => Awaitable<unknown>, makeCtx: (signal: AbortSignal) => PluginContext, timeout: number, clock: Clock): OpRun {
+export function runOp(
+  op: string,
+  fn: (ctx: PluginContext) => Awaitable<unknown>,
+  makeCtx: (signal: AbortSignal) => PluginContext,
+  timeout: number,
+  clock: Clock,
+): OpRun {
   const call = callBounded((signal) => fn(makeCtx(signal)), timeout, clock);
   const done = call.outcome.then((o): OpOutcome | null => {
     switch (o.kind) {
@@ -142,7 +158,11 @@ export function runOp(op: string, fn: (ctx: PluginContext) => Awaitable<unknown>
       case "threw":
         return { result: { result: "soft-error", reason: `${op} threw: ${o.error}` }, timedOut: false, ms: o.ms };
       case "timeout":
-        return { result: { result: "soft-error", reason: `${op} timed out after ${timeout} ms (aborted)` }, timedOut: true, ms: o.ms };
+        return {
+          result: { result: "soft-error", reason: `${op} timed out after ${timeout} ms (aborted)` },
+          timedOut: true,
+          ms: o.ms,
+        };
       case "aborted":
         return null;
     }

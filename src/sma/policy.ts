@@ -40,15 +40,28 @@ export function inWindow(restarts: readonly number[], now: number, window: numbe
 export function decideRecovery(i: PolicyInput): Decision {
   const recent = inWindow(i.restarts, i.now, i.restartWindow);
   const give = (action: Decision["action"], reason: string): Decision => ({ action, reason, restarts: recent });
-  if (i.kind === "fatal") return give("stop", "fatal result (not configured): stopping the agent until an admin resumes it");
-  if (i.onFail === "stop") return give("stop", `${i.kind} and on_fail = "stop": stopping the agent until an admin resumes it`);
+  if (i.kind === "fatal")
+    return give("stop", "fatal result (not configured): stopping the agent until an admin resumes it");
+  if (i.onFail === "stop")
+    return give("stop", `${i.kind} and on_fail = "stop": stopping the agent until an admin resumes it`);
   if (i.kind === "hard-error") return give("failover", "hard error: restarting on this node cannot help");
   if (i.onFail === "failover") return give("failover", `${i.kind} and on_fail = "failover"`);
-  if (!i.canRecover) return give("failover", `${i.kind} and the plugin cannot restart the service in place (no recover, or not with these parameters)`);
+  if (!i.canRecover)
+    return give(
+      "failover",
+      `${i.kind} and the plugin cannot restart the service in place (no recover, or not with these parameters)`,
+    );
   if (recent.length >= i.maxRestarts) {
-    return give("failover", `${i.kind} after ${recent.length} restart(s) within ${i.restartWindow} ms (max_restarts = ${i.maxRestarts})`);
+    return give(
+      "failover",
+      `${i.kind} after ${recent.length} restart(s) within ${i.restartWindow} ms (max_restarts = ${i.maxRestarts})`,
+    );
   }
-  return { action: "recover", reason: `${i.kind}: restart ${recent.length + 1} of ${i.maxRestarts} within ${i.restartWindow} ms`, restarts: [...recent, i.now] };
+  return {
+    action: "recover",
+    reason: `${i.kind}: restart ${recent.length + 1} of ${i.maxRestarts} within ${i.restartWindow} ms`,
+    restarts: [...recent, i.now],
+  };
 }
 
 /** What repeatFailover looks at: the agent's smoothed health, this result, the pending request and its age. */

@@ -19,13 +19,23 @@ const DRAIN_MS = 100;
 /** Run `argv` detached (setsid: it leads a new process group) with oom_score_adj 0; never rejects. */
 export async function runProcess(argv: string[], opts: RunProcessOptions = {}): Promise<ProcessResult> {
   const t0 = performance.now();
-  const base = { exitCode: null, signal: null, stdout: "", stderr: "", truncated: false, killed: false, timedOut: false };
+  const base = {
+    exitCode: null,
+    signal: null,
+    stdout: "",
+    stderr: "",
+    truncated: false,
+    killed: false,
+    timedOut: false,
+  };
   const elapsed = () => Math.round(performance.now() - t0);
   if (argv.length === 0 || argv[0] === "") return { ...base, ms: 0, error: "no command given", errorCode: "EINVAL" };
-  if (opts.signal?.aborted) return { ...base, ms: 0, killed: true, error: "aborted before it started", errorCode: "ABORT_ERR" };
+  if (opts.signal?.aborted)
+    return { ...base, ms: 0, killed: true, error: "aborted before it started", errorCode: "ABORT_ERR" };
   const env = { ...process.env, ...opts.env };
   const spawned = childArgv(argv, env, opts.cwd);
-  if (!("argv" in spawned)) return { ...base, ms: elapsed(), error: `cannot run ${argv[0]}: ${spawned.error}`, errorCode: spawned.code };
+  if (!("argv" in spawned))
+    return { ...base, ms: elapsed(), error: `cannot run ${argv[0]}: ${spawned.error}`, errorCode: spawned.code };
   let proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
   try {
     proc = Bun.spawn(spawned.argv, {
@@ -49,10 +59,13 @@ export async function runProcess(argv: string[], opts: RunProcessOptions = {}): 
     killing ??= terminateGroup(proc.pid, proc.exited, opts.killGraceMs ?? DEFAULT_GRACE_MS);
   };
   opts.signal?.addEventListener("abort", kill, { once: true });
-  const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
-    timedOut = true;
-    kill();
-  }, opts.timeoutMs);
+  const timer =
+    opts.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          kill();
+        }, opts.timeoutMs);
   await proc.exited;
   clearTimeout(timer);
   opts.signal?.removeEventListener("abort", kill);
@@ -97,7 +110,11 @@ export function signalGroup(pgid: number, sig: NodeJS.Signals): boolean {
  * SIGTERM group `pgid`, wait until the leader has exited and no member is left (or `graceMs`
  * passed), then SIGKILL any survivor and wait for the leader. Resolves with the signals sent.
  */
-export async function terminateGroup(pgid: number, leaderExited: Promise<unknown>, graceMs: number): Promise<NodeJS.Signals[]> {
+export async function terminateGroup(
+  pgid: number,
+  leaderExited: Promise<unknown>,
+  graceMs: number,
+): Promise<NodeJS.Signals[]> {
   const sent: NodeJS.Signals[] = [];
   if (signalGroup(pgid, "SIGTERM")) sent.push("SIGTERM");
   let leaderGone = false;
@@ -105,7 +122,8 @@ export async function terminateGroup(pgid: number, leaderExited: Promise<unknown
     leaderGone = true;
   });
   const end = Date.now() + graceMs;
-  while (Date.now() < end && !(leaderGone && groupMembers(pgid).length === 0)) await Bun.sleep(Math.min(20, Math.max(1, end - Date.now())));
+  while (Date.now() < end && !(leaderGone && groupMembers(pgid).length === 0))
+    await Bun.sleep(Math.min(20, Math.max(1, end - Date.now())));
   if (!leaderGone || groupMembers(pgid).length > 0) {
     if (signalGroup(pgid, "SIGKILL")) sent.push("SIGKILL");
   }
@@ -232,7 +250,11 @@ export function ownOomScoreAdj(path = "/proc/self/oom_score_adj"): number {
 }
 
 /** Why `file` cannot be executed (ENOENT, EACCES) as spawn would say it, or null; names are looked up on `path`. */
-export function execProblem(file: string, path: string | undefined, cwd?: string): { code: string; error: string } | null {
+export function execProblem(
+  file: string,
+  path: string | undefined,
+  cwd?: string,
+): { code: string; error: string } | null {
   const full = file.includes("/") ? resolve(cwd ?? ".", file) : Bun.which(file, { PATH: path ?? "" });
   if (full === null) return { code: "ENOENT", error: `${file}: not found on PATH (ENOENT)` };
   try {
@@ -250,7 +272,12 @@ export function execProblem(file: string, path: string | undefined, cwd?: string
  * inherit it), unchanged otherwise; a program that cannot be executed is reported before any spawn,
  * so a missing check still reads as ENOENT, not as the wrapper's exit 127.
  */
-export function childArgv(argv: readonly string[], env: Record<string, string | undefined>, cwd?: string, own: number = ownOomScoreAdj()): { argv: string[] } | { code: string; error: string } {
+export function childArgv(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  cwd?: string,
+  own: number = ownOomScoreAdj(),
+): { argv: string[] } | { code: string; error: string } {
   if (own === 0) return { argv: [...argv] };
   const problem = execProblem(argv[0] ?? "", env.PATH, cwd);
   if (problem !== null) return problem;

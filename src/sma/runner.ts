@@ -4,7 +4,16 @@
 import type { ServiceAgentConfig } from "../config/types.ts";
 import type { Awaitable, MonitorResult, Params, PluginContext, SmaPlugin } from "./api.ts";
 import { isHealthy, isImmediate, validateOp, withDefaults } from "./contract.ts";
-import { type Clock, DEFAULT_RECOVER_TIMEOUT, makeContext, type OpOutcome, type OpRun, pluginLogger, realClock, runOp } from "./operation.ts";
+import {
+  type Clock,
+  DEFAULT_RECOVER_TIMEOUT,
+  makeContext,
+  type OpOutcome,
+  type OpRun,
+  pluginLogger,
+  realClock,
+  runOp,
+} from "./operation.ts";
 import { decideRecovery, inWindow, repeatFailover, type Smoothed, smooth, UNKNOWN } from "./policy.ts";
 import type { Escalation, SmaEvent, SmaRun, SmaRunState, SmaStatus } from "./status.ts";
 
@@ -172,7 +181,10 @@ class AgentLoop {
     if (cur === undefined) return;
     cur.abort();
     let cancel = () => {};
-    await Promise.race([cur.settled, new Promise<void>((r) => (cancel = this.deps.clock.setTimer(r, this.deps.stopGraceMs)))]);
+    await Promise.race([
+      cur.settled,
+      new Promise<void>((r) => (cancel = this.deps.clock.setTimer(r, this.deps.stopGraceMs))),
+    ]);
     cancel();
   }
 
@@ -200,7 +212,10 @@ class AgentLoop {
       return;
     }
     this.skipped += 1;
-    const reason = this.busy === "running" ? "the previous run is still running" : "the previous run is still terminating after its abort";
+    const reason =
+      this.busy === "running"
+        ? "the previous run is still running"
+        : "the previous run is still terminating after its abort";
     this.deps.emit({ type: "skip", agent: this.config.name, skipped: this.skipped, reason });
     if (this.busy === "terminating" && this.validated) {
       const r: MonitorResult = { result: "soft-error", reason: `check skipped: ${reason}` };
@@ -211,7 +226,11 @@ class AgentLoop {
 
   private async cycle(): Promise<void> {
     if (!this.validated) {
-      const v = await this.op("validate", validateOp(this.plugin, this.config.params, this.params), this.config.timeout);
+      const v = await this.op(
+        "validate",
+        validateOp(this.plugin, this.config.params, this.params),
+        this.config.timeout,
+      );
       if (v === null || this.mode !== "active") return;
       // Not valid (yet): a result like a monitor's, through rise/fall and the policy (fatal stops, hard fails over).
       if (v.result.result !== "running") return this.observe(v.result);
@@ -224,19 +243,28 @@ class AgentLoop {
   private async recover(): Promise<void> {
     const recover = this.plugin.recover;
     if (recover === undefined) return;
-    const out = await this.op("recover", (ctx) => recover.call(this.plugin, ctx), this.plugin.meta.recoverTimeout ?? DEFAULT_RECOVER_TIMEOUT);
+    const out = await this.op(
+      "recover",
+      (ctx) => recover.call(this.plugin, ctx),
+      this.plugin.meta.recoverTimeout ?? DEFAULT_RECOVER_TIMEOUT,
+    );
     if (out !== null && isImmediate(out.result.result)) this.observe(out.result);
   }
 
   /** Run one operation: running, then idle, or terminating until the plugin's promise ends after a timeout. */
-  private async op(name: SmaRun["op"], fn: (ctx: PluginContext) => Awaitable<unknown>, timeout: number): Promise<OpOutcome | null> {
+  private async op(
+    name: SmaRun["op"],
+    fn: (ctx: PluginContext) => Awaitable<unknown>,
+    timeout: number,
+  ): Promise<OpOutcome | null> {
     const run = runOp(name, fn, (signal) => this.context(signal, timeout), timeout, this.deps.clock);
     this.current = run;
     this.change(`${name} started`, () => (this.busy = "running"));
     const out = await run.done;
     if (out !== null) this.record(name, out.result, out.ms);
     if (out === null || out.timedOut) {
-      if (out !== null) this.change(`${name} timed out; aborted, waiting for it to end`, () => (this.busy = "terminating"));
+      if (out !== null)
+        this.change(`${name} timed out; aborted, waiting for it to end`, () => (this.busy = "terminating"));
       void run.settled.then(() => this.settle(run, `${name} ended after its abort`));
     } else {
       this.settle(run, `${name} done`);
@@ -265,12 +293,28 @@ class AgentLoop {
     const step = smooth(this.smoothed, r.result, this.config.rise, this.config.fall);
     this.smoothed = step.next;
     if (from !== step.next.health) {
-      this.deps.emit({ type: "health", agent: this.config.name, from, to: step.next.health, reason: `${r.result}: ${r.reason}` });
+      this.deps.emit({
+        type: "health",
+        agent: this.config.name,
+        from,
+        to: step.next.health,
+        reason: `${r.result}: ${r.reason}`,
+      });
       if (step.next.health === "up") this.latched = false;
     }
     if (step.tripped && !this.latched) return this.apply(r);
     const now = this.deps.clock.now();
-    if (this.latched && repeatFailover({ health: step.next.health, failing: !isHealthy(r.result), lastAction: this.lastEscalation?.action, latchedAt: this.latchedAt, now, everyMs: this.deps.failoverRetryMs })) {
+    if (
+      this.latched &&
+      repeatFailover({
+        health: step.next.health,
+        failing: !isHealthy(r.result),
+        lastAction: this.lastEscalation?.action,
+        latchedAt: this.latchedAt,
+        now,
+        everyMs: this.deps.failoverRetryMs,
+      })
+    ) {
       this.apply(r, `still down ${Math.round(now - this.latchedAt)} ms after asking for failover, asking again: `);
     }
   }
@@ -278,7 +322,15 @@ class AgentLoop {
   private apply(r: MonitorResult, again = ""): void {
     const c = this.config;
     const canRecover = typeof this.plugin.recover === "function" && this.plugin.canRecover?.(this.params) !== false;
-    const d = decideRecovery({ kind: r.result, onFail: c.on_fail, canRecover, maxRestarts: c.max_restarts, restartWindow: c.restart_window, restarts: this.restarts, now: this.deps.clock.now() });
+    const d = decideRecovery({
+      kind: r.result,
+      onFail: c.on_fail,
+      canRecover,
+      maxRestarts: c.max_restarts,
+      restartWindow: c.restart_window,
+      restarts: this.restarts,
+      now: this.deps.clock.now(),
+    });
     this.restarts = d.restarts;
     this.latched = false;
     const reason = `${again}${d.reason}`;
@@ -298,7 +350,12 @@ class AgentLoop {
       this.unschedule();
     }
     try {
-      this.deps.escalate({ agent: c.name, action: d.action, reason, ...(this.escalations > 1 ? { repeat: this.escalations } : {}) });
+      this.deps.escalate({
+        agent: c.name,
+        action: d.action,
+        reason,
+        ...(this.escalations > 1 ? { repeat: this.escalations } : {}),
+      });
     } catch {
       // the daemon's handler failing must not stop the loop; the decision event is already out
     }
@@ -307,12 +364,15 @@ class AgentLoop {
   private record(op: SmaRun["op"], r: MonitorResult, ms: number): void {
     const run: SmaRun = { at: this.deps.clock.wall().toISOString(), op, result: r.result, reason: r.reason, ms };
     this.history.push(run);
-    if (this.history.length > this.deps.historySize) this.history.splice(0, this.history.length - this.deps.historySize);
+    if (this.history.length > this.deps.historySize)
+      this.history.splice(0, this.history.length - this.deps.historySize);
     this.deps.emit({ type: "result", agent: this.config.name, run });
   }
 
   private context(signal: AbortSignal, timeout: number): PluginContext {
-    const log = pluginLogger((level, message) => this.deps.emit({ type: "log", agent: this.config.name, level, message }));
+    const log = pluginLogger((level, message) =>
+      this.deps.emit({ type: "log", agent: this.config.name, level, message }),
+    );
     return makeContext(this.config.name, this.params, signal, timeout, log);
   }
 

@@ -63,19 +63,47 @@ export type SmaEvent =
   | { type: "log"; agent: string; level: LogLevelName; message: string };
 
 /** A log-friendly rendering: level, event name ("sma-health") and a one-line message. */
-export function describeEvent(e: SmaEvent): { level: "debug" | "info" | "warning" | "error"; event: string; message: string } {
+export function describeEvent(e: SmaEvent): {
+  level: "debug" | "info" | "warning" | "error";
+  event: string;
+  message: string;
+} {
   switch (e.type) {
     case "state":
-      return { level: e.to === "stopped" ? "warning" : "debug", event: "sma-state", message: `${e.agent}: ${e.from} -> ${e.to} (${e.reason})` };
+      return {
+        level: e.to === "stopped" ? "warning" : "debug",
+        event: "sma-state",
+        message: `${e.agent}: ${e.from} -> ${e.to} (${e.reason})`,
+      };
     case "result":
-      return { level: e.run.result === "running" ? "debug" : "warning", event: "sma-result", message: `${e.agent}: ${e.run.op} ${e.run.result}: ${e.run.reason} (${e.run.ms} ms)` };
+      return {
+        level: e.run.result === "running" ? "debug" : "warning",
+        event: "sma-result",
+        message: `${e.agent}: ${e.run.op} ${e.run.result}: ${e.run.reason} (${e.run.ms} ms)`,
+      };
     case "health":
-      return { level: e.to === "down" ? "error" : "info", event: "sma-health", message: `${e.agent}: health ${e.from} -> ${e.to} (${e.reason})` };
+      return {
+        level: e.to === "down" ? "error" : "info",
+        event: "sma-health",
+        message: `${e.agent}: health ${e.from} -> ${e.to} (${e.reason})`,
+      };
     case "skip":
-      return { level: "warning", event: "sma-skip", message: `${e.agent}: check skipped (${e.skipped} so far): ${e.reason}` };
+      return {
+        level: "warning",
+        event: "sma-skip",
+        message: `${e.agent}: check skipped (${e.skipped} so far): ${e.reason}`,
+      };
     case "decision":
-      return { level: e.action === "recover" ? "warning" : "error", event: "sma-recovery", message: `${e.agent}: ${e.action}: ${e.reason}` };
+      return {
+        level: e.action === "recover" ? "warning" : "error",
+        event: "sma-recovery",
+        message: `${e.agent}: ${e.action}: ${e.reason}`,
+      };
     case "log":
-      return { level: e.level === "warn" ? "warning" : e.level, event: "sma-plugin", message: `${e.agent}: ${e.message}` };
+      return {
+        level: e.level === "warn" ? "warning" : e.level,
+        event: "sma-plugin",
+        message: `${e.agent}: ${e.message}`,
+      };
   }
 }

@@ -30,6 +30,10 @@ export function setRealtime(priority: number, taskDir = "/proc/self/task"): stri
   } catch {
     tids = [0];
   }
-  const refused = tids.filter((tid) => libc().sched_setscheduler(tid, SCHED_RR | SCHED_RESET_ON_FORK, ptr(param)) !== 0);
-  return refused.length === 0 ? null : `SCHED_RR ${priority} refused for ${refused.length} of ${tids.length} threads: ${lastError()}`;
+  const refused = tids.filter(
+    (tid) => libc().sched_setscheduler(tid, SCHED_RR | SCHED_RESET_ON_FORK, ptr(param)) !== 0,
+  );
+  return refused.length === 0
+    ? null
+    : `SCHED_RR ${priority} refused for ${refused.length} of ${tids.length} threads: ${lastError()}`;
 }

@@ -6,7 +6,10 @@ import { failoverLog } from "../../src/agent/failover-log.ts";
 test("refusals are logged the first time, on a new reason and every 10 minutes, saying how many were left out", () => {
   const lines: string[] = [];
   let t = 0;
-  const log = failoverLog((level, _event, message) => void lines.push(`${level} ${message}`), () => t);
+  const log = failoverLog(
+    (level, _event, message) => void lines.push(`${level} ${message}`),
+    () => t,
+  );
   const web = { agent: "web", action: "failover" as const, reason: "hard error" };
   const refused = { ok: false, detail: "refused: b is not heard on any link" };
   log(web, refused);

@@ -6,7 +6,15 @@ import { type BlockDevice, disksOf, freezePlan, lookup, type MountFacts } from "
 import type { Held } from "../../src/agent/resources/resource.ts";
 import { type MountLine, parseMountinfo } from "../../src/agent/resources/mountinfo.ts";
 
-const m = (id: number, parent: number, devno: string, point: string, source: string, fstype = "ext4", readOnly = false): MountLine => ({ id, parent, devno, point, fstype, source, readOnly });
+const m = (
+  id: number,
+  parent: number,
+  devno: string,
+  point: string,
+  source: string,
+  fstype = "ext4",
+  readOnly = false,
+): MountLine => ({ id, parent, devno, point, fstype, source, readOnly });
 const disk = (name: string, devno: string): BlockDevice => ({ name, devno, partOf: null, slaves: [] });
 const part = (name: string, devno: string, of: string): BlockDevice => ({ name, devno, partOf: of, slaves: [] });
 const dm = (name: string, devno: string, slaves: string[]): BlockDevice => ({ name, devno, partOf: null, slaves });
@@ -36,7 +44,13 @@ const MOUNTS = [
   m(26, 20, "8:1", "/home", "/dev/sda1"),
   m(27, 20, "254:1", "/srv/bind-of-root", "/dev/vda1"),
 ];
-const facts = (over: Partial<MountFacts> = {}): MountFacts => ({ mounts: MOUNTS, blocks: BLOCKS, shared: [{ devno: "254:16", what: "the heartbeat area" }], rootShared: true, ...over });
+const facts = (over: Partial<MountFacts> = {}): MountFacts => ({
+  mounts: MOUNTS,
+  blocks: BLOCKS,
+  shared: [{ devno: "254:16", what: "the heartbeat area" }],
+  rootShared: true,
+  ...over,
+});
 const targets = (f: MountFacts, held: Held[] = []) => freezePlan(held, f).freeze.map((s) => s.target);
 
 test("mountinfo lines: ids, device number, mount point unescaped, type, source; the super block's ro counts", () => {
@@ -57,7 +71,13 @@ test("mountinfo lines: ids, device number, mount point unescaped, type, source; 
 });
 
 test("the whole disks under a device: a disk itself, a partition's disk, a dm device's slaves' disks, nothing for no block device", () => {
-  const blocks = [...BLOCKS, dm("dm-1", "253:1", ["vda4", "sdc2"]), dm("dm-2", "253:2", ["dm-1"]), disk("nvme0n1", "259:0"), part("nvme0n1p2", "259:2", "nvme0n1")];
+  const blocks = [
+    ...BLOCKS,
+    dm("dm-1", "253:1", ["vda4", "sdc2"]),
+    dm("dm-2", "253:2", ["dm-1"]),
+    disk("nvme0n1", "259:0"),
+    part("nvme0n1p2", "259:2", "nvme0n1"),
+  ];
   const rows: [string, string[]][] = [
     ["254:0", ["vda"]],
     ["254:2", ["vda"]],
@@ -72,7 +92,13 @@ test("the whole disks under a device: a disk itself, a partition's disk, a dm de
 });
 
 test("path lookup: the mount a path ends in; one mounted over a mount point or over a parent folder hides what is below", () => {
-  const mounts = [m(1, 0, "254:1", "/", "/dev/vda1"), m(2, 1, "254:2", "/mnt/a", "/dev/vda2"), m(3, 1, "254:3", "/mnt/a/b", "/dev/vda3"), m(4, 2, "0:40", "/mnt/a", "tmpfs", "tmpfs"), m(5, 1, "254:4", "/srv", "/dev/vda4")];
+  const mounts = [
+    m(1, 0, "254:1", "/", "/dev/vda1"),
+    m(2, 1, "254:2", "/mnt/a", "/dev/vda2"),
+    m(3, 1, "254:3", "/mnt/a/b", "/dev/vda3"),
+    m(4, 2, "0:40", "/mnt/a", "tmpfs", "tmpfs"),
+    m(5, 1, "254:4", "/srv", "/dev/vda4"),
+  ];
   const rows: [string, number | null][] = [
     ["/", 1],
     ["/etc", 1],
@@ -99,9 +125,25 @@ test("every file system on the shared disks, deepest first; the root's left to t
 test("which disks are shared comes from the devices, not from names", () => {
   const rows: [string, Partial<MountFacts>, string[]][] = [
     ["host mode: the root's disk is not shared, nothing else is on the heartbeat disk", { rootShared: false }, []],
-    ["host mode, the heartbeat area on the root's disk (vda2)", { rootShared: false, shared: [{ devno: "254:2", what: "the heartbeat area" }] }, ["/boot/efi", "/var", "/boot"]],
-    ["a mount resource's device on sdc: sdc's other partition is shared too", { rootShared: false, shared: [{ devno: "8:34", what: "mount resource data" }], mounts: [...MOUNTS, m(30, 20, "8:33", "/srv/archive", "/dev/sdc1")] }, ["/srv/archive"]],
-    ["the heartbeat area on sda: /home is frozen too", { shared: [{ devno: "8:0", what: "the heartbeat area" }] }, ["/boot/efi", "/home", "/var", "/boot"]],
+    [
+      "host mode, the heartbeat area on the root's disk (vda2)",
+      { rootShared: false, shared: [{ devno: "254:2", what: "the heartbeat area" }] },
+      ["/boot/efi", "/var", "/boot"],
+    ],
+    [
+      "a mount resource's device on sdc: sdc's other partition is shared too",
+      {
+        rootShared: false,
+        shared: [{ devno: "8:34", what: "mount resource data" }],
+        mounts: [...MOUNTS, m(30, 20, "8:33", "/srv/archive", "/dev/sdc1")],
+      },
+      ["/srv/archive"],
+    ],
+    [
+      "the heartbeat area on sda: /home is frozen too",
+      { shared: [{ devno: "8:0", what: "the heartbeat area" }] },
+      ["/boot/efi", "/home", "/var", "/boot"],
+    ],
   ];
   for (const [name, over, want] of rows) assert.equal(targets(facts(over)), want, name);
 });
@@ -111,13 +153,21 @@ test("a shared device whose disk cannot be told refuses: the root's or the heart
     "cannot tell which disk holds the heartbeat area: device 254:16 is not in /sys/class/block",
     "cannot tell which disk holds the root file system (/dev/vda1): device 254:1 is not in /sys/class/block",
   ]);
-  assert.equal(freezePlan([], facts({ rootShared: false, shared: [], blocks: [] })).refuse, [], "host mode with no shared device: nothing to tell");
+  assert.equal(
+    freezePlan([], facts({ rootShared: false, shared: [], blocks: [] })).refuse,
+    [],
+    "host mode with no shared device: nothing to tell",
+  );
   const nfsRoot = [m(1, 0, "0:40", "/", "server:/root", "nfs4"), m(2, 1, "254:2", "/boot", "/dev/vda2")];
   assert.equal(freezePlan([], facts({ mounts: nfsRoot, shared: [] })), { freeze: [], refuse: [], disks: [] });
 });
 
 test("each file system once: a bind mount of /boot is not frozen twice, a read-only one not at all", () => {
-  const mounts = [...MOUNTS, m(30, 20, "254:2", "/mnt/boot-again", "/dev/vda2"), m(31, 20, "254:5", "/mnt/ro", "/dev/vda5", "ext4", true)];
+  const mounts = [
+    ...MOUNTS,
+    m(30, 20, "254:2", "/mnt/boot-again", "/dev/vda2"),
+    m(31, 20, "254:5", "/mnt/ro", "/dev/vda5", "ext4", true),
+  ];
   const blocks = [...BLOCKS, part("vda5", "254:5", "vda")];
   assert.equal(targets(facts({ mounts, blocks })), ["/boot/efi", "/var", "/boot"]);
 });
@@ -126,16 +176,24 @@ test("a shared file system that only a hidden mount reaches refuses; one reachab
   const hidden = [...MOUNTS, m(30, 20, "254:5", "/mnt/data", "/dev/vda5"), m(31, 20, "0:60", "/mnt", "tmpfs", "tmpfs")];
   const blocks = [...BLOCKS, part("vda5", "254:5", "vda")];
   const plan = freezePlan([], facts({ mounts: hidden, blocks }));
-  assert.equal(plan.refuse, ["/mnt/data: ext4 /dev/vda5 (shared disk vda) is hidden under tmpfs on /mnt: no path reaches it to freeze it"]);
+  assert.equal(plan.refuse, [
+    "/mnt/data: ext4 /dev/vda5 (shared disk vda) is hidden under tmpfs on /mnt: no path reaches it to freeze it",
+  ]);
   const alsoBound = [...hidden, m(32, 20, "254:5", "/srv/data", "/dev/vda5")];
   const ok = freezePlan([], facts({ mounts: alsoBound, blocks }));
   assert.equal(ok.refuse, []);
-  assert.ok(ok.freeze.some((s) => s.target === "/srv/data"), "frozen through the mount a path reaches");
+  assert.ok(
+    ok.freeze.some((s) => s.target === "/srv/data"),
+    "frozen through the mount a path reaches",
+  );
 });
 
 test("held [[resource]] mounts join the same order, each file system once; a stuck one refuses", () => {
   const mounts = [...MOUNTS, m(30, 23, "8:33", "/boot/data", "/dev/sdc1")];
-  const held: Held[] = [{ state: "held", target: "/boot/data", detail: "data: /dev/sdc1 still mounted on /boot/data" }, { state: "held", target: "/boot", detail: "boot: /dev/vda2 still mounted on /boot" }];
+  const held: Held[] = [
+    { state: "held", target: "/boot/data", detail: "data: /dev/sdc1 still mounted on /boot/data" },
+    { state: "held", target: "/boot", detail: "boot: /dev/vda2 still mounted on /boot" },
+  ];
   const plan = freezePlan(held, facts({ mounts }));
   assert.equal(plan.freeze, [
     { target: "/boot/data", what: "data: /dev/sdc1 still mounted on /boot/data" },

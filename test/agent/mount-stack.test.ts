@@ -23,7 +23,8 @@ test("a mount is the device by number, an image by its loop backing file, a name
     [e("other", "tmpfs", "0:51"), { kind: "name", source: "tmpfs" }, "tmpfs", "other"],
     [e("/dev/sdb1"), { kind: "unresolved", why: "no link" }, "auto", "unknown"],
   ];
-  for (const [entry, id, fstype, want] of rows) assert.is(matchEntry(entry, id, fstype, backing), want, `${entry.source} ${entry.devno} vs ${JSON.stringify(id)}`);
+  for (const [entry, id, fstype, want] of rows)
+    assert.is(matchEntry(entry, id, fstype, backing), want, `${entry.source} ${entry.devno} vs ${JSON.stringify(id)}`);
 });
 
 test("the stack at the target: empty, ours on top, ours buried, someone else's, or cannot tell", () => {
@@ -34,9 +35,17 @@ test("the stack at the target: empty, ours on top, ours buried, someone else's, 
   assert.equal(targetState([ours]), { kind: "ours", top: ours.entry });
   assert.equal(targetState([other, ours]), { kind: "ours", top: ours.entry });
   assert.equal(targetState([ours, other]), { kind: "buried", top: other.entry });
-  assert.equal(targetState([unknown, other]), { kind: "buried", top: other.entry }, "a maybe-ours under another mount counts as buried");
+  assert.equal(
+    targetState([unknown, other]),
+    { kind: "buried", top: other.entry },
+    "a maybe-ours under another mount counts as buried",
+  );
   assert.equal(targetState([other]), { kind: "other", top: other.entry });
-  assert.equal(targetState([unknown], "LABEL=data: no link"), { kind: "unknown", top: unknown.entry, why: "LABEL=data: no link" });
+  assert.equal(targetState([unknown], "LABEL=data: no link"), {
+    kind: "unknown",
+    top: unknown.entry,
+    why: "LABEL=data: no link",
+  });
 });
 
 test("device numbers split as glibc does; udev link names escape like udev", () => {

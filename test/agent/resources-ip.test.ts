@@ -41,15 +41,27 @@ function makeNs(): string | null {
 }
 
 /** The peer's neighbour entry for `ip`: its MAC ("" when none). */
-const peerSees = (ip: string) => /lladdr ([0-9a-f:]{17})/.exec(sh("-n", PEER_NS, "neigh", "show", ip, "dev", PEER_IF).out)?.[1] ?? "";
-const macOf = (ns: string, dev: string) => /link\/ether ([0-9a-f:]{17})/.exec(sh("-n", ns, "link", "show", dev).out)?.[1] ?? "?";
+const peerSees = (ip: string) =>
+  /lladdr ([0-9a-f:]{17})/.exec(sh("-n", PEER_NS, "neigh", "show", ip, "dev", PEER_IF).out)?.[1] ?? "";
+const macOf = (ns: string, dev: string) =>
+  /link\/ether ([0-9a-f:]{17})/.exec(sh("-n", ns, "link", "show", dev).out)?.[1] ?? "?";
 
 /** How often `cidr` appears on the interface. */
-const count = (cidr: string) => sh("-n", NS, "-o", "addr", "show", "dev", IF).out.split("\n").filter((l) => l.includes(` ${cidr} `)).length;
+const count = (cidr: string) =>
+  sh("-n", NS, "-o", "addr", "show", "dev", IF)
+    .out.split("\n")
+    .filter((l) => l.includes(` ${cidr} `)).length;
 
 /** A resource whose commands run inside the namespace. */
 const inNs = (o: Partial<IpResourceOptions> & { address: string }) =>
-  new IpResource({ name: `ip ${o.address}`, interface: IF, arpCount: 2, timeoutMs: 10000, wrap: ["ip", "netns", "exec", NS], ...o });
+  new IpResource({
+    name: `ip ${o.address}`,
+    interface: IF,
+    arpCount: 2,
+    timeoutMs: 10000,
+    wrap: ["ip", "netns", "exec", NS],
+    ...o,
+  });
 
 const skip = makeNs();
 if (skip !== null) console.log(`  (resources-ip: namespace tests skipped: ${skip})`);
@@ -67,35 +79,59 @@ test("ip -o addr output is read for every prefix of the address, IPv6 spellings 
   assert.equal(findAddress(out, "10.0.0.6"), []);
 });
 
-real("an IPv4 address comes up once and its gratuitous ARP reaches the peer, which learns the new MAC; released once", async () => {
-  assert.ok(Bun.which("arping") !== null, "arping is missing: run test/install-host-deps.sh (iputils-arping)");
-  // The peer still believes the address is at the old ACTIVE's MAC (a stale entry, as after a takeover).
-  assert.ok(sh("-n", PEER_NS, "neigh", "replace", "10.214.21.50", "lladdr", "02:00:00:00:00:99", "nud", "stale", "dev", PEER_IF).ok);
-  assert.is(peerSees("10.214.21.50"), "02:00:00:00:00:99");
-  const r = inNs({ address: "10.214.21.50/24" });
-  const first = await r.up(signal());
-  assert.ok(first.ok, first.detail);
-  assert.is(first.detail, "10.214.21.50/24 on cgres21a added; 2 gratuitous ARP(s) sent");
-  assert.not.ok(first.warn);
-  assert.is(count("10.214.21.50/24"), 1);
-  assert.is(peerSees("10.214.21.50"), macOf(NS, IF), "the peer's neighbour table now has this node's MAC: the GARP arrived");
-  assert.equal(r.state(), { name: "ip 10.214.21.50/24", kind: "ip", state: "up", detail: first.detail });
-  const again = await r.up(signal());
-  assert.ok(again.ok, again.detail);
-  assert.match(again.detail, /already present/);
-  assert.is(count("10.214.21.50/24"), 1, "no duplicate");
-  const down = await r.down(signal());
-  assert.ok(down.ok, down.detail);
-  assert.is(down.detail, "10.214.21.50/24 removed from cgres21a");
-  assert.is(count("10.214.21.50/24"), 0);
-  const downAgain = await r.down(signal());
-  assert.ok(downAgain.ok, downAgain.detail);
-  assert.match(downAgain.detail, /not on cgres21a: nothing to release/);
-  assert.is(r.state().state, "down");
-});
+real(
+  "an IPv4 address comes up once and its gratuitous ARP reaches the peer, which learns the new MAC; released once",
+  async () => {
+    assert.ok(Bun.which("arping") !== null, "arping is missing: run test/install-host-deps.sh (iputils-arping)");
+    // The peer still believes the address is at the old ACTIVE's MAC (a stale entry, as after a takeover).
+    assert.ok(
+      sh(
+        "-n",
+        PEER_NS,
+        "neigh",
+        "replace",
+        "10.214.21.50",
+        "lladdr",
+        "02:00:00:00:00:99",
+        "nud",
+        "stale",
+        "dev",
+        PEER_IF,
+      ).ok,
+    );
+    assert.is(peerSees("10.214.21.50"), "02:00:00:00:00:99");
+    const r = inNs({ address: "10.214.21.50/24" });
+    const first = await r.up(signal());
+    assert.ok(first.ok, first.detail);
+    assert.is(first.detail, "10.214.21.50/24 on cgres21a added; 2 gratuitous ARP(s) sent");
+    assert.not.ok(first.warn);
+    assert.is(count("10.214.21.50/24"), 1);
+    assert.is(
+      peerSees("10.214.21.50"),
+      macOf(NS, IF),
+      "the peer's neighbour table now has this node's MAC: the GARP arrived",
+    );
+    assert.equal(r.state(), { name: "ip 10.214.21.50/24", kind: "ip", state: "up", detail: first.detail });
+    const again = await r.up(signal());
+    assert.ok(again.ok, again.detail);
+    assert.match(again.detail, /already present/);
+    assert.is(count("10.214.21.50/24"), 1, "no duplicate");
+    const down = await r.down(signal());
+    assert.ok(down.ok, down.detail);
+    assert.is(down.detail, "10.214.21.50/24 removed from cgres21a");
+    assert.is(count("10.214.21.50/24"), 0);
+    const downAgain = await r.down(signal());
+    assert.ok(downAgain.ok, downAgain.detail);
+    assert.match(downAgain.detail, /not on cgres21a: nothing to release/);
+    assert.is(r.state().state, "down");
+  },
+);
 
 real("arp_count = 0 sends nothing and says so: the peer keeps the old MAC", async () => {
-  assert.ok(sh("-n", PEER_NS, "neigh", "replace", "10.214.21.51", "lladdr", "02:00:00:00:00:98", "nud", "stale", "dev", PEER_IF).ok);
+  assert.ok(
+    sh("-n", PEER_NS, "neigh", "replace", "10.214.21.51", "lladdr", "02:00:00:00:00:98", "nud", "stale", "dev", PEER_IF)
+      .ok,
+  );
   const r = inNs({ address: "10.214.21.51/24", arpCount: 0 });
   const up = await r.up(signal());
   assert.ok(up.ok, up.detail);
@@ -110,7 +146,10 @@ real("without arping the address is still up and the detail says what to install
   const up = await r.up(signal());
   assert.ok(up.ok, up.detail);
   assert.is(up.warn, true);
-  assert.match(up.detail, /arping is missing \(\/nonexistent\/arping not found; install iputils-arping\): no gratuitous ARP sent, the address is up/);
+  assert.match(
+    up.detail,
+    /arping is missing \(\/nonexistent\/arping not found; install iputils-arping\): no gratuitous ARP sent, the address is up/,
+  );
   assert.ok((await r.down(signal())).ok);
 });
 

@@ -12,10 +12,19 @@ import { busy } from "../helpers/busy.ts";
 const dir = mkdtempSync(join(tmpdir(), "cg-res-mount-"));
 const signal = () => new AbortController().signal;
 const tmpfs = (o: Partial<MountResourceOptions> & { target: string }) =>
-  new MountResource({ name: `mount ${o.target}`, device: "tmpfs", fstype: "tmpfs", options: "size=1m", timeoutMs: 10000, ...o });
+  new MountResource({
+    name: `mount ${o.target}`,
+    device: "tmpfs",
+    fstype: "tmpfs",
+    options: "size=1m",
+    timeoutMs: 10000,
+    ...o,
+  });
 
 /** How many mounts sit on `target` (as /proc/self/mountinfo spells it: a space is \040). */
-const mounts = (target: string) => spawnSync("findmnt", ["-n", "-o", "TARGET", "-M", target], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).length;
+const mounts = (target: string) =>
+  spawnSync("findmnt", ["-n", "-o", "TARGET", "-M", target], { encoding: "utf8" }).stdout.split("\n").filter(Boolean)
+    .length;
 
 const probe = spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dir]);
 const skip = probe.status === 0 ? null : `cannot mount a tmpfs here: ${String(probe.stderr).trim()}`;
@@ -47,10 +56,20 @@ real("a tmpfs comes up once on a created mount point and goes away once", async 
 });
 
 real("a device that does not exist fails with mount's own message", async () => {
-  const r = new MountResource({ name: "data", device: "/dev/cg-does-not-exist", target: join(dir, "bad"), fstype: "ext4", options: "defaults", timeoutMs: 10000 });
+  const r = new MountResource({
+    name: "data",
+    device: "/dev/cg-does-not-exist",
+    target: join(dir, "bad"),
+    fstype: "ext4",
+    options: "defaults",
+    timeoutMs: 10000,
+  });
   const up = await r.up(signal());
   assert.is(up.ok, false);
-  assert.match(up.detail, /^mount -t ext4 -o defaults \/dev\/cg-does-not-exist .* failed \(exit 32\): mount: .*\/dev\/cg-does-not-exist/);
+  assert.match(
+    up.detail,
+    /^mount -t ext4 -o defaults \/dev\/cg-does-not-exist .* failed \(exit 32\): mount: .*\/dev\/cg-does-not-exist/,
+  );
   assert.equal(r.state(), { name: "data", kind: "mount", state: "failed", detail: up.detail });
 });
 
@@ -68,39 +87,48 @@ real("a busy mount point fails down with umount's message, and releases once it 
   assert.ok(down.ok, down.detail);
 });
 
-real("something else mounted at the target is not taken for the resource: up refuses it, down leaves it alone", async () => {
-  const target = join(dir, "taken");
-  mkdirSync(target, { recursive: true });
-  assert.is(spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "someone-else", target]).status, 0);
-  const r = tmpfs({ target });
-  const up = await r.up(signal());
-  assert.is(up.ok, false);
-  assert.is(up.detail, `${target} holds someone-else (tmpfs); expected tmpfs or nothing there: unmount it first`);
-  const down = await r.down(signal());
-  assert.ok(down.ok, down.detail);
-  assert.is(down.detail, `${target} holds someone-else (tmpfs), not tmpfs: nothing of ours to release (left alone)`);
-  assert.equal(mountedAt(target), { source: "someone-else", fstype: "tmpfs" });
-  assert.equal(r.held(), { state: "free" }, "not ours: it holds nothing of this resource");
-  spawnSync("umount", [target]);
-});
+real(
+  "something else mounted at the target is not taken for the resource: up refuses it, down leaves it alone",
+  async () => {
+    const target = join(dir, "taken");
+    mkdirSync(target, { recursive: true });
+    assert.is(spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "someone-else", target]).status, 0);
+    const r = tmpfs({ target });
+    const up = await r.up(signal());
+    assert.is(up.ok, false);
+    assert.is(up.detail, `${target} holds someone-else (tmpfs); expected tmpfs or nothing there: unmount it first`);
+    const down = await r.down(signal());
+    assert.ok(down.ok, down.detail);
+    assert.is(down.detail, `${target} holds someone-else (tmpfs), not tmpfs: nothing of ours to release (left alone)`);
+    assert.equal(mountedAt(target), { source: "someone-else", fstype: "tmpfs" });
+    assert.equal(r.held(), { state: "free" }, "not ours: it holds nothing of this resource");
+    spawnSync("umount", [target]);
+  },
+);
 
-real("after a release the resource says whether it still holds the target: free, held (busy), or stuck under another mount", async () => {
-  const target = join(dir, "held");
-  const r = tmpfs({ target });
-  assert.ok((await r.up(signal())).ok);
-  await busy(target, async () => {
-    assert.is((await r.down(signal())).ok, false);
-    assert.equal(r.held(), { state: "held", target, detail: `mount ${target}: tmpfs still mounted on ${target}` });
-  });
-  assert.is(spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "cover", target]).status, 0);
-  const buried = await r.down(signal());
-  assert.is(buried.ok, false);
-  assert.is(buried.detail, `${target} holds cover (tmpfs), on top of tmpfs: unmount that first`);
-  assert.equal(r.held(), { state: "stuck", detail: `mount ${target}: tmpfs is still mounted at ${target}, under cover: fsfreeze cannot reach it by the path` });
-  spawnSync("umount", [target]);
-  assert.ok((await r.down(signal())).ok);
-  assert.equal(r.held(), { state: "free" });
-});
+real(
+  "after a release the resource says whether it still holds the target: free, held (busy), or stuck under another mount",
+  async () => {
+    const target = join(dir, "held");
+    const r = tmpfs({ target });
+    assert.ok((await r.up(signal())).ok);
+    await busy(target, async () => {
+      assert.is((await r.down(signal())).ok, false);
+      assert.equal(r.held(), { state: "held", target, detail: `mount ${target}: tmpfs still mounted on ${target}` });
+    });
+    assert.is(spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "cover", target]).status, 0);
+    const buried = await r.down(signal());
+    assert.is(buried.ok, false);
+    assert.is(buried.detail, `${target} holds cover (tmpfs), on top of tmpfs: unmount that first`);
+    assert.equal(r.held(), {
+      state: "stuck",
+      detail: `mount ${target}: tmpfs is still mounted at ${target}, under cover: fsfreeze cannot reach it by the path`,
+    });
+    spawnSync("umount", [target]);
+    assert.ok((await r.down(signal())).ok);
+    assert.equal(r.held(), { state: "free" });
+  },
+);
 
 real("a mount point that cannot be created is a failure that says why", async () => {
   const file = join(dir, "a-file");

@@ -52,7 +52,12 @@ test("start runs only when the unit is not active, and stop only when it is", as
   assert.equal(calls(), ["is-active -- web.service", "stop -- web.service", "is-active -- web.service"]);
   assert.equal(await r.down(signal()), { ok: true, detail: "web.service not active: nothing to stop" });
   assert.equal(calls(), ["is-active -- web.service"]);
-  assert.equal(r.state(), { name: "web.service", kind: "unit", state: "down", detail: "web.service not active: nothing to stop" });
+  assert.equal(r.state(), {
+    name: "web.service",
+    kind: "unit",
+    state: "down",
+    detail: "web.service not active: nothing to stop",
+  });
 });
 
 test("a unit that fails to start reports systemctl's message, and stopping it is still tried", async () => {
@@ -60,7 +65,10 @@ test("a unit that fails to start reports systemctl's message, and stopping it is
   const r = unit("db.service");
   const up = await r.up(signal());
   assert.is(up.ok, false);
-  assert.is(up.detail, "systemctl start -- db.service failed (exit 1): Job for db.service failed because the control process exited with error code.");
+  assert.is(
+    up.detail,
+    "systemctl start -- db.service failed (exit 1): Job for db.service failed because the control process exited with error code.",
+  );
   assert.is(r.state().state, "failed");
   calls();
   const down = await r.down(signal());
@@ -88,7 +96,11 @@ test("a start that hangs is killed at the resource's timeout; a cancel ends it a
 });
 
 test("a missing systemctl is named in the detail", async () => {
-  const r = new UnitResource({ name: "web.service", timeoutMs: 1000, bins: { systemctl: join(dir, "no-such-systemctl") } });
+  const r = new UnitResource({
+    name: "web.service",
+    timeoutMs: 1000,
+    bins: { systemctl: join(dir, "no-such-systemctl") },
+  });
   const up = await r.up(signal());
   assert.is(up.ok, false);
   assert.match(up.detail, /no-such-systemctl not found or not executable \(ENOENT\)/);

@@ -8,19 +8,42 @@ import { stopServices } from "../../src/agent/stop-services.ts";
 import { definePlugin, type Params } from "../../src/sma/api.ts";
 import systemd from "../../src/sma/builtin/systemd.ts";
 
-const cfg = (name: string, params: Params): ServiceAgentConfig => ({ name, plugin: "x", interval: 1000, timeout: 500, rise: 1, fall: 1, max_restarts: 1, restart_window: 1000, on_fail: "restart", params });
+const cfg = (name: string, params: Params): ServiceAgentConfig => ({
+  name,
+  plugin: "x",
+  interval: 1000,
+  timeout: 500,
+  rise: 1,
+  fall: 1,
+  max_restarts: 1,
+  restart_window: 1000,
+  on_fail: "restart",
+  params,
+});
 
 test("stop and start get the defaults filled in, and stop runs last agent first", async () => {
   const seen: string[] = [];
   const plugin = (tag: string) =>
     definePlugin({
-      meta: { name: tag, description: "t", parameters: { bin: { type: "string", default: "/bin/true", doc: "d" }, n: { type: "int", default: 3, doc: "d" } } },
+      meta: {
+        name: tag,
+        description: "t",
+        parameters: {
+          bin: { type: "string", default: "/bin/true", doc: "d" },
+          n: { type: "int", default: 3, doc: "d" },
+        },
+      },
       validate: () => [],
       monitor: async () => ({ result: "running", reason: "x" }),
-      stop: async (ctx) => (seen.push(`stop ${tag} ${ctx.params.bin} ${ctx.params.n}`), { result: "not-running", reason: "stopped" }),
+      stop: async (ctx) => (
+        seen.push(`stop ${tag} ${ctx.params.bin} ${ctx.params.n}`), { result: "not-running", reason: "stopped" }
+      ),
       start: async (ctx) => (seen.push(`start ${tag} ${ctx.params.bin}`), { result: "running", reason: "started" }),
     });
-  const specs = [{ config: cfg("one", {}), plugin: plugin("one") }, { config: cfg("two", { n: 9 }), plugin: plugin("two") }];
+  const specs = [
+    { config: cfg("one", {}), plugin: plugin("one") },
+    { config: cfg("two", { n: 9 }), plugin: plugin("two") },
+  ];
   const log = new Logger("a", []);
   await stopServices(specs, log);
   await stopServices(specs, log, "start");

@@ -21,7 +21,10 @@ import { busy } from "../helpers/busy.ts";
 const dir = mkdtempSync(join(tmpdir(), "cg-switch-"));
 const run = (cmd: string, ...args: string[]) => spawnSync(cmd, args, { encoding: "utf8" });
 const image = join(dir, "shared.img");
-const made = run("sh", "-c", `truncate -s 16M '${image}' && mkfs.ext4 -q -F '${image}'`).status === 0 ? run("losetup", "-f", "--show", image) : null;
+const made =
+  run("sh", "-c", `truncate -s 16M '${image}' && mkfs.ext4 -q -F '${image}'`).status === 0
+    ? run("losetup", "-f", "--show", image)
+    : null;
 const loop = made?.status === 0 ? made.stdout.trim() : null;
 if (loop === null) console.log("  (switchover-mounts: no loop device here; the ext4 cases are skipped)");
 
@@ -29,7 +32,8 @@ if (loop === null) console.log("  (switchover-mounts: no loop device here; the e
 function partitionedDisk(): { disk: string; p1: string; p2: string } | null {
   const file = join(dir, "disk.img");
   const table = "label: gpt\nsize=8MiB\nsize=16MiB\n";
-  if (run("sh", "-c", `truncate -s 32M '${file}' && printf '${table}' | sfdisk --quiet '${file}'`).status !== 0) return null;
+  if (run("sh", "-c", `truncate -s 32M '${file}' && printf '${table}' | sfdisk --quiet '${file}'`).status !== 0)
+    return null;
   const l = run("losetup", "-P", "-f", "--show", file);
   if (l.status !== 0) return null;
   const disk = l.stdout.trim();
@@ -43,7 +47,8 @@ function partitionedDisk(): { disk: string; p1: string; p2: string } | null {
   return { disk, p1: `${disk}p1`, p2: `${disk}p2` };
 }
 const parts = loop === null ? null : partitionedDisk();
-if (loop !== null && parts === null) console.log("  (switchover-mounts: no partitioned loop device here; the /boot case is skipped)");
+if (loop !== null && parts === null)
+  console.log("  (switchover-mounts: no partitioned loop device here; the /boot case is skipped)");
 
 /** A switchover over real mounts; the root freeze, the peer and the reboot are recorded fakes. */
 function setup(resources: MountResource[], shared: SharedDevice[] = []) {
@@ -87,7 +92,11 @@ test("a second file system on the shared disk (/boot on its other partition) is 
     const { calls, steps } = setup([], [{ device: parts.p1, what: "the heartbeat area" }]);
     const r = await switchover(steps);
     assert.ok(r.ok, r.detail);
-    assert.equal(calls.slice(0, 3), [`freeze ${boot}`, "freeze /", "STOPPED"], "the shared disk's /boot frozen before the root, and both before STOPPED");
+    assert.equal(
+      calls.slice(0, 3),
+      [`freeze ${boot}`, "freeze /", "STOPPED"],
+      "the shared disk's /boot frozen before the root, and both before STOPPED",
+    );
     assert.match(r.detail, new RegExp(`^shared root frozen \\(and ${boot} frozen\\) and STOPPED announced`));
     const w = await writeBlocks(join(boot, "late"));
     assert.ok(w.blocked, "a write to /boot after STOPPED blocks on the frozen file system");
@@ -124,7 +133,14 @@ test("a file system on another disk is left alone: only the shared disk's are fr
 test("a busy ext4 mount that does not unmount is frozen before STOPPED: nothing more reaches it", async () => {
   if (loop === null) return;
   const target = join(dir, "data");
-  const data = new MountResource({ name: "data", device: loop, target, fstype: "ext4", options: "defaults", timeoutMs: 5000 });
+  const data = new MountResource({
+    name: "data",
+    device: loop,
+    target,
+    fstype: "ext4",
+    options: "defaults",
+    timeoutMs: 5000,
+  });
   const { calls, set, steps } = setup([data]);
   assert.ok((await set.upAll()).ok);
   const r = await busy(target, () => switchover(steps));
@@ -146,7 +162,14 @@ test("a busy ext4 mount that does not unmount is frozen before STOPPED: nothing 
 
 test("a busy mount that cannot be frozen (tmpfs) is remounted read-only before STOPPED: writes fail", async () => {
   const target = join(dir, "scratch");
-  const scratch = new MountResource({ name: "scratch", device: "tmpfs", target, fstype: "tmpfs", options: "size=1m", timeoutMs: 5000 });
+  const scratch = new MountResource({
+    name: "scratch",
+    device: "tmpfs",
+    target,
+    fstype: "tmpfs",
+    options: "size=1m",
+    timeoutMs: 5000,
+  });
   const { calls, set, steps } = setup([scratch]);
   assert.ok((await set.upAll()).ok);
   const r = await busy(target, () => switchover(steps));
@@ -161,12 +184,24 @@ test("a busy mount that cannot be frozen (tmpfs) is remounted read-only before S
 
 test("a busy mount that can be neither frozen nor remounted read-only aborts: no STOPPED, the resource comes back up, still ACTIVE", async () => {
   const target = join(dir, "scratch");
-  const scratch = new MountResource({ name: "scratch", device: "tmpfs", target, fstype: "tmpfs", options: "size=1m", timeoutMs: 5000 });
+  const scratch = new MountResource({
+    name: "scratch",
+    device: "tmpfs",
+    target,
+    fstype: "tmpfs",
+    options: "size=1m",
+    timeoutMs: 5000,
+  });
   const { calls, set, steps } = setup([scratch]);
   assert.ok((await set.upAll()).ok);
   const r = await busy(target, () => switchover(steps), "open-for-writing");
   assert.is(r.ok, false, r.detail);
-  assert.match(r.detail, new RegExp(`^1 of 1 resource\\(s\\) not released: scratch; scratch: tmpfs still mounted on ${target}: could be neither frozen \\(fsfreeze --freeze ${target} failed \\(.*\\)\\) nor remounted read-only \\(mount -o remount,ro ${target} failed \\(.*\\)\\); not announcing STOPPED: services restarted, still ACTIVE$`));
+  assert.match(
+    r.detail,
+    new RegExp(
+      `^1 of 1 resource\\(s\\) not released: scratch; scratch: tmpfs still mounted on ${target}: could be neither frozen \\(fsfreeze --freeze ${target} failed \\(.*\\)\\) nor remounted read-only \\(mount -o remount,ro ${target} failed \\(.*\\)\\); not announcing STOPPED: services restarted, still ACTIVE$`,
+    ),
+  );
   assert.equal(calls, [`freeze ${target}`, `ro ${target}`, "resume"]);
   assert.is(set.report()[0]?.state, "up", "brought back up");
   assert.ok((await scratch.down(new AbortController().signal)).ok);

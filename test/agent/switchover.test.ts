@@ -10,11 +10,24 @@ import { type Release, type SwitchoverSteps, switchover } from "../../src/agent/
 
 const RELEASED: Release = { notReleased: null, held: [{ state: "free" }] };
 const busy = (target: string): Held => ({ state: "held", target, detail: `${target} still mounted` });
-const line = (id: number, parent: number, devno: string, point: string, source: string, fstype = "ext4") => ({ id, parent, devno, point, fstype, source, readOnly: false });
+const line = (id: number, parent: number, devno: string, point: string, source: string, fstype = "ext4") => ({
+  id,
+  parent,
+  devno,
+  point,
+  fstype,
+  source,
+  readOnly: false,
+});
 const disk = (name: string, devno: string) => ({ name, devno, partOf: null, slaves: [] });
 const part = (name: string, devno: string, of: string) => ({ name, devno, partOf: of, slaves: [] });
 
-function steps(over: Partial<SwitchoverSteps> = {}, release: Release = RELEASED, failFreeze: string[] = [], failRemount: string[] = []) {
+function steps(
+  over: Partial<SwitchoverSteps> = {},
+  release: Release = RELEASED,
+  failFreeze: string[] = [],
+  failRemount: string[] = [],
+) {
   const calls: string[] = [];
   let peerActive = false;
   const s: SwitchoverSteps = {
@@ -22,9 +35,14 @@ function steps(over: Partial<SwitchoverSteps> = {}, release: Release = RELEASED,
     stopServices: async () => (calls.push("stop-services"), release),
     resumeServices: async () => void calls.push("resume-services"),
     mountFacts: () => NO_MOUNTS,
-    freezeMount: async (t) => (calls.push(`freeze ${t}`), failFreeze.includes(t) ? `fsfreeze --freeze ${t} failed (Operation not supported)` : null),
+    freezeMount: async (t) => (
+      calls.push(`freeze ${t}`),
+      failFreeze.includes(t) ? `fsfreeze --freeze ${t} failed (Operation not supported)` : null
+    ),
     thawMount: async (t) => (calls.push(`thaw ${t}`), null),
-    remountReadOnly: async (t) => (calls.push(`ro ${t}`), failRemount.includes(t) ? `mount -o remount,ro ${t} failed (mount point is busy)` : null),
+    remountReadOnly: async (t) => (
+      calls.push(`ro ${t}`), failRemount.includes(t) ? `mount -o remount,ro ${t} failed (mount point is busy)` : null
+    ),
     remountWritable: async (t) => (calls.push(`rw ${t}`), null),
     freeze: async () => (calls.push("freeze"), null),
     announceStopped: () => {
@@ -75,7 +93,10 @@ test("a peer that never goes ACTIVE: reboot anyway after the wait, the root stay
 });
 
 test("a mount whose release failed is frozen before the root, and only then is STOPPED announced", async () => {
-  const { s, calls } = steps({}, { notReleased: "1 of 2 resource(s) not released: data", held: [{ state: "free" }, busy("/srv/data")] });
+  const { s, calls } = steps(
+    {},
+    { notReleased: "1 of 2 resource(s) not released: data", held: [{ state: "free" }, busy("/srv/data")] },
+  );
   const r = await switchover(s);
   assert.ok(r.ok, r.detail);
   assert.equal(calls, ["stop-services", "freeze /srv/data", "freeze", "STOPPED"]);
@@ -83,7 +104,11 @@ test("a mount whose release failed is frozen before the root, and only then is S
 });
 
 test("a held mount that cannot be frozen is remounted read-only instead, before the root", async () => {
-  const { s, calls } = steps({}, { notReleased: "1 of 1 resource(s) not released: scratch", held: [busy("/srv/scratch")] }, ["/srv/scratch"]);
+  const { s, calls } = steps(
+    {},
+    { notReleased: "1 of 1 resource(s) not released: scratch", held: [busy("/srv/scratch")] },
+    ["/srv/scratch"],
+  );
   const r = await switchover(s);
   assert.ok(r.ok, r.detail);
   assert.equal(calls, ["stop-services", "freeze /srv/scratch", "ro /srv/scratch", "freeze", "STOPPED"]);
@@ -91,18 +116,43 @@ test("a held mount that cannot be frozen is remounted read-only instead, before 
 });
 
 test("a held mount that can be neither frozen nor remounted read-only aborts: the ones done before it are undone, last first", async () => {
-  const release = { notReleased: "3 of 3 resource(s) not released: logs, efi, data", held: [busy("/srv/data"), busy("/srv/efi"), busy("/srv/logs")] };
+  const release = {
+    notReleased: "3 of 3 resource(s) not released: logs, efi, data",
+    held: [busy("/srv/data"), busy("/srv/efi"), busy("/srv/logs")],
+  };
   const { s, calls } = steps({}, release, ["/srv/efi", "/srv/logs"], ["/srv/logs"]);
   const r = await switchover(s);
   assert.is(r.ok, false);
-  assert.equal(calls, ["stop-services", "freeze /srv/data", "freeze /srv/efi", "ro /srv/efi", "freeze /srv/logs", "ro /srv/logs", "rw /srv/efi", "thaw /srv/data", "resume-services"]);
-  assert.match(r.detail, /^3 of 3 resource\(s\) not released: logs, efi, data; \/srv\/logs still mounted: could be neither frozen \(fsfreeze --freeze \/srv\/logs failed \(Operation not supported\)\) nor remounted read-only \(mount -o remount,ro \/srv\/logs failed \(mount point is busy\)\); not announcing STOPPED: services restarted, still ACTIVE$/);
+  assert.equal(calls, [
+    "stop-services",
+    "freeze /srv/data",
+    "freeze /srv/efi",
+    "ro /srv/efi",
+    "freeze /srv/logs",
+    "ro /srv/logs",
+    "rw /srv/efi",
+    "thaw /srv/data",
+    "resume-services",
+  ]);
+  assert.match(
+    r.detail,
+    /^3 of 3 resource\(s\) not released: logs, efi, data; \/srv\/logs still mounted: could be neither frozen \(fsfreeze --freeze \/srv\/logs failed \(Operation not supported\)\) nor remounted read-only \(mount -o remount,ro \/srv\/logs failed \(mount point is busy\)\); not announcing STOPPED: services restarted, still ACTIVE$/,
+  );
 });
 
 test("the shared disk's other file systems come from the mount facts: frozen deepest first, before the root", async () => {
   const facts = {
-    mounts: [line(1, 0, "254:1", "/", "/dev/vda1"), line(2, 1, "254:2", "/boot", "/dev/vda2"), line(3, 2, "254:3", "/boot/efi", "/dev/vda3", "vfat")],
-    blocks: [disk("vda", "254:0"), part("vda1", "254:1", "vda"), part("vda2", "254:2", "vda"), part("vda3", "254:3", "vda")],
+    mounts: [
+      line(1, 0, "254:1", "/", "/dev/vda1"),
+      line(2, 1, "254:2", "/boot", "/dev/vda2"),
+      line(3, 2, "254:3", "/boot/efi", "/dev/vda3", "vfat"),
+    ],
+    blocks: [
+      disk("vda", "254:0"),
+      part("vda1", "254:1", "vda"),
+      part("vda2", "254:2", "vda"),
+      part("vda3", "254:3", "vda"),
+    ],
     shared: [],
     rootShared: true,
   };
@@ -114,21 +164,37 @@ test("the shared disk's other file systems come from the mount facts: frozen dee
 });
 
 test("mount facts that cannot be read abort before anything is frozen", async () => {
-  const { s, calls } = steps({ mountFacts: () => { throw new Error("ENOENT: /proc/self/mountinfo"); } });
+  const { s, calls } = steps({
+    mountFacts: () => {
+      throw new Error("ENOENT: /proc/self/mountinfo");
+    },
+  });
   const r = await switchover(s);
   assert.is(r.ok, false);
   assert.equal(calls, ["stop-services", "resume-services"]);
-  assert.match(r.detail, /^released; cannot tell which file systems are on shared storage: ENOENT: \/proc\/self\/mountinfo; not announcing STOPPED/);
+  assert.match(
+    r.detail,
+    /^released; cannot tell which file systems are on shared storage: ENOENT: \/proc\/self\/mountinfo; not announcing STOPPED/,
+  );
 });
 
 test("a root that cannot be frozen after a held mount was: the mount is thawed again", async () => {
-  const { s, calls } = steps({ freeze: async () => (calls.push("freeze"), "fsfreeze --freeze / failed (EBUSY)") }, { notReleased: "x", held: [busy("/srv/data")] });
+  const { s, calls } = steps(
+    { freeze: async () => (calls.push("freeze"), "fsfreeze --freeze / failed (EBUSY)") },
+    { notReleased: "x", held: [busy("/srv/data")] },
+  );
   assert.is((await switchover(s)).ok, false);
   assert.equal(calls, ["stop-services", "freeze /srv/data", "freeze", "thaw /srv/data", "resume-services"]);
 });
 
 test("a mount still there but out of fsfreeze's reach refuses before anything is frozen", async () => {
-  const { s, calls } = steps({}, { notReleased: "1 of 1 resource(s) not released: data", held: [{ state: "stuck", detail: "data: /dev/sdb1 is still mounted at /srv/data, under cover" }] });
+  const { s, calls } = steps(
+    {},
+    {
+      notReleased: "1 of 1 resource(s) not released: data",
+      held: [{ state: "stuck", detail: "data: /dev/sdb1 is still mounted at /srv/data, under cover" }],
+    },
+  );
   const r = await switchover(s);
   assert.is(r.ok, false);
   assert.equal(calls, ["stop-services", "resume-services"]);
@@ -147,7 +213,9 @@ test("the freeze plan: held targets once each, in order; any stuck one refuses",
 });
 
 test("STOPPED that cannot be recorded is not announced: the root is thawed, the services come back, the node stays ACTIVE", async () => {
-  const { s, calls } = steps({ announceStopped: () => (calls.push("STOPPED refused"), "could not record that this boot releases the ACTIVE role") });
+  const { s, calls } = steps({
+    announceStopped: () => (calls.push("STOPPED refused"), "could not record that this boot releases the ACTIVE role"),
+  });
   const r = await switchover(s);
   assert.is(r.ok, false);
   assert.match(r.detail, /could not record/);

@@ -16,17 +16,29 @@ function grubTree(): string {
   mkdirSync(join(root, "boot"), { recursive: true });
   writeFileSync(join(root, "etc/grub.d/10_linux"), "#!/bin/sh\necho distro\n");
   chmodSync(join(root, "etc/grub.d/10_linux"), 0o755);
-  writeFileSync(join(root, "etc/default/grub"), 'GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX="console=ttyS0"\n');
-  for (const f of [`vmlinuz-${KVER}`, `initrd.img-${KVER}`, `initrd.img-${KVER}-clusterguard`]) writeFileSync(join(root, "boot", f), f);
+  writeFileSync(
+    join(root, "etc/default/grub"),
+    'GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX="console=ttyS0"\n',
+  );
+  for (const f of [`vmlinuz-${KVER}`, `initrd.img-${KVER}`, `initrd.img-${KVER}-clusterguard`])
+    writeFileSync(join(root, "boot", f), f);
   return root;
 }
 
 function blsTree(): string {
   const root = mkdtempSync(join(tmpdir(), "cg-bls-"));
   mkdirSync(join(root, "boot/loader/entries"), { recursive: true });
-  writeFileSync(join(root, "boot/loader/entries/0123abcd-6.5.6-300.fc39.x86_64.conf"), "title Fedora Linux (6.5.6-300.fc39.x86_64)\nversion 6.5.6-300.fc39.x86_64\nlinux /vmlinuz-6.5.6-300.fc39.x86_64\ninitrd /initramfs-6.5.6-300.fc39.x86_64.img\noptions root=UUID=1234 ro rhgb quiet\ngrub_users $grub_users\n");
+  writeFileSync(
+    join(root, "boot/loader/entries/0123abcd-6.5.6-300.fc39.x86_64.conf"),
+    "title Fedora Linux (6.5.6-300.fc39.x86_64)\nversion 6.5.6-300.fc39.x86_64\nlinux /vmlinuz-6.5.6-300.fc39.x86_64\ninitrd /initramfs-6.5.6-300.fc39.x86_64.img\noptions root=UUID=1234 ro rhgb quiet\ngrub_users $grub_users\n",
+  );
   writeFileSync(join(root, "boot/loader/loader.conf"), "timeout 3\ndefault 0123abcd-6.5.6-300.fc39.x86_64.conf\n");
-  for (const f of ["initramfs-6.5.6-300.fc39.x86_64.img", "initramfs-6.5.6-300.fc39.x86_64-clusterguard.img", "vmlinuz-6.5.6-300.fc39.x86_64"]) writeFileSync(join(root, "boot", f), f);
+  for (const f of [
+    "initramfs-6.5.6-300.fc39.x86_64.img",
+    "initramfs-6.5.6-300.fc39.x86_64-clusterguard.img",
+    "vmlinuz-6.5.6-300.fc39.x86_64",
+  ])
+    writeFileSync(join(root, "boot", f), f);
   return root;
 }
 
@@ -36,7 +48,8 @@ test("GRUB: install twice leaves one entry per node; remove restores the tree by
   const root = grubTree();
   const before = snapshot(root);
   for (let i = 0; i < 2; i++) {
-    for (const n of ["a", "b"]) assert.is(run("install", "--root", root, "--node", n, "--args", `rd.clusterguard.interface=eth1`).code, 0);
+    for (const n of ["a", "b"])
+      assert.is(run("install", "--root", root, "--node", n, "--args", `rd.clusterguard.interface=eth1`).code, 0);
   }
   const list = run("list", "--root", root);
   assert.is(list.stdout.trim().split("\n").length, 2, list.stdout);
@@ -47,13 +60,29 @@ test("GRUB: install twice leaves one entry per node; remove restores the tree by
 
 test("GRUB: the grub.d script emits the entry with the default command line, the guard initrd and the node", () => {
   const root = grubTree();
-  assert.is(run("install", "--root", root, "--node", "b", "--args", "rd.clusterguard.address=192.168.100.2/24").code, 0);
+  assert.is(
+    run("install", "--root", root, "--node", "b", "--args", "rd.clusterguard.address=192.168.100.2/24").code,
+    0,
+  );
   const script = join(root, "etc/grub.d/45_clusterguard_b");
-  const r = Bun.spawnSync(["sh", script], { env: { CG_BOOT_DIR: join(root, "boot"), GRUB_DEVICE_UUID: "feed-beef", GRUB_CMDLINE_LINUX: "console=ttyS0", GRUB_CMDLINE_LINUX_DEFAULT: "quiet", PATH: process.env.PATH ?? "" } });
+  const r = Bun.spawnSync(["sh", script], {
+    env: {
+      CG_BOOT_DIR: join(root, "boot"),
+      GRUB_DEVICE_UUID: "feed-beef",
+      GRUB_CMDLINE_LINUX: "console=ttyS0",
+      GRUB_CMDLINE_LINUX_DEFAULT: "quiet",
+      PATH: process.env.PATH ?? "",
+    },
+  });
   const out = r.stdout.toString();
   assert.is(r.exitCode, 0, r.stderr.toString());
   assert.match(out, /menuentry 'clusterguard \(node b\)'/);
-  assert.match(out, new RegExp(`linux \\S*vmlinuz-${KVER} root=UUID=feed-beef ro console=ttyS0 quiet rd\\.clusterguard\\.node=b rd\\.clusterguard\\.address=192\\.168\\.100\\.2/24 printk\\.devkmsg=on`));
+  assert.match(
+    out,
+    new RegExp(
+      `linux \\S*vmlinuz-${KVER} root=UUID=feed-beef ro console=ttyS0 quiet rd\\.clusterguard\\.node=b rd\\.clusterguard\\.address=192\\.168\\.100\\.2/24 printk\\.devkmsg=on`,
+    ),
+  );
   assert.match(out, new RegExp(`initrd \\S*initrd\\.img-${KVER}-clusterguard`));
 });
 

@@ -29,7 +29,10 @@ test.after(() => {
 test("without an authkey in the tree, regenerate stops before dracut and says what is missing", () => {
   const r = runExe(["initrd", "regenerate", "--root", root]);
   assert.is(r.code, 1);
-  assert.match(r.stderr, /etc\/clusterguard\/authkey is missing: install \/etc\/clusterguard\/authkey \(clusterguard keygen\)/);
+  assert.match(
+    r.stderr,
+    /etc\/clusterguard\/authkey is missing: install \/etc\/clusterguard\/authkey \(clusterguard keygen\)/,
+  );
 });
 
 test("an unknown kernel version is refused with the installed ones listed", () => {
@@ -40,7 +43,10 @@ test("an unknown kernel version is refused with the installed ones listed", () =
 });
 
 test("a shell initrd is built beside the distro's, with the module, the unstripped executable and its libraries", () => {
-  const distro = sh(["bash", "-c", `ls ${root}/boot/initrd.img-*`]).trim().split("\n").find((f) => !f.endsWith("-clusterguard"))!;
+  const distro = sh(["bash", "-c", `ls ${root}/boot/initrd.img-*`])
+    .trim()
+    .split("\n")
+    .find((f) => !f.endsWith("-clusterguard"))!;
   const before = statSync(distro).mtimeMs;
   const r = runExe(["initrd", "regenerate", "--root", root, "--kind", "shell"]);
   assert.is(r.code, 0, r.stderr);
@@ -48,14 +54,31 @@ test("a shell initrd is built beside the distro's, with the module, the unstripp
   assert.is(statSync(distro).mtimeMs, before, "the distro's initrd is untouched");
   const image = r.stdout.match(/built (\S+)/)![1]!;
   const list = sh(["chroot", root, "lsinitrd", image]);
-  for (const f of ["usr/lib/clusterguard/clusterguard", "usr/lib/clusterguard/guard-initrd.sh", "usr/lib/clusterguard/clusterguard-lib.sh", "etc/clusterguard/clusterguard.toml", "etc/clusterguard/authkey", "pre-mount/10-clusterguard-pre-mount.sh", "libpthread.so.0", "virtio_net.ko"]) {
+  for (const f of [
+    "usr/lib/clusterguard/clusterguard",
+    "usr/lib/clusterguard/guard-initrd.sh",
+    "usr/lib/clusterguard/clusterguard-lib.sh",
+    "etc/clusterguard/clusterguard.toml",
+    "etc/clusterguard/authkey",
+    "pre-mount/10-clusterguard-pre-mount.sh",
+    "libpthread.so.0",
+    "virtio_net.ko",
+  ]) {
     assert.ok(list.includes(f), `${f} in the image`);
   }
   assert.match(list, /-rw------- .* etc\/clusterguard\/authkey/);
   const out = join(root, "extracted");
-  sh(["bash", "-c", `chroot ${root} lsinitrd -f usr/lib/clusterguard/clusterguard ${image} > ${out} && chmod 0755 ${out}`]);
+  sh([
+    "bash",
+    "-c",
+    `chroot ${root} lsinitrd -f usr/lib/clusterguard/clusterguard ${image} > ${out} && chmod 0755 ${out}`,
+  ]);
   assert.is(sh(["sha256sum", out]).split(" ")[0], sh(["sha256sum", EXE]).split(" ")[0], "byte-identical: not stripped");
-  assert.match(sh([out, "version"]), /^clusterguard \d+\.\d+\.\d+ \(bun /, "the executable taken out of the initrd runs");
+  assert.match(
+    sh([out, "version"]),
+    /^clusterguard \d+\.\d+\.\d+ \(bun /,
+    "the executable taken out of the initrd runs",
+  );
 });
 
 test("regenerate refuses to write over the distro's default initrd", () => {

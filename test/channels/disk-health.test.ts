@@ -8,7 +8,8 @@ import type { PeerSlot } from "../../src/channels/disk.ts";
 import { blankFile, scratchDir, waitFor, withLoopDevice } from "../disk/helpers.ts";
 import { channelOptions, initArea, recordingSink } from "./disk-helpers.ts";
 
-const beat = (ch: DiskChannel, seq: number): Promise<boolean> => ch.beat({ node: "node-a", incarnation: 1, seq, role: "ACTIVE" });
+const beat = (ch: DiskChannel, seq: number): Promise<boolean> =>
+  ch.beat({ node: "node-a", incarnation: 1, seq, role: "ACTIVE" });
 
 test("a deleted device file reports down, a directory in its place stays down, and the restored area reports up", async () => {
   const { dir, cleanup } = scratchDir();
@@ -25,7 +26,11 @@ test("a deleted device file reports down, a directory in its place stays down, a
     assert.not.ok(await beat(ch, 2), "no beat while down");
     for (let i = 0; i < 3; i++) await beat(ch, 2);
     const read = await ch.readOwnMailbox();
-    assert.equal(read, { kind: "unavailable", detail: `disk down: ${path} vanished: ENOENT` }, "failed beats never nest into the reason");
+    assert.equal(
+      read,
+      { kind: "unavailable", detail: `disk down: ${path} vanished: ENOENT` },
+      "failed beats never nest into the reason",
+    );
     mkdirSync(path);
     await new Promise((r) => setTimeout(r, 200));
     assert.is(sink.events.length, 2, "still down, reported once, while retrying");
@@ -81,7 +86,12 @@ test("a loop device whose disk goes away reports down, and up again when it is b
       execFileSync("losetup", ["--set-capacity", device]); // the LUN shrinks to nothing: every read now fails
       await waitFor(() => sink.events.length === 2, "down when the device has no blocks");
       assert.is(sink.events[1]?.up, false);
-      assert.match(sink.events[1]?.detail ?? "", new RegExp(`(reading|writing) 4096 bytes at byte \\d+ of ${device} failed: (expected 4096 bytes, got 0|ENOSPC|EIO)`));
+      assert.match(
+        sink.events[1]?.detail ?? "",
+        new RegExp(
+          `(reading|writing) 4096 bytes at byte \\d+ of ${device} failed: (expected 4096 bytes, got 0|ENOSPC|EIO)`,
+        ),
+      );
       assert.not.ok(await beat(a, 2), "the writer fails too");
       writeFileSync(backing, saved);
       execFileSync("losetup", ["--set-capacity", device]);
@@ -108,11 +118,18 @@ test("detaching a loop device the channel holds open is deferred by the kernel: 
       execFileSync("losetup", ["-d", device]); // LOOP_CLR_FD on a busy device only sets autoclear
       assert.ok(await beat(ch, 1));
       await new Promise((r) => setTimeout(r, 100));
-      assert.equal(sink.events.map((e) => e.up), [true]);
+      assert.equal(
+        sink.events.map((e) => e.up),
+        [true],
+      );
     } finally {
       await ch.stop();
     }
-    assert.not.match(execFileSync("losetup", ["-a"]).toString(), new RegExp(`^${device}:`, "m"), "detached once closed");
+    assert.not.match(
+      execFileSync("losetup", ["-a"]).toString(),
+      new RegExp(`^${device}:`, "m"),
+      "detached once closed",
+    );
   });
 });
 

@@ -30,7 +30,10 @@ test("two DiskChannels on one file (slots 0 and 1) see each other's beats advanc
     await a.start(sinkA);
     await b.start(recordingSink());
     try {
-      assert.equal(sinkA.events.map((e) => e.up), [true]);
+      assert.equal(
+        sinkA.events.map((e) => e.up),
+        [true],
+      );
       assert.match(sinkA.events[0]?.detail ?? "", /at offset 0 readable \(O_DIRECT\)/);
       for (let seq = 1; seq <= 5; seq++) {
         assert.ok(await a.beat({ node: "node-a", incarnation: 1000, seq, role: "ACTIVE" }));
@@ -44,7 +47,11 @@ test("two DiskChannels on one file (slots 0 and 1) see each other's beats advanc
       assert.ok(Math.abs((last?.writtenAt ?? 0) - Date.now()) < 5000, "writtenAt is the writer's wall clock");
       assert.is(seenByA.at(-1)?.role, "STANDBY");
       const seqs = seenByB.map((s) => s.seq);
-      assert.equal(seqs, [...seqs].sort((x, y) => x - y), "reports only move forward");
+      assert.equal(
+        seqs,
+        [...seqs].sort((x, y) => x - y),
+        "reports only move forward",
+      );
       assert.equal(new Set(seqs).size, seqs.length, "each (incarnation, seq) reported once");
       assert.is(a.stats().framesOut, 5);
       assert.is(b.stats().framesIn, seenByB.length);
@@ -115,8 +122,14 @@ test("a blank area keeps the channel down (nothing written) until disk init, the
     try {
       assert.is(sink.events.length, 1);
       assert.is(sink.events[0]?.up, false);
-      assert.match(sink.events[0]?.detail ?? "", /no heartbeat area of cluster 0x[0-9a-f]{8} at offset 0 of .*: header empty: .*run `clusterguard disk init`/);
-      assert.not.ok(await ch.beat({ node: "node-a", incarnation: 1, seq: 1, role: "BOOTING" }), "no beat on a blank disk");
+      assert.match(
+        sink.events[0]?.detail ?? "",
+        /no heartbeat area of cluster 0x[0-9a-f]{8} at offset 0 of .*: header empty: .*run `clusterguard disk init`/,
+      );
+      assert.not.ok(
+        await ch.beat({ node: "node-a", incarnation: 1, seq: 1, role: "BOOTING" }),
+        "no beat on a blank disk",
+      );
       assert.is(ch.stats().sendErrors, 1);
       await initArea(path);
       await waitFor(() => sink.events.length === 2, "the channel to come up");
@@ -135,7 +148,10 @@ test("another cluster's area keeps the channel down, naming the cluster ids", as
     const ch = new DiskChannel(channelOptions(path, 0, []));
     const sink = recordingSink();
     await ch.start(sink);
-    assert.match(sink.events[0]?.detail ?? "", /header foreign-cluster: header: expected cluster id 0x[0-9a-f]{8}, got 0x[0-9a-f]{8}/);
+    assert.match(
+      sink.events[0]?.detail ?? "",
+      /header foreign-cluster: header: expected cluster id 0x[0-9a-f]{8}, got 0x[0-9a-f]{8}/,
+    );
     await ch.stop();
   }, false);
 });
@@ -157,10 +173,22 @@ test("a peer slot that fails authentication is counted as dropped and never repo
 });
 
 test("invalid options are refused at construction, naming the option", () => {
-  assert.throws(() => new DiskChannel(channelOptions("/dev/null", 0, [], { peerSlot: 0 })), /peerSlot: expected a slot other than selfSlot \(0\), got 0/);
-  assert.throws(() => new DiskChannel(channelOptions("/dev/null", 2, [], { peerSlot: 0 })), /selfSlot: slot: expected an integer 0\.\.1, got 2/);
-  assert.throws(() => new DiskChannel(channelOptions("/dev/null", 0, [], { pollMs: 0 })), /pollMs: expected a positive integer, got 0/);
-  assert.throws(() => new DiskChannel(channelOptions("/dev/null", 0, [], { offset: 10 })), /offset: expected a non-negative multiple of 4096 bytes, got 10/);
+  assert.throws(
+    () => new DiskChannel(channelOptions("/dev/null", 0, [], { peerSlot: 0 })),
+    /peerSlot: expected a slot other than selfSlot \(0\), got 0/,
+  );
+  assert.throws(
+    () => new DiskChannel(channelOptions("/dev/null", 2, [], { peerSlot: 0 })),
+    /selfSlot: slot: expected an integer 0\.\.1, got 2/,
+  );
+  assert.throws(
+    () => new DiskChannel(channelOptions("/dev/null", 0, [], { pollMs: 0 })),
+    /pollMs: expected a positive integer, got 0/,
+  );
+  assert.throws(
+    () => new DiskChannel(channelOptions("/dev/null", 0, [], { offset: 10 })),
+    /offset: expected a non-negative multiple of 4096 bytes, got 10/,
+  );
 });
 
 test.run();

@@ -26,7 +26,11 @@ for (const baud of [115200, 9600, 921600]) {
     try {
       await channel.start(ignore);
       const t = attrsOf(pair.a);
-      assert.is(t.lflag & (LFLAG.ECHO | LFLAG.ICANON | LFLAG.ISIG | LFLAG.IEXTEN), 0, "no echo, no canonical mode, no signals");
+      assert.is(
+        t.lflag & (LFLAG.ECHO | LFLAG.ICANON | LFLAG.ISIG | LFLAG.IEXTEN),
+        0,
+        "no echo, no canonical mode, no signals",
+      );
       assert.is(t.cflag & CFLAG.CSIZE, CFLAG.CS8, "8 data bits");
       assert.is(t.cflag & (CFLAG.PARENB | CFLAG.CSTOPB | CFLAG.CRTSCTS), 0, "no parity, 1 stop bit, no RTS/CTS");
       assert.is(t.cflag & (CFLAG.CLOCAL | CFLAG.CREAD), CFLAG.CLOCAL | CFLAG.CREAD, "ignore modem lines, receiver on");
@@ -47,7 +51,10 @@ for (const baud of [115200, 9600, 921600]) {
 test("setRaw on a file that is not a tty throws naming the device and the errno", () => {
   const fd = fs.openSync("/dev/null", O_RDWR);
   try {
-    assert.throws(() => setRaw(fd, 115200, "/dev/null"), /tcgetattr on \/dev\/null failed with ENOTTY \(errno 25\); expected a terminal/);
+    assert.throws(
+      () => setRaw(fd, 115200, "/dev/null"),
+      /tcgetattr on \/dev\/null failed with ENOTTY \(errno 25\); expected a terminal/,
+    );
   } finally {
     fs.closeSync(fd);
   }

@@ -12,8 +12,17 @@ import { startPtyPair, type PtyPair } from "../helpers/pty-pair.ts";
 function recorder() {
   const frames: Uint8Array[] = [];
   const health: { up: boolean; detail: string }[] = [];
-  const sink: ChannelSink = { frame: (bytes) => void frames.push(bytes), health: (_, up, detail) => void health.push({ up, detail }) };
-  return { frames, health, sink, ups: () => health.filter((h) => h.up).length, downs: () => health.filter((h) => !h.up).length };
+  const sink: ChannelSink = {
+    frame: (bytes) => void frames.push(bytes),
+    health: (_, up, detail) => void health.push({ up, detail }),
+  };
+  return {
+    frames,
+    health,
+    sink,
+    ups: () => health.filter((h) => h.up).length,
+    downs: () => health.filter((h) => !h.up).length,
+  };
 }
 
 async function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<void> {
@@ -32,7 +41,15 @@ function byteSource(seed: number) {
 }
 
 /** Two channels on the two ends of a fresh socat pair; run() cleans everything up afterwards. */
-async function withLink(body: (ctx: { pair: PtyPair; a: SerialChannel; b: SerialChannel; ra: ReturnType<typeof recorder>; rb: ReturnType<typeof recorder> }) => Promise<void>) {
+async function withLink(
+  body: (ctx: {
+    pair: PtyPair;
+    a: SerialChannel;
+    b: SerialChannel;
+    ra: ReturnType<typeof recorder>;
+    rb: ReturnType<typeof recorder>;
+  }) => Promise<void>,
+) {
   let pair = await startPtyPair();
   const dir = pair.dir;
   const a = new SerialChannel({ device: pair.a, baud: 115200, reopenMinMs: 20, reopenMaxMs: 200 });
@@ -57,7 +74,8 @@ async function sendAll(from: SerialChannel, to: ReturnType<typeof recorder>, fra
   const base = to.frames.length;
   for (let i = 0; i < frames.length; i++) {
     from.send(frames[i]!);
-    if (i % 10 === 9 || i === frames.length - 1) await waitFor(() => to.frames.length >= base + i + 1, `frame ${i + 1} of ${frames.length}`);
+    if (i % 10 === 9 || i === frames.length - 1)
+      await waitFor(() => to.frames.length >= base + i + 1, `frame ${i + 1} of ${frames.length}`);
   }
 }
 
@@ -81,7 +99,8 @@ test("garbage and partial frames written straight to the tty are dropped and cou
     try {
       for (const [i, frame] of frames.entries()) {
         fs.writeSync(raw, encodeSerial(frame));
-        if (i % 2 === 0) fs.writeSync(raw, bytes(1 + (i % 30))); // random bytes
+        if (i % 2 === 0)
+          fs.writeSync(raw, bytes(1 + (i % 30))); // random bytes
         else fs.writeSync(raw, encodeSerial(bytes(40)).subarray(0, 20)); // a frame cut short
       }
       await waitFor(() => rb.frames.length >= frames.length, "the 50 valid frames");
@@ -162,9 +181,15 @@ test("a device that does not exist yet is reported down once, retried, and repor
 });
 
 test("the constructor refuses a bad baud or backoff, saying what was expected and what arrived", () => {
-  assert.throws(() => new SerialChannel({ device: "/dev/ttyS1", baud: 12345 }), /serial baud: expected one of 9600, .* got 12345/);
+  assert.throws(
+    () => new SerialChannel({ device: "/dev/ttyS1", baud: 12345 }),
+    /serial baud: expected one of 9600, .* got 12345/,
+  );
   assert.throws(() => new SerialChannel({ device: "", baud: 9600 }), /serial device: expected a tty path/);
-  assert.throws(() => new SerialChannel({ device: "/dev/ttyS1", baud: 9600, reopenMinMs: 500, reopenMaxMs: 100 }), /reopenMaxMs: expected milliseconds >= reopenMinMs \(500\), got 100/);
+  assert.throws(
+    () => new SerialChannel({ device: "/dev/ttyS1", baud: 9600, reopenMinMs: 500, reopenMaxMs: 100 }),
+    /reopenMaxMs: expected milliseconds >= reopenMinMs \(500\), got 100/,
+  );
 });
 
 test.run();

@@ -46,7 +46,11 @@ type Outcome = "works" | "aborted" | "failed" | "hung" | "not-installed";
 test("serialport under Bun: new SerialPort on a pty still dies or fails, so the serial channel keeps its termios reader", async () => {
   const pair = await startPtyPair();
   try {
-    const child = Bun.spawn([process.execPath, "-e", childScript(pair.a, pair.b)], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+    const child = Bun.spawn([process.execPath, "-e", childScript(pair.a, pair.b)], {
+      cwd: ROOT,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     const out = new Response(child.stdout).text();
     const err = new Response(child.stderr).text();
     const ended = await Promise.race([child.exited.then(() => true), Bun.sleep(TIMEOUT_MS).then(() => false)]);

@@ -14,7 +14,10 @@ const PORT = 17694;
 function recorder() {
   const frames: Uint8Array[] = [];
   const health: string[] = [];
-  const sink: ChannelSink = { frame: (b) => void frames.push(b), health: (_c, up, d) => void health.push(`${up ? "up" : "down"}: ${d}`) };
+  const sink: ChannelSink = {
+    frame: (b) => void frames.push(b),
+    health: (_c, up, d) => void health.push(`${up ? "up" : "down"}: ${d}`),
+  };
   return { frames, health, sink };
 }
 
@@ -26,7 +29,7 @@ test("frames sent to the peer's address arrive intact at the peer", async () => 
   await a.start(ra.sink);
   await b.start(rb.sink);
   try {
-    const sent = Array.from({ length: 50 }, (_, i) => new Uint8Array([i, 0, 255, i * 3 & 255]));
+    const sent = Array.from({ length: 50 }, (_, i) => new Uint8Array([i, 0, 255, (i * 3) & 255]));
     for (const f of sent) a.send(f);
     await waitFor(() => rb.frames.length === 50, 2000, "50 frames at b");
     assert.equal(rb.frames, sent);
@@ -59,7 +62,13 @@ test("datagrams from any other sender are dropped and counted", async () => {
 
 test("an address that is not configured reports the link down, and binding is retried", async () => {
   const r = recorder();
-  const ch = new UdpChannel({ localAddress: "10.213.250.1", peerAddress: "10.213.250.2", port: PORT, retryMinMs: 20, retryMaxMs: 40 });
+  const ch = new UdpChannel({
+    localAddress: "10.213.250.1",
+    peerAddress: "10.213.250.2",
+    port: PORT,
+    retryMinMs: 20,
+    retryMaxMs: 40,
+  });
   await ch.start(r.sink);
   await Bun.sleep(150);
   await ch.stop();
@@ -75,17 +84,43 @@ test("survives the interface going down and up, and its address being removed an
     console.log(`  (skipped: cannot create a veth pair here: ${pair.skip})`);
     return;
   }
-  const echo = Bun.spawn(["ip", "netns", "exec", pair.ns, process.execPath, "test/helpers/udp-echo.ts", pair.nsAddr, pair.hostAddr, String(PORT)], { stdout: "pipe", stderr: "inherit" });
+  const echo = Bun.spawn(
+    [
+      "ip",
+      "netns",
+      "exec",
+      pair.ns,
+      process.execPath,
+      "test/helpers/udp-echo.ts",
+      pair.nsAddr,
+      pair.hostAddr,
+      String(PORT),
+    ],
+    { stdout: "pipe", stderr: "inherit" },
+  );
   const r = recorder();
-  const ch = new UdpChannel({ localAddress: pair.hostAddr, peerAddress: pair.nsAddr, port: PORT, interface: pair.hostIf, retryMinMs: 50, retryMaxMs: 200, watchMs: 100 });
+  const ch = new UdpChannel({
+    localAddress: pair.hostAddr,
+    peerAddress: pair.nsAddr,
+    port: PORT,
+    interface: pair.hostIf,
+    retryMinMs: 50,
+    retryMaxMs: 200,
+    watchMs: 100,
+  });
   try {
     await ch.start(r.sink);
     const ping = async (what: string) => {
       const before = r.frames.length;
-      await waitFor(() => {
-        ch.send(new Uint8Array([9, 9, 9]));
-        return r.frames.length > before;
-      }, 8000, what, 50);
+      await waitFor(
+        () => {
+          ch.send(new Uint8Array([9, 9, 9]));
+          return r.frames.length > before;
+        },
+        8000,
+        what,
+        50,
+      );
     };
     await ping("the echo peer in the namespace");
     await Bun.sleep(200); // let echoes of the pings still in flight land
@@ -100,9 +135,17 @@ test("survives the interface going down and up, and its address being removed an
     await waitFor(() => r.health.at(-1)?.startsWith("up") === true, 3000, "health up after link up");
     const h = r.health.length;
     pair.ip("addr", "del", `${pair.hostAddr}/24`, "dev", pair.hostIf);
-    await waitFor(() => r.health.slice(h).some((x) => x.startsWith("down")), 3000, "health down after the address vanished");
+    await waitFor(
+      () => r.health.slice(h).some((x) => x.startsWith("down")),
+      3000,
+      "health down after the address vanished",
+    );
     pair.ip("addr", "add", `${pair.hostAddr}/24`, "dev", pair.hostIf);
-    await waitFor(() => r.health.slice(h).some((x) => x.startsWith("up")), 5000, "health up after the address came back");
+    await waitFor(
+      () => r.health.slice(h).some((x) => x.startsWith("up")),
+      5000,
+      "health up after the address came back",
+    );
     await ping("frames again after the address came back");
     assert.ok(ch.stats().reopens >= 1);
   } finally {
@@ -119,10 +162,21 @@ test("the interface losing its carrier reports the link down, and its return rep
   const carrier = (v: string) => writeFileSync(join(sys, "lo", "carrier"), v);
   carrier("0\n");
   const r = recorder();
-  const ch = new UdpChannel({ localAddress: "127.0.0.1", peerAddress: "127.0.0.2", port: PORT + 2, interface: "lo", carrierDir: sys, watchMs: 20 });
+  const ch = new UdpChannel({
+    localAddress: "127.0.0.1",
+    peerAddress: "127.0.0.2",
+    port: PORT + 2,
+    interface: "lo",
+    carrierDir: sys,
+    watchMs: 20,
+  });
   try {
     await ch.start(r.sink);
-    assert.equal(r.health, ["down: no carrier on lo (cable pulled, or the peer's NIC is off)"], "a link without carrier is down from the start");
+    assert.equal(
+      r.health,
+      ["down: no carrier on lo (cable pulled, or the peer's NIC is off)"],
+      "a link without carrier is down from the start",
+    );
     assert.is(ch.stats().up, false);
     carrier("1\n");
     await waitFor(() => r.health.length === 2, 2000, "up once the carrier returns");
@@ -140,11 +194,20 @@ test("the interface losing its carrier reports the link down, and its return rep
 
 test("without an interface configured the carrier is never read", async () => {
   const r = recorder();
-  const ch = new UdpChannel({ localAddress: "127.0.0.1", peerAddress: "127.0.0.2", port: PORT + 3, carrierDir: "/nonexistent", watchMs: 20 });
+  const ch = new UdpChannel({
+    localAddress: "127.0.0.1",
+    peerAddress: "127.0.0.2",
+    port: PORT + 3,
+    carrierDir: "/nonexistent",
+    watchMs: 20,
+  });
   try {
     await ch.start(r.sink);
     await Bun.sleep(100);
-    assert.equal(r.health.map((h) => h.split(":")[0]), ["up"]);
+    assert.equal(
+      r.health.map((h) => h.split(":")[0]),
+      ["up"],
+    );
   } finally {
     await ch.stop();
   }
@@ -157,12 +220,24 @@ test("a real NIC whose peer end goes down loses its carrier: the link reports do
     return;
   }
   const r = recorder();
-  const ch = new UdpChannel({ localAddress: pair.hostAddr, peerAddress: pair.nsAddr, port: PORT, interface: pair.hostIf, retryMinMs: 50, retryMaxMs: 200, watchMs: 50 });
+  const ch = new UdpChannel({
+    localAddress: pair.hostAddr,
+    peerAddress: pair.nsAddr,
+    port: PORT,
+    interface: pair.hostIf,
+    retryMinMs: 50,
+    retryMaxMs: 200,
+    watchMs: 50,
+  });
   try {
     await ch.start(r.sink);
     assert.ok(r.health[0]?.startsWith("up"), r.health.join("; "));
     pair.ip("-n", pair.ns, "link", "set", `cgn8`, "down");
-    await waitFor(() => r.health.some((h) => h.startsWith(`down: no carrier on ${pair.hostIf}`)), 3000, "down on carrier loss");
+    await waitFor(
+      () => r.health.some((h) => h.startsWith(`down: no carrier on ${pair.hostIf}`)),
+      3000,
+      "down on carrier loss",
+    );
     pair.ip("-n", pair.ns, "link", "set", `cgn8`, "up");
     await waitFor(() => r.health.at(-1)?.startsWith("up") === true, 3000, "up when the carrier returns");
   } finally {

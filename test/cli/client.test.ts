@@ -8,11 +8,24 @@ import { sampleReport } from "../mgmt/fake.ts";
 import { type Running, selfSignedCert, serve, tempDir } from "../mgmt/helpers.ts";
 
 /** Run dist/clusterguard without blocking the event loop, so that the server in this test process can answer it. */
-async function runExeAsync(args: string[], timeoutMs = 20_000): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runExeAsync(
+  args: string[],
+  timeoutMs = 20_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   if (!existsSync(EXE)) throw new Error(`${EXE} is missing: run 'make build' first`);
-  const p = Bun.spawn([EXE, ...args], { cwd: "/", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  const p = Bun.spawn([EXE, ...args], {
+    cwd: "/",
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+    stdout: "pipe",
+    stderr: "pipe",
+    stdin: "ignore",
+  });
   const timer = setTimeout(() => p.kill("SIGKILL"), timeoutMs);
-  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
   clearTimeout(timer);
   return { code, stdout, stderr };
 }
@@ -27,7 +40,13 @@ let running: Running;
 const cg = (...args: string[]) => runExeAsync([...args, "--socket", socket]);
 
 test.before(async () => {
-  running = await serve({ socket, tcp_listen: "127.0.0.1:0", token_file: tokenFile, tls_cert: pem.cert, tls_key: pem.key });
+  running = await serve({
+    socket,
+    tcp_listen: "127.0.0.1:0",
+    token_file: tokenFile,
+    tls_cert: pem.cert,
+    tls_key: pem.key,
+  });
 });
 test.after(() => running.server.stop());
 
@@ -53,7 +72,10 @@ test("a status reply of another shape is reported (exit 1), not a crash", async 
   try {
     const r = await cg("status");
     assert.is(r.code, 1);
-    assert.match(r.stderr, 'clusterguard status: the status reply has no "node" string: is the agent a different clusterguard version?');
+    assert.match(
+      r.stderr,
+      'clusterguard status: the status reply has no "node" string: is the agent a different clusterguard version?',
+    );
     const w = await cg("watch", "--once");
     assert.is(w.code, 1);
     assert.match(w.stdout, '! the status reply has no "node" string');
@@ -104,14 +126,20 @@ test("no server: exit 1 naming the socket and the errno", async () => {
   const missing = join(dir, "nobody.sock");
   const r = await runExeAsync(["status", "--socket", missing]);
   assert.is(r.code, 1);
-  assert.is(r.stderr.trim(), `clusterguard status: no agent is listening on ${missing} (ENOENT): is clusterguard-agent running?`);
+  assert.is(
+    r.stderr.trim(),
+    `clusterguard status: no agent is listening on ${missing} (ENOENT): is clusterguard-agent running?`,
+  );
   const t = await runExeAsync(["takeover", "--socket", missing]);
   assert.is(t.code, 1);
 });
 
 test("without --socket the socket comes from the config file, and no authkey is needed", async () => {
   const conf = join(dir, "cg.toml");
-  writeFileSync(conf, `[cluster]\nname = "lab"\n[[node]]\nname = "a"\naddress = "192.168.100.1"\n[[node]]\nname = "b"\naddress = "192.168.100.2"\n[management]\nsocket = "${socket}"\n`);
+  writeFileSync(
+    conf,
+    `[cluster]\nname = "lab"\n[[node]]\nname = "a"\naddress = "192.168.100.1"\n[[node]]\nname = "b"\naddress = "192.168.100.2"\n[management]\nsocket = "${socket}"\n`,
+  );
   const r = await runExeAsync(["status", "--json", "--config", conf, "--authkey", join(dir, "no-such-authkey")]);
   assert.is(r.code, 0, r.stderr);
   assert.is(JSON.parse(r.stdout).cluster, "lab");
@@ -122,7 +150,14 @@ test("--connect over TLS with the token and --ca works; a wrong token is refused
   const ok = await runExeAsync(["status", "--json", "--connect", at, "--token-file", tokenFile, "--ca", pem.cert]);
   assert.is(ok.code, 0, ok.stderr);
   assert.is(JSON.parse(ok.stdout).node, "a");
-  const insecure = await runExeAsync(["standby", "--connect", `127.0.0.1:${running.server.tcpPort}`, "--token-file", tokenFile, "--insecure"]);
+  const insecure = await runExeAsync([
+    "standby",
+    "--connect",
+    `127.0.0.1:${running.server.tcpPort}`,
+    "--token-file",
+    tokenFile,
+    "--insecure",
+  ]);
   assert.is(insecure.code, 0, insecure.stderr);
   const wrong = join(dir, "wrong");
   writeFileSync(wrong, "not-the-token-at-all\n");
@@ -132,7 +167,13 @@ test("--connect over TLS with the token and --ca works; a wrong token is refused
 });
 
 test("--connect without a trusted certificate fails with the TLS reason and the fix", async () => {
-  const r = await runExeAsync(["status", "--connect", `localhost:${running.server.tcpPort}`, "--token-file", tokenFile]);
+  const r = await runExeAsync([
+    "status",
+    "--connect",
+    `localhost:${running.server.tcpPort}`,
+    "--token-file",
+    tokenFile,
+  ]);
   assert.is(r.code, 1);
   assert.match(r.stderr, /TLS to localhost:\d+ refused: .*certificate.*; pass --ca FILE/);
 });
@@ -140,9 +181,21 @@ test("--connect without a trusted certificate fails with the TLS reason and the 
 test("connection options are checked before anything is sent (exit 2)", async () => {
   assert.is((await runExeAsync(["status", "--connect", "localhost:1"])).code, 2, "no --token-file");
   assert.is((await runExeAsync(["status", "--connect", "nohostport", "--token-file", tokenFile])).code, 2);
-  assert.is((await runExeAsync(["status", "--socket", socket, "--connect", "localhost:1", "--token-file", tokenFile])).code, 2);
+  assert.is(
+    (await runExeAsync(["status", "--socket", socket, "--connect", "localhost:1", "--token-file", tokenFile])).code,
+    2,
+  );
   assert.is((await runExeAsync(["status", "--socket", socket, "--insecure"])).code, 2);
-  const r = await runExeAsync(["status", "--connect", "localhost:1", "--token-file", tokenFile, "--ca", pem.cert, "--insecure"]);
+  const r = await runExeAsync([
+    "status",
+    "--connect",
+    "localhost:1",
+    "--token-file",
+    tokenFile,
+    "--ca",
+    pem.cert,
+    "--insecure",
+  ]);
   assert.is(r.code, 2);
   assert.match(r.stderr, "either --ca FILE or --insecure");
 });
@@ -174,7 +227,10 @@ test("watch --once without a server shows why and exits 1", async () => {
 });
 
 test("watch without a TTY keeps refreshing until it is stopped, clearing once and then sending only what changed", async () => {
-  const p = Bun.spawn([join(import.meta.dir, "../../dist/clusterguard"), "watch", "--interval", "150", "--socket", socket], { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  const p = Bun.spawn(
+    [join(import.meta.dir, "../../dist/clusterguard"), "watch", "--interval", "150", "--socket", socket],
+    { stdout: "pipe", stderr: "pipe", stdin: "ignore" },
+  );
   await Bun.sleep(1300);
   p.kill("SIGTERM");
   const out = await new Response(p.stdout).text();
@@ -183,7 +239,11 @@ test("watch without a TTY keeps refreshing until it is stopped, clearing once an
   assert.is(before, "");
   assert.equal(rest, [], "one clear, at the start");
   assert.ok(first.replace(/\r\n$/, "").split("\r\n").length <= 24, "24 rows at most without a terminal to ask");
-  assert.match(first, /\x1b\[1;1Hclusterguard watch .* \d\d:\d\d:\d\d\x1b\[K/, "the clock line rewritten in place once a second");
+  assert.match(
+    first,
+    /\x1b\[1;1Hclusterguard watch .* \d\d:\d\d:\d\d\x1b\[K/,
+    "the clock line rewritten in place once a second",
+  );
   assert.ok(first.length < 2 * 2048, `${first.length} bytes in 8 refreshes`);
 });
 

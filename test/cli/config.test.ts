@@ -35,13 +35,26 @@ test("a good config prints the effective configuration with the secret masked, e
 
 test("a broken config lists every error with file, line, key, value and expectation, exit 2", () => {
   const bad = join(dir, "bad.toml");
-  writeFileSync(bad, readFileSync(GOOD, "utf8").replace("deadtime = 3000", "deadtime = 300").replace('name = "lab"', 'name = "lab cluster"').replace("port = 694", "prot = 694").replace("priority = 100", "priority = -4"));
+  writeFileSync(
+    bad,
+    readFileSync(GOOD, "utf8")
+      .replace("deadtime = 3000", "deadtime = 300")
+      .replace('name = "lab"', 'name = "lab cluster"')
+      .replace("port = 694", "prot = 694")
+      .replace("priority = 100", "priority = -4"),
+  );
   const r = runExe(["config", "check", "--config", bad, "--authkey", key]);
   assert.is(r.code, 2);
   assert.is(r.stdout, "", "nothing effective is printed for a broken config");
-  assert.match(r.stderr, /bad\.toml:\d+: timers\.deadtime = 300: expected an integer greater than 2 x timers\.keepalive/);
+  assert.match(
+    r.stderr,
+    /bad\.toml:\d+: timers\.deadtime = 300: expected an integer greater than 2 x timers\.keepalive/,
+  );
   assert.match(r.stderr, /bad\.toml:\d+: cluster\.name = "lab cluster": expected/);
-  assert.match(r.stderr, /bad\.toml:\d+: channels\.udp\.prot: unknown key; expected one of: enabled, port, interface, broadcast/);
+  assert.match(
+    r.stderr,
+    /bad\.toml:\d+: channels\.udp\.prot: unknown key; expected one of: enabled, port, interface, broadcast/,
+  );
   assert.match(r.stderr, /bad\.toml:\d+: node\[1\]\.priority = -4: expected an integer from 0 to 1000/);
   assert.match(r.stderr, /4 error\(s\)/);
 });

@@ -85,13 +85,28 @@ test("an agent's stopped state and down health stand out; no history reads 'none
   const lines = renderAgents([{ ...a, state: "stopped", health: "down", history: [] }], "2025-06-01T10:15:02.114Z");
   assert.match(lines[1] ?? "", /web\s+systemd\s+STOPPED\s+DOWN/);
   assert.is(lines[2], "    last: none yet");
-  assert.is(lastRun({ at: "2025-06-01T10:15:00.000Z", op: "recover", result: "hard-error", reason: "", ms: 1.6 }, "2025-06-01T10:15:02.000Z"), "hard-error (recover, 2 ms, 2.0s ago)");
+  assert.is(
+    lastRun(
+      { at: "2025-06-01T10:15:00.000Z", op: "recover", result: "hard-error", reason: "", ms: 1.6 },
+      "2025-06-01T10:15:02.000Z",
+    ),
+    "hard-error (recover, 2 ms, 2.0s ago)",
+  );
 });
 
 test("skipped checks and the last escalation are shown under the agent", () => {
   const [a] = sampleReport().agents;
   if (a === undefined) throw new Error("fixture");
-  const lines = renderAgents([{ ...a, skipped: 2, lastEscalation: { at: "2025-06-01T10:14:02.114Z", action: "failover", reason: "3 monitor failures" } }], "2025-06-01T10:15:02.114Z");
+  const lines = renderAgents(
+    [
+      {
+        ...a,
+        skipped: 2,
+        lastEscalation: { at: "2025-06-01T10:14:02.114Z", action: "failover", reason: "3 monitor failures" },
+      },
+    ],
+    "2025-06-01T10:15:02.114Z",
+  );
   assert.match(lines[2] ?? "", /; 2 check\(s\) skipped while one was still running$/);
   assert.is(lines[3], "    escalated: FAILOVER, 3 monitor failures (1m00s ago)");
 });
@@ -111,7 +126,17 @@ test("the sample report fits 80 columns", () => {
 });
 
 test("tables align columns, right-align numbers and never pad the last column", () => {
-  assert.equal(table(["A", "NUM", "NOTE"], [["x", "5", "n"], ["long", "123", "-"]], [false, true, false]), ["  A     NUM  NOTE", "  x       5  n", "  long  123  -"]);
+  assert.equal(
+    table(
+      ["A", "NUM", "NOTE"],
+      [
+        ["x", "5", "n"],
+        ["long", "123", "-"],
+      ],
+      [false, true, false],
+    ),
+    ["  A     NUM  NOTE", "  x       5  n", "  long  123  -"],
+  );
   assert.equal(table(null, [["a", "b"]]), ["  a  b"]);
   assert.is(clip("abcdefghij", 6), "abc...");
   assert.is(clip("abc", 6), "abc");

@@ -20,7 +20,11 @@ test("the default socket matches management.socket's default in the schema", () 
 });
 
 test("--socket wins and reads no file at all", () => {
-  assert.equal(resolveTarget({ socket: "/tmp/x.sock", config: "/nonexistent" }), { ok: true, target: { kind: "unix", path: "/tmp/x.sock" }, warnings: [] });
+  assert.equal(resolveTarget({ socket: "/tmp/x.sock", config: "/nonexistent" }), {
+    ok: true,
+    target: { kind: "unix", path: "/tmp/x.sock" },
+    warnings: [],
+  });
 });
 
 test("a broken or missing non-default config falls back to the default socket with a warning", () => {
@@ -34,7 +38,18 @@ test("a broken or missing non-default config falls back to the default socket wi
 });
 
 test("--connect reads the token (trimmed) and the CA, and splits host and port, IPv6 too", () => {
-  assert.equal(resolveTarget({ connect: "node-a:7410", "token-file": token, ca }), { ok: true, target: { kind: "tcp", host: "node-a", port: 7410, token: "the-token-value-123", ca: "-----BEGIN CERTIFICATE-----\n", insecure: false }, warnings: [] });
+  assert.equal(resolveTarget({ connect: "node-a:7410", "token-file": token, ca }), {
+    ok: true,
+    target: {
+      kind: "tcp",
+      host: "node-a",
+      port: 7410,
+      token: "the-token-value-123",
+      ca: "-----BEGIN CERTIFICATE-----\n",
+      insecure: false,
+    },
+    warnings: [],
+  });
   const v6 = resolveTarget({ connect: "[fd00::1]:7410", "token-file": token, insecure: true });
   assert.ok(v6.ok && v6.target.kind === "tcp" && v6.target.host === "fd00::1" && v6.target.insecure);
   assert.is(v6.ok ? where(v6.target) : "", "[fd00::1]:7410");

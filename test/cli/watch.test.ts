@@ -4,7 +4,17 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { join } from "node:path";
-import { frameLines, HOME_CLEAR, MENU, type MenuState, onKey, prompt, renderFrame, screenUpdate, WatchSession } from "../../src/cli/watch.ts";
+import {
+  frameLines,
+  HOME_CLEAR,
+  MENU,
+  type MenuState,
+  onKey,
+  prompt,
+  renderFrame,
+  screenUpdate,
+  WatchSession,
+} from "../../src/cli/watch.ts";
 import { sampleReport } from "../mgmt/fake.ts";
 import { type Running, serve, tempDir } from "../mgmt/helpers.ts";
 import { EXE } from "../helpers/exe.ts";
@@ -67,7 +77,16 @@ test("q quits from the menu, Ctrl-C and Ctrl-D quit from anywhere; other keys do
 
 test("while an action waits for the agent only q, Ctrl-C and Ctrl-D do anything: they leave", () => {
   const confirm: MenuState = { mode: "confirm", action: { op: "standby" } };
-  const rows: [string, boolean][] = [["q", true], ["Q", true], ["\x03", true], ["\x04", true], ["y", false], ["s", false], ["p", false], ["\r", false]];
+  const rows: [string, boolean][] = [
+    ["q", true],
+    ["Q", true],
+    ["\x03", true],
+    ["\x04", true],
+    ["y", false],
+    ["s", false],
+    ["p", false],
+    ["\r", false],
+  ];
   for (const [key, quits] of rows) {
     const r = onKey(confirm, key, report, true);
     assert.is(r.quit === true, quits, JSON.stringify(key));
@@ -76,15 +95,30 @@ test("while an action waits for the agent only q, Ctrl-C and Ctrl-D do anything:
 });
 
 test("a frame is cut to the terminal's rows: header, as much status as fits and how much is missing, then the menu", () => {
-  const lines = frameLines({ header: "clusterguard watch", report, error: "no reply", message: "standby: waiting", prompt: MENU, width: 80, height: 24 });
+  const lines = frameLines({
+    header: "clusterguard watch",
+    report,
+    error: "no reply",
+    message: "standby: waiting",
+    prompt: MENU,
+    width: 80,
+    height: 24,
+  });
   assert.is(lines.length, 24, "a VT100's 24 rows");
   assert.is(lines[0], "clusterguard watch");
   assert.equal(lines.slice(-3), ["! no reply (showing the last status received)", "> standby: waiting", MENU]);
   assert.match(lines.at(-5)!, /^\.\.\. \d+ more line\(s\): a taller terminal shows them, or clusterguard status$/);
   const tall = frameLines({ header: "h", report, error: null, message: "", prompt: MENU, width: 80, height: 100 });
-  assert.not.ok(tall.some((l) => l.startsWith("... ")), "all of it fits");
+  assert.not.ok(
+    tall.some((l) => l.startsWith("... ")),
+    "all of it fits",
+  );
   assert.ok(tall.length < 100);
-  assert.equal(frameLines({ header: "h", report, error: "e", message: "m", prompt: MENU, width: 80, height: 3 }), ["! e (showing the last status received)", "> m", MENU]);
+  assert.equal(frameLines({ header: "h", report, error: "e", message: "m", prompt: MENU, width: 80, height: 3 }), [
+    "! e (showing the last status received)",
+    "> m",
+    MENU,
+  ]);
 });
 
 test("after the first frame only changed lines are sent, and nothing when nothing changed", () => {
@@ -95,13 +129,30 @@ test("after the first frame only changed lines are sent, and nothing when nothin
   const b = ["header 10:00:03", "", "this node a ACTIVE", MENU];
   assert.is(screenUpdate(a, b), `\x1b[1;1Hheader 10:00:03\x1b[K\x1b[4;${MENU.length + 1}H`);
   const shorter = ["header", MENU];
-  assert.is(screenUpdate(a, shorter), `\x1b[1;1Hheader\x1b[K\x1b[2;1H${MENU}\x1b[K\x1b[3;1H\x1b[K\x1b[4;1H\x1b[K\x1b[2;${MENU.length + 1}H`);
+  assert.is(
+    screenUpdate(a, shorter),
+    `\x1b[1;1Hheader\x1b[K\x1b[2;1H${MENU}\x1b[K\x1b[3;1H\x1b[K\x1b[4;1H\x1b[K\x1b[2;${MENU.length + 1}H`,
+  );
   const full = renderFrame({ header: "h", report, error: null, message: "", prompt: MENU, width: 80, clear: true });
-  assert.ok(screenUpdate(frameLines({ header: "h", report, error: null, message: "", prompt: MENU, width: 80, height: 24 }), frameLines({ header: "h", report, error: null, message: "", prompt: MENU, width: 80, height: 24 })).length < full.length / 20);
+  assert.ok(
+    screenUpdate(
+      frameLines({ header: "h", report, error: null, message: "", prompt: MENU, width: 80, height: 24 }),
+      frameLines({ header: "h", report, error: null, message: "", prompt: MENU, width: 80, height: 24 }),
+    ).length <
+      full.length / 20,
+  );
 });
 
 test("a frame is home+clear, the status, the error and message lines, and the menu, clipped to the width", () => {
-  const f = renderFrame({ header: "clusterguard watch  /run/x.sock", report, error: "no reply from /run/x.sock within 5000 ms", message: "standby: handing over to b", prompt: MENU, width: 40, clear: true });
+  const f = renderFrame({
+    header: "clusterguard watch  /run/x.sock",
+    report,
+    error: "no reply from /run/x.sock within 5000 ms",
+    message: "standby: handing over to b",
+    prompt: MENU,
+    width: 40,
+    clear: true,
+  });
   assert.ok(f.startsWith(HOME_CLEAR));
   const lines = f.slice(HOME_CLEAR.length).split("\r\n");
   assert.is(lines.at(-1), "", "ends with CRLF");
@@ -109,7 +160,15 @@ test("a frame is home+clear, the status, the error and message lines, and the me
   assert.ok(lines.includes("> standby: handing over to b"));
   assert.ok(lines.some((l) => l.startsWith("! no reply from /run/x.sock within")));
   for (const l of lines) assert.ok(l.length <= 40, l);
-  const none = renderFrame({ header: "h", report: null, error: null, message: "", prompt: MENU, width: 80, clear: false });
+  const none = renderFrame({
+    header: "h",
+    report: null,
+    error: null,
+    message: "",
+    prompt: MENU,
+    width: 80,
+    clear: false,
+  });
   assert.is(none, `h\r\n\r\n(no status yet)\r\n\r\n${MENU}\r\n`);
 });
 
@@ -123,7 +182,15 @@ test.after(() => running.server.stop());
 
 function session() {
   const out: string[] = [];
-  const s = new WatchSession({ target: { kind: "unix", path: socket }, intervalMs: 2000, timeoutMs: 2000, clear: true, write: (x) => out.push(x), width: () => 80, height: () => 24 });
+  const s = new WatchSession({
+    target: { kind: "unix", path: socket },
+    intervalMs: 2000,
+    timeoutMs: 2000,
+    clear: true,
+    write: (x) => out.push(x),
+    width: () => 80,
+    height: () => 24,
+  });
   return { s, out };
 }
 
@@ -158,7 +225,11 @@ test("while an action waits for the agent, q still leaves at once, and other key
     await s.key("q");
     assert.ok(performance.now() - t0 < 50, "answered at once");
     assert.is(s.quit, true);
-    assert.equal(running.handler.calls.filter((c) => c !== "status"), ["standby"], "t, y did nothing while busy");
+    assert.equal(
+      running.handler.calls.filter((c) => c !== "status"),
+      ["standby"],
+      "t, y did nothing while busy",
+    );
     void waiting;
   } finally {
     running.handler.delayMs = 0;
@@ -170,7 +241,11 @@ test("q leaves while a standby still waits for the agent, saying it goes on ther
   running.handler.calls = [];
   running.handler.delayMs = 20_000;
   try {
-    const p = Bun.spawn(["script", "-qfec", `${EXE} watch --interval 500 --socket ${socket}`, "/dev/null"], { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    const p = Bun.spawn(["script", "-qfec", `${EXE} watch --interval 500 --socket ${socket}`, "/dev/null"], {
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     await Bun.sleep(700);
     p.stdin.write("sy");
     await p.stdin.flush();

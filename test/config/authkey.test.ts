@@ -73,7 +73,9 @@ test("a missing file and a directory are refused", () => {
   assert.equal(messages(loadAuthkey(join(dir, "none"))), [
     `${join(dir, "none")}: (file): cannot open the file (ENOENT); expected a readable regular file holding the key (mode 0600, owned by root)`,
   ]);
-  assert.equal(messages(loadAuthkey(dir, { requireUid: uid })), [`${dir}: (file): is a directory, not a regular file; expected a regular file holding the key (mode 0600, owned by root)`]);
+  assert.equal(messages(loadAuthkey(dir, { requireUid: uid })), [
+    `${dir}: (file): is a directory, not a regular file; expected a regular file holding the key (mode 0600, owned by root)`,
+  ]);
 });
 
 test("paths with spaces are quoted in the fix-it command", () => {
@@ -102,7 +104,10 @@ test("writeAuthkey refuses to overwrite an existing key unless forced", () => {
   const before = readFileSync(path, "utf8");
   const r = writeAuthkey(path);
   assert.not.ok(r.ok);
-  if (!r.ok) assert.equal(r.errors.map(formatConfigError), [`${path}: (file): the file already exists; expected no existing key file (use force to replace it; the peer needs the same key)`]);
+  if (!r.ok)
+    assert.equal(r.errors.map(formatConfigError), [
+      `${path}: (file): the file already exists; expected no existing key file (use force to replace it; the peer needs the same key)`,
+    ]);
   assert.is(readFileSync(path, "utf8"), before);
   assert.ok(writeAuthkey(path, { force: true }).ok);
   assert.is.not(readFileSync(path, "utf8"), before);

@@ -29,14 +29,23 @@ function roundTrip(text: string): string {
   const config = configOf(text);
   const rendered = renderEffective(config, { authkey: new Uint8Array(40) });
   const again = loadConfigText(rendered, "rendered.toml");
-  if (!again.ok) throw new Error(`rendered TOML did not validate:\n${rendered}\n${JSON.stringify(again.errors, null, 1)}`);
+  if (!again.ok)
+    throw new Error(`rendered TOML did not validate:\n${rendered}\n${JSON.stringify(again.errors, null, 1)}`);
   assert.equal(again.config, config);
   return rendered;
 }
 
 test("the effective config shows the defaults the file left out", () => {
   const out = renderEffective(configOf(fixture("minimal.toml")));
-  for (const line of ["keepalive = 200", "deadtime = 5000", "baud = 115200", "port = 694", "delay = 5000", 'socket = "/run/clusterguard/clusterguard.sock"', "disk_slot = 1"]) {
+  for (const line of [
+    "keepalive = 200",
+    "deadtime = 5000",
+    "baud = 115200",
+    "port = 694",
+    "delay = 5000",
+    'socket = "/run/clusterguard/clusterguard.sock"',
+    "disk_slot = 1",
+  ]) {
     assert.ok(out.includes(`\n${line}  #`), `missing ${line} in:\n${out}`);
   }
   assert.ok(out.includes("# no [[fencing.agent]]"));
@@ -53,7 +62,11 @@ test("the authkey appears only as its length and a sha256 prefix", () => {
 
 test("password and token files show their path only, marked as secret", () => {
   const out = renderEffective(configOf(SECRETS));
-  assert.ok(out.includes('password_file = "/etc/clusterguard/ipmi.pw"  # file holding the password (contents never shown); secret file, contents not shown'));
+  assert.ok(
+    out.includes(
+      'password_file = "/etc/clusterguard/ipmi.pw"  # file holding the password (contents never shown); secret file, contents not shown',
+    ),
+  );
   assert.ok(/token_file = "\/etc\/clusterguard\/token" .*secret file, contents not shown/.test(out));
   assert.ok(/tls_key = "\/etc\/clusterguard\/tls.key" .*secret file, contents not shown/.test(out));
 });

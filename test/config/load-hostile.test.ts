@@ -17,7 +17,11 @@ const HANG_MS = 20_000;
 function configCheck(config: string): { status: number | null; stderr: string; killed: boolean } {
   const key = join(dir, "authkey");
   writeFileSync(key, `${"ab".repeat(32)}\n`, { mode: 0o600 });
-  const r = spawnSync(BUN, [join(REPO, "src", "main.ts"), "config", "check", "--config", config, "--authkey", key], { encoding: "utf8", timeout: HANG_MS, env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync(BUN, [join(REPO, "src", "main.ts"), "config", "check", "--config", config, "--authkey", key], {
+    encoding: "utf8",
+    timeout: HANG_MS,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   return { status: r.status, stderr: r.stderr ?? "", killed: r.signal !== null };
 }
 
@@ -27,7 +31,10 @@ test("a FIFO given as --config is refused at once with exit 2, not read (a read 
   const r = configCheck(fifo);
   assert.not.ok(r.killed, "config check blocked on the FIFO and was killed");
   assert.is(r.status, 2, r.stderr);
-  assert.match(r.stderr, `${fifo}: (file): is a FIFO (named pipe), not a regular file; expected a regular file holding the TOML configuration`);
+  assert.match(
+    r.stderr,
+    `${fifo}: (file): is a FIFO (named pipe), not a regular file; expected a regular file holding the TOML configuration`,
+  );
 });
 
 test("/dev/zero is refused as a character device without reading it", () => {
@@ -40,7 +47,10 @@ test("/dev/zero is refused as a character device without reading it", () => {
 test("loadConfig names a directory as a directory", () => {
   const r = loadConfig(dir);
   assert.not.ok(r.ok);
-  if (!r.ok) assert.equal(r.errors.map(formatConfigError), [`${dir}: (file): is a directory, not a regular file; expected a regular file holding the TOML configuration`]);
+  if (!r.ok)
+    assert.equal(r.errors.map(formatConfigError), [
+      `${dir}: (file): is a directory, not a regular file; expected a regular file holding the TOML configuration`,
+    ]);
 });
 
 test("a config file larger than the cap is refused by its size; one at the cap is read", () => {
@@ -49,7 +59,10 @@ test("a config file larger than the cap is refused by its size; one at the cap i
   truncateSync(big, MAX_CONFIG_BYTES + 1);
   const r = loadConfig(big);
   assert.not.ok(r.ok);
-  if (!r.ok) assert.equal(r.errors.map(formatConfigError), [`${big}: (file): the file is ${MAX_CONFIG_BYTES + 1} bytes; expected at most ${MAX_CONFIG_BYTES} bytes (a configuration is a few kilobytes)`]);
+  if (!r.ok)
+    assert.equal(r.errors.map(formatConfigError), [
+      `${big}: (file): the file is ${MAX_CONFIG_BYTES + 1} bytes; expected at most ${MAX_CONFIG_BYTES} bytes (a configuration is a few kilobytes)`,
+    ]);
   truncateSync(big, MAX_CONFIG_BYTES);
   const atCap = loadConfig(big);
   // Read in full and parsed: the NUL padding is a syntax error, not a size error.

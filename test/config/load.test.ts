@@ -12,7 +12,10 @@ test("a missing file is one (file) error that names the path", () => {
   const path = join(dir, "nope.toml");
   const r = loadConfig(path);
   assert.not.ok(r.ok);
-  if (!r.ok) assert.equal(r.errors.map(formatConfigError), [`${path}: (file): cannot open the file (ENOENT); expected a readable regular file holding the TOML configuration`]);
+  if (!r.ok)
+    assert.equal(r.errors.map(formatConfigError), [
+      `${path}: (file): cannot open the file (ENOENT); expected a readable regular file holding the TOML configuration`,
+    ]);
 });
 
 test("a directory is not a readable config file", () => {
@@ -26,7 +29,10 @@ test("invalid UTF-8 is refused", () => {
   writeFileSync(path, Buffer.from([0x5b, 0x63, 0x5d, 0x0a, 0x6e, 0x3d, 0x22, 0xe9, 0x22, 0x0a]));
   const r = loadConfig(path);
   assert.not.ok(r.ok);
-  if (!r.ok) assert.equal(r.errors.map(formatConfigError), [`${path}: (file): the file is not valid UTF-8; expected UTF-8 encoded TOML text`]);
+  if (!r.ok)
+    assert.equal(r.errors.map(formatConfigError), [
+      `${path}: (file): the file is not valid UTF-8; expected UTF-8 encoded TOML text`,
+    ]);
 });
 
 test("syntax errors become config errors with file, line and the key when known", () => {
@@ -70,7 +76,10 @@ test("an unknown node name is an error naming both configured names", () => {
   const r = selectSelf(config, "c");
   assert.not.ok(r.ok);
   if (!r.ok) {
-    assert.is(formatConfigError(r.error), 'kernel command line: rd.clusterguard.node = "c": unknown node name; expected one of the configured node names: "a", "b"');
+    assert.is(
+      formatConfigError(r.error),
+      'kernel command line: rd.clusterguard.node = "c": unknown node name; expected one of the configured node names: "a", "b"',
+    );
   }
 });
 

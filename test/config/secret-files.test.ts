@@ -27,7 +27,10 @@ function secretFile(name: string, mode: number, content = SECRET): string {
 
 /** Reads `path` as `kind` in a child that is killed if the read blocks. */
 function probe(kind: string, path: string): { accepted: boolean; message: string } {
-  const r = spawnSync(BUN, [join(import.meta.dir, "secret-probe.ts"), kind, path], { encoding: "utf8", timeout: HANG_MS });
+  const r = spawnSync(BUN, [join(import.meta.dir, "secret-probe.ts"), kind, path], {
+    encoding: "utf8",
+    timeout: HANG_MS,
+  });
   if (r.signal !== null) return { accepted: false, message: `blocked reading ${path}: killed after ${HANG_MS} ms` };
   assert.is(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as { accepted: boolean; message: string };
@@ -92,7 +95,10 @@ test("config check refuses a loose token_file and password_file, naming the key,
       `[[fencing.agent]]\ntype = "ipmi"\nhost = "bmc"\nuser = "admin"\npassword_file = ${JSON.stringify(fifo)}\n` +
       `[[fencing.agent]]\ntype = "redfish"\nurl = "https://bmc"\nuser = "admin"\npassword_file = ${JSON.stringify(good)}\n`,
   );
-  const r = spawnSync(BUN, [join(REPO, "src", "main.ts"), "config", "check", "--config", config, "--authkey", key], { encoding: "utf8", timeout: HANG_MS });
+  const r = spawnSync(BUN, [join(REPO, "src", "main.ts"), "config", "check", "--config", config, "--authkey", key], {
+    encoding: "utf8",
+    timeout: HANG_MS,
+  });
   assert.is(r.signal, null, "config check blocked");
   assert.is(r.status, 2, r.stderr);
   assert.match(r.stderr, `${groupReadable}: management.token_file: mode is 0640; expected mode 0600 or stricter`);

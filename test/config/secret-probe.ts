@@ -15,7 +15,9 @@ export async function probe(kind: Kind, path: string): Promise<{ accepted: boole
   switch (kind) {
     case "authkey": {
       const r = loadAuthkey(path, { requireUid: 0 });
-      return r.ok ? { accepted: true, message: "" } : { accepted: false, message: r.errors.map(formatConfigError).join("\n") };
+      return r.ok
+        ? { accepted: true, message: "" }
+        : { accepted: false, message: r.errors.map(formatConfigError).join("\n") };
     }
     case "token_file":
       try {
@@ -25,7 +27,11 @@ export async function probe(kind: Kind, path: string): Promise<{ accepted: boole
         return { accepted: false, message: (e as Error).message };
       }
     case "ipmi password_file": {
-      const r = await ipmitool({ bin: "/bin/echo", host: "bmc", user: "admin", passwordFile: path, interface: "lan" }, "status", AbortSignal.timeout(5000));
+      const r = await ipmitool(
+        { bin: "/bin/echo", host: "bmc", user: "admin", passwordFile: path, interface: "lan" },
+        "status",
+        AbortSignal.timeout(5000),
+      );
       return r.ok ? { accepted: true, message: "" } : { accepted: false, message: r.detail };
     }
     case "redfish password_file": {

@@ -59,7 +59,7 @@ test("multi-line strings are refused as unsupported", () => {
 
 test("unterminated strings and bad escapes name the line", () => {
   fails('a = 1\ns = "abc\n', 2, `closing '"'`);
-  fails("s = 'abc\n", 1, "closing \"'\"");
+  fails("s = 'abc\n", 1, 'closing "\'"');
   fails('s = "a\\qb"\n', 1, "escape sequence");
   fails('s = "\\u12"\n', 1, "4 hex digits");
   fails('s = "\\uD800"\n', 1, "Unicode scalar value");
@@ -120,19 +120,31 @@ test("nesting deeper than 32 levels is refused", () => {
 test("parsing resumes after a refused multi-line string", () => {
   const r = parse('a = """\nline "two"\n"""\nb = yes\n');
   assert.not.ok(r.ok);
-  if (!r.ok) assert.equal(r.errors.map((e) => e.line), [1, 4]);
+  if (!r.ok)
+    assert.equal(
+      r.errors.map((e) => e.line),
+      [1, 4],
+    );
 });
 
 test("every bad line is reported, not just the first", () => {
   const r = parse("a = 1\na = 2\nb = yes\n[t]\n[t]\nc = 'x\nok = 1\n");
   assert.not.ok(r.ok);
-  if (!r.ok) assert.equal(r.errors.map((e) => e.line), [2, 3, 5, 6]);
+  if (!r.ok)
+    assert.equal(
+      r.errors.map((e) => e.line),
+      [2, 3, 5, 6],
+    );
 });
 
 test("keys under a bad header are checked but not kept", () => {
   const r = parse("[t\nx = yes\ny = 1\n");
   assert.not.ok(r.ok);
-  if (!r.ok) assert.equal(r.errors.map((e) => e.line), [1, 2]);
+  if (!r.ok)
+    assert.equal(
+      r.errors.map((e) => e.line),
+      [1, 2],
+    );
 });
 
 test.run();

@@ -6,7 +6,22 @@ import { mulberry32 as prng } from "../protocol/helpers.ts";
 import { fixture } from "./helpers.ts";
 
 const CHARS = `"'[]{}=.,#\n\r\t\\ 0123456789abcxyzeE_-+:\u0000\u00e9`;
-const TOKENS = ['"""', "'''", "[[", "]]", "1979-05-27", "\\u", "\\U0011FFFF", "inf", "0x", "= {", "a.b", "\r\n", "[node]", "[[node]]"];
+const TOKENS = [
+  '"""',
+  "'''",
+  "[[",
+  "]]",
+  "1979-05-27",
+  "\\u",
+  "\\U0011FFFF",
+  "inf",
+  "0x",
+  "= {",
+  "a.b",
+  "\r\n",
+  "[node]",
+  "[[node]]",
+];
 
 /** One random edit of `s`. */
 function mutate(s: string, rnd: () => number): string {
@@ -62,7 +77,10 @@ test("the parser never throws on 2,000 seeded random mutations of good.toml", ()
     failures++;
     for (const e of r.errors) {
       assert.instance(e, TomlError);
-      assert.ok(Number.isInteger(e.line) && e.line >= 1 && e.line <= lineCount, `mutation ${i}: line ${e.line} of ${lineCount}`);
+      assert.ok(
+        Number.isInteger(e.line) && e.line >= 1 && e.line <= lineCount,
+        `mutation ${i}: line ${e.line} of ${lineCount}`,
+      );
       assert.ok(e.message.includes("expected"), `mutation ${i}: ${e.message}`);
     }
   }

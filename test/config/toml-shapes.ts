@@ -20,7 +20,8 @@ export const SHAPES: Record<string, (n: number) => string> = {
   "long bare key": (n) => `${"k".repeat(n)} = 1\n`,
   "flat inline table": (n) => `x = { ${entries(n, (i) => `k${i} = ${i}`).join(", ")} }\n`,
   "inline table of dotted keys": (n) => `x = { ${entries(n, (i) => `k${i}.v = ${i}`).join(", ")} }\n`,
-  "nested inline tables": (n) => `x = ${entries(n, () => "{ a = ").join("")}1${" }".repeat(entries(n, () => "{ a = ").length)}\n`,
+  "nested inline tables": (n) =>
+    `x = ${entries(n, () => "{ a = ").join("")}1${" }".repeat(entries(n, () => "{ a = ").length)}\n`,
   array: (n) => `x = [ ${entries(n, (i) => String(i)).join(", ")} ]\n`,
   "long string with escapes": (n) => `x = "${"ab\\n".repeat(n / 4)}"\n`,
   "many tables": (n) => `${entries(n, (i) => `[t${i}]\nk = 1`).join("\n")}\n`,
@@ -56,7 +57,14 @@ export function timeShapes(n: number): ShapeTiming[] {
     const large = make(4 * n);
     const a = best(small);
     const b = best(large);
-    const row = { name, bytes: large.length, t1: a.t, t4: b.t, ok: b.r.ok, first: b.r.ok ? "" : (b.r.errors[0]?.message ?? "") };
+    const row = {
+      name,
+      bytes: large.length,
+      t1: a.t,
+      t4: b.t,
+      ok: b.r.ok,
+      first: b.r.ok ? "" : (b.r.errors[0]?.message ?? ""),
+    };
     console.log(JSON.stringify(row));
     out.push(row);
   }

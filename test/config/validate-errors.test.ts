@@ -37,9 +37,12 @@ test("wrong types name the key, the value and the expected type", () => {
 test("a table where a value belongs, and a value where a table belongs, are refused", () => {
   assert.equal(errorsOf(`timers = 5\n${BASE}`), ["t.toml:1: timers = 5: expected a table"]);
   assert.equal(errorsOf(`${BASE}[cluster.name]\n`).length, 1);
-  assert.equal(errorsOf(`[cluster]\nname = { x = 1 }\n[[node]]\nname = "a"\naddress = "10.0.0.1"\n[[node]]\nname = "b"\naddress = "10.0.0.2"\n`), [
-    "t.toml:2: cluster.name = { x = 1 }: expected a cluster name of 1-32 characters [A-Za-z0-9_.-]",
-  ]);
+  assert.equal(
+    errorsOf(
+      `[cluster]\nname = { x = 1 }\n[[node]]\nname = "a"\naddress = "10.0.0.1"\n[[node]]\nname = "b"\naddress = "10.0.0.2"\n`,
+    ),
+    ["t.toml:2: cluster.name = { x = 1 }: expected a cluster name of 1-32 characters [A-Za-z0-9_.-]"],
+  );
 });
 
 test("[node] instead of [[node]] and the wrong number of nodes are explained", () => {
@@ -49,8 +52,13 @@ test("[node] instead of [[node]] and the wrong number of nodes are explained", (
   assert.equal(errorsOf('[cluster]\nname = "t"\n[[node]]\nname = "a"\naddress = "10.0.0.1"\n'), [
     "t.toml:3: node: found 1; expected exactly two [[node]] tables, one per cluster node",
   ]);
-  assert.equal(errorsOf('[cluster]\nname = "t"\n'), ["t.toml: node: missing; expected exactly two [[node]] tables, one per cluster node"]);
-  assert.equal(errorsOf(`${BASE}[[node]]\nname = "c"\naddress = "10.0.0.3"\n`)[0], "t.toml:4: node: found 3; expected exactly two [[node]] tables, one per cluster node");
+  assert.equal(errorsOf('[cluster]\nname = "t"\n'), [
+    "t.toml: node: missing; expected exactly two [[node]] tables, one per cluster node",
+  ]);
+  assert.equal(
+    errorsOf(`${BASE}[[node]]\nname = "c"\naddress = "10.0.0.3"\n`)[0],
+    "t.toml:4: node: found 3; expected exactly two [[node]] tables, one per cluster node",
+  );
 });
 
 test("ranges, patterns, enums and multiples are enforced", () => {
@@ -138,7 +146,10 @@ test("validate() can be called on a parsed tree directly and returns no config o
   if (!parsed.ok) throw new Error("parse failed");
   const r = validate(parsed.value, parsed.lines, "/etc/clusterguard/clusterguard.toml");
   assert.is(r.config, undefined);
-  assert.is(formatConfigError(r.errors[0]!), "/etc/clusterguard/clusterguard.toml: node: missing; expected exactly two [[node]] tables, one per cluster node");
+  assert.is(
+    formatConfigError(r.errors[0]!),
+    "/etc/clusterguard/clusterguard.toml: node: missing; expected exactly two [[node]] tables, one per cluster node",
+  );
 });
 
 test.run();

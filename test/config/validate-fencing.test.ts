@@ -29,8 +29,21 @@ type = "poison-pill"
   assert.equal(configOf(text).fencing.agent, [
     { type: "peer-request" },
     { type: "qmp", device: "/dev/virtio-ports/fence", action: "reset" },
-    { type: "ipmi", host: "bmc-b.lab", user: "admin", password_file: "/etc/clusterguard/ipmi.pw", interface: "lanplus" },
-    { type: "redfish", url: "https://10.0.9.2", user: "root", password_file: "/etc/clusterguard/redfish.pw", system: "1", insecure: false },
+    {
+      type: "ipmi",
+      host: "bmc-b.lab",
+      user: "admin",
+      password_file: "/etc/clusterguard/ipmi.pw",
+      interface: "lanplus",
+    },
+    {
+      type: "redfish",
+      url: "https://10.0.9.2",
+      user: "root",
+      password_file: "/etc/clusterguard/redfish.pw",
+      system: "1",
+      insecure: false,
+    },
     { type: "poison-pill", msgwait: 10000, watchdog_device: "/dev/watchdog", watchdog_timeout: 5 },
   ]);
 });
@@ -50,8 +63,12 @@ test("peer-request takes no keys besides type", () => {
 
 test("a missing or unknown agent type lists the known types", () => {
   const types = '"peer-request", "poison-pill", "qmp", "ipmi", "redfish"';
-  assert.equal(errorsOf(agent('device = "/dev/x"')), [`t.toml:11: fencing.agent[0].type: missing; expected one of ${types}`]);
-  assert.equal(errorsOf(agent('type = "stonith"')), [`t.toml:12: fencing.agent[0].type = "stonith": expected one of ${types}`]);
+  assert.equal(errorsOf(agent('device = "/dev/x"')), [
+    `t.toml:11: fencing.agent[0].type: missing; expected one of ${types}`,
+  ]);
+  assert.equal(errorsOf(agent('type = "stonith"')), [
+    `t.toml:12: fencing.agent[0].type = "stonith": expected one of ${types}`,
+  ]);
 });
 
 test("type-specific required keys and values are checked", () => {
@@ -93,8 +110,12 @@ test("a fence agent that is not a table is refused", () => {
 test("fencing.wait_for_all defaults to true, takes a boolean, and names file, key, value and expectation otherwise", () => {
   assert.is(configOf(BASE).fencing.wait_for_all, true);
   assert.is(configOf(`${BASE}[fencing]\nwait_for_all = false\n`).fencing.wait_for_all, false);
-  assert.equal(errorsOf(`${BASE}[fencing]\nwait_for_all = "no"\n`), ['t.toml:12: fencing.wait_for_all = "no": expected true or false']);
-  assert.equal(errorsOf(`${BASE}[fencing]\nwait_for_all = 0\n`), ["t.toml:12: fencing.wait_for_all = 0: expected true or false"]);
+  assert.equal(errorsOf(`${BASE}[fencing]\nwait_for_all = "no"\n`), [
+    't.toml:12: fencing.wait_for_all = "no": expected true or false',
+  ]);
+  assert.equal(errorsOf(`${BASE}[fencing]\nwait_for_all = 0\n`), [
+    "t.toml:12: fencing.wait_for_all = 0: expected true or false",
+  ]);
 });
 
 test.run();

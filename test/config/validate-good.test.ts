@@ -52,8 +52,23 @@ test("good.toml loads into the complete typed config without warnings", () => {
       },
     ],
     resource: [
-      { type: "ip", name: "ip 192.168.122.50/24", address: "192.168.122.50/24", interface: "eth0", arp_count: 3, timeout: 20000 },
-      { type: "mount", name: "data", device: "LABEL=shared-data", target: "/srv/data", fstype: "ext4", options: "rw,noatime", timeout: 20000 },
+      {
+        type: "ip",
+        name: "ip 192.168.122.50/24",
+        address: "192.168.122.50/24",
+        interface: "eth0",
+        arp_count: 3,
+        timeout: 20000,
+      },
+      {
+        type: "mount",
+        name: "data",
+        device: "LABEL=shared-data",
+        target: "/srv/data",
+        fstype: "ext4",
+        options: "rw,noatime",
+        timeout: 20000,
+      },
       { type: "unit", name: "nginx.service", timeout: 30000 },
     ],
   };
@@ -99,7 +114,13 @@ test("an agent's optional keys take their documented defaults", () => {
 
 test("disk_slot defaults to the node's position and equal priorities are allowed", () => {
   const config = configOf(BASE);
-  assert.equal(config.node.map((n) => [n.priority, n.disk_slot]), [[100, 0], [100, 1]]);
+  assert.equal(
+    config.node.map((n) => [n.priority, n.disk_slot]),
+    [
+      [100, 0],
+      [100, 1],
+    ],
+  );
 });
 
 test.run();

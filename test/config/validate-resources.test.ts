@@ -39,8 +39,24 @@ name = "postgresql@15-main.service"
   assert.equal(configOf(text).resource, [
     { type: "ip", name: "ip 10.0.0.50/24", address: "10.0.0.50/24", interface: "eth0", arp_count: 3, timeout: 20000 },
     { type: "ip", name: "v6 service address", address: "fd00::50/64", interface: "eth0", arp_count: 0, timeout: 20000 },
-    { type: "mount", name: "mount /srv/data", device: "/dev/disk/by-label/data", target: "/srv/data", fstype: "auto", options: "defaults", timeout: 20000 },
-    { type: "mount", name: "mount /srv/logs", device: "UUID=0a1b2c3d-aaaa-bbbb-cccc-0123456789ab", target: "/srv/logs", fstype: "xfs", options: "rw,noatime", timeout: 60000 },
+    {
+      type: "mount",
+      name: "mount /srv/data",
+      device: "/dev/disk/by-label/data",
+      target: "/srv/data",
+      fstype: "auto",
+      options: "defaults",
+      timeout: 20000,
+    },
+    {
+      type: "mount",
+      name: "mount /srv/logs",
+      device: "UUID=0a1b2c3d-aaaa-bbbb-cccc-0123456789ab",
+      target: "/srv/logs",
+      fstype: "xfs",
+      options: "rw,noatime",
+      timeout: 60000,
+    },
     { type: "unit", name: "postgresql@15-main.service", timeout: 20000 },
   ]);
 });
@@ -50,7 +66,9 @@ test("no [[resource]] at all is an empty list", () => {
 });
 
 test("a missing or unknown resource type lists the known types", () => {
-  assert.equal(errorsOf(resource('address = "10.0.0.50/24"')), [`t.toml:11: resource[0].type: missing; expected one of ${TYPES}`]);
+  assert.equal(errorsOf(resource('address = "10.0.0.50/24"')), [
+    `t.toml:11: resource[0].type: missing; expected one of ${TYPES}`,
+  ]);
   assert.equal(errorsOf(resource('type = "vip"')), [`t.toml:12: resource[0].type = "vip": expected one of ${TYPES}`]);
 });
 
@@ -78,7 +96,8 @@ test("required keys are named with what they expect", () => {
 });
 
 test("an ip address needs a prefix in range, no zone; the interface a valid name; arp_count and timeout their ranges", () => {
-  const ip = (address: string, extra = "") => errorsOf(resource(`type = "ip"\naddress = "${address}"\ninterface = "eth0"${extra}`));
+  const ip = (address: string, extra = "") =>
+    errorsOf(resource(`type = "ip"\naddress = "${address}"\ninterface = "eth0"${extra}`));
   const cidr = 'expected an IPv4 or IPv6 address with a /prefix (like "10.0.0.5/24" or "fd00::5/64")';
   assert.equal(ip("10.0.0.50"), [`t.toml:13: resource[0].address = "10.0.0.50": ${cidr}`]);
   assert.equal(ip("10.0.0.50/33"), [`t.toml:13: resource[0].address = "10.0.0.50/33": ${cidr}`]);
@@ -95,7 +114,9 @@ test("an ip address needs a prefix in range, no zone; the interface a valid name
 });
 
 test("a mount needs an absolute or LABEL=/UUID= device, an absolute target, a plain fstype and options without spaces", () => {
-  const text = resource('type = "mount"\ndevice = "sdb1"\ntarget = "srv/data"\nfstype = "ext4 -o bind"\noptions = "rw, noatime"');
+  const text = resource(
+    'type = "mount"\ndevice = "sdb1"\ntarget = "srv/data"\nfstype = "ext4 -o bind"\noptions = "rw, noatime"',
+  );
   assert.equal(errorsOf(text), [
     't.toml:13: resource[0].device = "sdb1": expected an absolute device path (starting with /), LABEL=... or UUID=...',
     't.toml:14: resource[0].target = "srv/data": expected an absolute path (starting with /)',
@@ -112,20 +133,29 @@ test("a unit name must be a startable systemd unit and can never pass as an opti
   for (const bad of ["nginx", "--now.service", "-.mount", "system.slice", "a b.service"]) {
     assert.equal(unit(bad), [`t.toml:13: resource[0].name = "${bad}": ${expected}`], bad);
   }
-  for (const good of ["nginx.service", "getty@tty1.service", "srv-data.mount", "multi-user.target", "x\\\\x2dy.socket"]) assert.equal(unit(good), [], good);
+  for (const good of ["nginx.service", "getty@tty1.service", "srv-data.mount", "multi-user.target", "x\\\\x2dy.socket"])
+    assert.equal(unit(good), [], good);
 });
 
 test("a resource name has no control characters and at most 128 characters", () => {
-  const named = (name: string) => errorsOf(resource(`type = "ip"\nname = "${name}"\naddress = "10.0.0.50/24"\ninterface = "eth0"`));
+  const named = (name: string) =>
+    errorsOf(resource(`type = "ip"\nname = "${name}"\naddress = "10.0.0.50/24"\ninterface = "eth0"`));
   assert.equal(named("service address"), []);
-  assert.equal(named("tab\\there"), ['t.toml:13: resource[0].name = "tab\\there": expected a resource name of 1-128 characters without control characters']);
+  assert.equal(named("tab\\there"), [
+    't.toml:13: resource[0].name = "tab\\there": expected a resource name of 1-128 characters without control characters',
+  ]);
   assert.equal(named("x".repeat(129)).length, 1);
 });
 
 test("a derived name never carries control characters and is at most 128 characters, so it reads back", () => {
   const long = `/srv/${"d".repeat(200)}`;
-  const config = configOf(`${BASE}[[resource]]\ntype = "mount"\ndevice = "/dev/sdb1"\ntarget = "/srv/a\\tb"\n[[resource]]\ntype = "mount"\ndevice = "/dev/sdc1"\ntarget = "${long}"\n`);
-  assert.equal(config.resource.map((r) => r.name), ["mount /srv/a?b", `mount ${long}`.slice(0, 128)]);
+  const config = configOf(
+    `${BASE}[[resource]]\ntype = "mount"\ndevice = "/dev/sdb1"\ntarget = "/srv/a\\tb"\n[[resource]]\ntype = "mount"\ndevice = "/dev/sdc1"\ntarget = "${long}"\n`,
+  );
+  assert.equal(
+    config.resource.map((r) => r.name),
+    ["mount /srv/a?b", `mount ${long}`.slice(0, 128)],
+  );
   const again = loadConfigText(renderEffective(config), "rendered.toml");
   assert.ok(again.ok);
   if (again.ok) assert.equal(again.config.resource, config.resource);
@@ -180,7 +210,15 @@ test("the effective config lists every resource with its defaults, and reads bac
   const text = `${BASE}[[resource]]\ntype = "ip"\naddress = "10.0.0.50/24"\ninterface = "eth0"\n[[resource]]\ntype = "mount"\ndevice = "LABEL=data"\ntarget = "/srv/data"\n[[resource]]\ntype = "unit"\nname = "nginx.service"\n`;
   const config = configOf(text);
   const out = renderEffective(config);
-  for (const line of ['type = "ip"', 'name = "ip 10.0.0.50/24"', "arp_count = 3", 'fstype = "auto"', 'options = "defaults"', 'name = "nginx.service"', "timeout = 20000"]) {
+  for (const line of [
+    'type = "ip"',
+    'name = "ip 10.0.0.50/24"',
+    "arp_count = 3",
+    'fstype = "auto"',
+    'options = "defaults"',
+    'name = "nginx.service"',
+    "timeout = 20000",
+  ]) {
     assert.ok(out.includes(`\n${line}  #`), `missing ${line} in:\n${out}`);
   }
   assert.is(out.split("\n[[resource]]\n").length, 4, out);

@@ -25,7 +25,11 @@ test("wait_for_all = false without the disk channel warns that cut cables can ca
   assert.equal(warningsOf(`${BASE}[fencing]\nwait_for_all = false\n${QMP}`), [
     "t.toml:12: fencing.wait_for_all: false with channels.disk off: a node booting with its heartbeat cables cut fences a peer it never heard, and each boot fences the other (a fence loop); enable channels.disk, or keep wait_for_all = true",
   ]);
-  assert.equal(warningsOf(`${BASE}[fencing]\nwait_for_all = false\n[channels.disk]\nenabled = true\ndevice = "/dev/vdb"\n${QMP}`), [], "the disk channel proves the peer dead");
+  assert.equal(
+    warningsOf(`${BASE}[fencing]\nwait_for_all = false\n[channels.disk]\nenabled = true\ndevice = "/dev/vdb"\n${QMP}`),
+    [],
+    "the disk channel proves the peer dead",
+  );
   assert.equal(warningsOf(`${BASE}[fencing]\nwait_for_all = true\n${QMP}`), []);
 });
 

@@ -19,13 +19,21 @@ test("nothing is sent before the first mailbox read, even with the peer talking;
 });
 
 test("a mailbox that cannot be read in time does not keep the node silent: heartbeats after the quiet, activation still refused", () => {
-  const { s, all } = feed(guarded(A, B), [tick(5), frame(10, "STANDBY"), tick(MAILBOX_QUIET_MS - 1), tick(MAILBOX_QUIET_MS)]);
+  const { s, all } = feed(guarded(A, B), [
+    tick(5),
+    frame(10, "STANDBY"),
+    tick(MAILBOX_QUIET_MS - 1),
+    tick(MAILBOX_QUIET_MS),
+  ]);
   assert.is(beats(all), 1);
   assert.not.equal(s.role, "ACTIVE");
 });
 
 test("a mailbox read that fails ends the quiet at once", () => {
-  const { all } = feed(guarded(A, B), [tick(5), { kind: "safety", now: 20, check: "mailbox", ok: false, detail: "disk down: EIO" }]);
+  const { all } = feed(guarded(A, B), [
+    tick(5),
+    { kind: "safety", now: 20, check: "mailbox", ok: false, detail: "disk down: EIO" },
+  ]);
   assert.is(beats(all), 1);
 });
 
@@ -34,7 +42,15 @@ test("without a disk channel there is no mailbox to wait for: the first tick sen
 });
 
 test("an agent resuming the ACTIVE role never goes quiet, even before its first mailbox read", () => {
-  const s = resumedActive({ now: 0, self: A, peer: B, timers: TIMERS, channels: ["serial", "udp", "disk"], requires: ["mailbox", "watchdog"], peer0: { role: "STANDBY", incarnation: 7 } });
+  const s = resumedActive({
+    now: 0,
+    self: A,
+    peer: B,
+    timers: TIMERS,
+    channels: ["serial", "udp", "disk"],
+    requires: ["mailbox", "watchdog"],
+    peer0: { role: "STANDBY", incarnation: 7 },
+  });
   assert.is(beats(feed(s, [tick(5)]).all), 1);
 });
 

@@ -33,7 +33,14 @@ export function optedOut(self = A, peer = B, now = 0): CoreState {
 
 /** A guard's core with the disk channel and a poison-pill level: the mailbox read and the watchdog armed are required. */
 export function guarded(self = A, peer = B, now = 0): CoreState {
-  return initialState({ now, self, peer, timers: TIMERS, channels: ["serial", "udp", "disk"], requires: ["mailbox", "watchdog"] });
+  return initialState({
+    now,
+    self,
+    peer,
+    timers: TIMERS,
+    channels: ["serial", "udp", "disk"],
+    requires: ["mailbox", "watchdog"],
+  });
 }
 
 /** A frame from the peer as the shell would hand it over. */

@@ -7,10 +7,18 @@ import { A, B, feed, fresh, frame } from "./fixtures.ts";
 
 const logs = (acts: Action[], ev: string) => acts.filter((a) => a.type === "Log" && a.event === ev);
 // b, lower-ranked, parked beside ACTIVE a (seq 1..3 on UDP).
-const standbyB = () => feed(fresh(B, A), [1, 2, 3].map((n) => frame(n * 10, "ACTIVE", { node: "a", seq: n }))).s;
+const standbyB = () =>
+  feed(
+    fresh(B, A),
+    [1, 2, 3].map((n) => frame(n * 10, "ACTIVE", { node: "a", seq: n })),
+  ).s;
 
 test("a STOPPED on UDP, then an older ACTIVE frame on serial: the new ACTIVE stays ACTIVE, no false dual ACTIVE", () => {
-  const { s, all } = feed(standbyB(), [frame(100, "STOPPED", { node: "a", seq: 10 }), frame(105, "ACTIVE", { node: "a", seq: 9, channel: "serial" }), { kind: "tick", now: 300 }]);
+  const { s, all } = feed(standbyB(), [
+    frame(100, "STOPPED", { node: "a", seq: 10 }),
+    frame(105, "ACTIVE", { node: "a", seq: 9, channel: "serial" }),
+    { kind: "tick", now: 300 },
+  ]);
   assert.is(s.role, "ACTIVE", "took over on the STOPPED");
   assert.is(s.peerView.role, "STOPPED", "the overtaken frame did not bring the old role back");
   assert.is(all.filter((a) => a.type === "SelfFence").length, 0, "no self-fence");
@@ -18,7 +26,10 @@ test("a STOPPED on UDP, then an older ACTIVE frame on serial: the new ACTIVE sta
 });
 
 test("without sequence numbers the same order would have looked like a second ACTIVE (the case this guards against)", () => {
-  const { all } = feed(standbyB(), [frame(100, "STOPPED", { node: "a", seq: undefined }), frame(105, "ACTIVE", { node: "a", seq: undefined, channel: "serial" })]);
+  const { all } = feed(standbyB(), [
+    frame(100, "STOPPED", { node: "a", seq: undefined }),
+    frame(105, "ACTIVE", { node: "a", seq: undefined, channel: "serial" }),
+  ]);
   assert.is(all.filter((a) => a.type === "SelfFence").length, 1, "lower-ranked b self-fences beside an ACTIVE a");
 });
 
@@ -42,7 +53,10 @@ test("a frame from the peer's earlier boot, after its new boot was heard, change
 
 test("a new boot of the peer restarts the order: its low sequence numbers count", () => {
   const s0 = feed(standbyB(), [frame(100, "ACTIVE", { node: "a", seq: 500 })]).s;
-  const { s } = feed(s0, [frame(200, "BOOTING", { node: "a", incarnation: 8, seq: 1 }), frame(210, "STANDBY", { node: "a", incarnation: 8, seq: 2 })]);
+  const { s } = feed(s0, [
+    frame(200, "BOOTING", { node: "a", incarnation: 8, seq: 1 }),
+    frame(210, "STANDBY", { node: "a", incarnation: 8, seq: 2 }),
+  ]);
   assert.is(s.peerView.role, "STANDBY");
   assert.is(s.peerView.lastSeq, 2);
 });

@@ -7,7 +7,8 @@ import { A, B, TIMERS, feed, fresh, frame } from "./fixtures.ts";
 
 const tick = (now: number): Input => ({ kind: "tick", now });
 const events = (acts: Action[], ev: string) => acts.filter((a) => a.type === "Log" && a.event === ev).length;
-const grace = (now: number, seq: number, ms = 3000) => frame(now, "ACTIVE", { node: "a", seq, type: "handoff-grace", graceMs: ms });
+const grace = (now: number, seq: number, ms = 3000) =>
+  frame(now, "ACTIVE", { node: "a", seq, type: "handoff-grace", graceMs: ms });
 const beat = (now: number, seq: number) => frame(now, "ACTIVE", { node: "a", seq });
 
 /** b STANDBY beside ACTIVE a, which handed its links from the initrd guard to the agent (grace 1) and resumed. */

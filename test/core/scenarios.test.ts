@@ -71,7 +71,13 @@ test("one channel dies: a warning, no failover", () => {
   sim.run(20000);
   assert.is(sim.role("a"), "ACTIVE");
   assert.is(sim.role("b"), "STANDBY");
-  const warned = sim.log.some((l) => l.node === "b" && l.action.type === "Log" && l.action.event === "link-dead" && l.action.fields?.channel === "serial");
+  const warned = sim.log.some(
+    (l) =>
+      l.node === "b" &&
+      l.action.type === "Log" &&
+      l.action.event === "link-dead" &&
+      l.action.fields?.channel === "serial",
+  );
   assert.ok(warned, "b warns that the serial link is dead");
   assert.is(sim.nodes.b.fenceCalls, 0);
 });
@@ -89,7 +95,10 @@ test("all channels die: the standby fences after deadtime, not before, then take
   assert.is(sim.nodes.b.fenceCalls, 0);
   sim.run(lastHeard + TIMERS.deadtime + 10);
   const fencedAt = sim.nodes.b.history.find((h) => h.role === "FENCING")!.t;
-  assert.ok(fencedAt - lastHeard >= TIMERS.deadtime && fencedAt - lastHeard <= TIMERS.deadtime + 10, `declared dead ${fencedAt - lastHeard} ms after the last heartbeat`);
+  assert.ok(
+    fencedAt - lastHeard >= TIMERS.deadtime && fencedAt - lastHeard <= TIMERS.deadtime + 10,
+    `declared dead ${fencedAt - lastHeard} ms after the last heartbeat`,
+  );
   sim.run(sim.now + sim.fenceMs + 30);
   assert.is(sim.nodes.b.fenceCalls, 1);
   assert.is(sim.role("b"), "ACTIVE");
@@ -133,7 +142,20 @@ test("handoff grace keeps the standby from fencing during the switch, and is bou
   sim.run(3000);
   // a announces a grace far longer than allowed, then goes quiet.
   const st = sim.nodes.a.state!;
-  (sim as unknown as { queue: unknown[] }).queue.push({ at: sim.now + 1, to: "b", input: { kind: "frame", now: 0, channel: "udp", node: "a", type: "handoff-grace", role: st.role, incarnation: sim.nodes.a.incarnation, graceMs: 60_000 } });
+  (sim as unknown as { queue: unknown[] }).queue.push({
+    at: sim.now + 1,
+    to: "b",
+    input: {
+      kind: "frame",
+      now: 0,
+      channel: "udp",
+      node: "a",
+      type: "handoff-grace",
+      role: st.role,
+      incarnation: sim.nodes.a.incarnation,
+      graceMs: 60_000,
+    },
+  });
   sim.run(sim.now + 2);
   const graceAt = sim.now;
   sim.fenceKeepsOff = true;
@@ -185,7 +207,8 @@ test("links cut at boot and the fence device unreachable for 10-20 s: the static
     sim.boot("b", 0);
     const max = watchNeverTwo(sim, 40_000, 10);
     const end = `${sim.role("a")},${sim.role("b")}`;
-    if (max > 1 || (end !== "ACTIVE,OFF" && end !== "OFF,ACTIVE")) outcomes.push(`device back at ${from} ms: ${end}${max > 1 ? ", two ACTIVE" : ""}`);
+    if (max > 1 || (end !== "ACTIVE,OFF" && end !== "OFF,ACTIVE"))
+      outcomes.push(`device back at ${from} ms: ${end}${max > 1 ? ", two ACTIVE" : ""}`);
   }
   assert.equal(outcomes, [], outcomes.join("; "));
 });
@@ -199,10 +222,16 @@ test("the lower-ranked node waits the static delay again before each retry while
   sim.boot("a", 0);
   sim.boot("b", 0);
   sim.run(20_000);
-  const delays = sim.log.filter((l) => l.node === "b" && l.action.type === "Log" && l.action.event === "fence-delay").length;
+  const delays = sim.log.filter(
+    (l) => l.node === "b" && l.action.type === "Log" && l.action.event === "fence-delay",
+  ).length;
   assert.ok(sim.nodes.b.fenceCalls >= 2, `b retried (${sim.nodes.b.fenceCalls} attempts)`);
   assert.is(delays, sim.nodes.b.fenceCalls, "one delay per attempt");
-  assert.is(sim.log.filter((l) => l.node === "a" && l.action.type === "Log" && l.action.event === "fence-delay").length, 0, "the higher-ranked node never waits");
+  assert.is(
+    sim.log.filter((l) => l.node === "a" && l.action.type === "Log" && l.action.event === "fence-delay").length,
+    0,
+    "the higher-ranked node never waits",
+  );
 });
 
 test("a node that reboots and reads the peer's stale STANDBY frames from a buffer never becomes a second ACTIVE", () => {
@@ -216,7 +245,21 @@ test("a node that reboots and reads the peer's stale STANDBY frames from a buffe
   assert.is(sim.role("b"), "ACTIVE");
   const q = (sim as unknown as { queue: { at: number; to: string; input: object }[] }).queue;
   sim.boot("a", sim.now + 10);
-  for (let i = 0; i < 3; i++) q.push({ at: sim.now + 11 + i, to: "a", input: { kind: "frame", now: 0, channel: "serial", node: "b", type: "heartbeat", role: "STANDBY", incarnation: sim.nodes.b.incarnation, echo: false } });
+  for (let i = 0; i < 3; i++)
+    q.push({
+      at: sim.now + 11 + i,
+      to: "a",
+      input: {
+        kind: "frame",
+        now: 0,
+        channel: "serial",
+        node: "b",
+        type: "heartbeat",
+        role: "STANDBY",
+        incarnation: sim.nodes.b.incarnation,
+        echo: false,
+      },
+    });
   assert.is(watchNeverTwo(sim, sim.now + TIMERS.initdead, 1), 1, "never two ACTIVE");
   assert.is(sim.role("a"), "STANDBY");
   assert.is(sim.role("b"), "ACTIVE");

@@ -14,7 +14,11 @@ const dualActiveLow = () => feed(fresh(B, A), [frame(10, "STANDBY", { node: "a",
 const cases: [string, () => CoreState, Input][] = [
   ["a second ACTIVE that outranks this node", dualActiveLow, frame(100, "ACTIVE", { node: "a", seq: 2 })],
   ["the peer's fence-request", dualActiveLow, frame(100, "STANDBY", { node: "a", seq: 2, type: "fence-request" })],
-  ["a fresh poison pill", dualActiveLow, { kind: "pill", now: 100, present: true, fresh: true, detail: "reset from a" }],
+  [
+    "a fresh poison pill",
+    dualActiveLow,
+    { kind: "pill", now: 100, present: true, fresh: true, detail: "reset from a" },
+  ],
 ];
 
 for (const [why, given, input] of cases) {
@@ -23,11 +27,24 @@ for (const [why, given, input] of cases) {
     assert.is(s0.role, "ACTIVE");
     const r = step(s0, input);
     assert.is(r.actions.filter((a) => a.type === "SelfFence").length, 1, "one SelfFence");
-    assert.equal(sends(r.actions), [], "nothing sent in the self-fence's step (the old core sent STOPPED right after it)");
+    assert.equal(
+      sends(r.actions),
+      [],
+      "nothing sent in the self-fence's step (the old core sent STOPPED right after it)",
+    );
     // The kernel refused the reset: time goes on, frames keep coming, an admin asks for a takeover.
-    const later = feed(r.state, [tick(150), frame(200, "STANDBY", { node: "a", seq: 3 }), tick(5000), { kind: "takeover", now: 5100 }, tick(20000)]);
+    const later = feed(r.state, [
+      tick(150),
+      frame(200, "STANDBY", { node: "a", seq: 3 }),
+      tick(5000),
+      { kind: "takeover", now: 5100 },
+      tick(20000),
+    ]);
     assert.equal(sends(later.all), [], "silent on every link from then on");
-    assert.not.ok(later.all.some((a) => a.type === "ContinueBoot" || a.type === "FencePeer"), "decides nothing");
+    assert.not.ok(
+      later.all.some((a) => a.type === "ContinueBoot" || a.type === "FencePeer"),
+      "decides nothing",
+    );
   });
 }
 
@@ -54,7 +71,11 @@ test("the peer never hears STOPPED from a node whose reset was refused, so it ne
 
 test("a refused reset is tried again every SELF_FENCE_RETRY_MS, still silent", () => {
   const r = step(dualActiveLow(), frame(100, "ACTIVE", { node: "a", seq: 2 }));
-  const later = feed(r.state, [tick(100 + SELF_FENCE_RETRY_MS / 2), tick(100 + SELF_FENCE_RETRY_MS), tick(100 + 2 * SELF_FENCE_RETRY_MS)]);
+  const later = feed(r.state, [
+    tick(100 + SELF_FENCE_RETRY_MS / 2),
+    tick(100 + SELF_FENCE_RETRY_MS),
+    tick(100 + 2 * SELF_FENCE_RETRY_MS),
+  ]);
   assert.is(later.all.filter((a) => a.type === "SelfFence").length, 2);
   assert.ok(later.all.some((a) => a.type === "Log" && a.event === "self-fence-retry"));
   assert.equal(sends(later.all), []);
@@ -63,7 +84,10 @@ test("a refused reset is tried again every SELF_FENCE_RETRY_MS, still silent", (
 test("a planned stop still announces STOPPED (only a self-fence is silent)", () => {
   const r = step(dualActiveLow(), { kind: "stop", now: 100, reason: "switchover" });
   assert.is(r.state.role, "STOPPED");
-  assert.equal(sends(r.actions).map((a) => a.type), ["SendHeartbeat"]);
+  assert.equal(
+    sends(r.actions).map((a) => a.type),
+    ["SendHeartbeat"],
+  );
 });
 
 test("dual ACTIVE: the winner fences the loser (whose reset may be refused and who may still write), and retries until confirmed", () => {
@@ -75,10 +99,18 @@ test("dual ACTIVE: the winner fences the loser (whose reset may be refused and w
   assert.is(ra.actions.filter((x) => x.type === "FencePeer").length, 1, "and fences the second ACTIVE at once");
   assert.is(a.fence.target, 7, "aimed at the loser's boot");
   // The fence fails; the loser has gone silent (its reset refused): tried again after fenceRetry.
-  const failed = feed(a, [{ kind: "fence-result", now: 200, ok: false, agent: "qmp", detail: "no answer" }, tick(300), tick(200 + a.timers.fenceRetry)]);
+  const failed = feed(a, [
+    { kind: "fence-result", now: 200, ok: false, agent: "qmp", detail: "no answer" },
+    tick(300),
+    tick(200 + a.timers.fenceRetry),
+  ]);
   assert.is(failed.s.role, "ACTIVE");
   assert.is(failed.all.filter((x) => x.type === "FencePeer").length, 1, "retried once fenceRetry has passed");
-  const done = feed(failed.s, [{ kind: "fence-result", now: 3000, ok: true, agent: "qmp", detail: "reset" }, tick(3100), tick(9000)]);
+  const done = feed(failed.s, [
+    { kind: "fence-result", now: 3000, ok: true, agent: "qmp", detail: "reset" },
+    tick(3100),
+    tick(9000),
+  ]);
   assert.is(done.s.fence.fencedIncarnation, 7, "that boot is retired");
   assert.is(done.all.filter((x) => x.type === "FencePeer").length, 0, "no fence after the confirmation");
   assert.is(done.s.role, "ACTIVE");

@@ -43,7 +43,17 @@ export class Sim {
   readonly log: { t: number; node: Name; action: Action }[] = [];
 
   constructor(a: NodeRef = { name: "a", priority: 100 }, b: NodeRef = { name: "b", priority: 50 }) {
-    const mk = (ref: NodeRef): SimNode => ({ ref, state: null, incarnation: 0, bootAt: -1, history: [], fenceCalls: 0, selfFences: 0, continued: 0, heardInc: 0 });
+    const mk = (ref: NodeRef): SimNode => ({
+      ref,
+      state: null,
+      incarnation: 0,
+      bootAt: -1,
+      history: [],
+      fenceCalls: 0,
+      selfFences: 0,
+      continued: 0,
+      heardInc: 0,
+    });
     this.nodes = { a: mk(a), b: mk(b) };
   }
 
@@ -114,17 +124,35 @@ export class Sim {
           this.queue.push({
             at: this.now + this.latencyMs,
             to: other,
-            input: { kind: "frame", now: 0, channel: ch, node: n.ref.name, type: a.type === "SendMessage" ? a.message : "heartbeat", role: st.role, incarnation: n.incarnation, echo: n.heardInc === this.nodes[other].incarnation, ...(a.type === "SendMessage" && a.graceMs !== undefined ? { graceMs: a.graceMs } : {}) },
+            input: {
+              kind: "frame",
+              now: 0,
+              channel: ch,
+              node: n.ref.name,
+              type: a.type === "SendMessage" ? a.message : "heartbeat",
+              role: st.role,
+              incarnation: n.incarnation,
+              echo: n.heardInc === this.nodes[other].incarnation,
+              ...(a.type === "SendMessage" && a.graceMs !== undefined ? { graceMs: a.graceMs } : {}),
+            },
           });
         }
         break;
       case "FencePeer":
         n.fenceCalls += 1;
         if (!this.fenceWorks || this.now < this.fenceWorksFrom) {
-          this.queue.push({ at: this.now + this.fenceMs, to: name, input: { kind: "fence-result", now: 0, ok: false, agent: "sim", detail: "device unreachable" } });
+          this.queue.push({
+            at: this.now + this.fenceMs,
+            to: name,
+            input: { kind: "fence-result", now: 0, ok: false, agent: "sim", detail: "device unreachable" },
+          });
           break;
         }
-        this.queue.push({ at: this.now + this.fenceMs, to: name, input: { kind: "fence-result", now: 0, ok: true, agent: "sim", detail: "reset" } });
+        this.queue.push({
+          at: this.now + this.fenceMs,
+          to: name,
+          input: { kind: "fence-result", now: 0, ok: true, agent: "sim", detail: "reset" },
+        });
         this.resetLater(other, this.fenceMs);
         break;
       case "SelfFence":

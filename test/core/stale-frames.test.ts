@@ -12,17 +12,25 @@ const count = (acts: Action[], t: string) => acts.filter((a) => a.type === t).le
 /** b, lower-ranked, booted alone: a never heard, fenced at start, b ACTIVE (a powered off for good). */
 function bActiveAfterFencingA(aIncarnation: number | null) {
   const s0 = fresh(B, A, 0);
-  const heard = aIncarnation === null ? [] : [frame(10, "ACTIVE", { node: "a", incarnation: aIncarnation, seq: 5, echo: true })];
+  const heard =
+    aIncarnation === null ? [] : [frame(10, "ACTIVE", { node: "a", incarnation: aIncarnation, seq: 5, echo: true })];
   const s1 = feed({ ...s0, timers: { ...s0.timers, waitForAll: false } }, [...heard, tick(20000)]).s;
   assert.is(s1.role, "FENCING");
-  const s2 = feed(s1, [tick(20000 + s1.timers.fenceDelay), { kind: "fence-result", now: 30010, ok: true, agent: "qmp", detail: "reset" }]).s;
+  const s2 = feed(s1, [
+    tick(20000 + s1.timers.fenceDelay),
+    { kind: "fence-result", now: 30010, ok: true, agent: "qmp", detail: "reset" },
+  ]).s;
   assert.is(s2.role, "ACTIVE");
   return s2;
 }
 
 test("one replayed ACTIVE frame of the peer's old boot (not echoing this boot) does not reset an ACTIVE node", () => {
   const b = bActiveAfterFencingA(null);
-  const { s, all } = feed(b, [frame(30100, "ACTIVE", { node: "a", incarnation: 3, seq: 900, echo: false }), tick(30200), tick(31000)]);
+  const { s, all } = feed(b, [
+    frame(30100, "ACTIVE", { node: "a", incarnation: 3, seq: 900, echo: false }),
+    tick(30200),
+    tick(31000),
+  ]);
   assert.is(count(all, "SelfFence"), 0, `actions: ${types(all)}`);
   assert.is(s.role, "ACTIVE");
 });
@@ -71,10 +79,15 @@ test("an overtaken fence-request does not reset the node", () => {
 test("a fence's confirmation retires the boot it was aimed at, not the victim's new boot heard while a slow level waited", () => {
   const t0 = 100;
   let r = feed(fresh(A, B), [frame(t0, "ACTIVE", { incarnation: 7, seq: 50 }), tick(t0 + 2000)]);
-  assert.ok(r.all.some((x) => x.type === "FencePeer"), "a fences b");
+  assert.ok(
+    r.all.some((x) => x.type === "FencePeer"),
+    "a fences b",
+  );
   r = feed(r.s, [frame(t0 + 3000, "BOOTING", { incarnation: 8, seq: 1, echo: false })]);
   assert.is(r.s.peerView.incarnation, 8);
-  r = feed(r.s, [{ kind: "fence-result", now: t0 + 3500, ok: true, agent: "poison-pill", detail: "pill sat for msgwait" }]);
+  r = feed(r.s, [
+    { kind: "fence-result", now: t0 + 3500, ok: true, agent: "poison-pill", detail: "pill sat for msgwait" },
+  ]);
   assert.is(r.s.role, "ACTIVE");
   assert.is(r.s.fence.fencedIncarnation, 7, "the boot that was fenced is 7");
   r = feed(r.s, [frame(t0 + 4000, "STANDBY", { incarnation: 8, seq: 2 })]);

@@ -10,7 +10,8 @@ const names = (actions: Action[]) => actions.map((a) => (a.type === "Log" ? `Log
 const cabled = () => fresh(A, B);
 const withDisk = () => fresh(A, B, 0, ["serial", "udp", "disk"]);
 const parked = () => feed(cabled(), [tick(TIMERS.initdead)]).s;
-const refusals = (actions: Action[]) => actions.filter((a) => a.type === "Log" && a.event === "startup-fence-refused") as Extract<Action, { type: "Log" }>[];
+const refusals = (actions: Action[]) =>
+  actions.filter((a) => a.type === "Log" && a.event === "startup-fence-refused") as Extract<Action, { type: "Log" }>[];
 
 interface Row {
   name: string;
@@ -22,19 +23,106 @@ interface Row {
 }
 
 const rows: Row[] = [
-  { name: "no disk channel, peer never heard: initdead passes and the node parks as STANDBY instead of fencing", given: cabled, when: [tick(TIMERS.initdead)], role: "STANDBY", has: ["Log:startup-fence-refused"], lacks: ["FencePeer"] },
-  { name: "no disk channel, peer never heard, lower-ranked node: parks as STANDBY, no fence delay started", given: () => fresh(B, A), when: [tick(TIMERS.initdead)], role: "STANDBY", has: ["Log:startup-fence-refused"], lacks: ["FencePeer", "Log:fence-delay"] },
-  { name: "the parked node never fences, however long the silence lasts", given: parked, when: [tick(TIMERS.initdead + TIMERS.fenceRetry), tick(TIMERS.initdead + 10 * TIMERS.deadtime), tick(600000)], role: "STANDBY", lacks: ["FencePeer"] },
-  { name: "the parked node hears an ACTIVE peer and stays STANDBY", given: parked, when: [frame(TIMERS.initdead + 100, "ACTIVE")], role: "STANDBY", lacks: ["FencePeer", "ContinueBoot"] },
-  { name: "the parked node hears the peer release the ACTIVE role and takes over, unfenced", given: parked, when: [frame(TIMERS.initdead + 100, "ACTIVE"), frame(TIMERS.initdead + 200, "STOPPED")], role: "ACTIVE", has: ["ContinueBoot"], lacks: ["FencePeer"] },
-  { name: "the parked node hears a STANDBY peer it outranks and goes ACTIVE", given: parked, when: [frame(TIMERS.initdead + 100, "STANDBY")], role: "ACTIVE", has: ["ContinueBoot"] },
-  { name: "the parked node heard the peer once, then silence for deadtime: that is a real failure and it fences", given: parked, when: [frame(TIMERS.initdead + 100, "ACTIVE"), tick(TIMERS.initdead + 100 + TIMERS.deadtime)], role: "FENCING", has: ["FencePeer"] },
-  { name: "a STANDBY that heard the ACTIVE peer in this boot fences it after deadtime, without a disk channel", given: () => feed(cabled(), [frame(10, "ACTIVE")]).s, when: [tick(10 + TIMERS.deadtime)], role: "FENCING", has: ["FencePeer"], lacks: ["Log:startup-fence-refused"] },
-  { name: "a booting node that heard its booting peer, then silence for deadtime, fences it", given: () => feed(cabled(), [frame(10, "BOOTING")]).s, when: [tick(10 + TIMERS.deadtime)], role: "FENCING", has: ["FencePeer"], lacks: ["Log:startup-fence-refused"] },
-  { name: "the disk channel up proves the silence: startup fencing goes ahead", given: withDisk, when: [tick(TIMERS.initdead)], role: "FENCING", has: ["FencePeer"], lacks: ["Log:startup-fence-refused"] },
-  { name: "the disk channel configured but down proves nothing: parks as STANDBY", given: withDisk, when: [{ kind: "channel", now: 5, channel: "disk", up: false, detail: "EIO" }, tick(TIMERS.initdead)], role: "STANDBY", has: ["Log:startup-fence-refused"], lacks: ["FencePeer"] },
-  { name: "wait_for_all = false: startup fencing without a disk channel goes ahead, as the admin chose", given: optedOut, when: [tick(TIMERS.initdead)], role: "FENCING", has: ["FencePeer"], lacks: ["Log:startup-fence-refused"] },
-  { name: "wait_for_all = false still refuses while a link reports itself down", given: optedOut, when: [{ kind: "channel", now: 5, channel: "udp", up: false, detail: "no carrier on eth1" }, tick(TIMERS.initdead)], role: "STANDBY", has: ["Log:startup-fence-refused"], lacks: ["FencePeer"] },
+  {
+    name: "no disk channel, peer never heard: initdead passes and the node parks as STANDBY instead of fencing",
+    given: cabled,
+    when: [tick(TIMERS.initdead)],
+    role: "STANDBY",
+    has: ["Log:startup-fence-refused"],
+    lacks: ["FencePeer"],
+  },
+  {
+    name: "no disk channel, peer never heard, lower-ranked node: parks as STANDBY, no fence delay started",
+    given: () => fresh(B, A),
+    when: [tick(TIMERS.initdead)],
+    role: "STANDBY",
+    has: ["Log:startup-fence-refused"],
+    lacks: ["FencePeer", "Log:fence-delay"],
+  },
+  {
+    name: "the parked node never fences, however long the silence lasts",
+    given: parked,
+    when: [tick(TIMERS.initdead + TIMERS.fenceRetry), tick(TIMERS.initdead + 10 * TIMERS.deadtime), tick(600000)],
+    role: "STANDBY",
+    lacks: ["FencePeer"],
+  },
+  {
+    name: "the parked node hears an ACTIVE peer and stays STANDBY",
+    given: parked,
+    when: [frame(TIMERS.initdead + 100, "ACTIVE")],
+    role: "STANDBY",
+    lacks: ["FencePeer", "ContinueBoot"],
+  },
+  {
+    name: "the parked node hears the peer release the ACTIVE role and takes over, unfenced",
+    given: parked,
+    when: [frame(TIMERS.initdead + 100, "ACTIVE"), frame(TIMERS.initdead + 200, "STOPPED")],
+    role: "ACTIVE",
+    has: ["ContinueBoot"],
+    lacks: ["FencePeer"],
+  },
+  {
+    name: "the parked node hears a STANDBY peer it outranks and goes ACTIVE",
+    given: parked,
+    when: [frame(TIMERS.initdead + 100, "STANDBY")],
+    role: "ACTIVE",
+    has: ["ContinueBoot"],
+  },
+  {
+    name: "the parked node heard the peer once, then silence for deadtime: that is a real failure and it fences",
+    given: parked,
+    when: [frame(TIMERS.initdead + 100, "ACTIVE"), tick(TIMERS.initdead + 100 + TIMERS.deadtime)],
+    role: "FENCING",
+    has: ["FencePeer"],
+  },
+  {
+    name: "a STANDBY that heard the ACTIVE peer in this boot fences it after deadtime, without a disk channel",
+    given: () => feed(cabled(), [frame(10, "ACTIVE")]).s,
+    when: [tick(10 + TIMERS.deadtime)],
+    role: "FENCING",
+    has: ["FencePeer"],
+    lacks: ["Log:startup-fence-refused"],
+  },
+  {
+    name: "a booting node that heard its booting peer, then silence for deadtime, fences it",
+    given: () => feed(cabled(), [frame(10, "BOOTING")]).s,
+    when: [tick(10 + TIMERS.deadtime)],
+    role: "FENCING",
+    has: ["FencePeer"],
+    lacks: ["Log:startup-fence-refused"],
+  },
+  {
+    name: "the disk channel up proves the silence: startup fencing goes ahead",
+    given: withDisk,
+    when: [tick(TIMERS.initdead)],
+    role: "FENCING",
+    has: ["FencePeer"],
+    lacks: ["Log:startup-fence-refused"],
+  },
+  {
+    name: "the disk channel configured but down proves nothing: parks as STANDBY",
+    given: withDisk,
+    when: [{ kind: "channel", now: 5, channel: "disk", up: false, detail: "EIO" }, tick(TIMERS.initdead)],
+    role: "STANDBY",
+    has: ["Log:startup-fence-refused"],
+    lacks: ["FencePeer"],
+  },
+  {
+    name: "wait_for_all = false: startup fencing without a disk channel goes ahead, as the admin chose",
+    given: optedOut,
+    when: [tick(TIMERS.initdead)],
+    role: "FENCING",
+    has: ["FencePeer"],
+    lacks: ["Log:startup-fence-refused"],
+  },
+  {
+    name: "wait_for_all = false still refuses while a link reports itself down",
+    given: optedOut,
+    when: [{ kind: "channel", now: 5, channel: "udp", up: false, detail: "no carrier on eth1" }, tick(TIMERS.initdead)],
+    role: "STANDBY",
+    has: ["Log:startup-fence-refused"],
+    lacks: ["FencePeer"],
+  },
 ];
 
 for (const r of rows) {
@@ -52,7 +140,10 @@ test("the refusal names the peer, the rule and what to check", () => {
   const [r] = refusals(last);
   assert.ok(r, names(last).join(", "));
   assert.is(r.level, "error");
-  assert.is(r.message, "never heard b on any link since this boot and no disk channel to prove it dead: not fencing (wait_for_all); check the cables, or confirm the peer is off");
+  assert.is(
+    r.message,
+    "never heard b on any link since this boot and no disk channel to prove it dead: not fencing (wait_for_all); check the cables, or confirm the peer is off",
+  );
 });
 
 test("the parked node says why again every fenceRetry, not on every tick", () => {
@@ -108,7 +199,10 @@ test("cables cut for good with wait_for_all = false: each boot fences the other 
   sim.cut.add("serial");
   sim.cut.add("udp");
   sim.run(60000);
-  assert.ok(sim.nodes.a.fenceCalls >= 2 && sim.nodes.b.fenceCalls >= 2, `a fenced ${sim.nodes.a.fenceCalls}, b ${sim.nodes.b.fenceCalls} times`);
+  assert.ok(
+    sim.nodes.a.fenceCalls >= 2 && sim.nodes.b.fenceCalls >= 2,
+    `a fenced ${sim.nodes.a.fenceCalls}, b ${sim.nodes.b.fenceCalls} times`,
+  );
 });
 
 test("both boot with every link cut and no disk channel: nobody fences, nobody goes ACTIVE; healed links give exactly one ACTIVE", () => {
@@ -139,7 +233,11 @@ test("a boots alone and parks; b boots later: exactly one ACTIVE, no fence", () 
 
 test("a node started with wait_for_all says nothing about it while the peer answers", () => {
   const s = initialState({ now: 0, self: A, peer: B, timers: TIMERS, channels: ["serial", "udp"] });
-  const { all, s: after } = feed(s, [frame(10, "ACTIVE"), frame(TIMERS.initdead, "ACTIVE"), frame(TIMERS.initdead + 500, "ACTIVE")]);
+  const { all, s: after } = feed(s, [
+    frame(10, "ACTIVE"),
+    frame(TIMERS.initdead, "ACTIVE"),
+    frame(TIMERS.initdead + 500, "ACTIVE"),
+  ]);
   assert.is(after.role, "STANDBY");
   assert.is(refusals(all).length, 0);
 });
@@ -150,11 +248,18 @@ test("peer powered off, crossover NIC without carrier, disk channel up: the surv
     tick(TIMERS.initdead),
     tick(TIMERS.initdead + 10 * TIMERS.fenceRetry),
   ]);
-  assert.ok(all.some((a) => a.type === "FencePeer"), `never fences, role ${s.role}: the cluster would never start while the peer is off`);
+  assert.ok(
+    all.some((a) => a.type === "FencePeer"),
+    `never fences, role ${s.role}: the cluster would never start while the peer is off`,
+  );
 });
 
 test("the disk channel itself down: no startup fence, whatever the other links say", () => {
-  const { all } = feed(withDisk(), [{ kind: "channel", now: 5, channel: "disk", up: false, detail: "EIO" }, tick(TIMERS.initdead), tick(TIMERS.initdead + 10 * TIMERS.fenceRetry)]);
+  const { all } = feed(withDisk(), [
+    { kind: "channel", now: 5, channel: "disk", up: false, detail: "EIO" },
+    tick(TIMERS.initdead),
+    tick(TIMERS.initdead + 10 * TIMERS.fenceRetry),
+  ]);
   assert.not.ok(all.some((a) => a.type === "FencePeer"));
 });
 

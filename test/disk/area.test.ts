@@ -5,7 +5,16 @@ import { join } from "node:path";
 import { DiskArea } from "../../src/disk/area.ts";
 import { makeHeader } from "../../src/disk/header.ts";
 import { AREA_BYTES, BLOCK_SIZE } from "../../src/disk/block.ts";
-import { AUTH, CLUSTER_ID, TIMERS, blankFile, sampleMailbox, sampleSlot, scratchDir, withLoopDevice } from "./helpers.ts";
+import {
+  AUTH,
+  CLUSTER_ID,
+  TIMERS,
+  blankFile,
+  sampleMailbox,
+  sampleSlot,
+  scratchDir,
+  withLoopDevice,
+} from "./helpers.ts";
 
 /** Two DiskArea instances (two descriptors) on `device`: what one writes, the other reads at once. */
 async function crossCheck(device: string, offset: number): Promise<void> {
@@ -18,7 +27,11 @@ async function crossCheck(device: string, offset: number): Promise<void> {
     assert.equal(await b.readHeader(), { kind: "ok", value: header });
     for (let seq = 1; seq <= 20; seq++) {
       await a.writeSlot(0, sampleSlot({ seq }));
-      assert.equal(await b.readSlot(0), { kind: "ok", value: sampleSlot({ seq }) }, `seq ${seq} seen by the other instance`);
+      assert.equal(
+        await b.readSlot(0),
+        { kind: "ok", value: sampleSlot({ seq }) },
+        `seq ${seq} seen by the other instance`,
+      );
     }
     await b.writeMailbox(0, sampleMailbox());
     assert.equal(await a.readMailbox(0), { kind: "ok", value: sampleMailbox() });
@@ -77,9 +90,18 @@ test("an area at an offset touches only its own five blocks", async () => {
     const fd = openSync(path, "r");
     readSync(fd, all, 0, all.length, 0);
     closeSync(fd);
-    assert.ok(all.subarray(0, offset).every((b) => b === 0), "bytes before the area untouched");
-    assert.ok(all.subarray(offset, offset + AREA_BYTES).every((b) => b === 0xee), "the area written");
-    assert.ok(all.subarray(offset + AREA_BYTES).every((b) => b === 0), "bytes after the area untouched");
+    assert.ok(
+      all.subarray(0, offset).every((b) => b === 0),
+      "bytes before the area untouched",
+    );
+    assert.ok(
+      all.subarray(offset, offset + AREA_BYTES).every((b) => b === 0xee),
+      "the area written",
+    );
+    assert.ok(
+      all.subarray(offset + AREA_BYTES).every((b) => b === 0),
+      "bytes after the area untouched",
+    );
   } finally {
     cleanup();
   }
@@ -90,11 +112,17 @@ test("bad offsets, slot indexes and block indexes are refused, saying what was e
   try {
     const path = blankFile(join(dir, "area.img"));
     const err = await DiskArea.open(path, 512, AUTH).catch((e: unknown) => e);
-    assert.match(String(err), /RangeError: DiskArea\.open\(.*\): offset: expected a non-negative multiple of 4096 bytes, got 512/);
+    assert.match(
+      String(err),
+      /RangeError: DiskArea\.open\(.*\): offset: expected a non-negative multiple of 4096 bytes, got 512/,
+    );
     const area = await DiskArea.open(path, 0, AUTH);
     try {
       assert.match(String(await area.readSlot(2).catch((e: unknown) => e)), /slot: expected an integer 0\.\.1, got 2/);
-      assert.match(String(await area.readBlock(5).catch((e: unknown) => e)), /area block: expected an integer 0\.\.4, got 5/);
+      assert.match(
+        String(await area.readBlock(5).catch((e: unknown) => e)),
+        /area block: expected an integer 0\.\.4, got 5/,
+      );
     } finally {
       await area.close();
     }

@@ -26,7 +26,10 @@ function randomName(rand: () => number): string {
   for (let i = 0, n = 1 + below(rand, 32); i < n; i++) name += NAME_CHARS[below(rand, NAME_CHARS.length)];
   return name;
 }
-const u64 = (rand: () => number): number => (rand() < 0.2 ? [0, 1, Number.MAX_SAFE_INTEGER][below(rand, 3)] ?? 0 : below(rand, 2 ** 21) * 2 ** 32 + below(rand, 2 ** 32));
+const u64 = (rand: () => number): number =>
+  rand() < 0.2
+    ? ([0, 1, Number.MAX_SAFE_INTEGER][below(rand, 3)] ?? 0)
+    : below(rand, 2 ** 21) * 2 ** 32 + below(rand, 2 ** 32);
 
 /** A genuine block and the decoder name that must accept it. */
 function genuine(rand: () => number): { bytes: Uint8Array; accepts: string } {
@@ -35,11 +38,25 @@ function genuine(rand: () => number): { bytes: Uint8Array; accepts: string } {
   const slot = r % 2;
   if (r <= 2) {
     const role = ROLES[below(rand, ROLES.length)] ?? "STANDBY";
-    const s = { node: randomName(rand), incarnation: u64(rand), seq: u64(rand), role, writtenAt: u64(rand), uptimeMs: u64(rand) };
+    const s = {
+      node: randomName(rand),
+      incarnation: u64(rand),
+      seq: u64(rand),
+      role,
+      writtenAt: u64(rand),
+      uptimeMs: u64(rand),
+    };
     return { bytes: encodeSlot(s, slot, AUTH), accepts: `slot${slot}` };
   }
   const type = MAILBOX_TYPES[below(rand, MAILBOX_TYPES.length)] ?? "none";
-  const m = { type, sender: randomName(rand), senderIncarnation: u64(rand), seq: u64(rand), writtenAt: u64(rand), targetIncarnation: u64(rand) };
+  const m = {
+    type,
+    sender: randomName(rand),
+    senderIncarnation: u64(rand),
+    seq: u64(rand),
+    writtenAt: u64(rand),
+    targetIncarnation: u64(rand),
+  };
   return { bytes: encodeMailbox(m, slot, AUTH), accepts: `mailbox${slot}` };
 }
 
@@ -47,7 +64,10 @@ function genuine(rand: () => number): { bytes: Uint8Array; accepts: string } {
 function mutate(rand: () => number, bytes: Uint8Array): Uint8Array {
   const out = bytes.slice();
   const kind = below(rand, 6);
-  if (kind === 4) return rand() < 0.5 ? out.subarray(0, below(rand, BLOCK_SIZE)) : Uint8Array.from([...out, ...randomBytes(rand, 1 + below(rand, 16))]);
+  if (kind === 4)
+    return rand() < 0.5
+      ? out.subarray(0, below(rand, BLOCK_SIZE))
+      : Uint8Array.from([...out, ...randomBytes(rand, 1 + below(rand, 16))]);
   const edits = 1 + below(rand, 8);
   for (let e = 0; e < edits; e++) {
     const at = rand() < 0.7 ? below(rand, 96) : below(rand, BLOCK_SIZE);
@@ -90,18 +110,27 @@ test(`${ROUNDS} random and mutated blocks never throw and never decode as ok unl
         assert.unreachable(`seed ${SEED} round ${round}: ${d.name} threw ${String(error)}`);
         return;
       }
-      assert.ok((BLOCK_RESULT_KINDS as readonly string[]).includes(result.kind), `round ${round}: unknown kind ${result.kind}`);
-      if (result.kind !== "ok") assert.not.match(result.detail, /internal decoder error/, `seed ${SEED} round ${round} ${d.name}`);
+      assert.ok(
+        (BLOCK_RESULT_KINDS as readonly string[]).includes(result.kind),
+        `round ${round}: unknown kind ${result.kind}`,
+      );
+      if (result.kind !== "ok")
+        assert.not.match(result.detail, /internal decoder error/, `seed ${SEED} round ${round} ${d.name}`);
       kinds.set(result.kind, (kinds.get(result.kind) ?? 0) + 1);
       if (result.kind !== "ok") continue;
       if (accepted.has(`${d.name}:${toHex(bytes)}`)) okGenuine++;
       else {
-        assert.ok(resigned, `seed ${SEED} round ${round}: ${d.name} accepted a block that was never written with the key`);
+        assert.ok(
+          resigned,
+          `seed ${SEED} round ${round}: ${d.name} accepted a block that was never written with the key`,
+        );
         okResigned++;
       }
     }
   }
-  console.log(`  seed 0x${SEED.toString(16)}: ${ROUNDS} blocks x ${DECODERS.length} decoders -> ${JSON.stringify(Object.fromEntries(kinds))}; ok: ${okGenuine} genuine, ${okResigned} re-signed by the test`);
+  console.log(
+    `  seed 0x${SEED.toString(16)}: ${ROUNDS} blocks x ${DECODERS.length} decoders -> ${JSON.stringify(Object.fromEntries(kinds))}; ok: ${okGenuine} genuine, ${okResigned} re-signed by the test`,
+  );
   assert.ok(okGenuine > 0, "genuine blocks were accepted");
   for (const kind of BLOCK_RESULT_KINDS) assert.ok((kinds.get(kind) ?? 0) > 0, `kind ${kind} occurred`);
 });

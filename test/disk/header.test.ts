@@ -50,7 +50,10 @@ test("a header signed with another key, or with any flipped bit, is bad-auth", (
     bytes[at] = (bytes[at] ?? 0) ^ 0x01;
     assert.is(kind(bytes), "bad-auth", `bit flipped at byte ${at}`);
   }
-  assert.is(decodeHeader(encodeHeader(header, KEY), { key: new Uint8Array(0), clusterId: CLUSTER_ID }).kind, "bad-auth");
+  assert.is(
+    decodeHeader(encodeHeader(header, KEY), { key: new Uint8Array(0), clusterId: CLUSTER_ID }).kind,
+    "bad-auth",
+  );
 });
 
 test("wrong sizes, layout versions, block sizes, slot counts and timers are malformed", () => {
@@ -63,15 +66,32 @@ test("wrong sizes, layout versions, block sizes, slot counts and timers are malf
   assert.match(detail(edit(8, (v) => v.setUint16(8, 2))), /expected layout version 1, got 2/);
   assert.match(detail(edit(10, (v) => v.setUint32(10, 512))), /expected block size 4096, got 512/);
   assert.match(detail(edit(14, (v) => v.setUint16(14, 3))), /expected 2 slots, got 3/);
-  assert.match(detail(edit(20, (v) => v.setUint32(20, 0))), /keepaliveMs: expected an integer 1\.\.4294967295 ms, got 0/);
-  assert.match(detail(edit(20, (v) => v.setUint32(20, 9000))), /keepaliveMs: expected less than deadtimeMs \(5000\), got 9000/);
+  assert.match(
+    detail(edit(20, (v) => v.setUint32(20, 0))),
+    /keepaliveMs: expected an integer 1\.\.4294967295 ms, got 0/,
+  );
+  assert.match(
+    detail(edit(20, (v) => v.setUint32(20, 9000))),
+    /keepaliveMs: expected less than deadtimeMs \(5000\), got 9000/,
+  );
   assert.match(detail(edit(36, (v) => v.setBigUint64(36, 2n ** 60n))), /created-at: expected at most 9007199254740991/);
-  assert.is(kind(edit(20, (v) => v.setUint32(20, 9000), false)), "bad-auth", "field edits without re-signing are bad-auth");
+  assert.is(
+    kind(edit(20, (v) => v.setUint32(20, 9000), false)),
+    "bad-auth",
+    "field edits without re-signing are bad-auth",
+  );
 });
 
 test("msgwait below 2 x the watchdog timeout is refused at encode and rejected at decode (SBD's rule, as the config's)", () => {
-  assert.throws(() => encodeHeader({ ...header, timers: { ...TIMERS, msgwaitMs: 9999 } }, KEY), /msgwaitMs: expected at least 2 x watchdogTimeoutMs \(2 x 5000 = 10000\), got 9999/);
-  assert.is(encodeHeader({ ...header, timers: { ...TIMERS, msgwaitMs: 10000 } }, KEY).length, BLOCK_SIZE, "exactly 2 x is enough");
+  assert.throws(
+    () => encodeHeader({ ...header, timers: { ...TIMERS, msgwaitMs: 9999 } }, KEY),
+    /msgwaitMs: expected at least 2 x watchdogTimeoutMs \(2 x 5000 = 10000\), got 9999/,
+  );
+  assert.is(
+    encodeHeader({ ...header, timers: { ...TIMERS, msgwaitMs: 10000 } }, KEY).length,
+    BLOCK_SIZE,
+    "exactly 2 x is enough",
+  );
   const bytes = encodeHeader(header, KEY);
   new DataView(bytes.buffer).setUint32(28, 9999);
   assert.match(detail(resign(bytes)), /header: timers\.msgwaitMs: expected at least 2 x watchdogTimeoutMs .*got 9999/);
@@ -80,12 +100,18 @@ test("msgwait below 2 x the watchdog timeout is refused at encode and rejected a
 test("a watchdog backs a pill only when 2 x its applied timeout fits the header's msgwait", () => {
   assert.is(appliedTimeoutProblem(5, 10000), undefined);
   assert.is(appliedTimeoutProblem(1, 2000), undefined);
-  assert.match(String(appliedTimeoutProblem(6, 10000)), /applied a 6 s timeout: expected at most msgwait \/ 2 \(5 s for the disk header's msgwait of 10000 ms\)/);
+  assert.match(
+    String(appliedTimeoutProblem(6, 10000)),
+    /applied a 6 s timeout: expected at most msgwait \/ 2 \(5 s for the disk header's msgwait of 10000 ms\)/,
+  );
 });
 
 test("encodeHeader refuses invalid fields, naming them", () => {
   assert.throws(() => encodeHeader({ ...header, clusterId: -1 }, KEY), /clusterId: expected a u32, got -1/);
-  assert.throws(() => encodeHeader({ ...header, timers: { ...TIMERS, msgwaitMs: 10 } }, KEY), /msgwaitMs: expected at least 2 x watchdogTimeoutMs \(2 x 5000 = 10000\), got 10/);
+  assert.throws(
+    () => encodeHeader({ ...header, timers: { ...TIMERS, msgwaitMs: 10 } }, KEY),
+    /msgwaitMs: expected at least 2 x watchdogTimeoutMs \(2 x 5000 = 10000\), got 10/,
+  );
   assert.throws(() => encodeHeader({ ...header, createdAt: 1.5 }, KEY), /createdAt/);
   assert.throws(() => encodeHeader(header, new Uint8Array(0)), /key: expected a non-empty Uint8Array/);
 });

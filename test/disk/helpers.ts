@@ -21,12 +21,28 @@ export const MiB = 1024 * 1024;
 
 /** A valid heartbeat slot, with fields overridden as given. */
 export function sampleSlot(overrides: Partial<HeartbeatSlot> = {}): HeartbeatSlot {
-  return { node: "node-a", incarnation: 1_700_000_000_000, seq: 42, role: "ACTIVE", writtenAt: 1_700_000_123_456, uptimeMs: 98_765, ...overrides };
+  return {
+    node: "node-a",
+    incarnation: 1_700_000_000_000,
+    seq: 42,
+    role: "ACTIVE",
+    writtenAt: 1_700_000_123_456,
+    uptimeMs: 98_765,
+    ...overrides,
+  };
 }
 
 /** A valid poison pill, with fields overridden as given. */
 export function sampleMailbox(overrides: Partial<MailboxMessage> = {}): MailboxMessage {
-  return { type: "reset", sender: "node-b", senderIncarnation: 1_700_000_000_999, seq: 7, writtenAt: 1_700_000_200_000, targetIncarnation: 1_700_000_100_000, ...overrides };
+  return {
+    type: "reset",
+    sender: "node-b",
+    senderIncarnation: 1_700_000_000_999,
+    seq: 7,
+    writtenAt: 1_700_000_200_000,
+    targetIncarnation: 1_700_000_100_000,
+    ...overrides,
+  };
 }
 
 /** Recomputes a block's trailing HMAC in place, so edited fields stay authentic. */

@@ -7,7 +7,18 @@ import { DiskArea } from "../../src/disk/area.ts";
 import { describeArea } from "../../src/disk/describe.ts";
 import { initDisk, checkBeforeInit, movement, watchWindowMs } from "../../src/disk/init.ts";
 import type { InitOptions } from "../../src/disk/init.ts";
-import { AUTH, CLUSTER, KEY, OTHER_KEY, TIMERS, blankFile, sampleMailbox, sampleSlot, scratchDir, CLUSTER_ID } from "./helpers.ts";
+import {
+  AUTH,
+  CLUSTER,
+  KEY,
+  OTHER_KEY,
+  TIMERS,
+  blankFile,
+  sampleMailbox,
+  sampleSlot,
+  scratchDir,
+  CLUSTER_ID,
+} from "./helpers.ts";
 import type { Header } from "../../src/disk/header.ts";
 import type { BlockResult } from "../../src/disk/block.ts";
 import type { AreaSnapshot } from "../../src/disk/area.ts";
@@ -19,7 +30,15 @@ async function withBlank(fn: (path: string, opts: InitOptions) => Promise<void>)
   const { dir, cleanup } = scratchDir();
   try {
     const path = blankFile(join(dir, "shared.img"));
-    await fn(path, { device: path, offset: 0, clusterName: CLUSTER, key: KEY, timers: TIMERS, now: () => NOW, watchMs: 300 });
+    await fn(path, {
+      device: path,
+      offset: 0,
+      clusterName: CLUSTER,
+      key: KEY,
+      timers: TIMERS,
+      now: () => NOW,
+      watchMs: 300,
+    });
   } finally {
     cleanup();
   }
@@ -92,7 +111,12 @@ test("a slot whose written-at is days old but whose seq advances while init watc
         assert.is(r.kind, "refused", `force=${force}`);
         if (r.kind !== "refused") return;
         assert.is(r.live, true);
-        assert.match(r.reason, new RegExp(`^refusing to initialise ${path} at offset 0: slot 0's heartbeat changed within \\d+\\.\\d s \\(from node node-a incarnation 1700000000000 seq \\d+ to node node-a incarnation 1700000000000 seq \\d+\\): a node is writing to this area; stop clusterguard on both nodes first \\(--force does not override this\\)$`));
+        assert.match(
+          r.reason,
+          new RegExp(
+            `^refusing to initialise ${path} at offset 0: slot 0's heartbeat changed within \\d+\\.\\d s \\(from node node-a incarnation 1700000000000 seq \\d+ to node node-a incarnation 1700000000000 seq \\d+\\): a node is writing to this area; stop clusterguard on both nodes first \\(--force does not override this\\)$`,
+          ),
+        );
         assert.ok(performance.now() - t0 < 2000, "refused at the first change seen, not at the end of the window");
         assert.match(lines.join("\n"), /watching .* for 5\.0 s/);
       }
@@ -112,7 +136,11 @@ test("a quiet area is initialised whatever its slots' clocks say (recent, days o
       await beatAgo(path, NOW - writtenAt);
       const t0 = performance.now();
       const r = await initDisk({ ...opts, watchMs: 700 });
-      assert.is(r.kind, "initialised", `written-at ${writtenAt - NOW} ms from now: ${r.kind === "refused" ? r.reason : ""}`);
+      assert.is(
+        r.kind,
+        "initialised",
+        `written-at ${writtenAt - NOW} ms from now: ${r.kind === "refused" ? r.reason : ""}`,
+      );
       assert.ok(performance.now() - t0 >= 700, "watched the whole window");
       const area = await DiskArea.open(path, 0, AUTH);
       assert.is((await area.readSlot(0)).kind, "empty");
@@ -144,7 +172,10 @@ test("a pending pill is refused without --force, naming it; with --force it is o
     const forced = await initDisk({ ...opts, force: true, log: (l) => lines.push(l) });
     assert.is(forced.kind, "initialised");
     if (forced.kind === "initialised") assert.match(String(forced.overrode), "pending reset pill from node-b");
-    assert.match(lines.join("\n"), /--force given, overwriting anyway; without it: .*slot 0's mailbox holds a pending reset pill from node-b/);
+    assert.match(
+      lines.join("\n"),
+      /--force given, overwriting anyway; without it: .*slot 0's mailbox holds a pending reset pill from node-b/,
+    );
     const after = await DiskArea.open(path, 0, AUTH);
     assert.is((await after.readSlot(0)).kind, "empty");
     assert.is((await after.readMailbox(0)).kind, "empty");
@@ -169,13 +200,15 @@ test("init refuses a header that does not authenticate, and data that is not a h
     await initDisk({ ...opts, key: OTHER_KEY });
     const r = await initDisk(opts);
     assert.is(r.kind === "refused" && r.found, "untrusted-header");
-    if (r.kind === "refused") assert.match(r.reason, /cannot be trusted \(header: the HMAC does not match this authkey/);
+    if (r.kind === "refused")
+      assert.match(r.reason, /cannot be trusted \(header: the HMAC does not match this authkey/);
   });
   await withBlank(async (path, opts) => {
     writeFileSync(path, Buffer.from("\x53\xef... pretend this is a file system superblock"), { flag: "r+" });
     const r = await initDisk(opts);
     assert.is(r.kind === "refused" && r.found, "other-data");
-    if (r.kind === "refused") assert.match(r.reason, /the area is not blank \(header: expected magic "CGDISK01", got 53 c3/);
+    if (r.kind === "refused")
+      assert.match(r.reason, /the area is not blank \(header: expected magic "CGDISK01", got 53 c3/);
   });
 });
 
@@ -201,10 +234,23 @@ test("with force, init overwrites a foreign area, and a quiet one with a recent 
 
 test("init refuses invalid options before touching the device", async () => {
   await withBlank(async (_path, opts) => {
-    const why = (o: InitOptions): Promise<string> => initDisk(o).then((r) => `resolved ${r.kind}`, (e: unknown) => String(e));
-    assert.match(await why({ ...opts, timers: { ...TIMERS, keepaliveMs: 0 } }), /RangeError: initDisk: timers\.keepaliveMs: expected an integer 1\.\.4294967295 ms, got 0/);
-    assert.match(await why({ ...opts, clusterName: "" }), /RangeError: initDisk: clusterName: expected a non-empty string/);
-    assert.match(await why({ ...opts, offset: 100 }), /RangeError: .*offset: expected a non-negative multiple of 4096 bytes, got 100/);
+    const why = (o: InitOptions): Promise<string> =>
+      initDisk(o).then(
+        (r) => `resolved ${r.kind}`,
+        (e: unknown) => String(e),
+      );
+    assert.match(
+      await why({ ...opts, timers: { ...TIMERS, keepaliveMs: 0 } }),
+      /RangeError: initDisk: timers\.keepaliveMs: expected an integer 1\.\.4294967295 ms, got 0/,
+    );
+    assert.match(
+      await why({ ...opts, clusterName: "" }),
+      /RangeError: initDisk: clusterName: expected a non-empty string/,
+    );
+    assert.match(
+      await why({ ...opts, offset: 100 }),
+      /RangeError: .*offset: expected a non-negative multiple of 4096 bytes, got 100/,
+    );
   });
 });
 
@@ -220,11 +266,20 @@ test("describeArea prints the header, each slot and each mailbox", async () => {
       const lines = text.split("\n");
       assert.is(lines.length, 6);
       assert.is(lines[0], `${path} at offset 0 (O_DIRECT)`);
-      assert.match(lines[1] ?? "", /^header: cluster 0x[0-9a-f]{8}, layout 1, 2 slots of 4096 bytes, keepalive 200 ms, deadtime 5000 ms, msgwait 10000 ms, watchdog 5000 ms, created 2025-06-15T/);
-      assert.match(lines[2] ?? "", /^slot 0 heartbeat: node node-a, ACTIVE, incarnation 1700000000000, seq 42, written 1\.5 s ago, uptime 98\.8 s$/);
+      assert.match(
+        lines[1] ?? "",
+        /^header: cluster 0x[0-9a-f]{8}, layout 1, 2 slots of 4096 bytes, keepalive 200 ms, deadtime 5000 ms, msgwait 10000 ms, watchdog 5000 ms, created 2025-06-15T/,
+      );
+      assert.match(
+        lines[2] ?? "",
+        /^slot 0 heartbeat: node node-a, ACTIVE, incarnation 1700000000000, seq 42, written 1\.5 s ago, uptime 98\.8 s$/,
+      );
       assert.is(lines[3], "slot 0 mailbox: empty");
       assert.is(lines[4], "slot 1 heartbeat: empty");
-      assert.is(lines[5], "slot 1 mailbox: reset from node-b (incarnation 1700000000999, seq 7, for incarnation 1700000100000), written 3.0 s ago");
+      assert.is(
+        lines[5],
+        "slot 1 mailbox: reset from node-b (incarnation 1700000000999, seq 7, for incarnation 1700000100000), written 3.0 s ago",
+      );
     } finally {
       await area.close();
     }
@@ -234,10 +289,21 @@ test("describeArea prints the header, each slot and each mailbox", async () => {
 // The pure verdicts of `disk init`: content checks, the watch window, and what counts as movement.
 
 const EMPTY = { kind: "empty", detail: "all zero" } as const;
-const HEADER: BlockResult<Header> = { kind: "ok", value: { version: 1, blockSize: 4096, slotCount: 2, clusterId: CLUSTER_ID, timers: TIMERS, createdAt: 1 } };
+const HEADER: BlockResult<Header> = {
+  kind: "ok",
+  value: { version: 1, blockSize: 4096, slotCount: 2, clusterId: CLUSTER_ID, timers: TIMERS, createdAt: 1 },
+};
 
 function snap(over: Partial<AreaSnapshot> = {}): AreaSnapshot {
-  return { device: "/dev/sdz", offset: 0, mode: "direct", header: HEADER, slots: [EMPTY, EMPTY], mailboxes: [EMPTY, EMPTY], ...over };
+  return {
+    device: "/dev/sdz",
+    offset: 0,
+    mode: "direct",
+    header: HEADER,
+    slots: [EMPTY, EMPTY],
+    mailboxes: [EMPTY, EMPTY],
+    ...over,
+  };
 }
 const ok = <T>(value: T) => ({ kind: "ok" as const, value });
 
@@ -250,7 +316,13 @@ test("watchWindowMs: two keepalives plus margin, at least deadtime, the larger o
     [200, 5000, 5000, 6000, 11000],
   ];
   for (const [k, d, hk, hd, want] of rows) {
-    const header = hk === undefined || hd === undefined ? undefined : { ...(HEADER.kind === "ok" ? HEADER.value : ({} as Header)), timers: { ...TIMERS, keepaliveMs: hk, deadtimeMs: hd } };
+    const header =
+      hk === undefined || hd === undefined
+        ? undefined
+        : {
+            ...(HEADER.kind === "ok" ? HEADER.value : ({} as Header)),
+            timers: { ...TIMERS, keepaliveMs: hk, deadtimeMs: hd },
+          };
     assert.is(watchWindowMs({ ...TIMERS, keepaliveMs: k, deadtimeMs: d }, header), want, `${k}/${d} ${hk}/${hd}`);
   }
 });
@@ -259,12 +331,32 @@ test("movement: any change of a slot or mailbox counts, written-at alone include
   const a = snap({ slots: [ok(sampleSlot({ seq: 5, writtenAt: 1 })), EMPTY] });
   const rows: [string, AreaSnapshot, string | undefined][] = [
     ["unchanged", a, undefined],
-    ["seq up", snap({ slots: [ok(sampleSlot({ seq: 6, writtenAt: 1 })), EMPTY] }), "slot 0's heartbeat changed within 1.5 s (from node node-a incarnation 1700000000000 seq 5 to node node-a incarnation 1700000000000 seq 6): a node is writing to this area"],
-    ["only written-at moved", snap({ slots: [ok(sampleSlot({ seq: 5, writtenAt: 2 })), EMPTY] }), "slot 0's heartbeat changed within 1.5 s (from node node-a incarnation 1700000000000 seq 5 to node node-a incarnation 1700000000000 seq 5)"],
-    ["new lower incarnation (clock stepped back)", snap({ slots: [ok(sampleSlot({ incarnation: 5, seq: 1, writtenAt: 1 })), EMPTY] }), "slot 0's heartbeat changed"],
-    ["peer slot appears", snap({ slots: [a.slots[0] as BlockResult<never>, ok(sampleSlot({ node: "node-b" }))] }), "slot 1's heartbeat changed within 1.5 s (from empty to node node-b"],
+    [
+      "seq up",
+      snap({ slots: [ok(sampleSlot({ seq: 6, writtenAt: 1 })), EMPTY] }),
+      "slot 0's heartbeat changed within 1.5 s (from node node-a incarnation 1700000000000 seq 5 to node node-a incarnation 1700000000000 seq 6): a node is writing to this area",
+    ],
+    [
+      "only written-at moved",
+      snap({ slots: [ok(sampleSlot({ seq: 5, writtenAt: 2 })), EMPTY] }),
+      "slot 0's heartbeat changed within 1.5 s (from node node-a incarnation 1700000000000 seq 5 to node node-a incarnation 1700000000000 seq 5)",
+    ],
+    [
+      "new lower incarnation (clock stepped back)",
+      snap({ slots: [ok(sampleSlot({ incarnation: 5, seq: 1, writtenAt: 1 })), EMPTY] }),
+      "slot 0's heartbeat changed",
+    ],
+    [
+      "peer slot appears",
+      snap({ slots: [a.slots[0] as BlockResult<never>, ok(sampleSlot({ node: "node-b" }))] }),
+      "slot 1's heartbeat changed within 1.5 s (from empty to node node-b",
+    ],
     ["slot wiped", snap({ slots: [EMPTY, EMPTY] }), "slot 0's heartbeat changed"],
-    ["pill written", snap({ slots: a.slots, mailboxes: [EMPTY, ok(sampleMailbox())] }), "slot 1's mailbox changed within 1.5 s (from empty to reset from node-b seq 7): a node is fencing through this area"],
+    [
+      "pill written",
+      snap({ slots: a.slots, mailboxes: [EMPTY, ok(sampleMailbox())] }),
+      "slot 1's mailbox changed within 1.5 s (from empty to reset from node-b seq 7): a node is fencing through this area",
+    ],
     ["header rewritten", snap({ slots: a.slots, header: EMPTY }), "the header changed"],
   ];
   for (const [name, b, want] of rows) {
@@ -276,15 +368,29 @@ test("movement: any change of a slot or mailbox counts, written-at alone include
 
 test("checkBeforeInit: a pending reset or off pill needs --force; a test message or a cleared mailbox does not; clocks are never read", () => {
   for (const type of ["reset", "off"] as const) {
-    const c = checkBeforeInit(snap({ slots: [EMPTY, ok(sampleSlot({ node: "node-b" }))], mailboxes: [EMPTY, ok(sampleMailbox({ type, sender: "node-a" }))] }), CLUSTER_ID);
+    const c = checkBeforeInit(
+      snap({
+        slots: [EMPTY, ok(sampleSlot({ node: "node-b" }))],
+        mailboxes: [EMPTY, ok(sampleMailbox({ type, sender: "node-a" }))],
+      }),
+      CLUSTER_ID,
+    );
     assert.is(c.found, "own-cluster");
     assert.match(String(c.refusal), `slot 1's mailbox holds a pending ${type} pill from node-a`);
     assert.match(String(c.refusal), "a fence of node node-b may be in progress");
   }
   for (const type of ["test", "none"] as const) {
-    assert.equal(checkBeforeInit(snap({ mailboxes: [ok(sampleMailbox({ type })), EMPTY] }), CLUSTER_ID), { found: "own-cluster", refusal: undefined }, type);
+    assert.equal(
+      checkBeforeInit(snap({ mailboxes: [ok(sampleMailbox({ type })), EMPTY] }), CLUSTER_ID),
+      { found: "own-cluster", refusal: undefined },
+      type,
+    );
   }
-  assert.equal(checkBeforeInit(snap({ slots: [ok(sampleSlot({ writtenAt: Date.now() })), EMPTY] }), CLUSTER_ID), { found: "own-cluster", refusal: undefined }, "a slot written just now is no refusal by itself");
+  assert.equal(
+    checkBeforeInit(snap({ slots: [ok(sampleSlot({ writtenAt: Date.now() })), EMPTY] }), CLUSTER_ID),
+    { found: "own-cluster", refusal: undefined },
+    "a slot written just now is no refusal by itself",
+  );
   assert.equal(checkBeforeInit(snap({ header: EMPTY }), CLUSTER_ID), { found: "blank", refusal: undefined });
 });
 

@@ -22,7 +22,11 @@ async function writeOneReadOther(path: string): Promise<void> {
     for (let round = 0; round < 5; round++) {
       const data = pattern(round);
       await writer.writeBlock(3 * BLOCK_SIZE, data);
-      assert.equal(await reader.readBlock(3 * BLOCK_SIZE), data, `round ${round}: the other descriptor sees the write at once`);
+      assert.equal(
+        await reader.readBlock(3 * BLOCK_SIZE),
+        data,
+        `round ${round}: the other descriptor sees the write at once`,
+      );
     }
   } finally {
     await writer.close();
@@ -104,7 +108,10 @@ test("reads past the end, unaligned positions and wrong sizes fail saying what w
   try {
     const past = await f.readBlock(2 * BLOCK_SIZE).catch((e: unknown) => e);
     assert.instance(past, DiskIoError);
-    assert.match(String((past as Error).message), /reading 4096 bytes at byte 8192 of .*small\.img failed: expected 4096 bytes, got 0/);
+    assert.match(
+      String((past as Error).message),
+      /reading 4096 bytes at byte 8192 of .*small\.img failed: expected 4096 bytes, got 0/,
+    );
     const unaligned = await f.readBlock(100).catch((e: unknown) => e);
     assert.match(String(unaligned), /RangeError: block position: expected a non-negative multiple of 4096, got 100/);
     const short = await f.writeBlock(0, new Uint8Array(10)).catch((e: unknown) => e);

@@ -32,7 +32,10 @@ test("an all-zero slot is empty", () => {
 });
 
 test("a mailbox block read as a heartbeat slot is bad-magic", () => {
-  assert.match(detail(encodeMailbox(sampleMailbox(), 0, AUTH)), /^bad-magic: slot 0 heartbeat: expected magic "CGSLOT01", got .*\("CGMBOX01"\)/);
+  assert.match(
+    detail(encodeMailbox(sampleMailbox(), 0, AUTH)),
+    /^bad-magic: slot 0 heartbeat: expected magic "CGSLOT01", got .*\("CGMBOX01"\)/,
+  );
 });
 
 test("a slot from another cluster is foreign-cluster", () => {
@@ -41,14 +44,20 @@ test("a slot from another cluster is foreign-cluster", () => {
 });
 
 test("a slot with another key or a flipped bit is bad-auth", () => {
-  assert.match(detail(encodeSlot(sampleSlot(), 0, { key: OTHER_KEY, clusterId: CLUSTER_ID })), /^bad-auth: slot 0 heartbeat: the HMAC does not match/);
+  assert.match(
+    detail(encodeSlot(sampleSlot(), 0, { key: OTHER_KEY, clusterId: CLUSTER_ID })),
+    /^bad-auth: slot 0 heartbeat: the HMAC does not match/,
+  );
   const bytes = encodeSlot(sampleSlot(), 0, AUTH);
   bytes[60] = (bytes[60] ?? 0) ^ 0x80;
   assert.is(decodeSlot(bytes, 0, AUTH).kind, "bad-auth");
 });
 
 test("a slot read from the other slot's place is malformed, saying which index it carries", () => {
-  assert.match(detail(encodeSlot(sampleSlot(), 1, AUTH), 0), /^malformed: slot 0 heartbeat: expected slot index 0, got 1/);
+  assert.match(
+    detail(encodeSlot(sampleSlot(), 1, AUTH), 0),
+    /^malformed: slot 0 heartbeat: expected slot index 0, got 1/,
+  );
 });
 
 test("authentic slots with out-of-range fields are malformed, naming the field", () => {
@@ -57,17 +66,32 @@ test("authentic slots with out-of-range fields are malformed, naming the field",
   assert.match(detail(edited((b) => (b[14] = 33))), /node name length: expected 1\.\.32, got 33/);
   assert.match(detail(edited((b) => (b[15] = 0x20))), /node name: expected only \[A-Za-z0-9_.-\]/);
   assert.match(detail(edited((b) => (b[40] = 0x41))), /expected zero padding after 6 name bytes/);
-  assert.match(detail(edited((_, v) => v.setBigUint64(56, 2n ** 63n))), /seq: expected at most 9007199254740991, got 9223372036854775808/);
+  assert.match(
+    detail(edited((_, v) => v.setBigUint64(56, 2n ** 63n))),
+    /seq: expected at most 9007199254740991, got 9223372036854775808/,
+  );
   assert.match(detail(new Uint8Array(4095)), /^malformed: slot 0 heartbeat: expected 4096 bytes, got 4095/);
 });
 
 test("encodeSlot refuses invalid fields, naming them", () => {
-  assert.throws(() => encodeSlot(sampleSlot({ node: "" }), 0, AUTH), /encodeSlot: node: node name: expected 1\.\.32 characters, got 0/);
+  assert.throws(
+    () => encodeSlot(sampleSlot({ node: "" }), 0, AUTH),
+    /encodeSlot: node: node name: expected 1\.\.32 characters, got 0/,
+  );
   assert.throws(() => encodeSlot(sampleSlot({ node: "a b" }), 0, AUTH), /expected only \[A-Za-z0-9_.-\], got "a b"/);
-  assert.throws(() => encodeSlot(sampleSlot({ seq: -1 }), 0, AUTH), /seq: expected an integer 0\.\.9007199254740991, got -1/);
-  assert.throws(() => encodeSlot(sampleSlot({ role: "LEADER" as never }), 0, AUTH), /role: expected one of BOOTING, STANDBY, ACTIVE, FENCING, STOPPED, got LEADER/);
+  assert.throws(
+    () => encodeSlot(sampleSlot({ seq: -1 }), 0, AUTH),
+    /seq: expected an integer 0\.\.9007199254740991, got -1/,
+  );
+  assert.throws(
+    () => encodeSlot(sampleSlot({ role: "LEADER" as never }), 0, AUTH),
+    /role: expected one of BOOTING, STANDBY, ACTIVE, FENCING, STOPPED, got LEADER/,
+  );
   assert.throws(() => encodeSlot(sampleSlot(), 2, AUTH), /slot: expected an integer 0\.\.1, got 2/);
-  assert.throws(() => encodeSlot(sampleSlot(), 0, { key: new Uint8Array(0), clusterId: 1 }), /key: expected a non-empty Uint8Array/);
+  assert.throws(
+    () => encodeSlot(sampleSlot(), 0, { key: new Uint8Array(0), clusterId: 1 }),
+    /key: expected a non-empty Uint8Array/,
+  );
 });
 
 const mailboxDetail = (bytes: Uint8Array, slot = 1): string => {
@@ -91,10 +115,22 @@ test("an all-zero mailbox is empty (nothing was ever sent)", () => {
 });
 
 test("every rejection kind of a mailbox says what was expected", () => {
-  assert.match(mailboxDetail(encodeSlot(sampleSlot(), 1, AUTH)), /^bad-magic: slot 1 mailbox: expected magic "CGMBOX01"/);
-  assert.match(mailboxDetail(encodeMailbox(sampleMailbox(), 1, { key: OTHER_KEY, clusterId: 7 })), /^foreign-cluster: .*got 0x00000007/);
-  assert.match(mailboxDetail(encodeMailbox(sampleMailbox(), 1, { key: OTHER_KEY, clusterId: CLUSTER_ID })), /^bad-auth: slot 1 mailbox/);
-  assert.match(mailboxDetail(encodeMailbox(sampleMailbox(), 0, AUTH)), /^malformed: slot 1 mailbox: expected slot index 1, got 0/);
+  assert.match(
+    mailboxDetail(encodeSlot(sampleSlot(), 1, AUTH)),
+    /^bad-magic: slot 1 mailbox: expected magic "CGMBOX01"/,
+  );
+  assert.match(
+    mailboxDetail(encodeMailbox(sampleMailbox(), 1, { key: OTHER_KEY, clusterId: 7 })),
+    /^foreign-cluster: .*got 0x00000007/,
+  );
+  assert.match(
+    mailboxDetail(encodeMailbox(sampleMailbox(), 1, { key: OTHER_KEY, clusterId: CLUSTER_ID })),
+    /^bad-auth: slot 1 mailbox/,
+  );
+  assert.match(
+    mailboxDetail(encodeMailbox(sampleMailbox(), 0, AUTH)),
+    /^malformed: slot 1 mailbox: expected slot index 1, got 0/,
+  );
   const bytes = encodeMailbox(sampleMailbox(), 1, AUTH);
   bytes[13] = 4;
   assert.match(mailboxDetail(resign(bytes)), /^malformed: slot 1 mailbox: message type: expected 0\.\.3, got 4/);
@@ -104,8 +140,14 @@ test("every rejection kind of a mailbox says what was expected", () => {
 });
 
 test("encodeMailbox refuses invalid fields, naming them", () => {
-  assert.throws(() => encodeMailbox(sampleMailbox({ type: "kill" as never }), 1, AUTH), /type: expected one of none, reset, off, test, got kill/);
-  assert.throws(() => encodeMailbox(sampleMailbox({ sender: "x".repeat(33) }), 1, AUTH), /sender: node name: expected 1\.\.32 characters, got 33/);
+  assert.throws(
+    () => encodeMailbox(sampleMailbox({ type: "kill" as never }), 1, AUTH),
+    /type: expected one of none, reset, off, test, got kill/,
+  );
+  assert.throws(
+    () => encodeMailbox(sampleMailbox({ sender: "x".repeat(33) }), 1, AUTH),
+    /sender: node name: expected 1\.\.32 characters, got 33/,
+  );
   assert.throws(() => encodeMailbox(sampleMailbox({ writtenAt: 2 ** 53 }), 1, AUTH), /writtenAt: expected an integer/);
 });
 

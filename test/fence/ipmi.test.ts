@@ -50,8 +50,19 @@ function fakeBmc(mode = "normal", initial = "on", statusOnPolls = 2) {
   writeFileSync(join(dir, "status-on-polls"), String(statusOnPolls));
   const passwordFile = join(dir, "password");
   writeFileSync(passwordFile, "s3cret\n", { mode: 0o600 });
-  const agent = new IpmiFenceAgent({ bin, host: "10.0.0.9", user: "admin", passwordFile, interface: "lanplus", pollMs: 20 });
-  const calls = () => readFileSync(join(dir, "argv"), "utf8").trim().split("\n").map((l) => l.split("|").slice(0, -1));
+  const agent = new IpmiFenceAgent({
+    bin,
+    host: "10.0.0.9",
+    user: "admin",
+    passwordFile,
+    interface: "lanplus",
+    pollMs: 20,
+  });
+  const calls = () =>
+    readFileSync(join(dir, "argv"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => l.split("|").slice(0, -1));
   const power = () => readFileSync(join(dir, "power"), "utf8").trim();
   return { dir, agent, passwordFile, calls, power };
 }
@@ -62,7 +73,19 @@ test("off runs ipmitool with interface, host, user and -f password file, and nev
   const b = fakeBmc();
   const out = await b.agent.fence("a", "off", AbortSignal.timeout(5000));
   assert.ok(out.confirmed, out.detail);
-  assert.equal(b.calls()[0], ["-I", "lanplus", "-H", "10.0.0.9", "-U", "admin", "-f", b.passwordFile, "chassis", "power", "off"]);
+  assert.equal(b.calls()[0], [
+    "-I",
+    "lanplus",
+    "-H",
+    "10.0.0.9",
+    "-U",
+    "admin",
+    "-f",
+    b.passwordFile,
+    "chassis",
+    "power",
+    "off",
+  ]);
   for (const c of b.calls()) assert.not.ok(c.join(" ").includes("s3cret"), `password on argv: ${c.join(" ")}`);
 });
 
@@ -101,7 +124,10 @@ test("an authentication failure is never a confirmation and carries ipmitool's m
   const b = fakeBmc("auth");
   const r = await b.agent.fence("a", "reset", AbortSignal.timeout(5000));
   assert.is(r.confirmed, false);
-  assert.is(r.detail, "ipmitool chassis power off (10.0.0.9) failed (exit 1): Error: Unable to establish IPMI v2 / RMCP+ session");
+  assert.is(
+    r.detail,
+    "ipmitool chassis power off (10.0.0.9) failed (exit 1): Error: Unable to establish IPMI v2 / RMCP+ session",
+  );
   const st = await b.agent.status("a", AbortSignal.timeout(5000));
   assert.is(st.power, "unknown");
   assert.match(st.detail, /Unable to establish IPMI v2/);
@@ -136,7 +162,13 @@ test("a hung ipmitool is killed when the signal aborts", async () => {
 });
 
 test("a missing ipmitool is named in the detail, and status reads the chassis power", async () => {
-  const gone = new IpmiFenceAgent({ bin: "/nonexistent/ipmitool", host: "bmc", user: "admin", passwordFile: fakeBmc("normal", "on").passwordFile, interface: "lan" });
+  const gone = new IpmiFenceAgent({
+    bin: "/nonexistent/ipmitool",
+    host: "bmc",
+    user: "admin",
+    passwordFile: fakeBmc("normal", "on").passwordFile,
+    interface: "lan",
+  });
   const r = await gone.fence("a", "off", AbortSignal.timeout(2000));
   assert.is(r.confirmed, false);
   assert.match(r.detail, /ipmitool not found or not executable at \/nonexistent\/ipmitool/);

@@ -12,11 +12,22 @@ import { fenceBudget, levelLimit } from "../../src/fence/runner.ts";
 import { AUTH, blankFile, CLUSTER, KEY, scratchDir } from "../disk/helpers.ts";
 
 const HEADER: DiskTimers = { keepaliveMs: 200, deadtimeMs: 5000, msgwaitMs: 12000, watchdogTimeoutMs: 5000 };
-const ctx = (o: Partial<FenceContext> = {}): FenceContext => ({ self: "b", selfIncarnation: () => 42, peerIncarnation: () => 7, peerSilentMs: () => null, disk: null, send: () => {}, ...o });
+const ctx = (o: Partial<FenceContext> = {}): FenceContext => ({
+  self: "b",
+  selfIncarnation: () => 42,
+  peerIncarnation: () => 7,
+  peerSilentMs: () => null,
+  disk: null,
+  send: () => {},
+  ...o,
+});
 
 test("a header msgwait more than 5 s above the config's still fits the level's limit and the core's fence budget", () => {
   const agent = new PoisonPillAgent({ msgwaitMs: 5000, ctx: ctx({ diskTimers: HEADER }) });
-  assert.ok(levelLimit(agent, 1000) >= HEADER.msgwaitMs + 1000, `limit ${levelLimit(agent, 1000)} ms covers the header's ${HEADER.msgwaitMs} ms wait`);
+  assert.ok(
+    levelLimit(agent, 1000) >= HEADER.msgwaitMs + 1000,
+    `limit ${levelLimit(agent, 1000)} ms covers the header's ${HEADER.msgwaitMs} ms wait`,
+  );
   assert.ok(fenceBudget([agent], 1000) > levelLimit(agent, 1000));
   const unread = new PoisonPillAgent({ msgwaitMs: 5000, ctx: ctx({ diskTimers: null }) });
   assert.is(unread.minTimeoutMs, 10000, "no header at start: sized from the config");
@@ -41,11 +52,17 @@ test("a header that grew after start is refused at once, before any pill is writ
     const agent = new PoisonPillAgent({ msgwaitMs: 5000, ctx: ctx({ disk, diskTimers: null }) });
     const out = await agent.fence("a", "reset", AbortSignal.timeout(2000));
     assert.is(out.confirmed, false);
-    assert.match(out.detail, /header's msgwait \(12000 ms\) exceeds the 5000 ms this level's time limit was sized for at start .*no pill written/);
+    assert.match(
+      out.detail,
+      /header's msgwait \(12000 ms\) exceeds the 5000 ms this level's time limit was sized for at start .*no pill written/,
+    );
     const area = await DiskArea.open(device, 0, AUTH);
     const box = await area.readMailbox(0);
     await area.close();
-    assert.ok(box.kind === "empty" || (box.kind === "ok" && box.value.type === "none"), `mailbox untouched: ${box.kind}`);
+    assert.ok(
+      box.kind === "empty" || (box.kind === "ok" && box.value.type === "none"),
+      `mailbox untouched: ${box.kind}`,
+    );
   } finally {
     s.cleanup();
   }
@@ -54,7 +71,9 @@ test("a header that grew after start is refused at once, before any pill is writ
 const FAST: DiskTimers = { keepaliveMs: 100, deadtimeMs: 1000, msgwaitMs: 400, watchdogTimeoutMs: 200 };
 
 /** A disk file with an area, node a in slot 0; `fn` gets the fencer b's view of it. */
-async function withDisk(fn: (disk: { device: string; offset: number; key: Uint8Array; clusterId: number; peerSlot: number }) => Promise<void>): Promise<void> {
+async function withDisk(
+  fn: (disk: { device: string; offset: number; key: Uint8Array; clusterId: number; peerSlot: number }) => Promise<void>,
+): Promise<void> {
   const s = scratchDir();
   try {
     const device = blankFile(join(s.dir, "disk.img"));
@@ -68,13 +87,23 @@ async function withDisk(fn: (disk: { device: string; offset: number; key: Uint8A
 
 test("a pill cleared while msgwait runs (the victim came back under a new incarnation) confirms nothing, and says why", async () => {
   await withDisk(async (disk) => {
-    const agent = new PoisonPillAgent({ msgwaitMs: 400, ctx: ctx({ disk, diskTimers: FAST, peerIncarnation: () => 7 }) });
+    const agent = new PoisonPillAgent({
+      msgwaitMs: 400,
+      ctx: ctx({ disk, diskTimers: FAST, peerIncarnation: () => 7 }),
+    });
     const out = agent.fence("a", "reset", AbortSignal.timeout(3000));
     await Bun.sleep(150);
-    assert.match(String(await clearPillIfRebooted(disk, "b", 8)), /cleared the reset pill/, "the forced order: the victim is heard as incarnation 8 during msgwait");
+    assert.match(
+      String(await clearPillIfRebooted(disk, "b", 8)),
+      /cleared the reset pill/,
+      "the forced order: the victim is heard as incarnation 8 during msgwait",
+    );
     const r = await out;
     assert.is(r.confirmed, false, r.detail);
-    assert.match(r.detail, /after msgwait \(400 ms\) a's slot no longer holds this pill \(it holds none from b\): not confirmed/);
+    assert.match(
+      r.detail,
+      /after msgwait \(400 ms\) a's slot no longer holds this pill \(it holds none from b\): not confirmed/,
+    );
   });
 });
 
@@ -84,7 +113,14 @@ test("a pill replaced while msgwait runs confirms nothing; one left in place con
     const out = agent.fence("a", "reset", AbortSignal.timeout(3000));
     await Bun.sleep(150);
     const area = await DiskArea.open(disk.device, 0, AUTH);
-    await area.writeMailbox(0, { type: "reset", sender: "b", senderIncarnation: 42, seq: 1, writtenAt: 1, targetIncarnation: 7 });
+    await area.writeMailbox(0, {
+      type: "reset",
+      sender: "b",
+      senderIncarnation: 42,
+      seq: 1,
+      writtenAt: 1,
+      targetIncarnation: 7,
+    });
     await area.close();
     const r = await out;
     assert.is(r.confirmed, false, r.detail);
@@ -99,13 +135,26 @@ test("with the channel's open area, a pill is cleared though the device path is 
   await withDisk(async (disk) => {
     const area = await DiskArea.open(disk.device, 0, AUTH);
     try {
-      await area.writeMailbox(0, { type: "reset", sender: "b", senderIncarnation: 42, seq: 5, writtenAt: 5, targetIncarnation: 7 });
+      await area.writeMailbox(0, {
+        type: "reset",
+        sender: "b",
+        senderIncarnation: 42,
+        seq: 5,
+        writtenAt: 5,
+        targetIncarnation: 7,
+      });
       renameSync(disk.device, `${disk.device}.moved`);
       const byPath = await clearPillIfRebooted(disk, "b", 8).then(String, (e: Error) => `threw: ${e.message}`);
       assert.match(byPath, /threw: .*disk\.img/, "by path alone the clear fails");
-      assert.match(String(await clearPillIfRebooted({ ...disk, area: () => area }, "b", 8)), /cleared the reset pill from slot 0/);
+      assert.match(
+        String(await clearPillIfRebooted({ ...disk, area: () => area }, "b", 8)),
+        /cleared the reset pill from slot 0/,
+      );
       const box = await area.readMailbox(0);
-      assert.ok(box.kind === "ok" && box.value.type === "none", `cleared through the open descriptor: ${JSON.stringify(box)}`);
+      assert.ok(
+        box.kind === "ok" && box.value.type === "none",
+        `cleared through the open descriptor: ${JSON.stringify(box)}`,
+      );
     } finally {
       await area.close();
     }

@@ -11,9 +11,15 @@ async function qemuWithPort() {
   const dir = mkdtempSync(join(tmpdir(), "cg-qmp-"));
   const qmp = join(dir, "qmp.sock");
   const port = join(dir, "fence-port");
-  const vm = Bun.spawn(["qemu-system-x86_64", "-machine", "none", "-display", "none", "-S", "-qmp", `unix:${qmp},server=on,wait=off`], { stdout: "ignore", stderr: "pipe" });
+  const vm = Bun.spawn(
+    ["qemu-system-x86_64", "-machine", "none", "-display", "none", "-S", "-qmp", `unix:${qmp},server=on,wait=off`],
+    { stdout: "ignore", stderr: "pipe" },
+  );
   await waitFor(() => existsSync(qmp), 10000, "the QMP socket");
-  const link = Bun.spawn(["socat", `pty,raw,echo=0,link=${port}`, `UNIX-CONNECT:${qmp}`], { stdout: "ignore", stderr: "ignore" });
+  const link = Bun.spawn(["socat", `pty,raw,echo=0,link=${port}`, `UNIX-CONNECT:${qmp}`], {
+    stdout: "ignore",
+    stderr: "ignore",
+  });
   await waitFor(() => existsSync(port), 5000, "the pty");
   return {
     vm,
@@ -67,7 +73,11 @@ test("off sends quit: confirmed, and the QEMU process ends", async () => {
 });
 
 test("a missing device or a silent line is never a confirmation", async () => {
-  const missing = await new QmpFenceAgent({ device: "/nonexistent/port", action: "reset" }).fence("a", "reset", signal(500));
+  const missing = await new QmpFenceAgent({ device: "/nonexistent/port", action: "reset" }).fence(
+    "a",
+    "reset",
+    signal(500),
+  );
   assert.is(missing.confirmed, false);
   assert.match(missing.detail, /cannot open \/nonexistent\/port/);
   const dir = mkdtempSync(join(tmpdir(), "cg-qmp-"));
@@ -88,7 +98,11 @@ test("replies buffered from an earlier boot (same pid, same counter) are never t
   const dir = mkdtempSync(join(tmpdir(), "cg-qmp-"));
   const pair = Bun.spawn(["socat", `pty,raw,echo=0,link=${dir}/x`, `pty,raw,echo=0,link=${dir}/y`]);
   await waitFor(() => existsSync(`${dir}/x`) && existsSync(`${dir}/y`), 5000, "pty");
-  const stale = (tag: string) => Array.from({ length: 300 }, (_, i) => `${JSON.stringify({ return: {}, id: `cg-${process.pid}-${i + 1}-${tag}` })}\n`).join("");
+  const stale = (tag: string) =>
+    Array.from(
+      { length: 300 },
+      (_, i) => `${JSON.stringify({ return: {}, id: `cg-${process.pid}-${i + 1}-${tag}` })}\n`,
+    ).join("");
   const peer = openSync(`${dir}/y`, constants.O_RDWR | constants.O_NOCTTY);
   try {
     const out = new QmpFenceAgent({ device: `${dir}/x`, action: "reset" }).fence("a", "reset", signal(800));

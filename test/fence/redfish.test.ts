@@ -13,25 +13,53 @@ const wrongPasswordFile = join(dir, "wrong");
 writeFileSync(wrongPasswordFile, "guess\n", { mode: 0o600 });
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-type FakeOpts = { offAfterMs?: number; neverOff?: boolean; target?: string | null; tls?: { cert: string; key: string }; forceOffError?: { status: number; goesOff: boolean } };
+type FakeOpts = {
+  offAfterMs?: number;
+  neverOff?: boolean;
+  target?: string | null;
+  tls?: { cert: string; key: string };
+  forceOffError?: { status: number; goesOff: boolean };
+};
 
 /** A BMC with one system, "1": PowerState On until a ForceOff has had `offAfterMs` to take effect. */
 function fakeBmc(o: FakeOpts = {}) {
   const resets: { path: string; type: string }[] = [];
   let power = "On";
   const target = o.target === undefined ? "/redfish/v1/Systems/1/Actions/ComputerSystem.Reset" : o.target;
-  const error = (status: number, message: string) => Response.json({ error: { code: "Base.1.8.GeneralError", message } }, { status });
+  const error = (status: number, message: string) =>
+    Response.json({ error: { code: "Base.1.8.GeneralError", message } }, { status });
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
     ...(o.tls ? { tls: { cert: Bun.file(o.tls.cert), key: Bun.file(o.tls.key) } } : {}),
     async fetch(req) {
-      if (req.headers.get("authorization") !== `Basic ${btoa("admin:s3cret")}`) return new Response(null, { status: 401, headers: { "WWW-Authenticate": 'Basic realm="BMC"' } });
+      if (req.headers.get("authorization") !== `Basic ${btoa("admin:s3cret")}`)
+        return new Response(null, { status: 401, headers: { "WWW-Authenticate": 'Basic realm="BMC"' } });
       const path = new URL(req.url).pathname;
-      if (req.method === "GET" && path === "/redfish/v1") return Response.json({ "@odata.id": "/redfish/v1", RedfishVersion: "1.11.0", Systems: { "@odata.id": "/redfish/v1/Systems" } });
+      if (req.method === "GET" && path === "/redfish/v1")
+        return Response.json({
+          "@odata.id": "/redfish/v1",
+          RedfishVersion: "1.11.0",
+          Systems: { "@odata.id": "/redfish/v1/Systems" },
+        });
       if (req.method === "GET" && path === "/redfish/v1/Systems/1") {
-        const actions = target ? { Actions: { "#ComputerSystem.Reset": { target, "ResetType@Redfish.AllowableValues": ["On", "ForceOff", "ForceRestart"] } } } : {};
-        return Response.json({ "@odata.id": "/redfish/v1/Systems/1", "@odata.type": "#ComputerSystem.v1_13_0.ComputerSystem", Id: "1", PowerState: power, ...actions });
+        const actions = target
+          ? {
+              Actions: {
+                "#ComputerSystem.Reset": {
+                  target,
+                  "ResetType@Redfish.AllowableValues": ["On", "ForceOff", "ForceRestart"],
+                },
+              },
+            }
+          : {};
+        return Response.json({
+          "@odata.id": "/redfish/v1/Systems/1",
+          "@odata.type": "#ComputerSystem.v1_13_0.ComputerSystem",
+          Id: "1",
+          PowerState: power,
+          ...actions,
+        });
       }
       if (req.method === "POST" && path === (target ?? "/redfish/v1/Systems/1/Actions/ComputerSystem.Reset")) {
         const type = ((await req.json()) as { ResetType: string }).ResetType;
@@ -53,7 +81,14 @@ function fakeBmc(o: FakeOpts = {}) {
 }
 
 function agent(url: string, o: { system?: string; insecure?: boolean; passwordFile?: string } = {}) {
-  return new RedfishFenceAgent({ url, user: "admin", passwordFile: o.passwordFile ?? passwordFile, system: o.system ?? "1", insecure: o.insecure ?? false, pollMs: 20 });
+  return new RedfishFenceAgent({
+    url,
+    user: "admin",
+    passwordFile: o.passwordFile ?? passwordFile,
+    system: o.system ?? "1",
+    insecure: o.insecure ?? false,
+    pollMs: 20,
+  });
 }
 
 test("off posts ForceOff to the advertised target and is confirmed only once PowerState reads Off", async () => {
@@ -81,7 +116,10 @@ test("reset is ForceOff, confirmed Off, then On; without an advertised target th
     const r = await agent(`${bmc.url}/`).fence("a", "reset", AbortSignal.timeout(5000));
     assert.ok(r.confirmed, r.detail);
     assert.match(r.detail, /PowerState Off .*; On sent$/);
-    assert.equal(bmc.resets.map((x) => x.type), ["ForceOff", "On"]);
+    assert.equal(
+      bmc.resets.map((x) => x.type),
+      ["ForceOff", "On"],
+    );
     assert.is(bmc.resets[0]!.path, "/redfish/v1/Systems/1/Actions/ComputerSystem.Reset");
     assert.is(bmc.power(), "On");
   } finally {
@@ -92,13 +130,24 @@ test("reset is ForceOff, confirmed Off, then On; without an advertised target th
 test("a wrong password gets 401 and a missing system 404: never confirmed, and the detail says which", async () => {
   const bmc = fakeBmc();
   try {
-    const denied = await agent(bmc.url, { passwordFile: wrongPasswordFile }).fence("a", "off", AbortSignal.timeout(2000));
+    const denied = await agent(bmc.url, { passwordFile: wrongPasswordFile }).fence(
+      "a",
+      "off",
+      AbortSignal.timeout(2000),
+    );
     assert.is(denied.confirmed, false);
     assert.match(denied.detail, /GET \/redfish\/v1\/Systems\/1: 401 Unauthorized \(check user and password_file\)/);
     const missing = await agent(bmc.url, { system: "2" }).fence("a", "off", AbortSignal.timeout(2000));
     assert.is(missing.confirmed, false);
-    assert.match(missing.detail, /GET \/redfish\/v1\/Systems\/2: 404 Not Found \(no such resource: check url and system\): \/redfish\/v1\/Systems\/2 not found/);
-    const noFile = await agent(bmc.url, { passwordFile: join(dir, "absent") }).fence("a", "off", AbortSignal.timeout(2000));
+    assert.match(
+      missing.detail,
+      /GET \/redfish\/v1\/Systems\/2: 404 Not Found \(no such resource: check url and system\): \/redfish\/v1\/Systems\/2 not found/,
+    );
+    const noFile = await agent(bmc.url, { passwordFile: join(dir, "absent") }).fence(
+      "a",
+      "off",
+      AbortSignal.timeout(2000),
+    );
     assert.match(noFile.detail, /password_file refused: .*absent: password_file: cannot open the file \(ENOENT\)/);
     assert.equal(bmc.resets, []);
   } finally {
@@ -114,7 +163,10 @@ test("a system that never reports Off is not confirmed when the signal aborts, a
     assert.is(r.confirmed, false);
     assert.ok(performance.now() - t0 < 1500, "returned soon after the signal");
     assert.match(r.detail, /ForceOff sent to .*, not seen off before the fence time ran out .*last on: PowerState On/);
-    assert.equal(bmc.resets.map((x) => x.type), ["ForceOff"]);
+    assert.equal(
+      bmc.resets.map((x) => x.type),
+      ["ForceOff"],
+    );
   } finally {
     bmc.stop();
   }
@@ -134,7 +186,11 @@ test("a ForceOff answered with an error still counts when PowerState then reads 
     const r = await agent(refusing.url).fence("a", "reset", AbortSignal.timeout(3000));
     assert.is(r.confirmed, false);
     assert.match(r.detail, /500.*already changing power state.*; PowerState afterwards: on \(PowerState On\)/);
-    assert.equal(refusing.resets.map((x) => x.type), ["ForceOff"], "never powered on after a failed off");
+    assert.equal(
+      refusing.resets.map((x) => x.type),
+      ["ForceOff"],
+      "never powered on after a failed off",
+    );
   } finally {
     refusing.stop();
   }
@@ -154,7 +210,25 @@ test("a refused connection is a failure that names it, and status is unknown", a
 test("https with a self-signed certificate fails verification unless insecure is set", async () => {
   const key = join(dir, "key.pem");
   const cert = join(dir, "cert.pem");
-  const gen = Bun.spawnSync(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "1", "-keyout", key, "-out", cert], { stdout: "ignore", stderr: "pipe" });
+  const gen = Bun.spawnSync(
+    [
+      "openssl",
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-subj",
+      "/CN=localhost",
+      "-days",
+      "1",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+    ],
+    { stdout: "ignore", stderr: "pipe" },
+  );
   assert.is(gen.exitCode, 0, gen.stderr.toString());
   const bmc = fakeBmc({ tls: { cert, key } });
   try {
@@ -164,7 +238,10 @@ test("https with a self-signed certificate fails verification unless insecure is
     assert.equal(bmc.resets, []);
     const insecure = await agent(bmc.url, { insecure: true }).fence("a", "off", AbortSignal.timeout(3000));
     assert.ok(insecure.confirmed, insecure.detail);
-    assert.equal(bmc.resets.map((x) => x.type), ["ForceOff"]);
+    assert.equal(
+      bmc.resets.map((x) => x.type),
+      ["ForceOff"],
+    );
   } finally {
     bmc.stop();
   }

@@ -29,10 +29,28 @@ test("the first level that confirms wins and later levels are not tried", async 
 
 test("a failing, throwing or hanging level falls through to the next", async () => {
   const calls: string[] = [];
-  const r = await runFence([agent("ipmi", "fail", calls), agent("redfish", "throw", calls), agent("qmp", "hang", calls), agent("pill", "ok", calls)], "a", "off", 100);
+  const r = await runFence(
+    [
+      agent("ipmi", "fail", calls),
+      agent("redfish", "throw", calls),
+      agent("qmp", "hang", calls),
+      agent("pill", "ok", calls),
+    ],
+    "a",
+    "off",
+    100,
+  );
   assert.is(r.ok, true);
   assert.is(r.agent, "pill");
-  assert.equal(r.attempts.map((a) => [a.agent, a.confirmed]), [["ipmi", false], ["redfish", false], ["qmp", false], ["pill", true]]);
+  assert.equal(
+    r.attempts.map((a) => [a.agent, a.confirmed]),
+    [
+      ["ipmi", false],
+      ["redfish", false],
+      ["qmp", false],
+      ["pill", true],
+    ],
+  );
   assert.match(r.attempts[2]!.detail, /no answer within 100 ms/);
   assert.match(r.attempts[1]!.detail, /connection refused/);
 });
@@ -52,7 +70,9 @@ test("a level that needs longer than the timeout (a pill's msgwait) is given its
     minTimeoutMs: 300,
     async fence(_t, _a, signal) {
       await Bun.sleep(150);
-      return signal.aborted ? { confirmed: false, detail: "cut short" } : { confirmed: true, detail: "msgwait elapsed" };
+      return signal.aborted
+        ? { confirmed: false, detail: "cut short" }
+        : { confirmed: true, detail: "msgwait elapsed" };
     },
     status: () => unknownPower("test agent"),
   };
@@ -61,7 +81,12 @@ test("a level that needs longer than the timeout (a pill's msgwait) is given its
 });
 
 test("the whole fence budget covers every level's limit, so the core never gives up while a level still runs", () => {
-  const a = (min?: number): FenceAgent => ({ name: "x", ...(min ? { minTimeoutMs: min } : {}), fence: async () => ({ confirmed: false, detail: "" }), status: () => unknownPower("") });
+  const a = (min?: number): FenceAgent => ({
+    name: "x",
+    ...(min ? { minTimeoutMs: min } : {}),
+    fence: async () => ({ confirmed: false, detail: "" }),
+    status: () => unknownPower(""),
+  });
   assert.is(fenceBudget([a(), a(25000)], 10000), 10000 + 25000 + 1000);
   assert.is(fenceBudget([], 10000), 11000);
 });

@@ -62,7 +62,9 @@ function unitRuns(conditions: string[], cmdline: string): boolean {
 }
 
 test("the systemd unit's ConditionKernelCommandLine lines skip the unit for exactly the words the guard treats as off", () => {
-  const conditions = [...read("clusterguard-guard.service").matchAll(/^ConditionKernelCommandLine=(.*)$/gm)].map((m) => m[1]!.trim());
+  const conditions = [...read("clusterguard-guard.service").matchAll(/^ConditionKernelCommandLine=(.*)$/gm)].map((m) =>
+    m[1]!.trim(),
+  );
   assert.ok(conditions.length > 0, "the unit has no ConditionKernelCommandLine");
   for (const [cmdline] of SPELLINGS) {
     assert.is(unitRuns(conditions, cmdline), parseKernelArgs(cmdline).enabled, `unit vs guard for: ${cmdline}`);
@@ -71,7 +73,17 @@ test("the systemd unit's ConditionKernelCommandLine lines skip the unit for exac
 
 test("the dracut hook's test skips the guard for exactly the words the guard treats as off", () => {
   for (const [cmdline] of SPELLINGS) {
-    const r = spawnSync("bash", ["-c", '. "$1" && if clusterguard_off "$2"; then echo off; else echo on; fi', "_", join(MODULE, "clusterguard-lib.sh"), cmdline], { encoding: "utf8" });
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        '. "$1" && if clusterguard_off "$2"; then echo off; else echo on; fi',
+        "_",
+        join(MODULE, "clusterguard-lib.sh"),
+        cmdline,
+      ],
+      { encoding: "utf8" },
+    );
     assert.is(r.status, 0, r.stderr);
     assert.is(r.stdout.trim(), parseKernelArgs(cmdline).enabled ? "on" : "off", `hook vs guard for: ${cmdline}`);
   }

@@ -14,9 +14,24 @@ test.after(() => pair.teardown());
 
 const sock = () => join(pair.dir, "handover-a.sock");
 const file = () => join(pair.dir, "handover-a.json");
-const agentArgs = () => ["--handover-socket", sock(), "--handover-file", file(), "--management-socket", join(pair.dir, "mgmt.sock")];
-const gaps = (b: GuardProcess, since: number) => b.events.filter((e) => e.seenAt >= since && (e.event === "heartbeat-gap" || e.event === "late-heartbeat")).map((e) => Number(e.gapMs));
-const bad = (b: GuardProcess, since: number) => b.events.filter((e) => e.seenAt >= since && ["peer-dead", "peer-restarted", "late-heartbeat", "peer-late"].includes(e.event)).map((e) => `${e.event}: ${e.message}`);
+const agentArgs = () => [
+  "--handover-socket",
+  sock(),
+  "--handover-file",
+  file(),
+  "--management-socket",
+  join(pair.dir, "mgmt.sock"),
+];
+const gaps = (b: GuardProcess, since: number) =>
+  b.events
+    .filter((e) => e.seenAt >= since && (e.event === "heartbeat-gap" || e.event === "late-heartbeat"))
+    .map((e) => Number(e.gapMs));
+const bad = (b: GuardProcess, since: number) =>
+  b.events
+    .filter(
+      (e) => e.seenAt >= since && ["peer-dead", "peer-restarted", "late-heartbeat", "peer-late"].includes(e.event),
+    )
+    .map((e) => `${e.event}: ${e.message}`);
 
 test("guard -> agent -> restarted agent: same incarnation, sequence continues, the STANDBY sees no restart and no late heartbeat", async () => {
   const guard = pair.start("a", ["--handover-socket", sock()]);
@@ -49,7 +64,11 @@ test("guard -> agent -> restarted agent: same incarnation, sequence continues, t
     assert.is(next.find("start")!.incarnation, inc);
     assert.match(next.find("start")!.message, /took over the links/);
     await Bun.sleep(T.deadtime + 500);
-    assert.equal(b.events.filter((e) => e.seenAt >= t1 && ["peer-dead", "peer-restarted"].includes(e.event)), [], "b kept a alive across the agent restart");
+    assert.equal(
+      b.events.filter((e) => e.seenAt >= t1 && ["peer-dead", "peer-restarted"].includes(e.event)),
+      [],
+      "b kept a alive across the agent restart",
+    );
     assert.is(b.role, "STANDBY");
     console.log(`    agent restart: longest gap at b ${Math.max(0, ...gaps(b, t1))} ms (deadtime ${T.deadtime})`);
 
@@ -79,12 +98,29 @@ test("an agent resumed from the guard's snapshot checks the peer's mailbox once 
     const area = await DiskArea.open(pair.disk, 0, { key: k.key, clusterId: clusterIdOf("harness") });
     try {
       // b's slot as its current boot would keep it (b has no disk here): no earlier boot of b is seen on the disk.
-      await area.writeSlot(1, { node: "b", incarnation: bInc, seq: 1, role: "STANDBY", writtenAt: Date.now(), uptimeMs: 1 });
+      await area.writeSlot(1, {
+        node: "b",
+        incarnation: bInc,
+        seq: 1,
+        role: "STANDBY",
+        writtenAt: Date.now(),
+        uptimeMs: 1,
+      });
       await Bun.sleep(500);
-      await area.writeMailbox(1, { type: "reset", sender: "a", senderIncarnation: Number(guard.find("start")!.incarnation), seq: 7, writtenAt: 7, targetIncarnation: bInc - 1 });
+      await area.writeMailbox(1, {
+        type: "reset",
+        sender: "a",
+        senderIncarnation: Number(guard.find("start")!.incarnation),
+        seq: 7,
+        writtenAt: 7,
+        targetIncarnation: bInc - 1,
+      });
       agent = pair.start("a", agentArgs(), "agent");
       await pair.until(() => agent!.find("pill-cleared") !== undefined, 5000, "the agent cleared the served pill");
-      assert.match(agent.find("pill-cleared")!.message, new RegExp(`cleared the reset pill from slot 1: the peer came back as incarnation ${bInc}`));
+      assert.match(
+        agent.find("pill-cleared")!.message,
+        new RegExp(`cleared the reset pill from slot 1: the peer came back as incarnation ${bInc}`),
+      );
       assert.match(agent.find("start")!.message, /took over the links/);
       const box = await area.readMailbox(1);
       assert.ok(box.kind === "ok" && box.value.type === "none", `b's slot is clear: ${JSON.stringify(box)}`);
@@ -116,7 +152,13 @@ test("an agent stopped after the guard's hand-over gets a grace of its own: the 
     assert.ok(grace > T.deadtime, `the stop announced a grace longer than deadtime (${grace} ms)`);
     await pair.until(() => b.find("grace", (e) => e.seenAt >= t0) !== undefined, 3000, "b grants the second grace");
     await Bun.sleep(T.deadtime + 700); // past deadtime, inside the grace
-    assert.equal(b.events.filter((e) => e.seenAt >= t0 && ["peer-dead", "grace-refused", "fence-request"].includes(e.event)).map((e) => e.message), [], "b honours the announced grace");
+    assert.equal(
+      b.events
+        .filter((e) => e.seenAt >= t0 && ["peer-dead", "grace-refused", "fence-request"].includes(e.event))
+        .map((e) => e.message),
+      [],
+      "b honours the announced grace",
+    );
     assert.is(pair.fenceCalls("b").length, fenced, "no fence");
     const next = pair.start("a", agentArgs(), "agent");
     await pair.until(() => next.find("start") !== undefined, 10000, "the agent started again");

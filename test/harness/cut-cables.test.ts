@@ -51,15 +51,26 @@ test("after a fence, a node rebooting with its cables cut and no disk channel pa
   try {
     const a2 = pair.start("a");
     await Bun.sleep(T.initdead + 2 * T.deadtime + 2000);
-    assert.is(pair.fenceCalls("a").length, 0, "a never heard b in this boot and has no disk to prove it dead: no fence");
+    assert.is(
+      pair.fenceCalls("a").length,
+      0,
+      "a never heard b in this boot and has no disk to prove it dead: no fence",
+    );
     assert.equal(a2.roles(), ["STANDBY"], pair.describe());
     assert.is(b.role, "ACTIVE");
     assert.is(pair.fenceCalls("b").length, 1, "b was never reset, so it fenced nobody again");
     const refused = a2.events.filter((e) => e.event === "startup-fence-refused");
-    assert.match(refused[0]!.message, /^never heard b on any link since this boot and no disk channel to prove it dead: not fencing \(wait_for_all\)/);
+    assert.match(
+      refused[0]!.message,
+      /^never heard b on any link since this boot and no disk channel to prove it dead: not fencing \(wait_for_all\)/,
+    );
     assert.ok(refused.length >= 2, `said again every retry interval while parked: ${refused.length} time(s)`);
     await plugIn();
-    await pair.until(() => a2.events.some((e) => e.event === "peer-role" && e.peerRole === "ACTIVE"), 8000, "a hears the ACTIVE b once the cables are back");
+    await pair.until(
+      () => a2.events.some((e) => e.event === "peer-role" && e.peerRole === "ACTIVE"),
+      8000,
+      "a hears the ACTIVE b once the cables are back",
+    );
     await Bun.sleep(T.deadtime);
     assert.equal(a2.roles(), ["STANDBY"]);
     assert.is(b.role, "ACTIVE");

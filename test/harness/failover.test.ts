@@ -25,8 +25,14 @@ for (const how of ["SIGKILL", "SIGSTOP"] as const) {
     await pair.until(() => b.find("peer-dead") !== undefined, T.deadtime + 5000, "b: peer dead");
     const dead = b.find("peer-dead")!;
     const detectMs = Date.parse(dead.ts) - killedAt;
-    assert.ok((dead.silentMs as number) >= T.deadtime, `declared dead after ${dead.silentMs} ms of silence; deadtime ${T.deadtime}`);
-    assert.ok(detectMs >= T.deadtime - T.keepalive - 50, `detected ${detectMs} ms after the ${how}: earlier than deadtime allows`);
+    assert.ok(
+      (dead.silentMs as number) >= T.deadtime,
+      `declared dead after ${dead.silentMs} ms of silence; deadtime ${T.deadtime}`,
+    );
+    assert.ok(
+      detectMs >= T.deadtime - T.keepalive - 50,
+      `detected ${detectMs} ms after the ${how}: earlier than deadtime allows`,
+    );
     await pair.until(() => b.role === "ACTIVE", 5000, "b ACTIVE");
     assert.equal(b.roles(), ["STANDBY", "FENCING", "ACTIVE"]);
     assert.is(pair.fenceCalls("b").length, fencesBefore + 1, "exactly one fence call");
@@ -34,7 +40,9 @@ for (const how of ["SIGKILL", "SIGSTOP"] as const) {
     const fence = b.find("role", (e) => e.role === "FENCING")!;
     const active = b.find("role", (e) => e.role === "ACTIVE")!;
     assert.ok(Date.parse(active.ts) >= Date.parse(fence.ts), "ACTIVE only after the fence");
-    console.log(`    ${how}: detected in ${detectMs} ms (deadtime ${T.deadtime} ms), ACTIVE ${Date.parse(active.ts) - killedAt} ms after`);
+    console.log(
+      `    ${how}: detected in ${detectMs} ms (deadtime ${T.deadtime} ms), ACTIVE ${Date.parse(active.ts) - killedAt} ms after`,
+    );
   });
 }
 

@@ -29,7 +29,10 @@ export class GuardProcess {
 
   start(): void {
     this.startedAt = Date.now();
-    this.proc = Bun.spawn([EXE, this.command, "--host-mode", "--log-format", "json", "--node", this.node, ...this.args], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    this.proc = Bun.spawn(
+      [EXE, this.command, "--host-mode", "--log-format", "json", "--node", this.node, ...this.args],
+      { stdin: "ignore", stdout: "pipe", stderr: "pipe" },
+    );
     void this.pump(this.proc.stdout, (line) => {
       try {
         this.events.push({ ...JSON.parse(line), seenAt: Date.now() });
@@ -42,7 +45,8 @@ export class GuardProcess {
 
   /** The role from the last role event (BOOTING before any). */
   get role(): string {
-    for (let i = this.events.length - 1; i >= 0; i--) if (this.events[i]?.event === "role") return this.events[i]!.role!;
+    for (let i = this.events.length - 1; i >= 0; i--)
+      if (this.events[i]?.event === "role") return this.events[i]!.role!;
     return "BOOTING";
   }
 

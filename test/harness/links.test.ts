@@ -27,12 +27,23 @@ test("cutting the Ethernet link alone gives a warning and no failover; healing r
   const b = pair.node("b");
   const n = b.events.length;
   pair.relay.cut = true;
-  await pair.until(() => b.events.slice(n).some((e) => e.event === "link-dead" && e.channel === "udp"), T.deadtime + 3000, "b: udp link dead");
+  await pair.until(
+    () => b.events.slice(n).some((e) => e.event === "link-dead" && e.channel === "udp"),
+    T.deadtime + 3000,
+    "b: udp link dead",
+  );
   await Bun.sleep(T.deadtime);
   noFailover();
   pair.relay.cut = false;
-  await pair.until(() => b.events.slice(n).some((e) => e.event === "link-restored" && e.channel === "udp"), 3000, "b: udp restored");
-  assert.ok(b.events.slice(n).some((e) => e.event === "link-late" && e.channel === "udp"), "a late warning came first");
+  await pair.until(
+    () => b.events.slice(n).some((e) => e.event === "link-restored" && e.channel === "udp"),
+    3000,
+    "b: udp restored",
+  );
+  assert.ok(
+    b.events.slice(n).some((e) => e.event === "link-late" && e.channel === "udp"),
+    "a late warning came first",
+  );
 });
 
 test("pulling the serial cable alone gives a warning and no failover; plugging it back recovers without a restart", async () => {
@@ -41,13 +52,28 @@ test("pulling the serial cable alone gives a warning and no failover; plugging i
   const n = b.events.length;
   const pidA = a.proc.pid;
   await pair.cutSerial();
-  await pair.until(() => b.events.slice(n).some((e) => e.event === "link-dead" && e.channel === "serial"), T.deadtime + 3000, "b: serial link dead");
-  assert.ok(b.events.slice(n).some((e) => e.event === "link-down" && e.channel === "serial"), "the device itself reported down");
+  await pair.until(
+    () => b.events.slice(n).some((e) => e.event === "link-dead" && e.channel === "serial"),
+    T.deadtime + 3000,
+    "b: serial link dead",
+  );
+  assert.ok(
+    b.events.slice(n).some((e) => e.event === "link-down" && e.channel === "serial"),
+    "the device itself reported down",
+  );
   await Bun.sleep(T.deadtime);
   noFailover();
   await pair.healSerial();
-  await pair.until(() => b.events.slice(n).some((e) => e.event === "link-restored" && e.channel === "serial"), 8000, "b: serial restored");
-  await pair.until(() => a.events.some((e) => e.event === "link-up" && e.channel === "serial"), 8000, "a: serial up again");
+  await pair.until(
+    () => b.events.slice(n).some((e) => e.event === "link-restored" && e.channel === "serial"),
+    8000,
+    "b: serial restored",
+  );
+  await pair.until(
+    () => a.events.some((e) => e.event === "link-up" && e.channel === "serial"),
+    8000,
+    "a: serial up again",
+  );
   assert.is(a.proc.pid, pidA, "same process");
   noFailover();
 });
@@ -57,14 +83,22 @@ test("with serial and Ethernet both cut, the shared-disk heartbeat alone keeps t
   const n = b.events.length;
   pair.relay.cut = true;
   await pair.cutSerial();
-  await pair.until(() => ["serial", "udp"].every((c) => b.events.slice(n).some((e) => e.event === "link-dead" && e.channel === c)), T.deadtime + 3000, "b: serial and udp dead");
+  await pair.until(
+    () => ["serial", "udp"].every((c) => b.events.slice(n).some((e) => e.event === "link-dead" && e.channel === c)),
+    T.deadtime + 3000,
+    "b: serial and udp dead",
+  );
   await Bun.sleep(2 * T.deadtime);
   noFailover();
   const dead = b.events.slice(n).filter((e) => e.event === "link-dead");
   assert.match(String(dead.at(-1)?.message), /1 link\(s\) still carry heartbeats/);
   pair.relay.cut = false;
   await pair.healSerial();
-  await pair.until(() => ["serial", "udp"].every((c) => b.events.slice(n).some((e) => e.event === "link-restored" && e.channel === c)), 8000, "b: both restored");
+  await pair.until(
+    () => ["serial", "udp"].every((c) => b.events.slice(n).some((e) => e.event === "link-restored" && e.channel === c)),
+    8000,
+    "b: both restored",
+  );
 });
 
 test("floods of garbage, forged, foreign and replayed frames on both links are counted and change nothing", async () => {
@@ -72,7 +106,21 @@ test("floods of garbage, forged, foreign and replayed frames on both links are c
   const b = pair.node("b");
   const wrongKey = new Uint8Array(64).fill(7);
   const frame = (over: object, key: Uint8Array) =>
-    encodeFrame({ type: "takeover", role: "STOPPED", flags: 0, clusterId: clusterIdOf("harness"), incarnation: Date.now() + 1e6, seq: 1, peerIncarnation: 0, node: "a", payload: new Uint8Array(0), ...over }, key);
+    encodeFrame(
+      {
+        type: "takeover",
+        role: "STOPPED",
+        flags: 0,
+        clusterId: clusterIdOf("harness"),
+        incarnation: Date.now() + 1e6,
+        seq: 1,
+        peerIncarnation: 0,
+        node: "a",
+        payload: new Uint8Array(0),
+        ...over,
+      },
+      key,
+    );
   const forged = frame({}, wrongKey);
   const foreign = frame({ clusterId: clusterIdOf("other") }, wrongKey);
   const replayed = pair.relay.captured.a.slice(0, 200);
@@ -95,7 +143,10 @@ test("floods of garbage, forged, foreign and replayed frames on both links are c
     closeSync(tty);
   }
   await Bun.sleep(T.deadtime);
-  const s = (await b.stats()) as unknown as { rejected: Record<string, Record<string, number>>; links: Record<string, { dropped: number }> };
+  const s = (await b.stats()) as unknown as {
+    rejected: Record<string, Record<string, number>>;
+    links: Record<string, { dropped: number }>;
+  };
   const udp = s.rejected.udp!;
   const serial = s.rejected.serial!;
   // 500 of each kind were sent; a flood may overflow the socket buffer, so allow a few to be lost on the way.

@@ -15,7 +15,13 @@ export interface PairTimers {
   fenceDelay: number;
 }
 
-export const HARNESS_TIMERS: PairTimers = { keepalive: 100, warntime: 500, deadtime: 1500, initdead: 3000, fenceDelay: 1000 };
+export const HARNESS_TIMERS: PairTimers = {
+  keepalive: 100,
+  warntime: 500,
+  deadtime: 1500,
+  initdead: 3000,
+  fenceDelay: 1000,
+};
 
 /** The lab on one host. Call setup(), then start nodes; teardown() always. */
 export class Pair {
@@ -68,15 +74,24 @@ export class Pair {
    */
   start(n: "a" | "b", extra: string[] = [], command: "guard" | "agent" = "guard", record = true): GuardProcess {
     const face = n === "a" ? UdpRelay.FACE_A : UdpRelay.FACE_B;
-    const g = new GuardProcess(n, [
-      "--config", this.cfg,
-      "--authkey", this.key,
-      "--serial-device", n === "a" ? this.serial.a : this.serial.b,
-      "--udp-local", n === "a" ? UdpRelay.A : UdpRelay.B,
-      "--udp-peer", face,
-      ...(record ? ["--fence-record", this.fenceFile(n)] : []),
-      ...extra,
-    ], command);
+    const g = new GuardProcess(
+      n,
+      [
+        "--config",
+        this.cfg,
+        "--authkey",
+        this.key,
+        "--serial-device",
+        n === "a" ? this.serial.a : this.serial.b,
+        "--udp-local",
+        n === "a" ? UdpRelay.A : UdpRelay.B,
+        "--udp-peer",
+        face,
+        ...(record ? ["--fence-record", this.fenceFile(n)] : []),
+        ...extra,
+      ],
+      command,
+    );
     g.start();
     this.nodes[n] = g;
     return g;

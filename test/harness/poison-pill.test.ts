@@ -12,7 +12,12 @@ import { runExe } from "../helpers/exe.ts";
 import { HARNESS_TIMERS as T, Pair } from "./pair.ts";
 
 const MSGWAIT = 2000;
-const pair = new Pair(17960, T, true, `[[fencing.agent]]\ntype = "poison-pill"\nmsgwait = ${MSGWAIT}\nwatchdog_timeout = 1\n`);
+const pair = new Pair(
+  17960,
+  T,
+  true,
+  `[[fencing.agent]]\ntype = "poison-pill"\nmsgwait = ${MSGWAIT}\nwatchdog_timeout = 1\n`,
+);
 test.before(() => pair.setup());
 test.after(() => pair.teardown());
 
@@ -21,7 +26,14 @@ function fencer(aIncarnation: () => number) {
   const k = loadAuthkey(pair.key, { requireUid: process.getuid?.() ?? 0 });
   if (!k.ok) throw new Error("authkey");
   const disk = { device: pair.disk, offset: 0, key: k.key, clusterId: clusterIdOf("harness"), peerSlot: 0 };
-  const ctx: FenceContext = { self: "b", selfIncarnation: () => 42, peerIncarnation: aIncarnation, peerSilentMs: () => null, disk, send: () => {} };
+  const ctx: FenceContext = {
+    self: "b",
+    selfIncarnation: () => 42,
+    peerIncarnation: aIncarnation,
+    peerSilentMs: () => null,
+    disk,
+    send: () => {},
+  };
   return { agent: new PoisonPillAgent({ msgwaitMs: MSGWAIT, ctx }), disk };
 }
 
@@ -62,7 +74,11 @@ test("a guard that boots with a pill pending stays STANDBY alone, until the fenc
   const pill = await area.readMailbox(0);
   await area.close();
   assert.ok(pill.kind === "ok" && pill.value.type === "reset");
-  assert.is(await clearPillIfRebooted(disk, "b", pill.kind === "ok" ? pill.value.targetIncarnation : 0), null, "the same boot proves nothing");
+  assert.is(
+    await clearPillIfRebooted(disk, "b", pill.kind === "ok" ? pill.value.targetIncarnation : 0),
+    null,
+    "the same boot proves nothing",
+  );
   assert.match(String(await clearPillIfRebooted(disk, "b", inc)), /cleared the reset pill/);
   await pair.until(() => a.find("pill-cleared") !== undefined, 3000, "a: pill cleared");
   await pair.until(() => a.role === "ACTIVE", T.initdead + 5000, "a ACTIVE once released");
@@ -109,12 +125,20 @@ test("a guard that cannot read its own mailbox never goes ACTIVE, not even when 
   await pair.until(() => b.role === "ACTIVE", T.initdead + T.fenceDelay + 5000, "b ACTIVE alone");
   const fencesBefore = pair.fenceCalls("a").length;
   const a = pair.start("a", ["--disk-device", join(pair.dir, "no-such-disk.img")]);
-  await pair.until(() => a.role === "STANDBY" && a.find("activation-blocked") !== undefined, 5000, "a parked, its mailbox unreadable");
+  await pair.until(
+    () => a.role === "STANDBY" && a.find("activation-blocked") !== undefined,
+    5000,
+    "a parked, its mailbox unreadable",
+  );
   assert.match(a.find("activation-blocked")!.message, /own mailbox never read clean: .*no-such-disk\.img/);
   b.signal("SIGTERM");
   await b.proc.exited;
   await Bun.sleep(T.deadtime + 1500);
-  assert.is(a.find("role", (e) => e.role === "ACTIVE"), undefined, a.describe());
+  assert.is(
+    a.find("role", (e) => e.role === "ACTIVE"),
+    undefined,
+    a.describe(),
+  );
   assert.is(a.role, "STANDBY");
   assert.ok(a.find("activation-refused"), "the refusal is logged");
   assert.match(String((await a.stats()).blocked), /own mailbox never read clean/, "the status data says why");
@@ -138,7 +162,22 @@ async function aMailbox() {
  * own mailbox: its disk path is wrong, so nothing but b touches the pill). Resolves once b's fence has finished.
  */
 async function pillFenceWhileAgentRestarts(again: string[]) {
-  const agentA = (more: string[]) => pair.start("a", ["--disk-device", join(pair.dir, "no-such-disk.img"), "--handover-socket", join(pair.dir, "ho-a.sock"), "--handover-file", join(pair.dir, "ho-a.json"), "--management-socket", join(pair.dir, "mgmt-a.sock"), ...more], "agent");
+  const agentA = (more: string[]) =>
+    pair.start(
+      "a",
+      [
+        "--disk-device",
+        join(pair.dir, "no-such-disk.img"),
+        "--handover-socket",
+        join(pair.dir, "ho-a.sock"),
+        "--handover-file",
+        join(pair.dir, "ho-a.json"),
+        "--management-socket",
+        join(pair.dir, "mgmt-a.sock"),
+        ...more,
+      ],
+      "agent",
+    );
   const b = pair.start("b", [], "guard", false);
   const a = agentA(["--run-dir", join(pair.dir, "run-a")]);
   let a2: ReturnType<typeof agentA> | null = null;
@@ -149,7 +188,11 @@ async function pillFenceWhileAgentRestarts(again: string[]) {
     runExe(["disk", "clear", "--config", pair.cfg, "--authkey", pair.key, "--node", "a"]);
   };
   try {
-    await pair.until(() => a.find("start") !== undefined && b.role === "STANDBY", T.initdead + 5000, "a's agent ACTIVE, b STANDBY");
+    await pair.until(
+      () => a.find("start") !== undefined && b.role === "STANDBY",
+      T.initdead + 5000,
+      "a's agent ACTIVE, b STANDBY",
+    );
     await Bun.sleep(5 * T.keepalive);
     a.signal("SIGSTOP");
     const t0 = Date.now();
@@ -163,7 +206,15 @@ async function pillFenceWhileAgentRestarts(again: string[]) {
     await a.proc.exited;
     a2 = agentA(again);
     await pair.until(() => b.find("fence-attempt") !== undefined, MSGWAIT + 8000, "b's pill fence finished");
-    return { a, a2, b, inc: Number(a.find("start")!.incarnation), attempt: b.find("fence-attempt")!, box: await aMailbox(), stop };
+    return {
+      a,
+      a2,
+      b,
+      inc: Number(a.find("start")!.incarnation),
+      attempt: b.find("fence-attempt")!,
+      box: await aMailbox(),
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;
@@ -173,10 +224,22 @@ async function pillFenceWhileAgentRestarts(again: string[]) {
 test("pill fence in flight, the victim's agent restarted in the same boot without a snapshot: same incarnation, the pill is neither cleared nor taken for served", async () => {
   const r = await pillFenceWhileAgentRestarts(["--run-dir", join(pair.dir, "run-a")]);
   try {
-    assert.is(Number(r.a2.find("start")?.incarnation), r.inc, `the restarted agent continues this boot's incarnation:\n${r.a2.describe()}`);
+    assert.is(
+      Number(r.a2.find("start")?.incarnation),
+      r.inc,
+      `the restarted agent continues this boot's incarnation:\n${r.a2.describe()}`,
+    );
     assert.is(r.b.find("pill-cleared"), undefined, `b never cleared its pill: a did not reboot\n${r.b.describe()}`);
-    assert.ok(r.box.kind === "ok" && r.box.value.type === "reset" && r.box.value.sender === "b", `the pill is still in a's slot: ${JSON.stringify(r.box)}`);
-    if (r.attempt.confirmed) assert.match(r.attempt.message, /still there at the end/, "a confirmation only for a pill left in place all along");
+    assert.ok(
+      r.box.kind === "ok" && r.box.value.type === "reset" && r.box.value.sender === "b",
+      `the pill is still in a's slot: ${JSON.stringify(r.box)}`,
+    );
+    if (r.attempt.confirmed)
+      assert.match(
+        r.attempt.message,
+        /still there at the end/,
+        "a confirmation only for a pill left in place all along",
+      );
   } finally {
     await r.stop();
   }
@@ -190,8 +253,15 @@ test("pill fence in flight, the victim heard under a new incarnation: the pill s
     assert.is(early, undefined, `no clearing while b's own pill fence was in flight\n${r.b.describe()}`);
     assert.is(r.attempt.confirmed, true, r.attempt.message);
     assert.match(r.attempt.message, /still there at the end/);
-    await pair.until(() => r.b.find("pill-cleared") !== undefined, 5000, "b clears the pill once its fence has finished");
-    assert.match(r.b.find("pill-cleared")!.message, new RegExp(`the peer came back as incarnation ${r.a2.find("start")!.incarnation}`));
+    await pair.until(
+      () => r.b.find("pill-cleared") !== undefined,
+      5000,
+      "b clears the pill once its fence has finished",
+    );
+    assert.match(
+      r.b.find("pill-cleared")!.message,
+      new RegExp(`the peer came back as incarnation ${r.a2.find("start")!.incarnation}`),
+    );
   } finally {
     await r.stop();
   }

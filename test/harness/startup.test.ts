@@ -39,7 +39,11 @@ test("both started within 10 ms, 20 times: exactly one ACTIVE each time, no fenc
       continue;
     }
     assert.ok(spread <= 10, `started ${spread} ms apart, 60 times`);
-    await pair.until(() => [a.role, b.role].sort().join() === "ACTIVE,STANDBY", 10000, `run ${i}: one ACTIVE, one STANDBY`);
+    await pair.until(
+      () => [a.role, b.role].sort().join() === "ACTIVE,STANDBY",
+      10000,
+      `run ${i}: one ACTIVE, one STANDBY`,
+    );
     await Bun.sleep(3 * T.keepalive);
     assert.equal([a.role, b.role].sort(), ["ACTIVE", "STANDBY"]);
     assert.not.ok(a.roles().includes("FENCING") || b.roles().includes("FENCING"), pair.describe());
@@ -47,7 +51,10 @@ test("both started within 10 ms, 20 times: exactly one ACTIVE each time, no fenc
     await pair.stopNodes();
   }
   assert.is(pair.fenceCalls("a").length + pair.fenceCalls("b").length, 1, "only the single fence of the first test");
-  assert.ok(outcomes.every((o) => o === "AS"), `a has the higher priority and wins every time: ${outcomes.join(" ")}`);
+  assert.ok(
+    outcomes.every((o) => o === "AS"),
+    `a has the higher priority and wins every time: ${outcomes.join(" ")}`,
+  );
 });
 
 test.run();

@@ -11,15 +11,33 @@ test.before(() => pair.setup());
 test.after(() => pair.teardown());
 
 const mgmt = () => join(pair.dir, "mgmt-a.sock");
-const agentArgs = () => ["--handover-socket", join(pair.dir, "handover-a.sock"), "--handover-file", join(pair.dir, "handover-a.json"), "--management-socket", mgmt(), "--run-dir", join(pair.dir, "run-a")];
+const agentArgs = () => [
+  "--handover-socket",
+  join(pair.dir, "handover-a.sock"),
+  "--handover-file",
+  join(pair.dir, "handover-a.json"),
+  "--management-socket",
+  mgmt(),
+  "--run-dir",
+  join(pair.dir, "run-a"),
+];
 
 test("an agent restarted after the switchover's STOPPED resumes STOPPED, says why, and starts nothing", async () => {
-  const guard = pair.start("a", ["--handover-socket", join(pair.dir, "handover-a.sock"), "--run-dir", join(pair.dir, "run-a")]);
+  const guard = pair.start("a", [
+    "--handover-socket",
+    join(pair.dir, "handover-a.sock"),
+    "--run-dir",
+    join(pair.dir, "run-a"),
+  ]);
   const b = pair.start("b");
   try {
     await pair.until(() => guard.role === "ACTIVE" && b.role === "STANDBY", 10000, "a ACTIVE, b STANDBY");
     const agent = pair.start("a", agentArgs(), "agent");
-    await pair.until(() => agent.find("start") !== undefined && agent.find("mgmt-listening") !== undefined, 10000, "a's agent took the links over");
+    await pair.until(
+      () => agent.find("start") !== undefined && agent.find("mgmt-listening") !== undefined,
+      10000,
+      "a's agent took the links over",
+    );
     await Bun.sleep(500);
     const inc = Number(agent.find("start")!.incarnation);
     const sb = await runExeAsync(["standby", "--socket", mgmt()]);
@@ -29,13 +47,24 @@ test("an agent restarted after the switchover's STOPPED resumes STOPPED, says wh
     await pair.until(() => b.role === "ACTIVE", 10000, "b ACTIVE after a's STOPPED");
 
     const again = pair.start("a", agentArgs(), "agent");
-    await pair.until(() => again.find("start") !== undefined && again.find("mgmt-listening") !== undefined, 10000, "the restarted agent started");
+    await pair.until(
+      () => again.find("start") !== undefined && again.find("mgmt-listening") !== undefined,
+      10000,
+      "the restarted agent started",
+    );
     await Bun.sleep(1000);
     const start = again.find("start")!;
     assert.is(start.role, "STOPPED", again.describe());
     assert.is(Number(start.incarnation), inc, "the same incarnation: this boot goes on");
-    assert.is(again.find("role", (e) => e.role === "ACTIVE"), undefined, again.describe());
-    assert.match(again.find("stopped", (e) => e.level === "critical")!.message, /this boot released the ACTIVE role .*reboot this node to rejoin/);
+    assert.is(
+      again.find("role", (e) => e.role === "ACTIVE"),
+      undefined,
+      again.describe(),
+    );
+    assert.match(
+      again.find("stopped", (e) => e.level === "critical")!.message,
+      /this boot released the ACTIVE role .*reboot this node to rejoin/,
+    );
     assert.match(again.find("resources")!.message, /not starting resources or services: this node is STOPPED/);
     const st = await runExeAsync(["status", "--json", "--socket", mgmt()]);
     assert.is(st.code, 0, st.stderr);

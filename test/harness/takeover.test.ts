@@ -31,7 +31,11 @@ test("takeover typed on the STANDBY: refused while the ACTIVE has no agent, then
     assert.match(early.stderr, /a: refused: a is ACTIVE but its boot has not finished/);
     assert.is(b.role, "STANDBY");
 
-    const agent = pair.start("a", ["--handover-socket", handover, "--handover-file", join(pair.dir, "h.json"), "--management-socket", sock("a")], "agent");
+    const agent = pair.start(
+      "a",
+      ["--handover-socket", handover, "--handover-file", join(pair.dir, "h.json"), "--management-socket", sock("a")],
+      "agent",
+    );
     await pair.until(() => agent.find("start") !== undefined, 10000, "a's agent took the links over");
     await Bun.sleep(500);
 
@@ -47,10 +51,16 @@ test("takeover typed on the STANDBY: refused while the ACTIVE has no agent, then
     await pair.until(() => b.role === "ACTIVE", 10000, "b ACTIVE after the takeover");
     const ms = Date.now() - t0;
     await Promise.race([agent.proc.exited, Bun.sleep(10000)]);
-    assert.ok(agent.find("switchover", (e) => /peer ACTIVE \d+ ms after the request/.test(e.message)), `a saw b ACTIVE and rebooted at once:\n${agent.describe()}\n${b.describe()}`);
+    assert.ok(
+      agent.find("switchover", (e) => /peer ACTIVE \d+ ms after the request/.test(e.message)),
+      `a saw b ACTIVE and rebooted at once:\n${agent.describe()}\n${b.describe()}`,
+    );
     assert.is(agent.proc.exitCode, 3, "host mode: the 'reboot' after handing over ends the process");
     assert.ok(agent.find("takeover-requested"), agent.describe());
-    assert.ok(agent.find("switchover", (e) => /announced STOPPED/.test(e.message)), agent.describe());
+    assert.ok(
+      agent.find("switchover", (e) => /announced STOPPED/.test(e.message)),
+      agent.describe(),
+    );
     assert.is(pair.fenceCalls("b").length, fencesBefore, "b took over without fencing a");
     assert.match(b.find("role", (e) => e.role === "ACTIVE")!.message, /released the ACTIVE role/);
     console.log(`    takeover in host mode: b ACTIVE ${ms} ms after the request (client said: ${tk.stdout.trim()})`);

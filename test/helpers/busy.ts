@@ -5,7 +5,10 @@
  * that file (inside `target`) open for writing, so a remount read-only fails with EBUSY too.
  */
 export async function busy<T>(target: string, fn: () => Promise<T>, writing?: string): Promise<T> {
-  const holder = writing === undefined ? Bun.spawn(["sleep", "30"], { cwd: target }) : Bun.spawn(["sh", "-c", 'exec 3>>"$1"; exec sleep 30', "sh", writing], { cwd: target });
+  const holder =
+    writing === undefined
+      ? Bun.spawn(["sleep", "30"], { cwd: target })
+      : Bun.spawn(["sh", "-c", 'exec 3>>"$1"; exec sleep 30', "sh", writing], { cwd: target });
   await Bun.sleep(writing === undefined ? 50 : 150);
   try {
     return await fn();

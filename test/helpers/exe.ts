@@ -7,14 +7,26 @@ export const EXE = resolve(import.meta.dir, "../../dist/clusterguard");
 /** Run dist/clusterguard with `args`; fails clearly when it was not built. */
 export function runExe(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
   if (!existsSync(EXE)) throw new Error(`${EXE} is missing: run 'make build' first`);
-  const r = Bun.spawnSync([EXE, ...args], { cwd: opts.cwd ?? "/", env: opts.env ?? { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
+  const r = Bun.spawnSync([EXE, ...args], {
+    cwd: opts.cwd ?? "/",
+    env: opts.env ?? { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+  });
   return { code: r.exitCode, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
 
 /** Run dist/clusterguard with `args` without blocking this process (harness relays keep running meanwhile). */
 export async function runExeAsync(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   if (!existsSync(EXE)) throw new Error(`${EXE} is missing: run 'make build' first`);
-  const p = Bun.spawn([EXE, ...args], { cwd: "/", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  const p = Bun.spawn([EXE, ...args], {
+    cwd: "/",
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
   return { code, stdout, stderr };
 }

@@ -19,7 +19,9 @@ const WAIT_MS = 5000;
 const POLL_MS = 20;
 
 /** Starts `socat pty,raw,echo=0,link=DIR/a pty,raw,echo=0,link=DIR/b`; DIR defaults to a new temp folder. */
-export async function startPtyPair(dir = fs.mkdtempSync(path.join(os.tmpdir(), "clusterguard-pty-"))): Promise<PtyPair> {
+export async function startPtyPair(
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "clusterguard-pty-")),
+): Promise<PtyPair> {
   const a = path.join(dir, "a");
   const b = path.join(dir, "b");
   const proc = Bun.spawn(["socat", "-d", "-d", `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
@@ -36,7 +38,8 @@ export async function startPtyPair(dir = fs.mkdtempSync(path.join(os.tmpdir(), "
   const deadline = Date.now() + WAIT_MS;
   while (!(fs.existsSync(a) && fs.existsSync(b))) {
     if (proc.exitCode !== null || Date.now() > deadline) {
-      const why = proc.exitCode !== null ? `socat exited with code ${proc.exitCode}` : `still missing after ${WAIT_MS} ms`;
+      const why =
+        proc.exitCode !== null ? `socat exited with code ${proc.exitCode}` : `still missing after ${WAIT_MS} ms`;
       await kill();
       throw new Error(`pty pair: expected links ${a} and ${b}, ${why}; socat said:\n${await log}`);
     }

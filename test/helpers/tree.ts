@@ -13,7 +13,8 @@ export function snapshot(root: string): Record<string, string> {
     else if (st.isDirectory()) {
       out[rel] = `dir ${(st.mode & 0o7777).toString(8)}`;
       for (const e of readdirSync(p)) walk(join(rel, e));
-    } else out[rel] = `file ${(st.mode & 0o7777).toString(8)} ${createHash("sha256").update(readFileSync(p)).digest("hex")}`;
+    } else
+      out[rel] = `file ${(st.mode & 0o7777).toString(8)} ${createHash("sha256").update(readFileSync(p)).digest("hex")}`;
   };
   walk(".");
   return out;

@@ -15,7 +15,10 @@ test("JSON mode: the kmsg line is written before stdout gets the event, even whe
   const k = kmsgSink(path);
   assert.ok(k, "a writable file stands in for /dev/kmsg");
   const seen: string[] = [];
-  const stdout = streamSink((line) => void seen.push(`stdout saw kmsg=${readFileSync(path, "utf8").length > 0}: ${line.trim()}`), "json");
+  const stdout = streamSink(
+    (line) => void seen.push(`stdout saw kmsg=${readFileSync(path, "utf8").length > 0}: ${line.trim()}`),
+    "json",
+  );
   new Logger("a", [stdout, k!]).emit("critical", "self-fence", "self-fencing (reset): poison pill");
   assert.match(readFileSync(path, "utf8"), /^<2>clusterguard: a self-fence: self-fencing \(reset\): poison pill\n$/);
   assert.is(seen.length, 1);

@@ -9,7 +9,15 @@ import { tempDir } from "./helpers.ts";
 test("the token gate accepts exactly the token, whatever is presented", () => {
   const g = new TokenGate("s3cret-token-0123456789");
   assert.ok(g.allows("s3cret-token-0123456789"));
-  for (const bad of ["s3cret-token-012345678", "s3cret-token-01234567890", "", undefined, null, 42, ["s3cret-token-0123456789"]]) {
+  for (const bad of [
+    "s3cret-token-012345678",
+    "s3cret-token-01234567890",
+    "",
+    undefined,
+    null,
+    42,
+    ["s3cret-token-0123456789"],
+  ]) {
     assert.not.ok(g.allows(bad), String(bad));
   }
 });
@@ -20,7 +28,10 @@ test("a token file must be private and hold a long enough token", () => {
   writeFileSync(f, "abcdefghijklmnopqrstuvwxyz\n", { mode: 0o600 });
   assert.is(readToken(f), "abcdefghijklmnopqrstuvwxyz");
   chmodSync(f, 0o640);
-  assert.throws(() => readToken(f), /management\.token_file: mode is 0640; expected mode 0600 or stricter .*chmod 0600 /);
+  assert.throws(
+    () => readToken(f),
+    /management\.token_file: mode is 0640; expected mode 0600 or stricter .*chmod 0600 /,
+  );
   writeFileSync(f, "short\n", { mode: 0o600 });
   chmodSync(f, 0o600);
   assert.throws(() => readToken(f), /holds 5 characters; expected one token of at least 16/);

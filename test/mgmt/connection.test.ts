@@ -19,7 +19,10 @@ let running: Running;
 let tls: { hostname: string; port: number; tls: { ca: string } };
 
 test.before(async () => {
-  running = await serve({ socket, tcp_listen: "127.0.0.1:0", token_file: tokenFile, tls_cert: pem.cert, tls_key: pem.key }, { authDeadlineMs: DEADLINE_MS });
+  running = await serve(
+    { socket, tcp_listen: "127.0.0.1:0", token_file: tokenFile, tls_cert: pem.cert, tls_key: pem.key },
+    { authDeadlineMs: DEADLINE_MS },
+  );
   tls = { hostname: "localhost", port: running.server.tcpPort ?? 0, tls: { ca: readFileSync(pem.cert, "utf8") } };
 });
 test.after(() => running.server.stop());
@@ -78,7 +81,10 @@ test(`more slow unauthenticated clients than the ${MAX_CONNECTIONS} slots are al
   const slow: LineClient[] = [];
   const t0 = Date.now();
   // Silent ones never start the TLS handshake; the others finish it and then send a byte every 250 ms, never a newline.
-  for (const c of await Promise.all(Array.from({ length: 4 }, () => LineClient.open({ hostname: "127.0.0.1", port: tls.port, tls: false })))) slow.push(c);
+  for (const c of await Promise.all(
+    Array.from({ length: 4 }, () => LineClient.open({ hostname: "127.0.0.1", port: tls.port, tls: false })),
+  ))
+    slow.push(c);
   for (const c of await Promise.all(Array.from({ length: 36 }, () => LineClient.open(tls)))) slow.push(c);
   assert.is(slow.length, 40);
   assert.ok(40 > MAX_CONNECTIONS);
@@ -89,12 +95,22 @@ test(`more slow unauthenticated clients than the ${MAX_CONNECTIONS} slots are al
   }, 250);
   try {
     await Bun.sleep(500);
-    const early = await ask(tls, JSON.stringify({ op: "status", token: TOKEN })).catch((e: Error) => ({ ok: false, error: e.message }));
+    const early = await ask(tls, JSON.stringify({ op: "status", token: TOKEN })).catch((e: Error) => ({
+      ok: false,
+      error: e.message,
+    }));
     assert.is(early.ok, false, "the slots really were full");
-    for (const c of slow) assert.ok(await c.waitClosed(DEADLINE_MS + 3000 - (Date.now() - t0)), "closed at the deadline although it kept sending");
+    for (const c of slow)
+      assert.ok(
+        await c.waitClosed(DEADLINE_MS + 3000 - (Date.now() - t0)),
+        "closed at the deadline although it kept sending",
+      );
     const elapsed = Date.now() - t0;
     assert.ok(elapsed < DEADLINE_MS + 3000, `all closed ${elapsed} ms after connecting`);
-    const r = await ask(tls, JSON.stringify({ op: "status", token: TOKEN })).catch((e: Error) => ({ ok: false, error: e.message }));
+    const r = await ask(tls, JSON.stringify({ op: "status", token: TOKEN })).catch((e: Error) => ({
+      ok: false,
+      error: e.message,
+    }));
     assert.is(r.ok, true, r.error);
   } finally {
     clearInterval(dribble);

@@ -12,9 +12,39 @@ export function sampleReport(): StatusReport {
     incarnation: 7,
     peer: { name: "b", role: "STANDBY", lastHeardAgoMs: 180 },
     links: [
-      { kind: "serial", up: true, lastHeardAgoMs: 180, late: false, dead: false, framesIn: 45120, framesOut: 45187, dropped: 0, lastError: null },
-      { kind: "udp", up: true, lastHeardAgoMs: 1240, late: true, dead: false, framesIn: 44980, framesOut: 45187, dropped: 12, lastError: null },
-      { kind: "disk", up: false, lastHeardAgoMs: 72_500, late: true, dead: true, framesIn: 3410, framesOut: 9011, dropped: 0, lastError: "EIO reading slot 1" },
+      {
+        kind: "serial",
+        up: true,
+        lastHeardAgoMs: 180,
+        late: false,
+        dead: false,
+        framesIn: 45120,
+        framesOut: 45187,
+        dropped: 0,
+        lastError: null,
+      },
+      {
+        kind: "udp",
+        up: true,
+        lastHeardAgoMs: 1240,
+        late: true,
+        dead: false,
+        framesIn: 44980,
+        framesOut: 45187,
+        dropped: 12,
+        lastError: null,
+      },
+      {
+        kind: "disk",
+        up: false,
+        lastHeardAgoMs: 72_500,
+        late: true,
+        dead: true,
+        framesIn: 3410,
+        framesOut: 9011,
+        dropped: 0,
+        lastError: "EIO reading slot 1",
+      },
     ],
     lateHeartbeats: 3,
     fence: { state: "idle", last: "reset b via qmp: confirmed", at: "2025-06-01T09:58:11.402Z" },
@@ -39,7 +69,9 @@ export function sampleAgents(): SmaStatus[] {
       consecutiveOk: 42,
       consecutiveFail: 0,
       restartsInWindow: 0,
-      history: [{ at: "2025-06-01T10:14:59.000Z", op: "monitor", result: "running", reason: "nginx.service is active", ms: 12 }],
+      history: [
+        { at: "2025-06-01T10:14:59.000Z", op: "monitor", result: "running", reason: "nginx.service is active", ms: 12 },
+      ],
     },
     {
       name: "db",
@@ -49,7 +81,15 @@ export function sampleAgents(): SmaStatus[] {
       consecutiveOk: 0,
       consecutiveFail: 1,
       restartsInWindow: 1,
-      history: [{ at: "2025-06-01T10:12:40.000Z", op: "monitor", result: "soft-error", reason: "/bin/pg-ok: OCF_ERR_GENERIC", ms: 5003 }],
+      history: [
+        {
+          at: "2025-06-01T10:12:40.000Z",
+          op: "monitor",
+          result: "soft-error",
+          reason: "/bin/pg-ok: OCF_ERR_GENERIC",
+          ms: 5003,
+        },
+      ],
     },
   ];
 }
@@ -76,7 +116,9 @@ export class FakeHandler implements ControlHandler {
     return this.act(`fence ${target}`, { ok: true, result: `${target} reset via qmp: confirmed` });
   }
   agents(action: "list" | "pause" | "resume", name?: string): Promise<Reply<SmaStatus[]>> {
-    const agents = this.report.agents.map((a) => (a.name === name ? { ...a, state: action === "pause" ? ("paused" as const) : ("running" as const) } : a));
+    const agents = this.report.agents.map((a) =>
+      a.name === name ? { ...a, state: action === "pause" ? ("paused" as const) : ("running" as const) } : a,
+    );
     return this.act(name === undefined ? `agents ${action}` : `agents ${action} ${name}`, { ok: true, result: agents });
   }
 

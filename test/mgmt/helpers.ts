@@ -31,7 +31,13 @@ export async function serve(config: ManagementConfig, opts: ManagementOptions = 
 }
 
 /** Where a raw client connects. */
-export type Where = { unix: string } | { hostname: string; port: number; tls?: { ca?: string; rejectUnauthorized?: boolean; serverName?: string } | false };
+export type Where =
+  | { unix: string }
+  | {
+      hostname: string;
+      port: number;
+      tls?: { ca?: string; rejectUnauthorized?: boolean; serverName?: string } | false;
+    };
 
 /** A raw line client: send text, await reply lines, see whether the server closed. */
 export class LineClient {
@@ -56,7 +62,15 @@ export class LineClient {
       close: () => c.ended(),
       error: () => c.ended(),
     };
-    c.sock = "unix" in where ? await Bun.connect({ unix: where.unix, socket }) : await Bun.connect({ hostname: where.hostname, port: where.port, tls: where.tls === false ? undefined : (where.tls ?? true), socket });
+    c.sock =
+      "unix" in where
+        ? await Bun.connect({ unix: where.unix, socket })
+        : await Bun.connect({
+            hostname: where.hostname,
+            port: where.port,
+            tls: where.tls === false ? undefined : (where.tls ?? true),
+            socket,
+          });
     await Promise.race([ready, Bun.sleep(2000)]);
     return c;
   }
@@ -70,7 +84,8 @@ export class LineClient {
   async next(ms = 3000): Promise<{ ok: boolean; error?: string; result?: unknown }> {
     const end = Date.now() + ms;
     while (this.lines.length === 0) {
-      if (this.closed) throw new Error(`server closed the connection; received so far: ${JSON.stringify(this.raw.slice(0, 200))}`);
+      if (this.closed)
+        throw new Error(`server closed the connection; received so far: ${JSON.stringify(this.raw.slice(0, 200))}`);
       if (Date.now() > end) throw new Error(`no reply within ${ms} ms`);
       await new Promise<void>((r) => {
         this.waiters.push(r);
@@ -125,7 +140,25 @@ export async function ask(where: Where, line: string): Promise<{ ok: boolean; er
 export function selfSignedCert(dir: string): { cert: string; key: string } {
   const cert = join(dir, "cert.pem");
   const key = join(dir, "key.pem");
-  const r = Bun.spawnSync(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "1", "-keyout", key, "-out", cert], { stderr: "pipe" });
+  const r = Bun.spawnSync(
+    [
+      "openssl",
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-subj",
+      "/CN=localhost",
+      "-days",
+      "1",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+    ],
+    { stderr: "pipe" },
+  );
   if (r.exitCode !== 0) throw new Error(`openssl failed: ${r.stderr.toString()}`);
   return { cert, key };
 }

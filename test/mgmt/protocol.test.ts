@@ -8,7 +8,10 @@ const bytes = (s: string) => new TextEncoder().encode(s);
 test("lines split across chunks are joined, CRLF is accepted, several lines in one chunk all come out", () => {
   const s = new LineSplitter();
   assert.equal(s.push(bytes('{"op":')), { lines: [], oversize: false });
-  assert.equal(s.push(bytes('"status"}\r\n{"op":"takeover"}\nx')), { lines: ['{"op":"status"}', '{"op":"takeover"}'], oversize: false });
+  assert.equal(s.push(bytes('"status"}\r\n{"op":"takeover"}\nx')), {
+    lines: ['{"op":"status"}', '{"op":"takeover"}'],
+    oversize: false,
+  });
   assert.equal(s.push(bytes("y\n")).lines, ["xy"]);
 });
 
@@ -47,15 +50,24 @@ test("bad requests say what was expected and what arrived", () => {
     assert.not.ok(r.ok);
     return r.ok ? "" : r.error;
   };
-  assert.match(err({ op: "reboot" }), 'unknown op "reboot"; expected "op" to be one of: status, takeover, standby, fence, agents');
+  assert.match(
+    err({ op: "reboot" }),
+    'unknown op "reboot"; expected "op" to be one of: status, takeover, standby, fence, agents',
+  );
   assert.match(err({}), "unknown op nothing");
   assert.match(err({ op: "fence", target: "b" }), 'fence needs "confirm": true; got nothing');
   assert.match(err({ op: "fence", target: "b", confirm: "yes" }), 'got "yes"');
   assert.match(err({ op: "fence", target: "../etc", confirm: true }), 'fence needs "target"');
-  assert.match(err({ op: "agents", action: "kill", name: "web" }), "agents needs \"action\": one of list, pause, resume; got \"kill\"");
+  assert.match(
+    err({ op: "agents", action: "kill", name: "web" }),
+    'agents needs "action": one of list, pause, resume; got "kill"',
+  );
   assert.match(err({ op: "agents", action: "pause" }), 'agents pause needs "name"');
   assert.match(err({ op: "agents", action: "list", name: "web" }), "agents list takes no");
-  assert.match(err({ op: "status", verbose: true }), 'unknown field "verbose" in a status request; expected only: op, token');
+  assert.match(
+    err({ op: "status", verbose: true }),
+    'unknown field "verbose" in a status request; expected only: op, token',
+  );
   assert.match(err({ op: "status", token: 42 }), '"token" must be a string; got 42');
 });
 
@@ -64,7 +76,10 @@ test("lines that are not JSON objects are refused with what arrived", () => {
     const r = parseObject(line);
     return r.ok ? "" : r.error;
   };
-  assert.match(e("status"), /^malformed JSON \(.*\): expected one JSON object per line such as \{"op":"status"\}; got "status"$/);
+  assert.match(
+    e("status"),
+    /^malformed JSON \(.*\): expected one JSON object per line such as \{"op":"status"\}; got "status"$/,
+  );
   assert.match(e("[1,2]"), 'expected a JSON object with an "op" field; got an array [1,2]');
   assert.match(e("null"), "got null");
   assert.match(describeValue("x".repeat(200)), /\.\.\.$/);

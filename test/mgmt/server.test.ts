@@ -33,7 +33,14 @@ test("in a directory others can enter (/run/clusterguard is 0755), the socket is
   mkdirSync(open, { mode: 0o755 });
   const path = join(open, "cg.sock");
   const seen: number[] = [];
-  const ctx = { transport: "unix" as const, handler: running.handler, gate: null, stats: newStats(), log: { emit() {} }, unauthorized() {} };
+  const ctx = {
+    transport: "unix" as const,
+    handler: running.handler,
+    gate: null,
+    stats: newStats(),
+    log: { emit() {} },
+    unauthorized() {},
+  };
   const before = process.umask(0o022);
   try {
     const ep = listenUnix(path, ctx, (p, c) => {
@@ -57,12 +64,22 @@ test("takeover, standby, fence and agents reach the handler and return its reply
   running.handler.calls = [];
   assert.equal(await ask(where, '{"op":"takeover"}'), { ok: false, error: "this node is already ACTIVE" });
   assert.equal(await ask(where, '{"op":"standby"}'), { ok: true, result: "handing over to b" });
-  assert.equal(await ask(where, '{"op":"fence","target":"b","confirm":true}'), { ok: true, result: "b reset via qmp: confirmed" });
+  assert.equal(await ask(where, '{"op":"fence","target":"b","confirm":true}'), {
+    ok: true,
+    result: "b reset via qmp: confirmed",
+  });
   assert.equal(await ask(where, '{"op":"agents","action":"list"}'), { ok: true, result: sampleAgents() });
   const paused = await ask(where, '{"op":"agents","action":"pause","name":"web"}');
   assert.is((paused.result as { state: string }[])[0]?.state, "paused");
   assert.ok((await ask(where, '{"op":"agents","action":"resume","name":"db"}')).ok);
-  assert.equal(running.handler.calls, ["takeover", "standby", "fence b", "agents list", "agents pause web", "agents resume db"]);
+  assert.equal(running.handler.calls, [
+    "takeover",
+    "standby",
+    "fence b",
+    "agents list",
+    "agents pause web",
+    "agents resume db",
+  ]);
 });
 
 test("actions are logged with their outcome; reads are not", async () => {
@@ -71,7 +88,10 @@ test("actions are logged with their outcome; reads are not", async () => {
   await ask(where, '{"op":"takeover"}');
   await ask(where, '{"op":"fence","target":"b","confirm":true}');
   const lines = running.events.filter((e) => e.event === "mgmt-request").map((e) => `${e.level} ${e.message}`);
-  assert.equal(lines, ["warning takeover via unix: refused: this node is already ACTIVE", "notice fence b via unix: done"]);
+  assert.equal(lines, [
+    "warning takeover via unix: refused: this node is already ACTIVE",
+    "notice fence b via unix: done",
+  ]);
 });
 
 test("the Unix socket ignores a token (root-only by mode)", async () => {
@@ -95,7 +115,14 @@ test("malformed JSON, unknown ops and bad fields get an error reply on the same 
 test("many garbage lines (binary too) are each refused and the server keeps answering", async () => {
   const c = await LineClient.open(where);
   const garbage: string[] = [];
-  for (let i = 0; i < 500; i++) garbage.push(i % 3 === 0 ? `{"op":${i}}` : i % 3 === 1 ? `\u0000\u00ff\u001b[2J${i}` : `{"op":"agents","action":"pause","name":"../${"x".repeat(i)}"}`);
+  for (let i = 0; i < 500; i++)
+    garbage.push(
+      i % 3 === 0
+        ? `{"op":${i}}`
+        : i % 3 === 1
+          ? `\u0000\u00ff\u001b[2J${i}`
+          : `{"op":"agents","action":"pause","name":"../${"x".repeat(i)}"}`,
+    );
   c.send(`${garbage.join("\n")}\n`);
   for (let i = 0; i < 500; i++) assert.is((await c.next()).ok, false, `line ${i}`);
   c.send(Uint8Array.from([0xc3, 0x28, 0x0a]));
@@ -149,7 +176,14 @@ test("a second server on a live socket refuses to start and leaves the first one
 
 test("a stale socket file (its server was killed) is replaced, and the replacement is logged", async () => {
   const stale = join(dir, "stale.sock");
-  const child = Bun.spawn([process.execPath, "-e", `Bun.listen({ unix: ${JSON.stringify(stale)}, socket: { data() {} } }); console.log("up"); setInterval(() => {}, 1000);`], { stdout: "pipe" });
+  const child = Bun.spawn(
+    [
+      process.execPath,
+      "-e",
+      `Bun.listen({ unix: ${JSON.stringify(stale)}, socket: { data() {} } }); console.log("up"); setInterval(() => {}, 1000);`,
+    ],
+    { stdout: "pipe" },
+  );
   const reader = child.stdout.getReader();
   await reader.read();
   child.kill("SIGKILL");

@@ -17,7 +17,13 @@ let running: Running;
 let tls: { hostname: string; port: number; tls: { ca: string } };
 
 test.before(async () => {
-  running = await serve({ socket: join(dir, "cg.sock"), tcp_listen: "127.0.0.1:0", token_file: tokenFile, tls_cert: pem.cert, tls_key: pem.key });
+  running = await serve({
+    socket: join(dir, "cg.sock"),
+    tcp_listen: "127.0.0.1:0",
+    token_file: tokenFile,
+    tls_cert: pem.cert,
+    tls_key: pem.key,
+  });
   tls = { hostname: "localhost", port: running.server.tcpPort ?? 0, tls: { ca: readFileSync(pem.cert, "utf8") } };
 });
 test.after(() => running.server.stop());
@@ -41,9 +47,19 @@ test("every TCP request needs the token, not just the first one on a connection"
 test("a wrong or missing token is unauthorized, counted, logged, and reaches no handler", async () => {
   running.handler.calls = [];
   const before = running.server.stats().unauthorized;
-  assert.equal(await ask(tls, JSON.stringify({ op: "fence", target: "b", confirm: true, token: "tok-3f9a1c0b7e5d42a9" })), { ok: false, error: "unauthorized" });
-  assert.equal(await ask(tls, JSON.stringify({ op: "fence", target: "b", confirm: true })), { ok: false, error: "unauthorized" });
-  assert.equal(await ask(tls, JSON.stringify({ op: "reboot", token: 12 })), { ok: false, error: "unauthorized" }, "no hint about ops before the token");
+  assert.equal(
+    await ask(tls, JSON.stringify({ op: "fence", target: "b", confirm: true, token: "tok-3f9a1c0b7e5d42a9" })),
+    { ok: false, error: "unauthorized" },
+  );
+  assert.equal(await ask(tls, JSON.stringify({ op: "fence", target: "b", confirm: true })), {
+    ok: false,
+    error: "unauthorized",
+  });
+  assert.equal(
+    await ask(tls, JSON.stringify({ op: "reboot", token: 12 })),
+    { ok: false, error: "unauthorized" },
+    "no hint about ops before the token",
+  );
   assert.equal(running.handler.calls, []);
   assert.is(running.server.stats().unauthorized, before + 3);
   const logged = running.events.filter((e) => e.event === "mgmt-unauthorized");
@@ -70,14 +86,26 @@ test("the Unix socket of the same server needs no token", async () => {
 
 test("a TCP endpoint that cannot start leaves the Unix socket serving, and says why", async () => {
   const sock = join(dir, "other.sock");
-  const cfg = { socket: sock, tcp_listen: "127.0.0.1:0", token_file: tokenFile, tls_cert: pem.cert, tls_key: join(dir, "missing-key.pem") };
+  const cfg = {
+    socket: sock,
+    tcp_listen: "127.0.0.1:0",
+    token_file: tokenFile,
+    tls_cert: pem.cert,
+    tls_key: join(dir, "missing-key.pem"),
+  };
   const noKey = await serve(cfg, { tcpRetryMs: () => 60_000 });
   try {
     assert.is(noKey.server.tcpPort, null);
     assert.ok((await ask({ unix: sock }, '{"op":"status"}')).ok, "the local admin keeps the socket");
     const warned = noKey.events.find((e) => e.event === "mgmt-tcp");
-    assert.match(String(warned?.message), /^TCP management not available: management\.tls_key .*ENOENT.*; the Unix socket .*other\.sock serves meanwhile, retrying \(next in 60000 ms, 1 failure\(s\) so far\)$/);
-    assert.match(String(noKey.events.find((e) => e.event === "mgmt-listening")?.message), /\(TCP 127\.0\.0\.1:0 not yet: retrying\)/);
+    assert.match(
+      String(warned?.message),
+      /^TCP management not available: management\.tls_key .*ENOENT.*; the Unix socket .*other\.sock serves meanwhile, retrying \(next in 60000 ms, 1 failure\(s\) so far\)$/,
+    );
+    assert.match(
+      String(noKey.events.find((e) => e.event === "mgmt-listening")?.message),
+      /\(TCP 127\.0\.0\.1:0 not yet: retrying\)/,
+    );
   } finally {
     noKey.server.stop();
   }
@@ -86,7 +114,10 @@ test("a TCP endpoint that cannot start leaves the Unix socket serving, and says 
   const looseToken = await serve({ ...cfg, tls_key: pem.key, token_file: loose }, { tcpRetryMs: () => 60_000 });
   looseToken.server.stop();
   assert.is(looseToken.server.tcpPort, null, "never listened with a world-readable token");
-  assert.match(String(looseToken.events.find((e) => e.event === "mgmt-tcp")?.message), /expected mode 0600 or stricter/);
+  assert.match(
+    String(looseToken.events.find((e) => e.event === "mgmt-tcp")?.message),
+    /expected mode 0600 or stricter/,
+  );
   assert.not.ok(await Bun.file(sock).exists(), "stop removes the socket");
 });
 
@@ -94,7 +125,10 @@ test("an address that is taken (or not up yet) is retried in the background unti
   const sock = join(dir, "retry.sock");
   const blocker = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
   const port = blocker.port;
-  const later = await serve({ socket: sock, tcp_listen: `127.0.0.1:${port}`, token_file: tokenFile, tls_cert: pem.cert, tls_key: pem.key }, { tcpRetryMs: () => 40 });
+  const later = await serve(
+    { socket: sock, tcp_listen: `127.0.0.1:${port}`, token_file: tokenFile, tls_cert: pem.cert, tls_key: pem.key },
+    { tcpRetryMs: () => 40 },
+  );
   try {
     assert.is(later.server.tcpPort, null);
     assert.ok((await ask({ unix: sock }, '{"op":"status"}')).ok);
@@ -108,7 +142,10 @@ test("an address that is taken (or not up yet) is retried in the background unti
     assert.is(later.server.tcpPort, port, "bound once the address was free");
     const r = await ask({ ...tls, port }, JSON.stringify({ op: "status", token: TOKEN }));
     assert.is(r.ok, true, r.error);
-    assert.match(String(later.events.filter((e) => e.event === "mgmt-tcp").at(-1)?.message), new RegExp(`^management now also on 127\\.0\\.0\\.1:${port} \\(TLS, token\\), after \\d+ failed attempt\\(s\\)$`));
+    assert.match(
+      String(later.events.filter((e) => e.event === "mgmt-tcp").at(-1)?.message),
+      new RegExp(`^management now also on 127\\.0\\.0\\.1:${port} \\(TLS, token\\), after \\d+ failed attempt\\(s\\)$`),
+    );
   } finally {
     blocker.stop(true);
     later.server.stop();
@@ -116,7 +153,10 @@ test("an address that is taken (or not up yet) is retried in the background unti
 });
 
 test("retries start at a second and double up to 30 s", () => {
-  assert.equal([1, 2, 3, 4, 5, 6, 7, 50, 1e9].map((n) => tcpRetryDelay(n)), [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000]);
+  assert.equal(
+    [1, 2, 3, 4, 5, 6, 7, 50, 1e9].map((n) => tcpRetryDelay(n)),
+    [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000],
+  );
   assert.is(tcpRetryDelay(0), 1000);
 });
 
@@ -129,7 +169,8 @@ test("a failure is logged the first time, when its reason changes, and again onl
     [last, "EADDRNOTAVAIL", 601_000, true],
     [last, "EADDRINUSE", 2000, true],
   ];
-  for (const [l, reason, now, want] of rows) assert.is(shouldLogFailure(l, reason, now), want, `${JSON.stringify(l)} ${reason} at ${now}`);
+  for (const [l, reason, now, want] of rows)
+    assert.is(shouldLogFailure(l, reason, now), want, `${JSON.stringify(l)} ${reason} at ${now}`);
 });
 
 test.run();

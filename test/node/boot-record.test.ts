@@ -4,7 +4,14 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MAX_FRAMES_PER_MS, readIncarnation, readStopped, seqAbove, writeIncarnation, writeStopped } from "../../src/node/boot-record.ts";
+import {
+  MAX_FRAMES_PER_MS,
+  readIncarnation,
+  readStopped,
+  seqAbove,
+  writeIncarnation,
+  writeStopped,
+} from "../../src/node/boot-record.ts";
 
 function scratch<T>(fn: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), "cg-run-"));
@@ -18,19 +25,47 @@ function scratch<T>(fn: (dir: string) => T): T {
 test("an incarnation record reads back for the same boot and node only", () => {
   scratch((dir) => {
     assert.match(String(readIncarnation(dir, "a", "boot-1")), /^no .*incarnation\.json$/);
-    assert.is(writeIncarnation(dir, { bootId: "boot-1", node: "a", incarnation: 1700000000000, seq: 12, uptimeMs: 5000 }), null);
-    assert.equal(readIncarnation(dir, "a", "boot-1"), { v: 1, bootId: "boot-1", node: "a", incarnation: 1700000000000, seq: 12, uptimeMs: 5000 });
+    assert.is(
+      writeIncarnation(dir, { bootId: "boot-1", node: "a", incarnation: 1700000000000, seq: 12, uptimeMs: 5000 }),
+      null,
+    );
+    assert.equal(readIncarnation(dir, "a", "boot-1"), {
+      v: 1,
+      bootId: "boot-1",
+      node: "a",
+      incarnation: 1700000000000,
+      seq: 12,
+      uptimeMs: 5000,
+    });
     assert.match(String(readIncarnation(dir, "a", "boot-2")), /bootId: expected this boot \(boot-2\), got boot-1/);
     assert.match(String(readIncarnation(dir, "b", "boot-1")), /node: expected b, got a/);
-    assert.match(String(readIncarnation(dir, "a", "")), /bootId: expected this boot \(unknown\)/, "an unknown boot id matches nothing");
+    assert.match(
+      String(readIncarnation(dir, "a", "")),
+      /bootId: expected this boot \(unknown\)/,
+      "an unknown boot id matches nothing",
+    );
   });
 });
 
 test("a damaged or foreign record is refused with what was expected", () => {
   scratch((dir) => {
-    assert.is(writeStopped(dir, { bootId: "boot-1", node: "a", incarnation: 9, seq: 40, uptimeMs: 100, reason: "planned switchover", at: 1 }), null);
+    assert.is(
+      writeStopped(dir, {
+        bootId: "boot-1",
+        node: "a",
+        incarnation: 9,
+        seq: 40,
+        uptimeMs: 100,
+        reason: "planned switchover",
+        at: 1,
+      }),
+      null,
+    );
     assert.equal((readStopped(dir, "a", "boot-1") as { reason: string }).reason, "planned switchover");
-    writeFileSync(join(dir, "stopped.json"), JSON.stringify({ v: 1, bootId: "boot-1", node: "a", incarnation: 9, seq: -1, uptimeMs: 1, reason: "x", at: 1 }));
+    writeFileSync(
+      join(dir, "stopped.json"),
+      JSON.stringify({ v: 1, bootId: "boot-1", node: "a", incarnation: 9, seq: -1, uptimeMs: 1, reason: "x", at: 1 }),
+    );
     assert.match(String(readStopped(dir, "a", "boot-1")), /seq: expected a non-negative integer, got -1/);
     writeFileSync(join(dir, "stopped.json"), "{not json");
     assert.match(String(readStopped(dir, "a", "boot-1")), /stopped\.json: /);
@@ -39,7 +74,10 @@ test("a damaged or foreign record is refused with what was expected", () => {
 
 test("a successor's first seq is above every frame the uptime since the record allows, and above the disk slot's", () => {
   assert.ok(seqAbove(100, 1000, 1000) > 100);
-  assert.ok(seqAbove(100, 1000, 61000) > 100 + 60000 * MAX_FRAMES_PER_MS, "a minute later: above a minute of frames at the bound");
+  assert.ok(
+    seqAbove(100, 1000, 61000) > 100 + 60000 * MAX_FRAMES_PER_MS,
+    "a minute later: above a minute of frames at the bound",
+  );
   assert.ok(seqAbove(100, 1000, 2000, 9_000_000_000) > 9_000_000_000, "the own slot's seq when it is higher");
   assert.is(seqAbove(100, 5000, 1000), seqAbove(100, 5000, 5000), "an uptime below the record's counts as no time");
   assert.ok(Number.isSafeInteger(seqAbove(0, 0, 10 * 365 * 86400000)), "ten years of uptime still fit a safe integer");

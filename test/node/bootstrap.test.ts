@@ -13,7 +13,12 @@ const key = new Uint8Array(64);
 const cli = { hostMode: false, realtime: false, links: {} };
 
 test("the kernel argument names the node; the other one is the peer", () => {
-  const r = resolveNode(config, key, parseKernelArgs("rd.clusterguard.node=b rd.clusterguard.address=10.0.0.2/16"), cli);
+  const r = resolveNode(
+    config,
+    key,
+    parseKernelArgs("rd.clusterguard.node=b rd.clusterguard.address=10.0.0.2/16"),
+    cli,
+  );
   assert.ok(r.ok);
   if (!r.ok) return;
   assert.is(r.options.self.name, "b");

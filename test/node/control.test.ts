@@ -7,11 +7,19 @@ import { SmaRunner } from "../../src/sma/runner.ts";
 import { agentConfig, FakeClock, RUNNING, scripted } from "../sma/helpers.ts";
 
 test("each refusal names the reason: no such agent, already paused, stopped for good, already active", () => {
-  const agents = [{ name: "web", state: "paused" as const }, { name: "db", state: "stopped" as const }, { name: "q", state: "running" as const }];
+  const agents = [
+    { name: "web", state: "paused" as const },
+    { name: "db", state: "stopped" as const },
+    { name: "q", state: "running" as const },
+  ];
   const rows: ["pause" | "resume", string, string][] = [
     ["pause", "nope", "no agent named nope; configured: web, db, q"],
     ["pause", "web", "cannot pause web: it is already paused; expected an active agent (idle, running or terminating)"],
-    ["pause", "db", "cannot pause db: it is stopped (for good, waiting for an admin: clusterguard agents resume db); expected an active agent (idle, running or terminating)"],
+    [
+      "pause",
+      "db",
+      "cannot pause db: it is stopped (for good, waiting for an admin: clusterguard agents resume db); expected an active agent (idle, running or terminating)",
+    ],
     ["resume", "q", "cannot resume q: it is active (running); expected a paused or stopped agent"],
     ["resume", "nope", "no agent named nope; configured: web, db, q"],
   ];
@@ -21,14 +29,27 @@ test("each refusal names the reason: no such agent, already paused, stopped for 
 
 test("the handler's reply for pausing a paused agent says so, not that it does not exist", async () => {
   const clock = new FakeClock();
-  const runner = new SmaRunner([{ config: agentConfig({ name: "web" }), plugin: scripted([RUNNING]).plugin }], { clock });
+  const runner = new SmaRunner([{ config: agentConfig({ name: "web" }), plugin: scripted([RUNNING]).plugin }], {
+    clock,
+  });
   runner.start();
   await clock.advance(0);
-  const h = controlHandler({ config: {} as ClusterConfig, guard: {} as never, services: runner, standby: async () => ({ ok: true, detail: "" }) });
+  const h = controlHandler({
+    config: {} as ClusterConfig,
+    guard: {} as never,
+    services: runner,
+    standby: async () => ({ ok: true, detail: "" }),
+  });
   assert.is((await h.agents("pause", "web")).ok, true);
-  assert.equal(await h.agents("pause", "web"), { ok: false, error: "cannot pause web: it is already paused; expected an active agent (idle, running or terminating)" });
+  assert.equal(await h.agents("pause", "web"), {
+    ok: false,
+    error: "cannot pause web: it is already paused; expected an active agent (idle, running or terminating)",
+  });
   assert.is((await h.agents("resume", "web")).ok, true);
-  assert.equal(await h.agents("resume", "web"), { ok: false, error: "cannot resume web: it is active (idle); expected a paused or stopped agent" });
+  assert.equal(await h.agents("resume", "web"), {
+    ok: false,
+    error: "cannot resume web: it is active (idle); expected a paused or stopped agent",
+  });
   await runner.stop();
 });
 

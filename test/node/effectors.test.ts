@@ -15,7 +15,12 @@ function fakeReset(calls: string[]) {
 
 test("initrd: a self-fence logs first, then resets without a sync, or powers off when the pill says off", () => {
   const calls: string[] = [];
-  const fx = initrdEffectors({ incarnation: () => 1, beforeContinue: () => {}, log: (m) => void calls.push(`log ${m}`), reset: fakeReset(calls) });
+  const fx = initrdEffectors({
+    incarnation: () => 1,
+    beforeContinue: () => {},
+    log: (m) => void calls.push(`log ${m}`),
+    reset: fakeReset(calls),
+  });
   fx.selfFence("poison pill pending", "off", false);
   assert.equal(calls, ["log powering off now: poison pill pending", "reset off", "log reboot refused (fake)"]);
   calls.length = 0;
@@ -29,7 +34,12 @@ test("agent: a self-fence writes kmsg first, then resets; in host mode it ends t
   agentEffectors({ hostMode: false, kmsg, reset: fakeReset(calls) }).selfFence("pill", "off", false);
   assert.equal(calls, ["kmsg self-fence (off): pill", "reset off", "kmsg reboot refused (fake)"]);
   calls.length = 0;
-  agentEffectors({ hostMode: true, kmsg, exit: (c) => void calls.push(`exit ${c}`), reset: fakeReset(calls) }).selfFence("pill", "reset", false);
+  agentEffectors({
+    hostMode: true,
+    kmsg,
+    exit: (c) => void calls.push(`exit ${c}`),
+    reset: fakeReset(calls),
+  }).selfFence("pill", "reset", false);
   assert.equal(calls, ["kmsg self-fence (reset): pill", "exit 3"]);
 });
 

@@ -6,7 +6,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bootId, parseSnapshot, takeHandoverFile } from "../../src/node/handover.ts";
 
-const good = { v: 1, bootId: "boot-1", node: "a", incarnation: 1795000000000, seq: 165, peerIncarnation: 1795000000001, peerRole: "STANDBY", at: 1795000100000, graceMs: 15000 };
+const good = {
+  v: 1,
+  bootId: "boot-1",
+  node: "a",
+  incarnation: 1795000000000,
+  seq: 165,
+  peerIncarnation: 1795000000001,
+  peerRole: "STANDBY",
+  at: 1795000100000,
+  graceMs: 15000,
+};
 const text = (over: Record<string, unknown>) => JSON.stringify({ ...good, ...over });
 
 test("a snapshot of this node and boot is accepted as it is", () => {
@@ -22,10 +32,26 @@ const rows: [string, string, RegExp][] = [
   ["an unknown role", text({ peerRole: "MASTER" }), /peerRole: expected a role or null, got MASTER/],
   ["not JSON", "{oops", /not JSON/],
   ["a receiver that is not an object", text({ receiver: [1] }), /receiver\.expected an object of links/],
-  ["a receiver link of an unknown kind", text({ receiver: { tcp: {} } }), /receiver\.tcp: expected one of serial, udp, disk/],
-  ["a receiver window with a negative top", text({ receiver: { udp: { b: { incarnation: 1, top: -1, seen: "1" } } } }), /receiver\.udp\.b: expected non-negative integers/],
-  ["a receiver window with bits that are not hex", text({ receiver: { udp: { b: { incarnation: 1, top: 5, seen: "zz" } } } }), /receiver\.udp\.b\.seen: expected 1-16 hex digits, got zz/],
-  ["a fenced incarnation that is not a count", text({ fencedIncarnation: "7" }), /fencedIncarnation: expected a non-negative integer or null/],
+  [
+    "a receiver link of an unknown kind",
+    text({ receiver: { tcp: {} } }),
+    /receiver\.tcp: expected one of serial, udp, disk/,
+  ],
+  [
+    "a receiver window with a negative top",
+    text({ receiver: { udp: { b: { incarnation: 1, top: -1, seen: "1" } } } }),
+    /receiver\.udp\.b: expected non-negative integers/,
+  ],
+  [
+    "a receiver window with bits that are not hex",
+    text({ receiver: { udp: { b: { incarnation: 1, top: 5, seen: "zz" } } } }),
+    /receiver\.udp\.b\.seen: expected 1-16 hex digits, got zz/,
+  ],
+  [
+    "a fenced incarnation that is not a count",
+    text({ fencedIncarnation: "7" }),
+    /fencedIncarnation: expected a non-negative integer or null/,
+  ],
 ];
 
 test("a snapshot with the receiver's windows and the fenced boot is accepted", () => {
@@ -47,11 +73,19 @@ test("a stopped agent's snapshot file is judged young or old by uptime, not by a
   const put = () => writeFileSync(file, JSON.stringify(snap));
   put();
   const tenDaysOn = snap.at + 10 * 86_400_000;
-  assert.type(takeHandoverFile(file, "a", tenDaysOn, 60_000), "object", "10 s of uptime later it is young, whatever the wall clock says");
+  assert.type(
+    takeHandoverFile(file, "a", tenDaysOn, 60_000),
+    "object",
+    "10 s of uptime later it is young, whatever the wall clock says",
+  );
   put();
   assert.match(String(takeHandoverFile(file, "a", snap.at, 70_000)), /20000 ms old, older than the 15000 ms grace/);
   put();
-  assert.type(takeHandoverFile(file, "a", snap.at - 86_400_000, 49_000), "string", "from before its own release: refused");
+  assert.type(
+    takeHandoverFile(file, "a", snap.at - 86_400_000, 49_000),
+    "string",
+    "from before its own release: refused",
+  );
 });
 
 test.run();

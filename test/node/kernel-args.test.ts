@@ -15,7 +15,16 @@ test("the last occurrence of an argument wins, as with dracut's getarg", () => {
 });
 
 test("getargbool reads exactly 0/no/off as false, as dracut does, and a bare flag as true", () => {
-  for (const [text, want] of [["x=0", false], ["x=no", false], ["x=off", false], ["x=false", true], ["x=OFF", true], ["x=1", true], ["x", true], ["", true]] as const) {
+  for (const [text, want] of [
+    ["x=0", false],
+    ["x=no", false],
+    ["x=off", false],
+    ["x=false", true],
+    ["x=OFF", true],
+    ["x=1", true],
+    ["x", true],
+    ["", true],
+  ] as const) {
     assert.is(getargbool(splitCmdline(text), "x", true), want, text);
   }
   assert.is(getargbool([], "x", false), false);
@@ -27,7 +36,9 @@ test("rd.clusterguard=0 disables the guard; absent means enabled", () => {
 });
 
 test("node and address come from rd.clusterguard.node and rd.clusterguard.address", () => {
-  const k = parseKernelArgs("quiet rd.clusterguard.node=b rd.clusterguard.address=192.168.100.2/24 rd.clusterguard.interface=eth0 rd.clusterguard.debug");
+  const k = parseKernelArgs(
+    "quiet rd.clusterguard.node=b rd.clusterguard.address=192.168.100.2/24 rd.clusterguard.interface=eth0 rd.clusterguard.debug",
+  );
   assert.equal(k, { enabled: true, node: "b", address: "192.168.100.2/24", interface: "eth0", debug: true });
   assert.is(parseKernelArgs("rd.clusterguard.node=").node, null);
 });

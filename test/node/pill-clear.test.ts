@@ -23,12 +23,18 @@ function rig(results: (string | null | Error)[], fencing = () => false) {
 const settle = (ms = 0) => Bun.sleep(ms);
 
 test("a clear that fails is tried again until it succeeds; the incarnation is handled only then", async () => {
-  const { p, calls, logs } = rig([new Error("EIO writing slot 0"), "cleared the reset pill from slot 0: the peer came back as incarnation 9"]);
+  const { p, calls, logs } = rig([
+    new Error("EIO writing slot 0"),
+    "cleared the reset pill from slot 0: the peer came back as incarnation 9",
+  ]);
   p.seen(9);
   await settle();
   assert.equal(calls, [9]);
   assert.is(p.handled, 0, "a failed check leaves the incarnation unhandled");
-  assert.match(logs[0]!, /warning pill-clear: could not check the peer's mailbox for incarnation 9: EIO writing slot 0; trying again in 20 ms/);
+  assert.match(
+    logs[0]!,
+    /warning pill-clear: could not check the peer's mailbox for incarnation 9: EIO writing slot 0; trying again in 20 ms/,
+  );
   p.seen(9); // frames of the same boot keep coming: they do not start a second check meanwhile
   await settle();
   assert.equal(calls, [9]);

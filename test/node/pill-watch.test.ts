@@ -9,12 +9,20 @@ import type { Watchdog } from "../../src/sys/watchdog.ts";
 
 const HEADER: DiskTimers = { keepaliveMs: 200, deadtimeMs: 5000, msgwaitMs: 10000, watchdogTimeoutMs: 5000 };
 const CLEAR: MailboxRead = { kind: "empty", detail: "zeros" };
-const pill = (type: "reset" | "off" = "reset", seq = 9): MailboxRead => ({ kind: "ok", value: { type, sender: "b", senderIncarnation: 5, seq, writtenAt: Date.now(), targetIncarnation: 3 } });
+const pill = (type: "reset" | "off" = "reset", seq = 9): MailboxRead => ({
+  kind: "ok",
+  value: { type, sender: "b", senderIncarnation: 5, seq, writtenAt: Date.now(), targetIncarnation: 3 },
+});
 
 /** A watchdog that records what was done to it. */
 function fakeWatchdog(timeoutS = 5) {
   const calls: string[] = [];
-  const w: Watchdog = { device: "/dev/fake-watchdog", timeoutS, pet: () => void calls.push("pet"), close: (disarm) => void calls.push(disarm ? "close+disarm" : "close") };
+  const w: Watchdog = {
+    device: "/dev/fake-watchdog",
+    timeoutS,
+    pet: () => void calls.push("pet"),
+    close: (disarm) => void calls.push(disarm ? "close+disarm" : "close"),
+  };
   return { w, calls };
 }
 
@@ -30,9 +38,13 @@ function harness(reads: MailboxRead[], arm: (() => ArmResult) | null) {
     check: (c, ok, detail) => void events.push(`${c}:${ok ? "ok" : `failed(${detail})`}`),
     log: () => {},
   });
-  return { watch, events, async run(n: number) {
-    for (let k = 0; k < n; k++) await watch.check();
-  } };
+  return {
+    watch,
+    events,
+    async run(n: number) {
+      for (let k = 0; k < n; k++) await watch.check();
+    },
+  };
 }
 
 test("a normal boot: the first clean read reports clear, then arms once and pets at every clean read", async () => {
@@ -40,7 +52,11 @@ test("a normal boot: the first clean read reports clear, then arms once and pets
   let arms = 0;
   const h = harness([CLEAR], () => (arms++, dog.w));
   await h.run(3);
-  assert.equal(h.events, ["pill:clear", "watchdog:ok"], "the mailbox is met by the clear report, the watchdog once armed");
+  assert.equal(
+    h.events,
+    ["pill:clear", "watchdog:ok"],
+    "the mailbox is met by the clear report, the watchdog once armed",
+  );
   assert.is(arms, 1);
   assert.equal(dog.calls, ["pet", "pet", "pet"]);
 });
@@ -71,7 +87,10 @@ test("a fresh pill stops the pets for good while it stays, in any role (the watc
 
 test("a refused arm is final and reported failed once; activation stays blocked", async () => {
   let arms = 0;
-  const h = harness([CLEAR], () => (arms++, { error: "/dev/watchdog: WDIOC_SETTIMEOUT 5 s refused: errno 22", retry: false }));
+  const h = harness(
+    [CLEAR],
+    () => (arms++, { error: "/dev/watchdog: WDIOC_SETTIMEOUT 5 s refused: errno 22", retry: false }),
+  );
   await h.run(4);
   assert.equal(h.events, ["pill:clear", "watchdog:failed(/dev/watchdog: WDIOC_SETTIMEOUT 5 s refused: errno 22)"]);
   assert.is(arms, 1);
@@ -81,7 +100,10 @@ test("a missing device is retried at every read, reported failed after a minute 
   const dog = fakeWatchdog();
   let arms = 0;
   let present = false;
-  const h = harness([CLEAR], () => (arms++, present ? dog.w : { error: "cannot open /dev/watchdog: ENOENT", retry: true }));
+  const h = harness(
+    [CLEAR],
+    () => (arms++, present ? dog.w : { error: "cannot open /dev/watchdog: ENOENT", retry: true }),
+  );
   await h.run(ARM_TRIES_BEFORE_FAILED - 1);
   assert.equal(h.events, ["pill:clear"], "still only waiting");
   await h.run(3);
@@ -108,12 +130,18 @@ test("stop hands an armed watchdog over (still running) or disarms it", async ()
 
 test("armForPill keeps a watchdog whose applied timeout fits msgwait / 2, and disarms one that does not", () => {
   const ok = fakeWatchdog(5);
-  assert.is(armForPill(() => ok.w, HEADER), ok.w);
+  assert.is(
+    armForPill(() => ok.w, HEADER),
+    ok.w,
+  );
   assert.equal(ok.calls, []);
   const long = fakeWatchdog(6);
   const r = armForPill(() => long.w, HEADER);
   assert.ok("error" in r && !r.retry, "final");
-  assert.match("error" in r ? r.error : "", /\/dev\/fake-watchdog: the driver applied a 6 s timeout: expected at most msgwait \/ 2 \(5 s for the disk header's msgwait of 10000 ms\)/);
+  assert.match(
+    "error" in r ? r.error : "",
+    /\/dev\/fake-watchdog: the driver applied a 6 s timeout: expected at most msgwait \/ 2 \(5 s for the disk header's msgwait of 10000 ms\)/,
+  );
   assert.equal(long.calls, ["close+disarm"]);
 });
 
@@ -122,8 +150,14 @@ test("armForPill waits for the header before opening anything, and retries only 
   const r = armForPill(() => (opened++, fakeWatchdog().w), undefined);
   assert.equal(r, { error: "watchdog not armed: the disk header (its msgwait) has not been read yet", retry: true });
   assert.is(opened, 0);
-  assert.equal(armForPill(() => "cannot open /dev/watchdog: ENOENT: no such file", HEADER), { error: "cannot open /dev/watchdog: ENOENT: no such file", retry: true });
-  assert.equal(armForPill(() => "/dev/watchdog: WDIOC_SETTIMEOUT 5 s refused: errno 22", HEADER), { error: "/dev/watchdog: WDIOC_SETTIMEOUT 5 s refused: errno 22", retry: false });
+  assert.equal(
+    armForPill(() => "cannot open /dev/watchdog: ENOENT: no such file", HEADER),
+    { error: "cannot open /dev/watchdog: ENOENT: no such file", retry: true },
+  );
+  assert.equal(
+    armForPill(() => "/dev/watchdog: WDIOC_SETTIMEOUT 5 s refused: errno 22", HEADER),
+    { error: "/dev/watchdog: WDIOC_SETTIMEOUT 5 s refused: errno 22", retry: false },
+  );
 });
 
 test.run();

@@ -10,14 +10,27 @@ const key = new Uint8Array(64).fill(3);
 const clusterId = clusterIdOf("t");
 const mkRx = (myInc = 500) => {
   const seen: number[] = [];
-  return { rx: new Receiver({ key, clusterId, self: "a", peer: "b", myIncarnation: myInc }, (i) => void seen.push(i)), seen };
+  return {
+    rx: new Receiver({ key, clusterId, self: "a", peer: "b", myIncarnation: myInc }, (i) => void seen.push(i)),
+    seen,
+  };
 };
 const peer = (inc = 900) => new FrameBuilder({ key, clusterId, node: "b", incarnation: inc });
 
 test("a genuine heartbeat becomes a frame input and teaches the peer's incarnation", () => {
   const { rx, seen } = mkRx();
   const r = rx.accept(peer().build("heartbeat", "ACTIVE"), "udp", 42);
-  assert.equal(r, { kind: "frame", now: 42, channel: "udp", node: "b", type: "heartbeat", role: "ACTIVE", incarnation: 900, seq: 1, echo: false });
+  assert.equal(r, {
+    kind: "frame",
+    now: 42,
+    channel: "udp",
+    node: "b",
+    type: "heartbeat",
+    role: "ACTIVE",
+    incarnation: 900,
+    seq: 1,
+    echo: false,
+  });
   assert.equal(seen, [900]);
 });
 
@@ -52,11 +65,25 @@ test("frames with consequences must echo this node's incarnation", () => {
 
 test("forged, foreign and garbage bytes are counted by kind", () => {
   const { rx } = mkRx();
-  const forged = new FrameBuilder({ key: new Uint8Array(64).fill(9), clusterId, node: "b", incarnation: 1 }).build("heartbeat", "ACTIVE");
-  const foreign = new FrameBuilder({ key, clusterId: clusterIdOf("other"), node: "b", incarnation: 1 }).build("heartbeat", "ACTIVE");
+  const forged = new FrameBuilder({ key: new Uint8Array(64).fill(9), clusterId, node: "b", incarnation: 1 }).build(
+    "heartbeat",
+    "ACTIVE",
+  );
+  const foreign = new FrameBuilder({ key, clusterId: clusterIdOf("other"), node: "b", incarnation: 1 }).build(
+    "heartbeat",
+    "ACTIVE",
+  );
   const own = new FrameBuilder({ key, clusterId, node: "a", incarnation: 1 }).build("heartbeat", "ACTIVE");
-  for (const bytes of [forged, foreign, own, new Uint8Array([1, 2, 3])]) assert.is(rx.accept(bytes, "serial", 1).kind, "rejected");
-  assert.equal(rx.rejected.serial, { malformed: 1, "unsupported-version": 0, "foreign-cluster": 1, "bad-auth": 1, replay: 1, "no-echo": 0 });
+  for (const bytes of [forged, foreign, own, new Uint8Array([1, 2, 3])])
+    assert.is(rx.accept(bytes, "serial", 1).kind, "rejected");
+  assert.equal(rx.rejected.serial, {
+    malformed: 1,
+    "unsupported-version": 0,
+    "foreign-cluster": 1,
+    "bad-auth": 1,
+    replay: 1,
+    "no-echo": 0,
+  });
 });
 
 test("grace payloads round trip and malformed ones read as null", () => {
@@ -67,11 +94,22 @@ test("grace payloads round trip and malformed ones read as null", () => {
 test("takeover requests and answers must echo this boot; an answer's body reaches the core", () => {
   const { rx } = mkRx(500);
   const b = peer();
-  assert.is(rx.accept(b.build("takeover-request", "STANDBY"), "udp", 1).kind, "rejected", "a request that does not echo (a replay) is dropped");
-  assert.is(rx.accept(b.build("takeover-answer", "ACTIVE", answerPayload({ ok: true, detail: "x" })), "udp", 2).kind, "rejected");
+  assert.is(
+    rx.accept(b.build("takeover-request", "STANDBY"), "udp", 1).kind,
+    "rejected",
+    "a request that does not echo (a replay) is dropped",
+  );
+  assert.is(
+    rx.accept(b.build("takeover-answer", "ACTIVE", answerPayload({ ok: true, detail: "x" })), "udp", 2).kind,
+    "rejected",
+  );
   assert.is(rx.rejected.udp!["no-echo"], 2);
   b.peerIncarnation = 500;
-  const r = rx.accept(b.build("takeover-answer", "STOPPED", answerPayload({ ok: true, detail: "shared root frozen" })), "udp", 3);
+  const r = rx.accept(
+    b.build("takeover-answer", "STOPPED", answerPayload({ ok: true, detail: "shared root frozen" })),
+    "udp",
+    3,
+  );
   assert.is(r.kind, "frame");
   assert.equal((r as { answer?: unknown }).answer, { ok: true, detail: "shared root frozen" });
 });
@@ -82,13 +120,20 @@ test("answer payloads fit a frame and unreadable ones read as a refusal that say
   const back = readAnswer(long);
   assert.is(back.ok, false);
   assert.ok(back.detail.endsWith("..."), back.detail.slice(-10));
-  assert.equal(readAnswer(new TextEncoder().encode('{"ok":"yes"}')), { ok: false, detail: 'unreadable answer (12 bytes; expected {"ok":boolean,"detail":string})' });
+  assert.equal(readAnswer(new TextEncoder().encode('{"ok":"yes"}')), {
+    ok: false,
+    detail: 'unreadable answer (12 bytes; expected {"ok":boolean,"detail":string})',
+  });
   assert.is(readAnswer(new Uint8Array([0xff, 0xfe])).ok, false);
 });
 
 test("a later boot of this node echoed by the peer's newest frame, before the peer heard this boot, is reported once", () => {
   const behind: number[] = [];
-  const rx = new Receiver({ key, clusterId, self: "a", peer: "b", myIncarnation: 500 }, () => {}, (e) => void behind.push(e));
+  const rx = new Receiver(
+    { key, clusterId, self: "a", peer: "b", myIncarnation: 500 },
+    () => {},
+    (e) => void behind.push(e),
+  );
   const b = peer();
   b.peerIncarnation = 800; // the peer remembers boot 800 of this node: the clock stepped back since
   const older = b.build("heartbeat", "ACTIVE");
@@ -101,7 +146,11 @@ test("a later boot of this node echoed by the peer's newest frame, before the pe
 
 test("once the peer echoes the running boot, a frame echoing a later one (a capture from before) moves nothing", () => {
   const behind: number[] = [];
-  const rx = new Receiver({ key, clusterId, self: "a", peer: "b", myIncarnation: 500 }, () => {}, (e) => void behind.push(e));
+  const rx = new Receiver(
+    { key, clusterId, self: "a", peer: "b", myIncarnation: 500 },
+    () => {},
+    (e) => void behind.push(e),
+  );
   const b = peer();
   b.peerIncarnation = 500;
   rx.accept(b.build("heartbeat", "ACTIVE"), "udp", 1);

@@ -105,10 +105,21 @@ export class RuntimePair {
    * Start node `name`; `peerRequest` puts the peer-request level before the recording one; `runDir` keeps this boot's
    * records there (a later start with the same directory is a restart in the same boot); `resume` continues links.
    */
-  async start(name: "a" | "b", opts: { resume?: HandoverSnapshot | "unguarded"; peerRequest?: boolean; runDir?: string } = {}): Promise<Node> {
+  async start(
+    name: "a" | "b",
+    opts: { resume?: HandoverSnapshot | "unguarded"; peerRequest?: boolean; runDir?: string } = {},
+  ): Promise<Node> {
     const self = this.config.node.find((n) => n.name === name)!;
     const peer = this.config.node.find((n) => n.name !== name)!;
-    const node: Node = { name, guard: null as unknown as NodeRuntime, events: [], selfFences: [], fences: [], roles: [], handOvers: [] };
+    const node: Node = {
+      name,
+      guard: null as unknown as NodeRuntime,
+      events: [],
+      selfFences: [],
+      fences: [],
+      roles: [],
+      handOvers: [],
+    };
     const log = new Logger(name, [
       (e) => {
         node.events.push(e);
@@ -157,7 +168,9 @@ export class RuntimePair {
   }
 
   describe(): string {
-    return this.started.map((n) => `${n.name}: ${n.events.map((e) => `${e.event}: ${e.message}`).join("\n   ")}`).join("\n");
+    return this.started
+      .map((n) => `${n.name}: ${n.events.map((e) => `${e.event}: ${e.message}`).join("\n   ")}`)
+      .join("\n");
   }
 
   async stop(node: Node): Promise<void> {

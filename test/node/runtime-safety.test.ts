@@ -119,10 +119,16 @@ test("a node whose wall clock stepped back is heard again: the peer's echo moves
   } finally {
     Date.now = real;
   }
-  assert.ok(a2.events.some((e) => e.event === "start" && Number(e.incarnation) < before), "the new boot starts below the old one");
+  assert.ok(
+    a2.events.some((e) => e.event === "start" && Number(e.incarnation) < before),
+    "the new boot starts below the old one",
+  );
   await pair.until(() => b.guard.state.peerView.incarnation === a2.guard.incarnation, 3000, "b hears a's new boot");
   assert.ok(a2.guard.incarnation > before, "a continued above its old boot");
-  assert.ok(a2.events.some((e) => e.event === "incarnation"), "and said why");
+  assert.ok(
+    a2.events.some((e) => e.event === "incarnation"),
+    "and said why",
+  );
   await pair.until(() => role(a2) === "ACTIVE", 8000, "a ACTIVE again");
   assert.equal(b.fences, [], "b never fenced the rebooted a");
   assert.is(role(b), "STANDBY");
@@ -220,7 +226,10 @@ test("a process restarted after a refused self-fence stays silent and tries the 
   await pair.until(() => role(b) === "ACTIVE", 20000, "b ACTIVE");
   assert.is(pair.relay.captured.a.length, sent, "the restarted a sent not one frame");
   assert.ok(b.fences.length > 0 && b.fences.at(-1)!.at <= firstAt(b, "ACTIVE")!, "b fenced a before it went ACTIVE");
-  assert.not.ok(b.events.some((e) => e.event === "peer-role" && e.peerRole === "STOPPED"), "a never said STOPPED");
+  assert.not.ok(
+    b.events.some((e) => e.event === "peer-role" && e.peerRole === "STOPPED"),
+    "a never said STOPPED",
+  );
 });
 
 test.run();

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { crc32 } from "../../src/protocol/crc32.ts";
 
-test("the CRC-32 of \"123456789\" is 0xCBF43926", () => {
+test('the CRC-32 of "123456789" is 0xCBF43926', () => {
   assert.is(crc32(new TextEncoder().encode("123456789")), 0xcbf43926);
 });
 

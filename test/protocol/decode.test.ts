@@ -28,7 +28,10 @@ test("bad magic is malformed, showing the expected and received bytes", () => {
 
 test("a truncated frame is malformed", () => {
   const bytes = valid();
-  expectMalformed(decodeFrame(bytes.subarray(0, bytes.length - 1), OPTS), /truncated: header announces 80 bytes, got 79/);
+  expectMalformed(
+    decodeFrame(bytes.subarray(0, bytes.length - 1), OPTS),
+    /truncated: header announces 80 bytes, got 79/,
+  );
 });
 
 test("trailing bytes after the MAC are malformed", () => {
@@ -62,13 +65,19 @@ test("an out-of-range name or payload length is malformed", () => {
 test("an authenticated frame with an unknown type index is malformed", () => {
   const bytes = valid();
   bytes[OFFSET.type] = MESSAGE_TYPES.length;
-  expectMalformed(decodeFrame(resign(bytes), OPTS), new RegExp(`type: expected index 0\\.\\.${MESSAGE_TYPES.length - 1}, got ${MESSAGE_TYPES.length}`));
+  expectMalformed(
+    decodeFrame(resign(bytes), OPTS),
+    new RegExp(`type: expected index 0\\.\\.${MESSAGE_TYPES.length - 1}, got ${MESSAGE_TYPES.length}`),
+  );
 });
 
 test("an authenticated frame with an unknown role index is malformed", () => {
   const bytes = valid();
   bytes[OFFSET.role] = 200;
-  expectMalformed(decodeFrame(resign(bytes), OPTS), new RegExp(`role: expected index 0\\.\\.${ROLES.length - 1}, got 200`));
+  expectMalformed(
+    decodeFrame(resign(bytes), OPTS),
+    new RegExp(`role: expected index 0\\.\\.${ROLES.length - 1}, got 200`),
+  );
 });
 
 test("an authenticated frame with a bad character in the node name is malformed", () => {

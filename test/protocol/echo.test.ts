@@ -7,7 +7,14 @@ const MINE = 1_700_000_000_500;
 
 test("exactly the frames with consequences require the echo", () => {
   const required = MESSAGE_TYPES.filter(requiresEcho);
-  assert.equal(required.sort(), ["fence-ack", "fence-request", "handoff-grace", "takeover", "takeover-answer", "takeover-request"]);
+  assert.equal(required.sort(), [
+    "fence-ack",
+    "fence-request",
+    "handoff-grace",
+    "takeover",
+    "takeover-answer",
+    "takeover-request",
+  ]);
 });
 
 test("a fence-request echoing my current incarnation passes", () => {

@@ -31,7 +31,10 @@ function resignedVariant(rand: () => number, frame: Uint8Array): Uint8Array {
   const fields = [OFFSET.type, OFFSET.role, OFFSET.incarnation, OFFSET.seq, OFFSET.peerIncarnation];
   for (let edits = 1 + below(rand, 3); edits > 0; edits--) {
     const r = rand();
-    const at = r < 0.7 ? (fields[below(rand, fields.length)] as number) + below(rand, 2) : OFFSET.name + below(rand, bytes[OFFSET.nameLength] as number);
+    const at =
+      r < 0.7
+        ? (fields[below(rand, fields.length)] as number) + below(rand, 2)
+        : OFFSET.name + below(rand, bytes[OFFSET.nameLength] as number);
     bytes[at] = below(rand, 256);
   }
   return resign(bytes);
@@ -87,7 +90,9 @@ test(`decodeFrame survives ${ITERATIONS} random and mutated inputs and accepts o
     }
   }
   const ms = performance.now() - started;
-  console.log(`  fuzz decodeFrame: ${ITERATIONS} inputs in ${ms.toFixed(0)} ms = ${Math.round((ITERATIONS / ms) * 1000)} frames/s`);
+  console.log(
+    `  fuzz decodeFrame: ${ITERATIONS} inputs in ${ms.toFixed(0)} ms = ${Math.round((ITERATIONS / ms) * 1000)} frames/s`,
+  );
   console.log(`  fuzz decodeFrame: results ${JSON.stringify(kinds)}`);
   for (const kind of ["ok", "malformed", "bad-auth", "foreign-cluster", "unsupported-version"]) {
     assert.ok((kinds[kind] ?? 0) > 0, `the fuzz reached the ${kind} outcome`);

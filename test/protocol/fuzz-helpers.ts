@@ -10,7 +10,8 @@ export function fuzzSeed(): number {
   const raw = process.env.CLUSTERGUARD_FUZZ_SEED;
   if (raw === undefined || raw === "") return 0x5eed_c1a5;
   const seed = Number(raw);
-  if (!Number.isInteger(seed)) throw new Error(`CLUSTERGUARD_FUZZ_SEED: expected an integer, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(seed))
+    throw new Error(`CLUSTERGUARD_FUZZ_SEED: expected an integer, got ${JSON.stringify(raw)}`);
   return seed >>> 0;
 }
 

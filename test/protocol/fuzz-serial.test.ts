@@ -54,10 +54,13 @@ test(`SerialDeframer survives ${MUTATED_ITEMS} random and mutated serial frames;
       const r = rand();
       const wire = wires[below(rand, wires.length)] as Uint8Array;
       if (r < 0.2) batch.push(randomBytes(rand, below(rand, 400)));
-      else if (r < 0.3) batch.push(encodeSerial(randomBytes(rand, 1 + below(rand, 1200)))); // CRC-valid non-frames
+      else if (r < 0.3)
+        batch.push(encodeSerial(randomBytes(rand, 1 + below(rand, 1200)))); // CRC-valid non-frames
       else if (r < 0.4) batch.push(encodeSerial(encodeFrame(randomFrame(rand), WRONG_KEY)));
-      else if (r < 0.5) batch.push(encodeSerial(mutate(rand, wire.subarray(1, -1)))); // mutated before framing
-      else if (r < 0.9) batch.push(mutate(rand, wire)); // damaged on the line
+      else if (r < 0.5)
+        batch.push(encodeSerial(mutate(rand, wire.subarray(1, -1)))); // mutated before framing
+      else if (r < 0.9)
+        batch.push(mutate(rand, wire)); // damaged on the line
       else batch.push(wire);
     }
     const stream = concat(...batch);
@@ -66,7 +69,8 @@ test(`SerialDeframer survives ${MUTATED_ITEMS} random and mutated serial frames;
       assert.ok(frame.length > 0 && frame.length <= 4 * MAX_FRAME_BYTES, "frame length bounded");
       const result = decodeFrame(frame, OPTS);
       kinds[result.kind] = (kinds[result.kind] ?? 0) + 1;
-      if (result.kind === "ok") assert.ok(genuine.has(toHex(frame)), `seed ${SEED}: forged frame accepted: ${toHex(frame)}`);
+      if (result.kind === "ok")
+        assert.ok(genuine.has(toHex(frame)), `seed ${SEED}: forged frame accepted: ${toHex(frame)}`);
     }
   }
   const ms = performance.now() - started;

@@ -57,7 +57,10 @@ test("the window slides: seqs seen before a jump stay duplicates, those pushed o
 test("a lower incarnation than known is a replay", () => {
   const g = guard();
   g.check(from(5, INC + 1));
-  expectReplay(g.check(from(500, INC)), /stale incarnation from node-b: expected at least 1700000000001, got 1700000000000/);
+  expectReplay(
+    g.check(from(500, INC)),
+    /stale incarnation from node-b: expected at least 1700000000001, got 1700000000000/,
+  );
 });
 
 test("a higher incarnation (the peer rebooted) is accepted and resets the window", () => {

@@ -10,7 +10,7 @@ const frameB = encodeFrame(sampleFrame({ seq: 2, payload: new Uint8Array(1024) }
 const concat = (...parts: Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) (out.set(p, at), (at += p.length));
+  for (const p of parts) out.set(p, at), (at += p.length);
   return out;
 };
 
@@ -36,7 +36,9 @@ test("frames pushed one byte at a time come out whole", () => {
 });
 
 test("the longest frame fits within the deframer's segment limit", () => {
-  const wire = encodeSerial(encodeFrame(sampleFrame({ node: "n".repeat(32), payload: new Uint8Array(1024).fill(0xff) }), KEY));
+  const wire = encodeSerial(
+    encodeFrame(sampleFrame({ node: "n".repeat(32), payload: new Uint8Array(1024).fill(0xff) }), KEY),
+  );
   assert.ok(wire.length - 2 <= MAX_SERIAL_SEGMENT);
   assert.is(new SerialDeframer().push(wire)[0]?.length, MAX_FRAME_BYTES);
 });

@@ -8,8 +8,18 @@ import { checkParams, withDefaults, pluginProblems, normalizeResult, resultProbl
 
 test("OCF exit codes map to result classes: 0 running, 7 not running, 1 soft, 2-5 hard, 6 fatal, others soft", () => {
   const table: [number, string][] = [
-    [0, "running"], [7, "not-running"], [1, "soft-error"], [2, "hard-error"], [3, "hard-error"],
-    [4, "hard-error"], [5, "hard-error"], [6, "fatal"], [8, "soft-error"], [9, "soft-error"], [127, "soft-error"], [255, "soft-error"],
+    [0, "running"],
+    [7, "not-running"],
+    [1, "soft-error"],
+    [2, "hard-error"],
+    [3, "hard-error"],
+    [4, "hard-error"],
+    [5, "hard-error"],
+    [6, "fatal"],
+    [8, "soft-error"],
+    [9, "soft-error"],
+    [127, "soft-error"],
+    [255, "soft-error"],
   ];
   for (const [code, kind] of table) assert.is(ocfExitToResult(code), kind, `exit ${code}`);
   assert.is(ocfCodeName(5), "OCF_ERR_INSTALLED");
@@ -17,7 +27,11 @@ test("OCF exit codes map to result classes: 0 running, 7 not running, 1 soft, 2-
 });
 
 test("definePlugin returns the very object it was given", () => {
-  const p = { meta: { name: "x", description: "", parameters: {} }, validate: () => [], monitor: () => ({ result: "running" as const, reason: "" }) };
+  const p = {
+    meta: { name: "x", description: "", parameters: {} },
+    validate: () => [],
+    monitor: () => ({ result: "running" as const, reason: "" }),
+  };
   assert.is(definePlugin(p), p);
 });
 
@@ -35,8 +49,13 @@ test("parameter checks name the parameter, the value and what was expected", () 
   assert.equal(checkParams(META, { host: "a" }), []);
   assert.equal(checkParams(META, {}), ["parameter host: missing; expected a string (where) (required)"]);
   assert.equal(checkParams(META, { host: "a", port: "80" }), ['parameter port = "80": expected an integer']);
-  assert.equal(checkParams(META, { host: "a", port: 1.5, tls: "yes" }), ["parameter port = 1.5: expected an integer", 'parameter tls = "yes": expected true or false']);
-  assert.equal(checkParams(META, { host: "a", prot: 1 }), ["parameter prot = 1: unknown parameter; expected one of host, port, tls"]);
+  assert.equal(checkParams(META, { host: "a", port: 1.5, tls: "yes" }), [
+    "parameter port = 1.5: expected an integer",
+    'parameter tls = "yes": expected true or false',
+  ]);
+  assert.equal(checkParams(META, { host: "a", prot: 1 }), [
+    "parameter prot = 1: unknown parameter; expected one of host, port, tls",
+  ]);
   assert.equal(checkParams({ ...META, extraParameters: true }, { host: "a", anything: 1 }), []);
 });
 
@@ -61,7 +80,15 @@ test("argument lines split like a shell would, without running one", () => {
 test("the plugin shape check says what is missing or malformed", () => {
   assert.equal(pluginProblems({ meta: META, validate() {}, monitor() {} }), []);
   assert.equal(pluginProblems(null), ["is null; expected an object { meta, validate, monitor }"]);
-  const p = pluginProblems({ meta: { name: "", parameters: { a: { type: "integer", doc: "x" }, b: { type: "int", doc: "y", default: "1" } }, timeout: -1 }, validate: 1, recover: "no" });
+  const p = pluginProblems({
+    meta: {
+      name: "",
+      parameters: { a: { type: "integer", doc: "x" }, b: { type: "int", doc: "y", default: "1" } },
+      timeout: -1,
+    },
+    validate: 1,
+    recover: "no",
+  });
   assert.equal(p, [
     'meta.name is ""; expected a non-empty string',
     "meta.description is undefined; expected a string",
@@ -76,10 +103,16 @@ test("the plugin shape check says what is missing or malformed", () => {
 
 test("an invalid result becomes a soft error that names the contract violation", () => {
   assert.is(resultProblem({ result: "running", reason: "" }), null);
-  assert.match(resultProblem({ result: "ok", reason: "" }) ?? "", /returned result "ok"; expected one of running, not-running, soft-error, hard-error, fatal/);
+  assert.match(
+    resultProblem({ result: "ok", reason: "" }) ?? "",
+    /returned result "ok"; expected one of running, not-running, soft-error, hard-error, fatal/,
+  );
   assert.match(resultProblem({ result: "running" }) ?? "", /reason undefined; expected a string/);
   assert.match(resultProblem(7) ?? "", /returned 7; expected an object/);
-  assert.equal(normalizeResult(undefined), { result: "soft-error", reason: "plugin contract violation: returned undefined; expected an object { result, reason }" });
+  assert.equal(normalizeResult(undefined), {
+    result: "soft-error",
+    reason: "plugin contract violation: returned undefined; expected an object { result, reason }",
+  });
 });
 
 test.run();

@@ -29,7 +29,8 @@ const server = Bun.serve({
 });
 const base = `http://127.0.0.1:${server.port}`;
 
-const monitorHttp = (params: Params, timeout = 2000) => http.monitor(context(withDefaults(http.meta, params), timeout).ctx);
+const monitorHttp = (params: Params, timeout = 2000) =>
+  http.monitor(context(withDefaults(http.meta, params), timeout).ctx);
 
 test("http: the expected status is running, another status is a soft error", async () => {
   assert.equal(await monitorHttp({ url: `${base}/ok` }), { result: "running", reason: "HTTP 200" });
@@ -66,15 +67,37 @@ test("http: a refused connection is not-running; an aborted request says so", as
 
 test("http: a self-signed certificate is refused unless insecure = true", async () => {
   const dir = mkdtempSync(join(tmpdir(), "cg-sma-tls-"));
-  const made = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "1", "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.pem")]);
+  const made = spawnSync("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-subj",
+    "/CN=localhost",
+    "-days",
+    "1",
+    "-keyout",
+    join(dir, "k.pem"),
+    "-out",
+    join(dir, "c.pem"),
+  ]);
   assert.is(made.status, 0, String(made.stderr));
-  const tls = Bun.serve({ port: 0, hostname: "127.0.0.1", tls: { key: Bun.file(join(dir, "k.pem")), cert: Bun.file(join(dir, "c.pem")) }, fetch: () => new Response("secure") });
+  const tls = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    tls: { key: Bun.file(join(dir, "k.pem")), cert: Bun.file(join(dir, "c.pem")) },
+    fetch: () => new Response("secure"),
+  });
   try {
     const url = `https://127.0.0.1:${tls.port}/`;
     const strict = await monitorHttp({ url });
     assert.is(strict.result, "soft-error");
     assert.match(strict.reason, /SELF_SIGNED|self.signed/i);
-    assert.equal(await monitorHttp({ url, insecure: true, expect_body: "secure" }), { result: "running", reason: 'HTTP 200, body has "secure"' });
+    assert.equal(await monitorHttp({ url, insecure: true, expect_body: "secure" }), {
+      result: "running",
+      reason: 'HTTP 200, body has "secure"',
+    });
   } finally {
     tls.stop(true);
   }
@@ -118,7 +141,10 @@ test("tcp: an aborted signal ends the connect attempt as a soft error", async ()
 test("tcp: validate wants a port from 1 to 65535 and a host", async () => {
   const v = (p: Params) => tcp.validate(withDefaults(tcp.meta, p));
   assert.equal(await v({ port: 80 }), []);
-  assert.equal(await v({ port: 70000, host: "not a host" }), ['parameter host = "not a host": expected a host name or IP address', "parameter port = 70000: expected an integer from 1 to 65535"]);
+  assert.equal(await v({ port: 70000, host: "not a host" }), [
+    'parameter host = "not a host": expected a host name or IP address',
+    "parameter port = 70000: expected an integer from 1 to 65535",
+  ]);
   assert.match((await v({}))[0] ?? "", /parameter port: missing/);
 });
 

@@ -17,13 +17,26 @@ const ROOT = join(FIXTURES, "ocf");
 const dir = mkdtempSync(join(tmpdir(), "cg-sma-ocf-"));
 const state = join(dir, "state");
 const log = join(dir, "calls.log");
-const params: Params = withDefaults(ocf.meta, { agent: "cgtest/Dummy", ocf_root: ROOT, state, log, greeting: "hello world" });
+const params: Params = withDefaults(ocf.meta, {
+  agent: "cgtest/Dummy",
+  ocf_root: ROOT,
+  state,
+  log,
+  greeting: "hello world",
+});
 const ctx = (p: Params = params, timeout = 5000) => makeContext("web-dummy", p, new AbortController().signal, timeout);
-const setState = (word: string | null) => (word === null ? rmSync(state, { force: true }) : writeFileSync(state, `${word}\n`));
+const setState = (word: string | null) =>
+  word === null ? rmSync(state, { force: true }) : writeFileSync(state, `${word}\n`);
 
 test("the agent path and environment follow the OCF conventions", () => {
   assert.is(ocfAgentPath("/usr/lib/ocf/", "heartbeat/IPaddr2"), "/usr/lib/ocf/resource.d/heartbeat/IPaddr2");
-  const env = ocfEnv("/usr/lib/ocf", "heartbeat/IPaddr2", "vip", { agent: "heartbeat/IPaddr2", ocf_root: "/usr/lib/ocf", ip: "10.0.0.5", cidr_netmask: 24, lvs: false }, 20000);
+  const env = ocfEnv(
+    "/usr/lib/ocf",
+    "heartbeat/IPaddr2",
+    "vip",
+    { agent: "heartbeat/IPaddr2", ocf_root: "/usr/lib/ocf", ip: "10.0.0.5", cidr_netmask: 24, lvs: false },
+    20000,
+  );
   assert.equal(env, {
     OCF_ROOT: "/usr/lib/ocf",
     OCF_RA_VERSION_MAJOR: "1",
@@ -67,14 +80,26 @@ test("recover is stop then start, as Pacemaker does; a failed stop does not star
   setState("error");
   const r = await ocf.recover!(ctx());
   assert.is(r.result, "running", r.reason);
-  assert.equal(readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => l.split(" ")[0]), ["stop", "start"]);
+  assert.equal(
+    readFileSync(log, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split(" ")[0]),
+    ["stop", "start"],
+  );
   assert.is((await ocf.monitor(ctx())).result, "running");
   rmSync(log, { force: true });
   setState("stuck");
   const stuck = await ocf.recover!(ctx());
   assert.is(stuck.result, "hard-error");
   assert.match(stuck.reason, /stop failed, not starting again: .*cannot stop/);
-  assert.equal(readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => l.split(" ")[0]), ["stop"]);
+  assert.equal(
+    readFileSync(log, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split(" ")[0]),
+    ["stop"],
+  );
 });
 
 test("start and stop run the agent's own actions", async () => {
@@ -90,9 +115,14 @@ test("validate runs validate-all and reports the agent's refusal; it checks the 
   const noState = withDefaults(ocf.meta, { agent: "cgtest/Dummy", ocf_root: ROOT });
   const refused = (await ocf.validate(noState, ctx(noState))) as string[];
   assert.equal(refused.length, 1);
-  assert.match(refused[0]!, /cgtest\/Dummy validate-all rejected the parameters: .*OCF_ERR_CONFIGURED: state is required/);
+  assert.match(
+    refused[0]!,
+    /cgtest\/Dummy validate-all rejected the parameters: .*OCF_ERR_CONFIGURED: state is required/,
+  );
   const missing = withDefaults(ocf.meta, { agent: "cgtest/Nope", ocf_root: ROOT });
-  assert.equal(await ocf.validate(missing, ctx(missing)), [`parameter agent = "cgtest/Nope": ${ROOT}/resource.d/cgtest/Nope is missing; expected an installed OCF resource agent`]);
+  assert.equal(await ocf.validate(missing, ctx(missing)), [
+    `parameter agent = "cgtest/Nope": ${ROOT}/resource.d/cgtest/Nope is missing; expected an installed OCF resource agent`,
+  ]);
   const bad = { agent: "IPaddr2", ocf_root: "lib/ocf", "check-url": "x" };
   assert.equal(await ocf.validate(bad, ctx(bad)), [
     'parameter agent = "IPaddr2": expected "provider/type", like "heartbeat/IPaddr2"',
@@ -104,17 +134,42 @@ test("validate runs validate-all and reports the agent's refusal; it checks the 
 test("validate-all's exit code maps like a monitor's: 5 not installed here is a hard error (fail over), 1 soft; only 6 is a problem", async () => {
   const notHere = { ...params, validate: "notinstalled" };
   const r = await ocf.validate(notHere, ctx(notHere));
-  assert.equal(r, { result: "hard-error", reason: "cgtest/Dummy validate-all: OCF_ERR_INSTALLED: binary missing on this node" });
+  assert.equal(r, {
+    result: "hard-error",
+    reason: "cgtest/Dummy validate-all: OCF_ERR_INSTALLED: binary missing on this node",
+  });
   const flaky = { ...params, validate: "error" };
-  assert.equal(await ocf.validate(flaky, ctx(flaky)), { result: "soft-error", reason: "cgtest/Dummy validate-all: OCF_ERR_GENERIC: cannot check now" });
+  assert.equal(await ocf.validate(flaky, ctx(flaky)), {
+    result: "soft-error",
+    reason: "cgtest/Dummy validate-all: OCF_ERR_GENERIC: cannot check now",
+  });
   setState("running");
   const escalations: Escalation[] = [];
-  const runner = new SmaRunner([{ config: agentConfig({ plugin: "ocf", timeout: 3000, params: { agent: "cgtest/Dummy", ocf_root: ROOT, state, validate: "notinstalled" } }), plugin: ocf }], { onEscalate: (e) => escalations.push(e) });
+  const runner = new SmaRunner(
+    [
+      {
+        config: agentConfig({
+          plugin: "ocf",
+          timeout: 3000,
+          params: { agent: "cgtest/Dummy", ocf_root: ROOT, state, validate: "notinstalled" },
+        }),
+        plugin: ocf,
+      },
+    ],
+    { onEscalate: (e) => escalations.push(e) },
+  );
   runner.start();
   for (let i = 0; i < 150 && escalations.length === 0; i++) await Bun.sleep(20);
   await runner.stop();
-  assert.equal(escalations, [{ agent: "svc", action: "failover", reason: "hard error: restarting on this node cannot help" }], "failover, not a stop waiting for an admin");
-  assert.is(runner.status()[0]?.history[0]?.reason, "validate: cgtest/Dummy validate-all: OCF_ERR_INSTALLED: binary missing on this node");
+  assert.equal(
+    escalations,
+    [{ agent: "svc", action: "failover", reason: "hard error: restarting on this node cannot help" }],
+    "failover, not a stop waiting for an admin",
+  );
+  assert.is(
+    runner.status()[0]?.history[0]?.reason,
+    "validate: cgtest/Dummy validate-all: OCF_ERR_INSTALLED: binary missing on this node",
+  );
 });
 
 test("a hung monitor is killed with its process group when the signal aborts", async () => {

@@ -34,15 +34,26 @@ test("process: found by comm, by a long argv[0] name and by pidfile while alive;
     const byName = await proc.monitor(context({ name }).ctx);
     assert.is(byName.result, "running", byName.reason);
     assert.match(byName.reason, new RegExp(`pid ${child.pid}`));
-    assert.is((await proc.monitor(context({ name: name.slice(0, 15) }).ctx)).result, "running", "the 15-character comm matches too");
+    assert.is(
+      (await proc.monitor(context({ name: name.slice(0, 15) }).ctx)).result,
+      "running",
+      "the 15-character comm matches too",
+    );
     assert.is((await proc.monitor(context({ pidfile }).ctx)).result, "running");
     assert.is((await proc.monitor(context({ pidfile, name }).ctx)).result, "running");
-    assert.is((await proc.monitor(context({ pidfile, name: "nginx" }).ctx)).result, "not-running", "the pidfile's process must have the name");
+    assert.is(
+      (await proc.monitor(context({ pidfile, name: "nginx" }).ctx)).result,
+      "not-running",
+      "the pidfile's process must have the name",
+    );
   } finally {
     child.kill("SIGKILL");
     await child.exited;
   }
-  assert.equal(await proc.monitor(context({ name }).ctx), { result: "not-running", reason: `no process named ${name}` });
+  assert.equal(await proc.monitor(context({ name }).ctx), {
+    result: "not-running",
+    reason: `no process named ${name}`,
+  });
   assert.match((await proc.monitor(context({ pidfile }).ctx)).reason, /is gone \(stale pidfile\)/);
   writeFileSync(pidfile, "garbage");
   assert.is((await proc.monitor(context({ pidfile }).ctx)).result, "soft-error");
@@ -52,7 +63,10 @@ test("process: found by comm, by a long argv[0] name and by pidfile while alive;
 test("process: validate wants a name or a pidfile", async () => {
   const v = (p: Params) => proc.validate(p);
   assert.equal(await v({}), ["parameters name and pidfile: both missing; expected at least one of them"]);
-  assert.equal(await v({ name: "a/b", pidfile: "rel.pid" }), ['parameter name = "a/b": expected a process name (no "/")', 'parameter pidfile = "rel.pid": expected an absolute path']);
+  assert.equal(await v({ name: "a/b", pidfile: "rel.pid" }), [
+    'parameter name = "a/b": expected a process name (no "/")',
+    'parameter pidfile = "rel.pid": expected an absolute path',
+  ]);
 });
 
 /** A fake systemctl: `is-active U` prints the state file's word (exit 0 if active, else 3); verbs are logged and change it. */
@@ -78,7 +92,13 @@ esac
 test("systemd: is-active maps active, inactive, failed and transitions; recover restarts the unit", async () => {
   const f = fakeSystemctl();
   const params = { unit: "web.service", systemctl: f.bin };
-  const table: [string, string][] = [["active", "running"], ["inactive", "not-running"], ["failed", "soft-error"], ["activating", "soft-error"], ["bogus", "soft-error"]];
+  const table: [string, string][] = [
+    ["active", "running"],
+    ["inactive", "not-running"],
+    ["failed", "soft-error"],
+    ["activating", "soft-error"],
+    ["bogus", "soft-error"],
+  ];
   for (const [word, kind] of table) {
     writeFileSync(f.state, `${word}\n`);
     const r = await systemd.monitor(context(params).ctx);
@@ -91,7 +111,10 @@ test("systemd: is-active maps active, inactive, failed and transitions; recover 
   assert.match(readFileSync(f.log, "utf8"), /^restart web\.service$/m);
   writeFileSync(`${f.state}.broken`, "");
   const failed = await systemd.recover!(context(params).ctx);
-  assert.equal(failed, { result: "soft-error", reason: "systemctl restart web.service exited 1: Job for web.service failed." });
+  assert.equal(failed, {
+    result: "soft-error",
+    reason: "systemctl restart web.service exited 1: Job for web.service failed.",
+  });
 });
 
 test("systemd: a missing systemctl is a hard error; validate checks the unit name", async () => {
@@ -100,12 +123,17 @@ test("systemd: a missing systemctl is a hard error; validate checks the unit nam
   assert.match(r.reason, /ENOENT/);
   const v = (p: Params) => systemd.validate(withDefaults(systemd.meta, p));
   assert.equal(await v({ unit: "nginx.service" }), []);
-  assert.equal(await v({ unit: "--now" }), ['parameter unit = "--now": expected a systemd unit name like "nginx.service"']);
+  assert.equal(await v({ unit: "--now" }), [
+    'parameter unit = "--now": expected a systemd unit name like "nginx.service"',
+  ]);
   assert.match((await v({}))[0] ?? "", /parameter unit: missing/);
 });
 
 test("command: exit codes read as OCF's, with the last output line as the reason", async () => {
-  const run = (code: number, out = "") => command.monitor(context(withDefaults(command.meta, { path: "/bin/sh", args: `-c 'echo ${out} >&2; exit ${code}'` })).ctx);
+  const run = (code: number, out = "") =>
+    command.monitor(
+      context(withDefaults(command.meta, { path: "/bin/sh", args: `-c 'echo ${out} >&2; exit ${code}'` })).ctx,
+    );
   assert.is((await run(0)).result, "running");
   assert.is((await run(7)).result, "not-running");
   const soft = await run(1, "connection reset");
@@ -119,7 +147,9 @@ test("command: exit codes read as OCF's, with the last output line as the reason
 
 test("command: an aborted check is killed with its group and reported as such", async () => {
   const gc = join(dir, "cmd-gc");
-  const { ctx, abort } = context(withDefaults(command.meta, { path: "/bin/sh", args: `-c 'sleep 60 & echo $! > ${gc}; sleep 60'` }));
+  const { ctx, abort } = context(
+    withDefaults(command.meta, { path: "/bin/sh", args: `-c 'sleep 60 & echo $! > ${gc}; sleep 60'` }),
+  );
   setTimeout(() => abort.abort(), 200);
   const r = await command.monitor(ctx);
   assert.is(r.result, "soft-error");
@@ -129,13 +159,20 @@ test("command: an aborted check is killed with its group and reported as such", 
 
 test("command: recover runs recover_command; without one it is a hard error (fail over)", async () => {
   const marker = join(dir, "recovered");
-  const with_ = await command.recover!(context(withDefaults(command.meta, { path: "/bin/true", recover_command: `/bin/sh -c 'echo yes > ${marker}'` })).ctx);
+  const with_ = await command.recover!(
+    context(withDefaults(command.meta, { path: "/bin/true", recover_command: `/bin/sh -c 'echo yes > ${marker}'` }))
+      .ctx,
+  );
   assert.is(with_.result, "running");
   assert.is(readFileSync(marker, "utf8"), "yes\n");
   const without = await command.recover!(context(withDefaults(command.meta, { path: "/bin/true" })).ctx);
   assert.equal(without, { result: "hard-error", reason: "no recover_command configured: cannot restart in place" });
   assert.is(command.canRecover!(withDefaults(command.meta, { path: "/bin/true", recover_command: "/bin/true" })), true);
-  assert.is(command.canRecover!(withDefaults(command.meta, { path: "/bin/true" })), false, "the policy fails over at once instead of spending a restart");
+  assert.is(
+    command.canRecover!(withDefaults(command.meta, { path: "/bin/true" })),
+    false,
+    "the policy fails over at once instead of spending a restart",
+  );
   const v = (p: Params) => command.validate(withDefaults(command.meta, p));
   assert.equal(await v({ path: "check", args: "'open", recover_command: "restart it" }), [
     'parameter path = "check": expected an absolute path to an executable',

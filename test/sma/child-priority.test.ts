@@ -22,18 +22,35 @@ test(`a child of a real-time agent with oom_score_adj ${adj} is SCHED_OTHER with
   assert.is(out.viaRun, "0 SCHED_OTHER", "ctx.run's child");
   assert.is(out.grandchild, "0 SCHED_OTHER", "a daemon a start action leaves behind");
   assert.is(out.viaCommands, "0 SCHED_OTHER", "a resource command (mount helpers may leave daemons)");
-  assert.equal(out.missing, { code: "ENOENT", error: "cannot run /nonexistent/check: /nonexistent/check: no such file (ENOENT)" }, "a missing program still reads as ENOENT");
+  assert.equal(
+    out.missing,
+    { code: "ENOENT", error: "cannot run /nonexistent/check: /nonexistent/check: no such file (ENOENT)" },
+    "a missing program still reads as ENOENT",
+  );
 });
 
 test("the wrapper is used only when the agent's own oom_score_adj is not 0, and execs the real argv", () => {
   assert.equal(childArgv(["/bin/true", "x"], {}, undefined, 0), { argv: ["/bin/true", "x"] });
-  assert.equal(childArgv(["/bin/true", "x"], {}, undefined, 300), { argv: ["/bin/sh", "-c", OOM_RESET_SCRIPT, "sh", "/bin/true", "x"] });
-  assert.equal(childArgv(["/bin/true", "x"], {}, undefined, -1000), { argv: ["/bin/sh", "-c", OOM_RESET_SCRIPT, "sh", "/bin/true", "x"] });
-  assert.equal(childArgv(["true"], { PATH: "/nonexistent" }, undefined, -1000), { code: "ENOENT", error: "true: not found on PATH (ENOENT)" });
+  assert.equal(childArgv(["/bin/true", "x"], {}, undefined, 300), {
+    argv: ["/bin/sh", "-c", OOM_RESET_SCRIPT, "sh", "/bin/true", "x"],
+  });
+  assert.equal(childArgv(["/bin/true", "x"], {}, undefined, -1000), {
+    argv: ["/bin/sh", "-c", OOM_RESET_SCRIPT, "sh", "/bin/true", "x"],
+  });
+  assert.equal(childArgv(["true"], { PATH: "/nonexistent" }, undefined, -1000), {
+    code: "ENOENT",
+    error: "true: not found on PATH (ENOENT)",
+  });
   const plain = join(dir, "plain");
   writeFileSync(plain, "#!/bin/sh\n", { mode: 0o644 });
-  assert.equal(childArgv([plain], {}, undefined, -1000), { code: "EACCES", error: `${plain}: not executable (EACCES)` });
-  assert.equal(childArgv(["rel/check"], {}, "/nonexistent", 500), { code: "ENOENT", error: "/nonexistent/rel/check: no such file (ENOENT)" });
+  assert.equal(childArgv([plain], {}, undefined, -1000), {
+    code: "EACCES",
+    error: `${plain}: not executable (EACCES)`,
+  });
+  assert.equal(childArgv(["rel/check"], {}, "/nonexistent", 500), {
+    code: "ENOENT",
+    error: "/nonexistent/rel/check: no such file (ENOENT)",
+  });
 });
 
 test.run();

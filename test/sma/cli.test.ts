@@ -22,7 +22,8 @@ function config(agents: string): string {
   return path;
 }
 
-const agent = (name: string, plugin: string, params: string, extra = "") => `[[agent]]\nname = "${name}"\nplugin = "${plugin}"\ninterval = 10000\ntimeout = 1000\n${extra}params = { ${params} }\n`;
+const agent = (name: string, plugin: string, params: string, extra = "") =>
+  `[[agent]]\nname = "${name}"\nplugin = "${plugin}"\ninterval = 10000\ntimeout = 1000\n${extra}params = { ${params} }\n`;
 
 const CONF = config(
   [
@@ -60,7 +61,10 @@ test("--start-stop stops and starts the live service, a monitor after each; with
   writeFileSync(state, "running\n");
   const r = runExe(["sma", "test", "dummy", "--no-recover", "--start-stop", "--config", CONF]);
   assert.is(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /^ok    stop: running: cgtest\/Dummy stop: OCF_SUCCESS\nok    monitor after stop: not-running: cgtest\/Dummy monitor: OCF_NOT_RUNNING$/m);
+  assert.match(
+    r.stdout,
+    /^ok    stop: running: cgtest\/Dummy stop: OCF_SUCCESS\nok    monitor after stop: not-running: cgtest\/Dummy monitor: OCF_NOT_RUNNING$/m,
+  );
   assert.match(r.stdout, /^ok    monitor after the second start: running/m);
   assert.is(readFileSync(state, "utf8"), "running\n", "left as found");
   assert.not.match(runExe(["sma", "test", "dummy", "--no-recover", "--config", CONF]).stdout, /^ok    (stop|start)/m);
@@ -70,7 +74,10 @@ test("contract violations are listed one per line, exit 1", () => {
   const r = runExe(["sma", "test", "bad", "--config", CONF]);
   assert.is(r.code, 1, r.stderr);
   assert.match(r.stdout, /^FAIL  validate without target: accepted the parameters without required parameter target$/m);
-  assert.match(r.stdout, /^FAIL  monitor #1: returned result "ok"; expected one of running, not-running, soft-error, hard-error, fatal$/m);
+  assert.match(
+    r.stdout,
+    /^FAIL  monitor #1: returned result "ok"; expected one of running, not-running, soft-error, hard-error, fatal$/m,
+  );
   assert.match(r.stdout, /^FAIL  recover: threw instead of returning: recover is not really implemented$/m);
   assert.match(r.stdout, /^bad: 5 contract violation\(s\)$/m);
   assert.is(runExe(["sma", "test", "bad", "--no-recover", "--config", CONF]).code, 1);
@@ -88,10 +95,16 @@ test("a monitor that hangs past its timeout is a violation and the command still
 test("a module without monitor, or one importing clusterguard, is refused naming the file, exit 1", () => {
   const nomon = runExe(["sma", "test", "nomon", "--config", CONF]);
   assert.is(nomon.code, 1);
-  assert.match(nomon.stderr, /agent nomon: plugin file \/.*no-monitor\.ts: the default export monitor is missing; expected a function/);
+  assert.match(
+    nomon.stderr,
+    /agent nomon: plugin file \/.*no-monitor\.ts: the default export monitor is missing; expected a function/,
+  );
   const imp = runExe(["sma", "test", "imports", "--config", CONF]);
   assert.is(imp.code, 1);
-  assert.match(imp.stderr, /imports-clusterguard\.js: cannot be loaded: Cannot find package 'clusterguard'.*self-contained/);
+  assert.match(
+    imp.stderr,
+    /imports-clusterguard\.js: cannot be loaded: Cannot find package 'clusterguard'.*self-contained/,
+  );
 });
 
 test("configuration errors exit 2: unknown built-in, bad params, no such agent, broken config", () => {
@@ -113,11 +126,19 @@ test("configuration errors exit 2: unknown built-in, bad params, no such agent, 
 test("sma list prints every built-in with its parameters; --json as data", () => {
   const r = runExe(["sma", "list"]);
   assert.is(r.code, 0);
-  for (const name of ["systemd", "tcp", "http", "process", "command", "ocf"]) assert.match(r.stdout, new RegExp(`^${name}: `, "m"));
+  for (const name of ["systemd", "tcp", "http", "process", "command", "ocf"])
+    assert.match(r.stdout, new RegExp(`^${name}: `, "m"));
   assert.match(r.stdout, /^ {4}unit \(string, required\) +the unit/m);
   assert.match(r.stdout, /^ {4}expect_status \(int, default 200\)/m);
-  const j = JSON.parse(runExe(["sma", "list", "--json"]).stdout) as { name: string; parameters: Record<string, unknown>; operations: string[] }[];
-  assert.equal(j.map((p) => p.name), ["systemd", "tcp", "http", "process", "command", "ocf"]);
+  const j = JSON.parse(runExe(["sma", "list", "--json"]).stdout) as {
+    name: string;
+    parameters: Record<string, unknown>;
+    operations: string[];
+  }[];
+  assert.equal(
+    j.map((p) => p.name),
+    ["systemd", "tcp", "http", "process", "command", "ocf"],
+  );
   assert.equal(j[0]!.operations, ["validate", "monitor", "recover", "start", "stop"]);
   assert.is(runExe(["sma", "--help"]).code, 0);
   assert.is(runExe(["sma"]).code, 2);

@@ -19,7 +19,8 @@ async function fixture(name: string): Promise<SmaPlugin> {
   return r.plugin;
 }
 
-const render = (lines: { status: string; step: string; detail: string }[]) => lines.map((l) => `${l.status} ${l.step}: ${l.detail}`).join("\n");
+const render = (lines: { status: string; step: string; detail: string }[]) =>
+  lines.map((l) => `${l.status} ${l.step}: ${l.detail}`).join("\n");
 
 test("the README example plugin is conformant and judges a real file's age", async () => {
   writeFileSync(stamp, ""); // fresh now: the whole suite is imported long before this test runs
@@ -31,7 +32,12 @@ test("the README example plugin is conformant and judges a real file's age", asy
   assert.match(render(r.lines), /ok monitor #2: running: .*stamp is \d+ s old/);
   const old = Date.now() / 1000 - 3600;
   utimesSync(stamp, old, old);
-  const ctx = { params: { path: stamp, max_age: 60 }, signal: new AbortController().signal, timeout: 1000, log: { debug() {} } } as never;
+  const ctx = {
+    params: { path: stamp, max_age: 60 },
+    signal: new AbortController().signal,
+    timeout: 1000,
+    log: { debug() {} },
+  } as never;
   assert.is((await plugin.monitor(ctx)).result, "soft-error");
   const gone = { params: { path: join(dir, "nope"), max_age: 60 }, signal: new AbortController().signal } as never;
   assert.is((await plugin.monitor(gone)).result, "not-running");
@@ -65,13 +71,19 @@ test("a monitor that exceeds its timeout, and one that ignores its abort, are vi
   };
   const r = await checkConformance(plugin, agentConfig({ timeout: 100 }), { abortGraceMs: 100 });
   release.forEach((f) => f());
-  assert.equal(r.lines.filter((l) => l.status === "FAIL").map((l) => `${l.step}: ${l.detail}`), [
-    "monitor #1: did not return within its timeout (100 ms)",
-    "monitor #2: did not return within its timeout (100 ms)",
-    "monitor #2: ignored its abort signal: still running 100 ms after the timeout",
-  ]);
+  assert.equal(
+    r.lines.filter((l) => l.status === "FAIL").map((l) => `${l.step}: ${l.detail}`),
+    [
+      "monitor #1: did not return within its timeout (100 ms)",
+      "monitor #2: did not return within its timeout (100 ms)",
+      "monitor #2: ignored its abort signal: still running 100 ms after the timeout",
+    ],
+  );
   assert.is(r.lingering, 1);
-  assert.not.ok(r.lines.some((l) => l.step === "recover"), "nothing runs beside an operation that is still running");
+  assert.not.ok(
+    r.lines.some((l) => l.step === "recover"),
+    "nothing runs beside an operation that is still running",
+  );
 });
 
 test("a monitor that throws is a violation; validate problems with the configured params are config problems", async () => {
@@ -85,7 +97,10 @@ test("a monitor that throws is a violation; validate problems with the configure
   const r = await checkConformance(plugin, agentConfig({ params: { n: 1 } }));
   assert.match(render(r.lines), /FAIL monitor #1: threw instead of returning: kaboom/);
   const bad = await checkConformance(plugin, agentConfig({ params: { n: -1, extra: true } }));
-  assert.equal(bad.configProblems, ["parameter extra = true: unknown parameter; expected one of n", "parameter n = -1: expected a positive integer"]);
+  assert.equal(bad.configProblems, [
+    "parameter extra = true: unknown parameter; expected one of n",
+    "parameter n = -1: expected a positive integer",
+  ]);
 });
 
 test("--no-recover skips recover with a note, and a plugin without recover is not asked", async () => {
@@ -96,15 +111,22 @@ test("--no-recover skips recover with a note, and a plugin without recover is no
 });
 
 /** A service in memory with every operation; `faults` break one part of the contract each. */
-function service(found: "running" | "stopped", faults: { stopLeavesRunning?: boolean; secondStartFails?: boolean; recoverLeavesDown?: boolean } = {}) {
+function service(
+  found: "running" | "stopped",
+  faults: { stopLeavesRunning?: boolean; secondStartFails?: boolean; recoverLeavesDown?: boolean } = {},
+) {
   let up = found === "running";
   let starts = 0;
   const calls: string[] = [];
   const plugin: SmaPlugin = {
     meta: { name: "mem", description: "", parameters: {} },
     validate: () => [],
-    monitor: () => (calls.push("monitor"), up ? { result: "running", reason: "up" } : { result: "not-running", reason: "down" }),
-    recover: () => (calls.push("recover"), (up = !faults.recoverLeavesDown), { result: "running", reason: "restarted" }),
+    monitor: () => (
+      calls.push("monitor"), up ? { result: "running", reason: "up" } : { result: "not-running", reason: "down" }
+    ),
+    recover: () => (
+      calls.push("recover"), (up = !faults.recoverLeavesDown), { result: "running", reason: "restarted" }
+    ),
     start: () => {
       calls.push("start");
       if (faults.secondStartFails && up && ++starts > 0) return { result: "soft-error", reason: "already started" };
@@ -118,17 +140,29 @@ function service(found: "running" | "stopped", faults: { stopLeavesRunning?: boo
 
 test("a monitor after recover that does not say running is a violation", async () => {
   const r = await checkConformance(service("running", { recoverLeavesDown: true }).plugin, agentConfig());
-  assert.equal(r.lines.filter((l) => l.status === "FAIL").map((l) => `${l.step}: ${l.detail}`), ["monitor after recover: not-running: down; expected running (recover restarts the service in place)"]);
+  assert.equal(
+    r.lines.filter((l) => l.status === "FAIL").map((l) => `${l.step}: ${l.detail}`),
+    ["monitor after recover: not-running: down; expected running (recover restarts the service in place)"],
+  );
 });
 
 test("--start-stop: stop and start twice each, a monitor after every one, and the service left running as found", async () => {
   const s = service("running");
   const r = await checkConformance(s.plugin, agentConfig(), { startStop: true, skipRecover: true });
   assert.is(r.violations, 0, render(r.lines));
-  assert.equal(r.lines.slice(-8).map((l) => `${l.status} ${l.step}`), [
-    "ok stop", "ok monitor after stop", "ok stop again (already stopped)", "ok monitor after the second stop",
-    "ok start", "ok monitor after start", "ok start again (already running)", "ok monitor after the second start",
-  ]);
+  assert.equal(
+    r.lines.slice(-8).map((l) => `${l.status} ${l.step}`),
+    [
+      "ok stop",
+      "ok monitor after stop",
+      "ok stop again (already stopped)",
+      "ok monitor after the second stop",
+      "ok start",
+      "ok monitor after start",
+      "ok start again (already running)",
+      "ok monitor after the second start",
+    ],
+  );
   assert.ok(s.isUp());
   const down = service("stopped");
   const d = await checkConformance(down.plugin, agentConfig(), { startStop: true, skipRecover: true });
@@ -136,17 +170,27 @@ test("--start-stop: stop and start twice each, a monitor after every one, and th
   assert.equal(d.lines.at(-8)?.step, "start", "a stopped service is started first");
   assert.not.ok(down.isUp(), "and left stopped, as found");
   const plain = await checkConformance(service("running").plugin, agentConfig(), { skipRecover: true });
-  assert.not.ok(plain.lines.some((l) => l.step.startsWith("stop") || l.step.startsWith("start")), "only with --start-stop: they stop the live service");
+  assert.not.ok(
+    plain.lines.some((l) => l.step.startsWith("stop") || l.step.startsWith("start")),
+    "only with --start-stop: they stop the live service",
+  );
 });
 
 test("--start-stop: a stop that leaves the service running and a start that is not idempotent are violations", async () => {
-  const r = await checkConformance(service("running", { stopLeavesRunning: true, secondStartFails: true }).plugin, agentConfig(), { startStop: true, skipRecover: true });
-  assert.equal(r.lines.filter((l) => l.status === "FAIL").map((l) => `${l.step}: ${l.detail}`), [
-    "monitor after stop: running: up; expected not-running (a stopped service is cleanly not running)",
-    "monitor after the second stop: running: up; expected not-running (still cleanly stopped)",
-    "start: soft-error: already started; expected running (a start succeeds)",
-    "start again (already running): soft-error: already started; expected running (starting a running service succeeds)",
-  ]);
+  const r = await checkConformance(
+    service("running", { stopLeavesRunning: true, secondStartFails: true }).plugin,
+    agentConfig(),
+    { startStop: true, skipRecover: true },
+  );
+  assert.equal(
+    r.lines.filter((l) => l.status === "FAIL").map((l) => `${l.step}: ${l.detail}`),
+    [
+      "monitor after stop: running: up; expected not-running (a stopped service is cleanly not running)",
+      "monitor after the second stop: running: up; expected not-running (still cleanly stopped)",
+      "start: soft-error: already started; expected running (a start succeeds)",
+      "start again (already running): soft-error: already started; expected running (starting a running service succeeds)",
+    ],
+  );
 });
 
 test("--start-stop: no start/stop, or a service neither running nor stopped, is noted and left alone", async () => {
@@ -154,17 +198,35 @@ test("--start-stop: no start/stop, or a service neither running nor stopped, is 
   delete plugin.start;
   const r = await checkConformance(plugin, agentConfig(), { startStop: true, skipRecover: true });
   assert.match(render(r.lines), /note start\/stop: the plugin has no start: not checked/);
-  const broken: SmaPlugin = { ...service("running").plugin, monitor: () => ({ result: "soft-error", reason: "wedged" }) };
+  const broken: SmaPlugin = {
+    ...service("running").plugin,
+    monitor: () => ({ result: "soft-error", reason: "wedged" }),
+  };
   const b = await checkConformance(broken, agentConfig(), { startStop: true, skipRecover: true });
-  assert.match(render(b.lines), /note start\/stop: not checked: the service is soft-error \(wedged\), neither running nor cleanly stopped/);
+  assert.match(
+    render(b.lines),
+    /note start\/stop: not checked: the service is soft-error \(wedged\), neither running nor cleanly stopped/,
+  );
 });
 
 test("the start/stop plan goes from the state found through the other one and back, each action twice", () => {
-  const ops = (found: "running" | "not-running") => startStopPlan(found)?.map((s) => s.op).join(" ");
+  const ops = (found: "running" | "not-running") =>
+    startStopPlan(found)
+      ?.map((s) => s.op)
+      .join(" ");
   assert.is(ops("running"), "stop monitor stop monitor start monitor start monitor");
   assert.is(ops("not-running"), "start monitor start monitor stop monitor stop monitor");
-  assert.equal(startStopPlan("running")?.filter((s) => s.op === "monitor").map((s) => s.expect), [["not-running"], ["not-running"], ["running"], ["running"]]);
-  assert.equal(startStopPlan("running")?.find((s) => s.op === "stop")?.expect, ["running", "not-running"], "OCF_SUCCESS or already stopped");
+  assert.equal(
+    startStopPlan("running")
+      ?.filter((s) => s.op === "monitor")
+      .map((s) => s.expect),
+    [["not-running"], ["not-running"], ["running"], ["running"]],
+  );
+  assert.equal(
+    startStopPlan("running")?.find((s) => s.op === "stop")?.expect,
+    ["running", "not-running"],
+    "OCF_SUCCESS or already stopped",
+  );
   for (const k of ["soft-error", "hard-error", "fatal"] as const) assert.is(startStopPlan(k), null);
 });
 
@@ -185,7 +247,15 @@ test("the OCF built-in against the shell agent passes --start-stop", async () =>
   const state = join(dir, "ocf-state");
   writeFileSync(state, "running\n");
   const ocf = (await loadPlugin("ocf")) as { ok: true; plugin: SmaPlugin };
-  const r = await checkConformance(ocf.plugin, agentConfig({ plugin: "ocf", timeout: 3000, params: { agent: "cgtest/Dummy", ocf_root: join(FIXTURES, "ocf"), state } }), { startStop: true });
+  const r = await checkConformance(
+    ocf.plugin,
+    agentConfig({
+      plugin: "ocf",
+      timeout: 3000,
+      params: { agent: "cgtest/Dummy", ocf_root: join(FIXTURES, "ocf"), state },
+    }),
+    { startStop: true },
+  );
   assert.is(r.violations, 0, render(r.lines));
   assert.match(render(r.lines), /ok monitor after stop: not-running: cgtest\/Dummy monitor: OCF_NOT_RUNNING/);
   assert.is(readFileSync(state, "utf8"), "running\n", "left running, as found");

@@ -53,7 +53,19 @@ export class FakeClock implements Clock {
 
 /** An [[agent]] with the schema's defaults, overridable. */
 export function agentConfig(over: Partial<ServiceAgentConfig> = {}): ServiceAgentConfig {
-  return { name: "svc", plugin: "scripted", interval: 1000, timeout: 300, rise: 1, fall: 1, max_restarts: 3, restart_window: 600000, on_fail: "restart", params: {}, ...over };
+  return {
+    name: "svc",
+    plugin: "scripted",
+    interval: 1000,
+    timeout: 300,
+    rise: 1,
+    fall: 1,
+    max_restarts: 3,
+    restart_window: 600000,
+    on_fail: "restart",
+    params: {},
+    ...over,
+  };
 }
 
 /** A context for calling a plugin directly; abort it with the returned controller. */
@@ -66,7 +78,10 @@ export function context(params: Params, timeout = 2000): { ctx: PluginContext; a
 export type Step = MonitorResult | "hang" | "hang-ignoring-abort" | "throw";
 
 /** A plugin whose monitor plays `steps` in order (the last repeats); records every call. */
-export function scripted(steps: Step[], opts: { recover?: MonitorResult | "hang" | false; lingerMs?: number; problems?: string[] } = {}) {
+export function scripted(
+  steps: Step[],
+  opts: { recover?: MonitorResult | "hang" | false; lingerMs?: number; problems?: string[] } = {},
+) {
   const calls: string[] = [];
   const signals: AbortSignal[] = [];
   const held: (() => void)[] = [];
@@ -74,12 +89,22 @@ export function scripted(steps: Step[], opts: { recover?: MonitorResult | "hang"
   const play = (step: Step | "hang", ctx: PluginContext): Promise<MonitorResult> => {
     signals.push(ctx.signal);
     if (step === "throw") return Promise.reject(new Error("boom"));
-    if (step === "hang") return new Promise((r) => ctx.signal.addEventListener("abort", () => setTimeout(() => r({ result: "running", reason: "late" }), opts.lingerMs ?? 0)));
-    if (step === "hang-ignoring-abort") return new Promise((r) => held.push(() => r({ result: "running", reason: "released" })));
+    if (step === "hang")
+      return new Promise((r) =>
+        ctx.signal.addEventListener("abort", () =>
+          setTimeout(() => r({ result: "running", reason: "late" }), opts.lingerMs ?? 0),
+        ),
+      );
+    if (step === "hang-ignoring-abort")
+      return new Promise((r) => held.push(() => r({ result: "running", reason: "released" })));
     return Promise.resolve(step);
   };
   const plugin: SmaPlugin = {
-    meta: { name: "scripted", description: "plays a script", parameters: { level: { type: "int", default: 1, doc: "anything" } } },
+    meta: {
+      name: "scripted",
+      description: "plays a script",
+      parameters: { level: { type: "int", default: 1, doc: "anything" } },
+    },
     validate: () => {
       calls.push("validate");
       return opts.problems ?? [];

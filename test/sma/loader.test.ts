@@ -21,7 +21,12 @@ test("a built-in name gives the built-in", async () => {
 
 test("an unknown built-in names the ones that exist", async () => {
   const r = await loadPlugin("nginx");
-  assert.equal(r, { ok: false, kind: "unknown-builtin", error: 'plugin "nginx": no such built-in plugin; expected one of systemd, tcp, http, process, command, ocf, or an absolute path to a .ts or .js module' });
+  assert.equal(r, {
+    ok: false,
+    kind: "unknown-builtin",
+    error:
+      'plugin "nginx": no such built-in plugin; expected one of systemd, tcp, http, process, command, ocf, or an absolute path to a .ts or .js module',
+  });
   assert.ok(isConfigFailure("unknown-builtin"));
 });
 
@@ -29,7 +34,8 @@ test("a relative path or another file type is refused as a reference", async () 
   for (const ref of ["./plugins/x.ts", "plugins/x.ts", "/etc/clusterguard/agents.d/x.py", "X"]) {
     const r = await loadPlugin(ref);
     assert.is(r.ok ? "ok" : r.kind, "bad-ref", ref);
-    if (!r.ok) assert.match(r.error, /expected a built-in name \(.*\) or an absolute path ending in \.ts, \.js, \.mjs, \.mts/);
+    if (!r.ok)
+      assert.match(r.error, /expected a built-in name \(.*\) or an absolute path ending in \.ts, \.js, \.mjs, \.mts/);
   }
 });
 
@@ -44,7 +50,11 @@ test("a good .ts plugin (the README example) and a plain .js plugin load by abso
 test("a module without monitor is refused naming the file and what is missing", async () => {
   const path = fixtureCopy("no-monitor.ts", dir);
   const r = await loadPlugin(path);
-  assert.equal(r, { ok: false, kind: "bad-export", error: `plugin file ${path}: the default export monitor is missing; expected a function` });
+  assert.equal(r, {
+    ok: false,
+    kind: "bad-export",
+    error: `plugin file ${path}: the default export monitor is missing; expected a function`,
+  });
   assert.not.ok(isConfigFailure("bad-export"));
 });
 
@@ -64,7 +74,10 @@ test("a missing file, a module without default export, a syntax error and a clus
   const imports = fixtureCopy("imports-clusterguard.js", dir);
   const i = await loadPlugin(imports);
   assert.is(i.ok ? "" : i.kind, "import-failed");
-  assert.match(i.ok ? "" : i.error, /Cannot find (package|module) 'clusterguard(\/sma)?'.*a plugin must be self-contained/);
+  assert.match(
+    i.ok ? "" : i.error,
+    /Cannot find (package|module) 'clusterguard(\/sma)?'.*a plugin must be self-contained/,
+  );
 });
 
 test("a plugin file others may write is refused (plugins run as root)", async () => {
@@ -76,8 +89,15 @@ test("a plugin file others may write is refused (plugins run as root)", async ()
 });
 
 test("loadAgents loads every agent and names the agent of each failure", async () => {
-  const r = await loadAgents([agentConfig({ name: "a", plugin: "tcp" }), agentConfig({ name: "b", plugin: "nope" }), agentConfig({ name: "c", plugin: fixtureCopy("plain.js", dir) })]);
-  assert.equal(r.specs.map((s) => s.config.name), ["a", "c"]);
+  const r = await loadAgents([
+    agentConfig({ name: "a", plugin: "tcp" }),
+    agentConfig({ name: "b", plugin: "nope" }),
+    agentConfig({ name: "c", plugin: fixtureCopy("plain.js", dir) }),
+  ]);
+  assert.equal(
+    r.specs.map((s) => s.config.name),
+    ["a", "c"],
+  );
   assert.is(r.errors.length, 1);
   assert.match(r.errors[0]!, /^agent b: plugin "nope": no such built-in plugin/);
 });

@@ -12,10 +12,50 @@ type Row = [string, ResultKind, OnFail, boolean, number, number[], number, "reco
 const TABLE: Row[] = [
   ["a soft error restarts in place", "soft-error", "restart", true, 3, [], 1000, "recover", 1],
   ["not running restarts in place", "not-running", "restart", true, 3, [], 1000, "recover", 1],
-  ["the third restart in the window is still allowed", "soft-error", "restart", true, 3, [100, 200], 1000, "recover", 3],
-  ["the fourth failure in the window fails over", "soft-error", "restart", true, 3, [100, 200, 300], 1000, "failover", 3],
-  ["restarts older than the window no longer count", "soft-error", "restart", true, 3, [100, 200, 300], 300 + W, "recover", 1],
-  ["the window slides: only the old one dropped", "soft-error", "restart", true, 3, [100, 200_000, 300_000], 100 + W, "recover", 3],
+  [
+    "the third restart in the window is still allowed",
+    "soft-error",
+    "restart",
+    true,
+    3,
+    [100, 200],
+    1000,
+    "recover",
+    3,
+  ],
+  [
+    "the fourth failure in the window fails over",
+    "soft-error",
+    "restart",
+    true,
+    3,
+    [100, 200, 300],
+    1000,
+    "failover",
+    3,
+  ],
+  [
+    "restarts older than the window no longer count",
+    "soft-error",
+    "restart",
+    true,
+    3,
+    [100, 200, 300],
+    300 + W,
+    "recover",
+    1,
+  ],
+  [
+    "the window slides: only the old one dropped",
+    "soft-error",
+    "restart",
+    true,
+    3,
+    [100, 200_000, 300_000],
+    100 + W,
+    "recover",
+    3,
+  ],
   ["max_restarts = 0 fails over at once", "soft-error", "restart", true, 0, [], 1000, "failover", 0],
   ["no recover() fails over", "soft-error", "restart", false, 3, [], 1000, "failover", 0],
   ["a hard error fails over even with restarts left", "hard-error", "restart", true, 3, [], 1000, "failover", 0],
@@ -37,7 +77,14 @@ for (const [what, kind, onFail, canRecover, maxRestarts, restarts, now, action, 
 }
 
 test("a failover request that left the agent down is repeated only after everyMs, while down and failing", () => {
-  const base = { health: "down" as const, failing: true, lastAction: "failover" as const, latchedAt: 1000, now: 61_000, everyMs: 60_000 };
+  const base = {
+    health: "down" as const,
+    failing: true,
+    lastAction: "failover" as const,
+    latchedAt: 1000,
+    now: 61_000,
+    everyMs: 60_000,
+  };
   const rows: [string, Partial<typeof base> & Record<string, unknown>, boolean][] = [
     ["down, failing, everyMs after the request", {}, true],
     ["not yet everyMs", { now: 60_999 }, false],
@@ -52,7 +99,15 @@ test("a failover request that left the agent down is repeated only after everyMs
 });
 
 test("exhausted restarts say how many happened within which window", () => {
-  const d = decideRecovery({ kind: "soft-error", onFail: "restart", canRecover: true, maxRestarts: 2, restartWindow: 60000, restarts: [1, 2], now: 3 });
+  const d = decideRecovery({
+    kind: "soft-error",
+    onFail: "restart",
+    canRecover: true,
+    maxRestarts: 2,
+    restartWindow: 60000,
+    restarts: [1, 2],
+    now: 3,
+  });
   assert.is(d.action, "failover");
   assert.match(d.reason, /2 restart\(s\) within 60000 ms \(max_restarts = 2\)/);
 });
@@ -64,7 +119,13 @@ test("the restart window is sliding and excludes a restart exactly window ms old
 
 // Rise/fall smoothing, table-tested: consecutive results move health; hard and fatal results act at once.
 
-const short: Record<string, ResultKind> = { R: "running", N: "not-running", S: "soft-error", H: "hard-error", F: "fatal" };
+const short: Record<string, ResultKind> = {
+  R: "running",
+  N: "not-running",
+  S: "soft-error",
+  H: "hard-error",
+  F: "fatal",
+};
 
 /** Feed a string of result letters; returns health after each (? unknown, U up, D down) and where it tripped. */
 function play(seq: string, rise: number, fall: number): { health: string; trips: number[] } {

@@ -22,7 +22,8 @@ test("the README's complete example plugin is test/fixtures/sma/file-fresh.ts, v
 test("the README names every built-in and each of its parameters", () => {
   for (const p of Object.values(BUILTINS)) {
     assert.ok(section.includes(`| \`${p.meta.name}\` |`), p.meta.name);
-    for (const name of Object.keys(p.meta.parameters)) assert.ok(section.includes(`\`${name}\``), `${p.meta.name}.${name}`);
+    for (const name of Object.keys(p.meta.parameters))
+      assert.ok(section.includes(`\`${name}\``), `${p.meta.name}.${name}`);
   }
 });
 

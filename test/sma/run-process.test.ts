@@ -47,7 +47,10 @@ test("a timeout kills the process group, grandchildren included", async () => {
 
 test("a group that ignores SIGTERM gets SIGKILL after the grace", async () => {
   const gc = join(dir, "gc2");
-  const r = await runProcess(["sh", "-c", `trap '' TERM; sleep 100 & echo $! > ${gc}; sleep 100`], { timeoutMs: 200, killGraceMs: 400 });
+  const r = await runProcess(["sh", "-c", `trap '' TERM; sleep 100 & echo $! > ${gc}; sleep 100`], {
+    timeoutMs: 200,
+    killGraceMs: 400,
+  });
   assert.is(r.killed, true);
   assert.is(r.signal, "SIGKILL");
   assert.ok(r.ms >= 550, `the grace was honoured (${r.ms} ms)`);

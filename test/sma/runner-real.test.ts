@@ -18,7 +18,8 @@ test("with real timers, a monitor that waits for its abort times out every inter
   const plugin: SmaPlugin = {
     meta: { name: "waits", description: "", parameters: {} },
     validate: () => [],
-    monitor: (ctx) => new Promise((r) => ctx.signal.addEventListener("abort", () => r({ result: "running", reason: "too late" }))),
+    monitor: (ctx) =>
+      new Promise((r) => ctx.signal.addEventListener("abort", () => r({ result: "running", reason: "too late" }))),
   };
   const runner = new SmaRunner([{ config: agentConfig({ interval: 150, timeout: 50, fall: 100 }), plugin }]);
   runner.start();
@@ -26,7 +27,10 @@ test("with real timers, a monitor that waits for its abort times out every inter
   const st = runner.status()[0]!;
   const timeouts = st.history.filter((r) => r.op === "monitor" && /timed out after 50 ms/.test(r.reason));
   assert.ok(timeouts.length >= 2 && timeouts.length <= 4, `${timeouts.length} timeouts`);
-  assert.ok(timeouts.every((r) => r.ms >= 45 && r.ms < 400), JSON.stringify(timeouts.map((r) => r.ms)));
+  assert.ok(
+    timeouts.every((r) => r.ms >= 45 && r.ms < 400),
+    JSON.stringify(timeouts.map((r) => r.ms)),
+  );
   assert.is(st.skipped, 0, "an aborted run that ends promptly never causes a skip");
   const t0 = Date.now();
   await runner.stop();
@@ -41,11 +45,16 @@ test("with real timers, a hung check process is killed with its grandchildren an
     validate: () => [],
     async monitor(ctx) {
       const r = await ctx.run(["sh", "-c", `sleep 100 & echo $! > ${gc}; sleep 100`], { killGraceMs: 300 });
-      return { result: r.exitCode === 0 ? "running" : "soft-error", reason: r.killed ? "killed" : `exit ${r.exitCode}` };
+      return {
+        result: r.exitCode === 0 ? "running" : "soft-error",
+        reason: r.killed ? "killed" : `exit ${r.exitCode}`,
+      };
     },
   };
   const events: SmaEvent[] = [];
-  const runner = new SmaRunner([{ config: agentConfig({ interval: 5000, timeout: 200, fall: 3 }), plugin }], { onEvent: (e) => events.push(e) });
+  const runner = new SmaRunner([{ config: agentConfig({ interval: 5000, timeout: 200, fall: 3 }), plugin }], {
+    onEvent: (e) => events.push(e),
+  });
   runner.start();
   await waitFor(() => runner.status()[0]!.state === "terminating", 2000, "terminating");
   await waitFor(() => runner.status()[0]!.state === "idle", 2000, "idle again");

@@ -11,7 +11,12 @@ function setup(plugin: SmaPlugin, over: Partial<ServiceAgentConfig> = {}, opts: 
   const clock = new FakeClock();
   const events: SmaEvent[] = [];
   const escalations: Escalation[] = [];
-  const runner = new SmaRunner([{ config: agentConfig(over), plugin }], { clock, onEvent: (e) => events.push(e), onEscalate: (e) => escalations.push(e), ...opts });
+  const runner = new SmaRunner([{ config: agentConfig(over), plugin }], {
+    clock,
+    onEvent: (e) => events.push(e),
+    onEscalate: (e) => escalations.push(e),
+    ...opts,
+  });
   const st = () => runner.status()[0]!;
   return { clock, events, escalations, runner, st };
 }
@@ -43,12 +48,21 @@ test("a timed-out run is terminating until the plugin gives up, then idle", asyn
   await clock.advance(100);
   assert.is(st().state, "idle");
   const states = events.filter((e) => e.type === "state").map((e) => (e.type === "state" ? `${e.from}->${e.to}` : ""));
-  assert.equal(states, ["idle->running", "running->idle", "idle->running", "running->terminating", "terminating->idle"], "validate, then the monitor");
+  assert.equal(
+    states,
+    ["idle->running", "running->idle", "idle->running", "running->terminating", "terminating->idle"],
+    "validate, then the monitor",
+  );
 });
 
 test("checks are skipped and counted while the previous run still terminates, and those count as failures", async () => {
   const s = scripted(["hang-ignoring-abort"]);
-  const { clock, runner, st, escalations, events } = setup(s.plugin, { interval: 1000, timeout: 300, fall: 3, on_fail: "failover" });
+  const { clock, runner, st, escalations, events } = setup(s.plugin, {
+    interval: 1000,
+    timeout: 300,
+    fall: 3,
+    on_fail: "failover",
+  });
   runner.start();
   await clock.advance(2500);
   assert.is(st().state, "terminating");
@@ -88,16 +102,27 @@ test("rise and fall smooth health: down after fall failures, up after rise succe
 
 test("soft failures restart in place up to max_restarts within the window, then fail over once", async () => {
   const s = scripted([DOWN]);
-  const { clock, runner, st, escalations, events } = setup(s.plugin, { fall: 2, max_restarts: 2, restart_window: 60000 }, { failoverRetryMs: 1e9 });
+  const { clock, runner, st, escalations, events } = setup(
+    s.plugin,
+    { fall: 2, max_restarts: 2, restart_window: 60000 },
+    { failoverRetryMs: 1e9 },
+  );
   runner.start();
   await clock.advance(0);
   for (let i = 0; i < 12; i++) await clock.advance(1000);
   assert.is(s.calls.filter((c) => c === "recover").length, 2);
-  assert.equal(escalations.map((e) => e.action), ["failover"], "one request per down episode, not one per check");
+  assert.equal(
+    escalations.map((e) => e.action),
+    ["failover"],
+    "one request per down episode, not one per check",
+  );
   assert.match(escalations[0]!.reason, /2 restart\(s\) within 60000 ms/);
   assert.is(st().restartsInWindow, 2);
   assert.is(st().lastEscalation?.action, "failover");
-  assert.equal(events.flatMap((e) => (e.type === "decision" ? [e.action] : [])), ["recover", "recover", "failover"]);
+  assert.equal(
+    events.flatMap((e) => (e.type === "decision" ? [e.action] : [])),
+    ["recover", "recover", "failover"],
+  );
   await clock.advance(61000);
   assert.is(st().restartsInWindow, 0, "the window slides");
 });
@@ -118,24 +143,47 @@ test("recovery that works brings health back up and re-arms escalation", async (
 
 test("a failover request that leaves the agent down is made again every failoverRetryMs, through the policy again", async () => {
   const s = scripted([DOWN]);
-  const { clock, runner, escalations, events } = setup(s.plugin, { fall: 1, max_restarts: 1, restart_window: 10000 }, { failoverRetryMs: 5000 });
+  const { clock, runner, escalations, events } = setup(
+    s.plugin,
+    { fall: 1, max_restarts: 1, restart_window: 10000 },
+    { failoverRetryMs: 5000 },
+  );
   runner.start();
   await clock.advance(0);
   await clock.advance(1000);
-  assert.equal(escalations.map((e) => [e.action, e.repeat]), [["failover", undefined]], "the restart, then the first request");
+  assert.equal(
+    escalations.map((e) => [e.action, e.repeat]),
+    [["failover", undefined]],
+    "the restart, then the first request",
+  );
   await clock.advance(4000);
   assert.is(escalations.length, 1, "not before failoverRetryMs");
   await clock.advance(1000);
   assert.is(escalations.length, 2, "made again while the agent is down");
   assert.is(escalations[1]?.repeat, 2);
-  assert.match(escalations[1]!.reason, /^still down 5000 ms after asking for failover, asking again: not-running after 1 restart\(s\) within 10000 ms/);
+  assert.match(
+    escalations[1]!.reason,
+    /^still down 5000 ms after asking for failover, asking again: not-running after 1 restart\(s\) within 10000 ms/,
+  );
   await clock.advance(5000);
-  assert.equal(escalations.map((e) => e.action), ["failover", "failover"], "the restart aged out of the window: restart in place first");
+  assert.equal(
+    escalations.map((e) => e.action),
+    ["failover", "failover"],
+    "the restart aged out of the window: restart in place first",
+  );
   assert.is(s.calls.filter((c) => c === "recover").length, 2);
   const decisions = events.flatMap((e) => (e.type === "decision" ? [e.action] : []));
   assert.equal(decisions, ["recover", "failover", "failover", "recover"]);
   await clock.advance(1000);
-  assert.equal(escalations.map((e) => [e.action, e.repeat]), [["failover", undefined], ["failover", 2], ["failover", undefined]], "the restart failed: a fresh request");
+  assert.equal(
+    escalations.map((e) => [e.action, e.repeat]),
+    [
+      ["failover", undefined],
+      ["failover", 2],
+      ["failover", undefined],
+    ],
+    "the restart failed: a fresh request",
+  );
 });
 
 test("nothing is repeated once the agent recovers, nor after a stop", async () => {
@@ -150,7 +198,10 @@ test("nothing is repeated once the agent recovers, nor after a stop", async () =
   const f = setup(scripted([FATAL]).plugin, {}, { failoverRetryMs: 1000 });
   f.runner.start();
   await f.clock.advance(10000);
-  assert.equal(f.escalations.map((e) => e.action), ["stop"]);
+  assert.equal(
+    f.escalations.map((e) => e.action),
+    ["stop"],
+  );
 });
 
 test("a hard error fails over at once, without waiting for fall failures", async () => {
@@ -158,7 +209,9 @@ test("a hard error fails over at once, without waiting for fall failures", async
   const { clock, runner, st, escalations } = setup(s.plugin, { fall: 3 });
   runner.start();
   await clock.advance(1000);
-  assert.equal(escalations, [{ agent: "svc", action: "failover", reason: "hard error: restarting on this node cannot help" }]);
+  assert.equal(escalations, [
+    { agent: "svc", action: "failover", reason: "hard error: restarting on this node cannot help" },
+  ]);
   assert.is(st().health, "down");
   assert.ok(!s.calls.includes("recover"));
   assert.is(st().state, "idle", "monitoring goes on after a failover request");
@@ -170,7 +223,10 @@ test("a fatal result stops the agent until an admin resumes it: no more checks, 
   runner.start();
   await clock.advance(5000);
   assert.is(st().state, "stopped");
-  assert.equal(escalations.map((e) => e.action), ["stop"]);
+  assert.equal(
+    escalations.map((e) => e.action),
+    ["stop"],
+  );
   assert.is(s.calls.filter((c) => c === "monitor").length, 1);
   s.setSteps([RUNNING]);
   assert.is(runner.resume("svc"), true);
@@ -186,7 +242,10 @@ test("on_fail = stop stops the agent on a soft failure after fall", async () => 
   runner.start();
   await clock.advance(3000);
   assert.is(st().state, "stopped");
-  assert.equal(escalations.map((e) => e.action), ["stop"]);
+  assert.equal(
+    escalations.map((e) => e.action),
+    ["stop"],
+  );
   assert.ok(!s.calls.includes("recover"));
 });
 
@@ -216,26 +275,46 @@ test("a validate that times out or fails softly counts as a failure each time: a
   const { clock, runner, st, escalations } = setup(plugin, { timeout: 300, fall: 3, on_fail: "failover" });
   runner.start();
   await clock.advance(2500);
-  assert.equal(escalations, [{ agent: "svc", action: "failover", reason: 'soft-error and on_fail = "failover"' }], "never monitored, but not stuck either");
+  assert.equal(
+    escalations,
+    [{ agent: "svc", action: "failover", reason: 'soft-error and on_fail = "failover"' }],
+    "never monitored, but not stuck either",
+  );
   assert.match(st().history[0]!.reason, /validate timed out after 300 ms/);
   await clock.advance(1000);
   assert.is(st().history.at(-1)?.op, "monitor", "validated at last: monitored");
 });
 
 test("validate saying hard-error (the software is not installed here) fails over at once; a soft error then valid monitors", async () => {
-  const hard: SmaPlugin = { meta: { name: "h", description: "", parameters: {} }, validate: () => HARD, monitor: () => RUNNING };
+  const hard: SmaPlugin = {
+    meta: { name: "h", description: "", parameters: {} },
+    validate: () => HARD,
+    monitor: () => RUNNING,
+  };
   const h = setup(hard, { fall: 3 });
   h.runner.start();
   await h.clock.advance(0);
-  assert.equal(h.escalations, [{ agent: "svc", action: "failover", reason: "hard error: restarting on this node cannot help" }]);
+  assert.equal(h.escalations, [
+    { agent: "svc", action: "failover", reason: "hard error: restarting on this node cannot help" },
+  ]);
   assert.is(h.st().state, "idle", "not stopped: the peer may have it");
-  assert.equal(h.st().history.map((r) => [r.op, r.result, r.reason]), [["validate", "hard-error", "validate: not installed"]]);
+  assert.equal(
+    h.st().history.map((r) => [r.op, r.result, r.reason]),
+    [["validate", "hard-error", "validate: not installed"]],
+  );
   let n = 0;
-  const flaky: SmaPlugin = { meta: { name: "f", description: "", parameters: {} }, validate: () => (++n === 1 ? SOFT : []), monitor: () => RUNNING };
+  const flaky: SmaPlugin = {
+    meta: { name: "f", description: "", parameters: {} },
+    validate: () => (++n === 1 ? SOFT : []),
+    monitor: () => RUNNING,
+  };
   const f = setup(flaky, { fall: 2 });
   f.runner.start();
   await f.clock.advance(1000);
-  assert.equal(f.st().history.map((r) => `${r.op} ${r.result}`), ["validate soft-error", "validate running", "monitor running"]);
+  assert.equal(
+    f.st().history.map((r) => `${r.op} ${r.result}`),
+    ["validate soft-error", "validate running", "monitor running"],
+  );
   assert.equal(f.escalations, []);
 });
 
@@ -246,8 +325,14 @@ test("a plugin whose recover cannot work with its parameters fails over without 
   runner.start();
   await clock.advance(0);
   assert.ok(!s.calls.includes("recover"));
-  assert.equal(escalations.map((e) => e.reason), ["soft-error and the plugin cannot restart the service in place (no recover, or not with these parameters)"]);
-  assert.equal(events.flatMap((e) => (e.type === "decision" ? [e.action] : [])), ["failover"]);
+  assert.equal(
+    escalations.map((e) => e.reason),
+    ["soft-error and the plugin cannot restart the service in place (no recover, or not with these parameters)"],
+  );
+  assert.equal(
+    events.flatMap((e) => (e.type === "decision" ? [e.action] : [])),
+    ["failover"],
+  );
 });
 
 test("pause stops checks and ignores the run in flight; resume starts over with health unknown", async () => {
@@ -304,7 +389,14 @@ test("history is bounded and stop() aborts the run in flight", async () => {
 
 test("two agents with one name are refused", () => {
   const p = scripted([RUNNING]).plugin;
-  assert.throws(() => new SmaRunner([{ config: agentConfig(), plugin: p }, { config: agentConfig(), plugin: p }]), /two agents named svc/);
+  assert.throws(
+    () =>
+      new SmaRunner([
+        { config: agentConfig(), plugin: p },
+        { config: agentConfig(), plugin: p },
+      ]),
+    /two agents named svc/,
+  );
 });
 
 test.run();

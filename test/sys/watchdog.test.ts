@@ -59,7 +59,10 @@ test("a handover closes without the magic 'V' (the timer keeps running); a disar
 
 test("a refused WDIOC_SETTIMEOUT stops the timer the open started (magic close) and says why", () => {
   const f = fakeIo({ refuse: "errno 22: Invalid argument" });
-  assert.is(openWatchdog("/dev/watchdog", 300, f.io), "/dev/watchdog: WDIOC_SETTIMEOUT 300 s refused: errno 22: Invalid argument");
+  assert.is(
+    openWatchdog("/dev/watchdog", 300, f.io),
+    "/dev/watchdog: WDIOC_SETTIMEOUT 300 s refused: errno 22: Invalid argument",
+  );
   assert.equal(f.calls, ["open /dev/watchdog", "settimeout 7 300", "write 7 V", "close 7"]);
 });
 

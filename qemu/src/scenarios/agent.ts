@@ -10,11 +10,19 @@ import { checkQuietAfterReset, consoleEvent, startOneByOne, typeAt } from "./che
 
 /** The ACTIVE hands over (a planned switchover or a failed service): b continues its boot without fencing a. */
 export async function expectHandover(run: Run, from: Node, to: Node, at: number, what: string): Promise<void> {
-  await waitStatus(run.t0, `${to} ACTIVE with the workload writing`, (s) => s.nodes[to].role === "ACTIVE" && s.nodes[to].acks > 0, 300000);
+  await waitStatus(
+    run.t0,
+    `${to} ACTIVE with the workload writing`,
+    (s) => s.nodes[to].role === "ACTIVE" && s.nodes[to].acks > 0,
+    300000,
+  );
   const c = await consoles();
   const frozen = firstAfter(c[from], at, (e) => e.event === "switchover" && e.message.includes("frozen"));
   run.expect(!!frozen, `${from} froze the shared root and announced STOPPED`);
-  run.expect(!c[to].some((e) => e.at >= at && e.event === "fence-request"), `${to} took over without fencing ${from} (it released the role)`);
+  run.expect(
+    !c[to].some((e) => e.at >= at && e.event === "fence-request"),
+    `${to} took over without fencing ${from} (it released the role)`,
+  );
   const ack = firstAfter(c[to], at, (e) => e.kind === "ack");
   run.time(`${what} -> workload writing on ${to}`, (ack?.at ?? Date.now()) - at);
   run.step(`${from} reboots and must come back STANDBY`);
@@ -28,7 +36,12 @@ export async function scenarioServiceFailure(run: Run): Promise<void> {
   await Bun.sleep(5000);
   run.step("kill the workload on a once");
   const killAt = await typeAt(run, "a", "systemctl kill -s KILL workload.service");
-  const recovered = await consoleEvent("a", killAt, (e) => e.event === "sma-recovery" && e.message.includes(": recover:"), 120000);
+  const recovered = await consoleEvent(
+    "a",
+    killAt,
+    (e) => e.event === "sma-recovery" && e.message.includes(": recover:"),
+    120000,
+  );
   run.expect(!!recovered, "a's service monitoring agent restarted the workload in place");
   const ack = await consoleEvent("a", (recovered?.at ?? killAt) + 1, (e) => e.kind === "ack", 60000);
   run.expect(!!ack, "the workload writes again on a");
@@ -66,53 +79,108 @@ const consoleText = (n: Node) => readFileSync(join(RUN, `console-${n}.log`), "ut
 export async function scenarioSwitchover(run: Run): Promise<void> {
   await startOneByOne(run);
   await Bun.sleep(5000);
-  run.step("a: a tick writer on /var/lib/lab, a marker on /var/lib/lab and /boot/efi, clusterguard standby, then a late write to each");
-  const ticker = "(i=0; while i=$((i+1)) && echo $i >> /var/lib/lab/ticks && sync /var/lib/lab/ticks; do echo LAB-TICK-$i; sleep 0.1; done) &";
+  run.step(
+    "a: a tick writer on /var/lib/lab, a marker on /var/lib/lab and /boot/efi, clusterguard standby, then a late write to each",
+  );
+  const ticker =
+    "(i=0; while i=$((i+1)) && echo $i >> /var/lib/lab/ticks && sync /var/lib/lab/ticks; do echo LAB-TICK-$i; sleep 0.1; done) &";
   const before = OTHERS.map((o) => `echo a-before > ${o.dir}${o.file}`).join(" && ");
-  const late = OTHERS.map((o) => `(echo a-late > ${o.dir}/late && sync ${o.dir}/late && ${said("LAB-LATE-WRITE")} ${o.dir}) &`).join(" ");
+  const late = OTHERS.map(
+    (o) => `(echo a-late > ${o.dir}/late && sync ${o.dir}/late && ${said("LAB-LATE-WRITE")} ${o.dir}) &`,
+  ).join(" ");
   const from = consoleText("a").length;
-  const at = await typeAt(run, "a", `${ticker} ${before} && sync && ${said("LAB-BEFORE")} && clusterguard standby && { ${late} }`);
+  const at = await typeAt(
+    run,
+    "a",
+    `${ticker} ${before} && sync && ${said("LAB-BEFORE")} && clusterguard standby && { ${late} }`,
+  );
   // a resets as soon as b is ACTIVE, a few ms after STOPPED: too short to tell a writable file system from a frozen
   // one. So b, a slow peer, is paused once the switchover has begun, for less than deadtime: a waits in STOPPED.
-  const began = await consoleEvent("a", at, (e) => e.event === "switchover" && e.message.includes("stopping services"), 120000);
+  const began = await consoleEvent(
+    "a",
+    at,
+    (e) => e.event === "switchover" && e.message.includes("stopping services"),
+    120000,
+  );
   run.expect(!!began, "a began the switchover");
   await ask({ cmd: "pause", node: "b" });
   const pausedAt = Date.now();
   const stoppedEv = await consoleEvent("a", at, (e) => e.event === "role" && e.message.includes("-> STOPPED"), 60000);
-  run.expect(!!stoppedEv && stoppedEv.at > pausedAt, "b paused before a announced STOPPED (so that a waits in STOPPED)");
+  run.expect(
+    !!stoppedEv && stoppedEv.at > pausedAt,
+    "b paused before a announced STOPPED (so that a waits in STOPPED)",
+  );
   await Bun.sleep(3000);
   await ask({ cmd: "resume", node: "b" });
   await expectHandover(run, "a", "b", at, "planned switchover: clusterguard standby");
   run.step("a's console: its markers before the standby, no tick and no late write after STOPPED");
   const lines = consoleText("a").slice(from).split("\n");
-  run.expect(lines.some((l) => l.includes(printed("LAB-BEFORE"))), "a wrote its markers before the standby");
+  run.expect(
+    lines.some((l) => l.includes(printed("LAB-BEFORE"))),
+    "a wrote its markers before the standby",
+  );
   const stopped = lines.findIndex((l) => /clusterguard: a role \[STOPPED\]: ACTIVE -> STOPPED/.test(l));
   run.expect(stopped >= 0, "a's console shows ACTIVE -> STOPPED");
   const tick = (l: string) => Number(/LAB-TICK-(\d+)/.exec(l)?.[1] ?? 0);
-  const ticksBefore = lines.slice(0, stopped).map(tick).filter((n) => n > 0);
-  const ticksAfter = lines.slice(stopped).map(tick).filter((n) => n > 0);
-  run.expect(ticksBefore.length > 0, `a's tick writer wrote to /var/lib/lab before the switchover (${ticksBefore.length} ticks)`);
-  run.expect(ticksAfter.length === 0, `no tick of a's writer reached /var/lib/lab after STOPPED (printed after it: ${ticksAfter.join(", ")})`);
+  const ticksBefore = lines
+    .slice(0, stopped)
+    .map(tick)
+    .filter((n) => n > 0);
+  const ticksAfter = lines
+    .slice(stopped)
+    .map(tick)
+    .filter((n) => n > 0);
+  run.expect(
+    ticksBefore.length > 0,
+    `a's tick writer wrote to /var/lib/lab before the switchover (${ticksBefore.length} ticks)`,
+  );
+  run.expect(
+    ticksAfter.length === 0,
+    `no tick of a's writer reached /var/lib/lab after STOPPED (printed after it: ${ticksAfter.join(", ")})`,
+  );
   const lateSeen = lines.filter((l) => l.includes(printed("LAB-LATE-WRITE")));
-  run.expect(lateSeen.length === 0, `no late write of a reached /var/lib/lab or /boot/efi after STOPPED (got: ${lateSeen.join("; ")})`);
+  run.expect(
+    lateSeen.length === 0,
+    `no late write of a reached /var/lib/lab or /boot/efi after STOPPED (got: ${lateSeen.join("; ")})`,
+  );
   run.step("b, now ACTIVE, writes its marker to /var/lib/lab and /boot/efi");
   const written = Date.now();
-  await typeAt(run, "b", `${OTHERS.map((o) => `echo b-active > ${o.dir}/b.txt`).join(" && ")} && sync && ${said("LAB-B-WROTE")}`);
+  await typeAt(
+    run,
+    "b",
+    `${OTHERS.map((o) => `echo b-active > ${o.dir}/b.txt`).join(" && ")} && sync && ${said("LAB-B-WROTE")}`,
+  );
   while (!consoleText("b").includes(printed("LAB-B-WROTE")) && Date.now() - written < 60000) await Bun.sleep(500);
   run.expect(consoleText("b").includes(printed("LAB-B-WROTE")), "b wrote and synced its markers within 60 s");
   run.step("on disk: a's markers from before the standby and b's are there; a's late writes and later ticks are not");
   const lastTick = Math.max(...ticksBefore);
   for (const o of OTHERS) {
     const img = await copyPartition(join(RUN, "shared.img"), o.part, join(RUN, `switchover-p${o.part.n}.img`));
-    if (o.part.fstype === "ext4") await Bun.spawn(["e2fsck", "-E", "journal_only", "-y", img], { stdout: "ignore", stderr: "ignore" }).exited;
+    if (o.part.fstype === "ext4")
+      await Bun.spawn(["e2fsck", "-E", "journal_only", "-y", img], { stdout: "ignore", stderr: "ignore" }).exited;
     const got = async (f: string) => (await readPartitionFile(img, o.part, f))?.trim() ?? null;
-    run.expect((await got(o.file)) === "a-before", `${o.dir}${o.file} on partition ${o.part.n} says a-before (a had the file system mounted)`);
-    run.expect((await got("/b.txt")) === "b-active", `${o.dir}/b.txt on partition ${o.part.n} says b-active (b mounted it after the switchover)`);
-    run.expect((await got("/late")) === null, `${o.dir}/late is not on partition ${o.part.n}: a could not write there after STOPPED`);
+    run.expect(
+      (await got(o.file)) === "a-before",
+      `${o.dir}${o.file} on partition ${o.part.n} says a-before (a had the file system mounted)`,
+    );
+    run.expect(
+      (await got("/b.txt")) === "b-active",
+      `${o.dir}/b.txt on partition ${o.part.n} says b-active (b mounted it after the switchover)`,
+    );
+    run.expect(
+      (await got("/late")) === null,
+      `${o.dir}/late is not on partition ${o.part.n}: a could not write there after STOPPED`,
+    );
     if (o.part.fstype !== "ext4") continue;
-    const ticks = ((await got("/ticks")) ?? "").split("\n").map(Number).filter((n) => n > 0);
+    const ticks = ((await got("/ticks")) ?? "")
+      .split("\n")
+      .map(Number)
+      .filter((n) => n > 0);
     const most = Math.max(0, ...ticks);
-    run.expect(most >= lastTick && most <= lastTick + 1, `the ticks on disk end at ${lastTick} (the last printed before STOPPED) or the one in flight (got ${most})`);
+    run.expect(
+      most >= lastTick && most <= lastTick + 1,
+      `the ticks on disk end at ${lastTick} (the last printed before STOPPED) or the one in flight (got ${most})`,
+    );
   }
 }
 
@@ -133,7 +201,10 @@ export async function scenarioTakeover(run: Run): Promise<void> {
   const st = await inInitrd("b", "clusterguard status --json", 60000);
   run.expect(st.exitCode === 0, `clusterguard status ran in b's initrd (${st.error ?? st.output?.slice(-300)})`);
   const report = JSON.parse(st.output!.slice(st.output!.indexOf("{"))) as { role: string; peer: { role: string } };
-  run.expect(report.role === "STANDBY" && report.peer.role === "ACTIVE", `b's guard reports itself STANDBY and a ACTIVE (got ${report.role}, ${report.peer.role})`);
+  run.expect(
+    report.role === "STANDBY" && report.peer.role === "ACTIVE",
+    `b's guard reports itself STANDBY and a ACTIVE (got ${report.role}, ${report.peer.role})`,
+  );
   run.step("clusterguard takeover in b's initrd shell");
   let at = Date.now();
   let tk = await inInitrd("b", "clusterguard takeover", 130000);

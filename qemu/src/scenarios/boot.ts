@@ -16,7 +16,8 @@ export async function scenarioStartOneByOne(run: Run): Promise<void> {
 export async function scenarioGuardFailsSafe(run: Run): Promise<void> {
   run.step("boot a with a node name the config does not know (a broken guard)");
   await prepare(run.t0);
-  const grep = async (text: string) => (await ask<{ count?: number }>({ cmd: "grep", node: "a", link: text })).count ?? 0;
+  const grep = async (text: string) =>
+    (await ask<{ count?: number }>({ cmd: "grep", node: "a", link: text })).count ?? 0;
   await ask({ cmd: "on", node: "a", args: "rd.clusterguard.node=nosuch" });
   const t = Date.now();
   while ((await grep("will NOT mount the shared root")) === 0) {
@@ -25,7 +26,10 @@ export async function scenarioGuardFailsSafe(run: Run): Promise<void> {
   }
   run.time("power-on -> the guard refused to continue", Date.now() - t);
   run.expect((await grep("configuration error (exit code 2)")) > 0, "the refusal names a configuration error");
-  run.expect((await grep("rd.clusterguard.node: nosuch")) + (await grep("nosuch")) > 0, "the console names the bad value");
+  run.expect(
+    (await grep("rd.clusterguard.node: nosuch")) + (await grep("nosuch")) > 0,
+    "the console names the bad value",
+  );
   run.step("30 s later: still stopped in the initrd");
   await Bun.sleep(30000);
   await checkParked(run, "a");
@@ -36,8 +40,14 @@ export async function scenarioSimulStart(run: Run): Promise<void> {
   const s = await up(run.t0, true);
   const spread = Math.abs(s.nodes.a.poweredOnAt - s.nodes.b.poweredOnAt);
   run.time("power-on spread", spread);
-  run.expect(s.nodes.a.role === "ACTIVE" && s.nodes.b.role === "STANDBY", "exactly one ACTIVE: a (priority 200); b STANDBY");
+  run.expect(
+    s.nodes.a.role === "ACTIVE" && s.nodes.b.role === "STANDBY",
+    "exactly one ACTIVE: a (priority 200); b STANDBY",
+  );
   const c = await consoles();
-  run.expect(!c.a.some(guard("fence-request")) && !c.b.some(guard("fence-request")), "no fence when both boot together");
+  run.expect(
+    !c.a.some(guard("fence-request")) && !c.b.some(guard("fence-request")),
+    "no fence when both boot together",
+  );
   await checkParked(run, "b");
 }

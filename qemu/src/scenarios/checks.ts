@@ -12,7 +12,10 @@ export async function checkParked(run: Run, standby: Node): Promise<void> {
   const s = await ask<Status>({ cmd: "status" });
   run.expect(!s.nodes[standby].rootMounted, `${standby} has not mounted the shared root`);
   const io = (await ask<{ io: { wrBytes: number } | null }>({ cmd: "rootio", node: standby })).io;
-  run.expect(io !== null && io.wrBytes === 0, `${standby} wrote 0 bytes to the shared root (QEMU counted ${io?.wrBytes})`);
+  run.expect(
+    io !== null && io.wrBytes === 0,
+    `${standby} wrote 0 bytes to the shared root (QEMU counted ${io?.wrBytes})`,
+  );
 }
 
 /** Start A then B: A ACTIVE, B STANDBY, the workload running on A only. */
@@ -24,13 +27,23 @@ export async function startOneByOne(run: Run): Promise<{ active: Node; standby: 
   run.expect(active === "a", "a (priority 200) ACTIVE");
   const c = await consoles();
   const powerOn = s.nodes[active].poweredOnAt;
-  const decided = firstAfter(c[active], powerOn, (e) => e.kind === "guard" && e.event === "role" && e.role === "ACTIVE");
+  const decided = firstAfter(
+    c[active],
+    powerOn,
+    (e) => e.kind === "guard" && e.event === "role" && e.role === "ACTIVE",
+  );
   await waitStatus(run.t0, `workload acknowledged on ${active}`, (x) => x.nodes[active].acks >= 3, 300000);
   const c2 = await consoles();
   const firstAck = firstAfter(c2[active], powerOn, (e) => e.kind === "ack");
   if (decided) run.time("cold boot: power-on -> guard ACTIVE", decided.at - powerOn);
   if (firstAck) run.time("cold boot: power-on -> workload writing", firstAck.at - powerOn);
-  const gaps = c2[standby].filter((e) => decided && e.at >= decided.at && e.at <= (firstAck?.at ?? Date.now()) && (e.event === "heartbeat-gap" || e.event === "late-heartbeat"));
+  const gaps = c2[standby].filter(
+    (e) =>
+      decided &&
+      e.at >= decided.at &&
+      e.at <= (firstAck?.at ?? Date.now()) &&
+      (e.event === "heartbeat-gap" || e.event === "late-heartbeat"),
+  );
   const maxGap = Math.max(0, ...gaps.map((e) => Number(/(\d+) ms/.exec(e.message)?.[1] ?? 0)));
   run.time(`longest heartbeat gap ${standby} saw across ${active}'s switch_root (0: none above ${2 * 200} ms)`, maxGap);
   await checkParked(run, standby);
@@ -44,11 +57,19 @@ export async function checkQuietAfterReset(run: Run, n: Node, active: Node): Pro
   await Bun.sleep(20000);
   run.expect((await io()) === before, `${n} wrote nothing more to the shared root after its reset`);
   const s = await ask<Status>({ cmd: "status" });
-  run.expect(!s.nodes[n].rootMounted && s.nodes[active].role === "ACTIVE", `${n} has not mounted the shared root since its reset; ${active} ACTIVE`);
+  run.expect(
+    !s.nodes[n].rootMounted && s.nodes[active].role === "ACTIVE",
+    `${n} has not mounted the shared root since its reset; ${active} ACTIVE`,
+  );
 }
 
 /** Wait for a console event on `n` after `since`, up to `ms`. */
-export async function consoleEvent(n: Node, since: number, pred: (e: { kind: string; event?: string; message: string }) => boolean, ms: number) {
+export async function consoleEvent(
+  n: Node,
+  since: number,
+  pred: (e: { kind: string; event?: string; message: string }) => boolean,
+  ms: number,
+) {
   const end = Date.now() + ms;
   for (;;) {
     const e = firstAfter((await consoles())[n], since, pred);

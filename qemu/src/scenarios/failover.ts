@@ -9,13 +9,21 @@ export async function scenarioKillActive(run: Run): Promise<void> {
   run.step(`power cut on ${active}`);
   await ask({ cmd: "kill", node: active });
   const cutAt = Date.now();
-  await waitStatus(run.t0, `${standby} ACTIVE with the workload writing`, (s) => s.nodes[standby].role === "ACTIVE" && s.nodes[standby].acks > 0, 300000);
+  await waitStatus(
+    run.t0,
+    `${standby} ACTIVE with the workload writing`,
+    (s) => s.nodes[standby].role === "ACTIVE" && s.nodes[standby].acks > 0,
+    300000,
+  );
   const c = (await consoles())[standby];
   const dead = firstAfter(c, cutAt, guard("peer-dead"));
   const fenceReq = firstAfter(c, cutAt, guard("fence-request"));
   const fenced = firstAfter(c, cutAt, guard("fence-confirmed"));
   const ack = firstAfter(c, cutAt, (e) => e.kind === "ack");
-  run.expect(!!dead && !!fenceReq && !!fenced && !!ack, `${standby} logged peer-dead, fence-request, fence-confirmed and a workload ack`);
+  run.expect(
+    !!dead && !!fenceReq && !!fenced && !!ack,
+    `${standby} logged peer-dead, fence-request, fence-confirmed and a workload ack`,
+  );
   run.time("failure detection: power cut -> peer declared dead", dead!.at - cutAt);
   run.time("fence: request -> confirmed", fenced!.at - fenceReq!.at);
   run.time("takeover: power cut -> workload writing on the survivor", ack!.at - cutAt);
@@ -35,7 +43,9 @@ export async function scenarioKillActiveColdBoot(run: Run): Promise<void> {
   const ack = await consoleEvent("b", at, (e) => e.kind === "ack", 400000);
   run.expect(!!ack, "a workload ack from b's cold boot within 400 s");
   run.time("survivor's cold boot alone: power-on -> workload writing", ack!.at - at);
-  run.r.timings["takeover / survivor's cold boot (%)"] = Math.round((100 * (run.r.timings["takeover: power cut -> workload writing on the survivor"] ?? 0)) / (ack!.at - at));
+  run.r.timings["takeover / survivor's cold boot (%)"] = Math.round(
+    (100 * (run.r.timings["takeover: power cut -> workload writing on the survivor"] ?? 0)) / (ack!.at - at),
+  );
 }
 
 export async function scenarioHangActive(run: Run): Promise<void> {
@@ -43,13 +53,21 @@ export async function scenarioHangActive(run: Run): Promise<void> {
   run.step("pause a (a hung machine: no process dies, no socket closes)");
   await ask({ cmd: "pause", node: "a" });
   const at = Date.now();
-  await waitStatus(run.t0, "b ACTIVE with the workload writing", (s) => s.nodes.b.role === "ACTIVE" && s.nodes.b.acks > 0, 300000);
+  await waitStatus(
+    run.t0,
+    "b ACTIVE with the workload writing",
+    (s) => s.nodes.b.role === "ACTIVE" && s.nodes.b.acks > 0,
+    300000,
+  );
   const c = (await consoles()).b;
   const dead = firstAfter(c, at, guard("peer-dead"));
   const fenced = firstAfter(c, at, guard("fence-confirmed"));
   run.expect(!!dead && !!fenced, "b declared a dead and fenced it (the PDU reset the paused VM) before taking over");
   run.time("failure detection: pause -> peer declared dead", dead!.at - at);
-  run.time("takeover: pause -> workload writing on b", (firstAfter(c, at, (e) => e.kind === "ack")?.at ?? Date.now()) - at);
+  run.time(
+    "takeover: pause -> workload writing on b",
+    (firstAfter(c, at, (e) => e.kind === "ack")?.at ?? Date.now()) - at,
+  );
   run.step("the reset a boots again: it must come back STANDBY and never write");
   await waitStatus(run.t0, "a back as STANDBY", (s) => s.nodes.a.role === "STANDBY", 300000);
   await checkQuietAfterReset(run, "a", "b");

@@ -11,14 +11,26 @@ export async function scenarioPillFence(run: Run): Promise<void> {
   await ask({ cmd: "pdu", node: active, link: "off" });
   await ask({ cmd: "kill", node: active });
   const cutAt = Date.now();
-  await waitStatus(run.t0, `${standby} ACTIVE through the poison pill`, (s) => s.nodes[standby].role === "ACTIVE" && s.nodes[standby].acks > 0, 300000);
+  await waitStatus(
+    run.t0,
+    `${standby} ACTIVE through the poison pill`,
+    (s) => s.nodes[standby].role === "ACTIVE" && s.nodes[standby].acks > 0,
+    300000,
+  );
   const c = (await consoles())[standby];
   const qmpFailed = firstAfter(c, cutAt, (e) => e.event === "fence-attempt" && e.message.startsWith("qmp: failed"));
-  const pill = firstAfter(c, cutAt, (e) => e.event === "fence-attempt" && e.message.startsWith("poison-pill: confirmed"));
+  const pill = firstAfter(
+    c,
+    cutAt,
+    (e) => e.event === "fence-attempt" && e.message.startsWith("poison-pill: confirmed"),
+  );
   run.expect(!!qmpFailed && !!pill, `${standby}: the QMP level failed, the poison-pill level confirmed`);
   const pillMs = Number(/\((\d+) ms\)$/.exec(pill?.message ?? "")?.[1] ?? 0);
   run.time("poison pill: written -> confirmed (msgwait)", pillMs);
-  run.time("takeover: power cut -> workload writing on the survivor", (firstAfter(c, cutAt, (e) => e.kind === "ack")?.at ?? Date.now()) - cutAt);
+  run.time(
+    "takeover: power cut -> workload writing on the survivor",
+    (firstAfter(c, cutAt, (e) => e.kind === "ack")?.at ?? Date.now()) - cutAt,
+  );
   run.step(`power ${active} on again with the pill still in its slot: clean start, then the fencer clears it`);
   await ask({ cmd: "pdu", node: active, link: "on" });
   const onAt = Date.now();
@@ -28,10 +40,16 @@ export async function scenarioPillFence(run: Run): Promise<void> {
   const ca = (await consoles())[active];
   run.expect(!!firstAfter(ca, onAt, guard("pill")), `${active} found the pill at boot`);
   run.expect(!!cleared, `${active} saw its pill cleared by ${standby}`);
-  run.expect(!!firstAfter((await consoles())[standby], onAt, guard("pill-cleared")), `${standby} cleared the pill on hearing ${active}'s new boot`);
+  run.expect(
+    !!firstAfter((await consoles())[standby], onAt, guard("pill-cleared")),
+    `${standby} cleared the pill on hearing ${active}'s new boot`,
+  );
   run.expect(!ca.some((e) => e.at >= onAt && e.event === "fence-request"), `${active} fenced nobody`);
   await Bun.sleep(10000);
   const s = await ask<Status>({ cmd: "status" });
-  run.expect(s.nodes[active].role === "STANDBY" && s.nodes[standby].role === "ACTIVE", `${active} STANDBY, ${standby} ACTIVE: no fence loop`);
+  run.expect(
+    s.nodes[active].role === "STANDBY" && s.nodes[standby].role === "ACTIVE",
+    `${active} STANDBY, ${standby} ACTIVE: no fence loop`,
+  );
   await checkParked(run, active);
 }

@@ -14,16 +14,27 @@ export function scenarioCut(link: "serial" | "ethernet" | "all") {
     await Bun.sleep(15000);
     const c = await consoles();
     const channel = link === "ethernet" ? "udp" : link === "serial" ? "serial" : "";
-    run.expect(c.b.some((e) => e.at >= cutAt && e.event === "link-dead" && e.message.includes(channel ? `link ${channel}` : "link")), `b warned that ${link} is dead`);
+    run.expect(
+      c.b.some(
+        (e) => e.at >= cutAt && e.event === "link-dead" && e.message.includes(channel ? `link ${channel}` : "link"),
+      ),
+      `b warned that ${link} is dead`,
+    );
     const s = await ask<Status>({ cmd: "status" });
-    run.expect(s.nodes.a.role === "ACTIVE" && s.nodes.b.role === "STANDBY", "no failover: the shared-disk heartbeat (and any remaining cable) still carries a's heartbeats");
+    run.expect(
+      s.nodes.a.role === "ACTIVE" && s.nodes.b.role === "STANDBY",
+      "no failover: the shared-disk heartbeat (and any remaining cable) still carries a's heartbeats",
+    );
     await checkParked(run, "b");
     run.step(`heal ${link}`);
     const healAt = Date.now();
     await ask({ cmd: "heal", link });
     await Bun.sleep(8000);
     const c2 = await consoles();
-    run.expect(c2.b.some((e) => e.at >= healAt && e.event === "link-restored"), "b saw the link come back");
+    run.expect(
+      c2.b.some((e) => e.at >= healAt && e.event === "link-restored"),
+      "b saw the link come back",
+    );
   };
 }
 
@@ -39,17 +50,28 @@ export async function scenarioIsolateActive(run: Run): Promise<void> {
   await ask({ cmd: "cut", link: "all" });
   await ask({ cmd: "diskcut", node: "a" });
   run.step("b hears a nowhere: fence, then b ACTIVE; a, reset, boots isolated and must not fence b");
-  await waitStatus(run.t0, "b ACTIVE with the workload writing", (s) => s.nodes.b.role === "ACTIVE" && s.nodes.b.acks > 0, 300000);
+  await waitStatus(
+    run.t0,
+    "b ACTIVE with the workload writing",
+    (s) => s.nodes.b.role === "ACTIVE" && s.nodes.b.acks > 0,
+    300000,
+  );
   const cb = (await consoles()).b;
   const fenced = firstAfter(cb, at, guard("fence-confirmed"));
   run.expect(!!fenced, "b fenced a (confirmed) before going ACTIVE");
-  run.time("links and disk cut -> workload writing on b", (firstAfter(cb, at, (e) => e.kind === "ack")?.at ?? Date.now()) - at);
+  run.time(
+    "links and disk cut -> workload writing on b",
+    (firstAfter(cb, at, (e) => e.kind === "ack")?.at ?? Date.now()) - at,
+  );
   await waitStatus(run.t0, "a back, parked", (s) => s.nodes.a.role === "STANDBY", 300000);
   const refused = await consoleEvent("a", at, (e) => e.event === "startup-fence-refused", 60000);
   run.expect(!!refused, "a, booting alone with its heartbeat disk failing, refused startup fencing");
   await Bun.sleep(20000);
   const s = await ask<Status>({ cmd: "status" });
-  run.expect(s.nodes.a.role === "STANDBY" && s.nodes.b.role === "ACTIVE", "exactly one ACTIVE: b; a STANDBY (reset once, no fence loop)");
+  run.expect(
+    s.nodes.a.role === "STANDBY" && s.nodes.b.role === "ACTIVE",
+    "exactly one ACTIVE: b; a STANDBY (reset once, no fence loop)",
+  );
   run.expect(!(await consoles()).a.some((e) => e.at >= at && e.event === "fence-request"), "a never fenced b");
   await checkQuietAfterReset(run, "a", "b");
 }

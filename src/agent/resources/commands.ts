@@ -60,19 +60,37 @@ export class Commands {
     const spawned = childArgv(argv, process.env);
     if (!("argv" in spawned)) return fail(`${argv[0]} not found or not executable (${spawned.code})`, true);
     const [file = "", ...rest] = spawned.argv;
-    const r = await execa(file, rest, { reject: false, stdin: "ignore", timeout: left, cancelSignal: b.signal, forceKillAfterDelay: KILL_AFTER_MS });
+    const r = await execa(file, rest, {
+      reject: false,
+      stdin: "ignore",
+      timeout: left,
+      cancelSignal: b.signal,
+      forceKillAfterDelay: KILL_AFTER_MS,
+    });
     const stdout = typeof r.stdout === "string" ? r.stdout : "";
     const stderr = typeof r.stderr === "string" ? r.stderr : "";
     if (r.isCanceled) return fail(`${shown} cancelled`);
     if (r.timedOut) return fail(`${shown} timed out (the resource's timeout is ${b.timeoutMs} ms)`);
-    if (r.code === "ENOENT" || r.code === "EACCES") return fail(`${argv[0]} not found or not executable (${r.code})`, true);
+    if (r.code === "ENOENT" || r.code === "EACCES")
+      return fail(`${argv[0]} not found or not executable (${r.code})`, true);
     if (r.exitCode === 0) return { ok: true, stdout, stderr, why: "", missing: false };
     const said = oneLine(stderr) || oneLine(stdout) || r.shortMessage || "no message";
-    return { ok: false, stdout, stderr, why: `${shown} failed (${r.signal ?? `exit ${r.exitCode}`}): ${said}`, missing: false };
+    return {
+      ok: false,
+      stdout,
+      stderr,
+      why: `${shown} failed (${r.signal ?? `exit ${r.exitCode}`}): ${said}`,
+      missing: false,
+    };
   }
 }
 
 /** A command's message on one line, at most 300 characters. */
 function oneLine(s: string): string {
-  return s.split("\n").map((l) => l.trim()).filter(Boolean).join("; ").slice(0, 300);
+  return s
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join("; ")
+    .slice(0, 300);
 }

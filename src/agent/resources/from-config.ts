@@ -11,9 +11,24 @@ export function resourcesFrom(config: readonly ResourceConfig[], opts: CommandOp
   return config.map((r): Resource => {
     switch (r.type) {
       case "ip":
-        return new IpResource({ ...opts, name: r.name, address: r.address, interface: r.interface, arpCount: r.arp_count, timeoutMs: r.timeout });
+        return new IpResource({
+          ...opts,
+          name: r.name,
+          address: r.address,
+          interface: r.interface,
+          arpCount: r.arp_count,
+          timeoutMs: r.timeout,
+        });
       case "mount":
-        return new MountResource({ ...opts, name: r.name, device: r.device, target: r.target, fstype: r.fstype, options: r.options, timeoutMs: r.timeout });
+        return new MountResource({
+          ...opts,
+          name: r.name,
+          device: r.device,
+          target: r.target,
+          fstype: r.fstype,
+          options: r.options,
+          timeoutMs: r.timeout,
+        });
       case "unit":
         return new UnitResource({ ...opts, name: r.name, timeoutMs: r.timeout });
     }

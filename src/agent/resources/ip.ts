@@ -43,13 +43,21 @@ export class IpResource implements Resource {
       const found = await this.prefixesNow(b);
       if (typeof found === "string") return { ok: false, detail: found };
       const present = found.includes(this.addr.prefix);
-      if (!present && found.length > 0) return { ok: false, detail: `${this.addr.address} is already on ${this.o.interface} with prefix /${found.join(", /")}, not /${this.addr.prefix}; remove it first` };
+      if (!present && found.length > 0)
+        return {
+          ok: false,
+          detail: `${this.addr.address} is already on ${this.o.interface} with prefix /${found.join(", /")}, not /${this.addr.prefix}; remove it first`,
+        };
       if (!present) {
         const r = await this.cmd.run("ip", ["addr", "add", this.o.address, "dev", this.o.interface], b);
         if (!r.ok) return { ok: false, detail: r.why };
       }
       const announced = await this.announce(b);
-      return { ok: true, detail: `${where} ${present ? "already present" : "added"}; ${announced.detail}`, warn: announced.warn };
+      return {
+        ok: true,
+        detail: `${where} ${present ? "already present" : "added"}; ${announced.detail}`,
+        warn: announced.warn,
+      };
     });
   }
 
@@ -59,9 +67,14 @@ export class IpResource implements Resource {
       const b = budget(signal, this.o.timeoutMs);
       const found = await this.prefixesNow(b, true);
       if (typeof found === "string") return { ok: false, detail: found };
-      if (found.length === 0) return { ok: true, detail: `${this.o.address} not on ${this.o.interface}: nothing to release` };
+      if (found.length === 0)
+        return { ok: true, detail: `${this.o.address} not on ${this.o.interface}: nothing to release` };
       for (const prefix of found) {
-        const r = await this.cmd.run("ip", ["addr", "del", `${this.addr.address}/${prefix}`, "dev", this.o.interface], b);
+        const r = await this.cmd.run(
+          "ip",
+          ["addr", "del", `${this.addr.address}/${prefix}`, "dev", this.o.interface],
+          b,
+        );
         if (!r.ok) return { ok: false, detail: r.why };
       }
       return { ok: true, detail: `${this.addr.address}/${found.join(", /")} removed from ${this.o.interface}` };
@@ -82,13 +95,19 @@ export class IpResource implements Resource {
 
   /** Gratuitous ARPs for IPv4 (arping -U); missing or failing arping leaves the address up, with a warning. */
   private async announce(b: Budget): Promise<{ detail: string; warn: boolean }> {
-    if (this.addr.family === 6) return { detail: "IPv6: no ARP; the kernel announces it (DAD, unsolicited NA with ndisc_notify=1)", warn: false };
+    if (this.addr.family === 6)
+      return { detail: "IPv6: no ARP; the kernel announces it (DAD, unsolicited NA with ndisc_notify=1)", warn: false };
     const n = this.o.arpCount;
     if (n === 0) return { detail: "no gratuitous ARP (arp_count = 0)", warn: false };
-    const missing = { detail: `arping is missing (${this.cmd.bin("arping")} not found; install iputils-arping): no gratuitous ARP sent, the address is up but neighbours learn it only when their ARP caches expire`, warn: true };
+    const missing = {
+      detail: `arping is missing (${this.cmd.bin("arping")} not found; install iputils-arping): no gratuitous ARP sent, the address is up but neighbours learn it only when their ARP caches expire`,
+      warn: true,
+    };
     if (!this.cmd.available("arping")) return missing;
     const r = await this.cmd.run("arping", ["-U", "-c", String(n), "-I", this.o.interface, this.addr.address], b);
     if (r.missing) return missing;
-    return r.ok ? { detail: `${n} gratuitous ARP(s) sent`, warn: false } : { detail: `gratuitous ARP failed, the address is up: ${r.why}`, warn: true };
+    return r.ok
+      ? { detail: `${n} gratuitous ARP(s) sent`, warn: false }
+      : { detail: `gratuitous ARP failed, the address is up: ${r.why}`, warn: true };
   }
 }

@@ -11,11 +11,22 @@ export type DeviceId =
   | { kind: "unresolved"; why: string };
 
 /** `TAG=` prefixes and the /dev/disk directory udev links them in. */
-const TAGS: Record<string, string> = { LABEL: "by-label", UUID: "by-uuid", PARTUUID: "by-partuuid", PARTLABEL: "by-partlabel" };
+const TAGS: Record<string, string> = {
+  LABEL: "by-label",
+  UUID: "by-uuid",
+  PARTUUID: "by-partuuid",
+  PARTLABEL: "by-partlabel",
+};
 
 /** udev's spelling of a tag value in a link name: anything but [A-Za-z0-9#+-.:=@_] becomes \xHH. */
 export function udevEncode(value: string): string {
-  return [...Buffer.from(value, "utf8")].map((b) => (/[A-Za-z0-9#+\-.:=@_]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`)).join("");
+  return [...Buffer.from(value, "utf8")]
+    .map((b) =>
+      /[A-Za-z0-9#+\-.:=@_]/.test(String.fromCharCode(b))
+        ? String.fromCharCode(b)
+        : `\\x${b.toString(16).padStart(2, "0")}`,
+    )
+    .join("");
 }
 
 /** Resolve `device` (as [[resource]] gives it) now; `diskDir` is /dev/disk (tests point elsewhere). */
@@ -61,6 +72,9 @@ function fromPath(path: string): DeviceId {
     if (st.isFile()) return { kind: "image", file: real };
     return { kind: "unresolved", why: `${real} is neither a block device nor an image file` };
   } catch (e) {
-    return { kind: "unresolved", why: `cannot resolve it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+    return {
+      kind: "unresolved",
+      why: `cannot resolve it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    };
   }
 }

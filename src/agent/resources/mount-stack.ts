@@ -14,7 +14,12 @@ export type TargetState =
   | { kind: "unknown"; top: MountEntry; why: string };
 
 /** Is `e` the device `id` names? `fstype` ("auto": any) is compared only for named sources like tmpfs or nfs. */
-export function matchEntry(e: MountEntry, id: DeviceId, fstype: string, backing: (devno: string) => string | null): Match {
+export function matchEntry(
+  e: MountEntry,
+  id: DeviceId,
+  fstype: string,
+  backing: (devno: string) => string | null,
+): Match {
   switch (id.kind) {
     case "block":
       return e.devno === id.devno ? "ours" : "other";
@@ -33,10 +38,15 @@ function sameType(found: string, want: string): boolean {
 }
 
 /** Classify the stack (bottom first, each with its match); `why` says why a device could not be resolved. */
-export function targetState(stack: readonly { entry: MountEntry; match: Match }[], why = "the device cannot be resolved"): TargetState {
+export function targetState(
+  stack: readonly { entry: MountEntry; match: Match }[],
+  why = "the device cannot be resolved",
+): TargetState {
   const top = stack.at(-1);
   if (top === undefined) return { kind: "empty" };
   if (top.match === "ours") return { kind: "ours", top: top.entry };
   if (top.match === "unknown") return { kind: "unknown", top: top.entry, why };
-  return stack.some((s) => s.match !== "other") ? { kind: "buried", top: top.entry } : { kind: "other", top: top.entry };
+  return stack.some((s) => s.match !== "other")
+    ? { kind: "buried", top: top.entry }
+    : { kind: "other", top: top.entry };
 }

@@ -39,18 +39,31 @@ export class MountResource implements Resource {
     return this.st.step("up", async () => {
       const { device, target, fstype, options } = this.o;
       const there = this.where();
-      if (there.kind === "ours") return { ok: true, detail: `${target} already mounted (${there.top.source}, ${there.top.fstype})` };
-      if (there.kind !== "empty") return { ok: false, detail: `${this.occupied(there)}; expected ${device} or nothing there: unmount it first` };
+      if (there.kind === "ours")
+        return { ok: true, detail: `${target} already mounted (${there.top.source}, ${there.top.fstype})` };
+      if (there.kind !== "empty")
+        return { ok: false, detail: `${this.occupied(there)}; expected ${device} or nothing there: unmount it first` };
       try {
         mkdirSync(target, { recursive: true, mode: 0o755 });
       } catch (e) {
         return { ok: false, detail: `cannot create the mount point ${target}: ${(e as Error).message}` };
       }
-      const r = await this.cmd.run("mount", ["-t", fstype, "-o", options, device, target], budget(signal, this.o.timeoutMs));
+      const r = await this.cmd.run(
+        "mount",
+        ["-t", fstype, "-o", options, device, target],
+        budget(signal, this.o.timeoutMs),
+      );
       if (!r.ok) return { ok: false, detail: r.why };
       const now = this.where();
-      if (now.kind === "ours" || now.kind === "unknown") return { ok: true, detail: `${device} mounted on ${target} (${now.top.fstype}, ${options})` };
-      return { ok: false, detail: now.kind === "empty" ? `mount ${device} ${target} exited 0 but ${target} is not a mount point` : `mount ${device} ${target} exited 0 but ${this.occupied(now)}` };
+      if (now.kind === "ours" || now.kind === "unknown")
+        return { ok: true, detail: `${device} mounted on ${target} (${now.top.fstype}, ${options})` };
+      return {
+        ok: false,
+        detail:
+          now.kind === "empty"
+            ? `mount ${device} ${target} exited 0 but ${target} is not a mount point`
+            : `mount ${device} ${target} exited 0 but ${this.occupied(now)}`,
+      };
     });
   }
 
@@ -60,12 +73,16 @@ export class MountResource implements Resource {
       const { device, target } = this.o;
       const before = this.where();
       if (before.kind === "empty") return { ok: true, detail: `${target} not mounted: nothing to release` };
-      if (before.kind === "other") return { ok: true, detail: `${this.occupied(before)}, not ${device}: nothing of ours to release (left alone)` };
-      if (before.kind === "buried") return { ok: false, detail: `${this.occupied(before)}, on top of ${device}: unmount that first` };
+      if (before.kind === "other")
+        return { ok: true, detail: `${this.occupied(before)}, not ${device}: nothing of ours to release (left alone)` };
+      if (before.kind === "buried")
+        return { ok: false, detail: `${this.occupied(before)}, on top of ${device}: unmount that first` };
       const r = await this.cmd.run("umount", [target], budget(signal, this.o.timeoutMs));
       if (!r.ok) return { ok: false, detail: r.why };
       const after = this.where();
-      return after.kind === "empty" || after.kind === "other" ? { ok: true, detail: `${target} unmounted` } : { ok: false, detail: `${target} unmounted once but ${after.top.source} is still mounted there` };
+      return after.kind === "empty" || after.kind === "other"
+        ? { ok: true, detail: `${target} unmounted` }
+        : { ok: false, detail: `${target} unmounted once but ${after.top.source} is still mounted there` };
     });
   }
 
@@ -75,16 +92,26 @@ export class MountResource implements Resource {
     try {
       there = this.where();
     } catch (e) {
-      return { state: "stuck", detail: `${this.name}: cannot tell whether ${this.o.target} is still mounted: ${(e as Error).message}` };
+      return {
+        state: "stuck",
+        detail: `${this.name}: cannot tell whether ${this.o.target} is still mounted: ${(e as Error).message}`,
+      };
     }
     switch (there.kind) {
       case "empty":
       case "other":
         return { state: "free" };
       case "buried":
-        return { state: "stuck", detail: `${this.name}: ${this.o.device} is still mounted at ${this.o.target}, under ${there.top.source}: fsfreeze cannot reach it by the path` };
+        return {
+          state: "stuck",
+          detail: `${this.name}: ${this.o.device} is still mounted at ${this.o.target}, under ${there.top.source}: fsfreeze cannot reach it by the path`,
+        };
       default:
-        return { state: "held", target: this.o.target, detail: `${this.name}: ${there.top.source} still mounted on ${this.o.target}` };
+        return {
+          state: "held",
+          target: this.o.target,
+          detail: `${this.name}: ${there.top.source} still mounted on ${this.o.target}`,
+        };
     }
   }
 
@@ -96,7 +123,10 @@ export class MountResource implements Resource {
   /** The mounts at the target, judged against the configured device (resolved afresh: a LABEL may move). */
   private where(): TargetState {
     const id = resolveDevice(this.o.device, this.o.diskDir);
-    const stack = mountsAt(this.o.target, this.o.mountinfo).map((entry) => ({ entry, match: matchEntry(entry, id, this.o.fstype, (d) => loopBacking(d)) }));
+    const stack = mountsAt(this.o.target, this.o.mountinfo).map((entry) => ({
+      entry,
+      match: matchEntry(entry, id, this.o.fstype, (d) => loopBacking(d)),
+    }));
     return targetState(stack, id.kind === "unresolved" ? id.why : undefined);
   }
 

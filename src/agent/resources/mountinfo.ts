@@ -46,13 +46,24 @@ export function parseMountinfo(text: string): MountLine[] {
     const id = Number(f[0]);
     const parent = Number(f[1]);
     if (f.length < 6 || !Number.isInteger(id) || !Number.isInteger(parent) || fstype === "") continue;
-    out.push({ id, parent, devno: f[2] ?? "", point: unescapeOctal(f[4] ?? ""), fstype, source: unescapeOctal(source), readOnly: superOptions.split(",").includes("ro") });
+    out.push({
+      id,
+      parent,
+      devno: f[2] ?? "",
+      point: unescapeOctal(f[4] ?? ""),
+      fstype,
+      source: unescapeOctal(source),
+      readOnly: superOptions.split(",").includes("ro"),
+    });
   }
   return out;
 }
 
 /** The mount on top of `target`: its source and file system type; null when `target` is not a mount point. */
-export function mountedAt(target: string, mountinfo = "/proc/self/mountinfo"): { source: string; fstype: string } | null {
+export function mountedAt(
+  target: string,
+  mountinfo = "/proc/self/mountinfo",
+): { source: string; fstype: string } | null {
   const top = mountsAt(target, mountinfo).at(-1);
   return top === undefined ? null : { source: top.source, fstype: top.fstype };
 }

@@ -15,7 +15,10 @@ export interface StepResult {
  * After a release, whether a resource still holds shared storage writable: free; held at a mount point that
  * fsfreeze can reach; or stuck (still there, but not reachable by its path). Only mounts hold storage.
  */
-export type Held = { state: "free" } | { state: "held"; target: string; detail: string } | { state: "stuck"; detail: string };
+export type Held =
+  | { state: "free" }
+  | { state: "held"; target: string; detail: string }
+  | { state: "stuck"; detail: string };
 
 /** A resource the ACTIVE holds; up and down are idempotent and bounded by the resource's own timeout. */
 export interface Resource {
@@ -46,7 +49,11 @@ export class ResourceState {
 
   /** Run one step, showing it as starting/stopping meanwhile; a throw counts as a failure, never escapes. */
   async step(dir: "up" | "down", run: () => Promise<StepResult>): Promise<StepResult> {
-    this.current = { ...this.current, state: dir === "up" ? "starting" : "stopping", detail: dir === "up" ? "bringing up" : "releasing" };
+    this.current = {
+      ...this.current,
+      state: dir === "up" ? "starting" : "stopping",
+      detail: dir === "up" ? "bringing up" : "releasing",
+    };
     let r: StepResult;
     try {
       r = await run();

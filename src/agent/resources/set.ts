@@ -5,7 +5,12 @@ import type { Held, Resource } from "./resource.ts";
 export type ResourceEvent = "resource-up" | "resource-down" | "resource-failed";
 
 /** Where every step is reported (the agent's logger). */
-export type ResourceEventSink = (level: "notice" | "warning" | "error", event: ResourceEvent, message: string, fields: { resource: string; kind: string }) => void;
+export type ResourceEventSink = (
+  level: "notice" | "warning" | "error",
+  event: ResourceEvent,
+  message: string,
+  fields: { resource: string; kind: string },
+) => void;
 
 /** upAll's outcome: which resource failed, or cancelled when a downAll (switchover) overtook it. */
 export interface UpAllResult {
@@ -81,7 +86,10 @@ export class ResourceSet {
       return { ok: false, failed: r.name, detail: `resource ${r.name} (${r.kind}) failed: ${s.detail}` };
     }
     const names = this.resources.map((r) => r.name);
-    return { ok: true, detail: names.length === 0 ? "no resources configured" : `${names.length} resource(s) up: ${names.join(", ")}` };
+    return {
+      ok: true,
+      detail: names.length === 0 ? "no resources configured" : `${names.length} resource(s) up: ${names.join(", ")}`,
+    };
   }
 
   private async down(signal: AbortSignal): Promise<DownAllResult> {
@@ -96,7 +104,8 @@ export class ResourceSet {
       }
     }
     const n = this.resources.length;
-    if (failed.length > 0) return { ok: false, failed, detail: `${failed.length} of ${n} resource(s) not released: ${failed.join(", ")}` };
+    if (failed.length > 0)
+      return { ok: false, failed, detail: `${failed.length} of ${n} resource(s) not released: ${failed.join(", ")}` };
     return { ok: true, failed, detail: n === 0 ? "no resources configured" : `${n} resource(s) released` };
   }
 }

@@ -33,7 +33,9 @@ export class UnitResource implements Resource {
       const r = await this.cmd.run("systemctl", ["start", "--", unit], b);
       if (!r.ok) return { ok: false, detail: r.why };
       const now = await this.isActive(b);
-      return UP.has(now) ? { ok: true, detail: `${unit} started (${now})` } : { ok: false, detail: `systemctl start ${unit} succeeded but the unit is ${now}` };
+      return UP.has(now)
+        ? { ok: true, detail: `${unit} started (${now})` }
+        : { ok: false, detail: `systemctl start ${unit} succeeded but the unit is ${now}` };
     });
   }
 

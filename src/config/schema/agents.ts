@@ -24,10 +24,27 @@ export const AGENTS: ListSpec = {
       interval: ms("time between checks", 10000, 100, 86400000),
       timeout: ms("how long one check may take (less than interval)", 5000, 10, 86400000),
       rise: { type: "int", doc: "consecutive successes before the service counts as up", min: 1, max: 100, default: 1 },
-      fall: { type: "int", doc: "consecutive failures before the service counts as down", min: 1, max: 100, default: 3 },
-      max_restarts: { type: "int", doc: "restarts allowed within restart_window before on_fail escalates", min: 0, max: 1000, default: 3 },
+      fall: {
+        type: "int",
+        doc: "consecutive failures before the service counts as down",
+        min: 1,
+        max: 100,
+        default: 3,
+      },
+      max_restarts: {
+        type: "int",
+        doc: "restarts allowed within restart_window before on_fail escalates",
+        min: 0,
+        max: 1000,
+        default: 3,
+      },
       restart_window: ms("window in which restarts are counted", 600000, 1000, 86400000),
-      on_fail: { type: "enum", doc: "what to do when the service is down", values: ["restart", "failover", "stop"], default: "restart" },
+      on_fail: {
+        type: "enum",
+        doc: "what to do when the service is down",
+        values: ["restart", "failover", "stop"],
+        default: "restart",
+      },
       params: { type: "map", doc: "plugin parameters" },
     },
   },
@@ -43,7 +60,9 @@ export function checkAgents(d: Draft, ck: Checker): void {
       ck.cross(["agent", i, "name"], a.name, `a value different from agent[${first}].name`);
     }
     if (typeof a.timeout === "number" && typeof a.interval === "number" && !(a.timeout < a.interval)) {
-      ck.cross(["agent", i, "timeout"], a.timeout, `an integer less than agent[${i}].interval (${a.interval})`, [["agent", i, "interval"]]);
+      ck.cross(["agent", i, "timeout"], a.timeout, `an integer less than agent[${i}].interval (${a.interval})`, [
+        ["agent", i, "interval"],
+      ]);
     }
   });
 }

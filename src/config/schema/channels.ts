@@ -28,7 +28,12 @@ export const CHANNELS: TableSpec = {
       fields: {
         enabled: { type: "bool", doc: "use this link", default: true },
         port: { type: "int", doc: "UDP port", min: 1, max: 65535, default: 694 },
-        interface: { type: "string", doc: "bind to this network interface", pattern: IFNAME, expect: "a network interface name of 1-15 characters [A-Za-z0-9_.:-]" },
+        interface: {
+          type: "string",
+          doc: "bind to this network interface",
+          pattern: IFNAME,
+          expect: "a network interface name of 1-15 characters [A-Za-z0-9_.:-]",
+        },
         broadcast: { type: "bool", doc: "send to the broadcast address instead of the peer's address", default: false },
       },
     },
@@ -38,7 +43,15 @@ export const CHANNELS: TableSpec = {
       fields: {
         enabled: { type: "bool", doc: "use this link", default: false },
         device: absPath("shared block device (required when enabled)"),
-        offset: { type: "int", doc: "start of the heartbeat area", min: 0, max: Number.MAX_SAFE_INTEGER, multipleOf: 4096, unit: "bytes", default: 0 },
+        offset: {
+          type: "int",
+          doc: "start of the heartbeat area",
+          min: 0,
+          max: Number.MAX_SAFE_INTEGER,
+          multipleOf: 4096,
+          unit: "bytes",
+          default: 0,
+        },
       },
     },
   },
@@ -53,10 +66,16 @@ export function checkChannels(d: Draft, ck: Checker): void {
     const all = CHANNEL_KINDS.map((k) => `channels.${k}`).join(", ");
     ck.fail(["channels"], undefined, `at least one of ${all} with enabled = true`, "no heartbeat channel is enabled");
   } else if (known && on.length === 1) {
-    ck.warn(["channels", on[0] ?? ""], `only one heartbeat channel is enabled (${on[0]}); a single link is a single point of failure: enable a second channel`);
+    ck.warn(
+      ["channels", on[0] ?? ""],
+      `only one heartbeat channel is enabled (${on[0]}); a single link is a single point of failure: enable a second channel`,
+    );
   }
   const disk = d.channels?.disk;
   if (disk?.enabled === true && disk.device === undefined && !ck.isInvalid(["channels", "disk", "device"])) {
-    ck.missing(["channels", "disk", "device"], "an absolute path to the shared block device (required because channels.disk is enabled)");
+    ck.missing(
+      ["channels", "disk", "device"],
+      "an absolute path to the shared block device (required because channels.disk is enabled)",
+    );
   }
 }

@@ -4,14 +4,28 @@ import type { Checker, Draft } from "../validate.ts";
 import { USER, isHost, isHttpUrl } from "./shapes.ts";
 import { absPath, ms, type Fields, type TableSpec } from "./spec.ts";
 
-const user: Fields[string] = { type: "string", doc: "login user", pattern: USER, required: true, expect: "a user name of 1-64 printable characters without spaces" };
-const passwordFile = absPath("file holding the password (contents never shown)", undefined, { required: true, secret: "path" });
+const user: Fields[string] = {
+  type: "string",
+  doc: "login user",
+  pattern: USER,
+  required: true,
+  expect: "a user name of 1-64 printable characters without spaces",
+};
+const passwordFile = absPath("file holding the password (contents never shown)", undefined, {
+  required: true,
+  secret: "path",
+});
 
 /** Keys per fence agent type (besides "type" itself). */
 export const FENCE_AGENT_FIELDS: Readonly<Record<string, Fields>> = {
   "peer-request": {},
   "poison-pill": {
-    msgwait: ms("how long a poison pill must sit in the peer's disk slot before the peer counts as fenced", 10000, 1000, 600000),
+    msgwait: ms(
+      "how long a poison pill must sit in the peer's disk slot before the peer counts as fenced",
+      10000,
+      1000,
+      600000,
+    ),
     watchdog_device: absPath("watchdog device the peer arms while it reads its slot", "/dev/watchdog"),
     watchdog_timeout: { type: "int", doc: "watchdog timeout", min: 1, max: 255, unit: "s", default: 5 },
   },
@@ -26,10 +40,22 @@ export const FENCE_AGENT_FIELDS: Readonly<Record<string, Fields>> = {
     interface: { type: "enum", doc: "ipmitool interface", values: ["lan", "lanplus"], default: "lanplus" },
   },
   redfish: {
-    url: { type: "string", doc: "Redfish service root", check: isHttpUrl, required: true, expect: "an http:// or https:// URL" },
+    url: {
+      type: "string",
+      doc: "Redfish service root",
+      check: isHttpUrl,
+      required: true,
+      expect: "an http:// or https:// URL",
+    },
     user,
     password_file: passwordFile,
-    system: { type: "string", doc: "Systems/<id> to reset", pattern: /^[A-Za-z0-9_.-]{1,64}$/, default: "1", expect: "a system id of 1-64 characters [A-Za-z0-9_.-]" },
+    system: {
+      type: "string",
+      doc: "Systems/<id> to reset",
+      pattern: /^[A-Za-z0-9_.-]{1,64}$/,
+      default: "1",
+      expect: "a system id of 1-64 characters [A-Za-z0-9_.-]",
+    },
     insecure: { type: "bool", doc: "skip TLS certificate verification", default: false },
   },
 };
@@ -39,7 +65,12 @@ export const FENCING: TableSpec = {
   type: "table",
   doc: "how the survivor makes sure the peer is stopped",
   fields: {
-    delay: ms("static delay the lower-priority node waits before fencing (wins fence races deterministically)", 5000, 0, 600000),
+    delay: ms(
+      "static delay the lower-priority node waits before fencing (wins fence races deterministically)",
+      5000,
+      0,
+      600000,
+    ),
     timeout: ms("how long one fence level may take before the next is tried", 30000, 1000, 3600000),
     wait_for_all: {
       type: "bool",
@@ -58,12 +89,18 @@ export const FENCING: TableSpec = {
 /** Warns on an empty agent list and on startup fencing without a disk; checks poison-pill msgwait and that the shared-disk channel is on. */
 export function checkFencing(d: Draft, ck: Checker): void {
   if (d.fencing?.wait_for_all === false && d.channels?.disk?.enabled === false) {
-    ck.warn(["fencing", "wait_for_all"], "false with channels.disk off: a node booting with its heartbeat cables cut fences a peer it never heard, and each boot fences the other (a fence loop); enable channels.disk, or keep wait_for_all = true");
+    ck.warn(
+      ["fencing", "wait_for_all"],
+      "false with channels.disk off: a node booting with its heartbeat cables cut fences a peer it never heard, and each boot fences the other (a fence loop); enable channels.disk, or keep wait_for_all = true",
+    );
   }
   const agents = d.fencing?.agent;
   if (agents === undefined) return;
   if (agents.length === 0) {
-    ck.warn(["fencing", "agent"], "no fence agents configured; takeover will never happen without a confirmed fence: add a [[fencing.agent]]");
+    ck.warn(
+      ["fencing", "agent"],
+      "no fence agents configured; takeover will never happen without a confirmed fence: add a [[fencing.agent]]",
+    );
   }
   agents.forEach((a, i) => {
     if (a?.type !== "poison-pill") return;
@@ -73,7 +110,8 @@ export function checkFencing(d: Draft, ck: Checker): void {
       ck.cross(["fencing", "agent", i, "msgwait"], msgwait, expected, [["fencing", "agent", i, "watchdog_timeout"]]);
     }
     if (d.channels?.disk?.enabled === false) {
-      const expected = "channels.disk.enabled = true (the poison pill is written to the peer's slot on the shared disk)";
+      const expected =
+        "channels.disk.enabled = true (the poison pill is written to the peer's slot on the shared disk)";
       ck.cross(["fencing", "agent", i, "type"], a.type, expected);
     }
   });

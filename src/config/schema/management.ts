@@ -10,7 +10,12 @@ export const MANAGEMENT: TableSpec = {
   doc: "management interface",
   fields: {
     socket: absPath("local control socket", "/run/clusterguard/clusterguard.sock"),
-    tcp_listen: { type: "string", doc: "also listen on TCP (TLS)", check: isHostPort, expect: 'a "host:port" or "[ipv6]:port" with port 1-65535' },
+    tcp_listen: {
+      type: "string",
+      doc: "also listen on TCP (TLS)",
+      check: isHostPort,
+      expect: 'a "host:port" or "[ipv6]:port" with port 1-65535',
+    },
     token_file: absPath("file holding the access token (required with tcp_listen)", undefined, { secret: "path" }),
     tls_cert: absPath("TLS certificate (required with tcp_listen)"),
     tls_key: absPath("TLS private key (required with tcp_listen)", undefined, { secret: "path" }),

@@ -7,14 +7,24 @@ import { isIpLiteral } from "./shapes.ts";
 import { ms, name, type ListSpec, type TableSpec } from "./spec.ts";
 
 /** [cluster] */
-export const CLUSTER: TableSpec = { type: "table", doc: "cluster identity", fields: { name: name("cluster", "cluster name; frames from other clusters are ignored") } };
+export const CLUSTER: TableSpec = {
+  type: "table",
+  doc: "cluster identity",
+  fields: { name: name("cluster", "cluster name; frames from other clusters are ignored") },
+};
 
 const NODE: TableSpec = {
   type: "table",
   doc: "one cluster node",
   fields: {
     name: name("node", "node name (rd.clusterguard.node= selects it)"),
-    priority: { type: "int", doc: "higher wins the ACTIVE role; equal priorities are broken by name", min: 0, max: 1000, default: 100 },
+    priority: {
+      type: "int",
+      doc: "higher wins the ACTIVE role; equal priorities are broken by name",
+      min: 0,
+      max: 1000,
+      default: 100,
+    },
     address: {
       type: "string",
       doc: "heartbeat address on the crossover link (required when channels.udp is enabled)",
@@ -26,7 +36,14 @@ const NODE: TableSpec = {
 };
 
 /** [[node]] */
-export const NODES: ListSpec = { type: "list", doc: "the two nodes", item: NODE, min: 2, max: 2, expect: "exactly two [[node]] tables, one per cluster node" };
+export const NODES: ListSpec = {
+  type: "list",
+  doc: "the two nodes",
+  item: NODE,
+  min: 2,
+  max: 2,
+  expect: "exactly two [[node]] tables, one per cluster node",
+};
 
 /** [timers] */
 export const TIMERS: TableSpec = {
@@ -37,7 +54,12 @@ export const TIMERS: TableSpec = {
     warntime: ms("silence after which a late-heartbeat warning is logged", 2000, 10, 600000),
     deadtime: ms("silence on all links after which the peer is declared dead", 5000, 30, 600000),
     initdead: ms("deadtime used right after boot", 10000, 30, 3600000),
-    handoff_grace: ms("quiet period an ACTIVE may announce while switching from the initrd to the real root", 15000, 30, 120000),
+    handoff_grace: ms(
+      "quiet period an ACTIVE may announce while switching from the initrd to the real root",
+      15000,
+      30,
+      120000,
+    ),
   },
 };
 
@@ -50,7 +72,11 @@ export function checkNodes(d: Draft, ck: Checker): void {
     nodes.forEach((b, j) => {
       const i = nodes.findIndex((a) => a?.[field] !== undefined && a[field] === b?.[field]);
       if (i >= 0 && i < j) {
-        ck.cross(["node", j, field], b?.[field], `a value different from node[${i}].${field} (${showValue(b?.[field])})`);
+        ck.cross(
+          ["node", j, field],
+          b?.[field],
+          `a value different from node[${i}].${field} (${showValue(b?.[field])})`,
+        );
       }
     });
   }
@@ -77,7 +103,9 @@ export function checkTimers(d: Draft, ck: Checker): void {
   const k = get("keepalive");
   const dead0 = get("deadtime");
   if (k !== undefined && dead0 !== undefined && !(dead0 > 2 * k)) {
-    ck.cross(at("deadtime"), dead0, `an integer greater than 2 x timers.keepalive (2 x ${k} = ${2 * k})`, [at("keepalive")]);
+    ck.cross(at("deadtime"), dead0, `an integer greater than 2 x timers.keepalive (2 x ${k} = ${2 * k})`, [
+      at("keepalive"),
+    ]);
   }
   const warn0 = get("warntime");
   if (k !== undefined && warn0 !== undefined && !(warn0 > k)) {
@@ -95,6 +123,8 @@ export function checkTimers(d: Draft, ck: Checker): void {
   }
   const grace = get("handoff_grace");
   if (grace !== undefined && grace < dead) {
-    ck.cross(at("handoff_grace"), grace, `an integer of at least timers.deadtime (${dead}) and at most 120000`, [at("deadtime")]);
+    ck.cross(at("handoff_grace"), grace, `an integer of at least timers.deadtime (${dead}) and at most 120000`, [
+      at("deadtime"),
+    ]);
   }
 }

@@ -2,7 +2,17 @@
 // its own keys. Then derived names for tables that give none, and the cross-checks: distinct names; a floating
 // address is never a node's heartbeat address.
 import type { Checker, Draft } from "../validate.ts";
-import { FSTYPE, IFNAME, MOUNT_OPTIONS, RESOURCE_NAME, UNIT_NAME, canonicalIp, isCidr, isMountDevice, parseCidr } from "./shapes.ts";
+import {
+  FSTYPE,
+  IFNAME,
+  MOUNT_OPTIONS,
+  RESOURCE_NAME,
+  UNIT_NAME,
+  canonicalIp,
+  isCidr,
+  isMountDevice,
+  parseCidr,
+} from "./shapes.ts";
 import { absPath, ms, type Fields, type ListSpec, type Spec } from "./spec.ts";
 
 const name: Spec = {
@@ -17,21 +27,63 @@ const timeout = ms("how long bringing the resource up, or releasing it, may take
 export const RESOURCE_FIELDS: Readonly<Record<string, Fields>> = {
   ip: {
     name,
-    address: { type: "string", doc: "address added on takeover", check: isCidr, required: true, expect: 'an IPv4 or IPv6 address with a /prefix (like "10.0.0.5/24" or "fd00::5/64")' },
-    interface: { type: "string", doc: "network interface that carries it", pattern: IFNAME, required: true, expect: "a network interface name of 1-15 characters [A-Za-z0-9_.:-]" },
-    arp_count: { type: "int", doc: "gratuitous ARPs sent after adding an IPv4 address (IPv6: the kernel's own neighbour advertisements)", min: 0, max: 100, default: 3 },
+    address: {
+      type: "string",
+      doc: "address added on takeover",
+      check: isCidr,
+      required: true,
+      expect: 'an IPv4 or IPv6 address with a /prefix (like "10.0.0.5/24" or "fd00::5/64")',
+    },
+    interface: {
+      type: "string",
+      doc: "network interface that carries it",
+      pattern: IFNAME,
+      required: true,
+      expect: "a network interface name of 1-15 characters [A-Za-z0-9_.:-]",
+    },
+    arp_count: {
+      type: "int",
+      doc: "gratuitous ARPs sent after adding an IPv4 address (IPv6: the kernel's own neighbour advertisements)",
+      min: 0,
+      max: 100,
+      default: 3,
+    },
     timeout,
   },
   mount: {
     name,
-    device: { type: "string", doc: "what to mount", check: isMountDevice, required: true, expect: "an absolute device path (starting with /), LABEL=... or UUID=..." },
+    device: {
+      type: "string",
+      doc: "what to mount",
+      check: isMountDevice,
+      required: true,
+      expect: "an absolute device path (starting with /), LABEL=... or UUID=...",
+    },
     target: absPath("mount point (created when missing)", undefined, { required: true }),
-    fstype: { type: "string", doc: "file system type (mount -t)", pattern: FSTYPE, default: "auto", expect: 'a file system type of 1-64 characters [A-Za-z0-9_.+-] (like "ext4" or "auto")' },
-    options: { type: "string", doc: "mount options (mount -o)", pattern: MOUNT_OPTIONS, default: "defaults", expect: 'mount options: 1-1024 printable characters without spaces (like "rw,noatime")' },
+    fstype: {
+      type: "string",
+      doc: "file system type (mount -t)",
+      pattern: FSTYPE,
+      default: "auto",
+      expect: 'a file system type of 1-64 characters [A-Za-z0-9_.+-] (like "ext4" or "auto")',
+    },
+    options: {
+      type: "string",
+      doc: "mount options (mount -o)",
+      pattern: MOUNT_OPTIONS,
+      default: "defaults",
+      expect: 'mount options: 1-1024 printable characters without spaces (like "rw,noatime")',
+    },
     timeout,
   },
   unit: {
-    name: { type: "string", doc: "systemd unit started on takeover (also the resource name)", pattern: UNIT_NAME, required: true, expect: 'a systemd unit name like "nginx.service" (a startable unit type, not starting with "-")' },
+    name: {
+      type: "string",
+      doc: "systemd unit started on takeover (also the resource name)",
+      pattern: UNIT_NAME,
+      required: true,
+      expect: 'a systemd unit name like "nginx.service" (a startable unit type, not starting with "-")',
+    },
     timeout,
   },
 };
@@ -73,7 +125,9 @@ export function checkResources(d: Draft, ck: Checker): void {
     const first = resources.findIndex((o) => o?.name !== undefined && o.name === r.name);
     if (first >= 0 && first < i) {
       const hint = r.type === "unit" ? "" : "; give one of them a name";
-      ck.cross(["resource", i, "name"], r.name, `a value different from resource[${first}].name${hint}`, [["resource", i]]);
+      ck.cross(["resource", i, "name"], r.name, `a value different from resource[${first}].name${hint}`, [
+        ["resource", i],
+      ]);
     }
     if (r.type !== "ip" || typeof r.address !== "string") return;
     const address = parseCidr(r.address)?.address;

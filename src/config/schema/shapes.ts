@@ -13,7 +13,8 @@ export const USER = /^[\x21-\x7e]{1,64}$/;
 /** A resource name: 1-128 characters without control characters (derived ones look like "ip 10.0.0.5/24"). */
 export const RESOURCE_NAME = /^[^\x00-\x1f\x7f]{1,128}$/;
 /** A systemd unit name with the suffix of a unit that can be started; never starting with "-" (an option). */
-export const UNIT_NAME = /^(?=.{1,255}$)[A-Za-z0-9_\\][A-Za-z0-9:_.\\@-]*\.(?:service|socket|target|mount|automount|swap|path|timer)$/;
+export const UNIT_NAME =
+  /^(?=.{1,255}$)[A-Za-z0-9_\\][A-Za-z0-9:_.\\@-]*\.(?:service|socket|target|mount|automount|swap|path|timer)$/;
 /** A file system type for mount -t ("ext4", "xfs", "fuse.sshfs", "auto"). */
 export const FSTYPE = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
 /** Mount options for mount -o: printable ASCII without spaces ("defaults", "rw,noatime"). */
@@ -26,7 +27,12 @@ export function isIpLiteral(s: string): boolean {
 
 /** A host name or IP literal. */
 export function isHost(s: string): boolean {
-  return isIpLiteral(s) || /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(s);
+  return (
+    isIpLiteral(s) ||
+    /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(
+      s,
+    )
+  );
 }
 
 /** "host:port" or "[ipv6]:port" with port 1..65535. */

@@ -88,13 +88,25 @@ export function ms(doc: string, def: number, min: number, max: number): IntSpec 
 
 /** An absolute file or device path. */
 export function absPath(doc: string, def?: string, extra: Partial<StringSpec> = {}): StringSpec {
-  const spec: StringSpec = { type: "string", doc, pattern: ABSOLUTE_PATH, expect: "an absolute path (starting with /)", ...extra };
+  const spec: StringSpec = {
+    type: "string",
+    doc,
+    pattern: ABSOLUTE_PATH,
+    expect: "an absolute path (starting with /)",
+    ...extra,
+  };
   return def === undefined ? spec : { ...spec, default: def };
 }
 
 /** A required name of 1-32 characters [A-Za-z0-9_.-]; `what` is "cluster", "node", "agent". */
 export function name(what: string, doc: string): StringSpec {
-  return { type: "string", doc, pattern: NAME, required: true, expect: `a ${what} name of 1-32 characters [A-Za-z0-9_.-]` };
+  return {
+    type: "string",
+    doc,
+    pattern: NAME,
+    required: true,
+    expect: `a ${what} name of 1-32 characters [A-Za-z0-9_.-]`,
+  };
 }
 
 // Whether a parsed value satisfies a scalar spec (type, range, pattern, enum); no messages here.
@@ -128,7 +140,10 @@ export function expected(spec: Spec): string {
   if (spec.expect !== undefined) return spec.expect;
   switch (spec.type) {
     case "int": {
-      const range = spec.max >= Number.MAX_SAFE_INTEGER ? `an integer of at least ${spec.min}` : `an integer from ${spec.min} to ${spec.max}`;
+      const range =
+        spec.max >= Number.MAX_SAFE_INTEGER
+          ? `an integer of at least ${spec.min}`
+          : `an integer from ${spec.min} to ${spec.max}`;
       const step = spec.multipleOf === undefined ? "" : `, a multiple of ${spec.multipleOf}`;
       return `${range}${step}${spec.unit === undefined ? "" : ` (${UNIT_NAMES[spec.unit]})`}`;
     }
@@ -145,6 +160,8 @@ export function expected(spec: Spec): string {
     case "list":
       return "an array of tables";
     case "variant":
-      return `a table with ${spec.tag} = one of ${Object.keys(spec.variants).map((v) => JSON.stringify(v)).join(", ")}`;
+      return `a table with ${spec.tag} = one of ${Object.keys(spec.variants)
+        .map((v) => JSON.stringify(v))
+        .join(", ")}`;
   }
 }

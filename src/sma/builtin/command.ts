@@ -14,7 +14,8 @@ function argvOf(path: string, args: string): string[] {
 function problems(params: Params): string[] {
   const out = checkParams(command.meta, params);
   const { path, args, recover_command: rc } = params;
-  if (typeof path === "string" && !ABSOLUTE_PATH.test(path)) out.push(`parameter path = ${show(path)}: expected an absolute path to an executable`);
+  if (typeof path === "string" && !ABSOLUTE_PATH.test(path))
+    out.push(`parameter path = ${show(path)}: expected an absolute path to an executable`);
   if (typeof args === "string") {
     const a = splitArgs(args);
     if (!a.ok) out.push(`parameter args = ${show(args)}: ${a.problem}; expected words with balanced quotes`);
@@ -22,7 +23,8 @@ function problems(params: Params): string[] {
   if (typeof rc === "string" && rc !== "") {
     const a = splitArgs(rc);
     if (!a.ok) out.push(`parameter recover_command = ${show(rc)}: ${a.problem}; expected words with balanced quotes`);
-    else if (!ABSOLUTE_PATH.test(a.argv[0] ?? "")) out.push(`parameter recover_command = ${show(rc)}: expected an absolute path first, then its arguments`);
+    else if (!ABSOLUTE_PATH.test(a.argv[0] ?? ""))
+      out.push(`parameter recover_command = ${show(rc)}: expected an absolute path first, then its arguments`);
   }
   return out;
 }
@@ -31,11 +33,16 @@ function problems(params: Params): string[] {
 const command = definePlugin({
   meta: {
     name: "command",
-    description: "runs an executable; its exit code is read as OCF's (0 running, 7 not running, 1 soft, 2-5 hard, 6 fatal)",
+    description:
+      "runs an executable; its exit code is read as OCF's (0 running, 7 not running, 1 soft, 2-5 hard, 6 fatal)",
     parameters: {
       path: { type: "string", required: true, doc: "absolute path of the check program" },
       args: { type: "string", default: "", doc: "its arguments, shell-style quoting (no shell runs)" },
-      recover_command: { type: "string", default: "", doc: "a command line that restarts the service (empty: no restart in place)" },
+      recover_command: {
+        type: "string",
+        default: "",
+        doc: "a command line that restarts the service (empty: no restart in place)",
+      },
     },
     interval: 10000,
     timeout: 5000,

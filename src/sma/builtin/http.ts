@@ -19,7 +19,12 @@ export interface HttpProbe {
 export async function probeHttp(p: HttpProbe, signal: AbortSignal): Promise<MonitorResult> {
   let res: Response;
   try {
-    res = await fetch(p.url, { signal, redirect: "manual", headers: { "user-agent": "clusterguard-sma" }, ...(p.insecure ? { tls: { rejectUnauthorized: false } } : {}) });
+    res = await fetch(p.url, {
+      signal,
+      redirect: "manual",
+      headers: { "user-agent": "clusterguard-sma" },
+      ...(p.insecure ? { tls: { rejectUnauthorized: false } } : {}),
+    });
   } catch (e) {
     if (signal.aborted) return { result: "soft-error", reason: `GET ${p.url} aborted (timeout)` };
     const code = (e as NodeJS.ErrnoException).code;
@@ -35,15 +40,21 @@ export async function probeHttp(p: HttpProbe, signal: AbortSignal): Promise<Moni
     return { result: "running", reason: `HTTP ${res.status}` };
   }
   const body = res.body === null ? "" : (await collect(res.body, MAX_BODY).done).text;
-  if (!body.includes(p.expectBody)) return { result: "soft-error", reason: `GET ${p.url}: HTTP ${res.status} but the body lacks ${show(p.expectBody)}` };
+  if (!body.includes(p.expectBody))
+    return {
+      result: "soft-error",
+      reason: `GET ${p.url}: HTTP ${res.status} but the body lacks ${show(p.expectBody)}`,
+    };
   return { result: "running", reason: `HTTP ${res.status}, body has ${show(p.expectBody)}` };
 }
 
 function problems(params: Params): string[] {
   const out = checkParams(http.meta, params);
   const { url, expect_status: st } = params;
-  if (typeof url === "string" && !isHttpUrl(url)) out.push(`parameter url = ${show(url)}: expected an http:// or https:// URL`);
-  if (typeof st === "number" && (st < 100 || st > 599)) out.push(`parameter expect_status = ${st}: expected an HTTP status from 100 to 599`);
+  if (typeof url === "string" && !isHttpUrl(url))
+    out.push(`parameter url = ${show(url)}: expected an http:// or https:// URL`);
+  if (typeof st === "number" && (st < 100 || st > 599))
+    out.push(`parameter expect_status = ${st}: expected an HTTP status from 100 to 599`);
   return out;
 }
 
@@ -63,7 +74,15 @@ const http = definePlugin({
   },
   validate: (params: Params) => problems(params),
   monitor: (ctx: PluginContext) =>
-    probeHttp({ url: str(ctx.params, "url"), expectStatus: int(ctx.params, "expect_status", 200), expectBody: str(ctx.params, "expect_body"), insecure: bool(ctx.params, "insecure", false) }, ctx.signal),
+    probeHttp(
+      {
+        url: str(ctx.params, "url"),
+        expectStatus: int(ctx.params, "expect_status", 200),
+        expectBody: str(ctx.params, "expect_body"),
+        insecure: bool(ctx.params, "insecure", false),
+      },
+      ctx.signal,
+    ),
 });
 
 export default http;

@@ -8,7 +8,9 @@ import systemd from "./systemd.ts";
 import tcp from "./tcp.ts";
 
 /** Every built-in plugin, keyed by its meta.name. */
-export const BUILTINS: Readonly<Record<string, SmaPlugin>> = Object.freeze(Object.fromEntries([systemd, tcp, http, proc, command, ocf].map((p) => [p.meta.name, p])));
+export const BUILTINS: Readonly<Record<string, SmaPlugin>> = Object.freeze(
+  Object.fromEntries([systemd, tcp, http, proc, command, ocf].map((p) => [p.meta.name, p])),
+);
 
 /** The built-in plugin called `name`, or undefined. */
 export function builtin(name: string): SmaPlugin | undefined {

@@ -22,7 +22,13 @@ export function ocfAgentPath(root: string, agent: string): string {
 }
 
 /** The environment for one action: OCF_ROOT, the instance, provider/type, the timeout and OCF_RESKEY_<param> for every other param. */
-export function ocfEnv(root: string, agent: string, instance: string, params: Params, timeoutMs: number): Record<string, string> {
+export function ocfEnv(
+  root: string,
+  agent: string,
+  instance: string,
+  params: Params,
+  timeoutMs: number,
+): Record<string, string> {
   const [provider = "", type = ""] = agent.split("/");
   const env: Record<string, string> = {
     OCF_ROOT: root,
@@ -61,10 +67,15 @@ async function act(ctx: PluginContext, action: Action): Promise<MonitorResult> {
 async function problems(params: Params, ctx: PluginContext | undefined): Promise<string[] | MonitorResult> {
   const out = checkParams(ocf.meta, params);
   const { agent, ocf_root: root } = params;
-  if (typeof agent === "string" && !OCF_AGENT.test(agent)) out.push(`parameter agent = ${show(agent)}: expected "provider/type", like "heartbeat/IPaddr2"`);
-  if (typeof root === "string" && !ABSOLUTE_PATH.test(root)) out.push(`parameter ocf_root = ${show(root)}: expected an absolute path`);
+  if (typeof agent === "string" && !OCF_AGENT.test(agent))
+    out.push(`parameter agent = ${show(agent)}: expected "provider/type", like "heartbeat/IPaddr2"`);
+  if (typeof root === "string" && !ABSOLUTE_PATH.test(root))
+    out.push(`parameter ocf_root = ${show(root)}: expected an absolute path`);
   for (const k of Object.keys(params)) {
-    if (!RESKEY_NAME.test(k)) out.push(`parameter ${k} = ${show(params[k])}: cannot be passed as OCF_RESKEY_${k}; expected a name of letters, digits and _`);
+    if (!RESKEY_NAME.test(k))
+      out.push(
+        `parameter ${k} = ${show(params[k])}: cannot be passed as OCF_RESKEY_${k}; expected a name of letters, digits and _`,
+      );
   }
   if (out.length > 0 || typeof agent !== "string" || typeof root !== "string") return out;
   const path = ocfAgentPath(root, agent);
@@ -72,7 +83,9 @@ async function problems(params: Params, ctx: PluginContext | undefined): Promise
     if (!statSync(path).isFile()) throw new Error("not a file");
     accessSync(path, constants.X_OK);
   } catch (e) {
-    return [`parameter agent = ${show(agent)}: ${path} is ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : "not an executable file"}; expected an installed OCF resource agent`];
+    return [
+      `parameter agent = ${show(agent)}: ${path} is ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : "not an executable file"}; expected an installed OCF resource agent`,
+    ];
   }
   if (ctx === undefined) return [];
   const r = await runAction({ ...ctx, params }, "validate-all");
@@ -85,7 +98,8 @@ async function problems(params: Params, ctx: PluginContext | undefined): Promise
 const ocf = definePlugin({
   meta: {
     name: "ocf",
-    description: "an OCF resource agent; every other parameter is passed as OCF_RESKEY_<name>; recover = stop, then start",
+    description:
+      "an OCF resource agent; every other parameter is passed as OCF_RESKEY_<name>; recover = stop, then start",
     parameters: {
       agent: { type: "string", required: true, doc: '"provider/type", found as OCF_ROOT/resource.d/provider/type' },
       ocf_root: { type: "string", default: "/usr/lib/ocf", doc: "OCF_ROOT" },
@@ -100,7 +114,11 @@ const ocf = definePlugin({
   /** Pacemaker's recovery: stop (which must succeed: a failed stop is a hard error), then start. */
   async recover(ctx: PluginContext): Promise<MonitorResult> {
     const stopped = await act(ctx, "stop");
-    if (stopped.result !== "running") return { result: stopped.result === "fatal" ? "fatal" : "hard-error", reason: `stop failed, not starting again: ${stopped.reason}` };
+    if (stopped.result !== "running")
+      return {
+        result: stopped.result === "fatal" ? "fatal" : "hard-error",
+        reason: `stop failed, not starting again: ${stopped.reason}`,
+      };
     return act(ctx, "start");
   },
   start: (ctx: PluginContext) => act(ctx, "start"),

@@ -40,9 +40,12 @@ export function checkPidfile(path: string, name: string, procRoot = "/proc"): Mo
     return { result: "soft-error", reason: `cannot read pidfile ${path}: ${code ?? (e as Error).message}` };
   }
   const pid = Number(text.trim());
-  if (!Number.isInteger(pid) || pid <= 0) return { result: "soft-error", reason: `pidfile ${path} holds ${show(text.trim())}; expected a process id` };
-  if (!isAlive(pid, procRoot)) return { result: "not-running", reason: `pid ${pid} from ${path} is gone (stale pidfile)` };
-  if (name !== "" && !findByName(name, procRoot).includes(pid)) return { result: "not-running", reason: `pid ${pid} from ${path} is not ${name}` };
+  if (!Number.isInteger(pid) || pid <= 0)
+    return { result: "soft-error", reason: `pidfile ${path} holds ${show(text.trim())}; expected a process id` };
+  if (!isAlive(pid, procRoot))
+    return { result: "not-running", reason: `pid ${pid} from ${path} is gone (stale pidfile)` };
+  if (name !== "" && !findByName(name, procRoot).includes(pid))
+    return { result: "not-running", reason: `pid ${pid} from ${path} is not ${name}` };
   return { result: "running", reason: `pid ${pid} from ${path} is alive` };
 }
 
@@ -50,15 +53,21 @@ export function checkPidfile(path: string, name: string, procRoot = "/proc"): Mo
 export function checkName(name: string, procRoot = "/proc"): MonitorResult {
   const pids = findByName(name, procRoot);
   if (pids.length === 0) return { result: "not-running", reason: `no process named ${name}` };
-  return { result: "running", reason: `${name} running (pid ${pids.slice(0, 5).join(", ")}${pids.length > 5 ? ", ..." : ""})` };
+  return {
+    result: "running",
+    reason: `${name} running (pid ${pids.slice(0, 5).join(", ")}${pids.length > 5 ? ", ..." : ""})`,
+  };
 }
 
 function problems(params: Params): string[] {
   const out = checkParams(proc.meta, params);
   const { name, pidfile } = params;
-  if (name === undefined && pidfile === undefined) out.push("parameters name and pidfile: both missing; expected at least one of them");
-  if (typeof name === "string" && (name === "" || name.includes("/") || name.includes("\0"))) out.push(`parameter name = ${show(name)}: expected a process name (no "/")`);
-  if (typeof pidfile === "string" && !ABSOLUTE_PATH.test(pidfile)) out.push(`parameter pidfile = ${show(pidfile)}: expected an absolute path`);
+  if (name === undefined && pidfile === undefined)
+    out.push("parameters name and pidfile: both missing; expected at least one of them");
+  if (typeof name === "string" && (name === "" || name.includes("/") || name.includes("\0")))
+    out.push(`parameter name = ${show(name)}: expected a process name (no "/")`);
+  if (typeof pidfile === "string" && !ABSOLUTE_PATH.test(pidfile))
+    out.push(`parameter pidfile = ${show(pidfile)}: expected an absolute path`);
   return out;
 }
 

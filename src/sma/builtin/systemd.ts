@@ -29,9 +29,11 @@ export function activeStateResult(state: string, exitCode: number | null): Monit
 function problems(params: Params): string[] {
   const out = checkParams(systemd.meta, params);
   const unit = params.unit;
-  if (typeof unit === "string" && !UNIT.test(unit)) out.push(`parameter unit = ${show(unit)}: expected a systemd unit name like "nginx.service"`);
+  if (typeof unit === "string" && !UNIT.test(unit))
+    out.push(`parameter unit = ${show(unit)}: expected a systemd unit name like "nginx.service"`);
   const bin = params.systemctl;
-  if (typeof bin === "string" && !/^(\/[^\0\n]+|[A-Za-z0-9_.-]+)$/.test(bin)) out.push(`parameter systemctl = ${show(bin)}: expected a program name or an absolute path`);
+  if (typeof bin === "string" && !/^(\/[^\0\n]+|[A-Za-z0-9_.-]+)$/.test(bin))
+    out.push(`parameter systemctl = ${show(bin)}: expected a program name or an absolute path`);
   return out;
 }
 
@@ -61,7 +63,8 @@ const systemd = definePlugin({
   async monitor(ctx: PluginContext): Promise<MonitorResult> {
     const unit = str(ctx.params, "unit");
     const r = await ctx.run([str(ctx.params, "systemctl"), "is-active", unit]);
-    if (r.error !== undefined || r.killed || r.exitCode === null) return processOutcome(`systemctl is-active ${unit}`, r);
+    if (r.error !== undefined || r.killed || r.exitCode === null)
+      return processOutcome(`systemctl is-active ${unit}`, r);
     const state = r.stdout.trim().split("\n")[0] ?? "";
     const res = activeStateResult(state, r.exitCode);
     return { result: res.result, reason: `${unit} is ${res.reason}` };

@@ -18,7 +18,9 @@ export function probeTcp(host: string, port: number, signal: AbortSignal): Promi
     const onAbort = () => done({ result: "soft-error", reason: `connect to ${where} aborted (timeout)` });
     if (signal.aborted) return onAbort();
     signal.addEventListener("abort", onAbort, { once: true });
-    sock.once("connect", () => done({ result: "running", reason: `connected to ${where} in ${Math.round(performance.now() - t0)} ms` }));
+    sock.once("connect", () =>
+      done({ result: "running", reason: `connected to ${where} in ${Math.round(performance.now() - t0)} ms` }),
+    );
     sock.once("error", (e: NodeJS.ErrnoException) => {
       if (e.code === "ECONNREFUSED") done({ result: "not-running", reason: `connection to ${where} refused` });
       else done({ result: "soft-error", reason: `connect to ${where}: ${e.code ?? e.message}` });
@@ -29,8 +31,10 @@ export function probeTcp(host: string, port: number, signal: AbortSignal): Promi
 function problems(params: Params): string[] {
   const out = checkParams(tcp.meta, params);
   const { host, port } = params;
-  if (typeof host === "string" && !isHost(host)) out.push(`parameter host = ${show(host)}: expected a host name or IP address`);
-  if (typeof port === "number" && (port < 1 || port > 65535)) out.push(`parameter port = ${port}: expected an integer from 1 to 65535`);
+  if (typeof host === "string" && !isHost(host))
+    out.push(`parameter host = ${show(host)}: expected a host name or IP address`);
+  if (typeof port === "number" && (port < 1 || port > 65535))
+    out.push(`parameter port = ${port}: expected an integer from 1 to 65535`);
   return out;
 }
 
