@@ -31,7 +31,7 @@ export async function setDefault(root: string, kind: BootloaderKind, node: strin
   if (kind === "bls") {
     if (once)
       throw new Error(
-        "--once with Boot Loader Specification entries: use `bootctl set-oneshot clusterguard-" + node + ".conf`",
+        `--once with Boot Loader Specification entries: use \`bootctl set-oneshot clusterguard-${node}.conf\``,
       );
     const conf = "boot/loader/loader.conf";
     saveOnce(root, conf);

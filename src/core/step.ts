@@ -6,7 +6,6 @@ import { blockedBy, clearBlock, setBlock } from "./blocks.ts";
 import type { FrameInput, Input, PillInput, SafetyInput } from "./inputs.ts";
 import { onHandoverAnswer, onTakeoverFrame, onTakeoverRequest, takeoverTick } from "./takeover.ts";
 import {
-  becomeActive,
   fenceConfirmed,
   fenceFailed,
   secondActiveFenced,

@@ -68,7 +68,7 @@ export function encodeHeader(h: Header, key: Uint8Array): Uint8Array {
   view.setUint32(AT.blockSize, h.blockSize);
   view.setUint16(AT.slotCount, h.slotCount);
   view.setUint32(AT.clusterId, h.clusterId);
-  TIMER_FIELDS.forEach((field, i) => view.setUint32(AT.timers + 4 * i, h.timers[field]));
+  for (const [i, field] of TIMER_FIELDS.entries()) view.setUint32(AT.timers + 4 * i, h.timers[field]);
   writeU64(view, AT.createdAt, h.createdAt);
   return sealBlock(bytes, key, "encodeHeader");
 }

@@ -48,7 +48,7 @@ function encodeRecord(
   view.setUint8(RECORD_AT.slot, slot);
   view.setUint8(RECORD_AT.kind, kindByte);
   writeNameField(bytes, RECORD_AT.name, name);
-  u64s.forEach((value, i) => writeU64(view, U64_AT + 8 * i, value));
+  for (const [i, value] of u64s.entries()) writeU64(view, U64_AT + 8 * i, value);
   return bytes;
 }
 

@@ -25,7 +25,7 @@ export function isConfigFailure(kind: LoadFailure): boolean {
 
 /** Refuse what a non-root user could have written: plugins run as root, inside the daemon. */
 function fileProblem(path: string): { kind: LoadFailure; error: string } | null {
-  let st;
+  let st: ReturnType<typeof statSync>;
   try {
     st = statSync(path);
   } catch (e) {

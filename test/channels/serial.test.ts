@@ -50,7 +50,7 @@ async function withLink(
     rb: ReturnType<typeof recorder>;
   }) => Promise<void>,
 ) {
-  let pair = await startPtyPair();
+  const pair = await startPtyPair();
   const dir = pair.dir;
   const a = new SerialChannel({ device: pair.a, baud: 115200, reopenMinMs: 20, reopenMaxMs: 200 });
   const b = new SerialChannel({ device: pair.b, baud: 115200, reopenMinMs: 20, reopenMaxMs: 200 });

@@ -51,9 +51,9 @@ list = [
 p = { "a b" = 1 }
 `);
   const lines = Object.fromEntries(r.lines);
-  assert.is(lines["cluster"], 1);
+  assert.is(lines.cluster, 1);
   assert.is(lines["cluster.name"], 2);
-  assert.is(lines["node"], 4);
+  assert.is(lines.node, 4);
   assert.is(lines["node[0]"], 4);
   assert.is(lines["node[0].name"], 5);
   assert.is(lines["node[1]"], 6);

@@ -2,7 +2,7 @@
 // which role is current, and a frame from the peer's earlier boot says nothing at all.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type Action, type Input } from "../../src/core/index.ts";
+import type { Action } from "../../src/core/index.ts";
 import { A, B, feed, fresh, frame } from "./fixtures.ts";
 
 const logs = (acts: Action[], ev: string) => acts.filter((a) => a.type === "Log" && a.event === ev);

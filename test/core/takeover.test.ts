@@ -1,7 +1,7 @@
 // Takeover on an administrator's request: the STANDBY asks, the ACTIVE hands over; every refusal says why.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type Action, type CoreState, type Input } from "../../src/core/index.ts";
+import type { Action, CoreState, Input } from "../../src/core/index.ts";
 import { TAKEOVER_RESEND_FOR_MS, TAKEOVER_RESEND_MS, TAKEOVER_WAIT_MS } from "../../src/core/takeover.ts";
 import { A, B, TIMERS, feed, fresh, frame } from "./fixtures.ts";
 

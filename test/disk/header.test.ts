@@ -58,7 +58,7 @@ test("a header signed with another key, or with any flipped bit, is bad-auth", (
 
 test("wrong sizes, layout versions, block sizes, slot counts and timers are malformed", () => {
   assert.match(detail(new Uint8Array(512)), /expected 4096 bytes, got 512/);
-  const edit = (at: number, write: (v: DataView) => void, sign = true): Uint8Array => {
+  const edit = (_at: number, write: (v: DataView) => void, sign = true): Uint8Array => {
     const bytes = encodeHeader(header, KEY);
     write(new DataView(bytes.buffer));
     return sign ? resign(bytes) : bytes;

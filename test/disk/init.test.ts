@@ -196,7 +196,7 @@ test("init refuses another cluster's area, naming both cluster ids", async () =>
 });
 
 test("init refuses a header that does not authenticate, and data that is not a heartbeat area", async () => {
-  await withBlank(async (path, opts) => {
+  await withBlank(async (_path, opts) => {
     await initDisk({ ...opts, key: OTHER_KEY });
     const r = await initDisk(opts);
     assert.is(r.kind === "refused" && r.found, "untrusted-header");

@@ -37,7 +37,9 @@ esac
 `;
 
 const dirs: string[] = [];
-test.after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+test.after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 function fakeBmc(mode = "normal", initial = "on", statusOnPolls = 2) {
   const dir = mkdtempSync(join(tmpdir(), "cg-ipmi-"));

@@ -70,7 +70,7 @@ test("a monitor that exceeds its timeout, and one that ignores its abort, are vi
     recover: () => ({ result: "running", reason: "not reached" }),
   };
   const r = await checkConformance(plugin, agentConfig({ timeout: 100 }), { abortGraceMs: 100 });
-  release.forEach((f) => f());
+  for (const f of release) f();
   assert.equal(
     r.lines.filter((l) => l.status === "FAIL").map((l) => `${l.step}: ${l.detail}`),
     [

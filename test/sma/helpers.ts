@@ -123,7 +123,9 @@ export function scripted(
     };
   }
   /** Let every "hang-ignoring-abort" call return at last. */
-  const release = () => held.splice(0).forEach((f) => f());
+  const release = () => {
+    for (const f of held.splice(0)) f();
+  };
   return { plugin, calls, signals, release, setSteps: (s: Step[]) => ((steps = s), (i = 0)) };
 }
 

@@ -16,7 +16,7 @@ test("the README has the SMA section", () => {
 
 test("the README's complete example plugin is test/fixtures/sma/file-fresh.ts, verbatim", () => {
   const example = readFileSync(join(FIXTURES, "file-fresh.ts"), "utf8");
-  assert.ok(section.includes("```ts\n" + example + "```"), "README example and fixture differ");
+  assert.ok(section.includes(`\`\`\`ts\n${example}\`\`\``), "README example and fixture differ");
 });
 
 test("the README names every built-in and each of its parameters", () => {

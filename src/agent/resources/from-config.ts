@@ -31,6 +31,8 @@ export function resourcesFrom(config: readonly ResourceConfig[], opts: CommandOp
         });
       case "unit":
         return new UnitResource({ ...opts, name: r.name, timeoutMs: r.timeout });
+      default:
+        throw new Error(`unknown resource type ${String((r as { type: unknown }).type)}`);
     }
   });
 }
