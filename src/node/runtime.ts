@@ -1,4 +1,5 @@
 // The guard at run time: links in, core in the middle, actions out. All I/O lives here, no decisions.
+import type { LinkReport } from "../mgmt/protocol.ts";
 import type { ChannelSink } from "../channels/channel.ts";
 import type { PeerSlot } from "../channels/disk.ts";
 import {
@@ -302,17 +303,7 @@ export class NodeRuntime {
   }
 
   /** Per link: the core's view (last heard, late, dead) and the channel's counters. */
-  linkReport(): {
-    kind: ChannelKind;
-    up: boolean;
-    lastHeardAgoMs: number | null;
-    late: boolean;
-    dead: boolean;
-    framesIn: number;
-    framesOut: number;
-    dropped: number;
-    lastError: string | null;
-  }[] {
+  linkReport(): LinkReport[] {
     const t = this.clock.now();
     return [...this.links.stream, ...(this.links.disk ? [this.links.disk] : [])].map((c) => {
       const v = this.state.channels[c.kind];

@@ -1,34 +1,11 @@
 // The client commands end to end: dist/clusterguard against a real management server with a fake handler.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { EXE } from "../helpers/exe.ts";
+import { runExeAsync } from "../helpers/exe.ts";
 import { sampleReport } from "../mgmt/fake.ts";
 import { type Running, selfSignedCert, serve, tempDir } from "../mgmt/helpers.ts";
-
-/** Run dist/clusterguard without blocking the event loop, so that the server in this test process can answer it. */
-async function runExeAsync(
-  args: string[],
-  timeoutMs = 20_000,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  if (!existsSync(EXE)) throw new Error(`${EXE} is missing: run 'make build' first`);
-  const p = Bun.spawn([EXE, ...args], {
-    cwd: "/",
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
-    stdout: "pipe",
-    stderr: "pipe",
-    stdin: "ignore",
-  });
-  const timer = setTimeout(() => p.kill("SIGKILL"), timeoutMs);
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(p.stdout).text(),
-    new Response(p.stderr).text(),
-    p.exited,
-  ]);
-  clearTimeout(timer);
-  return { code, stdout, stderr };
-}
 
 const dir = tempDir("cg-client-");
 const socket = join(dir, "cg.sock");

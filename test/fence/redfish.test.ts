@@ -1,4 +1,5 @@
 // The Redfish fence agent against a fake BMC (Bun.serve) that speaks the real resource shapes and checks Basic auth.
+import { selfSignedCert } from "../helpers/tls.ts";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -208,28 +209,7 @@ test("a refused connection is a failure that names it, and status is unknown", a
 });
 
 test("https with a self-signed certificate fails verification unless insecure is set", async () => {
-  const key = join(dir, "key.pem");
-  const cert = join(dir, "cert.pem");
-  const gen = Bun.spawnSync(
-    [
-      "openssl",
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-subj",
-      "/CN=localhost",
-      "-days",
-      "1",
-      "-keyout",
-      key,
-      "-out",
-      cert,
-    ],
-    { stdout: "ignore", stderr: "pipe" },
-  );
-  assert.is(gen.exitCode, 0, gen.stderr.toString());
+  const { cert, key } = selfSignedCert(dir);
   const bmc = fakeBmc({ tls: { cert, key } });
   try {
     const strict = await agent(bmc.url).fence("a", "off", AbortSignal.timeout(3000));

@@ -14,19 +14,28 @@ export function runExe(args: string[], opts: { cwd?: string; env?: Record<string
   return { code: r.exitCode, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
 
-/** Run dist/clusterguard with `args` without blocking this process (harness relays keep running meanwhile). */
-export async function runExeAsync(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Run dist/clusterguard with `args` without blocking this process (a server or relay in it keeps answering), with
+ * no standard input; killed after `timeoutMs`.
+ */
+export async function runExeAsync(
+  args: string[],
+  timeoutMs = 20_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   if (!existsSync(EXE)) throw new Error(`${EXE} is missing: run 'make build' first`);
   const p = Bun.spawn([EXE, ...args], {
     cwd: "/",
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
     stdout: "pipe",
     stderr: "pipe",
+    stdin: "ignore",
   });
+  const timer = setTimeout(() => p.kill("SIGKILL"), timeoutMs);
   const [stdout, stderr, code] = await Promise.all([
     new Response(p.stdout).text(),
     new Response(p.stderr).text(),
     p.exited,
   ]);
+  clearTimeout(timer);
   return { code, stdout, stderr };
 }

@@ -136,29 +136,4 @@ export async function ask(where: Where, line: string): Promise<{ ok: boolean; er
   }
 }
 
-/** A self-signed certificate for CN=localhost, as the brief's openssl command makes it. */
-export function selfSignedCert(dir: string): { cert: string; key: string } {
-  const cert = join(dir, "cert.pem");
-  const key = join(dir, "key.pem");
-  const r = Bun.spawnSync(
-    [
-      "openssl",
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-subj",
-      "/CN=localhost",
-      "-days",
-      "1",
-      "-keyout",
-      key,
-      "-out",
-      cert,
-    ],
-    { stderr: "pipe" },
-  );
-  if (r.exitCode !== 0) throw new Error(`openssl failed: ${r.stderr.toString()}`);
-  return { cert, key };
-}
+export { selfSignedCert } from "../helpers/tls.ts";

@@ -1,7 +1,7 @@
 // The http and tcp built-ins against a real Bun.serve server and a real TCP listener.
+import { selfSignedCert } from "../helpers/tls.ts";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -67,26 +67,11 @@ test("http: a refused connection is not-running; an aborted request says so", as
 
 test("http: a self-signed certificate is refused unless insecure = true", async () => {
   const dir = mkdtempSync(join(tmpdir(), "cg-sma-tls-"));
-  const made = spawnSync("openssl", [
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-subj",
-    "/CN=localhost",
-    "-days",
-    "1",
-    "-keyout",
-    join(dir, "k.pem"),
-    "-out",
-    join(dir, "c.pem"),
-  ]);
-  assert.is(made.status, 0, String(made.stderr));
+  const pem = selfSignedCert(dir);
   const tls = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
-    tls: { key: Bun.file(join(dir, "k.pem")), cert: Bun.file(join(dir, "c.pem")) },
+    tls: { key: Bun.file(pem.key), cert: Bun.file(pem.cert) },
     fetch: () => new Response("secure"),
   });
   try {
