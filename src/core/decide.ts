@@ -42,7 +42,7 @@ export function decide(d: Draft): void {
 function startupFenceRefused(d: Draft): boolean {
   const s = d.state;
   if (s.peerView.lastHeard !== null) return false;
-  const why = startupUnproven(s);
+  const why = startupUnproven(s, d.now);
   if (why === null) return false;
   const f = s.fence;
   if (
@@ -66,8 +66,21 @@ function startupFenceRefused(d: Draft): boolean {
  */
 function startupUnproven(
   s: CoreState,
+  now: number,
 ): { key: string; message: string; reason: string; fields: Record<string, string> } | null {
-  if (s.channels.disk?.up) return null;
+  const disk = s.channels.disk;
+  if (disk?.up) {
+    // Up long enough to have seen a live peer's slot move: a disk that just appeared (a late LUN) proves nothing yet.
+    const need = Math.max(s.timers.initdead, s.timers.deadtime);
+    const upFor = now - (disk.upSince ?? now);
+    if (upFor >= need) return null;
+    return {
+      key: "startup:disk-young",
+      message: `${s.peer.name} never heard, and the disk channel has been up only ${upFor} ms: its silence proves nothing before ${need} ms; not fencing yet, staying STANDBY`,
+      reason: "peer never heard and the disk channel up too briefly to prove it dead",
+      fields: { upForMs: String(upFor) },
+    };
+  }
   const down = Object.entries(s.channels)
     .filter(([, c]) => c && !c.up)
     .map(([k]) => k);

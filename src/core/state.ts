@@ -29,6 +29,8 @@ export interface CoreTimers {
 /** What the core remembers of one channel. */
 export interface ChannelView {
   up: boolean;
+  /** Since when the link is up (its start, or its last down-to-up change); null while down. */
+  upSince: number | null;
   lastHeard: number | null;
   late: boolean;
   dead: boolean;
@@ -136,7 +138,8 @@ export function initialState(opts: {
   requires?: readonly SafetyCheck[];
 }): CoreState {
   const channels: Partial<Record<ChannelKind, ChannelView>> = {};
-  for (const c of opts.channels) channels[c] = { up: true, lastHeard: null, late: false, dead: false };
+  for (const c of opts.channels)
+    channels[c] = { up: true, upSince: opts.now, lastHeard: null, late: false, dead: false };
   return {
     role: "BOOTING",
     since: opts.now,

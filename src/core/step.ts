@@ -213,6 +213,7 @@ function onChannel(d: Draft, channel: string, up: boolean, detail?: string): voi
   const ch = d.state.channels[channel as keyof CoreState["channels"]];
   if (!ch || ch.up === up) return;
   ch.up = up;
+  ch.upSince = up ? d.now : null;
   d.log(
     up ? "notice" : "warning",
     up ? "link-up" : "link-down",
@@ -252,7 +253,10 @@ function onPill(d: Draft, { present, fresh, power, detail }: PillInput): void {
   // A pill that arrives while this boot runs is the fencer's order: obey it in any role, STOPPED too (SBD's servant
   // does); an ACTIVE node obeys any pill it finds. Both as the pill says: reset, or power off.
   if (fresh === true || s.role === "ACTIVE") selfFence(d, why, power ?? "reset");
-  else if (s.role === "FENCING" || s.role === "BOOTING") d.setRole("STANDBY", `activation refused: ${why}`, "error");
+  else if (s.role === "FENCING" || s.role === "BOOTING") {
+    dropFence(s);
+    d.setRole("STANDBY", `activation refused: ${why}`, "error");
+  }
 }
 
 function onSafety(d: Draft, { check, ok, detail }: SafetyInput): void {
@@ -272,7 +276,16 @@ function onSafety(d: Draft, { check, ok, detail }: SafetyInput): void {
       : "this node will neither go ACTIVE nor fence its peer";
   d.log("critical", "activation-blocked", `${reason}: ${then}`, { check });
   // A fence that has not confirmed yet would end in a refused activation: stop it now.
-  if (s.role === "FENCING") d.setRole("STANDBY", `activation refused: ${reason}`, "error");
+  if (s.role === "FENCING") {
+    dropFence(s);
+    d.setRole("STANDBY", `activation refused: ${reason}`, "error");
+  }
+}
+
+/** A fence stopped before its result (activation refused meanwhile): a late result must not count for anything. */
+function dropFence(s: CoreState): void {
+  s.fence.issued = false;
+  s.fence.issueAt = null;
 }
 
 /** After a block was lifted: `allowed` when nothing blocks any more, else what still does. */

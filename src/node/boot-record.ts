@@ -124,6 +124,8 @@ export interface HeardRecord {
   peerIncarnation: number | null;
   peerSeq: number | null;
   fencedIncarnation: number | null;
+  /** A second ACTIVE this node outranks and had not fenced yet (its boot); absent in older records. */
+  secondActive?: number | null;
   receiver: ReceiverState;
 }
 
@@ -136,7 +138,8 @@ export function writeHeard(dir: string, r: Omit<HeardRecord, "v">): string | nul
 export function readHeard(dir: string, node: string, bootId: string): HeardRecord | string {
   const o = readJson(dir, HEARD_FILE, node, bootId, ["incarnation"]);
   if (typeof o === "string") return o;
-  for (const k of ["peerIncarnation", "peerSeq", "fencedIncarnation"] as const) {
+  for (const k of ["peerIncarnation", "peerSeq", "fencedIncarnation", "secondActive"] as const) {
+    if (o[k] === undefined && k === "secondActive") continue;
     if (o[k] !== null && (!Number.isSafeInteger(o[k]) || (o[k] as number) < 0))
       return `${join(dir, HEARD_FILE)}: ${k}: expected a non-negative integer or null`;
   }

@@ -30,6 +30,8 @@ export interface HandoverSnapshot {
   fencedIncarnation?: number | null;
   /** The newest seq heard from the peer's current boot (the core's order point): frames older than it trigger nothing. */
   peerSeq?: number | null;
+  /** The boot of a second ACTIVE this node outranks and had not fenced yet: the successor fences it. */
+  secondActive?: number | null;
   /** System uptime (ms) at the release: a stopped agent's snapshot is judged young or old by it, not by the wall clock. */
   uptimeMs?: number;
 }
@@ -73,6 +75,8 @@ export function parseSnapshot(text: string, node: string, thisBoot: string): Han
   }
   if (o.peerSeq !== undefined && o.peerSeq !== null && !isCount(o.peerSeq))
     return `peerSeq: expected a non-negative integer or null, got ${String(o.peerSeq)}`;
+  if (o.secondActive !== undefined && o.secondActive !== null && !isCount(o.secondActive))
+    return `secondActive: expected a non-negative integer or null, got ${String(o.secondActive)}`;
   if (o.uptimeMs !== undefined && !isCount(o.uptimeMs))
     return `uptimeMs: expected a non-negative integer, got ${String(o.uptimeMs)}`;
   if (o.receiver !== undefined) {

@@ -9,6 +9,7 @@ import {
   type Input,
   initialState,
   resumedActive,
+  outranks,
   type SafetyCheck,
   step,
 } from "../core/index.ts";
@@ -92,6 +93,8 @@ export class NodeRuntime {
   private lastBeat: Promise<boolean> | undefined;
   private takeoverWaiters: ((r: Outcome) => void)[] = [];
   private selfFenceRecorded = false;
+  /** Why the last heard record could not be written, or null. */
+  private heardFailed: string | null = null;
   /** Runs the planned switchover when the STANDBY peer asks to take over (the agent sets it; none in the initrd). */
   handOverForPeer: ((reason: string) => Promise<Outcome>) | null = null;
   /** Heartbeats that came after warntime, and the last fence outcome: for status reports. */
@@ -158,7 +161,9 @@ export class NodeRuntime {
     this.receiver = new Receiver(
       { key: o.key, clusterId, self: o.self.name, peer: o.peer.name, myIncarnation: this.incarnation },
       (inc) => {
-        this.builder.peerIncarnation = inc;
+        // Echo the newest boot of the peer: a frame of an older one (buffered on serial, replayed on a link that
+        // has not seen the new boot yet) must not move this node's echo back to a boot that is over.
+        this.builder.peerIncarnation = Math.max(this.builder.peerIncarnation, inc);
         this.peerIncarnationSeen(inc);
       },
       (echoed) => this.selfBehind(echoed, clusterId),
@@ -172,6 +177,7 @@ export class NodeRuntime {
           fenced: snap.fencedIncarnation ?? null,
           peerIncarnation: snap.peerIncarnation || null,
           peerSeq: snap.peerSeq ?? null,
+          secondActive: snap.secondActive ?? null,
         }
       : heard
         ? {
@@ -179,6 +185,7 @@ export class NodeRuntime {
             fenced: heard.fencedIncarnation,
             peerIncarnation: heard.peerIncarnation,
             peerSeq: heard.peerSeq,
+            secondActive: heard.secondActive ?? null,
           }
         : null;
     if (memory?.receiver) this.receiver.restore(memory.receiver);
@@ -242,7 +249,7 @@ export class NodeRuntime {
           })
         : initialState(init);
     if (o.stopped) this.resumeStopped(o.stopped);
-    if (memory) this.state = continueHeard(this.state, memory);
+    if (memory) this.state = continueHeard(this.state, memory, this.clock.now());
     this.resumeSelfFence();
     const goOn = cont ? `continuing this boot's incarnation from seq ${startSeq + 1}` : "";
     const how = snap
@@ -435,6 +442,7 @@ export class NodeRuntime {
       receiver: this.receiver.save(),
       fencedIncarnation: s.fence.fencedIncarnation,
       peerSeq: s.peerView.incarnation === this.builder.peerIncarnation ? s.peerView.lastSeq : null,
+      secondActive: this.secondActive(),
       uptimeMs: this.env.uptimeMs(),
     };
   }
@@ -465,6 +473,11 @@ export class NodeRuntime {
           ),
         );
       case "HandOver":
+        // A switchover that a crash could let a replay run again must not start unrecorded.
+        if (this.heardFailed) {
+          const detail = `refused: this node cannot record how far it heard ${this.o.peer.name} (${this.heardFailed})`;
+          return this.input({ kind: "handover-answer", now: this.clock.now(), ok: false, detail });
+        }
         return this.handOver(a.reason);
       case "TakeoverAnswer": {
         const waiting = this.takeoverWaiters.splice(0);
@@ -624,7 +637,7 @@ export class NodeRuntime {
     const dir = this.o.runDir;
     if (!dir || this.state.selfFence) return;
     const pv = this.state.peerView;
-    const key = `${pv.incarnation}:${pv.lastSeq}:${this.state.fence.fencedIncarnation}`;
+    const key = `${this.incarnation}:${pv.incarnation}:${pv.lastSeq}:${this.state.fence.fencedIncarnation}:${this.secondActive()}`;
     if (key === this.heardKey) return;
     const t = this.clock.now();
     if (!acting && t - this.heardAt < this.o.config.timers.keepalive) return;
@@ -637,9 +650,18 @@ export class NodeRuntime {
       peerIncarnation: pv.incarnation,
       peerSeq: pv.lastSeq,
       fencedIncarnation: this.state.fence.fencedIncarnation,
+      secondActive: this.secondActive(),
       receiver: this.receiver.save(),
     });
+    this.heardFailed = failed;
     if (failed) this.log.emit("warning", "heard-record", `could not record how far the peer was heard: ${failed}`);
+  }
+
+  /** The boot of a second ACTIVE this node outranks and has not fenced yet: a successor must go on fencing it. */
+  private secondActive(): number | null {
+    const s = this.state;
+    if (!s.peerView.conflict || s.role !== "ACTIVE" || !outranks(s.self, s.peer)) return null;
+    return s.fence.target ?? s.peerView.incarnation;
   }
 
   /** This boot's heard record, when it belongs to the incarnation this process continues. */
@@ -774,18 +796,30 @@ export class NodeRuntime {
  * The core of a process that continues this boot's links, told how far its predecessor heard the peer: that boot and
  * its newest seq (older frames trigger nothing), and the boot it fenced (refused).
  */
-function continueHeard(
+export function continueHeard(
   s: CoreState,
-  m: { fenced: number | null; peerIncarnation: number | null; peerSeq: number | null },
+  m: { fenced: number | null; peerIncarnation: number | null; peerSeq: number | null; secondActive: number | null },
+  now: number,
 ): CoreState {
   const fence = m.fenced
     ? { ...s.fence, fencedIncarnation: Math.max(s.fence.fencedIncarnation ?? 0, m.fenced) }
     : s.fence;
   const pv = s.peerView;
   const same = m.peerIncarnation !== null && (pv.incarnation === null || pv.incarnation === m.peerIncarnation);
-  const peerView =
+  let peerView =
     same && m.peerSeq !== null
       ? { ...pv, incarnation: m.peerIncarnation, lastSeq: Math.max(pv.lastSeq ?? 0, m.peerSeq) }
       : pv;
+  // The peer was heard in this boot: its silence from now on is judged by deadtime, not as "never heard".
+  if (same && peerView.lastHeard === null) peerView = { ...peerView, lastHeard: now, firstHeard: now };
+  // A second ACTIVE the predecessor outranked and had not fenced yet: fence it again at once.
+  if (m.secondActive !== null && s.role === "ACTIVE") {
+    peerView = { ...peerView, conflict: true };
+    return {
+      ...s,
+      peerView,
+      fence: { ...fence, target: m.secondActive, issued: false, issueAt: now - s.timers.fenceRetry },
+    };
+  }
   return { ...s, fence, peerView };
 }

@@ -263,4 +263,28 @@ test("the disk channel itself down: no startup fence, whatever the other links s
   assert.not.ok(all.some((a) => a.type === "FencePeer"));
 });
 
+test("a disk channel that came up only now (a late LUN) proves nothing yet: no fence until it has been up for max(initdead, deadtime)", () => {
+  const before = feed(withDisk(), [
+    { kind: "channel", now: 5, channel: "udp", up: false, detail: "no carrier" },
+    { kind: "channel", now: 6, channel: "disk", up: false, detail: "ENOENT: LUN not there yet" },
+    tick(TIMERS.initdead + 10),
+    tick(TIMERS.initdead + 30_000),
+  ]);
+  assert.is(before.s.role, "STANDBY");
+  const up = TIMERS.initdead + 30_001;
+  const early = feed(before.s, [{ kind: "channel", now: up, channel: "disk", up: true }, tick(up + 100)]);
+  assert.not.ok(
+    early.all.some((a) => a.type === "FencePeer"),
+    "not on a disk up for 0 ms",
+  );
+  const later = feed(early.s, [
+    tick(up + Math.max(TIMERS.initdead, TIMERS.deadtime) + 10),
+    tick(up + Math.max(TIMERS.initdead, TIMERS.deadtime) + 20 + TIMERS.fenceDelay),
+  ]);
+  assert.ok(
+    later.all.some((a) => a.type === "FencePeer"),
+    "once it has been up long enough to see a live slot move",
+  );
+});
+
 test.run();

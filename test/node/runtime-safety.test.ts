@@ -1,6 +1,6 @@
 // Safety of the real runtime pair over UDP: a refused self-fence, replayed frames of an old, a fenced and the
 // current boot across a hand-over, and a wall clock that stepped back. Each case once let two nodes write.
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -230,6 +230,49 @@ test("a process restarted after a refused self-fence stays silent and tries the 
     b.events.some((e) => e.event === "peer-role" && e.peerRole === "STOPPED"),
     "a never said STOPPED",
   );
+});
+
+test("the heard record cannot be written (a full /run): no switchover starts for a request, so a crash cannot let a replay run one", async () => {
+  const dir = runDir();
+  mkdirSync(join(dir, "heard.json.new")); // every write of the heard record fails, as a full tmpfs would make it
+  const a = await pair.start("a", { runDir: dir });
+  const b = await pair.start("b");
+  await pair.until(() => role(a) === "ACTIVE" && role(b) === "STANDBY", 8000, "a ACTIVE, b STANDBY");
+  a.guard.handOverForPeer = async (reason) => {
+    a.handOvers.push(reason);
+    return { ok: true, detail: "test: recorded" };
+  };
+  await Bun.sleep(3 * TIMERS.keepalive);
+  const answer = await b.guard.requestTakeover();
+  assert.not.ok(answer.ok, "refused");
+  assert.match(answer.detail, /cannot record how far it heard/);
+  assert.equal(a.handOvers, [], "no switchover ran");
+});
+
+test("a STANDBY guard restarted in this boot after its ACTIVE peer died fences it (the peer was heard in this boot)", async () => {
+  const dir = runDir();
+  const waiting = new RuntimePair(18150, "");
+  await waiting.setup();
+  try {
+    const a = await waiting.start("a");
+    const b = await waiting.start("b", { runDir: dir });
+    await waiting.until(() => role(a) === "ACTIVE" && role(b) === "STANDBY", 8000, "a ACTIVE, b STANDBY");
+    await Bun.sleep(3 * TIMERS.keepalive);
+    await waiting.stop(a); // a dies
+    await waiting.stop(b); // b's guard crashes and is restarted
+    const again = await waiting.start("b", { runDir: dir });
+    await waiting.until(
+      () => again.fences.length > 0,
+      TIMERS.initdead + 4 * TIMERS.deadtime,
+      "the restarted STANDBY fences the dead ACTIVE",
+    );
+    assert.not.ok(
+      again.events.some((e) => e.event === "startup-fence-refused"),
+      "not refused as never heard",
+    );
+  } finally {
+    await waiting.teardown();
+  }
 });
 
 test.run();
