@@ -1,0 +1,65 @@
+// The runtime driven through NodeEnv with links of the test's own: two links whose frames the test hands in and
+// reads back, on the real receiver, core and frame builder.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { type Channel, type ChannelSink, emptyStats } from "../../src/channels/channel.ts";
+import type { ChannelKind } from "../../src/core/types.ts";
+import { Logger } from "../../src/log/logger.ts";
+import { FrameBuilder } from "../../src/node/frames.ts";
+import { NodeRuntime } from "../../src/node/runtime.ts";
+import { clusterIdOf, decodeFrame } from "../../src/protocol/index.ts";
+import { KEY, loadTestConfig } from "./runtime-pair.ts";
+
+/** A link the test drives: it keeps the runtime's sink and every frame sent. */
+class TestLink implements Channel {
+  sink: ChannelSink | null = null;
+  readonly sent: Uint8Array[] = [];
+  constructor(readonly kind: ChannelKind) {}
+  async start(sink: ChannelSink): Promise<void> {
+    this.sink = sink;
+  }
+  send(frame: Uint8Array): void {
+    this.sent.push(frame);
+  }
+  async stop(): Promise<void> {}
+  stats() {
+    return { ...emptyStats(), up: true };
+  }
+  deliver(bytes: Uint8Array): void {
+    this.sink?.frame(bytes, this.kind);
+  }
+}
+
+const config = loadTestConfig("wait_for_all = false");
+const clusterId = clusterIdOf("runtime-pair");
+
+test("a frame of the peer's older boot on a link that has not seen its new boot does not move this node's echo back", async () => {
+  const serial = new TestLink("serial");
+  const udp = new TestLink("udp");
+  const self = config.node.find((n) => n.name === "a")!;
+  const peer = config.node.find((n) => n.name === "b")!;
+  const rt = new NodeRuntime(
+    { config, key: KEY, self, peer, links: {}, hostMode: true, realtime: false },
+    new Logger("a", []),
+    { continueBoot() {}, selfFence() {} },
+    () => [],
+    { links: () => ({ stream: [serial, udp], disk: null }) },
+  );
+  await rt.start();
+  try {
+    const oldBoot = new FrameBuilder({ key: KEY, clusterId, node: "b", incarnation: 900 });
+    const newBoot = new FrameBuilder({ key: KEY, clusterId, node: "b", incarnation: 901 });
+    const stale = oldBoot.build("heartbeat", "ACTIVE"); // buffered in the serial line since b's earlier boot
+    udp.deliver(newBoot.build("heartbeat", "BOOTING"));
+    serial.deliver(stale);
+    rt.input({ kind: "stop", now: Math.floor(performance.now()), reason: "test: make it send" });
+    const last = udp.sent.at(-1)!;
+    const d = decodeFrame(last, { key: KEY, clusterId });
+    assert.is(d.kind, "ok");
+    assert.is(d.kind === "ok" ? d.frame.peerIncarnation : 0, 901, "still echoes the peer's newest boot");
+  } finally {
+    await rt.stop();
+  }
+});
+
+test.run();
