@@ -19,8 +19,6 @@ export class Receiver {
   readonly rejected: Record<string, Record<RejectKind, number>> = {};
   readonly accepted: Record<string, number> = {};
 
-  /** A boot of the peer that is over (fenced): refused on every link, including links not heard yet. */
-  private retired: number | null = null;
   /** The newest frame accepted on any link (incarnation, then seq): only it may move this node's incarnation. */
   private newest: { incarnation: number; seq: number } | null = null;
   /** The peer has echoed this node's current incarnation: it hears this boot, so no echo of an older one counts. */
@@ -54,10 +52,12 @@ export class Receiver {
     }
   }
 
-  /** Refuse the peer's boot `incarnation` (and earlier ones) on every link from now on: it was fenced. */
+  /**
+   * Refuse the peer's boot `incarnation` (and earlier ones) on every link from now on, links not heard yet included:
+   * it was fenced. A guard that already knows a later boot keeps it.
+   */
   retire(incarnation: number): void {
-    this.retired = Math.max(this.retired ?? 0, incarnation);
-    for (const ch of CHANNEL_KINDS) this.guard(ch).retire(this.o.peer, this.retired);
+    for (const ch of CHANNEL_KINDS) this.guard(ch).retire(this.o.peer, incarnation);
   }
 
   /** Classify one candidate frame that arrived at `now` on `channel`. */
