@@ -6,6 +6,7 @@ import { blockedBy, clearBlock, setBlock } from "./blocks.ts";
 import type { FrameInput, Input, PillInput, SafetyInput } from "./inputs.ts";
 import { onHandoverAnswer, onTakeoverFrame, onTakeoverRequest, takeoverTick } from "./takeover.ts";
 import {
+  endFence,
   fenceConfirmed,
   fenceFailed,
   secondActiveFenced,
@@ -254,7 +255,7 @@ function onPill(d: Draft, { present, fresh, power, detail }: PillInput): void {
   // does); an ACTIVE node obeys any pill it finds. Both as the pill says: reset, or power off.
   if (fresh === true || s.role === "ACTIVE") selfFence(d, why, power ?? "reset");
   else if (s.role === "FENCING" || s.role === "BOOTING") {
-    dropFence(s);
+    endFence(s);
     d.setRole("STANDBY", `activation refused: ${why}`, "error");
   }
 }
@@ -277,15 +278,9 @@ function onSafety(d: Draft, { check, ok, detail }: SafetyInput): void {
   d.log("critical", "activation-blocked", `${reason}: ${then}`, { check });
   // A fence that has not confirmed yet would end in a refused activation: stop it now.
   if (s.role === "FENCING") {
-    dropFence(s);
+    endFence(s);
     d.setRole("STANDBY", `activation refused: ${reason}`, "error");
   }
-}
-
-/** A fence stopped before its result (activation refused meanwhile): a late result must not count for anything. */
-function dropFence(s: CoreState): void {
-  s.fence.issued = false;
-  s.fence.issueAt = null;
 }
 
 /** After a block was lifted: `allowed` when nothing blocks any more, else what still does. */

@@ -101,9 +101,7 @@ export function secondActiveTick(d: Draft): void {
  */
 export function fenceConfirmed(d: Draft, agent: string, detail: string): void {
   const s = d.state;
-  s.fence.issued = false;
-  s.fence.issueAt = null;
-  s.fence.lastResult = `${agent}: ${detail}`;
+  endFence(s, `${agent}: ${detail}`);
   d.log("warning", "fence-confirmed", `${s.peer.name} fenced by ${agent}: ${detail}`, { target: s.peer.name, agent });
   retireTarget(s);
   s.peerView.role = null;
@@ -119,9 +117,7 @@ export function fenceConfirmed(d: Draft, agent: string, detail: string): void {
 /** The second ACTIVE is fenced: that boot is over; this node stays ACTIVE. */
 export function secondActiveFenced(d: Draft, detail: string): void {
   const s = d.state;
-  s.fence.issued = false;
-  s.fence.issueAt = null;
-  s.fence.lastResult = detail;
+  endFence(s, detail);
   d.log("warning", "fence-confirmed", `${s.peer.name}, a second ACTIVE, fenced by ${detail}`, { target: s.peer.name });
   retireTarget(s);
   s.peerView.role = null;
@@ -141,6 +137,16 @@ export function secondActiveFenceFailed(d: Draft, detail: string): void {
   );
 }
 
+/**
+ * No fence in flight any more: a late result counts for nothing. `result` is kept for status when the fence ended
+ * with one; a fence dropped before its result (activation refused meanwhile) keeps the last one.
+ */
+export function endFence(s: Draft["state"], result?: string): void {
+  s.fence.issued = false;
+  s.fence.issueAt = null;
+  if (result !== undefined) s.fence.lastResult = result;
+}
+
 /** Remember the boot a confirmed fence ended (its frames are refused from now on). */
 function retireTarget(s: Draft["state"]): void {
   const t = s.fence.target;
@@ -151,9 +157,7 @@ function retireTarget(s: Draft["state"]): void {
 /** A fence that did not confirm: stay STANDBY, retry later, say why loudly. */
 export function fenceFailed(d: Draft, detail: string): void {
   const s = d.state;
-  s.fence.issued = false;
-  s.fence.issueAt = null;
-  s.fence.lastResult = detail;
+  endFence(s, detail);
   s.fence.nextRetryAt = d.now + s.timers.fenceRetry;
   d.log(
     "error",
