@@ -17,7 +17,7 @@ import type { Progress, HeartbeatSlot } from "../disk/slot.ts";
 import { advanced } from "../disk/slot.ts";
 import type { BlockResult } from "../disk/block.ts";
 import type { DiskTimers } from "../disk/header.ts";
-import { uptimeMs } from "../disk/uptime.ts";
+import { type Clock, realClock } from "../sys/clock.ts";
 import type { Channel, ChannelSink, ChannelStats } from "./channel.ts";
 import { emptyStats } from "./channel.ts";
 
@@ -33,7 +33,8 @@ export class DiskChannel implements Channel {
   private readonly log: (line: string) => void;
   private sink: ChannelSink | undefined;
   private area: DiskArea | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private cancelTimer: (() => void) | undefined;
+  private readonly clock: Clock;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
   private retry: Retry | undefined;
@@ -55,6 +56,7 @@ export class DiskChannel implements Channel {
     const problem = channelOptionsProblem(o);
     if (problem !== undefined) throw new RangeError(`DiskChannel(${o.device}): ${problem}`);
     this.log = o.log ?? (() => {});
+    this.clock = o.clock ?? realClock;
   }
 
   /** Opens the area (header must be this cluster's) and starts polling; failures go to health() and are retried. */
@@ -83,8 +85,8 @@ export class DiskChannel implements Channel {
     try {
       await area.writeSlot(this.o.selfSlot, {
         ...state,
-        writtenAt: Math.floor((this.o.now ?? Date.now)()),
-        uptimeMs: uptimeMs(),
+        writtenAt: Math.floor(this.clock.wall()),
+        uptimeMs: this.clock.uptime(),
       });
     } catch (error) {
       if (error instanceof DiskIoError) this.fail(area, error.message);
@@ -126,8 +128,8 @@ export class DiskChannel implements Channel {
   /** Stops polling, waits for the I/O in flight, closes the device. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     await this.running;
     const area = this.area;
     this.area = undefined;
@@ -146,9 +148,9 @@ export class DiskChannel implements Channel {
     this.retry ??= new Retry(this.o.pollMs, this.o.maxBackoffMs ?? Math.max(5000, this.o.pollMs));
     const delay = ok ? this.o.pollMs : this.retry.next();
     if (ok) this.retry.reset();
-    this.timer = setTimeout(() => {
+    this.cancelTimer = this.clock.after(delay, () => {
       this.running = this.tick();
-    }, delay);
+    });
   }
 
   /** Opens the device and checks the header; true when the channel is up. */
@@ -156,7 +158,12 @@ export class DiskChannel implements Channel {
     const { device, offset, key, clusterId } = this.o;
     let area: DiskArea;
     try {
-      area = await openVerifiedArea(device, offset, { key, clusterId }, { log: this.log });
+      area = await openVerifiedArea(
+        device,
+        offset,
+        { key, clusterId },
+        { log: this.log, ...(this.o.openBlock ? { open: this.o.openBlock } : {}) },
+      );
     } catch (error) {
       this.markDown(error instanceof Error ? error.message : String(error));
       return false;

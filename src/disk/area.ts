@@ -18,13 +18,13 @@ import {
 } from "./block.ts";
 import type { Header } from "./header.ts";
 import { decodeHeader, encodeHeader } from "./header.ts";
-import type { IoMode } from "./io.ts";
+import type { BlockDevice, IoMode, OpenBlock } from "./io.ts";
 import { BlockFile, DiskIoError } from "./io.ts";
 import type { HeartbeatSlot, MailboxMessage } from "./slot.ts";
 import { decodeMailbox, decodeSlot, encodeMailbox, encodeSlot } from "./slot.ts";
 
-/** Options of DiskArea.open. */
-export type AreaOptions = { log?: (line: string) => void };
+/** Options of DiskArea.open: where notes go, and how the device is opened (a simulator passes its own). */
+export type AreaOptions = { log?: (line: string) => void; open?: OpenBlock };
 
 /** An open heartbeat area: `offset` bytes into `device`, authenticated with `auth`. */
 export class DiskArea {
@@ -32,14 +32,15 @@ export class DiskArea {
     readonly device: string,
     readonly offset: number,
     readonly auth: BlockAuth,
-    private readonly file: BlockFile,
+    private readonly file: BlockDevice,
   ) {}
 
   /** Opens the area; throws RangeError for a bad offset, DiskIoError when the device cannot be opened. */
   static async open(device: string, offset: number, auth: BlockAuth, options: AreaOptions = {}): Promise<DiskArea> {
     const problem = offsetProblem(offset);
     if (problem !== undefined) throw new RangeError(`DiskArea.open(${device}): ${problem}`);
-    return new DiskArea(device, offset, auth, await BlockFile.open(device, options.log));
+    const open = options.open ?? BlockFile.open;
+    return new DiskArea(device, offset, auth, await open(device, options.log ?? (() => {})));
   }
 
   /** "direct" (O_DIRECT) or "sync+fadvise" (the file system refused O_DIRECT). */

@@ -1,6 +1,8 @@
 // Options and result types of the shared-disk channel (src/channels/disk.ts), and their validation.
 
 import type { Role } from "../core/types.ts";
+import type { Clock } from "../sys/clock.ts";
+import type { OpenBlock } from "./io.ts";
 import type { BlockResult } from "./block.ts";
 import { offsetProblem, slotProblem } from "./block.ts";
 import type { HeartbeatSlot, MailboxMessage } from "./slot.ts";
@@ -29,8 +31,10 @@ export type DiskChannelOptions = {
   /** Longest retry delay after repeated failures (default max(5000, pollMs) ms). */
   maxBackoffMs?: number;
   log?: (line: string) => void;
-  /** Wall clock in ms for written-at (tests inject it). */
-  now?: () => number;
+  /** Time, uptime and timers (the real clock by default; a simulator passes its own). */
+  clock?: Clock;
+  /** How the device is opened (the real device by default; a simulator passes its own). */
+  openBlock?: OpenBlock;
 };
 
 /** Why the options cannot work, naming the first invalid one, or undefined. */

@@ -47,8 +47,28 @@ async function openDirectOrFallback(
   }
 }
 
+/**
+ * An open device, read and written in whole 4096-byte blocks at absolute byte positions; every failure throws
+ * DiskIoError. BlockFile is the real one; a simulator passes its own through `OpenBlock`.
+ */
+export interface BlockDevice {
+  readonly mode: IoMode;
+  /** The file descriptor (for /proc/self/fdinfo checks), or -1 where there is none. */
+  readonly fd: number;
+  readBlock(position: number): Promise<Uint8Array>;
+  /** Durable when the promise resolves. */
+  writeBlock(position: number, data: Uint8Array): Promise<void>;
+  /** Why the path no longer names the opened device, or undefined. */
+  identityProblem(): Promise<string | undefined>;
+  /** Never throws. */
+  close(): Promise<void>;
+}
+
+/** Opens a device by path (BlockFile.open for the real one). */
+export type OpenBlock = (path: string, log: (line: string) => void) => Promise<BlockDevice>;
+
 /** An open device or file, read and written in whole aligned 4096-byte blocks at absolute byte positions. */
-export class BlockFile {
+export class BlockFile implements BlockDevice {
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,

@@ -5,6 +5,8 @@
 import type { MessageType } from "../core/types.ts";
 import type { DiskArea } from "../disk/area.ts";
 import type { DiskTimers } from "../disk/header.ts";
+import type { OpenBlock } from "../disk/io.ts";
+import type { Clock } from "../sys/clock.ts";
 
 export type FenceAction = "reset" | "off";
 
@@ -44,11 +46,15 @@ export interface FenceDisk {
    * (after switch_root the initrd's /dev path is gone, the open descriptor is not). Never closed by its users.
    */
   area?: () => DiskArea | undefined;
+  /** How the device is opened by path (the real device by default; a simulator passes its own). */
+  openBlock?: OpenBlock;
 }
 
 /** Supplied by the guard or agent when it builds its fence levels. */
 export interface FenceContext {
   self: string;
+  /** The node's clock: a pill's msgwait and a request's repeats run on it. */
+  clock: Clock;
   /** This boot's incarnation. */
   selfIncarnation(): number;
   /** The peer's incarnation as last heard on any link, or 0 if never heard. */

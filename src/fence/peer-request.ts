@@ -6,6 +6,7 @@
 // again under a new incarnation, i.e. after it really rebooted,, never by silence.
 import type { FenceAction, FenceAgent, FenceOutcome, PowerState, FenceContext } from "./agent.ts";
 import { unknownPower } from "./agent.ts";
+import { sleep } from "../sys/clock.ts";
 
 /** Fences by request over the heartbeat links. */
 export class PeerRequestAgent implements FenceAgent {
@@ -22,17 +23,17 @@ export class PeerRequestAgent implements FenceAgent {
       };
     }
     const before = ctx.peerIncarnation();
-    const t0 = performance.now();
+    const t0 = ctx.clock.now();
     while (!signal.aborted) {
       const now = ctx.peerIncarnation();
       if (now !== 0 && now !== before) {
         return {
           confirmed: true,
-          detail: `${target} rebooted on request: incarnation ${before} -> ${now} after ${Math.round(performance.now() - t0)} ms`,
+          detail: `${target} rebooted on request: incarnation ${before} -> ${now} after ${ctx.clock.now() - t0} ms`,
         };
       }
       ctx.send("fence-request");
-      await Bun.sleep(this.o.repeatMs ?? 200);
+      await sleep(ctx.clock, this.o.repeatMs ?? 200, signal);
     }
     return { confirmed: false, detail: `${target} was asked to reset but was not heard from a new boot in time` };
   }

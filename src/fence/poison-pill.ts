@@ -9,6 +9,7 @@ import { DiskArea } from "../disk/area.ts";
 import type { BlockResult } from "../disk/block.ts";
 import type { DiskTimers } from "../disk/header.ts";
 import type { MailboxMessage } from "../disk/slot.ts";
+import { sleep } from "../sys/clock.ts";
 import type { FenceAction, FenceAgent, FenceContext, FenceDisk, FenceOutcome, PowerState } from "./agent.ts";
 
 /** Time to write the pill and read it back, on top of msgwait. */
@@ -37,7 +38,7 @@ export class PoisonPillAgent implements FenceAgent {
         // The runner cuts this level at minTimeoutMs: a longer wait would always be aborted, after writing a pill.
         if (msgwait > this.plannedMs)
           return `${disk.device}: the header's msgwait (${msgwait} ms) exceeds the ${this.plannedMs} ms this level's time limit was sized for at start (the header was unreadable then, or changed); no pill written: restart the guard`;
-        const now = Date.now();
+        const now = this.o.ctx.clock.wall();
         const pill: MailboxMessage = {
           type: action,
           sender: this.o.ctx.self,
@@ -54,7 +55,7 @@ export class PoisonPillAgent implements FenceAgent {
       });
       if (typeof written === "string") return { confirmed: false, detail: written };
       const { pill, msgwait } = written;
-      if (!(await sleepUnlessAborted(msgwait, signal)))
+      if (!(await sleep(this.o.ctx.clock, msgwait, signal)))
         return { confirmed: false, detail: `aborted before msgwait (${msgwait} ms) elapsed` };
       // msgwait proves something only about a pill that sat there all along: one cleared or replaced meanwhile may
       // never have been read (the victim's watchdog was petted on clean reads), so it confirms nothing.
@@ -80,18 +81,6 @@ export class PoisonPillAgent implements FenceAgent {
   }
 }
 
-/** Resolve true after `ms`, false as soon as `signal` aborts. */
-function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(true), ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(t);
-      resolve(false);
-    });
-  });
-}
-
 /**
  * The fencer's confirmation, SBD's "clear": once the victim is heard again with another boot's incarnation,
  * remove our pill from its slot so it may go ACTIVE later. Returns what was done, or null when nothing was due;
@@ -101,12 +90,13 @@ export async function clearPillIfRebooted(
   disk: FenceDisk,
   self: string,
   peerIncarnation: number,
+  wallNow: () => number = Date.now,
 ): Promise<string | null> {
   return withArea(disk, async (area) => {
     const r = await area.readMailbox(disk.peerSlot);
     if (r.kind !== "ok" || (r.value.type !== "reset" && r.value.type !== "off") || r.value.sender !== self) return null;
     if (!pillServed(r.value, peerIncarnation)) return null;
-    const now = Date.now();
+    const now = wallNow();
     await area.writeMailbox(disk.peerSlot, { ...r.value, type: "none", seq: now, writtenAt: now });
     return `cleared the ${r.value.type} pill from slot ${disk.peerSlot}: the peer came back as incarnation ${peerIncarnation}`;
   });
@@ -126,7 +116,12 @@ export function pillChanged(pill: MailboxMessage, now: BlockResult<MailboxMessag
 async function withArea<T>(disk: FenceDisk, fn: (area: DiskArea) => Promise<T>): Promise<T> {
   const shared = disk.area?.();
   if (shared) return fn(shared);
-  const area = await DiskArea.open(disk.device, disk.offset, { key: disk.key, clusterId: disk.clusterId });
+  const area = await DiskArea.open(
+    disk.device,
+    disk.offset,
+    { key: disk.key, clusterId: disk.clusterId },
+    disk.openBlock ? { open: disk.openBlock } : {},
+  );
   try {
     return await fn(area);
   } finally {

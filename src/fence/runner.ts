@@ -3,6 +3,7 @@
 
 import type { FenceAgentConfig } from "../config/index.ts";
 import { errorText } from "../log/logger.ts";
+import { type Clock, realClock } from "../sys/clock.ts";
 import type { FenceAction, FenceAgent, FenceContext } from "./agent.ts";
 import { IpmiFenceAgent } from "./ipmi.ts";
 import { PeerRequestAgent } from "./peer-request.ts";
@@ -39,13 +40,14 @@ export async function runFence(
   target: string,
   action: FenceAction,
   timeoutMs: number,
+  clock: Clock = realClock,
 ): Promise<FenceReport> {
   const attempts: FenceReport["attempts"] = [];
   for (const agent of agents) {
-    const t0 = performance.now();
+    const t0 = clock.now();
     const ctl = new AbortController();
     const limit = levelLimit(agent, timeoutMs);
-    const timer = setTimeout(() => ctl.abort(), limit);
+    const cancel = clock.after(limit, () => ctl.abort());
     let confirmed = false;
     let detail: string;
     try {
@@ -60,9 +62,9 @@ export async function runFence(
     } catch (e) {
       detail = errorText(e);
     } finally {
-      clearTimeout(timer);
+      cancel();
     }
-    attempts.push({ agent: agent.name, confirmed, detail, ms: Math.round(performance.now() - t0) });
+    attempts.push({ agent: agent.name, confirmed, detail, ms: clock.now() - t0 });
     if (confirmed) return { ok: true, agent: agent.name, detail, attempts };
   }
   const detail =

@@ -2,7 +2,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
 import { CHANNEL_KINDS, ROLES, type Role } from "../core/types.ts";
-import { uptimeMs } from "../disk/uptime.ts";
+import { uptimeMs } from "../sys/clock.ts";
 import type { ReceiverState } from "./frames.ts";
 
 /** Where the link holder listens for a successor (/run survives switch_root). */

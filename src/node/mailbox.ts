@@ -5,7 +5,7 @@ import type { Watchdog } from "../sys/watchdog.ts";
 import { describeMailbox } from "../disk/describe.ts";
 import { appliedTimeoutProblem, type DiskTimers } from "../disk/header.ts";
 import type { LogLevel } from "../core/actions.ts";
-import { type Clock, realClock } from "./clock.ts";
+import { type Clock, realClock } from "../sys/clock.ts";
 
 /** A missing device (the driver still loading) is retried at every read; after this many tries it is reported failed. */
 export const ARM_TRIES_BEFORE_FAILED = 60;

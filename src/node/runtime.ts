@@ -1,4 +1,5 @@
-// The guard at run time: links in, core in the middle, actions out. All I/O lives here, no decisions.
+// One node's runtime, the same in the initrd guard and in the agent after boot: links in, the core in the middle,
+// actions out. All I/O lives here and in the helpers it owns (boot-memory.ts, fencing.ts, mailbox.ts), no decisions.
 import type { LinkReport } from "../mgmt/protocol.ts";
 import type { ChannelSink } from "../channels/channel.ts";
 import type { PeerSlot } from "../channels/disk.ts";
@@ -15,53 +16,52 @@ import {
 } from "../core/index.ts";
 import type { FenceAgentConfig } from "../config/types.ts";
 import type { ChannelKind, Outcome } from "../core/types.ts";
-import { DiskArea } from "../disk/area.ts";
 import type { DiskTimers } from "../disk/header.ts";
+import type { OpenBlock } from "../disk/io.ts";
 import type { FenceAgent, FenceContext, FenceDisk } from "../fence/agent.ts";
 import { clearPillIfRebooted, pillMsgwait } from "../fence/poison-pill.ts";
-import { fenceBudget, runFence } from "../fence/runner.ts";
-import { openWatchdog } from "../sys/watchdog.ts";
-import type { Logger } from "../log/logger.ts";
+import { fenceBudget } from "../fence/runner.ts";
+import { openWatchdog, type Watchdog } from "../sys/watchdog.ts";
+import { errorText, type Logger } from "../log/logger.ts";
 import { clusterIdOf, nextIncarnation } from "../protocol/index.ts";
-import type { Effectors } from "./effectors.ts";
-import { answerPayload, FrameBuilder, gracePayload } from "./frames.ts";
-import { bootId, type HandoverSnapshot } from "./handover.ts";
-import { buildLinks, type Links } from "./options.ts";
-import { type Clock, realClock } from "./clock.ts";
-import type { NodeOptions } from "./options.ts";
-import { PillWatch } from "./mailbox.ts";
-import { PillClear } from "./mailbox.ts";
-import {
-  type HeardRecord,
-  readHeard,
-  readIncarnation,
-  readSelfFence,
-  seqAbove,
-  type StoppedRecord,
-  writeHeard,
-  writeIncarnation,
-  writeSelfFence,
-  writeStopped,
-} from "./boot-record.ts";
+import { type Clock, realClock } from "../sys/clock.ts";
 import { SELF_FENCE_RETRY_MS } from "../core/transitions.ts";
-import { uptimeMs } from "../disk/uptime.ts";
-import { armForPill } from "./mailbox.ts";
-import { Receiver } from "./frames.ts";
+import type { Effectors } from "./effectors.ts";
+import { answerPayload, FrameBuilder, gracePayload, Receiver } from "./frames.ts";
+import { bootId, type HandoverSnapshot } from "./handover.ts";
+import { buildLinks, type Links, type NodeOptions } from "./options.ts";
+import { armForPill, PillClear, PillWatch } from "./mailbox.ts";
+import type { StoppedRecord } from "./boot-record.ts";
+import { BootMemory, continueHeard, type DiskAtStart, readDiskAtStart } from "./boot-memory.ts";
+import { type FenceInfo, NodeFencing } from "./fencing.ts";
+
+export { continueHeard } from "./boot-memory.ts";
 
 type PillLevel = Extract<FenceAgentConfig, { type: "poison-pill" }>;
 
 /**
- * What the runtime takes from the machine besides its effectors and fence levels: time and timers, this kernel
- * boot's id and uptime, and the links. The real ones by default; a simulator passes its own to run this very code.
+ * What the runtime takes from the machine besides its effectors and fence levels: time (with uptime) and timers,
+ * this kernel boot's id, the links, how the shared disk is opened, the watchdog, and randomness. The real ones by
+ * default; a simulator passes its own to run this very code.
  */
 export interface NodeEnv {
   clock: Clock;
   bootId(): string;
-  uptimeMs(): number;
   links(o: NodeOptions, onPeerSlot: (slot: PeerSlot) => void): Links;
+  /** Opens the shared disk by path (at start, and for a pill when the disk link is down); undefined: the real device. */
+  openBlock?: OpenBlock;
+  openWatchdog(device: string, timeoutS: number): Watchdog | string;
+  /** A number in [0, 1). */
+  random(): number;
 }
 
-const REAL_ENV: NodeEnv = { clock: realClock, bootId, uptimeMs, links: buildLinks };
+const REAL_ENV: NodeEnv = {
+  clock: realClock,
+  bootId,
+  links: buildLinks,
+  openWatchdog: (device, timeoutS) => openWatchdog(device, timeoutS),
+  random: Math.random,
+};
 
 /**
  * One node's runtime, the same in the initrd guard and in the agent after boot: links in, the core in the middle,
@@ -76,34 +76,21 @@ export class NodeRuntime {
   private stopTicks: (() => void) | null = null;
   private readonly env: NodeEnv;
   private readonly clock: Clock;
-  private fencing = false;
+  private readonly memory: BootMemory;
+  private readonly fencing: NodeFencing;
   private diskBaseline = false;
-  private fenceAgents: readonly FenceAgent[] = [];
   private pills: PillWatch | null = null;
   private fenceDisk: FenceDisk | null = null;
   private lastPeerIncarnation = 0;
   private pillClear: PillClear | null = null;
-  /** The peer boot the fence in flight is aimed at (what a poison pill names). */
-  private fenceTarget: number | null = null;
-  /** When the heard record was last written, and what it said (peer boot, seq, fenced boot). */
-  private heardAt = 0;
-  private heardKey = "";
   /** Set once this boot released the ACTIVE role (STOPPED announced): why it may not be ACTIVE again before a reboot. */
   releasedThisBoot: string | null = null;
   private lastBeat: Promise<boolean> | undefined;
   private takeoverWaiters: ((r: Outcome) => void)[] = [];
-  private selfFenceRecorded = false;
-  /** Why the last heard record could not be written, or null. */
-  private heardFailed: string | null = null;
   /** Runs the planned switchover when the STANDBY peer asks to take over (the agent sets it; none in the initrd). */
   handOverForPeer: ((reason: string) => Promise<Outcome>) | null = null;
-  /** Heartbeats that came after warntime, and the last fence outcome: for status reports. */
+  /** Heartbeats that came after warntime: for status reports. */
   lateHeartbeats = 0;
-  fenceInfo: { state: "idle" | "fencing" | "failed" | "confirmed"; last: string | null; at: string | null } = {
-    state: "idle",
-    last: null,
-    at: null,
-  };
 
   constructor(
     private readonly o: NodeOptions,
@@ -114,6 +101,26 @@ export class NodeRuntime {
   ) {
     this.env = { ...REAL_ENV, ...env };
     this.clock = this.env.clock;
+    this.memory = new BootMemory({
+      runDir: o.runDir,
+      node: o.self.name,
+      bootId: () => this.env.bootId(),
+      clock: this.clock,
+      log,
+    });
+    this.fencing = new NodeFencing({
+      peer: o.peer.name,
+      timeoutMs: o.config.fencing.timeout,
+      clock: this.clock,
+      log,
+      result: (ok, agent, detail) => this.input({ kind: "fence-result", now: this.clock.now(), ok, agent, detail }),
+      ended: () => this.pillClear?.fenceDone(),
+    });
+  }
+
+  /** The last fence's outcome, for status reports. */
+  get fenceInfo(): FenceInfo {
+    return this.fencing.info;
   }
 
   /** Bring the links up and start deciding. */
@@ -124,8 +131,16 @@ export class NodeRuntime {
     const snap = typeof o.resume === "object" ? o.resume : null;
     // A successor of this boot's links (the agent) starts them at once: no disk read may delay it (its pill level is
     // then sized from the config; the guard before it warned about a differing header).
-    const atStart = snap ? { incarnation: 0, seq: 0, timers: null } : await this.readDiskAtStart(clusterId);
-    const cont = snap ? null : this.continuedIncarnation(atStart);
+    const atStart: DiskAtStart = snap
+      ? { incarnation: 0, seq: 0, timers: null }
+      : await readDiskAtStart(
+          o.config.channels.disk.enabled ? (o.links.diskDevice ?? o.config.channels.disk.device) : undefined,
+          o.config.channels.disk.offset,
+          { key: o.key, clusterId },
+          o.self.disk_slot,
+          this.env.openBlock,
+        );
+    const cont = snap ? null : this.memory.continued(atStart, o.stopped ?? null);
     this.incarnation = snap
       ? snap.incarnation
       : cont
@@ -139,21 +154,12 @@ export class NodeRuntime {
       incarnation: this.incarnation,
       startSeq,
     });
-    if (!snap && o.runDir) {
-      const failed = writeIncarnation(o.runDir, {
-        bootId: this.env.bootId(),
-        node: o.self.name,
-        incarnation: this.incarnation,
-        seq: startSeq,
-        uptimeMs: this.env.uptimeMs(),
-      });
-      if (failed)
-        this.log.emit(
-          "error",
-          "incarnation",
-          `could not record this boot's incarnation: ${failed}; an agent started later in this boot without a snapshot will announce a new one`,
-        );
-    }
+    if (!snap)
+      this.memory.recordIncarnation(
+        this.incarnation,
+        startSeq,
+        "; an agent started later in this boot without a snapshot will announce a new one",
+      );
     if (snap) {
       this.builder.peerIncarnation = snap.peerIncarnation;
       this.lastPeerIncarnation = snap.peerIncarnation;
@@ -170,24 +176,7 @@ export class NodeRuntime {
     );
     // What the predecessor accepted stays refused here: a capture of the peer's current boot is no newer now. Without
     // a snapshot (a crash), the heard record of this boot says the same, as of its last write.
-    const heard = cont && o.runDir ? this.heardRecord(o.runDir) : null;
-    const memory = snap
-      ? {
-          receiver: snap.receiver,
-          fenced: snap.fencedIncarnation ?? null,
-          peerIncarnation: snap.peerIncarnation || null,
-          peerSeq: snap.peerSeq ?? null,
-          secondActive: snap.secondActive ?? null,
-        }
-      : heard
-        ? {
-            receiver: heard.receiver,
-            fenced: heard.fencedIncarnation,
-            peerIncarnation: heard.peerIncarnation,
-            peerSeq: heard.peerSeq,
-            secondActive: heard.secondActive ?? null,
-          }
-        : null;
+    const memory = this.memory.heard(snap, cont ? this.incarnation : null);
     if (memory?.receiver) this.receiver.restore(memory.receiver);
     if (memory?.fenced) this.receiver.retire(memory.fenced);
     this.links = this.env.links(o, (slot) => this.onPeerSlot(slot));
@@ -201,22 +190,23 @@ export class NodeRuntime {
         clusterId,
         peerSlot: o.peer.disk_slot,
         area: () => disk.openArea(),
+        ...(this.env.openBlock ? { openBlock: this.env.openBlock } : {}),
       };
       const fenceDisk = this.fenceDisk;
       this.pillClear = new PillClear({
-        clear: (inc) => clearPillIfRebooted(fenceDisk, o.self.name, inc),
-        fencing: () => this.fencing,
+        clear: (inc) => clearPillIfRebooted(fenceDisk, o.self.name, inc, () => this.clock.wall()),
+        fencing: () => this.fencing.busy,
         log: (level, event, message, fields) => this.log.emit(level, event, message, fields),
         clock: this.clock,
       });
     }
-    this.fenceAgents = this.makeFenceAgents({
+    this.fencing.levels = this.makeFenceAgents({
       self: o.self.name,
+      clock: this.clock,
       selfIncarnation: () => this.incarnation,
       peerIncarnation: () => this.lastPeerIncarnation,
-      targetIncarnation: () => this.fenceTarget ?? this.lastPeerIncarnation,
-      peerSilentMs: () =>
-        this.state.peerView.lastHeard === null ? null : this.clock.now() - this.state.peerView.lastHeard,
+      targetIncarnation: () => this.fencing.target ?? this.lastPeerIncarnation,
+      peerSilentMs: () => this.peerSilentMs(),
       disk: this.fenceDisk,
       diskTimers: atStart.timers,
       send: (type) => this.broadcast(this.builder.build(type, this.state.role)),
@@ -234,7 +224,7 @@ export class NodeRuntime {
         handoffGrace: t.handoff_grace,
         fenceDelay: o.config.fencing.delay,
         // The core's bound on one fence covers every level, each given max(timeout, its own minimum).
-        fenceTimeout: fenceBudget(this.fenceAgents, o.config.fencing.timeout),
+        fenceTimeout: fenceBudget(this.fencing.levels, o.config.fencing.timeout),
         fenceRetry: Math.max(t.deadtime, 2000),
         waitForAll: o.config.fencing.wait_for_all,
       },
@@ -336,16 +326,8 @@ export class NodeRuntime {
    * cannot be written, STOPPED is not announced (the caller stays ACTIVE). Returns null once announced, else why not.
    */
   announceStopped(reason: string): string | null {
-    if (this.o.runDir && this.state.role !== "STOPPED") {
-      const failed = writeStopped(this.o.runDir, {
-        bootId: this.env.bootId(),
-        node: this.o.self.name,
-        incarnation: this.incarnation,
-        seq: this.builder.lastSeq,
-        uptimeMs: this.env.uptimeMs(),
-        reason,
-        at: this.clock.wall(),
-      });
+    if (this.state.role !== "STOPPED") {
+      const failed = this.memory.recordStopped(this.incarnation, this.builder.lastSeq, reason);
       if (failed) {
         const why = `could not record that this boot releases the ACTIVE role (${failed}): an agent restarted in this boot would come back ACTIVE; not announcing STOPPED`;
         this.log.emit("critical", "stopped", why);
@@ -365,26 +347,7 @@ export class NodeRuntime {
 
   /** Fence the peer now (an admin's request), through the configured levels; resolves with the report. */
   fenceNow(action: "reset" | "off"): Promise<Outcome> {
-    if (this.fencing) return Promise.resolve({ ok: false, detail: "a fence is already running" });
-    this.fencing = true;
-    this.fenceTarget = this.lastPeerIncarnation || null;
-    this.fenceInfo = { ...this.fenceInfo, state: "fencing" };
-    return runFence(this.fenceAgents, this.o.peer.name, action, this.o.config.fencing.timeout).then((rep) => {
-      this.fencing = false;
-      this.fenceInfo = {
-        state: rep.ok ? "confirmed" : "failed",
-        last: `${rep.agent}: ${rep.detail}`,
-        at: new Date().toISOString(),
-      };
-      this.log.emit(
-        rep.ok ? "warning" : "error",
-        rep.ok ? "fence-confirmed" : "fence-failed",
-        `admin fence of ${this.o.peer.name}: ${rep.agent}: ${rep.detail}`,
-        { target: this.o.peer.name },
-      );
-      this.pillClear?.fenceDone();
-      return { ok: rep.ok, detail: `${rep.agent}: ${rep.detail}` };
-    });
+    return this.fencing.forAdmin(action, this.lastPeerIncarnation || null);
   }
 
   /** An administrator asks this node to become ACTIVE: a STANDBY asks its ACTIVE peer to hand over; resolves with the outcome. */
@@ -403,9 +366,7 @@ export class NodeRuntime {
         ok: false,
         detail: `refused: ${this.o.self.name} is ACTIVE but its boot has not finished (no agent yet to hand over); ask again once it has`,
       });
-    void run(reason).then(answer, (e) =>
-      answer({ ok: false, detail: `switchover failed: ${e instanceof Error ? e.message : String(e)}` }),
-    );
+    void run(reason).then(answer, (e) => answer({ ok: false, detail: `switchover failed: ${errorText(e)}` }));
   }
 
   /** The root is about to be switched: keep the open descriptors, stop looking up paths. */
@@ -443,7 +404,7 @@ export class NodeRuntime {
       fencedIncarnation: s.fence.fencedIncarnation,
       peerSeq: s.peerView.incarnation === this.builder.peerIncarnation ? s.peerView.lastSeq : null,
       secondActive: this.secondActive(),
-      uptimeMs: this.env.uptimeMs(),
+      uptimeMs: this.clock.uptime(),
     };
   }
 
@@ -474,8 +435,8 @@ export class NodeRuntime {
         );
       case "HandOver":
         // A switchover that a crash could let a replay run again must not start unrecorded.
-        if (this.heardFailed) {
-          const detail = `refused: this node cannot record how far it heard ${this.o.peer.name} (${this.heardFailed})`;
+        if (this.memory.heardFailed) {
+          const detail = `refused: this node cannot record how far it heard ${this.o.peer.name} (${this.memory.heardFailed})`;
           return this.input({ kind: "handover-answer", now: this.clock.now(), ok: false, detail });
         }
         return this.handOver(a.reason);
@@ -485,12 +446,12 @@ export class NodeRuntime {
         return;
       }
       case "FencePeer":
-        return this.fence(a.action);
+        return this.fencing.forCore(a.action, this.state.fence.target);
       case "ContinueBoot":
         return this.fx.continueBoot();
       case "SelfFence":
         this.pills?.stop(false);
-        this.recordSelfFence(a.reason, a.power ?? "reset");
+        this.memory.recordSelfFence(this.incarnation, a.reason, a.power ?? "reset");
         return this.fx.selfFence(a.reason, a.power ?? "reset", a.flush ?? false);
     }
   }
@@ -503,32 +464,6 @@ export class NodeRuntime {
       incarnation: this.incarnation,
       seq: this.builder.lastSeq,
       role: this.state.role,
-    });
-  }
-
-  private fence(action: "reset" | "off"): void {
-    if (this.fencing) return;
-    this.fencing = true;
-    this.fenceTarget = this.state.fence.target;
-    this.fenceInfo = { ...this.fenceInfo, state: "fencing" };
-    const target = this.o.peer.name;
-    void runFence(this.fenceAgents, target, action, this.o.config.fencing.timeout).then((rep) => {
-      this.fencing = false;
-      this.fenceInfo = {
-        state: rep.ok ? "confirmed" : "failed",
-        last: `${rep.agent}: ${rep.detail}`,
-        at: new Date().toISOString(),
-      };
-      for (const at of rep.attempts) {
-        this.log.emit(
-          at.confirmed ? "notice" : "warning",
-          "fence-attempt",
-          `${at.agent}: ${at.confirmed ? "confirmed" : "failed"}: ${at.detail} (${at.ms} ms)`,
-          { agent: at.agent, confirmed: at.confirmed, ms: at.ms, target },
-        );
-      }
-      this.input({ kind: "fence-result", now: this.clock.now(), ok: rep.ok, agent: rep.agent, detail: rep.detail });
-      this.pillClear?.fenceDone();
     });
   }
 
@@ -555,7 +490,7 @@ export class NodeRuntime {
     const disk = this.links.disk;
     if (!disk) return;
     const pill = this.pillLevel();
-    const open = pill ? () => openWatchdog(pill.watchdog_device, pill.watchdog_timeout) : null;
+    const open = pill ? () => this.env.openWatchdog(pill.watchdog_device, pill.watchdog_timeout) : null;
     if (pill && this.o.hostMode) {
       this.log.emit(
         "warning",
@@ -600,7 +535,7 @@ export class NodeRuntime {
     if (echoed <= this.incarnation) return;
     const was = this.incarnation;
     // A random step above it: a boot of this node the peer never heard may have used echoed + 1 already.
-    this.incarnation = nextIncarnation(this.clock.wall(), echoed + 1 + Math.floor(Math.random() * 1_000_000));
+    this.incarnation = nextIncarnation(this.clock.wall(), echoed + 1 + Math.floor(this.env.random() * 1_000_000));
     const peerIncarnation = this.builder.peerIncarnation;
     this.builder = new FrameBuilder({
       key: this.o.key,
@@ -611,16 +546,7 @@ export class NodeRuntime {
     this.builder.peerIncarnation = peerIncarnation;
     this.receiver.myIncarnation = this.incarnation;
     // A later start in this boot (an agent without a snapshot) must continue this incarnation, not the stale one.
-    const failed = this.o.runDir
-      ? writeIncarnation(this.o.runDir, {
-          bootId: this.env.bootId(),
-          node: this.o.self.name,
-          incarnation: this.incarnation,
-          seq: 0,
-          uptimeMs: this.env.uptimeMs(),
-        })
-      : null;
-    if (failed) this.log.emit("error", "incarnation", `could not record the new incarnation: ${failed}`);
+    this.memory.recordIncarnation(this.incarnation, 0, "");
     this.log.emit(
       "warning",
       "incarnation",
@@ -629,32 +555,22 @@ export class NodeRuntime {
     );
   }
 
-  /**
-   * Write how far this boot has heard the peer (boot-record.ts HeardRecord): before acting on what was heard, and
-   * otherwise at most every keepalive when it changed. A process restarted without a snapshot reads it back.
-   */
+  /** Write how far this boot has heard the peer, unless self-fencing (boot-memory.ts). */
   private recordHeard(acting: boolean): void {
-    const dir = this.o.runDir;
-    if (!dir || this.state.selfFence) return;
+    if (this.state.selfFence) return;
     const pv = this.state.peerView;
-    const key = `${this.incarnation}:${pv.incarnation}:${pv.lastSeq}:${this.state.fence.fencedIncarnation}:${this.secondActive()}`;
-    if (key === this.heardKey) return;
-    const t = this.clock.now();
-    if (!acting && t - this.heardAt < this.o.config.timers.keepalive) return;
-    this.heardAt = t;
-    this.heardKey = key;
-    const failed = writeHeard(dir, {
-      bootId: this.env.bootId(),
-      node: this.o.self.name,
-      incarnation: this.incarnation,
-      peerIncarnation: pv.incarnation,
-      peerSeq: pv.lastSeq,
-      fencedIncarnation: this.state.fence.fencedIncarnation,
-      secondActive: this.secondActive(),
-      receiver: this.receiver.save(),
-    });
-    this.heardFailed = failed;
-    if (failed) this.log.emit("warning", "heard-record", `could not record how far the peer was heard: ${failed}`);
+    this.memory.recordHeard(
+      {
+        incarnation: this.incarnation,
+        peerIncarnation: pv.incarnation,
+        peerSeq: pv.lastSeq,
+        fencedIncarnation: this.state.fence.fencedIncarnation,
+        secondActive: this.secondActive(),
+        receiver: () => this.receiver.save(),
+      },
+      acting,
+      this.o.config.timers.keepalive,
+    );
   }
 
   /** The boot of a second ACTIVE this node outranks and has not fenced yet: a successor must go on fencing it. */
@@ -664,33 +580,10 @@ export class NodeRuntime {
     return s.fence.target ?? s.peerView.incarnation;
   }
 
-  /** This boot's heard record, when it belongs to the incarnation this process continues. */
-  private heardRecord(dir: string): HeardRecord | null {
-    const r = readHeard(dir, this.o.self.name, this.env.bootId());
-    return typeof r !== "string" && r.incarnation === this.incarnation ? r : null;
-  }
-
-  /** The first self-fence of this boot is recorded before the reset is tried: a later start stays silent too. */
-  private recordSelfFence(reason: string, power: "reset" | "off"): void {
-    if (!this.o.runDir || this.selfFenceRecorded) return;
-    this.selfFenceRecorded = true;
-    const failed = writeSelfFence(this.o.runDir, {
-      bootId: this.env.bootId(),
-      node: this.o.self.name,
-      incarnation: this.incarnation,
-      uptimeMs: this.env.uptimeMs(),
-      reason,
-      power,
-    });
-    if (failed) this.log.emit("error", "self-fence", `could not record the self-fence: ${failed}`);
-  }
-
   /** This boot self-fenced before this process started (the reset was refused): silent from the start, reset again. */
   private resumeSelfFence(): void {
-    if (!this.o.runDir) return;
-    const rec = readSelfFence(this.o.runDir, this.o.self.name, this.env.bootId());
-    if (typeof rec === "string") return;
-    this.selfFenceRecorded = true;
+    const rec = this.memory.selfFenced();
+    if (!rec) return;
     const t = this.clock.now();
     this.state = {
       ...this.state,
@@ -715,7 +608,7 @@ export class NodeRuntime {
 
   /**
    * A peer boot we had not heard before: if our poison pill is still in its slot, that boot proves it worked; clear
-   * it (an incarnation is minted once per boot, src/guard/boot-record.ts), once no fence of ours is in flight.
+   * it (an incarnation is minted once per boot, boot-record.ts), once no fence of ours is in flight.
    */
   private peerIncarnationSeen(inc: number): void {
     // Incarnations grow from boot to boot (src/protocol/incarnation.ts): a lower one is an earlier boot's leftover (the
@@ -743,83 +636,4 @@ export class NodeRuntime {
       this.state.role,
     );
   }
-
-  /**
-   * A start without a snapshot in a boot that already announced an incarnation (an agent restarted without its
-   * snapshot, a guard restarted in the initrd) continues it: a new incarnation would tell the fencer this node
-   * rebooted. The sequence goes on above anything sent under it (boot-record.ts seqAbove). Null: mint a new one.
-   */
-  private continuedIncarnation(atStart: {
-    incarnation: number;
-    seq: number;
-  }): { incarnation: number; seq: number } | null {
-    const o = this.o;
-    const found = o.runDir ? readIncarnation(o.runDir, o.self.name, this.env.bootId()) : "no run directory";
-    const rec = typeof found === "string" ? null : found;
-    const stopped = o.stopped ?? null;
-    const incarnation = stopped?.incarnation ?? rec?.incarnation;
-    if (incarnation === undefined) return null;
-    const up = this.env.uptimeMs();
-    const slotSeq = atStart.incarnation === incarnation ? atStart.seq : 0;
-    const fromRecord = rec?.incarnation === incarnation ? seqAbove(rec.seq, rec.uptimeMs, up, slotSeq) : 0;
-    const fromStopped = stopped ? seqAbove(stopped.seq, stopped.uptimeMs, up, slotSeq) : 0;
-    return { incarnation, seq: Math.max(fromRecord, fromStopped) };
-  }
-
-  /** This node's last incarnation and seq from its own slot, and the header's timers; zeros and null when unreadable. */
-  private async readDiskAtStart(
-    clusterId: number,
-  ): Promise<{ incarnation: number; seq: number; timers: DiskTimers | null }> {
-    const device = this.o.links.diskDevice ?? this.o.config.channels.disk.device;
-    const none = { incarnation: 0, seq: 0, timers: null };
-    if (!this.o.config.channels.disk.enabled || !device) return none;
-    try {
-      const area = await DiskArea.open(device, this.o.config.channels.disk.offset, { key: this.o.key, clusterId });
-      try {
-        const h = await area.readHeader();
-        const r = await area.readSlot(this.o.self.disk_slot);
-        return {
-          incarnation: r.kind === "ok" ? r.value.incarnation : 0,
-          seq: r.kind === "ok" ? r.value.seq : 0,
-          timers: h.kind === "ok" ? h.value.timers : null,
-        };
-      } finally {
-        await area.close();
-      }
-    } catch {
-      return none;
-    }
-  }
-}
-
-/**
- * The core of a process that continues this boot's links, told how far its predecessor heard the peer: that boot and
- * its newest seq (older frames trigger nothing), and the boot it fenced (refused).
- */
-export function continueHeard(
-  s: CoreState,
-  m: { fenced: number | null; peerIncarnation: number | null; peerSeq: number | null; secondActive: number | null },
-  now: number,
-): CoreState {
-  const fence = m.fenced
-    ? { ...s.fence, fencedIncarnation: Math.max(s.fence.fencedIncarnation ?? 0, m.fenced) }
-    : s.fence;
-  const pv = s.peerView;
-  const same = m.peerIncarnation !== null && (pv.incarnation === null || pv.incarnation === m.peerIncarnation);
-  let peerView =
-    same && m.peerSeq !== null
-      ? { ...pv, incarnation: m.peerIncarnation, lastSeq: Math.max(pv.lastSeq ?? 0, m.peerSeq) }
-      : pv;
-  // The peer was heard in this boot: its silence from now on is judged by deadtime, not as "never heard".
-  if (same && peerView.lastHeard === null) peerView = { ...peerView, lastHeard: now, firstHeard: now };
-  // A second ACTIVE the predecessor outranked and had not fenced yet: fence it again at once.
-  if (m.secondActive !== null && s.role === "ACTIVE") {
-    peerView = { ...peerView, conflict: true };
-    return {
-      ...s,
-      peerView,
-      fence: { ...fence, target: m.secondActive, issued: false, issueAt: now - s.timers.fenceRetry },
-    };
-  }
-  return { ...s, fence, peerView };
 }

@@ -3,10 +3,12 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { FenceContext } from "../../src/fence/agent.ts";
 import { PeerRequestAgent } from "../../src/fence/peer-request.ts";
+import { realClock } from "../../src/sys/clock.ts";
 
 function ctx(over: Partial<FenceContext>, sent: string[]): FenceContext {
   return {
     self: "a",
+    clock: realClock,
     selfIncarnation: () => 1,
     peerIncarnation: () => 100,
     peerSilentMs: () => 50,

@@ -10,10 +10,12 @@ import type { FenceContext } from "../../src/fence/agent.ts";
 import { pillMsgwait, clearPillIfRebooted, PoisonPillAgent } from "../../src/fence/poison-pill.ts";
 import { fenceBudget, levelLimit } from "../../src/fence/runner.ts";
 import { AUTH, blankFile, CLUSTER, KEY, scratchDir } from "../disk/helpers.ts";
+import { realClock } from "../../src/sys/clock.ts";
 
 const HEADER: DiskTimers = { keepaliveMs: 200, deadtimeMs: 5000, msgwaitMs: 12000, watchdogTimeoutMs: 5000 };
 const ctx = (o: Partial<FenceContext> = {}): FenceContext => ({
   self: "b",
+  clock: realClock,
   selfIncarnation: () => 42,
   peerIncarnation: () => 7,
   peerSilentMs: () => null,

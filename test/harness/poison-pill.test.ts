@@ -10,6 +10,7 @@ import { clearPillIfRebooted, PoisonPillAgent } from "../../src/fence/poison-pil
 import { clusterIdOf } from "../../src/protocol/index.ts";
 import { runExe } from "../helpers/exe.ts";
 import { HARNESS_TIMERS as T, Pair } from "./pair.ts";
+import { realClock } from "../../src/sys/clock.ts";
 
 const MSGWAIT = 2000;
 const pair = new Pair(
@@ -28,6 +29,7 @@ function fencer(aIncarnation: () => number) {
   const disk = { device: pair.disk, offset: 0, key: k.key, clusterId: clusterIdOf("harness"), peerSlot: 0 };
   const ctx: FenceContext = {
     self: "b",
+    clock: realClock,
     selfIncarnation: () => 42,
     peerIncarnation: aIncarnation,
     peerSilentMs: () => null,
