@@ -6,7 +6,7 @@ SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 BUILD_FLAGS := --compile --minify --bytecode --format=esm \
 	--no-compile-autoload-dotenv --no-compile-autoload-bunfig
 
-.PHONY: all build deps host-deps typecheck lint test test-unit clean lab lab-base lab-matrix install bench
+.PHONY: all build deps host-deps typecheck lint test test-unit clean lab lab-base lab-matrix install bench sim
 
 all: build
 
@@ -35,6 +35,13 @@ typecheck: node_modules/.installed
 lint: node_modules/.installed
 	@bash test/install-host-deps.sh shellcheck
 	@bash test/lint.sh
+
+## sim: randomized simulation of two real node runtimes under faults (test/sim/README.md). SEED=S replays one
+## schedule with its timeline; otherwise SIM_MINUTES (default 10) or SIM_COUNT schedules on SIM_JOBS processes (2).
+SIM_JOBS ?= 2
+SIM_MINUTES ?= 10
+sim: node_modules/.installed
+	@$(BUN) test/sim/main.ts $(if $(SEED),--seed $(SEED),--jobs $(SIM_JOBS) $(if $(SIM_COUNT),--count $(SIM_COUNT),--minutes $(SIM_MINUTES)))
 
 ## lab-base: the cached Debian 12 base image (outside the clone; rebuilt only when its inputs change)
 lab-base:

@@ -8,7 +8,7 @@ import { type ManagementServer, startManagement } from "../mgmt/server.ts";
 import { freezePath, remountPath, thawPath } from "./freeze.ts";
 import { readMountFacts, type SharedDevice } from "./mount-facts.ts";
 import type { ReleasingSide } from "./services.ts";
-import { switchover } from "./switchover.ts";
+import { switchover, type SwitchoverSteps } from "./switchover.ts";
 
 export interface ServeOptions {
   config: ClusterConfig;
@@ -19,6 +19,13 @@ export interface ServeOptions {
   /** Reset this machine (a real node) or end the process (host mode). */
   reboot: (reason: string) => void;
   socket?: string;
+  /** The file-system side of a switchover and the clock, where not this machine's (a simulator passes its own). */
+  system?: Partial<
+    Pick<
+      SwitchoverSteps,
+      "mountFacts" | "freezeMount" | "thawMount" | "remountReadOnly" | "remountWritable" | "freeze" | "clock"
+    >
+  >;
 }
 
 /**
@@ -53,6 +60,7 @@ export function standbyFor(o: ServeOptions): () => Promise<Outcome> {
       peerActive: () => heard() && guard.state.peerView.role === "ACTIVE",
       reboot: o.reboot,
       log: (level, event, message, fields) => o.log.emit(level, event, message, fields ?? {}),
+      ...o.system,
     }).finally(() => {
       running = null;
     }));

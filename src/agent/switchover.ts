@@ -13,6 +13,7 @@
 import { freezePlan, type MountFacts } from "./freeze-plan.ts";
 import type { Outcome } from "../core/types.ts";
 import type { Held } from "./resources/resource.ts";
+import { type Clock, realClock, sleep } from "../sys/clock.ts";
 
 /** What releasing left: what could not be released (null: everything was), and what each resource still holds. */
 export interface Release {
@@ -48,6 +49,8 @@ export interface SwitchoverSteps {
   freeze(): Promise<string | null>;
   /** How long to wait for the peer to go ACTIVE before rebooting anyway (ms). */
   waitMs?: number;
+  /** The node's clock (the real one by default; a simulator passes its own). */
+  clock?: Clock;
 }
 
 /**
@@ -57,7 +60,8 @@ export interface SwitchoverSteps {
 export async function switchover(s: SwitchoverSteps): Promise<Outcome> {
   const why = s.peerNotReady();
   if (why) return { ok: false, detail: `refused: ${why}` };
-  const t0 = performance.now();
+  const clock = s.clock ?? realClock;
+  const t0 = clock.now();
   s.log("notice", "switchover", "planned switchover: stopping services");
   const release = await s.stopServices();
   const released = release.notReleased ?? "released";
@@ -96,7 +100,7 @@ export async function switchover(s: SwitchoverSteps): Promise<Outcome> {
     );
   const notFrozen = await s.freeze();
   if (notFrozen !== null) return abort(s, done, notFrozen);
-  const frozenMs = Math.round(performance.now() - t0);
+  const frozenMs = clock.now() - t0;
   const also = summary(done);
   const refused = s.announceStopped(`planned switchover: shared root frozen${also}`);
   if (refused !== null) return abort(s, [...done, { target: "/", how: "frozen" }], refused);
@@ -146,9 +150,10 @@ async function abort(s: SwitchoverSteps, done: readonly Done[], why: string): Pr
 
 /** Wait for the peer to go ACTIVE (bounded), then reboot: there is no way back from STOPPED. */
 async function finish(s: SwitchoverSteps, t0: number): Promise<void> {
-  const deadline = performance.now() + (s.waitMs ?? 120000);
-  while (!s.peerActive() && performance.now() < deadline) await Bun.sleep(50);
-  const handedMs = Math.round(performance.now() - t0);
+  const clock = s.clock ?? realClock;
+  const deadline = clock.now() + (s.waitMs ?? 120000);
+  while (!s.peerActive() && clock.now() < deadline) await sleep(clock, 50);
+  const handedMs = clock.now() - t0;
   const detail = s.peerActive()
     ? `peer ACTIVE ${handedMs} ms after the request`
     : `peer not ACTIVE after ${handedMs} ms; rebooting anyway (the root stays frozen)`;

@@ -1,0 +1,115 @@
+// make sim: run simulated schedules of the real runtime under random faults; print the rate, the simulated time
+// covered and the faults injected by kind. On a violation: the seed, a shrunk plan and the timeline, exit 1.
+//   bun test/sim/main.ts [--seed S] [--count N] [--minutes M] [--start S] [--jobs J] [--max-faults F]
+// --jobs J runs J processes; process j takes the seeds start + j, start + j + J, ... (--stride J --offset j).
+import { mkdirSync } from "node:fs";
+import { type Plan, planFor, runPlan, shrink } from "./schedule.ts";
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const runRoot = `/dev/shm/cg-sim-${process.pid}`;
+mkdirSync(runRoot, { recursive: true });
+const maxFaults = opt("max-faults", 6);
+
+async function replay(seed: number): Promise<number> {
+  const plan = planFor(seed, maxFaults);
+  console.log(`seed ${seed}: fencing ${plan.fencing}, B on at ${plan.bStartsAt} ms, ${plan.faults.length} faults`);
+  for (const f of plan.faults) console.log(`  ${f.at} ms ${f.kind} on ${f.side === 0 ? "A" : "B"} (${f.ms} ms)`);
+  const o = await runPlan(plan, runRoot);
+  console.log(o.timeline.join("\n"));
+  console.log(o.ok ? `seed ${seed}: ok (${o.events} events, ${o.simMs} ms simulated)` : `seed ${seed}: ${o.violation}`);
+  return o.ok ? 0 : 1;
+}
+
+async function many(start: number, count: number, minutes: number, stride = 1): Promise<number> {
+  const t0 = performance.now();
+  const deadline = minutes > 0 ? t0 + minutes * 60_000 : Number.POSITIVE_INFINITY;
+  const faults: Record<string, number> = {};
+  let simMs = 0;
+  let events = 0;
+  let n = 0;
+  for (let seed = start; n < count && performance.now() < deadline; seed += stride, n++) {
+    const plan: Plan = planFor(seed, maxFaults);
+    const o = await runPlan(plan, runRoot);
+    simMs += o.simMs;
+    events += o.events;
+    for (const [k, v] of Object.entries(o.faults)) faults[k] = (faults[k] ?? 0) + v;
+    if (!o.ok) {
+      console.log(`VIOLATION seed ${seed}: ${o.violation}`);
+      const small = await shrink(plan, runRoot, (x) => (x.violation ?? "").split(/[:(]/)[0] ?? "");
+      console.log(`shrunk to ${small.faults.length} of ${plan.faults.length} faults:`);
+      for (const f of small.faults) console.log(`  ${f.at} ms ${f.kind} on ${f.side === 0 ? "A" : "B"} (${f.ms} ms)`);
+      const again = await runPlan(small, runRoot);
+      console.log(again.timeline.slice(-120).join("\n"));
+      console.log(`VIOLATION seed ${seed}: ${o.violation}\nreplay: make sim SEED=${seed}`);
+      return 1;
+    }
+  }
+  const s = (performance.now() - t0) / 1000;
+  console.log(
+    JSON.stringify({
+      schedules: n,
+      firstSeed: start,
+      seconds: Number(s.toFixed(1)),
+      schedulesPerSecond: Number((n / s).toFixed(2)),
+      simulatedHours: Number((simMs / 3_600_000).toFixed(2)),
+      events,
+      faults,
+      violations: 0,
+    }),
+  );
+  return 0;
+}
+
+/** Run `jobs` processes side by side and add up what they print. */
+async function parallel(jobs: number): Promise<number> {
+  const t0 = performance.now();
+  const start = opt("start", 1);
+  const count = opt("count", Number.POSITIVE_INFINITY);
+  const rest = ["--minutes", String(opt("minutes", 0)), "--max-faults", String(maxFaults)];
+  const kids = Array.from({ length: jobs }, (_, j) => {
+    const share = Number.isFinite(count) ? Math.floor(count / jobs) + (j < count % jobs ? 1 : 0) : count;
+    const argv = ["--start", String(start + j), "--stride", String(jobs), "--count", String(share), ...rest];
+    return Bun.spawn([process.execPath, import.meta.path, ...argv], { stdout: "pipe", stderr: "inherit" });
+  });
+  const outs = await Promise.all(
+    kids.map(async (k) => ({ text: await new Response(k.stdout).text(), code: await k.exited })),
+  );
+  const sum = { schedules: 0, simulatedHours: 0, events: 0, faults: {} as Record<string, number>, violations: 0 };
+  for (const o of outs) {
+    const last = o.text.trim().split("\n").at(-1) ?? "";
+    if (o.code !== 0 || !last.startsWith("{")) {
+      console.log(o.text);
+      sum.violations++;
+      continue;
+    }
+    const r = JSON.parse(last);
+    sum.schedules += r.schedules;
+    sum.simulatedHours += r.simulatedHours;
+    sum.events += r.events;
+    for (const [k, v] of Object.entries(r.faults as Record<string, number>)) sum.faults[k] = (sum.faults[k] ?? 0) + v;
+  }
+  const s = (performance.now() - t0) / 1000;
+  console.log(
+    JSON.stringify({
+      ...sum,
+      jobs,
+      seconds: Number(s.toFixed(1)),
+      schedulesPerSecond: Number((sum.schedules / s).toFixed(2)),
+      simulatedHours: Number(sum.simulatedHours.toFixed(2)),
+    }),
+  );
+  return sum.violations === 0 ? 0 : 1;
+}
+
+const seed = opt("seed", Number.NaN);
+const jobs = opt("jobs", 1);
+const code = Number.isFinite(seed)
+  ? await replay(seed)
+  : jobs > 1
+    ? await parallel(jobs)
+    : await many(opt("start", 1), opt("count", Number.POSITIVE_INFINITY), opt("minutes", 0), opt("stride", 1));
+process.exit(code);
