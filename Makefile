@@ -36,7 +36,7 @@ lint: node_modules/.installed
 	@bash test/install-host-deps.sh shellcheck
 	@bash test/lint.sh
 
-## sim: randomized simulation of two real node runtimes under faults (test/sim/README.md). SEED=S replays one
+## sim: randomized simulation of two real node runtimes under faults (docs/design.md, "Randomized simulation"). SEED=S replays one
 ## schedule with its timeline; otherwise SIM_MINUTES (default 10) or SIM_COUNT schedules on SIM_JOBS processes (2).
 SIM_JOBS ?= 2
 SIM_MINUTES ?= 10

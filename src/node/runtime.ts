@@ -1,5 +1,6 @@
 // One node's runtime, the same in the initrd guard and in the agent after boot: links in, the core in the middle,
 // actions out. All I/O lives here and in the helpers it owns (boot-memory.ts, fencing.ts, mailbox.ts), no decisions.
+import { readFileSync } from "node:fs";
 import type { LinkReport } from "../mgmt/protocol.ts";
 import type { ChannelSink } from "../channels/channel.ts";
 import type { PeerSlot } from "../channels/disk.ts";
@@ -53,6 +54,8 @@ export interface NodeEnv {
   openWatchdog(device: string, timeoutS: number): Watchdog | string;
   /** A number in [0, 1). */
   random(): number;
+  /** This machine is a virtual machine (a hypervisor can pause it, and its watchdog with it). */
+  virtualMachine(): boolean;
 }
 
 const REAL_ENV: NodeEnv = {
@@ -61,6 +64,13 @@ const REAL_ENV: NodeEnv = {
   links: buildLinks,
   openWatchdog: (device, timeoutS) => openWatchdog(device, timeoutS),
   random: Math.random,
+  virtualMachine: () => {
+    try {
+      return /^flags\s*:.*\bhypervisor\b/m.test(readFileSync("/proc/cpuinfo", "utf8"));
+    } catch {
+      return false;
+    }
+  },
 };
 
 /**
@@ -260,6 +270,7 @@ export class NodeRuntime {
       this.state.role,
     );
     this.warnPillTimers(atStart.timers);
+    this.warnPillInVm();
     const sink: ChannelSink = {
       frame: (bytes, channel) => this.input(this.receiver.accept(bytes, channel, this.clock.now())),
       health: (channel, up, detail) => this.input({ kind: "channel", now: this.clock.now(), channel, up, detail }),
@@ -604,6 +615,24 @@ export class NodeRuntime {
     const pill = this.pillLevel();
     const w = pill && header ? pillMsgwait(pill.msgwait, header).warning : null;
     if (w) this.log.emit("warning", "msgwait", w);
+  }
+
+  /**
+   * A poison pill is confirmed by msgwait because the victim's watchdog resets it; a hypervisor that pauses this VM
+   * stops its watchdog too, and the VM writes again when it resumes (docs/design.md, the pill's assumption). Said at
+   * start: critical when no power level comes before the pill, a warning when one does (the pill then runs only
+   * when that level failed).
+   */
+  private warnPillInVm(): void {
+    const levels = this.o.config.fencing.agent;
+    const pill = levels.findIndex((a) => a.type === "poison-pill");
+    if (pill < 0 || !this.env.virtualMachine()) return;
+    const power = levels.slice(0, pill).some((a) => a.type === "qmp" || a.type === "ipmi" || a.type === "redfish");
+    this.log.emit(
+      power ? "warning" : "critical",
+      "pill-in-vm",
+      `this node runs in a virtual machine: a hypervisor pause stops its watchdog with it, so the peer's poison pill is no fence against it while paused${power ? "; the power level before the pill covers that unless it fails" : ": put a power level (qmp, ipmi, redfish) before the pill"}`,
+    );
   }
 
   /**

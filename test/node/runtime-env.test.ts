@@ -4,6 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type Channel, type ChannelSink, emptyStats } from "../../src/channels/channel.ts";
 import type { ChannelKind } from "../../src/core/types.ts";
+import type { LogEvent } from "../../src/log/event.ts";
 import { Logger } from "../../src/log/logger.ts";
 import { FrameBuilder } from "../../src/node/frames.ts";
 import { NodeRuntime } from "../../src/node/runtime.ts";
@@ -60,6 +61,46 @@ test("a frame of the peer's older boot on a link that has not seen its new boot 
   } finally {
     await rt.stop();
   }
+});
+
+/** Start a runtime of node a with `levels` (TOML) on test links; `vm`: what NodeEnv says about the machine. */
+async function startEvents(levels: string, vm: boolean): Promise<LogEvent[]> {
+  const cfg = loadTestConfig(`${levels}\n[channels.disk]\nenabled = true\ndevice = "/nonexistent/cg-disk"\n`);
+  const events: LogEvent[] = [];
+  const rt = new NodeRuntime(
+    {
+      config: cfg,
+      key: KEY,
+      self: cfg.node.find((n) => n.name === "a")!,
+      peer: cfg.node.find((n) => n.name === "b")!,
+      links: {},
+      hostMode: true,
+      realtime: false,
+    },
+    new Logger("a", [(e) => void events.push(e)]),
+    { continueBoot() {}, selfFence() {} },
+    () => [],
+    { links: () => ({ stream: [new TestLink("udp")], disk: null }), virtualMachine: () => vm },
+  );
+  await rt.start();
+  await rt.stop();
+  return events;
+}
+
+const PILL = `[[fencing.agent]]\ntype = "poison-pill"\nmsgwait = 10000\n`;
+const QMP = `[[fencing.agent]]\ntype = "qmp"\ndevice = "/dev/null"\n`;
+
+test("a poison pill as the only level in a virtual machine is called out at start (a paused VM's watchdog stops too)", async () => {
+  const pillOnly = (await startEvents(PILL, true)).find((e) => e.event === "pill-in-vm");
+  assert.is(pillOnly?.level, "critical");
+  assert.match(pillOnly?.message ?? "", /put a power level/);
+  const behindPower = (await startEvents(`${QMP}\n${PILL}`, true)).find((e) => e.event === "pill-in-vm");
+  assert.is(behindPower?.level, "warning");
+  assert.is(
+    (await startEvents(PILL, false)).find((e) => e.event === "pill-in-vm"),
+    undefined,
+    "bare metal: silent",
+  );
 });
 
 test.run();

@@ -251,6 +251,7 @@ export class Machine {
       bootId: () => this.bootId,
       openBlock,
       random: () => s.rng.next(),
+      virtualMachine: () => false,
       openWatchdog: (device, timeoutS) => this.openWatchdog(p, device, timeoutS),
       links: (o, onPeerSlot) => {
         const alive = () => p.alive;
