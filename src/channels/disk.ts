@@ -18,6 +18,7 @@ import { advanced } from "../disk/slot.ts";
 import type { BlockResult } from "../disk/block.ts";
 import type { DiskTimers } from "../disk/header.ts";
 import { type Clock, realClock } from "../sys/clock.ts";
+import { errorText } from "../log/logger.ts";
 import type { Channel, ChannelSink, ChannelStats } from "./channel.ts";
 import { emptyStats } from "./channel.ts";
 
@@ -46,6 +47,10 @@ export class DiskChannel implements Channel {
   private lastPeer: Progress | undefined;
   private lastRejection: string | undefined;
   private lastTimers: DiskTimers | undefined;
+  /** A beat of this channel reached the disk: from then on the own slot is read back before a beat. */
+  private wroteOnce = false;
+  /** When the own slot was last read back (clock ms), or null. */
+  private readBackAt: number | null = null;
   /** Why the device is down, as the failing operation said: what beats and mailbox reads report meanwhile. */
   private downDetail = "not started";
 
@@ -83,6 +88,7 @@ export class DiskChannel implements Channel {
     const area = this.area;
     if (area === undefined || this.stopped) return this.beatFailed(`disk down: ${this.downDetail}`);
     try {
+      await this.readBack(area);
       await area.writeSlot(this.o.selfSlot, {
         ...state,
         writtenAt: Math.floor(this.clock.wall()),
@@ -94,7 +100,22 @@ export class DiskChannel implements Channel {
     }
     this.counters.framesOut++;
     this.counters.bytesOut += BLOCK_SIZE;
+    this.wroteOnce = true;
     return true;
+  }
+
+  /**
+   * About once a second, just before a beat overwrites it, read this node's own slot back for onOwnSlot: it holds the
+   * last write of this node unless another machine wrote it meanwhile. Read before the write, not after it: a read
+   * right after one's own write would see that write, beat after beat, if the two writers kept step.
+   */
+  private async readBack(area: DiskArea): Promise<void> {
+    const now = this.clock.now();
+    if (!this.o.onOwnSlot || !this.wroteOnce || (this.readBackAt !== null && now - this.readBackAt < 1000)) return;
+    this.readBackAt = now;
+    const own = await area.readSlot(this.o.selfSlot);
+    this.counters.bytesIn += BLOCK_SIZE;
+    if (own.kind === "ok") this.o.onOwnSlot({ ...own.value });
   }
 
   /** The timers of the header this channel verified when it (last) opened the area; undefined while it never did. */

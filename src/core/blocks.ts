@@ -1,11 +1,15 @@
-// Why activation is refused: a pending poison pill, an own mailbox never read, a watchdog not armed. Each clears on its own.
+// Why activation is refused: a pending poison pill, an own mailbox never read, a watchdog not armed (each clears on its
+// own), or another machine running as this node (cleared only by a reboot: the admin fixes that machine's boot entry).
 import type { CoreState } from "./state.ts";
 
 /** What can block activation (and fencing, which only serves activation). */
-export type BlockKind = "pill" | "mailbox" | "watchdog";
+export type BlockKind = "twin" | "pill" | "mailbox" | "slot" | "watchdog";
 
-/** A prerequisite of activation that the shell checks and reports: this node's mailbox read, its watchdog armed. */
-export type SafetyCheck = "mailbox" | "watchdog";
+/**
+ * A prerequisite of activation that the shell checks and reports: this node's mailbox read, its own disk slot read
+ * back after its first write (no other machine writes it), its watchdog armed.
+ */
+export type SafetyCheck = "mailbox" | "slot" | "watchdog";
 
 /** One reason activation is refused. */
 export interface Block {
@@ -16,10 +20,11 @@ export interface Block {
 
 export type Blocks = Partial<Record<BlockKind, Block>>;
 
-const ORDER: readonly BlockKind[] = ["pill", "mailbox", "watchdog"];
+const ORDER: readonly BlockKind[] = ["twin", "pill", "mailbox", "slot", "watchdog"];
 
 const PENDING: Record<SafetyCheck, string> = {
   mailbox: "own mailbox not read yet (clean start: a poison pill may be pending in this node's slot)",
+  slot: "own disk slot not read back yet after this node's first write (a machine booted as this node would show there)",
   watchdog: "watchdog not armed yet (a poison-pill level is configured: the peer counts an unanswered pill as a fence)",
 };
 

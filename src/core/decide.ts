@@ -1,4 +1,5 @@
 // The role decisions, taken after every input from the peer's last known role and the deadlines.
+import { blockedBy } from "./blocks.ts";
 import type { Draft } from "./draft.ts";
 import type { CoreState } from "./state.ts";
 import { checkLinks, echoedRole, peerAlive, peerDeadline } from "./liveness.ts";
@@ -147,7 +148,8 @@ function decideStandby(d: Draft): void {
     silent === null
       ? `${s.peer.name} never heard`
       : `all links silent for ${silent} ms (deadtime ${s.timers.deadtime} ms)`;
-  if (s.fence.nextRetryAt === null)
+  // Once, when fencing starts: a blocked node says why it does not fence (rate-limited), not this at every tick.
+  if (s.fence.nextRetryAt === null && blockedBy(s) === null)
     d.log("warning", "peer-dead", `peer ${s.peer.name} dead: ${why}`, { peer: s.peer.name, silentMs: silent });
   startFencing(d, why);
 }

@@ -6,7 +6,7 @@ export { blockedBy } from "./blocks.ts";
 export { initialState } from "./state.ts";
 export { resumedActive, type ResumedPeer } from "./resume.ts";
 export type { CoreState, CoreTimers, NodeRef } from "./state.ts";
-export { step } from "./step.ts";
+export { silentTwin, step } from "./step.ts";
 export type { StepResult } from "./step.ts";
 export { outranks } from "./precedence.ts";
 export { peerAlive, peerDeadline, aliveLinks } from "./liveness.ts";

@@ -106,8 +106,24 @@ export interface HandoverAnswerInput extends Outcome {
   now: number;
 }
 
+/**
+ * Another machine runs as this node: this node's own disk slot, read after this process's first write to it, holds
+ * another boot of this node's name (two machines booted the same node's entry). Only the disk is evidence: a frame
+ * of this node's name from another boot may be a capture of an earlier boot replayed, so it is counted, no more.
+ */
+export interface TwinInput {
+  kind: "twin";
+  now: number;
+  /** The other writer's boot, and its role as written in the slot. */
+  incarnation: number;
+  role: Role;
+  /** This boot is later than the other writer's (it yields when both are ACTIVE). */
+  laterBoot: boolean;
+}
+
 export type Input =
   | TickInput
+  | TwinInput
   | FrameInput
   | RejectedInput
   | ChannelInput

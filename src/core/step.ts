@@ -3,7 +3,7 @@ import type { Action } from "./actions.ts";
 import { decide } from "./decide.ts";
 import { Draft } from "./draft.ts";
 import { blockedBy, clearBlock, setBlock } from "./blocks.ts";
-import type { FrameInput, Input, PillInput, SafetyInput } from "./inputs.ts";
+import type { FrameInput, Input, PillInput, SafetyInput, TwinInput } from "./inputs.ts";
 import { onHandoverAnswer, onTakeoverFrame, onTakeoverRequest, takeoverTick } from "./takeover.ts";
 import {
   endFence,
@@ -55,14 +55,52 @@ export function step(state: CoreState, input: Input): StepResult {
     case "handover-answer":
       onHandoverAnswer(d, input.ok, input.detail);
       break;
+    case "twin":
+      onTwin(d, input);
+      break;
   }
   decide(d);
   takeoverTick(d);
   heartbeatIfDue(d);
-  // A self-fence in this step silences it too: nothing queued before it may still go out.
-  if (d.state.selfFence)
+  // A self-fence in this step silences it too: nothing queued before it may still go out. So does a twin that is not
+  // ACTIVE: the peer must hear one node of this name, and never a STOPPED it could take for a clean release.
+  if (d.state.selfFence || silentTwin(d.state))
     return { state: d.state, actions: d.actions.filter((a) => a.type !== "SendHeartbeat" && a.type !== "SendMessage") };
   return { state: d.state, actions: d.actions };
+}
+
+/** Another machine runs as this node and this one is not ACTIVE: it parks silently (no frames, no slot writes). */
+export function silentTwin(s: CoreState): boolean {
+  return s.blocks.twin !== undefined && s.role !== "ACTIVE";
+}
+
+/**
+ * Another machine writes this node's disk slot. Not ACTIVE: never activate, never fence, and go silent for the rest
+ * of this boot. ACTIVE beside an ACTIVE twin: the later boot of the two resets itself (both judge the same way).
+ * ACTIVE beside a parked twin: stay ACTIVE (the twin parks itself) and say so.
+ */
+function onTwin(d: Draft, i: TwinInput): void {
+  const s = d.state;
+  const first = s.blocks.twin === undefined;
+  const reason = `another machine runs as ${s.self.name} (boot ${i.incarnation}, ${i.role}, seen in this node's disk slot): check that machine's boot entry (docs/design.md, node identity)`;
+  setBlock(s, "twin", { reason, pending: false });
+  if (s.role === "ACTIVE" && i.role === "ACTIVE" && i.laterBoot) {
+    selfFence(d, `${reason}; both ACTIVE and this boot is the later one`);
+    return;
+  }
+  if (!first) return;
+  if (s.role === "FENCING") {
+    endFence(s);
+    d.setRole("STANDBY", `activation refused: ${reason}`, "error");
+  }
+  d.log(
+    "critical",
+    "twin",
+    s.role === "ACTIVE"
+      ? `${reason}; staying ACTIVE, the other machine parks itself`
+      : `${reason}; parked silently: never ACTIVE in this boot`,
+    { incarnation: i.incarnation, twinRole: i.role },
+  );
 }
 
 /** A self-fenced node only counts what arrives, answers waiting administrators, and repeats its reset. */
@@ -268,7 +306,12 @@ function onSafety(d: Draft, { check, ok, detail }: SafetyInput): void {
       d.log("notice", "activation-check", `${check}: ${detail}; ${stillBlocked(s, "activation allowed")}`, { check });
     return;
   }
-  const reason = check === "mailbox" ? `own mailbox never read clean: ${detail}` : `watchdog not armed: ${detail}`;
+  const reason =
+    check === "mailbox"
+      ? `own mailbox never read clean: ${detail}`
+      : check === "slot"
+        ? `own disk slot never read back: ${detail}`
+        : `watchdog not armed: ${detail}`;
   if (s.blocks[check]?.reason === reason) return;
   setBlock(s, check, { reason, pending: false });
   const then =

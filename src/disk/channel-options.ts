@@ -28,6 +28,11 @@ export type DiskChannelOptions = {
   /** Interval between reads of the peer's slot, and the first retry delay after a failure. */
   pollMs: number;
   onPeerSlot: (slot: PeerSlot) => void;
+  /**
+   * This node's own slot as read back about once a second, just before a beat overwrites it (from the second beat
+   * on): anything but this node's own writes there means another machine writes it (booted as this node).
+   */
+  onOwnSlot?: (slot: HeartbeatSlot) => void;
   /** Longest retry delay after repeated failures (default max(5000, pollMs) ms). */
   maxBackoffMs?: number;
   log?: (line: string) => void;

@@ -56,7 +56,11 @@ export interface Links {
 }
 
 /** Create (not start) the channels `o` enables. Throws with the option named when an override is malformed. */
-export function buildLinks(o: NodeOptions, onPeerSlot: (slot: PeerSlot) => void): Links {
+export function buildLinks(
+  o: NodeOptions,
+  onPeerSlot: (slot: PeerSlot) => void,
+  onOwnSlot?: (slot: PeerSlot) => void,
+): Links {
   const ch = o.config.channels;
   const stream: Channel[] = [];
   if (ch.serial.enabled)
@@ -88,6 +92,7 @@ export function buildLinks(o: NodeOptions, onPeerSlot: (slot: PeerSlot) => void)
       clusterId: clusterIdOf(o.config.cluster.name),
       pollMs: Math.max(10, Math.floor(o.config.timers.keepalive / 2)),
       onPeerSlot,
+      ...(onOwnSlot ? { onOwnSlot } : {}),
     });
   }
   return { stream, disk };

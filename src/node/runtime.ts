@@ -13,6 +13,7 @@ import {
   resumedActive,
   outranks,
   type SafetyCheck,
+  silentTwin,
   step,
 } from "../core/index.ts";
 import type { FenceAgentConfig } from "../config/types.ts";
@@ -48,7 +49,8 @@ type PillLevel = Extract<FenceAgentConfig, { type: "poison-pill" }>;
 export interface NodeEnv {
   clock: Clock;
   bootId(): string;
-  links(o: NodeOptions, onPeerSlot: (slot: PeerSlot) => void): Links;
+  /** The links `o` enables; the disk link reports the peer's slot and this node's own slot read back. */
+  links(o: NodeOptions, onPeerSlot: (slot: PeerSlot) => void, onOwnSlot: (slot: PeerSlot) => void): Links;
   /** Opens the shared disk by path (at start, and for a pill when the disk link is down); undefined: the real device. */
   openBlock?: OpenBlock;
   openWatchdog(device: string, timeoutS: number): Watchdog | string;
@@ -92,6 +94,8 @@ export class NodeRuntime {
   private pills: PillWatch | null = null;
   private fenceDisk: FenceDisk | null = null;
   private lastPeerIncarnation = 0;
+  /** Every incarnation this process has written under (it changes only when the peer says the clock stepped back). */
+  private readonly written = new Set<number>();
   private pillClear: PillClear | null = null;
   /** Set once this boot released the ACTIVE role (STOPPED announced): why it may not be ACTIVE again before a reboot. */
   releasedThisBoot: string | null = null;
@@ -157,6 +161,7 @@ export class NodeRuntime {
         ? cont.incarnation
         : nextIncarnation(this.clock.wall(), atStart.incarnation);
     const startSeq = snap?.seq ?? cont?.seq ?? 0;
+    this.written.add(this.incarnation);
     this.builder = new FrameBuilder({
       key: o.key,
       clusterId,
@@ -189,7 +194,11 @@ export class NodeRuntime {
     const memory = this.memory.heard(snap, cont ? this.incarnation : null);
     if (memory?.receiver) this.receiver.restore(memory.receiver);
     if (memory?.fenced) this.receiver.retire(memory.fenced);
-    this.links = this.env.links(o, (slot) => this.onPeerSlot(slot));
+    this.links = this.env.links(
+      o,
+      (slot) => this.onPeerSlot(slot),
+      (slot) => this.onOwnSlot(slot),
+    );
     const diskDevice = o.links.diskDevice ?? o.config.channels.disk.device;
     if (this.links.disk && diskDevice) {
       const disk = this.links.disk;
@@ -468,7 +477,8 @@ export class NodeRuntime {
   }
 
   private broadcast(bytes: Uint8Array): void {
-    if (this.state.selfFence) return; // a self-fencing node is silent on every link, whatever asks it to send
+    // A self-fencing node, and a twin that parked itself, are silent on every link, whatever asks them to send.
+    if (this.state.selfFence || silentTwin(this.state)) return;
     for (const c of this.links.stream) c.send(bytes);
     this.lastBeat = this.links.disk?.beat({
       node: this.o.self.name,
@@ -493,6 +503,26 @@ export class NodeRuntime {
       role: slot.role,
       incarnation: slot.incarnation,
       seq: slot.seq,
+    });
+  }
+
+  /**
+   * This node's own slot read back: this process's writes only (the clean-start check is met), or another machine
+   * writes it (a twin: booted as this node, or a node given this slot by another config).
+   */
+  private onOwnSlot(slot: PeerSlot): void {
+    const now = this.clock.now();
+    if (slot.node === this.o.self.name && this.written.has(slot.incarnation)) {
+      if (this.state.blocks.slot)
+        this.input({ kind: "safety", now, check: "slot", ok: true, detail: "own disk slot holds this boot's writes" });
+      return;
+    }
+    this.input({
+      kind: "twin",
+      now,
+      incarnation: slot.incarnation,
+      role: slot.role,
+      laterBoot: this.incarnation > slot.incarnation,
     });
   }
 
@@ -532,7 +562,7 @@ export class NodeRuntime {
    */
   private activationChecks(): SafetyCheck[] {
     if (!this.links.disk) return [];
-    return this.pillLevel() && !this.o.hostMode ? ["mailbox", "watchdog"] : ["mailbox"];
+    return this.pillLevel() && !this.o.hostMode ? ["mailbox", "slot", "watchdog"] : ["mailbox", "slot"];
   }
 
   /**
@@ -556,6 +586,7 @@ export class NodeRuntime {
     });
     this.builder.peerIncarnation = peerIncarnation;
     this.receiver.myIncarnation = this.incarnation;
+    this.written.add(this.incarnation);
     // A later start in this boot (an agent without a snapshot) must continue this incarnation, not the stale one.
     this.memory.recordIncarnation(this.incarnation, 0, "");
     this.log.emit(

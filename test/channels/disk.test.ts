@@ -63,6 +63,45 @@ test("two DiskChannels on one file (slots 0 and 1) see each other's beats advanc
   });
 });
 
+test("two machines writing one slot (booted as the same node): each reads the other's boot back before its next beat", async () => {
+  await withArea(async (path) => {
+    const ownByA: PeerSlot[] = [];
+    const ownByB: PeerSlot[] = [];
+    const a = new DiskChannel(channelOptions(path, 0, [], { onOwnSlot: (s) => void ownByA.push(s) }));
+    const twin = new DiskChannel(channelOptions(path, 0, [], { onOwnSlot: (s) => void ownByB.push(s) }));
+    await a.start(recordingSink());
+    await twin.start(recordingSink());
+    try {
+      assert.ok(await a.beat({ node: "node-a", incarnation: 1000, seq: 1, role: "ACTIVE" }));
+      assert.equal(ownByA, [], "nothing read back before this channel's first write");
+      assert.ok(await a.beat({ node: "node-a", incarnation: 1000, seq: 2, role: "ACTIVE" }));
+      assert.equal(
+        ownByA.map((s) => [s.incarnation, s.seq]),
+        [[1000, 1]],
+        "before the second beat: its own first write",
+      );
+      assert.ok(await twin.beat({ node: "node-a", incarnation: 2000, seq: 1, role: "BOOTING" }));
+      assert.ok(await twin.beat({ node: "node-a", incarnation: 2000, seq: 2, role: "BOOTING" }));
+      assert.equal(
+        ownByB.map((s) => s.incarnation),
+        [2000],
+        "the twin's read-back right after its own write sees its own write",
+      );
+      assert.ok(await a.beat({ node: "node-a", incarnation: 1000, seq: 3, role: "ACTIVE" }));
+      assert.equal(ownByA.length, 1, "read back about once a second, not before every beat");
+      await Bun.sleep(1000);
+      assert.ok(await twin.beat({ node: "node-a", incarnation: 2000, seq: 3, role: "BOOTING" }));
+      assert.equal(ownByB.at(-1)?.incarnation, 1000, "the twin finds the other machine's boot in its slot");
+      await Bun.sleep(1000);
+      assert.ok(await a.beat({ node: "node-a", incarnation: 1000, seq: 4, role: "ACTIVE" }));
+      assert.equal(ownByA.at(-1)?.incarnation, 2000, "and the other machine finds the twin's");
+    } finally {
+      await a.stop();
+      await twin.stop();
+    }
+  });
+});
+
 test("a lower seq is not reported, but a new incarnation is, even with a lower seq", async () => {
   await withArea(async (path) => {
     const seen: PeerSlot[] = [];

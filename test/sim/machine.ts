@@ -253,7 +253,7 @@ export class Machine {
       random: () => s.rng.next(),
       virtualMachine: () => false,
       openWatchdog: (device, timeoutS) => this.openWatchdog(p, device, timeoutS),
-      links: (o, onPeerSlot) => {
+      links: (o, onPeerSlot, onOwnSlot) => {
         const alive = () => p.alive;
         const disk = o.config.channels.disk;
         return {
@@ -268,6 +268,9 @@ export class Machine {
             pollMs: Math.max(10, Math.floor(o.config.timers.keepalive / 2)),
             onPeerSlot: (slot) => {
               if (p.alive) onPeerSlot(slot);
+            },
+            onOwnSlot: (slot) => {
+              if (p.alive) onOwnSlot(slot);
             },
             clock,
             openBlock,
