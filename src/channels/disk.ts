@@ -18,7 +18,6 @@ import { advanced } from "../disk/slot.ts";
 import type { BlockResult } from "../disk/block.ts";
 import type { DiskTimers } from "../disk/header.ts";
 import { type Clock, realClock } from "../sys/clock.ts";
-import { errorText } from "../log/logger.ts";
 import type { Channel, ChannelSink, ChannelStats } from "./channel.ts";
 import { emptyStats } from "./channel.ts";
 
