@@ -6,6 +6,11 @@ import type { ChannelKind, MessageType, Outcome, Role } from "./types.ts";
 export interface TickInput {
   kind: "tick";
   now: number;
+  /**
+   * This node itself did not run for this long (its tick came this much too late: a hung kernel, a stopped process):
+   * the peer's frames of that time wait unread behind this tick, so that time does not count as the peer's silence.
+   */
+  stalledMs?: number;
 }
 
 /** A validated, authenticated, fresh frame from the peer (the shell has filtered the rest). */

@@ -27,6 +27,7 @@ export function step(state: CoreState, input: Input): StepResult {
   if (state.selfFence) return selfFencedStep(d, input);
   switch (input.kind) {
     case "tick":
+      if (input.stalledMs) onStall(d, input.stalledMs);
       break;
     case "frame":
       onFrame(d, input);
@@ -67,6 +68,20 @@ export function step(state: CoreState, input: Input): StepResult {
   if (d.state.selfFence || silentTwin(d.state))
     return { state: d.state, actions: d.actions.filter((a) => a.type !== "SendHeartbeat" && a.type !== "SendMessage") };
   return { state: d.state, actions: d.actions };
+}
+
+/**
+ * This node did not run for `ms`: move every "last heard" forward by that much (never past now), so the peer's
+ * frames queued meanwhile arrive before its silence is judged. Only ever delays declaring the peer dead.
+ */
+function onStall(d: Draft, ms: number): void {
+  const s = d.state;
+  const shift = (t: number | null) => (t === null ? null : Math.min(d.now, t + ms));
+  s.peerView.lastHeard = shift(s.peerView.lastHeard);
+  for (const ch of Object.values(s.channels)) if (ch) ch.lastHeard = shift(ch.lastHeard);
+  d.log("warning", "self-stall", `this node did not run for ${ms} ms: that time is not counted as the peer's silence`, {
+    stalledMs: ms,
+  });
 }
 
 /** Another machine runs as this node and this one is not ACTIVE: it parks silently (no frames, no slot writes). */

@@ -41,6 +41,9 @@ export { continueHeard } from "./boot-memory.ts";
 
 type PillLevel = Extract<FenceAgentConfig, { type: "poison-pill" }>;
 
+/** A tick this much later than due (or two tick intervals, when more) is this process's own stall. */
+const STALL_MS = 100;
+
 /**
  * What the runtime takes from the machine besides its effectors and fence levels: time (with uptime) and timers,
  * this kernel boot's id, the links, how the shared disk is opened, the watchdog, and randomness. The real ones by
@@ -290,7 +293,14 @@ export class NodeRuntime {
     if (snap) this.pillClear?.seen(snap.peerIncarnation);
     this.startPillWatch();
     const tickMs = Math.max(5, Math.min(50, Math.floor(t.keepalive / 4)));
-    this.stopTicks = this.clock.every(tickMs, () => this.input({ kind: "tick", now: this.clock.now() }));
+    let lastTick = this.clock.now();
+    this.stopTicks = this.clock.every(tickMs, () => {
+      // A tick far later than due: this process did not run (its own stall, not the peer's silence).
+      const now = this.clock.now();
+      const late = now - lastTick - tickMs;
+      lastTick = now;
+      this.input({ kind: "tick", now, ...(late > Math.max(STALL_MS, 2 * tickMs) ? { stalledMs: late } : {}) });
+    });
     this.input({ kind: "tick", now: this.clock.now() });
   }
 

@@ -88,6 +88,8 @@ export class Machine {
   /** Resets done by the other machine's power fence level, and by this machine's watchdog. */
   fencedByPeer = 0;
   watchdogResets = 0;
+  /** Times a guard let this machine's boot continue as ACTIVE. */
+  activations = 0;
   private generation = 0;
   private bootId = "";
   private bootAtMono = 0;
@@ -327,6 +329,7 @@ export class Machine {
         continueBoot: () => {
           if (!p.alive) return;
           this.rootMounted = true;
+          this.activations++;
           this.note("boot continues as ACTIVE: the root is mounted read-write");
           this.later(this.s.rng.int(1000, 6000), () => void this.handOver(p, rt));
         },

@@ -135,6 +135,9 @@ export interface Outcome {
   simMs: number;
   events: number;
   faults: Record<string, number>;
+  /** Machines reset by the other's power level, and boots let continue as ACTIVE (1: no failover at all). */
+  powerFences: number;
+  activations: number;
 }
 
 function configFor(fencing: Fencing): ClusterConfig {
@@ -310,7 +313,16 @@ export async function runPlan(plan: Plan, runRoot: string): Promise<Outcome> {
   const bound = 2 * plan.faults.length + 2;
   if (!violation && resets > bound) violation = `fence loop: ${resets} power fences for ${plan.faults.length} faults`;
   rmSync(dir, { recursive: true, force: true });
-  return { ok: violation === null, violation, timeline, simMs: world.t, events: world.events, faults: counts };
+  return {
+    ok: violation === null,
+    violation,
+    timeline,
+    simMs: world.t,
+    events: world.events,
+    faults: counts,
+    powerFences: resets,
+    activations: A.activations + B.activations,
+  };
 }
 
 /** `m` ACTIVE through its agent and may write, `o` a parked STANDBY (or, booted as the same node, parked at all). */

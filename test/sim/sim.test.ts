@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type Plan, planFor, runPlan } from "./schedule.ts";
+import { type Fault, type Plan, planFor, runPlan, TIMERS } from "./schedule.ts";
 
 const ROOT = `/dev/shm/cg-sim-test-${process.pid}`;
 mkdirSync(ROOT, { recursive: true });
@@ -24,6 +24,44 @@ test("two machines booted as node a (one wrong boot entry): never two writers, o
     assert.ok(o.ok, `seed ${seed} as twins: ${o.violation}\n${o.timeline.slice(-40).join("\n")}`);
   }
 });
+
+/** A ACTIVE by 15 s; one fault at `at`, nothing else. */
+const single = (kind: Fault["kind"], side: 0 | 1, ms: number, vm: boolean, at = 15000): Plan => ({
+  seed: 4244,
+  fencing: "power",
+  bStartsAt: 0,
+  faults: [{ at, kind, side, ms, p: [0, vm ? 0 : 0.9, 0] }],
+});
+/** Where in the keepalive and tick cycle the fault starts: whether a peer frame or this node's tick is due first. */
+const OFFSETS = [15000, 15013, 15029, 15043, 15077, 15133];
+
+for (const vm of [true, false]) {
+  const how = vm ? "stopped as a VM" : "hung";
+  test(`the ACTIVE ${how} for deadtime / 2 fails nothing over`, async () => {
+    for (const at of OFFSETS) {
+      const o = await runPlan(single("pause-deadtime", 0, TIMERS.deadtime / 2, vm, at), ROOT);
+      assert.ok(o.ok, `${o.violation}`);
+      assert.is(o.activations, 1, `at ${at}: one activation, no failover:\n${o.timeline.join("\n")}`);
+      assert.is(o.powerFences, 0);
+    }
+  });
+  test(`the STANDBY ${how} for 8 s does not fence its healthy ACTIVE when it runs again`, async () => {
+    // Before a late tick reported the stall (test/core/self-stall.test.ts), a hung STANDBY whose own tick came
+    // before the ACTIVE's queued frames fenced it: 4 of these 6 starts.
+    for (const at of OFFSETS) {
+      const o = await runPlan(single("pause-long", 1, 8000, vm, at), ROOT);
+      assert.ok(o.ok, `${o.violation}`);
+      assert.is(o.powerFences, 0, `at ${at}: no fence:\n${o.timeline.join("\n")}`);
+      assert.is(o.activations, 1);
+    }
+  });
+  test(`the ACTIVE ${how} for 8 s is failed over (a power fence, one new ACTIVE)`, async () => {
+    const o = await runPlan(single("pause-long", 0, 8000, vm), ROOT);
+    assert.ok(o.ok, `${o.violation}`);
+    assert.is(o.powerFences, 1, o.timeline.join("\n"));
+    assert.is(o.activations, 2);
+  });
+}
 
 test("a seed replays exactly: the same plan gives the same timeline, event for event", async () => {
   const a = await runPlan(planFor(7), ROOT);
