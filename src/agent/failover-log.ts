@@ -2,7 +2,7 @@
 // (the peer not a heard STANDBY: the agent asks again every minute) once per agent and reason every 10 minutes.
 import type { LogLevel } from "../core/actions.ts";
 import type { Outcome } from "../core/types.ts";
-import type { Escalation } from "../sma/status.ts";
+import type { Escalation } from "../monitor/status.ts";
 import { type LoggedFailure, shouldLogFailure } from "../log/limit.ts";
 
 /** Where the lines go (the agent's logger). */

@@ -1,14 +1,14 @@
 // The agent's services: the SMA runner built from [[agent]], its events logged, its escalations acted on; plus the takeover resources.
 import type { ServiceAgentConfig } from "../config/index.ts";
 import type { Logger } from "../log/logger.ts";
-import { describeEvent, type Escalation } from "../sma/status.ts";
-import { loadAgents } from "../sma/loader.ts";
-import { SmaRunner } from "../sma/runner.ts";
+import { describeEvent, type Escalation } from "../monitor/status.ts";
+import { loadAgents } from "../monitor/loader.ts";
+import { SmaRunner } from "../monitor/runner.ts";
 import type { ResourceReport } from "../mgmt/protocol.ts";
 import type { ResourceSet } from "./resources/set.ts";
 import { stopServices } from "./stop-services.ts";
 import type { Release } from "./switchover.ts";
-import type { SmaStatus } from "../sma/status.ts";
+import type { SmaStatus } from "../monitor/status.ts";
 
 /** Before the runner exists (the boot is still running): nothing to show, nothing to pause. */
 export const NO_SERVICES: ServiceSide = {

@@ -1,8 +1,8 @@
 // Stop the monitored services for a switchover (last agent first), or start them again, each bounded by its timeout.
 import type { Logger } from "../log/logger.ts";
-import { makeContext, pluginLogger, realClock, DEFAULT_RECOVER_TIMEOUT, runOp } from "../sma/operation.ts";
-import { withDefaults } from "../sma/contract.ts";
-import type { AgentSpec } from "../sma/runner.ts";
+import { makeContext, pluginLogger, realClock, DEFAULT_RECOVER_TIMEOUT, runOp } from "../monitor/operation.ts";
+import { withDefaults } from "../monitor/contract.ts";
+import type { AgentSpec } from "../monitor/runner.ts";
 
 /** Call each plugin's stop() (last agent first) or start(); a plugin without one is skipped (the freeze covers it). */
 export async function stopServices(

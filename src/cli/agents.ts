@@ -1,6 +1,6 @@
 // `clusterguard agents [list|pause NAME|resume NAME]`: the service monitoring agents, and pausing or resuming one.
 import type { Argv } from "yargs";
-import type { SmaStatus } from "../sma/status.ts";
+import type { SmaStatus } from "../monitor/status.ts";
 import { type CallArgs, call } from "./call.ts";
 import { withConnectOptions } from "./connect-options.ts";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";

@@ -1,7 +1,7 @@
 // The status report as text for a terminal or a serial console: pure, ASCII only, aligned columns that fit 80
 // characters for the usual names, short ages; `clusterguard status`, `agents` and the watch screen print it.
 import type { LinkReport, ResourceReport, StatusReport } from "../mgmt/protocol.ts";
-import type { SmaRun, SmaStatus } from "../sma/status.ts";
+import type { SmaRun, SmaStatus } from "../monitor/status.ts";
 
 /** The whole report as lines (no trailing newline); every string from the agent is made printable ASCII. */
 export function renderStatus(r: StatusReport): string[] {

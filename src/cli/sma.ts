@@ -1,10 +1,10 @@
 // `clusterguard sma list|test`: the built-in plugins, and a conformance check of one [[agent]]'s plugin (like ocf-tester).
 import type { Argv } from "yargs";
 import { formatConfigError, loadConfig } from "../config/index.ts";
-import { BUILTINS } from "../sma/builtin/index.ts";
-import { checkConformance, describePlugin, pluginJson } from "../sma/conformance.ts";
-import { pluginLogger } from "../sma/operation.ts";
-import { isConfigFailure, loadPlugin } from "../sma/loader.ts";
+import { BUILTINS } from "../monitor/builtin/index.ts";
+import { checkConformance, describePlugin, pluginJson } from "../monitor/conformance.ts";
+import { pluginLogger } from "../monitor/operation.ts";
+import { isConfigFailure, loadPlugin } from "../monitor/loader.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
 
 /** What `sma test` runs besides validate and monitor. */

@@ -3,7 +3,7 @@
 // the screen update below it are pure.
 import type { Argv } from "yargs";
 import type { Request, StatusReport } from "../mgmt/protocol.ts";
-import type { SmaStatus } from "../sma/status.ts";
+import type { SmaStatus } from "../monitor/status.ts";
 import { ACTION_TIMEOUT_MS } from "./actions.ts";
 import { type CallArgs, explain } from "./call.ts";
 import { request, type Target, where } from "../mgmt/client.ts";

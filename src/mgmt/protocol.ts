@@ -2,7 +2,7 @@
 // Here are the messages, the line framing, the validation of a request, and how a request reaches the ControlHandler.
 import { NAME } from "../config/index.ts";
 import type { Role } from "../core/types.ts";
-import type { SmaStatus } from "../sma/status.ts";
+import type { SmaStatus } from "../monitor/status.ts";
 
 /** What a client may ask. `token` is required on TCP, ignored on the Unix socket (root-only by mode 0600). */
 export type Request =

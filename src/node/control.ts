@@ -4,7 +4,7 @@ import type { ClusterConfig } from "../config/index.ts";
 import type { Outcome } from "../core/types.ts";
 import { blockedBy } from "../core/index.ts";
 import type { ControlHandler, Reply, ResourceReport, StatusReport } from "../mgmt/protocol.ts";
-import type { SmaStatus } from "../sma/status.ts";
+import type { SmaStatus } from "../monitor/status.ts";
 import type { NodeRuntime } from "./runtime.ts";
 
 /** What the agent's service side offers the handler (the SMA supervisor). */

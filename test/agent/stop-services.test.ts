@@ -5,8 +5,8 @@ import * as assert from "uvu/assert";
 import type { ServiceAgentConfig } from "../../src/config/types.ts";
 import { Logger } from "../../src/log/logger.ts";
 import { stopServices } from "../../src/agent/stop-services.ts";
-import { definePlugin, type Params } from "../../src/sma/api.ts";
-import systemd from "../../src/sma/builtin/systemd.ts";
+import { definePlugin, type Params } from "../../src/monitor/api.ts";
+import systemd from "../../src/monitor/builtin/systemd.ts";
 
 const cfg = (name: string, params: Params): ServiceAgentConfig => ({
   name,

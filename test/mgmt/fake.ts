@@ -1,6 +1,6 @@
 // A realistic StatusReport and a recording ControlHandler for management server and client tests.
 import type { ControlHandler, Reply, StatusReport } from "../../src/mgmt/protocol.ts";
-import type { SmaStatus } from "../../src/sma/status.ts";
+import type { SmaStatus } from "../../src/monitor/status.ts";
 
 /** The lab cluster seen from node a: one link late, the disk link dead, one agent paused. */
 export function sampleReport(): StatusReport {

@@ -3,8 +3,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ClusterConfig } from "../../src/config/index.ts";
 import { agentsRefusal, controlHandler } from "../../src/node/control.ts";
-import { SmaRunner } from "../../src/sma/runner.ts";
-import { agentConfig, FakeClock, RUNNING, scripted } from "../sma/helpers.ts";
+import { SmaRunner } from "../../src/monitor/runner.ts";
+import { agentConfig, FakeClock, RUNNING, scripted } from "../monitor/helpers.ts";
 
 test("each refusal names the reason: no such agent, already paused, stopped for good, already active", () => {
   const agents = [

@@ -4,9 +4,9 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { SmaPlugin } from "../../src/sma/api.ts";
-import { checkConformance, startStopPlan } from "../../src/sma/conformance.ts";
-import { loadPlugin } from "../../src/sma/loader.ts";
+import type { SmaPlugin } from "../../src/monitor/api.ts";
+import { checkConformance, startStopPlan } from "../../src/monitor/conformance.ts";
+import { loadPlugin } from "../../src/monitor/loader.ts";
 import { agentConfig, FIXTURES, fixtureCopy } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-sma-conf-"));

@@ -4,11 +4,11 @@ import * as assert from "uvu/assert";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { SmaPlugin } from "../../src/sma/api.ts";
-import command from "../../src/sma/builtin/command.ts";
-import type { Escalation, SmaEvent } from "../../src/sma/status.ts";
-import { isAlive } from "../../src/sma/run-process.ts";
-import { SmaRunner } from "../../src/sma/runner.ts";
+import type { SmaPlugin } from "../../src/monitor/api.ts";
+import command from "../../src/monitor/builtin/command.ts";
+import type { Escalation, SmaEvent } from "../../src/monitor/status.ts";
+import { isAlive } from "../../src/monitor/run-process.ts";
+import { SmaRunner } from "../../src/monitor/runner.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { agentConfig } from "./helpers.ts";
 

@@ -4,7 +4,7 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isAlive, readStat, signalGroup, runProcess } from "../../src/sma/run-process.ts";
+import { isAlive, readStat, signalGroup, runProcess } from "../../src/monitor/run-process.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-sma-proc-"));

@@ -2,9 +2,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ServiceAgentConfig } from "../../src/config/types.ts";
-import type { SmaPlugin } from "../../src/sma/api.ts";
-import type { Escalation, SmaEvent } from "../../src/sma/status.ts";
-import { SmaRunner } from "../../src/sma/runner.ts";
+import type { SmaPlugin } from "../../src/monitor/api.ts";
+import type { Escalation, SmaEvent } from "../../src/monitor/status.ts";
+import { SmaRunner } from "../../src/monitor/runner.ts";
 import { agentConfig, DOWN, FakeClock, FATAL, HARD, RUNNING, scripted, SOFT } from "./helpers.ts";
 
 function setup(plugin: SmaPlugin, over: Partial<ServiceAgentConfig> = {}, opts: { failoverRetryMs?: number } = {}) {

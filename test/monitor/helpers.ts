@@ -4,11 +4,11 @@ import { chmodSync, copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import type { ServiceAgentConfig } from "../../src/config/types.ts";
-import type { MonitorResult, Params, PluginContext, SmaPlugin } from "../../src/sma/api.ts";
-import type { Clock } from "../../src/sma/operation.ts";
-import { makeContext } from "../../src/sma/operation.ts";
+import type { MonitorResult, Params, PluginContext, SmaPlugin } from "../../src/monitor/api.ts";
+import type { Clock } from "../../src/monitor/operation.ts";
+import { makeContext } from "../../src/monitor/operation.ts";
 
-export const FIXTURES = resolve(import.meta.dir, "../fixtures/sma");
+export const FIXTURES = resolve(import.meta.dir, "../fixtures/monitor");
 export const REPO = resolve(import.meta.dir, "../..");
 
 /** Let every pending promise chain run (several macrotask turns). */

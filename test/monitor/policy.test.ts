@@ -2,9 +2,9 @@
 
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { ResultKind } from "../../src/sma/api.ts";
+import type { ResultKind } from "../../src/monitor/api.ts";
 import type { OnFail } from "../../src/config/types.ts";
-import { decideRecovery, inWindow, repeatFailover, smooth, type Smoothed, UNKNOWN } from "../../src/sma/policy.ts";
+import { decideRecovery, inWindow, repeatFailover, smooth, type Smoothed, UNKNOWN } from "../../src/monitor/policy.ts";
 
 const W = 600_000;
 type Row = [string, ResultKind, OnFail, boolean, number, number[], number, "recover" | "failover" | "stop", number];

@@ -3,7 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BUILTINS } from "../../src/sma/builtin/index.ts";
+import { BUILTINS } from "../../src/monitor/builtin/index.ts";
 import { FIXTURES, REPO } from "./helpers.ts";
 
 const readme = readFileSync(join(REPO, "README.md"), "utf8");
@@ -14,7 +14,7 @@ test("the README has the SMA section", () => {
   assert.ok(start >= 0);
 });
 
-test("the README's complete example plugin is test/fixtures/sma/file-fresh.ts, verbatim", () => {
+test("the README's complete example plugin is test/fixtures/monitor/file-fresh.ts, verbatim", () => {
   const example = readFileSync(join(FIXTURES, "file-fresh.ts"), "utf8");
   assert.ok(section.includes(`\`\`\`ts\n${example}\`\`\``), "README example and fixture differ");
 });

@@ -1,16 +1,16 @@
-// The ocf built-in against a real shell OCF agent (test/fixtures/sma/ocf/resource.d/cgtest/Dummy) and its state file.
+// The ocf built-in against a real shell OCF agent (test/fixtures/monitor/ocf/resource.d/cgtest/Dummy) and its state file.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Params } from "../../src/sma/api.ts";
-import ocf from "../../src/sma/builtin/ocf.ts";
-import { ocfAgentPath, ocfEnv } from "../../src/sma/builtin/ocf.ts";
-import { makeContext } from "../../src/sma/operation.ts";
-import { withDefaults } from "../../src/sma/contract.ts";
-import type { Escalation } from "../../src/sma/status.ts";
-import { SmaRunner } from "../../src/sma/runner.ts";
+import type { Params } from "../../src/monitor/api.ts";
+import ocf from "../../src/monitor/builtin/ocf.ts";
+import { ocfAgentPath, ocfEnv } from "../../src/monitor/builtin/ocf.ts";
+import { makeContext } from "../../src/monitor/operation.ts";
+import { withDefaults } from "../../src/monitor/contract.ts";
+import type { Escalation } from "../../src/monitor/status.ts";
+import { SmaRunner } from "../../src/monitor/runner.ts";
 import { agentConfig, FIXTURES } from "./helpers.ts";
 
 const ROOT = join(FIXTURES, "ocf");

@@ -4,8 +4,8 @@ import * as assert from "uvu/assert";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BUILTINS } from "../../src/sma/builtin/index.ts";
-import { isConfigFailure, loadAgents, loadPlugin } from "../../src/sma/loader.ts";
+import { BUILTINS } from "../../src/monitor/builtin/index.ts";
+import { isConfigFailure, loadAgents, loadPlugin } from "../../src/monitor/loader.ts";
 import { agentConfig, fixtureCopy } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-sma-load-"));
@@ -76,7 +76,7 @@ test("a missing file, a module without default export, a syntax error and a clus
   assert.is(i.ok ? "" : i.kind, "import-failed");
   assert.match(
     i.ok ? "" : i.error,
-    /Cannot find (package|module) 'clusterguard(\/sma)?'.*a plugin must be self-contained/,
+    /Cannot find (package|module) 'clusterguard(\/monitor)?'.*a plugin must be self-contained/,
   );
 });
 

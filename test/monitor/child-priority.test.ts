@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { childArgv, OOM_RESET_SCRIPT } from "../../src/sma/run-process.ts";
+import { childArgv, OOM_RESET_SCRIPT } from "../../src/monitor/run-process.ts";
 import { FIXTURES } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-child-"));

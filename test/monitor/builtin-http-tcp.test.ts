@@ -6,10 +6,10 @@ import { mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import http from "../../src/sma/builtin/http.ts";
-import tcp from "../../src/sma/builtin/tcp.ts";
-import type { Params } from "../../src/sma/api.ts";
-import { withDefaults } from "../../src/sma/contract.ts";
+import http from "../../src/monitor/builtin/http.ts";
+import tcp from "../../src/monitor/builtin/tcp.ts";
+import type { Params } from "../../src/monitor/api.ts";
+import { withDefaults } from "../../src/monitor/contract.ts";
 import { context } from "./helpers.ts";
 
 const server = Bun.serve({
