@@ -1,10 +1,10 @@
 // `clusterguard agents [list|pause NAME|resume NAME]`: the service monitoring agents, and pausing or resuming one.
 import type { Argv } from "yargs";
-import type { SmaStatus } from "../monitor/status.ts";
+import type { MonitorStatus } from "../monitor/status.ts";
 import { type CallArgs, call } from "./call.ts";
 import { withConnectOptions } from "./connect-options.ts";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
-import { renderAgents } from "./render.ts";
+import { renderMonitors } from "./render.ts";
 
 const ACTIONS = ["list", "pause", "resume"] as const;
 
@@ -39,12 +39,12 @@ export function agentsCommand(y: Argv, setExit: (code: number) => void): Argv {
         action === "list"
           ? ({ op: "agents", action } as const)
           : ({ op: "agents", action, name: String(name) } as const);
-      const r = await call<SmaStatus[]>(argv as CallArgs, req, "agents");
+      const r = await call<MonitorStatus[]>(argv as CallArgs, req, "agents");
       if (!r.ok) return setExit(r.code);
       if (argv.json) console.log(JSON.stringify(r.result));
       else {
         if (action !== "list") console.log(`${action === "pause" ? "paused" : "resumed"} ${name}`);
-        console.log(renderAgents(r.result, new Date().toISOString()).join("\n"));
+        console.log(renderMonitors(r.result, new Date().toISOString()).join("\n"));
       }
       setExit(EXIT_OK);
     },

@@ -1,7 +1,7 @@
 // The status report as text for a terminal or a serial console: pure, ASCII only, aligned columns that fit 80
 // characters for the usual names, short ages; `clusterguard status`, `agents` and the watch screen print it.
 import type { LinkReport, ResourceReport, StatusReport } from "../mgmt/protocol.ts";
-import type { SmaRun, SmaStatus } from "../monitor/status.ts";
+import type { MonitorRun, MonitorStatus } from "../monitor/status.ts";
 
 /** The whole report as lines (no trailing newline); every string from the agent is made printable ASCII. */
 export function renderStatus(r: StatusReport): string[] {
@@ -19,7 +19,7 @@ export function renderStatus(r: StatusReport): string[] {
     "",
     ...links(r.links),
     "",
-    ...renderAgents(r.agents, r.generatedAt),
+    ...renderMonitors(r.agents, r.generatedAt),
     "",
     ...resources(r.resources),
   ];
@@ -75,7 +75,7 @@ function resources(rs: ResourceReport[]): string[] {
 // and escalation.
 
 /** One row per agent, each followed by its last result; ages are measured from `nowIso` (the report's time). */
-export function renderAgents(agents: SmaStatus[], nowIso: string): string[] {
+export function renderMonitors(agents: MonitorStatus[], nowIso: string): string[] {
   if (agents.length === 0) return ["  (no service monitoring agents configured)"];
   const rows = agents.map((a) => [
     ascii(a.name),
@@ -99,7 +99,7 @@ export function renderAgents(agents: SmaStatus[], nowIso: string): string[] {
 }
 
 /** The lines under an agent's row: its last result, skipped checks, and its last escalation. */
-function details(a: SmaStatus | undefined, nowIso: string): string[] {
+function details(a: MonitorStatus | undefined, nowIso: string): string[] {
   if (a === undefined) return [];
   const skipped = a.skipped ? `; ${a.skipped} check(s) skipped while one was still running` : "";
   const out = [`    last: ${lastRun(a.history.at(-1), nowIso)}${skipped}`];
@@ -110,7 +110,7 @@ function details(a: SmaStatus | undefined, nowIso: string): string[] {
 }
 
 /** "running, HTTP 200 (monitor, 12 ms, 3.1s ago)", or "none yet" before the first run. */
-export function lastRun(r: SmaRun | undefined, nowIso: string): string {
+export function lastRun(r: MonitorRun | undefined, nowIso: string): string {
   if (r === undefined) return "none yet";
   const reason = r.reason === "" ? "" : `, ${ascii(r.reason)}`;
   return `${r.result}${reason} (${r.op}, ${Math.round(r.ms)} ms, ${agoFrom(r.at, nowIso)})`;

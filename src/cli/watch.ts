@@ -3,7 +3,7 @@
 // the screen update below it are pure.
 import type { Argv } from "yargs";
 import type { Request, StatusReport } from "../mgmt/protocol.ts";
-import type { SmaStatus } from "../monitor/status.ts";
+import type { MonitorStatus } from "../monitor/status.ts";
 import { ACTION_TIMEOUT_MS } from "./actions.ts";
 import { type CallArgs, explain } from "./call.ts";
 import { request, type Target, where } from "../mgmt/client.ts";
@@ -211,7 +211,7 @@ export class WatchSession {
 function summary(a: WatchAction, result: unknown): string {
   if (typeof result === "string") return result;
   if ((a.op === "pause" || a.op === "resume") && Array.isArray(result)) {
-    const agent = (result as SmaStatus[]).find((x) => x.name === a.name);
+    const agent = (result as MonitorStatus[]).find((x) => x.name === a.name);
     if (agent !== undefined) return `${a.name} is now ${agent.state}`;
   }
   return "done";

@@ -10,7 +10,7 @@ export interface ClusterConfig {
   fencing: FencingConfig;
   management: ManagementConfig;
   /** [[agent]]: service monitoring agents, possibly none. */
-  agent: ServiceAgentConfig[];
+  agent: MonitorConfig[];
   /** [[resource]]: brought up in this order on takeover, released in reverse; possibly none. */
   resource: ResourceConfig[];
 }
@@ -96,7 +96,7 @@ export interface ManagementConfig {
 export type OnFail = "restart" | "failover" | "stop";
 
 /** One [[agent]]: a service monitoring agent (timeout < interval). */
-export interface ServiceAgentConfig {
+export interface MonitorConfig {
   name: string;
   plugin: string;
   interval: number;

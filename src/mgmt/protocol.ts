@@ -2,7 +2,7 @@
 // Here are the messages, the line framing, the validation of a request, and how a request reaches the ControlHandler.
 import { NAME } from "../config/index.ts";
 import type { Role } from "../core/types.ts";
-import type { SmaStatus } from "../monitor/status.ts";
+import type { MonitorStatus } from "../monitor/status.ts";
 
 /** What a client may ask. `token` is required on TCP, ignored on the Unix socket (root-only by mode 0600). */
 export type Request =
@@ -27,7 +27,7 @@ export interface ControlHandler {
   standby(): Promise<Reply<string>>;
   /** Fence `target` now through the configured levels. */
   fence(target: string): Promise<Reply<string>>;
-  agents(action: "list" | "pause" | "resume", name?: string): Promise<Reply<SmaStatus[]>>;
+  agents(action: "list" | "pause" | "resume", name?: string): Promise<Reply<MonitorStatus[]>>;
 }
 
 // The status report the node serves and the client prints.
@@ -67,7 +67,7 @@ export interface StatusReport {
   /** Heartbeats that arrived after warntime since the agent started. */
   lateHeartbeats: number;
   fence: { state: "idle" | "fencing" | "failed" | "confirmed"; last: string | null; at: string | null };
-  agents: SmaStatus[];
+  agents: MonitorStatus[];
   resources: ResourceReport[];
   /** Why activation is refused (pending poison pill), or null. */
   blocked: string | null;

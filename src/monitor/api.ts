@@ -1,4 +1,4 @@
-// The SMA plugin API: what a service monitoring agent plugin exports and what it is given.
+// The monitor plugin API: what a service monitor plugin exports and what it is given.
 //
 // This file imports nothing, so a plugin author may copy it beside a plugin for type
 // checking. A plugin loaded from a path cannot import anything from clusterguard at run
@@ -9,7 +9,7 @@
 /** The types a parameter value may have; config values arrive as TOML strings, integers or booleans. */
 export type ParamType = "string" | "int" | "bool";
 
-/** One parameter value as it comes from `params = { ... }` in [[agent]]. */
+/** One parameter value as it comes from `params = { ... }` in [[monitor]]. */
 export type ParamValue = string | number | boolean;
 
 /** The parameters a plugin receives: the configured ones, with the declared defaults filled in. */
@@ -25,14 +25,14 @@ export interface ParamSpec {
   default?: ParamValue;
 }
 
-/** What a plugin says about itself (shown by `clusterguard sma list`). */
+/** What a plugin says about itself (shown by `clusterguard monitors plugins`). */
 export interface PluginMeta {
   name: string;
   description: string;
   parameters: Record<string, ParamSpec>;
   /** Accept parameters that are not declared (the ocf plugin passes them on as OCF_RESKEY_*). */
   extraParameters?: boolean;
-  /** Suggested interval and timeout in ms (advisory: [[agent]] interval/timeout always win). */
+  /** Suggested interval and timeout in ms (advisory: [[monitor]] interval/timeout always win). */
   interval?: number;
   timeout?: number;
   /** How long recover/start/stop may take, ms (default 20000, Pacemaker's default op timeout). */
@@ -48,7 +48,7 @@ export interface MonitorResult {
   reason: string;
 }
 
-/** Where a plugin's own log lines go (the daemon's log, tagged with the agent name). */
+/** Where a plugin's own log lines go (the daemon's log, tagged with the monitor name). */
 export interface PluginLogger {
   debug(message: string): void;
   info(message: string): void;
@@ -91,8 +91,8 @@ export interface ProcessResult {
 
 /** What every operation receives. */
 export interface PluginContext {
-  /** The [[agent]] name. */
-  agent: string;
+  /** The [[monitor]] name. */
+  name: string;
   params: Params;
   /** Aborted when the operation's timeout runs out (or the runner stops): stop work and return. */
   signal: AbortSignal;
@@ -107,11 +107,11 @@ export interface PluginContext {
 export type Awaitable<T> = T | Promise<T>;
 
 /** A plugin that monitors one service. */
-export interface SmaPlugin {
+export interface MonitorPlugin {
   meta: PluginMeta;
   /**
    * Problems with `params`, each naming the parameter, the value and what was expected; [] if fine (problems
-   * are fatal: the agent stops). Or a result, when the parameters cannot be judged on this node: hard-error (the
+   * are fatal: the monitor stops). Or a result, when the parameters cannot be judged on this node: hard-error (the
    * service's software is missing here: fail over), soft-error (try again), fatal (not configured), running (fine).
    */
   validate(params: Params, ctx: PluginContext): Awaitable<string[] | MonitorResult>;
@@ -128,6 +128,6 @@ export interface SmaPlugin {
 }
 
 /** Identity helper for authoring a plugin with type checking (optional sugar). */
-export function definePlugin<P extends SmaPlugin>(plugin: P): P {
+export function definePlugin<P extends MonitorPlugin>(plugin: P): P {
   return plugin;
 }

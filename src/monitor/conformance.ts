@@ -1,7 +1,7 @@
-// The ocf-tester of SMA plugins (`clusterguard sma test`): validate, monitor twice, recover then monitor, optionally
-// start/stop; every contract violation one line. Also `clusterguard sma list`: plugins described for people.
+// The ocf-tester of monitor plugins (`clusterguard monitors test`): validate, monitor twice, recover then monitor, optionally
+// start/stop; every contract violation one line. Also `clusterguard monitors plugins`: plugins described for people.
 
-import type { ServiceAgentConfig } from "../config/types.ts";
+import type { MonitorConfig } from "../config/types.ts";
 import type {
   Awaitable,
   MonitorResult,
@@ -10,7 +10,7 @@ import type {
   PluginLogger,
   PluginMeta,
   ResultKind,
-  SmaPlugin,
+  MonitorPlugin,
 } from "./api.ts";
 import { checkParams, pluginProblems, resultProblem, show, validateReturn, withDefaults } from "./contract.ts";
 import { callBounded, type Clock, DEFAULT_RECOVER_TIMEOUT, makeContext, realClock, silentLogger } from "./operation.ts";
@@ -27,16 +27,16 @@ export interface ConformanceOptions {
   log?: PluginLogger;
 }
 
-/** Check `plugin` as [[agent]] `agent` configures it. */
+/** Check `plugin` as [[monitor]] `monitor` configures it. */
 export async function checkConformance(
-  plugin: SmaPlugin,
-  agent: ServiceAgentConfig,
+  plugin: MonitorPlugin,
+  monitor: MonitorConfig,
   opts: ConformanceOptions = {},
 ): Promise<Conformance> {
   const shape = pluginProblems(plugin);
   const meta = plugin.meta;
-  const params = shape.length > 0 ? {} : withDefaults(meta, agent.params);
-  const w = new ReportWriter(agent.name, params, opts.clock ?? realClock, opts.abortGraceMs ?? 2000, opts.log);
+  const params = shape.length > 0 ? {} : withDefaults(meta, monitor.params);
+  const w = new ReportWriter(monitor.name, params, opts.clock ?? realClock, opts.abortGraceMs ?? 2000, opts.log);
   for (const p of shape) w.line("FAIL", "api", p);
   if (shape.length > 0) return w.rep;
   const ops = ["monitor", "recover", "start", "stop"].filter(
@@ -47,12 +47,12 @@ export async function checkConformance(
     "meta",
     `${meta.name}: ${Object.keys(meta.parameters).length} parameter(s); operations: ${ops.join(", ")}`,
   );
-  if (meta.timeout !== undefined && agent.timeout < meta.timeout)
-    w.line("note", "meta", `agent timeout ${agent.timeout} ms is below the plugin's suggested ${meta.timeout} ms`);
+  if (meta.timeout !== undefined && monitor.timeout < meta.timeout)
+    w.line("note", "meta", `monitor timeout ${monitor.timeout} ms is below the plugin's suggested ${meta.timeout} ms`);
 
   /** validate's return on `p` (problems, or a result for this node), or undefined after a FAIL line. */
   const validate = async (step: string, p: typeof params): Promise<string[] | MonitorResult | undefined> => {
-    const v = await w.call(step, (ctx) => plugin.validate(p, ctx), agent.timeout, p);
+    const v = await w.call(step, (ctx) => plugin.validate(p, ctx), monitor.timeout, p);
     if (v === undefined) return undefined;
     const r = validateReturn(v.value);
     if (r !== null) return r;
@@ -65,7 +65,7 @@ export async function checkConformance(
 
   const own = await validate("validate", params);
   const ownProblems = Array.isArray(own) ? own : own?.result === "fatal" ? [own.reason] : [];
-  const configured = [...new Set([...checkParams(meta, agent.params), ...ownProblems])];
+  const configured = [...new Set([...checkParams(meta, monitor.params), ...ownProblems])];
   if (configured.length > 0) {
     w.rep.configProblems = configured;
     return w.rep;
@@ -76,7 +76,7 @@ export async function checkConformance(
     w.line(
       "note",
       "validate",
-      `${own.result}: ${own.reason} (${own.result === "hard-error" ? "the agent would ask for failover" : "the agent counts it as a failure and validates again"})`,
+      `${own.result}: ${own.reason} (${own.result === "hard-error" ? "the monitor would ask for failover" : "the monitor counts it as a failure and validates again"})`,
     );
   for (const [name, spec] of Object.entries(meta.parameters)) {
     if (!spec.required) continue;
@@ -89,23 +89,23 @@ export async function checkConformance(
     if (accepted) w.line("FAIL", step, `accepted the parameters without required parameter ${name}`);
     else w.line("ok", step, `reports: ${Array.isArray(found) ? found[0] : `${found.result}: ${found.reason}`}`);
   }
-  const first = await w.operation("monitor #1", (ctx) => plugin.monitor(ctx), agent.timeout);
-  await w.operation("monitor #2", (ctx) => plugin.monitor(ctx), agent.timeout);
-  await checkRecover(w, plugin, agent, opts);
-  if (opts.startStop) await checkStartStop(w, plugin, agent, first);
+  const first = await w.operation("monitor #1", (ctx) => plugin.monitor(ctx), monitor.timeout);
+  await w.operation("monitor #2", (ctx) => plugin.monitor(ctx), monitor.timeout);
+  await checkRecover(w, plugin, monitor, opts);
+  if (opts.startStop) await checkStartStop(w, plugin, monitor, first);
   return w.rep;
 }
 
 /** recover, then a monitor that must say running (a restart in place that leaves the service down is a violation). */
 async function checkRecover(
   w: ReportWriter,
-  plugin: SmaPlugin,
-  agent: ServiceAgentConfig,
+  plugin: MonitorPlugin,
+  monitor: MonitorConfig,
   opts: ConformanceOptions,
 ): Promise<void> {
   const recover = plugin.recover;
   if (recover === undefined) return;
-  if (plugin.canRecover?.(withDefaults(plugin.meta, agent.params)) === false)
+  if (plugin.canRecover?.(withDefaults(plugin.meta, monitor.params)) === false)
     return w.line(
       "note",
       "recover",
@@ -118,7 +118,7 @@ async function checkRecover(
     plugin.meta.recoverTimeout ?? DEFAULT_RECOVER_TIMEOUT,
   );
   if (r === undefined && w.rep.lingering > 0) return;
-  await w.operation("monitor after recover", (ctx) => plugin.monitor(ctx), agent.timeout, {
+  await w.operation("monitor after recover", (ctx) => plugin.monitor(ctx), monitor.timeout, {
     kinds: ["running"],
     why: "recover restarts the service in place",
   });
@@ -127,8 +127,8 @@ async function checkRecover(
 /** stop/start as the switchover and the resource takeover use them, from the state the service was found in. */
 async function checkStartStop(
   w: ReportWriter,
-  plugin: SmaPlugin,
-  agent: ServiceAgentConfig,
+  plugin: MonitorPlugin,
+  monitor: MonitorConfig,
   found: MonitorResult | undefined,
 ): Promise<void> {
   const { start, stop } = plugin;
@@ -151,7 +151,7 @@ async function checkStartStop(
     const r = await w.operation(
       s.label,
       (ctx) => fn.call(plugin, ctx),
-      s.op === "monitor" ? agent.timeout : recoverTimeout,
+      s.op === "monitor" ? monitor.timeout : recoverTimeout,
       { kinds: s.expect, why: s.why },
     );
     if (r === undefined && w.rep.lingering > 0) return;
@@ -176,12 +176,12 @@ export interface Conformance {
   lingering: number;
 }
 
-/** Runs steps for one agent and writes the report. */
+/** Runs steps for one monitor and writes the report. */
 export class ReportWriter {
   readonly rep: Conformance = { lines: [], violations: 0, configProblems: [], lingering: 0 };
 
   constructor(
-    private readonly agent: string,
+    private readonly monitor: string,
     private readonly params: Params,
     private readonly clock: Clock,
     private readonly graceMs: number,
@@ -201,7 +201,7 @@ export class ReportWriter {
     timeout: number,
     p: Params = this.params,
   ): Promise<{ value: unknown } | undefined> {
-    const c = callBounded((signal) => fn(makeContext(this.agent, p, signal, timeout, this.log)), timeout, this.clock);
+    const c = callBounded((signal) => fn(makeContext(this.monitor, p, signal, timeout, this.log)), timeout, this.clock);
     const o = await c.outcome;
     if (o.kind === "returned") return { value: o.value };
     if (o.kind === "threw") this.line("FAIL", step, `threw instead of returning: ${o.error}`);
@@ -245,7 +245,7 @@ export class ReportWriter {
   }
 }
 
-// Which start/stop steps `sma test --start-stop` runs, as ocf-tester does: from the state the service is found in,
+// Which start/stop steps `monitors test --start-stop` runs, as ocf-tester does: from the state the service is found in,
 // through the other state and back, each action twice (it must be idempotent), a monitor after each; pure.
 
 /** One step: an action or a monitor, and the result classes the contract allows there. */
@@ -291,10 +291,10 @@ export function startStopPlan(found: ResultKind): PlanStep[] | null {
   return null;
 }
 
-// Plugins described for people: `clusterguard sma list` lines and a JSON form.
+// Plugins described for people: `clusterguard monitors plugins` lines and a JSON form.
 
 /** The operations a plugin implements. */
-export function operations(p: SmaPlugin): string[] {
+export function operations(p: MonitorPlugin): string[] {
   return ["validate", "monitor", ...(["recover", "start", "stop"] as const).filter((o) => typeof p[o] === "function")];
 }
 
@@ -309,7 +309,7 @@ function paramHead(name: string, spec: PluginMeta["parameters"][string]): string
 }
 
 /** Lines describing `p`: name and description, each parameter, operations and suggested timings. */
-export function describePlugin(p: SmaPlugin): string[] {
+export function describePlugin(p: MonitorPlugin): string[] {
   const m = p.meta;
   const params = Object.entries(m.parameters).map(([n, s]) => [paramHead(n, s), s.doc] as const);
   const width = Math.max(0, ...params.map(([h]) => h.length));
@@ -325,6 +325,6 @@ export function describePlugin(p: SmaPlugin): string[] {
 }
 
 /** The JSON form of `p` for --json. */
-export function pluginJson(p: SmaPlugin): Record<string, unknown> {
+export function pluginJson(p: MonitorPlugin): Record<string, unknown> {
   return { ...p.meta, operations: operations(p) };
 }

@@ -10,9 +10,9 @@ import type {
   PluginContext,
   PluginMeta,
   ResultKind,
-  SmaPlugin,
+  MonitorPlugin,
 } from "./api.ts";
-import type { SmaResultKind } from "./status.ts";
+import type { MonitorResultKind } from "./status.ts";
 
 // Result classes: which are valid, which count as healthy, and checking what a plugin returned.
 
@@ -20,7 +20,7 @@ import type { SmaResultKind } from "./status.ts";
 export const RESULT_KINDS: readonly ResultKind[] = ["running", "not-running", "soft-error", "hard-error", "fatal"];
 
 // The plugin API and the status types name the same five classes.
-const _same: [ResultKind, SmaResultKind] extends [SmaResultKind, ResultKind] ? true : never = true;
+const _same: [ResultKind, MonitorResultKind] extends [MonitorResultKind, ResultKind] ? true : never = true;
 void _same;
 
 /** Only "running" counts as a success for rise/fall smoothing. */
@@ -64,7 +64,7 @@ export function show(v: unknown): string {
   }
 }
 
-// Checking [[agent]] params against a plugin's declared parameters, and filling in defaults.
+// Checking [[monitor]] params against a plugin's declared parameters, and filling in defaults.
 
 const TYPE_NOUN: Record<ParamType, string> = { string: "a string", int: "an integer", bool: "true or false" };
 
@@ -177,7 +177,7 @@ function metaProblems(meta: unknown): string[] {
   return out;
 }
 
-/** Every way `value` falls short of the SmaPlugin interface; [] when it is a plugin. */
+/** Every way `value` falls short of the MonitorPlugin interface; [] when it is a plugin. */
 export function pluginProblems(value: unknown): string[] {
   if (!isObject(value)) return [`is ${show(value)}; expected an object { meta, validate, monitor }`];
   const out = metaProblems(value.meta);
@@ -222,7 +222,7 @@ export function validateReturn(v: unknown): string[] | MonitorResult | null {
 
 /** validate as an operation for the runner: see judgeValidation. */
 export function validateOp(
-  plugin: SmaPlugin,
+  plugin: MonitorPlugin,
   raw: Params,
   params: Params,
 ): (ctx: PluginContext) => Promise<MonitorResult> {

@@ -1,18 +1,18 @@
-// Resolve [[agent]].plugin: a built-in name, or an absolute path to a .ts/.js module imported at run time.
+// Resolve [[monitor]].plugin: a built-in name, or an absolute path to a .ts/.js module imported at run time.
 import { statSync } from "node:fs";
-import type { ServiceAgentConfig } from "../config/types.ts";
+import type { MonitorConfig } from "../config/types.ts";
 import { errorText } from "../log/logger.ts";
-import type { SmaPlugin } from "./api.ts";
+import type { MonitorPlugin } from "./api.ts";
 import { BUILTINS, builtin } from "./builtin/index.ts";
 import { pluginProblems } from "./contract.ts";
-import type { AgentSpec } from "./runner.ts";
+import type { MonitorSpec } from "./runner.ts";
 
 /** Why a plugin could not be loaded: the reference itself (config) or the module (the plugin's fault). */
 export type LoadFailure = "bad-ref" | "unknown-builtin" | "not-found" | "unsafe-file" | "import-failed" | "bad-export";
 
 /** The plugin, or why it could not be had. */
 export type LoadResult =
-  | { ok: true; plugin: SmaPlugin; builtin: boolean }
+  | { ok: true; plugin: MonitorPlugin; builtin: boolean }
   | { ok: false; kind: LoadFailure; error: string };
 
 /** File name endings a plugin module may have. */
@@ -89,19 +89,19 @@ export async function loadPlugin(ref: string): Promise<LoadResult> {
   const problems = pluginProblems(mod.default);
   if (problems.length > 0)
     return { ok: false, kind: "bad-export", error: `plugin file ${ref}: the default export ${problems.join("; ")}` };
-  return { ok: true, plugin: mod.default as SmaPlugin, builtin: false };
+  return { ok: true, plugin: mod.default as MonitorPlugin, builtin: false };
 }
 
-/** Load every agent's plugin, collecting every failure (each names the agent). */
-export async function loadAgents(
-  agents: readonly ServiceAgentConfig[],
-): Promise<{ specs: AgentSpec[]; errors: string[] }> {
-  const specs: AgentSpec[] = [];
+/** Load every monitor's plugin, collecting every failure (each names the monitor). */
+export async function loadMonitors(
+  monitors: readonly MonitorConfig[],
+): Promise<{ specs: MonitorSpec[]; errors: string[] }> {
+  const specs: MonitorSpec[] = [];
   const errors: string[] = [];
-  for (const config of agents) {
+  for (const config of monitors) {
     const r = await loadPlugin(config.plugin);
     if (r.ok) specs.push({ config, plugin: r.plugin });
-    else errors.push(`agent ${config.name}: ${r.error}`);
+    else errors.push(`monitor ${config.name}: ${r.error}`);
   }
   return { specs, errors };
 }

@@ -47,14 +47,14 @@ export const silentLogger: PluginLogger = pluginLogger(() => {});
 
 /** The context for one operation; ctx.run kills its process group when `signal` aborts. */
 export function makeContext(
-  agent: string,
+  name: string,
   params: Params,
   signal: AbortSignal,
   timeout: number,
   log: PluginLogger = silentLogger,
 ): PluginContext {
   return {
-    agent,
+    name,
     params,
     signal,
     timeout,

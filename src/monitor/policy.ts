@@ -6,7 +6,7 @@ import type { ResultKind } from "./api.ts";
 import { isHealthy, isImmediate } from "./contract.ts";
 import type { Health } from "./status.ts";
 
-/** What the policy is asked about: the failure that tripped, the agent's settings and its restart history. */
+/** What the policy is asked about: the failure that tripped, the monitor's settings and its restart history. */
 export interface PolicyInput {
   kind: ResultKind;
   onFail: OnFail;
@@ -41,9 +41,9 @@ export function decideRecovery(i: PolicyInput): Decision {
   const recent = inWindow(i.restarts, i.now, i.restartWindow);
   const give = (action: Decision["action"], reason: string): Decision => ({ action, reason, restarts: recent });
   if (i.kind === "fatal")
-    return give("stop", "fatal result (not configured): stopping the agent until an admin resumes it");
+    return give("stop", "fatal result (not configured): stopping the monitor until an admin resumes it");
   if (i.onFail === "stop")
-    return give("stop", `${i.kind} and on_fail = "stop": stopping the agent until an admin resumes it`);
+    return give("stop", `${i.kind} and on_fail = "stop": stopping the monitor until an admin resumes it`);
   if (i.kind === "hard-error") return give("failover", "hard error: restarting on this node cannot help");
   if (i.onFail === "failover") return give("failover", `${i.kind} and on_fail = "failover"`);
   if (!i.canRecover)
@@ -64,7 +64,7 @@ export function decideRecovery(i: PolicyInput): Decision {
   };
 }
 
-/** What repeatFailover looks at: the agent's smoothed health, this result, the pending request and its age. */
+/** What repeatFailover looks at: the monitor's smoothed health, this result, the pending request and its age. */
 export interface RepeatInput {
   health: "up" | "down" | "unknown";
   /** This result is a failure. */
@@ -77,7 +77,7 @@ export interface RepeatInput {
   everyMs: number;
 }
 
-/** A failover request that left the agent down (the switchover refused or not run) is made again every `everyMs`. */
+/** A failover request that left the service down (the switchover refused or not run) is made again every `everyMs`. */
 export function repeatFailover(i: RepeatInput): boolean {
   return i.lastAction === "failover" && i.health === "down" && i.failing && i.now - i.latchedAt >= i.everyMs;
 }

@@ -1,8 +1,8 @@
-// The SMA runner: one check loop per [[agent]], escalations and events out, status and admin pause/resume in.
-// Below it, AgentLoop: the loop of one agent, keepalived-style.
+// The monitor runner: one check loop per [[monitor]], escalations and events out, status and admin pause/resume in.
+// Below it, MonitorLoop: the loop of one monitor, keepalived-style.
 
-import type { ServiceAgentConfig } from "../config/types.ts";
-import type { Awaitable, MonitorResult, Params, PluginContext, SmaPlugin } from "./api.ts";
+import type { MonitorConfig } from "../config/types.ts";
+import type { Awaitable, MonitorResult, Params, PluginContext, MonitorPlugin } from "./api.ts";
 import { isHealthy, isImmediate, validateOp, withDefaults } from "./contract.ts";
 import {
   type Clock,
@@ -15,41 +15,41 @@ import {
   runOp,
 } from "./operation.ts";
 import { decideRecovery, inWindow, repeatFailover, type Smoothed, smooth, UNKNOWN } from "./policy.ts";
-import type { Escalation, SmaEvent, SmaRun, SmaRunState, SmaStatus } from "./status.ts";
+import type { Escalation, MonitorEvent, MonitorRun, MonitorRunState, MonitorStatus } from "./status.ts";
 
-/** How long a failover request may leave an agent down before it is made again, ms. */
+/** How long a failover request may leave a service down before it is made again, ms. */
 export const DEFAULT_FAILOVER_RETRY_MS = 60_000;
 
-/** An [[agent]] and its loaded plugin. */
-export interface AgentSpec {
-  config: ServiceAgentConfig;
-  plugin: SmaPlugin;
+/** A [[monitor]] and its loaded plugin. */
+export interface MonitorSpec {
+  config: MonitorConfig;
+  plugin: MonitorPlugin;
 }
 
 /** Callbacks and knobs; everything is optional. */
 export interface RunnerOptions {
   clock?: Clock;
-  /** A failover or stop request (one per down episode and agent; a failover that left it down is repeated). */
+  /** A failover or stop request (one per down episode and monitor; a failover that left it down is repeated). */
   onEscalate?: (e: Escalation) => void;
   /** Every state change, result, health change, skip, decision and plugin log line. */
-  onEvent?: (e: SmaEvent) => void;
-  /** Runs kept per agent in status().history (default 20). */
+  onEvent?: (e: MonitorEvent) => void;
+  /** Runs kept per monitor in status().history (default 20). */
   historySize?: number;
   /** How long stop() waits for each aborted operation, ms (default 3000). */
   stopGraceMs?: number;
-  /** A failover request that leaves the agent down is made again after this long, ms (default 60000). */
+  /** A failover request that leaves the service down is made again after this long, ms (default 60000). */
   failoverRetryMs?: number;
 }
 
-/** Runs every agent's loop. */
-export class SmaRunner {
-  private readonly loops = new Map<string, AgentLoop>();
+/** Runs every monitor's loop. */
+export class MonitorRunner {
+  private readonly loops = new Map<string, MonitorLoop>();
   private started = false;
 
-  constructor(agents: readonly AgentSpec[], opts: RunnerOptions = {}) {
+  constructor(monitors: readonly MonitorSpec[], opts: RunnerOptions = {}) {
     const deps = {
       clock: opts.clock ?? realClock,
-      emit: (e: SmaEvent) => {
+      emit: (e: MonitorEvent) => {
         try {
           opts.onEvent?.(e);
         } catch {
@@ -61,9 +61,9 @@ export class SmaRunner {
       stopGraceMs: opts.stopGraceMs ?? 3000,
       failoverRetryMs: opts.failoverRetryMs ?? DEFAULT_FAILOVER_RETRY_MS,
     };
-    for (const a of agents) {
-      if (this.loops.has(a.config.name)) throw new Error(`two agents named ${a.config.name}; expected unique names`);
-      this.loops.set(a.config.name, new AgentLoop(a.config, a.plugin, deps));
+    for (const a of monitors) {
+      if (this.loops.has(a.config.name)) throw new Error(`two monitors named ${a.config.name}; expected unique names`);
+      this.loops.set(a.config.name, new MonitorLoop(a.config, a.plugin, deps));
     }
   }
 
@@ -79,46 +79,46 @@ export class SmaRunner {
     await Promise.all([...this.loops.values()].map((l) => l.stop()));
   }
 
-  /** Pause agent `name` (admin); false when there is no such agent or it is not active. */
+  /** Pause monitor `name` (admin); false when there is no such monitor or it is not active. */
   pause(name: string): boolean {
     return this.loops.get(name)?.pause() ?? false;
   }
 
-  /** Resume a paused or stopped agent `name` (admin); false when there is no such agent or it is active. */
+  /** Resume a paused or stopped monitor `name` (admin); false when there is no such monitor or it is active. */
   resume(name: string): boolean {
     return this.loops.get(name)?.resume() ?? false;
   }
 
-  /** Every agent's state, in configuration order. */
-  status(): SmaStatus[] {
+  /** Every monitor's state, in configuration order. */
+  status(): MonitorStatus[] {
     return [...this.loops.values()].map((l) => l.status());
   }
 }
 
-// One agent's check loop, keepalived-style: a tick every interval, run states, rise/fall, and the recovery policy applied.
+// One monitor's check loop, keepalived-style: a tick every interval, run states, rise/fall, and the recovery policy applied.
 
 /** What a loop needs from its runner. */
 interface LoopDeps {
   clock: Clock;
-  emit(e: SmaEvent): void;
+  emit(e: MonitorEvent): void;
   escalate(e: Escalation): void;
   historySize: number;
   /** How long stop() waits for an aborted operation to end, ms. */
   stopGraceMs: number;
-  /** How long a failover request may leave the agent down before it is made again, ms. */
+  /** How long a failover request may leave the service down before it is made again, ms. */
   failoverRetryMs: number;
 }
 
 type Mode = "active" | "paused" | "stopped";
 type Busy = "idle" | "running" | "terminating";
 
-/** The loop of one [[agent]]. */
-class AgentLoop {
+/** The loop of one [[monitor]]. */
+class MonitorLoop {
   private mode: Mode = "active";
   private busy: Busy = "idle";
   private smoothed: Smoothed = UNKNOWN;
   private restarts: number[] = [];
-  private history: SmaRun[] = [];
+  private history: MonitorRun[] = [];
   private skipped = 0;
   private latched = false;
   /** When the pending escalation was made, and how many requests this down episode made. */
@@ -126,21 +126,21 @@ class AgentLoop {
   private escalations = 0;
   private validated = false;
   private pendingRecover = false;
-  private lastEscalation: SmaStatus["lastEscalation"];
+  private lastEscalation: MonitorStatus["lastEscalation"];
   private cancelTick: (() => void) | undefined;
   private current: OpRun | undefined;
   private readonly params: Params;
 
   constructor(
-    readonly config: ServiceAgentConfig,
-    readonly plugin: SmaPlugin,
+    readonly config: MonitorConfig,
+    readonly plugin: MonitorPlugin,
     private readonly deps: LoopDeps,
   ) {
     this.params = withDefaults(plugin.meta, config.params);
   }
 
   /** The reported run state: paused and stopped win over what an operation is doing. */
-  state(): SmaRunState {
+  state(): MonitorRunState {
     return this.mode === "active" ? this.busy : this.mode;
   }
 
@@ -188,9 +188,9 @@ class AgentLoop {
     cancel();
   }
 
-  /** This agent as `clusterguard status` shows it. */
-  status(): SmaStatus {
-    const s: SmaStatus = {
+  /** This monitor as `clusterguard status` shows it. */
+  status(): MonitorStatus {
+    const s: MonitorStatus = {
       name: this.config.name,
       plugin: this.config.plugin,
       state: this.state(),
@@ -216,7 +216,7 @@ class AgentLoop {
       this.busy === "running"
         ? "the previous run is still running"
         : "the previous run is still terminating after its abort";
-    this.deps.emit({ type: "skip", agent: this.config.name, skipped: this.skipped, reason });
+    this.deps.emit({ type: "skip", monitor: this.config.name, skipped: this.skipped, reason });
     if (this.busy === "terminating" && this.validated) {
       const r: MonitorResult = { result: "soft-error", reason: `check skipped: ${reason}` };
       this.record("monitor", r, 0);
@@ -253,7 +253,7 @@ class AgentLoop {
 
   /** Run one operation: running, then idle, or terminating until the plugin's promise ends after a timeout. */
   private async op(
-    name: SmaRun["op"],
+    name: MonitorRun["op"],
     fn: (ctx: PluginContext) => Awaitable<unknown>,
     timeout: number,
   ): Promise<OpOutcome | null> {
@@ -284,7 +284,7 @@ class AgentLoop {
 
   /**
    * Feed one result to rise/fall; when it trips (and no escalation is pending), apply the policy. A failover
-   * request that left the agent down (refused: the peer was not a heard STANDBY) is made again every
+   * request that left the service down (refused: the peer was not a heard STANDBY) is made again every
    * failoverRetryMs, through the policy again (restarts that aged out of the window come first).
    */
   private observe(r: MonitorResult): void {
@@ -295,7 +295,7 @@ class AgentLoop {
     if (from !== step.next.health) {
       this.deps.emit({
         type: "health",
-        agent: this.config.name,
+        monitor: this.config.name,
         from,
         to: step.next.health,
         reason: `${r.result}: ${r.reason}`,
@@ -334,7 +334,7 @@ class AgentLoop {
     this.restarts = d.restarts;
     this.latched = false;
     const reason = `${again}${d.reason}`;
-    this.deps.emit({ type: "decision", agent: c.name, action: d.action, reason });
+    this.deps.emit({ type: "decision", monitor: c.name, action: d.action, reason });
     if (d.action === "recover") {
       this.smoothed = { ...this.smoothed, consecutiveFail: 0 };
       if (this.busy === "idle") void this.recover();
@@ -351,7 +351,7 @@ class AgentLoop {
     }
     try {
       this.deps.escalate({
-        agent: c.name,
+        monitor: c.name,
         action: d.action,
         reason,
         ...(this.escalations > 1 ? { repeat: this.escalations } : {}),
@@ -361,17 +361,17 @@ class AgentLoop {
     }
   }
 
-  private record(op: SmaRun["op"], r: MonitorResult, ms: number): void {
-    const run: SmaRun = { at: this.deps.clock.wall().toISOString(), op, result: r.result, reason: r.reason, ms };
+  private record(op: MonitorRun["op"], r: MonitorResult, ms: number): void {
+    const run: MonitorRun = { at: this.deps.clock.wall().toISOString(), op, result: r.result, reason: r.reason, ms };
     this.history.push(run);
     if (this.history.length > this.deps.historySize)
       this.history.splice(0, this.history.length - this.deps.historySize);
-    this.deps.emit({ type: "result", agent: this.config.name, run });
+    this.deps.emit({ type: "result", monitor: this.config.name, run });
   }
 
   private context(signal: AbortSignal, timeout: number): PluginContext {
     const log = pluginLogger((level, message) =>
-      this.deps.emit({ type: "log", agent: this.config.name, level, message }),
+      this.deps.emit({ type: "log", monitor: this.config.name, level, message }),
     );
     return makeContext(this.config.name, this.params, signal, timeout, log);
   }
@@ -380,7 +380,7 @@ class AgentLoop {
     const from = this.state();
     mutate();
     const to = this.state();
-    if (from !== to) this.deps.emit({ type: "state", agent: this.config.name, from, to, reason });
+    if (from !== to) this.deps.emit({ type: "state", monitor: this.config.name, from, to, reason });
   }
 
   private schedule(ms: number): void {

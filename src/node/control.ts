@@ -4,12 +4,12 @@ import type { ClusterConfig } from "../config/index.ts";
 import type { Outcome } from "../core/types.ts";
 import { blockedBy } from "../core/index.ts";
 import type { ControlHandler, Reply, ResourceReport, StatusReport } from "../mgmt/protocol.ts";
-import type { SmaStatus } from "../monitor/status.ts";
+import type { MonitorStatus } from "../monitor/status.ts";
 import type { NodeRuntime } from "./runtime.ts";
 
 /** What the agent's service side offers the handler (the SMA supervisor). */
 export interface Services {
-  status(): SmaStatus[];
+  status(): MonitorStatus[];
   pause(name: string): boolean;
   resume(name: string): boolean;
   /** The takeover resources' states, when the agent has any. */
@@ -75,7 +75,7 @@ export function controlHandler(o: {
 export function agentsRefusal(
   action: "pause" | "resume",
   name: string,
-  agents: readonly Pick<SmaStatus, "name" | "state">[],
+  agents: readonly Pick<MonitorStatus, "name" | "state">[],
 ): string {
   const a = agents.find((x) => x.name === name);
   if (a === undefined) return `no agent named ${name}; configured: ${agents.map((x) => x.name).join(", ") || "none"}`;

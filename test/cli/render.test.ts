@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { StatusReport } from "../../src/mgmt/protocol.ts";
-import { ago, ascii, clip, formatAge, lastRun, renderAgents, renderStatus, table } from "../../src/cli/render.ts";
+import { ago, ascii, clip, formatAge, lastRun, renderMonitors, renderStatus, table } from "../../src/cli/render.ts";
 import { sampleReport } from "../mgmt/fake.ts";
 
 const text = (r: StatusReport) => renderStatus(r).join("\n");
@@ -82,7 +82,7 @@ test("late heartbeats, agents with counters and last result, and resources are a
 test("an agent's stopped state and down health stand out; no history reads 'none yet'", () => {
   const [a] = sampleReport().agents;
   if (a === undefined) throw new Error("fixture");
-  const lines = renderAgents([{ ...a, state: "stopped", health: "down", history: [] }], "2025-06-01T10:15:02.114Z");
+  const lines = renderMonitors([{ ...a, state: "stopped", health: "down", history: [] }], "2025-06-01T10:15:02.114Z");
   assert.match(lines[1] ?? "", /web\s+systemd\s+STOPPED\s+DOWN/);
   assert.is(lines[2], "    last: none yet");
   assert.is(
@@ -97,7 +97,7 @@ test("an agent's stopped state and down health stand out; no history reads 'none
 test("skipped checks and the last escalation are shown under the agent", () => {
   const [a] = sampleReport().agents;
   if (a === undefined) throw new Error("fixture");
-  const lines = renderAgents(
+  const lines = renderMonitors(
     [
       {
         ...a,

@@ -1,6 +1,6 @@
 // A realistic StatusReport and a recording ControlHandler for management server and client tests.
 import type { ControlHandler, Reply, StatusReport } from "../../src/mgmt/protocol.ts";
-import type { SmaStatus } from "../../src/monitor/status.ts";
+import type { MonitorStatus } from "../../src/monitor/status.ts";
 
 /** The lab cluster seen from node a: one link late, the disk link dead, one agent paused. */
 export function sampleReport(): StatusReport {
@@ -48,7 +48,7 @@ export function sampleReport(): StatusReport {
     ],
     lateHeartbeats: 3,
     fence: { state: "idle", last: "reset b via qmp: confirmed", at: "2025-06-01T09:58:11.402Z" },
-    agents: sampleAgents(),
+    agents: sampleMonitors(),
     resources: [
       { name: "cluster-ip", kind: "ip", state: "up", detail: "192.168.100.10/24 on eth1" },
       { name: "srv", kind: "mount", state: "up", detail: "/dev/vdc1 on /srv" },
@@ -59,7 +59,7 @@ export function sampleReport(): StatusReport {
 }
 
 /** Two agents: web healthy, db paused by an admin after a soft error. */
-export function sampleAgents(): SmaStatus[] {
+export function sampleMonitors(): MonitorStatus[] {
   return [
     {
       name: "web",
@@ -115,7 +115,7 @@ export class FakeHandler implements ControlHandler {
   fence(target: string): Promise<Reply<string>> {
     return this.act(`fence ${target}`, { ok: true, result: `${target} reset via qmp: confirmed` });
   }
-  agents(action: "list" | "pause" | "resume", name?: string): Promise<Reply<SmaStatus[]>> {
+  agents(action: "list" | "pause" | "resume", name?: string): Promise<Reply<MonitorStatus[]>> {
     const agents = this.report.agents.map((a) =>
       a.name === name ? { ...a, state: action === "pause" ? ("paused" as const) : ("running" as const) } : a,
     );

@@ -7,7 +7,7 @@ import { newStats } from "../../src/mgmt/connection.ts";
 import { MAX_LINE_BYTES } from "../../src/mgmt/protocol.ts";
 import type { ManagementServer } from "../../src/mgmt/server.ts";
 import { bindUnix, closeUnix, listenUnix } from "../../src/mgmt/unix.ts";
-import { sampleAgents, sampleReport } from "./fake.ts";
+import { sampleMonitors, sampleReport } from "./fake.ts";
 import { ask, LineClient, type Running, serve, tempDir } from "./helpers.ts";
 
 const dir = tempDir();
@@ -68,7 +68,7 @@ test("takeover, standby, fence and agents reach the handler and return its reply
     ok: true,
     result: "b reset via qmp: confirmed",
   });
-  assert.equal(await ask(where, '{"op":"agents","action":"list"}'), { ok: true, result: sampleAgents() });
+  assert.equal(await ask(where, '{"op":"agents","action":"list"}'), { ok: true, result: sampleMonitors() });
   const paused = await ask(where, '{"op":"agents","action":"pause","name":"web"}');
   assert.is((paused.result as { state: string }[])[0]?.state, "paused");
   assert.ok((await ask(where, '{"op":"agents","action":"resume","name":"db"}')).ok);

@@ -4,7 +4,13 @@ import * as assert from "uvu/assert";
 import { definePlugin, type PluginMeta } from "../../src/monitor/api.ts";
 import { splitArgs } from "../../src/monitor/run-process.ts";
 import { ocfCodeName, ocfExitToResult } from "../../src/monitor/ocf-codes.ts";
-import { checkParams, withDefaults, pluginProblems, normalizeResult, resultProblem } from "../../src/monitor/contract.ts";
+import {
+  checkParams,
+  withDefaults,
+  pluginProblems,
+  normalizeResult,
+  resultProblem,
+} from "../../src/monitor/contract.ts";
 
 test("OCF exit codes map to result classes: 0 running, 7 not running, 1 soft, 2-5 hard, 6 fatal, others soft", () => {
   const table: [number, string][] = [

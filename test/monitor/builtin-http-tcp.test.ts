@@ -66,7 +66,7 @@ test("http: a refused connection is not-running; an aborted request says so", as
 });
 
 test("http: a self-signed certificate is refused unless insecure = true", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "cg-sma-tls-"));
+  const dir = mkdtempSync(join(tmpdir(), "cg-mon-tls-"));
   const pem = selfSignedCert(dir);
   const tls = Bun.serve({
     port: 0,

@@ -10,11 +10,11 @@ import { ocfAgentPath, ocfEnv } from "../../src/monitor/builtin/ocf.ts";
 import { makeContext } from "../../src/monitor/operation.ts";
 import { withDefaults } from "../../src/monitor/contract.ts";
 import type { Escalation } from "../../src/monitor/status.ts";
-import { SmaRunner } from "../../src/monitor/runner.ts";
-import { agentConfig, FIXTURES } from "./helpers.ts";
+import { MonitorRunner } from "../../src/monitor/runner.ts";
+import { monitorConfig, FIXTURES } from "./helpers.ts";
 
 const ROOT = join(FIXTURES, "ocf");
-const dir = mkdtempSync(join(tmpdir(), "cg-sma-ocf-"));
+const dir = mkdtempSync(join(tmpdir(), "cg-mon-ocf-"));
 const state = join(dir, "state");
 const log = join(dir, "calls.log");
 const params: Params = withDefaults(ocf.meta, {
@@ -145,10 +145,10 @@ test("validate-all's exit code maps like a monitor's: 5 not installed here is a 
   });
   setState("running");
   const escalations: Escalation[] = [];
-  const runner = new SmaRunner(
+  const runner = new MonitorRunner(
     [
       {
-        config: agentConfig({
+        config: monitorConfig({
           plugin: "ocf",
           timeout: 3000,
           params: { agent: "cgtest/Dummy", ocf_root: ROOT, state, validate: "notinstalled" },
@@ -163,7 +163,7 @@ test("validate-all's exit code maps like a monitor's: 5 not installed here is a 
   await runner.stop();
   assert.equal(
     escalations,
-    [{ agent: "svc", action: "failover", reason: "hard error: restarting on this node cannot help" }],
+    [{ monitor: "svc", action: "failover", reason: "hard error: restarting on this node cannot help" }],
     "failover, not a stop waiting for an admin",
   );
   assert.is(

@@ -14,7 +14,7 @@ import { waitFor } from "../helpers/wait.ts";
 import { isAlive } from "../../src/monitor/run-process.ts";
 import { context } from "./helpers.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "cg-sma-bi-"));
+const dir = mkdtempSync(join(tmpdir(), "cg-mon-bi-"));
 
 test("the registry holds the six built-ins by name", () => {
   assert.equal(Object.keys(BUILTINS).sort(), ["command", "http", "ocf", "process", "systemd", "tcp"]);
@@ -23,7 +23,7 @@ test("the registry holds the six built-ins by name", () => {
 });
 
 test("process: found by comm, by a long argv[0] name and by pidfile while alive; gone afterwards", async () => {
-  const name = "cg-sma-sleeper-long-name";
+  const name = "cg-mon-sleeper-long-name";
   const exe = join(dir, name);
   copyFileSync("/bin/sleep", exe);
   const child = Bun.spawn([exe, "30"], { stdio: ["ignore", "ignore", "ignore"] });

@@ -8,7 +8,7 @@ import { runExe } from "../helpers/exe.ts";
 import { ensureBuilt, FIXTURES, fixtureCopy } from "./helpers.ts";
 
 ensureBuilt();
-const dir = mkdtempSync(join(tmpdir(), "cg-sma-cli-"));
+const dir = mkdtempSync(join(tmpdir(), "cg-mon-cli-"));
 const stamp = join(dir, "stamp");
 writeFileSync(stamp, "");
 const state = join(dir, "dummy-state");

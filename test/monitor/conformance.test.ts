@@ -4,16 +4,16 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { SmaPlugin } from "../../src/monitor/api.ts";
+import type { MonitorPlugin } from "../../src/monitor/api.ts";
 import { checkConformance, startStopPlan } from "../../src/monitor/conformance.ts";
 import { loadPlugin } from "../../src/monitor/loader.ts";
-import { agentConfig, FIXTURES, fixtureCopy } from "./helpers.ts";
+import { monitorConfig, FIXTURES, fixtureCopy } from "./helpers.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "cg-sma-conf-"));
+const dir = mkdtempSync(join(tmpdir(), "cg-mon-conf-"));
 const stamp = join(dir, "stamp");
 writeFileSync(stamp, "");
 
-async function fixture(name: string): Promise<SmaPlugin> {
+async function fixture(name: string): Promise<MonitorPlugin> {
   const r = await loadPlugin(fixtureCopy(name, dir));
   if (!r.ok) throw new Error(r.error);
   return r.plugin;
@@ -25,7 +25,7 @@ const render = (lines: { status: string; step: string; detail: string }[]) =>
 test("the README example plugin is conformant and judges a real file's age", async () => {
   writeFileSync(stamp, ""); // fresh now: the whole suite is imported long before this test runs
   const plugin = await fixture("file-fresh.ts");
-  const r = await checkConformance(plugin, agentConfig({ timeout: 2000, params: { path: stamp, max_age: 60 } }));
+  const r = await checkConformance(plugin, monitorConfig({ timeout: 2000, params: { path: stamp, max_age: 60 } }));
   assert.is(r.violations, 0, render(r.lines));
   assert.equal(r.configProblems, []);
   assert.match(render(r.lines), /ok validate without path: reports: parameter path: missing/);
@@ -45,7 +45,7 @@ test("the README example plugin is conformant and judges a real file's age", asy
 });
 
 test("an unknown result value, validate accepting a missing required parameter and a throwing recover are violations", async () => {
-  const r = await checkConformance(await fixture("misbehaving.ts"), agentConfig({ params: { target: "x" } }));
+  const r = await checkConformance(await fixture("misbehaving.ts"), monitorConfig({ params: { target: "x" } }));
   const fails = r.lines.filter((l) => l.status === "FAIL").map((l) => `${l.step}: ${l.detail}`);
   assert.equal(fails, [
     "validate without target: accepted the parameters without required parameter target",
@@ -60,7 +60,7 @@ test("an unknown result value, validate accepting a missing required parameter a
 test("a monitor that exceeds its timeout, and one that ignores its abort, are violations", async () => {
   let calls = 0;
   const release: (() => void)[] = [];
-  const plugin: SmaPlugin = {
+  const plugin: MonitorPlugin = {
     meta: { name: "slow", description: "", parameters: {} },
     validate: () => [],
     monitor: (ctx) =>
@@ -69,7 +69,7 @@ test("a monitor that exceeds its timeout, and one that ignores its abort, are vi
         : new Promise((r) => release.push(() => r({ result: "running", reason: "never" }))),
     recover: () => ({ result: "running", reason: "not reached" }),
   };
-  const r = await checkConformance(plugin, agentConfig({ timeout: 100 }), { abortGraceMs: 100 });
+  const r = await checkConformance(plugin, monitorConfig({ timeout: 100 }), { abortGraceMs: 100 });
   for (const f of release) f();
   assert.equal(
     r.lines.filter((l) => l.status === "FAIL").map((l) => `${l.step}: ${l.detail}`),
@@ -87,16 +87,16 @@ test("a monitor that exceeds its timeout, and one that ignores its abort, are vi
 });
 
 test("a monitor that throws is a violation; validate problems with the configured params are config problems", async () => {
-  const plugin: SmaPlugin = {
+  const plugin: MonitorPlugin = {
     meta: { name: "t", description: "", parameters: { n: { type: "int", required: true, doc: "n" } } },
     validate: (p) => (typeof p.n === "number" && p.n > 0 ? [] : [`parameter n = ${p.n}: expected a positive integer`]),
     monitor: () => {
       throw new Error("kaboom");
     },
   };
-  const r = await checkConformance(plugin, agentConfig({ params: { n: 1 } }));
+  const r = await checkConformance(plugin, monitorConfig({ params: { n: 1 } }));
   assert.match(render(r.lines), /FAIL monitor #1: threw instead of returning: kaboom/);
-  const bad = await checkConformance(plugin, agentConfig({ params: { n: -1, extra: true } }));
+  const bad = await checkConformance(plugin, monitorConfig({ params: { n: -1, extra: true } }));
   assert.equal(bad.configProblems, [
     "parameter extra = true: unknown parameter; expected one of n",
     "parameter n = -1: expected a positive integer",
@@ -105,7 +105,7 @@ test("a monitor that throws is a violation; validate problems with the configure
 
 test("--no-recover skips recover with a note, and a plugin without recover is not asked", async () => {
   const plugin = await fixture("misbehaving.ts");
-  const r = await checkConformance(plugin, agentConfig({ params: { target: "x" } }), { skipRecover: true });
+  const r = await checkConformance(plugin, monitorConfig({ params: { target: "x" } }), { skipRecover: true });
   assert.match(render(r.lines), /note recover: skipped \(--no-recover\)/);
   assert.not.match(render(r.lines), /monitor after recover/);
 });
@@ -118,7 +118,7 @@ function service(
   let up = found === "running";
   let starts = 0;
   const calls: string[] = [];
-  const plugin: SmaPlugin = {
+  const plugin: MonitorPlugin = {
     meta: { name: "mem", description: "", parameters: {} },
     validate: () => [],
     monitor: () => (
@@ -139,7 +139,7 @@ function service(
 }
 
 test("a monitor after recover that does not say running is a violation", async () => {
-  const r = await checkConformance(service("running", { recoverLeavesDown: true }).plugin, agentConfig());
+  const r = await checkConformance(service("running", { recoverLeavesDown: true }).plugin, monitorConfig());
   assert.equal(
     r.lines.filter((l) => l.status === "FAIL").map((l) => `${l.step}: ${l.detail}`),
     ["monitor after recover: not-running: down; expected running (recover restarts the service in place)"],
@@ -148,7 +148,7 @@ test("a monitor after recover that does not say running is a violation", async (
 
 test("--start-stop: stop and start twice each, a monitor after every one, and the service left running as found", async () => {
   const s = service("running");
-  const r = await checkConformance(s.plugin, agentConfig(), { startStop: true, skipRecover: true });
+  const r = await checkConformance(s.plugin, monitorConfig(), { startStop: true, skipRecover: true });
   assert.is(r.violations, 0, render(r.lines));
   assert.equal(
     r.lines.slice(-8).map((l) => `${l.status} ${l.step}`),
@@ -165,11 +165,11 @@ test("--start-stop: stop and start twice each, a monitor after every one, and th
   );
   assert.ok(s.isUp());
   const down = service("stopped");
-  const d = await checkConformance(down.plugin, agentConfig(), { startStop: true, skipRecover: true });
+  const d = await checkConformance(down.plugin, monitorConfig(), { startStop: true, skipRecover: true });
   assert.is(d.violations, 0, render(d.lines));
   assert.equal(d.lines.at(-8)?.step, "start", "a stopped service is started first");
   assert.not.ok(down.isUp(), "and left stopped, as found");
-  const plain = await checkConformance(service("running").plugin, agentConfig(), { skipRecover: true });
+  const plain = await checkConformance(service("running").plugin, monitorConfig(), { skipRecover: true });
   assert.not.ok(
     plain.lines.some((l) => l.step.startsWith("stop") || l.step.startsWith("start")),
     "only with --start-stop: they stop the live service",
@@ -179,7 +179,7 @@ test("--start-stop: stop and start twice each, a monitor after every one, and th
 test("--start-stop: a stop that leaves the service running and a start that is not idempotent are violations", async () => {
   const r = await checkConformance(
     service("running", { stopLeavesRunning: true, secondStartFails: true }).plugin,
-    agentConfig(),
+    monitorConfig(),
     { startStop: true, skipRecover: true },
   );
   assert.equal(
@@ -196,13 +196,13 @@ test("--start-stop: a stop that leaves the service running and a start that is n
 test("--start-stop: no start/stop, or a service neither running nor stopped, is noted and left alone", async () => {
   const { plugin } = service("running");
   delete plugin.start;
-  const r = await checkConformance(plugin, agentConfig(), { startStop: true, skipRecover: true });
+  const r = await checkConformance(plugin, monitorConfig(), { startStop: true, skipRecover: true });
   assert.match(render(r.lines), /note start\/stop: the plugin has no start: not checked/);
-  const broken: SmaPlugin = {
+  const broken: MonitorPlugin = {
     ...service("running").plugin,
     monitor: () => ({ result: "soft-error", reason: "wedged" }),
   };
-  const b = await checkConformance(broken, agentConfig(), { startStop: true, skipRecover: true });
+  const b = await checkConformance(broken, monitorConfig(), { startStop: true, skipRecover: true });
   assert.match(
     render(b.lines),
     /note start\/stop: not checked: the service is soft-error \(wedged\), neither running nor cleanly stopped/,
@@ -234,22 +234,22 @@ test("validate may answer with a result for this node: a hard error is noted, no
   const { plugin } = service("running");
   plugin.validate = () => ({ result: "hard-error", reason: "not installed here" });
   plugin.canRecover = () => false;
-  const r = await checkConformance(plugin, agentConfig());
+  const r = await checkConformance(plugin, monitorConfig());
   assert.equal(r.configProblems, []);
-  assert.match(render(r.lines), /note validate: hard-error: not installed here \(the agent would ask for failover\)/);
+  assert.match(render(r.lines), /note validate: hard-error: not installed here \(the monitor would ask for failover\)/);
   assert.match(render(r.lines), /note recover: not possible with these parameters/);
   assert.not.match(render(r.lines), /ok recover/);
   plugin.validate = () => ({ result: "fatal", reason: "no config file" });
-  assert.equal((await checkConformance(plugin, agentConfig())).configProblems, ["no config file"]);
+  assert.equal((await checkConformance(plugin, monitorConfig())).configProblems, ["no config file"]);
 });
 
 test("the OCF built-in against the shell agent passes --start-stop", async () => {
   const state = join(dir, "ocf-state");
   writeFileSync(state, "running\n");
-  const ocf = (await loadPlugin("ocf")) as { ok: true; plugin: SmaPlugin };
+  const ocf = (await loadPlugin("ocf")) as { ok: true; plugin: MonitorPlugin };
   const r = await checkConformance(
     ocf.plugin,
-    agentConfig({
+    monitorConfig({
       plugin: "ocf",
       timeout: 3000,
       params: { agent: "cgtest/Dummy", ocf_root: join(FIXTURES, "ocf"), state },

@@ -1,10 +1,10 @@
-// Shared pieces for the SMA tests: a hand-driven clock, agent configs, contexts, scripted plugins, fixture copies.
+// Shared pieces for the monitor tests: a hand-driven clock, monitor configs, contexts, scripted plugins, fixture copies.
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import type { ServiceAgentConfig } from "../../src/config/types.ts";
-import type { MonitorResult, Params, PluginContext, SmaPlugin } from "../../src/monitor/api.ts";
+import type { MonitorConfig } from "../../src/config/types.ts";
+import type { MonitorResult, Params, PluginContext, MonitorPlugin } from "../../src/monitor/api.ts";
 import type { Clock } from "../../src/monitor/operation.ts";
 import { makeContext } from "../../src/monitor/operation.ts";
 
@@ -51,8 +51,8 @@ export class FakeClock implements Clock {
   }
 }
 
-/** An [[agent]] with the schema's defaults, overridable. */
-export function agentConfig(over: Partial<ServiceAgentConfig> = {}): ServiceAgentConfig {
+/** A [[monitor]] with the schema's defaults, overridable. */
+export function monitorConfig(over: Partial<MonitorConfig> = {}): MonitorConfig {
   return {
     name: "svc",
     plugin: "scripted",
@@ -99,7 +99,7 @@ export function scripted(
       return new Promise((r) => held.push(() => r({ result: "running", reason: "released" })));
     return Promise.resolve(step);
   };
-  const plugin: SmaPlugin = {
+  const plugin: MonitorPlugin = {
     meta: {
       name: "scripted",
       description: "plays a script",
@@ -136,7 +136,7 @@ export const HARD: MonitorResult = { result: "hard-error", reason: "not installe
 export const FATAL: MonitorResult = { result: "fatal", reason: "not configured" };
 
 /** A private copy of a fixture plugin, mode 0644 (the loader refuses group/other-writable files). */
-export function fixtureCopy(name: string, dir = mkdtempSync(join(tmpdir(), "cg-sma-"))): string {
+export function fixtureCopy(name: string, dir = mkdtempSync(join(tmpdir(), "cg-mon-"))): string {
   const to = join(dir, basename(name));
   copyFileSync(join(FIXTURES, name), to);
   chmodSync(to, 0o644);

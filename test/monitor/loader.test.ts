@@ -5,10 +5,10 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUILTINS } from "../../src/monitor/builtin/index.ts";
-import { isConfigFailure, loadAgents, loadPlugin } from "../../src/monitor/loader.ts";
-import { agentConfig, fixtureCopy } from "./helpers.ts";
+import { isConfigFailure, loadMonitors, loadPlugin } from "../../src/monitor/loader.ts";
+import { monitorConfig, fixtureCopy } from "./helpers.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "cg-sma-load-"));
+const dir = mkdtempSync(join(tmpdir(), "cg-mon-load-"));
 
 test("a built-in name gives the built-in", async () => {
   const r = await loadPlugin("systemd");
@@ -81,25 +81,25 @@ test("a missing file, a module without default export, a syntax error and a clus
 });
 
 test("a plugin file others may write is refused (plugins run as root)", async () => {
-  const path = fixtureCopy("plain.js", mkdtempSync(join(tmpdir(), "cg-sma-unsafe-")));
+  const path = fixtureCopy("plain.js", mkdtempSync(join(tmpdir(), "cg-mon-unsafe-")));
   chmodSync(path, 0o666);
   const r = await loadPlugin(path);
   assert.is(r.ok ? "" : r.kind, "unsafe-file");
   assert.match(r.ok ? "" : r.error, /mode is 0666, writable by others; expected no group\/other write \(chmod go-w /);
 });
 
-test("loadAgents loads every agent and names the agent of each failure", async () => {
-  const r = await loadAgents([
-    agentConfig({ name: "a", plugin: "tcp" }),
-    agentConfig({ name: "b", plugin: "nope" }),
-    agentConfig({ name: "c", plugin: fixtureCopy("plain.js", dir) }),
+test("loadMonitors loads every monitor and names the monitor of each failure", async () => {
+  const r = await loadMonitors([
+    monitorConfig({ name: "a", plugin: "tcp" }),
+    monitorConfig({ name: "b", plugin: "nope" }),
+    monitorConfig({ name: "c", plugin: fixtureCopy("plain.js", dir) }),
   ]);
   assert.equal(
     r.specs.map((s) => s.config.name),
     ["a", "c"],
   );
   assert.is(r.errors.length, 1);
-  assert.match(r.errors[0]!, /^agent b: plugin "nope": no such built-in plugin/);
+  assert.match(r.errors[0]!, /^monitor b: plugin "nope": no such built-in plugin/);
 });
 
 test.run();

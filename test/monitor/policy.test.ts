@@ -76,7 +76,7 @@ for (const [what, kind, onFail, canRecover, maxRestarts, restarts, now, action, 
   });
 }
 
-test("a failover request that left the agent down is repeated only after everyMs, while down and failing", () => {
+test("a failover request that left the service down is repeated only after everyMs, while down and failing", () => {
   const base = {
     health: "down" as const,
     failing: true,

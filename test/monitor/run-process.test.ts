@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { isAlive, readStat, signalGroup, runProcess } from "../../src/monitor/run-process.ts";
 import { waitFor } from "../helpers/wait.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "cg-sma-proc-"));
+const dir = mkdtempSync(join(tmpdir(), "cg-mon-proc-"));
 const pidOf = (f: string) => Number(readFileSync(f, "utf8").trim());
 
 test("a command's exit code, stdout and stderr come back", async () => {

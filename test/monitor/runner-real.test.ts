@@ -4,24 +4,24 @@ import * as assert from "uvu/assert";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { SmaPlugin } from "../../src/monitor/api.ts";
+import type { MonitorPlugin } from "../../src/monitor/api.ts";
 import command from "../../src/monitor/builtin/command.ts";
-import type { Escalation, SmaEvent } from "../../src/monitor/status.ts";
+import type { Escalation, MonitorEvent } from "../../src/monitor/status.ts";
 import { isAlive } from "../../src/monitor/run-process.ts";
-import { SmaRunner } from "../../src/monitor/runner.ts";
+import { MonitorRunner } from "../../src/monitor/runner.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { agentConfig } from "./helpers.ts";
+import { monitorConfig } from "./helpers.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "cg-sma-real-"));
+const dir = mkdtempSync(join(tmpdir(), "cg-mon-real-"));
 
 test("with real timers, a monitor that waits for its abort times out every interval and stop() ends it", async () => {
-  const plugin: SmaPlugin = {
+  const plugin: MonitorPlugin = {
     meta: { name: "waits", description: "", parameters: {} },
     validate: () => [],
     monitor: (ctx) =>
       new Promise((r) => ctx.signal.addEventListener("abort", () => r({ result: "running", reason: "too late" }))),
   };
-  const runner = new SmaRunner([{ config: agentConfig({ interval: 150, timeout: 50, fall: 100 }), plugin }]);
+  const runner = new MonitorRunner([{ config: monitorConfig({ interval: 150, timeout: 50, fall: 100 }), plugin }]);
   runner.start();
   await Bun.sleep(520);
   const st = runner.status()[0]!;
@@ -38,9 +38,9 @@ test("with real timers, a monitor that waits for its abort times out every inter
   assert.is(runner.status()[0]!.state, "stopped");
 });
 
-test("with real timers, a hung check process is killed with its grandchildren and the agent goes terminating -> idle", async () => {
+test("with real timers, a hung check process is killed with its grandchildren and the monitor goes terminating -> idle", async () => {
   const gc = join(dir, "gc");
-  const plugin: SmaPlugin = {
+  const plugin: MonitorPlugin = {
     meta: { name: "proc", description: "", parameters: {} },
     validate: () => [],
     async monitor(ctx) {
@@ -51,8 +51,8 @@ test("with real timers, a hung check process is killed with its grandchildren an
       };
     },
   };
-  const events: SmaEvent[] = [];
-  const runner = new SmaRunner([{ config: agentConfig({ interval: 5000, timeout: 200, fall: 3 }), plugin }], {
+  const events: MonitorEvent[] = [];
+  const runner = new MonitorRunner([{ config: monitorConfig({ interval: 5000, timeout: 200, fall: 3 }), plugin }], {
     onEvent: (e) => events.push(e),
   });
   runner.start();
@@ -68,7 +68,7 @@ test("with real timers, the command plugin's failures run recover_command, then 
   const marker = join(dir, "restarted");
   const state = join(dir, "state");
   writeFileSync(state, "7");
-  const config = agentConfig({
+  const config = monitorConfig({
     name: "cmd",
     plugin: "command",
     // A 90 ms limit timed the shell out on a loaded host (a timeout, not the exit code, then decided the run).
@@ -79,7 +79,7 @@ test("with real timers, the command plugin's failures run recover_command, then 
     params: { path: "/bin/sh", args: `-c 'exit $(cat ${state})'`, recover_command: `/bin/sh -c 'echo x >> ${marker}'` },
   });
   const escalations: Escalation[] = [];
-  const runner = new SmaRunner([{ config, plugin: command }], { onEscalate: (e) => escalations.push(e) });
+  const runner = new MonitorRunner([{ config, plugin: command }], { onEscalate: (e) => escalations.push(e) });
   runner.start();
   await waitFor(() => escalations.length > 0, 6000, "an escalation");
   assert.is(readFileSync(marker, "utf8"), "x\n", "recover_command ran once");

@@ -1,17 +1,17 @@
 // The runner on a hand-driven clock: timeouts, skips, rise/fall, recovery and escalation, pause/resume, events.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { ServiceAgentConfig } from "../../src/config/types.ts";
-import type { SmaPlugin } from "../../src/monitor/api.ts";
-import type { Escalation, SmaEvent } from "../../src/monitor/status.ts";
-import { SmaRunner } from "../../src/monitor/runner.ts";
-import { agentConfig, DOWN, FakeClock, FATAL, HARD, RUNNING, scripted, SOFT } from "./helpers.ts";
+import type { MonitorConfig } from "../../src/config/types.ts";
+import type { MonitorPlugin } from "../../src/monitor/api.ts";
+import type { Escalation, MonitorEvent } from "../../src/monitor/status.ts";
+import { MonitorRunner } from "../../src/monitor/runner.ts";
+import { monitorConfig, DOWN, FakeClock, FATAL, HARD, RUNNING, scripted, SOFT } from "./helpers.ts";
 
-function setup(plugin: SmaPlugin, over: Partial<ServiceAgentConfig> = {}, opts: { failoverRetryMs?: number } = {}) {
+function setup(plugin: MonitorPlugin, over: Partial<MonitorConfig> = {}, opts: { failoverRetryMs?: number } = {}) {
   const clock = new FakeClock();
-  const events: SmaEvent[] = [];
+  const events: MonitorEvent[] = [];
   const escalations: Escalation[] = [];
-  const runner = new SmaRunner([{ config: agentConfig(over), plugin }], {
+  const runner = new MonitorRunner([{ config: monitorConfig(over), plugin }], {
     clock,
     onEvent: (e) => events.push(e),
     onEscalate: (e) => escalations.push(e),
@@ -69,7 +69,7 @@ test("checks are skipped and counted while the previous run still terminates, an
   assert.is(s.calls.filter((c) => c === "monitor").length, 1, "no second monitor while the first is alive");
   assert.is(st().skipped, 2);
   assert.is(st().consecutiveFail, 3, "the timeout plus two skips");
-  assert.equal(escalations, [{ agent: "svc", action: "failover", reason: 'soft-error and on_fail = "failover"' }]);
+  assert.equal(escalations, [{ monitor: "svc", action: "failover", reason: 'soft-error and on_fail = "failover"' }]);
   assert.ok(events.some((e) => e.type === "skip" && /still terminating/.test(e.reason)));
 });
 
@@ -141,7 +141,7 @@ test("recovery that works brings health back up and re-arms escalation", async (
   assert.is(escalations.length, 2, "a new down episode escalates again");
 });
 
-test("a failover request that leaves the agent down is made again every failoverRetryMs, through the policy again", async () => {
+test("a failover request that leaves the service down is made again every failoverRetryMs, through the policy again", async () => {
   const s = scripted([DOWN]);
   const { clock, runner, escalations, events } = setup(
     s.plugin,
@@ -159,7 +159,7 @@ test("a failover request that leaves the agent down is made again every failover
   await clock.advance(4000);
   assert.is(escalations.length, 1, "not before failoverRetryMs");
   await clock.advance(1000);
-  assert.is(escalations.length, 2, "made again while the agent is down");
+  assert.is(escalations.length, 2, "made again while the service is down");
   assert.is(escalations[1]?.repeat, 2);
   assert.match(
     escalations[1]!.reason,
@@ -186,7 +186,7 @@ test("a failover request that leaves the agent down is made again every failover
   );
 });
 
-test("nothing is repeated once the agent recovers, nor after a stop", async () => {
+test("nothing is repeated once the service recovers, nor after a stop", async () => {
   const s = scripted([HARD]);
   const { clock, runner, escalations, st } = setup(s.plugin, { fall: 1 }, { failoverRetryMs: 2000 });
   runner.start();
@@ -210,14 +210,14 @@ test("a hard error fails over at once, without waiting for fall failures", async
   runner.start();
   await clock.advance(1000);
   assert.equal(escalations, [
-    { agent: "svc", action: "failover", reason: "hard error: restarting on this node cannot help" },
+    { monitor: "svc", action: "failover", reason: "hard error: restarting on this node cannot help" },
   ]);
   assert.is(st().health, "down");
   assert.ok(!s.calls.includes("recover"));
   assert.is(st().state, "idle", "monitoring goes on after a failover request");
 });
 
-test("a fatal result stops the agent until an admin resumes it: no more checks, no failover", async () => {
+test("a fatal result stops the monitor until an admin resumes it: no more checks, no failover", async () => {
   const s = scripted([FATAL]);
   const { clock, runner, st, escalations } = setup(s.plugin, { fall: 3, on_fail: "failover" });
   runner.start();
@@ -236,7 +236,7 @@ test("a fatal result stops the agent until an admin resumes it: no more checks, 
   assert.is(s.calls.filter((c) => c === "validate").length, 2, "resume from stopped validates again");
 });
 
-test("on_fail = stop stops the agent on a soft failure after fall", async () => {
+test("on_fail = stop stops the monitor on a soft failure after fall", async () => {
   const s = scripted([SOFT]);
   const { clock, runner, st, escalations } = setup(s.plugin, { fall: 2, on_fail: "stop" });
   runner.start();
@@ -267,7 +267,7 @@ test("parameters the plugin rejects stop the agent before any monitor (fatal: no
 
 test("a validate that times out or fails softly counts as a failure each time: after fall the policy acts", async () => {
   let calls = 0;
-  const plugin: SmaPlugin = {
+  const plugin: MonitorPlugin = {
     meta: { name: "v", description: "", parameters: {} },
     validate: (_p, ctx) => (++calls <= 3 ? new Promise((r) => ctx.signal.addEventListener("abort", () => r([]))) : []),
     monitor: () => RUNNING,
@@ -277,7 +277,7 @@ test("a validate that times out or fails softly counts as a failure each time: a
   await clock.advance(2500);
   assert.equal(
     escalations,
-    [{ agent: "svc", action: "failover", reason: 'soft-error and on_fail = "failover"' }],
+    [{ monitor: "svc", action: "failover", reason: 'soft-error and on_fail = "failover"' }],
     "never monitored, but not stuck either",
   );
   assert.match(st().history[0]!.reason, /validate timed out after 300 ms/);
@@ -286,7 +286,7 @@ test("a validate that times out or fails softly counts as a failure each time: a
 });
 
 test("validate saying hard-error (the software is not installed here) fails over at once; a soft error then valid monitors", async () => {
-  const hard: SmaPlugin = {
+  const hard: MonitorPlugin = {
     meta: { name: "h", description: "", parameters: {} },
     validate: () => HARD,
     monitor: () => RUNNING,
@@ -295,7 +295,7 @@ test("validate saying hard-error (the software is not installed here) fails over
   h.runner.start();
   await h.clock.advance(0);
   assert.equal(h.escalations, [
-    { agent: "svc", action: "failover", reason: "hard error: restarting on this node cannot help" },
+    { monitor: "svc", action: "failover", reason: "hard error: restarting on this node cannot help" },
   ]);
   assert.is(h.st().state, "idle", "not stopped: the peer may have it");
   assert.equal(
@@ -303,7 +303,7 @@ test("validate saying hard-error (the software is not installed here) fails over
     [["validate", "hard-error", "validate: not installed"]],
   );
   let n = 0;
-  const flaky: SmaPlugin = {
+  const flaky: MonitorPlugin = {
     meta: { name: "f", description: "", parameters: {} },
     validate: () => (++n === 1 ? SOFT : []),
     monitor: () => RUNNING,
@@ -374,7 +374,7 @@ test("a throwing monitor and an invalid result are soft errors that say so", asy
 test("history is bounded and stop() aborts the run in flight", async () => {
   const s = scripted([RUNNING]);
   const clock = new FakeClock();
-  const runner = new SmaRunner([{ config: agentConfig(), plugin: s.plugin }], { clock, historySize: 3 });
+  const runner = new MonitorRunner([{ config: monitorConfig(), plugin: s.plugin }], { clock, historySize: 3 });
   runner.start();
   await clock.advance(10000);
   assert.is(runner.status()[0]!.history.length, 3);
@@ -387,15 +387,15 @@ test("history is bounded and stop() aborts the run in flight", async () => {
   assert.is(runner.status()[0]!.state, "stopped");
 });
 
-test("two agents with one name are refused", () => {
+test("two monitors with one name are refused", () => {
   const p = scripted([RUNNING]).plugin;
   assert.throws(
     () =>
-      new SmaRunner([
-        { config: agentConfig(), plugin: p },
-        { config: agentConfig(), plugin: p },
+      new MonitorRunner([
+        { config: monitorConfig(), plugin: p },
+        { config: monitorConfig(), plugin: p },
       ]),
-    /two agents named svc/,
+    /two monitors named svc/,
   );
 });
 

@@ -3,8 +3,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ClusterConfig } from "../../src/config/index.ts";
 import { agentsRefusal, controlHandler } from "../../src/node/control.ts";
-import { SmaRunner } from "../../src/monitor/runner.ts";
-import { agentConfig, FakeClock, RUNNING, scripted } from "../monitor/helpers.ts";
+import { MonitorRunner } from "../../src/monitor/runner.ts";
+import { monitorConfig, FakeClock, RUNNING, scripted } from "../monitor/helpers.ts";
 
 test("each refusal names the reason: no such agent, already paused, stopped for good, already active", () => {
   const agents = [
@@ -29,7 +29,7 @@ test("each refusal names the reason: no such agent, already paused, stopped for 
 
 test("the handler's reply for pausing a paused agent says so, not that it does not exist", async () => {
   const clock = new FakeClock();
-  const runner = new SmaRunner([{ config: agentConfig({ name: "web" }), plugin: scripted([RUNNING]).plugin }], {
+  const runner = new MonitorRunner([{ config: monitorConfig({ name: "web" }), plugin: scripted([RUNNING]).plugin }], {
     clock,
   });
   runner.start();

@@ -22,7 +22,7 @@ export async function probeHttp(p: HttpProbe, signal: AbortSignal): Promise<Moni
     res = await fetch(p.url, {
       signal,
       redirect: "manual",
-      headers: { "user-agent": "clusterguard-sma" },
+      headers: { "user-agent": "clusterguard-monitor" },
       ...(p.insecure ? { tls: { rejectUnauthorized: false } } : {}),
     });
   } catch (e) {

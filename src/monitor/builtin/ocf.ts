@@ -51,7 +51,7 @@ type Action = "monitor" | "start" | "stop" | "validate-all";
 function runAction(ctx: PluginContext, action: Action): Promise<ProcessResult> {
   const root = str(ctx.params, "ocf_root");
   const agent = str(ctx.params, "agent");
-  return ctx.run([ocfAgentPath(root, agent), action], { env: ocfEnv(root, agent, ctx.agent, ctx.params, ctx.timeout) });
+  return ctx.run([ocfAgentPath(root, agent), action], { env: ocfEnv(root, agent, ctx.name, ctx.params, ctx.timeout) });
 }
 
 /** Run `action` and read its exit code per the OCF map. */
