@@ -76,10 +76,10 @@ msgwait = 20000
 watchdog_device = "/dev/watchdog"
 watchdog_timeout = 10
 
-# The workload is watched by the agent on the ACTIVE node: one restart in place per 10 minutes, then failover.
+# The workload is watched by a monitor in the agent on the ACTIVE node: one restart in place per 10 minutes, then failover.
 # Under TCG a systemctl run right after boot took more than 1.5 s: a generous timeout, and two failures in a row
 # before acting, so a slow check never counts as a dead service.
-[[agent]]
+[[monitor]]
 name = "workload"
 plugin = "systemd"
 interval = 5000

@@ -122,7 +122,7 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
       if (r.ok) return;
     }
     services.set(
-      await startServices(config.agent, log, (e) => {
+      await startServices(config.monitor, log, (e) => {
         if (e.action !== "failover")
           return log.emit(
             "critical",

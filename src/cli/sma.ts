@@ -21,17 +21,17 @@ async function smaTest(configPath: string, name: string, flags: TestFlags): Prom
     for (const e of c.errors) console.error(formatConfigError(e));
     return EXIT_USAGE;
   }
-  const agent = c.config.agent.find((a) => a.name === name);
+  const agent = c.config.monitor.find((a) => a.name === name);
   if (agent === undefined) {
-    const known = c.config.agent.map((a) => a.name);
+    const known = c.config.monitor.map((a) => a.name);
     console.error(
-      `${configPath}: no [[agent]] named ${JSON.stringify(name)}; expected one of: ${known.length > 0 ? known.join(", ") : "(no agents configured)"}`,
+      `${configPath}: no [[monitor]] named ${JSON.stringify(name)}; expected one of: ${known.length > 0 ? known.join(", ") : "(no monitors configured)"}`,
     );
     return EXIT_USAGE;
   }
   const loaded = await loadPlugin(agent.plugin);
   if (!loaded.ok) {
-    console.error(`agent ${name}: ${loaded.error}`);
+    console.error(`monitor ${name}: ${loaded.error}`);
     if (isConfigFailure(loaded.kind)) return EXIT_USAGE;
     console.log(`FAIL  api: ${loaded.error}`);
     console.log(`${name}: 1 contract violation(s)`);
@@ -47,7 +47,7 @@ async function smaTest(configPath: string, name: string, flags: TestFlags): Prom
   });
   for (const l of r.lines) console.log(`${l.status.padEnd(4)}  ${l.step}: ${l.detail}`);
   if (r.configProblems.length > 0) {
-    for (const p of r.configProblems) console.error(`${configPath}: agent ${name}: ${p}`);
+    for (const p of r.configProblems) console.error(`${configPath}: monitor ${name}: ${p}`);
     console.error(`${r.configProblems.length} configuration problem(s); the plugin was not run`);
     return EXIT_USAGE;
   }

@@ -9,8 +9,8 @@ export interface ClusterConfig {
   channels: ChannelsConfig;
   fencing: FencingConfig;
   management: ManagementConfig;
-  /** [[agent]]: service monitoring agents, possibly none. */
-  agent: MonitorConfig[];
+  /** [[monitor]]: service monitors, possibly none. */
+  monitor: MonitorConfig[];
   /** [[resource]]: brought up in this order on takeover, released in reverse; possibly none. */
   resource: ResourceConfig[];
 }
@@ -95,7 +95,7 @@ export interface ManagementConfig {
 
 export type OnFail = "restart" | "failover" | "stop";
 
-/** One [[agent]]: a service monitoring agent (timeout < interval). */
+/** One [[monitor]]: a service monitor (timeout < interval). */
 export interface MonitorConfig {
   name: string;
   plugin: string;

@@ -18,7 +18,7 @@ token_file = "/etc/clusterguard/token"
 tls_cert = "/etc/clusterguard/tls.crt"
 tls_key = "/etc/clusterguard/tls.key"
 
-[[agent]]
+[[monitor]]
 name = "web"
 plugin = "systemd"
 params = { unit = "nginx.service", "odd \\"key\\"" = 'C:\\x', n = 1.5, on = true }

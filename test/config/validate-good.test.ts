@@ -37,7 +37,7 @@ test("good.toml loads into the complete typed config without warnings", () => {
       ],
     },
     management: { socket: "/run/clusterguard/clusterguard.sock" },
-    agent: [
+    monitor: [
       {
         name: "web",
         plugin: "http",
@@ -88,15 +88,15 @@ test("minimal.toml gets the documented defaults for everything it leaves out", (
     channels: structuredClone(DEFAULT_CHANNELS) as ClusterConfig["channels"],
     fencing: { delay: 5000, timeout: 30000, wait_for_all: true, agent: [] },
     management: { socket: "/run/clusterguard/clusterguard.sock" },
-    agent: [],
+    monitor: [],
     resource: [],
   };
   assert.equal(r.config, expected);
 });
 
-test("an agent's optional keys take their documented defaults", () => {
-  const config = configOf(`${BASE}[[agent]]\nname = "db"\nplugin = "/usr/lib/clusterguard/pg"\n`);
-  assert.equal(config.agent, [
+test("a monitor's optional keys take their documented defaults", () => {
+  const config = configOf(`${BASE}[[monitor]]\nname = "db"\nplugin = "/usr/lib/clusterguard/pg"\n`);
+  assert.equal(config.monitor, [
     {
       name: "db",
       plugin: "/usr/lib/clusterguard/pg",

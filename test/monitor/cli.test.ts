@@ -15,27 +15,27 @@ const state = join(dir, "dummy-state");
 writeFileSync(state, "running\n");
 const BASE = readFileSync(join(FIXTURES, "../config/minimal.toml"), "utf8");
 
-/** A config with the minimal cluster and these [[agent]] tables. */
-function config(agents: string): string {
+/** A config with the minimal cluster and these [[monitor]] tables. */
+function config(monitors: string): string {
   const path = join(dir, `cg-${Math.random().toString(36).slice(2)}.toml`);
-  writeFileSync(path, `${BASE}\n${agents}`);
+  writeFileSync(path, `${BASE}\n${monitors}`);
   return path;
 }
 
-const agent = (name: string, plugin: string, params: string, extra = "") =>
-  `[[agent]]\nname = "${name}"\nplugin = "${plugin}"\ninterval = 10000\ntimeout = 1000\n${extra}params = { ${params} }\n`;
+const monitor = (name: string, plugin: string, params: string, extra = "") =>
+  `[[monitor]]\nname = "${name}"\nplugin = "${plugin}"\ninterval = 10000\ntimeout = 1000\n${extra}params = { ${params} }\n`;
 
 const CONF = config(
   [
-    agent("fresh", fixtureCopy("file-fresh.ts", dir), `path = "${stamp}", max_age = 60`),
-    agent("plainjs", fixtureCopy("plain.js", dir), ""),
-    agent("bad", fixtureCopy("misbehaving.ts", dir), `target = "x"`),
-    agent("hangs", fixtureCopy("hanging.ts", dir), ""),
-    agent("nomon", fixtureCopy("no-monitor.ts", dir), ""),
-    agent("imports", fixtureCopy("imports-clusterguard.js", dir), ""),
-    agent("dummy", "ocf", `agent = "cgtest/Dummy", ocf_root = "${join(FIXTURES, "ocf")}", state = "${state}"`),
-    agent("typo", "nginx", ""),
-    agent("badport", "tcp", `port = 70000`),
+    monitor("fresh", fixtureCopy("file-fresh.ts", dir), `path = "${stamp}", max_age = 60`),
+    monitor("plainjs", fixtureCopy("plain.js", dir), ""),
+    monitor("bad", fixtureCopy("misbehaving.ts", dir), `target = "x"`),
+    monitor("hangs", fixtureCopy("hanging.ts", dir), ""),
+    monitor("nomon", fixtureCopy("no-monitor.ts", dir), ""),
+    monitor("imports", fixtureCopy("imports-clusterguard.js", dir), ""),
+    monitor("dummy", "ocf", `agent = "cgtest/Dummy", ocf_root = "${join(FIXTURES, "ocf")}", state = "${state}"`),
+    monitor("typo", "nginx", ""),
+    monitor("badport", "tcp", `port = 70000`),
   ].join("\n"),
 );
 
@@ -97,7 +97,7 @@ test("a module without monitor, or one importing clusterguard, is refused naming
   assert.is(nomon.code, 1);
   assert.match(
     nomon.stderr,
-    /agent nomon: plugin file \/.*no-monitor\.ts: the default export monitor is missing; expected a function/,
+    /monitor nomon: plugin file \/.*no-monitor\.ts: the default export monitor is missing; expected a function/,
   );
   const imp = runExe(["sma", "test", "imports", "--config", CONF]);
   assert.is(imp.code, 1);
@@ -107,20 +107,20 @@ test("a module without monitor, or one importing clusterguard, is refused naming
   );
 });
 
-test("configuration errors exit 2: unknown built-in, bad params, no such agent, broken config", () => {
+test("configuration errors exit 2: unknown built-in, bad params, no such monitor, broken config", () => {
   const typo = runExe(["sma", "test", "typo", "--config", CONF]);
   assert.is(typo.code, 2);
-  assert.match(typo.stderr, /agent typo: plugin "nginx": no such built-in plugin; expected one of systemd, tcp/);
+  assert.match(typo.stderr, /monitor typo: plugin "nginx": no such built-in plugin; expected one of systemd, tcp/);
   const port = runExe(["sma", "test", "badport", "--config", CONF]);
   assert.is(port.code, 2);
-  assert.match(port.stderr, /agent badport: parameter port = 70000: expected an integer from 1 to 65535/);
+  assert.match(port.stderr, /monitor badport: parameter port = 70000: expected an integer from 1 to 65535/);
   const none = runExe(["sma", "test", "nobody", "--config", CONF]);
   assert.is(none.code, 2);
-  assert.match(none.stderr, /no \[\[agent\]\] named "nobody"; expected one of: fresh, plainjs, bad/);
-  const broken = config(`[[agent]]\nname = "x"\nplugin = "./relative.ts"\n`);
+  assert.match(none.stderr, /no \[\[monitor\]\] named "nobody"; expected one of: fresh, plainjs, bad/);
+  const broken = config(`[[monitor]]\nname = "x"\nplugin = "./relative.ts"\n`);
   const b = runExe(["sma", "test", "x", "--config", broken]);
   assert.is(b.code, 2);
-  assert.match(b.stderr, /agent\[0\]\.plugin = "\.\/relative\.ts": expected a built-in plugin name/);
+  assert.match(b.stderr, /monitor\[0\]\.plugin = "\.\/relative\.ts": expected a built-in plugin name/);
 });
 
 test("sma list prints every built-in with its parameters; --json as data", () => {

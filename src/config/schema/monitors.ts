@@ -1,19 +1,19 @@
-// [[agent]]: service monitoring agents (interval, timeout, rise/fall smoothing, recovery policy), and the
+// [[monitor]]: service monitors (interval, timeout, rise/fall smoothing, recovery policy), and the
 // cross-checks: distinct names, timeout below interval.
 import type { Checker, Draft } from "../validate.ts";
 import { isPluginRef } from "./shapes.ts";
 import { ms, name, type ListSpec } from "./spec.ts";
 
-/** [[agent]] */
-export const AGENTS: ListSpec = {
+/** [[monitor]] */
+export const MONITORS: ListSpec = {
   type: "list",
-  doc: "service monitoring agents",
-  expect: "[[agent]] tables",
+  doc: "service monitors",
+  expect: "[[monitor]] tables",
   item: {
     type: "table",
-    doc: "one service monitoring agent",
+    doc: "one service monitor",
     fields: {
-      name: name("agent", "agent name"),
+      name: name("monitor", "monitor name"),
       plugin: {
         type: "string",
         doc: "built-in plugin name or path to a plugin",
@@ -50,18 +50,18 @@ export const AGENTS: ListSpec = {
   },
 };
 
-/** Each [[agent]] has a unique name and a timeout shorter than its interval. */
-export function checkAgents(d: Draft, ck: Checker): void {
-  const agents = d.agent ?? [];
-  agents.forEach((a, i) => {
+/** Each [[monitor]] has a unique name and a timeout shorter than its interval. */
+export function checkMonitors(d: Draft, ck: Checker): void {
+  const monitors = d.monitor ?? [];
+  monitors.forEach((a, i) => {
     if (a === undefined) return;
-    const first = agents.findIndex((b) => b?.name !== undefined && b.name === a.name);
+    const first = monitors.findIndex((b) => b?.name !== undefined && b.name === a.name);
     if (first >= 0 && first < i) {
-      ck.cross(["agent", i, "name"], a.name, `a value different from agent[${first}].name`);
+      ck.cross(["monitor", i, "name"], a.name, `a value different from monitor[${first}].name`);
     }
     if (typeof a.timeout === "number" && typeof a.interval === "number" && !(a.timeout < a.interval)) {
-      ck.cross(["agent", i, "timeout"], a.timeout, `an integer less than agent[${i}].interval (${a.interval})`, [
-        ["agent", i, "interval"],
+      ck.cross(["monitor", i, "timeout"], a.timeout, `an integer less than monitor[${i}].interval (${a.interval})`, [
+        ["monitor", i, "interval"],
       ]);
     }
   });
