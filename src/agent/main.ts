@@ -127,7 +127,7 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
           return log.emit(
             "critical",
             "monitor-stopped",
-            `${e.monitor} stopped for good (${e.reason}); waiting for an admin: clusterguard agents resume ${e.monitor}`,
+            `${e.monitor} stopped for good (${e.reason}); waiting for an admin: clusterguard monitors resume ${e.monitor}`,
           );
         void standby().then((r) => logFailover(e, r));
       }),

@@ -1,5 +1,5 @@
 // The status report as text for a terminal or a serial console: pure, ASCII only, aligned columns that fit 80
-// characters for the usual names, short ages; `clusterguard status`, `agents` and the watch screen print it.
+// characters for the usual names, short ages; `clusterguard status`, `monitors` and the watch screen print it.
 import type { LinkReport, ResourceReport, StatusReport } from "../mgmt/protocol.ts";
 import type { MonitorRun, MonitorStatus } from "../monitor/status.ts";
 
@@ -19,7 +19,7 @@ export function renderStatus(r: StatusReport): string[] {
     "",
     ...links(r.links),
     "",
-    ...renderMonitors(r.agents, r.generatedAt),
+    ...renderMonitors(r.monitors, r.generatedAt),
     "",
     ...resources(r.resources),
   ];
@@ -71,13 +71,13 @@ function resources(rs: ResourceReport[]): string[] {
   return table(["RESOURCE", "KIND", "STATE", "DETAIL"], rows);
 }
 
-// The service monitoring agents as a table: state, smoothed health, counters, restarts; under each, its last result
+// The service monitors as a table: state, smoothed health, counters, restarts; under each, its last result
 // and escalation.
 
-/** One row per agent, each followed by its last result; ages are measured from `nowIso` (the report's time). */
-export function renderMonitors(agents: MonitorStatus[], nowIso: string): string[] {
-  if (agents.length === 0) return ["  (no service monitoring agents configured)"];
-  const rows = agents.map((a) => [
+/** One row per monitor, each followed by its last result; ages are measured from `nowIso` (the report's time). */
+export function renderMonitors(monitors: MonitorStatus[], nowIso: string): string[] {
+  if (monitors.length === 0) return ["  (no service monitors configured)"];
+  const rows = monitors.map((a) => [
     ascii(a.name),
     ascii(a.plugin),
     a.state === "stopped" ? "STOPPED" : a.state,
@@ -86,7 +86,7 @@ export function renderMonitors(agents: MonitorStatus[], nowIso: string): string[
     String(a.consecutiveFail),
     String(a.restartsInWindow),
   ]);
-  const [head, ...lines] = table(["AGENT", "PLUGIN", "STATE", "HEALTH", "OK", "FAIL", "RESTARTS"], rows, [
+  const [head, ...lines] = table(["MONITOR", "PLUGIN", "STATE", "HEALTH", "OK", "FAIL", "RESTARTS"], rows, [
     false,
     false,
     false,
@@ -95,10 +95,10 @@ export function renderMonitors(agents: MonitorStatus[], nowIso: string): string[
     true,
     true,
   ]);
-  return [head ?? "", ...lines.flatMap((l, i) => [l, ...details(agents[i], nowIso)])];
+  return [head ?? "", ...lines.flatMap((l, i) => [l, ...details(monitors[i], nowIso)])];
 }
 
-/** The lines under an agent's row: its last result, skipped checks, and its last escalation. */
+/** The lines under a monitor's row: its last result, skipped checks, and its last escalation. */
 function details(a: MonitorStatus | undefined, nowIso: string): string[] {
   if (a === undefined) return [];
   const skipped = a.skipped ? `; ${a.skipped} check(s) skipped while one was still running` : "";
@@ -124,7 +124,7 @@ export function reportProblem(x: unknown): string | null {
   const r = x as Record<string, unknown>;
   for (const k of ["cluster", "node", "role", "generatedAt"])
     if (typeof r[k] !== "string") return `the status reply has no "${k}" string`;
-  for (const k of ["links", "agents", "resources"])
+  for (const k of ["links", "monitors", "resources"])
     if (!Array.isArray(r[k])) return `the status reply has no "${k}" list`;
   for (const k of ["peer", "fence"])
     if (typeof r[k] !== "object" || r[k] === null) return `the status reply has no "${k}" object`;

@@ -1,4 +1,4 @@
-// `clusterguard sma list|test` through the compiled executable: it imports external .ts/.js plugins by absolute path.
+// `clusterguard monitors plugins|test` through the compiled executable: it imports external .ts/.js plugins by absolute path.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -41,7 +41,7 @@ const CONF = config(
 
 test("the compiled executable loads an external .ts plugin by absolute path and finds it conformant (exit 0)", () => {
   writeFileSync(stamp, ""); // fresh now: the whole suite is imported long before this test runs
-  const r = runExe(["sma", "test", "fresh", "--config", CONF]);
+  const r = runExe(["monitors", "test", "fresh", "--config", CONF]);
   assert.is(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /^ok    meta: file-fresh: 2 parameter\(s\); operations: monitor$/m);
   assert.match(r.stdout, /^ok    validate without path: reports: parameter path: missing/m);
@@ -50,8 +50,8 @@ test("the compiled executable loads an external .ts plugin by absolute path and 
 });
 
 test("a plain .js plugin and the ocf built-in pass too", () => {
-  assert.is(runExe(["sma", "test", "plainjs", "--config", CONF]).code, 0);
-  const r = runExe(["sma", "test", "dummy", "--config", CONF]);
+  assert.is(runExe(["monitors", "test", "plainjs", "--config", CONF]).code, 0);
+  const r = runExe(["monitors", "test", "dummy", "--config", CONF]);
   assert.is(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /^ok    recover: running: cgtest\/Dummy start: OCF_SUCCESS$/m);
   assert.match(r.stdout, /^ok    monitor after recover: running/m);
@@ -59,7 +59,7 @@ test("a plain .js plugin and the ocf built-in pass too", () => {
 
 test("--start-stop stops and starts the live service, a monitor after each; without it neither runs", () => {
   writeFileSync(state, "running\n");
-  const r = runExe(["sma", "test", "dummy", "--no-recover", "--start-stop", "--config", CONF]);
+  const r = runExe(["monitors", "test", "dummy", "--no-recover", "--start-stop", "--config", CONF]);
   assert.is(r.code, 0, r.stdout + r.stderr);
   assert.match(
     r.stdout,
@@ -67,11 +67,14 @@ test("--start-stop stops and starts the live service, a monitor after each; with
   );
   assert.match(r.stdout, /^ok    monitor after the second start: running/m);
   assert.is(readFileSync(state, "utf8"), "running\n", "left as found");
-  assert.not.match(runExe(["sma", "test", "dummy", "--no-recover", "--config", CONF]).stdout, /^ok    (stop|start)/m);
+  assert.not.match(
+    runExe(["monitors", "test", "dummy", "--no-recover", "--config", CONF]).stdout,
+    /^ok    (stop|start)/m,
+  );
 });
 
 test("contract violations are listed one per line, exit 1", () => {
-  const r = runExe(["sma", "test", "bad", "--config", CONF]);
+  const r = runExe(["monitors", "test", "bad", "--config", CONF]);
   assert.is(r.code, 1, r.stderr);
   assert.match(r.stdout, /^FAIL  validate without target: accepted the parameters without required parameter target$/m);
   assert.match(
@@ -80,12 +83,12 @@ test("contract violations are listed one per line, exit 1", () => {
   );
   assert.match(r.stdout, /^FAIL  recover: threw instead of returning: recover is not really implemented$/m);
   assert.match(r.stdout, /^bad: 5 contract violation\(s\)$/m);
-  assert.is(runExe(["sma", "test", "bad", "--no-recover", "--config", CONF]).code, 1);
+  assert.is(runExe(["monitors", "test", "bad", "--no-recover", "--config", CONF]).code, 1);
 });
 
 test("a monitor that hangs past its timeout is a violation and the command still ends promptly", () => {
   const t0 = Date.now();
-  const r = runExe(["sma", "test", "hangs", "--config", CONF]);
+  const r = runExe(["monitors", "test", "hangs", "--config", CONF]);
   assert.is(r.code, 1, r.stderr);
   assert.match(r.stdout, /^FAIL  monitor #1: did not return within its timeout \(1000 ms\)$/m);
   assert.match(r.stdout, /^FAIL  monitor #1: ignored its abort signal/m);
@@ -93,13 +96,13 @@ test("a monitor that hangs past its timeout is a violation and the command still
 });
 
 test("a module without monitor, or one importing clusterguard, is refused naming the file, exit 1", () => {
-  const nomon = runExe(["sma", "test", "nomon", "--config", CONF]);
+  const nomon = runExe(["monitors", "test", "nomon", "--config", CONF]);
   assert.is(nomon.code, 1);
   assert.match(
     nomon.stderr,
     /monitor nomon: plugin file \/.*no-monitor\.ts: the default export monitor is missing; expected a function/,
   );
-  const imp = runExe(["sma", "test", "imports", "--config", CONF]);
+  const imp = runExe(["monitors", "test", "imports", "--config", CONF]);
   assert.is(imp.code, 1);
   assert.match(
     imp.stderr,
@@ -108,29 +111,29 @@ test("a module without monitor, or one importing clusterguard, is refused naming
 });
 
 test("configuration errors exit 2: unknown built-in, bad params, no such monitor, broken config", () => {
-  const typo = runExe(["sma", "test", "typo", "--config", CONF]);
+  const typo = runExe(["monitors", "test", "typo", "--config", CONF]);
   assert.is(typo.code, 2);
   assert.match(typo.stderr, /monitor typo: plugin "nginx": no such built-in plugin; expected one of systemd, tcp/);
-  const port = runExe(["sma", "test", "badport", "--config", CONF]);
+  const port = runExe(["monitors", "test", "badport", "--config", CONF]);
   assert.is(port.code, 2);
   assert.match(port.stderr, /monitor badport: parameter port = 70000: expected an integer from 1 to 65535/);
-  const none = runExe(["sma", "test", "nobody", "--config", CONF]);
+  const none = runExe(["monitors", "test", "nobody", "--config", CONF]);
   assert.is(none.code, 2);
   assert.match(none.stderr, /no \[\[monitor\]\] named "nobody"; expected one of: fresh, plainjs, bad/);
   const broken = config(`[[monitor]]\nname = "x"\nplugin = "./relative.ts"\n`);
-  const b = runExe(["sma", "test", "x", "--config", broken]);
+  const b = runExe(["monitors", "test", "x", "--config", broken]);
   assert.is(b.code, 2);
   assert.match(b.stderr, /monitor\[0\]\.plugin = "\.\/relative\.ts": expected a built-in plugin name/);
 });
 
-test("sma list prints every built-in with its parameters; --json as data", () => {
-  const r = runExe(["sma", "list"]);
+test("monitors plugins prints every built-in with its parameters; --json as data", () => {
+  const r = runExe(["monitors", "plugins"]);
   assert.is(r.code, 0);
   for (const name of ["systemd", "tcp", "http", "process", "command", "ocf"])
     assert.match(r.stdout, new RegExp(`^${name}: `, "m"));
   assert.match(r.stdout, /^ {4}unit \(string, required\) +the unit/m);
   assert.match(r.stdout, /^ {4}expect_status \(int, default 200\)/m);
-  const j = JSON.parse(runExe(["sma", "list", "--json"]).stdout) as {
+  const j = JSON.parse(runExe(["monitors", "plugins", "--json"]).stdout) as {
     name: string;
     parameters: Record<string, unknown>;
     operations: string[];
@@ -140,7 +143,18 @@ test("sma list prints every built-in with its parameters; --json as data", () =>
     ["systemd", "tcp", "http", "process", "command", "ocf"],
   );
   assert.equal(j[0]!.operations, ["validate", "monitor", "recover", "start", "stop"]);
-  assert.is(runExe(["sma", "--help"]).code, 0);
+  assert.is(runExe(["monitors", "--help"]).code, 0);
+  assert.is(runExe(["monitors", "test"]).code, 2);
+});
+
+test("the old sma command says what it is called now, exit 2", () => {
+  const list = runExe(["sma", "list", "--json"]);
+  assert.is(list.code, 2);
+  assert.is(list.stderr.trim(), "clusterguard sma: renamed: use 'clusterguard monitors plugins'");
+  assert.match(
+    runExe(["sma", "test", "fresh", "--config", CONF]).stderr,
+    "renamed: use 'clusterguard monitors test fresh'",
+  );
   assert.is(runExe(["sma"]).code, 2);
 });
 
