@@ -31,7 +31,7 @@ test("an unknown built-in names the ones that exist", async () => {
 });
 
 test("a relative path or another file type is refused as a reference", async () => {
-  for (const ref of ["./plugins/x.ts", "plugins/x.ts", "/etc/clusterguard/agents.d/x.py", "X"]) {
+  for (const ref of ["./plugins/x.ts", "plugins/x.ts", "/etc/clusterguard/monitors.d/x.py", "X"]) {
     const r = await loadPlugin(ref);
     assert.is(r.ok ? "ok" : r.kind, "bad-ref", ref);
     if (!r.ok)

@@ -1,4 +1,4 @@
-// The README's SMA section stays true: its example plugin is the tested fixture, and it names every built-in parameter.
+// The README's service monitors section stays true: its example plugin is the tested fixture, and it names every built-in parameter.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
@@ -7,10 +7,10 @@ import { BUILTINS } from "../../src/monitor/builtin/index.ts";
 import { FIXTURES, REPO } from "./helpers.ts";
 
 const readme = readFileSync(join(REPO, "README.md"), "utf8");
-const start = readme.indexOf("## Service monitoring agents (SMA plugins)");
+const start = readme.indexOf("## Service monitors");
 const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
 
-test("the README has the SMA section", () => {
+test("the README has the service monitors section", () => {
   assert.ok(start >= 0);
 });
 
