@@ -63,14 +63,14 @@ offset = 0
 delay = 5000
 timeout = 10000   # per level; the poison pill always gets msgwait + 5 s
 
-[[fencing.agent]]
+[[fencing.level]]
 type = "qmp"
 device = "/dev/virtio-ports/fence.peer"
 action = "reset"
 
 # Second level: the poison pill in the peer's slot on /dev/vdb; each VM pets its i6300esb while its slot reads clean.
 # TCG stalls vCPUs for up to ~2 s, hence a 10 s watchdog and msgwait = 2 x 10 s.
-[[fencing.agent]]
+[[fencing.level]]
 type = "poison-pill"
 msgwait = 20000
 watchdog_device = "/dev/watchdog"

@@ -19,7 +19,7 @@ export function withLinkOptions<T>(a: Argv<T>) {
     })
     .option("fence-record", {
       type: "string",
-      describe: "host mode only: a test fence agent that records each fence call in this file and confirms it",
+      describe: "host mode only: a test fence device that records each fence call in this file and confirms it",
     })
     .option("realtime", {
       type: "boolean",

@@ -71,13 +71,13 @@ export interface FencingConfig {
   timeout: number;
   /** Startup fencing (a peer never heard since this boot) only with the disk channel up; false: on any silence. */
   wait_for_all: boolean;
-  agent: FenceAgentConfig[];
+  level: FenceLevelConfig[];
 }
 
-export type FenceAgentType = FenceAgentConfig["type"];
+export type FenceLevelType = FenceLevelConfig["type"];
 
-/** One [[fencing.agent]] level, discriminated by type. */
-export type FenceAgentConfig =
+/** One [[fencing.level]], discriminated by type. */
+export type FenceLevelConfig =
   | { type: "peer-request" }
   | { type: "poison-pill"; msgwait: number; watchdog_device: string; watchdog_timeout: number }
   | { type: "qmp"; device: string; action: "reset" | "off" }

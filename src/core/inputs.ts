@@ -56,7 +56,7 @@ export interface FenceResultInput {
   kind: "fence-result";
   now: number;
   ok: boolean;
-  agent: string;
+  device: string;
   detail: string;
 }
 

@@ -13,11 +13,11 @@ import {
   type SafetyCheck,
   step,
 } from "../core/index.ts";
-import type { FenceAgentConfig } from "../config/types.ts";
+import type { FenceLevelConfig } from "../config/types.ts";
 import type { ChannelKind, Outcome } from "../core/types.ts";
 import { DiskArea } from "../disk/area.ts";
 import type { DiskTimers } from "../disk/header.ts";
-import type { FenceAgent, FenceContext, FenceDisk } from "../fence/agent.ts";
+import type { FenceDevice, FenceContext, FenceDisk } from "../fence/device.ts";
 import { clearPillIfRebooted, pillMsgwait } from "../fence/poison-pill.ts";
 import { fenceBudget, runFence } from "../fence/runner.ts";
 import { openWatchdog } from "../sys/watchdog.ts";
@@ -48,7 +48,7 @@ import { uptimeMs } from "../disk/uptime.ts";
 import { armForPill } from "./mailbox.ts";
 import { Receiver } from "./frames.ts";
 
-type PillLevel = Extract<FenceAgentConfig, { type: "poison-pill" }>;
+type PillLevel = Extract<FenceLevelConfig, { type: "poison-pill" }>;
 
 /**
  * What the runtime takes from the machine besides its effectors and fence levels: time and timers, this kernel
@@ -78,7 +78,7 @@ export class NodeRuntime {
   private readonly clock: Clock;
   private fencing = false;
   private diskBaseline = false;
-  private fenceAgents: readonly FenceAgent[] = [];
+  private fenceDevices: readonly FenceDevice[] = [];
   private pills: PillWatch | null = null;
   private fenceDisk: FenceDisk | null = null;
   private lastPeerIncarnation = 0;
@@ -109,7 +109,7 @@ export class NodeRuntime {
     private readonly o: NodeOptions,
     private readonly log: Logger,
     private readonly fx: Effectors,
-    private readonly makeFenceAgents: (ctx: FenceContext) => readonly FenceAgent[],
+    private readonly makeFenceDevices: (ctx: FenceContext) => readonly FenceDevice[],
     env: Partial<NodeEnv> = {},
   ) {
     this.env = { ...REAL_ENV, ...env };
@@ -210,7 +210,7 @@ export class NodeRuntime {
         clock: this.clock,
       });
     }
-    this.fenceAgents = this.makeFenceAgents({
+    this.fenceDevices = this.makeFenceDevices({
       self: o.self.name,
       selfIncarnation: () => this.incarnation,
       peerIncarnation: () => this.lastPeerIncarnation,
@@ -234,7 +234,7 @@ export class NodeRuntime {
         handoffGrace: t.handoff_grace,
         fenceDelay: o.config.fencing.delay,
         // The core's bound on one fence covers every level, each given max(timeout, its own minimum).
-        fenceTimeout: fenceBudget(this.fenceAgents, o.config.fencing.timeout),
+        fenceTimeout: fenceBudget(this.fenceDevices, o.config.fencing.timeout),
         fenceRetry: Math.max(t.deadtime, 2000),
         waitForAll: o.config.fencing.wait_for_all,
       },
@@ -369,21 +369,21 @@ export class NodeRuntime {
     this.fencing = true;
     this.fenceTarget = this.lastPeerIncarnation || null;
     this.fenceInfo = { ...this.fenceInfo, state: "fencing" };
-    return runFence(this.fenceAgents, this.o.peer.name, action, this.o.config.fencing.timeout).then((rep) => {
+    return runFence(this.fenceDevices, this.o.peer.name, action, this.o.config.fencing.timeout).then((rep) => {
       this.fencing = false;
       this.fenceInfo = {
         state: rep.ok ? "confirmed" : "failed",
-        last: `${rep.agent}: ${rep.detail}`,
+        last: `${rep.device}: ${rep.detail}`,
         at: new Date().toISOString(),
       };
       this.log.emit(
         rep.ok ? "warning" : "error",
         rep.ok ? "fence-confirmed" : "fence-failed",
-        `admin fence of ${this.o.peer.name}: ${rep.agent}: ${rep.detail}`,
+        `admin fence of ${this.o.peer.name}: ${rep.device}: ${rep.detail}`,
         { target: this.o.peer.name },
       );
       this.pillClear?.fenceDone();
-      return { ok: rep.ok, detail: `${rep.agent}: ${rep.detail}` };
+      return { ok: rep.ok, detail: `${rep.device}: ${rep.detail}` };
     });
   }
 
@@ -512,22 +512,22 @@ export class NodeRuntime {
     this.fenceTarget = this.state.fence.target;
     this.fenceInfo = { ...this.fenceInfo, state: "fencing" };
     const target = this.o.peer.name;
-    void runFence(this.fenceAgents, target, action, this.o.config.fencing.timeout).then((rep) => {
+    void runFence(this.fenceDevices, target, action, this.o.config.fencing.timeout).then((rep) => {
       this.fencing = false;
       this.fenceInfo = {
         state: rep.ok ? "confirmed" : "failed",
-        last: `${rep.agent}: ${rep.detail}`,
+        last: `${rep.device}: ${rep.detail}`,
         at: new Date().toISOString(),
       };
       for (const at of rep.attempts) {
         this.log.emit(
           at.confirmed ? "notice" : "warning",
           "fence-attempt",
-          `${at.agent}: ${at.confirmed ? "confirmed" : "failed"}: ${at.detail} (${at.ms} ms)`,
-          { agent: at.agent, confirmed: at.confirmed, ms: at.ms, target },
+          `${at.device}: ${at.confirmed ? "confirmed" : "failed"}: ${at.detail} (${at.ms} ms)`,
+          { device: at.device, confirmed: at.confirmed, ms: at.ms, target },
         );
       }
-      this.input({ kind: "fence-result", now: this.clock.now(), ok: rep.ok, agent: rep.agent, detail: rep.detail });
+      this.input({ kind: "fence-result", now: this.clock.now(), ok: rep.ok, device: rep.device, detail: rep.detail });
       this.pillClear?.fenceDone();
     });
   }
@@ -577,7 +577,7 @@ export class NodeRuntime {
 
   /** The poison-pill level of the fencing topology, when there is one (then the peer trusts pills). */
   private pillLevel(): PillLevel | undefined {
-    return this.o.config.fencing.agent.find((a): a is PillLevel => a.type === "poison-pill");
+    return this.o.config.fencing.level.find((a): a is PillLevel => a.type === "poison-pill");
   }
 
   /**

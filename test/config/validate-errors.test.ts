@@ -136,7 +136,7 @@ keepalive = 200
 deadtime = 300
 [channels.serial]
 baud = "fast"
-[[fencing.agent]]
+[[fencing.level]]
 type = "qmp"
 `;
   assert.equal(errorsOf(text), [
@@ -145,7 +145,7 @@ type = "qmp"
     "t.toml:10: node[1].colour: unknown key; expected one of: name, priority, address, disk_slot",
     "t.toml:13: timers.deadtime = 300: expected an integer greater than 2 x timers.keepalive (2 x 200 = 400)",
     't.toml:15: channels.serial.baud = "fast": expected one of 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600',
-    "t.toml:16: fencing.agent[0].device: missing; expected an absolute path (starting with /)",
+    "t.toml:16: fencing.level[0].device: missing; expected an absolute path (starting with /)",
   ]);
 });
 

@@ -67,7 +67,7 @@ export interface ListSpec extends Common {
   max?: number;
 }
 
-/** A table whose allowed keys depend on its tag key (fence agent "type"). */
+/** A table whose allowed keys depend on its tag key (a fence level's "type"). */
 export interface VariantSpec extends Common {
   type: "variant";
   tag: string;

@@ -1,5 +1,5 @@
-// The one interface every fence agent implements: fence the target, report a confirmed outcome; ask its power state.
-// Also what the agents that work through the cluster itself need from the running node, and the poll until off
+// The one interface every fence device implements: fence the target, report a confirmed outcome; ask its power state.
+// Also what the devices that work through the cluster itself need from the running node, and the poll until off
 // that the power devices (IPMI, Redfish) share.
 
 import type { MessageType } from "../core/types.ts";
@@ -15,9 +15,9 @@ export type FenceOutcome = { confirmed: true; detail: string } | { confirmed: fa
 export type PowerState = { power: "on" | "off" | "unknown"; detail: string };
 
 /** A way to power-cycle or power off the peer (a STONITH device, in Pacemaker's words). */
-export interface FenceAgent {
+export interface FenceDevice {
   readonly name: string;
-  /** The least time this agent needs to confirm (a poison pill's msgwait and then some); the runner allows it. */
+  /** The least time this device needs to confirm (a poison pill's msgwait and then some); the runner allows it. */
   readonly minTimeoutMs?: number;
   /** Fence `target`; resolve with a confirmed or failed outcome, never reject. Honour `signal`. */
   fence(target: string, action: FenceAction, signal: AbortSignal): Promise<FenceOutcome>;
@@ -25,12 +25,12 @@ export interface FenceAgent {
   status(target: string, signal: AbortSignal): Promise<PowerState>;
 }
 
-/** For agents whose device cannot be asked: the answer is always "unknown", with the reason. */
+/** For devices that cannot be asked: the answer is always "unknown", with the reason. */
 export function unknownPower(detail: string): Promise<PowerState> {
   return Promise.resolve({ power: "unknown", detail });
 }
 
-// What fence agents that work through the cluster itself (poison pill, peer request) need from the running guard.
+// What fence devices that work through the cluster itself (poison pill, peer request) need from the running guard.
 
 /** The shared-disk area both nodes use, and the victim's slot in it. */
 export interface FenceDisk {
@@ -64,7 +64,7 @@ export interface FenceContext {
   send(type: Exclude<MessageType, "heartbeat">): void;
 }
 
-// Poll a power device until it reads off: for the IPMI and Redfish agents, the observed off state is the confirmation.
+// Poll a power device until it reads off: for the IPMI and Redfish devices, the observed off state is the confirmation.
 
 /** Whether off was seen, the last answer, and how many status reads it took. */
 export type OffResult = { off: true; detail: string; polls: number } | { off: false; detail: string; polls: number };
