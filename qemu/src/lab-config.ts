@@ -63,23 +63,23 @@ offset = 0
 delay = 5000
 timeout = 10000   # per level; the poison pill always gets msgwait + 5 s
 
-[[fencing.agent]]
+[[fencing.level]]
 type = "qmp"
 device = "/dev/virtio-ports/fence.peer"
 action = "reset"
 
 # Second level: the poison pill in the peer's slot on /dev/vdb; each VM pets its i6300esb while its slot reads clean.
 # TCG stalls vCPUs for up to ~2 s, hence a 10 s watchdog and msgwait = 2 x 10 s.
-[[fencing.agent]]
+[[fencing.level]]
 type = "poison-pill"
 msgwait = 20000
 watchdog_device = "/dev/watchdog"
 watchdog_timeout = 10
 
-# The workload is watched by the agent on the ACTIVE node: one restart in place per 10 minutes, then failover.
+# The workload is watched by a monitor in the agent on the ACTIVE node: one restart in place per 10 minutes, then failover.
 # Under TCG a systemctl run right after boot took more than 1.5 s: a generous timeout, and two failures in a row
 # before acting, so a slow check never counts as a dead service.
-[[agent]]
+[[monitor]]
 name = "workload"
 plugin = "systemd"
 interval = 5000

@@ -1,8 +1,8 @@
-// The log line for each failover request a service monitoring agent makes: granted ones always, refused ones
-// (the peer not a heard STANDBY: the agent asks again every minute) once per agent and reason every 10 minutes.
+// The log line for each failover request a service monitor makes: granted ones always, refused ones
+// (the peer not a heard STANDBY: the monitor asks again every minute) once per monitor and reason every 10 minutes.
 import type { LogLevel } from "../core/actions.ts";
 import type { Outcome } from "../core/types.ts";
-import type { Escalation } from "../sma/status.ts";
+import type { Escalation } from "../monitor/status.ts";
 import { type LoggedFailure, shouldLogFailure } from "../log/limit.ts";
 
 /** Where the lines go (the agent's logger). */
@@ -20,22 +20,22 @@ export function failoverLog(
     const request =
       e.repeat === undefined ? "asked for failover" : `asked for failover again (request ${e.repeat}, still down)`;
     if (r.ok) {
-      last.delete(e.agent);
-      quiet.delete(e.agent);
-      return emit("warning", "failover", `${e.agent} ${request}: ${r.detail}`, { agent: e.agent });
+      last.delete(e.monitor);
+      quiet.delete(e.monitor);
+      return emit("warning", "failover", `${e.monitor} ${request}: ${r.detail}`, { monitor: e.monitor });
     }
     const t = now();
-    if (!shouldLogFailure(last.get(e.agent) ?? null, r.detail, t, everyMs))
-      return void quiet.set(e.agent, (quiet.get(e.agent) ?? 0) + 1);
-    const skipped = quiet.get(e.agent) ?? 0;
-    last.set(e.agent, { reason: r.detail, at: t });
-    quiet.delete(e.agent);
+    if (!shouldLogFailure(last.get(e.monitor) ?? null, r.detail, t, everyMs))
+      return void quiet.set(e.monitor, (quiet.get(e.monitor) ?? 0) + 1);
+    const skipped = quiet.get(e.monitor) ?? 0;
+    last.set(e.monitor, { reason: r.detail, at: t });
+    quiet.delete(e.monitor);
     const more = skipped > 0 ? ` (${skipped} more refusal(s) of this since the last line)` : "";
     emit(
       "error",
       "failover",
-      `${e.agent} ${request}: ${r.detail}${more}; it stays down here and asks again while it is down`,
-      { agent: e.agent, refused: true },
+      `${e.monitor} ${request}: ${r.detail}${more}; it stays down here and asks again while it is down`,
+      { monitor: e.monitor, refused: true },
     );
   };
 }

@@ -107,7 +107,7 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
       stopped ? `READY=1\nSTATUS=STOPPED: ${guard.releasedThisBoot}` : "READY=1\nSTATUS=ACTIVE: links taken over",
     );
   // Services are judged once the boot has finished: a unit not started yet has not failed. The resources come up
-  // first (then NICs are named and systemd runs start jobs at once); one that fails asks for failover like an SMA.
+  // first (then NICs are named and systemd runs start jobs at once); one that fails asks for failover like a monitor.
   void bootFinished(cli.hostMode).then(async () => {
     if (guard.state.role !== "ACTIVE")
       return log.emit(
@@ -122,12 +122,12 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
       if (r.ok) return;
     }
     services.set(
-      await startServices(config.agent, log, (e) => {
+      await startServices(config.monitor, log, (e) => {
         if (e.action !== "failover")
           return log.emit(
             "critical",
-            "sma-stopped",
-            `${e.agent} stopped for good (${e.reason}); waiting for an admin: clusterguard agents resume ${e.agent}`,
+            "monitor-stopped",
+            `${e.monitor} stopped for good (${e.reason}); waiting for an admin: clusterguard monitors resume ${e.monitor}`,
           );
         void standby().then((r) => logFailover(e, r));
       }),

@@ -1,14 +1,14 @@
-// The agent's services: the SMA runner built from [[agent]], its events logged, its escalations acted on; plus the takeover resources.
-import type { ServiceAgentConfig } from "../config/index.ts";
+// The agent's services: the monitor runner built from [[monitor]], its events logged, its escalations acted on; plus the takeover resources.
+import type { MonitorConfig } from "../config/index.ts";
 import type { Logger } from "../log/logger.ts";
-import { describeEvent, type Escalation } from "../sma/status.ts";
-import { loadAgents } from "../sma/loader.ts";
-import { SmaRunner } from "../sma/runner.ts";
+import { describeEvent, type Escalation } from "../monitor/status.ts";
+import { loadMonitors } from "../monitor/loader.ts";
+import { MonitorRunner } from "../monitor/runner.ts";
 import type { ResourceReport } from "../mgmt/protocol.ts";
 import type { ResourceSet } from "./resources/set.ts";
 import { stopServices } from "./stop-services.ts";
 import type { Release } from "./switchover.ts";
-import type { SmaStatus } from "../sma/status.ts";
+import type { MonitorStatus } from "../monitor/status.ts";
 
 /** Before the runner exists (the boot is still running): nothing to show, nothing to pause. */
 export const NO_SERVICES: ServiceSide = {
@@ -63,7 +63,7 @@ export function withResources(side: ServiceSide, resources: ResourceSet): Releas
 }
 
 export interface ServiceSide {
-  status(): SmaStatus[];
+  status(): MonitorStatus[];
   pause(name: string): boolean;
   resume(name: string): boolean;
   stopAll(): Promise<void>;
@@ -75,21 +75,24 @@ export interface ServiceSide {
  * runner, and hand escalations to `escalate` (failover: the planned switchover; stop: wait for an admin).
  */
 export async function startServices(
-  agents: readonly ServiceAgentConfig[],
+  monitors: readonly MonitorConfig[],
   log: Logger,
   escalate: (e: Escalation) => void,
 ): Promise<ServiceSide> {
-  const { specs, errors } = await loadAgents(agents);
-  for (const e of errors) log.emit("error", "sma-load", `${e}; this agent is not monitored`);
+  const { specs, errors } = await loadMonitors(monitors);
+  for (const e of errors) log.emit("error", "monitor-load", `${e}; its service is not monitored`);
   let runner = make();
-  function make(): SmaRunner {
-    return new SmaRunner(specs, {
+  function make(): MonitorRunner {
+    return new MonitorRunner(specs, {
       onEvent: (e) => {
         const d = describeEvent(e);
-        if (d.level !== "debug") log.emit(d.level, d.event, d.message, { agent: e.agent });
+        if (d.level !== "debug") log.emit(d.level, d.event, d.message, { monitor: e.monitor });
       },
       onEscalate: (e) => {
-        log.emit("error", "sma-escalate", `${e.agent}: ${e.action}: ${e.reason}`, { agent: e.agent, action: e.action });
+        log.emit("error", "monitor-escalate", `${e.monitor}: ${e.action}: ${e.reason}`, {
+          monitor: e.monitor,
+          action: e.action,
+        });
         escalate(e);
       },
     });
@@ -98,7 +101,7 @@ export async function startServices(
   if (specs.length > 0)
     log.emit(
       "notice",
-      "sma-start",
+      "monitor-start",
       `monitoring ${specs.map((s) => `${s.config.name} (${s.config.plugin})`).join(", ")}`,
     );
   return {

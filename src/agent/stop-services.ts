@@ -1,12 +1,12 @@
-// Stop the monitored services for a switchover (last agent first), or start them again, each bounded by its timeout.
+// Stop the monitored services for a switchover (last monitor first), or start them again, each bounded by its timeout.
 import type { Logger } from "../log/logger.ts";
-import { makeContext, pluginLogger, realClock, DEFAULT_RECOVER_TIMEOUT, runOp } from "../sma/operation.ts";
-import { withDefaults } from "../sma/contract.ts";
-import type { AgentSpec } from "../sma/runner.ts";
+import { makeContext, pluginLogger, realClock, DEFAULT_RECOVER_TIMEOUT, runOp } from "../monitor/operation.ts";
+import { withDefaults } from "../monitor/contract.ts";
+import type { MonitorSpec } from "../monitor/runner.ts";
 
-/** Call each plugin's stop() (last agent first) or start(); a plugin without one is skipped (the freeze covers it). */
+/** Call each plugin's stop() (last monitor first) or start(); a plugin without one is skipped (the freeze covers it). */
 export async function stopServices(
-  specs: readonly AgentSpec[],
+  specs: readonly MonitorSpec[],
   log: Logger,
   op: "stop" | "start" = "stop",
 ): Promise<void> {
@@ -15,7 +15,7 @@ export async function stopServices(
     if (!stop) continue;
     const timeout = plugin.meta.recoverTimeout ?? DEFAULT_RECOVER_TIMEOUT;
     const plog = pluginLogger((level, message) =>
-      log.emit(level === "warn" ? "warning" : level, "sma-plugin", `${config.name}: ${message}`),
+      log.emit(level === "warn" ? "warning" : level, "monitor-plugin", `${config.name}: ${message}`),
     );
     const out = await runOp(
       op,
@@ -27,9 +27,9 @@ export async function stopServices(
     const r = out?.result;
     log.emit(
       r?.result === "not-running" || r?.result === "running" ? "notice" : "warning",
-      `sma-${op}`,
+      `monitor-${op}`,
       `${config.name}: ${op}: ${r ? `${r.result}: ${r.reason}` : "aborted"}`,
-      { agent: config.name },
+      { monitor: config.name },
     );
   }
 }

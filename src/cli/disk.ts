@@ -13,7 +13,7 @@ import { loadBoth } from "./load-both.ts";
 
 /** The timers recorded in the header: the cluster's, plus the poison-pill agent's (SBD defaults otherwise). */
 export function diskTimers(c: ClusterConfig): DiskTimers {
-  const pill = c.fencing.agent.find((a) => a.type === "poison-pill");
+  const pill = c.fencing.level.find((a) => a.type === "poison-pill");
   return {
     keepaliveMs: c.timers.keepalive,
     deadtimeMs: c.timers.deadtime,

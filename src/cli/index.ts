@@ -1,13 +1,12 @@
 // The command line: yargs commands, grouped by concern in this folder; this file only assembles them.
 import yargs, { type Argv } from "yargs";
 import { fenceCommand, standbyCommand, takeoverCommand } from "./actions.ts";
-import { agentsCommand } from "./agents.ts";
 import { bootloaderCommand, initrdCommand } from "./boot.ts";
 import { configCheckCommand, keygenCommand } from "./config.ts";
 import { diskCommand } from "./disk.ts";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
+import { monitorsCommand, renamedMonitorCommands } from "./monitors.ts";
 import { agentCommand, guardCommand } from "./run.ts";
-import { smaCommand } from "./sma.ts";
 import { statusCommand } from "./status.ts";
 import { VERSION, versionCommand } from "./version.ts";
 import { watchCommand } from "./watch.ts";
@@ -55,13 +54,13 @@ export async function runCli(args: string[]): Promise<number> {
     takeoverCommand,
     standbyCommand,
     fenceCommand,
-    agentsCommand,
+    monitorsCommand,
     configCheckCommand,
     diskCommand,
     initrdCommand,
     bootloaderCommand,
     keygenCommand,
-    smaCommand,
+    renamedMonitorCommands,
     versionCommand,
   ]) {
     y = add(y, setExit);

@@ -1,7 +1,7 @@
 // The status report as text for a terminal or a serial console: pure, ASCII only, aligned columns that fit 80
-// characters for the usual names, short ages; `clusterguard status`, `agents` and the watch screen print it.
+// characters for the usual names, short ages; `clusterguard status`, `monitors` and the watch screen print it.
 import type { LinkReport, ResourceReport, StatusReport } from "../mgmt/protocol.ts";
-import type { SmaRun, SmaStatus } from "../sma/status.ts";
+import type { MonitorRun, MonitorStatus } from "../monitor/status.ts";
 
 /** The whole report as lines (no trailing newline); every string from the agent is made printable ASCII. */
 export function renderStatus(r: StatusReport): string[] {
@@ -19,7 +19,7 @@ export function renderStatus(r: StatusReport): string[] {
     "",
     ...links(r.links),
     "",
-    ...renderAgents(r.agents, r.generatedAt),
+    ...renderMonitors(r.monitors, r.generatedAt),
     "",
     ...resources(r.resources),
   ];
@@ -71,13 +71,13 @@ function resources(rs: ResourceReport[]): string[] {
   return table(["RESOURCE", "KIND", "STATE", "DETAIL"], rows);
 }
 
-// The service monitoring agents as a table: state, smoothed health, counters, restarts; under each, its last result
+// The service monitors as a table: state, smoothed health, counters, restarts; under each, its last result
 // and escalation.
 
-/** One row per agent, each followed by its last result; ages are measured from `nowIso` (the report's time). */
-export function renderAgents(agents: SmaStatus[], nowIso: string): string[] {
-  if (agents.length === 0) return ["  (no service monitoring agents configured)"];
-  const rows = agents.map((a) => [
+/** One row per monitor, each followed by its last result; ages are measured from `nowIso` (the report's time). */
+export function renderMonitors(monitors: MonitorStatus[], nowIso: string): string[] {
+  if (monitors.length === 0) return ["  (no service monitors configured)"];
+  const rows = monitors.map((a) => [
     ascii(a.name),
     ascii(a.plugin),
     a.state === "stopped" ? "STOPPED" : a.state,
@@ -86,7 +86,7 @@ export function renderAgents(agents: SmaStatus[], nowIso: string): string[] {
     String(a.consecutiveFail),
     String(a.restartsInWindow),
   ]);
-  const [head, ...lines] = table(["AGENT", "PLUGIN", "STATE", "HEALTH", "OK", "FAIL", "RESTARTS"], rows, [
+  const [head, ...lines] = table(["MONITOR", "PLUGIN", "STATE", "HEALTH", "OK", "FAIL", "RESTARTS"], rows, [
     false,
     false,
     false,
@@ -95,11 +95,11 @@ export function renderAgents(agents: SmaStatus[], nowIso: string): string[] {
     true,
     true,
   ]);
-  return [head ?? "", ...lines.flatMap((l, i) => [l, ...details(agents[i], nowIso)])];
+  return [head ?? "", ...lines.flatMap((l, i) => [l, ...details(monitors[i], nowIso)])];
 }
 
-/** The lines under an agent's row: its last result, skipped checks, and its last escalation. */
-function details(a: SmaStatus | undefined, nowIso: string): string[] {
+/** The lines under a monitor's row: its last result, skipped checks, and its last escalation. */
+function details(a: MonitorStatus | undefined, nowIso: string): string[] {
   if (a === undefined) return [];
   const skipped = a.skipped ? `; ${a.skipped} check(s) skipped while one was still running` : "";
   const out = [`    last: ${lastRun(a.history.at(-1), nowIso)}${skipped}`];
@@ -110,7 +110,7 @@ function details(a: SmaStatus | undefined, nowIso: string): string[] {
 }
 
 /** "running, HTTP 200 (monitor, 12 ms, 3.1s ago)", or "none yet" before the first run. */
-export function lastRun(r: SmaRun | undefined, nowIso: string): string {
+export function lastRun(r: MonitorRun | undefined, nowIso: string): string {
   if (r === undefined) return "none yet";
   const reason = r.reason === "" ? "" : `, ${ascii(r.reason)}`;
   return `${r.result}${reason} (${r.op}, ${Math.round(r.ms)} ms, ${agoFrom(r.at, nowIso)})`;
@@ -124,7 +124,7 @@ export function reportProblem(x: unknown): string | null {
   const r = x as Record<string, unknown>;
   for (const k of ["cluster", "node", "role", "generatedAt"])
     if (typeof r[k] !== "string") return `the status reply has no "${k}" string`;
-  for (const k of ["links", "agents", "resources"])
+  for (const k of ["links", "monitors", "resources"])
     if (!Array.isArray(r[k])) return `the status reply has no "${k}" list`;
   for (const k of ["peer", "fence"])
     if (typeof r[k] !== "object" || r[k] === null) return `the status reply has no "${k}" object`;

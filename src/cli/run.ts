@@ -19,7 +19,7 @@ export function withLinkOptions<T>(a: Argv<T>) {
     })
     .option("fence-record", {
       type: "string",
-      describe: "host mode only: a test fence agent that records each fence call in this file and confirms it",
+      describe: "host mode only: a test fence device that records each fence call in this file and confirms it",
     })
     .option("realtime", {
       type: "boolean",
@@ -116,7 +116,7 @@ export function guardCommand(y: Argv, setExit: (code: number) => void): Argv {
 export function agentCommand(y: Argv, setExit: (code: number) => void): Argv {
   return y.command(
     "agent",
-    "run the post-boot daemon: take the links over from the guard, heartbeats, service monitoring agents, management socket",
+    "run the post-boot daemon: take the links over from the guard, heartbeats, service monitors, management socket",
     (a) =>
       withLinkOptions(a).option("handover-file", {
         type: "string",

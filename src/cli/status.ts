@@ -1,4 +1,4 @@
-// `clusterguard status`: both nodes' roles, link health, fence state, agents and resources, from the management socket.
+// `clusterguard status`: both nodes' roles, link health, fence state, monitors and resources, from the management socket.
 import type { Argv } from "yargs";
 import type { StatusReport } from "../mgmt/protocol.ts";
 import { type CallArgs, call } from "./call.ts";
@@ -10,7 +10,7 @@ import { renderStatus, reportProblem } from "./render.ts";
 export function statusCommand(y: Argv, setExit: (code: number) => void): Argv {
   return y.command(
     "status",
-    "show both nodes' roles, each link's health, fence state, agents and resources",
+    "show both nodes' roles, each link's health, fence state, monitors and resources",
     (a) =>
       withConnectOptions(a, 10_000).option("json", {
         type: "boolean",

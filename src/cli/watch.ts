@@ -3,7 +3,7 @@
 // the screen update below it are pure.
 import type { Argv } from "yargs";
 import type { Request, StatusReport } from "../mgmt/protocol.ts";
-import type { SmaStatus } from "../sma/status.ts";
+import type { MonitorStatus } from "../monitor/status.ts";
 import { ACTION_TIMEOUT_MS } from "./actions.ts";
 import { type CallArgs, explain } from "./call.ts";
 import { request, type Target, where } from "../mgmt/client.ts";
@@ -16,7 +16,7 @@ import { resolveTarget } from "./target.ts";
 export function watchCommand(y: Argv, setExit: (code: number) => void): Argv {
   return y.command(
     "watch",
-    "live status view with a menu: [t]akeover [s]tandby [f]ence [p]ause/[r]esume agent [q]uit",
+    "live status view with a menu: [t]akeover [s]tandby [f]ence [p]ause/[r]esume monitor [q]uit",
     (a) =>
       withConnectOptions(a, 5_000)
         .option("interval", { type: "number", default: 2000, describe: "ms between refreshes" })
@@ -207,12 +207,12 @@ export class WatchSession {
   }
 }
 
-/** The handler's answer in a few words: its string, or the agent's new state after pause/resume. */
+/** The handler's answer in a few words: its string, or the monitor's new state after pause/resume. */
 function summary(a: WatchAction, result: unknown): string {
   if (typeof result === "string") return result;
   if ((a.op === "pause" || a.op === "resume") && Array.isArray(result)) {
-    const agent = (result as SmaStatus[]).find((x) => x.name === a.name);
-    if (agent !== undefined) return `${a.name} is now ${agent.state}`;
+    const monitor = (result as MonitorStatus[]).find((x) => x.name === a.name);
+    if (monitor !== undefined) return `${a.name} is now ${monitor.state}`;
   }
   return "done";
 }
@@ -223,7 +223,7 @@ function toRequest(a: WatchAction): Request {
       return { op: "fence", target: a.target, confirm: true };
     case "pause":
     case "resume":
-      return { op: "agents", action: a.op, name: a.name };
+      return { op: "monitors", action: a.op, name: a.name };
     default:
       return { op: a.op };
   }
@@ -242,7 +242,7 @@ export type WatchAction =
   | { op: "fence"; target: string }
   | { op: "pause" | "resume"; name: string };
 
-/** Where the menu is: the main line, choosing an agent, or waiting for y/N. */
+/** Where the menu is: the main line, choosing a monitor, or waiting for y/N. */
 export type MenuState =
   | { mode: "menu" }
   | { mode: "pick"; verb: "pause" | "resume"; names: string[] }
@@ -257,13 +257,13 @@ export interface KeyResult {
 }
 
 /** The main menu line (ASCII, under 80 columns). */
-export const MENU = "[t]akeover [s]tandby [f]ence peer [p]ause/[r]esume agent [q]uit";
+export const MENU = "[t]akeover [s]tandby [f]ence peer [p]ause/[r]esume monitor [q]uit";
 const MENU_STATE: MenuState = { mode: "menu" };
 const CTRL_C = "\x03";
 const CTRL_D = "\x04";
 
 /**
- * Apply one key; `report` is the last status shown (needed for the peer's and the agents' names). While an
+ * Apply one key; `report` is the last status shown (needed for the peer's and the monitors' names). While an
  * action is `busy` waiting for the agent, only q, Ctrl-C and Ctrl-D do anything: they leave (the action goes on).
  */
 export function onKey(state: MenuState, key: string, report: StatusReport | null, busy = false): KeyResult {
@@ -293,8 +293,8 @@ export function onKey(state: MenuState, key: string, report: StatusReport | null
       return { state: { mode: "confirm", action: { op: "fence", target: report.peer.name } } };
     case "p":
     case "r": {
-      const names = (report?.agents ?? []).map((a) => a.name).slice(0, 9);
-      if (names.length === 0) return { state, message: "no service monitoring agents to choose from" };
+      const names = (report?.monitors ?? []).map((a) => a.name).slice(0, 9);
+      if (names.length === 0) return { state, message: "no service monitors to choose from" };
       return { state: { mode: "pick", verb: key === "p" ? "pause" : "resume", names } };
     }
     default:
@@ -307,7 +307,7 @@ export function prompt(state: MenuState): string {
   if (state.mode === "menu") return MENU;
   if (state.mode === "pick") {
     const verb = state.verb === "pause" ? "Pause" : "Resume";
-    return `${verb} which agent? ${state.names.map((n, i) => `${i + 1}) ${n}`).join(" ")} (other key cancels)`;
+    return `${verb} which monitor? ${state.names.map((n, i) => `${i + 1}) ${n}`).join(" ")} (other key cancels)`;
   }
   const a = state.action;
   switch (a.op) {
@@ -318,7 +318,7 @@ export function prompt(state: MenuState): string {
     case "fence":
       return `FENCE ${a.target} now (reset or power off)? [y/N]`;
     default:
-      return `${a.op === "pause" ? "Pause" : "Resume"} agent ${a.name}? [y/N]`;
+      return `${a.op === "pause" ? "Pause" : "Resume"} monitor ${a.name}? [y/N]`;
   }
 }
 

@@ -96,9 +96,9 @@ export function checkConfigSecrets(config: ClusterConfig, requireUid: number): C
   const files: [string, string, string][] = [];
   if (config.management.token_file !== undefined)
     files.push([config.management.token_file, "management.token_file", "the access token"]);
-  config.fencing.agent.forEach((a, i) => {
+  config.fencing.level.forEach((a, i) => {
     if (a.type === "ipmi" || a.type === "redfish")
-      files.push([a.password_file, keyPath(["fencing", "agent", i, "password_file"]), "the BMC password"]);
+      files.push([a.password_file, keyPath(["fencing", "level", i, "password_file"]), "the BMC password"]);
   });
   return files.flatMap(([path, configKey, holding]) => readSecretFile(path, { requireUid, holding, configKey }).errors);
 }

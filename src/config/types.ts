@@ -9,8 +9,8 @@ export interface ClusterConfig {
   channels: ChannelsConfig;
   fencing: FencingConfig;
   management: ManagementConfig;
-  /** [[agent]]: service monitoring agents, possibly none. */
-  agent: ServiceAgentConfig[];
+  /** [[monitor]]: service monitors, possibly none. */
+  monitor: MonitorConfig[];
   /** [[resource]]: brought up in this order on takeover, released in reverse; possibly none. */
   resource: ResourceConfig[];
 }
@@ -71,13 +71,13 @@ export interface FencingConfig {
   timeout: number;
   /** Startup fencing (a peer never heard since this boot) only with the disk channel up; false: on any silence. */
   wait_for_all: boolean;
-  agent: FenceAgentConfig[];
+  level: FenceLevelConfig[];
 }
 
-export type FenceAgentType = FenceAgentConfig["type"];
+export type FenceLevelType = FenceLevelConfig["type"];
 
-/** One [[fencing.agent]] level, discriminated by type. */
-export type FenceAgentConfig =
+/** One [[fencing.level]], discriminated by type. */
+export type FenceLevelConfig =
   | { type: "peer-request" }
   | { type: "poison-pill"; msgwait: number; watchdog_device: string; watchdog_timeout: number }
   | { type: "qmp"; device: string; action: "reset" | "off" }
@@ -95,8 +95,8 @@ export interface ManagementConfig {
 
 export type OnFail = "restart" | "failover" | "stop";
 
-/** One [[agent]]: a service monitoring agent (timeout < interval). */
-export interface ServiceAgentConfig {
+/** One [[monitor]]: a service monitor (timeout < interval). */
+export interface MonitorConfig {
   name: string;
   plugin: string;
   interval: number;

@@ -89,6 +89,13 @@ export class Checker {
     this.push({ key: keyPath(segs), line: this.lineNear(segs.slice(0, -1)), expected, problem: "missing" });
   }
 
+  /** A key that was renamed: `[[agent]]: renamed: write [[monitor]] (the service monitors)`. */
+  renamed(segs: readonly Segment[], value: TomlValue | undefined, to: string): void {
+    const path = keyPath(segs);
+    const key = Array.isArray(value) ? `[[${path}]]` : isTable(value) ? `[${path}]` : path;
+    this.push({ key, line: this.lineNear(segs), expected: "", problem: `renamed: write ${to}` });
+  }
+
   /** A key the schema does not know; `context` narrows it (for type = "qmp"). */
   unknown(segs: readonly Segment[], allowed: readonly string[], context?: string): void {
     const problem = context === undefined ? "unknown key" : `unknown key ${context}`;
@@ -157,7 +164,13 @@ function checkFields(
     return undefined;
   }
   const allowed = Object.keys(fields);
-  for (const key of Object.keys(raw)) if (!Object.hasOwn(fields, key)) ck.unknown([...segs, key], allowed, context);
+  const renamed = spec.type === "table" ? spec.renamed : undefined;
+  for (const key of Object.keys(raw)) {
+    if (Object.hasOwn(fields, key)) continue;
+    const to = renamed !== undefined && Object.hasOwn(renamed, key) ? renamed[key] : undefined;
+    if (to === undefined) ck.unknown([...segs, key], allowed, context);
+    else ck.renamed([...segs, key], own(raw, key), to);
+  }
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(fields)) {
     const value = checkValue(field, own(raw, key), [...segs, key], ck, index);

@@ -24,7 +24,7 @@ export interface HandOver {
 export interface TakeoverAnswer extends Outcome {
   type: "TakeoverAnswer";
 }
-/** Fence the peer through the configured agents, in order, and report a fence-result. */
+/** Fence the peer through the configured fence levels, in order, and report a fence-result. */
 export interface FencePeer {
   type: "FencePeer";
   action: "reset" | "off";

@@ -61,7 +61,7 @@ export interface FenceResultInput {
   kind: "fence-result";
   now: number;
   ok: boolean;
-  agent: string;
+  device: string;
   detail: string;
 }
 

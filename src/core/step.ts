@@ -39,7 +39,7 @@ export function step(state: CoreState, input: Input): StepResult {
       onChannel(d, input.channel, input.up, input.detail);
       break;
     case "fence-result":
-      onFenceResult(d, input.ok, input.agent, input.detail);
+      onFenceResult(d, input.ok, input.device, input.detail);
       break;
     case "pill":
       onPill(d, input);
@@ -279,15 +279,15 @@ function onChannel(d: Draft, channel: string, up: boolean, detail?: string): voi
 }
 
 /** A fence ended: confirmed or failed, for the FENCING node (then ACTIVE or STANDBY) or an ACTIVE one's second ACTIVE. */
-function onFenceResult(d: Draft, ok: boolean, agent: string, detail: string): void {
+function onFenceResult(d: Draft, ok: boolean, device: string, detail: string): void {
   const s = d.state;
-  const what = `${agent}: ${detail}`;
+  const what = `${device}: ${detail}`;
   if (s.role === "ACTIVE" && s.fence.issued) return ok ? secondActiveFenced(d, what) : secondActiveFenceFailed(d, what);
   if (s.role !== "FENCING" || !s.fence.issued) {
-    d.log("info", "fence-result-ignored", `late fence result from ${agent} ignored: ${detail}`);
+    d.log("info", "fence-result-ignored", `late fence result from ${device} ignored: ${detail}`);
     return;
   }
-  return ok ? fenceConfirmed(d, agent, detail) : fenceFailed(d, what);
+  return ok ? fenceConfirmed(d, device, detail) : fenceFailed(d, what);
 }
 
 function onPill(d: Draft, { present, fresh, power, detail }: PillInput): void {

@@ -99,10 +99,10 @@ export function secondActiveTick(d: Draft): void {
  * arrives (not the boot heard since: a victim reset by its watchdog may be heard booting before a slow level
  * confirms). What the peer last said is forgotten so that its next boot is judged afresh, and this node goes ACTIVE.
  */
-export function fenceConfirmed(d: Draft, agent: string, detail: string): void {
+export function fenceConfirmed(d: Draft, device: string, detail: string): void {
   const s = d.state;
-  endFence(s, `${agent}: ${detail}`);
-  d.log("warning", "fence-confirmed", `${s.peer.name} fenced by ${agent}: ${detail}`, { target: s.peer.name, agent });
+  endFence(s, `${device}: ${detail}`);
+  d.log("warning", "fence-confirmed", `${s.peer.name} fenced by ${device}: ${detail}`, { target: s.peer.name, device });
   retireTarget(s);
   s.peerView.role = null;
   s.peerView.lastHeard = null;
@@ -111,7 +111,7 @@ export function fenceConfirmed(d: Draft, agent: string, detail: string): void {
   s.peerView.echoRole = null;
   s.peerView.echoAt = null;
   for (const ch of Object.values(s.channels)) if (ch) Object.assign(ch, { lastHeard: null, late: false, dead: false });
-  becomeActive(d, `peer ${s.peer.name} fenced and confirmed (${agent})`);
+  becomeActive(d, `peer ${s.peer.name} fenced and confirmed (${device})`);
 }
 
 /** The second ACTIVE is fenced: that boot is over; this node stays ACTIVE. */

@@ -1,19 +1,19 @@
 // Fence through a BMC with ipmitool, like Pacemaker's fence_ipmilan: power off, confirm off by polling, then (reset) power on.
-// The agent first, then the runner of one bounded ipmitool call.
+// The device first, then the runner of one bounded ipmitool call.
 
 import { execa } from "execa";
 import { readSecretOrWhy, runningUid } from "../config/index.ts";
-import type { FenceAction, FenceAgent, FenceOutcome, PowerState } from "./agent.ts";
-import { awaitOff } from "./agent.ts";
+import type { FenceAction, FenceDevice, FenceOutcome, PowerState } from "./device.ts";
+import { awaitOff } from "./device.ts";
 
-/** [[fencing.agent]] type = "ipmi", plus the ipmitool path and poll interval (tests). */
+/** [[fencing.level]] type = "ipmi", plus the ipmitool path and poll interval (tests). */
 export interface IpmiOptions extends Omit<IpmiTarget, "bin"> {
   bin?: string;
   pollMs?: number;
 }
 
 /** Confirmed only once `chassis power status` reads "Chassis Power is off". */
-export class IpmiFenceAgent implements FenceAgent {
+export class IpmiFence implements FenceDevice {
   readonly name = "ipmi";
   private readonly t: IpmiTarget;
   private readonly pollMs: number;

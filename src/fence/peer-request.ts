@@ -4,12 +4,12 @@
 // every link is refused at once, and the next level runs. The victim's core obeys an authenticated request that
 // echoes its own boot (replays cannot), syncs, and resets; the request is confirmed only when the peer is heard
 // again under a new incarnation, i.e. after it really rebooted,, never by silence.
-import type { FenceAction, FenceAgent, FenceOutcome, PowerState, FenceContext } from "./agent.ts";
-import { unknownPower } from "./agent.ts";
+import type { FenceAction, FenceDevice, FenceOutcome, PowerState, FenceContext } from "./device.ts";
+import { unknownPower } from "./device.ts";
 import { sleep } from "../sys/clock.ts";
 
 /** Fences by request over the heartbeat links. */
-export class PeerRequestAgent implements FenceAgent {
+export class PeerRequestFence implements FenceDevice {
   readonly name = "peer-request";
   constructor(private readonly o: { ctx: FenceContext; deadtimeMs: number; repeatMs?: number }) {}
 
@@ -39,6 +39,6 @@ export class PeerRequestAgent implements FenceAgent {
   }
 
   status(): Promise<PowerState> {
-    return unknownPower("the peer-request agent has no power device");
+    return unknownPower("the peer-request level has no power device");
   }
 }

@@ -10,13 +10,13 @@ import type { BlockResult } from "../disk/block.ts";
 import type { DiskTimers } from "../disk/header.ts";
 import type { MailboxMessage } from "../disk/slot.ts";
 import { sleep } from "../sys/clock.ts";
-import type { FenceAction, FenceAgent, FenceContext, FenceDisk, FenceOutcome, PowerState } from "./agent.ts";
+import type { FenceAction, FenceDevice, FenceContext, FenceDisk, FenceOutcome, PowerState } from "./device.ts";
 
 /** Time to write the pill and read it back, on top of msgwait. */
 const IO_MARGIN_MS = 5000;
 
 /** Fences by poison pill; confirmed only after the pill has sat in the victim's slot for msgwait. */
-export class PoisonPillAgent implements FenceAgent {
+export class PoisonPillFence implements FenceDevice {
   readonly name = "poison-pill";
   /** msgwait plus time to write and read back: fencing.timeout must never cut a pill short. */
   readonly minTimeoutMs: number;

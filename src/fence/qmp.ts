@@ -1,12 +1,12 @@
 // Fence through a QEMU power device: QMP system_reset or quit over a char device (a virtio-serial port in the lab).
-// Below the agent: one QMP conversation, the JSON-lines reader (the lab's QEMU tools use it too), the port lookup.
+// Below the device: one QMP conversation, the JSON-lines reader (the lab's QEMU tools use it too), the port lookup.
 
 import { closeSync, constants, existsSync, openSync, readdirSync, readFileSync, readSync, writeSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { FenceAction, FenceAgent, FenceOutcome, PowerState } from "./agent.ts";
+import type { FenceAction, FenceDevice, FenceOutcome, PowerState } from "./device.ts";
 
 /** Confirmed only by QMP's own reply to the command (or the RESET/SHUTDOWN event it causes). */
-export class QmpFenceAgent implements FenceAgent {
+export class QmpFence implements FenceDevice {
   readonly name = "qmp";
   constructor(private readonly o: { device: string; action: FenceAction }) {}
 

@@ -1,11 +1,11 @@
 // Fence through a Redfish BMC: ComputerSystem.Reset ForceOff, confirm PowerState Off by polling, then (reset) On.
-// The agent first, then one HTTP call, then reading the ComputerSystem resource.
+// The device first, then one HTTP call, then reading the ComputerSystem resource.
 
 import { readSecretOrWhy, runningUid } from "../config/index.ts";
-import type { FenceAction, FenceAgent, FenceOutcome, PowerState } from "./agent.ts";
-import { awaitOff } from "./agent.ts";
+import type { FenceAction, FenceDevice, FenceOutcome, PowerState } from "./device.ts";
+import { awaitOff } from "./device.ts";
 
-/** [[fencing.agent]] type = "redfish", plus the poll interval (tests). */
+/** [[fencing.level]] type = "redfish", plus the poll interval (tests). */
 export interface RedfishOptions {
   url: string;
   user: string;
@@ -16,7 +16,7 @@ export interface RedfishOptions {
 }
 
 /** Confirmed only once the system resource reads PowerState "Off". */
-export class RedfishFenceAgent implements FenceAgent {
+export class RedfishFence implements FenceDevice {
   readonly name = "redfish";
   constructor(private readonly o: RedfishOptions) {}
 
@@ -28,7 +28,7 @@ export class RedfishFenceAgent implements FenceAgent {
     const reset = resetPath(sys.body, this.o.system, s.base);
     if (powerOf(sys.body).power !== "off") {
       const off = await redfishCall(s, "POST", reset, signal, { ResetType: "ForceOff" });
-      // A BMC may refuse ForceOff for a system already going off (as IPMI's agent allows): read PowerState again.
+      // A BMC may refuse ForceOff for a system already going off (as the IPMI device allows): read PowerState again.
       if (!off.ok) {
         const now = await this.read(s, signal);
         if (now.power !== "off")

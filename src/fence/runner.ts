@@ -1,58 +1,58 @@
-// Fencing levels, like Pacemaker's topology: built from [[fencing.agent]] in the configured order, then tried in
+// Fencing levels, like Pacemaker's topology: built from [[fencing.level]] in the configured order, then tried in
 // that order; the first that confirms wins.
 
-import type { FenceAgentConfig } from "../config/index.ts";
+import type { FenceLevelConfig } from "../config/index.ts";
 import { errorText } from "../log/logger.ts";
 import { type Clock, realClock } from "../sys/clock.ts";
-import type { FenceAction, FenceAgent, FenceContext } from "./agent.ts";
-import { IpmiFenceAgent } from "./ipmi.ts";
-import { PeerRequestAgent } from "./peer-request.ts";
-import { PoisonPillAgent } from "./poison-pill.ts";
-import { QmpFenceAgent } from "./qmp.ts";
-import { RedfishFenceAgent } from "./redfish.ts";
+import type { FenceAction, FenceDevice, FenceContext } from "./device.ts";
+import { IpmiFence } from "./ipmi.ts";
+import { PeerRequestFence } from "./peer-request.ts";
+import { PoisonPillFence } from "./poison-pill.ts";
+import { QmpFence } from "./qmp.ts";
+import { RedfishFence } from "./redfish.ts";
 
 export interface FenceReport {
   ok: boolean;
-  agent: string;
+  device: string;
   detail: string;
   /** What every level said, in order. */
-  attempts: { agent: string; confirmed: boolean; detail: string; ms: number }[];
+  attempts: { device: string; confirmed: boolean; detail: string; ms: number }[];
 }
 
-/** One level's time limit: the configured timeout, or the agent's own minimum when larger (a pill's msgwait). */
-export function levelLimit(agent: FenceAgent, timeoutMs: number): number {
-  return Math.max(timeoutMs, agent.minTimeoutMs ?? 0);
+/** One level's time limit: the configured timeout, or the device's own minimum when larger (a pill's msgwait). */
+export function levelLimit(device: FenceDevice, timeoutMs: number): number {
+  return Math.max(timeoutMs, device.minTimeoutMs ?? 0);
 }
 
 /** How long running every level in turn may take, plus a second: the core's bound on one fence. */
-export function fenceBudget(agents: readonly FenceAgent[], timeoutMs: number): number {
+export function fenceBudget(devices: readonly FenceDevice[], timeoutMs: number): number {
   return (
     Math.max(
       timeoutMs,
-      agents.reduce((t, a) => t + levelLimit(a, timeoutMs), 0),
+      devices.reduce((t, a) => t + levelLimit(a, timeoutMs), 0),
     ) + 1000
   );
 }
 
-/** Run the levels in order, each bounded by `timeoutMs` (or the agent's own minimum, when larger). */
+/** Run the levels in order, each bounded by `timeoutMs` (or the device's own minimum, when larger). */
 export async function runFence(
-  agents: readonly FenceAgent[],
+  devices: readonly FenceDevice[],
   target: string,
   action: FenceAction,
   timeoutMs: number,
   clock: Clock = realClock,
 ): Promise<FenceReport> {
   const attempts: FenceReport["attempts"] = [];
-  for (const agent of agents) {
+  for (const device of devices) {
     const t0 = clock.now();
     const ctl = new AbortController();
-    const limit = levelLimit(agent, timeoutMs);
+    const limit = levelLimit(device, timeoutMs);
     const cancel = clock.after(limit, () => ctl.abort());
     let confirmed = false;
     let detail: string;
     try {
       const out = await Promise.race([
-        agent.fence(target, action, ctl.signal),
+        device.fence(target, action, ctl.signal),
         new Promise<never>((_, rej) =>
           ctl.signal.addEventListener("abort", () => rej(new Error(`no answer within ${limit} ms`))),
         ),
@@ -64,34 +64,34 @@ export async function runFence(
     } finally {
       cancel();
     }
-    attempts.push({ agent: agent.name, confirmed, detail, ms: clock.now() - t0 });
-    if (confirmed) return { ok: true, agent: agent.name, detail, attempts };
+    attempts.push({ device: device.name, confirmed, detail, ms: clock.now() - t0 });
+    if (confirmed) return { ok: true, device: device.name, detail, attempts };
   }
   const detail =
-    agents.length === 0 ? "no fence agent configured" : attempts.map((a) => `${a.agent}: ${a.detail}`).join("; ");
-  return { ok: false, agent: agents.map((a) => a.name).join(",") || "none", detail, attempts };
+    devices.length === 0 ? "no fence level configured" : attempts.map((a) => `${a.device}: ${a.detail}`).join("; ");
+  return { ok: false, device: devices.map((a) => a.name).join(",") || "none", detail, attempts };
 }
 
-// Build the fence levels from [[fencing.agent]], in the configured order.
+// Build the fence levels from [[fencing.level]], in the configured order.
 
-/** One agent per configured level. */
-export function fenceAgentsFrom(
-  levels: readonly FenceAgentConfig[],
+/** One device per configured level. */
+export function fenceDevicesFrom(
+  levels: readonly FenceLevelConfig[],
   ctx: FenceContext,
   deadtimeMs: number,
-): FenceAgent[] {
-  return levels.map((l) => agentFor(l, ctx, deadtimeMs));
+): FenceDevice[] {
+  return levels.map((l) => deviceFor(l, ctx, deadtimeMs));
 }
 
-/** The agent for one level. */
-function agentFor(l: FenceAgentConfig, ctx: FenceContext, deadtimeMs: number): FenceAgent {
+/** The device for one level. */
+function deviceFor(l: FenceLevelConfig, ctx: FenceContext, deadtimeMs: number): FenceDevice {
   switch (l.type) {
     case "qmp":
-      return new QmpFenceAgent({ device: l.device, action: l.action });
+      return new QmpFence({ device: l.device, action: l.action });
     case "ipmi":
-      return new IpmiFenceAgent({ host: l.host, user: l.user, passwordFile: l.password_file, interface: l.interface });
+      return new IpmiFence({ host: l.host, user: l.user, passwordFile: l.password_file, interface: l.interface });
     case "redfish":
-      return new RedfishFenceAgent({
+      return new RedfishFence({
         url: l.url,
         user: l.user,
         passwordFile: l.password_file,
@@ -99,8 +99,8 @@ function agentFor(l: FenceAgentConfig, ctx: FenceContext, deadtimeMs: number): F
         insecure: l.insecure,
       });
     case "peer-request":
-      return new PeerRequestAgent({ ctx, deadtimeMs });
+      return new PeerRequestFence({ ctx, deadtimeMs });
     case "poison-pill":
-      return new PoisonPillAgent({ msgwaitMs: l.msgwait, ctx });
+      return new PoisonPillFence({ msgwaitMs: l.msgwait, ctx });
   }
 }

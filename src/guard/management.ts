@@ -6,7 +6,7 @@ import { type ManagementServer, startManagement } from "../mgmt/server.ts";
 import { controlHandler, type Services } from "../node/control.ts";
 import type { NodeRuntime } from "../node/runtime.ts";
 
-/** The guard runs no service monitoring agents and holds no resources. */
+/** The guard runs no service monitors and holds no resources. */
 const NO_SERVICES: Services = { status: () => [], pause: () => false, resume: () => false };
 
 /**

@@ -309,7 +309,7 @@ export async function answerLine(ctx: ConnContext, line: string, remote: string,
 
 /** Requests that change nothing: not logged, and answered without pausing the idle timer. */
 export function readOnly(req: Request): boolean {
-  return req.op === "status" || (req.op === "agents" && req.action === "list");
+  return req.op === "status" || (req.op === "monitors" && req.action === "list");
 }
 
 function rejected(ctx: ConnContext, error: string): Answer {

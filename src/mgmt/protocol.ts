@@ -2,7 +2,7 @@
 // Here are the messages, the line framing, the validation of a request, and how a request reaches the ControlHandler.
 import { NAME } from "../config/index.ts";
 import type { Role } from "../core/types.ts";
-import type { SmaStatus } from "../sma/status.ts";
+import type { MonitorStatus } from "../monitor/status.ts";
 
 /** What a client may ask. `token` is required on TCP, ignored on the Unix socket (root-only by mode 0600). */
 export type Request =
@@ -10,7 +10,7 @@ export type Request =
   | { op: "takeover"; token?: string }
   | { op: "standby"; token?: string }
   | { op: "fence"; target: string; confirm: true; token?: string }
-  | { op: "agents"; action: "list" | "pause" | "resume"; name?: string; token?: string };
+  | { op: "monitors"; action: "list" | "pause" | "resume"; name?: string; token?: string };
 
 /** Every reply: ok with a result, or an error that says what was wrong. */
 export type Reply<T = unknown> = { ok: true; result: T } | { ok: false; error: string };
@@ -27,7 +27,8 @@ export interface ControlHandler {
   standby(): Promise<Reply<string>>;
   /** Fence `target` now through the configured levels. */
   fence(target: string): Promise<Reply<string>>;
-  agents(action: "list" | "pause" | "resume", name?: string): Promise<Reply<SmaStatus[]>>;
+  /** List the service monitors, or pause or resume one. */
+  monitors(action: "list" | "pause" | "resume", name?: string): Promise<Reply<MonitorStatus[]>>;
 }
 
 // The status report the node serves and the client prints.
@@ -67,7 +68,7 @@ export interface StatusReport {
   /** Heartbeats that arrived after warntime since the agent started. */
   lateHeartbeats: number;
   fence: { state: "idle" | "fencing" | "failed" | "confirmed"; last: string | null; at: string | null };
-  agents: SmaStatus[];
+  monitors: MonitorStatus[];
   resources: ResourceReport[];
   /** Why activation is refused (pending poison pill), or null. */
   blocked: string | null;
@@ -147,14 +148,16 @@ export function describeValue(v: unknown, max = 60): string {
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Every op the server answers, in the order error messages list them. */
-export const OPS = ["status", "takeover", "standby", "fence", "agents"] as const;
-const AGENT_ACTIONS = ["list", "pause", "resume"] as const;
+export const OPS = ["status", "takeover", "standby", "fence", "monitors"] as const;
+/** Ops that were renamed, and their new name. */
+const RENAMED_OPS: Readonly<Record<string, string>> = { agents: "monitors" };
+const MONITOR_ACTIONS = ["list", "pause", "resume"] as const;
 const FIELDS: Record<Request["op"], readonly string[]> = {
   status: [],
   takeover: [],
   standby: [],
   fence: ["target", "confirm"],
-  agents: ["action", "name"],
+  monitors: ["action", "name"],
 };
 
 /** Parse one line as a JSON object (the token check needs the object before the request is validated). */
@@ -177,6 +180,9 @@ export function parseObject(line: string): Parsed<Record<string, unknown>> {
 /** Check a parsed object against the Request contract. */
 export function validateRequest(o: Record<string, unknown>): Parsed<Request> {
   const op = o.op;
+  if (typeof op === "string" && Object.hasOwn(RENAMED_OPS, op)) {
+    return { ok: false, error: `op ${describeValue(op)}: renamed: use ${describeValue(RENAMED_OPS[op])}` };
+  }
   if (typeof op !== "string" || !(OPS as readonly string[]).includes(op)) {
     return { ok: false, error: `unknown op ${describeValue(op)}; expected "op" to be one of: ${OPS.join(", ")}` };
   }
@@ -202,32 +208,33 @@ export function validateRequest(o: Record<string, unknown>): Parsed<Request> {
       if (o.confirm !== true)
         return { ok: false, error: `fence needs "confirm": true; got ${describeValue(o.confirm)}` };
       return { ok: true, value: { op, target: o.target, confirm: true, ...token } };
-    case "agents":
-      return validateAgents(o, token);
+    case "monitors":
+      return validateMonitors(o, token);
     default:
       return { ok: true, value: { op: op as "status" | "takeover" | "standby", ...token } };
   }
 }
 
-function validateAgents(o: Record<string, unknown>, token: { token?: string }): Parsed<Request> {
+function validateMonitors(o: Record<string, unknown>, token: { token?: string }): Parsed<Request> {
   const action = o.action;
-  if (typeof action !== "string" || !(AGENT_ACTIONS as readonly string[]).includes(action)) {
+  if (typeof action !== "string" || !(MONITOR_ACTIONS as readonly string[]).includes(action)) {
     return {
       ok: false,
-      error: `agents needs "action": one of ${AGENT_ACTIONS.join(", ")}; got ${describeValue(action)}`,
+      error: `monitors needs "action": one of ${MONITOR_ACTIONS.join(", ")}; got ${describeValue(action)}`,
     };
   }
-  const a = action as (typeof AGENT_ACTIONS)[number];
+  const a = action as (typeof MONITOR_ACTIONS)[number];
   if (a === "list") {
-    if (o.name !== undefined) return { ok: false, error: `agents list takes no "name"; got ${describeValue(o.name)}` };
-    return { ok: true, value: { op: "agents", action: a, ...token } };
+    if (o.name !== undefined)
+      return { ok: false, error: `monitors list takes no "name"; got ${describeValue(o.name)}` };
+    return { ok: true, value: { op: "monitors", action: a, ...token } };
   }
   if (typeof o.name !== "string" || !NAME.test(o.name))
     return {
       ok: false,
-      error: `agents ${a} needs "name": an agent name of 1-32 characters [A-Za-z0-9_.-]; got ${describeValue(o.name)}`,
+      error: `monitors ${a} needs "name": a monitor name of 1-32 characters [A-Za-z0-9_.-]; got ${describeValue(o.name)}`,
     };
-  return { ok: true, value: { op: "agents", action: a, name: o.name, ...token } };
+  return { ok: true, value: { op: "monitors", action: a, name: o.name, ...token } };
 }
 
 // Dispatch: hand one validated request to the ControlHandler; whatever the handler does, the client gets one Reply.
@@ -245,13 +252,13 @@ export async function dispatch(req: Request, handler: ControlHandler): Promise<R
   }
 }
 
-/** A short name of the request for messages and logs ("agents pause web", "fence node-b"). */
+/** A short name of the request for messages and logs ("monitors pause web", "fence node-b"). */
 export function label(req: Request): string {
   switch (req.op) {
     case "fence":
       return `fence ${req.target}`;
-    case "agents":
-      return req.name === undefined ? `agents ${req.action}` : `agents ${req.action} ${req.name}`;
+    case "monitors":
+      return req.name === undefined ? `monitors ${req.action}` : `monitors ${req.action} ${req.name}`;
     default:
       return req.op;
   }
@@ -267,7 +274,7 @@ function call(req: Request, h: ControlHandler): Promise<Reply> | Reply {
       return h.standby();
     case "fence":
       return h.fence(req.target);
-    case "agents":
-      return h.agents(req.action, req.name);
+    case "monitors":
+      return h.monitors(req.action, req.name);
   }
 }

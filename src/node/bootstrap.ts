@@ -2,9 +2,9 @@
 // line), its logger, real-time priority and memory lock, and its fence levels. The initrd guard and the agent share it.
 import { writeSync } from "node:fs";
 import { type ClusterConfig, type ConfigError, selectSelf } from "../config/index.ts";
-import type { FenceAgent, FenceContext } from "../fence/agent.ts";
-import { RecordingFenceAgent } from "../fence/record.ts";
-import { fenceAgentsFrom } from "../fence/runner.ts";
+import type { FenceDevice, FenceContext } from "../fence/device.ts";
+import { RecordingFence } from "../fence/record.ts";
+import { fenceDevicesFrom } from "../fence/runner.ts";
 import { kmsgSink, Logger, type Sink, streamSink } from "../log/logger.ts";
 import { lockMemory, setRealtime } from "../sys/realtime.ts";
 import { sdNotify } from "../sys/sd-notify.ts";
@@ -111,8 +111,8 @@ export function goRealtime(log: Logger, on: boolean): void {
 }
 
 /** The fence levels of this run: the recording test level when asked for (host mode), else the config's, in order. */
-export function fenceLevelsFor(config: ClusterConfig, o: NodeOptions): (ctx: FenceContext) => FenceAgent[] {
+export function fenceLevelsFor(config: ClusterConfig, o: NodeOptions): (ctx: FenceContext) => FenceDevice[] {
   const record = o.fenceRecord;
   return (ctx) =>
-    record ? [new RecordingFenceAgent(record)] : fenceAgentsFrom(config.fencing.agent, ctx, config.timers.deadtime);
+    record ? [new RecordingFence(record)] : fenceDevicesFrom(config.fencing.level, ctx, config.timers.deadtime);
 }

@@ -1,15 +1,15 @@
 // The node's answers to the management socket, served by the agent after boot and by the guard parked in the initrd:
-// status from the guard and the agents; takeover, standby, fence, agents.
+// status from the guard and the service monitors; takeover, standby, fence, monitors.
 import type { ClusterConfig } from "../config/index.ts";
 import type { Outcome } from "../core/types.ts";
 import { blockedBy } from "../core/index.ts";
 import type { ControlHandler, Reply, ResourceReport, StatusReport } from "../mgmt/protocol.ts";
-import type { SmaStatus } from "../sma/status.ts";
+import type { MonitorStatus } from "../monitor/status.ts";
 import type { NodeRuntime } from "./runtime.ts";
 
-/** What the agent's service side offers the handler (the SMA supervisor). */
+/** What the agent's service side offers the handler (the monitor runner). */
 export interface Services {
-  status(): SmaStatus[];
+  status(): MonitorStatus[];
   pause(name: string): boolean;
   resume(name: string): boolean;
   /** The takeover resources' states, when the agent has any. */
@@ -38,7 +38,7 @@ export function controlHandler(o: {
         links: guard.linkReport(),
         lateHeartbeats: guard.lateHeartbeats,
         fence: guard.fenceInfo,
-        agents: services.status(),
+        monitors: services.status(),
         resources: services.resources?.() ?? [],
         blocked: blockedBy(s) ?? guard.releasedThisBoot,
       };
@@ -60,30 +60,31 @@ export function controlHandler(o: {
       const r = await guard.fenceNow("reset");
       return r.ok ? { ok: true, result: r.detail } : fail(r.detail);
     },
-    async agents(action, name) {
+    async monitors(action, name) {
       if (action === "list") return { ok: true, result: services.status() };
-      if (!name) return fail(`agents ${action}: expected an agent name`);
+      if (!name) return fail(`monitors ${action}: expected a monitor name`);
       const done = action === "pause" ? services.pause(name) : services.resume(name);
-      return done ? { ok: true, result: services.status() } : fail(agentsRefusal(action, name, services.status()));
+      return done ? { ok: true, result: services.status() } : fail(monitorRefusal(action, name, services.status()));
     },
   };
 }
 
-// Why `clusterguard agents pause|resume NAME` did nothing: no such agent, or one in the wrong state; pure.
+// Why `clusterguard monitors pause|resume NAME` did nothing: no such monitor, or one in the wrong state; pure.
 
-/** The error for a pause or resume the runner refused, from the agents' states. */
-export function agentsRefusal(
+/** The error for a pause or resume the runner refused, from the monitors' states. */
+export function monitorRefusal(
   action: "pause" | "resume",
   name: string,
-  agents: readonly Pick<SmaStatus, "name" | "state">[],
+  monitors: readonly Pick<MonitorStatus, "name" | "state">[],
 ): string {
-  const a = agents.find((x) => x.name === name);
-  if (a === undefined) return `no agent named ${name}; configured: ${agents.map((x) => x.name).join(", ") || "none"}`;
+  const a = monitors.find((x) => x.name === name);
+  if (a === undefined)
+    return `no monitor named ${name}; configured: ${monitors.map((x) => x.name).join(", ") || "none"}`;
   if (action === "resume")
-    return `cannot resume ${name}: it is active (${a.state}); expected a paused or stopped agent`;
+    return `cannot resume ${name}: it is active (${a.state}); expected a paused or stopped monitor`;
   const now =
     a.state === "stopped"
-      ? `stopped (for good, waiting for an admin: clusterguard agents resume ${name})`
+      ? `stopped (for good, waiting for an admin: clusterguard monitors resume ${name})`
       : `already ${a.state}`;
-  return `cannot pause ${name}: it is ${now}; expected an active agent (idle, running or terminating)`;
+  return `cannot pause ${name}: it is ${now}; expected an active monitor (idle, running or terminating)`;
 }

@@ -2,7 +2,7 @@
 // here, one fence at a time, aimed at the peer boot the core named; the outcome goes back to the core
 // (fence-result) or to the admin, and is kept for status reports.
 import type { Outcome } from "../core/types.ts";
-import type { FenceAgent } from "../fence/agent.ts";
+import type { FenceDevice } from "../fence/device.ts";
 import { runFence } from "../fence/runner.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Clock } from "../sys/clock.ts";
@@ -21,7 +21,7 @@ export interface NodeFencingOptions {
   clock: Clock;
   log: Logger;
   /** The core's fence ended: feed its result back. */
-  result(ok: boolean, agent: string, detail: string): void;
+  result(ok: boolean, device: string, detail: string): void;
   /** Any fence ended (a check of the peer's mailbox may have waited for it). */
   ended(): void;
 }
@@ -29,7 +29,7 @@ export interface NodeFencingOptions {
 /** One fence at a time, through the configured levels. */
 export class NodeFencing {
   /** The levels, set once the runtime built them (they need the running node's context). */
-  levels: readonly FenceAgent[] = [];
+  levels: readonly FenceDevice[] = [];
   info: FenceInfo = { state: "idle", last: null, at: null };
   private running = false;
   /** The peer boot the fence in flight is aimed at (what a poison pill names), or null. */
@@ -55,11 +55,11 @@ export class NodeFencing {
         this.o.log.emit(
           at.confirmed ? "notice" : "warning",
           "fence-attempt",
-          `${at.agent}: ${at.confirmed ? "confirmed" : "failed"}: ${at.detail} (${at.ms} ms)`,
-          { agent: at.agent, confirmed: at.confirmed, ms: at.ms, target: this.o.peer },
+          `${at.device}: ${at.confirmed ? "confirmed" : "failed"}: ${at.detail} (${at.ms} ms)`,
+          { device: at.device, confirmed: at.confirmed, ms: at.ms, target: this.o.peer },
         );
       }
-      this.o.result(rep.ok, rep.agent, rep.detail);
+      this.o.result(rep.ok, rep.device, rep.detail);
       this.o.ended();
     });
   }
@@ -71,11 +71,11 @@ export class NodeFencing {
       this.o.log.emit(
         rep.ok ? "warning" : "error",
         rep.ok ? "fence-confirmed" : "fence-failed",
-        `admin fence of ${this.o.peer}: ${rep.agent}: ${rep.detail}`,
+        `admin fence of ${this.o.peer}: ${rep.device}: ${rep.detail}`,
         { target: this.o.peer },
       );
       this.o.ended();
-      return { ok: rep.ok, detail: `${rep.agent}: ${rep.detail}` };
+      return { ok: rep.ok, detail: `${rep.device}: ${rep.detail}` };
     });
   }
 
@@ -87,7 +87,7 @@ export class NodeFencing {
     this.running = false;
     this.info = {
       state: rep.ok ? "confirmed" : "failed",
-      last: `${rep.agent}: ${rep.detail}`,
+      last: `${rep.device}: ${rep.detail}`,
       at: new Date(this.o.clock.wall()).toISOString(),
     };
     return rep;

@@ -26,7 +26,7 @@ export interface NodeOptions {
   links: LinkOverrides;
   /** On a booted host (tests): ACTIVE keeps heartbeating instead of continuing a boot. */
   hostMode: boolean;
-  /** Host-mode test fence agent: record fence calls in this file and confirm them. */
+  /** Host-mode test fence device: record fence calls in this file and confirm them. */
   fenceRecord?: string;
   /** Try mlockall + SCHED_RR (heartbeat's `realtime on`). */
   realtime: boolean;

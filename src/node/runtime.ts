@@ -16,11 +16,11 @@ import {
   silentTwin,
   step,
 } from "../core/index.ts";
-import type { FenceAgentConfig } from "../config/types.ts";
+import type { FenceLevelConfig } from "../config/types.ts";
 import type { ChannelKind, Outcome } from "../core/types.ts";
 import type { DiskTimers } from "../disk/header.ts";
 import type { OpenBlock } from "../disk/io.ts";
-import type { FenceAgent, FenceContext, FenceDisk } from "../fence/agent.ts";
+import type { FenceDevice, FenceContext, FenceDisk } from "../fence/device.ts";
 import { clearPillIfRebooted, pillMsgwait } from "../fence/poison-pill.ts";
 import { fenceBudget } from "../fence/runner.ts";
 import { openWatchdog, type Watchdog } from "../sys/watchdog.ts";
@@ -39,7 +39,7 @@ import { type FenceInfo, NodeFencing } from "./fencing.ts";
 
 export { continueHeard } from "./boot-memory.ts";
 
-type PillLevel = Extract<FenceAgentConfig, { type: "poison-pill" }>;
+type PillLevel = Extract<FenceLevelConfig, { type: "poison-pill" }>;
 
 /** A tick this much later than due (or two tick intervals, when more) is this process's own stall. */
 const STALL_MS = 100;
@@ -113,7 +113,7 @@ export class NodeRuntime {
     private readonly o: NodeOptions,
     private readonly log: Logger,
     private readonly fx: Effectors,
-    private readonly makeFenceAgents: (ctx: FenceContext) => readonly FenceAgent[],
+    private readonly makeFenceDevices: (ctx: FenceContext) => readonly FenceDevice[],
     env: Partial<NodeEnv> = {},
   ) {
     this.env = { ...REAL_ENV, ...env };
@@ -130,7 +130,7 @@ export class NodeRuntime {
       timeoutMs: o.config.fencing.timeout,
       clock: this.clock,
       log,
-      result: (ok, agent, detail) => this.input({ kind: "fence-result", now: this.clock.now(), ok, agent, detail }),
+      result: (ok, device, detail) => this.input({ kind: "fence-result", now: this.clock.now(), ok, device, detail }),
       ended: () => this.pillClear?.fenceDone(),
     });
   }
@@ -222,7 +222,7 @@ export class NodeRuntime {
         clock: this.clock,
       });
     }
-    this.fencing.levels = this.makeFenceAgents({
+    this.fencing.levels = this.makeFenceDevices({
       self: o.self.name,
       clock: this.clock,
       selfIncarnation: () => this.incarnation,
@@ -563,7 +563,7 @@ export class NodeRuntime {
 
   /** The poison-pill level of the fencing topology, when there is one (then the peer trusts pills). */
   private pillLevel(): PillLevel | undefined {
-    return this.o.config.fencing.agent.find((a): a is PillLevel => a.type === "poison-pill");
+    return this.o.config.fencing.level.find((a): a is PillLevel => a.type === "poison-pill");
   }
 
   /**
@@ -665,7 +665,7 @@ export class NodeRuntime {
    * when that level failed).
    */
   private warnPillInVm(): void {
-    const levels = this.o.config.fencing.agent;
+    const levels = this.o.config.fencing.level;
     const pill = levels.findIndex((a) => a.type === "poison-pill");
     if (pill < 0 || !this.env.virtualMachine()) return;
     const power = levels.slice(0, pill).some((a) => a.type === "qmp" || a.type === "ipmi" || a.type === "redfish");

@@ -1,4 +1,4 @@
-// A service's failover requests in the log: each granted one; a refused one once per agent and reason per 10 minutes.
+// A service's failover requests in the log: each granted one; a refused one once per monitor and reason per 10 minutes.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { failoverLog } from "../../src/agent/failover-log.ts";
@@ -10,7 +10,7 @@ test("refusals are logged the first time, on a new reason and every 10 minutes, 
     (level, _event, message) => void lines.push(`${level} ${message}`),
     () => t,
   );
-  const web = { agent: "web", action: "failover" as const, reason: "hard error" };
+  const web = { monitor: "web", action: "failover" as const, reason: "hard error" };
   const refused = { ok: false, detail: "refused: b is not heard on any link" };
   log(web, refused);
   for (let i = 2; i <= 5; i++) {
@@ -18,7 +18,7 @@ test("refusals are logged the first time, on a new reason and every 10 minutes, 
     log({ ...web, repeat: i }, refused);
   }
   log({ ...web, repeat: 6 }, { ok: false, detail: "refused: b is FENCING, not STANDBY" });
-  log({ agent: "db", action: "failover", reason: "x" }, refused);
+  log({ monitor: "db", action: "failover", reason: "x" }, refused);
   t += 600_000;
   log({ ...web, repeat: 7 }, { ok: false, detail: "refused: b is FENCING, not STANDBY" });
   log({ ...web, repeat: 8 }, { ok: true, detail: "shared root frozen and STOPPED announced after 900 ms" });

@@ -2,13 +2,13 @@
 // filled in, as monitor does (the systemd plugin's stop ran "" for want of its default systemctl).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { ServiceAgentConfig } from "../../src/config/types.ts";
+import type { MonitorConfig } from "../../src/config/types.ts";
 import { Logger } from "../../src/log/logger.ts";
 import { stopServices } from "../../src/agent/stop-services.ts";
-import { definePlugin, type Params } from "../../src/sma/api.ts";
-import systemd from "../../src/sma/builtin/systemd.ts";
+import { definePlugin, type Params } from "../../src/monitor/api.ts";
+import systemd from "../../src/monitor/builtin/systemd.ts";
 
-const cfg = (name: string, params: Params): ServiceAgentConfig => ({
+const cfg = (name: string, params: Params): MonitorConfig => ({
   name,
   plugin: "x",
   interval: 1000,
@@ -21,7 +21,7 @@ const cfg = (name: string, params: Params): ServiceAgentConfig => ({
   params,
 });
 
-test("stop and start get the defaults filled in, and stop runs last agent first", async () => {
+test("stop and start get the defaults filled in, and stop runs the last monitor first", async () => {
   const seen: string[] = [];
   const plugin = (tag: string) =>
     definePlugin({
@@ -54,7 +54,7 @@ test("the systemd plugin's stop runs systemctl (its default), not an empty comma
   const events: string[] = [];
   const log = new Logger("a", [(e) => void events.push(`${e.event}: ${e.message}`)]);
   await stopServices([{ config: cfg("web", { unit: "clusterguard-test-nonexistent.service" }), plugin: systemd }], log);
-  const line = events.find((e) => e.startsWith("sma-stop"));
+  const line = events.find((e) => e.startsWith("monitor-stop"));
   assert.ok(line, events.join("\n"));
   assert.not.match(line!, /no command given/);
   assert.match(line!, /systemctl stop clusterguard-test-nonexistent\.service/);

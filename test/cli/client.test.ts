@@ -27,7 +27,7 @@ test.before(async () => {
 });
 test.after(() => running.server.stop());
 
-test("status prints the human report: roles, links, fence, agents, resources", async () => {
+test("status prints the human report: roles, links, fence, monitors, resources", async () => {
   const r = await cg("status");
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, "cluster lab, report of 2025-06-01T10:15:02.114Z");
@@ -82,21 +82,33 @@ test("fence without --confirm does nothing and exits 2; with it the handler fenc
   assert.equal(running.handler.calls, ["fence b"]);
 });
 
-test("agents lists, pauses by name (--json too), and a missing NAME is a usage error", async () => {
+test("monitors lists, pauses by name (--json too), and a missing NAME is a usage error", async () => {
   running.handler.calls = [];
-  const list = await cg("agents");
+  const list = await cg("monitors");
   assert.is(list.code, 0, list.stderr);
-  assert.match(list.stdout, /AGENT\s+PLUGIN\s+STATE/);
+  assert.match(list.stdout, /MONITOR\s+PLUGIN\s+STATE/);
   assert.match(list.stdout, /db\s+command\s+paused/);
-  const pause = await cg("agents", "pause", "web");
+  assert.is((await cg("monitors", "list")).stdout, list.stdout);
+  const pause = await cg("monitors", "pause", "web");
   assert.is(pause.code, 0, pause.stderr);
   assert.match(pause.stdout, /^paused web\n/);
   assert.match(pause.stdout, /web\s+systemd\s+paused/);
-  const json = await cg("agents", "resume", "db", "--json");
+  const json = await cg("monitors", "resume", "db", "--json");
   assert.is(JSON.parse(json.stdout)[1].state, "running");
-  assert.equal(running.handler.calls, ["agents list", "agents pause web", "agents resume db"]);
-  assert.is((await cg("agents", "pause")).code, 2);
-  assert.is((await cg("agents", "kill", "web")).code, 2);
+  assert.equal(running.handler.calls, ["monitors list", "monitors list", "monitors pause web", "monitors resume db"]);
+  assert.is((await cg("monitors", "pause")).code, 2);
+  assert.is((await cg("monitors", "kill", "web")).code, 2);
+  assert.is((await cg("monitors", "list", "--start-stop")).code, 2, "test's options belong to test");
+  assert.equal(running.handler.calls.length, 4, "no usage error sent a request");
+});
+
+test("the old agents command says what it is called now, exit 2, and sends nothing", async () => {
+  running.handler.calls = [];
+  const r = await cg("agents", "pause", "web", "--json");
+  assert.is(r.code, 2);
+  assert.is(r.stderr.trim(), "clusterguard agents: renamed: use 'clusterguard monitors pause web'");
+  assert.match((await cg("agents")).stderr, "renamed: use 'clusterguard monitors'");
+  assert.equal(running.handler.calls, []);
 });
 
 test("no server: exit 1 naming the socket and the errno", async () => {
@@ -189,7 +201,7 @@ test("watch --once prints one frame: header, status and the menu, ASCII within 8
   assert.not.match(r.stdout, "\x1b", "no screen clearing with --once");
   assert.match(r.stdout, `clusterguard watch  ${socket}`);
   assert.match(r.stdout, /this node\s+a\s+ACTIVE/);
-  assert.match(r.stdout, "[t]akeover [s]tandby [f]ence peer [p]ause/[r]esume agent [q]uit");
+  assert.match(r.stdout, "[t]akeover [s]tandby [f]ence peer [p]ause/[r]esume monitor [q]uit");
   for (const line of r.stdout.split("\r\n")) {
     assert.ok(line.length <= 80, `too wide: ${line}`);
     assert.ok(/^[\x20-\x7e]*$/.test(line), `not plain ASCII: ${JSON.stringify(line)}`);
@@ -225,7 +237,7 @@ test("watch without a TTY keeps refreshing until it is stopped, clearing once an
 });
 
 test("every client command has --help", async () => {
-  for (const cmd of ["status", "watch", "takeover", "standby", "fence", "agents"]) {
+  for (const cmd of ["status", "watch", "takeover", "standby", "fence", "monitors"]) {
     const r = await runExeAsync([cmd, "--help"]);
     assert.is(r.code, 0, `${cmd}: ${r.stderr}`);
     assert.match(r.stdout, "--socket");

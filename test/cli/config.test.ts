@@ -33,6 +33,14 @@ test("a good config prints the effective configuration with the secret masked, e
   assert.not.match(r.stdout, secret.slice(0, 16));
 });
 
+test("an old [[agent]] table is a config error naming the file, the line and the new spelling, exit 2", () => {
+  const old = join(dir, "old.toml");
+  writeFileSync(old, readFileSync(GOOD, "utf8").replace("[[monitor]]", "[[agent]]"));
+  const r = runExe(["config", "check", "--config", old, "--authkey", key]);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /old\.toml:\d+: \[\[agent\]\]: renamed: write \[\[monitor\]\] \(the service monitors\)/);
+});
+
 test("a broken config lists every error with file, line, key, value and expectation, exit 2", () => {
   const bad = join(dir, "bad.toml");
   writeFileSync(

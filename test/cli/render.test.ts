@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { StatusReport } from "../../src/mgmt/protocol.ts";
-import { ago, ascii, clip, formatAge, lastRun, renderAgents, renderStatus, table } from "../../src/cli/render.ts";
+import { ago, ascii, clip, formatAge, lastRun, renderMonitors, renderStatus, table } from "../../src/cli/render.ts";
 import { sampleReport } from "../mgmt/fake.ts";
 
 const text = (r: StatusReport) => renderStatus(r).join("\n");
@@ -64,7 +64,7 @@ test("fence state: idle with the last fence and its age, FAILED in capitals, nev
   assert.match(text(r), "fence      idle, never fenced");
 });
 
-test("late heartbeats, agents with counters and last result, and resources are all shown", () => {
+test("late heartbeats, monitors with counters and last result, and resources are all shown", () => {
   const t = text(sampleReport());
   assert.match(t, "heartbeats 3 late since the agent started");
   assert.match(t, /web\s+systemd\s+running\s+up\s+42\s+0\s+0/);
@@ -73,16 +73,16 @@ test("late heartbeats, agents with counters and last result, and resources are a
   assert.match(t, "    last: soft-error, /bin/pg-ok: OCF_ERR_GENERIC (monitor, 5003 ms, 2m22s ago)");
   assert.match(t, /srv\s+mount\s+up\s+\/dev\/vdc1 on \/srv/);
   const r = sampleReport();
-  r.agents = [];
+  r.monitors = [];
   r.resources = [{ name: "ip", kind: "ip", state: "failed", detail: "" }];
-  assert.match(text(r), "(no service monitoring agents configured)");
+  assert.match(text(r), "(no service monitors configured)");
   assert.match(text(r), /ip\s+ip\s+FAILED\s+-/);
 });
 
-test("an agent's stopped state and down health stand out; no history reads 'none yet'", () => {
-  const [a] = sampleReport().agents;
+test("a monitor's stopped state and down health stand out; no history reads 'none yet'", () => {
+  const [a] = sampleReport().monitors;
   if (a === undefined) throw new Error("fixture");
-  const lines = renderAgents([{ ...a, state: "stopped", health: "down", history: [] }], "2025-06-01T10:15:02.114Z");
+  const lines = renderMonitors([{ ...a, state: "stopped", health: "down", history: [] }], "2025-06-01T10:15:02.114Z");
   assert.match(lines[1] ?? "", /web\s+systemd\s+STOPPED\s+DOWN/);
   assert.is(lines[2], "    last: none yet");
   assert.is(
@@ -94,10 +94,10 @@ test("an agent's stopped state and down health stand out; no history reads 'none
   );
 });
 
-test("skipped checks and the last escalation are shown under the agent", () => {
-  const [a] = sampleReport().agents;
+test("skipped checks and the last escalation are shown under the monitor", () => {
+  const [a] = sampleReport().monitors;
   if (a === undefined) throw new Error("fixture");
-  const lines = renderAgents(
+  const lines = renderMonitors(
     [
       {
         ...a,

@@ -51,19 +51,19 @@ test("anything but y cancels, including Enter and n", () => {
   }
 });
 
-test("pause and resume pick an agent by number, then confirm", () => {
+test("pause and resume pick a monitor by number, then confirm", () => {
   const pick = keys(["p"]);
   assert.equal(pick.state, { mode: "pick", verb: "pause", names: ["web", "db"] });
-  assert.is(prompt(pick.state), "Pause which agent? 1) web 2) db (other key cancels)");
-  assert.is(prompt(keys(["r", "2"]).state), "Resume agent db? [y/N]");
+  assert.is(prompt(pick.state), "Pause which monitor? 1) web 2) db (other key cancels)");
+  assert.is(prompt(keys(["r", "2"]).state), "Resume monitor db? [y/N]");
   assert.equal(keys(["r", "2", "y"]).run, { op: "resume", name: "db" });
   assert.equal(keys(["p", "1", "y"]).run, { op: "pause", name: "web" });
   assert.is(keys(["p", "7"]).message, "cancelled");
 });
 
-test("without a status yet, fence and agent actions explain why they cannot be chosen", () => {
+test("without a status yet, fence and monitor actions explain why they cannot be chosen", () => {
   assert.match(onKey(MENU_STATE, "f", null).message ?? "", "peer's name is not known");
-  assert.match(onKey(MENU_STATE, "p", null).message ?? "", "no service monitoring agents");
+  assert.match(onKey(MENU_STATE, "p", null).message ?? "", "no service monitors");
 });
 
 test("q quits from the menu, Ctrl-C and Ctrl-D quit from anywhere; other keys do nothing", () => {

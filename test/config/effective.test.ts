@@ -6,7 +6,7 @@ import { loadConfigText } from "../../src/config/load.ts";
 import { BASE, configOf, fixture } from "./helpers.ts";
 
 const SECRETS = `${BASE}
-[[fencing.agent]]
+[[fencing.level]]
 type = "ipmi"
 host = "10.0.9.2"
 user = "admin"
@@ -18,7 +18,7 @@ token_file = "/etc/clusterguard/token"
 tls_cert = "/etc/clusterguard/tls.crt"
 tls_key = "/etc/clusterguard/tls.key"
 
-[[agent]]
+[[monitor]]
 name = "web"
 plugin = "systemd"
 params = { unit = "nginx.service", "odd \\"key\\"" = 'C:\\x', n = 1.5, on = true }
@@ -48,7 +48,7 @@ test("the effective config shows the defaults the file left out", () => {
   ]) {
     assert.ok(out.includes(`\n${line}  #`), `missing ${line} in:\n${out}`);
   }
-  assert.ok(out.includes("# no [[fencing.agent]]"));
+  assert.ok(out.includes("# no [[fencing.level]]"));
   assert.ok(out.includes("# interface: not set;"));
 });
 

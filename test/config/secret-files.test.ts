@@ -92,8 +92,8 @@ test("config check refuses a loose token_file and password_file, naming the key,
     config,
     `[cluster]\nname = "t"\n[[node]]\nname = "a"\naddress = "10.0.0.1"\n[[node]]\nname = "b"\naddress = "10.0.0.2"\n` +
       `[management]\ntoken_file = ${JSON.stringify(groupReadable)}\n` +
-      `[[fencing.agent]]\ntype = "ipmi"\nhost = "bmc"\nuser = "admin"\npassword_file = ${JSON.stringify(fifo)}\n` +
-      `[[fencing.agent]]\ntype = "redfish"\nurl = "https://bmc"\nuser = "admin"\npassword_file = ${JSON.stringify(good)}\n`,
+      `[[fencing.level]]\ntype = "ipmi"\nhost = "bmc"\nuser = "admin"\npassword_file = ${JSON.stringify(fifo)}\n` +
+      `[[fencing.level]]\ntype = "redfish"\nurl = "https://bmc"\nuser = "admin"\npassword_file = ${JSON.stringify(good)}\n`,
   );
   const r = spawnSync(BUN, [join(REPO, "src", "main.ts"), "config", "check", "--config", config, "--authkey", key], {
     encoding: "utf8",
@@ -102,8 +102,8 @@ test("config check refuses a loose token_file and password_file, naming the key,
   assert.is(r.signal, null, "config check blocked");
   assert.is(r.status, 2, r.stderr);
   assert.match(r.stderr, `${groupReadable}: management.token_file: mode is 0640; expected mode 0600 or stricter`);
-  assert.match(r.stderr, `${fifo}: fencing.agent[0].password_file: is a FIFO (named pipe), not a regular file`);
-  assert.not.match(r.stderr, "fencing.agent[1]");
+  assert.match(r.stderr, `${fifo}: fencing.level[0].password_file: is a FIFO (named pipe), not a regular file`);
+  assert.not.match(r.stderr, "fencing.level[1]");
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

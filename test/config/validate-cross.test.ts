@@ -87,11 +87,11 @@ test("tcp_listen requires a token file and TLS material", () => {
   ]);
 });
 
-test("an agent's timeout must be shorter than its interval, and agent names must differ", () => {
-  const text = `${BASE}[[agent]]\nname = "w"\nplugin = "systemd"\ninterval = 1000\ntimeout = 1000\n[[agent]]\nname = "w"\nplugin = "systemd"\n`;
+test("a monitor's timeout must be shorter than its interval, and monitor names must differ", () => {
+  const text = `${BASE}[[monitor]]\nname = "w"\nplugin = "systemd"\ninterval = 1000\ntimeout = 1000\n[[monitor]]\nname = "w"\nplugin = "systemd"\n`;
   assert.equal(errorsOf(text), [
-    "t.toml:15: agent[0].timeout = 1000: expected an integer less than agent[0].interval (1000)",
-    't.toml:17: agent[1].name = "w": expected a value different from agent[0].name',
+    "t.toml:15: monitor[0].timeout = 1000: expected an integer less than monitor[0].interval (1000)",
+    't.toml:17: monitor[1].name = "w": expected a value different from monitor[0].name',
   ]);
 });
 

@@ -13,8 +13,16 @@ test("an unknown key names its line and lists the keys that are allowed", () => 
 
 test("unknown tables and top-level keys are errors too", () => {
   assert.equal(errorsOf(`color = "red"\n${BASE}[timer]\nkeepalive = 100\n`), [
-    "t.toml:1: color: unknown key; expected one of: cluster, node, timers, channels, fencing, management, agent, resource",
-    "t.toml:12: timer: unknown key; expected one of: cluster, node, timers, channels, fencing, management, agent, resource",
+    "t.toml:1: color: unknown key; expected one of: cluster, node, timers, channels, fencing, management, monitor, resource",
+    "t.toml:12: timer: unknown key; expected one of: cluster, node, timers, channels, fencing, management, monitor, resource",
+  ]);
+});
+
+test("a renamed table names the file, the line, the old key and the new spelling", () => {
+  const text = `${BASE}[[agent]]\nname = "web"\nplugin = "systemd"\n[[agent]]\nname = "db"\nplugin = "systemd"\n`;
+  assert.equal(errorsOf(text), ["t.toml:11: [[agent]]: renamed: write [[monitor]] (the service monitors)"]);
+  assert.equal(errorsOf(`agent = "web"\n${BASE}`), [
+    "t.toml:1: agent: renamed: write [[monitor]] (the service monitors)",
   ]);
 });
 
@@ -92,11 +100,11 @@ offset = 1000
   ]);
 });
 
-test("management and agent values are checked", () => {
+test("management and monitor values are checked", () => {
   const text = `${BASE}[management]
 socket = "relative.sock"
 tcp_listen = "0.0.0.0:99999"
-[[agent]]
+[[monitor]]
 name = "w"
 plugin = "Not A Plugin"
 on_fail = "reboot"
@@ -105,10 +113,10 @@ params = { ok = "x", bad = [1], nested = { a = 1 } }
   assert.equal(errorsOf(text), [
     't.toml:12: management.socket = "relative.sock": expected an absolute path (starting with /)',
     't.toml:13: management.tcp_listen = "0.0.0.0:99999": expected a "host:port" or "[ipv6]:port" with port 1-65535',
-    't.toml:16: agent[0].plugin = "Not A Plugin": expected a built-in plugin name (like "systemd") or an absolute path',
-    't.toml:17: agent[0].on_fail = "reboot": expected one of "restart", "failover", "stop"',
-    "t.toml:18: agent[0].params.bad = [1]: expected a string, a finite number or a boolean",
-    "t.toml:18: agent[0].params.nested = { a = 1 }: expected a string, a finite number or a boolean",
+    't.toml:16: monitor[0].plugin = "Not A Plugin": expected a built-in plugin name (like "systemd") or an absolute path',
+    't.toml:17: monitor[0].on_fail = "reboot": expected one of "restart", "failover", "stop"',
+    "t.toml:18: monitor[0].params.bad = [1]: expected a string, a finite number or a boolean",
+    "t.toml:18: monitor[0].params.nested = { a = 1 }: expected a string, a finite number or a boolean",
   ]);
 });
 
@@ -128,7 +136,7 @@ keepalive = 200
 deadtime = 300
 [channels.serial]
 baud = "fast"
-[[fencing.agent]]
+[[fencing.level]]
 type = "qmp"
 `;
   assert.equal(errorsOf(text), [
@@ -137,7 +145,7 @@ type = "qmp"
     "t.toml:10: node[1].colour: unknown key; expected one of: name, priority, address, disk_slot",
     "t.toml:13: timers.deadtime = 300: expected an integer greater than 2 x timers.keepalive (2 x 200 = 400)",
     't.toml:15: channels.serial.baud = "fast": expected one of 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600',
-    "t.toml:16: fencing.agent[0].device: missing; expected an absolute path (starting with /)",
+    "t.toml:16: fencing.level[0].device: missing; expected an absolute path (starting with /)",
   ]);
 });
 

@@ -2,31 +2,31 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { BASE, configOf, errorsOf } from "./helpers.ts";
 
-// BASE is 10 lines; these helpers put [[fencing.agent]] on line 11.
-const agent = (body: string) => `${BASE}[[fencing.agent]]\n${body}\n`;
+// BASE is 10 lines; these helpers put [[fencing.level]] on line 11.
+const level = (body: string) => `${BASE}[[fencing.level]]\n${body}\n`;
 const WITH_DISK = `[channels.disk]\nenabled = true\ndevice = "/dev/vdb"\n`;
 
-test("each fence agent type fills in its own defaults", () => {
+test("each fence level type fills in its own defaults", () => {
   const text = `${BASE}${WITH_DISK}
-[[fencing.agent]]
+[[fencing.level]]
 type = "peer-request"
-[[fencing.agent]]
+[[fencing.level]]
 type = "qmp"
 device = "/dev/virtio-ports/fence"
-[[fencing.agent]]
+[[fencing.level]]
 type = "ipmi"
 host = "bmc-b.lab"
 user = "admin"
 password_file = "/etc/clusterguard/ipmi.pw"
-[[fencing.agent]]
+[[fencing.level]]
 type = "redfish"
 url = "https://10.0.9.2"
 user = "root"
 password_file = "/etc/clusterguard/redfish.pw"
-[[fencing.agent]]
+[[fencing.level]]
 type = "poison-pill"
 `;
-  assert.equal(configOf(text).fencing.agent, [
+  assert.equal(configOf(text).fencing.level, [
     { type: "peer-request" },
     { type: "qmp", device: "/dev/virtio-ports/fence", action: "reset" },
     {
@@ -48,62 +48,68 @@ type = "poison-pill"
   ]);
 });
 
-test("keys that belong to another agent type are unknown keys for this type", () => {
-  const text = agent('type = "ipmi"\nhost = "10.0.9.1"\nuser = "admin"\npassword_file = "/etc/pw"\naction = "off"');
+test("keys that belong to another level type are unknown keys for this type", () => {
+  const text = level('type = "ipmi"\nhost = "10.0.9.1"\nuser = "admin"\npassword_file = "/etc/pw"\naction = "off"');
   assert.equal(errorsOf(text), [
-    't.toml:16: fencing.agent[0].action: unknown key for type = "ipmi"; expected one of: type, host, user, password_file, interface',
+    't.toml:16: fencing.level[0].action: unknown key for type = "ipmi"; expected one of: type, host, user, password_file, interface',
   ]);
 });
 
 test("peer-request takes no keys besides type", () => {
-  assert.equal(errorsOf(agent('type = "peer-request"\ntimeout = 5')), [
-    't.toml:13: fencing.agent[0].timeout: unknown key for type = "peer-request"; expected one of: type',
+  assert.equal(errorsOf(level('type = "peer-request"\ntimeout = 5')), [
+    't.toml:13: fencing.level[0].timeout: unknown key for type = "peer-request"; expected one of: type',
   ]);
 });
 
-test("a missing or unknown agent type lists the known types", () => {
+test("a missing or unknown level type lists the known types", () => {
   const types = '"peer-request", "poison-pill", "qmp", "ipmi", "redfish"';
-  assert.equal(errorsOf(agent('device = "/dev/x"')), [
-    `t.toml:11: fencing.agent[0].type: missing; expected one of ${types}`,
+  assert.equal(errorsOf(level('device = "/dev/x"')), [
+    `t.toml:11: fencing.level[0].type: missing; expected one of ${types}`,
   ]);
-  assert.equal(errorsOf(agent('type = "stonith"')), [
-    `t.toml:12: fencing.agent[0].type = "stonith": expected one of ${types}`,
+  assert.equal(errorsOf(level('type = "stonith"')), [
+    `t.toml:12: fencing.level[0].type = "stonith": expected one of ${types}`,
   ]);
 });
 
 test("type-specific required keys and values are checked", () => {
-  assert.equal(errorsOf(agent('type = "redfish"\nurl = "ftp://bmc"\ninsecure = "yes"')), [
-    "t.toml:11: fencing.agent[0].user: missing; expected a user name of 1-64 printable characters without spaces",
-    "t.toml:11: fencing.agent[0].password_file: missing; expected an absolute path (starting with /)",
-    't.toml:13: fencing.agent[0].url = "ftp://bmc": expected an http:// or https:// URL',
-    't.toml:14: fencing.agent[0].insecure = "yes": expected true or false',
+  assert.equal(errorsOf(level('type = "redfish"\nurl = "ftp://bmc"\ninsecure = "yes"')), [
+    "t.toml:11: fencing.level[0].user: missing; expected a user name of 1-64 printable characters without spaces",
+    "t.toml:11: fencing.level[0].password_file: missing; expected an absolute path (starting with /)",
+    't.toml:13: fencing.level[0].url = "ftp://bmc": expected an http:// or https:// URL',
+    't.toml:14: fencing.level[0].insecure = "yes": expected true or false',
   ]);
-  assert.equal(errorsOf(agent('type = "qmp"\naction = "reboot"')), [
-    "t.toml:11: fencing.agent[0].device: missing; expected an absolute path (starting with /)",
-    't.toml:13: fencing.agent[0].action = "reboot": expected one of "reset", "off"',
+  assert.equal(errorsOf(level('type = "qmp"\naction = "reboot"')), [
+    "t.toml:11: fencing.level[0].device: missing; expected an absolute path (starting with /)",
+    't.toml:13: fencing.level[0].action = "reboot": expected one of "reset", "off"',
   ]);
 });
 
 test("poison-pill msgwait must be at least twice the watchdog timeout, as in SBD", () => {
-  const text = `${BASE}${WITH_DISK}[[fencing.agent]]\ntype = "poison-pill"\nmsgwait = 9999\nwatchdog_timeout = 5\n`;
+  const text = `${BASE}${WITH_DISK}[[fencing.level]]\ntype = "poison-pill"\nmsgwait = 9999\nwatchdog_timeout = 5\n`;
   assert.equal(errorsOf(text), [
-    "t.toml:16: fencing.agent[0].msgwait = 9999: expected an integer of at least 2 x watchdog_timeout (2 x 5 s = 10000 ms)",
+    "t.toml:16: fencing.level[0].msgwait = 9999: expected an integer of at least 2 x watchdog_timeout (2 x 5 s = 10000 ms)",
   ]);
-  const defaulted = `${BASE}${WITH_DISK}[[fencing.agent]]\ntype = "poison-pill"\nwatchdog_timeout = 10\n`;
+  const defaulted = `${BASE}${WITH_DISK}[[fencing.level]]\ntype = "poison-pill"\nwatchdog_timeout = 10\n`;
   assert.equal(errorsOf(defaulted), [
-    "t.toml:16: fencing.agent[0].msgwait = 10000 (default): expected an integer of at least 2 x watchdog_timeout (2 x 10 s = 20000 ms)",
+    "t.toml:16: fencing.level[0].msgwait = 10000 (default): expected an integer of at least 2 x watchdog_timeout (2 x 10 s = 20000 ms)",
   ]);
 });
 
 test("poison-pill needs the shared-disk channel", () => {
-  assert.equal(errorsOf(agent('type = "poison-pill"')), [
-    `t.toml:12: fencing.agent[0].type = "poison-pill": expected channels.disk.enabled = true (the poison pill is written to the peer's slot on the shared disk)`,
+  assert.equal(errorsOf(level('type = "poison-pill"')), [
+    `t.toml:12: fencing.level[0].type = "poison-pill": expected channels.disk.enabled = true (the poison pill is written to the peer's slot on the shared disk)`,
   ]);
 });
 
-test("a fence agent that is not a table is refused", () => {
-  assert.equal(errorsOf(`${BASE}[fencing]\nagent = ["qmp"]\n`), [
-    't.toml:12: fencing.agent[0] = "qmp": expected a table with type = one of "peer-request", "poison-pill", "qmp", "ipmi", "redfish"',
+test("a fence level that is not a table is refused", () => {
+  assert.equal(errorsOf(`${BASE}[fencing]\nlevel = ["qmp"]\n`), [
+    't.toml:12: fencing.level[0] = "qmp": expected a table with type = one of "peer-request", "poison-pill", "qmp", "ipmi", "redfish"',
+  ]);
+});
+
+test("an old [[fencing.agent]] names the file, the line and the new spelling", () => {
+  assert.equal(errorsOf(`${BASE}[[fencing.agent]]\ntype = "qmp"\ndevice = "/dev/x"\n`), [
+    "t.toml:11: [[fencing.agent]]: renamed: write [[fencing.level]] (the ordered fence levels)",
   ]);
 });
 

@@ -31,13 +31,13 @@ test("good.toml loads into the complete typed config without warnings", () => {
       delay: 5000,
       timeout: 30000,
       wait_for_all: true,
-      agent: [
+      level: [
         { type: "qmp", device: "/dev/virtio-ports/org.clusterguard.fence", action: "reset" },
         { type: "poison-pill", msgwait: 10000, watchdog_device: "/dev/watchdog", watchdog_timeout: 5 },
       ],
     },
     management: { socket: "/run/clusterguard/clusterguard.sock" },
-    agent: [
+    monitor: [
       {
         name: "web",
         plugin: "http",
@@ -86,17 +86,17 @@ test("minimal.toml gets the documented defaults for everything it leaves out", (
     ],
     timers: { keepalive: 200, warntime: 2000, deadtime: 5000, initdead: 10000, handoff_grace: 15000 },
     channels: structuredClone(DEFAULT_CHANNELS) as ClusterConfig["channels"],
-    fencing: { delay: 5000, timeout: 30000, wait_for_all: true, agent: [] },
+    fencing: { delay: 5000, timeout: 30000, wait_for_all: true, level: [] },
     management: { socket: "/run/clusterguard/clusterguard.sock" },
-    agent: [],
+    monitor: [],
     resource: [],
   };
   assert.equal(r.config, expected);
 });
 
-test("an agent's optional keys take their documented defaults", () => {
-  const config = configOf(`${BASE}[[agent]]\nname = "db"\nplugin = "/usr/lib/clusterguard/pg"\n`);
-  assert.equal(config.agent, [
+test("a monitor's optional keys take their documented defaults", () => {
+  const config = configOf(`${BASE}[[monitor]]\nname = "db"\nplugin = "/usr/lib/clusterguard/pg"\n`);
+  assert.equal(config.monitor, [
     {
       name: "db",
       plugin: "/usr/lib/clusterguard/pg",

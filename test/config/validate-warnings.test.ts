@@ -2,16 +2,16 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { BASE, fixture, warningsOf } from "./helpers.ts";
 
-const QMP = `[[fencing.agent]]\ntype = "qmp"\ndevice = "/dev/fence"\n`;
+const QMP = `[[fencing.level]]\ntype = "qmp"\ndevice = "/dev/fence"\n`;
 
 test("a complete config has no warnings", () => {
   assert.equal(warningsOf(fixture("good.toml")), []);
   assert.equal(warningsOf(`${BASE}${QMP}`), []);
 });
 
-test("no fence agents warns that takeover will never happen, without failing validation", () => {
+test("no fence levels warns that takeover will never happen, without failing validation", () => {
   assert.equal(warningsOf(BASE), [
-    "t.toml: fencing.agent: no fence agents configured; takeover will never happen without a confirmed fence: add a [[fencing.agent]]",
+    "t.toml: fencing.level: no fence levels configured; takeover will never happen without a confirmed fence: add a [[fencing.level]]",
   ]);
 });
 

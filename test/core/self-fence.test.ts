@@ -100,14 +100,14 @@ test("dual ACTIVE: the winner fences the loser (whose reset may be refused and w
   assert.is(a.fence.target, 7, "aimed at the loser's boot");
   // The fence fails; the loser has gone silent (its reset refused): tried again after fenceRetry.
   const failed = feed(a, [
-    { kind: "fence-result", now: 200, ok: false, agent: "qmp", detail: "no answer" },
+    { kind: "fence-result", now: 200, ok: false, device: "qmp", detail: "no answer" },
     tick(300),
     tick(200 + a.timers.fenceRetry),
   ]);
   assert.is(failed.s.role, "ACTIVE");
   assert.is(failed.all.filter((x) => x.type === "FencePeer").length, 1, "retried once fenceRetry has passed");
   const done = feed(failed.s, [
-    { kind: "fence-result", now: 3000, ok: true, agent: "qmp", detail: "reset" },
+    { kind: "fence-result", now: 3000, ok: true, device: "qmp", detail: "reset" },
     tick(3100),
     tick(9000),
   ]);

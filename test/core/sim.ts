@@ -144,14 +144,14 @@ export class Sim {
           this.queue.push({
             at: this.now + this.fenceMs,
             to: name,
-            input: { kind: "fence-result", now: 0, ok: false, agent: "sim", detail: "device unreachable" },
+            input: { kind: "fence-result", now: 0, ok: false, device: "sim", detail: "device unreachable" },
           });
           break;
         }
         this.queue.push({
           at: this.now + this.fenceMs,
           to: name,
-          input: { kind: "fence-result", now: 0, ok: true, agent: "sim", detail: "reset" },
+          input: { kind: "fence-result", now: 0, ok: true, device: "sim", detail: "reset" },
         });
         this.resetLater(other, this.fenceMs);
         break;

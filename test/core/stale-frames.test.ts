@@ -18,7 +18,7 @@ function bActiveAfterFencingA(aIncarnation: number | null) {
   assert.is(s1.role, "FENCING");
   const s2 = feed(s1, [
     tick(20000 + s1.timers.fenceDelay),
-    { kind: "fence-result", now: 30010, ok: true, agent: "qmp", detail: "reset" },
+    { kind: "fence-result", now: 30010, ok: true, device: "qmp", detail: "reset" },
   ]).s;
   assert.is(s2.role, "ACTIVE");
   return s2;
@@ -86,7 +86,7 @@ test("a fence's confirmation retires the boot it was aimed at, not the victim's 
   r = feed(r.s, [frame(t0 + 3000, "BOOTING", { incarnation: 8, seq: 1, echo: false })]);
   assert.is(r.s.peerView.incarnation, 8);
   r = feed(r.s, [
-    { kind: "fence-result", now: t0 + 3500, ok: true, agent: "poison-pill", detail: "pill sat for msgwait" },
+    { kind: "fence-result", now: t0 + 3500, ok: true, device: "poison-pill", detail: "pill sat for msgwait" },
   ]);
   assert.is(r.s.role, "ACTIVE");
   assert.is(r.s.fence.fencedIncarnation, 7, "the boot that was fenced is 7");

@@ -184,14 +184,14 @@ const rows: Row[] = [
   {
     name: "fencing confirmed makes the node ACTIVE",
     given: fencing,
-    when: [{ kind: "fence-result", now: TIMERS.initdead + 50, ok: true, agent: "qmp", detail: "reset" }],
+    when: [{ kind: "fence-result", now: TIMERS.initdead + 50, ok: true, device: "qmp", detail: "reset" }],
     role: "ACTIVE",
     has: ["Log:fence-confirmed", "ContinueBoot"],
   },
   {
     name: "fencing not confirmed parks the node as STANDBY",
     given: fencing,
-    when: [{ kind: "fence-result", now: TIMERS.initdead + 50, ok: false, agent: "qmp", detail: "no reply" }],
+    when: [{ kind: "fence-result", now: TIMERS.initdead + 50, ok: false, device: "qmp", detail: "no reply" }],
     role: "STANDBY",
     has: ["Log:fence-failed"],
     lacks: ["ContinueBoot"],
@@ -206,7 +206,7 @@ const rows: Row[] = [
   {
     name: "a failed fence is retried after fenceRetry while the peer stays silent",
     given: fencing,
-    when: [{ kind: "fence-result", now: 4100, ok: false, agent: "qmp", detail: "x" }, tick(4100 + TIMERS.fenceRetry)],
+    when: [{ kind: "fence-result", now: 4100, ok: false, device: "qmp", detail: "x" }, tick(4100 + TIMERS.fenceRetry)],
     role: "FENCING",
     has: ["FencePeer"],
   },
@@ -214,7 +214,7 @@ const rows: Row[] = [
     name: "a failed fence is not retried before fenceRetry",
     given: fencing,
     when: [
-      { kind: "fence-result", now: 4100, ok: false, agent: "qmp", detail: "x" },
+      { kind: "fence-result", now: 4100, ok: false, device: "qmp", detail: "x" },
       tick(4100 + TIMERS.fenceRetry - 1),
     ],
     role: "STANDBY",
@@ -223,7 +223,7 @@ const rows: Row[] = [
   {
     name: "a fence result outside FENCING changes nothing",
     given: standby,
-    when: [{ kind: "fence-result", now: 50, ok: true, agent: "qmp", detail: "reset" }],
+    when: [{ kind: "fence-result", now: 50, ok: true, device: "qmp", detail: "reset" }],
     role: "STANDBY",
     has: ["Log:fence-result-ignored"],
     lacks: ["ContinueBoot"],
@@ -632,7 +632,7 @@ test("a link never heard is judged from when the peer was first heard, not from 
 test("after a confirmed fence the peer's links start from a clean slate", () => {
   const { s } = feed(fencing(), [
     frame(TIMERS.initdead + 10, "BOOTING"),
-    { kind: "fence-result", now: TIMERS.initdead + 50, ok: true, agent: "qmp", detail: "reset" },
+    { kind: "fence-result", now: TIMERS.initdead + 50, ok: true, device: "qmp", detail: "reset" },
   ]);
   assert.is(s.peerView.lastHeard, null);
   for (const ch of Object.values(s.channels)) assert.equal([ch?.lastHeard, ch?.late, ch?.dead], [null, false, false]);

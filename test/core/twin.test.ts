@@ -95,7 +95,7 @@ test("a FENCING node that finds a twin stops fencing and parks", () => {
   const r = step(s, twin(TIMERS.deadtime + 150, "BOOTING", false));
   assert.is(r.state.role, "STANDBY");
   const after = feed(r.state, [
-    { kind: "fence-result", now: TIMERS.deadtime + 200, ok: true, agent: "x", detail: "late" },
+    { kind: "fence-result", now: TIMERS.deadtime + 200, ok: true, device: "x", detail: "late" },
     tick(TIMERS.deadtime + 300),
   ]);
   assert.not.ok(

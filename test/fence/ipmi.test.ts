@@ -1,10 +1,10 @@
-// The IPMI fence agent against a fake ipmitool that keeps the chassis power in a file, like a BMC would.
+// The IPMI fence device against a fake ipmitool that keeps the chassis power in a file, like a BMC would.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { IpmiFenceAgent } from "../../src/fence/ipmi.ts";
+import { IpmiFence } from "../../src/fence/ipmi.ts";
 
 // Modes: auth (session refused), hang (never answers), stuck (power off never takes), no-on (power on fails),
 // refuse-off (power off is refused on a chassis that is already off). Status reads "on" for STATUS_ON_POLLS polls after an off.
@@ -52,7 +52,7 @@ function fakeBmc(mode = "normal", initial = "on", statusOnPolls = 2) {
   writeFileSync(join(dir, "status-on-polls"), String(statusOnPolls));
   const passwordFile = join(dir, "password");
   writeFileSync(passwordFile, "s3cret\n", { mode: 0o600 });
-  const agent = new IpmiFenceAgent({
+  const device = new IpmiFence({
     bin,
     host: "10.0.0.9",
     user: "admin",
@@ -66,14 +66,14 @@ function fakeBmc(mode = "normal", initial = "on", statusOnPolls = 2) {
       .split("\n")
       .map((l) => l.split("|").slice(0, -1));
   const power = () => readFileSync(join(dir, "power"), "utf8").trim();
-  return { dir, agent, passwordFile, calls, power };
+  return { dir, device, passwordFile, calls, power };
 }
 
 const commands = (calls: string[][]) => calls.map((c) => c.slice(-1)[0]);
 
 test("off runs ipmitool with interface, host, user and -f password file, and never puts the password on argv", async () => {
   const b = fakeBmc();
-  const out = await b.agent.fence("a", "off", AbortSignal.timeout(5000));
+  const out = await b.device.fence("a", "off", AbortSignal.timeout(5000));
   assert.ok(out.confirmed, out.detail);
   assert.equal(b.calls()[0], [
     "-I",
@@ -93,14 +93,14 @@ test("off runs ipmitool with interface, host, user and -f password file, and nev
 
 test("off is confirmed only after power status reads off, and reset then powers on", async () => {
   const off = fakeBmc("normal", "on", 2);
-  const o = await off.agent.fence("a", "off", AbortSignal.timeout(5000));
+  const o = await off.device.fence("a", "off", AbortSignal.timeout(5000));
   assert.ok(o.confirmed, o.detail);
   assert.equal(commands(off.calls()), ["off", "status", "status", "status"]);
   assert.match(o.detail, /Chassis Power is off \(confirmed after 3 status polls\)/);
   assert.is(off.power(), "off");
 
   const reset = fakeBmc("normal", "on", 1);
-  const r = await reset.agent.fence("a", "reset", AbortSignal.timeout(5000));
+  const r = await reset.device.fence("a", "reset", AbortSignal.timeout(5000));
   assert.ok(r.confirmed, r.detail);
   assert.equal(commands(reset.calls()), ["off", "status", "status", "on"]);
   assert.match(r.detail, /power on sent/);
@@ -109,7 +109,7 @@ test("off is confirmed only after power status reads off, and reset then powers 
 
 test("a reset whose power on fails is still confirmed by the observed off, and says so", async () => {
   const b = fakeBmc("no-on", "on", 0);
-  const r = await b.agent.fence("a", "reset", AbortSignal.timeout(5000));
+  const r = await b.device.fence("a", "reset", AbortSignal.timeout(5000));
   assert.ok(r.confirmed, r.detail);
   assert.match(r.detail, /power on failed: .*Node busy/);
   assert.is(b.power(), "off");
@@ -117,20 +117,20 @@ test("a reset whose power on fails is still confirmed by the observed off, and s
 
 test("a chassis already off whose BMC refuses power off is confirmed by its status", async () => {
   const b = fakeBmc("refuse-off", "off");
-  const r = await b.agent.fence("a", "off", AbortSignal.timeout(5000));
+  const r = await b.device.fence("a", "off", AbortSignal.timeout(5000));
   assert.ok(r.confirmed, r.detail);
   assert.equal(commands(b.calls()), ["off", "status", "status"]);
 });
 
 test("an authentication failure is never a confirmation and carries ipmitool's message", async () => {
   const b = fakeBmc("auth");
-  const r = await b.agent.fence("a", "reset", AbortSignal.timeout(5000));
+  const r = await b.device.fence("a", "reset", AbortSignal.timeout(5000));
   assert.is(r.confirmed, false);
   assert.is(
     r.detail,
     "ipmitool chassis power off (10.0.0.9) failed (exit 1): Error: Unable to establish IPMI v2 / RMCP+ session",
   );
-  const st = await b.agent.status("a", AbortSignal.timeout(5000));
+  const st = await b.device.status("a", AbortSignal.timeout(5000));
   assert.is(st.power, "unknown");
   assert.match(st.detail, /Unable to establish IPMI v2/);
 });
@@ -138,7 +138,7 @@ test("an authentication failure is never a confirmation and carries ipmitool's m
 test("a chassis that never turns off is not confirmed when the fence time runs out", async () => {
   const b = fakeBmc("stuck");
   const t0 = performance.now();
-  const r = await b.agent.fence("a", "reset", AbortSignal.timeout(400));
+  const r = await b.device.fence("a", "reset", AbortSignal.timeout(400));
   assert.is(r.confirmed, false);
   assert.ok(performance.now() - t0 < 2000, "returned soon after the signal");
   assert.match(r.detail, /power off sent, not seen off before the fence time ran out .*last on: Chassis Power is on/);
@@ -151,7 +151,7 @@ test("a hung ipmitool is killed when the signal aborts", async () => {
   const ctl = new AbortController();
   const pidFile = join(b.dir, "pid");
   const watch = setInterval(() => existsSync(pidFile) && ctl.abort(new Error("fence time ran out")), 20);
-  const running = b.agent.fence("a", "off", ctl.signal);
+  const running = b.device.fence("a", "off", ctl.signal);
   while (!ctl.signal.aborted) await Bun.sleep(20);
   clearInterval(watch);
   const t0 = performance.now();
@@ -164,7 +164,7 @@ test("a hung ipmitool is killed when the signal aborts", async () => {
 });
 
 test("a missing ipmitool is named in the detail, and status reads the chassis power", async () => {
-  const gone = new IpmiFenceAgent({
+  const gone = new IpmiFence({
     bin: "/nonexistent/ipmitool",
     host: "bmc",
     user: "admin",
@@ -174,9 +174,9 @@ test("a missing ipmitool is named in the detail, and status reads the chassis po
   const r = await gone.fence("a", "off", AbortSignal.timeout(2000));
   assert.is(r.confirmed, false);
   assert.match(r.detail, /ipmitool not found or not executable at \/nonexistent\/ipmitool/);
-  const on = await fakeBmc("normal", "on").agent.status("a", AbortSignal.timeout(2000));
+  const on = await fakeBmc("normal", "on").device.status("a", AbortSignal.timeout(2000));
   assert.equal(on, { power: "on", detail: "Chassis Power is on" });
-  const off = await fakeBmc("normal", "off").agent.status("a", AbortSignal.timeout(2000));
+  const off = await fakeBmc("normal", "off").device.status("a", AbortSignal.timeout(2000));
   assert.is(off.power, "off");
 });
 

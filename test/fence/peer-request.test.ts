@@ -1,8 +1,8 @@
 // The peer-request level: refused at once for a silent peer; repeated until the peer is heard from a new boot.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { FenceContext } from "../../src/fence/agent.ts";
-import { PeerRequestAgent } from "../../src/fence/peer-request.ts";
+import type { FenceContext } from "../../src/fence/device.ts";
+import { PeerRequestFence } from "../../src/fence/peer-request.ts";
 import { realClock } from "../../src/sys/clock.ts";
 
 function ctx(over: Partial<FenceContext>, sent: string[]): FenceContext {
@@ -21,7 +21,7 @@ function ctx(over: Partial<FenceContext>, sent: string[]): FenceContext {
 test("a peer silent for deadtime (or never heard) is refused without sending anything", async () => {
   for (const silent of [5000, null]) {
     const sent: string[] = [];
-    const r = await new PeerRequestAgent({ ctx: ctx({ peerSilentMs: () => silent }, sent), deadtimeMs: 5000 }).fence(
+    const r = await new PeerRequestFence({ ctx: ctx({ peerSilentMs: () => silent }, sent), deadtimeMs: 5000 }).fence(
       "b",
       "reset",
       AbortSignal.timeout(1000),
@@ -42,7 +42,7 @@ test("the request repeats until the peer is heard under a new incarnation, which
     },
     sent,
   );
-  const r = await new PeerRequestAgent({ ctx: c, deadtimeMs: 5000, repeatMs: 5 }).fence(
+  const r = await new PeerRequestFence({ ctx: c, deadtimeMs: 5000, repeatMs: 5 }).fence(
     "b",
     "reset",
     AbortSignal.timeout(2000),
@@ -55,7 +55,7 @@ test("the request repeats until the peer is heard under a new incarnation, which
 
 test("a peer that never comes back is not confirmed: silence proves nothing", async () => {
   const sent: string[] = [];
-  const r = await new PeerRequestAgent({ ctx: ctx({}, sent), deadtimeMs: 5000, repeatMs: 5 }).fence(
+  const r = await new PeerRequestFence({ ctx: ctx({}, sent), deadtimeMs: 5000, repeatMs: 5 }).fence(
     "b",
     "reset",
     AbortSignal.timeout(100),

@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { DiskArea } from "../../src/disk/area.ts";
 import { initDisk } from "../../src/disk/init.ts";
 import type { DiskTimers } from "../../src/disk/header.ts";
-import type { FenceContext } from "../../src/fence/agent.ts";
-import { pillMsgwait, clearPillIfRebooted, PoisonPillAgent } from "../../src/fence/poison-pill.ts";
+import type { FenceContext } from "../../src/fence/device.ts";
+import { pillMsgwait, clearPillIfRebooted, PoisonPillFence } from "../../src/fence/poison-pill.ts";
 import { fenceBudget, levelLimit } from "../../src/fence/runner.ts";
 import { AUTH, blankFile, CLUSTER, KEY, scratchDir } from "../disk/helpers.ts";
 import { realClock } from "../../src/sys/clock.ts";
@@ -25,13 +25,13 @@ const ctx = (o: Partial<FenceContext> = {}): FenceContext => ({
 });
 
 test("a header msgwait more than 5 s above the config's still fits the level's limit and the core's fence budget", () => {
-  const agent = new PoisonPillAgent({ msgwaitMs: 5000, ctx: ctx({ diskTimers: HEADER }) });
+  const pill = new PoisonPillFence({ msgwaitMs: 5000, ctx: ctx({ diskTimers: HEADER }) });
   assert.ok(
-    levelLimit(agent, 1000) >= HEADER.msgwaitMs + 1000,
-    `limit ${levelLimit(agent, 1000)} ms covers the header's ${HEADER.msgwaitMs} ms wait`,
+    levelLimit(pill, 1000) >= HEADER.msgwaitMs + 1000,
+    `limit ${levelLimit(pill, 1000)} ms covers the header's ${HEADER.msgwaitMs} ms wait`,
   );
-  assert.ok(fenceBudget([agent], 1000) > levelLimit(agent, 1000));
-  const unread = new PoisonPillAgent({ msgwaitMs: 5000, ctx: ctx({ diskTimers: null }) });
+  assert.ok(fenceBudget([pill], 1000) > levelLimit(pill, 1000));
+  const unread = new PoisonPillFence({ msgwaitMs: 5000, ctx: ctx({ diskTimers: null }) });
   assert.is(unread.minTimeoutMs, 10000, "no header at start: sized from the config");
 });
 
@@ -51,8 +51,8 @@ test("a header that grew after start is refused at once, before any pill is writ
     const r = await initDisk({ device, clusterName: CLUSTER, key: KEY, timers: HEADER });
     assert.is(r.kind, "initialised");
     const disk = { device, offset: 0, key: KEY, clusterId: AUTH.clusterId, peerSlot: 0 };
-    const agent = new PoisonPillAgent({ msgwaitMs: 5000, ctx: ctx({ disk, diskTimers: null }) });
-    const out = await agent.fence("a", "reset", AbortSignal.timeout(2000));
+    const pill = new PoisonPillFence({ msgwaitMs: 5000, ctx: ctx({ disk, diskTimers: null }) });
+    const out = await pill.fence("a", "reset", AbortSignal.timeout(2000));
     assert.is(out.confirmed, false);
     assert.match(
       out.detail,
@@ -89,11 +89,11 @@ async function withDisk(
 
 test("a pill cleared while msgwait runs (the victim came back under a new incarnation) confirms nothing, and says why", async () => {
   await withDisk(async (disk) => {
-    const agent = new PoisonPillAgent({
+    const pill = new PoisonPillFence({
       msgwaitMs: 400,
       ctx: ctx({ disk, diskTimers: FAST, peerIncarnation: () => 7 }),
     });
-    const out = agent.fence("a", "reset", AbortSignal.timeout(3000));
+    const out = pill.fence("a", "reset", AbortSignal.timeout(3000));
     await Bun.sleep(150);
     assert.match(
       String(await clearPillIfRebooted(disk, "b", 8)),
@@ -111,8 +111,8 @@ test("a pill cleared while msgwait runs (the victim came back under a new incarn
 
 test("a pill replaced while msgwait runs confirms nothing; one left in place confirms", async () => {
   await withDisk(async (disk) => {
-    const agent = new PoisonPillAgent({ msgwaitMs: 400, ctx: ctx({ disk, diskTimers: FAST }) });
-    const out = agent.fence("a", "reset", AbortSignal.timeout(3000));
+    const pill = new PoisonPillFence({ msgwaitMs: 400, ctx: ctx({ disk, diskTimers: FAST }) });
+    const out = pill.fence("a", "reset", AbortSignal.timeout(3000));
     await Bun.sleep(150);
     const area = await DiskArea.open(disk.device, 0, AUTH);
     await area.writeMailbox(0, {
@@ -127,7 +127,7 @@ test("a pill replaced while msgwait runs confirms nothing; one left in place con
     const r = await out;
     assert.is(r.confirmed, false, r.detail);
     assert.match(r.detail, /replaced by reset from b \(seq 1, ours was \d+\)/);
-    const kept = await agent.fence("a", "reset", AbortSignal.timeout(3000));
+    const kept = await pill.fence("a", "reset", AbortSignal.timeout(3000));
     assert.is(kept.confirmed, true, kept.detail);
     assert.match(kept.detail, /still there at the end/);
   });

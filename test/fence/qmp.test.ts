@@ -1,10 +1,10 @@
-// The QMP fence agent against a real QEMU, through a pty standing in for the lab's virtio-serial fence port.
+// The QMP fence device against a real QEMU, through a pty standing in for the lab's virtio-serial fence port.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { closeSync, constants, existsSync, mkdtempSync, openSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { QmpFenceAgent } from "../../src/fence/qmp.ts";
+import { QmpFence } from "../../src/fence/qmp.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 async function qemuWithPort() {
@@ -37,11 +37,11 @@ const signal = (ms: number) => AbortSignal.timeout(ms);
 test("reset is confirmed by QMP's reply and the VM keeps running", async () => {
   const q = await qemuWithPort();
   try {
-    const out = await new QmpFenceAgent({ device: q.port, action: "reset" }).fence("a", "reset", signal(5000));
+    const out = await new QmpFence({ device: q.port, action: "reset" }).fence("a", "reset", signal(5000));
     assert.ok(out.confirmed, out.detail);
     assert.match(out.detail, /system_reset confirmed by QMP/);
     assert.is(q.vm.exitCode, null);
-    const again = await new QmpFenceAgent({ device: q.port, action: "reset" }).fence("a", "reset", signal(5000));
+    const again = await new QmpFence({ device: q.port, action: "reset" }).fence("a", "reset", signal(5000));
     assert.ok(again.confirmed, `a second fence on the same session: ${again.detail}`);
   } finally {
     await q.close();
@@ -51,20 +51,20 @@ test("reset is confirmed by QMP's reply and the VM keeps running", async () => {
 test("status reports a paused or running VM as on, and a dead port as unknown", async () => {
   const q = await qemuWithPort();
   try {
-    const st = await new QmpFenceAgent({ device: q.port, action: "reset" }).status("a", signal(5000));
+    const st = await new QmpFence({ device: q.port, action: "reset" }).status("a", signal(5000));
     assert.is(st.power, "on", st.detail);
     assert.match(st.detail, /QMP status prelaunch|QMP status paused/);
   } finally {
     await q.close();
   }
-  const gone = await new QmpFenceAgent({ device: "/nonexistent/port", action: "reset" }).status("a", signal(300));
+  const gone = await new QmpFence({ device: "/nonexistent/port", action: "reset" }).status("a", signal(300));
   assert.is(gone.power, "unknown");
 });
 
 test("off sends quit: confirmed, and the QEMU process ends", async () => {
   const q = await qemuWithPort();
   try {
-    const out = await new QmpFenceAgent({ device: q.port, action: "off" }).fence("a", "off", signal(5000));
+    const out = await new QmpFence({ device: q.port, action: "off" }).fence("a", "off", signal(5000));
     assert.ok(out.confirmed, out.detail);
     await waitFor(() => q.vm.exitCode !== null, 5000, "QEMU to exit");
   } finally {
@@ -73,18 +73,14 @@ test("off sends quit: confirmed, and the QEMU process ends", async () => {
 });
 
 test("a missing device or a silent line is never a confirmation", async () => {
-  const missing = await new QmpFenceAgent({ device: "/nonexistent/port", action: "reset" }).fence(
-    "a",
-    "reset",
-    signal(500),
-  );
+  const missing = await new QmpFence({ device: "/nonexistent/port", action: "reset" }).fence("a", "reset", signal(500));
   assert.is(missing.confirmed, false);
   assert.match(missing.detail, /cannot open \/nonexistent\/port/);
   const dir = mkdtempSync(join(tmpdir(), "cg-qmp-"));
   const pair = Bun.spawn(["socat", `pty,raw,echo=0,link=${dir}/x`, `pty,raw,echo=0,link=${dir}/y`]);
   await waitFor(() => existsSync(`${dir}/x`), 5000, "pty");
   try {
-    const silent = await new QmpFenceAgent({ device: `${dir}/x`, action: "reset" }).fence("a", "reset", signal(300));
+    const silent = await new QmpFence({ device: `${dir}/x`, action: "reset" }).fence("a", "reset", signal(300));
     assert.is(silent.confirmed, false);
     assert.match(silent.detail, /no QMP answer/);
   } finally {
@@ -105,7 +101,7 @@ test("replies buffered from an earlier boot (same pid, same counter) are never t
     ).join("");
   const peer = openSync(`${dir}/y`, constants.O_RDWR | constants.O_NOCTTY);
   try {
-    const out = new QmpFenceAgent({ device: `${dir}/x`, action: "reset" }).fence("a", "reset", signal(800));
+    const out = new QmpFence({ device: `${dir}/x`, action: "reset" }).fence("a", "reset", signal(800));
     writeSync(peer, stale("cap"));
     await Bun.sleep(150);
     writeSync(peer, stale("cmd"));

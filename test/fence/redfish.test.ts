@@ -1,11 +1,11 @@
-// The Redfish fence agent against a fake BMC (Bun.serve) that speaks the real resource shapes and checks Basic auth.
+// The Redfish fence device against a fake BMC (Bun.serve) that speaks the real resource shapes and checks Basic auth.
 import { selfSignedCert } from "../helpers/tls.ts";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RedfishFenceAgent } from "../../src/fence/redfish.ts";
+import { RedfishFence } from "../../src/fence/redfish.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-redfish-"));
 const passwordFile = join(dir, "password");
@@ -81,8 +81,8 @@ function fakeBmc(o: FakeOpts = {}) {
   return { url: `${scheme}://127.0.0.1:${server.port}`, resets, power: () => power, stop: () => server.stop(true) };
 }
 
-function agent(url: string, o: { system?: string; insecure?: boolean; passwordFile?: string } = {}) {
-  return new RedfishFenceAgent({
+function device(url: string, o: { system?: string; insecure?: boolean; passwordFile?: string } = {}) {
+  return new RedfishFence({
     url,
     user: "admin",
     passwordFile: o.passwordFile ?? passwordFile,
@@ -95,15 +95,15 @@ function agent(url: string, o: { system?: string; insecure?: boolean; passwordFi
 test("off posts ForceOff to the advertised target and is confirmed only once PowerState reads Off", async () => {
   const bmc = fakeBmc({ target: "/redfish/v1/Systems/1/Actions/Oem/ComputerSystem.Reset", offAfterMs: 150 });
   try {
-    const st = await agent(bmc.url).status("a", AbortSignal.timeout(2000));
+    const st = await device(bmc.url).status("a", AbortSignal.timeout(2000));
     assert.equal(st, { power: "on", detail: "PowerState On" });
-    const r = await agent(bmc.url).fence("a", "off", AbortSignal.timeout(5000));
+    const r = await device(bmc.url).fence("a", "off", AbortSignal.timeout(5000));
     assert.ok(r.confirmed, r.detail);
     assert.equal(bmc.resets, [{ path: "/redfish/v1/Systems/1/Actions/Oem/ComputerSystem.Reset", type: "ForceOff" }]);
     const polls = Number(/after (\d+) polls/.exec(r.detail)?.[1]);
     assert.ok(polls > 1, `Off was seen on the first poll, before the fake turned off: ${r.detail}`);
     assert.is(bmc.power(), "Off");
-    const again = await agent(bmc.url).fence("a", "off", AbortSignal.timeout(2000));
+    const again = await device(bmc.url).fence("a", "off", AbortSignal.timeout(2000));
     assert.ok(again.confirmed, again.detail);
     assert.is(bmc.resets.length, 1, "a system already Off gets no second ForceOff");
   } finally {
@@ -114,7 +114,7 @@ test("off posts ForceOff to the advertised target and is confirmed only once Pow
 test("reset is ForceOff, confirmed Off, then On; without an advertised target the conventional path is used", async () => {
   const bmc = fakeBmc({ target: null, offAfterMs: 50 });
   try {
-    const r = await agent(`${bmc.url}/`).fence("a", "reset", AbortSignal.timeout(5000));
+    const r = await device(`${bmc.url}/`).fence("a", "reset", AbortSignal.timeout(5000));
     assert.ok(r.confirmed, r.detail);
     assert.match(r.detail, /PowerState Off .*; On sent$/);
     assert.equal(
@@ -131,20 +131,20 @@ test("reset is ForceOff, confirmed Off, then On; without an advertised target th
 test("a wrong password gets 401 and a missing system 404: never confirmed, and the detail says which", async () => {
   const bmc = fakeBmc();
   try {
-    const denied = await agent(bmc.url, { passwordFile: wrongPasswordFile }).fence(
+    const denied = await device(bmc.url, { passwordFile: wrongPasswordFile }).fence(
       "a",
       "off",
       AbortSignal.timeout(2000),
     );
     assert.is(denied.confirmed, false);
     assert.match(denied.detail, /GET \/redfish\/v1\/Systems\/1: 401 Unauthorized \(check user and password_file\)/);
-    const missing = await agent(bmc.url, { system: "2" }).fence("a", "off", AbortSignal.timeout(2000));
+    const missing = await device(bmc.url, { system: "2" }).fence("a", "off", AbortSignal.timeout(2000));
     assert.is(missing.confirmed, false);
     assert.match(
       missing.detail,
       /GET \/redfish\/v1\/Systems\/2: 404 Not Found \(no such resource: check url and system\): \/redfish\/v1\/Systems\/2 not found/,
     );
-    const noFile = await agent(bmc.url, { passwordFile: join(dir, "absent") }).fence(
+    const noFile = await device(bmc.url, { passwordFile: join(dir, "absent") }).fence(
       "a",
       "off",
       AbortSignal.timeout(2000),
@@ -160,7 +160,7 @@ test("a system that never reports Off is not confirmed when the signal aborts, a
   const bmc = fakeBmc({ neverOff: true });
   try {
     const t0 = performance.now();
-    const r = await agent(bmc.url).fence("a", "reset", AbortSignal.timeout(400));
+    const r = await device(bmc.url).fence("a", "reset", AbortSignal.timeout(400));
     assert.is(r.confirmed, false);
     assert.ok(performance.now() - t0 < 1500, "returned soon after the signal");
     assert.match(r.detail, /ForceOff sent to .*, not seen off before the fence time ran out .*last on: PowerState On/);
@@ -173,10 +173,10 @@ test("a system that never reports Off is not confirmed when the signal aborts, a
   }
 });
 
-test("a ForceOff answered with an error still counts when PowerState then reads Off (as IPMI's agent does); otherwise it fails", async () => {
+test("a ForceOff answered with an error still counts when PowerState then reads Off (as the IPMI device does); otherwise it fails", async () => {
   const racing = fakeBmc({ forceOffError: { status: 409, goesOff: true } });
   try {
-    const r = await agent(racing.url).fence("a", "off", AbortSignal.timeout(3000));
+    const r = await device(racing.url).fence("a", "off", AbortSignal.timeout(3000));
     assert.ok(r.confirmed, r.detail);
     assert.match(r.detail, /PowerState Off/);
   } finally {
@@ -184,7 +184,7 @@ test("a ForceOff answered with an error still counts when PowerState then reads 
   }
   const refusing = fakeBmc({ forceOffError: { status: 500, goesOff: false } });
   try {
-    const r = await agent(refusing.url).fence("a", "reset", AbortSignal.timeout(3000));
+    const r = await device(refusing.url).fence("a", "reset", AbortSignal.timeout(3000));
     assert.is(r.confirmed, false);
     assert.match(r.detail, /500.*already changing power state.*; PowerState afterwards: on \(PowerState On\)/);
     assert.equal(
@@ -201,10 +201,10 @@ test("a refused connection is a failure that names it, and status is unknown", a
   const bmc = fakeBmc();
   const url = bmc.url;
   bmc.stop();
-  const r = await agent(url).fence("a", "off", AbortSignal.timeout(2000));
+  const r = await device(url).fence("a", "off", AbortSignal.timeout(2000));
   assert.is(r.confirmed, false);
   assert.match(r.detail, /GET \/redfish\/v1\/Systems\/1: ECONNREFUSED/);
-  const st = await agent(url).status("a", AbortSignal.timeout(2000));
+  const st = await device(url).status("a", AbortSignal.timeout(2000));
   assert.is(st.power, "unknown");
 });
 
@@ -212,11 +212,11 @@ test("https with a self-signed certificate fails verification unless insecure is
   const { cert, key } = selfSignedCert(dir);
   const bmc = fakeBmc({ tls: { cert, key } });
   try {
-    const strict = await agent(bmc.url).fence("a", "off", AbortSignal.timeout(3000));
+    const strict = await device(bmc.url).fence("a", "off", AbortSignal.timeout(3000));
     assert.is(strict.confirmed, false);
     assert.match(strict.detail, /self.signed certificate.*TLS verification failed/i);
     assert.equal(bmc.resets, []);
-    const insecure = await agent(bmc.url, { insecure: true }).fence("a", "off", AbortSignal.timeout(3000));
+    const insecure = await device(bmc.url, { insecure: true }).fence("a", "off", AbortSignal.timeout(3000));
     assert.ok(insecure.confirmed, insecure.detail);
     assert.equal(
       bmc.resets.map((x) => x.type),

@@ -1,10 +1,10 @@
-// Fencing levels: the first agent that confirms wins; failures and hangs fall through; none confirmed says why.
+// Fencing levels: the first device that confirms wins; failures and hangs fall through; none confirmed says why.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type FenceAgent, unknownPower } from "../../src/fence/agent.ts";
+import { type FenceDevice, unknownPower } from "../../src/fence/device.ts";
 import { fenceBudget, runFence } from "../../src/fence/runner.ts";
 
-function agent(name: string, behave: "ok" | "fail" | "hang" | "throw", calls: string[]): FenceAgent {
+function device(name: string, behave: "ok" | "fail" | "hang" | "throw", calls: string[]): FenceDevice {
   return {
     name,
     async fence(target, action, signal) {
@@ -15,15 +15,15 @@ function agent(name: string, behave: "ok" | "fail" | "hang" | "throw", calls: st
       await new Promise((r) => signal.addEventListener("abort", r));
       return { confirmed: true, detail: "too late" };
     },
-    status: () => unknownPower("test agent"),
+    status: () => unknownPower("test device"),
   };
 }
 
 test("the first level that confirms wins and later levels are not tried", async () => {
   const calls: string[] = [];
-  const r = await runFence([agent("qmp", "ok", calls), agent("pill", "ok", calls)], "b", "reset", 1000);
+  const r = await runFence([device("qmp", "ok", calls), device("pill", "ok", calls)], "b", "reset", 1000);
   assert.is(r.ok, true);
-  assert.is(r.agent, "qmp");
+  assert.is(r.device, "qmp");
   assert.equal(calls, ["qmp:b:reset"]);
 });
 
@@ -31,19 +31,19 @@ test("a failing, throwing or hanging level falls through to the next", async () 
   const calls: string[] = [];
   const r = await runFence(
     [
-      agent("ipmi", "fail", calls),
-      agent("redfish", "throw", calls),
-      agent("qmp", "hang", calls),
-      agent("pill", "ok", calls),
+      device("ipmi", "fail", calls),
+      device("redfish", "throw", calls),
+      device("qmp", "hang", calls),
+      device("pill", "ok", calls),
     ],
     "a",
     "off",
     100,
   );
   assert.is(r.ok, true);
-  assert.is(r.agent, "pill");
+  assert.is(r.device, "pill");
   assert.equal(
-    r.attempts.map((a) => [a.agent, a.confirmed]),
+    r.attempts.map((a) => [a.device, a.confirmed]),
     [
       ["ipmi", false],
       ["redfish", false],
@@ -55,17 +55,17 @@ test("a failing, throwing or hanging level falls through to the next", async () 
   assert.match(r.attempts[1]!.detail, /connection refused/);
 });
 
-test("no agent, or none confirming, is a failure that says why", async () => {
+test("no level, or none confirming, is a failure that says why", async () => {
   const none = await runFence([], "b", "reset", 100);
   assert.is(none.ok, false);
-  assert.is(none.detail, "no fence agent configured");
-  const r = await runFence([agent("qmp", "fail", [])], "b", "reset", 100);
+  assert.is(none.detail, "no fence level configured");
+  const r = await runFence([device("qmp", "fail", [])], "b", "reset", 100);
   assert.is(r.ok, false);
   assert.match(r.detail, /qmp: device said no/);
 });
 
 test("a level that needs longer than the timeout (a pill's msgwait) is given its minimum", async () => {
-  const slow: FenceAgent = {
+  const slow: FenceDevice = {
     name: "pill",
     minTimeoutMs: 300,
     async fence(_t, _a, signal) {
@@ -74,14 +74,14 @@ test("a level that needs longer than the timeout (a pill's msgwait) is given its
         ? { confirmed: false, detail: "cut short" }
         : { confirmed: true, detail: "msgwait elapsed" };
     },
-    status: () => unknownPower("test agent"),
+    status: () => unknownPower("test device"),
   };
   const r = await runFence([slow], "b", "reset", 50);
   assert.ok(r.ok, r.detail);
 });
 
 test("the whole fence budget covers every level's limit, so the core never gives up while a level still runs", () => {
-  const a = (min?: number): FenceAgent => ({
+  const a = (min?: number): FenceDevice => ({
     name: "x",
     ...(min ? { minTimeoutMs: min } : {}),
     fence: async () => ({ confirmed: false, detail: "" }),

@@ -70,7 +70,7 @@ export class Pair {
 
   /**
    * Spawn node `n`'s guard (a fresh process: a fresh boot), or its agent; `extra` arguments are appended. `record`
-   * false: fence through the configured levels (fencingExtra) instead of the recording test agent.
+   * false: fence through the configured levels (fencingExtra) instead of the recording test device.
    */
   start(n: "a" | "b", extra: string[] = [], command: "guard" | "agent" = "guard", record = true): GuardProcess {
     const face = n === "a" ? UdpRelay.FACE_A : UdpRelay.FACE_B;

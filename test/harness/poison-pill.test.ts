@@ -5,8 +5,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { loadAuthkey } from "../../src/config/index.ts";
 import { DiskArea } from "../../src/disk/area.ts";
-import type { FenceContext } from "../../src/fence/agent.ts";
-import { clearPillIfRebooted, PoisonPillAgent } from "../../src/fence/poison-pill.ts";
+import type { FenceContext } from "../../src/fence/device.ts";
+import { clearPillIfRebooted, PoisonPillFence } from "../../src/fence/poison-pill.ts";
 import { clusterIdOf } from "../../src/protocol/index.ts";
 import { runExe } from "../helpers/exe.ts";
 import { HARNESS_TIMERS as T, Pair } from "./pair.ts";
@@ -17,7 +17,7 @@ const pair = new Pair(
   17960,
   T,
   true,
-  `[[fencing.agent]]\ntype = "poison-pill"\nmsgwait = ${MSGWAIT}\nwatchdog_timeout = 1\n`,
+  `[[fencing.level]]\ntype = "poison-pill"\nmsgwait = ${MSGWAIT}\nwatchdog_timeout = 1\n`,
 );
 test.before(() => pair.setup());
 test.after(() => pair.teardown());
@@ -36,7 +36,7 @@ function fencer(aIncarnation: () => number) {
     disk,
     send: () => {},
   };
-  return { agent: new PoisonPillAgent({ msgwaitMs: MSGWAIT, ctx }), disk };
+  return { device: new PoisonPillFence({ msgwaitMs: MSGWAIT, ctx }), disk };
 }
 
 const incarnationOf = (g: ReturnType<Pair["start"]>) => Number(g.find("start")?.incarnation ?? 0);
@@ -44,9 +44,9 @@ const incarnationOf = (g: ReturnType<Pair["start"]>) => Number(g.find("start")?.
 test("a running guard obeys a fresh pill at once; the fencer confirms only after msgwait", async () => {
   const a = pair.start("a");
   await pair.until(() => a.role === "ACTIVE", T.initdead + 5000, "a ACTIVE alone");
-  const { agent } = fencer(() => incarnationOf(a));
+  const { device } = fencer(() => incarnationOf(a));
   const t0 = Date.now();
-  const out = agent.fence("a", "reset", AbortSignal.timeout(MSGWAIT + 3000));
+  const out = device.fence("a", "reset", AbortSignal.timeout(MSGWAIT + 3000));
   await a.proc.exited;
   const obeyedMs = Date.now() - t0;
   const r = await out;
@@ -90,8 +90,8 @@ test("a guard that boots with a pill pending stays STANDBY alone, until the fenc
 test("a fenced node booting beside its fencer reads its pill before it announces its boot, then is released", async () => {
   const b = pair.start("b");
   await pair.until(() => b.role === "ACTIVE", T.initdead + 5000, "b ACTIVE alone");
-  const { agent } = fencer(() => 1);
-  const r = await agent.fence("a", "reset", AbortSignal.timeout(MSGWAIT + 3000));
+  const { device } = fencer(() => 1);
+  const r = await device.fence("a", "reset", AbortSignal.timeout(MSGWAIT + 3000));
   assert.ok(r.confirmed, r.detail);
   const a = pair.start("a");
   try {
@@ -108,8 +108,8 @@ test("a fenced node booting beside its fencer reads its pill before it announces
 });
 
 test("disk clear removes a pending pill and says so; an unknown node is a usage error", async () => {
-  const { agent } = fencer(() => 0);
-  const r = await agent.fence("a", "off", AbortSignal.timeout(10));
+  const { device } = fencer(() => 0);
+  const r = await device.fence("a", "off", AbortSignal.timeout(10));
   assert.is(r.confirmed, false, "aborted before msgwait: not a confirmation");
   const args = ["disk", "clear", "--config", pair.cfg, "--authkey", pair.key];
   const first = runExe([...args, "--node", "a"]);

@@ -40,8 +40,8 @@ test("every valid request shape is accepted as the Request contract describes it
   assert.equal(ok({ op: "takeover", token: "t" }), { op: "takeover", token: "t" });
   assert.equal(ok({ op: "standby" }), { op: "standby" });
   assert.equal(ok({ op: "fence", target: "b", confirm: true }), { op: "fence", target: "b", confirm: true });
-  assert.equal(ok({ op: "agents", action: "list" }), { op: "agents", action: "list" });
-  assert.equal(ok({ op: "agents", action: "pause", name: "web" }), { op: "agents", action: "pause", name: "web" });
+  assert.equal(ok({ op: "monitors", action: "list" }), { op: "monitors", action: "list" });
+  assert.equal(ok({ op: "monitors", action: "pause", name: "web" }), { op: "monitors", action: "pause", name: "web" });
 });
 
 test("bad requests say what was expected and what arrived", () => {
@@ -52,18 +52,19 @@ test("bad requests say what was expected and what arrived", () => {
   };
   assert.match(
     err({ op: "reboot" }),
-    'unknown op "reboot"; expected "op" to be one of: status, takeover, standby, fence, agents',
+    'unknown op "reboot"; expected "op" to be one of: status, takeover, standby, fence, monitors',
   );
+  assert.match(err({ op: "agents", action: "list" }), 'op "agents": renamed: use "monitors"');
   assert.match(err({}), "unknown op nothing");
   assert.match(err({ op: "fence", target: "b" }), 'fence needs "confirm": true; got nothing');
   assert.match(err({ op: "fence", target: "b", confirm: "yes" }), 'got "yes"');
   assert.match(err({ op: "fence", target: "../etc", confirm: true }), 'fence needs "target"');
   assert.match(
-    err({ op: "agents", action: "kill", name: "web" }),
-    'agents needs "action": one of list, pause, resume; got "kill"',
+    err({ op: "monitors", action: "kill", name: "web" }),
+    'monitors needs "action": one of list, pause, resume; got "kill"',
   );
-  assert.match(err({ op: "agents", action: "pause" }), 'agents pause needs "name"');
-  assert.match(err({ op: "agents", action: "list", name: "web" }), "agents list takes no");
+  assert.match(err({ op: "monitors", action: "pause" }), 'monitors pause needs "name"');
+  assert.match(err({ op: "monitors", action: "list", name: "web" }), "monitors list takes no");
   assert.match(
     err({ op: "status", verbose: true }),
     'unknown field "verbose" in a status request; expected only: op, token',

@@ -7,7 +7,7 @@ import { newStats } from "../../src/mgmt/connection.ts";
 import { MAX_LINE_BYTES } from "../../src/mgmt/protocol.ts";
 import type { ManagementServer } from "../../src/mgmt/server.ts";
 import { bindUnix, closeUnix, listenUnix } from "../../src/mgmt/unix.ts";
-import { sampleAgents, sampleReport } from "./fake.ts";
+import { sampleMonitors, sampleReport } from "./fake.ts";
 import { ask, LineClient, type Running, serve, tempDir } from "./helpers.ts";
 
 const dir = tempDir();
@@ -60,7 +60,7 @@ test("status replies with the handler's report", async () => {
   assert.equal(await ask(where, '{"op":"status"}'), { ok: true, result: sampleReport() });
 });
 
-test("takeover, standby, fence and agents reach the handler and return its reply", async () => {
+test("takeover, standby, fence and monitors reach the handler and return its reply", async () => {
   running.handler.calls = [];
   assert.equal(await ask(where, '{"op":"takeover"}'), { ok: false, error: "this node is already ACTIVE" });
   assert.equal(await ask(where, '{"op":"standby"}'), { ok: true, result: "handing over to b" });
@@ -68,17 +68,17 @@ test("takeover, standby, fence and agents reach the handler and return its reply
     ok: true,
     result: "b reset via qmp: confirmed",
   });
-  assert.equal(await ask(where, '{"op":"agents","action":"list"}'), { ok: true, result: sampleAgents() });
-  const paused = await ask(where, '{"op":"agents","action":"pause","name":"web"}');
+  assert.equal(await ask(where, '{"op":"monitors","action":"list"}'), { ok: true, result: sampleMonitors() });
+  const paused = await ask(where, '{"op":"monitors","action":"pause","name":"web"}');
   assert.is((paused.result as { state: string }[])[0]?.state, "paused");
-  assert.ok((await ask(where, '{"op":"agents","action":"resume","name":"db"}')).ok);
+  assert.ok((await ask(where, '{"op":"monitors","action":"resume","name":"db"}')).ok);
   assert.equal(running.handler.calls, [
     "takeover",
     "standby",
     "fence b",
-    "agents list",
-    "agents pause web",
-    "agents resume db",
+    "monitors list",
+    "monitors pause web",
+    "monitors resume db",
   ]);
 });
 
@@ -121,7 +121,7 @@ test("many garbage lines (binary too) are each refused and the server keeps answ
         ? `{"op":${i}}`
         : i % 3 === 1
           ? `\u0000\u00ff\u001b[2J${i}`
-          : `{"op":"agents","action":"pause","name":"../${"x".repeat(i)}"}`,
+          : `{"op":"monitors","action":"pause","name":"../${"x".repeat(i)}"}`,
     );
   c.send(`${garbage.join("\n")}\n`);
   for (let i = 0; i < 500; i++) assert.is((await c.next()).ok, false, `line ${i}`);

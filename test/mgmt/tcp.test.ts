@@ -68,8 +68,8 @@ test("a wrong or missing token is unauthorized, counted, logged, and reaches no 
 });
 
 test("with the token, bad requests still get precise errors", async () => {
-  const r = await ask(tls, JSON.stringify({ op: "agents", action: "pause", token: TOKEN }));
-  assert.match(r.error ?? "", 'agents pause needs "name"');
+  const r = await ask(tls, JSON.stringify({ op: "monitors", action: "pause", token: TOKEN }));
+  assert.match(r.error ?? "", 'monitors pause needs "name"');
 });
 
 test("plain TCP without TLS gets nothing useful and is closed", async () => {

@@ -24,7 +24,7 @@ test("a successor of an ACTIVE that had not yet fenced a second ACTIVE it outran
   assert.is(fences(r.all), 1, "fenced at once");
   assert.is(r.s.fence.target, 7);
   const later = feed(r.s, [
-    { kind: "fence-result", now: 100, ok: true, agent: "ipmi", detail: "off" },
+    { kind: "fence-result", now: 100, ok: true, device: "ipmi", detail: "off" },
     tick(200),
     tick(60_000),
   ]);

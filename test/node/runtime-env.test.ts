@@ -87,8 +87,8 @@ async function startEvents(levels: string, vm: boolean): Promise<LogEvent[]> {
   return events;
 }
 
-const PILL = `[[fencing.agent]]\ntype = "poison-pill"\nmsgwait = 10000\n`;
-const QMP = `[[fencing.agent]]\ntype = "qmp"\ndevice = "/dev/null"\n`;
+const PILL = `[[fencing.level]]\ntype = "poison-pill"\nmsgwait = 10000\n`;
+const QMP = `[[fencing.level]]\ntype = "qmp"\ndevice = "/dev/null"\n`;
 
 test("a poison pill as the only level in a virtual machine is called out at start (a paused VM's watchdog stops too)", async () => {
   const pillOnly = (await startEvents(PILL, true)).find((e) => e.event === "pill-in-vm");

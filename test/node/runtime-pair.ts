@@ -3,9 +3,9 @@
 // resetting the test machine (a "refused" reset returns, as reboot(2) does when the kernel refuses it).
 import { loadConfigText } from "../../src/config/index.ts";
 import type { ClusterConfig } from "../../src/config/types.ts";
-import type { FenceAction, FenceAgent, FenceOutcome, FenceContext } from "../../src/fence/agent.ts";
-import { unknownPower } from "../../src/fence/agent.ts";
-import { PeerRequestAgent } from "../../src/fence/peer-request.ts";
+import type { FenceAction, FenceDevice, FenceOutcome, FenceContext } from "../../src/fence/device.ts";
+import { unknownPower } from "../../src/fence/device.ts";
+import { PeerRequestFence } from "../../src/fence/peer-request.ts";
 import type { Effectors } from "../../src/node/effectors.ts";
 import type { HandoverSnapshot } from "../../src/node/handover.ts";
 import { NodeRuntime } from "../../src/node/runtime.ts";
@@ -31,7 +31,7 @@ export interface Node {
 }
 
 /** A fence level that records the call and confirms it (the peer is "powered off" by the test itself). */
-class RecordingLevel implements FenceAgent {
+class RecordingLevel implements FenceDevice {
   readonly name = "record";
   constructor(private readonly into: Node["fences"]) {}
   async fence(target: string, _action: FenceAction): Promise<FenceOutcome> {
@@ -132,8 +132,8 @@ export class RuntimePair {
         node.selfFences.push(reason); // refused: returns like reboot(2) refused by the kernel
       },
     };
-    const levels = (ctx: FenceContext): FenceAgent[] => [
-      ...(opts.peerRequest ? [new PeerRequestAgent({ ctx, deadtimeMs: TIMERS.deadtime })] : []),
+    const levels = (ctx: FenceContext): FenceDevice[] => [
+      ...(opts.peerRequest ? [new PeerRequestFence({ ctx, deadtimeMs: TIMERS.deadtime })] : []),
       new RecordingLevel(node.fences),
     ];
     const face = name === "a" ? UdpRelay.FACE_A : UdpRelay.FACE_B;

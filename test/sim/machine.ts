@@ -10,10 +10,10 @@ import { type ServeOptions, standbyFor } from "../../src/agent/serve.ts";
 import type { ClusterConfig, NodeConfig } from "../../src/config/types.ts";
 import type { Outcome } from "../../src/core/types.ts";
 import { DiskChannel } from "../../src/channels/disk.ts";
-import type { FenceAction, FenceAgent, FenceContext, FenceOutcome } from "../../src/fence/agent.ts";
-import { unknownPower } from "../../src/fence/agent.ts";
-import { PeerRequestAgent } from "../../src/fence/peer-request.ts";
-import { PoisonPillAgent } from "../../src/fence/poison-pill.ts";
+import type { FenceAction, FenceDevice, FenceContext, FenceOutcome } from "../../src/fence/device.ts";
+import { unknownPower } from "../../src/fence/device.ts";
+import { PeerRequestFence } from "../../src/fence/peer-request.ts";
+import { PoisonPillFence } from "../../src/fence/poison-pill.ts";
 import { Logger } from "../../src/log/logger.ts";
 import { readStopped } from "../../src/node/boot-record.ts";
 import type { HandoverSnapshot } from "../../src/node/handover.ts";
@@ -292,14 +292,14 @@ export class Machine {
     ]);
   }
 
-  private fenceLevels(p: Proc): (ctx: FenceContext) => FenceAgent[] {
+  private fenceLevels(p: Proc): (ctx: FenceContext) => FenceDevice[] {
     return (ctx) =>
-      this.s.config.fencing.agent.map((l): FenceAgent => {
+      this.s.config.fencing.level.map((l): FenceDevice => {
         switch (l.type) {
           case "poison-pill":
-            return new PoisonPillAgent({ msgwaitMs: l.msgwait, ctx });
+            return new PoisonPillFence({ msgwaitMs: l.msgwait, ctx });
           case "peer-request":
-            return new PeerRequestAgent({ ctx, deadtimeMs: this.s.config.timers.deadtime });
+            return new PeerRequestFence({ ctx, deadtimeMs: this.s.config.timers.deadtime });
           default:
             return new PowerFence(this.s.other(), ctx, p);
         }
@@ -449,7 +449,7 @@ export class Machine {
 }
 
 /** The victim's power device (QMP or a BMC), driven by the fencer's level; it may fail, hang, or act late. */
-class PowerFence implements FenceAgent {
+class PowerFence implements FenceDevice {
   readonly name = "power";
   constructor(
     private readonly victim: Machine,

@@ -145,10 +145,10 @@ function configFor(fencing: Fencing): ClusterConfig {
   const levels = FENCING[fencing]
     .map((type) =>
       type === "qmp"
-        ? `[[fencing.agent]]\ntype = "qmp"\ndevice = "/dev/sim-qmp"\n`
+        ? `[[fencing.level]]\ntype = "qmp"\ndevice = "/dev/sim-qmp"\n`
         : type === "poison-pill"
-          ? `[[fencing.agent]]\ntype = "poison-pill"\nmsgwait = 2500\nwatchdog_device = "/dev/sim-watchdog"\nwatchdog_timeout = 1\n`
-          : `[[fencing.agent]]\ntype = "peer-request"\n`,
+          ? `[[fencing.level]]\ntype = "poison-pill"\nmsgwait = 2500\nwatchdog_device = "/dev/sim-watchdog"\nwatchdog_timeout = 1\n`
+          : `[[fencing.level]]\ntype = "peer-request"\n`,
     )
     .join("\n");
   const text = `[cluster]

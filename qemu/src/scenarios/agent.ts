@@ -39,10 +39,10 @@ export async function scenarioServiceFailure(run: Run): Promise<void> {
   const recovered = await consoleEvent(
     "a",
     killAt,
-    (e) => e.event === "sma-recovery" && e.message.includes(": recover:"),
+    (e) => e.event === "monitor-recovery" && e.message.includes(": recover:"),
     120000,
   );
-  run.expect(!!recovered, "a's service monitoring agent restarted the workload in place");
+  run.expect(!!recovered, "a's service monitor restarted the workload in place");
   const ack = await consoleEvent("a", (recovered?.at ?? killAt) + 1, (e) => e.kind === "ack", 60000);
   run.expect(!!ack, "the workload writes again on a");
   run.time("service killed -> restarted in place, writing again", (ack?.at ?? Date.now()) - killAt);
@@ -50,8 +50,8 @@ export async function scenarioServiceFailure(run: Run): Promise<void> {
   run.expect(s.nodes.a.role === "ACTIVE" && s.nodes.b.role === "STANDBY", "no failover for a service that recovered");
   run.step("break the workload on a for good (a node-local fault: /run/workload-broken)");
   const breakAt = await typeAt(run, "a", "touch /run/workload-broken; systemctl kill -s KILL workload.service");
-  const esc = await consoleEvent("a", breakAt, (e) => e.event === "sma-escalate", 180000);
-  run.expect(!!esc && esc.message.includes("failover"), "a's agent asked for failover once restarts were exhausted");
+  const esc = await consoleEvent("a", breakAt, (e) => e.event === "monitor-escalate", 180000);
+  run.expect(!!esc && esc.message.includes("failover"), "a's monitor asked for failover once restarts were exhausted");
   await expectHandover(run, "a", "b", breakAt, "service broken for good");
 }
 

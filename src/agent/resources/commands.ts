@@ -1,6 +1,6 @@
 // Run the external commands resources use (ip, arping, mount, umount, systemctl) via execa, bounded and cancellable.
 import { execa } from "execa";
-import { childArgv } from "../../sma/run-process.ts";
+import { childArgv } from "../../monitor/run-process.ts";
 
 /** The programs resources call; each can be pointed elsewhere (tests use fakes). */
 export type Tool = "ip" | "arping" | "mount" | "umount" | "systemctl";

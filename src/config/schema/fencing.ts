@@ -1,5 +1,5 @@
-// [fencing] and its ordered [[fencing.agent]] levels: the keys each agent type allows, and the cross-checks
-// (warnings without agents or with a fence loop possible; poison pill timing, as SBD, and its need for the disk).
+// [fencing] and its ordered [[fencing.level]] tables: the keys each fence type allows, and the cross-checks
+// (warnings without levels or with a fence loop possible; poison pill timing, as SBD, and its need for the disk).
 import type { Checker, Draft } from "../validate.ts";
 import { USER, isHost, isHttpUrl } from "./shapes.ts";
 import { absPath, ms, type Fields, type TableSpec } from "./spec.ts";
@@ -16,8 +16,8 @@ const passwordFile = absPath("file holding the password (contents never shown)",
   secret: "path",
 });
 
-/** Keys per fence agent type (besides "type" itself). */
-export const FENCE_AGENT_FIELDS: Readonly<Record<string, Fields>> = {
+/** Keys per fence level type (besides "type" itself). */
+export const FENCE_LEVEL_FIELDS: Readonly<Record<string, Fields>> = {
   "peer-request": {},
   "poison-pill": {
     msgwait: ms(
@@ -77,16 +77,17 @@ export const FENCING: TableSpec = {
       doc: "fence a peer never heard since this boot only when the disk channel is up to prove it dead (Pacemaker's wait_for_all)",
       default: true,
     },
-    agent: {
+    level: {
       type: "list",
       doc: "fence levels, tried in order",
-      expect: "[[fencing.agent]] tables",
-      item: { type: "variant", doc: "fence agent", tag: "type", variants: FENCE_AGENT_FIELDS },
+      expect: "[[fencing.level]] tables",
+      item: { type: "variant", doc: "fence level", tag: "type", variants: FENCE_LEVEL_FIELDS },
     },
   },
+  renamed: { agent: "[[fencing.level]] (the ordered fence levels)" },
 };
 
-/** Warns on an empty agent list and on startup fencing without a disk; checks poison-pill msgwait and that the shared-disk channel is on. */
+/** Warns on an empty level list and on startup fencing without a disk; checks poison-pill msgwait and that the shared-disk channel is on. */
 export function checkFencing(d: Draft, ck: Checker): void {
   if (d.fencing?.wait_for_all === false && d.channels?.disk?.enabled === false) {
     ck.warn(
@@ -94,25 +95,25 @@ export function checkFencing(d: Draft, ck: Checker): void {
       "false with channels.disk off: a node booting with its heartbeat cables cut fences a peer it never heard, and each boot fences the other (a fence loop); enable channels.disk, or keep wait_for_all = true",
     );
   }
-  const agents = d.fencing?.agent;
-  if (agents === undefined) return;
-  if (agents.length === 0) {
+  const levels = d.fencing?.level;
+  if (levels === undefined) return;
+  if (levels.length === 0) {
     ck.warn(
-      ["fencing", "agent"],
-      "no fence agents configured; takeover will never happen without a confirmed fence: add a [[fencing.agent]]",
+      ["fencing", "level"],
+      "no fence levels configured; takeover will never happen without a confirmed fence: add a [[fencing.level]]",
     );
   }
-  agents.forEach((a, i) => {
+  levels.forEach((a, i) => {
     if (a?.type !== "poison-pill") return;
     const { msgwait, watchdog_timeout: wt } = a;
     if (typeof msgwait === "number" && typeof wt === "number" && msgwait < 2 * wt * 1000) {
       const expected = `an integer of at least 2 x watchdog_timeout (2 x ${wt} s = ${2 * wt * 1000} ms)`;
-      ck.cross(["fencing", "agent", i, "msgwait"], msgwait, expected, [["fencing", "agent", i, "watchdog_timeout"]]);
+      ck.cross(["fencing", "level", i, "msgwait"], msgwait, expected, [["fencing", "level", i, "watchdog_timeout"]]);
     }
     if (d.channels?.disk?.enabled === false) {
       const expected =
         "channels.disk.enabled = true (the poison pill is written to the peer's slot on the shared disk)";
-      ck.cross(["fencing", "agent", i, "type"], a.type, expected);
+      ck.cross(["fencing", "level", i, "type"], a.type, expected);
     }
   });
 }

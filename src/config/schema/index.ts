@@ -1,10 +1,10 @@
 // The one schema of clusterguard.toml, as data: validation and the effective-config printer both walk it.
 // One file per section holds that section's keys and its cross-key rules; this file puts them in order.
 import type { Checker, Draft } from "../validate.ts";
-import { AGENTS, checkAgents } from "./agents.ts";
 import { CHANNELS, checkChannels } from "./channels.ts";
 import { FENCING, checkFencing } from "./fencing.ts";
 import { MANAGEMENT, checkManagement } from "./management.ts";
+import { MONITORS, checkMonitors } from "./monitors.ts";
 import { CLUSTER, NODES, TIMERS, checkNodes, checkTimers } from "./nodes.ts";
 import { RESOURCES, checkResources } from "./resources.ts";
 import type { TableSpec } from "./spec.ts";
@@ -22,9 +22,10 @@ export const SCHEMA: TableSpec = {
     channels: CHANNELS,
     fencing: FENCING,
     management: MANAGEMENT,
-    agent: AGENTS,
+    monitor: MONITORS,
     resource: RESOURCES,
   },
+  renamed: { agent: "[[monitor]] (the service monitors)" },
 };
 
 /** Rules that relate keys to each other; each runs only on values that passed the schema. */
@@ -34,6 +35,6 @@ export const CROSS_CHECKS: readonly ((d: Draft, ck: Checker) => void)[] = [
   checkChannels,
   checkFencing,
   checkManagement,
-  checkAgents,
+  checkMonitors,
   checkResources,
 ];

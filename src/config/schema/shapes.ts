@@ -2,7 +2,7 @@
 // and addresses with a prefix ("10.0.0.5/24") with one spelling per address, for comparing them.
 import { isIP } from "node:net";
 
-/** Cluster, node and agent names: 1-32 of [A-Za-z0-9_.-]. */
+/** Cluster, node and monitor names: 1-32 of [A-Za-z0-9_.-]. */
 export const NAME = /^[A-Za-z0-9_.-]{1,32}$/;
 /** An absolute path without NUL or newline. */
 export const ABSOLUTE_PATH = /^\/[^\0\n]*$/;

@@ -46,7 +46,7 @@ export interface EnumSpec extends Common {
   default?: string | number;
 }
 
-/** A free-form table of string, number or boolean values (agent params). */
+/** A free-form table of string, number or boolean values (monitor params). */
 export interface MapSpec extends Common {
   type: "map";
 }
@@ -55,6 +55,8 @@ export interface MapSpec extends Common {
 export interface TableSpec extends Common {
   type: "table";
   fields: Fields;
+  /** Keys that were renamed: the old key and what to write instead ("[[monitor]] (the service monitors)"). */
+  renamed?: Readonly<Record<string, string>>;
 }
 
 /** A [[list]] of tables (or variants), with an optional count range. */
@@ -65,7 +67,7 @@ export interface ListSpec extends Common {
   max?: number;
 }
 
-/** A table whose allowed keys depend on its tag key (fence agent "type"). */
+/** A table whose allowed keys depend on its tag key (a fence level's "type"). */
 export interface VariantSpec extends Common {
   type: "variant";
   tag: string;
@@ -98,7 +100,7 @@ export function absPath(doc: string, def?: string, extra: Partial<StringSpec> = 
   return def === undefined ? spec : { ...spec, default: def };
 }
 
-/** A required name of 1-32 characters [A-Za-z0-9_.-]; `what` is "cluster", "node", "agent". */
+/** A required name of 1-32 characters [A-Za-z0-9_.-]; `what` is "cluster", "node", "monitor". */
 export function name(what: string, doc: string): StringSpec {
   return {
     type: "string",
