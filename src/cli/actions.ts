@@ -1,5 +1,6 @@
 // The one-shot actions sent to the agent: `takeover`, `standby` (send one op, print the agent's answer) and
-// `fence PEER --confirm` (fence a node now through the configured levels; refuses without --confirm).
+// `fence PEER --confirm` (fence a node now through the configured levels; refuses without --confirm), and
+// `fence PEER --manual --confirm` (the peer is off already, checked by hand: counted as a confirmed fence).
 import type { Argv } from "yargs";
 import { type CallArgs, call } from "./call.ts";
 import { withConnectOptions } from "./connect-options.ts";
@@ -52,17 +53,31 @@ export function fenceCommand(y: Argv, setExit: (code: number) => void): Argv {
       withConnectOptions(a, ACTION_TIMEOUT_MS)
         .positional("peer", { type: "string", demandOption: true, describe: "the node to fence" })
         .option("confirm", { type: "boolean", default: false, describe: "required: you mean it" })
+        .option("manual", {
+          type: "boolean",
+          default: false,
+          describe:
+            "fence nothing: PEER is off already, checked by hand (its BMC and power are dead); count it as fenced (Pacemaker's stonith_admin --confirm). Refused while PEER is heard. Wrong, this is a split brain",
+        })
         .option("json", { type: "boolean", default: false, describe: "print the reply as JSON" }),
     async (argv) => {
       if (argv.peer === undefined) return setExit(EXIT_USAGE);
       const peer = String(argv.peer);
       if (!argv.confirm) {
         console.error(
-          `clusterguard fence: fencing resets or powers off ${peer} at once; nothing was done. Add --confirm to do it`,
+          argv.manual
+            ? `clusterguard fence --manual: the guard will take ${peer} for off and may go ACTIVE: if ${peer} still runs, both write the shared disk; nothing was done. Check that ${peer} is powered off, then add --confirm`
+            : `clusterguard fence: fencing resets or powers off ${peer} at once; nothing was done. Add --confirm to do it`,
         );
         return setExit(EXIT_USAGE);
       }
-      const r = await call<string>(argv as CallArgs, { op: "fence", target: peer, confirm: true }, "fence");
+      const req = {
+        op: "fence" as const,
+        target: peer,
+        confirm: true as const,
+        ...(argv.manual ? { manual: true as const } : {}),
+      };
+      const r = await call<string>(argv as CallArgs, req, "fence");
       if (!r.ok) return setExit(r.code);
       console.log(argv.json ? JSON.stringify({ ok: true, result: r.result }) : `fence ${peer}: ${r.result}`);
       setExit(EXIT_OK);

@@ -24,6 +24,10 @@ export interface HandOver {
 export interface TakeoverAnswer extends Outcome {
   type: "TakeoverAnswer";
 }
+/** The outcome of the administrator's "the peer is off" (ConfirmOffInput). */
+export interface ConfirmOffAnswer extends Outcome {
+  type: "ConfirmOffAnswer";
+}
 /** Fence the peer through the configured fence levels, in order, and report a fence-result. */
 export interface FencePeer {
   type: "FencePeer";
@@ -62,4 +66,5 @@ export type Action =
   | SelfFence
   | HandOver
   | TakeoverAnswer
+  | ConfirmOffAnswer
   | Log;

@@ -126,8 +126,21 @@ export interface TwinInput {
   laterBoot: boolean;
 }
 
+/**
+ * The administrator says the peer is off (checked by hand: its power supply died, its BMC too): counted as a
+ * confirmed fence, as Pacemaker's `stonith_admin --confirm`, when no fence level can confirm. Refused while the peer
+ * is heard on any link.
+ */
+export interface ConfirmOffInput {
+  kind: "confirm-off";
+  now: number;
+  /** Who said so, and how (for the log). */
+  detail: string;
+}
+
 export type Input =
   | TickInput
+  | ConfirmOffInput
   | TwinInput
   | FrameInput
   | RejectedInput

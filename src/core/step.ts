@@ -1,6 +1,7 @@
 // The state machine's one entry point: (state, input) -> (next state, actions). Pure.
 import type { Action } from "./actions.ts";
 import { decide } from "./decide.ts";
+import { peerAlive } from "./liveness.ts";
 import { Draft } from "./draft.ts";
 import { blockedBy, clearBlock, setBlock } from "./blocks.ts";
 import type { FrameInput, Input, PillInput, SafetyInput, TwinInput } from "./inputs.ts";
@@ -59,6 +60,9 @@ export function step(state: CoreState, input: Input): StepResult {
     case "twin":
       onTwin(d, input);
       break;
+    case "confirm-off":
+      onConfirmOff(d, input.detail);
+      break;
   }
   decide(d);
   takeoverTick(d);
@@ -82,6 +86,33 @@ function onStall(d: Draft, ms: number): void {
   d.log("warning", "self-stall", `this node did not run for ${ms} ms: that time is not counted as the peer's silence`, {
     stalledMs: ms,
   });
+}
+
+/**
+ * The administrator says the peer is off: a confirmed fence of the peer boot last heard (or never heard), unless the
+ * peer is heard, this node is ACTIVE already, or it has stopped. Activation then goes through the usual blocks.
+ */
+function onConfirmOff(d: Draft, detail: string): void {
+  const s = d.state;
+  const answer = (ok: boolean, text: string) => void d.actions.push({ type: "ConfirmOffAnswer", ok, detail: text });
+  if (s.role === "ACTIVE" || s.role === "STOPPED")
+    return answer(false, `refused: this node is ${s.role}; only a node waiting to take over needs ${s.peer.name} off`);
+  if (peerAlive(s, d.now)) {
+    const ago = s.peerView.lastHeard === null ? 0 : d.now - s.peerView.lastHeard;
+    return answer(false, `refused: ${s.peer.name} was heard ${ago} ms ago: a node that is heard is not off`);
+  }
+  if (s.role !== "FENCING") s.fence.target = s.peerView.incarnation;
+  d.log("warning", "fence-manual", `the administrator confirms ${s.peer.name} is off: ${detail}`, {
+    target: s.peer.name,
+  });
+  fenceConfirmed(d, "the administrator", detail);
+  const role = s.role as string;
+  answer(
+    true,
+    role === "ACTIVE"
+      ? `${s.peer.name} counted as fenced; this node is ACTIVE`
+      : `${s.peer.name} counted as fenced; this node is ${role}: ${blockedBy(s) ?? "not activated"}`,
+  );
 }
 
 /** Another machine runs as this node and this one is not ACTIVE: it parks silently (no frames, no slot writes). */

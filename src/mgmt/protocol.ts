@@ -9,7 +9,7 @@ export type Request =
   | { op: "status"; token?: string }
   | { op: "takeover"; token?: string }
   | { op: "standby"; token?: string }
-  | { op: "fence"; target: string; confirm: true; token?: string }
+  | { op: "fence"; target: string; confirm: true; manual?: true; token?: string }
   | { op: "monitors"; action: "list" | "pause" | "resume"; name?: string; token?: string };
 
 /** Every reply: ok with a result, or an error that says what was wrong. */
@@ -25,8 +25,8 @@ export interface ControlHandler {
   takeover(): Promise<Reply<string>>;
   /** Planned switchover: this ACTIVE hands over cleanly to the peer. */
   standby(): Promise<Reply<string>>;
-  /** Fence `target` now through the configured levels. */
-  fence(target: string): Promise<Reply<string>>;
+  /** Fence `target` now through the configured levels; `manual`: the admin says it is off already (no fence is run). */
+  fence(target: string, manual?: boolean): Promise<Reply<string>>;
   /** List the service monitors, or pause or resume one. */
   monitors(action: "list" | "pause" | "resume", name?: string): Promise<Reply<MonitorStatus[]>>;
 }
@@ -156,7 +156,7 @@ const FIELDS: Record<Request["op"], readonly string[]> = {
   status: [],
   takeover: [],
   standby: [],
-  fence: ["target", "confirm"],
+  fence: ["target", "confirm", "manual"],
   monitors: ["action", "name"],
 };
 
@@ -207,7 +207,18 @@ export function validateRequest(o: Record<string, unknown>): Parsed<Request> {
         };
       if (o.confirm !== true)
         return { ok: false, error: `fence needs "confirm": true; got ${describeValue(o.confirm)}` };
-      return { ok: true, value: { op, target: o.target, confirm: true, ...token } };
+      if (o.manual !== undefined && o.manual !== true)
+        return { ok: false, error: `fence "manual" may only be true; got ${describeValue(o.manual)}` };
+      return {
+        ok: true,
+        value: {
+          op,
+          target: o.target,
+          confirm: true,
+          ...(o.manual === true ? { manual: true as const } : {}),
+          ...token,
+        },
+      };
     case "monitors":
       return validateMonitors(o, token);
     default:
@@ -273,7 +284,7 @@ function call(req: Request, h: ControlHandler): Promise<Reply> | Reply {
     case "standby":
       return h.standby();
     case "fence":
-      return h.fence(req.target);
+      return h.fence(req.target, req.manual === true);
     case "monitors":
       return h.monitors(req.action, req.name);
   }

@@ -52,12 +52,14 @@ export function controlHandler(o: {
       const r = await o.standby();
       return r.ok ? { ok: true, result: r.detail } : fail(r.detail);
     },
-    async fence(target) {
+    async fence(target, manual) {
       if (target !== guard.state.peer.name)
         return fail(
           `${target}: expected the peer's name, ${guard.state.peer.name} (a node never fences itself on request)`,
         );
-      const r = await guard.fenceNow("reset");
+      const r = manual
+        ? guard.confirmOff(`${target} confirmed off by hand (clusterguard fence --manual)`)
+        : await guard.fenceNow("reset");
       return r.ok ? { ok: true, result: r.detail } : fail(r.detail);
     },
     async monitors(action, name) {

@@ -104,6 +104,8 @@ export class NodeRuntime {
   releasedThisBoot: string | null = null;
   private lastBeat: Promise<boolean> | undefined;
   private takeoverWaiters: ((r: Outcome) => void)[] = [];
+  /** The core's answer to the administrator's confirm-off, taken in the same step. */
+  private confirmOffAnswer: Outcome | null = null;
   /** Runs the planned switchover when the STANDBY peer asks to take over (the agent sets it; none in the initrd). */
   handOverForPeer: ((reason: string) => Promise<Outcome>) | null = null;
   /** Heartbeats that came after warntime: for status reports. */
@@ -380,6 +382,16 @@ export class NodeRuntime {
     return this.fencing.forAdmin(action, this.lastPeerIncarnation || null);
   }
 
+  /**
+   * The administrator says the peer is off (checked by hand), when no fence level can confirm: counted as a confirmed
+   * fence unless the peer is heard (Pacemaker's stonith_admin --confirm). Answers at once.
+   */
+  confirmOff(detail: string): Outcome {
+    this.confirmOffAnswer = null;
+    this.input({ kind: "confirm-off", now: this.clock.now(), detail });
+    return this.confirmOffAnswer ?? { ok: false, detail: "refused: this node is self-fencing" };
+  }
+
   /** An administrator asks this node to become ACTIVE: a STANDBY asks its ACTIVE peer to hand over; resolves with the outcome. */
   requestTakeover(): Promise<Outcome> {
     const p = new Promise<Outcome>((resolve) => this.takeoverWaiters.push(resolve));
@@ -470,6 +482,9 @@ export class NodeRuntime {
           return this.input({ kind: "handover-answer", now: this.clock.now(), ok: false, detail });
         }
         return this.handOver(a.reason);
+      case "ConfirmOffAnswer":
+        this.confirmOffAnswer = { ok: a.ok, detail: a.detail };
+        return;
       case "TakeoverAnswer": {
         const waiting = this.takeoverWaiters.splice(0);
         for (const w of waiting) w({ ok: a.ok, detail: a.detail });

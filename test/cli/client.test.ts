@@ -70,6 +70,18 @@ test("takeover prints the agent's refusal and exits 1; standby succeeds with exi
   assert.is(s.stdout.trim(), "standby: handing over to b");
 });
 
+test("fence --manual (the peer is off, checked by hand) warns and does nothing without --confirm; with it the guard is told", async () => {
+  running.handler.calls = [];
+  const no = await cg("fence", "b", "--manual");
+  assert.is(no.code, 2);
+  assert.match(no.stderr, "if b still runs, both write the shared disk; nothing was done");
+  assert.equal(running.handler.calls, []);
+  const yes = await cg("fence", "b", "--manual", "--confirm");
+  assert.is(yes.code, 0, yes.stderr);
+  assert.match(yes.stdout, "fence b: b counted as fenced");
+  assert.equal(running.handler.calls, ["fence b manual"]);
+});
+
 test("fence without --confirm does nothing and exits 2; with it the handler fences the named peer", async () => {
   running.handler.calls = [];
   const no = await cg("fence", "b");

@@ -112,7 +112,8 @@ export class FakeHandler implements ControlHandler {
   standby(): Promise<Reply<string>> {
     return this.act("standby", { ok: true, result: "handing over to b" });
   }
-  fence(target: string): Promise<Reply<string>> {
+  fence(target: string, manual?: boolean): Promise<Reply<string>> {
+    if (manual) return this.act(`fence ${target} manual`, { ok: true, result: `${target} counted as fenced` });
     return this.act(`fence ${target}`, { ok: true, result: `${target} reset via qmp: confirmed` });
   }
   monitors(action: "list" | "pause" | "resume", name?: string): Promise<Reply<MonitorStatus[]>> {

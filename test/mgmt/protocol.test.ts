@@ -40,6 +40,12 @@ test("every valid request shape is accepted as the Request contract describes it
   assert.equal(ok({ op: "takeover", token: "t" }), { op: "takeover", token: "t" });
   assert.equal(ok({ op: "standby" }), { op: "standby" });
   assert.equal(ok({ op: "fence", target: "b", confirm: true }), { op: "fence", target: "b", confirm: true });
+  assert.equal(ok({ op: "fence", target: "b", confirm: true, manual: true }), {
+    op: "fence",
+    target: "b",
+    confirm: true,
+    manual: true,
+  });
   assert.equal(ok({ op: "monitors", action: "list" }), { op: "monitors", action: "list" });
   assert.equal(ok({ op: "monitors", action: "pause", name: "web" }), { op: "monitors", action: "pause", name: "web" });
 });
@@ -59,6 +65,11 @@ test("bad requests say what was expected and what arrived", () => {
   assert.match(err({ op: "fence", target: "b" }), 'fence needs "confirm": true; got nothing');
   assert.match(err({ op: "fence", target: "b", confirm: "yes" }), 'got "yes"');
   assert.match(err({ op: "fence", target: "../etc", confirm: true }), 'fence needs "target"');
+  assert.match(
+    err({ op: "fence", target: "b", confirm: true, manual: "yes" }),
+    'fence "manual" may only be true; got "yes"',
+  );
+
   assert.match(
     err({ op: "monitors", action: "kill", name: "web" }),
     'monitors needs "action": one of list, pause, resume; got "kill"',

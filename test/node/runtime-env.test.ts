@@ -103,4 +103,28 @@ test("a poison pill as the only level in a virtual machine is called out at star
   );
 });
 
+test("the administrator's confirm-off reaches the core through the runtime and answers at once", async () => {
+  const udp = new TestLink("udp");
+  const self = config.node.find((n) => n.name === "a")!;
+  const peer = config.node.find((n) => n.name === "b")!;
+  let continued = 0;
+  const rt = new NodeRuntime(
+    { config, key: KEY, self, peer, links: {}, hostMode: true, realtime: false },
+    new Logger("a", []),
+    { continueBoot: () => void continued++, selfFence() {} },
+    () => [],
+    { links: () => ({ stream: [udp], disk: null }) },
+  );
+  await rt.start();
+  try {
+    udp.deliver(new FrameBuilder({ key: KEY, clusterId, node: "b", incarnation: 900 }).build("heartbeat", "ACTIVE"));
+    const heard = rt.confirmOff("test");
+    assert.is(heard.ok, false);
+    assert.match(heard.detail, /b was heard \d+ ms ago/);
+    assert.is(continued, 0);
+  } finally {
+    await rt.stop();
+  }
+});
+
 test.run();

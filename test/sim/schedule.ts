@@ -46,7 +46,8 @@ export type FaultKind =
   | "garbage"
   | "standby"
   | "takeover"
-  | "admin-fence";
+  | "admin-fence"
+  | "confirm-off";
 
 /** One fault: when, on which machine, what, and its own random draws (a number per choice it makes). */
 export interface Fault {
@@ -92,6 +93,7 @@ const KINDS: readonly FaultKind[] = [
   "standby",
   "takeover",
   "admin-fence",
+  "confirm-off",
 ];
 
 /** How long a fault lasts: pauses by their class (below warntime, around deadtime, past msgwait), others 0.2-20 s. */
@@ -450,6 +452,11 @@ function apply(f: Fault, m: Machine, o: Machine, w: Wires): void {
       if (m.rt?.state)
         void m.rt.requestTakeover().then((r) => note(`takeover: ${r.ok ? "ok" : "refused"}: ${r.detail}`));
       return;
+    case "confirm-off":
+      // An honest administrator: says the peer is off only when it is (a dead BMC and power supply, checked by hand).
+      if (o.powered || !m.rt?.state) return note(`${o.name} is not off: the administrator says nothing`);
+      note(`clusterguard fence --manual on ${m.name}: ${o.name} is off`);
+      return void note(`confirm-off: ${JSON.stringify(m.rt.confirmOff(`${o.name} checked off by hand`))}`);
     case "admin-fence":
       note(`clusterguard fence on ${m.name}`);
       if (m.rt?.state) void m.rt.fenceNow("reset").then((r) => note(`fence: ${r.ok ? "ok" : "failed"}: ${r.detail}`));
