@@ -3,7 +3,6 @@ import { openSync, writeSync } from "node:fs";
 import type { LogLevel } from "../core/actions.ts";
 import type { Role } from "../core/types.ts";
 import { type LogEvent, toHumanLine, toJsonLine } from "./event.ts";
-import { priorityOf } from "./priority.ts";
 
 export type LogFormat = "human" | "json";
 export type Sink = (e: LogEvent) => void;
@@ -63,4 +62,19 @@ export class Logger {
 /** The text of anything thrown: an Error's message, or the value as a string. */
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+// The core's log levels as syslog priorities (kmsg's <N> prefix).
+const PRIORITY: Record<LogLevel, number> = {
+  critical: 2,
+  error: 3,
+  warning: 4,
+  notice: 5,
+  info: 6,
+  debug: 7,
+};
+
+/** The syslog priority of a level. */
+export function priorityOf(level: LogLevel): number {
+  return PRIORITY[level];
 }

@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { IpResource, type IpResourceOptions } from "../../src/agent/resources/ip.ts";
-import { findAddress } from "../../src/agent/resources/ip-addr.ts";
+import { findAddress } from "../../src/agent/resources/ip.ts";
 
 const NS = "cgres21";
 const PEER_NS = "cgres21p";

@@ -2,9 +2,8 @@
 //
 // IPv6 sends nothing itself: adding the address makes the kernel run duplicate address detection and, with
 // net.ipv6.conf.IF.ndisc_notify = 1, send unsolicited neighbour advertisements (the IPv6 gratuitous ARP).
-import { parseCidr } from "../../config/index.ts";
+import { canonicalIp, parseCidr } from "../../config/index.ts";
 import { type Budget, budget, type CommandOptions, Commands } from "./commands.ts";
-import { findAddress } from "./ip-addr.ts";
 import { type Resource, ResourceState, type StepResult } from "./resource.ts";
 
 /** One address on one interface. */
@@ -110,4 +109,16 @@ export class IpResource implements Resource {
       ? { detail: `${n} gratuitous ARP(s) sent`, warn: false }
       : { detail: `gratuitous ARP failed, the address is up: ${r.why}`, warn: true };
   }
+}
+
+// Read `ip -o addr show dev IF` output: which prefixes does an address carry there (IPv4 allows several)?
+
+/** Every prefix `address` carries in `ip -o addr` output, empty when absent (spellings compared canonically). */
+export function findAddress(output: string, address: string): number[] {
+  const want = canonicalIp(address);
+  const prefixes: number[] = [];
+  for (const m of output.matchAll(/\binet6? ([0-9A-Fa-f.:]+)\/(\d{1,3})\b/g)) {
+    if (canonicalIp(m[1] ?? "") === want) prefixes.push(Number(m[2]));
+  }
+  return prefixes;
 }
