@@ -24,6 +24,9 @@ export interface NodeConfig {
   address?: string;
   /** Heartbeat slot on the shared disk: 0 or 1 (default: the node's index). */
   disk_slot: number;
+  /** This node's machine, by its SMBIOS system UUID and/or a NIC's MAC (node/identity.ts checks them). */
+  machine_uuid?: string;
+  machine_mac?: string;
 }
 
 /** [timers], all in milliseconds. */

@@ -102,7 +102,7 @@ function onConfirmOff(d: Draft, detail: string): void {
     return answer(false, `refused: ${s.peer.name} was heard ${ago} ms ago: a node that is heard is not off`);
   }
   if (s.role !== "FENCING") s.fence.target = s.peerView.incarnation;
-  d.log("warning", "fence-manual", `the administrator confirms ${s.peer.name} is off: ${detail}`, {
+  d.log("critical", "fence-manual", `the administrator confirms ${s.peer.name} is off: ${detail}`, {
     target: s.peer.name,
   });
   fenceConfirmed(d, "the administrator", detail);

@@ -9,6 +9,7 @@ import { kmsgSink, Logger, type Sink, streamSink } from "../log/logger.ts";
 import { lockMemory, setRealtime } from "../sys/realtime.ts";
 import { sdNotify } from "../sys/sd-notify.ts";
 import { RUN_DIR } from "./boot-record.ts";
+import { identify, type MachineFacts, readMachineFacts } from "./identity.ts";
 import { type KernelArgs, splitCidr } from "./kernel-args.ts";
 import type { LinkOverrides, NodeOptions } from "./options.ts";
 
@@ -40,18 +41,25 @@ export function resolveNode(
   key: Uint8Array,
   kargs: KernelArgs,
   cli: { node?: string; hostMode: boolean; fenceRecord?: string; realtime: boolean; links: LinkOverrides },
+  facts: () => MachineFacts = readMachineFacts,
 ): { ok: true; options: NodeOptions } | { ok: false; error: ConfigError } {
-  const name = cli.node ?? kargs.node;
   const origin = cli.node
     ? { file: "command line", key: "--node" }
     : { file: "kernel command line", key: "rd.clusterguard.node" };
+  const named = cli.node ?? kargs.node ?? undefined;
+  // Only a config that names the machines asks this machine who it is.
+  const declared = config.node.some((n) => n.machine_uuid || n.machine_mac);
+  const id = declared ? identify(config, named, facts()) : null;
+  if (id && !id.ok && named !== undefined)
+    return { ok: false, error: { file: origin.file, key: origin.key, value: named, expected: id.why } };
+  const name = named ?? (id?.ok ? id.name : undefined);
   if (!name) {
     return {
       ok: false,
       error: {
         file: origin.file,
         key: origin.key,
-        expected: `this node's name: one of ${config.node.map((n) => n.name).join(", ")} (set rd.clusterguard.node=NAME in the boot entry or pass --node)`,
+        expected: `this node's name: one of ${config.node.map((n) => n.name).join(", ")} (set rd.clusterguard.node=NAME in the boot entry or pass --node, or name each node's machine: machine_uuid, machine_mac)${id && !id.ok ? `; ${id.why}` : ""}`,
       },
     };
   }

@@ -91,6 +91,7 @@ export class Machine {
   /** Times a guard let this machine's boot continue as ACTIVE. */
   activations = 0;
   private generation = 0;
+  private guardRestarts = 0;
   private bootId = "";
   private bootAtMono = 0;
   private pausedTotal = 0;
@@ -138,6 +139,7 @@ export class Machine {
     this.boots++;
     this.bootId = `boot-${this.name}-${this.boots}`;
     this.bootAtMono = this.mono();
+    this.guardRestarts = 0;
     this.rootMounted = false;
     this.frozen = false;
     rmSync(this.runDir(), { recursive: true, force: true });
@@ -195,13 +197,18 @@ export class Machine {
     this.s.world.release(held);
   }
 
-  /** The running process dies (a crash): an agent is restarted by systemd, a guard in the initrd is not. */
+  /**
+   * The running process dies (a crash): an agent is restarted by systemd (Restart=always), a guard still in the
+   * initrd by guard-initrd.sh up to 3 times per boot (after that the boot stops there, parked and silent).
+   */
   crash(): void {
     const p = this.proc;
     if (!p || !this.powered) return;
     this.note(`${p.kind} crashed`);
     this.kill();
     if (p.kind === "agent") this.later(100, () => this.startAgent(null));
+    // After the boot continued the initrd (and its restart loop) is gone: the agent starts without a snapshot.
+    else if (!this.rootMounted && ++this.guardRestarts <= 3) this.later(1000, () => this.startGuard());
   }
 
   /** A kernel reboot the admin or a self-fence asked for. */
@@ -331,7 +338,7 @@ export class Machine {
           this.rootMounted = true;
           this.activations++;
           this.note("boot continues as ACTIVE: the root is mounted read-write");
-          this.later(this.s.rng.int(1000, 6000), () => void this.handOver(p, rt));
+          this.later(this.s.rng.int(1000, 6000), () => void this.handOver());
         },
         selfFence: (reason, power) => {
           if (p.alive) this.selfReset(reason, power);
@@ -344,14 +351,20 @@ export class Machine {
     void rt.start().catch((e) => this.note(`guard start failed: ${String(e)}`));
   }
 
-  /** The agent asks the guard for its links; a guard that is not ACTIVE refuses, and systemd retries. */
-  private async handOver(p: Proc, guard: NodeRuntime): Promise<void> {
-    if (!p.alive) return this.startAgent(null);
+  /**
+   * The agent asks the running guard for its links (a guard restarted meanwhile is asked just the same); with no guard
+   * left it starts without a snapshot; a guard that is not ACTIVE refuses, and systemd retries.
+   */
+  private async handOver(): Promise<void> {
+    const p = this.proc;
+    const guard = this.rt;
+    if (p?.kind === "agent") return;
+    if (!p || !guard) return this.startAgent(null);
     const snap = await guard.release();
     if (!p.alive) return;
     if (typeof snap === "string") {
       this.note(`hand-over refused: ${snap}`);
-      this.later(1000, () => void this.handOver(p, guard));
+      this.later(1000, () => void this.handOver());
       return;
     }
     p.alive = false;

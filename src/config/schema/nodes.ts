@@ -32,6 +32,18 @@ const NODE: TableSpec = {
       expect: "an IPv4 or IPv6 address literal",
     },
     disk_slot: { type: "int", doc: "heartbeat slot on the shared disk", min: 0, max: 1, default: "index" },
+    machine_uuid: {
+      type: "string",
+      doc: "this node's machine: its SMBIOS system UUID (/sys/class/dmi/id/product_uuid); a machine whose UUID is the other node's never runs as this one",
+      check: (v) => /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(v),
+      expect: "a UUID such as 4c4c4544-0042-3510-8052-b4c04f563532",
+    },
+    machine_mac: {
+      type: "string",
+      doc: "this node's machine: the MAC address of one of its NICs (/sys/class/net/*/address)",
+      check: (v) => /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(v),
+      expect: "a MAC address such as 52:54:00:12:34:56",
+    },
   },
 };
 
@@ -63,14 +75,16 @@ export const TIMERS: TableSpec = {
   },
 };
 
-const DISTINCT = ["name", "disk_slot", "address"] as const;
+const DISTINCT = ["name", "disk_slot", "address", "machine_uuid", "machine_mac"] as const;
 
-/** Names, disk slots and addresses differ; each node has an address when udp is enabled. */
+/** Names, disk slots, addresses and machines differ; each node has an address when udp is enabled. */
 export function checkNodes(d: Draft, ck: Checker): void {
   const nodes = d.node ?? [];
   for (const field of DISTINCT) {
     nodes.forEach((b, j) => {
-      const i = nodes.findIndex((a) => a?.[field] !== undefined && a[field] === b?.[field]);
+      const same = (x: unknown, y: unknown) =>
+        typeof x === "string" && typeof y === "string" ? x.toLowerCase() === y.toLowerCase() : x === y;
+      const i = nodes.findIndex((a) => a?.[field] !== undefined && same(a[field], b?.[field]));
       if (i >= 0 && i < j) {
         ck.cross(
           ["node", j, field],
