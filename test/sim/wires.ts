@@ -180,7 +180,8 @@ export class SharedDisk {
       readBlock: (position) =>
         io("reading", position, () => {
           this.reads++;
-          return (this.blocks.get(position) ?? new Uint8Array(4096)).slice();
+          // Not copied: the decoders only read it, and every write stores a block of its own.
+          return this.blocks.get(position) ?? new Uint8Array(4096);
         }),
       writeBlock: (position, data) =>
         io("writing", position, () => {
