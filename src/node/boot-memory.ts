@@ -141,13 +141,15 @@ export class BootMemory {
    * Write how far this boot has heard the peer (boot-record.ts HeardRecord): before acting on what was heard, and
    * otherwise at most every `everyMs` when it changed. A process restarted without a snapshot reads it back.
    */
-  recordHeard(h: HeardNow, acting: boolean, everyMs: number): void {
+  recordHeard(now: () => HeardNow, acting: boolean, everyMs: number): void {
     const dir = this.o.runDir;
     if (!dir) return;
-    const key = `${h.incarnation}:${h.peerIncarnation}:${h.peerSeq}:${h.fencedIncarnation}:${h.secondActive}`;
-    if (key === this.heardKey) return;
+    // Called on every input: the cheap test first, what was heard only when a write may be due.
     const t = this.o.clock.now();
     if (!acting && t - this.heardAt < everyMs) return;
+    const h = now();
+    const key = `${h.incarnation}:${h.peerIncarnation}:${h.peerSeq}:${h.fencedIncarnation}:${h.secondActive}`;
+    if (key === this.heardKey) return;
     this.heardAt = t;
     this.heardKey = key;
     const rec: Omit<HeardRecord, "v"> = {

@@ -625,16 +625,15 @@ export class NodeRuntime {
   /** Write how far this boot has heard the peer, unless self-fencing (boot-memory.ts). */
   private recordHeard(acting: boolean): void {
     if (this.state.selfFence) return;
-    const pv = this.state.peerView;
     this.memory.recordHeard(
-      {
+      () => ({
         incarnation: this.incarnation,
-        peerIncarnation: pv.incarnation,
-        peerSeq: pv.lastSeq,
+        peerIncarnation: this.state.peerView.incarnation,
+        peerSeq: this.state.peerView.lastSeq,
         fencedIncarnation: this.state.fence.fencedIncarnation,
         secondActive: this.secondActive(),
         receiver: () => this.receiver.save(),
-      },
+      }),
       acting,
       this.o.config.timers.keepalive,
     );
