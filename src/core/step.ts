@@ -82,7 +82,16 @@ function onStall(d: Draft, ms: number): void {
   const s = d.state;
   const shift = (t: number | null) => (t === null ? null : Math.min(d.now, t + ms));
   s.peerView.lastHeard = shift(s.peerView.lastHeard);
-  for (const ch of Object.values(s.channels)) if (ch) ch.lastHeard = shift(ch.lastHeard);
+  // Every clock the core judges silence or waits by: initdead and the mailbox quiet (from startedAt), how long a
+  // link has been up (the disk's proof of death), a fence's static delay, its timeout and its retry.
+  s.startedAt = shift(s.startedAt) ?? s.startedAt;
+  for (const ch of Object.values(s.channels)) {
+    if (!ch) continue;
+    ch.lastHeard = shift(ch.lastHeard);
+    ch.upSince = shift(ch.upSince);
+  }
+  s.fence.issueAt = shift(s.fence.issueAt);
+  s.fence.nextRetryAt = shift(s.fence.nextRetryAt);
   d.log("warning", "self-stall", `this node did not run for ${ms} ms: that time is not counted as the peer's silence`, {
     stalledMs: ms,
   });
@@ -101,6 +110,21 @@ function onConfirmOff(d: Draft, detail: string): void {
     const ago = s.peerView.lastHeard === null ? 0 : d.now - s.peerView.lastHeard;
     return answer(false, `refused: ${s.peer.name} was heard ${ago} ms ago: a node that is heard is not off`);
   }
+  // Counted, a confirm retires the peer's boot: its frames are refused from then on. So it is taken only when it can
+  // lead to activation at once, and only after this node had every chance to hear the peer.
+  const blocked = blockedBy(s);
+  if (blocked !== null) return answer(false, `refused, nothing counted: activation is blocked (${blocked})`);
+  if (d.now < s.startedAt + s.timers.initdead)
+    return answer(
+      false,
+      `refused: this node started ${d.now - s.startedAt} ms ago; wait initdead (${s.timers.initdead} ms) to hear ${s.peer.name} first`,
+    );
+  const disk = s.channels.disk;
+  if (disk && !disk.up)
+    return answer(
+      false,
+      `refused: the shared disk cannot be read here, so ${s.peer.name}'s slot cannot show whether it still runs`,
+    );
   if (s.role !== "FENCING") s.fence.target = s.peerView.incarnation;
   d.log("critical", "fence-manual", `the administrator confirms ${s.peer.name} is off: ${detail}`, {
     target: s.peer.name,

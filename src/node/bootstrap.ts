@@ -78,6 +78,11 @@ export function resolveNode(
       hostMode: cli.hostMode,
       realtime: cli.realtime,
       ...(cli.fenceRecord ? { fenceRecord: cli.fenceRecord } : {}),
+      ...(id?.ok && id.warning
+        ? { identity: { level: "critical" as const, message: id.warning } }
+        : id?.ok && id.how
+          ? { identity: { level: "notice" as const, message: id.how } }
+          : {}),
     },
   };
 }

@@ -25,13 +25,16 @@ export function readMachineFacts(dmi = "/sys/class/dmi/id", net = "/sys/class/ne
   const macs: string[] = [];
   try {
     for (const nic of readdirSync(net)) {
-      try {
-        const mac = readFileSync(join(net, nic, "address"), "utf8")
-          .trim()
-          .toLowerCase();
-        if (mac && mac !== "00:00:00:00:00:00") macs.push(mac);
-      } catch {
-        // a NIC that vanished meanwhile
+      // A bonding slave shows the bond's MAC once bonded: its own (permanent) one is bonding_slave/perm_hwaddr.
+      for (const file of ["address", "bonding_slave/perm_hwaddr"]) {
+        try {
+          const mac = readFileSync(join(net, nic, file), "utf8")
+            .trim()
+            .toLowerCase();
+          if (mac && mac !== "00:00:00:00:00:00" && !macs.includes(mac)) macs.push(mac);
+        } catch {
+          // not a bonding slave, or a NIC that vanished meanwhile
+        }
       }
     }
   } catch {
@@ -49,8 +52,11 @@ export function machineIs(node: NodeConfig, facts: MachineFacts): "yes" | "no" |
   return checks.some((c) => c) ? "yes" : "no";
 }
 
-/** What the machine facts say about the node a boot entry named (or the node to run as when none was named). */
-export type Identity = { ok: true; name: string; how: string } | { ok: false; why: string };
+/**
+ * What the machine facts say about the node a boot entry named (or the node to run as when none was named); a
+ * warning when the named node's machine is not this one but no other node's is either (a replaced board or NIC).
+ */
+export type Identity = { ok: true; name: string; how: string; warning?: string } | { ok: false; why: string };
 
 /** Pure: the node to run as, from the name the entry gave (if any) and this machine's facts. */
 export function identify(config: ClusterConfig, named: string | undefined, facts: MachineFacts): Identity {
@@ -64,13 +70,20 @@ export function identify(config: ClusterConfig, named: string | undefined, facts
   }
   const node = config.node.find((n) => n.name === named);
   if (!node) return { ok: true, name: named, how: "" }; // an unknown name is the config's error to report
+  // Refused only when this machine is positively the other node's (whether or not the named node names its own).
+  const other = mine.find((n) => n.name !== named);
+  if (other)
+    return {
+      ok: false,
+      why: `the boot entry names node ${named}, but ${show} is node ${other.name}'s machine: both machines booted ${named}'s entry? Fix this machine's boot entry (rd.clusterguard.node=${other.name}); this node does not run as ${named}`,
+    };
   const is = machineIs(node, facts);
   if (is !== "no") return { ok: true, name: named, how: is === "yes" ? `${show} is node ${named}'s machine` : "" };
-  const other = mine.find((n) => n.name !== named);
+  // Neither node's machine (a replaced board or NIC): run as named, loudly; the shared disk still catches a twin.
   return {
-    ok: false,
-    why: other
-      ? `the boot entry names node ${named}, but ${show} is node ${other.name}'s machine: both machines booted ${named}'s entry? Fix this machine's boot entry (rd.clusterguard.node=${other.name}); this node does not run as ${named}`
-      : `the boot entry names node ${named}, but ${show} is not its machine (machine_uuid / machine_mac in [[node]] ${named}): this node does not run as ${named}; a replaced board or NIC needs the config updated`,
+    ok: true,
+    name: named,
+    how: "",
+    warning: `the boot entry names node ${named}, but ${show} is not its machine (machine_uuid / machine_mac in [[node]] ${named}), nor any other node's: running as ${named}; update the config after replacing a board or NIC`,
   };
 }

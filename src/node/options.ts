@@ -39,6 +39,8 @@ export interface NodeOptions {
   runDir?: string;
   /** This boot already released the ACTIVE role: start STOPPED under its incarnation, never ACTIVE. */
   stopped?: StoppedRecord;
+  /** What the machine's facts said about its node (node/identity.ts), logged at start. */
+  identity?: { level: "notice" | "critical"; message: string };
 }
 
 /** Split "ADDR" or "ADDR:PORT" (IPv6 as "[ADDR]:PORT"); null when malformed. */

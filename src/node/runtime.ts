@@ -164,7 +164,9 @@ export class NodeRuntime {
       ? snap.incarnation
       : cont
         ? cont.incarnation
-        : nextIncarnation(this.clock.wall(), atStart.incarnation);
+        : // A random step on top: two machines booted as one node at once, their clocks behind the slot's last
+          // incarnation, would otherwise both take slot + 1 and read each other's writes back as their own.
+          nextIncarnation(this.clock.wall(), atStart.incarnation) + Math.floor(this.env.random() * 1_048_576);
     const startSeq = snap?.seq ?? cont?.seq ?? 0;
     this.written.add(this.incarnation);
     this.builder = new FrameBuilder({
@@ -283,6 +285,7 @@ export class NodeRuntime {
       { incarnation: this.incarnation, links, blocked: blockedBy(this.state) },
       this.state.role,
     );
+    if (o.identity) this.log.emit(o.identity.level, "identity", o.identity.message);
     this.warnPillTimers(atStart.timers);
     this.warnPillInVm();
     const sink: ChannelSink = {

@@ -10,9 +10,11 @@ const tick = (now: number): Input => ({ kind: "tick", now });
 const confirm = (now: number): Input => ({ kind: "confirm-off", now, detail: "b's power supply burned (checked)" });
 const answer = (acts: Action[]) =>
   acts.find((a) => a.type === "ConfirmOffAnswer") as { ok: boolean; detail: string } | undefined;
-const D = TIMERS.deadtime;
+/** After initdead: a confirm is refused before (the peer may not have been heard yet). */
+const T0 = TIMERS.initdead;
+const D = T0 + TIMERS.deadtime;
 /** a STANDBY beside b's ACTIVE. */
-const standby = () => feed(fresh(A, B), [frame(10, "ACTIVE", { seq: 1 })]).s;
+const standby = () => feed(fresh(A, B), [frame(T0, "ACTIVE", { seq: 1 })]).s;
 /** a fencing b, the fence issued and still running (a level that hangs). */
 const fencing = () => feed(standby(), [tick(D + 100)]).s;
 /** a back to STANDBY after every level failed, b still silent. */
@@ -45,12 +47,30 @@ test("a peer never heard since boot (wait_for_all refuses to fence it) can be co
 });
 
 const refused: [string, () => CoreState, number, RegExp][] = [
-  ["while the peer is heard", standby, 100, /b was heard 90 ms ago: a node that is heard is not off/],
+  ["while the peer is heard", standby, T0 + 90, /b was heard 90 ms ago: a node that is heard is not off/],
   [
     "on an ACTIVE node",
     () => feed(fresh(A, B), [frame(10, "STANDBY", { seq: 1 }), tick(20)]).s,
-    30,
+    T0 + 30,
     /this node is ACTIVE/,
+  ],
+  ["before initdead (the peer may not have been heard yet)", () => fresh(A, B), 100, /wait initdead/],
+  [
+    "while activation is blocked: nothing is counted, the peer's boot stays unretired",
+    () => feed(fencing(), [{ kind: "twin", now: D + 120, incarnation: 9, role: "BOOTING", laterBoot: false }]).s,
+    D + 200,
+    /refused, nothing counted: activation is blocked \(another machine runs as a/,
+  ],
+  [
+    "while the shared disk cannot be read (the peer's slot would show it running)",
+    () =>
+      feed(fresh(A, B, 0, ["serial", "udp", "disk"]), [
+        frame(T0, "ACTIVE", { seq: 1 }),
+        { kind: "channel", now: T0 + 10, channel: "disk", up: false, detail: "EIO" },
+        tick(D + 100),
+      ]).s,
+    D + 150,
+    /the shared disk cannot be read here/,
   ],
 ];
 for (const [when, given, now, why] of refused) {
@@ -61,15 +81,8 @@ for (const [when, given, now, why] of refused) {
     assert.match(answer(r.actions)?.detail ?? "", why);
     assert.not.ok(r.actions.some((a) => a.type === "ContinueBoot"));
     assert.is(r.state.role, s0.role);
+    assert.is(r.state.fence.fencedIncarnation, s0.fence.fencedIncarnation, "no boot retired");
   });
 }
-
-test("a blocked node counts the peer as fenced but does not go ACTIVE (a pending pill, a twin)", () => {
-  const s0 = feed(fencing(), [{ kind: "twin", now: D + 120, incarnation: 9, role: "BOOTING", laterBoot: false }]).s;
-  const r = step(s0, confirm(D + 200));
-  assert.is(answer(r.actions)?.ok, true);
-  assert.match(answer(r.actions)?.detail ?? "", /another machine runs as a/);
-  assert.not.ok(r.actions.some((a) => a.type === "ContinueBoot"));
-});
 
 test.run();

@@ -36,4 +36,18 @@ test("after its own stall, a STANDBY whose peer really is dead fences it one dea
   assert.is(dead.s.role, "FENCING");
 });
 
+test("a guard that stalls before it first hears the peer does not count the stall toward initdead or the disk's proof", () => {
+  // a outranks b (no static delay) and waits initdead for b, the disk channel up; it hangs for longer than initdead.
+  const s0 = feed(fresh(A, B, 0, ["serial", "udp", "disk"]), [tick(10)]).s;
+  const late = 10 + TIMERS.initdead + 3000;
+  const r = feed(s0, [tick(late, late - 10 - 50), frame(late + 1, "ACTIVE", { node: "b", seq: 1 }), tick(late + 50)]);
+  assert.not.ok(
+    r.all.some((a) => a.type === "FencePeer"),
+    "no fence of a peer whose frames were queued",
+  );
+  assert.is(r.s.role, "STANDBY");
+  const alone = feed(s0, [tick(late, late - 10 - 50), tick(late + TIMERS.initdead + 100)]);
+  assert.is(alone.s.role, "FENCING", "a peer that stays silent for initdead after the stall is fenced");
+});
+
 test.run();

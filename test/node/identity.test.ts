@@ -43,12 +43,7 @@ const cases: [string, string | undefined, MachineFacts, string | RegExp][] = [
     onB,
     /names node a, but this machine .* is node b's machine: both machines booted a's entry\? Fix .*rd\.clusterguard\.node=b/,
   ],
-  [
-    "a machine that is neither: refused, naming the config keys",
-    "b",
-    elsewhere,
-    /is not its machine \(machine_uuid \/ machine_mac/,
-  ],
+  ["a machine that is neither (a replaced board): runs as named; the warning is below", "b", elsewhere, "b"],
   [
     "no entry and a machine that is neither: no node",
     undefined,
@@ -68,6 +63,31 @@ for (const [name, entry, facts, want] of cases) {
     }
   });
 }
+
+test("a machine that is no node's runs as the named node with a critical note; one that is the other's never", () => {
+  const id = identify(named, "b", elsewhere);
+  assert.ok(id.ok && /is not its machine .* nor any other node's: running as b/.test(id.warning ?? ""));
+  const r = resolveNode(
+    named,
+    new Uint8Array(64),
+    parseKernelArgs("rd.clusterguard.node=b"),
+    { hostMode: false, realtime: false, links: {} },
+    () => elsewhere,
+  );
+  assert.ok(r.ok && r.options.identity?.level === "critical");
+  // Only node a names its machine; machine A booted with b's entry is refused all the same.
+  const half = configWith(JSON.stringify({ machine_uuid: UUID_A }), "{}");
+  const wrong = identify(half, "b", onA);
+  assert.not.ok(wrong.ok, "the named node names no machine, but this one is a's");
+});
+
+test("a bonding slave's own MAC (perm_hwaddr) counts, not only the bond's", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cg-identity-"));
+  mkdirSync(join(dir, "net", "eth0", "bonding_slave"), { recursive: true });
+  writeFileSync(join(dir, "net", "eth0", "address"), "52:54:00:00:00:99\n");
+  writeFileSync(join(dir, "net", "eth0", "bonding_slave", "perm_hwaddr"), `${MAC_B}\n`);
+  assert.equal(readMachineFacts(join(dir, "none"), join(dir, "net")).macs, ["52:54:00:00:00:99", MAC_B]);
+});
 
 test("the guard's start refuses a boot entry naming the other machine's node, as a configuration error", () => {
   const r = resolveNode(

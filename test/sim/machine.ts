@@ -46,6 +46,8 @@ export interface MachineSetup {
   trace: Trace;
   /** The other machine (its power device is what this machine's power fence level drives). */
   other: () => Machine;
+  /** From power-on to the guard's start (default: 0.3-2.5 s at random). */
+  bootDelayMs?: number;
 }
 
 /** A process on the machine: its events die with it and wait while the machine is paused. */
@@ -145,7 +147,7 @@ export class Machine {
     rmSync(this.runDir(), { recursive: true, force: true });
     mkdirSync(this.runDir(), { recursive: true });
     this.note(`power on (boot ${this.boots})`);
-    this.later(this.s.rng.int(300, 2500), () => this.startGuard());
+    this.later(this.s.bootDelayMs ?? this.s.rng.int(300, 2500), () => this.startGuard());
   }
 
   powerOff(why: string): void {

@@ -6,6 +6,7 @@ import { loadConfigText } from "../../src/config/index.ts";
 import type { ClusterConfig } from "../../src/config/types.ts";
 import { HEADER_BLOCK, heartbeatBlock, mailboxBlock } from "../../src/disk/block.ts";
 import { encodeHeader, makeHeader } from "../../src/disk/header.ts";
+import { encodeSlot } from "../../src/disk/slot.ts";
 import { clusterIdOf } from "../../src/protocol/index.ts";
 import { Machine, type PowerMode } from "./machine.ts";
 import { Cable, CLEAN, type Side, SharedDisk } from "./wires.ts";
@@ -69,6 +70,11 @@ export interface Plan {
   bStartsAt: number;
   /** B boots as node a too (a wrong boot entry): a twin of A. */
   twin?: boolean;
+  /**
+   * Both guards start at the same moment and slot a holds an incarnation ahead of both wall clocks (a clock stepped
+   * back): without a random step, twins would mint the same incarnation and read each other's writes as their own.
+   */
+  sameStart?: boolean;
   faults: Fault[];
 }
 
@@ -216,6 +222,22 @@ export async function runPlan(plan: Plan, runRoot: string): Promise<Outcome> {
       KEY,
     ),
   );
+  if (plan.sameStart)
+    disk.put(
+      heartbeatBlock(0) * 4096,
+      encodeSlot(
+        {
+          node: "a",
+          incarnation: 1_790_000_000_000,
+          seq: 7,
+          role: "STANDBY",
+          writtenAt: 1_780_000_000_000,
+          uptimeMs: 1,
+        },
+        0,
+        { key: KEY, clusterId },
+      ),
+    );
   const timeline: string[] = [];
   const trace = (side: Side, line: string) => {
     timeline.push(`${(world.t / 1000).toFixed(3).padStart(9)} ${side === 0 ? "A" : "B"} ${line}`);
@@ -264,6 +286,7 @@ export async function runPlan(plan: Plan, runRoot: string): Promise<Outcome> {
         runRoot: dir,
         trace,
         other: () => machines[side === 0 ? 1 : 0]!,
+        ...(plan.sameStart ? { bootDelayMs: 1000 } : {}),
       }),
     );
   }

@@ -63,6 +63,14 @@ for (const vm of [true, false]) {
   });
 }
 
+test("twins that start at the same moment with their clocks behind the slot still mint different incarnations", async () => {
+  // Without the random step at start, both took slot + 1 and read each other's writes back as their own (row 16.4).
+  for (const fencing of ["pill", "power+pill", "request+pill"] as const) {
+    const o = await runPlan({ seed: 4245, fencing, bStartsAt: 0, faults: [], twin: true, sameStart: true }, ROOT);
+    assert.ok(o.ok, `${fencing}: ${o.violation}\n${o.timeline.slice(-30).join("\n")}`);
+  }
+});
+
 test("a seed replays exactly: the same plan gives the same timeline, event for event", async () => {
   const a = await runPlan(planFor(7), ROOT);
   const b = await runPlan(planFor(7), ROOT);
