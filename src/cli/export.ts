@@ -16,14 +16,7 @@ function exportToDir(configPath: string, out: string): number {
     console.error(`${c.errors.length} error(s); nothing was written`);
     return EXIT_USAGE;
   }
-  const lineOf = (path: readonly (string | number)[]) => {
-    for (let n = path.length; n > 0; n--) {
-      const line = c.lines.get(path.slice(0, n));
-      if (line !== undefined) return line;
-    }
-    return undefined;
-  };
-  const r = exportPacemaker(c.config, { source: configPath, lineOf });
+  const r = exportPacemaker(c.config, { source: configPath, lines: c.lines });
   if (!r.ok) {
     for (const e of r.errors) console.error(formatConfigError(e));
     console.error(`${r.errors.length} error(s): no Pacemaker counterpart; nothing was written`);

@@ -29,14 +29,21 @@ export type ExportResult =
 export interface ExportOptions {
   /** The config file's name, for messages and the files' headers. */
   source: string;
-  /** The line of a key in the config file, when known. */
-  lineOf?: (path: KeyPath) => number | undefined;
+  /** Where each key was written in the config file (LoadResult.lines), for the messages' line numbers. */
+  lines?: { get(path: KeyPath): number | undefined };
 }
 
 /** The Pacemaker, Corosync and SBD files for `config`, or why it cannot be exported. */
 export function exportPacemaker(config: ClusterConfig, opts: ExportOptions): ExportResult {
   const { source } = opts;
-  const lineOf = (path: KeyPath) => (path.length === 0 ? undefined : opts.lineOf?.(path));
+  // A key the file leaves to its default is shown at the nearest table the file does write.
+  const lineOf = (path: KeyPath) => {
+    for (let n = path.length; n > 0; n--) {
+      const line = opts.lines?.get(path.slice(0, n));
+      if (line !== undefined) return line;
+    }
+    return undefined;
+  };
   const text = unrepresentable(config);
   if (text.length > 0) return { ok: false, errors: text.map((r) => configError(r, source, lineOf)) };
 
