@@ -57,25 +57,26 @@ export function renderCib(
   const [a, b] = config.node;
   const first = outranks(a, b) ? a : b;
   const nodes = config.node.map((n, i) => el("node", { id: String(nodeId(i)), uname: n.name }));
+  // No resources, no group (an empty group is not valid) and nothing to prefer a node for.
   const group = resources.members.length > 0 ? [el("group", { id: cid.group }, resources.members.map(prim))] : [];
-  const constraints = [
-    ...fencing.bans.map((ban) =>
-      el("rsc_location", {
-        id: ids.take(`ban-${ban.rsc}-on-${ban.node}`),
-        rsc: ban.rsc,
-        node: ban.node,
-        score: "-INFINITY",
-      }),
-    ),
-    ...group.map(() =>
+  const constraints = fencing.bans.map((ban) =>
+    el("rsc_location", {
+      id: ids.take(`ban-${ban.rsc}-on-${ban.node}`),
+      rsc: ban.rsc,
+      node: ban.node,
+      score: "-INFINITY",
+    }),
+  );
+  if (group.length > 0) {
+    constraints.push(
       el("rsc_location", {
         id: ids.take(`prefer-${cid.group}-on-${first.name}`),
         rsc: cid.group,
         node: first.name,
         score: String(PREFERENCE),
       }),
-    ),
-  ];
+    );
+  }
   const topology = fencing.topology.map((l) =>
     el("fencing-level", {
       id: ids.take(`fl-${l.target}-${l.index}`),
@@ -151,17 +152,19 @@ export function renderCib(
 /** Every string of the exported sections that XML cannot hold (a control character): refused, nothing written. */
 export function unrepresentable(config: ClusterConfig): Refusal[] {
   const out: Refusal[] = [];
+  const expected =
+    "text without control characters other than tab and newline (the CIB is XML, which cannot hold them)";
   const walk = (v: unknown, path: KeyPath): void => {
     if (typeof v === "string") {
-      if (notXmlText(v))
-        out.push({
-          path,
-          value: v,
-          expected:
-            "text without control characters other than tab and newline (the CIB is XML, which cannot hold them)",
-        });
+      if (notXmlText(v)) out.push({ path, value: v, expected });
     } else if (Array.isArray(v)) for (const [i, x] of v.entries()) walk(x, [...path, i]);
-    else if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    else if (typeof v === "object" && v !== null) {
+      for (const [k, x] of Object.entries(v)) {
+        // a key becomes a name in the CIB too (a monitor's parameters)
+        if (notXmlText(k)) out.push({ path: [...path, k], problem: "the key itself", expected });
+        else walk(x, [...path, k]);
+      }
+    }
   };
   const { cluster, node, resource, monitor, fencing, channels } = config;
   for (const [k, v] of Object.entries({ cluster, node, resource, monitor, fencing, channels })) walk(v, [k]);

@@ -25,101 +25,105 @@ const DEFAULT_MONITOR_MS: Record<ResourceConfig["type"], number> = { ip: 10_000,
 /** OCF_ROOT as Pacemaker has it; an ocf monitor elsewhere needs its agent installed there. */
 const PCMK_OCF_ROOT = "/usr/lib/ocf";
 
+/** What mapping the monitors works on: the part being built, and which resource a unit and a monitor belong to. */
+interface Ctx {
+  ids: Ids;
+  part: ResourcePart;
+  /** Each unit in the group ("nginx" as "nginx.service") and its primitive. */
+  units: Map<string, Primitive>;
+  /** The monitor that already gave a primitive its monitor operation. */
+  watchedBy: Map<Primitive, string>;
+}
+
 /** The group members for `config`'s resources and monitors. */
 export function exportResources(config: ClusterConfig, ids: Ids): ResourcePart {
-  const part: ResourcePart = { ...findings(), members: [] };
-  const units = new Map<string, Primitive>();
-  config.resource.forEach((r, i) => {
-    const p = resourcePrimitive(r, i, ids, part);
-    if (p === undefined) return;
-    part.members.push(p);
-    if (r.type === "unit") units.set(serviceName(r.name), p);
-  });
-  const watchedBy = new Map<Primitive, string>();
-  config.monitor.forEach((m, i) => {
-    const at = ["monitor", i] as const;
-    const what = `monitor[${i}] ${JSON.stringify(m.name)} (plugin ${m.plugin})`;
-    if (m.plugin === "systemd") {
-      const unit = m.params.unit;
-      if (typeof unit !== "string" || unit === "") {
-        part.refusals.push({
-          path: [...at, "params", "unit"],
-          value: unit,
-          problem: unit === undefined ? "missing" : undefined,
-          expected: 'a systemd unit name like "nginx.service" (the systemd plugin requires it)',
-        });
-        return;
-      }
-      const resource = units.get(serviceName(unit));
-      if (resource !== undefined) {
-        const earlier = watchedBy.get(resource);
-        if (earlier !== undefined) {
-          part.notes.push({
-            path: at,
-            value: m.name,
-            text: `watches ${unit}, which ${earlier} already watches: one monitor per resource carries over; this one does not`,
-          });
-          return;
-        }
-        watchedBy.set(resource, `monitor[${i}] ${JSON.stringify(m.name)}`);
-        applyMonitor(resource, m, i, part);
-        part.mappings.push({ from: what, to: `the monitor operation of ${resource.id}` });
-        return;
-      }
-      if (!pacemakerUnit(unit)) {
-        part.refusals.push({
-          path: [...at, "params", "unit"],
-          value: unit,
-          expected: unitExpectation(),
-        });
-        return;
-      }
-      const p = primitive(ids.take(m.name, "monitor"), "systemd", undefined, unit, `${what}: the service it watches`);
-      applyMonitor(p, m, i, part);
-      units.set(serviceName(unit), p);
-      watchedBy.set(p, `monitor[${i}] ${JSON.stringify(m.name)}`);
-      part.members.push(p);
-      part.mappings.push({ from: what, to: `systemd:${unit} (${p.id}), after the resources, with its monitor` });
-      return;
+  const ctx: Ctx = { ids, part: { ...findings(), members: [] }, units: new Map(), watchedBy: new Map() };
+  for (const [i, r] of config.resource.entries()) {
+    const p = resourcePrimitive(r, i, ids, ctx.part);
+    if (p === undefined) continue;
+    ctx.part.members.push(p);
+    if (r.type === "unit") ctx.units.set(serviceName(r.name), p);
+  }
+  for (const [i, m] of config.monitor.entries()) {
+    if (m.plugin === "systemd") systemdMonitor(m, i, ctx);
+    else if (m.plugin === "ocf") ocfMonitor(m, i, ctx);
+    else {
+      const text = `monitor ${JSON.stringify(m.name)}: ${noCounterpart(m)}`;
+      ctx.part.notes.push({ path: ["monitor", i, "plugin"], value: m.plugin, text });
     }
-    if (m.plugin === "ocf") {
-      const agent = m.params.agent;
-      if (typeof agent !== "string" || !OCF_AGENT.test(agent)) {
-        part.refusals.push({
-          path: [...at, "params", "agent"],
-          value: agent,
-          problem: agent === undefined ? "missing" : undefined,
-          expected: 'an OCF agent as "provider/type", like "heartbeat/apache" (the ocf plugin requires it)',
-        });
-        return;
-      }
-      const [provider = "", type = ""] = agent.split("/");
-      const p = primitive(ids.take(m.name, "monitor"), "ocf", provider, type, `${what}: the OCF agent it runs`);
-      for (const [k, v] of Object.entries(m.params)) if (!OWN_PARAMS.includes(k)) p.params.push([k, String(v)]);
-      const root = m.params.ocf_root;
-      if (typeof root === "string" && root.replace(/\/+$/, "") !== PCMK_OCF_ROOT) {
-        part.notes.push({
-          path: [...at, "params", "ocf_root"],
-          value: root,
-          text: `Pacemaker runs OCF agents from ${PCMK_OCF_ROOT} only: install ${agent} as ${PCMK_OCF_ROOT}/resource.d/${agent} on both nodes`,
-          edit: `install ${agent} under ${PCMK_OCF_ROOT}/resource.d on both nodes`,
-        });
-      }
-      applyMonitor(p, m, i, part);
-      part.members.push(p);
-      part.mappings.push({
-        from: what,
-        to: `ocf:${provider}:${type} (${p.id}), after the resources, with its monitor`,
+  }
+  return ctx.part;
+}
+
+/** A systemd monitor: the monitor operation of the resource with its unit, or a systemd resource of its own. */
+function systemdMonitor(m: MonitorConfig, i: number, { ids, part, units, watchedBy }: Ctx): void {
+  const what = `monitor[${i}] ${JSON.stringify(m.name)}`;
+  const unit = m.params.unit;
+  if (typeof unit !== "string" || unit === "") {
+    part.refusals.push({
+      path: ["monitor", i, "params", "unit"],
+      value: unit,
+      problem: unit === undefined ? "missing" : undefined,
+      expected: 'a systemd unit name like "nginx.service" (the systemd plugin requires it)',
+    });
+    return;
+  }
+  const resource = units.get(serviceName(unit));
+  if (resource !== undefined) {
+    const earlier = watchedBy.get(resource);
+    if (earlier !== undefined) {
+      part.notes.push({
+        path: ["monitor", i],
+        value: m.name,
+        text: `watches ${unit}, which ${earlier} already watches: one monitor per resource carries over; this one does not`,
       });
       return;
     }
-    part.notes.push({
-      path: [...at, "plugin"],
-      value: m.plugin,
-      text: `monitor ${JSON.stringify(m.name)}: ${noCounterpart(m)}`,
+    watchedBy.set(resource, what);
+    applyMonitor(resource, m, i, part);
+    part.mappings.push({ from: `${what} (systemd)`, to: `the monitor operation of ${resource.id}` });
+    return;
+  }
+  if (!pacemakerUnit(unit)) {
+    part.refusals.push({ path: ["monitor", i, "params", "unit"], value: unit, expected: unitExpectation() });
+    return;
+  }
+  const p = primitive(ids.take(m.name, "monitor"), "systemd", undefined, unit, `${what}: the service it watches`);
+  applyMonitor(p, m, i, part);
+  units.set(serviceName(unit), p);
+  watchedBy.set(p, what);
+  part.members.push(p);
+  part.mappings.push({ from: `${what} (systemd)`, to: `systemd:${unit} (${p.id}), after the resources` });
+}
+
+/** An ocf monitor: the OCF agent as a resource, with the monitor's parameters but the plugin's own. */
+function ocfMonitor(m: MonitorConfig, i: number, { ids, part }: Ctx): void {
+  const what = `monitor[${i}] ${JSON.stringify(m.name)}`;
+  const agent = m.params.agent;
+  if (typeof agent !== "string" || !OCF_AGENT.test(agent)) {
+    part.refusals.push({
+      path: ["monitor", i, "params", "agent"],
+      value: agent,
+      problem: agent === undefined ? "missing" : undefined,
+      expected: 'an OCF agent as "provider/type", like "heartbeat/apache" (the ocf plugin requires it)',
     });
-  });
-  return part;
+    return;
+  }
+  const [provider = "", type = ""] = agent.split("/");
+  const p = primitive(ids.take(m.name, "monitor"), "ocf", provider, type, `${what}: the OCF agent it runs`);
+  for (const [k, v] of Object.entries(m.params)) if (!OWN_PARAMS.includes(k)) p.params.push([k, String(v)]);
+  const root = m.params.ocf_root;
+  if (typeof root === "string" && root.replace(/\/+$/, "") !== PCMK_OCF_ROOT) {
+    part.notes.push({
+      path: ["monitor", i, "params", "ocf_root"],
+      value: root,
+      text: `Pacemaker runs OCF agents from ${PCMK_OCF_ROOT} only: install ${agent} as ${PCMK_OCF_ROOT}/resource.d/${agent} on both nodes`,
+      edit: `install ${agent} under ${PCMK_OCF_ROOT}/resource.d on both nodes`,
+    });
+  }
+  applyMonitor(p, m, i, part);
+  part.members.push(p);
+  part.mappings.push({ from: `${what} (ocf)`, to: `ocf:${provider}:${type} (${p.id}), after the resources` });
 }
 
 /** The primitive for one [[resource]], or undefined (with a refusal) when Pacemaker cannot carry it. */

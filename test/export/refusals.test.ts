@@ -51,6 +51,11 @@ test("what cannot be carried is refused, named like a config error, by a table",
       /^t\.toml:20: monitor\[0\]\.params\.x = "bell\\u0007": expected text without control characters other than tab and newline \(the CIB is XML/,
     ],
     [
+      "a parameter name XML cannot hold",
+      `${BASE}[[monitor]]\nname = "w"\nplugin = "ocf"\nparams = { agent = "a/b", "x\\u0001" = "1" }\n`,
+      /^t\.toml:20: monitor\[0\]\.params\."x\\u0001": the key itself; expected text without control characters/,
+    ],
+    [
       "an SBD device the shell-style file cannot hold as it is",
       `${BASE}[channels.disk]\nenabled = true\ndevice = "/dev/disk/by-id/my disk;x"\n`,
       /^t\.toml:19: channels\.disk\.device = "\/dev\/disk\/by-id\/my disk;x": expected an absolute path of the characters/,
