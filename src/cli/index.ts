@@ -5,6 +5,7 @@ import { bootloaderCommand, initrdCommand } from "./boot.ts";
 import { configCheckCommand, keygenCommand } from "./config.ts";
 import { diskCommand } from "./disk.ts";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
+import { exportCommand } from "./export.ts";
 import { monitorsCommand, renamedMonitorCommands } from "./monitors.ts";
 import { agentCommand, guardCommand } from "./run.ts";
 import { statusCommand } from "./status.ts";
@@ -60,6 +61,7 @@ export async function runCli(args: string[]): Promise<number> {
     initrdCommand,
     bootloaderCommand,
     keygenCommand,
+    exportCommand,
     renamedMonitorCommands,
     versionCommand,
   ]) {

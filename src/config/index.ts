@@ -20,8 +20,15 @@ export {
   type WriteResult,
 } from "./secrets.ts";
 export { validate, type ValidationResult } from "./validate.ts";
-export { parse as parseToml, TomlError, type TomlResult, type TomlTable, type TomlValue } from "./toml.ts";
-export { showValue } from "./toml-tokens.ts";
+export {
+  parse as parseToml,
+  TomlError,
+  type LineMap,
+  type TomlResult,
+  type TomlTable,
+  type TomlValue,
+} from "./toml.ts";
+export { keyPath, showValue } from "./toml-tokens.ts";
 export { renderEffective, describeAuthkey, type RenderOptions } from "./effective.ts";
 export { SCHEMA, BAUD_RATES } from "./schema/index.ts";
 export { ABSOLUTE_PATH, NAME, canonicalIp, isHost, isHostPort, isHttpUrl, parseCidr } from "./schema/shapes.ts";

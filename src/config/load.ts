@@ -2,7 +2,7 @@
 // one-line error format, the bounded reader every config and secret file goes through, and picking this node and
 // its peer out of the two by name.
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
-import { parse } from "./toml.ts";
+import { type LineMap, parse } from "./toml.ts";
 import { showValue } from "./toml-tokens.ts";
 import type { ClusterConfig, ConfigError, NodeConfig } from "./types.ts";
 import { validate } from "./validate.ts";
@@ -19,9 +19,9 @@ export const DEFAULT_AUTHKEY_PATH = "/etc/clusterguard/authkey";
 /** Largest config file read: a real one is a few kilobytes; 1 MiB bounds memory and parse time in the initrd. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
-/** A loaded configuration, or every problem found. */
+/** A loaded configuration (and the line of every key in the file), or every problem found. */
 export type LoadResult =
-  | { ok: true; config: ClusterConfig; warnings: string[] }
+  | { ok: true; config: ClusterConfig; warnings: string[]; lines: LineMap }
   | { ok: false; errors: ConfigError[]; warnings: string[] };
 
 /** Loads and validates the config file at `path`. */
@@ -51,7 +51,7 @@ export function loadConfigText(text: string, file: string): LoadResult {
     return { ok: false, errors, warnings: [] };
   }
   const { config, errors, warnings } = validate(parsed.value, parsed.lines, file);
-  return config === undefined ? { ok: false, errors, warnings } : { ok: true, config, warnings };
+  return config === undefined ? { ok: false, errors, warnings } : { ok: true, config, warnings, lines: parsed.lines };
 }
 
 function fileError(file: string, problem: string, expected: string): LoadResult {
