@@ -10,5 +10,13 @@ done
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing Debian packages: ${missing[*]}"
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+# Packages such as corosync and pacemaker (for checking the Pacemaker export) start their services when installed:
+# forbid service starts for the install (policy-rc.d, exit 101), unless the host already has its own policy.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+  $SUDO chmod 0755 "$policy"
+  trap '$SUDO rm -f "$policy"' EXIT
+fi
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
