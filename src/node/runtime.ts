@@ -43,6 +43,8 @@ type PillLevel = Extract<FenceLevelConfig, { type: "poison-pill" }>;
 
 /** A tick this much later than due (or two tick intervals, when more) is this process's own stall. */
 const STALL_MS = 100;
+/** How long after the last sight of a twin an ACTIVE node writes its slot at every tick (a few of its read-backs). */
+const TWIN_OUTWRITE_MS = 5000;
 
 /**
  * What the runtime takes from the machine besides its effectors and fence levels: time (with uptime) and timers,
@@ -97,6 +99,9 @@ export class NodeRuntime {
   private pills: PillWatch | null = null;
   private fenceDisk: FenceDisk | null = null;
   private lastPeerIncarnation = 0;
+  /** When this node last found another boot of its name in its slot (clock ms), or null. */
+  private twinSeenAt: number | null = null;
+  private outwriting = false;
   /** Every incarnation this process has written under (it changes only when the peer says the clock stepped back). */
   private readonly written = new Set<number>();
   private pillClear: PillClear | null = null;
@@ -305,6 +310,7 @@ export class NodeRuntime {
       const late = now - lastTick - tickMs;
       lastTick = now;
       this.input({ kind: "tick", now, ...(late > Math.max(STALL_MS, 2 * tickMs) ? { stalledMs: late } : {}) });
+      this.outwriteTwin(now);
     });
     this.input({ kind: "tick", now: this.clock.now() });
   }
@@ -545,12 +551,36 @@ export class NodeRuntime {
         this.input({ kind: "safety", now, check: "slot", ok: true, detail: "own disk slot holds this boot's writes" });
       return;
     }
+    this.twinSeenAt = now;
     this.input({
       kind: "twin",
       now,
       incarnation: slot.incarnation,
       role: slot.role,
       laterBoot: this.incarnation > slot.incarnation,
+    });
+  }
+
+  /**
+   * An ACTIVE node that found a twin in its slot cannot tell whether the twin found it too (each reads the slot back
+   * only about once a second, just before its own write, and one of the two may keep missing the other). So for a
+   * while after the last sight of it, the ACTIVE writes its slot at every tick: the twin's next read-back, whenever it
+   * comes, finds this boot there, and the twin parks instead of passing its clean-start check.
+   */
+  private outwriteTwin(now: number): void {
+    if (this.twinSeenAt === null || now - this.twinSeenAt > TWIN_OUTWRITE_MS) return;
+    if (this.state.role !== "ACTIVE" || this.state.selfFence || this.outwriting) return;
+    const beat = this.links.disk?.beat({
+      node: this.o.self.name,
+      incarnation: this.incarnation,
+      seq: this.builder.lastSeq,
+      role: this.state.role,
+    });
+    if (!beat) return;
+    // One at a time: a slow disk must not pile writes up.
+    this.outwriting = true;
+    this.lastBeat = beat.finally(() => {
+      this.outwriting = false;
     });
   }
 

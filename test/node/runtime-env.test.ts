@@ -8,6 +8,7 @@ import type { LogEvent } from "../../src/log/event.ts";
 import { Logger } from "../../src/log/logger.ts";
 import { FrameBuilder } from "../../src/node/frames.ts";
 import { NodeRuntime } from "../../src/node/runtime.ts";
+import type { DiskChannel, PeerSlot } from "../../src/channels/disk.ts";
 import { clusterIdOf, decodeFrame } from "../../src/protocol/index.ts";
 import { KEY, loadTestConfig } from "./runtime-pair.ts";
 
@@ -122,6 +123,83 @@ test("the administrator's confirm-off reaches the core through the runtime and a
     assert.is(heard.ok, false);
     assert.match(heard.detail, /b was heard \d+ ms ago/);
     assert.is(continued, 0);
+  } finally {
+    await rt.stop();
+  }
+});
+
+/** A clock the test moves: `every` timers run when the test says so. */
+function manualClock() {
+  let t = 1000;
+  const periodic: (() => void)[] = [];
+  return {
+    clock: {
+      now: () => t,
+      wall: () => 1_780_000_000_000 + t,
+      uptime: () => t,
+      every: (_ms: number, fn: () => void) => {
+        periodic.push(fn);
+        return () => {};
+      },
+      after: () => () => {},
+    },
+    /** Advance by `ms` and run every periodic timer once. */
+    step(ms: number) {
+      t += ms;
+      for (const fn of periodic) fn();
+    },
+  };
+}
+
+test("an ACTIVE node that found a twin in its slot writes the slot at every tick for a while, so the twin's read-back finds it", async () => {
+  const beats: number[] = [];
+  let ownSlot: ((slot: PeerSlot) => void) | null = null;
+  const disk = {
+    kind: "disk",
+    async start() {},
+    async stop() {},
+    send() {},
+    stats: () => ({ ...emptyStats(), up: true }),
+    async beat() {
+      beats.push(m.clock.now());
+      return true;
+    },
+    readOwnMailbox: async () => ({ kind: "empty" as const, detail: "" }),
+    headerTimers: () => undefined,
+    openArea: () => undefined,
+    keepHandles() {},
+  } as unknown as DiskChannel;
+  const m = manualClock();
+  const self = config.node.find((n) => n.name === "a")!;
+  const peer = config.node.find((n) => n.name === "b")!;
+  const rt = new NodeRuntime(
+    { config, key: KEY, self, peer, links: {}, hostMode: true, realtime: false, resume: "unguarded" },
+    new Logger("a", []),
+    { continueBoot() {}, selfFence() {} },
+    () => [],
+    {
+      clock: m.clock,
+      links: (_o, _peer, own) => {
+        ownSlot = own;
+        return { stream: [new TestLink("udp")], disk };
+      },
+    },
+  );
+  await rt.start();
+  try {
+    assert.is(rt.state.role, "ACTIVE");
+    const quiet = beats.length;
+    for (let i = 0; i < 20; i++) m.step(25);
+    const before = beats.length - quiet; // heartbeats only: one per keepalive (100 ms)
+    ownSlot!({ node: "a", incarnation: 5, seq: 1, role: "BOOTING", writtenAt: 0, uptimeMs: 0 });
+    const from = beats.length;
+    for (let i = 0; i < 20; i++) {
+      m.step(25);
+      await Promise.resolve();
+    }
+    const after = beats.length - from;
+    assert.ok(after >= 15 && before <= 6, `beats in 500 ms: ${before} before the twin, ${after} after`);
+    assert.is(rt.state.role, "ACTIVE", "the ACTIVE stays; the twin parks");
   } finally {
     await rt.stop();
   }
