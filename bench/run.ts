@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, hostname, release } from "node:os";
 import { join } from "node:path";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../src/cli/exit-codes.ts";
 import { EXE } from "../test/helpers/exe.ts";
 import { installInterruptHandler } from "./cleanup.ts";
 import { measureCost } from "./cost.ts";
@@ -27,7 +28,7 @@ function parseParts(argv: string[]): Part[] {
     console.error(
       `bench: --only expects one or more of ${PARTS.join("|")} (comma-separated), got '${argv[i + 1] ?? ""}'`,
     );
-    process.exit(2);
+    process.exit(EXIT_USAGE);
   }
   return PARTS.filter((p) => asked.includes(p));
 }
@@ -39,7 +40,7 @@ function envInt(name: string, dflt: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) {
     console.error(`bench: ${name} must be a positive integer, got '${v}'`);
-    process.exit(2);
+    process.exit(EXIT_USAGE);
   }
   return n;
 }
@@ -56,15 +57,15 @@ const costSeconds = envInt("BENCH_COST_SECONDS", 30);
 const cable = process.env.BENCH_LOAD_CABLE ?? "rt";
 if (cable !== "rt" && cable !== "normal") {
   console.error(`bench: BENCH_LOAD_CABLE must be rt or normal, got '${cable}'`);
-  process.exit(2);
+  process.exit(EXIT_USAGE);
 }
 if (!existsSync(EXE)) {
   console.error(`bench: ${EXE} is missing: run 'make build' first`);
-  process.exit(1);
+  process.exit(EXIT_FAILURE);
 }
 if (process.getuid?.() !== 0 && (parts.includes("keepalived") || parts.includes("load"))) {
   console.error("bench: the keepalived part needs root (network namespaces); run as root");
-  process.exit(1);
+  process.exit(EXIT_FAILURE);
 }
 installInterruptHandler();
 
@@ -125,4 +126,4 @@ say("---- Markdown for README ----");
 say(markdown(r, { date: meta.date.slice(0, 10), host: meta.host }));
 say("----");
 say(`total ${Math.floor(totalSeconds / 60)} min ${totalSeconds % 60} s; results in bench/results.json`);
-process.exit(0);
+process.exit(EXIT_OK);

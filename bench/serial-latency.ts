@@ -5,11 +5,12 @@
 // Also runs compiled: bun build --compile --minify --bytecode --format=esm --no-compile-autoload-dotenv
 //   --no-compile-autoload-bunfig bench/serial-latency.ts --outfile /tmp/serial-latency
 import { SerialChannel } from "../src/channels/serial.ts";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../src/cli/exit-codes.ts";
 
 const [deviceA, deviceB, roundsArg = "1000", bytesArg = "64", baudArg = "115200"] = process.argv.slice(2);
 if (!deviceA || !deviceB) {
   console.error("usage: serial-latency DEVICE_A DEVICE_B [round-trips=1000] [frame-bytes=64] [baud=115200]");
-  process.exit(2);
+  process.exit(EXIT_USAGE);
 }
 const rounds = Number(roundsArg);
 const frameBytes = Number(bytesArg);
@@ -68,4 +69,4 @@ console.log(
 console.log(`p50 ${ms(pct(50))}  p90 ${ms(pct(90))}  p99 ${ms(pct(99))}  max ${ms(times.at(-1) ?? NaN)}`);
 console.log(`a: ${JSON.stringify(a.stats())}`);
 console.log(`b: ${JSON.stringify(b.stats())}`);
-process.exitCode = lost === 0 ? 0 : 1; // no process.exit(): stopping the channels must be enough to end the process
+process.exitCode = lost === 0 ? EXIT_OK : EXIT_FAILURE; // no process.exit(): stopping the channels must be enough to end the process

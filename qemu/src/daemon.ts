@@ -1,6 +1,7 @@
 // The lab daemon: owns both VMs, the cables and the PDUs; answers the `lab` command over a unix socket.
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { EXIT_OK } from "../../src/cli/exit-codes.ts";
 import type { BootSet } from "./build.ts";
 import { InitrdShell } from "./initrd-shell.ts";
 import { startPdu } from "./pdu.ts";
@@ -142,7 +143,7 @@ async function handle(r: Req): Promise<unknown> {
     }
     case "down":
       for (const x of NODES) await vms[x].kill();
-      setTimeout(() => process.exit(0), 100);
+      setTimeout(() => process.exit(EXIT_OK), 100);
       return { ok: true };
     default:
       return { error: `unknown command ${r.cmd}` };

@@ -1,6 +1,7 @@
 // `qemu/lab`: build, boot, break and measure the two-VM lab.
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../../src/cli/exit-codes.ts";
 import { build } from "./build.ts";
 import { ask } from "./control.ts";
 import { down, type Status, up } from "./lifecycle.ts";
@@ -41,7 +42,7 @@ async function runAll(names: string[]): Promise<void> {
     );
   }
   writeReport(results, dir);
-  process.exitCode = results.every((r) => r.pass) ? 0 : 1;
+  process.exitCode = results.every((r) => r.pass) ? EXIT_OK : EXIT_FAILURE;
 }
 
 await yargs(hideBin(process.argv))
@@ -90,7 +91,7 @@ await yargs(hideBin(process.argv))
       );
       if (r.error !== undefined) throw new Error(r.error);
       if (r.output) console.log(r.output);
-      process.exitCode = r.exitCode ?? 1;
+      process.exitCode = r.exitCode ?? EXIT_FAILURE;
     },
   )
   .command(
@@ -125,12 +126,12 @@ await yargs(hideBin(process.argv))
   .command("demo", "the README's main job: A ACTIVE, B parked, power-cut A, B fences and takes over", {}, async () => {
     const r = await runScenario("kill-active", t0);
     writeReport([r]);
-    process.exitCode = r.pass ? 0 : 1;
+    process.exitCode = r.pass ? EXIT_OK : EXIT_FAILURE;
   })
   .demandCommand(1)
   .strict()
   .fail((msg, err) => {
     console.error(`qemu/lab: ${err?.message ?? msg}`);
-    process.exit(2);
+    process.exit(EXIT_USAGE);
   })
   .parseAsync();

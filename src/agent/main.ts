@@ -6,7 +6,7 @@ import { formatConfigError } from "../config/index.ts";
 import { readStopped } from "../node/boot-record.ts";
 import { bootId, HANDOVER_FILE, HANDOVER_SOCKET } from "../node/handover.ts";
 import { serveHandover } from "../node/handover.ts";
-import { EXIT_USAGE } from "../cli/exit-codes.ts";
+import { EXIT_FAILURE, EXIT_USAGE } from "../cli/exit-codes.ts";
 import { fenceLevelsFor, goRealtime, type NodeCli, nodeLogger, resolveNode, runDirOf } from "../node/bootstrap.ts";
 import { parseKernelArgs, readCmdline } from "../node/kernel-args.ts";
 import { NodeRuntime } from "../node/runtime.ts";
@@ -52,7 +52,7 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
   if ("snapshot" in answer) resume = answer.snapshot;
   else if (!answer.absent) {
     log.emit("error", "handover", `${answer.reason}; not starting beside a live link holder (systemd will retry)`);
-    return 1;
+    return EXIT_FAILURE;
   } else {
     const left = takeHandoverFile(file, r.options.self.name);
     resume = typeof left === "string" ? "unguarded" : left;
@@ -77,7 +77,7 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
       "start-failed",
       `agent could not start its links: ${e instanceof Error ? e.message : String(e)}`,
     );
-    return 1;
+    return EXIT_FAILURE;
   }
   const reboot = (reason: string) => agentEffectors({ hostMode: cli.hostMode, kmsg }).selfFence(reason, "reset", false);
   const services = laterServices();

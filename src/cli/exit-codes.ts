@@ -1,4 +1,7 @@
-// The exit codes every command uses (design.md): 0 success, 1 runtime failure, 2 usage or configuration.
+// The exit codes every command uses (design.md): 0 success, 1 runtime failure, 2 usage or configuration; and 3, a
+// host-mode self-fence. Every entry point (the CLI, the guard, the agent, bench/, qemu/lab) takes them from here.
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** Host mode (tests) only: a self-fence ends the process, as a reset would end the machine. */
+export const EXIT_SELF_FENCED = 3;

@@ -82,7 +82,7 @@ export function loadForRun(
   refusal: string,
 ): { config: ClusterConfig; key: Uint8Array } | number {
   if (argv["fence-record"] && !argv["host-mode"]) {
-    console.error(`clusterguard ${command}: --fence-record is a test agent and needs --host-mode`);
+    console.error(`clusterguard ${command}: --fence-record is a test fence device and needs --host-mode`);
     return EXIT_USAGE;
   }
   const both = loadBoth(String(argv.config), String(argv.authkey));

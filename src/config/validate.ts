@@ -24,7 +24,7 @@ export interface ValidationResult {
 /** Validates a parsed tree; `lines` gives each key's line; `file` is used in messages. */
 export function validate(tree: TomlTable, lines: LineMap, file: string): ValidationResult {
   const ck = new Checker(file, lines);
-  const draft = (checkValue(SCHEMA, tree, [], ck, 0) ?? {}) as Draft;
+  const draft = (checkValue(SCHEMA, tree, [], ck, 0) ?? {}) as ConfigDraft;
   for (const check of CROSS_CHECKS) check(draft, ck);
   const errors = ck.errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return { config: errors.length === 0 ? (draft as ClusterConfig) : undefined, errors, warnings: ck.warnings };
@@ -39,7 +39,7 @@ type DeepPartial<T> = T extends (infer U)[]
     : T;
 
 /** The config as built so far: any key may be missing because it was invalid. */
-export type Draft = DeepPartial<ClusterConfig>;
+export type ConfigDraft = DeepPartial<ClusterConfig>;
 
 /** Collects problems for one file, with lines looked up in the parser's line map. */
 export class Checker {

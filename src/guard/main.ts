@@ -1,7 +1,7 @@
 // Run a guard process end to end: resolve, log, go real-time, start, handle signals, return the exit code.
 import type { ClusterConfig } from "../config/index.ts";
 import { formatConfigError } from "../config/index.ts";
-import { EXIT_USAGE } from "../cli/exit-codes.ts";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../cli/exit-codes.ts";
 import type { Logger } from "../log/logger.ts";
 import { fenceLevelsFor, goRealtime, type NodeCli, nodeLogger, resolveNode, runDirOf } from "../node/bootstrap.ts";
 import { type Effectors, hostEffectors, initrdEffectors } from "../node/effectors.ts";
@@ -27,7 +27,7 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Node
     console.error(
       "clusterguard: rd.clusterguard=0, =no or =off on the kernel command line: the guard is switched off and does not run",
     );
-    return 0;
+    return EXIT_OK;
   }
   const r = resolveNode(config, key, kargs, cli);
   if (!r.ok) {
@@ -55,7 +55,7 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Node
       "start-failed",
       `guard could not start: ${e instanceof Error ? e.message : String(e)}; this node will not go ACTIVE`,
     );
-    return 1;
+    return EXIT_FAILURE;
   }
   const g = guard;
   const mgmtPath = cli.managementSocket ?? (cli.hostMode ? undefined : config.management.socket);
@@ -65,8 +65,8 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Node
     if (handoverPath) {
       // Released: this process's work is done (its links run in the successor); leave at once.
       const released = () => {
-        resolve(0);
-        setTimeout(() => process.exit(0), 50);
+        resolve(EXIT_OK);
+        setTimeout(() => process.exit(EXIT_OK), 50);
       };
       // The successor serves management from then on: close this socket first, so its start finds it free.
       const release = () => {
@@ -81,7 +81,7 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Node
     const finish = () => {
       g.input({ kind: "stop", now: Math.floor(performance.now()), reason: "SIGTERM" });
       log.emit("info", "stats", "link and frame counters", g.stats());
-      setTimeout(() => void g.stop().then(() => resolve(0)), 50);
+      setTimeout(() => void g.stop().then(() => resolve(EXIT_OK)), 50);
     };
     if (cli.hostMode) {
       process.on("SIGTERM", finish);

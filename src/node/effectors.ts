@@ -1,6 +1,7 @@
 // What a node does to its own machine: continue the boot (in the initrd), or stop writing at once (self-fence);
 // one set for the initrd guard, one for the agent after boot, one for host-mode tests.
 import { mkdirSync, writeFileSync } from "node:fs";
+import { EXIT_SELF_FENCED } from "../cli/exit-codes.ts";
 import { resetNow } from "../sys/reset.ts";
 import { sdNotify } from "../sys/sd-notify.ts";
 
@@ -16,7 +17,7 @@ export function hostEffectors(exit: (code: number) => void = (c) => process.exit
   return {
     continueBoot() {},
     selfFence() {
-      exit(3);
+      exit(EXIT_SELF_FENCED);
     },
   };
 }
@@ -64,7 +65,7 @@ export function agentEffectors(o: {
     continueBoot() {},
     selfFence(reason, power, flush) {
       o.kmsg(`self-fence (${power}): ${reason}`);
-      if (o.hostMode) return (o.exit ?? ((c: number) => process.exit(c)))(3);
+      if (o.hostMode) return (o.exit ?? ((c: number) => process.exit(c)))(EXIT_SELF_FENCED);
       o.kmsg((o.reset ?? resetNow)(power, flush));
     },
   };

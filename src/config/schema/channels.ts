@@ -1,7 +1,7 @@
 // [channels.*]: the heartbeat links (serial, udp, disk), and the cross-checks: at least one enabled (two
 // recommended); disk needs a device.
 import { CHANNEL_KINDS } from "../../core/types.ts";
-import type { Checker, Draft } from "../validate.ts";
+import type { Checker, ConfigDraft } from "../validate.ts";
 import { IFNAME } from "./shapes.ts";
 import { absPath, type TableSpec } from "./spec.ts";
 
@@ -58,7 +58,7 @@ export const CHANNELS: TableSpec = {
 };
 
 /** Error with no channel, warning with one; channels.disk.device required when the disk channel is on. */
-export function checkChannels(d: Draft, ck: Checker): void {
+export function checkChannels(d: ConfigDraft, ck: Checker): void {
   const flags = CHANNEL_KINDS.map((kind) => ({ kind, enabled: d.channels?.[kind]?.enabled }));
   const known = flags.every((f) => typeof f.enabled === "boolean");
   const on = flags.filter((f) => f.enabled === true).map((f) => f.kind);

@@ -1,6 +1,6 @@
 // [fencing] and its ordered [[fencing.level]] tables: the keys each fence type allows, and the cross-checks
 // (warnings without levels or with a fence loop possible; poison pill timing, as SBD, and its need for the disk).
-import type { Checker, Draft } from "../validate.ts";
+import type { Checker, ConfigDraft } from "../validate.ts";
 import { USER, isHost, isHttpUrl } from "./shapes.ts";
 import { absPath, ms, type Fields, type TableSpec } from "./spec.ts";
 
@@ -88,7 +88,7 @@ export const FENCING: TableSpec = {
 };
 
 /** Warns on an empty level list and on startup fencing without a disk; checks poison-pill msgwait and that the shared-disk channel is on. */
-export function checkFencing(d: Draft, ck: Checker): void {
+export function checkFencing(d: ConfigDraft, ck: Checker): void {
   if (d.fencing?.wait_for_all === false && d.channels?.disk?.enabled === false) {
     ck.warn(
       ["fencing", "wait_for_all"],

@@ -1,6 +1,6 @@
 // The one schema of clusterguard.toml, as data: validation and the effective-config printer both walk it.
 // One file per section holds that section's keys and its cross-key rules; this file puts them in order.
-import type { Checker, Draft } from "../validate.ts";
+import type { Checker, ConfigDraft } from "../validate.ts";
 import { CHANNELS, checkChannels } from "./channels.ts";
 import { FENCING, checkFencing } from "./fencing.ts";
 import { MANAGEMENT, checkManagement } from "./management.ts";
@@ -29,7 +29,7 @@ export const SCHEMA: TableSpec = {
 };
 
 /** Rules that relate keys to each other; each runs only on values that passed the schema. */
-export const CROSS_CHECKS: readonly ((d: Draft, ck: Checker) => void)[] = [
+export const CROSS_CHECKS: readonly ((d: ConfigDraft, ck: Checker) => void)[] = [
   checkTimers,
   checkNodes,
   checkChannels,

@@ -1,6 +1,6 @@
 // [management]: the local socket and optional TCP (TLS) access, and the cross-check that TCP access needs a token
 // and TLS material.
-import type { Checker, Draft } from "../validate.ts";
+import type { Checker, ConfigDraft } from "../validate.ts";
 import { isHostPort } from "./shapes.ts";
 import { absPath, type TableSpec } from "./spec.ts";
 
@@ -25,7 +25,7 @@ export const MANAGEMENT: TableSpec = {
 const NEEDED = ["token_file", "tls_cert", "tls_key"] as const;
 
 /** tcp_listen requires token_file, tls_cert and tls_key. */
-export function checkManagement(d: Draft, ck: Checker): void {
+export function checkManagement(d: ConfigDraft, ck: Checker): void {
   const m = d.management;
   if (typeof m?.tcp_listen !== "string") return;
   for (const key of NEEDED) {

@@ -1,6 +1,6 @@
 // [[monitor]]: service monitors (interval, timeout, rise/fall smoothing, recovery policy), and the
 // cross-checks: distinct names, timeout below interval.
-import type { Checker, Draft } from "../validate.ts";
+import type { Checker, ConfigDraft } from "../validate.ts";
 import { isPluginRef } from "./shapes.ts";
 import { ms, name, type ListSpec } from "./spec.ts";
 
@@ -51,7 +51,7 @@ export const MONITORS: ListSpec = {
 };
 
 /** Each [[monitor]] has a unique name and a timeout shorter than its interval. */
-export function checkMonitors(d: Draft, ck: Checker): void {
+export function checkMonitors(d: ConfigDraft, ck: Checker): void {
   const monitors = d.monitor ?? [];
   monitors.forEach((a, i) => {
     if (a === undefined) return;

@@ -2,7 +2,7 @@
 // Cross-checks: the nodes' names, disk slots and addresses differ, each has an address when the udp channel is on;
 // the timers relate as Linux-HA heartbeat's do.
 import { showValue } from "../toml-tokens.ts";
-import type { Checker, Draft } from "../validate.ts";
+import type { Checker, ConfigDraft } from "../validate.ts";
 import { isIpLiteral } from "./shapes.ts";
 import { ms, name, type ListSpec, type TableSpec } from "./spec.ts";
 
@@ -78,7 +78,7 @@ export const TIMERS: TableSpec = {
 const DISTINCT = ["name", "disk_slot", "address", "machine_uuid", "machine_mac"] as const;
 
 /** Names, disk slots, addresses and machines differ; each node has an address when udp is enabled. */
-export function checkNodes(d: Draft, ck: Checker): void {
+export function checkNodes(d: ConfigDraft, ck: Checker): void {
   const nodes = d.node ?? [];
   for (const field of DISTINCT) {
     nodes.forEach((b, j) => {
@@ -104,11 +104,11 @@ export function checkNodes(d: Draft, ck: Checker): void {
 
 // Cross-checks between timers, as Linux-HA heartbeat does them.
 
-type TimerKey = keyof NonNullable<Draft["timers"]>;
+type TimerKey = keyof NonNullable<ConfigDraft["timers"]>;
 const at = (key: TimerKey) => ["timers", key];
 
 /** deadtime > 2 x keepalive; keepalive < warntime < deadtime; initdead >= deadtime; handoff_grace >= deadtime. */
-export function checkTimers(d: Draft, ck: Checker): void {
+export function checkTimers(d: ConfigDraft, ck: Checker): void {
   // A timer that already failed a check is not used to judge the others (no cascades), hence re-reads.
   const get = (key: TimerKey): number | undefined => {
     const v = d.timers?.[key];

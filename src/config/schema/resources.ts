@@ -1,7 +1,7 @@
 // [[resource]]: what the new ACTIVE brings up on takeover, in file order (and releases in reverse); each type allows
 // its own keys. Then derived names for tables that give none, and the cross-checks: distinct names; a floating
 // address is never a node's heartbeat address.
-import type { Checker, Draft } from "../validate.ts";
+import type { Checker, ConfigDraft } from "../validate.ts";
 import {
   FSTYPE,
   IFNAME,
@@ -98,16 +98,16 @@ export const RESOURCES: ListSpec = {
 
 // Derived names for [[resource]] tables that give none: "ip 10.0.0.5/24", "mount /srv/data" (a unit is named by its unit).
 
-type DraftResource = NonNullable<NonNullable<Draft["resource"]>[number]>;
+type ResourceDraft = NonNullable<NonNullable<ConfigDraft["resource"]>[number]>;
 
 /** The name an ip or mount resource gets when the file gives none; control characters become "?", at most 128 characters. */
-function derivedResourceName(r: DraftResource): string | undefined {
+function derivedResourceName(r: ResourceDraft): string | undefined {
   const what = r.type === "ip" ? r.address : r.type === "mount" ? r.target : undefined;
   return what === undefined ? undefined : `${r.type} ${what}`.replace(/[\x00-\x1f\x7f]/g, "?").slice(0, 128);
 }
 
 /** Fill in the derived name of every resource that left `name` out (before the cross-checks compare names). */
-function fillResourceNames(d: Draft, ck: Checker): void {
+function fillResourceNames(d: ConfigDraft, ck: Checker): void {
   (d.resource ?? []).forEach((r, i) => {
     if (r === undefined || r.name !== undefined || ck.isInvalid(["resource", i, "name"])) return;
     const name = derivedResourceName(r);
@@ -116,7 +116,7 @@ function fillResourceNames(d: Draft, ck: Checker): void {
 }
 
 /** Each [[resource]] (its derived name filled in first) has a unique name; an ip resource's address differs from every node's heartbeat address. */
-export function checkResources(d: Draft, ck: Checker): void {
+export function checkResources(d: ConfigDraft, ck: Checker): void {
   fillResourceNames(d, ck);
   const resources = d.resource ?? [];
   const nodes = d.node ?? [];
