@@ -47,6 +47,18 @@ const STALL_MS = 100;
 const TWIN_OUTWRITE_MS = 5000;
 
 /**
+ * A new boot's incarnation: the wall clock, or, when the clock is behind the last one in this node's slot, above that
+ * by a random step. Two machines booted as one node at once with their clocks behind would otherwise both take
+ * slot + 1 and read each other's writes back as their own. Only then: on a clock that is right the wall clock alone
+ * keeps boots in order (a random step there would carry incarnations ahead of the clock, and a later boot that cannot
+ * read its slot would fall behind them).
+ */
+export function mintIncarnation(wallMs: number, slot: number, random: number): number {
+  const step = wallMs > slot ? 0 : Math.floor(random * 1_048_576);
+  return nextIncarnation(wallMs, slot + step);
+}
+
+/**
  * What the runtime takes from the machine besides its effectors and fence levels: time (with uptime) and timers,
  * this kernel boot's id, the links, how the shared disk is opened, the watchdog, and randomness. The real ones by
  * default; a simulator passes its own to run this very code.
@@ -169,9 +181,7 @@ export class NodeRuntime {
       ? snap.incarnation
       : cont
         ? cont.incarnation
-        : // A random step on top: two machines booted as one node at once, their clocks behind the slot's last
-          // incarnation, would otherwise both take slot + 1 and read each other's writes back as their own.
-          nextIncarnation(this.clock.wall(), atStart.incarnation) + Math.floor(this.env.random() * 1_048_576);
+        : mintIncarnation(this.clock.wall(), atStart.incarnation, this.env.random());
     const startSeq = snap?.seq ?? cont?.seq ?? 0;
     this.written.add(this.incarnation);
     this.builder = new FrameBuilder({

@@ -7,10 +7,11 @@
  *
  * 1. Incarnation increases across reboots of the sender. At boot a node takes
  *    incarnation = max(wall-clock ms at boot, last incarnation stored in its own
- *    shared-disk slot + 1), plus a random step that keeps two machines started as one
- *    node at the same moment apart (node/runtime.ts), and stores it before sending its
- *    first frame, so it is greater than every earlier incarnation of that node even if
- *    the clock is wrong or steps backwards.
+ *    shared-disk slot + 1; when the clock is behind the slot, the slot's part takes a
+ *    random step up, which keeps two machines started as one node at the same moment
+ *    apart, node/runtime.ts mintIncarnation), and stores it before sending its first
+ *    frame, so it is greater than every earlier incarnation of that node even if the
+ *    clock is wrong or steps backwards.
  * 2. Within one incarnation, seq strictly increases: every frame sent, on any link,
  *    takes the next seq; none is reused.
  * 3. The receiver keeps, per sender, the highest incarnation seen and, within it, a

@@ -7,7 +7,7 @@ import type { ChannelKind } from "../../src/core/types.ts";
 import type { LogEvent } from "../../src/log/event.ts";
 import { Logger } from "../../src/log/logger.ts";
 import { FrameBuilder } from "../../src/node/frames.ts";
-import { NodeRuntime } from "../../src/node/runtime.ts";
+import { mintIncarnation, NodeRuntime } from "../../src/node/runtime.ts";
 import type { DiskChannel, PeerSlot } from "../../src/channels/disk.ts";
 import { clusterIdOf, decodeFrame } from "../../src/protocol/index.ts";
 import { KEY, loadTestConfig } from "./runtime-pair.ts";
@@ -203,6 +203,14 @@ test("an ACTIVE node that found a twin in its slot writes the slot at every tick
   } finally {
     await rt.stop();
   }
+});
+
+test("a new boot's incarnation: the wall clock when it is ahead of the slot; behind it, the slot plus a random step", () => {
+  assert.is(mintIncarnation(5000, 4000, 0.99), 5000, "a right clock: the wall clock, no step");
+  assert.is(mintIncarnation(5000, 0, 0.99), 5000, "no slot read: the wall clock");
+  assert.is(mintIncarnation(3000, 4000, 0), 4001, "behind: above the slot");
+  const twins = [0.1, 0.2].map((r) => mintIncarnation(3000, 4000, r));
+  assert.ok(twins[0]! > 4000 && twins[1]! > 4000 && twins[0] !== twins[1], `twins apart: ${twins}`);
 });
 
 test.run();
