@@ -140,6 +140,17 @@ async function handle(r: Req): Promise<unknown> {
       timeline.push({ at: Date.now(), node: "-", what: `${r.cmd} ${r.link}` });
       return { ok: true };
     }
+    case "garbage": {
+      // Noise on the serial cable towards this node: the bytes come as hex in args.
+      const bytes = Uint8Array.from(Buffer.from(r.args ?? "", "hex"));
+      const ok = serial.inject(n!, bytes);
+      timeline.push({
+        at: Date.now(),
+        node: n!,
+        what: `serial garbage (lab): ${bytes.length} bytes${ok ? "" : " NOT sent"}`,
+      });
+      return ok ? { ok: true } : { error: `${n}'s serial end is not attached` };
+    }
     case "down":
       for (const x of NODES) await vms[x].kill();
       setTimeout(() => process.exit(0), 100);
