@@ -260,6 +260,15 @@ export async function chaos(opts: { minutes: number; seed: number; maxFaults?: n
     );
     if (fenced.length)
       notes.push(`${standby}: ${fenced.map((e) => `${e.event}: ${e.message}`).join("; ")}`.slice(0, 400));
+    if (f.kind === "service-kill") {
+      // The agent's answer on the ACTIVE: a restart in place, or (restarts exhausted) the escalation to failover.
+      const sma = ev.consoles[active].find(
+        (e) => e.at >= at && (e.event === "sma-recovery" || e.event === "sma-escalate"),
+      );
+      notes.push(
+        sma ? `${active}: ${sma.event}: ${sma.message}`.slice(0, 200) : `${active}: no sma-recovery/sma-escalate seen`,
+      );
+    }
     const o: FaultOutcome = {
       i: i + 1,
       kind: f.kind,
