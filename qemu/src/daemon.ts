@@ -161,23 +161,42 @@ async function handle(r: Req): Promise<unknown> {
 }
 
 if (existsSync(CONTROL)) rmSync(CONTROL);
-Bun.listen<{ buf: string }>({
+type Conn = { buf: string; out: Buffer | null };
+/** Write what is left of the answer; end the connection once all of it went out (a big answer takes several drains). */
+function flush(s: Bun.Socket<Conn>): void {
+  const o = s.data.out;
+  if (!o) return;
+  const n = s.write(o);
+  if (n < o.length) {
+    s.data.out = o.subarray(Math.max(0, n));
+    return;
+  }
+  s.data.out = null;
+  s.end();
+}
+
+Bun.listen<Conn>({
   unix: CONTROL,
   socket: {
     open(s) {
-      s.data = { buf: "" };
+      s.data = { buf: "", out: null };
     },
     async data(s, chunk) {
       s.data.buf += new TextDecoder().decode(chunk);
       const i = s.data.buf.indexOf("\n");
       if (i < 0) return;
       const req = JSON.parse(s.data.buf.slice(0, i)) as Req;
+      let answer: string;
       try {
-        s.write(`${JSON.stringify(await handle(req))}\n`);
+        answer = `${JSON.stringify(await handle(req))}\n`;
       } catch (e) {
-        s.write(`${JSON.stringify({ error: String(e) })}\n`);
+        answer = `${JSON.stringify({ error: String(e) })}\n`;
       }
-      s.end();
+      s.data.out = Buffer.from(answer);
+      flush(s);
+    },
+    drain(s) {
+      flush(s);
     },
     error() {},
   },

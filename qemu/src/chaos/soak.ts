@@ -60,8 +60,18 @@ interface SoakReport {
 }
 
 const status = () => ask<Status>({ cmd: "status" });
-const events = () =>
-  ask<{ timeline: ScenarioResult["timeline"]; consoles: Record<Node, ConsoleEvent[]> }>({ cmd: "events" }, 60000);
+type Events = { timeline: ScenarioResult["timeline"]; consoles: Record<Node, ConsoleEvent[]> };
+/** Every event so far (a big answer late in a soak): asked again twice before giving up. */
+async function events(): Promise<Events> {
+  for (let i = 0; ; i++) {
+    try {
+      return await ask<Events>({ cmd: "events" }, 60000);
+    } catch (e) {
+      if (i >= 2) throw e;
+      await Bun.sleep(2000);
+    }
+  }
+}
 
 /** The settled pair, if exactly one node is ACTIVE and the other STANDBY. */
 function pairOf(s: Status): { active: Node; standby: Node } | null {
@@ -211,97 +221,105 @@ export async function chaos(opts: { minutes: number; seed: number; maxFaults?: n
 
   const deadline = Date.now() + opts.minutes * 60000;
   let aborted: string | undefined;
-  for (const [i, f] of schedule.entries()) {
-    if (Date.now() >= deadline) break;
-    const s0 = await status();
-    const p = pairOf(s0);
-    if (!p) {
-      aborted = `the pair was not settled before fault ${i + 1}`;
-      break;
-    }
-    const { active, standby } = p;
-    const notes: string[] = [];
-    let at = Date.now();
-    let expected: Expectation = expectFailover(f, at);
-    if (f.kind === "service-kill") {
-      const key = `${active}:${bootOf(s0, active)}`;
-      expected = expectFailover(f, at, kills.get(key) ?? []);
-      kills.set(key, [...(kills.get(key) ?? []), at]);
-    }
-    run.step(
-      `fault ${i + 1}: ${describe(f)} (a ${s0.nodes.a.role}, b ${s0.nodes.b.role}; expected: ${expected === "either" ? "either" : expected ? "failover" : "no failover"})`,
-    );
-    const failedOver = () =>
-      until(
-        (s) => s.nodes[standby].role === "ACTIVE" && s.nodes[standby].acks > s0.nodes[standby].acks,
-        FAILOVER_BOUND,
+  try {
+    for (const [i, f] of schedule.entries()) {
+      if (Date.now() >= deadline) break;
+      const s0 = await status();
+      const p = pairOf(s0);
+      if (!p) {
+        aborted = `the pair was not settled before fault ${i + 1}`;
+        break;
+      }
+      const { active, standby } = p;
+      const notes: string[] = [];
+      let at = Date.now();
+      let expected: Expectation = expectFailover(f, at);
+      if (f.kind === "service-kill") {
+        const key = `${active}:${bootOf(s0, active)}`;
+        expected = expectFailover(f, at, kills.get(key) ?? []);
+        kills.set(key, [...(kills.get(key) ?? []), at]);
+      }
+      run.step(
+        `fault ${i + 1}: ${describe(f)} (a ${s0.nodes.a.role}, b ${s0.nodes.b.role}; expected: ${expected === "either" ? "either" : expected ? "failover" : "no failover"})`,
       );
-    try {
-      at = await inject(f, active, standby, run, notes);
-      if (expected === true) {
-        if (!(await failedOver())) notes.push(`no failover within ${FAILOVER_BOUND / 1000} s`);
-      } else await Bun.sleep(f.kind === "service-kill" ? 30000 : OBSERVE_MS);
-      // The node the fault powered off boots again (settle powers on any VM that is off).
-    } catch (e) {
-      notes.push(`injection failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const settleStart = Date.now();
-    let settled = await settle(SETTLE_BOUND);
-    if (!settled) {
-      notes.push(`not settled within ${SETTLE_BOUND / 1000} s`);
-      settled = await settle(SETTLE_BOUND / 2);
-    }
-    const ev = await events();
-    const c = ev.consoles[standby];
-    const became = c.find((e) => e.at >= at && e.kind === "guard" && e.event === "role" && e.role === "ACTIVE");
-    const wrote = c.find((e) => e.at >= (became?.at ?? at) && e.kind === "ack");
-    const fenced = c.filter(
-      (e) => e.at >= at && e.kind === "guard" && /^fence-(attempt|confirmed)$/.test(e.event ?? ""),
-    );
-    if (fenced.length)
-      notes.push(`${standby}: ${fenced.map((e) => `${e.event}: ${e.message}`).join("; ")}`.slice(0, 400));
-    if (f.kind === "service-kill") {
-      // The agent's answer on the ACTIVE: a restart in place, or (restarts exhausted) the escalation to failover.
-      const sma = ev.consoles[active].find(
-        (e) => e.at >= at && (e.event === "sma-recovery" || e.event === "sma-escalate"),
+      const failedOver = () =>
+        until(
+          (s) => s.nodes[standby].role === "ACTIVE" && s.nodes[standby].acks > s0.nodes[standby].acks,
+          FAILOVER_BOUND,
+        );
+      try {
+        at = await inject(f, active, standby, run, notes);
+        if (expected === true) {
+          if (!(await failedOver())) notes.push(`no failover within ${FAILOVER_BOUND / 1000} s`);
+        } else await Bun.sleep(f.kind === "service-kill" ? 30000 : OBSERVE_MS);
+        // The node the fault powered off boots again (settle powers on any VM that is off).
+      } catch (e) {
+        notes.push(`injection failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      const settleStart = Date.now();
+      let settled = await settle(SETTLE_BOUND);
+      if (!settled) {
+        notes.push(`not settled within ${SETTLE_BOUND / 1000} s`);
+        settled = await settle(SETTLE_BOUND / 2);
+      }
+      const ev = await events();
+      const c = ev.consoles[standby];
+      const became = c.find((e) => e.at >= at && e.kind === "guard" && e.event === "role" && e.role === "ACTIVE");
+      const wrote = c.find((e) => e.at >= (became?.at ?? at) && e.kind === "ack");
+      const fenced = c.filter(
+        (e) => e.at >= at && e.kind === "guard" && /^fence-(attempt|confirmed)$/.test(e.event ?? ""),
       );
-      notes.push(
-        sma ? `${active}: ${sma.event}: ${sma.message}`.slice(0, 200) : `${active}: no sma-recovery/sma-escalate seen`,
+      if (fenced.length)
+        notes.push(`${standby}: ${fenced.map((e) => `${e.event}: ${e.message}`).join("; ")}`.slice(0, 400));
+      if (f.kind === "service-kill") {
+        // The agent's answer on the ACTIVE: a restart in place, or (restarts exhausted) the escalation to failover.
+        const sma = ev.consoles[active].find(
+          (e) => e.at >= at && (e.event === "sma-recovery" || e.event === "sma-escalate"),
+        );
+        notes.push(
+          sma
+            ? `${active}: ${sma.event}: ${sma.message}`.slice(0, 200)
+            : `${active}: no sma-recovery/sma-escalate seen`,
+        );
+      }
+      const o: FaultOutcome = {
+        i: i + 1,
+        kind: f.kind,
+        what: describe(f),
+        at,
+        active,
+        standby,
+        expected,
+        observed: !!became,
+        ...(became ? { toActiveMs: became.at - at } : {}),
+        ...(wrote ? { toWritingMs: wrote.at - at } : {}),
+        settled,
+        settleMs: Date.now() - settleStart,
+        notes,
+      };
+      rep.faults.push(o);
+      const verdict =
+        o.expected === o.observed || o.expected === "either"
+          ? "as expected"
+          : o.observed
+            ? "FALSE FAILOVER"
+            : "MISSED FAILOVER";
+      progress(
+        t0,
+        `chaos: fault ${o.i} ${o.kind}: ${o.observed ? `failover to ${standby}${o.toActiveMs !== undefined ? ` in ${(o.toActiveMs / 1000).toFixed(1)} s` : ""}` : "no failover"} (${verdict})${settled ? "" : ", NOT SETTLED"}${notes.length ? `; ${notes.join("; ")}` : ""}`,
       );
+      await checkpoint();
+      save();
+      if (!settled) {
+        aborted = `fault ${o.i} (${o.kind}): the pair did not settle`;
+        break;
+      }
+      await Bun.sleep(QUIET_MS);
     }
-    const o: FaultOutcome = {
-      i: i + 1,
-      kind: f.kind,
-      what: describe(f),
-      at,
-      active,
-      standby,
-      expected,
-      observed: !!became,
-      ...(became ? { toActiveMs: became.at - at } : {}),
-      ...(wrote ? { toWritingMs: wrote.at - at } : {}),
-      settled,
-      settleMs: Date.now() - settleStart,
-      notes,
-    };
-    rep.faults.push(o);
-    const verdict =
-      o.expected === o.observed || o.expected === "either"
-        ? "as expected"
-        : o.observed
-          ? "FALSE FAILOVER"
-          : "MISSED FAILOVER";
-    progress(
-      t0,
-      `chaos: fault ${o.i} ${o.kind}: ${o.observed ? `failover to ${standby}${o.toActiveMs !== undefined ? ` in ${(o.toActiveMs / 1000).toFixed(1)} s` : ""}` : "no failover"} (${verdict})${settled ? "" : ", NOT SETTLED"}${notes.length ? `; ${notes.join("; ")}` : ""}`,
-    );
-    await checkpoint();
-    save();
-    if (!settled) {
-      aborted = `fault ${o.i} (${o.kind}): the pair did not settle`;
-      break;
-    }
-    await Bun.sleep(QUIET_MS);
+  } catch (e) {
+    // A harness failure still ends with the final checks of what ran so far.
+    aborted = `harness error: ${e instanceof Error ? e.message : String(e)}`.slice(0, 500);
+    progress(t0, `chaos: ${aborted}`);
   }
   watching = false;
   await watcher;
