@@ -7,6 +7,8 @@ export async function ask<T = Record<string, unknown>>(req: Record<string, unkno
   if (!existsSync(CONTROL)) throw new Error("the lab is not up (run: qemu/lab up)");
   return new Promise<T>((resolve, reject) => {
     let buf = "";
+    // One decoder for the whole answer: a character split across two chunks stays whole.
+    const dec = new TextDecoder();
     const timer = setTimeout(
       () => reject(new Error(`the lab daemon did not answer ${JSON.stringify(req)} within ${timeoutMs} ms`)),
       timeoutMs,
@@ -15,7 +17,7 @@ export async function ask<T = Record<string, unknown>>(req: Record<string, unkno
       unix: CONTROL,
       socket: {
         open: (s) => void s.write(`${JSON.stringify(req)}\n`),
-        data: (_s, c) => void (buf += new TextDecoder().decode(c)),
+        data: (_s, c) => void (buf += dec.decode(c, { stream: true })),
         close: () => {
           clearTimeout(timer);
           try {

@@ -141,6 +141,17 @@ async function handle(r: Req): Promise<unknown> {
       timeline.push({ at: Date.now(), node: "-", what: `${r.cmd} ${r.link}` });
       return { ok: true };
     }
+    case "garbage": {
+      // Noise on the serial cable towards this node: the bytes come as hex in args.
+      const bytes = Uint8Array.from(Buffer.from(r.args ?? "", "hex"));
+      const ok = serial.inject(n!, bytes);
+      timeline.push({
+        at: Date.now(),
+        node: n!,
+        what: `serial garbage (lab): ${bytes.length} bytes${ok ? "" : " NOT sent"}`,
+      });
+      return ok ? { ok: true } : { error: `${n}'s serial end is not attached` };
+    }
     case "down":
       for (const x of NODES) await vms[x].kill();
       setTimeout(() => process.exit(EXIT_OK), 100);
@@ -151,23 +162,42 @@ async function handle(r: Req): Promise<unknown> {
 }
 
 if (existsSync(CONTROL)) rmSync(CONTROL);
-Bun.listen<{ buf: string }>({
+type Conn = { buf: string; out: Buffer | null };
+/** Write what is left of the answer; end the connection once all of it went out (a big answer takes several drains). */
+function flush(s: Bun.Socket<Conn>): void {
+  const o = s.data.out;
+  if (!o) return;
+  const n = s.write(o);
+  if (n < o.length) {
+    s.data.out = o.subarray(Math.max(0, n));
+    return;
+  }
+  s.data.out = null;
+  s.end();
+}
+
+Bun.listen<Conn>({
   unix: CONTROL,
   socket: {
     open(s) {
-      s.data = { buf: "" };
+      s.data = { buf: "", out: null };
     },
     async data(s, chunk) {
       s.data.buf += new TextDecoder().decode(chunk);
       const i = s.data.buf.indexOf("\n");
       if (i < 0) return;
       const req = JSON.parse(s.data.buf.slice(0, i)) as Req;
+      let answer: string;
       try {
-        s.write(`${JSON.stringify(await handle(req))}\n`);
+        answer = `${JSON.stringify(await handle(req))}\n`;
       } catch (e) {
-        s.write(`${JSON.stringify({ error: String(e) })}\n`);
+        answer = `${JSON.stringify({ error: String(e) })}\n`;
       }
-      s.end();
+      s.data.out = Buffer.from(answer);
+      flush(s);
+    },
+    drain(s) {
+      flush(s);
     },
     error() {},
   },

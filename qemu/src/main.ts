@@ -3,9 +3,10 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../../src/cli/exit-codes.ts";
 import { build } from "./build.ts";
+import { chaos } from "./chaos/soak.ts";
 import { ask } from "./control.ts";
 import { down, type Status, up } from "./lifecycle.ts";
-import { reportDir, saveReport, writeReport } from "./report.ts";
+import { passTable, reportDir, saveReport, writeReport } from "./report.ts";
 import type { ScenarioResult } from "./scenario-kit.ts";
 import { runScenario, SCENARIOS } from "./scenarios.ts";
 
@@ -30,7 +31,7 @@ function printStatus(s: Status, json: boolean): void {
 }
 
 /** Run `names` in order; the report is saved after each, and each outcome printed as it comes. */
-async function runAll(names: string[]): Promise<void> {
+async function runAll(names: string[]): Promise<ScenarioResult[]> {
   const dir = reportDir();
   const results: ScenarioResult[] = [];
   for (const [i, n] of names.entries()) {
@@ -43,6 +44,7 @@ async function runAll(names: string[]): Promise<void> {
   }
   writeReport(results, dir);
   process.exitCode = results.every((r) => r.pass) ? EXIT_OK : EXIT_FAILURE;
+  return results;
 }
 
 await yargs(hideBin(process.argv))
@@ -112,15 +114,33 @@ await yargs(hideBin(process.argv))
     {},
     async (a) => void (await ask({ cmd: "heal", link: link(a.link) })),
   )
-  .command("scenario <name..>", `run scenarios: ${Object.keys(SCENARIOS).join(", ")}`, {}, async (a) =>
-    runAll(a.name as string[]),
+  .command(
+    "scenario <name..>",
+    `run scenarios: ${Object.keys(SCENARIOS).join(", ")}`,
+    {},
+    async (a) => void (await runAll(a.name as string[])),
   )
   .command(
     "matrix",
     "every scenario, --repeat N times",
     (a) => a.option("repeat", { type: "number", default: 1 }),
     async (a) => {
-      await runAll(Array.from({ length: a.repeat }, () => Object.keys(SCENARIOS)).flat());
+      const results = await runAll(Array.from({ length: a.repeat }, () => Object.keys(SCENARIOS)).flat());
+      console.log(`\n=== matrix: ${a.repeat} run(s) of each scenario ===\n${passTable(results)}`);
+    },
+  )
+  .command(
+    "chaos",
+    "the chaos soak: random faults from a seeded schedule on the running pair, checked all along (exit 1 on any failure)",
+    (a) =>
+      a
+        .option("minutes", { type: "number", default: 10, describe: "inject faults for this long" })
+        .option("seed", { type: "number", describe: "the schedule's seed (default: random, printed)" })
+        .option("max-faults", { type: "number", describe: "stop after this many faults" }),
+    async (a) => {
+      const seed = a.seed ?? Math.floor(Math.random() * 2 ** 31);
+      const ok = await chaos({ minutes: a.minutes, seed, ...(a.maxFaults ? { maxFaults: a.maxFaults } : {}) }, t0);
+      process.exitCode = ok ? EXIT_OK : EXIT_FAILURE;
     },
   )
   .command("demo", "the README's main job: A ACTIVE, B parked, power-cut A, B fences and takes over", {}, async () => {

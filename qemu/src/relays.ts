@@ -24,6 +24,14 @@ export class SerialCable {
       },
     });
   }
+
+  /** Write `bytes` into the cable towards node `n` (noise on the line); false when that end is not attached. */
+  inject(n: Node, bytes: Uint8Array): boolean {
+    const end = this.ends[n];
+    if (!end) return false;
+    end.write(bytes);
+    return true;
+  }
 }
 
 /** eth0 <-> eth0: one datagram per Ethernet frame; each VM only accepts frames from its "remote" port. */

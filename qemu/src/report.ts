@@ -43,3 +43,18 @@ export function writeReport(results: ScenarioResult[], dir: string = reportDir()
   console.log(`report: ${join(dir, "report.json")}\ntimelines: ${dir}/*.svg`);
   return dir;
 }
+
+/** Per scenario: how many of its runs passed. */
+export function passTable(results: { name: string; pass: boolean }[]): string {
+  const rows = new Map<string, { pass: number; runs: number }>();
+  for (const r of results) {
+    const row = rows.get(r.name) ?? { pass: 0, runs: 0 };
+    row.runs++;
+    if (r.pass) row.pass++;
+    rows.set(r.name, row);
+  }
+  const w = Math.max(8, ...[...rows.keys()].map((k) => k.length));
+  const out = [`${"scenario".padEnd(w)}  passed/runs`];
+  for (const [k, v] of rows) out.push(`${k.padEnd(w)}  ${v.pass}/${v.runs}${v.pass < v.runs ? "  FAILED" : ""}`);
+  return out.join("\n");
+}

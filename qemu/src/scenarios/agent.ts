@@ -187,7 +187,7 @@ export async function scenarioSwitchover(run: Run): Promise<void> {
 type ShellAnswer = { exitCode?: number; output?: string; error?: string };
 
 /** Run `command` in `n`'s initrd shell (hvc0), the only shell a parked node has. */
-async function inInitrd(n: Node, command: string, ms: number): Promise<ShellAnswer> {
+export async function inInitrd(n: Node, command: string, ms: number): Promise<ShellAnswer> {
   return ask<ShellAnswer>({ cmd: "shell", node: n, args: command, timeoutMs: ms }, ms + 10000);
 }
 
