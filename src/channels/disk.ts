@@ -50,6 +50,11 @@ export class DiskChannel implements Channel {
   private wroteOnce = false;
   /** When the own slot was last read back (clock ms), or null. */
   private readBackAt: number | null = null;
+  /**
+   * How often the own slot is read back: before every beat (0) until the node is ACTIVE, when it must prove that no
+   * other machine writes its slot; then about once a second (readBackEvery).
+   */
+  private readBackEveryMs = 0;
   /** Why the device is down, as the failing operation said: what beats and mailbox reads report meanwhile. */
   private downDetail = "not started";
 
@@ -103,14 +108,20 @@ export class DiskChannel implements Channel {
     return true;
   }
 
+  /** Read the own slot back before a beat at most every `ms` (0: before every beat). */
+  readBackEvery(ms: number): void {
+    this.readBackEveryMs = ms;
+  }
+
   /**
-   * About once a second, just before a beat overwrites it, read this node's own slot back for onOwnSlot: it holds the
+   * Before a beat overwrites it (every beat, or about once a second: readBackEvery), read this node's own slot back for onOwnSlot: it holds the
    * last write of this node unless another machine wrote it meanwhile. Read before the write, not after it: a read
    * right after one's own write would see that write, beat after beat, if the two writers kept step.
    */
   private async readBack(area: DiskArea): Promise<void> {
     const now = this.clock.now();
-    if (!this.o.onOwnSlot || !this.wroteOnce || (this.readBackAt !== null && now - this.readBackAt < 1000)) return;
+    const every = this.readBackEveryMs;
+    if (!this.o.onOwnSlot || !this.wroteOnce || (this.readBackAt !== null && now - this.readBackAt < every)) return;
     this.readBackAt = now;
     const own = await area.readSlot(this.o.selfSlot);
     this.counters.bytesIn += BLOCK_SIZE;
@@ -131,9 +142,8 @@ export class DiskChannel implements Channel {
       this.counters.bytesIn += BLOCK_SIZE;
       return result;
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      if (error instanceof DiskIoError) this.fail(area, detail);
-      return { kind: "unavailable", detail };
+      // Unread, the mailbox stops the watchdog's pets (the node's own reset covers it); the area stays open for beats.
+      return { kind: "unavailable", detail: error instanceof Error ? error.message : String(error) };
     }
   }
 
@@ -200,15 +210,22 @@ export class DiskChannel implements Channel {
   /** Reads the peer's slot and reports an advance; false (and down) on an I/O error or a vanished device. */
   private async pollPeer(area: DiskArea): Promise<boolean> {
     let result: BlockResult<HeartbeatSlot>;
+    const gone = this.checkPath ? await area.identityProblem() : undefined;
+    if (gone !== undefined) {
+      this.fail(area, gone);
+      return false;
+    }
     try {
-      const gone = this.checkPath ? await area.identityProblem() : undefined;
-      if (gone !== undefined) throw new DiskIoError(gone, "ENODEV");
       result = await area.readSlot(this.o.peerSlot);
     } catch (error) {
-      this.fail(area, error instanceof Error ? error.message : String(error));
+      // The peer's slot cannot be read: the link is down (its silence proves nothing), but the area stays open, so
+      // this node's own beats go on; a failing write closes it (beat). A bad block there must not silence this node.
+      this.markDown(error instanceof Error ? error.message : String(error));
       return false;
     }
     this.counters.bytesIn += BLOCK_SIZE;
+    if (!this.counters.up && this.area === area)
+      this.markUp(`${this.o.device}: peer slot ${this.o.peerSlot} readable again`);
     if (result.kind === "ok") this.peerSlotRead(result.value);
     else if (result.kind !== "empty") this.peerSlotRejected(describeRejection(result));
     return true;

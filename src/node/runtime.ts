@@ -113,6 +113,8 @@ export class NodeRuntime {
   private lastPeerIncarnation = 0;
   /** When this node last found another boot of its name in its slot (clock ms), or null. */
   private twinSeenAt: number | null = null;
+  /** Read-backs of the own slot in a row that held only this boot's writes. */
+  private cleanReadBacks = 0;
   private outwriting = false;
   /** Every incarnation this process has written under (it changes only when the peer says the clock stepped back). */
   private readonly written = new Set<number>();
@@ -309,6 +311,7 @@ export class NodeRuntime {
     };
     for (const c of this.links.stream) await c.start(sink);
     if (this.links.disk) await this.links.disk.start(sink);
+    if (this.state.role === "ACTIVE") this.links.disk?.readBackEvery(1000);
     // The predecessor handled the peer's boot as far as it got: check its mailbox once more, through this process's own I/O.
     if (snap) this.pillClear?.seen(snap.peerIncarnation);
     this.startPillWatch();
@@ -328,8 +331,11 @@ export class NodeRuntime {
   /** Feed one observation to the core and perform what it asks. */
   input(i: Input): void {
     const fenced = this.state.fence.fencedIncarnation;
+    const was = this.state.role;
     const r = step(this.state, i);
     this.state = r.state;
+    // An ACTIVE node has proven its slot is its own: it reads it back about once a second from then on.
+    if (r.state.role !== was) this.links?.disk?.readBackEvery(r.state.role === "ACTIVE" ? 1000 : 0);
     // A confirmed fence ended the peer's boot: its frames are refused on every link from now on, not only ignored.
     if (r.state.fence.fencedIncarnation !== null && r.state.fence.fencedIncarnation !== fenced)
       this.receiver.retire(r.state.fence.fencedIncarnation);
@@ -557,10 +563,21 @@ export class NodeRuntime {
   private onOwnSlot(slot: PeerSlot): void {
     const now = this.clock.now();
     if (slot.node === this.o.self.name && this.written.has(slot.incarnation)) {
-      if (this.state.blocks.slot)
-        this.input({ kind: "safety", now, check: "slot", ok: true, detail: "own disk slot holds this boot's writes" });
+      // Read back before every beat until activation: a deadtime of them in a row (at least 3) holding only this
+      // boot's writes, so that a twin whose own writes come and go (its disk link flapping) shows in one of them.
+      this.cleanReadBacks++;
+      const need = Math.max(3, Math.ceil(this.o.config.timers.deadtime / this.o.config.timers.keepalive));
+      if (this.state.blocks.slot && this.cleanReadBacks >= need)
+        this.input({
+          kind: "safety",
+          now,
+          check: "slot",
+          ok: true,
+          detail: `own disk slot held only this boot's writes ${this.cleanReadBacks} times in a row`,
+        });
       return;
     }
+    this.cleanReadBacks = 0;
     this.twinSeenAt = now;
     this.input({
       kind: "twin",

@@ -71,6 +71,9 @@ test("two machines writing one slot (booted as the same node): each reads the ot
     const twin = new DiskChannel(channelOptions(path, 0, [], { onOwnSlot: (s) => void ownByB.push(s) }));
     await a.start(recordingSink());
     await twin.start(recordingSink());
+    // As ACTIVE nodes do: about once a second (until activation a node reads back before every beat).
+    a.readBackEvery(1000);
+    twin.readBackEvery(1000);
     try {
       assert.ok(await a.beat({ node: "node-a", incarnation: 1000, seq: 1, role: "ACTIVE" }));
       assert.equal(ownByA, [], "nothing read back before this channel's first write");

@@ -168,6 +168,7 @@ test("an ACTIVE node that found a twin in its slot writes the slot at every tick
     headerTimers: () => undefined,
     openArea: () => undefined,
     keepHandles() {},
+    readBackEvery() {},
   } as unknown as DiskChannel;
   const m = manualClock();
   const self = config.node.find((n) => n.name === "a")!;

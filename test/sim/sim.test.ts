@@ -71,6 +71,13 @@ test("twins that start at the same moment with their clocks behind the slot stil
   }
 });
 
+test("a twin whose disk link flaps (a block it cannot read) is still seen before the other machine activates", async () => {
+  // make sim found it (seed 2001249): A ACTIVE with its disk link going down and up every 100 ms, so half its slot
+  // writes were lost; B, booted as a too, read its slot back once, saw only itself, and went ACTIVE (row 16.8).
+  const o = await runPlan(planFor(2001249), ROOT);
+  assert.ok(o.ok, `${o.violation}\n${o.timeline.slice(-40).join("\n")}`);
+});
+
 test("a seed replays exactly: the same plan gives the same timeline, event for event", async () => {
   const a = await runPlan(planFor(7), ROOT);
   const b = await runPlan(planFor(7), ROOT);
