@@ -40,7 +40,8 @@ export function controlHandler(o: {
         fence: guard.fenceInfo,
         monitors: services.status(),
         resources: services.resources?.() ?? [],
-        blocked: blockedBy(s) ?? guard.releasedThisBoot,
+        // A boot that released the ACTIVE role says so first: nothing else can make it ACTIVE again.
+        blocked: guard.releasedThisBoot ?? blockedBy(s),
       };
     },
     async takeover() {

@@ -647,7 +647,9 @@ export class NodeRuntime {
    */
   private activationChecks(): SafetyCheck[] {
     if (!this.links.disk) return [];
-    return this.pillLevel() && !this.o.hostMode ? ["mailbox", "slot", "watchdog"] : ["mailbox", "slot"];
+    // The own slot's clean start matters only to a node that has yet to activate (not an agent continuing ACTIVE).
+    const slot: SafetyCheck[] = this.o.resume || this.o.stopped ? [] : ["slot"];
+    return ["mailbox", ...slot, ...(this.pillLevel() && !this.o.hostMode ? (["watchdog"] as SafetyCheck[]) : [])];
   }
 
   /**
