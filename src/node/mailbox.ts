@@ -20,6 +20,8 @@ export interface PillWatchOptions {
   check: (check: "mailbox" | "watchdog", ok: boolean, detail: string) => void;
   log: (level: "info" | "notice" | "warning" | "error" | "critical", event: string, message: string) => void;
   clock?: Clock;
+  /** This boot's incarnation: a pill aimed at it is obeyed even on the first read. */
+  incarnation?: () => number;
 }
 
 /** The mailbox loop; `watchdog` is handed to a successor (the agent) by closing without disarming. */
@@ -43,7 +45,12 @@ export class PillWatch {
 
   /** One read and its consequences (exposed for tests). */
   async check(): Promise<void> {
-    const v = judgeMailbox(await this.o.read(), this.memory, (this.o.clock ?? realClock).wall());
+    const v = judgeMailbox(
+      await this.o.read(),
+      this.memory,
+      (this.o.clock ?? realClock).wall(),
+      this.o.incarnation?.() ?? 0,
+    );
     this.memory = v.memory;
     if (v.note !== this.lastNote && v.note !== null) this.o.log("warning", "mailbox", v.note);
     this.lastNote = v.note;
@@ -125,7 +132,7 @@ export interface PillVerdict {
 }
 
 /** Judge one read. Pure: `now` is wall-clock ms, only used to describe the pill's age. */
-export function judgeMailbox(read: MailboxRead, memory: PillMemory, now: number): PillVerdict {
+export function judgeMailbox(read: MailboxRead, memory: PillMemory, now: number, myIncarnation = 0): PillVerdict {
   const unread = (why: string) => (memory.decoded ? null : why);
   if (read.kind === "unavailable") {
     const note = `own mailbox unreadable: ${read.detail}`;
@@ -159,7 +166,9 @@ export function judgeMailbox(read: MailboxRead, memory: PillMemory, now: number)
   }
   const id = `${m.sender}/${m.senderIncarnation}/${m.seq}/${m.type}`;
   if (id === memory.pill) return { memory, report: null, pet: !memory.obeying, note: null, unread: null };
-  const fresh = !memory.firstRead;
+  // Fresh: written while this boot ran, or aimed at this very boot (written after it started, before its first read
+  // got through, e.g. while the disk was slow to come up): such a pill is obeyed, not taken for a leftover.
+  const fresh = !memory.firstRead || (myIncarnation !== 0 && m.targetIncarnation === myIncarnation);
   const detail = describeMailbox(m, now);
   // A fresh pill means "go down now": no more pets while it stays, so a node that fails to reset itself is reset by its watchdog.
   return {

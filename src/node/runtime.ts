@@ -629,6 +629,7 @@ export class NodeRuntime {
       arm: open && !this.o.hostMode ? () => armForPill(open, disk.headerTimers()) : null,
       periodMs: pill ? Math.min(1000, Math.floor((pill.watchdog_timeout * 1000) / 4)) : 1000,
       clock: this.clock,
+      incarnation: () => this.incarnation,
       report: (r) => this.input({ kind: "pill", now: this.clock.now(), ...r }),
       check: (check, ok, detail) => this.input({ kind: "safety", now: this.clock.now(), check, ok, detail }),
       log: (level, event, message) => this.log.emit(level, event, message),

@@ -164,4 +164,13 @@ test("a fresh pill stops the pets for as long as it stays in the slot", () => {
   assert.is(again.pet, false, "the node must not pet again on the next read of the same pill");
 });
 
+test("a pill aimed at this very boot is obeyed on the first read too (written after the start, before a read got through)", () => {
+  const boot = { firstRead: true, decoded: false, pill: null, obeying: false };
+  const aimed = judgeMailbox(msg({ targetIncarnation: 777 }), boot, NOW, 777);
+  assert.is(aimed.report?.fresh, true);
+  assert.is(aimed.pet, false, "obeyed: no more pets");
+  const leftover = judgeMailbox(msg({ targetIncarnation: 555 }), boot, NOW, 777);
+  assert.is(leftover.report?.fresh, false, "a pill for an earlier boot stays a leftover");
+});
+
 test.run();

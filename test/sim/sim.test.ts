@@ -78,6 +78,14 @@ test("a twin whose disk link flaps (a block it cannot read) is still seen before
   assert.ok(o.ok, `${o.violation}\n${o.timeline.slice(-40).join("\n")}`);
 });
 
+test("a pill aimed at a node's current boot, found on its first read after a slow disk, is obeyed, not left blocking", async () => {
+  // make sim found it (seed 3006476): b's admin fence put a pill for a's current boot while a's disk was coming back;
+  // a took it for a leftover of an earlier boot, kept petting, stayed blocked, and b waited for a new boot of a that
+  // never came: nobody ACTIVE (row 16.9).
+  const o = await runPlan(planFor(3006476), ROOT);
+  assert.ok(o.ok, `${o.violation}\n${o.timeline.slice(-30).join("\n")}`);
+});
+
 test("a seed replays exactly: the same plan gives the same timeline, event for event", async () => {
   const a = await runPlan(planFor(7), ROOT);
   const b = await runPlan(planFor(7), ROOT);
