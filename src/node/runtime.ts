@@ -530,7 +530,12 @@ export class NodeRuntime {
     // A self-fencing node, and a twin that parked itself, are silent on every link, whatever asks them to send.
     if (this.state.selfFence || silentTwin(this.state)) return;
     for (const c of this.links.stream) c.send(bytes);
-    this.lastBeat = this.links.disk?.beat({
+    this.lastBeat = this.beatDisk();
+  }
+
+  /** Write this node's disk slot: its boot, the last seq sent, its role (undefined without a disk link). */
+  private beatDisk(): Promise<boolean> | undefined {
+    return this.links.disk?.beat({
       node: this.o.self.name,
       incarnation: this.incarnation,
       seq: this.builder.lastSeq,
@@ -597,12 +602,7 @@ export class NodeRuntime {
   private outwriteTwin(now: number): void {
     if (this.twinSeenAt === null || now - this.twinSeenAt > TWIN_OUTWRITE_MS) return;
     if (this.state.role !== "ACTIVE" || this.state.selfFence || this.outwriting) return;
-    const beat = this.links.disk?.beat({
-      node: this.o.self.name,
-      incarnation: this.incarnation,
-      seq: this.builder.lastSeq,
-      role: this.state.role,
-    });
+    const beat = this.beatDisk();
     if (!beat) return;
     // One at a time: a slow disk must not pile writes up.
     this.outwriting = true;
