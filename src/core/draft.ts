@@ -8,7 +8,11 @@ type Fields = Record<string, string | number | boolean | null>;
 /** Copy a state deeply enough that the step never mutates its input. */
 export function cloneState(s: CoreState): CoreState {
   const channels: CoreState["channels"] = {};
-  for (const [k, v] of Object.entries(s.channels)) channels[k as keyof typeof channels] = { ...(v as ChannelView) };
+  // for...in, not Object.entries: this runs on every input, and the entries arrays were a tenth of a step's cost.
+  for (const k in s.channels) {
+    const v = s.channels[k as keyof typeof channels];
+    if (v) channels[k as keyof typeof channels] = { ...(v as ChannelView) };
+  }
   return {
     ...s,
     channels,

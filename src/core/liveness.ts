@@ -19,7 +19,8 @@ export function peerAlive(s: CoreState, now: number): boolean {
 export function checkLinks(d: Draft): void {
   const s = d.state;
   if (s.peerView.lastHeard === null) return;
-  for (const [name, ch] of Object.entries(s.channels)) {
+  for (const name in s.channels) {
+    const ch = s.channels[name as keyof typeof s.channels];
     if (!ch) continue;
     const silent = d.now - (ch.lastHeard ?? s.peerView.firstHeard ?? d.now);
     if (!ch.late && silent >= s.timers.warntime) {

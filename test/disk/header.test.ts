@@ -35,6 +35,27 @@ test("another magic is bad-magic and the detail shows what arrived", () => {
   assert.match(detail(bytes), /expected magic "CGDISK01", got 45 46 49 .* \("EFI PART"\)/);
 });
 
+test("a block proven authentic once is still checked against the key it is read with, and a changed byte is hashed again", () => {
+  const bytes = encodeHeader(header, KEY);
+  assert.is(kind(bytes), "ok");
+  assert.is(kind(bytes.slice()), "ok", "the same bytes again, in another buffer");
+  assert.is(
+    decodeHeader(bytes, { ...AUTH, key: OTHER_KEY }).kind,
+    "bad-auth",
+    "proven under KEY, read with another key",
+  );
+  const key = KEY.slice();
+  assert.is(decodeHeader(bytes, { ...AUTH, key }).kind, "ok");
+  key[0] = (key[0] ?? 0) ^ 1;
+  assert.is(decodeHeader(bytes, { ...AUTH, key }).kind, "bad-auth", "the key's bytes changed in place");
+  const flipped = bytes.slice();
+  flipped[200] = (flipped[200] ?? 0) ^ 1;
+  assert.is(kind(flipped), "bad-auth", "one flipped byte in a block identical but for it");
+  for (let i = 1; i <= 20; i++)
+    assert.is(kind(encodeHeader(makeHeader(CLUSTER_ID, TIMERS, 1_700_000_000_000 + i), KEY)), "ok");
+  assert.is(kind(bytes), "ok", "pushed out of the memo by newer blocks: hashed again");
+});
+
 test("a header from another cluster is foreign-cluster, whatever its key", () => {
   const other = encodeHeader(makeHeader(0x1234_5678, TIMERS, 1), OTHER_KEY);
   const r = decodeHeader(other, AUTH);
