@@ -9,6 +9,8 @@ import type { Logger } from "../log/logger.ts";
 import type { Clock } from "../sys/clock.ts";
 import {
   type HeardRecord,
+  REAL_RUN_FILES,
+  type RunFiles,
   readHeard,
   readIncarnation,
   readSelfFence,
@@ -52,6 +54,8 @@ export interface HeardNow {
 export interface BootMemoryOptions {
   /** Where the records live; none (host mode) keeps none. */
   runDir: string | undefined;
+  /** The file system they live on (default: the real one). */
+  files?: RunFiles;
   node: string;
   bootId: () => string;
   clock: Clock;
@@ -66,7 +70,11 @@ export class BootMemory {
   /** Why the last heard record could not be written, or null. */
   heardFailed: string | null = null;
 
-  constructor(private readonly o: BootMemoryOptions) {}
+  private readonly files: RunFiles;
+
+  constructor(private readonly o: BootMemoryOptions) {
+    this.files = o.files ?? REAL_RUN_FILES;
+  }
 
   /**
    * A start without a snapshot in a boot that already announced an incarnation (an agent restarted without its
@@ -75,7 +83,7 @@ export class BootMemory {
    */
   continued(atStart: DiskAtStart, stopped: StoppedRecord | null): { incarnation: number; seq: number } | null {
     const o = this.o;
-    const found = o.runDir ? readIncarnation(o.runDir, o.node, o.bootId()) : "no run directory";
+    const found = o.runDir ? readIncarnation(o.runDir, o.node, o.bootId(), this.files) : "no run directory";
     const rec = typeof found === "string" ? null : found;
     const incarnation = stopped?.incarnation ?? rec?.incarnation;
     if (incarnation === undefined) return null;
@@ -90,13 +98,17 @@ export class BootMemory {
   recordIncarnation(incarnation: number, seq: number, consequence: string): void {
     const o = this.o;
     if (!o.runDir) return;
-    const failed = writeIncarnation(o.runDir, {
-      bootId: o.bootId(),
-      node: o.node,
-      incarnation,
-      seq,
-      uptimeMs: o.clock.uptime(),
-    });
+    const failed = writeIncarnation(
+      o.runDir,
+      {
+        bootId: o.bootId(),
+        node: o.node,
+        incarnation,
+        seq,
+        uptimeMs: o.clock.uptime(),
+      },
+      this.files,
+    );
     if (failed) o.log.emit("error", "incarnation", `could not record this boot's incarnation: ${failed}${consequence}`);
   }
 
@@ -104,15 +116,19 @@ export class BootMemory {
   recordStopped(incarnation: number, seq: number, reason: string): string | null {
     const o = this.o;
     if (!o.runDir) return null;
-    return writeStopped(o.runDir, {
-      bootId: o.bootId(),
-      node: o.node,
-      incarnation,
-      seq,
-      uptimeMs: o.clock.uptime(),
-      reason,
-      at: o.clock.wall(),
-    });
+    return writeStopped(
+      o.runDir,
+      {
+        bootId: o.bootId(),
+        node: o.node,
+        incarnation,
+        seq,
+        uptimeMs: o.clock.uptime(),
+        reason,
+        at: o.clock.wall(),
+      },
+      this.files,
+    );
   }
 
   /** What a predecessor of this boot heard: from its hand-over snapshot, else from the heard record of `incarnation`. */
@@ -126,7 +142,7 @@ export class BootMemory {
         secondActive: snap.secondActive ?? null,
       };
     if (incarnation === null || !this.o.runDir) return null;
-    const r = readHeard(this.o.runDir, this.o.node, this.o.bootId());
+    const r = readHeard(this.o.runDir, this.o.node, this.o.bootId(), this.files);
     if (typeof r === "string" || r.incarnation !== incarnation) return null;
     return {
       receiver: r.receiver,
@@ -162,7 +178,7 @@ export class BootMemory {
       secondActive: h.secondActive,
       receiver: h.receiver(),
     };
-    this.heardFailed = writeHeard(dir, rec);
+    this.heardFailed = writeHeard(dir, rec, this.files);
     if (this.heardFailed)
       this.o.log.emit("warning", "heard-record", `could not record how far the peer was heard: ${this.heardFailed}`);
   }
@@ -172,21 +188,25 @@ export class BootMemory {
     const o = this.o;
     if (!o.runDir || this.selfFenceRecorded) return;
     this.selfFenceRecorded = true;
-    const failed = writeSelfFence(o.runDir, {
-      bootId: o.bootId(),
-      node: o.node,
-      incarnation,
-      uptimeMs: o.clock.uptime(),
-      reason,
-      power,
-    });
+    const failed = writeSelfFence(
+      o.runDir,
+      {
+        bootId: o.bootId(),
+        node: o.node,
+        incarnation,
+        uptimeMs: o.clock.uptime(),
+        reason,
+        power,
+      },
+      this.files,
+    );
     if (failed) o.log.emit("error", "self-fence", `could not record the self-fence: ${failed}`);
   }
 
   /** This boot self-fenced before this process started (the reset was refused), or null. */
   selfFenced(): SelfFenceRecord | null {
     if (!this.o.runDir) return null;
-    const rec = readSelfFence(this.o.runDir, this.o.node, this.o.bootId());
+    const rec = readSelfFence(this.o.runDir, this.o.node, this.o.bootId(), this.files);
     if (typeof rec === "string") return null;
     this.selfFenceRecorded = true;
     return rec;

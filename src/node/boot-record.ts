@@ -8,7 +8,7 @@
 // peer sees a new incarnation only after a new boot id, i.e. a reboot, and the fencer may take it as proof that its
 // poison pill was served. Where the record cannot be written, the guard says so at error level.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { ReceiverState } from "./frames.ts";
 import { receiverProblem } from "./handover.ts";
 
@@ -18,6 +18,40 @@ const INCARNATION_FILE = "incarnation.json";
 const STOPPED_FILE = "stopped.json";
 const SELF_FENCE_FILE = "self-fenced.json";
 const HEARD_FILE = "heard.json";
+
+/**
+ * The files the records live in: the real /run (a tmpfs of this boot) unless a caller brings its own (a simulated
+ * machine keeps its /run in memory). Paths are whole paths under the record directory.
+ */
+export interface RunFiles {
+  /** The text of `path`; undefined when there is no such file; throws on any other error. */
+  read(path: string): string | undefined;
+  /** Replaces `path` whole (a new file renamed over the old, mode 0600), making its directory (0755) when missing. */
+  write(path: string, text: string): void;
+}
+
+/** The real file system. */
+export const REAL_RUN_FILES: RunFiles = {
+  read(path) {
+    try {
+      return readFileSync(path, "utf8");
+    } catch (e) {
+      if ((e as { code?: string }).code === "ENOENT") return undefined;
+      throw e;
+    }
+  },
+  write(path, text) {
+    try {
+      writeFileSync(`${path}.new`, text, { mode: 0o600 });
+    } catch (e) {
+      // The directory is made once, on the first write that finds it missing (heard.json is written several times a second).
+      if ((e as { code?: string }).code !== "ENOENT") throw e;
+      mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+      writeFileSync(`${path}.new`, text, { mode: 0o600 });
+    }
+    renameSync(`${path}.new`, path);
+  },
+};
 
 /** This boot's incarnation and the sequence number sent when the record was (last) written, at system uptime `uptimeMs`. */
 export interface IncarnationRecord {
@@ -61,24 +95,42 @@ export function seqAbove(seq: number, recordedUptimeMs: number, nowUptimeMs: num
 }
 
 /** Records this boot's incarnation in `dir`; returns why it could not, or null. */
-export function writeIncarnation(dir: string, r: Omit<IncarnationRecord, "v">): string | null {
-  return writeJson(dir, INCARNATION_FILE, { v: 1, ...r });
+export function writeIncarnation(
+  dir: string,
+  r: Omit<IncarnationRecord, "v">,
+  files: RunFiles = REAL_RUN_FILES,
+): string | null {
+  return writeJson(dir, INCARNATION_FILE, { v: 1, ...r }, files);
 }
 
 /** This boot's incarnation record for `node` in `dir`, or why there is none usable. */
-export function readIncarnation(dir: string, node: string, bootId: string): IncarnationRecord | string {
-  const o = readJson(dir, INCARNATION_FILE, node, bootId, ["incarnation", "seq", "uptimeMs"]);
+export function readIncarnation(
+  dir: string,
+  node: string,
+  bootId: string,
+  files: RunFiles = REAL_RUN_FILES,
+): IncarnationRecord | string {
+  const o = readJson(dir, INCARNATION_FILE, node, bootId, ["incarnation", "seq", "uptimeMs"], files);
   return typeof o === "string" ? o : (o as unknown as IncarnationRecord);
 }
 
 /** Records that this boot released the ACTIVE role; returns why it could not, or null. */
-export function writeStopped(dir: string, r: Omit<StoppedRecord, "v">): string | null {
-  return writeJson(dir, STOPPED_FILE, { v: 1, ...r });
+export function writeStopped(
+  dir: string,
+  r: Omit<StoppedRecord, "v">,
+  files: RunFiles = REAL_RUN_FILES,
+): string | null {
+  return writeJson(dir, STOPPED_FILE, { v: 1, ...r }, files);
 }
 
 /** The record that this boot released the ACTIVE role, or why there is none (usually: "no ... file"). */
-export function readStopped(dir: string, node: string, bootId: string): StoppedRecord | string {
-  const o = readJson(dir, STOPPED_FILE, node, bootId, ["incarnation", "seq", "uptimeMs", "at"]);
+export function readStopped(
+  dir: string,
+  node: string,
+  bootId: string,
+  files: RunFiles = REAL_RUN_FILES,
+): StoppedRecord | string {
+  const o = readJson(dir, STOPPED_FILE, node, bootId, ["incarnation", "seq", "uptimeMs", "at"], files);
   if (typeof o === "string") return o;
   if (typeof o.reason !== "string")
     return `${join(dir, STOPPED_FILE)}: reason: expected a string, got ${typeof o.reason}`;
@@ -97,13 +149,22 @@ export interface SelfFenceRecord {
 }
 
 /** Records this boot's self-fence; returns why it could not, or null. */
-export function writeSelfFence(dir: string, r: Omit<SelfFenceRecord, "v">): string | null {
-  return writeJson(dir, SELF_FENCE_FILE, { v: 1, ...r });
+export function writeSelfFence(
+  dir: string,
+  r: Omit<SelfFenceRecord, "v">,
+  files: RunFiles = REAL_RUN_FILES,
+): string | null {
+  return writeJson(dir, SELF_FENCE_FILE, { v: 1, ...r }, files);
 }
 
 /** The record that this boot self-fenced, or why there is none. */
-export function readSelfFence(dir: string, node: string, bootId: string): SelfFenceRecord | string {
-  const o = readJson(dir, SELF_FENCE_FILE, node, bootId, ["incarnation", "uptimeMs"]);
+export function readSelfFence(
+  dir: string,
+  node: string,
+  bootId: string,
+  files: RunFiles = REAL_RUN_FILES,
+): SelfFenceRecord | string {
+  const o = readJson(dir, SELF_FENCE_FILE, node, bootId, ["incarnation", "uptimeMs"], files);
   if (typeof o === "string") return o;
   if (typeof o.reason !== "string" || (o.power !== "reset" && o.power !== "off"))
     return `${join(dir, SELF_FENCE_FILE)}: expected a reason and power reset|off`;
@@ -130,13 +191,18 @@ export interface HeardRecord {
 }
 
 /** Records how far this boot has heard the peer; returns why it could not, or null. */
-export function writeHeard(dir: string, r: Omit<HeardRecord, "v">): string | null {
-  return writeJson(dir, HEARD_FILE, { v: 1, ...r });
+export function writeHeard(dir: string, r: Omit<HeardRecord, "v">, files: RunFiles = REAL_RUN_FILES): string | null {
+  return writeJson(dir, HEARD_FILE, { v: 1, ...r }, files);
 }
 
 /** The record of how far this boot heard the peer, or why there is none usable. */
-export function readHeard(dir: string, node: string, bootId: string): HeardRecord | string {
-  const o = readJson(dir, HEARD_FILE, node, bootId, ["incarnation"]);
+export function readHeard(
+  dir: string,
+  node: string,
+  bootId: string,
+  files: RunFiles = REAL_RUN_FILES,
+): HeardRecord | string {
+  const o = readJson(dir, HEARD_FILE, node, bootId, ["incarnation"], files);
   if (typeof o === "string") return o;
   for (const k of ["peerIncarnation", "peerSeq", "fencedIncarnation", "secondActive"] as const) {
     if (o[k] === undefined && k === "secondActive") continue;
@@ -148,13 +214,11 @@ export function readHeard(dir: string, node: string, bootId: string): HeardRecor
   return o as unknown as HeardRecord;
 }
 
-/** Written whole or not at all (a new file renamed over the old), mode 0600 (the directory is 0755, as the initrd makes it). */
-function writeJson(dir: string, name: string, value: object): string | null {
+/** Written whole or not at all (RunFiles.write); returns why it could not, or null. */
+function writeJson(dir: string, name: string, value: object, files: RunFiles): string | null {
   const path = join(dir, name);
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o755 });
-    writeFileSync(`${path}.new`, JSON.stringify(value), { mode: 0o600 });
-    renameSync(`${path}.new`, path);
+    files.write(path, JSON.stringify(value));
     return null;
   } catch (e) {
     return `${path}: ${e instanceof Error ? e.message : String(e)}`;
@@ -168,15 +232,16 @@ function readJson(
   node: string,
   bootId: string,
   ints: readonly string[],
+  files: RunFiles,
 ): Record<string, unknown> | string {
   const path = join(dir, name);
   let o: Record<string, unknown>;
   try {
-    o = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    const text = files.read(path);
+    if (text === undefined) return `no ${path}`;
+    o = JSON.parse(text) as Record<string, unknown>;
   } catch (e) {
-    return (e as { code?: string }).code === "ENOENT"
-      ? `no ${path}`
-      : `${path}: ${e instanceof Error ? e.message : String(e)}`;
+    return `${path}: ${e instanceof Error ? e.message : String(e)}`;
   }
   if (o === null || typeof o !== "object" || o.v !== 1) return `${path}: expected a version 1 record`;
   if (o.node !== node) return `${path}: node: expected ${node}, got ${String(o.node)}`;

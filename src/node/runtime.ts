@@ -33,7 +33,7 @@ import { answerPayload, FrameBuilder, gracePayload, Receiver } from "./frames.ts
 import { bootId, type HandoverSnapshot } from "./handover.ts";
 import { buildLinks, type Links, type NodeOptions } from "./options.ts";
 import { armForPill, PillClear, PillWatch } from "./mailbox.ts";
-import type { StoppedRecord } from "./boot-record.ts";
+import type { RunFiles, StoppedRecord } from "./boot-record.ts";
 import { BootMemory, continueHeard, type DiskAtStart, readDiskAtStart } from "./boot-memory.ts";
 import { type FenceInfo, NodeFencing } from "./fencing.ts";
 
@@ -75,6 +75,8 @@ export interface NodeEnv {
   random(): number;
   /** This machine is a virtual machine (a hypervisor can pause it, and its watchdog with it). */
   virtualMachine(): boolean;
+  /** The file system of this boot's records (boot-record.ts); undefined: the real one. */
+  runFiles?: RunFiles;
 }
 
 const REAL_ENV: NodeEnv = {
@@ -141,6 +143,7 @@ export class NodeRuntime {
     this.clock = this.env.clock;
     this.memory = new BootMemory({
       runDir: o.runDir,
+      ...(this.env.runFiles ? { files: this.env.runFiles } : {}),
       node: o.self.name,
       bootId: () => this.env.bootId(),
       clock: this.clock,

@@ -83,4 +83,17 @@ test("a successor's first seq is above every frame the uptime since the record a
   assert.ok(Number.isSafeInteger(seqAbove(0, 0, 10 * 365 * 86400000)), "ten years of uptime still fit a safe integer");
 });
 
+test("a record's directory is made when missing, again if it disappears, and an unwritable place is reported", () => {
+  scratch((dir) => {
+    const rec = { bootId: "boot-1", node: "a", incarnation: 1700000000000, seq: 1, uptimeMs: 1 };
+    assert.is(writeIncarnation(dir, rec), null, "made on the first write");
+    rmSync(dir, { recursive: true, force: true });
+    assert.is(writeIncarnation(dir, { ...rec, seq: 2 }), null, "made again");
+    assert.is((readIncarnation(dir, "a", "boot-1") as { seq: number }).seq, 2);
+    rmSync(dir, { recursive: true, force: true });
+    writeFileSync(dir, "a file where the directory belongs");
+    assert.match(String(writeIncarnation(dir, rec)), /incarnation\.json: .*(ENOTDIR|EEXIST|not a directory)/i);
+  });
+});
+
 test.run();

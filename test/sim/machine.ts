@@ -3,8 +3,6 @@
 // planned switchover (agent/serve.ts standbyFor) with a simulated root freeze; a watchdog; and the power device
 // (its BMC) that fences it. "May write the shared disk" is modelled honestly: from the moment the guard let the
 // boot continue until a reset or a freeze, paused or not.
-import { rmSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { NO_MOUNTS } from "../../src/agent/freeze-plan.ts";
 import { type ServeOptions, standbyFor } from "../../src/agent/serve.ts";
 import type { ClusterConfig, NodeConfig } from "../../src/config/types.ts";
@@ -15,7 +13,7 @@ import { unknownPower } from "../../src/fence/device.ts";
 import { PeerRequestFence } from "../../src/fence/peer-request.ts";
 import { PoisonPillFence } from "../../src/fence/poison-pill.ts";
 import { Logger } from "../../src/log/logger.ts";
-import { readStopped } from "../../src/node/boot-record.ts";
+import { readStopped, type RunFiles } from "../../src/node/boot-record.ts";
 import type { HandoverSnapshot } from "../../src/node/handover.ts";
 import { type NodeEnv, NodeRuntime } from "../../src/node/runtime.ts";
 import { clusterIdOf } from "../../src/protocol/index.ts";
@@ -42,7 +40,6 @@ export interface MachineSetup {
   serial: Cable;
   udp: Cable;
   disk: SharedDisk;
-  runRoot: string;
   trace: Trace;
   /** The other machine (its power device is what this machine's power fence level drives). */
   other: () => Machine;
@@ -144,8 +141,7 @@ export class Machine {
     this.guardRestarts = 0;
     this.rootMounted = false;
     this.frozen = false;
-    rmSync(this.runDir(), { recursive: true, force: true });
-    mkdirSync(this.runDir(), { recursive: true });
+    this.run.clear();
     this.note(`power on (boot ${this.boots})`);
     this.later(this.s.bootDelayMs ?? this.s.rng.int(300, 2500), () => this.startGuard());
   }
@@ -233,9 +229,12 @@ export class Machine {
     this.rt = null;
   }
 
-  private runDir(): string {
-    return join(this.s.runRoot, this.name);
-  }
+  /** This boot's /run, a tmpfs: kept in memory, emptied at power-on. */
+  private readonly run = new Map<string, string>();
+  private readonly runFiles: RunFiles = {
+    read: (path) => this.run.get(path),
+    write: (path, text) => void this.run.set(path, text),
+  };
 
   private note(line: string): void {
     this.s.trace(this.s.side, `* ${line}`);
@@ -263,6 +262,7 @@ export class Machine {
       openBlock,
       random: () => s.rng.next(),
       virtualMachine: () => false,
+      runFiles: this.runFiles,
       openWatchdog: (device, timeoutS) => this.openWatchdog(p, device, timeoutS),
       links: (o, onPeerSlot, onOwnSlot) => {
         const alive = () => p.alive;
@@ -324,7 +324,7 @@ export class Machine {
       links: {},
       hostMode: false,
       realtime: false,
-      runDir: this.runDir(),
+      runDir: "/run/clusterguard",
     };
   }
 
@@ -377,7 +377,7 @@ export class Machine {
     if (!this.rootMounted) return;
     const p = new Proc(this, "agent");
     this.proc = p;
-    const stoppedRec = readStopped(this.runDir(), this.s.self.name, this.bootId);
+    const stoppedRec = readStopped("/run/clusterguard", this.s.self.name, this.bootId, this.runFiles);
     const stopped = typeof stoppedRec === "string" ? null : stoppedRec;
     const rt = new NodeRuntime(
       { ...this.options(), resume: snap && !stopped ? snap : "unguarded", ...(stopped ? { stopped } : {}) },

@@ -2,7 +2,6 @@
 // covered and the faults injected by kind. On a violation: the seed, a shrunk plan and the timeline, exit 1.
 //   bun test/sim/main.ts [--seed S] [--count N] [--minutes M] [--start S] [--jobs J] [--max-faults F]
 // --jobs J runs J processes; process j takes the seeds start + j, start + j + J, ... (--stride J --offset j).
-import { mkdirSync } from "node:fs";
 import { type Plan, planFor, runPlan, shrink } from "./schedule.ts";
 
 const args = process.argv.slice(2);
@@ -10,15 +9,13 @@ const opt = (name: string, dflt: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
-const runRoot = `/dev/shm/cg-sim-${process.pid}`;
-mkdirSync(runRoot, { recursive: true });
 const maxFaults = opt("max-faults", 6);
 
 async function replay(seed: number): Promise<number> {
   const plan = planFor(seed, maxFaults);
   console.log(`seed ${seed}: fencing ${plan.fencing}, B on at ${plan.bStartsAt} ms, ${plan.faults.length} faults`);
   for (const f of plan.faults) console.log(`  ${f.at} ms ${f.kind} on ${f.side === 0 ? "A" : "B"} (${f.ms} ms)`);
-  const o = await runPlan(plan, runRoot);
+  const o = await runPlan(plan);
   console.log(o.timeline.join("\n"));
   console.log(o.ok ? `seed ${seed}: ok (${o.events} events, ${o.simMs} ms simulated)` : `seed ${seed}: ${o.violation}`);
   return o.ok ? 0 : 1;
@@ -33,16 +30,16 @@ async function many(start: number, count: number, minutes: number, stride = 1): 
   let n = 0;
   for (let seed = start; n < count && performance.now() < deadline; seed += stride, n++) {
     const plan: Plan = planFor(seed, maxFaults);
-    const o = await runPlan(plan, runRoot);
+    const o = await runPlan(plan);
     simMs += o.simMs;
     events += o.events;
     for (const [k, v] of Object.entries(o.faults)) faults[k] = (faults[k] ?? 0) + v;
     if (!o.ok) {
       console.log(`VIOLATION seed ${seed}: ${o.violation}`);
-      const small = await shrink(plan, runRoot, (x) => (x.violation ?? "").split(/[:(]/)[0] ?? "");
+      const small = await shrink(plan, (x) => (x.violation ?? "").split(/[:(]/)[0] ?? "");
       console.log(`shrunk to ${small.faults.length} of ${plan.faults.length} faults:`);
       for (const f of small.faults) console.log(`  ${f.at} ms ${f.kind} on ${f.side === 0 ? "A" : "B"} (${f.ms} ms)`);
-      const again = await runPlan(small, runRoot);
+      const again = await runPlan(small);
       console.log(again.timeline.slice(-120).join("\n"));
       console.log(`VIOLATION seed ${seed}: ${o.violation}\nreplay: make sim SEED=${seed}`);
       return 1;

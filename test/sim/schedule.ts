@@ -1,7 +1,5 @@
 // One simulated schedule: a plan of faults drawn from a seed, run against two machines with the real runtime, the
 // invariants checked after every event, and a delta-debugging shrinker that removes faults while the failure stays.
-import { mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { loadConfigText } from "../../src/config/index.ts";
 import type { ClusterConfig } from "../../src/config/types.ts";
 import { HEADER_BLOCK, heartbeatBlock, mailboxBlock } from "../../src/disk/block.ts";
@@ -204,8 +202,8 @@ ${levels}`;
   return r.config;
 }
 
-/** Run one plan; `runRoot` holds the machines' /run directories (a tmpfs is best). */
-export async function runPlan(plan: Plan, runRoot: string): Promise<Outcome> {
+/** Run one plan. */
+export async function runPlan(plan: Plan): Promise<Outcome> {
   const rng = new Rng(plan.seed ^ 0x5eed);
   const world = new World();
   const config = configFor(plan.fencing);
@@ -244,9 +242,6 @@ export async function runPlan(plan: Plan, runRoot: string): Promise<Outcome> {
     if (timeline.length > 400) timeline.splice(0, 100);
   };
   if (plan.twin) trace(1, "* B boots as node a too (a wrong boot entry)");
-  const dir = join(runRoot, String(plan.seed));
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
   const machines: Machine[] = [];
   const ports = () =>
     [
@@ -283,7 +278,6 @@ export async function runPlan(plan: Plan, runRoot: string): Promise<Outcome> {
         serial,
         udp,
         disk,
-        runRoot: dir,
         trace,
         other: () => machines[side === 0 ? 1 : 0]!,
         ...(plan.sameStart ? { bootDelayMs: 1000 } : {}),
@@ -337,7 +331,6 @@ export async function runPlan(plan: Plan, runRoot: string): Promise<Outcome> {
   const resets = A.fencedByPeer + B.fencedByPeer;
   const bound = 2 * plan.faults.length + 2;
   if (!violation && resets > bound) violation = `fence loop: ${resets} power fences for ${plan.faults.length} faults`;
-  rmSync(dir, { recursive: true, force: true });
   return {
     ok: violation === null,
     violation,
@@ -498,8 +491,8 @@ function vmPauseAllowed(plan: Plan): boolean {
 }
 
 /** Remove faults one at a time while the run still fails the same way; the smallest plan found. */
-export async function shrink(plan: Plan, runRoot: string, kind: (o: Outcome) => string): Promise<Plan> {
-  const first = await runPlan(plan, runRoot);
+export async function shrink(plan: Plan, kind: (o: Outcome) => string): Promise<Plan> {
+  const first = await runPlan(plan);
   const want = kind(first);
   let best = plan;
   let progress = true;
@@ -507,7 +500,7 @@ export async function shrink(plan: Plan, runRoot: string, kind: (o: Outcome) => 
     progress = false;
     for (let i = 0; i < best.faults.length; i++) {
       const cand = { ...best, faults: best.faults.filter((_, j) => j !== i) };
-      const o = await runPlan(cand, runRoot);
+      const o = await runPlan(cand);
       if (!o.ok && kind(o) === want) {
         best = cand;
         progress = true;

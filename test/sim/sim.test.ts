@@ -1,18 +1,15 @@
 // The simulation of two real node runtimes under random faults (test/sim/): a bounded run of seeds on every
 // `make test`, the determinism replays rely on, and proof that its invariant checker catches what it must.
-import { mkdirSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type Fault, type Plan, planFor, runPlan, TIMERS } from "./schedule.ts";
 
-const ROOT = `/dev/shm/cg-sim-test-${process.pid}`;
-mkdirSync(ROOT, { recursive: true });
 /** Seeds per `make test`; `make sim` runs as many as asked. */
 const SEEDS = Number(process.env.CG_SIM_SEEDS ?? 60);
 
 test(`${SEEDS} random fault schedules of two real runtimes: never two machines that may write, one ACTIVE after healing`, async () => {
   for (let seed = 1; seed <= SEEDS; seed++) {
-    const o = await runPlan(planFor(seed), ROOT);
+    const o = await runPlan(planFor(seed));
     assert.ok(o.ok, `seed ${seed}: ${o.violation}\n${o.timeline.slice(-60).join("\n")}\nreplay: make sim SEED=${seed}`);
   }
 });
@@ -20,7 +17,7 @@ test(`${SEEDS} random fault schedules of two real runtimes: never two machines t
 test("two machines booted as node a (one wrong boot entry): never two writers, over the seeds that found it", async () => {
   // Each of these gave a split brain before a node read its own disk slot back (docs/design.md, row 16.2).
   for (const seed of [13, 21, 26, 28, 33, 36, 37, 41, 43, 77, 78]) {
-    const o = await runPlan({ ...planFor(seed), twin: true }, ROOT);
+    const o = await runPlan({ ...planFor(seed), twin: true });
     assert.ok(o.ok, `seed ${seed} as twins: ${o.violation}\n${o.timeline.slice(-40).join("\n")}`);
   }
 });
@@ -39,7 +36,7 @@ for (const vm of [true, false]) {
   const how = vm ? "stopped as a VM" : "hung";
   test(`the ACTIVE ${how} for deadtime / 2 fails nothing over`, async () => {
     for (const at of OFFSETS) {
-      const o = await runPlan(single("pause-deadtime", 0, TIMERS.deadtime / 2, vm, at), ROOT);
+      const o = await runPlan(single("pause-deadtime", 0, TIMERS.deadtime / 2, vm, at));
       assert.ok(o.ok, `${o.violation}`);
       assert.is(o.activations, 1, `at ${at}: one activation, no failover:\n${o.timeline.join("\n")}`);
       assert.is(o.powerFences, 0);
@@ -49,14 +46,14 @@ for (const vm of [true, false]) {
     // Before a late tick reported the stall (test/core/self-stall.test.ts), a hung STANDBY whose own tick came
     // before the ACTIVE's queued frames fenced it: 4 of these 6 starts.
     for (const at of OFFSETS) {
-      const o = await runPlan(single("pause-long", 1, 8000, vm, at), ROOT);
+      const o = await runPlan(single("pause-long", 1, 8000, vm, at));
       assert.ok(o.ok, `${o.violation}`);
       assert.is(o.powerFences, 0, `at ${at}: no fence:\n${o.timeline.join("\n")}`);
       assert.is(o.activations, 1);
     }
   });
   test(`the ACTIVE ${how} for 8 s is failed over (a power fence, one new ACTIVE)`, async () => {
-    const o = await runPlan(single("pause-long", 0, 8000, vm), ROOT);
+    const o = await runPlan(single("pause-long", 0, 8000, vm));
     assert.ok(o.ok, `${o.violation}`);
     assert.is(o.powerFences, 1, o.timeline.join("\n"));
     assert.is(o.activations, 2);
@@ -66,7 +63,7 @@ for (const vm of [true, false]) {
 test("twins that start at the same moment with their clocks behind the slot still mint different incarnations", async () => {
   // Without the random step at start, both took slot + 1 and read each other's writes back as their own (row 16.4).
   for (const fencing of ["pill", "power+pill", "request+pill"] as const) {
-    const o = await runPlan({ seed: 4245, fencing, bStartsAt: 0, faults: [], twin: true, sameStart: true }, ROOT);
+    const o = await runPlan({ seed: 4245, fencing, bStartsAt: 0, faults: [], twin: true, sameStart: true });
     assert.ok(o.ok, `${fencing}: ${o.violation}\n${o.timeline.slice(-30).join("\n")}`);
   }
 });
@@ -74,7 +71,7 @@ test("twins that start at the same moment with their clocks behind the slot stil
 test("a twin whose disk link flaps (a block it cannot read) is still seen before the other machine activates", async () => {
   // make sim found it (seed 2001249): A ACTIVE with its disk link going down and up every 100 ms, so half its slot
   // writes were lost; B, booted as a too, read its slot back once, saw only itself, and went ACTIVE (row 16.8).
-  const o = await runPlan(planFor(2001249), ROOT);
+  const o = await runPlan(planFor(2001249));
   assert.ok(o.ok, `${o.violation}\n${o.timeline.slice(-40).join("\n")}`);
 });
 
@@ -82,13 +79,13 @@ test("a pill aimed at a node's current boot, found on its first read after a slo
   // make sim found it (seed 3006476): b's admin fence put a pill for a's current boot while a's disk was coming back;
   // a took it for a leftover of an earlier boot, kept petting, stayed blocked, and b waited for a new boot of a that
   // never came: nobody ACTIVE (row 16.9).
-  const o = await runPlan(planFor(3006476), ROOT);
+  const o = await runPlan(planFor(3006476));
   assert.ok(o.ok, `${o.violation}\n${o.timeline.slice(-30).join("\n")}`);
 });
 
 test("a seed replays exactly: the same plan gives the same timeline, event for event", async () => {
-  const a = await runPlan(planFor(7), ROOT);
-  const b = await runPlan(planFor(7), ROOT);
+  const a = await runPlan(planFor(7));
+  const b = await runPlan(planFor(7));
   assert.is(a.events, b.events);
   assert.equal(a.timeline, b.timeline);
 });
@@ -104,12 +101,12 @@ const partitioned = (over: Partial<Plan>): Plan => ({
 });
 
 test("the checker works: a stopped VM is fenced through an honest power device and nothing is lost", async () => {
-  const o = await runPlan(partitioned({}), ROOT);
+  const o = await runPlan(partitioned({}));
   assert.ok(o.ok, `${o.violation}\n${o.timeline.join("\n")}`);
 });
 
 test("the checker works: a power device that confirms without acting gives a split brain, and it is caught", async () => {
-  const o = await runPlan(partitioned({ sabotage: { lyingPower: true } }), ROOT);
+  const o = await runPlan(partitioned({ sabotage: { lyingPower: true } }));
   assert.not.ok(o.ok);
   assert.match(o.violation ?? "", /^split brain/);
 });
@@ -124,10 +121,10 @@ test("the assumption docs/design.md states: a VM paused past msgwait makes a poi
     faults: [{ at: 15000, kind: "pause-long", side: 0, ms: 21000, p: [0, 0, 0] }],
     sabotage: { vmPauseWithPill: true },
   };
-  const o = await runPlan(plan, ROOT);
+  const o = await runPlan(plan);
   assert.not.ok(o.ok);
   assert.match(o.violation ?? "", /^split brain/);
-  const power = await runPlan({ ...plan, fencing: "power" }, ROOT);
+  const power = await runPlan({ ...plan, fencing: "power" });
   assert.ok(power.ok, `${power.violation}`);
 });
 
