@@ -1,6 +1,6 @@
 // make sim: run simulated schedules of the real runtime under random faults; print the rate, the simulated time
 // covered and the faults injected by kind. On a violation: the seed, a shrunk plan and the timeline, exit 1.
-//   bun test/sim/main.ts [--seed S] [--count N] [--minutes M] [--start S] [--jobs J] [--max-faults F]
+//   bun test/sim/main.ts [--seed S] [--count N] [--minutes M] [--start S] [--jobs J] [--max-faults F] [--progress SECONDS]
 // --jobs J runs J processes; process j takes the seeds start + j, start + j + J, ... (--stride J --offset j).
 import { type Plan, planFor, runPlan, shrink } from "./schedule.ts";
 
@@ -10,6 +10,8 @@ const opt = (name: string, dflt: number) => {
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
 const maxFaults = opt("max-faults", 6);
+/** How often a run prints its progress on stderr. */
+const PROGRESS_MS = opt("progress", 600) * 1000;
 
 async function replay(seed: number): Promise<number> {
   const plan = planFor(seed, maxFaults);
@@ -28,7 +30,15 @@ async function many(start: number, count: number, minutes: number, stride = 1): 
   let simMs = 0;
   let events = 0;
   let n = 0;
+  let shown = t0;
   for (let seed = start; n < count && performance.now() < deadline; seed += stride, n++) {
+    if (performance.now() - shown >= PROGRESS_MS) {
+      shown = performance.now();
+      // A long run shows how far it got, so that an interrupted run still counts for what it covered.
+      console.error(
+        `progress: ${n} schedules from seed ${start} (stride ${stride}), ${((shown - t0) / 1000).toFixed(0)} s, ${(simMs / 3_600_000).toFixed(1)} simulated hours, 0 violations`,
+      );
+    }
     const plan: Plan = planFor(seed, maxFaults);
     const o = await runPlan(plan);
     simMs += o.simMs;
@@ -66,7 +76,14 @@ async function parallel(jobs: number): Promise<number> {
   const t0 = performance.now();
   const start = opt("start", 1);
   const count = opt("count", Number.POSITIVE_INFINITY);
-  const rest = ["--minutes", String(opt("minutes", 0)), "--max-faults", String(maxFaults)];
+  const rest = [
+    "--minutes",
+    String(opt("minutes", 0)),
+    "--max-faults",
+    String(maxFaults),
+    "--progress",
+    String(PROGRESS_MS / 1000),
+  ];
   const kids = Array.from({ length: jobs }, (_, j) => {
     const share = Number.isFinite(count) ? Math.floor(count / jobs) + (j < count % jobs ? 1 : 0) : count;
     const argv = ["--start", String(start + j), "--stride", String(jobs), "--count", String(share), ...rest];
