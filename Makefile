@@ -62,9 +62,10 @@ clean:
 lab: deps host-deps build lab-base
 	qemu/lab demo
 
-## lab-matrix: every lab scenario
+## lab-matrix: every lab scenario, MATRIX_REPEAT times (default 1), then a table of passes per scenario
+MATRIX_REPEAT ?= 1
 lab-matrix: deps host-deps build lab-base
-	qemu/lab matrix
+	qemu/lab matrix --repeat $(MATRIX_REPEAT)
 
 ## lab-soak: the chaos soak: random faults from a seeded schedule for SOAK_MINUTES (default 60), checked all along;
 ## SOAK_SEED=N repeats a run's schedule (default: a random seed, printed). Fails on any split brain, lost acknowledged
