@@ -12,7 +12,8 @@ export function bootloaderCommand(y: Argv, setExit: (code: number) => void): Arg
     b
       .option("node", { type: "string", describe: "the node the entry boots as (rd.clusterguard.node=NAME)" })
       .option("root", { type: "string", default: "/", describe: "act on a system tree mounted or unpacked here" })
-      .option("no-update", { type: "boolean", default: false, describe: "GRUB: do not run update-grub" });
+      // Declared as "update": yargs reads --no-update as its negation (an option named "no-update" is never set).
+      .option("update", { type: "boolean", default: true, describe: "GRUB: run update-grub (--no-update: do not)" });
   const fail = (e: unknown) => {
     console.error(`clusterguard bootloader: ${errorText(e)}`);
     setExit(EXIT_FAILURE);
@@ -44,7 +45,7 @@ export function bootloaderCommand(y: Argv, setExit: (code: number) => void): Arg
               args: String(argv.args),
               setDefault: Boolean(argv["set-default"]),
               once: Boolean(argv.once),
-              update: !argv["no-update"],
+              update: argv.update !== false,
             });
             for (const l of r.lines) console.log(`${r.kind}: ${l}`);
             setExit(EXIT_OK);
@@ -62,7 +63,7 @@ export function bootloaderCommand(y: Argv, setExit: (code: number) => void): Arg
             const r = await bootRemove({
               root: String(argv.root),
               ...(argv.node ? { node: String(argv.node) } : {}),
-              update: !argv["no-update"],
+              update: argv.update !== false,
             });
             for (const l of r.lines) console.log(`${r.kind}: ${l}`);
             setExit(EXIT_OK);

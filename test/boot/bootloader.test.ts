@@ -86,6 +86,15 @@ test("GRUB: the grub.d script emits the entry with the default command line, the
   assert.match(out, new RegExp(`initrd \\S*initrd\\.img-${KVER}-clusterguard`));
 });
 
+test("GRUB: --no-update leaves grub.cfg alone; without it install says it found no update-grub", () => {
+  const root = grubTree();
+  mkdirSync(join(root, "boot/grub"));
+  const skip = run("install", "--root", root, "--node", "a", "--no-update");
+  assert.is(skip.code, 0, skip.stderr);
+  assert.not.match(skip.stdout, /update-grub|grub\.cfg/);
+  assert.match(run("install", "--root", root, "--node", "a").stdout, "update-grub not found: run it yourself");
+});
+
 test("GRUB: --set-default is refused unless GRUB_DEFAULT=saved, and the default stays untouched", () => {
   const root = grubTree();
   const r = run("install", "--root", root, "--node", "a", "--set-default");
