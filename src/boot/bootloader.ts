@@ -1,9 +1,11 @@
-// `clusterguard bootloader install|remove|list`: one boot entry per node, GRUB or Boot Loader Specification.
+// `clusterguard bootloader install|remove|list`: one boot entry per node, GRUB or Boot Loader Specification. On
+// systemd-boot each machine keeps its own default in its NVRAM (efi-default.ts), never on the shared disk.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { listBls, installBls, removeBls } from "./bls.ts";
 import { type BootloaderKind, detectBootloader, validNodeName } from "./bootloader-kind.ts";
 import { restoreDefaults, setDefault } from "./defaults.ts";
+import { forgetMachineEntry } from "./efi-default.ts";
 import { installGrub, listGrub, removeGrub, updateGrub } from "./grub.ts";
 
 /** Arguments every entry gets besides rd.clusterguard.node: events must reach kmsg unthrottled. */
@@ -49,7 +51,7 @@ export async function bootInstall(o: BootOptions): Promise<BootReport> {
   const args = `${o.args ?? ""} ${DEFAULT_ENTRY_ARGS}`.trim();
   const lines = [`wrote ${kind === "bls" ? installBls(root, node, args) : installGrub(root, node, args)}`];
   if (kind === "grub" && o.update !== false) lines.push(await grubUpdate(root));
-  if (o.setDefault || o.once) lines.push(await setDefault(root, kind, node, Boolean(o.once)));
+  if (o.setDefault || o.once) lines.push(...(await setDefault(root, kind, node, Boolean(o.once))));
   return { kind, lines };
 }
 
@@ -59,8 +61,10 @@ export async function bootRemove(o: BootOptions): Promise<BootReport> {
   const kind = kindOf(root);
   const nodes = o.node ? [checkNode(o.node)] : bootList(root).nodes;
   const lines: string[] = [];
-  for (const n of nodes)
+  for (const n of nodes) {
     if (kind === "bls" ? removeBls(root, n) : removeGrub(root, n)) lines.push(`removed the entry for node ${n}`);
+    if (kind === "bls") lines.push(...(await forgetMachineEntry(n)));
+  }
   if (lines.length === 0) lines.push("no clusterguard entry to remove");
   lines.push(...restoreDefaults(root));
   if (kind === "grub" && o.update !== false) lines.push(await grubUpdate(root));

@@ -30,11 +30,17 @@ export function bootloaderCommand(y: Argv, setExit: (code: number) => void): Arg
               default: "",
               describe: "more kernel arguments, e.g. rd.clusterguard.address=192.168.100.1/24",
             })
-            .option("set-default", { type: "boolean", default: false, describe: "make this entry the default" })
+            .option("set-default", {
+              type: "boolean",
+              default: false,
+              describe:
+                "make this entry the default: GRUB: in the shared grubenv; systemd-boot: in THIS machine's NVRAM (run it on each machine)",
+            })
             .option("once", {
               type: "boolean",
               default: false,
-              describe: "boot this entry once (grub-reboot; needs GRUB_DEFAULT=saved)",
+              describe:
+                "boot this entry once (grub-reboot, needs GRUB_DEFAULT=saved; systemd-boot: bootctl set-oneshot)",
             })
             .demandOption("node"),
         async (argv) => {

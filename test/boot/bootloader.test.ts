@@ -103,19 +103,76 @@ test("GRUB: --set-default is refused unless GRUB_DEFAULT=saved, and the default 
   assert.is(readFileSync(join(root, "etc/default/grub"), "utf8").split("\n")[0], "GRUB_DEFAULT=0");
 });
 
-test("BLS: the entry copies the default's kernel and options; remove (with --set-default undone) restores the tree", () => {
+/**
+ * A stand-in for bootctl on PATH, which records its arguments: the real one writes the NVRAM of the machine it runs
+ * on and needs UEFI, which this test machine does not boot with. `fails` makes it answer as bootctl does there.
+ */
+function fakeBootctl(fails = false): { path: string; log: string } {
+  const dir = mkdtempSync(join(tmpdir(), "cg-bootctl-"));
+  const log = join(dir, "calls");
+  writeFileSync(
+    join(dir, "bootctl"),
+    fails
+      ? "#!/bin/sh\necho 'Not booted with EFI, cannot set EFI variables.' >&2\nexit 1\n"
+      : `#!/bin/sh\necho "$*" >> '${log}'\n`,
+  );
+  chmodSync(join(dir, "bootctl"), 0o755);
+  return { path: `${dir}:${process.env.PATH ?? "/usr/bin:/bin"}`, log };
+}
+
+test("BLS: the entry copies the default's kernel and options; remove restores the tree", () => {
   const root = blsTree();
   const before = snapshot(root);
-  assert.is(run("install", "--root", root, "--node", "a", "--set-default").code, 0);
-  assert.is(run("install", "--root", root, "--node", "a", "--set-default").code, 0);
+  assert.is(run("install", "--root", root, "--node", "a").code, 0);
+  assert.is(run("install", "--root", root, "--node", "a").code, 0);
   const entry = readFileSync(join(root, "boot/loader/entries/clusterguard-a.conf"), "utf8");
   assert.match(entry, /^title\s+clusterguard \(node a\)$/m);
   assert.match(entry, /^linux\s+\/vmlinuz-6\.5\.6-300\.fc39\.x86_64$/m);
   assert.match(entry, /^initrd\s+\/initramfs-6\.5\.6-300\.fc39\.x86_64-clusterguard\.img$/m);
   assert.match(entry, /^options\s+root=UUID=1234 ro rhgb quiet rd\.clusterguard\.node=a printk\.devkmsg=on$/m);
-  assert.match(readFileSync(join(root, "boot/loader/loader.conf"), "utf8"), /^default clusterguard-a\.conf$/m);
   assert.is(run("remove", "--root", root, "--node", "a").code, 0);
   assert.equal(snapshot(root), before);
+});
+
+test("BLS: --set-default sets THIS machine's NVRAM default with bootctl and never the shared loader.conf", () => {
+  const root = blsTree();
+  const before = snapshot(root);
+  const bootctl = fakeBootctl();
+  const env = { PATH: bootctl.path };
+  for (let i = 0; i < 2; i++) {
+    const r = runExe(["bootloader", "install", "--root", root, "--node", "a", "--set-default"], { env });
+    assert.is(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /bootctl set-default clusterguard-a\.conf: THIS machine .* boots node a; nothing on the shared disk changed/,
+    );
+  }
+  const once = runExe(["bootloader", "install", "--root", root, "--node", "b", "--once"], { env });
+  assert.is(once.code, 0, once.stderr);
+  assert.is(
+    readFileSync(bootctl.log, "utf8"),
+    "set-default clusterguard-a.conf\nset-default clusterguard-a.conf\nset-oneshot clusterguard-b.conf\n",
+  );
+  assert.is(
+    readFileSync(join(root, "boot/loader/loader.conf"), "utf8"),
+    "timeout 3\ndefault 0123abcd-6.5.6-300.fc39.x86_64.conf\n",
+  );
+  assert.is(runExe(["bootloader", "remove", "--root", root], { env }).code, 0);
+  assert.equal(snapshot(root), before);
+});
+
+test("BLS: --set-default where bootctl cannot set the NVRAM fails and says what to run on which machine", () => {
+  for (const path of [fakeBootctl(true).path, "/nonexistent"]) {
+    const root = blsTree();
+    const r = runExe(["bootloader", "install", "--root", root, "--node", "b", "--set-default"], {
+      env: { PATH: path },
+    });
+    assert.is(r.code, 1);
+    assert.match(r.stderr, /on the machine that boots as node b, run `bootctl set-default clusterguard-b\.conf`/);
+    assert.match(r.stderr, path === "/nonexistent" ? /bootctl is not installed/ : /Not booted with EFI/);
+    assert.ok(existsSync(join(root, "boot/loader/entries/clusterguard-b.conf")));
+    assert.not.match(readFileSync(join(root, "boot/loader/loader.conf"), "utf8"), /clusterguard/);
+  }
 });
 
 test("BLS: installing without a guard initrd fails and says how to build one", () => {
