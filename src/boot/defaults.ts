@@ -54,7 +54,7 @@ export async function setDefault(root: string, kind: BootloaderKind, node: strin
   const r = await runIn(root, cmd, [`clusterguard-${node}`]);
   if (r.exitCode !== 0) throw new Error(`${cmd} failed: ${r.output}`);
   return [
-    `${cmd} clusterguard-${node}: grubenv is on the shared disk, so this is the default of every machine that boots it`,
+    `${cmd} clusterguard-${node}: grubenv is on the shared disk, so this is the default of every machine that boots it, but for one that a --match selects`,
   ];
 }
 

@@ -103,6 +103,89 @@ test("GRUB: --set-default is refused unless GRUB_DEFAULT=saved, and the default 
   assert.is(readFileSync(join(root, "etc/default/grub"), "utf8").split("\n")[0], "GRUB_DEFAULT=0");
 });
 
+const UUID_A = "4c4c4544-0042-3510-8048-b4c04f4e3232";
+const SELECT = "etc/grub.d/46_clusterguard_select";
+
+test("GRUB --match: a then b make one selection snippet; installing twice = once; remove restores the tree", () => {
+  const root = grubTree();
+  const before = snapshot(root);
+  const installBoth = () => {
+    const a = run("install", "--root", root, "--node", "a", "--match", `smbios-uuid=${UUID_A.toUpperCase()}`);
+    assert.is(a.code, 0, a.stderr);
+    assert.match(a.stdout, `a machine whose SMBIOS UUID is ${UUID_A} boots node a`);
+    assert.is(run("install", "--root", root, "--node", "b", "--match", "smbios-serial=CZJ 1234").code, 0);
+  };
+  installBoth();
+  const once = snapshot(root);
+  installBoth();
+  assert.equal(snapshot(root), once);
+  const snippet = Bun.spawnSync(["sh", join(root, SELECT)]).stdout.toString();
+  assert.match(snippet, `if [ "\${cg_uuid}" = '${UUID_A}' ]; then`);
+  assert.match(snippet, `if [ "\${cg_serial}" = 'CZJ 1234' ]; then`);
+  const list = run("list", "--root", root).stdout;
+  assert.is(
+    list,
+    `grub: clusterguard (node a), id clusterguard-a, match smbios-uuid=${UUID_A}\ngrub: clusterguard (node b), id clusterguard-b, match smbios-serial=CZJ 1234\n`,
+  );
+  assert.is(run("remove", "--root", root, "--node", "a").code, 0);
+  assert.is(
+    run("list", "--root", root).stdout,
+    "grub: clusterguard (node b), id clusterguard-b, match smbios-serial=CZJ 1234\n",
+  );
+  assert.not.match(readFileSync(join(root, SELECT), "utf8"), UUID_A);
+  assert.is(run("remove", "--root", root).code, 0);
+  assert.equal(snapshot(root), before);
+});
+
+test("GRUB: installing again without --match keeps the node's recorded match", () => {
+  const root = grubTree();
+  assert.is(run("install", "--root", root, "--node", "a", "--match", `smbios-uuid=${UUID_A}`).code, 0);
+  const r = run("install", "--root", root, "--node", "a", "--args", "rd.clusterguard.interface=eth1");
+  assert.is(r.code, 0);
+  assert.match(r.stdout, "kept the match recorded in");
+  assert.match(run("list", "--root", root).stdout, `match smbios-uuid=${UUID_A}`);
+  assert.match(run("install", "--root", root, "--node", "b").stdout, "no --match for node b");
+  assert.match(run("list", "--root", root).stdout, "(node b), id clusterguard-b, no match");
+});
+
+test("GRUB: a bad --match exits 2 naming the flag, the value and what was expected, and changes nothing", () => {
+  const root = grubTree();
+  assert.is(run("install", "--root", root, "--node", "a", "--match", `smbios-uuid=${UUID_A}`).code, 0);
+  const before = snapshot(root);
+  for (const [value, expected] of [
+    [
+      "smbios-uuid=4c4c4544-0042",
+      /--match "smbios-uuid=4c4c4544-0042": expected smbios-uuid=UUID, 8-4-4-4-12 hexadecimal digits/,
+    ],
+    [
+      `uuid=${UUID_A}`,
+      /--match "uuid=4c4c.*": expected smbios-uuid=UUID \(cat \/sys\/class\/dmi\/id\/product_uuid\) or smbios-serial=SERIAL/,
+    ],
+    [
+      "mac=52:54:00:12:34:56",
+      /--match "mac=52:54:00:12:34:56": GRUB cannot match a MAC address: .*efinet.*pxe.*Expected smbios-uuid=UUID/,
+    ],
+    ["smbios-serial=   ", /--match "smbios-serial=   ": expected smbios-serial=SERIAL with a serial that is not blank/],
+    [
+      "smbios-serial=it's",
+      /--match "smbios-serial=it's": expected a serial of printable ASCII characters without a single quote/,
+    ],
+    [
+      "smbios-uuid=FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF",
+      /SMBIOS reserves this UUID for a machine with none set: use smbios-serial=SERIAL/,
+    ],
+    [
+      `smbios-uuid=${UUID_A}`,
+      /--match smbios-uuid=4c4c.*: node a already has it, and one machine cannot boot two nodes/,
+    ],
+  ] as const) {
+    const r = run("install", "--root", root, "--node", "b", "--match", value);
+    assert.is(r.code, 2, value);
+    assert.match(r.stderr, expected);
+  }
+  assert.equal(snapshot(root), before);
+});
+
 /**
  * A stand-in for bootctl on PATH, which records its arguments: the real one writes the NVRAM of the machine it runs
  * on and needs UEFI, which this test machine does not boot with. `fails` makes it answer as bootctl does there.
@@ -175,6 +258,26 @@ test("BLS: --set-default where bootctl cannot set the NVRAM fails and says what 
   }
 });
 
+test("BLS: --match is refused (exit 2): each machine sets its own default with --set-default", () => {
+  const root = blsTree();
+  const before = snapshot(root);
+  const r = run(
+    "install",
+    "--root",
+    root,
+    "--node",
+    "a",
+    "--match",
+    "smbios-uuid=4c4c4544-0042-3510-8048-b4c04f4e3232",
+  );
+  assert.is(r.code, 2);
+  assert.match(
+    r.stderr,
+    /run `clusterguard bootloader install --node a --set-default` on the machine that boots as node a/,
+  );
+  assert.equal(snapshot(root), before);
+});
+
 test("BLS: installing without a guard initrd fails and says how to build one", () => {
   const root = blsTree();
   Bun.spawnSync(["rm", join(root, "boot/initramfs-6.5.6-300.fc39.x86_64-clusterguard.img")]);
@@ -184,8 +287,10 @@ test("BLS: installing without a guard initrd fails and says how to build one", (
   assert.not.ok(existsSync(join(root, "boot/loader/entries/clusterguard-a.conf")));
 });
 
-test("bad node names and trees without a boot loader are refused", () => {
-  assert.is(run("install", "--root", grubTree(), "--node", "a b").code, 1);
+test("bad node names (exit 2) and trees without a boot loader (exit 1) are refused", () => {
+  const bad = run("install", "--root", grubTree(), "--node", "a b");
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, /--node: expected a node name of 1-32 characters/);
   const empty = mkdtempSync(join(tmpdir(), "cg-none-"));
   const r = run("list", "--root", empty);
   assert.is(r.code, 1);
