@@ -1,4 +1,5 @@
-// --set-default and --once: make a node's entry the default (or the next boot only), with a backup to undo it.
+// --set-default and --once: make a node's entry the default (or the next boot only). GRUB's grubenv is backed up to
+// undo it; systemd-boot's default is this machine's EFI variable (efi-default.ts).
 import {
   copyFileSync,
   existsSync,
@@ -12,6 +13,7 @@ import {
 import { dirname, join } from "node:path";
 import type { BootloaderKind } from "./bootloader-kind.ts";
 import { runIn } from "./chroot.ts";
+import { setMachineEntry } from "./efi-default.ts";
 
 const BACKUP = "var/lib/clusterguard/bootloader";
 
@@ -26,22 +28,20 @@ function saveOnce(root: string, file: string): void {
   else writeFileSync(join(dir, `${name}.absent`), "");
 }
 
-/** Make `node`'s entry the default (once: next boot only). Throws with the reason when unsafe. */
-export async function setDefault(root: string, kind: BootloaderKind, node: string, once: boolean): Promise<string> {
+/**
+ * Make `node`'s entry the default (once: next boot only). Throws with the reason when unsafe. On systemd-boot that is
+ * this machine's NVRAM, never loader.conf: both machines read the shared disk's loader.conf.
+ */
+export async function setDefault(root: string, kind: BootloaderKind, node: string, once: boolean): Promise<string[]> {
   if (kind === "bls") {
-    if (once)
-      throw new Error(
-        `--once with Boot Loader Specification entries: use \`bootctl set-oneshot clusterguard-${node}.conf\``,
+    const lines = await setMachineEntry(node, once);
+    const conf = join(root, "boot/loader/loader.conf");
+    const shared = existsSync(conf) ? /^\s*default\s+(clusterguard-\S+)/m.exec(readFileSync(conf, "utf8")) : null;
+    if (shared)
+      lines.push(
+        `note: ${conf} names default ${shared[1]} for every machine that boots the shared disk and has no default in its NVRAM: delete that line`,
       );
-    const conf = "boot/loader/loader.conf";
-    saveOnce(root, conf);
-    const old = existsSync(join(root, conf))
-      ? readFileSync(join(root, conf), "utf8")
-          .split("\n")
-          .filter((l) => !/^\s*default\s/.test(l) && l !== "")
-      : [];
-    writeFileSync(join(root, conf), [`default clusterguard-${node}.conf`, ...old, ""].join("\n"));
-    return `${conf}: default clusterguard-${node}.conf`;
+    return lines;
   }
   const def = existsSync(join(root, "etc/default/grub")) ? readFileSync(join(root, "etc/default/grub"), "utf8") : "";
   if (!/^GRUB_DEFAULT=["']?saved["']?\s*$/m.test(def)) {
@@ -53,7 +53,9 @@ export async function setDefault(root: string, kind: BootloaderKind, node: strin
   const cmd = once ? "grub-reboot" : "grub-set-default";
   const r = await runIn(root, cmd, [`clusterguard-${node}`]);
   if (r.exitCode !== 0) throw new Error(`${cmd} failed: ${r.output}`);
-  return `${cmd} clusterguard-${node}`;
+  return [
+    `${cmd} clusterguard-${node}: grubenv is on the shared disk, so this is the default of every machine that boots it, but for one that a --match selects`,
+  ];
 }
 
 /** Undo every --set-default/--once: restore the saved files exactly. */

@@ -2,9 +2,10 @@
 // `clusterguard bootloader install|remove|list` keeps a boot entry "clusterguard (node NAME)" per node.
 import type { Argv } from "yargs";
 import { bootInstall, bootList, bootRemove } from "../boot/bootloader.ts";
+import { BootUsageError } from "../boot/match.ts";
 import { type InitrdKind, regenerate } from "../boot/regenerate.ts";
 import { errorText } from "../log/logger.ts";
-import { EXIT_FAILURE, EXIT_OK } from "./exit-codes.ts";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
 
 /** Register `bootloader install|remove|list`. */
 export function bootloaderCommand(y: Argv, setExit: (code: number) => void): Argv {
@@ -12,10 +13,11 @@ export function bootloaderCommand(y: Argv, setExit: (code: number) => void): Arg
     b
       .option("node", { type: "string", describe: "the node the entry boots as (rd.clusterguard.node=NAME)" })
       .option("root", { type: "string", default: "/", describe: "act on a system tree mounted or unpacked here" })
-      .option("no-update", { type: "boolean", default: false, describe: "GRUB: do not run update-grub" });
+      // Declared as "update": yargs reads --no-update as its negation (an option named "no-update" is never set).
+      .option("update", { type: "boolean", default: true, describe: "GRUB: run update-grub (--no-update: do not)" });
   const fail = (e: unknown) => {
     console.error(`clusterguard bootloader: ${errorText(e)}`);
-    setExit(EXIT_FAILURE);
+    setExit(e instanceof BootUsageError ? EXIT_USAGE : EXIT_FAILURE);
   };
   return y.command("bootloader <action>", "boot entries per node (GRUB or Boot Loader Specification)", (a) =>
     a
@@ -29,11 +31,22 @@ export function bootloaderCommand(y: Argv, setExit: (code: number) => void): Arg
               default: "",
               describe: "more kernel arguments, e.g. rd.clusterguard.address=192.168.100.1/24",
             })
-            .option("set-default", { type: "boolean", default: false, describe: "make this entry the default" })
+            .option("match", {
+              type: "string",
+              describe:
+                "GRUB: the machine that boots this node, smbios-uuid=UUID or smbios-serial=SERIAL (cat /sys/class/dmi/id/product_uuid); each node its own",
+            })
+            .option("set-default", {
+              type: "boolean",
+              default: false,
+              describe:
+                "make this entry the default: GRUB: in the shared grubenv; systemd-boot: in THIS machine's NVRAM (run it on each machine)",
+            })
             .option("once", {
               type: "boolean",
               default: false,
-              describe: "boot this entry once (grub-reboot; needs GRUB_DEFAULT=saved)",
+              describe:
+                "boot this entry once (grub-reboot, needs GRUB_DEFAULT=saved; systemd-boot: bootctl set-oneshot)",
             })
             .demandOption("node"),
         async (argv) => {
@@ -42,9 +55,10 @@ export function bootloaderCommand(y: Argv, setExit: (code: number) => void): Arg
               root: String(argv.root),
               node: String(argv.node),
               args: String(argv.args),
+              ...(argv.match === undefined ? {} : { match: String(argv.match) }),
               setDefault: Boolean(argv["set-default"]),
               once: Boolean(argv.once),
-              update: !argv["no-update"],
+              update: argv.update !== false,
             });
             for (const l of r.lines) console.log(`${r.kind}: ${l}`);
             setExit(EXIT_OK);
@@ -62,7 +76,7 @@ export function bootloaderCommand(y: Argv, setExit: (code: number) => void): Arg
             const r = await bootRemove({
               root: String(argv.root),
               ...(argv.node ? { node: String(argv.node) } : {}),
-              update: !argv["no-update"],
+              update: argv.update !== false,
             });
             for (const l of r.lines) console.log(`${r.kind}: ${l}`);
             setExit(EXIT_OK);
@@ -71,12 +85,17 @@ export function bootloaderCommand(y: Argv, setExit: (code: number) => void): Arg
           }
         },
       )
-      .command("list", "the nodes that have an entry", common, (argv) => {
+      .command("list", "each node's entry and how a machine lands on it", common, (argv) => {
         try {
           const r = bootList(String(argv.root));
           console.log(
-            r.nodes.length
-              ? r.nodes.map((n) => `${r.kind}: clusterguard (node ${n})`).join("\n")
+            r.entries.length
+              ? r.entries
+                  .map(
+                    (e) =>
+                      `${r.kind}: clusterguard (node ${e.node}), id ${e.id}${e.installed ? "" : " (NO ENTRY: install it again)"}, ${e.selection}`,
+                  )
+                  .join("\n")
               : `${r.kind}: no clusterguard entry`,
           );
           setExit(EXIT_OK);
