@@ -119,7 +119,7 @@ function readNameField(bytes: Uint8Array, at: number, field: string): string | B
 // A node's heartbeat slot: written only by the node that owns the slot, read by its peer.
 //
 //   magic "CGSLOT01" 8 | cluster id u32 | slot index u8 | role u8 (index into ROLES) | node name (u8 len + 32)
-//   | pad | incarnation u64 @48 | seq u64 | written-at ms u64 | uptime ms u64 | zeros | HMAC @4064.
+//   | pad | incarnation u64 @48 | seq u64 | written-at ms u64 | uptime ms u64 | writer u64 | zeros | HMAC @4064.
 
 /** First 8 bytes of a heartbeat slot block. */
 export const SLOT_MAGIC = magicBytes("CGSLOT01");
@@ -136,13 +136,24 @@ export type HeartbeatSlot = {
   writtenAt: number;
   /** Writer's system uptime in ms (monotonic within a boot). */
   uptimeMs: number;
+  /**
+   * A random number the writing process drew at its start (0 in slots from before the field, whose bytes were
+   * zeros): two machines booted as one node tell each other's writes apart by it even under one incarnation.
+   */
+  writer?: number;
 };
 
-const SLOT_U64_FIELDS = ["incarnation", "seq", "writtenAt", "uptimeMs"] as const;
+const SLOT_U64_FIELDS = ["incarnation", "seq", "writtenAt", "uptimeMs", "writer"] as const;
 
 /** Encodes and signs `s` for slot `slot`; throws RangeError naming the invalid field. */
 export function encodeSlot(s: HeartbeatSlot, slot: number, auth: BlockAuth): Uint8Array {
-  const u64s = { incarnation: s.incarnation, seq: s.seq, writtenAt: s.writtenAt, uptimeMs: s.uptimeMs };
+  const u64s = {
+    incarnation: s.incarnation,
+    seq: s.seq,
+    writtenAt: s.writtenAt,
+    uptimeMs: s.uptimeMs,
+    writer: s.writer ?? 0,
+  };
   let problem = recordProblem(slot, "node", s.node, u64s);
   if (problem === undefined && !ROLES.includes(s.role))
     problem = `role: expected one of ${ROLES.join(", ")}, got ${String(s.role)}`;
@@ -166,8 +177,8 @@ export function decodeSlot(bytes: Uint8Array, slot: number, auth: BlockAuth): Bl
     if ("kind" in r) return r;
     const role = ROLES[r.kindByte];
     if (role === undefined) return malformed(`${what}: role: expected index 0..${ROLES.length - 1}, got ${r.kindByte}`);
-    const [incarnation = 0, seq = 0, writtenAt = 0, uptimeMs = 0] = r.u64s;
-    return { kind: "ok", value: { node: r.name, incarnation, seq, role, writtenAt, uptimeMs } };
+    const [incarnation = 0, seq = 0, writtenAt = 0, uptimeMs = 0, writer = 0] = r.u64s;
+    return { kind: "ok", value: { node: r.name, incarnation, seq, role, writtenAt, uptimeMs, writer } };
   } catch (error) {
     return malformed(`slot ${slot} heartbeat: internal decoder error: ${String(error)}`);
   }

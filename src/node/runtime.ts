@@ -1,5 +1,6 @@
 // One node's runtime, the same in the initrd guard and in the agent after boot: links in, the core in the middle,
 // actions out. All I/O lives here and in the helpers it owns (boot-memory.ts, fencing.ts, mailbox.ts), no decisions.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { LinkReport } from "../mgmt/protocol.ts";
 import type { ChannelSink } from "../channels/channel.ts";
@@ -56,6 +57,16 @@ const TWIN_OUTWRITE_MS = 5000;
 export function mintIncarnation(wallMs: number, slot: number, random: number): number {
   const step = wallMs > slot ? 0 : Math.floor(random * 1_048_576);
   return nextIncarnation(wallMs, slot + step);
+}
+
+/**
+ * This boot's mark on its slot writes (HeartbeatSlot.writer): 52 bits of a hash of the kernel's random boot id, so
+ * that every process of one boot (guard, agent, a restarted agent) writes the same mark and two machines do not,
+ * even when both mint the same incarnation (one wall clock, powered on together); random when the boot id is unknown.
+ */
+export function writerMark(bootId: string, random: number): number {
+  if (!bootId) return 1 + Math.floor(random * (2 ** 52 - 1));
+  return Number.parseInt(createHash("sha256").update(bootId).digest("hex").slice(0, 13), 16) || 1;
 }
 
 /**
@@ -120,6 +131,8 @@ export class NodeRuntime {
   private outwriting = false;
   /** Every incarnation this process has written under (it changes only when the peer says the clock stepped back). */
   private readonly written = new Set<number>();
+  /** This boot's mark on its slot writes (writerMark). */
+  private readonly writer: number;
   private pillClear: PillClear | null = null;
   /** Set once this boot released the ACTIVE role (STOPPED announced): why it may not be ACTIVE again before a reboot. */
   releasedThisBoot: string | null = null;
@@ -141,6 +154,7 @@ export class NodeRuntime {
   ) {
     this.env = { ...REAL_ENV, ...env };
     this.clock = this.env.clock;
+    this.writer = writerMark(this.env.bootId(), this.env.random());
     this.memory = new BootMemory({
       runDir: o.runDir,
       ...(this.env.runFiles ? { files: this.env.runFiles } : {}),
@@ -543,6 +557,7 @@ export class NodeRuntime {
       incarnation: this.incarnation,
       seq: this.builder.lastSeq,
       role: this.state.role,
+      writer: this.writer,
     });
   }
 
@@ -570,7 +585,7 @@ export class NodeRuntime {
    */
   private onOwnSlot(slot: PeerSlot): void {
     const now = this.clock.now();
-    if (slot.node === this.o.self.name && this.written.has(slot.incarnation)) {
+    if (slot.node === this.o.self.name && this.written.has(slot.incarnation) && slot.writer === this.writer) {
       // Read back before every beat until activation: a deadtime of them in a row (at least 3) holding only this
       // boot's writes, so that a twin whose own writes come and go (its disk link flapping) shows in one of them.
       this.cleanReadBacks++;
@@ -592,7 +607,10 @@ export class NodeRuntime {
       now,
       incarnation: slot.incarnation,
       role: slot.role,
-      laterBoot: this.incarnation > slot.incarnation,
+      // One incarnation for both (minted at the same wall-clock ms): the writer marks decide, the same way on both.
+      laterBoot:
+        this.incarnation > slot.incarnation ||
+        (this.incarnation === slot.incarnation && this.writer > (slot.writer ?? 0)),
     });
   }
 

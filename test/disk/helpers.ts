@@ -28,6 +28,7 @@ export function sampleSlot(overrides: Partial<HeartbeatSlot> = {}): HeartbeatSlo
     role: "ACTIVE",
     writtenAt: 1_700_000_123_456,
     uptimeMs: 98_765,
+    writer: 2 ** 52 + 12_345,
     ...overrides,
   };
 }

@@ -27,6 +27,18 @@ test("a heartbeat slot round-trips for every role, both slots and extreme values
   }
 });
 
+test("a slot written before the writer mark (zeros there) reads writer 0; a mark above 2^53 is refused", () => {
+  const old = edited((_, v) => v.setBigUint64(80, 0n));
+  const r = decodeSlot(old, 0, AUTH);
+  assert.is(r.kind, "ok");
+  if (r.kind === "ok") assert.is(r.value.writer, 0);
+  assert.is(
+    (decodeSlot(encodeSlot(sampleSlot({ writer: 5 }), 0, AUTH), 0, AUTH) as { value: { writer: number } }).value.writer,
+    5,
+  );
+  assert.throws(() => encodeSlot(sampleSlot({ writer: 2 ** 53 }), 0, AUTH), /writer: expected an integer/);
+});
+
 test("an all-zero slot is empty", () => {
   assert.is(decodeSlot(new Uint8Array(BLOCK_SIZE), 1, AUTH).kind, "empty");
 });

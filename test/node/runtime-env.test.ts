@@ -7,7 +7,7 @@ import type { ChannelKind } from "../../src/core/types.ts";
 import type { LogEvent } from "../../src/log/event.ts";
 import { Logger } from "../../src/log/logger.ts";
 import { FrameBuilder } from "../../src/node/frames.ts";
-import { mintIncarnation, NodeRuntime } from "../../src/node/runtime.ts";
+import { mintIncarnation, NodeRuntime, writerMark } from "../../src/node/runtime.ts";
 import type { DiskChannel, PeerSlot } from "../../src/channels/disk.ts";
 import { clusterIdOf, decodeFrame } from "../../src/protocol/index.ts";
 import { KEY, loadTestConfig } from "./runtime-pair.ts";
@@ -212,6 +212,72 @@ test("a new boot's incarnation: the wall clock when it is ahead of the slot; beh
   assert.is(mintIncarnation(3000, 4000, 0), 4001, "behind: above the slot");
   const twins = [0.1, 0.2].map((r) => mintIncarnation(3000, 4000, r));
   assert.ok(twins[0]! > 4000 && twins[1]! > 4000 && twins[0] !== twins[1], `twins apart: ${twins}`);
+});
+
+test("a boot's writer mark: the same for every process of one boot, different between boots, random without a boot id", () => {
+  const a = writerMark("0b1c5a52-7d3e-4b64-9d2e-7f1f3c2a9e01", 0.5);
+  assert.is(writerMark("0b1c5a52-7d3e-4b64-9d2e-7f1f3c2a9e01", 0.9), a, "guard and agent of one boot");
+  assert.is.not(writerMark("5d0e1a2b-7d3e-4b64-9d2e-7f1f3c2a9e01", 0.5), a, "another machine's boot");
+  assert.ok(Number.isSafeInteger(a) && a > 0 && a < 2 ** 52);
+  assert.is.not(writerMark("", 0.1), writerMark("", 0.2));
+});
+
+test("the own slot read back under this boot's incarnation but another writer's mark is a twin, not a clean read", async () => {
+  const beats: { incarnation: number; writer?: number }[] = [];
+  let ownSlot: ((slot: PeerSlot) => void) | null = null;
+  const disk = {
+    kind: "disk",
+    async start() {},
+    async stop() {},
+    send() {},
+    stats: () => ({ ...emptyStats(), up: true }),
+    async beat(b: { incarnation: number; writer?: number }) {
+      beats.push(b);
+      return true;
+    },
+    readOwnMailbox: async () => ({ kind: "empty" as const, detail: "" }),
+    headerTimers: () => undefined,
+    openArea: () => undefined,
+    keepHandles() {},
+    readBackEvery() {},
+  } as unknown as DiskChannel;
+  const m = manualClock();
+  const self = config.node.find((n) => n.name === "a")!;
+  const peer = config.node.find((n) => n.name === "b")!;
+  const rt = new NodeRuntime(
+    { config, key: KEY, self, peer, links: {}, hostMode: true, realtime: false },
+    new Logger("a", []),
+    { continueBoot() {}, selfFence() {} },
+    () => [],
+    {
+      clock: m.clock,
+      bootId: () => "boot-of-machine-one",
+      links: (_o, _peer, own) => {
+        ownSlot = own;
+        return { stream: [new TestLink("udp")], disk };
+      },
+    },
+  );
+  await rt.start();
+  try {
+    for (let i = 0; i < 8; i++) m.step(25);
+    const mine = beats.at(-1)!;
+    assert.is(mine.writer, writerMark("boot-of-machine-one", 0), "beats carry this boot's mark");
+    const slot = {
+      node: "a",
+      incarnation: rt.incarnation,
+      seq: 1,
+      role: "BOOTING" as const,
+      writtenAt: 0,
+      uptimeMs: 0,
+    };
+    ownSlot!({ ...slot, writer: mine.writer! });
+    assert.is(rt.state.blocks.twin, undefined, "its own write: clean");
+    ownSlot!({ ...slot, writer: writerMark("boot-of-machine-two", 0) });
+    assert.ok(rt.state.blocks.twin, "same incarnation, another machine's mark: a twin");
+  } finally {
+    await rt.stop();
+  }
 });
 
 test.run();

@@ -83,6 +83,18 @@ test("a pill aimed at a node's current boot, found on its first read after a slo
   assert.ok(o.ok, `${o.violation}\n${o.timeline.slice(-30).join("\n")}`);
 });
 
+test("twins powered on together with one wall clock mint one incarnation, and still see each other in the slot", async () => {
+  // make sim found it (seed 10002065): both machines booted as a started their guards at the same wall-clock ms on a
+  // fresh disk, so both minted the same incarnation; each read the other's slot writes back as its own, both
+  // fenced b with a pill nobody read, and both went ACTIVE (row 16.10).
+  const o = await runPlan(planFor(10002065));
+  assert.ok(o.ok, `${o.violation}\n${o.timeline.slice(-30).join("\n")}`);
+  assert.ok(
+    o.timeline.some((l) => / twin: another machine runs as a /.test(l)),
+    "one of them saw the other in its slot",
+  );
+});
+
 test("a seed replays exactly: the same plan gives the same timeline, event for event", async () => {
   const a = await runPlan(planFor(7));
   const b = await runPlan(planFor(7));
