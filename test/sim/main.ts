@@ -84,19 +84,30 @@ async function parallel(jobs: number): Promise<number> {
     "--progress",
     String(PROGRESS_MS / 1000),
   ];
+  let stopping = false;
   const kids = Array.from({ length: jobs }, (_, j) => {
     const share = Number.isFinite(count) ? Math.floor(count / jobs) + (j < count % jobs ? 1 : 0) : count;
     const argv = ["--start", String(start + j), "--stride", String(jobs), "--count", String(share), ...rest];
     return Bun.spawn([process.execPath, import.meta.path, ...argv], { stdout: "pipe", stderr: "inherit" });
   });
+  // A violation in one process ends the run: its report at once, the other processes stopped.
   const outs = await Promise.all(
-    kids.map(async (k) => ({ text: await new Response(k.stdout).text(), code: await k.exited })),
+    kids.map(async (k) => {
+      const text = await new Response(k.stdout).text();
+      const code = await k.exited;
+      if (code !== 0 && code !== null && !stopping) {
+        stopping = true;
+        console.log(text);
+        for (const other of kids) if (other !== k) other.kill();
+      }
+      return { text, code };
+    }),
   );
   const sum = { schedules: 0, simulatedHours: 0, events: 0, faults: {} as Record<string, number>, violations: 0 };
   for (const o of outs) {
     const last = o.text.trim().split("\n").at(-1) ?? "";
     if (o.code !== 0 || !last.startsWith("{")) {
-      console.log(o.text);
+      if (!stopping) console.log(o.text);
       sum.violations++;
       continue;
     }
