@@ -6,7 +6,7 @@ SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 BUILD_FLAGS := --compile --minify --bytecode --format=esm \
 	--no-compile-autoload-dotenv --no-compile-autoload-bunfig
 
-.PHONY: all build deps host-deps typecheck lint test test-unit clean lab lab-base lab-matrix lab-soak install bench sim
+.PHONY: all build man deps host-deps typecheck lint test test-unit clean lab lab-base lab-matrix lab-soak install bench sim
 
 all: build
 
@@ -21,11 +21,18 @@ node_modules/.installed: package.json package-lock.json
 host-deps:
 	@bash test/install-host-deps.sh
 
-## build: the one executable, dist/clusterguard
-build: dist/clusterguard
+## build: the one executable, dist/clusterguard, and its manual pages (man)
+build: dist/clusterguard man
 dist/clusterguard: $(SOURCES) node_modules/.installed
 	@mkdir -p dist
 	$(BUN) build $(BUILD_FLAGS) src/main.ts --outfile $@
+
+## man: clusterguard(8) from the yargs commands and clusterguard.toml(5) from the config schema, generated (src/manual/)
+## into dist/man; never committed
+MANUAL := dist/man/clusterguard.8 dist/man/clusterguard.toml.5
+man: $(MANUAL)
+$(MANUAL) &: $(SOURCES) examples/clusterguard.toml node_modules/.installed
+	$(BUN) src/manual/generate.ts dist
 
 typecheck: node_modules/.installed
 	$(TSC) -p . --noEmit
@@ -74,7 +81,8 @@ SOAK_SEED ?=
 lab-soak: deps host-deps build lab-base
 	qemu/lab chaos --minutes $(SOAK_MINUTES) $(if $(SOAK_SEED),--seed $(SOAK_SEED))
 
-## install: the executable, the dracut module and the kernel hooks, into DESTDIR (default: this system)
+## install: the executable, the dracut module, the kernel hooks, the agent's unit, the manual pages and the docs,
+## into DESTDIR (default: this system)
 DESTDIR ?=
 install: build
 	install -D -m 0755 dist/clusterguard $(DESTDIR)/usr/bin/clusterguard
@@ -85,7 +93,10 @@ install: build
 	install -D -m 0755 initrd/kernel/zz-clusterguard $(DESTDIR)/etc/kernel/postrm.d/zz-clusterguard
 	install -D -m 0755 initrd/kernel/60-clusterguard.install $(DESTDIR)/usr/lib/kernel/install.d/60-clusterguard.install
 	install -D -m 0644 initrd/systemd/clusterguard-agent.service $(DESTDIR)/usr/lib/systemd/system/clusterguard-agent.service
+	install -D -m 0644 dist/man/clusterguard.8 $(DESTDIR)/usr/share/man/man8/clusterguard.8
+	install -D -m 0644 dist/man/clusterguard.toml.5 $(DESTDIR)/usr/share/man/man5/clusterguard.toml.5
 	install -D -m 0644 README.md $(DESTDIR)/usr/share/doc/clusterguard/README.md
+	install -D -m 0644 examples/clusterguard.toml $(DESTDIR)/usr/share/doc/clusterguard/examples/clusterguard.toml
 	install -d -m 0700 $(DESTDIR)/etc/clusterguard
 
 ## bench: failure detection vs keepalived, false failovers under load, idle cost; prints a table,
