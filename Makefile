@@ -21,17 +21,17 @@ node_modules/.installed: package.json package-lock.json
 host-deps:
 	@bash test/install-host-deps.sh
 
-## build: the one executable, dist/clusterguard, and its manual pages (man)
+## build: the one executable, dist/clusterguard, and its manual pages and bash completion (man)
 build: dist/clusterguard man
 dist/clusterguard: $(SOURCES) node_modules/.installed
 	@mkdir -p dist
 	$(BUN) build $(BUILD_FLAGS) src/main.ts --outfile $@
 
-## man: clusterguard(8) from the yargs commands and clusterguard.toml(5) from the config schema, generated (src/manual/)
-## into dist/man; never committed
-MANUAL := dist/man/clusterguard.8 dist/man/clusterguard.toml.5
+## man: clusterguard(8) from the yargs commands, clusterguard.toml(5) from the config schema, and the bash completion,
+## generated (src/manual/) into dist/man and dist/bash-completion; never committed
+MANUAL := dist/man/clusterguard.8 dist/man/clusterguard.toml.5 dist/bash-completion/clusterguard
 man: $(MANUAL)
-$(MANUAL) &: $(SOURCES) examples/clusterguard.toml node_modules/.installed
+$(MANUAL) &: $(SOURCES) src/manual/completion.bash.in examples/clusterguard.toml node_modules/.installed
 	$(BUN) src/manual/generate.ts dist
 
 typecheck: node_modules/.installed
@@ -81,8 +81,8 @@ SOAK_SEED ?=
 lab-soak: deps host-deps build lab-base
 	qemu/lab chaos --minutes $(SOAK_MINUTES) $(if $(SOAK_SEED),--seed $(SOAK_SEED))
 
-## install: the executable, the dracut module, the kernel hooks, the agent's unit, the manual pages and the docs,
-## into DESTDIR (default: this system)
+## install: the executable, the dracut module, the kernel hooks, the agent's unit, the manual pages, the bash
+## completion and the docs, into DESTDIR (default: this system)
 DESTDIR ?=
 install: build
 	install -D -m 0755 dist/clusterguard $(DESTDIR)/usr/bin/clusterguard
@@ -95,6 +95,7 @@ install: build
 	install -D -m 0644 initrd/systemd/clusterguard-agent.service $(DESTDIR)/usr/lib/systemd/system/clusterguard-agent.service
 	install -D -m 0644 dist/man/clusterguard.8 $(DESTDIR)/usr/share/man/man8/clusterguard.8
 	install -D -m 0644 dist/man/clusterguard.toml.5 $(DESTDIR)/usr/share/man/man5/clusterguard.toml.5
+	install -D -m 0644 dist/bash-completion/clusterguard $(DESTDIR)/usr/share/bash-completion/completions/clusterguard
 	install -D -m 0644 README.md $(DESTDIR)/usr/share/doc/clusterguard/README.md
 	install -D -m 0644 examples/clusterguard.toml $(DESTDIR)/usr/share/doc/clusterguard/examples/clusterguard.toml
 	install -d -m 0700 $(DESTDIR)/etc/clusterguard
