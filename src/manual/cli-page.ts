@@ -1,11 +1,11 @@
 // clusterguard(8), rendered from the command model (cli-model.ts): every command the way a user types it, with its
 // arguments and options, defaults and choices as the yargs definitions give them; around them the few fixed parts
-// (what the program is, exit status, files, where the events go).
+// (what the program is, exit status, where the events go, files).
 import { EXIT_FAILURE, EXIT_OK, EXIT_SELF_FENCED, EXIT_USAGE } from "../cli/exit-codes.ts";
 import { SUMMARY } from "../cli/index.ts";
 import { VERSION } from "../cli/version.ts";
 import { type CommandInfo, type OptionInfo, leafCommands } from "./cli-model.ts";
-import { arg, bold, header, italic, text } from "./roff.ts";
+import { arg, bold, example, header, italic, text } from "./roff.ts";
 
 /** The placeholder for an option's value: its last word in capitals (--token-file FILE, --kver KVER). */
 function placeholder(o: OptionInfo): string {
@@ -49,6 +49,20 @@ const DESCRIPTION = [
   "serial, UDP and shared-disk heartbeats, fencing it and taking over when all of them fall silent). After the",
   "boot the agent (clusterguard-agent.service) takes the heartbeat links over from the guard, runs the service",
   "monitors and the resources, and answers the management commands below.",
+];
+
+const LOGGING = [
+  "The guard writes its events to the kernel log (/dev/kmsg) as <prio>clusterguard: NODE EVENT [ROLE]: message,",
+  "so they reach the console and the journal. The agent, when systemd connects its output to the journal, sends",
+  "each event to journald natively: SYSLOG_IDENTIFIER=clusterguard, PRIORITY from its level, CLUSTERGUARD_EVENT",
+  "(its name), CLUSTERGUARD_NODE, CLUSTERGUARD_ROLE on role changes, and its other fields as CLUSTERGUARD_NAME.",
+  "Critical events also go to kmsg (all of them with agent --kmsg-events all).",
+];
+
+const QUERIES = [
+  "journalctl -t clusterguard",
+  "journalctl -p warning -t clusterguard",
+  "journalctl CLUSTERGUARD_EVENT=role -o verbose",
 ];
 
 const FILES: [string, string][] = [
@@ -96,6 +110,9 @@ export function renderCliPage(root: CommandInfo): string {
     ".TP",
     String(EXIT_SELF_FENCED),
     text("guard and agent with --host-mode only (tests): the node fenced itself."),
+    ".SH LOGGING",
+    ...LOGGING.map(text),
+    ...example(QUERIES),
     ".SH FILES",
     ...FILES.flatMap(([f, what]) => [".TP", italic(f), text(what)]),
     ".SH SEE ALSO",
