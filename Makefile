@@ -6,7 +6,7 @@ SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 BUILD_FLAGS := --compile --minify --bytecode --format=esm \
 	--no-compile-autoload-dotenv --no-compile-autoload-bunfig
 
-.PHONY: all build man deps host-deps typecheck lint test test-unit clean lab lab-base lab-matrix lab-soak install bench sim
+.PHONY: all build man deb deps host-deps typecheck lint test test-unit clean lab lab-base lab-matrix lab-soak install bench sim
 
 all: build
 
@@ -34,6 +34,16 @@ man: $(MANUAL)
 $(MANUAL) &: $(SOURCES) src/manual/completion.bash.in examples/clusterguard.toml node_modules/.installed
 	$(BUN) src/manual/generate.ts dist
 
+## deb: dist/clusterguard_VERSION_ARCH.deb, the Debian package of exactly what `make install` installs, built with
+## dpkg-deb (packaging/deb/: control file, maintainer scripts, copyright, lintian overrides)
+VERSION := $(shell sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' package.json)
+DEB := dist/clusterguard_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null).deb
+deb: $(DEB)
+$(DEB): dist/clusterguard $(MANUAL) $(wildcard packaging/deb/* initrd/kernel/* initrd/systemd/* dracut-module/90clusterguard/*) \
+		README.md examples/clusterguard.toml Makefile
+	@bash test/install-host-deps.sh dpkg-dev
+	bash packaging/deb/build.sh dist
+
 typecheck: node_modules/.installed
 	$(TSC) -p . --noEmit
 
@@ -55,7 +65,7 @@ lab-base:
 	@bash qemu/image/build-base.sh
 
 ## test: everything a fresh Debian 12 machine needs, then the linters, every test and the lab scenarios
-test: deps host-deps typecheck build lab-base
+test: deps host-deps typecheck build deb lab-base
 	@bash test/run.sh
 
 ## test-unit: the tests alone (no install, no build)
@@ -82,7 +92,7 @@ lab-soak: deps host-deps build lab-base
 	qemu/lab chaos --minutes $(SOAK_MINUTES) $(if $(SOAK_SEED),--seed $(SOAK_SEED))
 
 ## install: the executable, the dracut module, the kernel hooks, the agent's unit, the manual pages, the bash
-## completion and the docs, into DESTDIR (default: this system)
+## completion and the docs, into DESTDIR (default: this system); `make deb` packages exactly this
 DESTDIR ?=
 install: build
 	install -D -m 0755 dist/clusterguard $(DESTDIR)/usr/bin/clusterguard
