@@ -6,7 +6,7 @@ SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 BUILD_FLAGS := --compile --minify --bytecode --format=esm \
 	--no-compile-autoload-dotenv --no-compile-autoload-bunfig
 
-.PHONY: all build deps host-deps typecheck lint test test-unit clean lab lab-base lab-matrix lab-soak install bench sim
+.PHONY: all build man deb deps host-deps typecheck lint test test-unit clean lab lab-base lab-matrix lab-soak install bench sim
 
 all: build
 
@@ -21,11 +21,28 @@ node_modules/.installed: package.json package-lock.json
 host-deps:
 	@bash test/install-host-deps.sh
 
-## build: the one executable, dist/clusterguard
-build: dist/clusterguard
+## build: the one executable, dist/clusterguard, and its manual pages and bash completion (man)
+build: dist/clusterguard man
 dist/clusterguard: $(SOURCES) node_modules/.installed
 	@mkdir -p dist
 	$(BUN) build $(BUILD_FLAGS) src/main.ts --outfile $@
+
+## man: clusterguard(8) from the yargs commands, clusterguard.toml(5) from the config schema, and the bash completion,
+## generated (src/manual/) into dist/man and dist/bash-completion; never committed
+MANUAL := dist/man/clusterguard.8 dist/man/clusterguard.toml.5 dist/bash-completion/clusterguard
+man: $(MANUAL)
+$(MANUAL) &: $(SOURCES) src/manual/completion.bash.in examples/clusterguard.toml node_modules/.installed
+	$(BUN) src/manual/generate.ts dist
+
+## deb: dist/clusterguard_VERSION_ARCH.deb, the Debian package of exactly what `make install` installs, built with
+## dpkg-deb (packaging/deb/: control file, maintainer scripts, copyright, lintian overrides)
+VERSION := $(shell sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' package.json)
+DEB := dist/clusterguard_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null).deb
+deb: $(DEB)
+$(DEB): dist/clusterguard $(MANUAL) $(wildcard packaging/deb/* initrd/kernel/* initrd/systemd/* dracut-module/90clusterguard/*) \
+		README.md examples/clusterguard.toml Makefile
+	@bash test/install-host-deps.sh dpkg-dev
+	bash packaging/deb/build.sh dist
 
 typecheck: node_modules/.installed
 	$(TSC) -p . --noEmit
@@ -48,7 +65,7 @@ lab-base:
 	@bash qemu/image/build-base.sh
 
 ## test: everything a fresh Debian 12 machine needs, then the linters, every test and the lab scenarios
-test: deps host-deps typecheck build lab-base
+test: deps host-deps typecheck build deb lab-base
 	@bash test/run.sh
 
 ## test-unit: the tests alone (no install, no build)
@@ -75,7 +92,8 @@ SOAK_SEED ?=
 lab-soak: deps host-deps build lab-base
 	qemu/lab chaos --minutes $(SOAK_MINUTES) $(if $(SOAK_SEED),--seed $(SOAK_SEED))
 
-## install: the executable, the dracut module and the kernel hooks, into DESTDIR (default: this system)
+## install: the executable, the dracut module, the kernel hooks, the agent's unit, the manual pages, the bash
+## completion and the docs, into DESTDIR (default: this system); `make deb` packages exactly this
 DESTDIR ?=
 install: build
 	install -D -m 0755 dist/clusterguard $(DESTDIR)/usr/bin/clusterguard
@@ -86,7 +104,11 @@ install: build
 	install -D -m 0755 initrd/kernel/zz-clusterguard $(DESTDIR)/etc/kernel/postrm.d/zz-clusterguard
 	install -D -m 0755 initrd/kernel/60-clusterguard.install $(DESTDIR)/usr/lib/kernel/install.d/60-clusterguard.install
 	install -D -m 0644 initrd/systemd/clusterguard-agent.service $(DESTDIR)/usr/lib/systemd/system/clusterguard-agent.service
+	install -D -m 0644 dist/man/clusterguard.8 $(DESTDIR)/usr/share/man/man8/clusterguard.8
+	install -D -m 0644 dist/man/clusterguard.toml.5 $(DESTDIR)/usr/share/man/man5/clusterguard.toml.5
+	install -D -m 0644 dist/bash-completion/clusterguard $(DESTDIR)/usr/share/bash-completion/completions/clusterguard
 	install -D -m 0644 README.md $(DESTDIR)/usr/share/doc/clusterguard/README.md
+	install -D -m 0644 examples/clusterguard.toml $(DESTDIR)/usr/share/doc/clusterguard/examples/clusterguard.toml
 	install -d -m 0700 $(DESTDIR)/etc/clusterguard
 
 ## bench: failure detection vs keepalived, false failovers under load, idle cost; prints a table,

@@ -121,6 +121,12 @@ function installWorkload(root: string): void {
     join(REPO, "qemu/files/dracut-lab-shell.conf"),
     join(root, "etc/dracut.conf.d/20-clusterguard-lab-shell.conf"),
   );
+  // The agent's events on the console as well as in the journal (qemu/files/agent-kmsg-all.conf).
+  mkdirSync(join(root, "etc/systemd/system/clusterguard-agent.service.d"), { recursive: true });
+  copyFileSync(
+    join(REPO, "qemu/files/agent-kmsg-all.conf"),
+    join(root, "etc/systemd/system/clusterguard-agent.service.d/lab-kmsg-all.conf"),
+  );
   // Enabled the way `systemctl enable clusterguard-agent` would.
   mkdirSync(join(root, "etc/systemd/system/sysinit.target.wants"), { recursive: true });
   symlinkSync(

@@ -23,6 +23,8 @@ import { bootFinished, systemStopping } from "./system-state.ts";
 /** The guard's options, plus where a stopped agent leaves its snapshot. */
 export interface AgentCli extends NodeCli {
   handoverFile?: string;
+  /** Under journald: which events also go to kmsg (default: critical ones). */
+  kmsgEvents?: "all" | "critical";
 }
 
 /** Runs until the machine stops, a successor takes the links, or an admin stops it; resolves with the exit code. */
@@ -32,8 +34,10 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
     console.error(formatConfigError(r.error));
     return EXIT_USAGE;
   }
-  // The agent tells systemd its own STATUS (links taken over, STOPPED).
-  const { log, kmsg: k } = nodeLogger(r.options.self.name, cli, false);
+  // The agent tells systemd its own STATUS (links taken over, STOPPED); its events go to the journal natively.
+  const { log, kmsg: k } = nodeLogger(r.options.self.name, cli, {
+    journal: { kmsgEvents: cli.kmsgEvents ?? "critical" },
+  });
   const kmsg = (m: string) =>
     k
       ? k({

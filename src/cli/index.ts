@@ -12,15 +12,12 @@ import { statusCommand } from "./status.ts";
 import { VERSION, versionCommand } from "./version.ts";
 import { watchCommand } from "./watch.ts";
 
-/** Parse `args`, run the command, and return the exit code. */
-export async function runCli(args: string[]): Promise<number> {
-  let code = EXIT_OK;
-  const setExit = (c: number) => {
-    code = c;
-  };
-  let y: Argv = yargs(args)
-    .scriptName("clusterguard")
-    .usage("$0 <command> [options]\n\nEarly-boot cluster guard for two-node shared-disk HA clusters.")
+/** What `--help` and clusterguard(8) say the program is. */
+export const SUMMARY = "Early-boot cluster guard for two-node shared-disk HA clusters.";
+
+/** The options every command takes. */
+export function globalOptions(y: Argv): Argv {
+  return y
     .option("log-format", {
       choices: ["human", "json"] as const,
       default: "human" as const,
@@ -35,7 +32,36 @@ export async function runCli(args: string[]): Promise<number> {
       type: "string",
       default: "/etc/clusterguard/authkey",
       describe: "shared secret file (root, mode 0600)",
-    })
+    });
+}
+
+/** Every command, in the order `--help` lists them; each registers itself on the yargs instance it is given. */
+export const COMMANDS: readonly ((y: Argv, setExit: (code: number) => void) => Argv)[] = [
+  guardCommand,
+  agentCommand,
+  statusCommand,
+  watchCommand,
+  takeoverCommand,
+  standbyCommand,
+  fenceCommand,
+  monitorsCommand,
+  configCheckCommand,
+  diskCommand,
+  initrdCommand,
+  bootloaderCommand,
+  keygenCommand,
+  exportCommand,
+  renamedMonitorCommands,
+  versionCommand,
+];
+
+/** Parse `args`, run the command, and return the exit code. */
+export async function runCli(args: string[]): Promise<number> {
+  let code = EXIT_OK;
+  const setExit = (c: number) => {
+    code = c;
+  };
+  let y: Argv = globalOptions(yargs(args).scriptName("clusterguard").usage(`$0 <command> [options]\n\n${SUMMARY}`))
     .version(VERSION)
     .help()
     .alias("h", "help")
@@ -47,26 +73,7 @@ export async function runCli(args: string[]): Promise<number> {
       // Throwing stops yargs before any handler runs: a usage error must never still send a request.
       throw new UsageError(msg);
     });
-  for (const add of [
-    guardCommand,
-    agentCommand,
-    statusCommand,
-    watchCommand,
-    takeoverCommand,
-    standbyCommand,
-    fenceCommand,
-    monitorsCommand,
-    configCheckCommand,
-    diskCommand,
-    initrdCommand,
-    bootloaderCommand,
-    keygenCommand,
-    exportCommand,
-    renamedMonitorCommands,
-    versionCommand,
-  ]) {
-    y = add(y, setExit);
-  }
+  for (const add of COMMANDS) y = add(y, setExit);
   try {
     await y.parseAsync();
   } catch (e) {

@@ -118,10 +118,17 @@ export function agentCommand(y: Argv, setExit: (code: number) => void): Argv {
     "agent",
     "run the post-boot daemon: take the links over from the guard, heartbeats, service monitors, management socket",
     (a) =>
-      withLinkOptions(a).option("handover-file", {
-        type: "string",
-        describe: "where a stopped agent leaves its links' state (default /run/clusterguard/handover.json)",
-      }),
+      withLinkOptions(a)
+        .option("handover-file", {
+          type: "string",
+          describe: "where a stopped agent leaves its links' state (default /run/clusterguard/handover.json)",
+        })
+        .option("kmsg-events", {
+          choices: ["critical", "all"] as const,
+          default: "critical" as const,
+          describe:
+            "when systemd connects the output to the journal, every event goes to journald and these to /dev/kmsg (the console) too; without the journal every event goes to kmsg",
+        }),
     async (argv) => {
       const both = loadForRun(argv, "agent", "");
       if (typeof both === "number") return setExit(both);
@@ -129,6 +136,7 @@ export function agentCommand(y: Argv, setExit: (code: number) => void): Argv {
         await runAgent(both.config, both.key, {
           ...runOptions(argv),
           ...(argv["handover-file"] ? { handoverFile: String(argv["handover-file"]) } : {}),
+          kmsgEvents: argv["kmsg-events"] === "all" ? "all" : "critical",
         }),
       );
     },

@@ -35,7 +35,7 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Node
     return EXIT_USAGE;
   }
   // systemctl status shows the role, and why activation is blocked while it is.
-  const { log } = nodeLogger(r.options.self.name, cli, true);
+  const { log } = nodeLogger(r.options.self.name, cli, { notifyStatus: true });
   goRealtime(log, cli.realtime);
   if (!cli.hostMode) void bringUpLink(r.options, kargs, log);
   let guard: NodeRuntime | null = null;

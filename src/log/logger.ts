@@ -1,4 +1,4 @@
-// The one logger: events go to every configured sink (stderr, kmsg, a test array).
+// The one logger: events go to every configured sink (stdout, kmsg, the journal, a test array).
 import { openSync, writeSync } from "node:fs";
 import type { LogLevel } from "../core/actions.ts";
 import type { Role } from "../core/types.ts";
@@ -38,6 +38,11 @@ export function kmsgSink(path = "/dev/kmsg"): Sink | null {
     },
     { [KMSG]: true as const },
   );
+}
+
+/** A kmsg sink that writes only the events `accept` lets through (still written before any other sink). */
+export function kmsgFiltered(k: Sink, accept: (e: LogEvent) => boolean): Sink {
+  return Object.assign((e: LogEvent) => void (accept(e) && k(e)), { [KMSG]: true as const });
 }
 
 /** A logger bound to a node name; kmsg sinks always get an event first (a self-fence's last words reach the console before a stdout pipe can block). */

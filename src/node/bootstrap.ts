@@ -5,7 +5,8 @@ import { type ClusterConfig, type ConfigError, selectSelf } from "../config/inde
 import type { FenceDevice, FenceContext } from "../fence/device.ts";
 import { RecordingFence } from "../fence/record.ts";
 import { fenceDevicesFrom } from "../fence/runner.ts";
-import { kmsgSink, Logger, type Sink, streamSink } from "../log/logger.ts";
+import { journalConnected, journalSink } from "../log/journal.ts";
+import { kmsgFiltered, kmsgSink, Logger, type Sink, streamSink } from "../log/logger.ts";
 import { lockMemory, setRealtime } from "../sys/realtime.ts";
 import { sdNotify } from "../sys/sd-notify.ts";
 import { RUN_DIR } from "./boot-record.ts";
@@ -96,20 +97,42 @@ function safeStdout(line: string): void {
   }
 }
 
+/** What a node process's logger does besides kmsg and stdout. */
+export interface LoggerUse {
+  /** systemd's STATUS= follows the role and why activation is blocked. */
+  notifyStatus?: boolean;
+  /**
+   * Under systemd with the output going to the journal (the agent): every event goes to journald natively, with its
+   * fields, and only these to kmsg too (the console): "all", or "critical" (a self-fence's last words).
+   */
+  journal?: { kmsgEvents: "all" | "critical" };
+}
+
 /**
  * A node process's logger. Outside host mode every event goes to kmsg first (the console and, through it, the
- * journal; a self-fence's last line is never stuck behind a pipe), stdout only without kmsg or for JSON; with
- * `notifyStatus`, systemd's STATUS= follows the role and why activation is blocked. Returns the kmsg sink too.
+ * journal; a self-fence's last line is never stuck behind a pipe), stdout only without kmsg or for JSON. With
+ * `journal`, when systemd connected the output to the journal, events go to journald natively instead (each
+ * one entry, with its fields) and to kmsg only as `kmsgEvents` says, or when journald does not take them. Returns
+ * the kmsg sink too.
  */
 export function nodeLogger(
   name: string,
   cli: Pick<NodeCli, "hostMode" | "logFormat">,
-  notifyStatus: boolean,
+  use: LoggerUse = {},
 ): { log: Logger; kmsg: Sink | null } {
-  const k = cli.hostMode ? null : kmsgSink();
-  const sinks: Sink[] =
-    k && cli.logFormat === "human" ? [k] : [...(k ? [k] : []), streamSink(safeStdout, cli.logFormat)];
-  if (notifyStatus && !cli.hostMode) {
+  const raw = cli.hostMode ? null : kmsgSink();
+  let k = raw;
+  let sinks: Sink[] =
+    raw && cli.logFormat === "human" ? [raw] : [...(raw ? [raw] : []), streamSink(safeStdout, cli.logFormat)];
+  if (use.journal && !cli.hostMode && journalConnected()) {
+    const toKmsg = (e: { level: string }) => use.journal?.kmsgEvents === "all" || e.level === "critical";
+    const journal = journalSink((e) => void (raw && !toKmsg(e) && raw(e)));
+    if (journal) {
+      k = raw && kmsgFiltered(raw, toKmsg);
+      sinks = [...(k ? [k] : []), journal];
+    }
+  }
+  if (use.notifyStatus && !cli.hostMode) {
     const shown = new Set(["role", "activation-blocked", "activation-refused"]);
     sinks.push((e) => void (shown.has(e.event) && sdNotify(`STATUS=${e.role ?? "BLOCKED"}: ${e.message}`)));
   }
