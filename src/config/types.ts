@@ -84,7 +84,17 @@ export type FenceLevelConfig =
   | { type: "peer-request" }
   | { type: "poison-pill"; msgwait: number; watchdog_device: string; watchdog_timeout: number }
   | { type: "qmp"; device: string; action: "reset" | "off" }
-  | { type: "ipmi"; host: string; user: string; password_file: string; interface: "lan" | "lanplus" }
+  | {
+      type: "ipmi";
+      host: string;
+      user: string;
+      password_file: string;
+      interface: "lan" | "lanplus";
+      /** UDP port, 623 by default. */
+      port: number;
+      /** ipmitool -C; unset: ipmitool picks one. */
+      cipher_suite?: number;
+    }
   | { type: "redfish"; url: string; user: string; password_file: string; system: string; insecure: boolean };
 
 /** [management]: tcp_listen implies token_file, tls_cert and tls_key are set. */

@@ -38,6 +38,13 @@ export const FENCE_LEVEL_FIELDS: Readonly<Record<string, Fields>> = {
     user,
     password_file: passwordFile,
     interface: { type: "enum", doc: "ipmitool interface", values: ["lan", "lanplus"], default: "lanplus" },
+    port: { type: "int", doc: "the BMC's UDP port (ipmitool -p)", min: 1, max: 65535, default: 623 },
+    cipher_suite: {
+      type: "int",
+      doc: "IPMI 2.0 cipher suite (ipmitool -C; lanplus only); unset: ipmitool asks the BMC, which some BMCs never answer (a 10 s wait per call)",
+      min: 0,
+      max: 17,
+    },
   },
   redfish: {
     url: {
@@ -87,7 +94,10 @@ export const FENCING: TableSpec = {
   renamed: { agent: "[[fencing.level]] (the ordered fence levels)" },
 };
 
-/** Warns on an empty level list and on startup fencing without a disk; checks poison-pill msgwait and that the shared-disk channel is on. */
+/**
+ * Warns on an empty level list and on startup fencing without a disk; checks an ipmi cipher suite goes with lanplus,
+ * poison-pill msgwait and that the shared-disk channel is on.
+ */
 export function checkFencing(d: ConfigDraft, ck: Checker): void {
   if (d.fencing?.wait_for_all === false && d.channels?.disk?.enabled === false) {
     ck.warn(
@@ -104,6 +114,12 @@ export function checkFencing(d: ConfigDraft, ck: Checker): void {
     );
   }
   levels.forEach((a, i) => {
+    if (a?.type === "ipmi" && a.cipher_suite !== undefined && a.interface === "lan") {
+      const expected = 'no cipher_suite with interface = "lan" (cipher suites are IPMI 2.0, interface = "lanplus")';
+      ck.cross(["fencing", "level", i, "cipher_suite"], a.cipher_suite, expected, [
+        ["fencing", "level", i, "interface"],
+      ]);
+    }
     if (a?.type !== "poison-pill") return;
     const { msgwait, watchdog_timeout: wt } = a;
     if (typeof msgwait === "number" && typeof wt === "number" && msgwait < 2 * wt * 1000) {
