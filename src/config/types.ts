@@ -27,6 +27,10 @@ export interface NodeConfig {
   /** This node's machine, by its SMBIOS system UUID and/or a NIC's MAC (node/identity.ts checks them). */
   machine_uuid?: string;
   machine_mac?: string;
+  /** This node's address on the fencing network ("192.168.77.2/24"); set on both nodes or neither. */
+  fencing_address?: string;
+  /** This node's fencing NIC by MAC; else fencing.network.interface names it. */
+  fencing_mac?: string;
 }
 
 /** [timers], all in milliseconds. */
@@ -74,7 +78,15 @@ export interface FencingConfig {
   timeout: number;
   /** Startup fencing (a peer never heard since this boot) only with the disk channel up; false: on any silence. */
   wait_for_all: boolean;
+  network: FencingNetworkConfig;
   level: FenceLevelConfig[];
+}
+
+/** [fencing.network]: what both nodes share of the NIC the BMCs are reached through. */
+export interface FencingNetworkConfig {
+  interface?: string;
+  /** Router to BMCs outside the fencing subnet. */
+  gateway?: string;
 }
 
 export type FenceLevelType = FenceLevelConfig["type"];

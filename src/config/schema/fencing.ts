@@ -1,6 +1,7 @@
 // [fencing] and its ordered [[fencing.level]] tables: the keys each fence type allows, and the cross-checks
 // (warnings without levels or with a fence loop possible; poison pill timing, as SBD, and its need for the disk).
 import type { Checker, ConfigDraft } from "../validate.ts";
+import { FENCING_NETWORK } from "./fencing-network.ts";
 import { USER, isHost, isHttpUrl } from "./shapes.ts";
 import { absPath, ms, type Fields, type TableSpec } from "./spec.ts";
 
@@ -84,6 +85,7 @@ export const FENCING: TableSpec = {
       doc: "fence a peer never heard since this boot only when the disk channel is up to prove it dead (Pacemaker's wait_for_all)",
       default: true,
     },
+    network: FENCING_NETWORK,
     level: {
       type: "list",
       doc: "fence levels, tried in order",
