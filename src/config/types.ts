@@ -107,7 +107,16 @@ export type FenceLevelConfig =
       /** ipmitool -C; unset: ipmitool picks one. */
       cipher_suite?: number;
     }
-  | { type: "redfish"; url: string; user: string; password_file: string; system: string; insecure: boolean };
+  | {
+      type: "redfish";
+      url: string;
+      user: string;
+      password_file: string;
+      system: string;
+      insecure: boolean;
+      /** CA certificates (PEM) for https; unset: the system bundle. */
+      ca_file?: string;
+    };
 
 /** [management]: tcp_listen implies token_file, tls_cert and tls_key are set. */
 export interface ManagementConfig {

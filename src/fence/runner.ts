@@ -104,6 +104,7 @@ function deviceFor(l: FenceLevelConfig, ctx: FenceContext, deadtimeMs: number): 
         passwordFile: l.password_file,
         system: l.system,
         insecure: l.insecure,
+        ...(l.ca_file === undefined ? {} : { caFile: l.ca_file }),
       });
     case "peer-request":
       return new PeerRequestFence({ ctx, deadtimeMs });

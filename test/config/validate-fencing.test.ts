@@ -107,6 +107,19 @@ test("an ipmi level's port and cipher suite are ranged, and a cipher suite needs
   });
 });
 
+test("a redfish ca_file is an absolute path, and refused beside insecure = true, which would ignore it", () => {
+  const redfish = (more: string) =>
+    level(`type = "redfish"\nurl = "https://10.0.9.2"\nuser = "root"\npassword_file = "/etc/pw"\n${more}`);
+  assert.equal(errorsOf(redfish('ca_file = "bmc-ca.pem"')), [
+    't.toml:16: fencing.level[0].ca_file = "bmc-ca.pem": expected an absolute path (starting with /)',
+  ]);
+  assert.equal(errorsOf(redfish('ca_file = "/etc/clusterguard/bmc-ca.pem"\ninsecure = true')), [
+    't.toml:16: fencing.level[0].ca_file = "/etc/clusterguard/bmc-ca.pem": expected no ca_file with insecure = true (nothing is verified then)',
+  ]);
+  const level0 = configOf(redfish('ca_file = "/etc/clusterguard/bmc-ca.pem"')).fencing.level[0];
+  assert.equal(level0?.type === "redfish" ? level0.ca_file : null, "/etc/clusterguard/bmc-ca.pem");
+});
+
 test("poison-pill msgwait must be at least twice the watchdog timeout, as in SBD", () => {
   const text = `${BASE}${WITH_DISK}[[fencing.level]]\ntype = "poison-pill"\nmsgwait = 9999\nwatchdog_timeout = 5\n`;
   assert.equal(errorsOf(text), [

@@ -65,6 +65,9 @@ export const FENCE_LEVEL_FIELDS: Readonly<Record<string, Fields>> = {
       expect: "a system id of 1-64 characters [A-Za-z0-9_.-]",
     },
     insecure: { type: "bool", doc: "skip TLS certificate verification", default: false },
+    ca_file: absPath(
+      "CA certificates (PEM) the BMC's https certificate must chain to; unset: the system bundle (/etc/ssl/certs/ca-certificates.crt)",
+    ),
   },
 };
 
@@ -98,7 +101,7 @@ export const FENCING: TableSpec = {
 
 /**
  * Warns on an empty level list and on startup fencing without a disk; checks an ipmi cipher suite goes with lanplus,
- * poison-pill msgwait and that the shared-disk channel is on.
+ * a redfish ca_file is not ignored by insecure, poison-pill msgwait and that the shared-disk channel is on.
  */
 export function checkFencing(d: ConfigDraft, ck: Checker): void {
   if (d.fencing?.wait_for_all === false && d.channels?.disk?.enabled === false) {
@@ -121,6 +124,10 @@ export function checkFencing(d: ConfigDraft, ck: Checker): void {
       ck.cross(["fencing", "level", i, "cipher_suite"], a.cipher_suite, expected, [
         ["fencing", "level", i, "interface"],
       ]);
+    }
+    if (a?.type === "redfish" && a.ca_file !== undefined && a.insecure === true) {
+      const expected = "no ca_file with insecure = true (nothing is verified then)";
+      ck.cross(["fencing", "level", i, "ca_file"], a.ca_file, expected, [["fencing", "level", i, "insecure"]]);
     }
     if (a?.type !== "poison-pill") return;
     const { msgwait, watchdog_timeout: wt } = a;
