@@ -108,10 +108,19 @@ export async function ipmitool(t: IpmiTarget, cmd: "on" | "off" | "status", sign
   if (r.code === "ENOENT" || r.code === "EACCES")
     return { ok: false, detail: `ipmitool not found or not executable at ${t.bin} (${r.code}); install ipmitool` };
   if (r.exitCode !== 0) {
-    const why = oneLine(r.stderr) || oneLine(r.stdout) || r.shortMessage || "no message";
+    const why = oneLine(withoutNoise(r.stderr)) || oneLine(r.stdout) || r.shortMessage || "no message";
     return { ok: false, detail: `${what} failed (${r.signal ?? `exit ${r.exitCode}`}): ${why}` };
   }
   return { ok: true, stdout: r.stdout };
+}
+
+/** ipmitool's stderr without the lines that never explain a failure (the initrd has no IANA enterprise-numbers file). */
+function withoutNoise(s: unknown): string {
+  const text = typeof s === "string" ? s : "";
+  return text
+    .split("\n")
+    .filter((l) => !/^IANA PEN registry open failed/.test(l))
+    .join("\n");
 }
 
 /** ipmitool's message, trimmed to one line of at most 300 characters. */

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IpmiFence, ipmitoolArgs } from "../../src/fence/ipmi.ts";
 
-// Modes: auth (session refused), hang (never answers), stuck (power off never takes), no-on (power on fails),
+// Modes: auth (session refused; first the warning ipmitool prints where /usr/share/misc has no enterprise numbers, as
+// in the initrd), hang (never answers), stuck (power off never takes), no-on (power on fails),
 // refuse-off (power off is refused on a chassis that is already off). Status reads "on" for STATUS_ON_POLLS polls after an off.
 const FAKE = `#!/bin/sh
 d=$(dirname "$0")
@@ -14,7 +15,8 @@ printf '%s|' "$@" >> "$d/argv"; echo >> "$d/argv"
 echo $$ > "$d/pid"
 mode=$(cat "$d/mode")
 case "$mode" in
-  auth) echo "Error: Unable to establish IPMI v2 / RMCP+ session" >&2; exit 1;;
+  auth) echo "IANA PEN registry open failed: No such file or directory" >&2
+        echo "Error: Unable to establish IPMI v2 / RMCP+ session" >&2; exit 1;;
   hang) exec sleep 60;;
 esac
 for cmd; do :; done
