@@ -13,6 +13,7 @@ export {
   MIN_KEY_BYTES,
   checkConfigSecrets,
   loadAuthkey,
+  readSecretFile,
   readSecretOrWhy,
   runningUid,
   writeAuthkey,
