@@ -26,6 +26,30 @@ installkernel() {
         i6300esb iTCO_wdt softdog ipmi_watchdog
 }
 
+# What the fence levels need, as the guard lists it from the config (clusterguard initrd needs): each tool with its
+# libraries (ipmitool), each password_file (mode 0600), each CA bundle. Nothing else secret goes in. A failure
+# stops dracut: an initrd whose STANDBY cannot fence would park forever.
+install_fence_needs() {
+    local _needs _kind _path _key
+    if ! _needs=$("${dracutsysrootdir-}/usr/bin/clusterguard" initrd needs \
+        --config "${dracutsysrootdir-}/etc/clusterguard/clusterguard.toml"); then
+        dfatal "clusterguard: cannot list what the fence levels need (see above)"
+        exit 1
+    fi
+    while IFS=$'\t' read -r _kind _path _key; do
+        [[ -n $_kind ]] || continue
+        case $_kind in
+            tool) inst_multiple "$_path" ;;
+            secret) inst_simple "$_path" && chmod 0600 "${initdir}${_path}" ;;
+            file) inst_simple "$_path" ;;
+            *) false ;;
+        esac || {
+            dfatal "clusterguard: cannot install $_kind $_path, which $_key needs"
+            exit 1
+        }
+    done <<< "$_needs"
+}
+
 # called by dracut
 install() {
     local exe=/usr/bin/clusterguard
@@ -44,6 +68,8 @@ install() {
     chmod 0600 "${initdir}/etc/clusterguard/authkey"
 
     inst_multiple ip setsid chmod mkdir sleep cat
+    install_fence_needs
+
     inst_script "$moddir/guard-initrd.sh" /usr/lib/clusterguard/guard-initrd.sh
     inst_simple "$moddir/clusterguard-lib.sh" /usr/lib/clusterguard/clusterguard-lib.sh
 

@@ -1,9 +1,12 @@
-// Booting into the guard: `clusterguard initrd regenerate` builds the guard initrd with dracut and verifies it;
+// Booting into the guard: `clusterguard initrd regenerate` builds the guard initrd with dracut and verifies it,
+// `initrd needs` lists what the fence levels need in it (the dracut module installs that list);
 // `clusterguard bootloader install|remove|list` keeps a boot entry "clusterguard (node NAME)" per node.
 import type { Argv } from "yargs";
 import { bootInstall, bootList, bootRemove } from "../boot/bootloader.ts";
+import { initrdNeeds } from "../boot/initrd-needs.ts";
 import { BootUsageError } from "../boot/match.ts";
 import { type InitrdKind, regenerate } from "../boot/regenerate.ts";
+import { formatConfigError, loadConfig } from "../config/index.ts";
 import { errorText } from "../log/logger.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
 
@@ -150,7 +153,7 @@ export function initrdCommand(y: Argv, setExit: (code: number) => void): Argv {
           if (!r.ok) {
             console.error(`clusterguard initrd regenerate: ${r.error}`);
             if (r.output) console.error(`--- dracut said (last lines):\n${r.output.split("\n").slice(-40).join("\n")}`);
-            return setExit(EXIT_FAILURE);
+            return setExit(r.configError ? EXIT_USAGE : EXIT_FAILURE);
           }
           console.log(
             `built ${r.output} for kernel ${r.kver} in ${r.seconds} s (${r.verify.kind} initrd, ${r.verify.files} files)`,
@@ -159,9 +162,25 @@ export function initrdCommand(y: Argv, setExit: (code: number) => void): Argv {
           console.log(
             `verified: executable sha256 ${r.verify.exeSha256?.slice(0, 16)}… unstripped, config, authkey, ${r.verify.kind === "systemd" ? "clusterguard-guard.service" : "pre-mount hook"} present`,
           );
+          if (r.needs.length > 0)
+            console.log(`verified for the fence levels: ${r.needs.map((n) => `${n.path} (${n.kind})`).join(", ")}`);
           setExit(EXIT_OK);
         },
       )
-      .demandCommand(1, "name an action: regenerate"),
+      .command(
+        "needs",
+        "list what the fence levels need inside the guard initrd, one per line: KIND (tool, secret, file), PATH, KEY",
+        (b) => b,
+        (argv) => {
+          const loaded = loadConfig(String(argv.config));
+          if (!loaded.ok) {
+            for (const e of loaded.errors) console.error(formatConfigError(e));
+            return setExit(EXIT_USAGE);
+          }
+          for (const n of initrdNeeds(loaded.config)) console.log(`${n.kind}\t${n.path}\t${n.key}`);
+          setExit(EXIT_OK);
+        },
+      )
+      .demandCommand(1, "name an action: regenerate or needs"),
   );
 }

@@ -1,7 +1,15 @@
 // The configuration and the authkey: `clusterguard config check` validates both files and prints the effective config
 // or every error; `clusterguard keygen` writes a fresh random authkey, root-owned, mode 0600.
 import type { Argv } from "yargs";
-import { checkConfigSecrets, formatConfigError, renderEffective, writeAuthkey } from "../config/index.ts";
+import { initrdProblems } from "../boot/initrd-needs.ts";
+import {
+  type ClusterConfig,
+  checkConfigSecrets,
+  formatConfigError,
+  type LineMap,
+  renderEffective,
+  writeAuthkey,
+} from "../config/index.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
 import { loadBoth } from "./load-both.ts";
 
@@ -15,6 +23,10 @@ export function configCheckCommand(y: Argv, setExit: (code: number) => void): Ar
         (b) => b.option("json", { type: "boolean", default: false, describe: "print the result as JSON" }),
         (argv) => {
           const both = loadBoth(String(argv.config), String(argv.authkey));
+          // What the initrd could not hold for a fence level (ipmitool, a CA bundle) is a warning here, as an
+          // unreachable BMC is; regenerate refuses all of them.
+          if (both.config !== undefined)
+            both.warnings.push(...initrdWarnings(both.config, String(argv.config), both.lines));
           // The secret files the config names follow the authkey's rules; here they are checked before any run needs them.
           const secrets = both.config === undefined ? [] : checkConfigSecrets(both.config, 0);
           const r =
@@ -53,6 +65,16 @@ export function configCheckCommand(y: Argv, setExit: (code: number) => void): Ar
       )
       .demandCommand(1, "name an action: check"),
   );
+}
+
+/** The initrd problems a config check has not reported yet (tools, CA bundles), as FILE:LINE: KEY: message. */
+function initrdWarnings(config: ClusterConfig, file: string, lines: LineMap | undefined): string[] {
+  return initrdProblems(config)
+    .filter((p) => p.kind === "tool" || p.kind === "file")
+    .map((p) => {
+      const line = [p.segs.length, p.segs.length - 1].map((n) => lines?.get(p.segs.slice(0, n))).find((l) => l);
+      return `${line === undefined ? file : `${file}:${line}`}: ${p.key}: ${p.message}`;
+    });
 }
 
 /** Register `keygen`. */

@@ -1,21 +1,28 @@
 // Load and check the config and the authkey together; every error is collected, none hidden.
-import { type ClusterConfig, type ConfigError, loadAuthkey, loadConfig } from "../config/index.ts";
+import { type ClusterConfig, type ConfigError, type LineMap, loadAuthkey, loadConfig } from "../config/index.ts";
 
 export type BothResult =
-  | { ok: true; config: ClusterConfig; key: Uint8Array; warnings: string[] }
-  | { ok: false; errors: ConfigError[]; warnings: string[]; config?: ClusterConfig; key?: Uint8Array };
+  | { ok: true; config: ClusterConfig; key: Uint8Array; warnings: string[]; lines: LineMap }
+  | {
+      ok: false;
+      errors: ConfigError[];
+      warnings: string[];
+      config?: ClusterConfig;
+      key?: Uint8Array;
+      lines?: LineMap;
+    };
 
 /** Load `configPath` and `authkeyPath`, reporting the errors of both files at once. */
 export function loadBoth(configPath: string, authkeyPath: string, requireUid = 0): BothResult {
   const c = loadConfig(configPath);
   const k = loadAuthkey(authkeyPath, { requireUid });
   const errors = [...(c.ok ? [] : c.errors), ...(k.ok ? [] : k.errors)];
-  if (c.ok && k.ok) return { ok: true, config: c.config, key: k.key, warnings: c.warnings };
+  if (c.ok && k.ok) return { ok: true, config: c.config, key: k.key, warnings: c.warnings, lines: c.lines };
   return {
     ok: false,
     errors,
     warnings: c.warnings,
-    ...(c.ok ? { config: c.config } : {}),
+    ...(c.ok ? { config: c.config, lines: c.lines } : {}),
     ...(k.ok ? { key: k.key } : {}),
   };
 }

@@ -13,6 +13,7 @@ export {
   MIN_KEY_BYTES,
   checkConfigSecrets,
   loadAuthkey,
+  readSecretFile,
   readSecretOrWhy,
   runningUid,
   writeAuthkey,
@@ -31,5 +32,16 @@ export {
 export { keyPath, showValue } from "./toml-tokens.ts";
 export { renderEffective, describeAuthkey, type RenderOptions } from "./effective.ts";
 export { SCHEMA, BAUD_RATES } from "./schema/index.ts";
-export { ABSOLUTE_PATH, NAME, canonicalIp, isHost, isHostPort, isHttpUrl, parseCidr } from "./schema/shapes.ts";
+export {
+  ABSOLUTE_PATH,
+  NAME,
+  canonicalIp,
+  inSubnet,
+  isHost,
+  isHostPort,
+  isHttpUrl,
+  isIpLiteral,
+  parseCidr,
+} from "./schema/shapes.ts";
+export { bmcHost, unreachableBmcs, type UnreachableBmc } from "./schema/fencing-network.ts";
 export type * from "./types.ts";

@@ -27,6 +27,10 @@ export interface NodeConfig {
   /** This node's machine, by its SMBIOS system UUID and/or a NIC's MAC (node/identity.ts checks them). */
   machine_uuid?: string;
   machine_mac?: string;
+  /** This node's address on the fencing network ("192.168.77.2/24"); set on both nodes or neither. */
+  fencing_address?: string;
+  /** This node's fencing NIC by MAC; else fencing.network.interface names it. */
+  fencing_mac?: string;
 }
 
 /** [timers], all in milliseconds. */
@@ -74,7 +78,15 @@ export interface FencingConfig {
   timeout: number;
   /** Startup fencing (a peer never heard since this boot) only with the disk channel up; false: on any silence. */
   wait_for_all: boolean;
+  network: FencingNetworkConfig;
   level: FenceLevelConfig[];
+}
+
+/** [fencing.network]: what both nodes share of the NIC the BMCs are reached through. */
+export interface FencingNetworkConfig {
+  interface?: string;
+  /** Router to BMCs outside the fencing subnet. */
+  gateway?: string;
 }
 
 export type FenceLevelType = FenceLevelConfig["type"];
@@ -84,8 +96,27 @@ export type FenceLevelConfig =
   | { type: "peer-request" }
   | { type: "poison-pill"; msgwait: number; watchdog_device: string; watchdog_timeout: number }
   | { type: "qmp"; device: string; action: "reset" | "off" }
-  | { type: "ipmi"; host: string; user: string; password_file: string; interface: "lan" | "lanplus" }
-  | { type: "redfish"; url: string; user: string; password_file: string; system: string; insecure: boolean };
+  | {
+      type: "ipmi";
+      host: string;
+      user: string;
+      password_file: string;
+      interface: "lan" | "lanplus";
+      /** UDP port, 623 by default. */
+      port: number;
+      /** ipmitool -C; unset: ipmitool picks one. */
+      cipher_suite?: number;
+    }
+  | {
+      type: "redfish";
+      url: string;
+      user: string;
+      password_file: string;
+      system: string;
+      insecure: boolean;
+      /** CA certificates (PEM) for https; unset: the system bundle. */
+      ca_file?: string;
+    };
 
 /** [management]: tcp_listen implies token_file, tls_cert and tls_key are set. */
 export interface ManagementConfig {

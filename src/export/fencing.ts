@@ -107,7 +107,9 @@ function fenceDevice(
   switch (level.type) {
     case "ipmi":
       p.push(["ip", level.host], ["username", level.user], ["password_script", catPassword(level.password_file)]);
+      if (level.port !== 623) p.push(["ipport", String(level.port)]);
       if (level.interface === "lanplus") p.push(["lanplus", "1"]);
+      if (level.cipher_suite !== undefined) p.push(["cipher", String(level.cipher_suite)]);
       break;
     case "redfish": {
       const url = new URL(level.url);

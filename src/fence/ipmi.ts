@@ -7,8 +7,10 @@ import type { FenceAction, FenceDevice, FenceOutcome, PowerState } from "./devic
 import { awaitOff } from "./device.ts";
 
 /** [[fencing.level]] type = "ipmi", plus the ipmitool path and poll interval (tests). */
-export interface IpmiOptions extends Omit<IpmiTarget, "bin"> {
+export interface IpmiOptions extends Omit<IpmiTarget, "bin" | "port"> {
   bin?: string;
+  /** Default 623. */
+  port?: number;
   pollMs?: number;
 }
 
@@ -25,6 +27,8 @@ export class IpmiFence implements FenceDevice {
       user: o.user,
       passwordFile: o.passwordFile,
       interface: o.interface,
+      port: o.port ?? IPMI_PORT,
+      ...(o.cipherSuite === undefined ? {} : { cipherSuite: o.cipherSuite }),
     };
     this.pollMs = o.pollMs ?? 1000;
   }
@@ -53,6 +57,9 @@ export class IpmiFence implements FenceDevice {
 
 // Run one `ipmitool chassis power <cmd>` against a BMC: password from a file (-f), never on argv; bounded by a signal.
 
+/** IPMI over LAN's UDP port (RMCP). */
+export const IPMI_PORT = 623;
+
 /** How to reach the BMC. */
 export interface IpmiTarget {
   /** ipmitool executable (a path or a name on PATH). */
@@ -61,6 +68,10 @@ export interface IpmiTarget {
   user: string;
   passwordFile: string;
   interface: "lan" | "lanplus";
+  /** The BMC's UDP port (623 is IPMI's). */
+  port: number;
+  /** ipmitool -C: the IPMI 2.0 cipher suite; unset, ipmitool asks the BMC for the best one. */
+  cipherSuite?: number;
 }
 
 /** ipmitool's stdout, or one line saying why the call failed. */
@@ -71,7 +82,9 @@ const KILL_AFTER_MS = 1000;
 
 /** The exact argv for `chassis power <cmd>`. */
 export function ipmitoolArgs(t: IpmiTarget, cmd: "on" | "off" | "status"): string[] {
-  return ["-I", t.interface, "-H", t.host, "-U", t.user, "-f", t.passwordFile, "chassis", "power", cmd];
+  const cipher = t.cipherSuite === undefined ? [] : ["-C", String(t.cipherSuite)];
+  const where = ["-H", t.host, "-p", String(t.port)];
+  return ["-I", t.interface, ...cipher, ...where, "-U", t.user, "-f", t.passwordFile, "chassis", "power", cmd];
 }
 
 /** Run `chassis power <cmd>`; never rejects: failures come back as one line saying what went wrong. */
@@ -95,10 +108,19 @@ export async function ipmitool(t: IpmiTarget, cmd: "on" | "off" | "status", sign
   if (r.code === "ENOENT" || r.code === "EACCES")
     return { ok: false, detail: `ipmitool not found or not executable at ${t.bin} (${r.code}); install ipmitool` };
   if (r.exitCode !== 0) {
-    const why = oneLine(r.stderr) || oneLine(r.stdout) || r.shortMessage || "no message";
+    const why = oneLine(withoutNoise(r.stderr)) || oneLine(r.stdout) || r.shortMessage || "no message";
     return { ok: false, detail: `${what} failed (${r.signal ?? `exit ${r.exitCode}`}): ${why}` };
   }
   return { ok: true, stdout: r.stdout };
+}
+
+/** ipmitool's stderr without the lines that never explain a failure (the initrd has no IANA enterprise-numbers file). */
+function withoutNoise(s: unknown): string {
+  const text = typeof s === "string" ? s : "";
+  return text
+    .split("\n")
+    .filter((l) => !/^IANA PEN registry open failed/.test(l))
+    .join("\n");
 }
 
 /** ipmitool's message, trimmed to one line of at most 300 characters. */

@@ -1,6 +1,8 @@
 // Fence through a Redfish BMC: ComputerSystem.Reset ForceOff, confirm PowerState Off by polling, then (reset) On.
 // The device first, then one HTTP call, then reading the ComputerSystem resource.
 
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { readSecretOrWhy, runningUid } from "../config/index.ts";
 import type { FenceAction, FenceDevice, FenceOutcome, PowerState } from "./device.ts";
 import { awaitOff } from "./device.ts";
@@ -12,6 +14,8 @@ export interface RedfishOptions {
   passwordFile: string;
   system: string;
   insecure: boolean;
+  /** CA certificates (PEM) the BMC's certificate must chain to; default: the system bundle (systemCaBundle). */
+  caFile?: string;
   pollMs?: number;
 }
 
@@ -50,7 +54,7 @@ export class RedfishFence implements FenceDevice {
   }
 
   private session(): Promise<RedfishSession | string> {
-    return openSession(this.o.url, this.o.user, this.o.passwordFile, this.o.insecure);
+    return openSession(this.o.url, this.o.user, this.o.passwordFile, this.o.insecure, this.o.caFile);
   }
 
   private async read(s: RedfishSession, signal: AbortSignal): Promise<PowerState> {
@@ -67,17 +71,23 @@ export interface RedfishSession {
   base: string;
   authorization: string;
   insecure: boolean;
+  /** The CA certificates https is verified against (PEM), and the file they came from; none: Bun's built-in roots. */
+  ca?: { pem: string; file: string };
 }
 
 /** A 2xx reply's JSON body (empty for 204), or one line saying why there was none. */
 export type RedfishReply = { ok: true; status: number; body: Record<string, unknown> } | { ok: false; detail: string };
 
-/** Build a session, reading the password now under the secret-file rules (one trailing newline dropped); a string saying why when refused. */
+/**
+ * Build a session, reading the password now under the secret-file rules (one trailing newline dropped), and for
+ * https with verification the CA certificates (caFile, else the system bundle); a string saying why when refused.
+ */
 export async function openSession(
   url: string,
   user: string,
   passwordFile: string,
   insecure: boolean,
+  caFile?: string,
 ): Promise<RedfishSession | string> {
   const secret = readSecretOrWhy(passwordFile, {
     requireUid: runningUid(),
@@ -89,7 +99,27 @@ export async function openSession(
     .toString("utf8")
     .replace(/\r?\n$/, "");
   const base = url.replace(/\/+$/, "").replace(/\/redfish\/v1$/, "");
-  return { base, authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`, insecure };
+  const s: RedfishSession = {
+    base,
+    authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`,
+    insecure,
+  };
+  const file = insecure || !url.startsWith("https:") ? undefined : (caFile ?? systemCaBundle());
+  if (file === undefined) return s;
+  try {
+    return { ...s, ca: { pem: readFileSync(file, "utf8"), file } };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    return `${caFile === undefined ? "the system CA bundle" : "ca_file"} ${file} cannot be read (${code}): https to the BMC cannot be verified`;
+  }
+}
+
+/** Where distributions keep the system's CA bundle (Debian/Ubuntu, then Fedora/RHEL/SUSE). */
+export const SYSTEM_CA_BUNDLES = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"];
+
+/** The first system CA bundle present under `root` (its path as seen from inside root), or undefined. */
+export function systemCaBundle(root = "/"): string | undefined {
+  return SYSTEM_CA_BUNDLES.find((f) => existsSync(join(root, f)));
 }
 
 /** GET or POST `path` (absolute, /redfish/v1/...); never rejects. */
@@ -113,7 +143,7 @@ export async function redfishCall(
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
       redirect: "manual",
-      ...(s.insecure ? { tls: { rejectUnauthorized: false } } : {}),
+      ...(s.insecure ? { tls: { rejectUnauthorized: false } } : s.ca ? { tls: { ca: s.ca.pem } } : {}),
     });
   } catch (e) {
     return { ok: false, detail: `${what}: ${fetchFailure(e, s)}` };
@@ -145,7 +175,7 @@ function fetchFailure(e: unknown, s: RedfishSession): string {
   const code = err.code ? `${err.code}: ` : "";
   const tls =
     /CERT|SSL|TLS|SIGNATURE/i.test(`${err.code} ${err.message}`) && !s.insecure
-      ? " (TLS verification failed; set insecure = true only for a BMC with a self-signed certificate)"
+      ? ` (TLS verification failed${s.ca ? ` against ${s.ca.file}` : ""}; set ca_file to the CA that signed the BMC's certificate, or insecure = true for a self-signed one)`
       : "";
   return `${code}${err.message ?? String(e)}${tls}`;
 }

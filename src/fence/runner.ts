@@ -89,7 +89,14 @@ function deviceFor(l: FenceLevelConfig, ctx: FenceContext, deadtimeMs: number): 
     case "qmp":
       return new QmpFence({ device: l.device, action: l.action });
     case "ipmi":
-      return new IpmiFence({ host: l.host, user: l.user, passwordFile: l.password_file, interface: l.interface });
+      return new IpmiFence({
+        host: l.host,
+        port: l.port,
+        user: l.user,
+        passwordFile: l.password_file,
+        interface: l.interface,
+        ...(l.cipher_suite === undefined ? {} : { cipherSuite: l.cipher_suite }),
+      });
     case "redfish":
       return new RedfishFence({
         url: l.url,
@@ -97,6 +104,7 @@ function deviceFor(l: FenceLevelConfig, ctx: FenceContext, deadtimeMs: number): 
         passwordFile: l.password_file,
         system: l.system,
         insecure: l.insecure,
+        ...(l.ca_file === undefined ? {} : { caFile: l.ca_file }),
       });
     case "peer-request":
       return new PeerRequestFence({ ctx, deadtimeMs });

@@ -10,7 +10,7 @@ import { ignoredGuardSwitches, type KernelArgs, parseKernelArgs, readCmdline } f
 import type { NodeOptions } from "../node/options.ts";
 import { NodeRuntime } from "../node/runtime.ts";
 import { serveGuardManagement } from "./management.ts";
-import { ensureAddress } from "./netup.ts";
+import { ensureAddress, ensureFencingNic, fencingNic, keepTrying } from "./netup.ts";
 
 /** Run until a signal ends it; resolves with the process exit code. */
 export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: NodeCli): Promise<number> {
@@ -37,7 +37,10 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Node
   // systemctl status shows the role, and why activation is blocked while it is.
   const { log } = nodeLogger(r.options.self.name, cli, { notifyStatus: true });
   goRealtime(log, cli.realtime);
-  if (!cli.hostMode) void bringUpLink(r.options, kargs, log);
+  if (!cli.hostMode) {
+    void bringUpLink(r.options, kargs, log);
+    void bringUpFencingNic(r.options, log);
+  }
   let guard: NodeRuntime | null = null;
   const fx: Effectors = cli.hostMode
     ? hostEffectors()
@@ -102,18 +105,21 @@ async function bringUpLink(o: NodeOptions, kargs: KernelArgs, log: Logger): Prom
   const iface = kargs.interface ?? o.config.channels.udp.interface;
   const cidr = kargs.address ?? o.self.address;
   if (!o.config.channels.udp.enabled || !iface || !cidr) return;
-  let last = "";
-  for (let i = 0; i < 240; i++) {
-    try {
-      const done = await ensureAddress(iface, cidr);
-      log.emit("info", "link-setup", `${iface}: ${done || "already configured"}`, { interface: iface });
-      return;
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      if (msg !== last) log.emit("warning", "link-setup", `${iface}: ${msg}; retrying`, { interface: iface });
-      last = msg;
-    }
-    await Bun.sleep(500);
-  }
-  log.emit("error", "link-setup", `${iface}: gave up after 120 s: ${last}`, { interface: iface });
+  await keepTrying("link-setup", iface, () => ensureAddress(iface, cidr), log, { interface: iface });
+}
+
+/** In the initrd, bring up the fencing NIC the BMCs are reached through, as the heartbeat NIC (retried too). */
+async function bringUpFencingNic(o: NodeOptions, log: Logger): Promise<void> {
+  const nic = fencingNic(o.config, o.self);
+  if (nic === null) return;
+  const what = `fencing NIC ${nic.mac ?? nic.interface} (${nic.cidr})`;
+  await keepTrying(
+    "fencing-net",
+    what,
+    async () => {
+      const r = await ensureFencingNic(nic);
+      return `${r.iface}: ${r.done || "already configured"}`;
+    },
+    log,
+  );
 }

@@ -85,6 +85,41 @@ test("--json reports errors as data", () => {
   assert.is(out.errors[0].key, "(file)");
 });
 
+test("a level that could not work from the initrd is a warning naming file, line, level key and why; exit 0", () => {
+  const pw = join(dir, "bmc.pw");
+  writeFileSync(pw, "s3cret\n", { mode: 0o600 });
+  const cfg = join(dir, "initrd.toml");
+  writeFileSync(
+    cfg,
+    `${readFileSync(GOOD, "utf8").replace(/\[\[fencing\.level\]\][^[]*type = "qmp"[^[]*/, "")}
+[[fencing.level]]
+type = "redfish"
+url = "https://192.168.100.9"
+user = "fence"
+password_file = "${pw}"
+ca_file = "${join(dir, "no-such-ca.pem")}"
+
+[[fencing.level]]
+type = "ipmi"
+host = "192.168.77.12"
+user = "fence"
+password_file = "${pw}"
+`,
+  );
+  const r = runExe(["config", "check", "--config", cfg, "--authkey", key]);
+  assert.is(r.code, 0, r.stderr);
+  const lines = readFileSync(cfg, "utf8").split("\n");
+  const at = (text: string) => lines.findIndex((l) => l.startsWith(text)) + 1;
+  assert.match(
+    r.stderr,
+    `warning: ${cfg}:${at("ca_file")}: fencing.level[1].ca_file: the redfish level verifies https against ${join(dir, "no-such-ca.pem")}, which is missing on this system: fix ca_file`,
+  );
+  assert.match(
+    r.stderr,
+    `warning: ${cfg}:${at('host = "192.168.77.12"')}: fencing.level[2].host: ipmi BMC 192.168.77.12 cannot be reached from the initrd of nodes a and b: only the heartbeat NIC (192.168.100.1/24, the guard's default prefix) is up there`,
+  );
+});
+
 test("usage errors exit 2; version prints the release", () => {
   assert.is(runExe(["no-such-command"]).code, 2);
   assert.is(runExe([]).code, 2);

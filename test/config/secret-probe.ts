@@ -28,7 +28,7 @@ export async function probe(kind: Kind, path: string): Promise<{ accepted: boole
       }
     case "ipmi password_file": {
       const r = await ipmitool(
-        { bin: "/bin/echo", host: "bmc", user: "admin", passwordFile: path, interface: "lan" },
+        { bin: "/bin/echo", host: "bmc", port: 623, user: "admin", passwordFile: path, interface: "lan" },
         "status",
         AbortSignal.timeout(5000),
       );

@@ -142,7 +142,7 @@ type = "qmp"
   assert.equal(errorsOf(text), [
     't.toml:2: cluster.name = "": expected a cluster name of 1-32 characters [A-Za-z0-9_.-]',
     "t.toml:5: node[0].priority = -1: expected an integer from 0 to 1000",
-    "t.toml:10: node[1].colour: unknown key; expected one of: name, priority, address, disk_slot, machine_uuid, machine_mac",
+    "t.toml:10: node[1].colour: unknown key; expected one of: name, priority, address, disk_slot, machine_uuid, machine_mac, fencing_address, fencing_mac",
     "t.toml:13: timers.deadtime = 300: expected an integer greater than 2 x timers.keepalive (2 x 200 = 400)",
     't.toml:15: channels.serial.baud = "fast": expected one of 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600',
     "t.toml:16: fencing.level[0].device: missing; expected an absolute path (starting with /)",

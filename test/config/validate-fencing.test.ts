@@ -35,6 +35,7 @@ type = "poison-pill"
       user: "admin",
       password_file: "/etc/clusterguard/ipmi.pw",
       interface: "lanplus",
+      port: 623,
     },
     {
       type: "redfish",
@@ -51,7 +52,7 @@ type = "poison-pill"
 test("keys that belong to another level type are unknown keys for this type", () => {
   const text = level('type = "ipmi"\nhost = "10.0.9.1"\nuser = "admin"\npassword_file = "/etc/pw"\naction = "off"');
   assert.equal(errorsOf(text), [
-    't.toml:16: fencing.level[0].action: unknown key for type = "ipmi"; expected one of: type, host, user, password_file, interface',
+    't.toml:16: fencing.level[0].action: unknown key for type = "ipmi"; expected one of: type, host, user, password_file, interface, port, cipher_suite',
   ]);
 });
 
@@ -82,6 +83,41 @@ test("type-specific required keys and values are checked", () => {
     "t.toml:11: fencing.level[0].device: missing; expected an absolute path (starting with /)",
     't.toml:13: fencing.level[0].action = "reboot": expected one of "reset", "off"',
   ]);
+});
+
+test("an ipmi level's port and cipher suite are ranged, and a cipher suite needs lanplus", () => {
+  const ipmi = (more: string) =>
+    level(`type = "ipmi"\nhost = "10.0.9.1"\nuser = "admin"\npassword_file = "/etc/pw"\n${more}`);
+  assert.equal(errorsOf(ipmi("port = 0\ncipher_suite = 18")), [
+    "t.toml:16: fencing.level[0].port = 0: expected an integer from 1 to 65535",
+    "t.toml:17: fencing.level[0].cipher_suite = 18: expected an integer from 0 to 17",
+  ]);
+  assert.equal(errorsOf(ipmi('interface = "lan"\ncipher_suite = 3')), [
+    't.toml:17: fencing.level[0].cipher_suite = 3: expected no cipher_suite with interface = "lan" (cipher suites are IPMI 2.0, interface = "lanplus")',
+  ]);
+  const ok = configOf(ipmi("port = 16230\ncipher_suite = 3")).fencing.level[0];
+  assert.equal(ok, {
+    type: "ipmi",
+    host: "10.0.9.1",
+    user: "admin",
+    password_file: "/etc/pw",
+    interface: "lanplus",
+    port: 16230,
+    cipher_suite: 3,
+  });
+});
+
+test("a redfish ca_file is an absolute path, and refused beside insecure = true, which would ignore it", () => {
+  const redfish = (more: string) =>
+    level(`type = "redfish"\nurl = "https://10.0.9.2"\nuser = "root"\npassword_file = "/etc/pw"\n${more}`);
+  assert.equal(errorsOf(redfish('ca_file = "bmc-ca.pem"')), [
+    't.toml:16: fencing.level[0].ca_file = "bmc-ca.pem": expected an absolute path (starting with /)',
+  ]);
+  assert.equal(errorsOf(redfish('ca_file = "/etc/clusterguard/bmc-ca.pem"\ninsecure = true')), [
+    't.toml:16: fencing.level[0].ca_file = "/etc/clusterguard/bmc-ca.pem": expected no ca_file with insecure = true (nothing is verified then)',
+  ]);
+  const level0 = configOf(redfish('ca_file = "/etc/clusterguard/bmc-ca.pem"')).fencing.level[0];
+  assert.equal(level0?.type === "redfish" ? level0.ca_file : null, "/etc/clusterguard/bmc-ca.pem");
 });
 
 test("poison-pill msgwait must be at least twice the watchdog timeout, as in SBD", () => {

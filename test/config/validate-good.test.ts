@@ -31,6 +31,7 @@ test("good.toml loads into the complete typed config without warnings", () => {
       delay: 5000,
       timeout: 30000,
       wait_for_all: true,
+      network: {},
       level: [
         { type: "qmp", device: "/dev/virtio-ports/org.clusterguard.fence", action: "reset" },
         { type: "poison-pill", msgwait: 10000, watchdog_device: "/dev/watchdog", watchdog_timeout: 5 },
@@ -86,7 +87,7 @@ test("minimal.toml gets the documented defaults for everything it leaves out", (
     ],
     timers: { keepalive: 200, warntime: 2000, deadtime: 5000, initdead: 10000, handoff_grace: 15000 },
     channels: structuredClone(DEFAULT_CHANNELS) as ClusterConfig["channels"],
-    fencing: { delay: 5000, timeout: 30000, wait_for_all: true, level: [] },
+    fencing: { delay: 5000, timeout: 30000, wait_for_all: true, network: {}, level: [] },
     management: { socket: "/run/clusterguard/clusterguard.sock" },
     monitor: [],
     resource: [],

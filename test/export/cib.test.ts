@@ -227,6 +227,11 @@ test("each fence type maps to its agent, one device per node, by a table", () =>
       { ip: "bmc-b", username: "admin", password_script: "cat /etc/pw" },
     ],
     [
+      'type = "ipmi"\nhost = "10.9.0.1"\nuser = "admin"\npassword_file = "/etc/pw"\nport = 16230\ncipher_suite = 3',
+      "fence_ipmilan",
+      { ip: "10.9.0.1", username: "admin", password_script: "cat /etc/pw", ipport: "16230", lanplus: "1", cipher: "3" },
+    ],
+    [
       'type = "redfish"\nurl = "https://[fd00::9]/redfish/v1"\nuser = "root"\npassword_file = "/etc/it\'s pw"\nsystem = "Self"',
       "fence_redfish",
       {

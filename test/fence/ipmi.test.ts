@@ -4,9 +4,10 @@ import * as assert from "uvu/assert";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { IpmiFence } from "../../src/fence/ipmi.ts";
+import { IpmiFence, ipmitoolArgs } from "../../src/fence/ipmi.ts";
 
-// Modes: auth (session refused), hang (never answers), stuck (power off never takes), no-on (power on fails),
+// Modes: auth (session refused; first the warning ipmitool prints where /usr/share/misc has no enterprise numbers, as
+// in the initrd), hang (never answers), stuck (power off never takes), no-on (power on fails),
 // refuse-off (power off is refused on a chassis that is already off). Status reads "on" for STATUS_ON_POLLS polls after an off.
 const FAKE = `#!/bin/sh
 d=$(dirname "$0")
@@ -14,7 +15,8 @@ printf '%s|' "$@" >> "$d/argv"; echo >> "$d/argv"
 echo $$ > "$d/pid"
 mode=$(cat "$d/mode")
 case "$mode" in
-  auth) echo "Error: Unable to establish IPMI v2 / RMCP+ session" >&2; exit 1;;
+  auth) echo "IANA PEN registry open failed: No such file or directory" >&2
+        echo "Error: Unable to establish IPMI v2 / RMCP+ session" >&2; exit 1;;
   hang) exec sleep 60;;
 esac
 for cmd; do :; done
@@ -71,7 +73,7 @@ function fakeBmc(mode = "normal", initial = "on", statusOnPolls = 2) {
 
 const commands = (calls: string[][]) => calls.map((c) => c.slice(-1)[0]);
 
-test("off runs ipmitool with interface, host, user and -f password file, and never puts the password on argv", async () => {
+test("off runs ipmitool with interface, host, port, user and -f password file, and never puts the password on argv", async () => {
   const b = fakeBmc();
   const out = await b.device.fence("a", "off", AbortSignal.timeout(5000));
   assert.ok(out.confirmed, out.detail);
@@ -80,6 +82,8 @@ test("off runs ipmitool with interface, host, user and -f password file, and nev
     "lanplus",
     "-H",
     "10.0.0.9",
+    "-p",
+    "623",
     "-U",
     "admin",
     "-f",
@@ -89,6 +93,22 @@ test("off runs ipmitool with interface, host, user and -f password file, and nev
     "off",
   ]);
   for (const c of b.calls()) assert.not.ok(c.join(" ").includes("s3cret"), `password on argv: ${c.join(" ")}`);
+});
+
+test("a configured port and cipher suite go to ipmitool as -p and -C", () => {
+  const t = {
+    bin: "ipmitool",
+    host: "192.168.77.12",
+    port: 16230,
+    cipherSuite: 3,
+    user: "admin",
+    passwordFile: "/etc/pw",
+    interface: "lanplus" as const,
+  };
+  assert.equal(
+    ipmitoolArgs(t, "status").join(" "),
+    "-I lanplus -C 3 -H 192.168.77.12 -p 16230 -U admin -f /etc/pw chassis power status",
+  );
 });
 
 test("off is confirmed only after power status reads off, and reset then powers on", async () => {

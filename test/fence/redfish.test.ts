@@ -81,13 +81,14 @@ function fakeBmc(o: FakeOpts = {}) {
   return { url: `${scheme}://127.0.0.1:${server.port}`, resets, power: () => power, stop: () => server.stop(true) };
 }
 
-function device(url: string, o: { system?: string; insecure?: boolean; passwordFile?: string } = {}) {
+function device(url: string, o: { system?: string; insecure?: boolean; passwordFile?: string; caFile?: string } = {}) {
   return new RedfishFence({
     url,
     user: "admin",
     passwordFile: o.passwordFile ?? passwordFile,
     system: o.system ?? "1",
     insecure: o.insecure ?? false,
+    ...(o.caFile === undefined ? {} : { caFile: o.caFile }),
     pollMs: 20,
   });
 }
@@ -222,6 +223,38 @@ test("https with a self-signed certificate fails verification unless insecure is
       bmc.resets.map((x) => x.type),
       ["ForceOff"],
     );
+  } finally {
+    bmc.stop();
+  }
+});
+
+test("ca_file makes a BMC's own certificate verifiable; a ca_file that cannot be read fails before any request", async () => {
+  const { cert, key } = selfSignedCert(dir);
+  const bmc = fakeBmc({ tls: { cert, key } });
+  // The certificate names localhost: verification checks the name too.
+  const url = bmc.url.replace("127.0.0.1", "localhost");
+  try {
+    const trusted = await device(url, { caFile: cert }).fence("a", "off", AbortSignal.timeout(3000));
+    assert.ok(trusted.confirmed, trusted.detail);
+    assert.equal(
+      bmc.resets.map((x) => x.type),
+      ["ForceOff"],
+    );
+    const other = selfSignedCert(mkdtempSync(join(dir, "other-")));
+    const wrong = await device(url, { caFile: other.cert }).fence("a", "off", AbortSignal.timeout(3000));
+    assert.is(wrong.confirmed, false);
+    assert.match(wrong.detail, `TLS verification failed against ${other.cert}; set ca_file`);
+    const missing = await device(url, { caFile: join(dir, "no-such-ca.pem") }).fence(
+      "a",
+      "off",
+      AbortSignal.timeout(3000),
+    );
+    assert.is(missing.confirmed, false);
+    assert.match(
+      missing.detail,
+      /^ca_file .*no-such-ca\.pem cannot be read \(ENOENT\): https to the BMC cannot be verified$/,
+    );
+    assert.is(bmc.resets.length, 1, "nothing sent with a wrong or missing ca_file");
   } finally {
     bmc.stop();
   }

@@ -15,8 +15,8 @@ function ip(...args: string[]): void {
   if (r.status !== 0) throw new Error(`ip ${args.join(" ")} failed: ${r.stderr || r.error}`);
 }
 
-/** Create the pair, or return null (with the reason) when this machine cannot. */
-export function makeVeth(n: number): VethPair | { skip: string } {
+/** Create the pair, or return null (with the reason) when this machine cannot; hostAddress false leaves the host end bare. */
+export function makeVeth(n: number, opts: { hostAddress?: boolean } = {}): VethPair | { skip: string } {
   const ns = `cgtest${n}`;
   const hostIf = `cgh${n}`;
   const nsIf = `cgn${n}`;
@@ -25,7 +25,7 @@ export function makeVeth(n: number): VethPair | { skip: string } {
     spawnSync("ip", ["link", "del", hostIf]);
     ip("netns", "add", ns);
     ip("link", "add", hostIf, "type", "veth", "peer", "name", nsIf, "netns", ns);
-    ip("addr", "add", `10.213.${n}.1/24`, "dev", hostIf);
+    if (opts.hostAddress !== false) ip("addr", "add", `10.213.${n}.1/24`, "dev", hostIf);
     ip("link", "set", hostIf, "up");
     ip("-n", ns, "addr", "add", `10.213.${n}.2/24`, "dev", nsIf);
     ip("-n", ns, "link", "set", nsIf, "up");

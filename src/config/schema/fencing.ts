@@ -1,6 +1,7 @@
 // [fencing] and its ordered [[fencing.level]] tables: the keys each fence type allows, and the cross-checks
 // (warnings without levels or with a fence loop possible; poison pill timing, as SBD, and its need for the disk).
 import type { Checker, ConfigDraft } from "../validate.ts";
+import { FENCING_NETWORK } from "./fencing-network.ts";
 import { USER, isHost, isHttpUrl } from "./shapes.ts";
 import { absPath, ms, type Fields, type TableSpec } from "./spec.ts";
 
@@ -38,6 +39,13 @@ export const FENCE_LEVEL_FIELDS: Readonly<Record<string, Fields>> = {
     user,
     password_file: passwordFile,
     interface: { type: "enum", doc: "ipmitool interface", values: ["lan", "lanplus"], default: "lanplus" },
+    port: { type: "int", doc: "the BMC's UDP port (ipmitool -p)", min: 1, max: 65535, default: 623 },
+    cipher_suite: {
+      type: "int",
+      doc: "IPMI 2.0 cipher suite (ipmitool -C; lanplus only); unset: ipmitool asks the BMC, which some BMCs never answer (a 10 s wait per call)",
+      min: 0,
+      max: 17,
+    },
   },
   redfish: {
     url: {
@@ -57,6 +65,9 @@ export const FENCE_LEVEL_FIELDS: Readonly<Record<string, Fields>> = {
       expect: "a system id of 1-64 characters [A-Za-z0-9_.-]",
     },
     insecure: { type: "bool", doc: "skip TLS certificate verification", default: false },
+    ca_file: absPath(
+      "CA certificates (PEM) the BMC's https certificate must chain to; unset: the system bundle (/etc/ssl/certs/ca-certificates.crt)",
+    ),
   },
 };
 
@@ -77,6 +88,7 @@ export const FENCING: TableSpec = {
       doc: "fence a peer never heard since this boot only when the disk channel is up to prove it dead (Pacemaker's wait_for_all)",
       default: true,
     },
+    network: FENCING_NETWORK,
     level: {
       type: "list",
       doc: "fence levels, tried in order",
@@ -87,7 +99,10 @@ export const FENCING: TableSpec = {
   renamed: { agent: "[[fencing.level]] (the ordered fence levels)" },
 };
 
-/** Warns on an empty level list and on startup fencing without a disk; checks poison-pill msgwait and that the shared-disk channel is on. */
+/**
+ * Warns on an empty level list and on startup fencing without a disk; checks an ipmi cipher suite goes with lanplus,
+ * a redfish ca_file is not ignored by insecure, poison-pill msgwait and that the shared-disk channel is on.
+ */
 export function checkFencing(d: ConfigDraft, ck: Checker): void {
   if (d.fencing?.wait_for_all === false && d.channels?.disk?.enabled === false) {
     ck.warn(
@@ -104,6 +119,16 @@ export function checkFencing(d: ConfigDraft, ck: Checker): void {
     );
   }
   levels.forEach((a, i) => {
+    if (a?.type === "ipmi" && a.cipher_suite !== undefined && a.interface === "lan") {
+      const expected = 'no cipher_suite with interface = "lan" (cipher suites are IPMI 2.0, interface = "lanplus")';
+      ck.cross(["fencing", "level", i, "cipher_suite"], a.cipher_suite, expected, [
+        ["fencing", "level", i, "interface"],
+      ]);
+    }
+    if (a?.type === "redfish" && a.ca_file !== undefined && a.insecure === true) {
+      const expected = "no ca_file with insecure = true (nothing is verified then)";
+      ck.cross(["fencing", "level", i, "ca_file"], a.ca_file, expected, [["fencing", "level", i, "insecure"]]);
+    }
     if (a?.type !== "poison-pill") return;
     const { msgwait, watchdog_timeout: wt } = a;
     if (typeof msgwait === "number" && typeof wt === "number" && msgwait < 2 * wt * 1000) {

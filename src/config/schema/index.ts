@@ -3,6 +3,7 @@
 import type { Checker, ConfigDraft } from "../validate.ts";
 import { CHANNELS, checkChannels } from "./channels.ts";
 import { FENCING, checkFencing } from "./fencing.ts";
+import { checkFencingNetwork, warnUnreachableBmcs } from "./fencing-network.ts";
 import { MANAGEMENT, checkManagement } from "./management.ts";
 import { MONITORS, checkMonitors } from "./monitors.ts";
 import { CLUSTER, NODES, TIMERS, checkNodes, checkTimers } from "./nodes.ts";
@@ -34,6 +35,8 @@ export const CROSS_CHECKS: readonly ((d: ConfigDraft, ck: Checker) => void)[] = 
   checkNodes,
   checkChannels,
   checkFencing,
+  checkFencingNetwork,
+  warnUnreachableBmcs,
   checkManagement,
   checkMonitors,
   checkResources,

@@ -3,7 +3,8 @@
 // the timers relate as Linux-HA heartbeat's do.
 import { showValue } from "../toml-tokens.ts";
 import type { Checker, ConfigDraft } from "../validate.ts";
-import { isIpLiteral } from "./shapes.ts";
+import { NODE_FENCING_FIELDS } from "./fencing-network.ts";
+import { MAC, isIpLiteral } from "./shapes.ts";
 import { ms, name, type ListSpec, type TableSpec } from "./spec.ts";
 
 /** [cluster] */
@@ -41,9 +42,10 @@ const NODE: TableSpec = {
     machine_mac: {
       type: "string",
       doc: "this node's machine: the MAC address of one of its NICs (/sys/class/net/*/address)",
-      check: (v) => /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(v),
+      check: (v) => MAC.test(v),
       expect: "a MAC address such as 52:54:00:12:34:56",
     },
+    ...NODE_FENCING_FIELDS,
   },
 };
 
@@ -75,7 +77,7 @@ export const TIMERS: TableSpec = {
   },
 };
 
-const DISTINCT = ["name", "disk_slot", "address", "machine_uuid", "machine_mac"] as const;
+const DISTINCT = ["name", "disk_slot", "address", "machine_uuid", "machine_mac", "fencing_mac"] as const;
 
 /** Names, disk slots, addresses and machines differ; each node has an address when udp is enabled. */
 export function checkNodes(d: ConfigDraft, ck: Checker): void {

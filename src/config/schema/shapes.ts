@@ -1,6 +1,6 @@
 // String shapes the schema refers to: names, paths, addresses, URLs, systemd units, mount devices and options;
 // and addresses with a prefix ("10.0.0.5/24") with one spelling per address, for comparing them.
-import { isIP } from "node:net";
+import { BlockList, isIP } from "node:net";
 
 /** Cluster, node and monitor names: 1-32 of [A-Za-z0-9_.-]. */
 export const NAME = /^[A-Za-z0-9_.-]{1,32}$/;
@@ -8,6 +8,8 @@ export const NAME = /^[A-Za-z0-9_.-]{1,32}$/;
 export const ABSOLUTE_PATH = /^\/[^\0\n]*$/;
 /** A Linux network interface name (IFNAMSIZ - 1 = 15 characters). */
 export const IFNAME = /^[A-Za-z0-9_.:-]{1,15}$/;
+/** A MAC address, six hex pairs separated by colons. */
+export const MAC = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
 /** A user name for a BMC: printable ASCII without spaces. */
 export const USER = /^[\x21-\x7e]{1,64}$/;
 /** A resource name: 1-128 characters without control characters (derived ones look like "ip 10.0.0.5/24"). */
@@ -91,4 +93,14 @@ export function canonicalIp(address: string): string {
   } catch {
     return bare.toLowerCase();
   }
+}
+
+/** True when the IP literal `address` lies in the subnet of `cidr` (same family; a %zone is ignored). */
+export function inSubnet(address: string, cidr: { address: string; family: 4 | 6; prefix: number }): boolean {
+  const bare = address.split("%")[0] ?? "";
+  if (isIP(bare) !== cidr.family) return false;
+  const type = cidr.family === 4 ? "ipv4" : "ipv6";
+  const net = new BlockList();
+  net.addSubnet(cidr.address, cidr.prefix, type);
+  return net.check(bare, type);
 }
