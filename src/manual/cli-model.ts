@@ -43,6 +43,9 @@ type Opts = {
 
 function optionInfo(name: string, o: Opts): OptionInfo {
   const type = o.type === "number" ? "number" : o.type === "boolean" ? "boolean" : "string";
+  // A switch that is on by default is typed as its negation (yargs reads --no-update as update = false).
+  if (type === "boolean" && o.default === true)
+    return { name: `no-${name}`, type, describe: o.describe ?? "", required: false };
   return {
     name,
     type,
