@@ -91,8 +91,8 @@ export interface FencingNetworkConfig {
 
 export type FenceLevelType = FenceLevelConfig["type"];
 
-/** One [[fencing.level]], discriminated by type. */
-export type FenceLevelConfig =
+/** One [[fencing.level]], discriminated by type; `target`: the only node it fences (unset: the peer). */
+export type FenceLevelConfig = { target?: string } & (
   | { type: "peer-request" }
   | { type: "poison-pill"; msgwait: number; watchdog_device: string; watchdog_timeout: number }
   | { type: "qmp"; device: string; action: "reset" | "off" }
@@ -116,7 +116,13 @@ export type FenceLevelConfig =
       insecure: boolean;
       /** CA certificates (PEM) for https; unset: the system bundle. */
       ca_file?: string;
-    };
+    }
+);
+
+/** The levels, in order, that fence node `target` (those aimed at it and those without a target). */
+export function levelsFor(levels: readonly FenceLevelConfig[], target: string): FenceLevelConfig[] {
+  return levels.filter((l) => l.target === undefined || l.target === target);
+}
 
 /** [management]: tcp_listen implies token_file, tls_cert and tls_key are set. */
 export interface ManagementConfig {

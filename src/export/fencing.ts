@@ -60,7 +60,7 @@ export function exportFencing(config: ClusterConfig, ids: Ids): FencingPart {
   for (const target of config.node) {
     let index = 0;
     levels.forEach((level, i) => {
-      if (level.type === "peer-request") return;
+      if (level.type === "peer-request" || (level.target !== undefined && level.target !== target.name)) return;
       index += 1;
       const id = ids.take(`fence-${target.name}-${level.type}`, "fence");
       const device = fenceDevice(id, level, i, target, config);

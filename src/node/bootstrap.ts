@@ -2,6 +2,7 @@
 // line), its logger, real-time priority and memory lock, and its fence levels. The initrd guard and the agent share it.
 import { writeSync } from "node:fs";
 import { type ClusterConfig, type ConfigError, selectSelf } from "../config/index.ts";
+import { levelsFor } from "../config/types.ts";
 import type { FenceDevice, FenceContext } from "../fence/device.ts";
 import { RecordingFence } from "../fence/record.ts";
 import { fenceDevicesFrom } from "../fence/runner.ts";
@@ -146,9 +147,12 @@ export function goRealtime(log: Logger, on: boolean): void {
     if (w) log.emit("warning", "realtime", `${w}; heartbeats run at normal priority`);
 }
 
-/** The fence levels of this run: the recording test level when asked for (host mode), else the config's, in order. */
+/**
+ * The fence levels of this run: the recording test level when asked for (host mode), else the config's levels that
+ * fence this node's peer (those aimed at it, and those without a target), in order.
+ */
 export function fenceLevelsFor(config: ClusterConfig, o: NodeOptions): (ctx: FenceContext) => FenceDevice[] {
   const record = o.fenceRecord;
-  return (ctx) =>
-    record ? [new RecordingFence(record)] : fenceDevicesFrom(config.fencing.level, ctx, config.timers.deadtime);
+  const levels = levelsFor(config.fencing.level, o.peer.name);
+  return (ctx) => (record ? [new RecordingFence(record)] : fenceDevicesFrom(levels, ctx, config.timers.deadtime));
 }

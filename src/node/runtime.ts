@@ -17,7 +17,7 @@ import {
   silentTwin,
   step,
 } from "../core/index.ts";
-import type { FenceLevelConfig } from "../config/types.ts";
+import { type FenceLevelConfig, levelsFor } from "../config/types.ts";
 import type { ChannelKind, Outcome } from "../core/types.ts";
 import type { DiskTimers } from "../disk/header.ts";
 import type { OpenBlock } from "../disk/io.ts";
@@ -658,9 +658,11 @@ export class NodeRuntime {
     this.pills.start();
   }
 
-  /** The poison-pill level of the fencing topology, when there is one (then the peer trusts pills). */
+  /** The poison-pill level that fences this node, when there is one (then it arms its watchdog and obeys pills). */
   private pillLevel(): PillLevel | undefined {
-    return this.o.config.fencing.level.find((a): a is PillLevel => a.type === "poison-pill");
+    return levelsFor(this.o.config.fencing.level, this.o.self.name).find(
+      (a): a is PillLevel => a.type === "poison-pill",
+    );
   }
 
   /**
@@ -763,7 +765,7 @@ export class NodeRuntime {
    * when that level failed).
    */
   private warnPillInVm(): void {
-    const levels = this.o.config.fencing.level;
+    const levels = levelsFor(this.o.config.fencing.level, this.o.self.name);
     const pill = levels.findIndex((a) => a.type === "poison-pill");
     if (pill < 0 || !this.env.virtualMachine()) return;
     const power = levels.slice(0, pill).some((a) => a.type === "qmp" || a.type === "ipmi" || a.type === "redfish");

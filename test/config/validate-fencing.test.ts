@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { BASE, configOf, errorsOf } from "./helpers.ts";
+import { levelsFor } from "../../src/config/types.ts";
+import { BASE, configOf, errorsOf, warningsOf } from "./helpers.ts";
 
 // BASE is 10 lines; these helpers put [[fencing.level]] on line 11.
 const level = (body: string) => `${BASE}[[fencing.level]]\n${body}\n`;
@@ -52,13 +53,13 @@ type = "poison-pill"
 test("keys that belong to another level type are unknown keys for this type", () => {
   const text = level('type = "ipmi"\nhost = "10.0.9.1"\nuser = "admin"\npassword_file = "/etc/pw"\naction = "off"');
   assert.equal(errorsOf(text), [
-    't.toml:16: fencing.level[0].action: unknown key for type = "ipmi"; expected one of: type, host, user, password_file, interface, port, cipher_suite',
+    't.toml:16: fencing.level[0].action: unknown key for type = "ipmi"; expected one of: type, target, host, user, password_file, interface, port, cipher_suite',
   ]);
 });
 
-test("peer-request takes no keys besides type", () => {
+test("peer-request takes no keys besides type and target", () => {
   assert.equal(errorsOf(level('type = "peer-request"\ntimeout = 5')), [
-    't.toml:13: fencing.level[0].timeout: unknown key for type = "peer-request"; expected one of: type',
+    't.toml:13: fencing.level[0].timeout: unknown key for type = "peer-request"; expected one of: type, target',
   ]);
 });
 
@@ -158,6 +159,25 @@ test("fencing.wait_for_all defaults to true, takes a boolean, and names file, ke
   assert.equal(errorsOf(`${BASE}[fencing]\nwait_for_all = 0\n`), [
     "t.toml:12: fencing.wait_for_all = 0: expected true or false",
   ]);
+});
+
+test("a level's target names a node: one BMC per machine in one shared config, each node fencing with its peer's", () => {
+  const bmc = (target: string, host: string) =>
+    `[[fencing.level]]\ntype = "ipmi"\ntarget = "${target}"\nhost = "${host}"\nuser = "admin"\npassword_file = "/etc/pw"\n`;
+  const text = `${BASE}${bmc("a", "10.0.9.1")}${bmc("b", "10.0.9.2")}[[fencing.level]]\ntype = "peer-request"\n`;
+  const c = configOf(text);
+  const hosts = (n: string) => levelsFor(c.fencing.level, n).map((l) => (l.type === "ipmi" ? l.host : l.type));
+  assert.equal(hosts("a"), ["10.0.9.1", "peer-request"], "what fences a: a's BMC, then the untargeted level");
+  assert.equal(hosts("b"), ["10.0.9.2", "peer-request"]);
+  assert.equal(errorsOf(`${BASE}${bmc("c", "10.0.9.3")}`), [
+    't.toml:13: fencing.level[0].target = "c": expected the name of a [[node]] (a, b)',
+  ]);
+  assert.equal(errorsOf(`${BASE}${bmc("a b", "10.0.9.3")}`), [
+    't.toml:13: fencing.level[0].target = "a b": expected a node name of 1-32 characters [A-Za-z0-9_.-]',
+  ]);
+  const onlyA = warningsOf(`${BASE}${bmc("a", "10.0.9.1")}`).join("\n");
+  assert.match(onlyA, /no fence level can fence node b \(every level names another target\)/);
+  assert.not.match(onlyA, /fence node a /);
 });
 
 test.run();

@@ -322,6 +322,24 @@ password_file = "/etc/pw"
   assert.match(pr.text, /no counterpart in Pacemaker/);
 });
 
+test("a level with a target is that node's device only: each node's own BMC, levels in order per node", () => {
+  const bmc = (target: string, host: string) =>
+    `[[fencing.level]]\ntype = "ipmi"\ntarget = "${target}"\nhost = "${host}"\nuser = "u"\npassword_file = "/etc/pw"\n`;
+  const text = `${BASE.slice(0, BASE.indexOf("[[fencing.level]]"))}
+${bmc("a", "bmc-a")}${bmc("b", "bmc-b")}[[fencing.level]]
+type = "qmp"
+device = "/dev/x"
+`;
+  const cib = cibOf(text);
+  assert.equal(
+    tags(cib, "fencing-level").map((l) => `${l.target} ${l.index} ${l.devices}`),
+    ["a 1 fence-a-ipmi", "a 2 fence-a-qmp", "b 1 fence-b-ipmi", "b 2 fence-b-qmp"],
+  );
+  const ip = (id: string) => primitives(cib).get(id)?.params.ip;
+  assert.is(ip("fence-a-ipmi"), "bmc-a");
+  assert.is(ip("fence-b-ipmi"), "bmc-b");
+});
+
 test("fencing.delay is pcmk_delay_base on the devices that fence the node that outranks, and only there", () => {
   const cases: [string, string | undefined][] = [
     [BASE, "a"],

@@ -3,7 +3,7 @@
 import type { Checker, ConfigDraft } from "../validate.ts";
 import { FENCING_NETWORK } from "./fencing-network.ts";
 import { USER, isHost, isHttpUrl } from "./shapes.ts";
-import { absPath, ms, type Fields, type TableSpec } from "./spec.ts";
+import { absPath, ms, name, type Fields, type TableSpec } from "./spec.ts";
 
 const user: Fields[string] = {
   type: "string",
@@ -17,59 +17,75 @@ const passwordFile = absPath("file holding the password (contents never shown)",
   secret: "path",
 });
 
-/** Keys per fence level type (besides "type" itself). */
-export const FENCE_LEVEL_FIELDS: Readonly<Record<string, Fields>> = {
-  "peer-request": {},
-  "poison-pill": {
-    msgwait: ms(
-      "how long a poison pill must sit in the peer's disk slot before the peer counts as fenced",
-      10000,
-      1000,
-      600000,
-    ),
-    watchdog_device: absPath("watchdog device the peer arms while it reads its slot", "/dev/watchdog"),
-    watchdog_timeout: { type: "int", doc: "watchdog timeout", min: 1, max: 255, unit: "s", default: 5 },
-  },
-  qmp: {
-    device: absPath("QMP character device or virtio port of the peer VM (lab)", undefined, { required: true }),
-    action: { type: "enum", doc: "what the hypervisor does to the peer", values: ["reset", "off"], default: "reset" },
-  },
-  ipmi: {
-    host: { type: "string", doc: "BMC address", check: isHost, required: true, expect: "a host name or IP address" },
-    user,
-    password_file: passwordFile,
-    interface: { type: "enum", doc: "ipmitool interface", values: ["lan", "lanplus"], default: "lanplus" },
-    port: { type: "int", doc: "the BMC's UDP port (ipmitool -p)", min: 1, max: 65535, default: 623 },
-    cipher_suite: {
-      type: "int",
-      doc: "IPMI 2.0 cipher suite (ipmitool -C; lanplus only); unset: ipmitool asks the BMC, which some BMCs never answer (a 10 s wait per call)",
-      min: 0,
-      max: 17,
-    },
-  },
-  redfish: {
-    url: {
-      type: "string",
-      doc: "Redfish service root",
-      check: isHttpUrl,
-      required: true,
-      expect: "an http:// or https:// URL",
-    },
-    user,
-    password_file: passwordFile,
-    system: {
-      type: "string",
-      doc: "Systems/<id> to reset",
-      pattern: /^[A-Za-z0-9_.-]{1,64}$/,
-      default: "1",
-      expect: "a system id of 1-64 characters [A-Za-z0-9_.-]",
-    },
-    insecure: { type: "bool", doc: "skip TLS certificate verification", default: false },
-    ca_file: absPath(
-      "CA certificates (PEM) the BMC's https certificate must chain to; unset: the system bundle (/etc/ssl/certs/ca-certificates.crt)",
-    ),
-  },
+/**
+ * Which node a level fences: both machines read one config, so a level that reaches one machine's BMC (or PDU
+ * outlet) is that machine's only (Pacemaker's fencing topology target). Unset: the level fences whichever node is
+ * the peer (a poison pill, a peer request, a QMP port wired to the peer).
+ */
+const target: Fields[string] = {
+  ...name("node", "the node this level fences (its BMC, its outlet); unset: the peer, whichever node that is"),
+  required: false,
 };
+
+/** Keys per fence level type (besides "type" itself). */
+export const FENCE_LEVEL_FIELDS: Readonly<Record<string, Fields>> = Object.fromEntries(
+  Object.entries(fieldsByType()).map(([type, fields]) => [type, { target, ...fields }]),
+);
+
+function fieldsByType(): Record<string, Fields> {
+  return {
+    "peer-request": {},
+    "poison-pill": {
+      msgwait: ms(
+        "how long a poison pill must sit in the peer's disk slot before the peer counts as fenced",
+        10000,
+        1000,
+        600000,
+      ),
+      watchdog_device: absPath("watchdog device the peer arms while it reads its slot", "/dev/watchdog"),
+      watchdog_timeout: { type: "int", doc: "watchdog timeout", min: 1, max: 255, unit: "s", default: 5 },
+    },
+    qmp: {
+      device: absPath("QMP character device or virtio port of the peer VM (lab)", undefined, { required: true }),
+      action: { type: "enum", doc: "what the hypervisor does to the peer", values: ["reset", "off"], default: "reset" },
+    },
+    ipmi: {
+      host: { type: "string", doc: "BMC address", check: isHost, required: true, expect: "a host name or IP address" },
+      user,
+      password_file: passwordFile,
+      interface: { type: "enum", doc: "ipmitool interface", values: ["lan", "lanplus"], default: "lanplus" },
+      port: { type: "int", doc: "the BMC's UDP port (ipmitool -p)", min: 1, max: 65535, default: 623 },
+      cipher_suite: {
+        type: "int",
+        doc: "IPMI 2.0 cipher suite (ipmitool -C; lanplus only); unset: ipmitool asks the BMC, which some BMCs never answer (a 10 s wait per call)",
+        min: 0,
+        max: 17,
+      },
+    },
+    redfish: {
+      url: {
+        type: "string",
+        doc: "Redfish service root",
+        check: isHttpUrl,
+        required: true,
+        expect: "an http:// or https:// URL",
+      },
+      user,
+      password_file: passwordFile,
+      system: {
+        type: "string",
+        doc: "Systems/<id> to reset",
+        pattern: /^[A-Za-z0-9_.-]{1,64}$/,
+        default: "1",
+        expect: "a system id of 1-64 characters [A-Za-z0-9_.-]",
+      },
+      insecure: { type: "bool", doc: "skip TLS certificate verification", default: false },
+      ca_file: absPath(
+        "CA certificates (PEM) the BMC's https certificate must chain to; unset: the system bundle (/etc/ssl/certs/ca-certificates.crt)",
+      ),
+    },
+  };
+}
 
 /** [fencing] */
 export const FENCING: TableSpec = {
@@ -118,6 +134,17 @@ export function checkFencing(d: ConfigDraft, ck: Checker): void {
       "no fence levels configured; takeover will never happen without a confirmed fence: add a [[fencing.level]]",
     );
   }
+  const nodes = (d.node ?? []).map((n) => n?.name).filter((n): n is string => typeof n === "string");
+  levels.forEach((a, i) => {
+    if (typeof a?.target === "string" && nodes.length > 0 && !nodes.includes(a.target))
+      ck.fail(["fencing", "level", i, "target"], a.target, `the name of a [[node]] (${nodes.join(", ")})`);
+  });
+  for (const n of nodes)
+    if (levels.length > 0 && !levels.some((a) => a?.target === undefined || a.target === n))
+      ck.warn(
+        ["fencing", "level"],
+        `no fence level can fence node ${n} (every level names another target): its peer could never take over from it; add a level with target = "${n}" or without target`,
+      );
   levels.forEach((a, i) => {
     if (a?.type === "ipmi" && a.cipher_suite !== undefined && a.interface === "lan") {
       const expected = 'no cipher_suite with interface = "lan" (cipher suites are IPMI 2.0, interface = "lanplus")';
