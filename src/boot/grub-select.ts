@@ -64,6 +64,5 @@ export function selectScript(matches: Map<string, MachineMatch>): string {
     FACTS: facts.map((f) => `set ${READ[f].variable}=""\n${READ[f].command}`).join("\n"),
     CHECKS: checks.join("\n"),
     SHOW: facts.map((f) => `${factName(f)} \${${READ[f].variable}}`).join(", "),
-    NOTOURS: nodes.map((n) => ` -a "\${default}" != 'clusterguard-${n}'`).join(""),
   });
 }

@@ -63,12 +63,16 @@ function machine(uuid: string | null, serial: string | null): string {
 }
 
 /** Boot `cfg` on `m` up to the menu: what GRUB printed, and the default entry it would highlight and boot. */
-function boot(m: string, cfg: string, env: Record<string, string> = {}): { out: string; default: string } {
-  const out = grubEmu(`${m}\n${cfg}\necho "RESULT default=[\${default}]"`, env);
+function boot(
+  m: string,
+  cfg: string,
+  env: Record<string, string> = {},
+): { out: string; default: string; timeout: string } {
+  const out = grubEmu(`${m}\n${cfg}\necho "RESULT default=[\${default}] timeout=[\${timeout}]"`, env);
   assert.not.match(out, /TEST FAILURE/);
-  const d = /RESULT default=\[([^\]]*)\]/.exec(out);
+  const d = /RESULT default=\[([^\]]*)\] timeout=\[([^\]]*)\]/.exec(out);
   assert.ok(d, out);
-  return { out, default: d[1] ?? "" };
+  return { out, default: d[1] ?? "", timeout: d[2] ?? "" };
 }
 
 test("GRUB tools: the snippet parses, and grub-mkconfig puts it after both node entries in a grub.cfg that parses", () => {
@@ -96,31 +100,36 @@ test("grub-emu: each machine boots its own node over the default saved in the sh
   assert.match(b.out, `SMBIOS serial ${SERIAL_B} is node b's machine`);
 });
 
-test("grub-emu: a machine that matches no node, or both, keeps the default and says why", () => {
+test("grub-emu: a machine that matches no node, or both, boots nothing by itself (the default may have no guard) and says why", () => {
   const { cfg } = pair();
   const env = { saved_entry: "gnulinux-simple-/dev/vda" };
   const none = boot(machine("00112233-4455-6677-8899-aabbccddeeff", "OTHER"), cfg, env);
-  assert.is(none.default, "gnulinux-simple-/dev/vda");
+  assert.is(none.timeout, "-1", "waits at the menu");
   assert.match(
     none.out,
-    "this machine (SMBIOS UUID 00112233-4455-6677-8899-aabbccddeeff, SMBIOS serial OTHER) matches no node: the default entry is unchanged",
+    "this machine (SMBIOS UUID 00112233-4455-6677-8899-aabbccddeeff, SMBIOS serial OTHER) matches no node: nothing boots by itself",
   );
   const noSmbios = boot(machine(null, null), cfg, env);
-  assert.is(noSmbios.default, "gnulinux-simple-/dev/vda");
+  assert.is(noSmbios.timeout, "-1", "no smbios command (Secure Boot without the module): waits too");
   assert.match(noSmbios.out, "matches no node");
   const both = boot(machine(UUID_A, SERIAL_B), cfg, env);
-  assert.is(both.default, "gnulinux-simple-/dev/vda");
+  assert.is(both.timeout, "-1");
   assert.match(both.out, "this machine matches node a and node b");
+  const mine = boot(machine(UUID_A, null), cfg, env);
+  assert.is.not(mine.timeout, "-1", "a matched machine boots on its own");
 });
 
-test("grub-emu: a one-time boot (grub-reboot) of a distro entry is honoured; one of the other node's entry is not", () => {
+test("grub-emu: a one-time boot (grub-reboot) in the shared grubenv is not taken: a matched machine boots its own node", () => {
   const { cfg } = pair();
   const m = machine(UUID_A, null);
   const distro = boot(m, cfg, { saved_entry: "clusterguard-a", next_entry: "gnulinux-simple-/dev/vda" });
-  assert.is(distro.default, "gnulinux-simple-/dev/vda");
-  assert.match(distro.out, "was asked for once (grub-reboot): not node a's entry this time");
+  assert.is(distro.default, "clusterguard-a");
+  assert.match(distro.out, "was asked for once (grub-reboot), in the grubenv both machines share: not taken");
   const wrong = boot(m, cfg, { next_entry: "clusterguard-b" });
   assert.is(wrong.default, "clusterguard-a");
+  const own = boot(m, cfg, { next_entry: "clusterguard-a" });
+  assert.is(own.default, "clusterguard-a");
+  assert.not.match(own.out, "not taken");
 });
 
 test("grub-emu: with no match recorded there is no selection: the saved default boots every machine", () => {
