@@ -15,8 +15,9 @@ function doc(aKeys: string, bKeys: string, rest: string): string {
 const A = 'fencing_address = "192.168.77.1/24"';
 const B = 'fencing_address = "192.168.77.2/24"';
 const NET = '[fencing.network]\ninterface = "eth2"\n';
+/** b's BMC, the level node a fences b through (target last: the host stays on the level's second line), then a level for a. */
 const ipmi = (host: string) =>
-  `[[fencing.level]]\ntype = "ipmi"\nhost = "${host}"\nuser = "fence"\npassword_file = "/etc/clusterguard/bmc.pw"\n`;
+  `[[fencing.level]]\ntype = "ipmi"\nhost = "${host}"\nuser = "fence"\npassword_file = "/etc/clusterguard/bmc.pw"\ntarget = "b"\n[[fencing.level]]\ntype = "peer-request"\n`;
 
 test("a fencing network loads: the shared interface and gateway, each node's address and MAC", () => {
   const c = configOf(
@@ -83,18 +84,18 @@ test("the two addresses and MACs differ, and the gateway is a router on each nod
 
 test("a BMC off the heartbeat subnet with no fencing network warns, naming the level, the key and why", () => {
   assert.equal(warningsOf(doc("", "", ipmi("192.168.77.12"))), [
-    "t.toml:14: fencing.level[0].host: ipmi BMC 192.168.77.12 cannot be reached from the initrd of nodes a and b: only the heartbeat NIC (10.0.0.1/24, the guard's default prefix) is up there and no fencing network is configured: set [fencing.network] and each node's fencing_address",
+    "t.toml:14: fencing.level[0].host: ipmi BMC 192.168.77.12 cannot be reached from the initrd of node a: only the heartbeat NIC (10.0.0.1/24, the guard's default prefix) is up there and no fencing network is configured: set [fencing.network] and each node's fencing_address",
   ]);
   assert.equal(warningsOf(doc("", "", ipmi("10.0.0.12"))), [], "on the heartbeat subnet: reached through its NIC");
   const redfish =
-    '[[fencing.level]]\ntype = "redfish"\nurl = "https://[fd00::9]:8443"\nuser = "f"\npassword_file = "/etc/pw"\n';
+    '[[fencing.level]]\ntype = "redfish"\nurl = "https://[fd00::9]:8443"\nuser = "f"\npassword_file = "/etc/pw"\ntarget = "b"\n[[fencing.level]]\ntype = "peer-request"\n';
   assert.equal(warningsOf(doc("", "", redfish)), [
-    "t.toml:14: fencing.level[0].url: redfish BMC fd00::9 cannot be reached from the initrd of nodes a and b: only the heartbeat NIC (10.0.0.1/24, the guard's default prefix) is up there and no fencing network is configured: set [fencing.network] and each node's fencing_address",
+    "t.toml:14: fencing.level[0].url: redfish BMC fd00::9 cannot be reached from the initrd of node a: only the heartbeat NIC (10.0.0.1/24, the guard's default prefix) is up there and no fencing network is configured: set [fencing.network] and each node's fencing_address",
   ]);
   assert.equal(
     warningsOf(doc("", "", `[channels.udp]\nenabled = false\n${ipmi("10.0.0.12")}`)).filter((w) => w.includes("BMC")),
     [
-      "t.toml:16: fencing.level[0].host: ipmi BMC 10.0.0.12 cannot be reached from the initrd of nodes a and b: no NIC is up there (channels.udp is off and no fencing network is configured): set [fencing.network] and each node's fencing_address",
+      "t.toml:16: fencing.level[0].host: ipmi BMC 10.0.0.12 cannot be reached from the initrd of node a: no NIC is up there (channels.udp is off and no fencing network is configured): set [fencing.network] and each node's fencing_address",
     ],
     "without the udp channel no NIC is up at all",
   );
@@ -103,7 +104,7 @@ test("a BMC off the heartbeat subnet with no fencing network warns, naming the l
 test("with a fencing network a BMC is reached on its subnet or through the gateway; a host name never", () => {
   assert.equal(warningsOf(doc(A, B, `${NET}${ipmi("192.168.77.12")}`)), []);
   assert.equal(warningsOf(doc(A, B, `${NET}${ipmi("172.16.5.12")}`)), [
-    "t.toml:16: fencing.level[0].host: ipmi BMC 172.16.5.12 cannot be reached from the initrd of nodes a and b: it is on no subnet of the heartbeat NIC (10.0.0.1/24, the guard's default prefix) or the fencing NIC (192.168.77.1/24) and fencing.network has no gateway: add fencing.network.gateway, or put the BMC on the fencing subnet",
+    "t.toml:16: fencing.level[0].host: ipmi BMC 172.16.5.12 cannot be reached from the initrd of node a: it is on no subnet of the heartbeat NIC (10.0.0.1/24, the guard's default prefix) or the fencing NIC (192.168.77.1/24) and fencing.network has no gateway: add fencing.network.gateway, or put the BMC on the fencing subnet",
   ]);
   assert.equal(warningsOf(doc(A, B, `${NET}gateway = "192.168.77.254"\n${ipmi("172.16.5.12")}`)), []);
   assert.equal(warningsOf(doc(A, B, `${NET}${ipmi("bmc-b.example.net")}`)), [

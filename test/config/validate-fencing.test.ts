@@ -180,4 +180,21 @@ test("a level's target names a node: one BMC per machine in one shared config, e
   assert.not.match(onlyA, /fence node a /);
 });
 
+test("one BMC powers one machine: the same address for two targets is refused; a BMC level without target warns", () => {
+  const bmc = (target: string | null, host: string) =>
+    `[[fencing.level]]\ntype = "ipmi"\n${target ? `target = "${target}"\n` : ""}host = "${host}"\nuser = "admin"\npassword_file = "/etc/pw"\n`;
+  assert.equal(errorsOf(`${BASE}${bmc("a", "10.0.9.1")}${bmc("b", "10.0.9.1")}`), [
+    't.toml:20: fencing.level[1].host = "10.0.9.1": expected another BMC than fencing.level[0] (one BMC powers one machine; this level fences b, that one a)',
+  ]);
+  assert.equal(
+    errorsOf(`${BASE}${bmc("a", "10.0.9.1")}${bmc("a", "10.0.9.1")}`),
+    [],
+    "the same BMC twice for one node: allowed",
+  );
+  assert.match(
+    warningsOf(`${BASE}${bmc(null, "10.0.9.1")}`).join("\n"),
+    /fencing\.level\[0\]: a ipmi level without target: both nodes read this config/,
+  );
+});
+
 test.run();

@@ -133,7 +133,9 @@ export function unreachableBmcs(d: ConfigDraft): UnreachableBmc[] {
       });
       return;
     }
-    const cut = nodes.filter((n) => !reaches(n, host, udp, gateway));
+    // Only the nodes that fence through this level must reach it: all but its target.
+    const users = nodes.filter((n) => level.target === undefined || n.name !== level.target);
+    const cut = users.filter((n) => !reaches(n, host, udp, gateway));
     if (cut.length === 0) return;
     const names = cut.length === 1 ? `node ${cut[0]?.name}` : `nodes ${cut.map((n) => n.name).join(" and ")}`;
     const n = cut[0]!;

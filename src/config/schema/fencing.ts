@@ -139,6 +139,34 @@ export function checkFencing(d: ConfigDraft, ck: Checker): void {
     if (typeof a?.target === "string" && nodes.length > 0 && !nodes.includes(a.target))
       ck.fail(["fencing", "level", i, "target"], a.target, `the name of a [[node]] (${nodes.join(", ")})`);
   });
+  // One BMC belongs to one machine: the same address aimed at two nodes, or at whichever is the peer, is a copy-paste
+  // (a node would power off its own machine and wait in vain for it to read off).
+  const bmcOf = (a: (typeof levels)[number]) =>
+    a?.type === "ipmi" && typeof a.host === "string"
+      ? `${a.host}:${a.port ?? 623}`
+      : a?.type === "redfish" && typeof a.url === "string"
+        ? a.url
+        : undefined;
+  const seen = new Map<string, { target: unknown; i: number }>();
+  levels.forEach((a, i) => {
+    const bmc = bmcOf(a);
+    if (bmc === undefined) return;
+    if (a?.target === undefined && nodes.length === 2)
+      ck.warn(
+        ["fencing", "level", i],
+        `a ${a?.type} level without target: both nodes read this config, so each would fence through the same BMC (${bmc}), its own machine's for one of them; add target = "NODE" (the node whose BMC this is), one level per node`,
+      );
+    const first = seen.get(bmc);
+    if (first && first.target !== a?.target) {
+      const key = a?.type === "ipmi" ? "host" : "url";
+      ck.cross(
+        ["fencing", "level", i, key],
+        a?.type === "ipmi" ? a.host : a?.type === "redfish" ? a.url : undefined,
+        `another BMC than fencing.level[${first.i}] (one BMC powers one machine; this level fences ${String(a?.target ?? "the peer")}, that one ${String(first.target ?? "the peer")})`,
+        [["fencing", "level", first.i, key]],
+      );
+    } else if (!first) seen.set(bmc, { target: a?.target, i });
+  });
   for (const n of nodes)
     if (levels.length > 0 && !levels.some((a) => a?.target === undefined || a.target === n))
       ck.warn(
