@@ -97,27 +97,36 @@ export async function ensureFencingNic(
 
 // The retry loop both NICs share: udev creates NICs a while after the guard starts.
 
-/** Retry `attempt` every 500 ms for 120 s, logging the first success, each new failure, and giving up. */
+/** Tries 500 ms apart before keepTrying slows down to one every 10 s. */
+const QUICK_TRIES = 240;
+
+/**
+ * Retry `attempt` until it succeeds: every 500 ms for 120 s, then every 10 s; logs the success, each new failure,
+ * and once (at error level) that it is still failing after 120 s.
+ */
 export async function keepTrying(
   event: string,
   what: string,
   attempt: () => Promise<string>,
   log: Logger,
   fields: Record<string, unknown> = {},
-): Promise<boolean> {
+  sleep: (ms: number) => Promise<void> = Bun.sleep,
+): Promise<void> {
   let last = "";
-  for (let i = 0; i < 240; i++) {
+  // Every 500 ms while udev and the drivers come up (2 minutes), then every 10 s for as long as the guard runs: a NIC
+  // that appears late (a slow driver, a cable plugged in) still gets its address before a failover needs it.
+  for (let i = 0; ; i++) {
     try {
       const done = await attempt();
       log.emit("info", event, `${what}: ${done || "already configured"}`, fields);
-      return true;
+      return;
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      if (msg !== last) log.emit("warning", event, `${what}: ${msg}; retrying`, fields);
+      if (i === QUICK_TRIES)
+        log.emit("error", event, `${what}: still failing after 120 s (${msg}); retrying every 10 s`, fields);
+      else if (msg !== last) log.emit("warning", event, `${what}: ${msg}; retrying`, fields);
       last = msg;
     }
-    await Bun.sleep(500);
+    await sleep(i < QUICK_TRIES ? 500 : 10_000);
   }
-  log.emit("error", event, `${what}: gave up after 120 s: ${last}`, fields);
-  return false;
 }

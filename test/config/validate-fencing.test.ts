@@ -197,4 +197,14 @@ test("one BMC powers one machine: the same address for two targets is refused; a
   );
 });
 
+test("poison-pill levels aimed at different nodes share one set of timers, as the disk header does", () => {
+  const pill = (target: string, msgwait: number, wt: number) =>
+    `[[fencing.level]]\ntype = "poison-pill"\ntarget = "${target}"\nmsgwait = ${msgwait}\nwatchdog_timeout = ${wt}\n`;
+  assert.equal(errorsOf(`${BASE}${WITH_DISK}${pill("a", 10000, 5)}${pill("b", 30000, 15)}`), [
+    "t.toml:22: fencing.level[1].msgwait = 30000: expected 10000, as fencing.level[0] (the shared disk's header holds one set of pill timers for both nodes)",
+    "t.toml:23: fencing.level[1].watchdog_timeout = 15: expected 5, as fencing.level[0] (the shared disk's header holds one set of pill timers for both nodes)",
+  ]);
+  assert.equal(errorsOf(`${BASE}${WITH_DISK}${pill("a", 10000, 5)}${pill("b", 10000, 5)}`), []);
+});
+
 test.run();

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatConfigError, loadConfigText } from "../../src/config/index.ts";
 import { IpmiFence } from "../../src/fence/ipmi.ts";
-import { ensureFencingNic, fencingNic, interfaceByMac } from "../../src/guard/netup.ts";
+import { ensureFencingNic, fencingNic, interfaceByMac, keepTrying } from "../../src/guard/netup.ts";
+import { Logger } from "../../src/log/logger.ts";
 import { type IpmiSim, ipmiSimUnavailable, startIpmiSim } from "../helpers/ipmi-sim.ts";
 import { makeVeth, type VethPair } from "../helpers/netns.ts";
 
@@ -127,6 +128,30 @@ test("a bare NIC found by MAC gets the address and the gateway route; then ipmit
     while (s.machine() !== null && Date.now() < end) await Bun.sleep(50);
     assert.is(s.machine(), null, `${s.host}: the machine is off`);
   }
+});
+
+test("a NIC that appears late still gets its address: 500 ms tries for 2 minutes, then every 10 s, never given up", async () => {
+  const events: { level: string; message: string }[] = [];
+  const log = new Logger("a", [(e) => void events.push(e)]);
+  const slept: number[] = [];
+  let calls = 0;
+  await keepTrying(
+    "fencing-net",
+    "fencing NIC eth1",
+    async () => {
+      calls++;
+      if (calls <= 300) throw new Error("no such device");
+      return "ip addr add 192.168.77.1/24 dev eth1";
+    },
+    log,
+    {},
+    async (ms) => void slept.push(ms),
+  );
+  assert.is(calls, 301, "tried until it worked, past the old 240-try limit");
+  assert.is(slept.filter((ms) => ms === 500).length, 240);
+  assert.is(slept.filter((ms) => ms === 10_000).length, 60);
+  assert.is(events.filter((e) => e.level === "error" && /still failing after 120 s/.test(e.message)).length, 1);
+  assert.ok(events.some((e) => e.level === "info" && /ip addr add/.test(e.message)));
 });
 
 test.run();

@@ -167,6 +167,20 @@ export function checkFencing(d: ConfigDraft, ck: Checker): void {
       );
     } else if (!first) seen.set(bmc, { target: a?.target, i });
   });
+  // The disk header holds one set of pill timers (disk init writes them; a node arms its watchdog against them).
+  const pills = levels.flatMap((a, i) => (a?.type === "poison-pill" ? [{ a, i }] : []));
+  const [first] = pills;
+  for (const { a, i } of pills.slice(1)) {
+    if (!first) break;
+    for (const key of ["msgwait", "watchdog_timeout"] as const)
+      if (a[key] !== first.a[key])
+        ck.cross(
+          ["fencing", "level", i, key],
+          a[key],
+          `${String(first.a[key])}, as fencing.level[${first.i}] (the shared disk's header holds one set of pill timers for both nodes)`,
+          [["fencing", "level", first.i, key]],
+        );
+  }
   for (const n of nodes)
     if (levels.length > 0 && !levels.some((a) => a?.target === undefined || a.target === n))
       ck.warn(
