@@ -9,6 +9,7 @@ import { Logger } from "../../src/log/logger.ts";
 import { FrameBuilder } from "../../src/node/frames.ts";
 import { mintIncarnation, NodeRuntime, writerMark } from "../../src/node/runtime.ts";
 import type { DiskChannel, PeerSlot } from "../../src/channels/disk.ts";
+import type { DiskBeat } from "../../src/disk/channel-options.ts";
 import { clusterIdOf, decodeFrame } from "../../src/protocol/index.ts";
 import { KEY, loadTestConfig } from "./runtime-pair.ts";
 
@@ -151,17 +152,16 @@ function manualClock() {
   };
 }
 
-test("an ACTIVE node that found a twin in its slot writes the slot at every tick for a while, so the twin's read-back finds it", async () => {
-  const beats: number[] = [];
-  let ownSlot: ((slot: PeerSlot) => void) | null = null;
-  const disk = {
+/** A disk link that only records its beats (DiskBeat) and reads a clean mailbox. */
+function beatingDisk(onBeat: (beat: DiskBeat) => void): DiskChannel {
+  return {
     kind: "disk",
     async start() {},
     async stop() {},
     send() {},
     stats: () => ({ ...emptyStats(), up: true }),
-    async beat() {
-      beats.push(m.clock.now());
+    async beat(b: DiskBeat) {
+      onBeat(b);
       return true;
     },
     readOwnMailbox: async () => ({ kind: "empty" as const, detail: "" }),
@@ -170,7 +170,13 @@ test("an ACTIVE node that found a twin in its slot writes the slot at every tick
     keepHandles() {},
     readBackEvery() {},
   } as unknown as DiskChannel;
+}
+
+test("an ACTIVE node that found a twin in its slot writes the slot at every tick for a while, so the twin's read-back finds it", async () => {
+  const beats: number[] = [];
+  let ownSlot: ((slot: PeerSlot) => void) | null = null;
   const m = manualClock();
+  const disk = beatingDisk(() => beats.push(m.clock.now()));
   const self = config.node.find((n) => n.name === "a")!;
   const peer = config.node.find((n) => n.name === "b")!;
   const rt = new NodeRuntime(
@@ -223,24 +229,9 @@ test("a boot's writer mark: the same for every process of one boot, different be
 });
 
 test("the own slot read back under this boot's incarnation but another writer's mark is a twin, not a clean read", async () => {
-  const beats: { incarnation: number; writer?: number }[] = [];
+  const beats: DiskBeat[] = [];
   let ownSlot: ((slot: PeerSlot) => void) | null = null;
-  const disk = {
-    kind: "disk",
-    async start() {},
-    async stop() {},
-    send() {},
-    stats: () => ({ ...emptyStats(), up: true }),
-    async beat(b: { incarnation: number; writer?: number }) {
-      beats.push(b);
-      return true;
-    },
-    readOwnMailbox: async () => ({ kind: "empty" as const, detail: "" }),
-    headerTimers: () => undefined,
-    openArea: () => undefined,
-    keepHandles() {},
-    readBackEvery() {},
-  } as unknown as DiskChannel;
+  const disk = beatingDisk((b) => beats.push(b));
   const m = manualClock();
   const self = config.node.find((n) => n.name === "a")!;
   const peer = config.node.find((n) => n.name === "b")!;
