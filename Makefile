@@ -99,7 +99,7 @@ install: build
 	install -D -m 0755 dist/clusterguard $(DESTDIR)/usr/bin/clusterguard
 	install -d $(DESTDIR)/usr/lib/dracut/modules.d/90clusterguard
 	install -m 0755 dracut-module/90clusterguard/*.sh $(DESTDIR)/usr/lib/dracut/modules.d/90clusterguard/
-	install -m 0644 dracut-module/90clusterguard/*.service dracut-module/90clusterguard/*.conf $(DESTDIR)/usr/lib/dracut/modules.d/90clusterguard/
+	install -m 0644 dracut-module/90clusterguard/*.service dracut-module/90clusterguard/*.conf dracut-module/90clusterguard/kernel-modules $(DESTDIR)/usr/lib/dracut/modules.d/90clusterguard/
 	install -D -m 0755 initrd/kernel/zz-clusterguard $(DESTDIR)/etc/kernel/postinst.d/zz-clusterguard
 	install -D -m 0755 initrd/kernel/zz-clusterguard $(DESTDIR)/etc/kernel/postrm.d/zz-clusterguard
 	install -D -m 0755 initrd/kernel/60-clusterguard.install $(DESTDIR)/usr/lib/kernel/install.d/60-clusterguard.install
