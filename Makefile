@@ -39,7 +39,7 @@ $(MANUAL) &: $(SOURCES) src/manual/completion.bash.in examples/clusterguard.toml
 VERSION := $(shell sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' package.json)
 DEB := dist/clusterguard_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null).deb
 deb: $(DEB)
-$(DEB): dist/clusterguard $(MANUAL) $(wildcard packaging/deb/* initrd/kernel/* initrd/systemd/* dracut-module/90clusterguard/*) \
+$(DEB): dist/clusterguard $(MANUAL) $(wildcard packaging/deb/* initrd/kernel/* initrd/systemd/* dracut-module/90clusterguard/* initramfs-tools/*/* initramfs-tools/*/*/*) \
 		README.md examples/clusterguard.toml Makefile
 	@bash test/install-host-deps.sh dpkg-dev
 	bash packaging/deb/build.sh dist
@@ -92,14 +92,16 @@ SOAK_SEED ?=
 lab-soak: deps host-deps build lab-base
 	qemu/lab chaos --minutes $(SOAK_MINUTES) $(if $(SOAK_SEED),--seed $(SOAK_SEED))
 
-## install: the executable, the dracut module, the kernel hooks, the agent's unit, the manual pages, the bash
-## completion and the docs, into DESTDIR (default: this system); `make deb` packages exactly this
+## install: the executable, the dracut module, the initramfs-tools hook and script, the kernel hooks, the agent's
+## unit, the manual pages, the bash completion and the docs, into DESTDIR (default: this system); `make deb` packages exactly this
 DESTDIR ?=
 install: build
 	install -D -m 0755 dist/clusterguard $(DESTDIR)/usr/bin/clusterguard
 	install -d $(DESTDIR)/usr/lib/dracut/modules.d/90clusterguard
 	install -m 0755 dracut-module/90clusterguard/*.sh $(DESTDIR)/usr/lib/dracut/modules.d/90clusterguard/
-	install -m 0644 dracut-module/90clusterguard/*.service dracut-module/90clusterguard/*.conf $(DESTDIR)/usr/lib/dracut/modules.d/90clusterguard/
+	install -m 0644 dracut-module/90clusterguard/*.service dracut-module/90clusterguard/*.conf dracut-module/90clusterguard/kernel-modules $(DESTDIR)/usr/lib/dracut/modules.d/90clusterguard/
+	install -D -m 0755 initramfs-tools/hooks/clusterguard $(DESTDIR)/usr/share/initramfs-tools/hooks/clusterguard
+	install -D -m 0755 initramfs-tools/scripts/local-premount/clusterguard $(DESTDIR)/usr/share/initramfs-tools/scripts/local-premount/clusterguard
 	install -D -m 0755 initrd/kernel/zz-clusterguard $(DESTDIR)/etc/kernel/postinst.d/zz-clusterguard
 	install -D -m 0755 initrd/kernel/zz-clusterguard $(DESTDIR)/etc/kernel/postrm.d/zz-clusterguard
 	install -D -m 0755 initrd/kernel/60-clusterguard.install $(DESTDIR)/usr/lib/kernel/install.d/60-clusterguard.install

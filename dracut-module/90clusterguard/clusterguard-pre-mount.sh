@@ -11,13 +11,7 @@ if clusterguard_off "$(cat /proc/cmdline)"; then
     return 0 2> /dev/null || exit 0
 fi
 
-rm -f /run/clusterguard/active
-setsid /bin/bash -c 'exec -a @clusterguard-initrd /bin/bash /usr/lib/clusterguard/guard-initrd.sh' < /dev/null &
-_cg_pid=$!
-while [ ! -e /run/clusterguard/active ]; do
-    if ! kill -0 "$_cg_pid" 2> /dev/null; then
-        die "clusterguard: the guard stopped without deciding ACTIVE; the shared root is NOT mounted"
-    fi
-    sleep 0.2
-done
+if ! clusterguard_start_and_wait; then
+    die "clusterguard: the guard stopped without deciding ACTIVE; the shared root is NOT mounted"
+fi
 info "clusterguard: ACTIVE, continuing the boot"

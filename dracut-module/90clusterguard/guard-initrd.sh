@@ -1,8 +1,9 @@
 #!/bin/bash
 # Part of clusterguard: run the guard in the initrd with bounded restarts; never continue the boot without it.
 # The guard itself tells the boot to continue (READY=1 and /run/clusterguard/active) when it decides ACTIVE.
-# shellcheck source=/dev/null # dracut's library, in the initrd only
-type getargbool > /dev/null 2>&1 || . /lib/dracut-lib.sh
+# Shared by dracut's initrds and initramfs-tools' (which has no dracut-lib.sh, and so no rd.shell escape).
+# shellcheck source=/dev/null # dracut's library, in a dracut initrd only
+type getargbool > /dev/null 2>&1 || [ ! -e /lib/dracut-lib.sh ] || . /lib/dracut-lib.sh
 
 EXE=/usr/lib/clusterguard/clusterguard
 MAX_STARTS=3
@@ -17,7 +18,7 @@ say() {
 halt_here() {
     say 2 "$1"
     say 2 "this node will NOT mount the shared root. Fix the cause, or boot with rd.clusterguard=0 to bypass the guard (unsafe while the peer may be ACTIVE)."
-    if [ -n "$(getarg rd.shell)" ] && getargbool 0 rd.shell; then
+    if type getargbool > /dev/null 2>&1 && [ -n "$(getarg rd.shell)" ] && getargbool 0 rd.shell; then
         exit 1
     fi
     while :; do

@@ -20,10 +20,10 @@ depends() {
 
 # called by dracut
 installkernel() {
-    # Heartbeat links and fencing: serial ports, common NICs, virtio-serial (fence port), watchdogs.
-    hostonly='' instmods -o 8250 8250_pci virtio_pci virtio_net virtio_console virtio_blk \
-        e1000 e1000e igb igc ixgbe r8169 tg3 bnx2 bnxt_en i40e ice \
-        i6300esb iTCO_wdt softdog ipmi_watchdog
+    # Heartbeat links and fencing: serial ports, common NICs, virtio-serial (fence port), watchdogs; the list is
+    # shared with the initramfs-tools hook.
+    # shellcheck disable=SC2046 # one module name per word
+    hostonly='' instmods -o $(sed -e 's/#.*//' "$moddir/kernel-modules")
 }
 
 # What the fence levels need, as the guard lists it from the config (clusterguard initrd needs): each tool with its

@@ -1,7 +1,10 @@
-// Check a built guard initrd with lsinitrd: the executable (unstripped), config, authkey and unit or hook are inside,
-// and everything the fence levels need (initrd-needs.ts): each tool with its libraries, each file, secrets mode 0600.
+// Check a built guard initrd with lsinitrd (dracut) or lsinitramfs and unmkinitramfs (initramfs-tools): the
+// executable (unstripped), config, authkey and what starts the guard (unit, hook or local-premount script) are
+// inside, and everything the fence levels need (initrd-needs.ts): each tool with its libraries, each file, secrets
+// mode 0600.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { join, relative } from "node:path";
 import { execa } from "execa";
 import { runIn } from "./chroot.ts";
 import type { InitrdNeed } from "./initrd-needs.ts";
@@ -17,23 +20,32 @@ export const REQUIRED = [
 /** What `ldd dist/clusterguard` lists: glibc only. */
 export const RUNTIME_LIBS = ["libc.so.6", "libpthread.so.0", "libdl.so.2", "libm.so.6", "ld-linux-x86-64.so.2"];
 
+/** initramfs-tools' script that starts the guard, and the list its init runs that phase's scripts from. */
+export const LOCAL_PREMOUNT = "scripts/local-premount/clusterguard";
+const LOCAL_PREMOUNT_ORDER = "scripts/local-premount/ORDER";
+
 export interface VerifyResult {
   problems: string[];
-  kind: "systemd" | "shell" | "unknown";
+  kind: "systemd" | "shell" | "initramfs-tools" | "unknown";
   exeSha256: string | null;
   files: number;
 }
 
-/** List `image` (a path inside `root`), compare its guard executable with `root`/usr/bin/clusterguard, find `needs`. */
+/**
+ * List `image` (a path inside `root`) with the tools of the `builder` that made it, compare its guard executable
+ * with `root`/usr/bin/clusterguard, find `needs`.
+ */
 export async function verifyInitrd(
   root: string,
   image: string,
   needs: readonly InitrdNeed[] = [],
+  builder: "dracut" | "initramfs-tools" = "dracut",
 ): Promise<VerifyResult> {
-  const list = await runIn(root, "lsinitrd", [image]);
+  const lister = builder === "dracut" ? ["lsinitrd", image] : ["lsinitramfs", "-l", image];
+  const list = await runIn(root, lister[0]!, lister.slice(1));
   if (list.exitCode !== 0)
     return {
-      problems: [`lsinitrd ${image} failed: ${list.output.slice(-2000)}`],
+      problems: [`${lister.join(" ")} failed: ${list.output.slice(-2000)}`],
       kind: "unknown",
       exeSha256: null,
       files: 0,
@@ -45,9 +57,30 @@ export async function verifyInitrd(
   for (const lib of RUNTIME_LIBS)
     if (!bases.has(lib)) problems.push(`${lib}, which the executable needs, is missing from ${image}`);
   problems.push(...(await missingNeeds(root, image, needs, modes, bases)));
+  const exe =
+    builder === "dracut" ? await dracutEntry(root, image, names) : await initramfsToolsEntry(root, image, names);
+  problems.push(...exe.problems);
+  const host = sha256File(`${root}/usr/bin/clusterguard`);
+  if (exe.sha256 !== host)
+    problems.push(
+      `the executable inside ${image} differs from /usr/bin/clusterguard (stripped?): ${exe.sha256} != ${host}`,
+    );
+  return { problems, kind: exe.kind, exeSha256: exe.sha256, files: names.size };
+}
+
+interface Entry {
+  kind: VerifyResult["kind"];
+  /** sha256 of the executable in the image, or null when it could not be read. */
+  sha256: string | null;
+  problems: string[];
+}
+
+/** A dracut image: its unit or pre-mount hook, and its executable's sha256 (lsinitrd -f). */
+async function dracutEntry(root: string, image: string, names: ReadonlySet<string>): Promise<Entry> {
   const systemd = [...names].some((n) => n.endsWith("clusterguard-guard.service"));
   const shell = [...names].some((n) => /hooks\/pre-mount\/\d+-clusterguard-pre-mount\.sh$/.test(n));
-  if (!systemd && !shell) problems.push(`neither clusterguard-guard.service nor the pre-mount hook is in ${image}`);
+  const problems =
+    !systemd && !shell ? [`neither clusterguard-guard.service nor the pre-mount hook is in ${image}`] : [];
   const exe = await execa(
     "bash",
     [
@@ -56,13 +89,40 @@ export async function verifyInitrd(
     ],
     { reject: false, all: true },
   );
-  const inside = exe.exitCode === 0 ? (exe.stdout.split(/\s/)[0] ?? null) : null;
-  const host = sha256File(`${root}/usr/bin/clusterguard`);
-  if (inside !== host)
-    problems.push(
-      `the executable inside ${image} differs from /usr/bin/clusterguard (stripped?): ${inside} != ${host}`,
-    );
-  return { problems, kind: systemd ? "systemd" : shell ? "shell" : "unknown", exeSha256: inside, files: names.size };
+  const sha256 = exe.exitCode === 0 ? (exe.stdout.split(/\s/)[0] ?? null) : null;
+  return { kind: systemd ? "systemd" : shell ? "shell" : "unknown", sha256, problems };
+}
+
+/**
+ * An initramfs-tools image, unpacked with unmkinitramfs into a scratch folder of `root`'s /tmp: its local-premount
+ * script, in the list of scripts its init runs (ORDER), and its executable's sha256.
+ */
+async function initramfsToolsEntry(root: string, image: string, names: ReadonlySet<string>): Promise<Entry> {
+  const problems: string[] = [];
+  if (!names.has(LOCAL_PREMOUNT)) problems.push(`${LOCAL_PREMOUNT} (what starts the guard) is missing from ${image}`);
+  const scratch = mkdtempSync(join(root, "tmp", "clusterguard-verify-"));
+  try {
+    const inner = `/${relative(root, scratch)}`;
+    const unpack = await runIn(root, "unmkinitramfs", [image, inner]);
+    if (unpack.exitCode !== 0)
+      return {
+        kind: "unknown",
+        sha256: null,
+        problems: [...problems, `unmkinitramfs ${image} failed: ${unpack.output.slice(-2000)}`],
+      };
+    // With an early (microcode) archive in front, unmkinitramfs puts the main one under main/.
+    const tree = existsSync(join(scratch, "main")) ? join(scratch, "main") : scratch;
+    const read = (p: string) => (existsSync(join(tree, p)) ? readFileSync(join(tree, p)) : null);
+    const order = read(LOCAL_PREMOUNT_ORDER)?.toString() ?? "";
+    const runs = order.includes(`/${LOCAL_PREMOUNT}`);
+    if (names.has(LOCAL_PREMOUNT) && !runs)
+      problems.push(`${LOCAL_PREMOUNT} is in ${image} but not in ${LOCAL_PREMOUNT_ORDER}: init would never run it`);
+    const exe = read("usr/lib/clusterguard/clusterguard");
+    const sha256 = exe === null ? null : createHash("sha256").update(exe).digest("hex");
+    return { kind: runs ? "initramfs-tools" : "unknown", sha256, problems };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** lsinitrd's entries (cpio -tv lines): each path in the image, without "./", and its mode string. */

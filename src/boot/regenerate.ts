@@ -1,16 +1,38 @@
-// `clusterguard initrd regenerate`: build the guard initrd with dracut beside the distro's, then verify it. It refuses
-// to build an initrd whose fence levels could not work from there (initrd-needs.ts), and checks the image holds what
-// they need.
-import { existsSync } from "node:fs";
+// `clusterguard initrd regenerate`: build the guard initrd with dracut or initramfs-tools beside the distro's, then
+// verify it. It refuses to build an initrd whose fence levels could not work from there (initrd-needs.ts), and checks
+// the image holds what they need.
+import { chmodSync, existsSync } from "node:fs";
 import { release } from "node:os";
 import { join, resolve } from "node:path";
 import { formatConfigError, loadConfig } from "../config/index.ts";
 import { runIn } from "./chroot.ts";
-import { type InitrdNeed, initrdNeeds, initrdProblems } from "./initrd-needs.ts";
+import { findTool, type InitrdNeed, initrdNeeds, initrdProblems } from "./initrd-needs.ts";
 import { distroInitrd, guardInitrd, installedKernels } from "./initrd-paths.ts";
 import { type VerifyResult, verifyInitrd } from "./initrd-verify.ts";
 
-export type InitrdKind = "auto" | "systemd" | "shell";
+/** dracut's default, dracut systemd-based, dracut's lean shell initrd, or initramfs-tools (mkinitramfs). */
+export type InitrdKind = "auto" | "systemd" | "shell" | "initramfs-tools";
+
+export type InitrdBuilder = "dracut" | "initramfs-tools";
+
+/** The environment variable that asks the initramfs-tools hook for the guard (every other mkinitramfs run skips it). */
+export const INITRAMFS_TOOLS_OPT_IN = "CLUSTERGUARD_INITRD=1";
+
+/**
+ * The builder a kind means; for auto, the system's own: initramfs-tools when mkinitramfs is installed and dracut is
+ * not (Debian's and Ubuntu's default), dracut otherwise. With `why`, the reason.
+ */
+export function pickBuilder(kind: InitrdKind, root: string): { builder: InitrdBuilder; why: string } {
+  if (kind === "initramfs-tools") return { builder: kind, why: "--kind initramfs-tools" };
+  if (kind !== "auto") return { builder: "dracut", why: `--kind ${kind}` };
+  const dracut = findTool("dracut", root) !== null;
+  if (findTool("mkinitramfs", root) !== null && !dracut)
+    return { builder: "initramfs-tools", why: "--kind auto: mkinitramfs is installed and dracut is not" };
+  return {
+    builder: "dracut",
+    why: dracut ? "--kind auto: dracut is installed" : "--kind auto: neither dracut nor mkinitramfs is installed",
+  };
+}
 
 export interface RegenerateOptions {
   root: string;
@@ -29,7 +51,11 @@ export type RegenerateResult =
       output: string;
       seconds: number;
       verify: VerifyResult;
-      dracutArgs: string[];
+      builder: InitrdBuilder;
+      /** Why that builder. */
+      why: string;
+      /** The builder's command line (dracut ... or mkinitramfs ...). */
+      command: string[];
       /** What the fence levels needed, found in the image. */
       needs: InitrdNeed[];
     }
@@ -38,7 +64,7 @@ export type RegenerateResult =
 /** The dracut module list of a lean shell-based initrd (no systemd), as the lab uses it. */
 export const SHELL_MODULES = "bash base udev-rules rootfs-block fs-lib kernel-modules clusterguard";
 
-/** Run dracut for one kernel and verify the image. */
+/** Run dracut or mkinitramfs for one kernel and verify the image. */
 export async function regenerate(o: RegenerateOptions): Promise<RegenerateResult> {
   const root = resolve(o.root);
   const kernels = installedKernels(root);
@@ -46,9 +72,22 @@ export async function regenerate(o: RegenerateOptions): Promise<RegenerateResult
   if (!kver) return { ok: false, error: `no kernel found under ${join(root, "lib/modules")}; pass --kver` };
   if (!existsSync(join(root, "lib/modules", kver)))
     return { ok: false, error: `kernel ${kver} is not installed in ${root} (have: ${kernels.join(", ") || "none"})` };
+  const { builder, why } = pickBuilder(o.kind, root);
+  const tools =
+    builder === "dracut"
+      ? ([["usr/bin/dracut", "dracut (apt-get install dracut-core)"]] as const)
+      : ([
+          ["usr/sbin/mkinitramfs", "initramfs-tools (apt-get install initramfs-tools)"],
+          ["usr/share/initramfs-tools/hooks/clusterguard", "the initramfs-tools hook (make install)"],
+          [
+            "usr/share/initramfs-tools/scripts/local-premount/clusterguard",
+            "the initramfs-tools local-premount script (make install)",
+          ],
+        ] as const);
   for (const [path, what] of [
-    ["usr/bin/dracut", "dracut (apt-get install dracut)"],
+    ...tools,
     ["usr/bin/clusterguard", "the clusterguard executable (make install)"],
+    // the shell scripts the initramfs-tools hook shares with the dracut module live there too
     ["usr/lib/dracut/modules.d/90clusterguard/module-setup.sh", "the dracut module 90clusterguard (make install)"],
     ["etc/clusterguard/clusterguard.toml", "/etc/clusterguard/clusterguard.toml"],
     ["etc/clusterguard/authkey", "/etc/clusterguard/authkey (clusterguard keygen)"],
@@ -71,23 +110,36 @@ export async function regenerate(o: RegenerateOptions): Promise<RegenerateResult
       error: `${inner} is the distro's default initrd; choose another --output or pass --overwrite-default`,
     };
   }
-  const args = ["--force", "--no-hostonly", "--kver", kver];
-  if (o.kind === "shell") args.push("-m", SHELL_MODULES);
-  else args.push("--add", "clusterguard");
-  if (o.kind === "systemd") args.push("--add", "systemd");
-  args.push(inner);
+  const command = builder === "dracut" ? dracutCommand(o.kind, kver, inner) : mkinitramfsCommand(kver, inner);
   const t0 = performance.now();
-  const run = await runIn(root, "dracut", args);
+  // `env` sets the hook's opt-in on the host and in a chroot alike.
+  const run = await runIn(root, "env", builder === "dracut" ? command : [INITRAMFS_TOOLS_OPT_IN, ...command]);
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   if (run.exitCode !== 0)
-    return { ok: false, error: `dracut ${args.join(" ")} failed with exit code ${run.exitCode}`, output: run.output };
+    return { ok: false, error: `${command.join(" ")} failed with exit code ${run.exitCode}`, output: run.output };
+  // The image holds the authkey and any BMC password: readable by root only (mkinitramfs writes it 0644).
+  chmodSync(join(root, inner), 0o600);
   const needs = initrdNeeds(loaded.config, root);
-  const verify = await verifyInitrd(root, inner, needs);
+  const verify = await verifyInitrd(root, inner, needs, builder);
   if (verify.problems.length > 0)
     return {
       ok: false,
       error: `the image was built but is not usable:\n  ${verify.problems.join("\n  ")}`,
       output: run.output,
     };
-  return { ok: true, kver, output: inner, seconds, verify, dracutArgs: args, needs };
+  return { ok: true, kver, output: inner, seconds, verify, builder, why, command, needs };
+}
+
+/** dracut's command line for a kind of initrd. */
+function dracutCommand(kind: InitrdKind, kver: string, output: string): string[] {
+  const args = ["dracut", "--force", "--no-hostonly", "--kver", kver];
+  if (kind === "shell") args.push("-m", SHELL_MODULES);
+  else args.push("--add", "clusterguard");
+  if (kind === "systemd") args.push("--add", "systemd");
+  return [...args, output];
+}
+
+/** mkinitramfs' command line: the compression is initramfs.conf's (COMPRESS), as for the distro's initrd. */
+function mkinitramfsCommand(kver: string, output: string): string[] {
+  return ["mkinitramfs", "-o", output, kver];
 }

@@ -1,10 +1,12 @@
-// Booting into the guard: `clusterguard initrd regenerate` builds the guard initrd with dracut and verifies it,
-// `initrd needs` lists what the fence levels need in it (the dracut module installs that list);
+// Booting into the guard: `clusterguard initrd regenerate` builds the guard initrd (dracut or initramfs-tools) and
+// verifies it, `initrd needs` lists what the fence levels need in it (the dracut module and the initramfs-tools hook
+// install that list);
 // `clusterguard bootloader install|remove|list` keeps a boot entry "clusterguard (node NAME)" per node.
 import type { Argv } from "yargs";
 import { bootInstall, bootList, bootRemove } from "../boot/bootloader.ts";
 import { initrdNeeds } from "../boot/initrd-needs.ts";
 import { BootUsageError } from "../boot/match.ts";
+import type { VerifyResult } from "../boot/initrd-verify.ts";
 import { type InitrdKind, regenerate } from "../boot/regenerate.ts";
 import { formatConfigError, loadConfig } from "../config/index.ts";
 import { errorText } from "../log/logger.ts";
@@ -110,13 +112,21 @@ export function bootloaderCommand(y: Argv, setExit: (code: number) => void): Arg
   );
 }
 
+/** What starts the guard in each kind of initrd. */
+const ENTRY: Record<VerifyResult["kind"], string> = {
+  systemd: "clusterguard-guard.service",
+  shell: "pre-mount hook",
+  "initramfs-tools": "local-premount script",
+  unknown: "nothing that starts the guard",
+};
+
 /** Register `initrd regenerate`. */
 export function initrdCommand(y: Argv, setExit: (code: number) => void): Argv {
   return y.command("initrd <action>", "build the guard initrd", (a) =>
     a
       .command(
         "regenerate",
-        "run dracut with the clusterguard module for a kernel, beside (never over) the distro's initrd, and verify the result",
+        "build the guard initrd for a kernel with dracut or initramfs-tools, beside (never over) the distro's initrd, and verify the result",
         (b) =>
           b
             .option("kver", {
@@ -133,9 +143,10 @@ export function initrdCommand(y: Argv, setExit: (code: number) => void): Argv {
               describe: "act on a system tree mounted or unpacked here (chroot)",
             })
             .option("kind", {
-              choices: ["auto", "systemd", "shell"] as const,
+              choices: ["auto", "systemd", "shell", "initramfs-tools"] as const,
               default: "auto" as const,
-              describe: "initrd flavour: dracut's default, systemd-based, or a lean shell initrd",
+              describe:
+                "initrd builder and flavour: the system's builder (initramfs-tools when mkinitramfs is installed and dracut is not; dracut's default otherwise), dracut systemd-based, a lean dracut shell initrd, or initramfs-tools",
             })
             .option("overwrite-default", {
               type: "boolean",
@@ -152,15 +163,17 @@ export function initrdCommand(y: Argv, setExit: (code: number) => void): Argv {
           });
           if (!r.ok) {
             console.error(`clusterguard initrd regenerate: ${r.error}`);
-            if (r.output) console.error(`--- dracut said (last lines):\n${r.output.split("\n").slice(-40).join("\n")}`);
+            if (r.output)
+              console.error(`--- the initrd builder said (last lines):\n${r.output.split("\n").slice(-40).join("\n")}`);
             return setExit(r.configError ? EXIT_USAGE : EXIT_FAILURE);
           }
           console.log(
             `built ${r.output} for kernel ${r.kver} in ${r.seconds} s (${r.verify.kind} initrd, ${r.verify.files} files)`,
           );
-          console.log(`dracut ${r.dracutArgs.join(" ")}`);
+          console.log(`builder: ${r.builder} (${r.why})`);
+          console.log(r.command.join(" "));
           console.log(
-            `verified: executable sha256 ${r.verify.exeSha256?.slice(0, 16)}… unstripped, config, authkey, ${r.verify.kind === "systemd" ? "clusterguard-guard.service" : "pre-mount hook"} present`,
+            `verified: executable sha256 ${r.verify.exeSha256?.slice(0, 16)}… unstripped, config, authkey, ${ENTRY[r.verify.kind]} present`,
           );
           if (r.needs.length > 0)
             console.log(`verified for the fence levels: ${r.needs.map((n) => `${n.path} (${n.kind})`).join(", ")}`);

@@ -112,7 +112,7 @@ test("without ipmitool in the tree, regenerate refuses before dracut, naming the
     r.stderr,
     `not built: a fence level could not work from the initrd (${root}/etc/clusterguard/clusterguard.toml):\n  fencing.level[0].type: the ipmi level runs ipmitool, which is not installed in ${root}, so the initrd cannot hold it: apt-get install ipmitool`,
   );
-  assert.not.match(r.stderr, "dracut said");
+  assert.not.match(r.stderr, "the initrd builder said");
 });
 
 test("a password file others can read is refused too, with the command that fixes it", () => {

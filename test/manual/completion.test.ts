@@ -60,7 +60,12 @@ test("options: a command's own, its parents' and the global ones; after one that
   assert.equal(complete("clusterguard", "bootloader", "install", "--n"), ["--node", "--no-update"]);
   assert.equal(complete("clusterguard", "disk", "init", "--c"), ["--config"]);
   assert.equal(complete("clusterguard", "monitors", "--j"), ["--json"]);
-  assert.equal(complete("clusterguard", "initrd", "regenerate", "--kind", ""), ["auto", "systemd", "shell"]);
+  assert.equal(complete("clusterguard", "initrd", "regenerate", "--kind", ""), [
+    "auto",
+    "systemd",
+    "shell",
+    "initramfs-tools",
+  ]);
   // bash splits --log-format=j at the "=" (COMP_WORDBREAKS)
   assert.equal(complete("clusterguard", "--log-format", "=", "j"), ["json"]);
   assert.equal(complete("clusterguard", "--log-format", "=", ""), ["human", "json"]);

@@ -73,7 +73,10 @@ test("clusterguard(8): every command a user runs has its section, with every opt
   }
   for (const old of ["agents", "sma"]) assert.not.ok([...s.keys()].some((h) => h.startsWith(`clusterguard ${old}`)));
   const regenerate = s.get("clusterguard initrd regenerate [options]") ?? "";
-  assert.match(regenerate, /--kind auto\|systemd\|shell\n\s+initrd flavour: .* \(default: auto\)/);
+  assert.match(
+    regenerate,
+    /--kind auto\|systemd\|shell\|initramfs-tools\n\s+initrd builder and flavour: [\s\S]*? \(default: auto\)/,
+  );
   assert.match(
     s.get("clusterguard disk clear [options]") ?? "",
     /--node NODE\n\s+the node whose mailbox to clear \(required\)/,

@@ -1,0 +1,170 @@
+// `clusterguard initrd regenerate` with real initramfs-tools: a throwaway Debian 12 (the lab's base under an overlay)
+// where initramfs-tools is the initrd builder (installed with apt-get, so this test needs the Debian mirror; dracut
+// purged) and clusterguard is installed by `make install`, with an ipmi fence level. --kind auto picks
+// initramfs-tools there; the image holds the guard byte for byte (unstripped), the config, the authkey at 0600, the
+// local-premount script in init's list, ipmitool and the password file; they run from the unpacked image; the
+// distro's initrd is untouched and an initrd built without the opt-in holds none of it; the kernel postinst hook
+// builds it with initramfs-tools; a missing piece is named.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { BASE } from "../../qemu/src/paths.ts";
+import { EXE } from "../helpers/exe.ts";
+import { OverlayRoot } from "../helpers/overlay-root.ts";
+
+const REPO = resolve(import.meta.dir, "../..");
+const KVER = readFileSync(join(BASE, "kernel-version"), "utf8").trim();
+const IMAGE = `/boot/initrd.img-${KVER}-clusterguard`;
+const DISTRO = `/boot/initrd.img-${KVER}`;
+const UNPACKED = "/tmp/unpacked";
+
+const CONFIG = `[cluster]
+name = "pair"
+
+[[node]]
+name = "a"
+address = "192.168.100.1"
+fencing_address = "192.168.77.1/24"
+
+[[node]]
+name = "b"
+address = "192.168.100.2"
+fencing_address = "192.168.77.2/24"
+
+[fencing.network]
+interface = "eth2"
+
+[[fencing.level]]
+type = "ipmi"
+host = "192.168.77.12"
+user = "fence"
+password_file = "/etc/clusterguard/bmc.pw"
+`;
+
+// initramfs-tools in, dracut out (Debian's own choice between the two); update_initramfs=no spares the install a
+// rebuild of the distro's initrd. Then clusterguard as `make install` puts it, configured.
+const SETUP = `set -e
+export DEBIAN_FRONTEND=noninteractive
+mkdir -p /etc/initramfs-tools
+echo update_initramfs=no > /etc/initramfs-tools/update-initramfs.conf
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confold initramfs-tools zstd ipmitool > /dev/null
+apt-get purge -y -qq dracut dracut-core > /dev/null
+cp -a /staging/. /
+cat > /etc/clusterguard/clusterguard.toml << 'EOF'
+${CONFIG}EOF
+echo secret > /etc/clusterguard/bmc.pw
+chmod 0600 /etc/clusterguard/bmc.pw
+clusterguard keygen --authkey /etc/clusterguard/authkey > /dev/null
+`;
+
+const staging = mkdtempSync("/var/tmp/cg-staging-");
+let sys: OverlayRoot;
+
+/** Run a script in the system, failing the test on a non-zero exit. */
+function run(script: string, binds: [string, string][] = []): string {
+  const r = sys.run(script, binds);
+  assert.is(r.code, 0, `${script}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+test.before(() => {
+  const make = Bun.spawnSync(["make", "-s", "-C", REPO, "install", `DESTDIR=${staging}`], { stderr: "pipe" });
+  if (make.exitCode !== 0) throw new Error(`make install: ${make.stderr.toString()}`);
+  sys = new OverlayRoot();
+  const r = sys.run(SETUP, [
+    ["/etc/resolv.conf", "/etc/resolv.conf"],
+    [staging, "/staging"],
+  ]);
+  if (r.code !== 0) throw new Error(`setting up initramfs-tools in the overlay failed:\n${r.stdout}\n${r.stderr}`);
+});
+test.after(() => {
+  sys?.dispose();
+  rmSync(staging, { recursive: true, force: true });
+});
+
+test("--kind auto picks initramfs-tools, builds beside the distro's initrd with mkinitramfs, and verifies it", () => {
+  const before = run(`sha256sum ${DISTRO}`);
+  const t0 = performance.now();
+  const r = sys.run(`clusterguard initrd regenerate --kver ${KVER}`);
+  const seconds = (performance.now() - t0) / 1000;
+  assert.is(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, `built ${IMAGE} for kernel ${KVER} in `);
+  assert.match(r.stdout, "(initramfs-tools initrd, ");
+  assert.match(r.stdout, "builder: initramfs-tools (--kind auto: mkinitramfs is installed and dracut is not)");
+  assert.match(r.stdout, `\nmkinitramfs -o ${IMAGE} ${KVER}\n`);
+  assert.match(r.stdout, "unstripped, config, authkey, local-premount script present");
+  assert.match(r.stdout, "verified for the fence levels: /usr/bin/ipmitool (tool), /etc/clusterguard/bmc.pw (secret)");
+  assert.is(run(`sha256sum ${DISTRO}`), before, "the distro's initrd is untouched");
+  const [mode, size] = run(`stat -c '%a %s' ${IMAGE}`).trim().split(" ");
+  assert.is(mode, "600", "the image, which holds the authkey, is readable by root only");
+  const compress = /^COMPRESS=(\S+)/m.exec(run("cat /etc/initramfs-tools/initramfs.conf"))?.[1];
+  const build = / in ([\d.]+) s /.exec(r.stdout)?.[1];
+  console.log(
+    `  initramfs-tools guard initrd: mkinitramfs ${build} s, regenerate with verification ${seconds.toFixed(1)} s, ${(Number(size) / 2 ** 20).toFixed(1)} MiB, COMPRESS=${compress}`,
+  );
+});
+
+test("unpacked, the image holds the guard unstripped, config, authkey 0600, the script in init's list, ipmitool", () => {
+  const out = run(
+    `rm -rf ${UNPACKED} && unmkinitramfs ${IMAGE} ${UNPACKED} && cd ${UNPACKED} &&
+    sha256sum usr/lib/clusterguard/clusterguard | cut -d' ' -f1 &&
+    stat -c '%a %n' etc/clusterguard/authkey etc/clusterguard/bmc.pw &&
+    cmp etc/clusterguard/clusterguard.toml /etc/clusterguard/clusterguard.toml && echo config-same &&
+    cat scripts/local-premount/ORDER && cmp scripts/local-premount/clusterguard /usr/share/initramfs-tools/scripts/local-premount/clusterguard && echo script-same`,
+  );
+  const host = Bun.spawnSync(["sha256sum", EXE]).stdout.toString().split(" ")[0];
+  const lines = out.trim().split("\n");
+  assert.is(lines[0], host, "byte-identical to dist/clusterguard: not stripped");
+  assert.is(lines[1], "600 etc/clusterguard/authkey");
+  assert.is(lines[2], "600 etc/clusterguard/bmc.pw");
+  assert.ok(lines.includes("config-same"));
+  assert.ok(lines.includes("script-same"));
+  assert.match(out, '/scripts/local-premount/clusterguard "$@"', "init runs the script");
+});
+
+test("the guard, bash, ip, setsid and ipmitool run inside the unpacked image, with only its own libraries", () => {
+  const out = run(
+    `mkdir -p ${UNPACKED}/proc && mount -t proc proc ${UNPACKED}/proc && trap 'umount ${UNPACKED}/proc' EXIT &&
+    chroot ${UNPACKED} /usr/lib/clusterguard/clusterguard version &&
+    chroot ${UNPACKED} /bin/bash -c 'ip -V && setsid --version && sleep 0.01 && ipmitool -V'`,
+  );
+  assert.match(out, /^clusterguard \d+\.\d+\.\d+ \(bun /);
+  assert.match(out, "ip utility");
+  assert.match(out, "setsid from util-linux");
+  assert.match(out, "ipmitool version");
+});
+
+test("an initrd built without the opt-in (the distro's own, update-initramfs) gets neither the guard nor the script", () => {
+  const out = run(
+    `ls /usr/share/initramfs-tools/hooks/clusterguard /usr/share/initramfs-tools/scripts/local-premount/clusterguard &&
+    mkinitramfs -o /tmp/plain.img ${KVER} 2> /dev/null && echo "in image: $(lsinitramfs /tmp/plain.img | grep -c clusterguard)"`,
+  );
+  assert.match(out, "in image: 0");
+});
+
+test("a kernel upgrade's postinst hook rebuilds the guard initrd with initramfs-tools, the installed builder", () => {
+  const r = sys.run(
+    `rm -f ${IMAGE}; /etc/kernel/postinst.d/zz-clusterguard ${KVER} /boot/vmlinuz-${KVER}; echo "rc=$?"; ls ${IMAGE}`,
+  );
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, `rc=0\n${IMAGE}\n`);
+  assert.match(r.stderr, "builder: initramfs-tools (--kind auto: mkinitramfs is installed and dracut is not)");
+  assert.not.match(r.stderr, "warning");
+});
+
+test("an image that lacks a piece fails verification, naming each missing piece", () => {
+  // A later hook that loses the authkey and ipmitool, as a broken or conflicting hook could.
+  const drop = `mkdir -p /etc/initramfs-tools/hooks && printf '%s\\n' '#!/bin/sh' '[ "$1" = prereqs ] && exit 0' 'rm -f "$DESTDIR/etc/clusterguard/authkey" "$DESTDIR/usr/bin/ipmitool"' > /etc/initramfs-tools/hooks/zz-drop && chmod 0755 /etc/initramfs-tools/hooks/zz-drop`;
+  const r = sys.run(
+    `${drop} && clusterguard initrd regenerate --kver ${KVER} --output /boot/broken.img; rc=$?; rm /etc/initramfs-tools/hooks/zz-drop; exit $rc`,
+  );
+  assert.is(r.code, 1, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stderr, "clusterguard initrd regenerate: the image was built but is not usable:");
+  assert.match(r.stderr, "etc/clusterguard/authkey is missing from /boot/broken.img");
+  assert.match(r.stderr, "/usr/bin/ipmitool, which fencing.level[0].type needs, is missing from /boot/broken.img");
+  assert.not.match(r.stderr, "clusterguard/clusterguard", "the rest is there");
+});
+
+test.run();
