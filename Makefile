@@ -39,7 +39,7 @@ $(MANUAL) &: $(SOURCES) src/manual/completion.bash.in examples/clusterguard.toml
 VERSION := $(shell sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' package.json)
 DEB := dist/clusterguard_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null).deb
 deb: $(DEB)
-$(DEB): dist/clusterguard $(MANUAL) $(wildcard packaging/deb/* initrd/kernel/* initrd/systemd/* dracut-module/90clusterguard/* initramfs-tools/*/* initramfs-tools/*/*/*) \
+$(DEB): dist/clusterguard $(MANUAL) $(wildcard packaging/deb/* initrd/kernel/* initrd/systemd/* dracut-module/90clusterguard/* initrd/initramfs-tools/*/* initrd/initramfs-tools/*/*/*) \
 		README.md examples/clusterguard.toml Makefile
 	@bash test/install-host-deps.sh dpkg-dev
 	bash packaging/deb/build.sh dist
@@ -100,8 +100,8 @@ install: build
 	install -d $(DESTDIR)/usr/lib/dracut/modules.d/90clusterguard
 	install -m 0755 dracut-module/90clusterguard/*.sh $(DESTDIR)/usr/lib/dracut/modules.d/90clusterguard/
 	install -m 0644 dracut-module/90clusterguard/*.service dracut-module/90clusterguard/*.conf dracut-module/90clusterguard/kernel-modules $(DESTDIR)/usr/lib/dracut/modules.d/90clusterguard/
-	install -D -m 0755 initramfs-tools/hooks/clusterguard $(DESTDIR)/usr/share/initramfs-tools/hooks/clusterguard
-	install -D -m 0755 initramfs-tools/scripts/local-premount/clusterguard $(DESTDIR)/usr/share/initramfs-tools/scripts/local-premount/clusterguard
+	install -D -m 0755 initrd/initramfs-tools/hooks/clusterguard $(DESTDIR)/usr/share/initramfs-tools/hooks/clusterguard
+	install -D -m 0755 initrd/initramfs-tools/scripts/local-premount/clusterguard $(DESTDIR)/usr/share/initramfs-tools/scripts/local-premount/clusterguard
 	install -D -m 0755 initrd/kernel/zz-clusterguard $(DESTDIR)/etc/kernel/postinst.d/zz-clusterguard
 	install -D -m 0755 initrd/kernel/zz-clusterguard $(DESTDIR)/etc/kernel/postrm.d/zz-clusterguard
 	install -D -m 0755 initrd/kernel/60-clusterguard.install $(DESTDIR)/usr/lib/kernel/install.d/60-clusterguard.install

@@ -56,7 +56,7 @@ function premount(guard: keyof typeof GUARDS, cmdline: string, timeout = 20) {
   const r = sys.run(
     `rm -f /tmp/guard-ran; timeout ${timeout} ${SCRIPT}; echo "rc=$?"; cat /tmp/guard-ran 2> /dev/null || echo not-ran`,
     [
-      [join(REPO, "initramfs-tools/scripts/local-premount/clusterguard"), SCRIPT],
+      [join(REPO, "initrd/initramfs-tools/scripts/local-premount/clusterguard"), SCRIPT],
       [FUNCTIONS, "/scripts/functions"],
       [join(REPO, "dracut-module/90clusterguard/clusterguard-lib.sh"), "/usr/lib/clusterguard/clusterguard-lib.sh"],
       [GUARDS[guard], "/usr/lib/clusterguard/guard-initrd.sh"],
@@ -70,7 +70,7 @@ function premount(guard: keyof typeof GUARDS, cmdline: string, timeout = 20) {
 
 test("the script answers initramfs-tools' prereqs query with no prerequisites and starts nothing", () => {
   const r = sys.run(`${SCRIPT} prereqs; echo "rc=$?"`, [
-    [join(REPO, "initramfs-tools/scripts/local-premount/clusterguard"), SCRIPT],
+    [join(REPO, "initrd/initramfs-tools/scripts/local-premount/clusterguard"), SCRIPT],
   ]);
   assert.is(r.stdout, "\nrc=0\n");
 });
