@@ -1,5 +1,6 @@
 // The QEMU command line of one lab VM: shared root, heartbeat disk, serial cable, Ethernet, fence port, watchdog.
 import { join } from "node:path";
+import { type BmcSpec, bmcQemuArgs } from "./bmc.ts";
 import type { BootSet } from "./build.ts";
 import { type Node, peerOf, RUN } from "./paths.ts";
 
@@ -11,8 +12,11 @@ export const ETH_PORT: Record<Node, { local: number; remote: number }> = {
 /** What the lab's "hardware" adds to every boot entry: the initrd shell on hvc0 (qemu/files/debug-shell-hvc0.conf). */
 const LAB_ARGS = "rd.systemd.debug_shell";
 
-/** TCG only: /dev/kvm on this kind of host is not usable hardware KVM (see platform notes). */
-export function qemuArgv(n: Node, boot: BootSet, extraArgs = ""): string[] {
+/**
+ * TCG only: /dev/kvm on this kind of host is not usable hardware KVM (see platform notes). With `bmc`, the VM also
+ * gets its BMC (ipmi-bmc-extern) and management NIC (qemu/src/bmc.ts), appended; without it, nothing changes.
+ */
+export function qemuArgv(n: Node, boot: BootSet, extraArgs = "", bmc?: BmcSpec): string[] {
   const p = ETH_PORT[n];
   const mac = n === "a" ? "52:54:00:c6:00:01" : "52:54:00:c6:00:02";
   return [
@@ -80,5 +84,6 @@ export function qemuArgv(n: Node, boot: BootSet, extraArgs = ""): string[] {
     `unix:${join(RUN, `qmp-lab-${n}.sock`)},server=on,wait=off`,
     "-qmp",
     `unix:${join(RUN, `qmp-pdu-${n}.sock`)},server=on,wait=off`,
+    ...(bmc ? bmcQemuArgs(bmc) : []),
   ];
 }

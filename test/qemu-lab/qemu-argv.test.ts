@@ -1,0 +1,30 @@
+// A lab VM's QEMU command line with and without its BMC: the BMC pieces are only appended, and only when asked for.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { bmcQemuArgs, LAB_MGMT } from "../../qemu/src/bmc.ts";
+import type { BootSet } from "../../qemu/src/build.ts";
+import { qemuArgv } from "../../qemu/src/qemu-argv.ts";
+
+const boot: BootSet = { kernel: "/k", initrd: "/i", kver: "6.1", options: { a: "oa", b: "ob" }, kind: "systemd" };
+
+test("without a BMC: no IPMI device, no tap, no management NIC", () => {
+  for (const n of ["a", "b"] as const) {
+    const argv = qemuArgv(n, boot, "x=1").join(" ");
+    assert.not.match(argv, /ipmi|tap,|mgmt/);
+    assert.equal(qemuArgv(n, boot, "x=1", undefined), qemuArgv(n, boot, "x=1"));
+  }
+});
+
+test("with its BMC: the same command line, then the VM's own BMC and management NIC, ids not used before", () => {
+  for (const [i, n] of (["a", "b"] as const).entries()) {
+    const spec = LAB_MGMT.bmcs[i]!;
+    assert.is(spec.node, n);
+    const plain = qemuArgv(n, boot, "x=1");
+    const withBmc = qemuArgv(n, boot, "x=1", spec);
+    assert.equal(withBmc, [...plain, ...bmcQemuArgs(spec)]);
+    assert.ok(withBmc.includes(`tap,id=mgmt,ifname=cgmgmt-${n},script=no,downscript=no`));
+    for (const id of ["ipmi0", "bmc0", "mgmt"]) assert.not.match(plain.join(" "), new RegExp(`id=${id}\\b`));
+  }
+});
+
+test.run();
