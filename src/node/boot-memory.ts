@@ -94,21 +94,16 @@ export class BootMemory {
     return { incarnation, seq: Math.max(fromRecord, fromStopped) };
   }
 
+  /** What every record of this process says of where it stands: this boot, this node, the uptime now. */
+  private stamp(): { bootId: string; node: string; uptimeMs: number } {
+    return { bootId: this.o.bootId(), node: this.o.node, uptimeMs: this.o.clock.uptime() };
+  }
+
   /** Record the incarnation this boot runs under from `seq`; logs (with `consequence`) when it cannot. */
   recordIncarnation(incarnation: number, seq: number, consequence: string): void {
     const o = this.o;
     if (!o.runDir) return;
-    const failed = writeIncarnation(
-      o.runDir,
-      {
-        bootId: o.bootId(),
-        node: o.node,
-        incarnation,
-        seq,
-        uptimeMs: o.clock.uptime(),
-      },
-      this.files,
-    );
+    const failed = writeIncarnation(o.runDir, { ...this.stamp(), incarnation, seq }, this.files);
     if (failed) o.log.emit("error", "incarnation", `could not record this boot's incarnation: ${failed}${consequence}`);
   }
 
@@ -116,19 +111,7 @@ export class BootMemory {
   recordStopped(incarnation: number, seq: number, reason: string): string | null {
     const o = this.o;
     if (!o.runDir) return null;
-    return writeStopped(
-      o.runDir,
-      {
-        bootId: o.bootId(),
-        node: o.node,
-        incarnation,
-        seq,
-        uptimeMs: o.clock.uptime(),
-        reason,
-        at: o.clock.wall(),
-      },
-      this.files,
-    );
+    return writeStopped(o.runDir, { ...this.stamp(), incarnation, seq, reason, at: o.clock.wall() }, this.files);
   }
 
   /** What a predecessor of this boot heard: from its hand-over snapshot, else from the heard record of `incarnation`. */
@@ -188,18 +171,7 @@ export class BootMemory {
     const o = this.o;
     if (!o.runDir || this.selfFenceRecorded) return;
     this.selfFenceRecorded = true;
-    const failed = writeSelfFence(
-      o.runDir,
-      {
-        bootId: o.bootId(),
-        node: o.node,
-        incarnation,
-        uptimeMs: o.clock.uptime(),
-        reason,
-        power,
-      },
-      this.files,
-    );
+    const failed = writeSelfFence(o.runDir, { ...this.stamp(), incarnation, reason, power }, this.files);
     if (failed) o.log.emit("error", "self-fence", `could not record the self-fence: ${failed}`);
   }
 
