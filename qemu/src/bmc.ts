@@ -84,7 +84,12 @@ export function bmcQemuArgs(b: BmcSpec): string[] {
  * is sent to QEMU over it (QEMU exits 0), and while QEMU is connected the chassis power is on. `startcmd` runs on
  * power on; it may start QEMU itself or ask another process to.
  */
-export function bmcLanConf(b: BmcSpec, password: string, startcmd: string, poweredOn: boolean): string {
+export function bmcLanConf(
+  b: Pick<BmcSpec, "node" | "address" | "lanPort" | "vmPort">,
+  password: string,
+  startcmd: string,
+  poweredOn: boolean,
+): string {
   const auths = "none md2 md5 straight";
   if (/["\n]/.test(startcmd) || /["\n]/.test(password)) throw new Error("startcmd and password: no quotes or newlines");
   return `name "cgbmc-${b.node}"

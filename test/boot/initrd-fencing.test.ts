@@ -4,54 +4,18 @@
 // taken out of the image powers a real BMC (ipmi_sim) on; an image missing what a level needs fails verification.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { BASE } from "../../qemu/src/paths.ts";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { DebianRoot, sh } from "../helpers/debian-root.ts";
 import { runExe } from "../helpers/exe.ts";
-import { type IpmiSim, ipmiSimUnavailable, startIpmiSim } from "../helpers/ipmi-sim.ts";
+import { BMC_PAIR_CONFIG, type IpmiSim, ipmiSimUnavailable, startIpmiSim } from "../helpers/ipmi-sim.ts";
 
-const REPO = resolve(import.meta.dir, "../..");
-const base = join(BASE, "rootfs");
-const root = mkdtempSync("/var/tmp/cg-chroot-");
-const sh = (cmd: string[]) => {
-  const r = Bun.spawnSync(cmd, { stderr: "pipe", stdout: "pipe" });
-  if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")}: ${r.stderr.toString()}`);
-  return r.stdout.toString();
-};
+const debian = new DebianRoot();
+const root = debian.path;
 const unavailable = ipmiSimUnavailable();
 let sim: IpmiSim | null = null;
 
-const CONFIG = `[cluster]
-name = "pair"
-
-[[node]]
-name = "a"
-address = "192.168.100.1"
-fencing_address = "192.168.77.1/24"
-
-[[node]]
-name = "b"
-address = "192.168.100.2"
-fencing_address = "192.168.77.2/24"
-
-[fencing.network]
-interface = "eth2"
-
-[[fencing.level]]
-type = "ipmi"
-host = "192.168.77.12"
-user = "fence"
-password_file = "/etc/clusterguard/bmc.pw"
-cipher_suite = 3
+const CONFIG = `${BMC_PAIR_CONFIG}cipher_suite = 3
 
 [[fencing.level]]
 type = "redfish"
@@ -83,10 +47,8 @@ function installIpmitool(): void {
 }
 
 test.before(async () => {
-  if (!existsSync(base)) throw new Error(`${base} is missing: make test builds it (qemu/image/build-base.sh)`);
   if (unavailable !== null) throw new Error(`the real BMC cannot run: ${unavailable}`);
-  sh(["cp", "-a", "--reflink=auto", `${base}/.`, root]);
-  sh(["make", "-s", "-C", REPO, "install", `DESTDIR=${root}`]);
+  debian.install();
   assert.is(runExe(["keygen", "--authkey", join(root, "etc/clusterguard/authkey")]).code, 0);
   sim = await startIpmiSim({ poweredOn: false });
   put("etc/clusterguard/clusterguard.toml", CONFIG, 0o644);
@@ -98,8 +60,7 @@ test.before(async () => {
 });
 test.after(() => {
   sim?.stop();
-  // runIn unmounts its binds; never delete through a mount.
-  if (!sh(["cat", "/proc/self/mountinfo"]).includes(root)) rmSync(root, { recursive: true, force: true });
+  debian.remove();
 });
 
 const regenerate = () => runExe(["initrd", "regenerate", "--root", root, "--kind", "shell"]);

@@ -1,13 +1,15 @@
 // A real BMC for the tests: OpenIPMI's ipmi_sim (Debian package openipmi) serving IPMI over LAN (1.5 and 2.0) on a
 // chosen address and UDP port. Its "machine" is a `sleep` that power on starts and power off kills (startcmd), so
 // the chassis power the BMC reports is whether that process lives. The system interface (channel 15, codec VM) is
-// what gives ipmi_sim power control at all; nothing connects to it here (a QEMU ipmi-bmc-extern would).
+// what gives ipmi_sim power control at all; nothing connects to it here (a QEMU ipmi-bmc-extern would). Its lan.conf
+// is the lab's own (qemu/src/bmc.ts bmcLanConf), so the tests and the lab run one BMC configuration.
 import { spawn, spawnSync } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BMC_EMU, BMC_USER, bmcLanConf } from "../../qemu/src/bmc.ts";
 
 export interface IpmiSim {
   host: string;
@@ -35,7 +37,7 @@ export interface IpmiSimOptions {
   poweredOn?: boolean;
 }
 
-export const SIM_USER = "fence";
+export const SIM_USER = BMC_USER;
 const SIM_PASSWORD = "s3cret-bmc";
 
 /** Why ipmi_sim or ipmitool cannot run here, or null when both can. */
@@ -60,7 +62,35 @@ export async function freeUdpPort(host = "127.0.0.1"): Promise<number> {
   return port;
 }
 
-async function freeTcpPort(): Promise<number> {
+/**
+ * A pair whose initrds reach an ipmi BMC over the fencing network (password in /etc/clusterguard/bmc.pw); a test may
+ * append keys to that last [[fencing.level]] table, and further levels.
+ */
+export const BMC_PAIR_CONFIG = `[cluster]
+name = "pair"
+
+[[node]]
+name = "a"
+address = "192.168.100.1"
+fencing_address = "192.168.77.1/24"
+
+[[node]]
+name = "b"
+address = "192.168.100.2"
+fencing_address = "192.168.77.2/24"
+
+[fencing.network]
+interface = "eth2"
+
+[[fencing.level]]
+type = "ipmi"
+host = "192.168.77.12"
+user = "fence"
+password_file = "/etc/clusterguard/bmc.pw"
+`;
+
+/** A TCP port on 127.0.0.1 nothing listens on now. */
+export async function freeTcpPort(): Promise<number> {
   const srv = createServer();
   await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
   const addr = srv.address();
@@ -68,41 +98,6 @@ async function freeTcpPort(): Promise<number> {
   if (addr === null || typeof addr === "string") throw new Error("no TCP port");
   return addr.port;
 }
-
-/** The lan.conf: one BMC at 0x20, a LAN channel on host:port, an admin user, the machine as its startcmd. */
-export function lanConf(o: {
-  host: string;
-  port: number;
-  vmPort: number;
-  startcmd: string;
-  poweredOn: boolean;
-}): string {
-  const auths = "none md2 md5 straight";
-  return `name "cgsim"
-set_working_mc 0x20
-  startlan 1
-    addr ${o.host} ${o.port}
-    priv_limit admin
-    allowed_auths_callback ${auths}
-    allowed_auths_user ${auths}
-    allowed_auths_operator ${auths}
-    allowed_auths_admin ${auths}
-    guid a123456789abcdefa123456789abcdef
-  endlan
-  serial 15 127.0.0.1 ${o.vmPort} codec VM
-  startcmd "${o.startcmd}"
-  startnow ${o.poweredOn ? "true" : "false"}
-  poweroff_wait 5
-  kill_wait 2
-  user 2 true "${SIM_USER}" "${SIM_PASSWORD}" admin 10 ${auths}
-`;
-}
-
-/** The emulator commands: the BMC itself and nothing else. */
-export const SIM_EMU = `mc_setbmc 0x20
-mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02
-mc_enable 0x20
-`;
 
 /** Start ipmi_sim and wait until it answers `chassis power status` over lanplus. */
 export async function startIpmiSim(o: IpmiSimOptions = {}): Promise<IpmiSim> {
@@ -114,9 +109,10 @@ export async function startIpmiSim(o: IpmiSimOptions = {}): Promise<IpmiSim> {
   const wrongPasswordFile = join(dir, "wrong-password");
   writeFileSync(passwordFile, `${SIM_PASSWORD}\n`, { mode: 0o600 });
   writeFileSync(wrongPasswordFile, "not-the-password\n", { mode: 0o600 });
-  const conf = lanConf({ host, port, vmPort: await freeTcpPort(), startcmd: "sleep 100000", poweredOn: !!o.poweredOn });
+  const bmc = { node: "a" as const, address: host, lanPort: port, vmPort: await freeTcpPort() };
+  const conf = bmcLanConf(bmc, SIM_PASSWORD, "sleep 100000", !!o.poweredOn);
   writeFileSync(join(dir, "lan.conf"), conf);
-  writeFileSync(join(dir, "sim.emu"), SIM_EMU);
+  writeFileSync(join(dir, "sim.emu"), BMC_EMU);
   const logFile = join(dir, "sim.log");
   const argv = ["ipmi_sim", "-n", "-c", join(dir, "lan.conf"), "-f", join(dir, "sim.emu"), "-s", join(dir, "state")];
   const cmd = o.netns ? ["ip", "netns", "exec", o.netns, ...argv] : argv;

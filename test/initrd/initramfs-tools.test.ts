@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { BASE } from "../../qemu/src/paths.ts";
 import { EXE } from "../helpers/exe.ts";
+import { BMC_PAIR_CONFIG } from "../helpers/ipmi-sim.ts";
 import { OverlayRoot } from "../helpers/overlay-root.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
@@ -19,28 +20,7 @@ const IMAGE = `/boot/initrd.img-${KVER}-clusterguard`;
 const DISTRO = `/boot/initrd.img-${KVER}`;
 const UNPACKED = "/tmp/unpacked";
 
-const CONFIG = `[cluster]
-name = "pair"
-
-[[node]]
-name = "a"
-address = "192.168.100.1"
-fencing_address = "192.168.77.1/24"
-
-[[node]]
-name = "b"
-address = "192.168.100.2"
-fencing_address = "192.168.77.2/24"
-
-[fencing.network]
-interface = "eth2"
-
-[[fencing.level]]
-type = "ipmi"
-host = "192.168.77.12"
-user = "fence"
-password_file = "/etc/clusterguard/bmc.pw"
-`;
+const CONFIG = BMC_PAIR_CONFIG;
 
 // initramfs-tools in, dracut out (Debian's own choice between the two); update_initramfs=no spares the install a
 // rebuild of the distro's initrd. Then clusterguard as `make install` puts it, configured.

@@ -4,7 +4,6 @@
 import type { Subprocess } from "bun";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -21,6 +20,7 @@ import {
   nftRuleset,
   startBmc,
 } from "../../qemu/src/bmc.ts";
+import { freeTcpPort } from "../helpers/ipmi-sim.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 function unavailable(): string | null {
@@ -38,15 +38,6 @@ function unavailable(): string | null {
 const why = unavailable();
 if (why !== null) console.log(`  (qemu-lab bmc: real parts skipped: ${why})`);
 const real = (name: string, fn: () => Promise<void>) => test(name, async () => (why === null ? fn() : undefined));
-
-async function freeTcpPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
-  const addr = srv.address();
-  await new Promise((resolve) => srv.close(resolve));
-  if (addr === null || typeof addr === "string") throw new Error("no TCP port");
-  return addr.port;
-}
 
 // Names and a subnet of this test's own (interface names are at most 15 characters).
 const tag = String(process.pid % 100000);
