@@ -1,30 +1,20 @@
 // `clusterguard initrd regenerate` with real dracut in the lab's Debian 12 chroot (the cached base image).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BASE } from "../../qemu/src/paths.ts";
+import { DebianRoot, sh } from "../helpers/debian-root.ts";
 import { EXE, runExe } from "../helpers/exe.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
-const base = join(BASE, "rootfs");
-const root = mkdtempSync("/var/tmp/cg-chroot-");
-const sh = (cmd: string[]) => {
-  const r = Bun.spawnSync(cmd, { stderr: "pipe", stdout: "pipe" });
-  if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")}: ${r.stderr.toString()}`);
-  return r.stdout.toString();
-};
+const debian = new DebianRoot();
+const root = debian.path;
 
 test.before(() => {
-  if (!existsSync(base)) throw new Error(`${base} is missing: make test builds it (qemu/image/build-base.sh)`);
-  sh(["cp", "-a", "--reflink=auto", `${base}/.`, root]);
-  sh(["make", "-s", "-C", REPO, "install", `DESTDIR=${root}`]);
+  debian.install();
   copyFileSync(join(REPO, "test/fixtures/config/minimal.toml"), join(root, "etc/clusterguard/clusterguard.toml"));
 });
-test.after(() => {
-  // runIn unmounts its binds; never delete through a mount.
-  if (!sh(["cat", "/proc/self/mountinfo"]).includes(root)) rmSync(root, { recursive: true, force: true });
-});
+test.after(() => debian.remove());
 
 test("without an authkey in the tree, regenerate stops before dracut and says what is missing", () => {
   const r = runExe(["initrd", "regenerate", "--root", root]);
