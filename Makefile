@@ -6,7 +6,7 @@ SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 BUILD_FLAGS := --compile --minify --bytecode --format=esm \
 	--no-compile-autoload-dotenv --no-compile-autoload-bunfig
 
-.PHONY: all build man deb deps host-deps typecheck lint test test-unit clean lab lab-base lab-matrix lab-soak install bench sim
+.PHONY: all build man deb deps host-deps typecheck lint test test-unit clean lab lab-base lab-matrix lab-initramfs-tools lab-soak install bench sim
 
 all: build
 
@@ -76,20 +76,25 @@ clean:
 	rm -rf dist
 
 ## lab: the two-VM QEMU demonstration (qemu/)
-lab: deps host-deps build lab-base
+lab: deps host-deps deb lab-base
 	qemu/lab demo
 
 ## lab-matrix: every lab scenario, MATRIX_REPEAT times (default 1), then a table of passes per scenario
 MATRIX_REPEAT ?= 1
-lab-matrix: deps host-deps build lab-base
+lab-matrix: deps host-deps deb lab-base
 	qemu/lab matrix --repeat $(MATRIX_REPEAT)
+
+## lab-initramfs-tools: the scenarios start-one-by-one and kill-active with a guard initrd that initramfs-tools built
+## (an image of its own, where initramfs-tools replaced dracut: needs the Debian mirror when it is built)
+lab-initramfs-tools: deps host-deps deb lab-base
+	CG_LAB_INITRD=initramfs-tools qemu/lab scenario start-one-by-one kill-active
 
 ## lab-soak: the chaos soak: random faults from a seeded schedule for SOAK_MINUTES (default 60), checked all along;
 ## SOAK_SEED=N repeats a run's schedule (default: a random seed, printed). Fails on any split brain, lost acknowledged
 ## record, false or missed failover.
 SOAK_MINUTES ?= 60
 SOAK_SEED ?=
-lab-soak: deps host-deps build lab-base
+lab-soak: deps host-deps deb lab-base
 	qemu/lab chaos --minutes $(SOAK_MINUTES) $(if $(SOAK_SEED),--seed $(SOAK_SEED))
 
 ## install: the executable, the dracut module, the initramfs-tools hook and script, the kernel hooks, the agent's

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import {
   appendFileSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -13,7 +14,8 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { BASE_OPTIONS, clusterToml, LAB_FSTAB, nodeArgs } from "./lab-config.ts";
-import { BASE, CACHE, EXE, IMAGE, NODES, type Node, REPO } from "./paths.ts";
+import { runIn } from "../../src/boot/chroot.ts";
+import { BASE, CACHE, DEB, EXE, IMAGE, INITRD_KIND, NODES, type Node, REPO } from "./paths.ts";
 import { assertNothingMounted } from "./mounts.ts";
 import { progress, sh } from "./sh.ts";
 
@@ -26,14 +28,13 @@ export interface BootSet {
   kind: string;
 }
 
-const INITRD_KIND = process.env.CG_LAB_INITRD ?? "systemd";
-
 function inputsHash(): string {
   const h = createHash("sha256");
   const files = [
-    EXE,
+    DEB,
     join(BASE, "stamp"),
     join(REPO, "qemu/image/make-disk.sh"),
+    join(REPO, "qemu/image/use-initramfs-tools.sh"),
     ...dirFiles(join(REPO, "dracut-module/90clusterguard")),
     ...dirFiles(join(REPO, "qemu/files")),
     ...dirFiles(join(REPO, "initrd/kernel")),
@@ -55,7 +56,7 @@ function dirFiles(d: string): string[] {
 /** Build (or reuse) the image layer; returns the boot set. */
 export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
   const t0 = performance.now();
-  if (!existsSync(EXE)) await sh("make", ["-C", REPO, "build"]);
+  await sh("make", ["-s", "-C", REPO, "deb"]);
   progress(t0, "base image (cached; qemu/image/build-base.sh)");
   await sh("bash", [join(REPO, "qemu/image/build-base.sh")], { env: { CG_LAB_CACHE: CACHE } });
   const stamp = join(IMAGE, "stamp");
@@ -70,8 +71,7 @@ export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
   const root = join(IMAGE, "rootfs");
   progress(t0, "copying the base root file system");
   await sh("cp", ["-a", "--reflink=auto", join(BASE, "rootfs"), root]);
-  progress(t0, "make install DESTDIR=rootfs (executable, dracut module, kernel hooks)");
-  await sh("make", ["-C", REPO, "install", `DESTDIR=${root}`]);
+  await installPackage(root, t0);
   writeFileSync(join(root, "etc/clusterguard/clusterguard.toml"), clusterToml());
   await sh(EXE, ["keygen", "--authkey", join(root, "etc/clusterguard/authkey")]);
   installWorkload(root);
@@ -99,6 +99,45 @@ export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
   return set;
 }
 
+/**
+ * Install clusterguard the way an admin would: `dpkg -i` of `make deb`'s package inside the image (its Depends checked,
+ * its postinst run), so every lab run tests the package. For an initramfs-tools image, first swap dracut for
+ * initramfs-tools (qemu/image/use-initramfs-tools.sh, from the Debian mirror).
+ */
+async function installPackage(root: string, t0: number): Promise<void> {
+  const inRoot = async (what: string, cmd: string, args: string[]) => {
+    const r = await runIn(root, cmd, args);
+    if (r.exitCode !== 0) throw new Error(`${what} in the image failed (exit ${r.exitCode}):\n${r.output}`);
+    return r.output;
+  };
+  if (INITRD_KIND === "initramfs-tools") {
+    progress(t0, "initramfs-tools instead of dracut (apt-get, from the Debian mirror)");
+    const placeholder = readFileSync(join(root, "etc/resolv.conf"));
+    copyFileSync("/etc/resolv.conf", join(root, "etc/resolv.conf"));
+    copyFileSync(join(REPO, "qemu/image/use-initramfs-tools.sh"), join(root, "var/tmp/use-initramfs-tools.sh"));
+    try {
+      await inRoot("use-initramfs-tools.sh", "sh", ["/var/tmp/use-initramfs-tools.sh"]);
+    } finally {
+      writeFileSync(join(root, "etc/resolv.conf"), placeholder);
+      rmSync(join(root, "var/tmp/use-initramfs-tools.sh"));
+    }
+  }
+  progress(t0, `dpkg -i ${DEB.slice(REPO.length + 1)}`);
+  copyFileSync(DEB, join(root, "var/tmp/clusterguard.deb"));
+  try {
+    console.log((await inRoot("dpkg -i", "dpkg", ["-i", "/var/tmp/clusterguard.deb"])).trim());
+  } finally {
+    rmSync(join(root, "var/tmp/clusterguard.deb"));
+  }
+  if (INITRD_KIND === "initramfs-tools") {
+    // Back to Debian's default, now that no more packages change: kernel upgrades update the distro's initrd.
+    writeFileSync(join(root, "etc/initramfs-tools/update-initramfs.conf"), "update_initramfs=yes\n");
+    await inRoot("apt-get clean", "apt-get", ["clean"]);
+    rmSync(join(root, "var/lib/apt/lists"), { recursive: true, force: true });
+    mkdirSync(join(root, "var/lib/apt/lists/partial"), { recursive: true });
+  }
+}
+
 function installWorkload(root: string): void {
   copyFileSync(join(REPO, "qemu/files/workload.sh"), join(root, "usr/local/bin/workload"));
   Bun.spawnSync(["chmod", "0755", join(root, "usr/local/bin/workload")]);
@@ -117,22 +156,22 @@ function installWorkload(root: string): void {
     join(REPO, "qemu/files/debug-shell-hvc0.conf"),
     join(root, "etc/systemd/system/debug-shell.service.d/lab-hvc0.conf"),
   );
-  copyFileSync(
-    join(REPO, "qemu/files/dracut-lab-shell.conf"),
-    join(root, "etc/dracut.conf.d/20-clusterguard-lab-shell.conf"),
-  );
+  if (INITRD_KIND !== "initramfs-tools")
+    copyFileSync(
+      join(REPO, "qemu/files/dracut-lab-shell.conf"),
+      join(root, "etc/dracut.conf.d/20-clusterguard-lab-shell.conf"),
+    );
   // The agent's events on the console as well as in the journal (qemu/files/agent-kmsg-all.conf).
   mkdirSync(join(root, "etc/systemd/system/clusterguard-agent.service.d"), { recursive: true });
   copyFileSync(
     join(REPO, "qemu/files/agent-kmsg-all.conf"),
     join(root, "etc/systemd/system/clusterguard-agent.service.d/lab-kmsg-all.conf"),
   );
-  // Enabled the way `systemctl enable clusterguard-agent` would.
-  mkdirSync(join(root, "etc/systemd/system/sysinit.target.wants"), { recursive: true });
-  symlinkSync(
-    "/usr/lib/systemd/system/clusterguard-agent.service",
-    join(root, "etc/systemd/system/sysinit.target.wants/clusterguard-agent.service"),
-  );
+  // The package's postinst enabled the agent, as deb-systemd-helper does on a first install.
+  const wants = join(root, "etc/systemd/system/sysinit.target.wants/clusterguard-agent.service");
+  // (the link is absolute, into the image: look at the link itself)
+  if (!lstatSync(wants, { throwIfNoEntry: false })?.isSymbolicLink())
+    throw new Error(`dpkg -i left the agent disabled: ${wants} is missing`);
 }
 
 /** The distro's own entry, as systemd-boot would list it: `bootloader install` copies its options. */

@@ -1,14 +1,26 @@
 // Where the lab keeps things: the cached base (outside tracked files), the built layers, the running lab, reports.
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 export const REPO = resolve(import.meta.dir, "../..");
 /** Outside the clone, so CI and fresh clones on one machine reuse the slow base (override: CG_LAB_CACHE). */
 export const CACHE = process.env.CG_LAB_CACHE ?? "/var/cache/clusterguard-lab";
 export const BASE = resolve(CACHE, "base");
-export const IMAGE = resolve(CACHE, "image");
+/**
+ * The guard initrd the image is built with (`clusterguard initrd regenerate --kind`): systemd or shell (dracut), or
+ * initramfs-tools, for which the image swaps dracut for initramfs-tools. Each kind has its own image folder, so
+ * switching between them rebuilds nothing.
+ */
+export const INITRD_KIND = process.env.CG_LAB_INITRD ?? "systemd";
+export const IMAGE = resolve(CACHE, INITRD_KIND === "systemd" ? "image" : `image-${INITRD_KIND}`);
 export const RUN = resolve(CACHE, "run");
 export const OUT = resolve(REPO, "qemu/out");
 export const EXE = resolve(REPO, "dist/clusterguard");
+/** `make deb`'s package, which the image installs with dpkg. */
+export const DEB = resolve(
+  REPO,
+  `dist/clusterguard_${JSON.parse(readFileSync(resolve(REPO, "package.json"), "utf8")).version}_amd64.deb`,
+);
 export const CONTROL = resolve(RUN, "lab.sock");
 
 export type Node = "a" | "b";

@@ -22,15 +22,10 @@ const UNPACKED = "/tmp/unpacked";
 
 const CONFIG = BMC_PAIR_CONFIG;
 
-// initramfs-tools in, dracut out (Debian's own choice between the two); update_initramfs=no spares the install a
-// rebuild of the distro's initrd. Then clusterguard as `make install` puts it, configured.
+// initramfs-tools in, dracut out, as the lab's initramfs-tools image has it (qemu/image/use-initramfs-tools.sh), with
+// ipmitool. Then clusterguard as `make install` puts it, configured.
 const SETUP = `set -e
-export DEBIAN_FRONTEND=noninteractive
-mkdir -p /etc/initramfs-tools
-echo update_initramfs=no > /etc/initramfs-tools/update-initramfs.conf
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confold initramfs-tools zstd ipmitool > /dev/null
-apt-get purge -y -qq dracut dracut-core > /dev/null
+sh /tmp/use-initramfs-tools.sh ipmitool
 cp -a /staging/. /
 cat > /etc/clusterguard/clusterguard.toml << 'EOF'
 ${CONFIG}EOF
@@ -56,6 +51,7 @@ test.before(() => {
   const r = sys.run(SETUP, [
     ["/etc/resolv.conf", "/etc/resolv.conf"],
     [staging, "/staging"],
+    [join(REPO, "qemu/image/use-initramfs-tools.sh"), "/tmp/use-initramfs-tools.sh"],
   ]);
   if (r.code !== 0) throw new Error(`setting up initramfs-tools in the overlay failed:\n${r.stdout}\n${r.stderr}`);
 });
