@@ -31,7 +31,8 @@ function walk(fields: Fields, prefix: string, out: Record<string, KeyDoc>): void
       const item = spec.item;
       if (item.type === "table") walk(item.fields, `${path}[].`, out);
       else {
-        out[`${path}[].${item.tag}`] = { doc: `which kind of ${item.doc}`, accepts: expected(item) };
+        const tags = Object.keys(item.variants).map((t) => JSON.stringify(t));
+        out[`${path}[].${item.tag}`] = { doc: `which kind of ${item.doc}`, accepts: `one of ${tags.join(", ")}` };
         for (const [tag, variant] of Object.entries(item.variants))
           for (const [k, s] of Object.entries(variant))
             out[`${path}[].${k}`] ??= { ...one(s), doc: `${s.doc} (${item.tag} = "${tag}")` };
