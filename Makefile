@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 BUN := node_modules/.bin/bun
 TSC := node_modules/.bin/tsc
-SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
+SOURCES := $(shell find src -name '*.ts' 2>/dev/null) $(wildcard src/web/assets/*)
 BUILD_FLAGS := --compile --minify --bytecode --format=esm \
 	--no-compile-autoload-dotenv --no-compile-autoload-bunfig
 

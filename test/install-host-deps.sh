@@ -2,7 +2,7 @@
 # Install the Debian packages the tests need, only those missing (run as root on Debian 12).
 set -euo pipefail
 pkgs=("$@")
-[ ${#pkgs[@]} -gt 0 ] || pkgs=(socat qemu-system-x86 iproute2 iputils-arping util-linux e2fsprogs dracut-core fdisk dosfstools mtools shellcheck pacemaker-cli-utils corosync grub-common grub-pc-bin grub-emu man-db systemd dpkg-dev lintian openipmi ipmitool nftables)
+[ ${#pkgs[@]} -gt 0 ] || pkgs=(socat qemu-system-x86 iproute2 iputils-arping util-linux e2fsprogs dracut-core fdisk dosfstools mtools shellcheck pacemaker-cli-utils corosync grub-common grub-pc-bin grub-emu man-db systemd dpkg-dev lintian openipmi ipmitool nftables chromium)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

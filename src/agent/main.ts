@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ClusterConfig } from "../config/index.ts";
-import { formatConfigError } from "../config/index.ts";
+import { DEFAULT_AUTHKEY_PATH, DEFAULT_CONFIG_PATH, formatConfigError } from "../config/index.ts";
 import { readStopped } from "../node/boot-record.ts";
 import { bootId, HANDOVER_FILE, HANDOVER_SOCKET } from "../node/handover.ts";
 import { serveHandover } from "../node/handover.ts";
@@ -16,7 +16,8 @@ import { failoverLog } from "./failover-log.ts";
 import { requestHandover, takeHandoverFile } from "../node/handover.ts";
 import { resourcesFrom } from "./resources/from-config.ts";
 import { ResourceSet } from "./resources/set.ts";
-import { serveManagement, standbyFor } from "./serve.ts";
+import { consoleRecord, serveConsole } from "./console.ts";
+import { agentHandler, serveManagement, standbyFor } from "./serve.ts";
 import { laterServices, startServices, withResources } from "./services.ts";
 import { bootFinished, systemStopping } from "./system-state.ts";
 
@@ -25,6 +26,9 @@ export interface AgentCli extends NodeCli {
   handoverFile?: string;
   /** Under journald: which events also go to kmsg (default: critical ones). */
   kmsgEvents?: "all" | "critical";
+  /** The files the agent runs with (the web console's configurator edits the config). */
+  configPath?: string;
+  authkeyPath?: string;
 }
 
 /** Runs until the machine stops, a successor takes the links, or an admin stops it; resolves with the exit code. */
@@ -83,6 +87,7 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
     );
     return EXIT_FAILURE;
   }
+  const record = consoleRecord(config, log, guard);
   const reboot = (reason: string) => agentEffectors({ hostMode: cli.hostMode, kmsg }).selfFence(reason, "reset", false);
   const services = laterServices();
   const resources = new ResourceSet(resourcesFrom(config.resource), (level, event, message, fields) =>
@@ -101,11 +106,23 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
   // The STANDBY's administrator asked to take over (`clusterguard takeover` there): the same planned switchover.
   guard.handOverForPeer = () => standby();
   const logFailover = failoverLog((level, event, message, fields) => log.emit(level, event, message, fields));
+  const handler = agentHandler(serve, standby);
   try {
-    await serveManagement(serve, standby);
+    await serveManagement(serve, handler);
   } catch (e) {
     log.emit("error", "management", `management socket not started: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const web = record
+    ? serveConsole({
+        config,
+        record,
+        handler,
+        guard,
+        log,
+        files: { path: cli.configPath ?? DEFAULT_CONFIG_PATH, authkeyPath: cli.authkeyPath ?? DEFAULT_AUTHKEY_PATH },
+        hostMode: cli.hostMode,
+      })
+    : null;
   if (!cli.hostMode)
     sdNotify(
       stopped ? `READY=1\nSTATUS=STOPPED: ${guard.releasedThisBoot}` : "READY=1\nSTATUS=ACTIVE: links taken over",
@@ -170,6 +187,7 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
         `links released (grace ${snap.graceMs} ms announced); the next agent start continues them from ${file}`,
       );
       if (typeof srv !== "string") srv.stop();
+      web?.stop();
       leave(0);
     }
   });

@@ -5,6 +5,7 @@ import type { NodeRuntime } from "../node/runtime.ts";
 import type { Logger } from "../log/logger.ts";
 import { controlHandler, type Services } from "../node/control.ts";
 import { type ManagementServer, startManagement } from "../mgmt/server.ts";
+import type { ControlHandler } from "../mgmt/protocol.ts";
 import { freezePath, remountPath, thawPath } from "./freeze.ts";
 import { readMountFacts, type SharedDevice } from "./mount-facts.ts";
 import type { ReleasingSide } from "./services.ts";
@@ -76,9 +77,13 @@ export function sharedDevices(config: ClusterConfig): SharedDevice[] {
   return out;
 }
 
+/** The agent's answers to management requests (the socket's and the web console's). */
+export function agentHandler(o: ServeOptions, standby: () => Promise<Outcome>): ControlHandler {
+  return controlHandler({ config: o.config, guard: o.guard, services: o.services, standby });
+}
+
 /** Start the management socket with the agent's handler. */
-export async function serveManagement(o: ServeOptions, standby: () => Promise<Outcome>): Promise<ManagementServer> {
-  const handler = controlHandler({ config: o.config, guard: o.guard, services: o.services, standby });
+export async function serveManagement(o: ServeOptions, handler: ControlHandler): Promise<ManagementServer> {
   const m = o.socket ? { ...o.config.management, socket: o.socket } : o.config.management;
   return startManagement(m, handler, o.log);
 }

@@ -42,6 +42,8 @@ export interface RegenerateOptions {
   kind: InitrdKind;
   /** Allow writing over the distro's default initrd. */
   overwriteDefault: boolean;
+  /** Hears each step and each line the builder prints, as they come. */
+  progress?: (line: string) => void;
 }
 
 export type RegenerateResult =
@@ -112,14 +114,17 @@ export async function regenerate(o: RegenerateOptions): Promise<RegenerateResult
   }
   const command = builder === "dracut" ? dracutCommand(o.kind, kver, inner) : mkinitramfsCommand(kver, inner);
   const t0 = performance.now();
+  o.progress?.(`building ${inner} for kernel ${kver} with ${builder} (${why}): ${command.join(" ")}`);
   // `env` sets the hook's opt-in on the host and in a chroot alike.
-  const run = await runIn(root, "env", builder === "dracut" ? command : [INITRAMFS_TOOLS_OPT_IN, ...command]);
+  const argv = builder === "dracut" ? command : [INITRAMFS_TOOLS_OPT_IN, ...command];
+  const run = await runIn(root, "env", argv, undefined, o.progress);
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   if (run.exitCode !== 0)
     return { ok: false, error: `${command.join(" ")} failed with exit code ${run.exitCode}`, output: run.output };
   // The image holds the authkey and any BMC password: readable by root only (mkinitramfs writes it 0644).
   chmodSync(join(root, inner), 0o600);
   const needs = initrdNeeds(loaded.config, root);
+  o.progress?.(`built in ${seconds} s; verifying ${inner}`);
   const verify = await verifyInitrd(root, inner, needs, builder);
   if (verify.problems.length > 0)
     return {

@@ -11,7 +11,7 @@ import {
   writeAuthkey,
 } from "../config/index.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
-import { loadBoth } from "./load-both.ts";
+import { type BothResult, loadBoth } from "./load-both.ts";
 
 /** Register `config check`. */
 export function configCheckCommand(y: Argv, setExit: (code: number) => void): Argv {
@@ -22,17 +22,7 @@ export function configCheckCommand(y: Argv, setExit: (code: number) => void): Ar
         "validate clusterguard.toml and the authkey; print the effective configuration or every error",
         (b) => b.option("json", { type: "boolean", default: false, describe: "print the result as JSON" }),
         (argv) => {
-          const both = loadBoth(String(argv.config), String(argv.authkey));
-          // What the initrd could not hold for a fence level (ipmitool, a CA bundle) is a warning here, as an
-          // unreachable BMC is; regenerate refuses all of them.
-          if (both.config !== undefined)
-            both.warnings.push(...initrdWarnings(both.config, String(argv.config), both.lines));
-          // The secret files the config names follow the authkey's rules; here they are checked before any run needs them.
-          const secrets = both.config === undefined ? [] : checkConfigSecrets(both.config, 0);
-          const r =
-            secrets.length === 0
-              ? both
-              : { ok: false as const, errors: [...(both.ok ? [] : both.errors), ...secrets], warnings: both.warnings };
+          const r = checkConfig(loadBoth(String(argv.config), String(argv.authkey)), String(argv.config));
           if (argv.json) {
             console.log(
               JSON.stringify(
@@ -65,6 +55,20 @@ export function configCheckCommand(y: Argv, setExit: (code: number) => void): Ar
       )
       .demandCommand(1, "name an action: check"),
   );
+}
+
+/**
+ * What `config check` finds beyond loading: the initrd warnings and the secret files' problems. The web console's
+ * configurator checks an edit through this too, so both say the same FILE:LINE messages.
+ */
+export function checkConfig(both: BothResult, file: string): BothResult {
+  // What the initrd could not hold for a fence level (ipmitool, a CA bundle) is a warning here, as an unreachable
+  // BMC is; regenerate refuses all of them.
+  if (both.config !== undefined) both.warnings.push(...initrdWarnings(both.config, file, both.lines));
+  // The secret files the config names follow the authkey's rules; here they are checked before any run needs them.
+  const secrets = both.config === undefined ? [] : checkConfigSecrets(both.config, 0);
+  if (secrets.length === 0) return both;
+  return { ok: false, errors: [...(both.ok ? [] : both.errors), ...secrets], warnings: both.warnings };
 }
 
 /** The initrd problems a config check has not reported yet (tools, CA bundles), as FILE:LINE: KEY: message. */

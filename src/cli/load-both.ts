@@ -1,5 +1,12 @@
 // Load and check the config and the authkey together; every error is collected, none hidden.
-import { type ClusterConfig, type ConfigError, type LineMap, loadAuthkey, loadConfig } from "../config/index.ts";
+import {
+  type ClusterConfig,
+  type ConfigError,
+  type LineMap,
+  type LoadResult,
+  loadAuthkey,
+  loadConfig,
+} from "../config/index.ts";
 
 export type BothResult =
   | { ok: true; config: ClusterConfig; key: Uint8Array; warnings: string[]; lines: LineMap }
@@ -14,7 +21,11 @@ export type BothResult =
 
 /** Load `configPath` and `authkeyPath`, reporting the errors of both files at once. */
 export function loadBoth(configPath: string, authkeyPath: string, requireUid = 0): BothResult {
-  const c = loadConfig(configPath);
+  return withAuthkey(loadConfig(configPath), authkeyPath, requireUid);
+}
+
+/** A config already loaded (from a file or from text), and the authkey at `authkeyPath`, as one result. */
+export function withAuthkey(c: LoadResult, authkeyPath: string, requireUid = 0): BothResult {
   const k = loadAuthkey(authkeyPath, { requireUid });
   const errors = [...(c.ok ? [] : c.errors), ...(k.ok ? [] : k.errors)];
   if (c.ok && k.ok) return { ok: true, config: c.config, key: k.key, warnings: c.warnings, lines: c.lines };

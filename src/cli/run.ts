@@ -137,6 +137,8 @@ export function agentCommand(y: Argv, setExit: (code: number) => void): Argv {
           ...runOptions(argv),
           ...(argv["handover-file"] ? { handoverFile: String(argv["handover-file"]) } : {}),
           kmsgEvents: argv["kmsg-events"] === "all" ? "all" : "critical",
+          configPath: String(argv.config),
+          authkeyPath: String(argv.authkey),
         }),
       );
     },

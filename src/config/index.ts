@@ -5,6 +5,8 @@ export {
   formatConfigError,
   loadConfig,
   loadConfigText,
+  MAX_CONFIG_BYTES,
+  readConfigText,
   selectSelf,
   type LoadResult,
   type NameOrigin,

@@ -26,19 +26,27 @@ export type LoadResult =
 
 /** Loads and validates the config file at `path`. */
 export function loadConfig(path: string = DEFAULT_CONFIG_PATH): LoadResult {
+  const read = readConfigText(path);
+  return "errors" in read ? { ok: false, errors: read.errors, warnings: [] } : loadConfigText(read.text, path);
+}
+
+/** The text of the config file at `path` (bounded, a regular file, UTF-8), or why not. */
+export function readConfigText(path: string): { text: string } | { errors: ConfigError[] } {
   const read = readBounded(path, {
     maxBytes: MAX_CONFIG_BYTES,
     holding: "the TOML configuration",
     why: "a configuration is a few kilobytes",
   });
-  if (!read.ok) return { ok: false, errors: read.errors, warnings: [] };
-  let text: string;
+  if (!read.ok) return { errors: read.errors };
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(read.bytes);
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(read.bytes) };
   } catch {
-    return fileError(path, "the file is not valid UTF-8", "UTF-8 encoded TOML text");
+    return {
+      errors: [
+        { file: path, key: "(file)", problem: "the file is not valid UTF-8", expected: "UTF-8 encoded TOML text" },
+      ],
+    };
   }
-  return loadConfigText(text, path);
 }
 
 /** Parses and validates config text; `file` names it in messages. */
@@ -52,10 +60,6 @@ export function loadConfigText(text: string, file: string): LoadResult {
   }
   const { config, errors, warnings } = validate(parsed.value, parsed.lines, file);
   return config === undefined ? { ok: false, errors, warnings } : { ok: true, config, warnings, lines: parsed.lines };
-}
-
-function fileError(file: string, problem: string, expected: string): LoadResult {
-  return { ok: false, errors: [{ file, key: "(file)", problem, expected }], warnings: [] };
 }
 
 // One-line rendering of configuration errors: FILE:LINE: KEY = VALUE: expected WHAT.

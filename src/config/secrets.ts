@@ -91,11 +91,13 @@ export function readSecretOrWhy(path: string, spec: SecretSpec): { bytes: Uint8A
   return { why: errors.map((e) => `${e.file}: ${e.key}: ${e.problem}; expected ${e.expected}`).join("; ") };
 }
 
-/** The secret files a config names (management.token_file, each ipmi/redfish password_file), checked as at run time. */
+/** The secret files a config names (management.token_file, web.readonly_token_file, each ipmi/redfish password_file), checked as at run time. */
 export function checkConfigSecrets(config: ClusterConfig, requireUid: number): ConfigError[] {
   const files: [string, string, string][] = [];
   if (config.management.token_file !== undefined)
     files.push([config.management.token_file, "management.token_file", "the access token"]);
+  if (config.web.readonly_token_file !== undefined)
+    files.push([config.web.readonly_token_file, "web.readonly_token_file", "the console's read-only token"]);
   config.fencing.level.forEach((a, i) => {
     if (a.type === "ipmi" || a.type === "redfish")
       files.push([a.password_file, keyPath(["fencing", "level", i, "password_file"]), "the BMC password"]);

@@ -9,6 +9,7 @@ export interface ClusterConfig {
   channels: ChannelsConfig;
   fencing: FencingConfig;
   management: ManagementConfig;
+  web: WebConfig;
   /** [[monitor]]: service monitors, possibly none. */
   monitor: MonitorConfig[];
   /** [[resource]]: brought up in this order on takeover, released in reverse; possibly none. */
@@ -131,6 +132,16 @@ export interface ManagementConfig {
   token_file?: string;
   tls_cert?: string;
   tls_key?: string;
+}
+
+/** [web]: the HTTPS console; listen implies tls_cert, tls_key and management.token_file are set. */
+export interface WebConfig {
+  listen?: string;
+  tls_cert?: string;
+  tls_key?: string;
+  readonly_token_file?: string;
+  /** Seconds from login to the end of a console session. */
+  session_timeout: number;
 }
 
 export type OnFail = "restart" | "failover" | "stop";

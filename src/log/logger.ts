@@ -56,6 +56,15 @@ export class Logger {
     this.sinks = [...sinks.filter(isKmsg), ...sinks.filter((s) => !isKmsg(s))];
   }
 
+  /** Also send every later event to `sink` (after the configured ones); returns the call that stops it. */
+  tap(sink: Sink): () => void {
+    this.sinks.push(sink);
+    return () => {
+      const i = this.sinks.indexOf(sink);
+      if (i >= 0) this.sinks.splice(i, 1);
+    };
+  }
+
   /** Emit one event. */
   emit(level: LogLevel, event: string, message: string, fields: Record<string, unknown> = {}, role?: Role): void {
     const e: LogEvent = { ts: this.clock().toISOString(), node: this.node, level, event, message, ...fields };

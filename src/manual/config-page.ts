@@ -98,6 +98,7 @@ const RULES = [
   'A "poison-pill" level needs channels.disk enabled and msgwait >= 2 x watchdog_timeout (in ms).',
   "fencing.wait_for_all = false with channels.disk off is warned about (a fence loop is possible); no [[fencing.level]] is warned about too.",
   "management.tcp_listen needs token_file, tls_cert and tls_key.",
+  "web.listen needs web.tls_cert, web.tls_key and management.token_file (the login token), and differs from management.tcp_listen.",
   "[[monitor]] names differ, and each timeout is less than its interval.",
   "[[resource]] names (given or derived) differ; an ip resource's address is no node's heartbeat address.",
 ];

@@ -9,13 +9,13 @@ export const MIN_TOKEN_CHARS = 16;
  * Read and check the token file: the secret-file rules (regular, owner, mode 0600, size), then one token of at least
  * MIN_TOKEN_CHARS. Throws a precise Error.
  */
-export function readToken(path: string, requireUid = runningUid()): string {
-  const got = readSecretOrWhy(path, { requireUid, holding: "the access token", configKey: "management.token_file" });
+export function readToken(path: string, requireUid = runningUid(), configKey = "management.token_file"): string {
+  const got = readSecretOrWhy(path, { requireUid, holding: "the access token", configKey });
   if ("why" in got) throw new Error(got.why);
   const token = Buffer.from(got.bytes).toString("utf8").trim();
   if (token.length < MIN_TOKEN_CHARS || /\s/.test(token)) {
     throw new Error(
-      `management.token_file ${path}: holds ${token.length} characters${/\s/.test(token) ? " with whitespace inside" : ""}; expected one token of at least ${MIN_TOKEN_CHARS} characters without spaces`,
+      `${configKey} ${path}: holds ${token.length} characters${/\s/.test(token) ? " with whitespace inside" : ""}; expected one token of at least ${MIN_TOKEN_CHARS} characters without spaces`,
     );
   }
   return token;

@@ -293,18 +293,44 @@ export async function answerLine(ctx: ConnContext, line: string, remote: string,
   if (!req.ok) return rejected(ctx, req.error);
   if (readOnly(req.value)) return { reply: await dispatch(req.value, ctx.handler), close: false };
   hooks.running(true);
-  const reply = await dispatch(req.value, ctx.handler);
+  const reply = await performRecorded(ctx, req.value, ctx.transport, ctx.transport === "tcp" ? remote : null);
   hooks.running(false);
-  if (!reply.ok) s.refused++;
-  const from = ctx.transport === "tcp" ? ` from ${remote}` : "";
-  const outcome = reply.ok ? "done" : `refused: ${reply.error}`;
-  ctx.log.emit(
-    reply.ok ? "notice" : "warning",
-    "mgmt-request",
-    `${label(req.value)} via ${ctx.transport}${from}: ${outcome}`,
-    { op: req.value.op, via: ctx.transport, ok: reply.ok },
-  );
   return { reply, close: false };
+}
+
+/**
+ * Run an action request on the handler and record it: one `mgmt-request` event saying what was asked, through
+ * which door (`via`: unix, tcp, web) and from where, and the outcome; a refusal is counted. The web console's actions
+ * come through here too.
+ */
+export async function performRecorded(
+  ctx: Pick<ConnContext, "handler" | "stats" | "log">,
+  req: Request,
+  via: string,
+  remote: string | null,
+): Promise<Reply> {
+  const reply = await dispatch(req, ctx.handler);
+  if (!reply.ok) ctx.stats.refused++;
+  recordRequest(ctx.log, label(req), req.op, via, remote, reply);
+  return reply;
+}
+
+/** The `mgmt-request` event of one action and its outcome (also for what the web console does beside the handler). */
+export function recordRequest(
+  log: MgmtLog,
+  what: string,
+  op: string,
+  via: string,
+  remote: string | null,
+  reply: Reply,
+): void {
+  const from = remote === null ? "" : ` from ${remote}`;
+  const outcome = reply.ok ? "done" : `refused: ${reply.error}`;
+  log.emit(reply.ok ? "notice" : "warning", "mgmt-request", `${what} via ${via}${from}: ${outcome}`, {
+    op,
+    via,
+    ok: reply.ok,
+  });
 }
 
 /** Requests that change nothing: not logged, and answered without pausing the idle timer. */

@@ -63,7 +63,8 @@ export interface StatusReport {
   node: string;
   role: Role;
   incarnation: number;
-  peer: { name: string; role: Role | null; lastHeardAgoMs: number | null };
+  /** The peer as heard last; `incarnation` is its boot's, absent until it is heard. */
+  peer: { name: string; role: Role | null; lastHeardAgoMs: number | null; incarnation?: number };
   links: LinkReport[];
   /** Heartbeats that arrived after warntime since the agent started. */
   lateHeartbeats: number;

@@ -34,7 +34,12 @@ export function controlHandler(o: {
         node: s.self.name,
         role: s.role,
         incarnation: guard.incarnation,
-        peer: { name: s.peer.name, role: s.peerView.role, lastHeardAgoMs: guard.peerSilentMs() },
+        peer: {
+          name: s.peer.name,
+          role: s.peerView.role,
+          lastHeardAgoMs: guard.peerSilentMs(),
+          ...(guard.peerIncarnation !== null ? { incarnation: guard.peerIncarnation } : {}),
+        },
         links: guard.linkReport(),
         lateHeartbeats: guard.lateHeartbeats,
         fence: guard.fenceInfo,

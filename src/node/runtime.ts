@@ -144,6 +144,8 @@ export class NodeRuntime {
   handOverForPeer: ((reason: string) => Promise<Outcome>) | null = null;
   /** Heartbeats that came after warntime: for status reports. */
   lateHeartbeats = 0;
+  /** Told of every accepted peer frame (its link and the monotonic ms it arrived): the web console's arrival chart. */
+  onPeerFrame: ((channel: ChannelKind, now: number) => void) | null = null;
 
   constructor(
     private readonly o: NodeOptions,
@@ -323,7 +325,11 @@ export class NodeRuntime {
     this.warnPillTimers(atStart.timers);
     this.warnPillInVm();
     const sink: ChannelSink = {
-      frame: (bytes, channel) => this.input(this.receiver.accept(bytes, channel, this.clock.now())),
+      frame: (bytes, channel) => {
+        const i = this.receiver.accept(bytes, channel, this.clock.now());
+        if (i.kind === "frame") this.onPeerFrame?.(channel, i.now);
+        this.input(i);
+      },
       health: (channel, up, detail) => this.input({ kind: "channel", now: this.clock.now(), channel, up, detail }),
     };
     for (const c of this.links.stream) await c.start(sink);
@@ -411,6 +417,11 @@ export class NodeRuntime {
     this.releasedThisBoot ??= `this boot released the ACTIVE role (${reason}); reboot this node to rejoin`;
     this.input({ kind: "stop", now: this.clock.now(), reason });
     return null;
+  }
+
+  /** The peer's boot incarnation heard last, or null before it is heard. */
+  get peerIncarnation(): number | null {
+    return this.lastPeerIncarnation || null;
   }
 
   /** ms since the peer was last heard on any link, or null. */
@@ -567,9 +578,11 @@ export class NodeRuntime {
     this.diskBaseline = true;
     this.peerIncarnationSeen(slot.incarnation);
     if (first && slot.role !== "STOPPED") return;
+    const now = this.clock.now();
+    this.onPeerFrame?.("disk", now);
     this.input({
       kind: "frame",
-      now: this.clock.now(),
+      now,
       channel: "disk",
       node: slot.node,
       type: "heartbeat",

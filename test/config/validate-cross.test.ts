@@ -87,6 +87,21 @@ test("tcp_listen requires a token file and TLS material", () => {
   ]);
 });
 
+test("web.listen requires its TLS material and the management token, on an address of its own", () => {
+  assert.equal(errorsOf(`${BASE}[web]\nlisten = "0.0.0.0:7443"\n`), [
+    "t.toml:11: web.tls_cert: missing; expected an absolute path (required because web.listen is set)",
+    "t.toml:11: web.tls_key: missing; expected an absolute path (required because web.listen is set)",
+    `t.toml:12: web.listen = "0.0.0.0:7443": expected management.token_file set as well: the console logs in with that token`,
+  ]);
+  const same = `${BASE}[management]\ntcp_listen = "0.0.0.0:7440"\ntoken_file = "/t"\ntls_cert = "/c"\ntls_key = "/k"\n[web]\nlisten = "0.0.0.0:7440"\ntls_cert = "/c"\ntls_key = "/k"\n`;
+  assert.equal(errorsOf(same), [
+    `t.toml:17: web.listen = "0.0.0.0:7440": expected an address other than management.tcp_listen's`,
+  ]);
+  assert.equal(errorsOf(`${BASE}[web]\nsession_timeout = 2\n`), [
+    "t.toml:12: web.session_timeout = 2: expected an integer from 5 to 86400 (seconds)",
+  ]);
+});
+
 test("a monitor's timeout must be shorter than its interval, and monitor names must differ", () => {
   const text = `${BASE}[[monitor]]\nname = "w"\nplugin = "systemd"\ninterval = 1000\ntimeout = 1000\n[[monitor]]\nname = "w"\nplugin = "systemd"\n`;
   assert.equal(errorsOf(text), [

@@ -38,6 +38,7 @@ test("good.toml loads into the complete typed config without warnings", () => {
       ],
     },
     management: { socket: "/run/clusterguard/clusterguard.sock" },
+    web: { session_timeout: 1800 },
     monitor: [
       {
         name: "web",
@@ -89,6 +90,7 @@ test("minimal.toml gets the documented defaults for everything it leaves out", (
     channels: structuredClone(DEFAULT_CHANNELS) as ClusterConfig["channels"],
     fencing: { delay: 5000, timeout: 30000, wait_for_all: true, network: {}, level: [] },
     management: { socket: "/run/clusterguard/clusterguard.sock" },
+    web: { session_timeout: 1800 },
     monitor: [],
     resource: [],
   };

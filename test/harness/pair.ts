@@ -37,8 +37,11 @@ export class Pair {
     readonly port: number,
     readonly timers: PairTimers = HARNESS_TIMERS,
     readonly withDisk = true,
-    /** Extra [fencing] levels, as TOML, appended to the config (host mode still fences through the recording agent). */
-    readonly fencingExtra = "",
+    /**
+     * TOML appended to the config after the [fencing] keys: more of them, [[fencing.level]]s (host mode still fences
+     * through the recording agent), or further tables.
+     */
+    readonly extraToml = "",
   ) {
     this.relay = new UdpRelay(port);
   }
@@ -70,7 +73,7 @@ export class Pair {
 
   /**
    * Spawn node `n`'s guard (a fresh process: a fresh boot), or its agent; `extra` arguments are appended. `record`
-   * false: fence through the configured levels (fencingExtra) instead of the recording test device.
+   * false: fence through the configured levels (extraToml) instead of the recording test device.
    */
   start(n: "a" | "b", extra: string[] = [], command: "guard" | "agent" = "guard", record = true): GuardProcess {
     const face = n === "a" ? UdpRelay.FACE_A : UdpRelay.FACE_B;
@@ -184,6 +187,6 @@ ${this.withDisk ? `device = "${this.disk}"` : ""}
 [fencing]
 delay = ${t.fenceDelay}
 timeout = 5000
-${this.fencingExtra}`;
+${this.extraToml}`;
   }
 }

@@ -8,6 +8,7 @@ import { MANAGEMENT, checkManagement } from "./management.ts";
 import { MONITORS, checkMonitors } from "./monitors.ts";
 import { CLUSTER, NODES, TIMERS, checkNodes, checkTimers } from "./nodes.ts";
 import { RESOURCES, checkResources } from "./resources.ts";
+import { WEB, checkWeb } from "./web.ts";
 import type { TableSpec } from "./spec.ts";
 
 export { BAUD_RATES } from "./channels.ts";
@@ -23,6 +24,7 @@ export const SCHEMA: TableSpec = {
     channels: CHANNELS,
     fencing: FENCING,
     management: MANAGEMENT,
+    web: WEB,
     monitor: MONITORS,
     resource: RESOURCES,
   },
@@ -38,6 +40,7 @@ export const CROSS_CHECKS: readonly ((d: ConfigDraft, ck: Checker) => void)[] = 
   checkFencingNetwork,
   warnUnreachableBmcs,
   checkManagement,
+  checkWeb,
   checkMonitors,
   checkResources,
 ];
