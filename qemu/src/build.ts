@@ -1,5 +1,5 @@
 // `lab build`: the shared system image, installed the way an admin would, rebuilt only when its inputs change.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   appendFileSync,
   existsSync,
@@ -13,9 +13,9 @@ import {
   copyFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { BASE_OPTIONS, clusterToml, LAB_FSTAB, nodeArgs } from "./lab-config.ts";
+import { BASE_OPTIONS, bmcPasswordPath, clusterToml, LAB_FSTAB, nodeArgs } from "./lab-config.ts";
 import { runIn } from "../../src/boot/chroot.ts";
-import { BASE, CACHE, DEB, EXE, IMAGE, INITRD_KIND, NODES, type Node, REPO } from "./paths.ts";
+import { BASE, CACHE, DEB, EXE, IMAGE, INITRD_KIND, LAB_FENCE, NODES, type Node, REPO } from "./paths.ts";
 import { assertNothingMounted } from "./mounts.ts";
 import { progress, sh } from "./sh.ts";
 
@@ -74,13 +74,20 @@ export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
   await installPackage(root, t0);
   writeFileSync(join(root, "etc/clusterguard/clusterguard.toml"), clusterToml());
   await sh(EXE, ["keygen", "--authkey", join(root, "etc/clusterguard/authkey")]);
+  if (LAB_FENCE === "ipmi")
+    for (const n of NODES) {
+      // Each BMC's own password (IPMI 2.0 allows 20 characters): in the image for the guard, beside it for ipmi_sim.
+      const pw = `${randomBytes(8).toString("hex")}\n`;
+      writeFileSync(join(root, bmcPasswordPath(n).slice(1)), pw, { mode: 0o600 });
+      writeFileSync(join(IMAGE, `bmc-${n}.pw`), pw, { mode: 0o600 });
+    }
   installWorkload(root);
   mkdirSync(join(root, "var/lib/lab"), { recursive: true });
   mkdirSync(join(root, "boot/efi"), { recursive: true });
   appendFileSync(join(root, "etc/fstab"), LAB_FSTAB);
   const kver = readFileSync(join(BASE, "kernel-version"), "utf8").trim();
   writeDefaultEntry(root, kver);
-  progress(t0, `clusterguard initrd regenerate --root rootfs --kind ${INITRD_KIND} (dracut, about a minute)`);
+  progress(t0, `clusterguard initrd regenerate --root rootfs --kind ${INITRD_KIND} (about a minute)`);
   console.log(await sh(EXE, ["initrd", "regenerate", "--root", root, "--kver", kver, "--kind", INITRD_KIND]));
   for (const n of NODES)
     console.log(await sh(EXE, ["bootloader", "install", "--root", root, "--node", n, "--args", nodeArgs(n)]));

@@ -5,23 +5,49 @@ import { EXIT_OK } from "../../src/cli/exit-codes.ts";
 import type { BootSet } from "./build.ts";
 import { InitrdShell } from "./initrd-shell.ts";
 import { startPdu } from "./pdu.ts";
-import { CONTROL, IMAGE, NODES, type Node, RUN } from "./paths.ts";
+import { type Bmc, LAB_MGMT, mgmtDown, mgmtUp, startBmc } from "./bmc.ts";
+import { CONTROL, IMAGE, LAB_FENCE, NODES, type Node, REPO, RUN } from "./paths.ts";
 import { EthernetCable, SerialCable } from "./relays.ts";
 import { Vm } from "./vm.ts";
 
 const boot = JSON.parse(readFileSync(join(IMAGE, "boot.json"), "utf8")) as BootSet;
 mkdirSync(RUN, { recursive: true });
 const timeline: { at: number; node: string; what: string }[] = [];
+const bmcSpec = (n: Node) => (LAB_FENCE === "ipmi" ? LAB_MGMT.bmcs.find((b) => b.node === n) : undefined);
 const vms = {} as Record<Node, Vm>;
 for (const n of NODES)
-  vms[n] = new Vm(n, boot, (node, e) => {
-    if (e.kind === "guard" || e.kind === "mount")
-      timeline.push({
-        at: e.at,
-        node,
-        what: e.kind === "mount" ? "shared root mounted" : `${e.event}${e.role ? ` [${e.role}]` : ""}: ${e.message}`,
-      });
+  vms[n] = new Vm(
+    n,
+    boot,
+    (node, e) => {
+      if (e.kind === "guard" || e.kind === "mount")
+        timeline.push({
+          at: e.at,
+          node,
+          what: e.kind === "mount" ? "shared root mounted" : `${e.event}${e.role ? ` [${e.role}]` : ""}: ${e.message}`,
+        });
+      else if (e.kind === "kernel" && e.message === "power cut")
+        timeline.push({ at: e.at, node, what: "powered off: QEMU ended by itself (its BMC, or the guest)" });
+    },
+    bmcSpec(n),
+  );
+
+// Each VM's BMC: ipmi_sim on the management bridge, powering its VM on through the daemon (`lab on NODE`).
+const bmcs = {} as Partial<Record<Node, Bmc>>;
+async function bmcUp(n: Node): Promise<void> {
+  const spec = bmcSpec(n)!;
+  bmcs[n] = await startBmc(spec, {
+    dir: join(RUN, `bmc-${n}`),
+    startcmd: `${join(REPO, "qemu/lab")} on ${n}`,
+    password: readFileSync(join(IMAGE, `bmc-${n}.pw`), "utf8").trim(),
+    poweredOn: false,
   });
+}
+if (LAB_FENCE === "ipmi") {
+  const did = await mgmtUp(LAB_MGMT);
+  console.log(`management network ${LAB_MGMT.bridge}: ${did.join("; ") || "already there"}`);
+  for (const n of NODES) await bmcUp(n);
+}
 const serial = new SerialCable();
 const shells = { a: new InitrdShell(), b: new InitrdShell() } as Record<Node, InitrdShell>;
 const eth = new EthernetCable();
@@ -86,6 +112,8 @@ async function handle(r: Req): Promise<unknown> {
       return { count: text.split("\n").filter((l) => l.includes(String(r.link))).length };
     }
     case "on":
+      // A power button (or a BMC's power on) does nothing to a machine that is on.
+      if (vms[n!].state !== "stopped") return { ok: true, already: vms[n!].state };
       await powerOn(n!, r.args ?? "");
       return { ok: true };
     case "kill":
@@ -123,14 +151,18 @@ async function handle(r: Req): Promise<unknown> {
       timeline.push({ at: Date.now(), node: n!, what: "heartbeat disk cut (lab)" });
       return { ok: true, reply: r ?? null };
     }
-    case "pdu":
-      pduPlugged[n!] = r.link !== "off";
-      timeline.push({
-        at: Date.now(),
-        node: n!,
-        what: `PDU of ${n} ${pduPlugged[n!] ? "plugged in" : "unplugged"} (lab)`,
-      });
+    case "pdu": {
+      // The fence device of n dead or back: its BMC (ipmi_sim killed: nothing answers on the LAN, the VM runs on),
+      // or the QMP power switch unplugged.
+      const on = r.link !== "off";
+      if (LAB_FENCE === "ipmi") {
+        if (!on) await bmcs[n!]?.stop();
+        else await bmcUp(n!);
+      } else pduPlugged[n!] = on;
+      const device = LAB_FENCE === "ipmi" ? "BMC" : "PDU";
+      timeline.push({ at: Date.now(), node: n!, what: `${device} of ${n} ${on ? "back" : "dead"} (lab)` });
       return { ok: true };
+    }
     case "rootio":
       return { io: await vms[n!].rootIo() };
     case "cut":
@@ -154,6 +186,8 @@ async function handle(r: Req): Promise<unknown> {
     }
     case "down":
       for (const x of NODES) await vms[x].kill();
+      for (const x of NODES) await bmcs[x]?.stop();
+      if (LAB_FENCE === "ipmi") await mgmtDown(LAB_MGMT);
       setTimeout(() => process.exit(EXIT_OK), 100);
       return { ok: true };
     default:

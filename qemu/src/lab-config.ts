@@ -1,5 +1,6 @@
 // The lab cluster: timers sized for TCG jitter, addresses of the crossover link, each node's kernel arguments.
-import type { Node } from "./paths.ts";
+import { BMC_USER, LAB_MGMT } from "./bmc.ts";
+import { LAB_FENCE, type Node } from "./paths.ts";
 
 /** TCG on 2 shared cores stalls vCPUs for up to ~2 s: deadtime 5 s keeps false failovers away. */
 export const LAB_TIMERS = { keepalive: 200, warntime: 1500, deadtime: 5000, initdead: 15000, handoff_grace: 15000 };
@@ -21,6 +22,39 @@ export const BASE_OPTIONS = "root=LABEL=cgroot rw console=ttyS0,115200 net.ifnam
 export const LAB_FSTAB =
   "LABEL=cglab\t/var/lib/lab\text4\tdefaults,nofail\t0\t2\nLABEL=CGEFI\t/boot/efi\tvfat\tdefaults,nofail\t0\t0\n";
 
+/** Where the image keeps the password of node n's BMC (mode 0600; the guard initrd gets a copy). */
+export const bmcPasswordPath = (n: Node) => `/etc/clusterguard/bmc-${n}.pw`;
+
+/** Each node's BMC (its own level, targeted), as a real pair's config names them; or the lab's QMP power switch. */
+function firstFenceLevels(): string {
+  if (LAB_FENCE === "qmp")
+    return `[[fencing.level]]
+type = "qmp"
+device = "/dev/virtio-ports/fence.peer"
+action = "reset"
+`;
+  return LAB_MGMT.bmcs
+    .map(
+      (b) => `[[fencing.level]]
+type = "ipmi"
+target = "${b.node}"
+host = "${b.address}"
+port = ${b.lanPort}
+user = "${BMC_USER}"
+password_file = "${bmcPasswordPath(b.node)}"
+cipher_suite = 3
+`,
+    )
+    .join("\n");
+}
+
+/** Each node's address on the management network and its NIC there, found by MAC (qemu/src/bmc.ts). */
+function fencingNic(n: Node): string {
+  if (LAB_FENCE === "qmp") return "";
+  const b = LAB_MGMT.bmcs.find((x) => x.node === n)!;
+  return `fencing_address = "${b.vmAddress}"\nfencing_mac = "${b.mac}"\n`;
+}
+
 /** /etc/clusterguard/clusterguard.toml inside the shared image. */
 export function clusterToml(): string {
   const t = LAB_TIMERS;
@@ -33,13 +67,13 @@ name = "a"
 priority = 200
 address = "${ADDRESS.a}"
 disk_slot = 0
-
+${fencingNic("a")}
 [[node]]
 name = "b"
 priority = 100
 address = "${ADDRESS.b}"
 disk_slot = 1
-
+${fencingNic("b")}
 [timers]
 keepalive = ${t.keepalive}
 warntime = ${t.warntime}
@@ -63,11 +97,7 @@ offset = 0
 delay = 5000
 timeout = 10000   # per level; the poison pill always gets msgwait + 5 s
 
-[[fencing.level]]
-type = "qmp"
-device = "/dev/virtio-ports/fence.peer"
-action = "reset"
-
+${firstFenceLevels()}
 # Second level: the poison pill in the peer's slot on /dev/vdb; each VM pets its i6300esb while its slot reads clean.
 # TCG stalls vCPUs for up to ~2 s, hence a 10 s watchdog and msgwait = 2 x 10 s.
 [[fencing.level]]

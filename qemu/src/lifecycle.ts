@@ -54,6 +54,8 @@ export async function waitStatus(
 export async function prepare(t0: number): Promise<void> {
   await build();
   if (existsSync(CONTROL)) await down().catch(() => {});
+  // A BMC a crashed daemon left behind would hold its address and port.
+  await sh("pkill", ["-f", `^ipmi_sim -n -c ${join(RUN, "bmc-")}`]).catch(() => {});
   rmSync(RUN, { recursive: true, force: true });
   mkdirSync(RUN, { recursive: true });
   progress(t0, "fresh copies of the shared image and the heartbeat disk");
@@ -77,7 +79,8 @@ export async function prepare(t0: number): Promise<void> {
     stderr: log,
   });
   d.unref();
-  for (let i = 0; i < 100 && !existsSync(CONTROL); i++) await Bun.sleep(100);
+  // (with BMCs, the daemon first sets up the management network and waits for each ipmi_sim to answer)
+  for (let i = 0; i < 300 && !existsSync(CONTROL); i++) await Bun.sleep(100);
   if (!existsSync(CONTROL)) throw new Error(`the lab daemon did not start; see ${join(RUN, "daemon.log")}`);
 }
 

@@ -68,6 +68,12 @@ await yargs(hideBin(process.argv))
     (a) => a.option("json", { type: "boolean", default: false }),
     async (a) => printStatus(await ask<Status>({ cmd: "status" }), a.json),
   )
+  .command(
+    "on <node>",
+    "power on (its power button; its BMC's startcmd); nothing if it is on",
+    {},
+    async (a) => void (await ask({ cmd: "on", node: node(a.node) })),
+  )
   .command("kill <node>", "power cut", {}, async (a) => void (await ask({ cmd: "kill", node: node(a.node) })))
   .command(
     "pause <node>",
@@ -98,7 +104,7 @@ await yargs(hideBin(process.argv))
   )
   .command(
     "pdu <node> <state>",
-    "unplug (off) or plug in (on) the power switch that fences NODE",
+    "kill (off) or restart (on) the fence device of NODE: its BMC (or, with CG_LAB_FENCE=qmp, its power switch)",
     {},
     async (a) => void (await ask({ cmd: "pdu", node: node(a.node), link: a.state === "off" ? "off" : "on" })),
   )

@@ -12,7 +12,19 @@ export const BASE = resolve(CACHE, "base");
  * switching between them rebuilds nothing.
  */
 export const INITRD_KIND = process.env.CG_LAB_INITRD ?? "systemd";
-export const IMAGE = resolve(CACHE, INITRD_KIND === "systemd" ? "image" : `image-${INITRD_KIND}`);
+/**
+ * The first fence level: each VM's BMC over IPMI-over-LAN (ipmi, as on real servers: qemu/src/bmc.ts), or the lab's
+ * QMP power switch on a virtio port (qmp). The poison pill is the second level either way.
+ */
+export const LAB_FENCE: "ipmi" | "qmp" = (() => {
+  const f = process.env.CG_LAB_FENCE ?? "ipmi";
+  if (f !== "ipmi" && f !== "qmp") throw new Error(`CG_LAB_FENCE=${f}: expected ipmi (the default) or qmp`);
+  return f;
+})();
+export const IMAGE = resolve(
+  CACHE,
+  ["image", ...(INITRD_KIND === "systemd" ? [] : [INITRD_KIND]), ...(LAB_FENCE === "ipmi" ? [] : [LAB_FENCE])].join("-"),
+);
 export const RUN = resolve(CACHE, "run");
 export const OUT = resolve(REPO, "qemu/out");
 export const EXE = resolve(REPO, "dist/clusterguard");

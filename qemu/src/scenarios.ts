@@ -9,7 +9,7 @@ import { Run, type ScenarioResult } from "./scenario-kit.ts";
 import { scenarioServiceFailure, scenarioSwitchover, scenarioTakeover } from "./scenarios/agent.ts";
 import { scenarioGuardFailsSafe, scenarioSimulStart, scenarioStartOneByOne } from "./scenarios/boot.ts";
 import { scenarioFencedNodeRejoins, scenarioHangActive, scenarioKillActiveColdBoot } from "./scenarios/failover.ts";
-import { scenarioPillFence } from "./scenarios/fencing.ts";
+import { scenarioBmcDown } from "./scenarios/fencing.ts";
 import { scenarioCut, scenarioIsolateActive } from "./scenarios/links.ts";
 export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
   "start-one-by-one": scenarioStartOneByOne,
@@ -21,7 +21,7 @@ export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
   "cut-all-links": scenarioCut("all"),
   "hang-active": scenarioHangActive,
   "fenced-node-rejoins": scenarioFencedNodeRejoins,
-  "pill-fence": scenarioPillFence,
+  "bmc-down": scenarioBmcDown,
   "service-failure": scenarioServiceFailure,
   switchover: scenarioSwitchover,
   takeover: scenarioTakeover,

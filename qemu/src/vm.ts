@@ -1,6 +1,7 @@
 // One lab VM: its QEMU process, console, QMP sessions, and what the lab has seen of it.
 import type { Subprocess } from "bun";
 import { join } from "node:path";
+import type { BmcSpec } from "./bmc.ts";
 import type { BootSet } from "./build.ts";
 import { type ConsoleEvent, ConsoleLog } from "./console.ts";
 import { type Node, RUN } from "./paths.ts";
@@ -16,10 +17,15 @@ export class Vm {
   poweredOnAt = 0;
   readonly events: ConsoleEvent[] = [];
 
+  /** Set while the lab itself cuts the power, so that exit is not reported twice. */
+  private cutting = false;
+
   constructor(
     readonly node: Node,
     private readonly boot: BootSet,
     private readonly onEvent: (n: Node, e: ConsoleEvent) => void,
+    /** The VM's BMC (ipmi-bmc-extern) and management NIC, when the lab fences through BMCs. */
+    private readonly bmc?: BmcSpec,
   ) {}
 
   /** Power on: start QEMU, follow its console, open the lab's QMP session. */
@@ -30,7 +36,11 @@ export class Vm {
     });
     this.poweredOnAt = Date.now();
     this.events.push({ at: this.poweredOnAt, kind: "kernel", message: "power on" });
-    const p = Bun.spawn(qemuArgv(this.node, this.boot, extraArgs), { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    const p = Bun.spawn(qemuArgv(this.node, this.boot, extraArgs, this.bmc), {
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     this.proc = p;
     this.state = "running";
     void (async () => {
@@ -40,7 +50,14 @@ export class Vm {
       .text()
       .then((t) => t.trim() && log.push(new TextEncoder().encode(`[qemu stderr] ${t}\n`)));
     void p.exited.then(() => {
-      if (this.proc === p) this.state = "stopped";
+      if (this.proc !== p) return;
+      this.state = "stopped";
+      // QEMU ended by itself: its BMC powered it off (QEMU exits 0), or the guest powered off.
+      if (!this.cutting) {
+        const e: ConsoleEvent = { at: Date.now(), kind: "kernel", message: "power cut" };
+        this.events.push(e);
+        this.onEvent(this.node, e);
+      }
     });
     const sock = join(RUN, `qmp-lab-${this.node}.sock`);
     for (let i = 0; i < 100; i++) {
@@ -56,8 +73,10 @@ export class Vm {
   /** Power cut: the QEMU process ends at once. */
   async kill(): Promise<void> {
     if (!this.proc) return;
+    this.cutting = true;
     this.proc.kill("SIGKILL");
     await this.proc.exited;
+    this.cutting = false;
     this.state = "stopped";
     this.events.push({ at: Date.now(), kind: "kernel", message: "power cut" });
   }

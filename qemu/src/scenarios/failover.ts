@@ -35,7 +35,9 @@ export async function scenarioKillActive(run: Run): Promise<void> {
 /** kill-active, then the survivor's own cold boot alone in the same run: what the hot standby saved. */
 export async function scenarioKillActiveColdBoot(run: Run): Promise<void> {
   await scenarioKillActive(run);
-  run.step("power cut on b too, then b cold-boots alone (initdead, fence of the powered-off a, boot)");
+  // b's fence powered a on again (a BMC's reset is off, then on): cut both.
+  run.step("power cut on both, then b cold-boots alone (initdead, fence of the powered-off a, boot)");
+  await ask({ cmd: "kill", node: "a" });
   await ask({ cmd: "kill", node: "b" });
   await Bun.sleep(1000);
   const at = Date.now();

@@ -1,13 +1,18 @@
-// The poison-pill level: the power switch unplugged, the pill fences, the victim's clean start is honoured.
+// The poison-pill level: the first level's device dead (the BMC), the pill fences, the victim's clean start is honoured.
 import { ask } from "../control.ts";
+import { LAB_FENCE } from "../paths.ts";
 import { type Status, waitStatus } from "../lifecycle.ts";
 import { consoles, firstAfter, type Run } from "../scenario-kit.ts";
 import { checkParked, consoleEvent, guard, startOneByOne } from "./checks.ts";
 
-/** The QMP level cannot answer (PDU unplugged): the poison pill fences, and the victim's clean start is honoured. */
-export async function scenarioPillFence(run: Run): Promise<void> {
+/**
+ * The first level cannot answer (the BMC of the ACTIVE dead; with CG_LAB_FENCE=qmp, its PDU unplugged): the poison
+ * pill fences, and the victim's clean start is honoured.
+ */
+export async function scenarioBmcDown(run: Run): Promise<void> {
   const { active, standby } = await startOneByOne(run);
-  run.step(`unplug the PDU that powers ${active}, then cut ${active}'s power`);
+  const device = LAB_FENCE === "ipmi" ? "BMC" : "PDU";
+  run.step(`${device} of ${active} dead, then cut ${active}'s power`);
   await ask({ cmd: "pdu", node: active, link: "off" });
   await ask({ cmd: "kill", node: active });
   const cutAt = Date.now();
@@ -18,20 +23,24 @@ export async function scenarioPillFence(run: Run): Promise<void> {
     300000,
   );
   const c = (await consoles())[standby];
-  const qmpFailed = firstAfter(c, cutAt, (e) => e.event === "fence-attempt" && e.message.startsWith("qmp: failed"));
+  const firstFailed = firstAfter(
+    c,
+    cutAt,
+    (e) => e.event === "fence-attempt" && e.message.startsWith(`${LAB_FENCE}: failed`),
+  );
   const pill = firstAfter(
     c,
     cutAt,
     (e) => e.event === "fence-attempt" && e.message.startsWith("poison-pill: confirmed"),
   );
-  run.expect(!!qmpFailed && !!pill, `${standby}: the QMP level failed, the poison-pill level confirmed`);
+  run.expect(!!firstFailed && !!pill, `${standby}: the ${LAB_FENCE} level failed, the poison-pill level confirmed`);
   const pillMs = Number(/\((\d+) ms\)$/.exec(pill?.message ?? "")?.[1] ?? 0);
   run.time("poison pill: written -> confirmed (msgwait)", pillMs);
   run.time(
     "takeover: power cut -> workload writing on the survivor",
     (firstAfter(c, cutAt, (e) => e.kind === "ack")?.at ?? Date.now()) - cutAt,
   );
-  run.step(`power ${active} on again with the pill still in its slot: clean start, then the fencer clears it`);
+  run.step(`${active}'s ${device} back, power ${active} on with the pill still in its slot: clean start, then the fencer clears it`);
   await ask({ cmd: "pdu", node: active, link: "on" });
   const onAt = Date.now();
   await ask({ cmd: "on", node: active });
