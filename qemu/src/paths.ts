@@ -21,10 +21,8 @@ export const LAB_FENCE: "ipmi" | "qmp" = (() => {
   if (f !== "ipmi" && f !== "qmp") throw new Error(`CG_LAB_FENCE=${f}: expected ipmi (the default) or qmp`);
   return f;
 })();
-export const IMAGE = resolve(
-  CACHE,
-  ["image", ...(INITRD_KIND === "systemd" ? [] : [INITRD_KIND]), ...(LAB_FENCE === "ipmi" ? [] : [LAB_FENCE])].join("-"),
-);
+const variant = [...(INITRD_KIND === "systemd" ? [] : [INITRD_KIND]), ...(LAB_FENCE === "ipmi" ? [] : [LAB_FENCE])];
+export const IMAGE = resolve(CACHE, ["image", ...variant].join("-"));
 export const RUN = resolve(CACHE, "run");
 export const OUT = resolve(REPO, "qemu/out");
 export const EXE = resolve(REPO, "dist/clusterguard");

@@ -40,7 +40,9 @@ export async function scenarioBmcDown(run: Run): Promise<void> {
     "takeover: power cut -> workload writing on the survivor",
     (firstAfter(c, cutAt, (e) => e.kind === "ack")?.at ?? Date.now()) - cutAt,
   );
-  run.step(`${active}'s ${device} back, power ${active} on with the pill still in its slot: clean start, then the fencer clears it`);
+  run.step(
+    `${active}'s ${device} back, power ${active} on with the pill still in its slot: clean start, then the fencer clears it`,
+  );
   await ask({ cmd: "pdu", node: active, link: "on" });
   const onAt = Date.now();
   await ask({ cmd: "on", node: active });
