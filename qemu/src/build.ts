@@ -15,7 +15,7 @@ import {
 import { join } from "node:path";
 import { BASE_OPTIONS, bmcPasswordPath, clusterToml, LAB_FSTAB, nodeArgs } from "./lab-config.ts";
 import { runIn } from "../../src/boot/chroot.ts";
-import { BASE, CACHE, DEB, EXE, IMAGE, INITRD_KIND, LAB_FENCE, NODES, type Node, REPO } from "./paths.ts";
+import { BASE, CACHE, DEB, EXE, IMAGE, INITRD_KIND, LAB_BMCS, NODES, type Node, REPO } from "./paths.ts";
 import { assertNothingMounted } from "./mounts.ts";
 import { progress, sh } from "./sh.ts";
 
@@ -74,7 +74,7 @@ export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
   await installPackage(root, t0);
   writeFileSync(join(root, "etc/clusterguard/clusterguard.toml"), clusterToml());
   await sh(EXE, ["keygen", "--authkey", join(root, "etc/clusterguard/authkey")]);
-  if (LAB_FENCE === "ipmi")
+  if (LAB_BMCS)
     for (const n of NODES) {
       // Each BMC's own password (IPMI 2.0 allows 20 characters): in the image for the guard, beside it for ipmi_sim.
       const pw = `${randomBytes(8).toString("hex")}\n`;

@@ -6,14 +6,14 @@ import type { BootSet } from "./build.ts";
 import { InitrdShell } from "./initrd-shell.ts";
 import { startPdu } from "./pdu.ts";
 import { type Bmc, LAB_MGMT, mgmtDown, mgmtUp, startBmc } from "./bmc.ts";
-import { CONTROL, IMAGE, LAB_FENCE, NODES, type Node, REPO, RUN } from "./paths.ts";
+import { CONTROL, IMAGE, LAB_BMCS, NODES, type Node, REPO, RUN } from "./paths.ts";
 import { EthernetCable, SerialCable } from "./relays.ts";
 import { Vm } from "./vm.ts";
 
 const boot = JSON.parse(readFileSync(join(IMAGE, "boot.json"), "utf8")) as BootSet;
 mkdirSync(RUN, { recursive: true });
 const timeline: { at: number; node: string; what: string }[] = [];
-const bmcSpec = (n: Node) => (LAB_FENCE === "ipmi" ? LAB_MGMT.bmcs.find((b) => b.node === n) : undefined);
+const bmcSpec = (n: Node) => (LAB_BMCS ? LAB_MGMT.bmcs.find((b) => b.node === n) : undefined);
 const vms = {} as Record<Node, Vm>;
 for (const n of NODES)
   vms[n] = new Vm(
@@ -43,7 +43,7 @@ async function bmcUp(n: Node): Promise<void> {
     poweredOn: false,
   });
 }
-if (LAB_FENCE === "ipmi") {
+if (LAB_BMCS) {
   const did = await mgmtUp(LAB_MGMT);
   console.log(`management network ${LAB_MGMT.bridge}: ${did.join("; ") || "already there"}`);
   for (const n of NODES) await bmcUp(n);
@@ -155,11 +155,11 @@ async function handle(r: Req): Promise<unknown> {
       // The fence device of n dead or back: its BMC (ipmi_sim killed: nothing answers on the LAN, the VM runs on),
       // or the QMP power switch unplugged.
       const on = r.link !== "off";
-      if (LAB_FENCE === "ipmi") {
+      if (LAB_BMCS) {
         if (!on) await bmcs[n!]?.stop();
         else await bmcUp(n!);
       } else pduPlugged[n!] = on;
-      const device = LAB_FENCE === "ipmi" ? "BMC" : "PDU";
+      const device = LAB_BMCS ? "BMC" : "PDU";
       timeline.push({ at: Date.now(), node: n!, what: `${device} of ${n} ${on ? "back" : "dead"} (lab)` });
       return { ok: true };
     }
@@ -187,7 +187,7 @@ async function handle(r: Req): Promise<unknown> {
     case "down":
       for (const x of NODES) await vms[x].kill();
       for (const x of NODES) await bmcs[x]?.stop();
-      if (LAB_FENCE === "ipmi") await mgmtDown(LAB_MGMT);
+      if (LAB_BMCS) await mgmtDown(LAB_MGMT);
       setTimeout(() => process.exit(EXIT_OK), 100);
       return { ok: true };
     default:

@@ -1,6 +1,6 @@
 // The lab cluster: timers sized for TCG jitter, addresses of the crossover link, each node's kernel arguments.
 import { BMC_USER, LAB_MGMT } from "./bmc.ts";
-import { LAB_FENCE, type Node } from "./paths.ts";
+import { LAB_BMCS, LAB_FENCE, type Node } from "./paths.ts";
 
 /** TCG on 2 shared cores stalls vCPUs for up to ~2 s: deadtime 5 s keeps false failovers away. */
 export const LAB_TIMERS = { keepalive: 200, warntime: 1500, deadtime: 5000, initdead: 15000, handoff_grace: 15000 };
@@ -50,10 +50,20 @@ cipher_suite = 3
 
 /** Each node's address on the management network and its NIC there, found by MAC (qemu/src/bmc.ts). */
 function fencingNic(n: Node): string {
-  if (LAB_FENCE === "qmp") return "";
+  if (!LAB_BMCS) return "";
   const b = LAB_MGMT.bmcs.find((x) => x.node === n)!;
   return `fencing_address = "${b.vmAddress}"\nfencing_mac = "${b.mac}"\n`;
 }
+
+const PILL_LEVEL = `# Second level: the poison pill in the peer's slot on /dev/vdb; each VM pets its i6300esb while its slot reads clean.
+# TCG stalls vCPUs for up to ~2 s, hence a 10 s watchdog and msgwait = 2 x 10 s.
+[[fencing.level]]
+type = "poison-pill"
+msgwait = 20000
+watchdog_device = "/dev/watchdog"
+watchdog_timeout = 10
+
+`;
 
 /** /etc/clusterguard/clusterguard.toml inside the shared image. */
 export function clusterToml(): string {
@@ -98,15 +108,7 @@ delay = 5000
 timeout = 10000   # per level; the poison pill always gets msgwait + 5 s
 
 ${firstFenceLevels()}
-# Second level: the poison pill in the peer's slot on /dev/vdb; each VM pets its i6300esb while its slot reads clean.
-# TCG stalls vCPUs for up to ~2 s, hence a 10 s watchdog and msgwait = 2 x 10 s.
-[[fencing.level]]
-type = "poison-pill"
-msgwait = 20000
-watchdog_device = "/dev/watchdog"
-watchdog_timeout = 10
-
-# The workload is watched by a monitor in the agent on the ACTIVE node: one restart in place per 10 minutes, then failover.
+${LAB_FENCE === "ipmi-only" ? "" : PILL_LEVEL}# The workload is watched by a monitor in the agent on the ACTIVE node: one restart in place per 10 minutes, then failover.
 # Under TCG a systemctl run right after boot took more than 1.5 s: a generous timeout, and two failures in a row
 # before acting, so a slow check never counts as a dead service.
 [[monitor]]

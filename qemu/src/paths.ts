@@ -13,14 +13,18 @@ export const BASE = resolve(CACHE, "base");
  */
 export const INITRD_KIND = process.env.CG_LAB_INITRD ?? "systemd";
 /**
- * The first fence level: each VM's BMC over IPMI-over-LAN (ipmi, as on real servers: qemu/src/bmc.ts), or the lab's
- * QMP power switch on a virtio port (qmp). The poison pill is the second level either way.
+ * The fence levels: each VM's BMC over IPMI-over-LAN (ipmi, as on real servers: qemu/src/bmc.ts), or the lab's QMP
+ * power switch on a virtio port (qmp), then the poison pill; or the BMCs alone (ipmi-only: a pair without a pill,
+ * where a dead BMC leaves only the administrator's manual confirmation).
  */
-export const LAB_FENCE: "ipmi" | "qmp" = (() => {
+export const LAB_FENCE: "ipmi" | "qmp" | "ipmi-only" = (() => {
   const f = process.env.CG_LAB_FENCE ?? "ipmi";
-  if (f !== "ipmi" && f !== "qmp") throw new Error(`CG_LAB_FENCE=${f}: expected ipmi (the default) or qmp`);
+  if (f !== "ipmi" && f !== "qmp" && f !== "ipmi-only")
+    throw new Error(`CG_LAB_FENCE=${f}: expected ipmi (the default), qmp or ipmi-only`);
   return f;
 })();
+/** The VMs have BMCs (and the management network). */
+export const LAB_BMCS = LAB_FENCE !== "qmp";
 const variant = [...(INITRD_KIND === "systemd" ? [] : [INITRD_KIND]), ...(LAB_FENCE === "ipmi" ? [] : [LAB_FENCE])];
 export const IMAGE = resolve(CACHE, ["image", ...variant].join("-"));
 export const RUN = resolve(CACHE, "run");

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { ask } from "./control.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { down } from "./lifecycle.ts";
-import { NODES, type Node, RUN } from "./paths.ts";
+import { LAB_FENCE, NODES, type Node, RUN } from "./paths.ts";
 import { Run, type ScenarioResult } from "./scenario-kit.ts";
 import { scenarioServiceFailure, scenarioSwitchover, scenarioTakeover } from "./scenarios/agent.ts";
 import { scenarioGuardFailsSafe, scenarioSimulStart, scenarioStartOneByOne } from "./scenarios/boot.ts";
 import { scenarioFencedNodeRejoins, scenarioHangActive, scenarioKillActiveColdBoot } from "./scenarios/failover.ts";
-import { scenarioBmcDown } from "./scenarios/fencing.ts";
+import { scenarioBmcDown, scenarioManualConfirm } from "./scenarios/fencing.ts";
 import { scenarioCut, scenarioIsolateActive } from "./scenarios/links.ts";
 export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
   "start-one-by-one": scenarioStartOneByOne,
@@ -22,11 +22,19 @@ export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
   "hang-active": scenarioHangActive,
   "fenced-node-rejoins": scenarioFencedNodeRejoins,
   "bmc-down": scenarioBmcDown,
+  "manual-confirm": scenarioManualConfirm,
   "service-failure": scenarioServiceFailure,
   switchover: scenarioSwitchover,
   takeover: scenarioTakeover,
   "isolate-active": scenarioIsolateActive,
 };
+
+/** The scenarios the built image can run: manual-confirm needs the BMCs as the only level, bmc-down the pill. */
+export function scenariosForImage(): string[] {
+  return Object.keys(SCENARIOS).filter((n) =>
+    n === "manual-confirm" ? LAB_FENCE === "ipmi-only" : n !== "bmc-down" || LAB_FENCE !== "ipmi-only",
+  );
+}
 
 /** Run one scenario end to end, always shutting down and checking integrity. */
 export async function runScenario(name: string, t0: number): Promise<ScenarioResult> {
