@@ -73,6 +73,7 @@ function line(key: string, spec: Spec, v: unknown): string {
 function value(v: unknown): string {
   if (typeof v === "string") return tomlString(v);
   if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (Array.isArray(v)) return `[${v.map(value).join(", ")}]`;
   const items = Object.entries(v as Obj).map(([k, x]) => `${tomlKey(k)} = ${value(x)}`);
   return items.length === 0 ? "{}" : `{ ${items.join(", ")} }`;
 }

@@ -19,6 +19,8 @@ function kind(spec: Spec): string {
       return `${bold("true")}|${bold("false")}`;
     case "enum":
       return spec.values.map((v) => bold(typeof v === "string" ? JSON.stringify(v) : String(v))).join("|");
+    case "array":
+      return `[${spec.item.type === "enum" ? italic(spec.item.doc) : kind(spec.item)}, ...]`;
     default:
       return italic("table");
   }
@@ -28,6 +30,9 @@ function kind(spec: Spec): string {
 function defaultOf(spec: Spec): string | undefined {
   if (!("default" in spec) || spec.default === undefined) return undefined;
   if (spec.default === "index" && spec.type === "int") return "the node's position among the [[node]] tables (0, 1)";
+  if (spec.type === "array" && spec.item.type === "enum" && spec.default.length === spec.item.values.length)
+    return `every ${spec.item.doc}`;
+  if (Array.isArray(spec.default)) return `[${spec.default.map((v) => JSON.stringify(v)).join(", ")}]`;
   return typeof spec.default === "string" ? JSON.stringify(spec.default) : String(spec.default);
 }
 

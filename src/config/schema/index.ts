@@ -6,6 +6,7 @@ import { FENCING, checkFencing } from "./fencing.ts";
 import { checkFencingNetwork, warnUnreachableBmcs } from "./fencing-network.ts";
 import { MANAGEMENT, checkManagement } from "./management.ts";
 import { MONITORS, checkMonitors } from "./monitors.ts";
+import { NOTIFY, checkNotify } from "./notify.ts";
 import { CLUSTER, NODES, TIMERS, checkNodes, checkTimers } from "./nodes.ts";
 import { RESOURCES, checkResources } from "./resources.ts";
 import type { TableSpec } from "./spec.ts";
@@ -25,6 +26,7 @@ export const SCHEMA: TableSpec = {
     management: MANAGEMENT,
     monitor: MONITORS,
     resource: RESOURCES,
+    notify: NOTIFY,
   },
   renamed: { agent: "[[monitor]] (the service monitors)" },
 };
@@ -40,4 +42,5 @@ export const CROSS_CHECKS: readonly ((d: ConfigDraft, ck: Checker) => void)[] = 
   checkManagement,
   checkMonitors,
   checkResources,
+  checkNotify,
 ];
