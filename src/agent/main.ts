@@ -10,6 +10,7 @@ import { EXIT_FAILURE, EXIT_USAGE } from "../cli/exit-codes.ts";
 import { fenceLevelsFor, goRealtime, type NodeCli, nodeLogger, resolveNode, runDirOf } from "../node/bootstrap.ts";
 import { parseKernelArgs, readCmdline } from "../node/kernel-args.ts";
 import { NodeRuntime } from "../node/runtime.ts";
+import { NotifyHooks } from "../notify/hooks.ts";
 import { sdNotify } from "../sys/sd-notify.ts";
 import { agentEffectors } from "../node/effectors.ts";
 import { failoverLog } from "./failover-log.ts";
@@ -34,9 +35,24 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
     console.error(formatConfigError(r.error));
     return EXIT_USAGE;
   }
+  // The [[notify]] hooks see every event as it is logged and queue the ones they take; they see the runtime's roles.
+  let runtime: NodeRuntime | null = null;
+  const hooks = new NotifyHooks(config.notify, {
+    context: () => ({
+      cluster: config.cluster.name,
+      node: r.options.self.name,
+      peer: r.options.peer.name,
+      role: runtime?.state.role ?? null,
+      peerRole: runtime?.state.peerView.role ?? null,
+    }),
+    emit: (level, event, message, fields) => log.emit(level, event, message, fields),
+  });
+  // A hook still running when the agent exits would have nothing left to bound it.
+  process.on("exit", () => hooks.killAll());
   // The agent tells systemd its own STATUS (links taken over, STOPPED); its events go to the journal natively.
   const { log, kmsg: k } = nodeLogger(r.options.self.name, cli, {
     journal: { kmsgEvents: cli.kmsgEvents ?? "critical" },
+    sinks: [hooks.sink()],
   });
   const kmsg = (m: string) =>
     k
@@ -73,6 +89,7 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
     agentEffectors({ hostMode: cli.hostMode, kmsg }),
     fenceLevelsFor(config, r.options),
   );
+  runtime = guard;
   try {
     await guard.start();
   } catch (e) {

@@ -105,6 +105,7 @@ const RULES = [
   "management.tcp_listen needs token_file, tls_cert and tls_key.",
   "[[monitor]] names differ, and each timeout is less than its interval.",
   "[[resource]] names (given or derived) differ; an ip resource's address is no node's heartbeat address.",
+  "[[notify]] commands differ.",
 ];
 
 /** The whole page; `exampleText` is the example configuration shipped with the package. */

@@ -26,7 +26,10 @@ test("the command must start with an absolute path and be quoted right", () => {
 
 test("an unknown event names the element, its value and every event a hook can take", () => {
   const [e] = errorsOf(hook('command = "/bin/true"\nevents = ["role", "master"]\n'));
-  assert.match(e ?? "", /^t\.toml:13: notify\[0\]\.events\[1\] = "master": expected one of "role", "fence-request", /);
+  assert.match(
+    e ?? "",
+    /^t\.toml:13: notify\[0\]\.events\[1\] = "master": expected one of "start", "role", "fence-request", /,
+  );
   assert.match(e ?? "", /"link-down", "link-up"/);
 });
 
@@ -67,7 +70,7 @@ test("an unknown key in a hook lists the three it takes", () => {
 
 /** The event names as the "expected" phrase lists them. */
 function names(): string {
-  return '"role", "fence-request", "fence-confirmed", "fence-failed", "activation-blocked", "monitor-escalate", "monitor-stopped", "resource-failed", "failover", "link-down", "link-up", "link-dead", "link-restored", "peer-lost", "peer-dead"';
+  return '"start", "role", "fence-request", "fence-confirmed", "fence-failed", "activation-blocked", "monitor-escalate", "monitor-stopped", "resource-failed", "failover", "link-down", "link-up", "link-dead", "link-restored", "peer-lost", "peer-dead"';
 }
 
 test.run();

@@ -7,6 +7,7 @@ import { type ListSpec, ms } from "./spec.ts";
 
 /** The events a hook can be run for (the agent's log event names), and what each one means. */
 export const NOTIFY_EVENTS = {
+  start: "the agent started, in the role it took over (the guard's decisions in the initrd run no hook)",
   role: "this node's role changed",
   "fence-request": "this node starts fencing its peer",
   "fence-confirmed": "a fence of the peer was confirmed",
