@@ -108,7 +108,7 @@ test("hooks run from a real agent: recorded with their variables, a hanging one 
   assert.is(dead?.env.CLUSTERGUARD_PEER_ROLE, "STANDBY");
   assert.match(dead?.env.CLUSTERGUARD_MESSAGE ?? "", /link udp silent for \d+ ms/);
   assert.is(dead?.json.event, "link-dead");
-  assert.equal((dead?.json.fields as Record<string, unknown>).channel, "udp");
+  assert.is((dead?.json.fields as { channel?: string } | undefined)?.channel, "udp");
   await pair.until(() => hangPids("link-dead", "ACTIVE") !== null, 5000, "the hanging hook started on it");
   const first = hangPids("link-dead", "ACTIVE") as [number, number];
 
