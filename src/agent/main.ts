@@ -2,8 +2,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ClusterConfig } from "../config/index.ts";
-import { formatConfigError } from "../config/index.ts";
-import { readStopped } from "../node/boot-record.ts";
+import { configDigests, formatConfigError } from "../config/index.ts";
+import { configDrift, readConfigRecord, readStopped } from "../node/boot-record.ts";
 import { bootId, HANDOVER_FILE, HANDOVER_SOCKET } from "../node/handover.ts";
 import { serveHandover } from "../node/handover.ts";
 import { EXIT_FAILURE, EXIT_USAGE } from "../cli/exit-codes.ts";
@@ -83,6 +83,17 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
   const stoppedRec = runDir.runDir ? readStopped(runDir.runDir, r.options.self.name, bootId()) : null;
   const stopped = stoppedRec !== null && typeof stoppedRec !== "string" ? stoppedRec : null;
   if (stopped) resume = "unguarded";
+  // The guard of this boot ran with the initrd's copy of the config and authkey: an edit since the initrd was built
+  // takes effect in the initrd only after `initrd regenerate`.
+  const ran = runDir.runDir ? readConfigRecord(runDir.runDir, r.options.self.name, bootId()) : null;
+  const drift = ran !== null && typeof ran !== "string" ? configDrift(ran, configDigests(config, key)) : null;
+  if (drift)
+    log.emit(
+      "warning",
+      "config-changed",
+      `the guard in the initrd ran this boot with another copy of ${drift} than this agent read (the initrd's, from before an edit): run 'clusterguard initrd regenerate', or the next boot's guard runs with the old one`,
+      { differs: drift },
+    );
   const guard = new NodeRuntime(
     { ...r.options, resume, ...runDir, ...(stopped ? { stopped } : {}) },
     log,
