@@ -21,6 +21,7 @@ test("an agent that reads an edited config beside its guard's record warns once 
     assert.ok(existsSync(join(run, "config.json")), "the guard recorded what it ran with");
     const same = pair.start("a", agentArgs, "agent");
     await pair.until(() => same.find("start") !== undefined, 10000, "the agent took over");
+    await guard.proc.exited;
     assert.is(same.find("config-changed"), undefined, same.describe());
 
     // The admin edits the config (a hook added: it means something) and restarts the agent.
