@@ -2,14 +2,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ClusterConfig } from "../config/index.ts";
-import { DEFAULT_AUTHKEY_PATH, DEFAULT_CONFIG_PATH, formatConfigError } from "../config/index.ts";
-import { readStopped } from "../node/boot-record.ts";
+import { configDigests, DEFAULT_AUTHKEY_PATH, DEFAULT_CONFIG_PATH, formatConfigError } from "../config/index.ts";
+import { configDrift, readConfigRecord, readStopped } from "../node/boot-record.ts";
 import { bootId, HANDOVER_FILE, HANDOVER_SOCKET } from "../node/handover.ts";
 import { serveHandover } from "../node/handover.ts";
 import { EXIT_FAILURE, EXIT_USAGE } from "../cli/exit-codes.ts";
 import { fenceLevelsFor, goRealtime, type NodeCli, nodeLogger, resolveNode, runDirOf } from "../node/bootstrap.ts";
 import { parseKernelArgs, readCmdline } from "../node/kernel-args.ts";
 import { NodeRuntime } from "../node/runtime.ts";
+import { NotifyHooks } from "../notify/hooks.ts";
 import { sdNotify } from "../sys/sd-notify.ts";
 import { agentEffectors } from "../node/effectors.ts";
 import { failoverLog } from "./failover-log.ts";
@@ -38,9 +39,24 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
     console.error(formatConfigError(r.error));
     return EXIT_USAGE;
   }
+  // The [[notify]] hooks see every event as it is logged and queue the ones they take; they see the runtime's roles.
+  let runtime: NodeRuntime | null = null;
+  const hooks = new NotifyHooks(config.notify, {
+    context: () => ({
+      cluster: config.cluster.name,
+      node: r.options.self.name,
+      peer: r.options.peer.name,
+      role: runtime?.state.role ?? null,
+      peerRole: runtime?.state.peerView.role ?? null,
+    }),
+    emit: (level, event, message, fields) => log.emit(level, event, message, fields),
+  });
+  // A hook still running when the agent exits would have nothing left to bound it.
+  process.on("exit", () => hooks.killAll());
   // The agent tells systemd its own STATUS (links taken over, STOPPED); its events go to the journal natively.
   const { log, kmsg: k } = nodeLogger(r.options.self.name, cli, {
     journal: { kmsgEvents: cli.kmsgEvents ?? "critical" },
+    sinks: [hooks.sink()],
   });
   const kmsg = (m: string) =>
     k
@@ -71,12 +87,24 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
   const stoppedRec = runDir.runDir ? readStopped(runDir.runDir, r.options.self.name, bootId()) : null;
   const stopped = stoppedRec !== null && typeof stoppedRec !== "string" ? stoppedRec : null;
   if (stopped) resume = "unguarded";
+  // The guard of this boot ran with the initrd's copy of the config and authkey: an edit since the initrd was built
+  // takes effect in the initrd only after `initrd regenerate`.
+  const ran = runDir.runDir ? readConfigRecord(runDir.runDir, r.options.self.name, bootId()) : null;
+  const drift = ran !== null && typeof ran !== "string" ? configDrift(ran, configDigests(config, key)) : null;
+  if (drift)
+    log.emit(
+      "warning",
+      "config-changed",
+      `the guard in the initrd ran this boot with another copy of ${drift} than this agent read (the initrd's, from before an edit): run 'clusterguard initrd regenerate', or the next boot's guard runs with the old one`,
+      { differs: drift },
+    );
   const guard = new NodeRuntime(
     { ...r.options, resume, ...runDir, ...(stopped ? { stopped } : {}) },
     log,
     agentEffectors({ hostMode: cli.hostMode, kmsg }),
     fenceLevelsFor(config, r.options),
   );
+  runtime = guard;
   try {
     await guard.start();
   } catch (e) {

@@ -94,35 +94,65 @@ async function dracutEntry(root: string, image: string, names: ReadonlySet<strin
 }
 
 /**
- * An initramfs-tools image, unpacked with unmkinitramfs into a scratch folder of `root`'s /tmp: its local-premount
- * script, in the list of scripts its init runs (ORDER), and its executable's sha256.
+ * Unpack an initramfs-tools image with unmkinitramfs into a scratch folder of `root`'s /tmp and give `fn` a reader of
+ * its files (null when absent); the folder is removed after. A string: why it could not be unpacked.
  */
-async function initramfsToolsEntry(root: string, image: string, names: ReadonlySet<string>): Promise<Entry> {
-  const problems: string[] = [];
-  if (!names.has(LOCAL_PREMOUNT)) problems.push(`${LOCAL_PREMOUNT} (what starts the guard) is missing from ${image}`);
+async function withUnpacked<T>(
+  root: string,
+  image: string,
+  fn: (read: (p: string) => Buffer | null) => T,
+): Promise<T | string> {
   const scratch = mkdtempSync(join(root, "tmp", "clusterguard-verify-"));
   try {
     const inner = `/${relative(root, scratch)}`;
     const unpack = await runIn(root, "unmkinitramfs", [image, inner]);
-    if (unpack.exitCode !== 0)
-      return {
-        kind: "unknown",
-        sha256: null,
-        problems: [...problems, `unmkinitramfs ${image} failed: ${unpack.output.slice(-2000)}`],
-      };
+    if (unpack.exitCode !== 0) return `unmkinitramfs ${image} failed: ${unpack.output.slice(-2000)}`;
     // With an early (microcode) archive in front, unmkinitramfs puts the main one under main/.
     const tree = existsSync(join(scratch, "main")) ? join(scratch, "main") : scratch;
-    const read = (p: string) => (existsSync(join(tree, p)) ? readFileSync(join(tree, p)) : null);
+    return fn((p) => (existsSync(join(tree, p)) ? readFileSync(join(tree, p)) : null));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** An initramfs-tools image: its local-premount script, in the list of scripts its init runs (ORDER), and its executable's sha256. */
+async function initramfsToolsEntry(root: string, image: string, names: ReadonlySet<string>): Promise<Entry> {
+  const problems: string[] = [];
+  if (!names.has(LOCAL_PREMOUNT)) problems.push(`${LOCAL_PREMOUNT} (what starts the guard) is missing from ${image}`);
+  const r = await withUnpacked(root, image, (read) => {
     const order = read(LOCAL_PREMOUNT_ORDER)?.toString() ?? "";
     const runs = order.includes(`/${LOCAL_PREMOUNT}`);
     if (names.has(LOCAL_PREMOUNT) && !runs)
       problems.push(`${LOCAL_PREMOUNT} is in ${image} but not in ${LOCAL_PREMOUNT_ORDER}: init would never run it`);
     const exe = read("usr/lib/clusterguard/clusterguard");
     const sha256 = exe === null ? null : createHash("sha256").update(exe).digest("hex");
-    return { kind: runs ? "initramfs-tools" : "unknown", sha256, problems };
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    return { kind: runs ? ("initramfs-tools" as const) : ("unknown" as const), sha256, problems };
+  });
+  return typeof r === "string" ? { kind: "unknown", sha256: null, problems: [...problems, r] } : r;
+}
+
+/**
+ * The files at `paths` (inside the image, no leading /) of `image` (a path inside `root`), made by `builder`: their
+ * bytes, null for each one the image lacks; a string when the image cannot be read at all.
+ */
+export async function readInitrdFiles(
+  root: string,
+  image: string,
+  paths: readonly string[],
+  builder: "dracut" | "initramfs-tools",
+): Promise<Map<string, Buffer | null> | string> {
+  if (builder === "initramfs-tools")
+    return withUnpacked(root, image, (read) => new Map(paths.map((p) => [p, read(p)] as const)));
+  const out = new Map<string, Buffer | null>();
+  for (const p of paths) {
+    // lsinitrd -f prints the file, or nothing (exit 0) when the image has no such file.
+    const cmd = root === "/" ? ["lsinitrd", "-f", p, image] : ["chroot", root, "lsinitrd", "-f", p, image];
+    const r = await execa(cmd[0] as string, cmd.slice(1), { reject: false, encoding: "buffer", stderr: "pipe" });
+    if (r.exitCode !== 0) return `${cmd.join(" ")} failed: ${Buffer.from(r.stderr).toString().slice(-2000)}`;
+    const bytes = Buffer.from(r.stdout);
+    out.set(p, bytes.length === 0 ? null : bytes);
   }
+  return out;
 }
 
 /** lsinitrd's entries (cpio -tv lines): each path in the image, without "./", and its mode string. */

@@ -1,6 +1,7 @@
 // The configuration and the authkey: `clusterguard config check` validates both files and prints the effective config
 // or every error; `clusterguard keygen` writes a fresh random authkey, root-owned, mode 0600.
 import type { Argv } from "yargs";
+import { initrdCopyDrift, runningGuardInitrd } from "../boot/initrd-config.ts";
 import { initrdProblems } from "../boot/initrd-needs.ts";
 import {
   type ClusterConfig,
@@ -20,9 +21,21 @@ export function configCheckCommand(y: Argv, setExit: (code: number) => void): Ar
       .command(
         "check",
         "validate clusterguard.toml and the authkey; print the effective configuration or every error",
-        (b) => b.option("json", { type: "boolean", default: false, describe: "print the result as JSON" }),
-        (argv) => {
-          const r = checkConfig(loadBoth(String(argv.config), String(argv.authkey)), String(argv.config));
+        (b) =>
+          b.option("json", { type: "boolean", default: false, describe: "print the result as JSON" }).option("initrd", {
+            type: "string",
+            describe:
+              "the guard initrd to compare the config and authkey with (default: the running kernel's, when one was built)",
+          }),
+        async (argv) => {
+          const both = loadBoth(String(argv.config), String(argv.authkey));
+          // The guard runs with the initrd's copies: an edit since the image was built is a warning until regenerated.
+          const image = argv.initrd === undefined ? runningGuardInitrd() : String(argv.initrd);
+          if (both.ok && image !== null) {
+            const drift = await initrdCopyDrift(image, both.config, both.key);
+            if (drift) both.warnings.push(drift);
+          }
+          const r = checkConfig(both, String(argv.config));
           if (argv.json) {
             console.log(
               JSON.stringify(

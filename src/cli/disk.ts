@@ -2,8 +2,8 @@
 import type { Argv } from "yargs";
 import type { ClusterConfig } from "../config/index.ts";
 import { formatConfigError } from "../config/index.ts";
-import { openVerifiedArea } from "../disk/area.ts";
-import { describeArea } from "../disk/describe.ts";
+import { openVerifiedArea, readSnapshot } from "../disk/area.ts";
+import { describeSnapshot, snapshotJson } from "../disk/describe.ts";
 import type { DiskTimers } from "../disk/header.ts";
 import { clearMailbox, initDisk } from "../disk/init.ts";
 import { errorText } from "../log/logger.ts";
@@ -86,7 +86,12 @@ export function diskCommand(y: Argv, setExit: (code: number) => void): Argv {
       .command(
         "dump",
         "show the header, both slots and both mailboxes",
-        (b) => where(b),
+        (b) =>
+          where(b).option("json", {
+            type: "boolean",
+            default: false,
+            describe: "print one JSON document: header, and per slot its heartbeat and mailbox (each with a status)",
+          }),
         async (argv) => {
           const t = target(argv, "dump");
           if (!t) return setExit(EXIT_USAGE);
@@ -95,8 +100,13 @@ export function diskCommand(y: Argv, setExit: (code: number) => void): Argv {
               key: t.key,
               clusterId: clusterIdOf(t.config.cluster.name),
             });
-            console.log(await describeArea(area));
-            await area.close();
+            try {
+              const snap = await readSnapshot(area);
+              const now = Date.now();
+              console.log(argv.json ? JSON.stringify(snapshotJson(snap, now), null, 2) : describeSnapshot(snap, now));
+            } finally {
+              await area.close();
+            }
             setExit(EXIT_OK);
           } catch (e) {
             console.error(`clusterguard disk dump: ${errorText(e)}`);

@@ -27,6 +27,17 @@ export function renderEffective(config: ClusterConfig, opts: RenderOptions = {})
   return `${out.join("\n")}\n`;
 }
 
+/**
+ * sha256 of the effective config (its meaning: comments and spacing do not count) and of the authkey: what a guard
+ * of this boot ran with, so that the agent can tell that /etc/clusterguard changed since the initrd was built.
+ */
+export function configDigests(config: ClusterConfig, key: Uint8Array): { config: string; authkey: string } {
+  return {
+    config: createHash("sha256").update(renderEffective(config)).digest("hex"),
+    authkey: createHash("sha256").update(key).digest("hex"),
+  };
+}
+
 /** "<128 bytes, sha256 prefix 1a2b3c4d>": identifies a key without revealing it. */
 export function describeAuthkey(key: Uint8Array): string {
   return `<${key.length} bytes, sha256 prefix ${createHash("sha256").update(key).digest("hex").slice(0, 8)}>`;
@@ -73,6 +84,7 @@ function line(key: string, spec: Spec, v: unknown): string {
 function value(v: unknown): string {
   if (typeof v === "string") return tomlString(v);
   if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (Array.isArray(v)) return `[${v.map(value).join(", ")}]`;
   const items = Object.entries(v as Obj).map(([k, x]) => `${tomlKey(k)} = ${value(x)}`);
   return items.length === 0 ? "{}" : `{ ${items.join(", ")} }`;
 }

@@ -14,6 +14,7 @@ export {
 export {
   MIN_KEY_BYTES,
   checkConfigSecrets,
+  keyFromBytes,
   loadAuthkey,
   readSecretFile,
   readSecretOrWhy,
@@ -32,7 +33,7 @@ export {
   type TomlValue,
 } from "./toml.ts";
 export { keyPath, showValue } from "./toml-tokens.ts";
-export { renderEffective, describeAuthkey, type RenderOptions } from "./effective.ts";
+export { renderEffective, describeAuthkey, configDigests, type RenderOptions } from "./effective.ts";
 export { SCHEMA, BAUD_RATES } from "./schema/index.ts";
 export {
   ABSOLUTE_PATH,

@@ -133,7 +133,7 @@ export function loadAuthkey(path: string = DEFAULT_AUTHKEY_PATH, opts: { require
 export const MIN_KEY_BYTES = 32;
 
 /** The key is the file content minus one trailing newline; it must be at least MIN_KEY_BYTES long. */
-function keyFromBytes(bytes: Uint8Array, path: string): { key: Uint8Array } | { error: ConfigError } {
+export function keyFromBytes(bytes: Uint8Array, path: string): { key: Uint8Array } | { error: ConfigError } {
   const key = bytes[bytes.length - 1] === 0x0a ? bytes.subarray(0, bytes.length - 1) : bytes;
   if (key.length >= MIN_KEY_BYTES) return { key: new Uint8Array(key) };
   const problem = `the key is ${key.length} bytes`;

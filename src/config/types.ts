@@ -1,4 +1,5 @@
 // The validated configuration, shaped exactly like clusterguard.toml: keys keep their TOML names.
+import type { NotifyEvent } from "./schema/notify.ts";
 
 /** The whole validated clusterguard.toml, every default filled in. */
 export interface ClusterConfig {
@@ -14,6 +15,8 @@ export interface ClusterConfig {
   monitor: MonitorConfig[];
   /** [[resource]]: brought up in this order on takeover, released in reverse; possibly none. */
   resource: ResourceConfig[];
+  /** [[notify]]: commands the agent runs on cluster events; possibly none. */
+  notify: NotifyConfig[];
 }
 
 /** One [[node]]. */
@@ -170,6 +173,13 @@ export type ResourceConfig =
   | { type: "ip"; name: string; address: string; interface: string; arp_count: number; timeout: number }
   | { type: "mount"; name: string; device: string; target: string; fstype: string; options: string; timeout: number }
   | { type: "unit"; name: string; timeout: number };
+
+/** One [[notify]] hook: a command line (first word an absolute path), the events that run it, a timeout in ms. */
+export interface NotifyConfig {
+  command: string;
+  events: NotifyEvent[];
+  timeout: number;
+}
 
 /** A configuration problem: where (file, dotted key, line), what arrived (value/problem) and what was expected. */
 export interface ConfigError {

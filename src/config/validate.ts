@@ -2,6 +2,7 @@
 // unknown and missing keys, defaults), then runs each section's cross-key rules; collects everything.
 import { CROSS_CHECKS, SCHEMA } from "./schema/index.ts";
 import {
+  type ArraySpec,
   expected,
   matches,
   type EnumSpec,
@@ -132,6 +133,8 @@ function checkValue(spec: Spec, raw: TomlValue | undefined, segs: Segment[], ck:
       return checkVariant(spec, raw, segs, ck, index);
     case "map":
       return checkMap(spec, raw, segs, ck);
+    case "array":
+      return checkArray(spec, raw, segs, ck);
     default:
       if (matches(spec, raw)) return raw;
       ck.fail(segs, raw, expected(spec));
@@ -146,6 +149,7 @@ function absent(spec: Spec, segs: Segment[], ck: Checker, index: number): unknow
   if (spec.type === "map") return {};
   if (spec.required) ck.missing(segs, expected(spec));
   if (spec.type === "variant" || spec.default === undefined) return undefined;
+  if (spec.type === "array") return [...spec.default];
   return spec.default === "index" ? index : spec.default;
 }
 
@@ -205,6 +209,29 @@ function checkVariant(spec: VariantSpec, raw: TomlValue, segs: Segment[], ck: Ch
   if (variant === undefined) return undefined;
   const fields: Fields = { [spec.tag]: tagSpec, ...variant };
   return checkFields(fields, raw, segs, ck, index, spec, `for ${spec.tag} = ${JSON.stringify(tag)}`);
+}
+
+/** An array of scalars: its length in range, each element matching the item spec (named by index), no repeats if distinct. */
+function checkArray(spec: ArraySpec, raw: TomlValue, segs: Segment[], ck: Checker): unknown[] | undefined {
+  if (!Array.isArray(raw)) {
+    ck.fail(segs, raw, expected(spec));
+    return undefined;
+  }
+  if ((spec.min !== undefined && raw.length < spec.min) || (spec.max !== undefined && raw.length > spec.max)) {
+    ck.fail(segs, raw, expected(spec), `found ${raw.length}`);
+    return undefined;
+  }
+  let ok = true;
+  raw.forEach((v, i) => {
+    if (!matches(spec.item, v)) {
+      ck.fail([...segs, i], v, expected(spec.item));
+      ok = false;
+    } else if (spec.distinct && raw.indexOf(v) < i) {
+      ck.fail([...segs, i], v, `a value not already in ${keyPath(segs)} (at ${keyPath([...segs, raw.indexOf(v)])})`);
+      ok = false;
+    }
+  });
+  return ok ? [...raw] : undefined;
 }
 
 /** Free-form keys whose values are strings, finite numbers or booleans. */

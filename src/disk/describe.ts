@@ -1,4 +1,5 @@
-// `disk dump`-style text of an area: one line for the device, the header, each slot and each mailbox.
+// What `disk dump` prints of an area: text, one line for the device, the header, each slot and each mailbox; or
+// the same as one JSON document (`disk dump --json`).
 
 import type { AreaSnapshot, DiskArea } from "./area.ts";
 import { readSnapshot } from "./area.ts";
@@ -43,6 +44,68 @@ export function describeSnapshot(s: AreaSnapshot, now: number): string {
     if (mailbox) lines.push(`slot ${i} mailbox: ${line(mailbox, (v) => describeMailbox(v, now))}`);
   });
   return lines.join("\n");
+}
+
+/** One decoded block as JSON: `status` "ok" and its fields, or the rejection's kind as status and its detail. */
+type BlockJson = { status: "ok"; [field: string]: unknown } | { status: string; detail: string; clusterId?: string };
+
+function blockJson<T>(r: BlockResult<T>, fields: (v: T) => Record<string, unknown>): BlockJson {
+  if (r.kind === "ok") return { status: "ok", ...fields(r.value) };
+  return r.kind === "foreign-cluster"
+    ? { status: r.kind, detail: r.detail, clusterId: idText(r.clusterId) }
+    : { status: r.kind, detail: r.detail };
+}
+
+/** `disk dump --json`: the header and each slot's heartbeat and mailbox; times as ISO text, ages in ms at `now`. */
+export function snapshotJson(s: AreaSnapshot, now: number): Record<string, unknown> {
+  const when = (ms: number) => ({ at: new Date(ms).toISOString(), ageMs: now - ms });
+  return {
+    device: s.device,
+    offset: s.offset,
+    io: s.mode === "direct" ? "O_DIRECT" : "O_SYNC",
+    readAt: new Date(now).toISOString(),
+    header: blockJson(s.header, (h) => ({
+      clusterId: idText(h.clusterId),
+      layout: h.version,
+      slotCount: h.slotCount,
+      blockSize: h.blockSize,
+      timers: { ...h.timers },
+      createdAt: new Date(h.createdAt).toISOString(),
+    })),
+    slots: s.slots.map((slot, i) => {
+      const mailbox = s.mailboxes[i];
+      return {
+        slot: i,
+        heartbeat: blockJson(slot, (v) => {
+          const w = when(v.writtenAt);
+          return {
+            node: v.node,
+            role: v.role,
+            incarnation: v.incarnation,
+            seq: v.seq,
+            writtenAt: w.at,
+            ageMs: w.ageMs,
+            uptimeMs: v.uptimeMs,
+            writer: v.writer ?? 0,
+          };
+        }),
+        mailbox: mailbox
+          ? blockJson(mailbox, (m) => {
+              const w = when(m.writtenAt);
+              return {
+                type: m.type,
+                sender: m.sender,
+                senderIncarnation: m.senderIncarnation,
+                seq: m.seq,
+                targetIncarnation: m.targetIncarnation,
+                writtenAt: w.at,
+                ageMs: w.ageMs,
+              };
+            })
+          : null,
+      };
+    }),
+  };
 }
 
 /** Reads the area and describes it, as `clusterguard disk dump` prints it. */

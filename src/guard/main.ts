@@ -1,11 +1,12 @@
 // Run a guard process end to end: resolve, log, go real-time, start, handle signals, return the exit code.
 import type { ClusterConfig } from "../config/index.ts";
-import { formatConfigError } from "../config/index.ts";
+import { configDigests, formatConfigError } from "../config/index.ts";
+import { writeConfigRecord } from "../node/boot-record.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../cli/exit-codes.ts";
 import type { Logger } from "../log/logger.ts";
 import { fenceLevelsFor, goRealtime, type NodeCli, nodeLogger, resolveNode, runDirOf } from "../node/bootstrap.ts";
 import { type Effectors, hostEffectors, initrdEffectors } from "../node/effectors.ts";
-import { HANDOVER_SOCKET, serveHandover } from "../node/handover.ts";
+import { bootId, HANDOVER_SOCKET, serveHandover } from "../node/handover.ts";
 import { ignoredGuardSwitches, type KernelArgs, parseKernelArgs, readCmdline } from "../node/kernel-args.ts";
 import type { NodeOptions } from "../node/options.ts";
 import { NodeRuntime } from "../node/runtime.ts";
@@ -49,6 +50,13 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Node
         beforeContinue: () => guard?.prepareForSwitchRoot(),
         log: (m) => log.emit("error", "initrd", m),
       });
+  // What this guard runs with (the initrd's copy): the agent compares its own config and authkey with it.
+  const runDir = runDirOf(cli).runDir;
+  const failed = runDir
+    ? writeConfigRecord(runDir, { bootId: bootId(), node: r.options.self.name, ...configDigests(config, key) })
+    : null;
+  if (failed)
+    log.emit("warning", "config-record", `${failed}: the agent cannot tell whether /etc/clusterguard changed`);
   guard = new NodeRuntime({ ...r.options, ...runDirOf(cli) }, log, fx, fenceLevelsFor(config, r.options));
   try {
     await guard.start();

@@ -1,7 +1,14 @@
 // clusterguard(8), rendered from the command model (cli-model.ts): every command the way a user types it, with its
 // arguments and options, defaults and choices as the yargs definitions give them; around them the few fixed parts
 // (what the program is, exit status, where the events go, files).
-import { EXIT_FAILURE, EXIT_OK, EXIT_SELF_FENCED, EXIT_USAGE } from "../cli/exit-codes.ts";
+import {
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_SELF_FENCED,
+  EXIT_USAGE,
+  STATUS_DEGRADED,
+  STATUS_NOT_SERVING,
+} from "../cli/exit-codes.ts";
 import { SUMMARY } from "../cli/index.ts";
 import { VERSION } from "../cli/version.ts";
 import { type CommandInfo, type OptionInfo, leafCommands } from "./cli-model.ts";
@@ -101,15 +108,27 @@ export function renderCliPage(root: CommandInfo): string {
     ".TP",
     String(EXIT_OK),
     "Success.",
+    text(
+      "For status: the cluster is healthy: one node ACTIVE, the other STANDBY, heard on every link, every link up, no fence running or failed, activation allowed, every monitor running and up, no resource failed.",
+    ),
     ".TP",
     String(EXIT_FAILURE),
     "A runtime failure: the agent could not be reached, a fence or a build failed.",
+    text("For status: no answer (the agent cannot be reached, refused, or sent a report of another shape)."),
     ".TP",
     String(EXIT_USAGE),
     "A usage or configuration error: every error is printed, naming the file, key, value and what was expected.",
     ".TP",
     String(EXIT_SELF_FENCED),
     text("guard and agent with --host-mode only (tests): the node fenced itself."),
+    ".TP",
+    String(STATUS_DEGRADED),
+    text(
+      "status only: the cluster is degraded: a node is ACTIVE but something needs a look (a link down or dead, the peer not STANDBY or not heard, a fence running or failed, activation blocked, a monitor paused, stopped or down, a resource failed); the report says which.",
+    ),
+    ".TP",
+    String(STATUS_NOT_SERVING),
+    text("status only: not serving: this node is not ACTIVE and the peer is not an ACTIVE heard on a live link."),
     ".SH LOGGING",
     ...LOGGING.map(text),
     ...example(QUERIES),

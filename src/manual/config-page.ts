@@ -19,6 +19,8 @@ function kind(spec: Spec): string {
       return `${bold("true")}|${bold("false")}`;
     case "enum":
       return spec.values.map((v) => bold(typeof v === "string" ? JSON.stringify(v) : String(v))).join("|");
+    case "array":
+      return `[${spec.item.type === "enum" ? italic(spec.item.doc) : kind(spec.item)}, ...]`;
     default:
       return italic("table");
   }
@@ -28,6 +30,9 @@ function kind(spec: Spec): string {
 function defaultOf(spec: Spec): string | undefined {
   if (!("default" in spec) || spec.default === undefined) return undefined;
   if (spec.default === "index" && spec.type === "int") return "the node's position among the [[node]] tables (0, 1)";
+  if (spec.type === "array" && spec.item.type === "enum" && spec.default.length === spec.item.values.length)
+    return `every ${spec.item.doc}`;
+  if (Array.isArray(spec.default)) return `[${spec.default.map((v) => JSON.stringify(v)).join(", ")}]`;
   return typeof spec.default === "string" ? JSON.stringify(spec.default) : String(spec.default);
 }
 
@@ -101,6 +106,7 @@ const RULES = [
   "web.listen needs web.tls_cert, web.tls_key and management.token_file (the login token), and differs from management.tcp_listen.",
   "[[monitor]] names differ, and each timeout is less than its interval.",
   "[[resource]] names (given or derived) differ; an ip resource's address is no node's heartbeat address.",
+  "[[notify]] commands differ.",
 ];
 
 /** The whole page; `exampleText` is the example configuration shipped with the package. */

@@ -6,9 +6,15 @@ import { accessSync, constants, readdirSync, readFileSync, statSync } from "node
 import { resolve } from "node:path";
 import type { ProcessResult, RunOptions } from "./api.ts";
 
-/** RunOptions plus the signal that ends the run early (the plugin context's). */
+/** RunOptions plus the signal that ends the run early (the plugin context's), and what notify hooks need. */
 export interface RunProcessOptions extends RunOptions {
   signal?: AbortSignal;
+  /** Written to the child's stdin, which is then closed (default: no stdin). */
+  input?: string;
+  /** Called with the child's pid right after it started, before `input` is written. */
+  onSpawn?: (pid: number) => void;
+  /** The child's environment is `env` alone, nothing of this process's (default: this process's plus `env`). */
+  cleanEnv?: boolean;
 }
 
 const DEFAULT_MAX_OUTPUT = 64 * 1024;
@@ -32,15 +38,15 @@ export async function runProcess(argv: string[], opts: RunProcessOptions = {}): 
   if (argv.length === 0 || argv[0] === "") return { ...base, ms: 0, error: "no command given", errorCode: "EINVAL" };
   if (opts.signal?.aborted)
     return { ...base, ms: 0, killed: true, error: "aborted before it started", errorCode: "ABORT_ERR" };
-  const env = { ...process.env, ...opts.env };
+  const env = opts.cleanEnv ? { ...opts.env } : { ...process.env, ...opts.env };
   const spawned = childArgv(argv, env, opts.cwd);
   if (!("argv" in spawned))
     return { ...base, ms: elapsed(), error: `cannot run ${argv[0]}: ${spawned.error}`, errorCode: spawned.code };
-  let proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
+  let proc: Bun.Subprocess<"ignore" | "pipe", "pipe", "pipe">;
   try {
     proc = Bun.spawn(spawned.argv, {
       detached: true,
-      stdin: "ignore",
+      stdin: opts.input === undefined ? "ignore" : "pipe",
       stdout: "pipe",
       stderr: "pipe",
       env,
@@ -50,6 +56,8 @@ export async function runProcess(argv: string[], opts: RunProcessOptions = {}): 
     const code = (e as NodeJS.ErrnoException).code ?? "ESPAWN";
     return { ...base, ms: elapsed(), error: `cannot run ${argv[0]}: ${(e as Error).message}`, errorCode: code };
   }
+  opts.onSpawn?.(proc.pid);
+  if (opts.input !== undefined) feed(proc.stdin, opts.input);
   const max = opts.maxOutput ?? DEFAULT_MAX_OUTPUT;
   const out = collect(proc.stdout, max);
   const err = collect(proc.stderr, max);
@@ -86,6 +94,17 @@ export async function runProcess(argv: string[], opts: RunProcessOptions = {}): 
     timedOut,
     ms: elapsed(),
   };
+}
+
+/** Write `text` to a child's stdin and close it; a child that exits without reading it (EPIPE) is no error here. */
+function feed(stdin: Bun.FileSink | undefined | number, text: string): void {
+  if (stdin === undefined || typeof stdin === "number") return;
+  try {
+    stdin.write(text);
+    Promise.resolve(stdin.end()).catch(() => {});
+  } catch {
+    // the child is gone already: its exit status says what happened
+  }
 }
 
 /** The last line of a process's output, for reasons ("stderr: unit not found"). */

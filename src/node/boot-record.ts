@@ -18,6 +18,7 @@ const INCARNATION_FILE = "incarnation.json";
 const STOPPED_FILE = "stopped.json";
 const SELF_FENCE_FILE = "self-fenced.json";
 const HEARD_FILE = "heard.json";
+const CONFIG_FILE = "config.json";
 
 /**
  * The files the records live in: the real /run (a tmpfs of this boot) unless a caller brings its own (a simulated
@@ -212,6 +213,53 @@ export function readHeard(
   const bad = receiverProblem(o.receiver);
   if (bad) return `${join(dir, HEARD_FILE)}: receiver.${bad}`;
   return o as unknown as HeardRecord;
+}
+
+/**
+ * What the guard of this boot ran with: the digests (config/effective.ts configDigests) of the initrd's copy of the
+ * config and authkey. The agent compares its own (read from /etc/clusterguard) without unpacking the image.
+ */
+export interface ConfigRecord {
+  v: 1;
+  bootId: string;
+  node: string;
+  config: string;
+  authkey: string;
+}
+
+/** Records the guard's config digests; returns why it could not, or null. */
+export function writeConfigRecord(
+  dir: string,
+  r: Omit<ConfigRecord, "v">,
+  files: RunFiles = REAL_RUN_FILES,
+): string | null {
+  return writeJson(dir, CONFIG_FILE, { v: 1, ...r }, files);
+}
+
+/** The guard's config digests of this boot, or why there are none ("no ... file": a guard without the record). */
+export function readConfigRecord(
+  dir: string,
+  node: string,
+  bootId: string,
+  files: RunFiles = REAL_RUN_FILES,
+): ConfigRecord | string {
+  const o = readJson(dir, CONFIG_FILE, node, bootId, [], files);
+  if (typeof o === "string") return o;
+  for (const k of ["config", "authkey"] as const)
+    if (typeof o[k] !== "string" || !/^[0-9a-f]{64}$/.test(o[k] as string))
+      return `${join(dir, CONFIG_FILE)}: ${k}: expected a sha256 in hex`;
+  return o as unknown as ConfigRecord;
+}
+
+/** What differs between the guard's record and this process's own digests ("the config and the authkey"), or null. */
+export function configDrift(
+  guard: Pick<ConfigRecord, "config" | "authkey">,
+  own: { config: string; authkey: string },
+): string | null {
+  const differ = (["config", "authkey"] as const).filter((k) => guard[k] !== own[k]);
+  return differ.length === 0
+    ? null
+    : differ.map((k) => (k === "config" ? "the configuration" : "the authkey")).join(" and ");
 }
 
 /** Written whole or not at all (RunFiles.write); returns why it could not, or null. */

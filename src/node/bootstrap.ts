@@ -107,6 +107,8 @@ export interface LoggerUse {
    * fields, and only these to kmsg too (the console): "all", or "critical" (a self-fence's last words).
    */
   journal?: { kmsgEvents: "all" | "critical" };
+  /** More sinks every event goes to (the agent's notify hooks). */
+  sinks?: Sink[];
 }
 
 /**
@@ -137,6 +139,7 @@ export function nodeLogger(
     const shown = new Set(["role", "activation-blocked", "activation-refused"]);
     sinks.push((e) => void (shown.has(e.event) && sdNotify(`STATUS=${e.role ?? "BLOCKED"}: ${e.message}`)));
   }
+  sinks.push(...(use.sinks ?? []));
   return { log: new Logger(name, sinks), kmsg: k };
 }
 

@@ -7,6 +7,7 @@ const SYMBOLS = {
   strerror: { args: [FFIType.i32], returns: FFIType.cstring },
   mlockall: { args: [FFIType.i32], returns: FFIType.i32 },
   sched_setscheduler: { args: [FFIType.i32, FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
+  setpriority: { args: [FFIType.i32, FFIType.u32, FFIType.i32], returns: FFIType.i32 },
   socket: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
   sendto: {
     args: [FFIType.i32, FFIType.ptr, FFIType.u64, FFIType.i32, FFIType.ptr, FFIType.u32],

@@ -6,7 +6,9 @@ import { lastError, libc } from "./libc.ts";
 const MCL_CURRENT = 1;
 const MCL_FUTURE = 2;
 const MCL_ONFAULT = 4;
+const SCHED_OTHER = 0;
 const SCHED_RR = 2;
+const PRIO_PROCESS = 0;
 /** Or'ed into the policy: a child (fork, posix_spawn) starts under SCHED_OTHER at nice 0, not real-time. */
 export const SCHED_RESET_ON_FORK = 0x40000000;
 
@@ -36,4 +38,16 @@ export function setRealtime(priority: number, taskDir = "/proc/self/task"): stri
   return refused.length === 0
     ? null
     : `SCHED_RR ${priority} refused for ${refused.length} of ${tids.length} threads: ${lastError()}`;
+}
+
+/**
+ * Put process `pid` (one thread: a child not yet running anything else) under SCHED_OTHER at nice 0, whatever it
+ * inherited; null on success, else why not. Lowering a process's own priority needs no privilege.
+ */
+export function normalPriority(pid: number): string | null {
+  const param = new Int32Array([0]);
+  const problems: string[] = [];
+  if (libc().sched_setscheduler(pid, SCHED_OTHER, ptr(param)) !== 0) problems.push(`SCHED_OTHER: ${lastError()}`);
+  if (libc().setpriority(PRIO_PROCESS, pid, 0) !== 0) problems.push(`nice 0: ${lastError()}`);
+  return problems.length === 0 ? null : `pid ${pid}: ${problems.join("; ")}`;
 }

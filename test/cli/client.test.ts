@@ -27,9 +27,10 @@ test.before(async () => {
 });
 test.after(() => running.server.stop());
 
-test("status prints the human report: roles, links, fence, monitors, resources", async () => {
+test("status prints the human report: roles, links, fence, monitors, resources; degraded, it exits 4", async () => {
   const r = await cg("status");
-  assert.is(r.code, 0, r.stderr);
+  assert.is(r.code, 4, r.stderr);
+  assert.match(r.stdout.trimEnd(), /\n {2}health {5}DEGRADED: link disk down; monitor db paused \(exit 4\)$/);
   assert.match(r.stdout, "cluster lab, report of 2025-06-01T10:15:02.114Z");
   assert.match(r.stdout, /this node\s+a\s+ACTIVE\s+incarnation 7/);
   assert.match(r.stdout, /peer\s+b\s+STANDBY\s+last heard 0\.2s ago/);
@@ -38,10 +39,30 @@ test("status prints the human report: roles, links, fence, monitors, resources",
   assert.match(r.stdout, /cluster-ip\s+ip\s+up\s+192\.168\.100\.10\/24 on eth1/);
 });
 
-test("status --json prints the report exactly as the agent sent it", async () => {
+test("status --json prints the report exactly as the agent sent it, with the same exit status", async () => {
   const r = await cg("status", "--json");
-  assert.is(r.code, 0, r.stderr);
+  assert.is(r.code, 4, r.stderr);
   assert.equal(JSON.parse(r.stdout), sampleReport());
+});
+
+test("status exits 0 on a healthy pair and 5 when nobody serves, --json or not", async () => {
+  const fine = sampleReport();
+  fine.links = fine.links.map((l) => ({ ...l, up: true, dead: false, lastError: null }));
+  fine.monitors = fine.monitors.map((m) => ({ ...m, state: "running", health: "up" }));
+  running.handler.report = fine;
+  try {
+    const ok = await cg("status");
+    assert.is(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout.trimEnd(), /\n {2}health {5}healthy \(exit 0\)$/);
+    assert.is((await cg("status", "--json")).code, 0);
+    running.handler.report = { ...fine, role: "STANDBY", peer: { ...fine.peer, role: "STANDBY" } };
+    const none = await cg("status");
+    assert.is(none.code, 5, none.stderr);
+    assert.match(none.stdout, /health {5}NOT SERVING: peer b is STANDBY, not ACTIVE \(exit 5\)/);
+    assert.is((await cg("status", "--json")).code, 5);
+  } finally {
+    running.handler.report = sampleReport();
+  }
 });
 
 test("a status reply of another shape is reported (exit 1), not a crash", async () => {
@@ -142,14 +163,14 @@ test("without --socket the socket comes from the config file, and no authkey is 
     `[cluster]\nname = "lab"\n[[node]]\nname = "a"\naddress = "192.168.100.1"\n[[node]]\nname = "b"\naddress = "192.168.100.2"\n[management]\nsocket = "${socket}"\n`,
   );
   const r = await runExeAsync(["status", "--json", "--config", conf, "--authkey", join(dir, "no-such-authkey")]);
-  assert.is(r.code, 0, r.stderr);
+  assert.is(r.code, 4, `the sample report is degraded: ${r.stderr}`);
   assert.is(JSON.parse(r.stdout).cluster, "lab");
 });
 
 test("--connect over TLS with the token and --ca works; a wrong token is refused with exit 1", async () => {
   const at = `localhost:${running.server.tcpPort}`;
   const ok = await runExeAsync(["status", "--json", "--connect", at, "--token-file", tokenFile, "--ca", pem.cert]);
-  assert.is(ok.code, 0, ok.stderr);
+  assert.is(ok.code, 4, `the sample report is degraded: ${ok.stderr}`);
   assert.is(JSON.parse(ok.stdout).node, "a");
   const insecure = await runExeAsync([
     "standby",

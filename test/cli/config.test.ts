@@ -1,7 +1,7 @@
 // `clusterguard config check` and `keygen`, run as the compiled executable.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runExe } from "../helpers/exe.ts";
@@ -136,6 +136,45 @@ test("every command has --help", () => {
     assert.is(r.code, 0, `${cmd} --help: ${r.stderr}`);
     assert.match(r.stdout, /--log-format/);
   }
+});
+
+/** A guard initrd (a gzip'ed newc cpio, as lsinitrd reads one) holding this config text and authkey file. */
+function initrdWith(name: string, configText: string, authkey: string): string {
+  const tree = mkdtempSync(join(dir, "tree-"));
+  mkdirSync(join(tree, "etc/clusterguard"), { recursive: true });
+  writeFileSync(join(tree, "etc/clusterguard/clusterguard.toml"), configText);
+  copyFileSync(authkey, join(tree, "etc/clusterguard/authkey"));
+  const image = join(dir, name);
+  const r = Bun.spawnSync(["bash", "-c", `cd '${tree}' && find . | cpio -o -H newc 2>/dev/null | gzip > '${image}'`]);
+  assert.is(r.exitCode, 0, r.stderr.toString());
+  return image;
+}
+
+test("config check warns when the guard initrd holds another config or authkey than the files checked", () => {
+  if (Bun.which("lsinitrd") === null) return console.log("    skipped: no lsinitrd (dracut) on this host");
+  const text = readFileSync(GOOD, "utf8");
+  const check = (image: string) => runExe(["config", "check", "--config", GOOD, "--authkey", key, "--initrd", image]);
+  const warnings = (stderr: string) => stderr.split("\n").filter((l) => l.startsWith("warning: "));
+
+  const same = check(initrdWith("same.img", `# built before a comment was added\n${text}`, key));
+  assert.is(same.code, 0, same.stderr);
+  assert.equal(warnings(same.stderr), [], "a comment is no change");
+
+  const edited = initrdWith("edited.img", text.replace("deadtime = 3000", "deadtime = 4000"), key);
+  const r = check(edited);
+  assert.is(r.code, 0, "a warning never fails the check");
+  assert.equal(warnings(r.stderr), [
+    `warning: ${edited}: its configuration is another: run 'clusterguard initrd regenerate' (the guard in the initrd runs with the image's copy)`,
+  ]);
+  const json = JSON.parse(
+    runExe(["config", "check", "--json", "--config", GOOD, "--authkey", key, "--initrd", edited]).stdout,
+  );
+  assert.ok(json.warnings.some((w: string) => w.startsWith(`${edited}: its configuration is another`)));
+
+  const other = join(dir, "other-key");
+  assert.is(runExe(["keygen", "--authkey", other]).code, 0);
+  const rekeyed = initrdWith("rekeyed.img", text, other);
+  assert.match(warnings(check(rekeyed).stderr).join("\n"), `${rekeyed}: its authkey is another: run`);
 });
 
 test.run();

@@ -13,8 +13,8 @@ test("an unknown key names its line and lists the keys that are allowed", () => 
 
 test("unknown tables and top-level keys are errors too", () => {
   assert.equal(errorsOf(`color = "red"\n${BASE}[timer]\nkeepalive = 100\n`), [
-    "t.toml:1: color: unknown key; expected one of: cluster, node, timers, channels, fencing, management, web, monitor, resource",
-    "t.toml:12: timer: unknown key; expected one of: cluster, node, timers, channels, fencing, management, web, monitor, resource",
+    "t.toml:1: color: unknown key; expected one of: cluster, node, timers, channels, fencing, management, web, monitor, resource, notify",
+    "t.toml:12: timer: unknown key; expected one of: cluster, node, timers, channels, fencing, management, web, monitor, resource, notify",
   ]);
 });
 

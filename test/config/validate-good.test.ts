@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/load.ts";
+import { NOTIFY_EVENTS } from "../../src/config/schema/notify.ts";
 import type { ClusterConfig } from "../../src/config/types.ts";
 import { BASE, FIXTURES, configOf } from "./helpers.ts";
 
@@ -73,6 +74,13 @@ test("good.toml loads into the complete typed config without warnings", () => {
       },
       { type: "unit", name: "nginx.service", timeout: 30000 },
     ],
+    notify: [
+      {
+        command: "/usr/local/sbin/cg-notify --to 'ops team'",
+        events: ["role", "fence-failed", "activation-blocked"],
+        timeout: 3000,
+      },
+    ],
   };
   assert.equal(r.config, expected);
 });
@@ -93,8 +101,15 @@ test("minimal.toml gets the documented defaults for everything it leaves out", (
     web: { session_timeout: 1800 },
     monitor: [],
     resource: [],
+    notify: [],
   };
   assert.equal(r.config, expected);
+});
+
+test("a [[notify]] hook without events runs on every notifiable event, with a 5 s timeout", () => {
+  const config = configOf(`${BASE}[[notify]]\ncommand = "/usr/local/bin/hook"\n`);
+  assert.equal(config.notify, [{ command: "/usr/local/bin/hook", events: Object.keys(NOTIFY_EVENTS), timeout: 5000 }]);
+  assert.ok(config.notify[0]?.events.includes("role") && config.notify[0].events.includes("link-down"));
 });
 
 test("a monitor's optional keys take their documented defaults", () => {

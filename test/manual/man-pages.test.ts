@@ -88,9 +88,11 @@ test("clusterguard(8): the global options with their defaults, and the exit code
   const text = man("clusterguard.8").text;
   assert.match(text, /--config CONFIG\n\s+configuration file \(default: \/etc\/clusterguard\/clusterguard\.toml\)/);
   assert.match(text, /--log-format human\|json/);
+  assert.match(text, /\n\s+4\s+status only: the cluster is degraded/);
+  assert.match(text, /\n\s+5\s+status only: not serving/);
   assert.match(
     text,
-    /EXIT STATUS\n\s+0\s+Success\.\n\n\s+1\s+A runtime failure.*\n\n\s+2\s+A usage or configuration error/,
+    /EXIT STATUS\n\s+0\s+Success\. +For status: the cluster is healthy.*\n(?:.*\n)*?\n\s+1\s+A runtime failure.*\n(?:.*\n)*?\n\s+2\s+A usage or configuration error/,
   );
 });
 

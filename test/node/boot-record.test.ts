@@ -4,14 +4,19 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { configDigests } from "../../src/config/index.ts";
 import {
+  configDrift,
   MAX_FRAMES_PER_MS,
+  readConfigRecord,
   readIncarnation,
   readStopped,
   seqAbove,
   writeIncarnation,
+  writeConfigRecord,
   writeStopped,
 } from "../../src/node/boot-record.ts";
+import { configOf, fixture } from "../config/helpers.ts";
 
 function scratch<T>(fn: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), "cg-run-"));
@@ -93,6 +98,34 @@ test("a record's directory is made when missing, again if it disappears, and an 
     rmSync(dir, { recursive: true, force: true });
     writeFileSync(dir, "a file where the directory belongs");
     assert.match(String(writeIncarnation(dir, rec)), /incarnation\.json: .*(ENOTDIR|EEXIST|not a directory)/i);
+  });
+});
+
+test("the guard's config record reads back for this boot; the agent finds what differs, meaning not spelling", () => {
+  const key = new TextEncoder().encode("k".repeat(32));
+  const text = fixture("good.toml");
+  const guard = configDigests(configOf(text), key);
+  scratch((dir) => {
+    assert.match(String(readConfigRecord(dir, "a", "boot-1")), /^no .*config\.json$/);
+    assert.is(writeConfigRecord(dir, { bootId: "boot-1", node: "a", ...guard }), null);
+    const rec = readConfigRecord(dir, "a", "boot-1");
+    if (typeof rec === "string") throw new Error(rec);
+    assert.match(String(readConfigRecord(dir, "a", "boot-2")), /bootId: expected this boot/);
+    // A comment and blank lines are no change; a timer is; so is another key.
+    const same = configDigests(configOf(`# edited\n\n${text}`), key);
+    assert.is(configDrift(rec, same), null);
+    const edited = configDigests(configOf(text.replace("deadtime = 3000", "deadtime = 4000")), key);
+    assert.is(configDrift(rec, edited), "the configuration");
+    const rekeyed = configDigests(configOf(text), new TextEncoder().encode("x".repeat(32)));
+    assert.is(configDrift(rec, rekeyed), "the authkey");
+    assert.is(
+      configDrift(rec, { config: edited.config, authkey: rekeyed.authkey }),
+      "the configuration and the authkey",
+    );
+  });
+  scratch((dir) => {
+    assert.is(writeConfigRecord(dir, { bootId: "boot-1", node: "a", config: "nope", authkey: guard.authkey }), null);
+    assert.match(String(readConfigRecord(dir, "a", "boot-1")), /config: expected a sha256 in hex/);
   });
 });
 

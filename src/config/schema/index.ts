@@ -6,6 +6,7 @@ import { FENCING, checkFencing } from "./fencing.ts";
 import { checkFencingNetwork, warnUnreachableBmcs } from "./fencing-network.ts";
 import { MANAGEMENT, checkManagement } from "./management.ts";
 import { MONITORS, checkMonitors } from "./monitors.ts";
+import { NOTIFY, checkNotify } from "./notify.ts";
 import { CLUSTER, NODES, TIMERS, checkNodes, checkTimers } from "./nodes.ts";
 import { RESOURCES, checkResources } from "./resources.ts";
 import { WEB, checkWeb } from "./web.ts";
@@ -27,6 +28,7 @@ export const SCHEMA: TableSpec = {
     web: WEB,
     monitor: MONITORS,
     resource: RESOURCES,
+    notify: NOTIFY,
   },
   renamed: { agent: "[[monitor]] (the service monitors)" },
 };
@@ -43,4 +45,5 @@ export const CROSS_CHECKS: readonly ((d: ConfigDraft, ck: Checker) => void)[] = 
   checkWeb,
   checkMonitors,
   checkResources,
+  checkNotify,
 ];

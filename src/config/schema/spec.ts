@@ -51,6 +51,17 @@ export interface MapSpec extends Common {
   type: "map";
 }
 
+/** An array of scalar values, each matching `item` (`events = ["role", "fence-failed"]`), optionally distinct. */
+export interface ArraySpec extends Common {
+  type: "array";
+  item: ScalarSpec;
+  min?: number;
+  max?: number;
+  /** No value may appear twice. */
+  distinct?: boolean;
+  default?: readonly (string | number | boolean)[];
+}
+
 /** A [table] with known keys; any other key is an error. */
 export interface TableSpec extends Common {
   type: "table";
@@ -77,7 +88,7 @@ export interface VariantSpec extends Common {
 /** A spec for one value (not a table or list). */
 export type ScalarSpec = IntSpec | StringSpec | BoolSpec | EnumSpec;
 /** Any key's spec. */
-export type Spec = ScalarSpec | MapSpec | TableSpec | ListSpec | VariantSpec;
+export type Spec = ScalarSpec | ArraySpec | MapSpec | TableSpec | ListSpec | VariantSpec;
 /** A table's keys and their specs. */
 export type Fields = Readonly<Record<string, Spec>>;
 
@@ -155,6 +166,17 @@ export function expected(spec: Spec): string {
       return "true or false";
     case "enum":
       return `one of ${spec.values.map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(", ")}`;
+    case "array": {
+      const count =
+        spec.min !== undefined && spec.max !== undefined
+          ? `${spec.min} to ${spec.max}`
+          : spec.min !== undefined
+            ? `at least ${spec.min}`
+            : spec.max !== undefined
+              ? `at most ${spec.max}`
+              : "any number of";
+      return `an array of ${count}${spec.distinct ? " distinct" : ""} values, each ${expected(spec.item)}`;
+    }
     case "map":
       return "a table of string, number or boolean values";
     case "table":
