@@ -49,7 +49,7 @@ export interface SessionLimits {
  * one, except that a full-access login may end the oldest read-only session when all are taken (read-only logins
  * can never push the administrator out).
  */
-export const SESSION_LIMITS: SessionLimits = { total: 64, readOnly: 32, perRemote: 8 };
+export const SESSION_LIMITS: SessionLimits = { total: 64, readOnly: 32, perRemote: 16 };
 
 /** 32 random bytes as hex. */
 export function randomToken(): string {
