@@ -7,6 +7,7 @@ import { type ClusterConfig, DEFAULT_CONFIG_PATH } from "../config/index.ts";
 import type { Logger } from "../log/logger.ts";
 import type { ControlHandler } from "../mgmt/protocol.ts";
 import type { NodeRuntime } from "../node/runtime.ts";
+import type { ChangeGate } from "./change-gate.ts";
 import { ConsoleRecord } from "../web/record.ts";
 import { startConsole, type WebConsole } from "../web/server.ts";
 
@@ -44,6 +45,7 @@ export function serveConsole(o: {
   log: Logger;
   files: { path: string; authkeyPath: string };
   hostMode: boolean;
+  gate: ChangeGate;
 }): WebConsole | null {
   const { web, management } = o.config;
   if (web.listen === undefined || management.token_file === undefined) return null;
@@ -56,6 +58,7 @@ export function serveConsole(o: {
       record: o.record,
       role: () => o.guard.state.role,
       regenerate: initrdRebuild(o.files.path, o.hostMode),
+      gate: o.gate,
     });
   } catch (e) {
     o.log.emit("error", "web-listening", `web console not started: ${e instanceof Error ? e.message : String(e)}`);

@@ -17,6 +17,7 @@ import { failoverLog } from "./failover-log.ts";
 import { requestHandover, takeHandoverFile } from "../node/handover.ts";
 import { resourcesFrom } from "./resources/from-config.ts";
 import { ResourceSet } from "./resources/set.ts";
+import { ChangeGate } from "./change-gate.ts";
 import { consoleRecord, serveConsole } from "./console.ts";
 import { agentHandler, serveManagement, standbyFor } from "./serve.ts";
 import { laterServices, startServices, withResources } from "./services.ts";
@@ -130,7 +131,9 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
     reboot,
     ...(cli.managementSocket ? { socket: cli.managementSocket } : {}),
   };
-  const standby = standbyFor(serve);
+  // An Apply from the web console and a planned switchover exclude each other.
+  const gate = new ChangeGate();
+  const standby = gate.switchover(standbyFor(serve));
   // The STANDBY's administrator asked to take over (`clusterguard takeover` there): the same planned switchover.
   guard.handOverForPeer = () => standby();
   const logFailover = failoverLog((level, event, message, fields) => log.emit(level, event, message, fields));
@@ -149,6 +152,7 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
         log,
         files: { path: cli.configPath ?? DEFAULT_CONFIG_PATH, authkeyPath: cli.authkeyPath ?? DEFAULT_AUTHKEY_PATH },
         hostMode: cli.hostMode,
+        gate,
       })
     : null;
   if (!cli.hostMode)

@@ -5,12 +5,16 @@ import { initrdCopyDrift, runningGuardInitrd } from "../boot/initrd-config.ts";
 import { initrdProblems } from "../boot/initrd-needs.ts";
 import {
   type ClusterConfig,
+  type ConfigError,
   checkConfigSecrets,
   formatConfigError,
   type LineMap,
+  readSecretOrWhy,
   renderEffective,
   writeAuthkey,
 } from "../config/index.ts";
+import { tokenProblem } from "../mgmt/auth.ts";
+import { hookFileProblem } from "../notify/hooks.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
 import { type BothResult, loadBoth } from "./load-both.ts";
 
@@ -80,8 +84,59 @@ export function checkConfig(both: BothResult, file: string): BothResult {
   if (both.config !== undefined) both.warnings.push(...initrdWarnings(both.config, file, both.lines));
   // The secret files the config names follow the authkey's rules; here they are checked before any run needs them.
   const secrets = both.config === undefined ? [] : checkConfigSecrets(both.config, 0);
+  // Notify hooks run as root: a hook file others could rewrite is refused here as at run time.
+  if (both.config !== undefined) secrets.push(...hookErrors(both.config, file, both.lines));
+  // The console's tokens: none trivially weak, and the read-only one not the full-access one.
+  if (both.config !== undefined && secrets.length === 0) secrets.push(...tokenErrors(both.config));
   if (secrets.length === 0) return both;
   return { ok: false, errors: [...(both.ok ? [] : both.errors), ...secrets], warnings: both.warnings };
+}
+
+/** A ConfigError for each [[notify]] hook whose file others could have written. */
+function hookErrors(config: ClusterConfig, file: string, lines: LineMap | undefined): ConfigError[] {
+  return config.notify.flatMap((h, i) => {
+    const why = hookFileProblem(h.command);
+    const line = lines?.get(["notify", i, "command"]);
+    return why === null
+      ? []
+      : [
+          {
+            file,
+            ...(line === undefined ? {} : { line }),
+            key: `notify[${i}].command`,
+            problem: why,
+            expected: "a hook file only root can write",
+          },
+        ];
+  });
+}
+
+/** Each token file's weak token, and a read-only token equal to the management token. */
+function tokenErrors(config: ClusterConfig): ConfigError[] {
+  const files: [string, string | undefined][] = [
+    ["management.token_file", config.management.token_file],
+    ["web.readonly_token_file", config.web.readonly_token_file],
+  ];
+  const tokens = new Map<string, string>();
+  const errors: ConfigError[] = [];
+  for (const [key, path] of files) {
+    if (path === undefined) continue;
+    const got = readSecretOrWhy(path, { requireUid: 0, holding: "the access token", configKey: key });
+    if ("why" in got) continue;
+    const token = Buffer.from(got.bytes).toString("utf8").trim();
+    const problem = tokenProblem(token);
+    if (problem !== null) errors.push({ file: path, key, problem, expected: "a long random token" });
+    tokens.set(key, token);
+  }
+  const ro = tokens.get("web.readonly_token_file");
+  if (ro !== undefined && ro === tokens.get("management.token_file"))
+    errors.push({
+      file: config.web.readonly_token_file ?? "",
+      key: "web.readonly_token_file",
+      problem: "holds the same token as management.token_file",
+      expected: "a token of its own (else a read-only login has full access)",
+    });
+  return errors;
 }
 
 /** The initrd problems a config check has not reported yet (tools, CA bundles), as FILE:LINE: KEY: message. */

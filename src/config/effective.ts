@@ -13,6 +13,11 @@ export interface RenderOptions {
   authkeyPath?: string;
   /** The config file the values came from. */
   source?: string;
+  /**
+   * For an audience that may not see everything (the console's read-only sessions): the values of free-form tables
+   * (monitor params, which may hold credentials) and the paths of secret files are replaced by a comment.
+   */
+  redact?: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -23,7 +28,7 @@ export function renderEffective(config: ClusterConfig, opts: RenderOptions = {})
   if (opts.source !== undefined) out.push(`# source: ${opts.source}`);
   if (opts.authkey !== undefined)
     out.push(`# authkey: ${opts.authkeyPath ?? DEFAULT_AUTHKEY_PATH} ${describeAuthkey(opts.authkey)}`);
-  section(undefined, SCHEMA.fields, config as unknown as Obj, [], out);
+  section(undefined, SCHEMA.fields, config as unknown as Obj, [], out, opts.redact === true);
   return `${out.join("\n")}\n`;
 }
 
@@ -44,20 +49,27 @@ export function describeAuthkey(key: Uint8Array): string {
 }
 
 /** One table: its header, its plain keys, then its sub-tables and arrays of tables (TOML order). */
-function section(header: string | undefined, fields: Fields, value: Obj, segs: Segment[], out: string[]): void {
+function section(
+  header: string | undefined,
+  fields: Fields,
+  value: Obj,
+  segs: Segment[],
+  out: string[],
+  redact: boolean,
+): void {
   const entries = Object.entries(fields);
   const plain = entries.filter(([, s]) => s.type !== "table" && s.type !== "list");
   if (header !== undefined && (plain.length > 0 || header.startsWith("[["))) out.push("", header);
-  for (const [key, spec] of plain) out.push(line(key, spec, value[key]));
+  for (const [key, spec] of plain) out.push(redact && hidden(spec) ? redacted(key, spec) : line(key, spec, value[key]));
   for (const [key, spec] of entries) {
     const path = [...segs, key];
-    if (spec.type === "table") section(`[${keyPath(path)}]`, spec.fields, (value[key] ?? {}) as Obj, path, out);
-    if (spec.type === "list") list(spec, (value[key] ?? []) as Obj[], path, out);
+    if (spec.type === "table") section(`[${keyPath(path)}]`, spec.fields, (value[key] ?? {}) as Obj, path, out, redact);
+    if (spec.type === "list") list(spec, (value[key] ?? []) as Obj[], path, out, redact);
   }
 }
 
 /** [[path]] per item; a comment when there are none. */
-function list(spec: ListSpec, items: Obj[], path: Segment[], out: string[]): void {
+function list(spec: ListSpec, items: Obj[], path: Segment[], out: string[], redact: boolean): void {
   if (items.length === 0) out.push("", `# no [[${keyPath(path)}]] (${spec.doc})`);
   items.forEach((item, i) => {
     const shape = spec.item;
@@ -68,7 +80,7 @@ function list(spec: ListSpec, items: Obj[], path: Segment[], out: string[]): voi
             [shape.tag]: { type: "string", doc: `${shape.doc} ${shape.tag}` },
             ...shape.variants[String(item[shape.tag])],
           };
-    section(`[[${keyPath(path)}]]`, fields, item, [...path, i], out);
+    section(`[[${keyPath(path)}]]`, fields, item, [...path, i], out, redact);
   });
 }
 
@@ -78,6 +90,15 @@ function line(key: string, spec: Spec, v: unknown): string {
   const secret = spec.type === "string" && spec.secret === "path" ? "; secret file, contents not shown" : "";
   if (v === undefined) return `# ${tomlKey(key)}: not set; ${spec.doc}`;
   return `${tomlKey(key)} = ${value(v)}  # ${spec.doc}${unit}${secret}`;
+}
+
+/** Keys whose values a redacted rendering leaves out: free-form tables and secret files' paths. */
+function hidden(spec: Spec): boolean {
+  return spec.type === "map" || (spec.type === "string" && spec.secret === "path");
+}
+
+function redacted(key: string, spec: Spec): string {
+  return `# ${tomlKey(key)}: not shown to this session; ${spec.doc}`;
 }
 
 /** A TOML literal for a config value (strings, numbers, booleans, inline tables of those). */

@@ -1,7 +1,7 @@
 // Loading clusterguard.toml: where the files are, file -> parse -> validate with every failure as ConfigErrors, the
 // one-line error format, the bounded reader every config and secret file goes through, and picking this node and
 // its peer out of the two by name.
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSync } from "node:fs";
 import { type LineMap, parse } from "./toml.ts";
 import { showValue } from "./toml-tokens.ts";
 import type { ClusterConfig, ConfigError, NodeConfig } from "./types.ts";
@@ -73,7 +73,9 @@ export function formatConfigError(e: ConfigError): string {
   return `${where}: ${subject}: ${tail}`;
 }
 
-// Reads a small regular file without trusting what sits at the path: non-blocking open, fstat of the open descriptor, a size cap.
+// Reads a small regular file without trusting what sits at the path: stat before the open (a device or a FIFO is never
+// opened: opening one can have effects of its own), non-blocking open, fstat of the open descriptor (the same file
+// as stat saw), a size cap.
 
 /** What a bounded read should expect: the size cap, and words for messages. */
 export interface BoundedReadSpec {
@@ -110,15 +112,24 @@ function notRegular(path: string, st: Stats, holding: string): ConfigError {
 }
 
 /**
- * Opens `path` with O_NONBLOCK|O_NOCTTY (a FIFO cannot block the open, a tty cannot become the controlling
- * terminal), refuses anything fstat does not call a regular file, refuses files over the cap, and reads at most
- * maxBytes + 1 bytes (a file that grows after fstat is refused too).
+ * Refuses anything stat() does not call a regular file before opening it (a symlink is followed), then opens `path`
+ * with O_NONBLOCK|O_NOCTTY (should it have been swapped for a FIFO or a tty meanwhile: the open cannot block, a tty
+ * cannot become the controlling terminal), refuses it unless fstat finds the same regular file (device and inode),
+ * refuses files over the cap, and reads at most maxBytes + 1 bytes (a file that grows after fstat is refused too).
  */
 export function readBounded(path: string, spec: BoundedReadSpec): BoundedRead {
   const fail = (key: string, problem: string, expected: string): BoundedRead => ({
     ok: false,
     errors: [{ file: path, key, problem, expected }],
   });
+  let before: Stats;
+  try {
+    before = statSync(path);
+  } catch (e) {
+    const reason = (e as { code?: string }).code ?? String(e);
+    return fail("(file)", `cannot open the file (${reason})`, `a readable regular file holding ${spec.holding}`);
+  }
+  if (!before.isFile()) return { ok: false, errors: [notRegular(path, before, spec.holding)] };
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
@@ -129,6 +140,12 @@ export function readBounded(path: string, spec: BoundedReadSpec): BoundedRead {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { ok: false, errors: [notRegular(path, stat, spec.holding)] };
+    if (stat.dev !== before.dev || stat.ino !== before.ino)
+      return fail(
+        "(file)",
+        "the file was replaced while it was opened",
+        `a stable regular file holding ${spec.holding}`,
+      );
     const errors = spec.check?.(stat) ?? [];
     const tooBig = (n: number): BoundedRead =>
       fail("(file)", `the file is ${n} bytes`, `at most ${spec.maxBytes} bytes${spec.why ? ` (${spec.why})` : ""}`);

@@ -122,10 +122,16 @@ function axis(t0: number, t1: number, y: number, x: (at: number) => number): str
   return out;
 }
 
-/** Text and attribute values for SVG/XML: the five characters that could end or open markup. */
+/**
+ * Text and attribute values for SVG/XML: the five characters that could end or open markup escaped, and the
+ * characters XML 1.0 does not allow at all (C0 controls other than tab and newlines, U+FFFE, U+FFFF, lone
+ * surrogates; a terminal colour code in a monitor's reason) replaced by U+FFFD, so the picture stays well-formed.
+ */
 export function escapeXml(s: string): string {
-  return s.replace(
-    /[<>&"']/g,
-    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#39;" })[c] as string,
-  );
+  return s
+    .replace(
+      /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+      "\uFFFD",
+    )
+    .replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#39;" })[c] as string);
 }

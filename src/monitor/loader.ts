@@ -1,7 +1,7 @@
 // Resolve [[monitor]].plugin: a built-in name, or an absolute path to a .ts/.js module imported at run time.
-import { statSync } from "node:fs";
 import type { MonitorConfig } from "../config/types.ts";
 import { errorText } from "../log/logger.ts";
+import { untrustedFile } from "../sys/trusted-file.ts";
 import type { MonitorPlugin } from "./api.ts";
 import { BUILTINS, builtin } from "./builtin/index.ts";
 import { pluginProblems } from "./contract.ts";
@@ -25,29 +25,7 @@ export function isConfigFailure(kind: LoadFailure): boolean {
 
 /** Refuse what a non-root user could have written: plugins run as root, inside the daemon. */
 function fileProblem(path: string): { kind: LoadFailure; error: string } | null {
-  let st: ReturnType<typeof statSync>;
-  try {
-    st = statSync(path);
-  } catch (e) {
-    return {
-      kind: "not-found",
-      error: `plugin file ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected an existing module file`,
-    };
-  }
-  if (!st.isFile())
-    return { kind: "not-found", error: `plugin file ${path}: is not a regular file; expected a .ts or .js module` };
-  const uid = process.getuid?.() ?? 0;
-  if (st.uid !== 0 && st.uid !== uid)
-    return {
-      kind: "unsafe-file",
-      error: `plugin file ${path}: owned by uid ${st.uid}; expected root (or the user running clusterguard)`,
-    };
-  if ((st.mode & 0o022) !== 0)
-    return {
-      kind: "unsafe-file",
-      error: `plugin file ${path}: mode is 0${(st.mode & 0o777).toString(8)}, writable by others; expected no group/other write (chmod go-w ${path})`,
-    };
-  return null;
+  return untrustedFile(path, `plugin file ${path}`, "an existing .ts or .js module file");
 }
 
 /** Load the plugin `ref` names; never throws. */

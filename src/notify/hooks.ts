@@ -1,6 +1,9 @@
 // Running the [[notify]] hooks: a log sink that only queues (the decision that logged the event never waits for a
 // hook), per hook at most MAX_RUNNING runs at a time and MAX_QUEUED waiting (the oldest dropped beyond), each run in
-// its own process group at normal priority, killed at its timeout; every outcome is a log event.
+// its own process group at normal priority, killed at its timeout; every outcome is a log event. A hook runs as root,
+// so its file must be one only root could have written (the plugin loader's rule). What a hook leaves behind in its
+// process group when it exits is ended too (SIGTERM, then SIGKILL): a program that must outlive its hook has to
+// leave the group itself (setsid), and is then the administrator's to look after.
 import type { LogLevel } from "../core/actions.ts";
 import type { NotifyConfig } from "../config/types.ts";
 import type { LogEvent } from "../log/event.ts";
@@ -9,13 +12,16 @@ import type { Sink } from "../log/logger.ts";
 import type { ProcessResult } from "../monitor/api.ts";
 import {
   execProblem,
+  groupMembers,
   lastLine,
   type RunProcessOptions,
   runProcess,
   signalGroup,
   splitArgs,
+  terminateGroup,
 } from "../monitor/run-process.ts";
 import { normalPriority } from "../sys/realtime.ts";
+import { untrustedFile } from "../sys/trusted-file.ts";
 import { hookEnv, hookInput, hooksFor, type NotifyContext } from "./event.ts";
 
 /** Runs of one hook at the same time; more wait in its queue. */
@@ -28,6 +34,18 @@ export const MAX_QUEUED = 32;
  * child at normal priority (SCHED_OTHER, nice 0) first, whatever the agent runs at; then the hook reads the JSON.
  */
 export const GATE_SCRIPT = 'read -r _ || exit 125; exec "$@"';
+
+/** How long what a hook left in its group gets between SIGTERM and SIGKILL. */
+const LEFTOVER_GRACE_MS = 1000;
+
+/** Why hook `command` may not be run as root (its program's file, or a directory above, others could write), or null. */
+export function hookFileProblem(command: string): string | null {
+  const split = splitArgs(command);
+  const file = split.ok ? split.argv[0] : undefined;
+  if (file === undefined || !file.startsWith("/")) return null;
+  const bad = untrustedFile(file, file, "an executable file");
+  return bad?.kind === "unsafe-file" ? bad.error : null;
+}
 
 type Emit = (level: LogLevel, event: string, message: string, fields?: Record<string, unknown>) => void;
 
@@ -166,6 +184,8 @@ export class NotifyHooks {
       this.o.emit("warning", "notify-failed", `${name} on ${e.event}: ${message}`, { ...fields, ...extra });
     const problem = execProblem(h.argv[0] ?? "", undefined);
     if (problem) return fail(`cannot run: ${problem.error}`, { errorCode: problem.code });
+    const unsafe = hookFileProblem(h.config.command);
+    if (unsafe !== null) return fail(`not run: ${unsafe}`, { errorCode: "EPERM" });
     let refused: string | null = null;
     let pgid = 0;
     const r = await (this.o.run ?? runProcess)(["/bin/sh", "-c", GATE_SCRIPT, "sh", ...h.argv], {
@@ -182,6 +202,8 @@ export class NotifyHooks {
         if (refused !== null) signalGroup(pid, "SIGKILL");
       },
     });
+    // Background children the hook left in its group end with it (killAll() finds the group until then).
+    if (pgid !== 0 && groupMembers(pgid).length > 0) await terminateGroup(pgid, Promise.resolve(), LEFTOVER_GRACE_MS);
     h.groups.delete(pgid);
     if (refused !== null) return fail(`not run: cannot drop it to normal priority (${refused})`);
     if (r.error !== undefined) return fail(`cannot run: ${r.error}`, { errorCode: r.errorCode ?? null });

@@ -27,7 +27,8 @@ export function lineDiff(before: string, after: string): DiffLine[] {
   for (let i = 0; i < head; i++) out.push({ op: " ", text: a[i] as string, old: i + 1, new: i + 1 });
   const am = a.slice(head, a.length - tail);
   const bm = b.slice(head, b.length - tail);
-  out.push(...middle(am, bm, head));
+  // A loop, not a spread: a spread of a few hundred thousand lines overflows the call's argument limit.
+  for (const d of middle(am, bm, head)) out.push(d);
   for (let i = tail; i > 0; i--)
     out.push({ op: " ", text: a[a.length - i] as string, old: a.length - i + 1, new: b.length - i + 1 });
   return out;

@@ -2,8 +2,14 @@
 // checks (the same FILE:LINE messages), and Apply: write the file atomically beside a backup, regenerate the guard
 // initrd with its progress streamed, and say what still needs a restart or a reboot. Refused on a node that is not
 // ACTIVE (a STANDBY must not write the shared image) and for a read-only session.
-import { createHash } from "node:crypto";
-import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+//
+// The writes go through the asynchronous file API (the thread pool), each bounded by a timeout: the file system may
+// be frozen (a switchover, an fsfreeze) and the agent's event loop, which answers the peer, must never wait for it.
+// The file keeps its owner, group and mode; a symbolic link is refused (Apply would replace the link by a file);
+// a random temporary name means a stale one never blocks a later Apply; the last MAX_BACKUPS backups are kept.
+import { createHash, randomBytes } from "node:crypto";
+import { constants } from "node:fs";
+import { chown, copyFile, lstat, open, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { checkConfig } from "../cli/config.ts";
 import { withAuthkey } from "../cli/load-both.ts";
@@ -17,6 +23,21 @@ import {
 } from "../config/index.ts";
 import type { Role } from "../core/types.ts";
 import { changesOnly, lineDiff, restartNeeds } from "./config-diff.ts";
+
+/** Lines an edit may have: a real configuration has a few hundred. */
+export const MAX_EDIT_LINES = 20_000;
+/** Backups of the config file kept beside it (the oldest beyond are removed). */
+export const MAX_BACKUPS = 10;
+/** How long one file step of Apply may take before it is reported as hanging (a frozen file system). */
+export const WRITE_TIMEOUT_MS = 10_000;
+
+/** Why an edit is too big to be checked at all, or null. */
+export function editRefusal(text: string): string | null {
+  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) return `the edit is over ${MAX_CONFIG_BYTES} bytes`;
+  let lines = 1;
+  for (let i = text.indexOf("\n"); i >= 0 && lines <= MAX_EDIT_LINES; i = text.indexOf("\n", i + 1)) lines++;
+  return lines > MAX_EDIT_LINES ? `the edit has over ${MAX_EDIT_LINES} lines` : null;
+}
 
 /** The running file as the editor gets it. */
 export interface RunningFile {
@@ -84,6 +105,8 @@ export interface ApplyContext {
   regenerate: (progress: (line: string) => void) => Promise<{ ok: boolean; detail: string }>;
   /** Wall-clock time for the backup's name. */
   now?: () => Date;
+  /** How long one file step may take (default WRITE_TIMEOUT_MS). */
+  writeTimeoutMs?: number;
 }
 
 /** One line of Apply's progress: which step, and what it says. */
@@ -117,7 +140,8 @@ export async function applyEdit(
   if ("errors" in cur) return refused(say, cur.errors.map(formatConfigError).join("; "));
   if (sha256(cur.text) !== base)
     return refused(say, `${c.files.path} changed since the editor loaded it; reload and edit again`);
-  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) return refused(say, `the edit is over ${MAX_CONFIG_BYTES} bytes`);
+  const tooBig = editRefusal(text);
+  if (tooBig !== null) return refused(say, tooBig);
   const checked = checkEdit(c.files, text, cur.text, c.running);
   if (!checked.ok) return refused(say, `not valid:\n${checked.errors.map((e) => e.message).join("\n")}`);
   if (text === cur.text) return refused(say, "nothing changed");
@@ -127,19 +151,30 @@ export async function applyEdit(
   });
   const stamp = (c.now?.() ?? new Date()).toISOString().replace(/[:.]/g, "-");
   const backup = join(dirname(c.files.path), `${basename(c.files.path)}.${stamp}.bak`);
+  const ms = c.writeTimeoutMs ?? WRITE_TIMEOUT_MS;
+  // The role again, just before writing: a node that stopped being ACTIVE while the edit was checked writes nothing.
+  const late = applyRefusal(c.role(), c.readOnly);
+  if (late !== null) return refused(say, late);
   try {
-    copyFileSync(c.files.path, backup);
+    await bounded(keepBackup(c.files.path, backup), ms, "the backup");
     say({ step: "backup", text: `the running file is kept as ${backup}` });
-    writeAtomically(c.files.path, text);
+    await bounded(writeAtomically(c.files.path, text), ms, "the write");
   } catch (e) {
     return refused(say, `could not write ${c.files.path}: ${(e as Error).message}; the running file is unchanged`);
   }
   say({ step: "write", text: `wrote ${c.files.path} (a new file renamed over the old one)` });
+  await bounded(pruneBackups(c.files.path), ms, "removing old backups").catch(() => {});
   const r = await c.regenerate((line) => say({ step: "initrd", text: line }));
   say({
     step: "initrd",
     text: r.ok ? `guard initrd regenerated: ${r.detail}` : `guard initrd NOT regenerated: ${r.detail}`,
   });
+  const after = c.role();
+  if (after !== "ACTIVE")
+    say({
+      step: "initrd",
+      text: `warning: this node became ${after} during Apply: the written file and the initrd are this node's, check both before it boots as ACTIVE again`,
+    });
   for (const n of checked.needs) say({ step: "needs", text: n });
   say({ step: "done", text: r.ok ? "applied" : "written; regenerate the guard initrd before any node boots" });
   return true;
@@ -150,27 +185,82 @@ function refused(say: (s: ApplyStep) => void, text: string): false {
   return false;
 }
 
-/** Write `text` to a new file beside `path` (same mode), flush it, rename it over `path`, flush the directory. */
-export function writeAtomically(path: string, text: string): void {
-  const mode = statSync(path).mode & 0o777;
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, "wx", mode);
+/** `p`, or a rejection once `ms` passed (the operation itself may go on in the thread pool). */
+function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not finish within ${ms} ms (is the file system frozen?)`)),
+      ms,
+    );
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** The config file itself, never a symbolic link: Apply would replace the link with a file. */
+async function regularFile(path: string): Promise<{ mode: number; uid: number; gid: number }> {
+  const st = await lstat(path);
+  if (st.isSymbolicLink())
+    throw new Error(
+      "it is a symbolic link, and Apply replaces the file it names: run the agent with --config naming the link's target",
+    );
+  if (!st.isFile()) throw new Error("it is not a regular file");
+  return { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
+}
+
+/** Copy the running file to `backup` with its owner and group. */
+async function keepBackup(path: string, backup: string): Promise<void> {
+  const st = await regularFile(path);
+  await copyFile(path, backup, constants.COPYFILE_EXCL);
+  await chown(backup, st.uid, st.gid);
+}
+
+/**
+ * Write `text` to a new file beside `path` (a random name, created exclusively; same owner, group and mode), flush
+ * it, rename it over `path`, flush the directory.
+ */
+export async function writeAtomically(path: string, text: string): Promise<void> {
+  const st = await regularFile(path);
+  let tmp = "";
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
+  for (let i = 0; fh === undefined; i++) {
+    tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+    try {
+      fh = await open(tmp, "wx", 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST" || i >= 4) throw e;
+    }
+  }
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
+    await fh.chown(st.uid, st.gid);
+    await fh.chmod(st.mode);
+    await fh.writeFile(text);
+    await fh.sync();
   } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
+    await fh.close();
+    await rm(tmp, { force: true });
     throw e;
   }
-  closeSync(fd);
-  renameSync(tmp, path);
-  const dir = openSync(dirname(path), "r");
+  await fh.close();
+  await rename(tmp, path);
+  const dir = await open(dirname(path), "r");
   try {
-    fsyncSync(dir);
+    await dir.sync();
   } finally {
-    closeSync(dir);
+    await dir.close();
   }
+}
+
+/** The backups of `file` (names in its directory) to remove so that the newest `keep` stay. */
+export function backupsToPrune(names: readonly string[], file: string, keep = MAX_BACKUPS): string[] {
+  const re = new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.\\d{4}-\\d{2}-\\d{2}T[0-9-]+Z\\.bak$`);
+  const ours = names.filter((n) => re.test(n)).sort();
+  return ours.slice(0, Math.max(0, ours.length - keep));
+}
+
+async function pruneBackups(path: string): Promise<void> {
+  const dir = dirname(path);
+  for (const n of backupsToPrune(await readdir(dir), basename(path))) await rm(join(dir, n), { force: true });
 }
 
 function sha256(s: string): string {

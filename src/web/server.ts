@@ -3,7 +3,8 @@
 // API: the live overview, the timeline, the actions (handed to the management protocol's own handler and recorded
 // as mgmt-request events, like the CLI's) and the configurator. The address may not be up yet: retried until bound.
 import type { Server } from "bun";
-import type { ClusterConfig, WebConfig } from "../config/index.ts";
+import type { ChangeGate } from "../agent/change-gate.ts";
+import { type ClusterConfig, MAX_CONFIG_BYTES, renderEffective, type WebConfig } from "../config/index.ts";
 import type { Role } from "../core/types.ts";
 import { tcpRetryDelay, parseListen } from "../mgmt/tcp.ts";
 import { readToken, TokenGate } from "../mgmt/auth.ts";
@@ -11,7 +12,16 @@ import { type MgmtLog, type MgmtStats, newStats, performRecorded, recordRequest 
 import { type ControlHandler, type Request as MgmtRequest, validateRequest } from "../mgmt/protocol.ts";
 import { readFileSync } from "node:fs";
 import { ASSETS, PAGES } from "./assets.ts";
-import { type ApplyContext, type ApplyStep, applyEdit, applyRefusal, checkEdit, readRunning } from "./configurator.ts";
+import { MAX_ACTION_BODY, MAX_LOGIN_BODY, readJsonBody } from "./body.ts";
+import {
+  type ApplyContext,
+  type ApplyStep,
+  applyEdit,
+  applyRefusal,
+  checkEdit,
+  editRefusal,
+  readRunning,
+} from "./configurator.ts";
 import {
   COOKIE,
   clearedCookie,
@@ -27,7 +37,7 @@ import { liveStream } from "./live.ts";
 import { LoginLimiter } from "./login-limit.ts";
 import { peerState } from "./overview.ts";
 import { type ConsoleRecord, KINDS } from "./record.ts";
-import { type Session, Sessions } from "./session.ts";
+import { type Session, Sessions, STREAMS_PER_SESSION, takeCheck } from "./session.ts";
 import { timelineSvg } from "./timeline.ts";
 
 /** What the console needs from the agent. */
@@ -40,6 +50,8 @@ export interface ConsoleDeps {
   record: ConsoleRecord;
   role: () => Role;
   regenerate: ApplyContext["regenerate"];
+  /** Apply and a planned switchover exclude each other (the agent's one gate). */
+  gate: ChangeGate;
   now?: () => number;
   /** Tests: the delay before bind retry `attempt`. */
   retryMs?: (attempt: number) => number;
@@ -52,8 +64,14 @@ export interface WebConsole {
   readonly port: number | null;
 }
 
-/** Largest request body: a config edit (1 MiB) in JSON. */
-const MAX_BODY = 2 * 1024 * 1024 + 4096;
+/** Largest request body: a config edit (at most MAX_CONFIG_BYTES) in JSON, with room for escapes. */
+export const MAX_BODY = MAX_CONFIG_BYTES + 64 * 1024;
+/** Requests being answered at once (a slow body holds one); beyond, 503 at once. Live streams count apart. */
+export const MAX_IN_FLIGHT = 32;
+/** Live streams over all sessions. */
+export const MAX_STREAMS = 16;
+/** Seconds a connection may stay silent (a slow login body among them); Apply's stream is exempt. */
+export const IDLE_TIMEOUT_S = 15;
 
 /** Start serving `web.listen` (set); throws when the token files are unusable, retries a failed bind. */
 export function startConsole(web: WebConfig & { listen: string }, tokenFile: string, deps: ConsoleDeps): WebConsole {
@@ -76,9 +94,19 @@ export function startConsole(web: WebConfig & { listen: string }, tokenFile: str
         hostname,
         port,
         tls,
-        idleTimeout: 120,
+        // Never Bun's development error page (a stack, the source) for an exception.
+        development: false,
+        idleTimeout: IDLE_TIMEOUT_S,
         maxRequestBodySize: MAX_BODY,
-        fetch: (req, srv) => app.handle(req, srv.requestIP(req)?.address ?? "unknown"),
+        fetch: (req, srv) => {
+          // Apply's progress may pause for longer than the idle timeout while the initrd is built.
+          if (new URL(req.url).pathname === "/api/config/apply") srv.timeout(req, 0);
+          return app.handle(req, srv.requestIP(req)?.address ?? "unknown");
+        },
+        error: (e) => {
+          deps.log.emit("error", "web-error", `web console: ${e.message}`);
+          return internalError();
+        },
       });
       deps.log.emit("info", "web-listening", `web console on https://${web.listen}/`, { web: web.listen });
     } catch (e) {
@@ -116,8 +144,9 @@ export class ConsoleApp {
   private readonly stats: MgmtStats = newStats();
   private readonly startedAt: number;
   private readonly peerAtStart: string;
-  private applying = false;
   private loginLoggedAt = -Infinity;
+  private inFlight = 0;
+  private streams = 0;
 
   constructor(
     web: WebConfig,
@@ -132,8 +161,25 @@ export class ConsoleApp {
     this.peerAtStart = peerState(deps.handler.status(), deps.config.timers.deadtime).state;
   }
 
-  /** One request from `remote`. */
+  /** One request from `remote`: a bounded number at once, and an exception answered as a plain JSON 500. */
   async handle(req: Request, remote: string): Promise<Response> {
+    if (this.inFlight >= MAX_IN_FLIGHT) return json(503, { ok: false, error: "busy: too many requests at once" });
+    this.inFlight++;
+    try {
+      return await this.route(req, remote);
+    } catch (e) {
+      this.deps.log.emit(
+        "error",
+        "web-error",
+        `web console: ${req.method} ${new URL(req.url).pathname}: ${(e as Error).message}`,
+      );
+      return internalError();
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async route(req: Request, remote: string): Promise<Response> {
     const url = new URL(req.url);
     const path = url.pathname;
     if (path === "/") return redirect("/overview");
@@ -165,8 +211,9 @@ export class ConsoleApp {
       );
       return json(403, { ok: false, error: refusal });
     }
-    const body = await readJson(req);
-    if (body === null) return json(400, { ok: false, error: "expected a JSON object body" });
+    const read = await readJsonBody(req, path === "/api/action" || path === "/api/logout" ? MAX_ACTION_BODY : MAX_BODY);
+    if (!read.ok) return json(read.status, { ok: false, error: read.error });
+    const body = read.value;
     switch (path) {
       case "/api/logout":
         this.sessions.close(session.id);
@@ -174,7 +221,7 @@ export class ConsoleApp {
       case "/api/action":
         return this.action(body, session, remote);
       case "/api/config/check":
-        return this.check(body);
+        return this.check(body, session);
       case "/api/config/apply":
         return this.apply(body, session, remote);
       default:
@@ -200,18 +247,7 @@ export class ConsoleApp {
         });
       }
       case "/api/live":
-        return respond(
-          200,
-          liveStream({
-            config: this.deps.config,
-            handler: this.deps.handler,
-            record: this.deps.record,
-            session: () => this.sessions.get(s.id),
-          }),
-          {
-            "Content-Type": "text/event-stream; charset=utf-8",
-          },
-        );
+        return this.live(s);
       case "/api/timeline":
         return this.timeline(url);
       case "/api/config":
@@ -221,12 +257,32 @@ export class ConsoleApp {
     }
   }
 
+  /** The overview's updates: a few streams per session, a bound over all. */
+  private live(s: Session): Response {
+    if (s.streams >= STREAMS_PER_SESSION || this.streams >= MAX_STREAMS)
+      return json(429, { ok: false, error: "too many live views open: close a tab" });
+    s.streams++;
+    this.streams++;
+    const stream = liveStream({
+      config: this.deps.config,
+      handler: this.deps.handler,
+      record: this.deps.record,
+      session: () => this.sessions.get(s.id),
+      onEnd: () => {
+        s.streams--;
+        this.streams--;
+      },
+    });
+    return respond(200, stream, { "Content-Type": "text/event-stream; charset=utf-8" });
+  }
+
   private async login(req: Request, remote: string): Promise<Response> {
     const f = factsOf(req);
     if (f.method !== "POST") return json(405, { ok: false, error: "POST the token" });
     const cross = crossSiteRefusal(f);
     if (cross !== null) return json(403, { ok: false, error: cross });
-    const verdict = this.limiter.check(remote);
+    // Counted as a failure before the body is read: concurrent guesses cannot all pass the check.
+    const verdict = this.limiter.attempt(remote);
     if (!verdict.ok) {
       const s = Math.ceil(verdict.retryAfterMs / 1000);
       return json(
@@ -235,12 +291,12 @@ export class ConsoleApp {
         { "Retry-After": String(s) },
       );
     }
-    const body = await readJson(req);
-    const token = body?.token;
+    const read = await readJsonBody(req, MAX_LOGIN_BODY);
+    if (!read.ok) return json(read.status, { ok: false, error: read.error });
+    const token = read.value.token;
     const full = this.gate.allows(token);
     const ro = !full && this.roGate !== null && this.roGate.allows(token);
     if (!full && !ro) {
-      this.limiter.failed(remote);
       if (this.now() - this.loginLoggedAt >= 60_000) {
         this.loginLoggedAt = this.now();
         this.deps.log.emit(
@@ -252,8 +308,9 @@ export class ConsoleApp {
       }
       return json(401, { ok: false, error: "wrong token" });
     }
-    this.limiter.succeeded(remote);
+    this.limiter.succeeded(verdict.attempt);
     const s = this.sessions.open(ro, remote);
+    if ("refused" in s) return json(503, { ok: false, error: `no session opened: ${s.refused}` });
     this.deps.log.emit("notice", "web-login", `web console: ${ro ? "read-only " : ""}session opened from ${remote}`, {
       remote,
       readOnly: ro,
@@ -311,15 +368,29 @@ export class ConsoleApp {
     return json(200, { ok: true, result: { svg, events, from, to } });
   }
 
+  /** The running file for the editor; a read-only session gets only the effective config, parameters hidden. */
   private running(s: Session): Response {
+    const docs = keyDocs();
+    if (s.readOnly) {
+      const effective = renderEffective(this.deps.config, { source: this.deps.files.path, redact: true });
+      const whyNot = applyRefusal(this.deps.role(), true);
+      const result = { path: this.deps.files.path, text: "", sha256: "", effective, docs, readOnly: true };
+      return json(200, { ok: true, result: { ...result, canApply: false, whyNot } });
+    }
     const r = readRunning(this.deps.files, this.deps.config);
     if ("error" in r) return json(200, { ok: false, error: r.error });
-    const why = applyRefusal(this.deps.role(), s.readOnly);
-    return json(200, { ok: true, result: { ...r, docs: keyDocs(), canApply: why === null, whyNot: why } });
+    const why = applyRefusal(this.deps.role(), false);
+    return json(200, { ok: true, result: { ...r, docs, readOnly: false, canApply: why === null, whyNot: why } });
   }
 
-  private check(body: Record<string, unknown>): Response {
+  /** An edit checked: full-access sessions only (the check opens the files the edit names), a few per second. */
+  private check(body: Record<string, unknown>, s: Session): Response {
+    if (s.readOnly) return json(403, { ok: false, error: "a read-only session cannot check a configuration" });
     if (typeof body.text !== "string") return json(400, { ok: false, error: 'expected {"text": the edited file}' });
+    const tooBig = editRefusal(body.text);
+    if (tooBig !== null) return json(413, { ok: false, error: tooBig });
+    if (!takeCheck(s, this.now()))
+      return json(429, { ok: false, error: "too many checks in a short time: wait a few seconds" });
     const r = readRunning(this.deps.files, this.deps.config);
     const runningText = "error" in r ? "" : r.text;
     return json(200, { ok: true, result: checkEdit(this.deps.files, body.text, runningText, this.deps.config) });
@@ -330,8 +401,9 @@ export class ConsoleApp {
     if (typeof body.text !== "string" || typeof body.base !== "string")
       return json(400, { ok: false, error: 'expected {"text": the edited file, "base": the sha256 it was loaded at}' });
     const { text: edit, base } = body;
-    if (this.applying) return json(409, { ok: false, error: "another Apply is running" });
-    this.applying = true;
+    if (s.readOnly) return json(403, { ok: false, error: applyRefusal(this.deps.role(), true) });
+    const busy = this.deps.gate.begin("apply");
+    if (busy !== null) return json(409, { ok: false, error: `Apply refused: ${busy}` });
     const enc = new TextEncoder();
     const log = this.deps.log;
     const ctx: ApplyContext = {
@@ -366,7 +438,7 @@ export class ConsoleApp {
         } catch (e) {
           say({ step: "refused", text: `Apply failed: ${(e as Error).message}` });
         } finally {
-          this.applying = false;
+          this.deps.gate.end("apply");
           try {
             ctrl.close();
           } catch {
@@ -386,13 +458,9 @@ function describe(req: MgmtRequest): string {
   return req.op;
 }
 
-async function readJson(req: Request): Promise<Record<string, unknown> | null> {
-  try {
-    const v = await req.json();
-    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
+/** The answer to an exception: no detail, the security headers as on every response. */
+function internalError(): Response {
+  return json(500, { ok: false, error: "internal error (logged by the agent)" });
 }
 
 function respond(

@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatConfigError, loadConfig, MAX_CONFIG_BYTES } from "../../src/config/load.ts";
@@ -68,6 +68,28 @@ test("a config file larger than the cap is refused by its size; one at the cap i
   // Read in full and parsed: the NUL padding is a syntax error, not a size error.
   assert.not.ok(atCap.ok);
   if (!atCap.ok) assert.not.match(formatConfigError(atCap.errors[0]!), "bytes; expected at most");
+});
+
+test("a FIFO is never opened: a writer waiting for a reader on it stays blocked (stat before open)", async () => {
+  const fifo = join(dir, "waiting.fifo");
+  assert.is(spawnSync("mkfifo", [fifo]).status, 0);
+  // The writer's open blocks until someone opens the FIFO for reading; then it exits at once.
+  const writer = Bun.spawn(["/bin/sh", "-c", `exec 3>${fifo}`]);
+  const waiting = () => {
+    try {
+      return readFileSync(`/proc/${writer.pid}/wchan`, "utf8") === "wait_for_partner";
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 200 && !waiting(); i++) await Bun.sleep(25);
+  assert.ok(waiting(), "the writer waits for a reader");
+  const r = loadConfig(fifo);
+  assert.not.ok(r.ok);
+  if (!r.ok) assert.match(formatConfigError(r.errors[0]!), "is a FIFO (named pipe), not a regular file");
+  const exited = await Promise.race([writer.exited.then(() => true), Bun.sleep(1500).then(() => false)]);
+  writer.kill("SIGKILL");
+  assert.not.ok(exited, "the reader opened the FIFO (the writer was let through)");
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

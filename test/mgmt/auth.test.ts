@@ -3,7 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readToken, TokenGate } from "../../src/mgmt/auth.ts";
+import { readToken, TokenGate, tokenProblem } from "../../src/mgmt/auth.ts";
 import { tempDir } from "./helpers.ts";
 
 test("the token gate accepts exactly the token, whatever is presented", () => {
@@ -36,6 +36,23 @@ test("a token file must be private and hold a long enough token", () => {
   chmodSync(f, 0o600);
   assert.throws(() => readToken(f), /holds 5 characters; expected one token of at least 16/);
   assert.throws(() => readToken(join(dir, "missing")), /management\.token_file: cannot open the file \(ENOENT\)/);
+});
+
+test("tokenProblem: long enough, no spaces, at least 8 different characters", () => {
+  const table: [string, RegExp | null][] = [
+    ["short", /holds 5 characters/],
+    ["with a space inside it", /whitespace inside/],
+    ["a".repeat(40), /only 1 different characters/],
+    ["ab".repeat(20), /only 2 different characters/],
+    ["abcdefgabcdefgabcdefg", /only 7 different characters/],
+    ["abcdefghabcdefgh", null],
+    ["0123456789abcdef0123456789abcdef0123456789abcdef", null],
+  ];
+  for (const [token, want] of table) {
+    const p = tokenProblem(token);
+    if (want === null) assert.is(p, null, token);
+    else assert.match(p ?? "", want, token);
+  }
 });
 
 test.run();

@@ -3,14 +3,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ptr } from "bun:ffi";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NotifyConfig } from "../../src/config/types.ts";
 import type { LogEvent } from "../../src/log/event.ts";
 import type { ProcessResult } from "../../src/monitor/api.ts";
 import { isAlive } from "../../src/monitor/run-process.ts";
-import { MAX_QUEUED, MAX_RUNNING, NotifyHooks, type NotifyOptions } from "../../src/notify/hooks.ts";
+import { hookFileProblem, MAX_QUEUED, MAX_RUNNING, NotifyHooks, type NotifyOptions } from "../../src/notify/hooks.ts";
 import { libc } from "../../src/sys/libc.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-notify-"));
@@ -211,6 +211,58 @@ test(`per hook at most ${MAX_RUNNING} runs at once and ${MAX_QUEUED} waiting: th
   await h.idle();
   assert.equal(started.slice(0, 3), [1, 2, 6], "events 3, 4 and 5 were the oldest waiting: dropped");
   assert.is(started.length, MAX_RUNNING + MAX_QUEUED);
+});
+
+test("a background child the hook leaves in its group ends when the hook exits, not later", async () => {
+  const pids = join(dir, "left.pid");
+  const p = script("leaves-child", `sleep 300 </dev/null >/dev/null 2>&1 &\necho $! >> ${pids}\nexit 0`);
+  const { h, logged } = hooks([{ command: p, events: ["link-down"], timeout: 5000 }]);
+  h.notify(event("link-down"));
+  await h.idle();
+  const child = Number(readFileSync(pids, "utf8").trim());
+  const alive = isAlive(child);
+  if (alive) process.kill(child, "SIGKILL");
+  assert.not.ok(alive, "the hook's background child outlived its run");
+  assert.ok(
+    logged.some((l) => l.event === "notify-done"),
+    JSON.stringify(logged),
+  );
+});
+
+test("a hook file others could rewrite is not run: writable by others, owned by another user, in an open directory", async () => {
+  const ran = join(dir, "ran");
+  const writable = script("open-hook", `touch ${ran}`);
+  chmodSync(writable, 0o777);
+  const foreign = script("foreign-hook", `touch ${ran}`);
+  chownSync(foreign, 65534, 65534);
+  const openDir = join(dir, "open-dir");
+  mkdirSync(openDir);
+  chmodSync(openDir, 0o777);
+  const inOpenDir = join(openDir, "hook");
+  writeFileSync(
+    inOpenDir,
+    `#!/bin/sh
+touch ${ran}
+`,
+    { mode: 0o755 },
+  );
+  const table: [string, RegExp][] = [
+    [writable, /mode is 0777, writable by others/],
+    [foreign, /owned by uid 65534/],
+    [inOpenDir, /its directory .*open-dir has mode 0777/],
+  ];
+  for (const [command, why] of table) {
+    assert.match(hookFileProblem(command) ?? "", why, command);
+    const { h, logged } = hooks([{ command, events: ["role"], timeout: 2000 }]);
+    h.notify(event("role"));
+    await h.idle();
+    assert.ok(
+      logged.some((l) => l.event === "notify-failed" && why.test(l.message)),
+      JSON.stringify(logged),
+    );
+  }
+  assert.not.ok(existsSync(ran), "an unsafe hook ran");
+  assert.is(hookFileProblem(recorder("safe")), null, "a root-owned 0755 hook in a private directory is fine");
 });
 
 test.run();

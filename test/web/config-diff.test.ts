@@ -48,4 +48,10 @@ test("what a change needs: guard sections a reboot of each node, agent sections 
   );
 });
 
+test("a diff of a million added lines is computed, not a stack overflow", () => {
+  const d = lineDiff("a\n", `a\n${"#\n".repeat(1_000_000)}`);
+  assert.is(d.length, 1_000_001);
+  assert.is(d.filter((l) => l.op === "+").length, 1_000_000);
+});
+
 test.run();

@@ -2,11 +2,29 @@
 // must be, written atomically beside a backup, the initrd's progress passed on, what still needs a restart said.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chownSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfigText, writeAuthkey } from "../../src/config/index.ts";
-import { type ApplyContext, type ApplyStep, applyEdit, checkEdit, readRunning } from "../../src/web/configurator.ts";
+import {
+  type ApplyContext,
+  type ApplyStep,
+  applyEdit,
+  backupsToPrune,
+  checkEdit,
+  MAX_BACKUPS,
+  readRunning,
+} from "../../src/web/configurator.ts";
 import { BASE } from "../config/helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-configurator-"));
@@ -23,7 +41,9 @@ const sha = () => (readRunning(files, running) as { sha256: string }).sha256;
 
 test.before.each(() => {
   writeFileSync(path, BASE, { mode: 0o640 });
-  for (const f of readdirSync(dir)) if (f.endsWith(".bak")) rmSync(join(dir, f));
+  chownSync(path, 0, 0);
+  for (const f of readdirSync(dir))
+    if (f.endsWith(".bak") || f.endsWith(".tmp") || f === "link.toml") rmSync(join(dir, f));
 });
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -132,5 +152,63 @@ for (const [what, o, text, base, why] of refusals)
       [],
     );
   });
+
+test("Apply keeps the file's owner and group (the backup's too)", async () => {
+  chownSync(path, 65534, 65533);
+  const { ok } = await apply(ctx(), `# owned\n${BASE}`);
+  assert.is(ok, true);
+  for (const f of [path, join(dir, "clusterguard.toml.2026-01-02T03-04-05-678Z.bak")]) {
+    const st = statSync(f);
+    assert.equal([st.uid, st.gid], [65534, 65533], f);
+  }
+});
+
+test("a stale temporary file from an earlier Apply (same pid) does not block the next one", async () => {
+  writeFileSync(join(dir, `.clusterguard.toml.${process.pid}.tmp`), "stale");
+  const { ok, steps } = await apply(ctx(), `# again\n${BASE}`);
+  assert.is(ok, true, JSON.stringify(steps));
+  assert.is(readFileSync(path, "utf8"), `# again\n${BASE}`);
+});
+
+test("a config path that is a symbolic link is refused, the link left as it is", async () => {
+  const link = join(dir, "link.toml");
+  symlinkSync(path, link);
+  const c = ctx({ files: { path: link, authkeyPath } });
+  const { ok, steps } = await apply(c, `# via link\n${BASE}`);
+  assert.is(ok, false);
+  assert.match(steps.at(-1)?.text ?? "", /symbolic link/);
+  assert.ok(lstatSync(link).isSymbolicLink());
+  assert.is(readFileSync(path, "utf8"), BASE);
+});
+
+test("a node that stops being ACTIVE while Apply runs: nothing written when before the write, a warning after", async () => {
+  let role: "ACTIVE" | "STANDBY" = "ACTIVE";
+  let asked = 0;
+  const before = await apply(ctx({ role: () => (asked++ === 0 ? "ACTIVE" : "STANDBY") }), `# x\n${BASE}`);
+  assert.is(before.ok, false);
+  assert.match(before.steps.at(-1)?.text ?? "", /STANDBY, not ACTIVE/);
+  assert.is(readFileSync(path, "utf8"), BASE);
+  const after = await apply(
+    ctx({
+      role: () => role,
+      regenerate: async () => {
+        role = "STANDBY";
+        return { ok: true, detail: "built" };
+      },
+    }),
+    `# y\n${BASE}`,
+  );
+  assert.ok(after.steps.some((s) => /warning: this node became STANDBY during Apply/.test(s.text)));
+});
+
+test("backups beyond the last MAX_BACKUPS are pruned, oldest first; other files are left alone", () => {
+  const names = Array.from(
+    { length: 13 },
+    (_, i) => `c.toml.2026-01-${String(i + 1).padStart(2, "0")}T00-00-00-000Z.bak`,
+  );
+  const others = ["c.toml", "c.toml.bak", "d.toml.2026-01-01T00-00-00-000Z.bak", "c.toml.x.bak"];
+  assert.equal(backupsToPrune([...others, ...names].reverse(), "c.toml"), names.slice(0, 13 - MAX_BACKUPS));
+  assert.equal(backupsToPrune(names.slice(0, 3), "c.toml"), []);
+});
 
 test.run();

@@ -12,8 +12,9 @@ import {
   stateChangeRefusal,
 } from "../../src/web/http-security.ts";
 import { Sessions } from "../../src/web/session.ts";
+import { opened } from "./opened.ts";
 
-const session = new Sessions(1_800_000, () => 0).open(false, "x");
+const session = opened(new Sessions(1_800_000, () => 0).open(false, "x"));
 const good: RequestFacts = {
   method: "POST",
   host: "node-a:7443",

@@ -3,7 +3,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ConsoleEvent } from "../../src/web/record.ts";
-import { timelineModel } from "../../src/web/timeline.ts";
+import { escapeXml } from "../../src/log/timeline-svg.ts";
+import { timelineModel, timelineSvg } from "../../src/web/timeline.ts";
 
 let seq = 0;
 const ev = (at: number, event: string, extra: Partial<ConsoleEvent> = {}): ConsoleEvent => ({
@@ -69,6 +70,43 @@ test("fences, admin actions and role-less chatter: only the first two are marked
     m.rows[0]?.marks.map((k) => `${k.at} ${k.label}`),
     ["4000 fence", "4100 fenced", "6000 admin: standby"],
   );
+});
+
+test("escapeXml: markup escaped, characters XML 1.0 forbids replaced, the allowed ones kept", () => {
+  const table: [string, string][] = [
+    ["a<b>&\"'", "a&lt;b&gt;&amp;&quot;&#39;"],
+    ["\u001b[31mHTTP 500\u001b[0m", "\uFFFD[31mHTTP 500\uFFFD[0m"],
+    ["nul\u0000 bell\u0007 vt\u000b ff\u000c us\u001f", "nul\uFFFD bell\uFFFD vt\uFFFD ff\uFFFD us\uFFFD"],
+    ["tab\tnl\ncr\r", "tab\tnl\ncr\r"],
+    ["\uFFFE\uFFFF", "\uFFFD\uFFFD"],
+    ["lone \uD800 high, lone \uDC00 low, pair \uD83D\uDE00", "lone \uFFFD high, lone \uFFFD low, pair \uD83D\uDE00"],
+  ];
+  for (const [raw, want] of table) assert.is(escapeXml(raw), want, JSON.stringify(raw));
+});
+
+test("a monitor reason with a terminal colour code leaves the SVG free of control characters", () => {
+  const svg = timelineSvg({
+    self: "a",
+    peer: "b",
+    links: ["udp"],
+    from: 0,
+    to: 60_000,
+    selfAtStart: "ACTIVE",
+    peerAtStart: "STANDBY",
+    events: [
+      {
+        seq: 1,
+        at: 1000,
+        ts: "t",
+        node: "a",
+        level: "warning",
+        event: "monitor-escalate",
+        message: "\u001b[31mHTTP 500",
+        kind: "service",
+      } as ConsoleEvent,
+    ],
+  });
+  assert.not.match(svg, /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
 });
 
 test.run();

@@ -1,5 +1,6 @@
 // [web]: the web console the agent serves on the ACTIVE (HTTPS only, its own listen address), and the cross-checks:
-// it needs TLS material and the management token to log in with, and an address apart from management.tcp_listen.
+// it needs TLS material and the management token to log in with, and an address apart from management.tcp_listen;
+// a listen address on every interface is a warning, a read-only token file that is the management token's an error.
 import type { Checker, ConfigDraft } from "../validate.ts";
 import { isHostPort } from "./shapes.ts";
 import { absPath, type TableSpec } from "./spec.ts";
@@ -47,4 +48,22 @@ export function checkWeb(d: ConfigDraft, ck: Checker): void {
     ck.cross(["web", "listen"], w.listen, "an address other than management.tcp_listen's", [
       ["management", "tcp_listen"],
     ]);
+  if (isWildcardListen(w.listen))
+    ck.warn(
+      ["web", "listen"],
+      `${w.listen} serves the console on every address of this node; prefer the management network's address`,
+    );
+  if (w.readonly_token_file !== undefined && w.readonly_token_file === d.management?.token_file)
+    ck.cross(
+      ["web", "readonly_token_file"],
+      w.readonly_token_file,
+      "a file other than management.token_file (its token would log in read-only and with full access alike)",
+      [["management", "token_file"]],
+    );
+}
+
+/** True for a listen address on every interface: 0.0.0.0, [::] and their spellings. */
+export function isWildcardListen(listen: string): boolean {
+  const host = listen.slice(0, listen.lastIndexOf(":")).replace(/^\[|\]$/g, "");
+  return host === "" || host === "0.0.0.0" || /^[0:]+$/.test(host) || host === "::ffff:0.0.0.0";
 }

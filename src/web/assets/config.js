@@ -144,6 +144,12 @@ async function load(resetEditor = true) {
     ? ""
     : `Apply is not possible here: ${running.whyNot}`;
   const ta = document.getElementById("editor");
+  if (running.readOnly) {
+    // A read-only session sees the effective configuration only (parameters and secret paths left out).
+    ta.value = running.effective;
+    ta.readOnly = true;
+    return;
+  }
   if (resetEditor) ta.value = running.text;
   await check();
 }
@@ -152,6 +158,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   await CG.start("config");
   const ta = document.getElementById("editor");
   ta.addEventListener("input", () => {
+    if (running?.readOnly) return;
     gutter([]);
     clearTimeout(timer);
     timer = setTimeout(check, 300);
