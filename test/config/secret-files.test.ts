@@ -14,7 +14,7 @@ const BUN = join(REPO, "node_modules", ".bin", "bun");
 const dir = mkdtempSync(join(tmpdir(), "cg-secrets-"));
 const NOBODY = 65534;
 /** Valid for every kind: a 64-character key, token and password. */
-const SECRET = `${"ab".repeat(32)}\n`;
+const SECRET = `${"0123456789abcdef".repeat(4)}\n`;
 const HANG_MS = 20_000;
 const isRoot = process.getuid?.() === 0;
 
