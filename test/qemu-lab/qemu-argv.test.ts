@@ -14,6 +14,13 @@ const boot: BootSet = {
   via: "kernel",
 };
 
+test("another node's entry on this machine: a direct boot of that entry, this machine's identity", () => {
+  const argv = qemuArgv("b", { ...boot, via: "grub" }, "", undefined, "a");
+  assert.match(argv[argv.indexOf("-append") + 1]!, /^oa /);
+  assert.match(argv[argv.indexOf("-smbios") + 1]!, /uuid=6c61622d-6e6f-4465-8100-00000000000b/);
+  assert.not.ok(argv.some((a) => a.includes("bootindex")));
+});
+
 test("without a BMC: no IPMI device, no tap, no management NIC", () => {
   for (const n of ["a", "b"] as const) {
     const argv = qemuArgv(n, boot, "x=1").join(" ");
@@ -49,6 +56,11 @@ test("booted through GRUB with extra kernel arguments: a direct boot of the node
   const argv = qemuArgv("b", { ...boot, via: "grub" }, "rd.clusterguard.node=nosuch");
   assert.is(argv[argv.indexOf("-kernel") + 1], "/k");
   assert.match(argv[argv.indexOf("-append") + 1]!, /^ob .*rd\.clusterguard\.node=nosuch$/);
+  // QEMU refuses a bootindex 0 beside -kernel ("The bootindex 0 has already been used"): the VM would never start.
+  assert.not.ok(
+    argv.some((a) => a.includes("bootindex")),
+    argv.join(" "),
+  );
 });
 
 test.run();
