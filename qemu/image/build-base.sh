@@ -35,6 +35,9 @@ DRACUT_PKGS=(dracut)
 KERNEL_PKGS=(linux-image-amd64)
 # The fence tool of the lab's first fence level: each VM's BMC, over IPMI-over-LAN (qemu/src/bmc.ts).
 FENCE_PKGS=(ipmitool)
+# GRUB for BIOS (SeaBIOS): the VMs boot the shared disk through it, as a real pair does (grub-install runs in a
+# provisioning boot of the image, where /dev/vda is a disk; qemu/src/provision.ts).
+BOOT_PKGS=(grub-pc-bin grub2-common)
 read -r -a EXTRA_PKGS <<<"${CG_LAB_EXTRA_PKGS:-}"
 FORCE=0
 MOUNTS_UNDER=""   # the build folder, whose mounts the exit trap removes
@@ -126,7 +129,7 @@ stamp_text() {
   echo "mirror $MIRROR"
   echo "security-mirror $SECURITY_MIRROR"
   echo "debootstrap-include ${BASE_PKGS[*]}"
-  echo "chroot-packages ${DRACUT_PKGS[*]} / ${KERNEL_PKGS[*]} ${FENCE_PKGS[*]} / ${EXTRA_PKGS[*]}"
+  echo "chroot-packages ${DRACUT_PKGS[*]} / ${KERNEL_PKGS[*]} ${FENCE_PKGS[*]} ${BOOT_PKGS[*]} / ${EXTRA_PKGS[*]}"
 }
 
 # True when the cached output exists and was built from the same inputs.
@@ -224,7 +227,7 @@ chroot_apt() {
   local log=$BUILD/logs/apt.log
   run_logged "$log" in_chroot apt-get update
   run_logged "$log" in_chroot apt-get install -y --no-install-recommends "${DRACUT_PKGS[@]}"
-  run_logged "$log" in_chroot apt-get install -y --no-install-recommends "${KERNEL_PKGS[@]}" "${FENCE_PKGS[@]}" "${EXTRA_PKGS[@]}"
+  run_logged "$log" in_chroot apt-get install -y --no-install-recommends "${KERNEL_PKGS[@]}" "${FENCE_PKGS[@]}" "${BOOT_PKGS[@]}" "${EXTRA_PKGS[@]}"
   local status
   # shellcheck disable=SC2016 # ${Status} is dpkg-query's field, not a shell variable
   status=$(in_chroot dpkg-query -W -f='${Status}' initramfs-tools 2>/dev/null || true)

@@ -3,6 +3,7 @@
 #   1  ext4 LABEL=cgroot  the root file system (SIZE)
 #   2  ext4 LABEL=cglab   mounted on /var/lib/lab from fstab (64M)
 #   3  vfat LABEL=CGEFI   mounted on /boot/efi from fstab (64M; vfat cannot be fsfrozen, only remounted read-only)
+#   4  BIOS boot          sectors 34-2047, before partition 1: where grub-install puts GRUB's core image on a GPT disk
 # Partitions 2 and 3 are the other file systems a planned switchover must make unwritable besides the root.
 #
 # Usage: bash qemu/image/make-disk.sh ROOTFS OUT.img [SIZE]     (SIZE default 2G; as root)
@@ -51,7 +52,7 @@ make_image() {
   mkfs.vfat -n CGEFI -C "$tmp".p3 $((SMALL_MIB * 1024)) >/dev/null || die "mkfs.vfat $tmp.p3 failed"
   # 1 MiB before the first partition and 1 MiB after the last (GPT and its backup).
   truncate -s $((bytes + 2 * SMALL_MIB * mib + 2 * mib)) "$tmp"
-  printf 'label: gpt\nstart=2048, size=%d, name=cgroot\nsize=%d, name=cglab\nsize=%d, type=U, name=cgefi\n' \
+  printf 'label: gpt\nfirst-lba: 34\nstart=2048, size=%d, name=cgroot\nsize=%d, name=cglab\nsize=%d, type=U, name=cgefi\nstart=34, size=2014, type=21686148-6449-6E6F-744E-656564454649, name=biosboot\n' \
     $((bytes / 512)) $((SMALL_MIB * mib / 512)) $((SMALL_MIB * mib / 512)) | sfdisk --quiet "$tmp" || die "sfdisk $tmp failed"
   place "$tmp".p1 "$tmp" $mib
   place "$tmp".p2 "$tmp" $((mib + bytes))

@@ -12,10 +12,20 @@ import {
   writeFileSync,
   copyFileSync,
 } from "node:fs";
-import { join } from "node:path";
-import { BASE_OPTIONS, bmcPasswordPath, clusterToml, LAB_FSTAB, nodeArgs } from "./lab-config.ts";
+import { basename, join } from "node:path";
+import {
+  BASE_OPTIONS,
+  bmcPasswordPath,
+  clusterToml,
+  GRUB_DEFAULTS,
+  LAB_FSTAB,
+  MACHINE,
+  nodeArgs,
+} from "./lab-config.ts";
 import { runIn } from "../../src/boot/chroot.ts";
-import { BASE, CACHE, DEB, EXE, IMAGE, INITRD_KIND, LAB_BMCS, NODES, type Node, REPO } from "./paths.ts";
+import { guardInitrd } from "../../src/boot/initrd-paths.ts";
+import { BASE, CACHE, DEB, EXE, IMAGE, INITRD_KIND, LAB_BMCS, LAB_BOOT, NODES, type Node, REPO } from "./paths.ts";
+import { addProvisioner, provision } from "./provision.ts";
 import { assertNothingMounted } from "./mounts.ts";
 import { progress, sh } from "./sh.ts";
 
@@ -26,6 +36,8 @@ export interface BootSet {
   kver: string;
   options: Record<Node, string>;
   kind: string;
+  /** grub: the VMs boot the shared disk through GRUB (a boot with extra arguments is still direct); kernel: -kernel. */
+  via: "grub" | "kernel";
 }
 
 function inputsHash(): string {
@@ -86,11 +98,18 @@ export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
   mkdirSync(join(root, "boot/efi"), { recursive: true });
   appendFileSync(join(root, "etc/fstab"), LAB_FSTAB);
   const kver = readFileSync(join(BASE, "kernel-version"), "utf8").trim();
-  writeDefaultEntry(root, kver);
+  if (LAB_BOOT === "kernel") writeDefaultEntry(root, kver);
+  else {
+    writeFileSync(join(root, "etc/default/grub"), GRUB_DEFAULTS);
+    addProvisioner(root);
+  }
   progress(t0, `clusterguard initrd regenerate --root rootfs --kind ${INITRD_KIND} (about a minute)`);
   console.log(await sh(EXE, ["initrd", "regenerate", "--root", root, "--kver", kver, "--kind", INITRD_KIND]));
-  for (const n of NODES)
-    console.log(await sh(EXE, ["bootloader", "install", "--root", root, "--node", n, "--args", nodeArgs(n)]));
+  // With GRUB, each node's entry is for the machine with its SMBIOS UUID; update-grub runs in the provisioning boot.
+  for (const n of NODES) {
+    const grub = LAB_BOOT === "grub" ? ["--match", `smbios-uuid=${MACHINE[n].uuid}`, "--no-update"] : [];
+    console.log(await sh(EXE, ["bootloader", "install", "--root", root, "--node", n, "--args", nodeArgs(n), ...grub]));
+  }
   const set = bootSet(root, kver);
   copyFileSync(join(root, "etc/clusterguard/clusterguard.toml"), join(IMAGE, "clusterguard.toml"));
   copyFileSync(join(root, "etc/clusterguard/authkey"), join(IMAGE, "authkey"));
@@ -98,6 +117,7 @@ export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
   await sh("bash", [join(REPO, "qemu/image/make-disk.sh"), root, join(IMAGE, "shared.img"), "2G"], {
     env: { CG_LAB_CACHE: CACHE },
   });
+  if (LAB_BOOT === "grub") await provision(join(IMAGE, "shared.img"), t0);
   assertNothingMounted(root);
   rmSync(root, { recursive: true, force: true });
   writeFileSync(join(IMAGE, "boot.json"), JSON.stringify(set, null, 2));
@@ -190,12 +210,17 @@ function writeDefaultEntry(root: string, kver: string): void {
   );
 }
 
-/** Read what the node entries say: kernel, initrd and options, exactly as a boot loader would pass them. */
+/**
+ * What a direct boot of each node's entry takes: with BLS entries, exactly what they say; with GRUB, the newest
+ * kernel with a guard initrd (as 45_clusterguard picks it) and the options GRUB's entry has besides root=UUID=.
+ */
 function bootSet(root: string, kver: string): BootSet {
   const options = {} as Record<Node, string>;
-  let kernel = "";
-  let initrd = "";
+  let kernel = `vmlinuz-${kver}`;
+  let initrd = basename(guardInitrd(root, kver));
   for (const n of NODES) {
+    options[n] = `${BASE_OPTIONS} ${nodeArgs(n)}`;
+    if (LAB_BOOT === "grub") continue;
     const e = readFileSync(join(root, `boot/loader/entries/clusterguard-${n}.conf`), "utf8");
     const get = (k: string) => new RegExp(`^${k}\\s+(.*)$`, "m").exec(e)?.[1]?.trim() ?? "";
     options[n] = get("options");
@@ -210,5 +235,6 @@ function bootSet(root: string, kver: string): BootSet {
     kver,
     options,
     kind: INITRD_KIND,
+    via: LAB_BOOT,
   };
 }

@@ -72,8 +72,17 @@ for (const n of NODES) {
   });
 }
 
-async function powerOn(n: Node, args = ""): Promise<void> {
-  await vms[n].powerOn(args);
+/** A heartbeat disk the lab cut stays cut for that machine, across power cycles (a failed HBA or cable). */
+const diskCut: Record<Node, boolean> = { a: false, b: false };
+const dropHeartbeatDisk = (n: Node) =>
+  vms[n].qmp?.cmd("human-monitor-command", { "command-line": "drive_del sbd" }) ?? Promise.resolve(null);
+
+async function powerOn(n: Node, args = "", entry: Node = n): Promise<void> {
+  await vms[n].powerOn(args, entry);
+  if (diskCut[n]) {
+    await dropHeartbeatDisk(n);
+    timeline.push({ at: Date.now(), node: n, what: "heartbeat disk still cut (lab)" });
+  }
   timeline.push({ at: Date.now(), node: n, what: "power on" });
   await serial.attach(n, join(RUN, `serial-${n}.sock`));
   await shells[n].attach(join(RUN, `shell-${n}.sock`));
@@ -98,7 +107,7 @@ async function status() {
   return { nodes: out, cables: { serial: serial.cut ? "cut" : "connected", ethernet: eth.cut ? "cut" : "connected" } };
 }
 
-type Req = { cmd: string; node?: Node; link?: string; args?: string; timeoutMs?: number };
+type Req = { cmd: string; node?: Node; link?: string; args?: string; timeoutMs?: number; entry?: Node };
 async function handle(r: Req): Promise<unknown> {
   const n = r.node;
   switch (r.cmd) {
@@ -114,7 +123,7 @@ async function handle(r: Req): Promise<unknown> {
     case "on":
       // A power button (or a BMC's power on) does nothing to a machine that is on.
       if (vms[n!].state !== "stopped") return { ok: true, already: vms[n!].state };
-      await powerOn(n!, r.args ?? "");
+      await powerOn(n!, r.args ?? "", r.entry ?? n!);
       return { ok: true };
     case "kill":
       await vms[n!].kill();
@@ -147,7 +156,8 @@ async function handle(r: Req): Promise<unknown> {
     }
     case "diskcut": {
       // The heartbeat disk fails for this VM: QEMU drops the drive, the guest sees I/O errors from then on.
-      const r = await vms[n!].qmp?.cmd("human-monitor-command", { "command-line": "drive_del sbd" });
+      diskCut[n!] = true;
+      const r = await dropHeartbeatDisk(n!);
       timeline.push({ at: Date.now(), node: n!, what: "heartbeat disk cut (lab)" });
       return { ok: true, reply: r ?? null };
     }

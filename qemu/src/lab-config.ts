@@ -12,8 +12,35 @@ export function nodeArgs(n: Node): string {
   return `rd.clusterguard.address=${ADDRESS[n]}/24 rd.clusterguard.interface=eth0`;
 }
 
-/** Arguments of the lab's default (distro) entry: serial console, stable NIC names, the shared root by label. */
-export const BASE_OPTIONS = "root=LABEL=cgroot rw console=ttyS0,115200 net.ifnames=0 panic=5 systemd.show_status=1";
+/** The kernel arguments every lab boot has besides the root: serial console, stable NIC names, reboot on panic. */
+const CONSOLE_OPTIONS = "console=ttyS0,115200 net.ifnames=0 panic=5 systemd.show_status=1";
+
+/** Arguments of the lab's default (distro) entry: the console options and the shared root by label. */
+export const BASE_OPTIONS = `root=LABEL=cgroot rw ${CONSOLE_OPTIONS}`;
+
+/** What the lab's "hardware" adds to every boot: the initrd shell on hvc0 (qemu/files/debug-shell-hvc0.conf). */
+export const LAB_ARGS = "rd.systemd.debug_shell";
+
+/** Each VM's SMBIOS identity (QEMU -smbios type=1): what GRUB and the guard tell the two machines apart by. */
+export const MACHINE: Record<Node, { uuid: string; serial: string }> = {
+  a: { uuid: "6c61622d-6e6f-4465-8100-00000000000a", serial: "CGLAB-A" },
+  b: { uuid: "6c61622d-6e6f-4465-8100-00000000000b", serial: "CGLAB-B" },
+};
+
+/**
+ * /etc/default/grub in the image (CG_LAB_BOOT=grub): the menu on the serial console (so the lab logs which entry each
+ * machine chose), a one-second timeout, and the arguments every entry gets; grub-mkconfig adds root=UUID=.
+ */
+export const GRUB_DEFAULTS = `# The two-VM lab (qemu/src/lab-config.ts)
+GRUB_DEFAULT=0
+GRUB_TIMEOUT=1
+GRUB_DISTRIBUTOR="Debian"
+GRUB_CMDLINE_LINUX_DEFAULT=""
+GRUB_CMDLINE_LINUX="${CONSOLE_OPTIONS} ${LAB_ARGS}"
+GRUB_TERMINAL=serial
+GRUB_SERIAL_COMMAND="serial --unit=0 --speed=115200"
+GRUB_DISABLE_OS_PROBER=true
+`;
 
 /**
  * fstab lines the image layer adds: the shared disk's other file systems (qemu/image/make-disk.sh), which a planned
@@ -77,12 +104,14 @@ name = "a"
 priority = 200
 address = "${ADDRESS.a}"
 disk_slot = 0
+machine_uuid = "${MACHINE.a.uuid}"
 ${fencingNic("a")}
 [[node]]
 name = "b"
 priority = 100
 address = "${ADDRESS.b}"
 disk_slot = 1
+machine_uuid = "${MACHINE.b.uuid}"
 ${fencingNic("b")}
 [timers]
 keepalive = ${t.keepalive}

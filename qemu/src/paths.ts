@@ -23,9 +23,22 @@ export const LAB_FENCE: "ipmi" | "qmp" | "ipmi-only" = (() => {
     throw new Error(`CG_LAB_FENCE=${f}: expected ipmi (the default), qmp or ipmi-only`);
   return f;
 })();
+/**
+ * How the VMs boot: through GRUB installed on the shared disk, each machine picking its own node's entry by its
+ * SMBIOS UUID, as a real pair does (grub); or QEMU's -kernel with the entry's kernel, initrd and options (kernel).
+ */
+export const LAB_BOOT: "grub" | "kernel" = (() => {
+  const b = process.env.CG_LAB_BOOT ?? "kernel";
+  if (b !== "grub" && b !== "kernel") throw new Error(`CG_LAB_BOOT=${b}: expected grub or kernel (the default)`);
+  return b;
+})();
 /** The VMs have BMCs (and the management network). */
 export const LAB_BMCS = LAB_FENCE !== "qmp";
-const variant = [...(INITRD_KIND === "systemd" ? [] : [INITRD_KIND]), ...(LAB_FENCE === "ipmi" ? [] : [LAB_FENCE])];
+const variant = [
+  ...(INITRD_KIND === "systemd" ? [] : [INITRD_KIND]),
+  ...(LAB_FENCE === "ipmi" ? [] : [LAB_FENCE]),
+  ...(LAB_BOOT === "kernel" ? [] : [LAB_BOOT]),
+];
 export const IMAGE = resolve(CACHE, ["image", ...variant].join("-"));
 export const RUN = resolve(CACHE, "run");
 export const OUT = resolve(REPO, "qemu/out");

@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { type BmcSpec, bmcQemuArgs } from "./bmc.ts";
 import type { BootSet } from "./build.ts";
+import { LAB_ARGS, MACHINE } from "./lab-config.ts";
 import { type Node, peerOf, RUN } from "./paths.ts";
 
 export const ETH_PORT: Record<Node, { local: number; remote: number }> = {
@@ -9,16 +10,28 @@ export const ETH_PORT: Record<Node, { local: number; remote: number }> = {
   b: { local: 17602, remote: 17612 },
 };
 
-/** What the lab's "hardware" adds to every boot entry: the initrd shell on hvc0 (qemu/files/debug-shell-hvc0.conf). */
-const LAB_ARGS = "rd.systemd.debug_shell";
-
 /**
  * TCG only: /dev/kvm on this kind of host is not usable hardware KVM (see platform notes). With `bmc`, the VM also
  * gets its BMC (ipmi-bmc-extern) and management NIC (qemu/src/bmc.ts), appended; without it, nothing changes.
+ * A boot set made for GRUB boots the shared disk through the GRUB installed on it (SeaBIOS, the root disk first),
+ * unless the boot has extra kernel arguments: that one is a direct kernel boot with the node's entry, as an admin
+ * typing arguments at the GRUB menu would boot. `entry` boots another node's entry on this machine (directly): the
+ * admin's mistake of both machines on one entry.
  */
-export function qemuArgv(n: Node, boot: BootSet, extraArgs = "", bmc?: BmcSpec): string[] {
+export function qemuArgv(n: Node, boot: BootSet, extraArgs = "", bmc?: BmcSpec, entry: Node = n): string[] {
   const p = ETH_PORT[n];
   const mac = n === "a" ? "52:54:00:c6:00:01" : "52:54:00:c6:00:02";
+  const direct =
+    boot.via === "grub" && extraArgs === "" && entry === n
+      ? []
+      : [
+          "-kernel",
+          boot.kernel,
+          "-initrd",
+          boot.initrd,
+          "-append",
+          `${boot.options[entry]} ${LAB_ARGS} ${extraArgs}`.trim(),
+        ];
   return [
     "qemu-system-x86_64",
     "-name",
@@ -35,17 +48,16 @@ export function qemuArgv(n: Node, boot: BootSet, extraArgs = "", bmc?: BmcSpec):
     "none",
     "-no-user-config",
     "-nodefaults",
-    "-kernel",
-    boot.kernel,
-    "-initrd",
-    boot.initrd,
-    "-append",
-    `${boot.options[n]} ${LAB_ARGS} ${extraArgs}`.trim(),
+    ...direct,
+    // The machine's identity, as its firmware gives it: GRUB picks the node's entry by it, the guard checks it.
+    "-smbios",
+    `type=1,uuid=${MACHINE[n].uuid},serial=${MACHINE[n].serial}`,
     // ONE shared system image for both nodes, and the small shared heartbeat/poison-pill disk.
     "-drive",
     `file=${join(RUN, "shared.img")},format=raw,if=none,id=root,cache=none`,
     "-device",
-    "virtio-blk-pci,drive=root,share-rw=on",
+    // Through GRUB: SeaBIOS boots the shared disk first (with -kernel, QEMU's own boot ROM holds bootindex 0).
+    `virtio-blk-pci,drive=root,share-rw=on${direct.length === 0 ? ",bootindex=0" : ""}`,
     "-drive",
     `file=${join(RUN, "sbd.img")},format=raw,if=none,id=sbd,cache=none`,
     "-device",

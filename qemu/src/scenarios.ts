@@ -4,15 +4,23 @@ import { join } from "node:path";
 import { ask } from "./control.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { down } from "./lifecycle.ts";
-import { LAB_FENCE, NODES, type Node, RUN } from "./paths.ts";
+import { LAB_BOOT, LAB_FENCE, NODES, type Node, RUN } from "./paths.ts";
 import { Run, type ScenarioResult } from "./scenario-kit.ts";
 import { scenarioServiceFailure, scenarioSwitchover, scenarioTakeover } from "./scenarios/agent.ts";
-import { scenarioGuardFailsSafe, scenarioSimulStart, scenarioStartOneByOne } from "./scenarios/boot.ts";
+import {
+  scenarioBootEntrySelection,
+  scenarioGuardFailsSafe,
+  scenarioSameNodeTwice,
+  scenarioSimulStart,
+  scenarioStartOneByOne,
+} from "./scenarios/boot.ts";
 import { scenarioFencedNodeRejoins, scenarioHangActive, scenarioKillActiveColdBoot } from "./scenarios/failover.ts";
 import { scenarioBmcDown, scenarioManualConfirm } from "./scenarios/fencing.ts";
 import { scenarioCut, scenarioIsolateActive } from "./scenarios/links.ts";
 export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
   "start-one-by-one": scenarioStartOneByOne,
+  "boot-entry-selection": scenarioBootEntrySelection,
+  "same-node-twice": scenarioSameNodeTwice,
   "kill-active": scenarioKillActiveColdBoot,
   "guard-fails-safe": scenarioGuardFailsSafe,
   "simul-start": scenarioSimulStart,
@@ -29,10 +37,15 @@ export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
   "isolate-active": scenarioIsolateActive,
 };
 
-/** The scenarios the built image can run: manual-confirm needs the BMCs as the only level, bmc-down the pill. */
+/** The scenarios the built image can run: manual-confirm needs the BMCs as the only level, bmc-down the pill,
+ * boot-entry-selection GRUB. */
 export function scenariosForImage(): string[] {
   return Object.keys(SCENARIOS).filter((n) =>
-    n === "manual-confirm" ? LAB_FENCE === "ipmi-only" : n !== "bmc-down" || LAB_FENCE !== "ipmi-only",
+    n === "manual-confirm"
+      ? LAB_FENCE === "ipmi-only"
+      : n === "boot-entry-selection"
+        ? LAB_BOOT === "grub"
+        : n !== "bmc-down" || LAB_FENCE !== "ipmi-only",
   );
 }
 

@@ -29,14 +29,14 @@ export class Vm {
   ) {}
 
   /** Power on: start QEMU, follow its console, open the lab's QMP session. */
-  async powerOn(extraArgs = ""): Promise<void> {
+  async powerOn(extraArgs = "", entry: Node = this.node): Promise<void> {
     const log = new ConsoleLog(join(RUN, `console-${this.node}.log`), (e) => {
       this.events.push(e);
       this.onEvent(this.node, e);
     });
     this.poweredOnAt = Date.now();
     this.events.push({ at: this.poweredOnAt, kind: "kernel", message: "power on" });
-    const p = Bun.spawn(qemuArgv(this.node, this.boot, extraArgs, this.bmc), {
+    const p = Bun.spawn(qemuArgv(this.node, this.boot, extraArgs, this.bmc, entry), {
       stdin: "pipe",
       stdout: "pipe",
       stderr: "pipe",

@@ -1,6 +1,10 @@
 // Scenarios about starting: one by one, both at once, and a guard that cannot run.
 import { ask } from "../control.ts";
-import { prepare, type Status, up } from "../lifecycle.ts";
+import { prepare, type Status, up, waitStatus } from "../lifecycle.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { MACHINE } from "../lab-config.ts";
+import { LAB_BOOT, NODES, type Node, RUN } from "../paths.ts";
 import { consoles, type Run } from "../scenario-kit.ts";
 import { checkParked, guard, startOneByOne } from "./checks.ts";
 
@@ -50,4 +54,72 @@ export async function scenarioSimulStart(run: Run): Promise<void> {
     "no fence when both boot together",
   );
   await checkParked(run, "b");
+}
+
+/**
+ * Both VMs boot the one shared disk through the GRUB installed on it, with no per-machine setting: each machine's
+ * SMBIOS UUID picks its own node's entry (46_clusterguard_select), and the guard runs as that node.
+ */
+export async function scenarioBootEntrySelection(run: Run): Promise<void> {
+  if (LAB_BOOT !== "grub") throw new Error("boot-entry-selection boots through GRUB: CG_LAB_BOOT=grub");
+  await startOneByOne(run);
+  const c = await consoles();
+  for (const n of NODES) {
+    const said = `SMBIOS UUID ${MACHINE[n].uuid} is node ${n}'s machine: booting clusterguard-${n}`;
+    run.expect(consoleSaid(n, said), `${n}: GRUB said "${said}"`);
+    const guarded = c[n].filter((e) => e.kind === "guard" && e.event === "role");
+    run.expect(
+      guarded.length > 0 && guarded.every((e) => e.node === n),
+      `${n}: the guard ran as node ${n} (${[...new Set(guarded.map((e) => e.node))].join(", ")})`,
+    );
+  }
+}
+
+/**
+ * The admin's mistake: both machines boot node a's entry. b's machine has b's SMBIOS UUID (machine_uuid in the
+ * config), so its guard refuses to run as a, says why and never mounts the shared root; a's machine runs as a. With
+ * no machine facts in the config, the two would find each other as twins on the links and the shared disk (the
+ * simulation covers that: docs/design.md 16.10). Never two writers, checked on disk.
+ */
+export async function scenarioSameNodeTwice(run: Run): Promise<void> {
+  run.step("power on a's machine on node a's entry, and b's machine on node a's entry too");
+  await prepare(run.t0);
+  await ask({ cmd: "on", node: "a" });
+  await Bun.sleep(1000);
+  await ask({ cmd: "on", node: "b", entry: "a" });
+  const t = Date.now();
+  const refusal = `is node b's machine: both machines booted a's entry?`;
+  while (!consoleSaid("b", refusal)) {
+    run.expect(Date.now() - t < 240000, `b's guard refused to run as a within 240 s ("${refusal}")`);
+    await Bun.sleep(2000);
+  }
+  run.time("power-on -> b's guard refused node a's entry", Date.now() - t);
+  // b's machine, parked and silent, cannot be told from a dead one: a fences it before going ACTIVE, and b's BMC
+  // powers it on again, on its own entry this time.
+  await waitStatus(
+    run.t0,
+    "a ACTIVE with the workload writing, b back STANDBY",
+    (x) => x.nodes.a.role === "ACTIVE" && x.nodes.a.acks >= 3 && x.nodes.b.role === "STANDBY",
+    400000,
+  );
+  const c = await consoles();
+  const fenced = c.a.find(guard("fence-confirmed"));
+  const active = c.a.find((e) => e.kind === "guard" && e.event === "role" && e.role === "ACTIVE");
+  run.expect(!!fenced && !!active && fenced.at <= active.at, "a went ACTIVE only after a confirmed fence of b");
+  run.expect(!c.b.some(guard("fence-request")), "b fenced nobody");
+  await checkParked(run, "b");
+}
+
+/**
+ * The console said `text`, even where a full-screen program (GRUB's menu on the serial line) wrapped it at 80
+ * columns or drew it with escape sequences: compared without the lab's timestamps, escapes and white space.
+ */
+function consoleSaid(n: Node, text: string): boolean {
+  const squash = (t: string) => t.replace(/\s+/g, "");
+  const log = readFileSync(join(RUN, `console-${n}.log`), "utf8")
+    .split("\n")
+    .map((l) => l.replace(/^\S+Z /, ""))
+    .join("")
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+  return squash(log).includes(squash(text));
 }
