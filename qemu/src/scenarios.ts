@@ -5,7 +5,7 @@ import { ask } from "./control.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { down } from "./lifecycle.ts";
 import { NODES, type Node, RUN } from "./paths.ts";
-import { Run, type ScenarioResult } from "./scenario-kit.ts";
+import { Run, type RunOutput, type ScenarioResult } from "./scenario-kit.ts";
 import { scenarioServiceFailure, scenarioSwitchover, scenarioTakeover } from "./scenarios/agent.ts";
 import { scenarioGuardFailsSafe, scenarioSimulStart, scenarioStartOneByOne } from "./scenarios/boot.ts";
 import { scenarioFencedNodeRejoins, scenarioHangActive, scenarioKillActiveColdBoot } from "./scenarios/failover.ts";
@@ -28,11 +28,11 @@ export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
   "isolate-active": scenarioIsolateActive,
 };
 
-/** Run one scenario end to end, always shutting down and checking integrity. */
-export async function runScenario(name: string, t0: number): Promise<ScenarioResult> {
+/** Run one scenario end to end, always shutting down and checking integrity; its own files (screenshots) go to `out`. */
+export async function runScenario(name: string, t0: number, out?: RunOutput): Promise<ScenarioResult> {
   const body = SCENARIOS[name];
   if (!body) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(", ")}`);
-  const run = new Run(name, t0);
+  const run = new Run(name, t0, out);
   try {
     await body(run);
     run.r.pass = true;
