@@ -1,5 +1,5 @@
-// Screenshots of the ACTIVE's web console for the lab report: headless Chromium (test/helpers/browser.ts, at nice 19
-// beside the VMs) through the lab daemon's forward, logged in with the image's token. Each PNG goes into the run's
+// Screenshots of the ACTIVE's web console for the lab report: headless Chromium (test/helpers/browser.ts, under
+// SCHED_IDLE beside the VMs) through the lab daemon's forward, logged in with the image's token. Each PNG goes into the run's
 // report folder and is listed in report.json. The camera never throws: what it could not show is kept in `problems`,
 // and `around` fails the scenario on them after its own rules were checked.
 import { readFileSync } from "node:fs";
@@ -51,7 +51,7 @@ export class ConsoleCamera {
     // Without the management network (CG_LAB_FENCE=qmp) the host cannot reach the console: nothing to photograph.
     if (LAB_FENCE !== "ipmi") return new ConsoleCamera(run, null);
     try {
-      return new ConsoleCamera(run, await launchBrowser({ nice: 19 }));
+      return new ConsoleCamera(run, await launchBrowser({ idle: true }));
     } catch (e) {
       const cam = new ConsoleCamera(run, null);
       cam.problems.push(`Chromium did not start (bash test/install-host-deps.sh installs it): ${String(e)}`);
@@ -134,9 +134,9 @@ export class ConsoleCamera {
       try {
         const page = await ctx.newPage();
         await page.setViewport({ width: 1200, height: 900 });
-        await page.goto(`${labWebUrl()}login`, { timeout: 15000 });
+        await page.goto(`${labWebUrl()}login`, { timeout: 60000 });
         await page.type("#token", token);
-        await Promise.all([page.waitForNavigation({ timeout: 15000 }), page.click("#submit")]);
+        await Promise.all([page.waitForNavigation({ timeout: 60000 }), page.click("#submit")]);
         if (/\/overview$/.test(page.url())) return (this.page = page);
         last = `the login went to ${page.url()}: ${await textOf(page, "#error")}`;
       } catch (e) {

@@ -1,16 +1,15 @@
 // Headless Chromium (Debian's package `chromium`, installed by `make test`) driven by puppeteer-core: for the web
 // console's browser tests (test/web/) and the lab's screenshots of the ACTIVE's console (qemu/src/console-camera.ts).
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { setPriority } from "node:os";
 import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 
 /**
- * Start Chromium: headless, no sandbox (run as root), trusting a self-signed certificate. With `nice`, the browser
- * and its helper processes (the zygote its renderers fork from) run at that niceness: beside the lab's VMs, a page
- * redrawing its charts must not take their CPU.
+ * Start Chromium: headless, no sandbox (run as root), trusting a self-signed certificate. With `idle`, the browser
+ * and every process it starts run under SCHED_IDLE (CPU only when nothing else wants it): beside the lab's VMs, a
+ * page redrawing its charts must not take their CPU. (Not nice 19: Chromium sets its renderers' nice value itself.)
  */
-export async function launchBrowser(o: { nice?: number } = {}): Promise<Browser> {
+export async function launchBrowser(o: { idle?: boolean } = {}): Promise<Browser> {
   const browser = await puppeteer.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
@@ -18,7 +17,9 @@ export async function launchBrowser(o: { nice?: number } = {}): Promise<Browser>
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--ignore-certificate-errors"],
   });
   const pid = browser.process()?.pid;
-  if (o.nice !== undefined && pid !== undefined) for (const p of processTree(pid)) trySetPriority(p, o.nice);
+  // Every thread of the browser and of its zygotes, which fork the renderers: those inherit the policy.
+  if (o.idle && pid !== undefined)
+    for (const p of processTree(pid)) Bun.spawnSync(["chrt", "-a", "-i", "-p", "0", String(p)], { stderr: "ignore" });
   return browser;
 }
 
@@ -38,14 +39,6 @@ function processTree(root: number): number[] {
   const tree = [root];
   for (let i = 0; i < tree.length; i++) for (const [p, pp] of parent) if (pp === tree[i]) tree.push(p);
   return tree;
-}
-
-function trySetPriority(pid: number, nice: number): void {
-  try {
-    setPriority(pid, nice);
-  } catch {
-    // ended meanwhile
-  }
 }
 
 /** Save a PNG of the whole page as `dir`/`name`.png; returns its path. */
