@@ -231,6 +231,6 @@ export async function scenarioTakeover(run: Run): Promise<void> {
       { self: "ACTIVE", peer: "STANDBY" },
       180000,
     );
-    await cam.timeline("after-timeline", "b's timeline: its boot continued as ACTIVE after the takeover");
+    await cam.timeline("after-timeline", "b's timeline (since its agent started, after the takeover)");
   });
 }
