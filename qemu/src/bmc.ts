@@ -13,7 +13,10 @@ export interface MgmtNet {
   bridge: string;
   /** Prefix length of the management subnet. */
   prefix: number;
-  /** The nftables table that keeps the bridge to itself (a forward drop; on input only the BMCs' UDP port). */
+  /**
+   * The nftables table that keeps the bridge to itself (a forward drop; on input only the BMCs' UDP port, ICMP, and
+   * the replies to connections the host opened, such as the lab's forward to the ACTIVE's web console).
+   */
   nftTable: string;
   bmcs: BmcSpec[];
 }
@@ -135,7 +138,10 @@ export async function haveNft(): Promise<boolean> {
   return (await execa("nft", ["--version"], { reject: false })).exitCode === 0;
 }
 
-/** The nftables table: nothing is forwarded to or from the bridge; from it, the host accepts only ICMP and IPMI. */
+/**
+ * The nftables table: nothing is forwarded to or from the bridge; from it, the host accepts only ICMP, IPMI to the
+ * BMCs, and replies on connections the host itself opened (established or related: a VM can open none to the host).
+ */
 export function nftRuleset(net: MgmtNet): string {
   const br = JSON.stringify(net.bridge);
   const bmcs = net.bmcs.map((b) => `${b.address} . ${b.lanPort}`).join(", ");
@@ -147,6 +153,7 @@ export function nftRuleset(net: MgmtNet): string {
   }
   chain input {
     type filter hook input priority 0; policy accept;
+    iifname ${br} ct state established,related accept
     iifname ${br} ip daddr . udp dport { ${bmcs} } accept
     iifname ${br} meta l4proto icmp accept
     iifname ${br} drop

@@ -11,6 +11,7 @@ import {
   symlinkSync,
   writeFileSync,
   copyFileSync,
+  chmodSync,
 } from "node:fs";
 import { basename, join } from "node:path";
 import {
@@ -19,6 +20,7 @@ import {
   clusterToml,
   GRUB_DEFAULTS,
   LAB_FSTAB,
+  LAB_WEB,
   MACHINE,
   nodeArgs,
 } from "./lab-config.ts";
@@ -28,6 +30,7 @@ import { BASE, CACHE, DEB, EXE, IMAGE, INITRD_KIND, LAB_BMCS, LAB_BOOT, NODES, t
 import { addProvisioner, provision } from "./provision.ts";
 import { assertNothingMounted } from "./mounts.ts";
 import { progress, sh } from "./sh.ts";
+import { selfSignedCert } from "../../test/helpers/tls.ts";
 
 /** What `up` needs from a build: the kernel, the guard initrd, each node's boot entry options. */
 export interface BootSet {
@@ -93,6 +96,7 @@ export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
       writeFileSync(join(root, bmcPasswordPath(n).slice(1)), pw, { mode: 0o600 });
       writeFileSync(join(IMAGE, `bmc-${n}.pw`), pw, { mode: 0o600 });
     }
+  makeWebSecrets(root);
   installWorkload(root);
   mkdirSync(join(root, "var/lib/lab"), { recursive: true });
   mkdirSync(join(root, "boot/efi"), { recursive: true });
@@ -163,6 +167,27 @@ async function installPackage(root: string, t0: number): Promise<void> {
     rmSync(join(root, "var/lib/apt/lists"), { recursive: true, force: true });
     mkdirSync(join(root, "var/lib/apt/lists/partial"), { recursive: true });
   }
+}
+
+/**
+ * The web console's login token and its self-signed certificate, made as the README tells admins (openssl), for
+ * CN=localhost and IP 127.0.0.1 (the host opens it through the lab's forward): in the image at LAB_WEB's paths,
+ * mode 0600 where secret, and beside the image (mgmt.token, web-cert.pem) for the host's browser and the login hint.
+ */
+function makeWebSecrets(root: string): void {
+  const token = `${randomBytes(24).toString("hex")}\n`;
+  writeFileSync(join(root, LAB_WEB.token.slice(1)), token, { mode: 0o600 });
+  writeFileSync(join(IMAGE, "mgmt.token"), token, { mode: 0o600 });
+  const made = selfSignedCert(IMAGE, {
+    prefix: "web-",
+    cn: "localhost",
+    days: 3650,
+    altNames: ["DNS:localhost", "IP:127.0.0.1"],
+  });
+  copyFileSync(made.cert, join(root, LAB_WEB.cert.slice(1)));
+  copyFileSync(made.key, join(root, LAB_WEB.key.slice(1)));
+  chmodSync(join(root, LAB_WEB.key.slice(1)), 0o600);
+  rmSync(made.key);
 }
 
 function installWorkload(root: string): void {

@@ -6,9 +6,11 @@ import type { BootSet } from "./build.ts";
 import { InitrdShell } from "./initrd-shell.ts";
 import { startPdu } from "./pdu.ts";
 import { type Bmc, LAB_MGMT, mgmtDown, mgmtUp, startBmc } from "./bmc.ts";
+import { LAB_WEB, labWebUrl } from "./lab-config.ts";
 import { CONTROL, IMAGE, LAB_BMCS, NODES, type Node, REPO, RUN } from "./paths.ts";
 import { EthernetCable, SerialCable } from "./relays.ts";
 import { Vm } from "./vm.ts";
+import { type Forward, type ForwardTarget, startForward } from "./web-forward.ts";
 
 const boot = JSON.parse(readFileSync(join(IMAGE, "boot.json"), "utf8")) as BootSet;
 mkdirSync(RUN, { recursive: true });
@@ -47,6 +49,26 @@ if (LAB_BMCS) {
   const did = await mgmtUp(LAB_MGMT);
   console.log(`management network ${LAB_MGMT.bridge}: ${did.join("; ") || "already there"}`);
   for (const n of NODES) await bmcUp(n);
+}
+
+/** The web console the host's browser reaches: the one running VM whose guard says ACTIVE, at its management address. */
+function activeConsole(): ForwardTarget | null {
+  const active = NODES.filter((n) => vms[n].state === "running" && vms[n].role === "ACTIVE");
+  if (active.length !== 1) return null;
+  const n = active[0]!;
+  return { node: n, host: bmcSpec(n)!.vmAddress.split("/")[0]!, port: LAB_WEB.port };
+}
+// The host reaches the VMs on the management network only: no forward without it (CG_LAB_FENCE=qmp).
+let webForward: Forward | null = null;
+if (LAB_BMCS) {
+  try {
+    webForward = await startForward({ port: LAB_WEB.hostPort, target: activeConsole, log: (m) => console.log(m) });
+    console.log(
+      `web console of the ACTIVE: ${labWebUrl()} (forwarded to its management address, port ${LAB_WEB.port})`,
+    );
+  } catch (e) {
+    console.log(`web console forward not started: 127.0.0.1:${LAB_WEB.hostPort}: ${String(e)}`);
+  }
 }
 const serial = new SerialCable();
 const shells = { a: new InitrdShell(), b: new InitrdShell() } as Record<Node, InitrdShell>;
@@ -195,6 +217,7 @@ async function handle(r: Req): Promise<unknown> {
       return ok ? { ok: true } : { error: `${n}'s serial end is not attached` };
     }
     case "down":
+      await webForward?.close();
       for (const x of NODES) await vms[x].kill();
       for (const x of NODES) await bmcs[x]?.stop();
       if (LAB_BMCS) await mgmtDown(LAB_MGMT);

@@ -1,6 +1,7 @@
 // The lab cluster: timers sized for TCG jitter, addresses of the crossover link, each node's kernel arguments.
+import { join } from "node:path";
 import { BMC_USER, LAB_MGMT } from "./bmc.ts";
-import { LAB_BMCS, LAB_FENCE, type Node } from "./paths.ts";
+import { IMAGE, LAB_BMCS, LAB_FENCE, type Node } from "./paths.ts";
 
 /** TCG on 2 shared cores stalls vCPUs for up to ~2 s: deadtime 5 s keeps false failovers away. */
 export const LAB_TIMERS = { keepalive: 200, warntime: 1500, deadtime: 5000, initdead: 15000, handoff_grace: 15000 };
@@ -51,6 +52,24 @@ export const LAB_FSTAB =
 
 /** Where the image keeps the password of node n's BMC (mode 0600; the guard initrd gets a copy). */
 export const bmcPasswordPath = (n: Node) => `/etc/clusterguard/bmc-${n}.pw`;
+
+/**
+ * The web console. One config serves both nodes and only the ACTIVE runs an agent, so the agent listens on every
+ * address of the ACTIVE at `port`; the host reaches it at the ACTIVE's management address (the lab daemon's forward
+ * on 127.0.0.1:`hostPort`, qemu/src/web-forward.ts). The token, certificate and key are made at image build: in the
+ * image at these paths, and beside the image (mgmt.token, web-cert.pem) for the host's browser.
+ */
+export const LAB_WEB = {
+  port: 7443,
+  hostPort: Number(process.env.CG_LAB_WEB_PORT ?? 17443),
+  token: "/etc/clusterguard/mgmt.token",
+  cert: "/etc/clusterguard/web-cert.pem",
+  key: "/etc/clusterguard/web-key.pem",
+};
+
+/** The console's address on the host (through the forward), and the file holding its login token. */
+export const labWebUrl = () => `https://127.0.0.1:${LAB_WEB.hostPort}/`;
+export const labWebTokenFile = () => join(IMAGE, "mgmt.token");
 
 /** Each node's BMC (its own level, targeted), as a real pair's config names them; or the lab's QMP power switch. */
 function firstFenceLevels(): string {
@@ -119,6 +138,15 @@ warntime = ${t.warntime}
 deadtime = ${t.deadtime}
 initdead = ${t.initdead}
 handoff_grace = ${t.handoff_grace}
+
+[management]
+token_file = "${LAB_WEB.token}"
+
+# The web console, on the ACTIVE only (the host reaches it through the lab's forward: qemu/lab up prints the URL).
+[web]
+listen = "0.0.0.0:${LAB_WEB.port}"
+tls_cert = "${LAB_WEB.cert}"
+tls_key = "${LAB_WEB.key}"
 
 [channels.serial]
 device = "/dev/ttyS1"

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, openSync, rmSync, truncateSync, writeFileSync } 
 import { join } from "node:path";
 import { build } from "./build.ts";
 import { ask } from "./control.ts";
-import { CONTROL, EXE, IMAGE, REPO, RUN } from "./paths.ts";
+import { labWebTokenFile, labWebUrl } from "./lab-config.ts";
+import { CONTROL, EXE, IMAGE, LAB_FENCE, REPO, RUN } from "./paths.ts";
 import { progress, sh } from "./sh.ts";
 
 export interface Status {
@@ -82,6 +83,11 @@ export async function prepare(t0: number): Promise<void> {
   // (with BMCs, the daemon first sets up the management network and waits for each ipmi_sim to answer)
   for (let i = 0; i < 300 && !existsSync(CONTROL); i++) await Bun.sleep(100);
   if (!existsSync(CONTROL)) throw new Error(`the lab daemon did not start; see ${join(RUN, "daemon.log")}`);
+  if (LAB_FENCE === "ipmi")
+    progress(
+      t0,
+      `web console of the ACTIVE, once its agent runs: ${labWebUrl()} (log in with the token in ${labWebTokenFile()}; a self-signed certificate)`,
+    );
 }
 
 /** Boot both nodes: A first and B a second later (or both at once), until one is ACTIVE and the other STANDBY. */

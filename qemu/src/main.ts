@@ -6,7 +6,7 @@ import { build } from "./build.ts";
 import { chaos } from "./chaos/soak.ts";
 import { ask } from "./control.ts";
 import { down, type Status, up } from "./lifecycle.ts";
-import { passTable, reportDir, saveReport, writeReport } from "./report.ts";
+import { passTable, reportDir, reportPrefix, saveReport, writeReport } from "./report.ts";
 import type { ScenarioResult } from "./scenario-kit.ts";
 import { runScenario, SCENARIOS, scenariosForImage } from "./scenarios.ts";
 
@@ -35,7 +35,7 @@ async function runAll(names: string[]): Promise<ScenarioResult[]> {
   const dir = reportDir();
   const results: ScenarioResult[] = [];
   for (const [i, n] of names.entries()) {
-    const r = await runScenario(n, t0);
+    const r = await runScenario(n, t0, { dir, prefix: reportPrefix(i, n) });
     results.push(r);
     saveReport(dir, results);
     console.log(
@@ -150,8 +150,9 @@ await yargs(hideBin(process.argv))
     },
   )
   .command("demo", "the README's main job: A ACTIVE, B parked, power-cut A, B fences and takes over", {}, async () => {
-    const r = await runScenario("kill-active", t0);
-    writeReport([r]);
+    const dir = reportDir();
+    const r = await runScenario("kill-active", t0, { dir, prefix: reportPrefix(0, "kill-active") });
+    writeReport([r], dir);
     process.exitCode = r.pass ? EXIT_OK : EXIT_FAILURE;
   })
   .demandCommand(1)

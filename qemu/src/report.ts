@@ -1,4 +1,5 @@
-// Write a run's report (JSON) and timeline pictures (SVG) under qemu/out/<timestamp>/, and print the summary.
+// Write a run's report (JSON) and timeline pictures (SVG) under qemu/out/<timestamp>/, and print the summary; the
+// scenarios' screenshots of the web console (PNG) are saved there as they are taken.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { OUT } from "./paths.ts";
@@ -12,11 +13,13 @@ export function reportDir(): string {
   return dir;
 }
 
+/** The name prefix of the `i`th (from 0) scenario's files in a report folder: 01-takeover. */
+export const reportPrefix = (i: number, name: string) => `${String(i + 1).padStart(2, "0")}-${name}`;
+
 /** Save what has run so far (after every scenario: an interrupted matrix keeps its report). */
 export function saveReport(dir: string, results: ScenarioResult[]): void {
   writeFileSync(join(dir, "report.json"), JSON.stringify({ results }, null, 2));
-  for (const [i, r] of results.entries())
-    writeFileSync(join(dir, `${String(i + 1).padStart(2, "0")}-${r.name}.svg`), timelineSvg(r));
+  for (const [i, r] of results.entries()) writeFileSync(join(dir, `${reportPrefix(i, r.name)}.svg`), timelineSvg(r));
 }
 
 /** Save and summarise; returns the report folder. */
@@ -37,6 +40,7 @@ export function writeReport(results: ScenarioResult[], dir: string = reportDir()
     )) {
       console.log(`        +${((e.at - t0) / 1000).toFixed(1).padStart(6)} s  ${e.node}  ${e.what.slice(0, 110)}`);
     }
+    for (const s of r.screenshots ?? []) console.log(`        console screenshot: ${join(dir, s.file)}: ${s.what}`);
     if (!r.pass)
       console.log(`        failed at: ${r.failedStep}; expected: ${r.expected ?? "-"}; error: ${r.error ?? "-"}`);
   }

@@ -1,4 +1,5 @@
 // What every scenario shares: its result record, steps with expectations, and the events it reads.
+import type { ConsoleShot } from "./console-camera.ts";
 import type { ConsoleEvent } from "./console.ts";
 import { ask } from "./control.ts";
 import type { Integrity } from "./integrity.ts";
@@ -16,6 +17,14 @@ export interface ScenarioResult {
   integrity?: Integrity;
   timeline: { at: number; node: string; what: string }[];
   consoles?: Record<Node, string>;
+  /** Screenshots of the web console taken during the scenario, in the report folder. */
+  screenshots?: ConsoleShot[];
+}
+
+/** Where a scenario's own files go: the run's report folder, and the name prefix of this scenario there. */
+export interface RunOutput {
+  dir: string;
+  prefix: string;
 }
 
 /** A running scenario: records steps and timings; `expect` fails it with what was expected. */
@@ -24,6 +33,7 @@ export class Run {
   constructor(
     name: string,
     readonly t0: number,
+    readonly out?: RunOutput,
   ) {
     this.r = { name, pass: false, steps: [], timings: {}, timeline: [] };
   }

@@ -5,7 +5,7 @@ import { ask } from "./control.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { down } from "./lifecycle.ts";
 import { LAB_BOOT, LAB_FENCE, NODES, type Node, RUN } from "./paths.ts";
-import { Run, type ScenarioResult } from "./scenario-kit.ts";
+import { Run, type RunOutput, type ScenarioResult } from "./scenario-kit.ts";
 import { scenarioServiceFailure, scenarioSwitchover, scenarioTakeover } from "./scenarios/agent.ts";
 import {
   scenarioBootEntrySelection,
@@ -49,11 +49,11 @@ export function scenariosForImage(): string[] {
   );
 }
 
-/** Run one scenario end to end, always shutting down and checking integrity. */
-export async function runScenario(name: string, t0: number): Promise<ScenarioResult> {
+/** Run one scenario end to end, always shutting down and checking integrity; its own files (screenshots) go to `out`. */
+export async function runScenario(name: string, t0: number, out?: RunOutput): Promise<ScenarioResult> {
   const body = SCENARIOS[name];
   if (!body) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(", ")}`);
-  const run = new Run(name, t0);
+  const run = new Run(name, t0, out);
   try {
     await body(run);
     run.r.pass = true;

@@ -98,6 +98,7 @@ test("ipmi_sim's config: LAN on the BMC address, the VM codec on its port, the s
   assert.throws(() => bmcLanConf(a, "pw", 'sh -c "x"', true), /no quotes/);
   const nft = nftRuleset(LAB_MGMT);
   assert.match(nft, /iifname "cgmgmt0" drop\n\s+oifname "cgmgmt0" drop/);
+  assert.match(nft, /iifname "cgmgmt0" ct state established,related accept\n/);
   assert.match(nft, /ip daddr \. udp dport \{ 192\.168\.77\.11 \. 623, 192\.168\.77\.12 \. 623 \} accept/);
 });
 

@@ -11,8 +11,11 @@ import type { Browser, Page } from "puppeteer-core";
 import { selfSignedCert } from "../helpers/tls.ts";
 import type { GuardProcess } from "../harness/guard-process.ts";
 import { HARNESS_TIMERS as T, Pair } from "../harness/pair.ts";
-import { launchBrowser, screenshot, textOf, waitText } from "./browser.ts";
+import { launchBrowser, screenshot as saveScreenshot, textOf, waitText } from "../helpers/browser.ts";
 
+const SCREENSHOTS = join(import.meta.dir, "screenshots");
+/** Save a PNG of the whole page as test/web/screenshots/`name`.png (not committed). */
+const screenshot = (page: Page, name: string) => saveScreenshot(page, SCREENSHOTS, name);
 const WEB_PORT = 18741;
 const URL = `https://localhost:${WEB_PORT}`;
 const SESSION_S = 20;

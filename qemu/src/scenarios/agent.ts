@@ -1,6 +1,7 @@
 // Scenarios for the agent after boot: a failing service, a planned switchover.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ConsoleCamera } from "../console-camera.ts";
 import { ask } from "../control.ts";
 import { type Status, waitStatus } from "../lifecycle.ts";
 import { type Node, RUN } from "../paths.ts";
@@ -194,30 +195,46 @@ export async function inInitrd(n: Node, command: string, ms: number): Promise<Sh
 /**
  * `clusterguard takeover` typed in the parked STANDBY's initrd (heartbeat's hb_takeover): its guard asks the ACTIVE,
  * whose agent hands over by the planned switchover; b continues its boot without fencing a. `status` works there too.
+ * The web console is photographed all along: a's overview before, a's as it hands over (or its stream drops), then
+ * b's overview and timeline once a is back STANDBY.
  */
 export async function scenarioTakeover(run: Run): Promise<void> {
   await startOneByOne(run);
-  run.step("clusterguard status in b's initrd shell (b parked as STANDBY)");
-  const st = await inInitrd("b", "clusterguard status --json", 60000);
-  // 0 healthy, 4 degraded (a link late to come up): either way it answered with the report.
-  run.expect(
-    st.exitCode === 0 || st.exitCode === 4,
-    `clusterguard status ran in b's initrd (exit ${st.exitCode}: ${st.error ?? st.output?.slice(-300)})`,
-  );
-  const report = JSON.parse(st.output!.slice(st.output!.indexOf("{"))) as { role: string; peer: { role: string } };
-  run.expect(
-    report.role === "STANDBY" && report.peer.role === "ACTIVE",
-    `b's guard reports itself STANDBY and a ACTIVE (got ${report.role}, ${report.peer.role})`,
-  );
-  run.step("clusterguard takeover in b's initrd shell");
-  let at = Date.now();
-  let tk = await inInitrd("b", "clusterguard takeover", 130000);
-  // An ACTIVE whose boot has not finished has no agent to hand over yet: an admin asks again a little later.
-  for (let i = 0; i < 6 && tk.exitCode !== 0 && /boot has not finished/.test(tk.output ?? ""); i++) {
-    await Bun.sleep(10000);
-    at = Date.now();
-    tk = await inInitrd("b", "clusterguard takeover", 130000);
-  }
-  run.expect(tk.exitCode === 0, `clusterguard takeover answered ok on b (${tk.error ?? tk.output?.slice(-300)})`);
-  await expectHandover(run, "a", "b", at, "clusterguard takeover on the STANDBY");
+  await ConsoleCamera.around(run, async (cam) => {
+    run.step("the web console of a through the lab's forward: a ACTIVE, b STANDBY");
+    await cam.overview("before", "a's overview before the takeover", { self: "ACTIVE", peer: "STANDBY" }, 180000);
+    run.step("clusterguard status in b's initrd shell (b parked as STANDBY)");
+    const st = await inInitrd("b", "clusterguard status --json", 60000);
+    // 0 healthy, 4 degraded (a link late to come up): either way it answered with the report.
+    run.expect(
+      st.exitCode === 0 || st.exitCode === 4,
+      `clusterguard status ran in b's initrd (exit ${st.exitCode}: ${st.error ?? st.output?.slice(-300)})`,
+    );
+    const report = JSON.parse(st.output!.slice(st.output!.indexOf("{"))) as { role: string; peer: { role: string } };
+    run.expect(
+      report.role === "STANDBY" && report.peer.role === "ACTIVE",
+      `b's guard reports itself STANDBY and a ACTIVE (got ${report.role}, ${report.peer.role})`,
+    );
+    run.step("clusterguard takeover in b's initrd shell");
+    const during = cam.whenLeft("during", "a's overview as it hands over", (r) => r !== "ACTIVE" && r !== "", 300000);
+    let at = Date.now();
+    let tk = await inInitrd("b", "clusterguard takeover", 130000);
+    // An ACTIVE whose boot has not finished has no agent to hand over yet: an admin asks again a little later.
+    for (let i = 0; i < 6 && tk.exitCode !== 0 && /boot has not finished/.test(tk.output ?? ""); i++) {
+      await Bun.sleep(10000);
+      at = Date.now();
+      tk = await inInitrd("b", "clusterguard takeover", 130000);
+    }
+    run.expect(tk.exitCode === 0, `clusterguard takeover answered ok on b (${tk.error ?? tk.output?.slice(-300)})`);
+    await expectHandover(run, "a", "b", at, "clusterguard takeover on the STANDBY");
+    await during;
+    run.step("the web console of b, now ACTIVE, through the same forward");
+    await cam.overview(
+      "after",
+      "b's overview after the takeover, a back STANDBY",
+      { self: "ACTIVE", peer: "STANDBY" },
+      180000,
+    );
+    await cam.timeline("after-timeline", "b's timeline (since its agent started, after the takeover)");
+  });
 }

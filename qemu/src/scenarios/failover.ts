@@ -1,14 +1,28 @@
 // Scenarios where the ACTIVE dies or hangs: detection, fence, takeover, and the fenced node coming back.
+import { ConsoleCamera } from "../console-camera.ts";
 import { ask } from "../control.ts";
+import { LAB_TIMERS } from "../lab-config.ts";
 import { type Status, waitStatus } from "../lifecycle.ts";
+import type { Node } from "../paths.ts";
 import { consoles, firstAfter, type Run } from "../scenario-kit.ts";
 import { checkParked, checkQuietAfterReset, consoleEvent, guard, startOneByOne } from "./checks.ts";
 
-export async function scenarioKillActive(run: Run): Promise<void> {
-  const { active, standby } = await startOneByOne(run);
+/** The ACTIVE power-cut: the STANDBY detects, fences, takes over. With `cam`, the web console photographed throughout. */
+export async function scenarioKillActive(run: Run, cam?: ConsoleCamera): Promise<void> {
+  const { active, standby, s } = await startOneByOne(run);
+  if (cam) {
+    await cam.overview(
+      "before",
+      `${active}'s overview before the power cut`,
+      { self: "ACTIVE", peer: "STANDBY" },
+      180000,
+    );
+    await waitOutHandoffGrace(run, active, standby, s.nodes[active].poweredOnAt);
+  }
   run.step(`power cut on ${active}`);
   await ask({ cmd: "kill", node: active });
   const cutAt = Date.now();
+  const during = cam?.whenLeft("during", `${active}'s overview at its power cut`, () => false, 60000);
   await waitStatus(
     run.t0,
     `${standby} ACTIVE with the workload writing`,
@@ -29,12 +43,31 @@ export async function scenarioKillActive(run: Run): Promise<void> {
   run.time("takeover: power cut -> workload writing on the survivor", ack!.at - cutAt);
   const roleActive = firstAfter(c, cutAt, (e) => e.kind === "guard" && e.event === "role" && e.role === "ACTIVE");
   run.expect(!!roleActive && roleActive.at >= fenced!.at, "ACTIVE only after the confirmed fence");
+  await during;
+  const after = `${standby}'s overview after the takeover (${active} fenced by its BMC: powered off, then on)`;
+  await cam?.overview("after", after, { self: "ACTIVE" }, 180000);
   await Bun.sleep(5000);
+}
+
+/**
+ * The console is served by the ACTIVE's agent, which announces a handoff grace (LAB_TIMERS.handoff_grace) when it
+ * takes the links over from the guard: a power cut within it is declared dead only once the grace is over (seen:
+ * 9.8 s instead of 5 s). So the photographed kill-active waits it out, and its detection measures deadtime alone.
+ */
+async function waitOutHandoffGrace(run: Run, active: Node, standby: Node, since: number): Promise<void> {
+  run.step(`waiting out ${active}'s handoff grace (its agent took the links over), so the detection is deadtime alone`);
+  const isGrace = (e: { event?: string }) => e.event === "grace";
+  run.expect(
+    !!(await consoleEvent(standby, since, isGrace, 120000)),
+    `${standby} heard ${active}'s agent announce its handoff grace`,
+  );
+  const last = (await consoles())[standby].filter((e) => e.at >= since && isGrace(e)).at(-1)!;
+  await Bun.sleep(Math.max(0, last.at + LAB_TIMERS.handoff_grace + 1000 - Date.now()));
 }
 
 /** kill-active, then the survivor's own cold boot alone in the same run: what the hot standby saved. */
 export async function scenarioKillActiveColdBoot(run: Run): Promise<void> {
-  await scenarioKillActive(run);
+  await ConsoleCamera.around(run, (cam) => scenarioKillActive(run, cam));
   // b's fence powered a on again (a BMC's reset is off, then on): cut both.
   run.step("power cut on both, then b cold-boots alone (initdead, fence of the powered-off a, boot)");
   await ask({ cmd: "kill", node: "a" });
