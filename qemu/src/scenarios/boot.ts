@@ -1,7 +1,7 @@
 // Scenarios about starting: one by one, both at once, and a guard that cannot run.
 import { ask } from "../control.ts";
 import { prepare, type Status, up, waitStatus } from "../lifecycle.ts";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MACHINE } from "../lab-config.ts";
 import { LAB_BOOT, NODES, type Node, RUN } from "../paths.ts";
@@ -116,7 +116,9 @@ export async function scenarioSameNodeTwice(run: Run): Promise<void> {
  */
 function consoleSaid(n: Node, text: string): boolean {
   const squash = (t: string) => t.replace(/\s+/g, "");
-  const log = readFileSync(join(RUN, `console-${n}.log`), "utf8")
+  const file = join(RUN, `console-${n}.log`);
+  if (!existsSync(file)) return false;
+  const log = readFileSync(file, "utf8")
     .split("\n")
     .map((l) => l.replace(/^\S+Z /, ""))
     .join("")
