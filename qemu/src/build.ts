@@ -25,6 +25,7 @@ import {
   nodeArgs,
 } from "./lab-config.ts";
 import { runIn } from "../../src/boot/chroot.ts";
+import { DEFAULT_ENTRY_ARGS } from "../../src/boot/bootloader.ts";
 import { guardInitrd } from "../../src/boot/initrd-paths.ts";
 import { BASE, CACHE, DEB, EXE, IMAGE, INITRD_KIND, LAB_BMCS, LAB_BOOT, NODES, type Node, REPO } from "./paths.ts";
 import { addProvisioner, provision } from "./provision.ts";
@@ -244,7 +245,8 @@ function bootSet(root: string, kver: string): BootSet {
   let kernel = `vmlinuz-${kver}`;
   let initrd = basename(guardInitrd(root, kver));
   for (const n of NODES) {
-    options[n] = `${BASE_OPTIONS} ${nodeArgs(n)}`;
+    // As GRUB's entry has them (src/boot/grub.ts): the node, its arguments, what every entry gets.
+    options[n] = `${BASE_OPTIONS} rd.clusterguard.node=${n} ${nodeArgs(n)} ${DEFAULT_ENTRY_ARGS}`;
     if (LAB_BOOT === "grub") continue;
     const e = readFileSync(join(root, `boot/loader/entries/clusterguard-${n}.conf`), "utf8");
     const get = (k: string) => new RegExp(`^${k}\\s+(.*)$`, "m").exec(e)?.[1]?.trim() ?? "";
