@@ -28,8 +28,8 @@ export const LAB_FENCE: "ipmi" | "qmp" | "ipmi-only" = (() => {
  * SMBIOS UUID, as a real pair does (grub); or QEMU's -kernel with the entry's kernel, initrd and options (kernel).
  */
 export const LAB_BOOT: "grub" | "kernel" = (() => {
-  const b = process.env.CG_LAB_BOOT ?? "kernel";
-  if (b !== "grub" && b !== "kernel") throw new Error(`CG_LAB_BOOT=${b}: expected grub or kernel (the default)`);
+  const b = process.env.CG_LAB_BOOT ?? "grub";
+  if (b !== "grub" && b !== "kernel") throw new Error(`CG_LAB_BOOT=${b}: expected grub (the default) or kernel`);
   return b;
 })();
 /** The VMs have BMCs (and the management network). */
@@ -37,7 +37,7 @@ export const LAB_BMCS = LAB_FENCE !== "qmp";
 const variant = [
   ...(INITRD_KIND === "systemd" ? [] : [INITRD_KIND]),
   ...(LAB_FENCE === "ipmi" ? [] : [LAB_FENCE]),
-  ...(LAB_BOOT === "kernel" ? [] : [LAB_BOOT]),
+  ...(LAB_BOOT === "grub" ? [] : [LAB_BOOT]),
 ];
 export const IMAGE = resolve(CACHE, ["image", ...variant].join("-"));
 export const RUN = resolve(CACHE, "run");
