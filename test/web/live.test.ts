@@ -6,6 +6,7 @@ import { liveStream } from "../../src/web/live.ts";
 import { ConsoleRecord } from "../../src/web/record.ts";
 import type { Session } from "../../src/web/session.ts";
 import { BASE } from "../config/helpers.ts";
+import { sampleStatus } from "./helpers.ts";
 
 const config = (() => {
   const r = loadConfigText(BASE, "t.toml");
@@ -25,20 +26,7 @@ test("a client that does not read gets no more updates queued; one that reads ge
       handler: {
         status: () => {
           built++;
-          return {
-            generatedAt: new Date().toISOString(),
-            cluster: "t",
-            node: "a",
-            role: "ACTIVE",
-            incarnation: 1,
-            peer: { name: "b", role: "STANDBY", lastHeardAgoMs: 100 },
-            links: [],
-            lateHeartbeats: 0,
-            fence: { state: "idle", last: null, at: null },
-            monitors: [],
-            resources: [],
-            blocked: null,
-          } as never;
+          return sampleStatus();
         },
       } as never,
       session: () => alive,

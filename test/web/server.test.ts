@@ -15,6 +15,7 @@ import { ConsoleRecord } from "../../src/web/record.ts";
 import { type ConsoleDeps, ConsoleApp, MAX_IN_FLIGHT } from "../../src/web/server.ts";
 import { CHECKS_PER_WINDOW, STREAMS_PER_SESSION } from "../../src/web/session.ts";
 import { BASE } from "../config/helpers.ts";
+import { sampleStatus } from "./helpers.ts";
 
 const TOKEN = "server-full-token-0123456789";
 const RO = "server-read-only-token-98765";
@@ -38,22 +39,7 @@ const config = (() => {
 })();
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-function status() {
-  return {
-    generatedAt: new Date().toISOString(),
-    cluster: "t",
-    node: "a",
-    role: "ACTIVE",
-    incarnation: 1,
-    peer: { name: "b", role: "STANDBY", lastHeardAgoMs: 100 },
-    links: [],
-    lateHeartbeats: 0,
-    fence: { state: "idle", last: null, at: null },
-    monitors: [],
-    resources: [],
-    blocked: null,
-  } as never;
-}
+const status = sampleStatus;
 
 function app(o: Partial<ConsoleDeps> = {}) {
   let t = 1_000_000;
