@@ -7,16 +7,11 @@ import { type Status, waitStatus } from "../lifecycle.ts";
 import { type Node, RUN } from "../paths.ts";
 import { consoles, firstAfter, type Run } from "../scenario-kit.ts";
 import { copyPartition, PARTS, readPartitionFile } from "../shared-disk.ts";
-import { checkQuietAfterReset, consoleEvent, startOneByOne, typeAt } from "./checks.ts";
+import { checkQuietAfterReset, consoleEvent, startOneByOne, typeAt, waitWriting } from "./checks.ts";
 
 /** The ACTIVE hands over (a planned switchover or a failed service): b continues its boot without fencing a. */
 export async function expectHandover(run: Run, from: Node, to: Node, at: number, what: string): Promise<void> {
-  await waitStatus(
-    run.t0,
-    `${to} ACTIVE with the workload writing`,
-    (s) => s.nodes[to].role === "ACTIVE" && s.nodes[to].acks > 0,
-    300000,
-  );
+  await waitWriting(run, to);
   const c = await consoles();
   const frozen = firstAfter(c[from], at, (e) => e.event === "switchover" && e.message.includes("frozen"));
   run.expect(!!frozen, `${from} froze the shared root and announced STOPPED`);

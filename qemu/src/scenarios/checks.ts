@@ -18,6 +18,11 @@ export async function checkParked(run: Run, standby: Node): Promise<void> {
   );
 }
 
+/** Wait (up to 300 s) until `n` is ACTIVE and the workload acknowledged a write there; `how` names the way. */
+export function waitWriting(run: Run, n: Node, how = "with the workload writing"): Promise<Status> {
+  return waitStatus(run.t0, `${n} ACTIVE ${how}`, (s) => s.nodes[n].role === "ACTIVE" && s.nodes[n].acks > 0, 300000);
+}
+
 /** Start A then B: A ACTIVE, B STANDBY, the workload running on A only. */
 export async function startOneByOne(run: Run): Promise<{ active: Node; standby: Node; s: Status }> {
   run.step("power on a, then b a second later");

@@ -5,7 +5,7 @@ import { LAB_TIMERS } from "../lab-config.ts";
 import { type Status, waitStatus } from "../lifecycle.ts";
 import type { Node } from "../paths.ts";
 import { consoles, firstAfter, type Run } from "../scenario-kit.ts";
-import { checkParked, checkQuietAfterReset, consoleEvent, guard, startOneByOne } from "./checks.ts";
+import { checkParked, checkQuietAfterReset, consoleEvent, guard, startOneByOne, waitWriting } from "./checks.ts";
 
 /** The ACTIVE power-cut: the STANDBY detects, fences, takes over. With `cam`, the web console photographed throughout. */
 export async function scenarioKillActive(run: Run, cam?: ConsoleCamera): Promise<void> {
@@ -23,12 +23,7 @@ export async function scenarioKillActive(run: Run, cam?: ConsoleCamera): Promise
   await ask({ cmd: "kill", node: active });
   const cutAt = Date.now();
   const during = cam?.whenLeft("during", `${active}'s overview at its power cut`, () => false, 60000);
-  await waitStatus(
-    run.t0,
-    `${standby} ACTIVE with the workload writing`,
-    (s) => s.nodes[standby].role === "ACTIVE" && s.nodes[standby].acks > 0,
-    300000,
-  );
+  await waitWriting(run, standby);
   const c = (await consoles())[standby];
   const dead = firstAfter(c, cutAt, guard("peer-dead"));
   const fenceReq = firstAfter(c, cutAt, guard("fence-request"));
@@ -88,12 +83,7 @@ export async function scenarioHangActive(run: Run): Promise<void> {
   run.step("pause a (a hung machine: no process dies, no socket closes)");
   await ask({ cmd: "pause", node: "a" });
   const at = Date.now();
-  await waitStatus(
-    run.t0,
-    "b ACTIVE with the workload writing",
-    (s) => s.nodes.b.role === "ACTIVE" && s.nodes.b.acks > 0,
-    300000,
-  );
+  await waitWriting(run, "b");
   const c = (await consoles()).b;
   const dead = firstAfter(c, at, guard("peer-dead"));
   const fenced = firstAfter(c, at, guard("fence-confirmed"));

@@ -4,7 +4,7 @@ import { ask } from "../control.ts";
 import { LAB_BMCS, LAB_FENCE } from "../paths.ts";
 import { type Status, waitStatus } from "../lifecycle.ts";
 import { consoles, firstAfter, type Run } from "../scenario-kit.ts";
-import { checkParked, consoleEvent, guard, startOneByOne } from "./checks.ts";
+import { checkParked, consoleEvent, guard, startOneByOne, waitWriting } from "./checks.ts";
 
 /**
  * The first level cannot answer (the BMC of the ACTIVE dead; with CG_LAB_FENCE=qmp, its PDU unplugged): the poison
@@ -20,12 +20,7 @@ export async function scenarioBmcDown(run: Run): Promise<void> {
   await ask({ cmd: "pdu", node: active, link: "off" });
   await ask({ cmd: "kill", node: active });
   const cutAt = Date.now();
-  await waitStatus(
-    run.t0,
-    `${standby} ACTIVE through the poison pill`,
-    (s) => s.nodes[standby].role === "ACTIVE" && s.nodes[standby].acks > 0,
-    300000,
-  );
+  await waitWriting(run, standby, "through the poison pill");
   const c = (await consoles())[standby];
   const firstFailed = firstAfter(
     c,
@@ -108,12 +103,7 @@ export async function scenarioManualConfirm(run: Run): Promise<void> {
     r.exitCode === 0,
     `clusterguard fence ${active} --manual --confirm: exit ${r.exitCode}: ${r.output ?? r.error}`,
   );
-  await waitStatus(
-    run.t0,
-    `${standby} ACTIVE with the workload writing`,
-    (s) => s.nodes[standby].role === "ACTIVE" && s.nodes[standby].acks > 0,
-    300000,
-  );
+  await waitWriting(run, standby);
   const c = (await consoles())[standby];
   run.expect(
     !!firstAfter(c, at, guard("fence-manual")),

@@ -2,7 +2,7 @@
 import { ask } from "../control.ts";
 import { type Status, waitStatus } from "../lifecycle.ts";
 import { consoles, firstAfter, type Run } from "../scenario-kit.ts";
-import { checkParked, checkQuietAfterReset, consoleEvent, guard, startOneByOne } from "./checks.ts";
+import { checkParked, checkQuietAfterReset, consoleEvent, guard, startOneByOne, waitWriting } from "./checks.ts";
 
 /** Cut one or all heartbeat cables while both run: a warning, never a second writer. */
 export function scenarioCut(link: "serial" | "ethernet" | "all") {
@@ -50,12 +50,7 @@ export async function scenarioIsolateActive(run: Run): Promise<void> {
   await ask({ cmd: "cut", link: "all" });
   await ask({ cmd: "diskcut", node: "a" });
   run.step("b hears a nowhere: fence, then b ACTIVE; a, reset, boots isolated and must not fence b");
-  await waitStatus(
-    run.t0,
-    "b ACTIVE with the workload writing",
-    (s) => s.nodes.b.role === "ACTIVE" && s.nodes.b.acks > 0,
-    300000,
-  );
+  await waitWriting(run, "b");
   const cb = (await consoles()).b;
   const fenced = firstAfter(cb, at, guard("fence-confirmed"));
   run.expect(!!fenced, "b fenced a (confirmed) before going ACTIVE");
