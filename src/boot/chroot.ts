@@ -5,6 +5,8 @@ import { resolve } from "node:path";
 export interface RunResult {
   exitCode: number;
   output: string;
+  /** Killed (SIGTERM) because it ran longer than the timeout. */
+  timedOut?: boolean;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function runIn(
   };
   if (resolve(root) === "/") {
     const r = await follow(execa(cmd, args, { reject: false, all: true, timeout: timeoutMs }));
-    return { exitCode: r.exitCode ?? 1, output: r.all ?? "" };
+    return { exitCode: r.exitCode ?? 1, output: r.all ?? "", timedOut: r.timedOut === true };
   }
   const binds = ["proc", "sys", "dev"];
   const mounted: string[] = [];
@@ -43,7 +45,7 @@ export async function runIn(
         env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },
       }),
     );
-    return { exitCode: r.exitCode ?? 1, output: r.all ?? "" };
+    return { exitCode: r.exitCode ?? 1, output: r.all ?? "", timedOut: r.timedOut === true };
   } finally {
     for (const t of mounted.reverse()) await execa("umount", ["-R", "-l", t], { reject: false });
   }

@@ -63,6 +63,12 @@ export type RegenerateResult =
     }
   | { ok: false; error: string; output?: string; configError?: true };
 
+/**
+ * How long the builder may run. A no-hostonly build with every driver takes about a minute on a server but ten on a
+ * slow or loaded one (measured in the lab's VMs under TCG: 600 s); past this it is stopped, never left hanging.
+ */
+export const BUILD_TIMEOUT_MS = 45 * 60_000;
+
 /** The dracut module list of a lean shell-based initrd (no systemd), as the lab uses it. */
 export const SHELL_MODULES = "bash base udev-rules rootfs-block fs-lib kernel-modules clusterguard";
 
@@ -117,8 +123,14 @@ export async function regenerate(o: RegenerateOptions): Promise<RegenerateResult
   o.progress?.(`building ${inner} for kernel ${kver} with ${builder} (${why}): ${command.join(" ")}`);
   // `env` sets the hook's opt-in on the host and in a chroot alike.
   const argv = builder === "dracut" ? command : [INITRAMFS_TOOLS_OPT_IN, ...command];
-  const run = await runIn(root, "env", argv, undefined, o.progress);
+  const run = await runIn(root, "env", argv, BUILD_TIMEOUT_MS, o.progress);
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
+  if (run.timedOut)
+    return {
+      ok: false,
+      error: `${command.join(" ")} did not finish within ${BUILD_TIMEOUT_MS / 60000} minutes and was stopped; the previous image is kept`,
+      output: run.output,
+    };
   if (run.exitCode !== 0)
     return { ok: false, error: `${command.join(" ")} failed with exit code ${run.exitCode}`, output: run.output };
   // The image holds the authkey and any BMC password: readable by root only (mkinitramfs writes it 0644).

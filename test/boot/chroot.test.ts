@@ -23,4 +23,14 @@ test("without onLine it runs as before", async () => {
   assert.is(r.exitCode, 3);
 });
 
+test("a command that outlives its timeout is stopped and says so, not only by an exit code", async () => {
+  const t0 = performance.now();
+  const r = await runIn("/", "sh", ["-c", "echo started; exec sleep 30"], 300);
+  assert.ok(performance.now() - t0 < 10_000, "stopped long before the command would have ended");
+  assert.is(r.timedOut, true);
+  assert.is(r.output, "started");
+  const done = await runIn("/", "sh", ["-c", "exit 0"], 10_000);
+  assert.not.ok(done.timedOut, "a command that ends in time is not reported as timed out");
+});
+
 test.run();
