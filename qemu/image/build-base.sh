@@ -9,6 +9,8 @@
 #   base/vmlinuz         the kernel, for qemu -kernel
 #   base/initrd.img      Debian's generic dracut initrd, for qemu -initrd
 #   base/kernel-version  e.g. 6.1.0-39-amd64 (modules are in base/rootfs/lib/modules/<it>)
+#   base/kernel-upgrade  the newer kernel's version whose packages wait in rootfs/root/kernel-upgrade/,
+#                        or "none" when the mirror has no kernel newer than the point release's
 #   base/packages.txt    name<TAB>version of every installed package
 #   base/stamp           the inputs of the build; unchanged inputs => nothing is rebuilt
 #   base/logs/           debootstrap and apt output
@@ -32,7 +34,11 @@ BASE_PKGS=(systemd-sysv udev iproute2 kmod e2fsprogs util-linux procps iputils-p
 # systemd-networkd -> dbus, and without dbus-daemon every initrd build (and so the kernel
 # postinst) fails. The guard brings its links up itself (ip + virtio_net in its own module).
 DRACUT_PKGS=(dracut)
-KERNEL_PKGS=(linux-image-amd64)
+# The point release's kernel (the suite's own, not the security suite's): a kernel upgrade is then the admin's
+# everyday one, to the security suite's newer kernel, whose packages wait in /root/kernel-upgrade of the image
+# (the lab's kernel-upgrade scenario installs them in the running pair).
+KERNEL_PKGS=("linux-image-amd64/$SUITE")
+UPGRADE_DIR=root/kernel-upgrade
 # The fence tool of the lab's first fence level: each VM's BMC, over IPMI-over-LAN (qemu/src/bmc.ts).
 FENCE_PKGS=(ipmitool)
 # GRUB for BIOS (SeaBIOS): the VMs boot the shared disk through it, as a real pair does (grub-install runs in a
@@ -234,6 +240,27 @@ chroot_apt() {
   [ "$status" != "install ok installed" ] || die "initramfs-tools got installed in the chroot; dracut must replace it"
 }
 
+# Download the newest kernel (the linux-image-amd64 candidate and the image package it depends on) into
+# $ROOT/$UPGRADE_DIR when it is newer than the installed one; write its version to $BUILD/kernel-upgrade, or "none".
+download_upgrade() {
+  local log=$BUILD/logs/apt.log installed candidate image
+  # shellcheck disable=SC2016 # ${Version} is dpkg-query's field, not a shell variable
+  installed=$(in_chroot dpkg-query -W -f='${Version}' linux-image-amd64)
+  candidate=$(in_chroot apt-cache policy linux-image-amd64 | awk '$1 == "Candidate:" { print $2 }')
+  mkdir -p "$ROOT/$UPGRADE_DIR"
+  if [ -z "$candidate" ] || ! in_chroot dpkg --compare-versions "$candidate" gt "$installed"; then
+    say "no kernel newer than $installed in the mirrors: the kernel-upgrade scenario cannot run"
+    echo none >"$BUILD/kernel-upgrade"
+    return 0
+  fi
+  # awk reads to the end: an early exit would fail the pipe (pipefail) on apt-cache's SIGPIPE.
+  image=$(in_chroot apt-cache show "linux-image-amd64=$candidate" | awk -F'[ ,(]+' '$1 == "Depends:" && !n++ { print $2 }')
+  [ -n "$image" ] || die "linux-image-amd64 $candidate names no kernel image package"
+  run_logged "$log" in_chroot sh -c "cd /$UPGRADE_DIR && apt-get download linux-image-amd64=$candidate $image=$candidate"
+  echo "${image#linux-image-}" >"$BUILD/kernel-upgrade"
+  say "kernel upgrade $installed -> $candidate ($image) waits in /$UPGRADE_DIR"
+}
+
 # Set KVER to the one kernel version installed in the chroot.
 find_kernel() {
   local k=("$ROOT"/boot/vmlinuz-*)
@@ -290,6 +317,7 @@ chroot_stage() {
   MOUNTS_UNDER=$ROOT
   mount_chroot
   step "chroot apt-get (kernel, dracut)" chroot_apt
+  step "download the newer kernel" download_upgrade
   step "initrd check" ensure_initrd
   step "configure image" configure_image
   unmount_below "$ROOT"
@@ -305,6 +333,7 @@ export_outputs() {
   cp "$ROOT/boot/initrd.img-$KVER" "$BUILD/initrd.img"
   chmod 0644 "$BUILD/vmlinuz" "$BUILD/initrd.img"   # generic, no secrets (dracut writes 0600)
   echo "$KVER" >"$BUILD/kernel-version"
+  [ -s "$BUILD/kernel-upgrade" ] || die "no kernel-upgrade record"
   dpkg-query --admindir="$ROOT/var/lib/dpkg" -W -f='${Package}\t${Version}\n' >"$BUILD/packages.txt"
   stamp_text >"$BUILD/stamp"
   safe_rm_tree "$OUT"

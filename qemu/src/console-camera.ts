@@ -115,6 +115,50 @@ export class ConsoleCamera {
     await this.shot(page, label, what);
   }
 
+  /**
+   * On the console logged in by `overview`: open the configurator, replace the editor's text with `edit(text)`, wait
+   * for the agent's "valid", click Apply and confirm, then follow the progress it streams until it ends ("[done]" or
+   * "[refused]") or `ms` ran out. Pictures: the diff before Apply (`label`-diff) and the progress at its end. Returns
+   * the progress text, or null when it could not be followed (the reason is in `problems`).
+   */
+  async apply(label: string, edit: (text: string) => string, ms: number): Promise<string | null> {
+    const page = this.page;
+    if (!page) return null;
+    const end = Date.now() + ms;
+    try {
+      await page.goto(`${labWebUrl()}config`, { timeout: 60000 });
+      await page.waitForFunction(`document.getElementById("editor").value.length > 0`, { timeout: 60000 });
+      const text = await page.$eval("#editor", (ta) => (ta as unknown as { value: string }).value);
+      await page.$eval(
+        "#editor",
+        (ta, next) => {
+          (ta as unknown as { value: string }).value = next as string;
+          ta.dispatchEvent(new Event("input"));
+        },
+        edit(text),
+      );
+      await waitText(page, "#verdict", (t) => t === "valid", 60000, "the edit checked valid");
+      await page.waitForFunction(`!document.getElementById("apply").disabled`, { timeout: 60000 });
+      await this.shot(page, `${label}-diff`, "the configurator: the edit checked valid, its diff and what it needs");
+      await page.click("#apply");
+      await page.waitForSelector("dialog#confirm[open]", { timeout: 30000 });
+      await page.click("#confirm-go");
+      const progress = await waitText(
+        page,
+        "#progress",
+        (t) => /\[(done|refused)\]/.test(t),
+        end - Date.now(),
+        "Apply's end",
+      );
+      await this.shot(page, label, "the configurator: Apply's progress, streamed to its end");
+      return progress;
+    } catch (e) {
+      this.problems.push(`${label}: ${String(e)}`);
+      await this.shot(page, label, "the configurator when Apply could not be followed");
+      return null;
+    }
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.browser?.close().catch(() => {});

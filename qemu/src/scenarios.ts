@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ask } from "./control.ts";
 import { checkIntegrity } from "./integrity.ts";
 import { down } from "./lifecycle.ts";
-import { LAB_BOOT, LAB_FENCE, NODES, type Node, RUN } from "./paths.ts";
+import { LAB_BMCS, LAB_BOOT, LAB_FENCE, NODES, type Node, RUN } from "./paths.ts";
 import { Run, type RunOutput, type ScenarioResult } from "./scenario-kit.ts";
 import { scenarioServiceFailure, scenarioSwitchover, scenarioTakeover } from "./scenarios/agent.ts";
 import {
@@ -17,6 +17,7 @@ import {
 import { scenarioFencedNodeRejoins, scenarioHangActive, scenarioKillActiveColdBoot } from "./scenarios/failover.ts";
 import { scenarioBmcDown, scenarioManualConfirm } from "./scenarios/fencing.ts";
 import { scenarioCut, scenarioIsolateActive } from "./scenarios/links.ts";
+import { scenarioKernelUpgrade, scenarioWebApply } from "./scenarios/maintenance.ts";
 export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
   "start-one-by-one": scenarioStartOneByOne,
   "boot-entry-selection": scenarioBootEntrySelection,
@@ -35,18 +36,19 @@ export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
   switchover: scenarioSwitchover,
   takeover: scenarioTakeover,
   "isolate-active": scenarioIsolateActive,
+  "web-apply": scenarioWebApply,
+  "kernel-upgrade": scenarioKernelUpgrade,
 };
 
 /** The scenarios the built image can run: manual-confirm needs the BMCs as the only level, bmc-down the pill,
- * boot-entry-selection GRUB. */
+ * boot-entry-selection and kernel-upgrade GRUB, web-apply the management network (the console's forward). */
 export function scenariosForImage(): string[] {
-  return Object.keys(SCENARIOS).filter((n) =>
-    n === "manual-confirm"
-      ? LAB_FENCE === "ipmi-only"
-      : n === "boot-entry-selection"
-        ? LAB_BOOT === "grub"
-        : n !== "bmc-down" || LAB_FENCE !== "ipmi-only",
-  );
+  return Object.keys(SCENARIOS).filter((n) => {
+    if (n === "manual-confirm") return LAB_FENCE === "ipmi-only";
+    if (n === "boot-entry-selection" || n === "kernel-upgrade") return LAB_BOOT === "grub";
+    if (n === "web-apply") return LAB_BMCS;
+    return n !== "bmc-down" || LAB_FENCE !== "ipmi-only";
+  });
 }
 
 /** Run one scenario end to end, always shutting down and checking integrity; its own files (screenshots) go to `out`. */

@@ -1,5 +1,4 @@
 // Scenarios for the agent after boot: a failing service, a planned switchover.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConsoleCamera } from "../console-camera.ts";
 import { ask } from "../control.ts";
@@ -7,7 +6,16 @@ import { type Status, waitStatus } from "../lifecycle.ts";
 import { type Node, RUN } from "../paths.ts";
 import { consoles, firstAfter, type Run } from "../scenario-kit.ts";
 import { copyPartition, PARTS, readPartitionFile } from "../shared-disk.ts";
-import { checkQuietAfterReset, consoleEvent, startOneByOne, typeAt, waitWriting } from "./checks.ts";
+import {
+  checkQuietAfterReset,
+  consoleEvent,
+  consoleText,
+  printed,
+  said,
+  startOneByOne,
+  typeAt,
+  waitWriting,
+} from "./checks.ts";
 
 /** The ACTIVE hands over (a planned switchover or a failed service): b continues its boot without fencing a. */
 export async function expectHandover(run: Run, from: Node, to: Node, at: number, what: string): Promise<void> {
@@ -56,12 +64,6 @@ const OTHERS = [
   { part: PARTS[1], dir: "/var/lib/lab", file: "/marker" },
   { part: PARTS[2], dir: "/boot/efi", file: "/MARKER.TXT" },
 ];
-/** A word the console prints only when the shell ran the command: `$((1+1))` is not expanded in the typed echo. */
-const said = (word: string) => `echo ${word}-$((1+1))`;
-const printed = (word: string) => `${word}-2`;
-
-/** `n`'s console log so far (every boot). */
-const consoleText = (n: Node) => readFileSync(join(RUN, `console-${n}.log`), "utf8");
 
 /**
  * `clusterguard standby` on the ACTIVE: a planned switchover that loses no acknowledged write. Besides the root,

@@ -1,7 +1,9 @@
 // What the scenarios check again and again: the parked node untouched, the pair started, console events awaited.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ask } from "../control.ts";
 import { type Status, up, waitStatus } from "../lifecycle.ts";
-import type { Node } from "../paths.ts";
+import { type Node, RUN } from "../paths.ts";
 import { consoles, firstAfter, type Run } from "../scenario-kit.ts";
 
 export const guard = (ev: string) => (e: { kind: string; event?: string }) => e.kind === "guard" && e.event === ev;
@@ -89,3 +91,10 @@ export async function typeAt(run: Run, n: Node, command: string): Promise<number
   run.expect(r.ok === true, `${command} typed at ${n}'s console (${r.error ?? "ok"})`);
   return Date.now();
 }
+
+/** A word the console prints only when the shell ran the command: `$((1+1))` is not expanded in the typed echo. */
+export const said = (word: string) => `echo ${word}-$((1+1))`;
+export const printed = (word: string) => `${word}-2`;
+
+/** `n`'s console log so far (every boot). */
+export const consoleText = (n: Node) => readFileSync(join(RUN, `console-${n}.log`), "utf8");
