@@ -48,7 +48,9 @@ function envInt(name: string, dflt: number): number {
   return n;
 }
 
+/** A tool's version line; "not installed" (a run with --only needs neither keepalived nor stress-ng). */
 function version(cmd: string[]): string {
+  if (Bun.which(cmd[0]!) === null) return "not installed";
   const r = Bun.spawnSync(cmd, { stdout: "pipe", stderr: "pipe" });
   return `${r.stdout}${r.stderr}`.split("\n")[0]!.trim();
 }
