@@ -37,6 +37,9 @@ export interface DetectionResult {
   failures: string[];
 }
 
+/** Hears each run as it ends: its signal, what it measured (or why it failed: not counted, replaced). */
+export type OnRun = (how: KillHow, what: string, counted: boolean) => void;
+
 /**
  * Measure `runs` kills of each signal for `setting` on one Pair. Each run starts both nodes fresh
  * (a ACTIVE by priority, b STANDBY), kills a, waits for b's peer-dead, then kills both: every sample is
@@ -47,6 +50,7 @@ export async function measureDetection(
   runs: number,
   port: number,
   say: (s: string) => void,
+  onRun: OnRun = () => {},
 ): Promise<DetectionResult[]> {
   const t = setting.timers;
   const pair = new Pair(port, t, true);
@@ -59,13 +63,18 @@ export async function measureDetection(
       const failures: string[] = [];
       // A failed run (e.g. a false peer-dead before the kill) is reported and replaced, up to 10 extra tries.
       for (let tries = 0; samples.length < runs && tries < runs + 10; tries++) {
+        let said: [string, boolean];
         try {
-          samples.push(await oneRun(pair, t, how));
+          const sample = await oneRun(pair, t, how);
+          samples.push(sample);
+          said = [`b declared a dead ${sample.detectMs} ms after the ${how}`, true];
         } catch (e) {
           failures.push(e instanceof Error ? e.message.split("\n")[0]! : String(e));
+          said = [`failed, run again: ${failures.at(-1)}`, false];
         } finally {
           await pair.stopNodes();
         }
+        onRun(how, ...said);
       }
       const summary = summarize(samples.map((s) => s.detectMs));
       say(

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onInterrupt } from "./cleanup.ts";
 import { Keepalived, type KillHow, masterDownMs, notifyScript } from "./keepalived-proc.ts";
+import type { OnRun } from "./detection.ts";
 import { createNetns, deleteNetns } from "./netns.ts";
 import { type Summary, summarize } from "./stats.ts";
 
@@ -30,7 +31,11 @@ export const ADVERT_INTS = [0.1, 1] as const;
  * Measure `runs` kills of each signal for each advert_int. Each run starts both keepalived fresh:
  * instance 0 (address owner) is MASTER at once, instance 1 BACKUP; kill 0, wait for 1's notify_master.
  */
-export async function measureKeepalived(runs: number, say: (s: string) => void): Promise<KeepalivedResult[]> {
+export async function measureKeepalived(
+  runs: number,
+  say: (s: string) => void,
+  onRun: (advertInt: number, ...run: Parameters<OnRun>) => void = () => {},
+): Promise<KeepalivedResult[]> {
   const dir = mkdtempSync(join(tmpdir(), "cgb-ka-"));
   const out: KeepalivedResult[] = [];
   const nodes = [new Keepalived(0, dir), new Keepalived(1, dir)] as const;
@@ -49,13 +54,18 @@ export async function measureKeepalived(runs: number, say: (s: string) => void):
         const failures: string[] = [];
         // A failed run (e.g. a false peer-dead before the kill) is reported and replaced, up to 10 extra tries.
         for (let tries = 0; samples.length < runs && tries < runs + 10; tries++) {
+          let said: [string, boolean];
           try {
-            samples.push(await oneRun(nodes, adv, how));
+            const sample = await oneRun(nodes, adv, how);
+            samples.push(sample);
+            said = [`the BACKUP became MASTER ${sample.detectMs} ms after the ${how}`, true];
           } catch (e) {
             failures.push(e instanceof Error ? e.message.split("\n")[0]! : String(e));
+            said = [`failed, run again: ${failures.at(-1)}`, false];
           } finally {
             for (const n of nodes) await n.stop();
           }
+          onRun(adv, how, ...said);
         }
         const summary = summarize(samples.map((s) => s.detectMs));
         say(

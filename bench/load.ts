@@ -40,13 +40,20 @@ export interface LoadResult {
 
 const count = (m: Record<string, number>, k: string) => void (m[k] = (m[k] ?? 0) + 1);
 
-/** Run the aggressive pair for `seconds` under `stress-ng --cpu NPROC --io 1 --vm 1 --vm-bytes 256M` (nice 0). */
+/** The load test reports itself once a minute and at its end: that many steps. */
+export const loadSteps = (seconds: number) => Math.ceil(seconds / 60);
+
+/**
+ * Run the aggressive pair for `seconds` under `stress-ng --cpu NPROC --io 1 --vm 1 --vm-bytes 256M` (nice 0);
+ * `onStep` hears how far it is each minute and at the end (loadSteps calls).
+ */
 export async function measureLoad(
   seconds: number,
   port: number,
   say: (s: string) => void,
   cable: Cable = "rt",
   stressArgs = STRESS_ARGS,
+  onStep: (what: string) => void = () => {},
 ): Promise<LoadResult> {
   const t = SETTINGS.find((s) => s.name === "aggressive")!.timers;
   const pair = new Pair(port, t, true);
@@ -93,7 +100,12 @@ export async function measureLoad(
     const s = stress;
     forgetStress = onInterrupt(() => s.kill("SIGTERM"));
     const end = startedAt + seconds * 1000;
-    let lastSay = startedAt;
+    let steps = 0;
+    const step = () => {
+      steps++;
+      const failovers = `${r.restarts} false failover${r.restarts === 1 ? "" : "s"}`;
+      onStep(`${Math.round((Date.now() - startedAt) / 1000)} of ${seconds} s under load: ${failovers} so far`);
+    };
     while (Date.now() < end) {
       await Bun.sleep(100);
       if (stress.exitCode === null) r.stressSeconds = (Date.now() - startedAt) / 1000;
@@ -108,11 +120,9 @@ export async function measureLoad(
         say(`  false failover at ${new Date().toISOString()}; pair restarted`);
         await pairUp();
       }
-      if (Date.now() - lastSay >= 60000) {
-        lastSay = Date.now();
-        say(`  ${Math.round((lastSay - startedAt) / 1000)} s under load`);
-      }
+      if (steps + 1 < loadSteps(seconds) && Date.now() - startedAt >= (steps + 1) * 60000) step();
     }
+    step();
     harvest();
     r.loadavg = readFileSync("/proc/loadavg", "utf8").trim();
   } finally {

@@ -1,4 +1,5 @@
-// `make bench`: detection time vs keepalived, false failovers under load, cost; prints a table, writes bench/results.json.
+// `make bench`: detection time vs keepalived, false failovers under load, cost; prints each run as it completes with
+// an estimate of the time left (progress.ts), then a table, and writes bench/results.json.
 //   bun bench/run.ts [--only detection|keepalived|load|cost[,...]]
 //   env: BENCH_RUNS (kills per signal and setting, default 20), BENCH_LOAD_SECONDS (300), BENCH_COST_SECONDS (30),
 //        BENCH_LOAD_CABLE=rt|normal (the harness's UDP relay and socat under SCHED_RR like a wire, default; or starved too)
@@ -10,8 +11,10 @@ import { EXE } from "../test/helpers/exe.ts";
 import { installInterruptHandler } from "./cleanup.ts";
 import { measureCost } from "./cost.ts";
 import { measureDetection, SETTINGS } from "./detection.ts";
-import { measureKeepalived } from "./keepalived.ts";
-import { measureLoad } from "./load.ts";
+import { ADVERT_INTS, measureKeepalived } from "./keepalived.ts";
+import { masterDownMs } from "./keepalived-proc.ts";
+import { loadSteps, measureLoad } from "./load.ts";
+import { duration, Progress, type Stage } from "./progress.ts";
 import { markdown, printable, type Results } from "./report.ts";
 
 const PARTS = ["detection", "keepalived", "cost", "load"] as const;
@@ -45,7 +48,9 @@ function envInt(name: string, dflt: number): number {
   return n;
 }
 
+/** A tool's version line; "not installed" (a run with --only needs neither keepalived nor stress-ng). */
 function version(cmd: string[]): string {
+  if (Bun.which(cmd[0]!) === null) return "not installed";
   const r = Bun.spawnSync(cmd, { stdout: "pipe", stderr: "pipe" });
   return `${r.stdout}${r.stderr}`.split("\n")[0]!.trim();
 }
@@ -69,30 +74,72 @@ if (process.getuid?.() !== 0 && (parts.includes("keepalived") || parts.includes(
 }
 installInterruptHandler();
 
+const HOWS = ["SIGKILL", "SIGSTOP"] as const;
+/** Every stage of the parts asked for, in the order they run, with a first guess of one run's length from its timers. */
+function stages(): Stage[] {
+  const out: Stage[] = [];
+  if (parts.includes("detection"))
+    for (const s of SETTINGS)
+      for (const how of HOWS) {
+        const t = s.timers;
+        const guessMs = 2000 + Math.max(5 * t.keepalive, 300) + t.keepalive / 2 + t.deadtime + 500;
+        out.push({ key: `detection ${s.name} ${how}`, runs, guessMs });
+      }
+  if (parts.includes("keepalived"))
+    for (const adv of ADVERT_INTS)
+      for (const how of HOWS)
+        out.push({ key: `keepalived ${adv} ${how}`, runs, guessMs: 1000 + 2000 * adv + masterDownMs(adv) + 500 });
+  if (parts.includes("cost")) out.push({ key: "cost", runs: 1, guessMs: costSeconds * 1000 + 8000 });
+  if (parts.includes("load"))
+    out.push({
+      key: "load",
+      runs: loadSteps(loadSeconds),
+      guessMs: (loadSeconds * 1000 + 10000) / loadSteps(loadSeconds),
+    });
+  return out;
+}
+
 const say = (s: string) => console.log(s);
 const t0 = Date.now();
 const r: Results = {};
+const progress = new Progress(stages(), say);
 say(
-  `bench: ${parts.join(", ")}; ${runs} runs per signal and setting${parts.includes("load") ? `, ${loadSeconds} s under load` : ""}`,
+  `bench: ${parts.join(", ")}; ${runs} runs per signal and setting${parts.includes("load") ? `, ${loadSeconds} s under load` : ""}; about ${duration(progress.guessMs)} by a first guess`,
 );
+say(`bench: the results go to ${RESULTS} at the end`);
 if (parts.includes("detection")) {
   say("clusterguard detection time (fresh pair per run, kill a, time b's peer-dead)");
   r.detection = [];
-  for (const [i, s] of SETTINGS.entries()) r.detection.push(...(await measureDetection(s, runs, 17960 + i, say)));
+  for (const [i, s] of SETTINGS.entries())
+    r.detection.push(
+      ...(await measureDetection(s, runs, 17960 + i, say, (how, what, counted) =>
+        progress.run(`detection ${s.name} ${how}`, what, counted),
+      )),
+    );
 }
 if (parts.includes("keepalived")) {
   say(
     "keepalived detection time (namespaces cgb-ka-1/2, fresh pair per run, kill the MASTER, time the BACKUP's notify_master)",
   );
-  r.keepalived = await measureKeepalived(runs, say);
+  r.keepalived = await measureKeepalived(runs, say, (adv, how, what, counted) =>
+    progress.run(`keepalived ${adv} ${how}`, what, counted),
+  );
 }
 if (parts.includes("cost")) {
   say(`idle cost over ${costSeconds} s`);
   r.cost = await measureCost(costSeconds, 17963, say);
+  progress.run(
+    "cost",
+    r.cost.nodes
+      .map(
+        (n) => `${n.node} ${n.role} ${n.cpuPercent.toFixed(2)}% CPU, ${((n.memory.VmRSS ?? 0) / 1024).toFixed(1)} MiB`,
+      )
+      .join("; "),
+  );
 }
 if (parts.includes("load")) {
   say(`aggressive setting under load for ${loadSeconds} s`);
-  r.load = await measureLoad(loadSeconds, 17964, say, cable);
+  r.load = await measureLoad(loadSeconds, 17964, say, cable, undefined, (what) => progress.run("load", what));
 }
 const totalSeconds = Math.round((Date.now() - t0) / 1000);
 
@@ -125,5 +172,5 @@ say("");
 say("---- Markdown for README ----");
 say(markdown(r, { date: meta.date.slice(0, 10), host: meta.host }));
 say("----");
-say(`total ${Math.floor(totalSeconds / 60)} min ${totalSeconds % 60} s; results in bench/results.json`);
+say(`total ${duration(totalSeconds * 1000)}; results in ${RESULTS}`);
 process.exit(EXIT_OK);

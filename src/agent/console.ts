@@ -29,9 +29,18 @@ export function initrdRebuild(configPath: string, hostMode: boolean) {
         ok: false,
         detail: `the guard initrd is built from ${DEFAULT_CONFIG_PATH}, and this agent runs with ${configPath}: copy it there, then run clusterguard initrd regenerate`,
       };
-    const r = await regenerate({ root: "/", kind: "auto", overwriteDefault: false, progress });
+    const r = await regenerate({
+      root: "/",
+      kind: "auto",
+      overwriteDefault: false,
+      progress,
+      warn: (w) => progress(`warning: ${w}`),
+    });
     return r.ok
-      ? { ok: true, detail: `${r.output} for kernel ${r.kver} in ${r.seconds} s (${r.builder}), verified` }
+      ? {
+          ok: true,
+          detail: `${r.output} for kernel ${r.kver} in ${r.seconds} s (${r.builder}, ${r.compression.shown}), verified`,
+        }
       : { ok: false, detail: r.error };
   };
 }

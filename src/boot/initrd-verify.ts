@@ -1,13 +1,15 @@
 // Check a built guard initrd with lsinitrd (dracut) or lsinitramfs and unmkinitramfs (initramfs-tools): the
 // executable (unstripped), config, authkey and what starts the guard (unit, hook or local-premount script) are
 // inside, and everything the fence levels need (initrd-needs.ts): each tool with its libraries, each file, secrets
-// mode 0600.
+// mode 0600; and its compression is the one asked for (initrd-format.ts).
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { execa } from "execa";
 import { runIn } from "./chroot.ts";
-import type { InitrdNeed } from "./initrd-needs.ts";
+import type { Compression } from "./compression.ts";
+import { decompressor, type FormatResult, fileFormat, formatText } from "./initrd-format.ts";
+import { findTool, type InitrdNeed } from "./initrd-needs.ts";
 
 export const REQUIRED = [
   "usr/lib/clusterguard/clusterguard",
@@ -29,43 +31,63 @@ export interface VerifyResult {
   kind: "systemd" | "shell" | "initramfs-tools" | "unknown";
   exeSha256: string | null;
   files: number;
+  /** How the image is compressed, read from its bytes. */
+  format: FormatResult;
+}
+
+export interface VerifyOptions {
+  /** What the fence levels need in the image. */
+  needs?: readonly InitrdNeed[];
+  /** The builder that made it, whose tools list and unpack it (default dracut). */
+  builder?: "dracut" | "initramfs-tools";
+  /** The compression it must have (the builders fall back to another when its compressor is missing, saying so only in their output). */
+  compression?: Compression;
+  /** The image's name in the problems (default: `image`). */
+  name?: string;
 }
 
 /**
- * List `image` (a path inside `root`) with the tools of the `builder` that made it, compare its guard executable
- * with `root`/usr/bin/clusterguard, find `needs`.
+ * List `image` (a path inside `root`) with the tools of the builder that made it, compare its guard executable
+ * with `root`/usr/bin/clusterguard, find the needs, check the compression.
  */
-export async function verifyInitrd(
-  root: string,
-  image: string,
-  needs: readonly InitrdNeed[] = [],
-  builder: "dracut" | "initramfs-tools" = "dracut",
-): Promise<VerifyResult> {
+export async function verifyInitrd(root: string, image: string, o: VerifyOptions = {}): Promise<VerifyResult> {
+  const { needs = [], builder = "dracut", compression } = o;
+  const name = o.name ?? image;
+  const format = fileFormat(join(root, image));
+  const wrong =
+    compression !== undefined && format.format !== compression
+      ? [
+          `${name} is ${formatText(format)}, not ${compression}-compressed as asked: the builder fell back (its output says why)`,
+        ]
+      : [];
   const lister = builder === "dracut" ? ["lsinitrd", image] : ["lsinitramfs", "-l", image];
   const list = await runIn(root, lister[0]!, lister.slice(1));
   if (list.exitCode !== 0)
     return {
-      problems: [`${lister.join(" ")} failed: ${list.output.slice(-2000)}`],
+      problems: [...wrong, `${lister.join(" ")} failed: ${list.output.slice(-2000)}`],
       kind: "unknown",
       exeSha256: null,
       files: 0,
+      format,
     };
   const modes = listing(list.output);
   const names = new Set(modes.keys());
-  const problems = REQUIRED.filter((f) => !names.has(f)).map((f) => `${f} is missing from ${image}`);
+  const problems = [...wrong, ...REQUIRED.filter((f) => !names.has(f)).map((f) => `${f} is missing from ${name}`)];
   const bases = new Set([...names].map((n) => n.split("/").at(-1)));
   for (const lib of RUNTIME_LIBS)
-    if (!bases.has(lib)) problems.push(`${lib}, which the executable needs, is missing from ${image}`);
-  problems.push(...(await missingNeeds(root, image, needs, modes, bases)));
+    if (!bases.has(lib)) problems.push(`${lib}, which the executable needs, is missing from ${name}`);
+  problems.push(...(await missingNeeds(root, name, needs, modes, bases)));
   const exe =
-    builder === "dracut" ? await dracutEntry(root, image, names) : await initramfsToolsEntry(root, image, names);
+    builder === "dracut"
+      ? await dracutEntry(root, image, name, names)
+      : await initramfsToolsEntry(root, image, name, names);
   problems.push(...exe.problems);
   const host = sha256File(`${root}/usr/bin/clusterguard`);
   if (exe.sha256 !== host)
     problems.push(
-      `the executable inside ${image} differs from /usr/bin/clusterguard (stripped?): ${exe.sha256} != ${host}`,
+      `the executable inside ${name} differs from /usr/bin/clusterguard (stripped?): ${exe.sha256} != ${host}`,
     );
-  return { problems, kind: exe.kind, exeSha256: exe.sha256, files: names.size };
+  return { problems, kind: exe.kind, exeSha256: exe.sha256, files: names.size, format };
 }
 
 interface Entry {
@@ -76,11 +98,11 @@ interface Entry {
 }
 
 /** A dracut image: its unit or pre-mount hook, and its executable's sha256 (lsinitrd -f). */
-async function dracutEntry(root: string, image: string, names: ReadonlySet<string>): Promise<Entry> {
+async function dracutEntry(root: string, image: string, name: string, names: ReadonlySet<string>): Promise<Entry> {
   const systemd = [...names].some((n) => n.endsWith("clusterguard-guard.service"));
   const shell = [...names].some((n) => /hooks\/pre-mount\/\d+-clusterguard-pre-mount\.sh$/.test(n));
   const problems =
-    !systemd && !shell ? [`neither clusterguard-guard.service nor the pre-mount hook is in ${image}`] : [];
+    !systemd && !shell ? [`neither clusterguard-guard.service nor the pre-mount hook is in ${name}`] : [];
   const exe = await execa(
     "bash",
     [
@@ -116,14 +138,19 @@ async function withUnpacked<T>(
 }
 
 /** An initramfs-tools image: its local-premount script, in the list of scripts its init runs (ORDER), and its executable's sha256. */
-async function initramfsToolsEntry(root: string, image: string, names: ReadonlySet<string>): Promise<Entry> {
+async function initramfsToolsEntry(
+  root: string,
+  image: string,
+  name: string,
+  names: ReadonlySet<string>,
+): Promise<Entry> {
   const problems: string[] = [];
-  if (!names.has(LOCAL_PREMOUNT)) problems.push(`${LOCAL_PREMOUNT} (what starts the guard) is missing from ${image}`);
+  if (!names.has(LOCAL_PREMOUNT)) problems.push(`${LOCAL_PREMOUNT} (what starts the guard) is missing from ${name}`);
   const r = await withUnpacked(root, image, (read) => {
     const order = read(LOCAL_PREMOUNT_ORDER)?.toString() ?? "";
     const runs = order.includes(`/${LOCAL_PREMOUNT}`);
     if (names.has(LOCAL_PREMOUNT) && !runs)
-      problems.push(`${LOCAL_PREMOUNT} is in ${image} but not in ${LOCAL_PREMOUNT_ORDER}: init would never run it`);
+      problems.push(`${LOCAL_PREMOUNT} is in ${name} but not in ${LOCAL_PREMOUNT_ORDER}: init would never run it`);
     const exe = read("usr/lib/clusterguard/clusterguard");
     const sha256 = exe === null ? null : createHash("sha256").update(exe).digest("hex");
     return { kind: runs ? ("initramfs-tools" as const) : ("unknown" as const), sha256, problems };
@@ -141,6 +168,8 @@ export async function readInitrdFiles(
   paths: readonly string[],
   builder: "dracut" | "initramfs-tools",
 ): Promise<Map<string, Buffer | null> | string> {
+  const unreadable = cannotRead(root, image);
+  if (unreadable !== null) return unreadable;
   if (builder === "initramfs-tools")
     return withUnpacked(root, image, (read) => new Map(paths.map((p) => [p, read(p)] as const)));
   const out = new Map<string, Buffer | null>();
@@ -153,6 +182,25 @@ export async function readInitrdFiles(
     out.set(p, bytes.length === 0 ? null : bytes);
   }
   return out;
+}
+
+/**
+ * Why the readers (lsinitrd, unmkinitramfs) could not read `image` in `root`: no such file, not an initrd, or a
+ * compression whose tool is not installed there (lsinitrd then prints nothing and exits 0, which would read as an
+ * image without the files); null when they can.
+ */
+function cannotRead(root: string, image: string): string | null {
+  let format: FormatResult;
+  try {
+    format = fileFormat(join(root, image));
+  } catch (e) {
+    return `cannot read ${image}: ${(e as Error).message}`;
+  }
+  if (format.format === "unknown") return `${image} is ${formatText(format)}`;
+  const tool = decompressor(format.format);
+  if (tool !== null && findTool(tool.tool, root) === null)
+    return `${image} is ${formatText(format)} and ${tool.tool} is not installed${root === "/" ? "" : ` in ${root}`} (apt-get install ${tool.package})`;
+  return null;
 }
 
 /** lsinitrd's entries (cpio -tv lines): each path in the image, without "./", and its mode string. */
@@ -169,10 +217,10 @@ export function listing(output: string): Map<string, string> {
   return entries;
 }
 
-/** The fence levels' needs the image lacks: a tool or one of its libraries (ldd in `root`), a file, a loose secret. */
+/** The fence levels' needs the image (`name` in messages) lacks: a tool or one of its libraries (ldd in `root`), a file, a loose secret. */
 async function missingNeeds(
   root: string,
-  image: string,
+  name: string,
   needs: readonly InitrdNeed[],
   modes: ReadonlyMap<string, string>,
   bases: ReadonlySet<string | undefined>,
@@ -182,17 +230,17 @@ async function missingNeeds(
     const inImage = n.path.replace(/^\/+/, "");
     const mode = modes.get(inImage);
     if (mode === undefined) {
-      problems.push(`${n.path}, which ${n.key} needs, is missing from ${image}`);
+      problems.push(`${n.path}, which ${n.key} needs, is missing from ${name}`);
       continue;
     }
     if (n.kind === "secret" && mode !== "-rw-------")
-      problems.push(`${n.path} (${n.key}) is ${mode} in ${image}; expected -rw------- (mode 0600)`);
+      problems.push(`${n.path} (${n.key}) is ${mode} in ${name}; expected -rw------- (mode 0600)`);
     if (n.kind !== "tool") continue;
     const ldd = await runIn(root, "ldd", [n.path]);
     for (const lib of ldd.output.matchAll(/^\s*(\S+\.so[.\d]*)\s/gm)) {
       const base = lib[1]!.split("/").at(-1);
       if (base !== undefined && !base.startsWith("linux-vdso") && !bases.has(base))
-        problems.push(`${base}, which ${n.path} (${n.key}) needs, is missing from ${image}`);
+        problems.push(`${base}, which ${n.path} (${n.key}) needs, is missing from ${name}`);
     }
   }
   return problems;

@@ -1,14 +1,27 @@
 // `clusterguard initrd regenerate`: build the guard initrd with dracut or initramfs-tools beside the distro's, then
-// verify it. It refuses to build an initrd whose fence levels could not work from there (initrd-needs.ts), and checks
-// the image holds what they need.
-import { chmodSync, existsSync } from "node:fs";
+// verify it. It refuses to build an initrd whose fence levels could not work from there (initrd-needs.ts), compresses
+// it as well as the kernel can unpack (compression.ts), builds it in a scratch folder, checks the image holds what the
+// guard and the fence levels need, and only then puts it in place if /boot has room (install-image.ts).
+import { chmodSync, existsSync, mkdtempSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { release } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { formatConfigError, loadConfig } from "../config/index.ts";
 import { runIn } from "./chroot.ts";
+import {
+  type Compression,
+  COMPRESSIONS,
+  chooseCompression,
+  describeCompression,
+  dracutCompressArgs,
+  METHODS,
+  mkinitramfsCompressArgs,
+  readKernelConfig,
+} from "./compression.ts";
 import { findTool, type InitrdNeed, initrdNeeds, initrdProblems } from "./initrd-needs.ts";
 import { distroInitrd, guardInitrd, installedKernels } from "./initrd-paths.ts";
 import { type VerifyResult, verifyInitrd } from "./initrd-verify.ts";
+import { installImage } from "./install-image.ts";
 
 /** dracut's default, dracut systemd-based, dracut's lean shell initrd, or initramfs-tools (mkinitramfs). */
 export type InitrdKind = "auto" | "systemd" | "shell" | "initramfs-tools";
@@ -42,8 +55,12 @@ export interface RegenerateOptions {
   kind: InitrdKind;
   /** Allow writing over the distro's default initrd. */
   overwriteDefault: boolean;
+  /** --compress: this compression instead of the best the kernel unpacks (refused if it cannot). */
+  compress?: Compression;
   /** Hears each step and each line the builder prints, as they come. */
   progress?: (line: string) => void;
+  /** Hears each warning (a compression chosen for want of a better one), when it arises. */
+  warn?: (text: string) => void;
 }
 
 export type RegenerateResult =
@@ -60,8 +77,13 @@ export type RegenerateResult =
       command: string[];
       /** What the fence levels needed, found in the image. */
       needs: InitrdNeed[];
+      /** The compression ("zstd -19") and why ("CONFIG_RD_ZSTD=y in /boot/config-KVER"). */
+      compression: { name: Compression; shown: string; reason: string };
+      /** The image's size. */
+      bytes: number;
     }
-  | { ok: false; error: string; output?: string; configError?: true };
+  /** usage: a configuration or usage error (exit 2), rather than a failure to build (exit 1). */
+  | { ok: false; error: string; output?: string; usage?: true };
 
 /**
  * How long the builder may run. A no-hostonly build with every driver takes about a minute on a server but ten on a
@@ -104,7 +126,7 @@ export async function regenerate(o: RegenerateOptions): Promise<RegenerateResult
   }
   const configPath = join(root, "etc/clusterguard/clusterguard.toml");
   const loaded = loadConfig(configPath);
-  if (!loaded.ok) return { ok: false, configError: true, error: `${loaded.errors.map(formatConfigError).join("\n")}` };
+  if (!loaded.ok) return { ok: false, usage: true, error: `${loaded.errors.map(formatConfigError).join("\n")}` };
   const problems = initrdProblems(loaded.config, root);
   if (problems.length > 0)
     return {
@@ -118,45 +140,96 @@ export async function regenerate(o: RegenerateOptions): Promise<RegenerateResult
       error: `${inner} is the distro's default initrd; choose another --output or pass --overwrite-default`,
     };
   }
-  const command = builder === "dracut" ? dracutCommand(o.kind, kver, inner) : mkinitramfsCommand(kver, inner);
-  const t0 = performance.now();
-  o.progress?.(`building ${inner} for kernel ${kver} with ${builder} (${why}): ${command.join(" ")}`);
-  // `env` sets the hook's opt-in on the host and in a chroot alike.
-  const argv = builder === "dracut" ? command : [INITRAMFS_TOOLS_OPT_IN, ...command];
-  const run = await runIn(root, "env", argv, BUILD_TIMEOUT_MS, o.progress);
-  const seconds = Math.round((performance.now() - t0) / 100) / 10;
-  if (run.timedOut)
+  const choice = chooseCompression({
+    ...(o.compress === undefined ? {} : { requested: o.compress }),
+    kernelConfig: readKernelConfig(root, kver),
+    looked: `/boot/config-${kver}`,
+    installed: new Set(COMPRESSIONS.filter((c) => findTool(METHODS[c].tool, root) !== null)),
+    tree: root,
+  });
+  if (!choice.ok) return { ok: false, error: choice.error, ...(choice.usage ? { usage: true as const } : {}) };
+  for (const w of choice.warnings) o.warn?.(w);
+  const compression = {
+    name: choice.compression,
+    shown: describeCompression(choice.compression),
+    reason: choice.reason,
+  };
+  o.progress?.(`compression: ${compression.shown} (${compression.reason})`);
+  // Built and verified in a scratch folder of the tree (the builder may run chrooted), never over the image in use.
+  const tmp = existsSync(join(root, "var/tmp")) ? join(root, "var/tmp") : join(root, "tmp");
+  let scratch: string;
+  try {
+    scratch = mkdtempSync(join(tmp, "clusterguard-initrd-"));
+  } catch (e) {
+    return { ok: false, error: `cannot make a scratch folder to build in: ${(e as Error).message}` };
+  }
+  try {
+    const built = `/${relative(root, scratch)}/${basename(inner)}`;
+    const command =
+      builder === "dracut"
+        ? dracutCommand(o.kind, kver, built, choice.compression)
+        : mkinitramfsCommand(kver, built, choice.compression);
+    const t0 = performance.now();
+    o.progress?.(`building ${built} for kernel ${kver} with ${builder} (${why}): ${command.join(" ")}`);
+    // `env` sets the hook's opt-in on the host and in a chroot alike.
+    const argv = builder === "dracut" ? command : [INITRAMFS_TOOLS_OPT_IN, ...command];
+    const run = await runIn(root, "env", argv, BUILD_TIMEOUT_MS, o.progress);
+    const seconds = Math.round((performance.now() - t0) / 100) / 10;
+    if (run.timedOut)
+      return {
+        ok: false,
+        error: `${command.join(" ")} did not finish within ${BUILD_TIMEOUT_MS / 60000} minutes and was stopped; the previous image is kept`,
+        output: run.output,
+      };
+    if (run.exitCode !== 0)
+      return { ok: false, error: `${command.join(" ")} failed with exit code ${run.exitCode}`, output: run.output };
+    // The image holds the authkey and any BMC password: readable by root only (mkinitramfs writes it 0644).
+    chmodSync(join(root, built), 0o600);
+    const needs = initrdNeeds(loaded.config, root);
+    o.progress?.(`built in ${seconds} s; verifying ${built}`);
+    const verify = await verifyInitrd(root, built, {
+      needs,
+      builder,
+      compression: choice.compression,
+      name: `the new ${inner}`,
+    });
+    if (verify.problems.length > 0)
+      return {
+        ok: false,
+        error: `the image was built but is not usable, so ${inner} was not written:\n  ${verify.problems.join("\n  ")}`,
+        output: run.output,
+      };
+    const put = await installImage(join(root, built), join(root, inner), inner);
+    if (!put.ok) return { ok: false, error: put.error };
+    o.progress?.(`wrote ${inner} (${put.bytes} bytes)`);
     return {
-      ok: false,
-      error: `${command.join(" ")} did not finish within ${BUILD_TIMEOUT_MS / 60000} minutes and was stopped; the previous image is kept`,
-      output: run.output,
+      ok: true,
+      kver,
+      output: inner,
+      seconds,
+      verify,
+      builder,
+      why,
+      command,
+      needs,
+      compression,
+      bytes: put.bytes,
     };
-  if (run.exitCode !== 0)
-    return { ok: false, error: `${command.join(" ")} failed with exit code ${run.exitCode}`, output: run.output };
-  // The image holds the authkey and any BMC password: readable by root only (mkinitramfs writes it 0644).
-  chmodSync(join(root, inner), 0o600);
-  const needs = initrdNeeds(loaded.config, root);
-  o.progress?.(`built in ${seconds} s; verifying ${inner}`);
-  const verify = await verifyInitrd(root, inner, needs, builder);
-  if (verify.problems.length > 0)
-    return {
-      ok: false,
-      error: `the image was built but is not usable:\n  ${verify.problems.join("\n  ")}`,
-      output: run.output,
-    };
-  return { ok: true, kver, output: inner, seconds, verify, builder, why, command, needs };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 }
 
 /** dracut's command line for a kind of initrd. */
-function dracutCommand(kind: InitrdKind, kver: string, output: string): string[] {
-  const args = ["dracut", "--force", "--no-hostonly", "--kver", kver];
+function dracutCommand(kind: InitrdKind, kver: string, output: string, compression: Compression): string[] {
+  const args = ["dracut", "--force", "--no-hostonly", "--kver", kver, ...dracutCompressArgs(compression)];
   if (kind === "shell") args.push("-m", SHELL_MODULES);
   else args.push("--add", "clusterguard");
   if (kind === "systemd") args.push("--add", "systemd");
   return [...args, output];
 }
 
-/** mkinitramfs' command line: the compression is initramfs.conf's (COMPRESS), as for the distro's initrd. */
-function mkinitramfsCommand(kver: string, output: string): string[] {
-  return ["mkinitramfs", "-o", output, kver];
+/** mkinitramfs' command line; the compression overrides initramfs.conf's for this run only (the distro's stays). */
+function mkinitramfsCommand(kver: string, output: string, compression: Compression): string[] {
+  return ["mkinitramfs", ...mkinitramfsCompressArgs(compression), "-o", output, kver];
 }

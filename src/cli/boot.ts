@@ -7,6 +7,8 @@ import { bootInstall, bootList, bootRemove } from "../boot/bootloader.ts";
 import { initrdNeeds } from "../boot/initrd-needs.ts";
 import { BootUsageError } from "../boot/match.ts";
 import type { VerifyResult } from "../boot/initrd-verify.ts";
+import { type Compression, COMPRESSIONS } from "../boot/compression.ts";
+import { bytesText } from "../boot/install-image.ts";
 import { type InitrdKind, regenerate } from "../boot/regenerate.ts";
 import { formatConfigError, loadConfig } from "../config/index.ts";
 import { errorText } from "../log/logger.ts";
@@ -152,25 +154,33 @@ export function initrdCommand(y: Argv, setExit: (code: number) => void): Argv {
               type: "boolean",
               default: false,
               describe: "allow --output to be the distro's default initrd",
+            })
+            .option("compress", {
+              choices: [...COMPRESSIONS],
+              describe:
+                "compress the image so instead of the best the kernel unpacks (zstd, then xz, then gzip, per CONFIG_RD_* in /boot/config-KVER); refused if the kernel cannot unpack it",
             }),
         async (argv) => {
           const r = await regenerate({
             root: String(argv.root),
             ...(argv.kver ? { kver: String(argv.kver) } : {}),
             ...(argv.output ? { output: String(argv.output) } : {}),
+            ...(argv.compress ? { compress: argv.compress as Compression } : {}),
             kind: argv.kind as InitrdKind,
             overwriteDefault: Boolean(argv["overwrite-default"]),
+            warn: (w) => console.error(`clusterguard initrd regenerate: warning: ${w}`),
           });
           if (!r.ok) {
             console.error(`clusterguard initrd regenerate: ${r.error}`);
             if (r.output)
               console.error(`--- the initrd builder said (last lines):\n${r.output.split("\n").slice(-40).join("\n")}`);
-            return setExit(r.configError ? EXIT_USAGE : EXIT_FAILURE);
+            return setExit(r.usage ? EXIT_USAGE : EXIT_FAILURE);
           }
           console.log(
-            `built ${r.output} for kernel ${r.kver} in ${r.seconds} s (${r.verify.kind} initrd, ${r.verify.files} files)`,
+            `built ${r.output} for kernel ${r.kver} in ${r.seconds} s (${r.verify.kind} initrd, ${r.verify.files} files, ${bytesText(r.bytes)})`,
           );
           console.log(`builder: ${r.builder} (${r.why})`);
+          console.log(`compression: ${r.compression.shown} (${r.compression.reason})`);
           console.log(r.command.join(" "));
           console.log(
             `verified: executable sha256 ${r.verify.exeSha256?.slice(0, 16)}… unstripped, config, authkey, ${ENTRY[r.verify.kind]} present`,

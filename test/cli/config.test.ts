@@ -138,14 +138,21 @@ test("every command has --help", () => {
   }
 });
 
-/** A guard initrd (a gzip'ed newc cpio, as lsinitrd reads one) holding this config text and authkey file. */
-function initrdWith(name: string, configText: string, authkey: string): string {
+/**
+ * A guard initrd (a newc cpio through `compress`, gzip by default, as lsinitrd reads one) holding this config text
+ * and authkey file.
+ */
+function initrdWith(name: string, configText: string, authkey: string, compress = "gzip"): string {
   const tree = mkdtempSync(join(dir, "tree-"));
   mkdirSync(join(tree, "etc/clusterguard"), { recursive: true });
   writeFileSync(join(tree, "etc/clusterguard/clusterguard.toml"), configText);
   copyFileSync(authkey, join(tree, "etc/clusterguard/authkey"));
   const image = join(dir, name);
-  const r = Bun.spawnSync(["bash", "-c", `cd '${tree}' && find . | cpio -o -H newc 2>/dev/null | gzip > '${image}'`]);
+  const r = Bun.spawnSync([
+    "bash",
+    "-c",
+    `cd '${tree}' && find . | cpio -o -H newc 2>/dev/null | ${compress} > '${image}'`,
+  ]);
   assert.is(r.exitCode, 0, r.stderr.toString());
   return image;
 }
@@ -175,6 +182,31 @@ test("config check warns when the guard initrd holds another config or authkey t
   assert.is(runExe(["keygen", "--authkey", other]).code, 0);
   const rekeyed = initrdWith("rekeyed.img", text, other);
   assert.match(warnings(check(rekeyed).stderr).join("\n"), `${rekeyed}: its authkey is another: run`);
+});
+
+test("config check reads the guard initrd compressed with zstd or xz, and says when a file is no initrd", () => {
+  if (Bun.which("lsinitrd") === null) return console.log("    skipped: no lsinitrd (dracut) on this host");
+  const text = readFileSync(GOOD, "utf8");
+  const about = (image: string) =>
+    runExe(["config", "check", "--config", GOOD, "--authkey", key, "--initrd", image])
+      .stderr.split("\n")
+      .filter((l) => l.includes(image));
+  for (const compress of ["zstd -q -19", "xz --check=crc32"]) {
+    assert.equal(about(initrdWith("same.img", text, key, compress)), [], compress);
+    const edited = initrdWith("edited.img", text.replace("deadtime = 3000", "deadtime = 4000"), key, compress);
+    assert.equal(
+      about(edited),
+      [
+        `warning: ${edited}: its configuration is another: run 'clusterguard initrd regenerate' (the guard in the initrd runs with the image's copy)`,
+      ],
+      compress,
+    );
+  }
+  const notInitrd = join(dir, "not-an-initrd.img");
+  writeFileSync(notInitrd, "#!/bin/sh\n");
+  assert.equal(about(notInitrd), [
+    `warning: cannot compare the guard initrd's config with this one: ${notInitrd} is not an initrd: no cpio archive and no known compression at byte 0`,
+  ]);
 });
 
 test.run();

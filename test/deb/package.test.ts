@@ -52,7 +52,7 @@ test("control: name, version from package.json, the initrd builder alternative, 
   assert.is(f("Package"), "clusterguard");
   assert.is(f("Version"), VERSION);
   assert.match(f("Depends"), /^libc6 \(>= 2\.\d+\), dracut-core \| initramfs-tools, iproute2, mount$/);
-  assert.is(f("Recommends"), "iputils-arping");
+  assert.is(f("Recommends"), "iputils-arping, zstd");
   assert.is(f("Suggests"), "ipmitool, bash-completion");
   assert.is(
     run(["dpkg-deb", "-I", deb, "conffiles"]).stdout.trim().split("\n").join(" "),

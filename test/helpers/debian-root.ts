@@ -1,7 +1,16 @@
 // A copy of the lab's cached Debian 12 root (qemu/image/build-base.sh) with clusterguard installed by `make install`,
 // for tests that build real initrds in it with chroot (test/boot). Removed at the end, never through a mount.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { BASE } from "../../qemu/src/paths.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
@@ -22,6 +31,25 @@ export class DebianRoot {
     if (!existsSync(base)) throw new Error(`${base} is missing: make test builds it (qemu/image/build-base.sh)`);
     sh(["cp", "-a", "--reflink=auto", `${base}/.`, this.path]);
     sh(["make", "-s", "-C", REPO, "install", `DESTDIR=${this.path}`]);
+  }
+
+  /**
+   * "apt-get install" without a network: the host's files at `paths` (host and base are both Debian 12) and each
+   * library of theirs the tree lacks, at the same paths. A symbolic link (xzcat -> xz) is copied as a link.
+   */
+  fromHost(...paths: string[]): void {
+    for (const path of paths) {
+      const to = join(this.path, path);
+      if (existsSync(to)) continue;
+      mkdirSync(dirname(to), { recursive: true });
+      if (lstatSync(path).isSymbolicLink()) {
+        symlinkSync(readlinkSync(path), to);
+        continue;
+      }
+      const libs = [...sh(["ldd", path]).matchAll(/=> (\/\S+)/g)].map((m) => m[1]!);
+      copyFileSync(path, to);
+      this.fromHost(...libs);
+    }
   }
 
   /** Remove the copy, unless something is still mounted in it (chroot.ts unmounts its binds). */

@@ -10,6 +10,7 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { BASE } from "../../qemu/src/paths.ts";
+import { fileFormat } from "../../src/boot/initrd-format.ts";
 import { EXE } from "../helpers/exe.ts";
 import { BMC_PAIR_CONFIG } from "../helpers/ipmi-sim.ts";
 import { OverlayRoot } from "../helpers/overlay-root.ts";
@@ -69,16 +70,24 @@ test("--kind auto picks initramfs-tools, builds beside the distro's initrd with 
   assert.match(r.stdout, `built ${IMAGE} for kernel ${KVER} in `);
   assert.match(r.stdout, "(initramfs-tools initrd, ");
   assert.match(r.stdout, "builder: initramfs-tools (--kind auto: mkinitramfs is installed and dracut is not)");
-  assert.match(r.stdout, `\nmkinitramfs -o ${IMAGE} ${KVER}\n`);
+  // The compression is regenerate's choice for this run (-c, -l), built in a scratch folder, then put in place.
+  assert.match(r.stdout, `\ncompression: zstd -19 (CONFIG_RD_ZSTD=y in /boot/config-${KVER})\n`);
+  assert.match(
+    r.stdout,
+    new RegExp(
+      `\nmkinitramfs -c zstd -l 19 -o /var/tmp/clusterguard-initrd-\\w+/initrd\\.img-${KVER}-clusterguard ${KVER}\n`,
+    ),
+  );
   assert.match(r.stdout, "unstripped, config, authkey, local-premount script present");
   assert.match(r.stdout, "verified for the fence levels: /usr/bin/ipmitool (tool), /etc/clusterguard/bmc.pw (secret)");
   assert.is(run(`sha256sum ${DISTRO}`), before, "the distro's initrd is untouched");
   const [mode, size] = run(`stat -c '%a %s' ${IMAGE}`).trim().split(" ");
   assert.is(mode, "600", "the image, which holds the authkey, is readable by root only");
-  const compress = /^COMPRESS=(\S+)/m.exec(run("cat /etc/initramfs-tools/initramfs.conf"))?.[1];
+  assert.is(fileFormat(join(sys.dir, "upper", IMAGE)).format, "zstd", "zstd, by its magic number");
+  assert.match(run("cat /etc/initramfs-tools/initramfs.conf"), /^COMPRESS=zstd$/m, "initramfs.conf is untouched");
   const build = / in ([\d.]+) s /.exec(r.stdout)?.[1];
   console.log(
-    `  initramfs-tools guard initrd: mkinitramfs ${build} s, regenerate with verification ${seconds.toFixed(1)} s, ${(Number(size) / 2 ** 20).toFixed(1)} MiB, COMPRESS=${compress}`,
+    `  initramfs-tools guard initrd: mkinitramfs ${build} s, regenerate with verification ${seconds.toFixed(1)} s, ${(Number(size) / 2 ** 20).toFixed(1)} MiB, zstd -19`,
   );
 });
 
@@ -137,9 +146,16 @@ test("an image that lacks a piece fails verification, naming each missing piece"
     `${drop} && clusterguard initrd regenerate --kver ${KVER} --output /boot/broken.img; rc=$?; rm /etc/initramfs-tools/hooks/zz-drop; exit $rc`,
   );
   assert.is(r.code, 1, `${r.stdout}\n${r.stderr}`);
-  assert.match(r.stderr, "clusterguard initrd regenerate: the image was built but is not usable:");
-  assert.match(r.stderr, "etc/clusterguard/authkey is missing from /boot/broken.img");
-  assert.match(r.stderr, "/usr/bin/ipmitool, which fencing.level[0].type needs, is missing from /boot/broken.img");
+  assert.match(
+    r.stderr,
+    "clusterguard initrd regenerate: the image was built but is not usable, so /boot/broken.img was not written:",
+  );
+  assert.match(r.stderr, "etc/clusterguard/authkey is missing from the new /boot/broken.img");
+  assert.match(
+    r.stderr,
+    "/usr/bin/ipmitool, which fencing.level[0].type needs, is missing from the new /boot/broken.img",
+  );
+  assert.not.match(run("ls /boot"), "broken.img", "nothing was written");
   assert.not.match(r.stderr, "clusterguard/clusterguard", "the rest is there");
 });
 

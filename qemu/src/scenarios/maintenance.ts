@@ -63,7 +63,7 @@ export async function scenarioWebApply(run: Run): Promise<void> {
     const p = progress ?? "";
     run.expect(/\[backup\] the running file is kept as /.test(p), "Apply kept a backup of the running file");
     run.expect(
-      /\[initrd\] building \/boot\/initrd\.img-\S+-clusterguard .* with dracut/.test(p),
+      /\[initrd\] building \S+\/initrd\.img-\S+-clusterguard for kernel \S+ with dracut/.test(p),
       "Apply ran dracut for the guard initrd, its progress streamed",
     );
     run.expect(
