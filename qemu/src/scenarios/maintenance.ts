@@ -76,7 +76,12 @@ export async function scenarioWebApply(run: Run): Promise<void> {
     run.expect(/\[done\] applied/.test(p), "Apply ended with applied");
   });
   const inInitrdConfig = async (n: Node) => {
-    const r = await inInitrd(n, "grep -e '^warntime' -e 'lab-web-apply' /etc/clusterguard/clusterguard.toml", 60000);
+    // The initrd has no grep: the shell's own read and case.
+    const r = await inInitrd(
+      n,
+      `while IFS= read -r l; do case "$l" in warntime*|*lab-web-apply*) echo "$l";; esac; done < /etc/clusterguard/clusterguard.toml`,
+      60000,
+    );
     const out = r.output ?? "";
     run.expect(
       out.includes(mark) && out.includes(`warntime = ${warntime}`),
