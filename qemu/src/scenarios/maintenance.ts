@@ -67,7 +67,7 @@ export async function scenarioWebApply(run: Run): Promise<void> {
       "Apply ran dracut for the guard initrd, its progress streamed",
     );
     run.expect(
-      /\[initrd\] guard initrd regenerated: \/boot\/initrd\.img-\S+-clusterguard for kernel \S+ in [\d.]+ s \(dracut\), verified/.test(
+      /\[initrd\] guard initrd regenerated: \/boot\/initrd\.img-\S+-clusterguard for kernel \S+ in [\d.]+ s \(dracut[^)]*\), verified/.test(
         p,
       ),
       `the guard initrd was regenerated and verified (${p.split("\n").slice(-6).join(" | ")})`,
