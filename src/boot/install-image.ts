@@ -3,6 +3,7 @@
 // (statfs), then write a new file in the same directory, flush it, rename it over the old one and flush the
 // directory. A /boot too full (the classic outage of a kernel upgrade) fails before a byte is written, naming the
 // path, the bytes needed and the bytes free, and the old image stays as it was, so the node still boots.
+import { execa } from "execa";
 import { randomBytes } from "node:crypto";
 import { open, rename, rm, stat, statfs } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -72,6 +73,29 @@ export async function installImage(from: string, to: string, shownAs: string): P
     await d.close();
   }
   return { ok: true, bytes: size };
+}
+
+/**
+ * Put the renamed image where a reader that does not replay the journal finds it: the peer's boot loader, reading
+ * the shared disk this node has mounted (GRUB reads ext4 and XFS without their journals). After the fsyncs the new
+ * image is durable, but its directory entry and inode may live only in the journal until a checkpoint, up to about
+ * 30 s later: a peer rebooted at once would boot the old image (seen in the lab). fsfreeze checkpoints the journal
+ * into place, and the thaw follows at once (writers wait for milliseconds). A file system that cannot be frozen
+ * (tmpfs, vfat) has no journal to checkpoint. Returns a warning, or null. Only for the system's own /boot: never
+ * freeze the file system that holds a --root tree.
+ */
+export async function checkpoint(dir: string): Promise<string | null> {
+  const mp = await execa("findmnt", ["-n", "-o", "TARGET,FSTYPE", "-T", dir], { reject: false, timeout: 10_000 });
+  const [target, fstype] = mp.stdout.trim().split(/\s+/);
+  if (mp.exitCode !== 0 || !target) return `cannot find the file system of ${dir}: ${mp.stderr.trim()}`;
+  if (fstype === "tmpfs" || fstype === "vfat" || fstype === "ramfs") return null;
+  const freeze = await execa("fsfreeze", ["--freeze", target], { reject: false, timeout: 60_000 });
+  const thaw = await execa("fsfreeze", ["--unfreeze", target], { reject: false, timeout: 60_000 });
+  if (freeze.exitCode !== 0)
+    return `fsfreeze --freeze ${target} failed (${freeze.stderr.trim() || `exit ${freeze.exitCode}`}): the peer's boot loader may see the old image for about 30 s; wait that long before rebooting it`;
+  if (thaw.exitCode !== 0)
+    return `fsfreeze --unfreeze ${target} failed (${thaw.stderr.trim() || `exit ${thaw.exitCode}`}): run it by hand now`;
+  return null;
 }
 
 /** Copy `from` into a new file `to` (created exclusively, mode 0600) and flush it to the disk. */

@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdtempSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { release } from "node:os";
-import { basename, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { formatConfigError, loadConfig } from "../config/index.ts";
 import { runIn } from "./chroot.ts";
 import {
@@ -21,7 +21,7 @@ import {
 import { findTool, type InitrdNeed, initrdNeeds, initrdProblems } from "./initrd-needs.ts";
 import { distroInitrd, guardInitrd, installedKernels } from "./initrd-paths.ts";
 import { type VerifyResult, verifyInitrd } from "./initrd-verify.ts";
-import { installImage } from "./install-image.ts";
+import { checkpoint, installImage } from "./install-image.ts";
 
 /** dracut's default, dracut systemd-based, dracut's lean shell initrd, or initramfs-tools (mkinitramfs). */
 export type InitrdKind = "auto" | "systemd" | "shell" | "initramfs-tools";
@@ -202,6 +202,12 @@ export async function regenerate(o: RegenerateOptions): Promise<RegenerateResult
     const put = await installImage(join(root, built), join(root, inner), inner);
     if (!put.ok) return { ok: false, error: put.error };
     o.progress?.(`wrote ${inner} (${put.bytes} bytes)`);
+    if (root === "/") {
+      const late = await checkpoint(dirname(inner));
+      if (late !== null) o.warn ? o.warn(late) : o.progress?.(`warning: ${late}`);
+      else
+        o.progress?.(`checkpointed the file system of ${dirname(inner)}: the peer's boot loader reads the new image`);
+    }
     return {
       ok: true,
       kver,
