@@ -6,7 +6,7 @@ import type { Logger } from "../log/logger.ts";
 import { controlHandler, type Services } from "../node/control.ts";
 import { type ManagementServer, startManagement } from "../mgmt/server.ts";
 import type { ControlHandler } from "../mgmt/protocol.ts";
-import { freezePath, remountPath, thawPath } from "./freeze.ts";
+import { freezePath, remountPath, thawPath } from "../sys/freeze.ts";
 import { readMountFacts, type SharedDevice } from "./mount-facts.ts";
 import type { ReleasingSide } from "./services.ts";
 import { switchover, type SwitchoverSteps } from "./switchover.ts";

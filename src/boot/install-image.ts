@@ -7,6 +7,7 @@ import { execa } from "execa";
 import { randomBytes } from "node:crypto";
 import { open, rename, rm, stat, statfs } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { freezePath, thawPath } from "../sys/freeze.ts";
 
 /** Room kept beyond the image's own blocks (the file system's metadata for it, and a little to spare). */
 export const ROOM_MARGIN = 1 << 20;
@@ -89,12 +90,11 @@ export async function checkpoint(dir: string): Promise<string | null> {
   const [target, fstype] = mp.stdout.trim().split(/\s+/);
   if (mp.exitCode !== 0 || !target) return `cannot find the file system of ${dir}: ${mp.stderr.trim()}`;
   if (fstype === "tmpfs" || fstype === "vfat" || fstype === "ramfs") return null;
-  const freeze = await execa("fsfreeze", ["--freeze", target], { reject: false, timeout: 60_000 });
-  const thaw = await execa("fsfreeze", ["--unfreeze", target], { reject: false, timeout: 60_000 });
-  if (freeze.exitCode !== 0)
-    return `fsfreeze --freeze ${target} failed (${freeze.stderr.trim() || `exit ${freeze.exitCode}`}): the peer's boot loader may see the old image for about 30 s; wait that long before rebooting it`;
-  if (thaw.exitCode !== 0)
-    return `fsfreeze --unfreeze ${target} failed (${thaw.stderr.trim() || `exit ${thaw.exitCode}`}): run it by hand now`;
+  const frozen = await freezePath(target);
+  const thawed = await thawPath(target);
+  if (frozen !== null)
+    return `${frozen}: the peer's boot loader may see the old image for about 30 s; wait that long before rebooting it`;
+  if (thawed !== null) return `${thawed}: run it by hand now`;
   return null;
 }
 

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NO_MOUNTS } from "../../src/agent/freeze-plan.ts";
-import { freezePath, remountPath, thawPath } from "../../src/agent/freeze.ts";
+import { freezePath, remountPath, thawPath } from "../../src/sys/freeze.ts";
 import { readMountFacts, type SharedDevice } from "../../src/agent/mount-facts.ts";
 import { MountResource } from "../../src/agent/resources/mount.ts";
 import { mountedAt } from "../../src/agent/resources/mountinfo.ts";

@@ -1,5 +1,5 @@
-// fsfreeze(8) for the planned switchover: freeze one mounted file system after a sync, or thaw it again; and the
-// fallback for a file system that cannot be frozen (vfat, tmpfs): remount it read-only, or writable again.
+// fsfreeze(8): freeze one mounted file system after a sync, or thaw it again (the planned switchover; the checkpoint
+// after a new guard initrd); and the fallback for a file system that cannot be frozen (vfat, tmpfs): remount it read-only, or writable again.
 import { execa } from "execa";
 
 /** Freeze the file system mounted at `path` (flushes it and blocks every further write); null when frozen, else why not. */
