@@ -204,7 +204,7 @@ export async function regenerate(o: RegenerateOptions): Promise<RegenerateResult
     o.progress?.(`wrote ${inner} (${put.bytes} bytes)`);
     if (root === "/") {
       const late = await checkpoint(dirname(inner));
-      if (late !== null) o.warn ? o.warn(late) : o.progress?.(`warning: ${late}`);
+      if (late !== null) o.warn?.(late);
       else
         o.progress?.(`checkpointed the file system of ${dirname(inner)}: the peer's boot loader reads the new image`);
     }
