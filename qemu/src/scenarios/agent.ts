@@ -14,6 +14,7 @@ import {
   said,
   startOneByOne,
   typeAt,
+  waitConsole,
   waitWriting,
 } from "./checks.ts";
 
@@ -148,8 +149,13 @@ export async function scenarioSwitchover(run: Run): Promise<void> {
     "b",
     `${OTHERS.map((o) => `echo b-active > ${o.dir}/b.txt`).join(" && ")} && sync && ${said("LAB-B-WROTE")}`,
   );
-  while (!consoleText("b").includes(printed("LAB-B-WROTE")) && Date.now() - written < 60000) await Bun.sleep(500);
-  run.expect(consoleText("b").includes(printed("LAB-B-WROTE")), "b wrote and synced its markers within 60 s");
+  const wrote = await waitConsole(
+    "b",
+    0,
+    (t) => t.includes(printed("LAB-B-WROTE")),
+    Math.max(0, written + 60000 - Date.now()),
+  );
+  run.expect(wrote.includes(printed("LAB-B-WROTE")), "b wrote and synced its markers within 60 s");
   run.step("on disk: a's markers from before the standby and b's are there; a's late writes and later ticks are not");
   const lastTick = Math.max(...ticksBefore);
   for (const o of OTHERS) {

@@ -98,3 +98,13 @@ export const printed = (word: string) => `${word}-2`;
 
 /** `n`'s console log so far (every boot). */
 export const consoleText = (n: Node) => readFileSync(join(RUN, `console-${n}.log`), "utf8");
+
+/** Wait until `done` holds for `n`'s console since offset `from`, or `ms` passed; returns that console text. */
+export async function waitConsole(n: Node, from: number, done: (text: string) => boolean, ms: number): Promise<string> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const text = consoleText(n).slice(from);
+    if (done(text) || Date.now() >= end) return text;
+    await Bun.sleep(1000);
+  }
+}

@@ -9,7 +9,7 @@ import { waitStatus } from "../lifecycle.ts";
 import { BASE, LAB_BOOT, type Node } from "../paths.ts";
 import type { Run } from "../scenario-kit.ts";
 import { expectHandover, inInitrd } from "./agent.ts";
-import { consoleText, printed, said, startOneByOne, typeAt, waitWriting } from "./checks.ts";
+import { consoleText, printed, said, startOneByOne, typeAt, waitConsole, waitWriting } from "./checks.ts";
 
 /**
  * Put a change to the shared image in force on both nodes without an outage: the STANDBY first (a power cycle; it
@@ -118,17 +118,16 @@ export async function scenarioKernelUpgrade(run: Run): Promise<void> {
     "a",
     `dpkg -i /root/kernel-upgrade/*.deb && ${said("LAB-KERNEL-INSTALLED")} || ${said("LAB-KERNEL-FAILED")}`,
   );
-  const installed = () => consoleText("a").slice(off);
-  while (
-    !installed().includes(printed("LAB-KERNEL-INSTALLED")) &&
-    !installed().includes(printed("LAB-KERNEL-FAILED")) &&
-    Date.now() - at < 40 * 60000
-  )
-    await Bun.sleep(2000);
-  run.expect(installed().includes(printed("LAB-KERNEL-INSTALLED")), "dpkg -i installed the new kernel on a");
+  const installed = await waitConsole(
+    "a",
+    off,
+    (t) => t.includes(printed("LAB-KERNEL-INSTALLED")) || t.includes(printed("LAB-KERNEL-FAILED")),
+    40 * 60000,
+  );
+  run.expect(installed.includes(printed("LAB-KERNEL-INSTALLED")), "dpkg -i installed the new kernel on a");
   run.time("dpkg -i of the new kernel with its hooks (distro initrd, guard initrd, update-grub)", Date.now() - at);
   run.expect(
-    installed().includes(`built /boot/initrd.img-${to}-clusterguard for kernel ${to}`),
+    installed.includes(`built /boot/initrd.img-${to}-clusterguard for kernel ${to}`),
     `clusterguard's kernel hook built the guard initrd of ${to}`,
   );
   run.step("both node entries in grub.cfg boot the new kernel");
@@ -138,12 +137,14 @@ export async function scenarioKernelUpgrade(run: Run): Promise<void> {
     "a",
     `for n in a b; do sed -n "/--id 'clusterguard-$n'/,/^}/p" /boot/grub/grub.cfg | grep -q 'vmlinuz-${to} ' && echo LAB-ENTRY-$n-$((1+1)); done`,
   );
-  const deadline = Date.now() + 60000;
-  const listed = () => consoleText("a").slice(entries);
-  while (!(listed().includes("LAB-ENTRY-a-2") && listed().includes("LAB-ENTRY-b-2")) && Date.now() < deadline)
-    await Bun.sleep(1000);
+  const listed = await waitConsole(
+    "a",
+    entries,
+    (t) => t.includes("LAB-ENTRY-a-2") && t.includes("LAB-ENTRY-b-2"),
+    60000,
+  );
   for (const n of ["a", "b"])
-    run.expect(listed().includes(`LAB-ENTRY-${n}-2`), `GRUB's entry clusterguard-${n} boots vmlinuz-${to}`);
+    run.expect(listed.includes(`LAB-ENTRY-${n}-2`), `GRUB's entry clusterguard-${n} boots vmlinuz-${to}`);
   await rollingReboot(run, async (n, text) => {
     run.expect(text.includes(`Linux version ${to} `), `${n} booted kernel ${to} through GRUB`);
     run.expect(
