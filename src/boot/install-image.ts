@@ -81,15 +81,18 @@ export async function installImage(from: string, to: string, shownAs: string): P
  * the shared disk this node has mounted (GRUB reads ext4 and XFS without their journals). After the fsyncs the new
  * image is durable, but its directory entry and inode may live only in the journal until a checkpoint, up to about
  * 30 s later: a peer rebooted at once would boot the old image (seen in the lab). fsfreeze checkpoints the journal
- * into place, and the thaw follows at once (writers wait for milliseconds). A file system that cannot be frozen
- * (tmpfs, vfat) has no journal to checkpoint. Returns a warning, or null. Only for the system's own /boot: never
- * freeze the file system that holds a --root tree.
+ * into place, and the thaw follows at once (writers wait for milliseconds). Only the journaled file systems a boot
+ * loader reads need it: tmpfs, vfat, ext2 or an overlay (a container's root) have no journal to checkpoint, and
+ * overlayfs cannot be frozen at all. Returns a warning, or null. Only for the system's own /boot: never freeze the
+ * file system that holds a --root tree.
  */
+const JOURNALED = new Set(["ext3", "ext4", "xfs", "btrfs", "jfs", "reiserfs", "f2fs"]);
+
 export async function checkpoint(dir: string): Promise<string | null> {
   const mp = await execa("findmnt", ["-n", "-o", "TARGET,FSTYPE", "-T", dir], { reject: false, timeout: 10_000 });
   const [target, fstype] = mp.stdout.trim().split(/\s+/);
   if (mp.exitCode !== 0 || !target) return `cannot find the file system of ${dir}: ${mp.stderr.trim()}`;
-  if (fstype === "tmpfs" || fstype === "vfat" || fstype === "ramfs") return null;
+  if (!JOURNALED.has(fstype ?? "")) return null;
   const frozen = await freezePath(target);
   const thawed = await thawPath(target);
   if (frozen !== null)

@@ -65,4 +65,17 @@ test("a file system with no journal (tmpfs) needs no checkpoint and gets none", 
   }
 });
 
+test("an overlay (a container's root: no journal of its own, and it cannot be frozen) gets no checkpoint and no warning", async () => {
+  const o = join(dir, "ovl");
+  for (const d of ["lower", "upper", "work", "merged"]) mkdirSync(join(o, d), { recursive: true });
+  const merged = join(o, "merged");
+  sh(["mount", "-t", "overlay", "overlay", "-o", `lowerdir=${o}/lower,upperdir=${o}/upper,workdir=${o}/work`, merged]);
+  try {
+    assert.is(Bun.spawnSync(["fsfreeze", "--freeze", merged], { stderr: "pipe" }).exitCode, 1, "overlayfs refuses a freeze");
+    assert.is(await checkpoint(merged), null);
+  } finally {
+    sh(["umount", merged]);
+  }
+});
+
 test.run();
