@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { installBls, listBls, removeBls } from "./bls.ts";
 import { type BootloaderKind, detectBootloader, validNodeName } from "./bootloader-kind.ts";
-import { restoreDefaults, setDefault } from "./defaults.ts";
+import { holdAtMenu, restoreDefaults, setDefault } from "./defaults.ts";
 import { entryFile, forgetMachineEntry, machineEntries } from "./efi-default.ts";
 import { installGrub, listGrub, removeGrub, updateGrub } from "./grub.ts";
 import { readMatches, writeSelect } from "./grub-select.ts";
@@ -86,6 +86,7 @@ export async function bootInstall(o: BootOptions): Promise<BootReport> {
   const args = `${o.args ?? ""} ${DEFAULT_ENTRY_ARGS}`.trim();
   const lines = [`wrote ${kind === "bls" ? installBls(root, node, args) : installGrub(root, node, args)}`];
   if (kind === "grub") lines.push(grubSelection(root, node, match, matches));
+  else lines.push(holdAtMenu(root));
   if (kind === "grub" && o.update !== false) lines.push(await grubUpdate(root));
   if (o.setDefault || o.once) lines.push(...(await setDefault(root, kind, node, Boolean(o.once))));
   return { kind, lines };

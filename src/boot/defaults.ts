@@ -1,5 +1,7 @@
 // --set-default and --once: make a node's entry the default (or the next boot only). GRUB's grubenv is backed up to
-// undo it; systemd-boot's default is this machine's EFI variable (efi-default.ts).
+// undo it; systemd-boot's default is this machine's EFI variable (efi-default.ts). And systemd-boot's wait for a
+// machine that has no default of its own: the shared loader.conf says `timeout menu-force`, and each machine that
+// --set-default chose gets its own timeout in its NVRAM.
 import {
   copyFileSync,
   existsSync,
@@ -13,9 +15,10 @@ import {
 import { dirname, join } from "node:path";
 import type { BootloaderKind } from "./bootloader-kind.ts";
 import { runIn } from "./chroot.ts";
-import { setMachineEntry } from "./efi-default.ts";
+import { setMachineEntry, setMachineTimeout } from "./efi-default.ts";
 
 const BACKUP = "var/lib/clusterguard/bootloader";
+const LOADER_CONF = "boot/loader/loader.conf";
 
 function saveOnce(root: string, file: string): void {
   const dir = join(root, BACKUP);
@@ -28,6 +31,41 @@ function saveOnce(root: string, file: string): void {
   else writeFileSync(join(dir, `${name}.absent`), "");
 }
 
+/** `file` as it was before the first change this command made (the saved copy), or as it is; null when absent. */
+function original(root: string, file: string): string | null {
+  const saved = join(root, BACKUP, file.replace(/\//g, "_"));
+  if (existsSync(saved)) return readFileSync(saved, "utf8");
+  if (existsSync(`${saved}.absent`)) return null;
+  return existsSync(join(root, file)) ? readFileSync(join(root, file), "utf8") : null;
+}
+
+const TIMEOUT = /^[ \t]*timeout[ \t]+(\S+)[ \t]*$/m;
+
+/**
+ * systemd-boot reads one loader.conf for both machines, and a machine with no LoaderEntryDefault in its NVRAM (new
+ * mainboard, cleared NVRAM, a machine not yet given its node) boots loader.conf's `default` or the first entry:
+ * often the distribution's entry, with no guard, into the shared root. So the shared loader.conf says
+ * `timeout menu-force`: such a machine waits at the menu for the admin. Each machine that `--set-default` gives its
+ * node gets back loader.conf's old timeout as its own (LoaderConfigTimeout, which overrides loader.conf's). As
+ * GRUB's unmatched machine waits (grub-select.ts). Saved first: `bootloader remove` restores the file byte for byte.
+ */
+export function holdAtMenu(root: string): string {
+  const text = existsSync(join(root, LOADER_CONF)) ? readFileSync(join(root, LOADER_CONF), "utf8") : "";
+  const held = TIMEOUT.test(text)
+    ? text.replace(TIMEOUT, "timeout menu-force")
+    : `${text}${text === "" || text.endsWith("\n") ? "" : "\n"}timeout menu-force\n`;
+  if (held === text) return `${join(root, LOADER_CONF)} already holds a machine without its own default at the menu`;
+  saveOnce(root, LOADER_CONF);
+  writeFileSync(join(root, LOADER_CONF), held);
+  return `wrote "timeout menu-force" in ${join(root, LOADER_CONF)}: a machine whose NVRAM names no default (not yet given its node with --set-default) waits at the menu instead of booting the first entry`;
+}
+
+/** The menu timeout a machine gets with its default: loader.conf's before holdAtMenu (systemd-boot's 0 if none). */
+function machineTimeout(root: string): string {
+  const t = TIMEOUT.exec(original(root, LOADER_CONF) ?? "")?.[1];
+  return t === undefined || t === "menu-force" ? "0" : t;
+}
+
 /**
  * Make `node`'s entry the default (once: next boot only). Throws with the reason when unsafe. On systemd-boot that is
  * this machine's NVRAM, never loader.conf: both machines read the shared disk's loader.conf.
@@ -35,7 +73,8 @@ function saveOnce(root: string, file: string): void {
 export async function setDefault(root: string, kind: BootloaderKind, node: string, once: boolean): Promise<string[]> {
   if (kind === "bls") {
     const lines = await setMachineEntry(node, once);
-    const conf = join(root, "boot/loader/loader.conf");
+    if (!once) lines.push(...(await setMachineTimeout(machineTimeout(root))));
+    const conf = join(root, LOADER_CONF);
     const shared = existsSync(conf) ? /^\s*default\s+(clusterguard-\S+)/m.exec(readFileSync(conf, "utf8")) : null;
     if (shared)
       lines.push(

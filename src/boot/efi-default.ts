@@ -1,6 +1,7 @@
-// systemd-boot's per-machine default: the EFI variables LoaderEntryDefault and LoaderEntryOneShot live in each
-// machine's NVRAM, not on the shared disk, and override loader.conf's `default` (which both machines would read).
-// `bootctl set-default|set-oneshot` writes them on the machine that runs it; efivarfs shows them.
+// systemd-boot's per-machine choice: the EFI variables LoaderEntryDefault, LoaderEntryOneShot and LoaderConfigTimeout
+// live in each machine's NVRAM, not on the shared disk, and override loader.conf's `default` and `timeout` (which both
+// machines would read). `bootctl set-default|set-oneshot|set-timeout` writes them on the machine that runs it;
+// efivarfs shows them.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type RunResult, runIn } from "./chroot.ts";
@@ -33,12 +34,15 @@ export function readLoaderVariable(name: string, dir = EFIVARS): string | null {
   }
 }
 
-/** This machine's default and one-shot entries; null when it shows no EFI variables (BIOS boot, no efivarfs). */
-export function machineEntries(dir = EFIVARS): { default: string | null; oneshot: string | null } | null {
+/** This machine's default and one-shot entries and menu timeout; null when it shows no EFI variables (BIOS boot). */
+export function machineEntries(
+  dir = EFIVARS,
+): { default: string | null; oneshot: string | null; timeout: string | null } | null {
   if (!existsSync(dir)) return null;
   return {
     default: readLoaderVariable("LoaderEntryDefault", dir),
     oneshot: readLoaderVariable("LoaderEntryOneShot", dir),
+    timeout: readLoaderVariable("LoaderConfigTimeout", dir),
   };
 }
 
@@ -60,21 +64,41 @@ export async function setMachineEntry(node: string, once: boolean, efi: Efi = HO
   return lines;
 }
 
+/**
+ * Give this machine its own menu timeout (`timeout`, loader.conf's syntax), unless it has one: the shared loader.conf
+ * says `timeout menu-force` (bls.ts), so a machine without it waits at the menu. Throws with what to run.
+ */
+export async function setMachineTimeout(timeout: string, efi: Efi = HOST_EFI): Promise<string[]> {
+  const have = machineEntries(efi.dir)?.timeout ?? null;
+  if (have !== null) return [`this machine's NVRAM already has its menu timeout (LoaderConfigTimeout ${have}): kept`];
+  const cmd = `bootctl set-timeout ${timeout}`;
+  const r = await efi.bootctl(["set-timeout", timeout]);
+  if (r?.exitCode !== 0)
+    throw new Error(
+      `${cmd} failed (${r === null ? "bootctl is not installed" : r.output.trim() || `exit ${r.exitCode}`}): the shared loader.conf holds every machine without its own timeout at the menu; run \`${cmd}\` on this machine`,
+    );
+  return [
+    `${cmd}: THIS machine boots its default by itself (EFI variable LoaderConfigTimeout); one without it waits at the menu`,
+  ];
+}
+
 /** After `node`'s entry is removed: unset this machine's variables that still name it. */
 export async function forgetMachineEntry(node: string, efi: Efi = HOST_EFI): Promise<string[]> {
   const vars = machineEntries(efi.dir);
   if (!vars) return [];
   const lines: string[] = [];
-  for (const [verb, value] of [
-    ["set-default", vars.default],
-    ["set-oneshot", vars.oneshot],
-  ] as const) {
-    if (value !== entryFile(node)) continue;
+  const named = vars.default === entryFile(node);
+  // The timeout came with the default (setMachineTimeout): without a default, the machine waits at the menu again.
+  const unset: [verb: string, what: string][] = [];
+  if (named) unset.push(["set-default", `names ${entryFile(node)}`]);
+  if (vars.oneshot === entryFile(node)) unset.push(["set-oneshot", `names ${entryFile(node)}`]);
+  if (named && vars.timeout !== null) unset.push(["set-timeout", "has the menu timeout that came with it"]);
+  for (const [verb, what] of unset) {
     const r = await efi.bootctl([verb, ""]);
     lines.push(
       r?.exitCode === 0
-        ? `bootctl ${verb} "": this machine's NVRAM no longer names ${entryFile(node)}`
-        : `this machine's NVRAM still names ${entryFile(node)}: run \`bootctl ${verb} ""\``,
+        ? `bootctl ${verb} "": this machine's NVRAM no longer ${what}`
+        : `this machine's NVRAM still ${what}: run \`bootctl ${verb} ""\``,
     );
   }
   return lines;

@@ -217,7 +217,7 @@ test("BLS: the entry copies the default's kernel and options; remove restores th
   assert.equal(snapshot(root), before);
 });
 
-test("BLS: --set-default sets THIS machine's NVRAM default with bootctl and never the shared loader.conf", () => {
+test("BLS: --set-default sets THIS machine's NVRAM default and timeout with bootctl, never the shared loader.conf's default", () => {
   const root = blsTree();
   const before = snapshot(root);
   const bootctl = fakeBootctl();
@@ -234,14 +234,48 @@ test("BLS: --set-default sets THIS machine's NVRAM default with bootctl and neve
   assert.is(once.code, 0, once.stderr);
   assert.is(
     readFileSync(bootctl.log, "utf8"),
-    "set-default clusterguard-a.conf\nset-default clusterguard-a.conf\nset-oneshot clusterguard-b.conf\n",
+    "set-default clusterguard-a.conf\nset-timeout 3\nset-default clusterguard-a.conf\nset-timeout 3\nset-oneshot clusterguard-b.conf\n",
+    "the machine's own timeout is loader.conf's old one",
   );
   assert.is(
     readFileSync(join(root, "boot/loader/loader.conf"), "utf8"),
-    "timeout 3\ndefault 0123abcd-6.5.6-300.fc39.x86_64.conf\n",
+    "timeout menu-force\ndefault 0123abcd-6.5.6-300.fc39.x86_64.conf\n",
   );
   assert.is(runExe(["bootloader", "remove", "--root", root], { env }).code, 0);
   assert.equal(snapshot(root), before);
+});
+
+test("BLS: install holds a machine without its own default at the menu (loader.conf timeout menu-force), reversibly", () => {
+  // Both machines read this loader.conf: one whose NVRAM names no default boots its `default` (here the distro's
+  // entry, no guard, into the shared root) after 3 s, unless the menu is forced. GRUB's unmatched machine waits too.
+  for (const [given, held] of [
+    [
+      "timeout 3\ndefault 0123abcd-6.5.6-300.fc39.x86_64.conf\n",
+      "timeout menu-force\ndefault 0123abcd-6.5.6-300.fc39.x86_64.conf\n",
+    ],
+    [
+      "default debian\n# no timeout: systemd-boot boots at once",
+      "default debian\n# no timeout: systemd-boot boots at once\ntimeout menu-force\n",
+    ],
+    [null, "timeout menu-force\n"],
+  ] as const) {
+    const root = blsTree();
+    const conf = join(root, "boot/loader/loader.conf");
+    if (given === null) Bun.spawnSync(["rm", conf]);
+    else writeFileSync(conf, given);
+    const before = snapshot(root);
+    for (const n of ["a", "b"]) {
+      const r = run("install", "--root", root, "--node", n);
+      assert.is(r.code, 0, r.stderr);
+      assert.is(readFileSync(conf, "utf8"), held);
+    }
+    assert.match(
+      run("install", "--root", root, "--node", "a").stdout,
+      "already holds a machine without its own default at the menu",
+    );
+    assert.is(run("remove", "--root", root).code, 0);
+    assert.equal(snapshot(root), before);
+  }
 });
 
 test("BLS: --set-default where bootctl cannot set the NVRAM fails and says what to run on which machine", () => {

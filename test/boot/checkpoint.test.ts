@@ -71,7 +71,11 @@ test("an overlay (a container's root: no journal of its own, and it cannot be fr
   const merged = join(o, "merged");
   sh(["mount", "-t", "overlay", "overlay", "-o", `lowerdir=${o}/lower,upperdir=${o}/upper,workdir=${o}/work`, merged]);
   try {
-    assert.is(Bun.spawnSync(["fsfreeze", "--freeze", merged], { stderr: "pipe" }).exitCode, 1, "overlayfs refuses a freeze");
+    assert.is(
+      Bun.spawnSync(["fsfreeze", "--freeze", merged], { stderr: "pipe" }).exitCode,
+      1,
+      "overlayfs refuses a freeze",
+    );
     assert.is(await checkpoint(merged), null);
   } finally {
     sh(["umount", merged]);

@@ -13,6 +13,7 @@ import {
   machineEntries,
   readLoaderVariable,
   setMachineEntry,
+  setMachineTimeout,
 } from "../../src/boot/efi-default.ts";
 
 function efivars(vars: Record<string, string>): string {
@@ -43,7 +44,7 @@ test("the loader variables are read from efivarfs's format; no efivars directory
   const dir = efivars({ LoaderEntryDefault: "clusterguard-a.conf", LoaderEntryOneShot: "clusterguard-b.conf" });
   assert.is(readLoaderVariable("LoaderEntryDefault", dir), "clusterguard-a.conf");
   assert.is(readLoaderVariable("LoaderInfo", dir), null);
-  assert.equal(machineEntries(dir), { default: "clusterguard-a.conf", oneshot: "clusterguard-b.conf" });
+  assert.equal(machineEntries(dir), { default: "clusterguard-a.conf", oneshot: "clusterguard-b.conf", timeout: null });
   assert.is(machineEntries(join(dir, "absent")), null);
 });
 
@@ -58,6 +59,38 @@ test("removing a node's entry unsets only the variables of this machine that nam
   assert.equal(e.calls, [["set-default", ""]]);
   const missing = await forgetMachineEntry("a", efi(dir, true));
   assert.equal(missing, ['this machine\'s NVRAM still names clusterguard-a.conf: run `bootctl set-default ""`']);
+});
+
+test("a machine gets its own menu timeout once; removing its default's entry unsets both", async () => {
+  const fresh = efi(efivars({ LoaderEntryDefault: "clusterguard-a.conf" }));
+  assert.match(
+    (await setMachineTimeout("3", fresh))[0] ?? "",
+    /^bootctl set-timeout 3: THIS machine boots its default by itself/,
+  );
+  assert.equal(fresh.calls, [["set-timeout", "3"]]);
+  const has = efi(efivars({ LoaderEntryDefault: "clusterguard-a.conf", LoaderConfigTimeout: "5" }));
+  assert.equal(await setMachineTimeout("3", has), [
+    "this machine's NVRAM already has its menu timeout (LoaderConfigTimeout 5): kept",
+  ]);
+  assert.equal(has.calls, []);
+  assert.equal(await forgetMachineEntry("a", has), [
+    'bootctl set-default "": this machine\'s NVRAM no longer names clusterguard-a.conf',
+    'bootctl set-timeout "": this machine\'s NVRAM no longer has the menu timeout that came with it',
+  ]);
+  assert.equal(has.calls, [
+    ["set-default", ""],
+    ["set-timeout", ""],
+  ]);
+  // Another node's default keeps its timeout.
+  const other = efi(efivars({ LoaderEntryDefault: "clusterguard-b.conf", LoaderConfigTimeout: "5" }));
+  assert.equal(await forgetMachineEntry("a", other), []);
+  const broken = efi(efivars({}), true);
+  try {
+    await setMachineTimeout("3", broken);
+    assert.unreachable("a machine left without a timeout must be said");
+  } catch (e) {
+    assert.match((e as Error).message, "bootctl set-timeout 3 failed (bootctl is not installed)");
+  }
 });
 
 test("setting the default notes a machine that systemd-boot did not start (no LoaderInfo)", async () => {
