@@ -4,6 +4,7 @@
 // an entry that names the other machine's node is refused (the guard then never lets the boot continue).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { EFIVARS, readLoaderVariable } from "../boot/efi-default.ts";
 import type { ClusterConfig, NodeConfig } from "../config/index.ts";
 
 /** What identifies this machine. */
@@ -12,10 +13,30 @@ export interface MachineFacts {
   uuid: string | null;
   /** Every NIC's MAC, lower case. */
   macs: string[];
+  /** Which entry the boot loader says it booted, and why (systemd-boot's EFI variables); absent when none says. */
+  bootEntry?: string;
+}
+
+/**
+ * What systemd-boot says it booted (LoaderEntrySelected), and whether that was this machine's own default
+ * (LoaderEntryDefault in its NVRAM) or chosen at the menu; undefined when no boot loader set these (BIOS, GRUB).
+ */
+export function readBootEntry(efivars = EFIVARS): string | undefined {
+  const selected = readLoaderVariable("LoaderEntrySelected", efivars);
+  if (selected === null) return undefined;
+  const loader = readLoaderVariable("LoaderInfo", efivars) ?? "the boot loader";
+  const def = readLoaderVariable("LoaderEntryDefault", efivars);
+  const why =
+    def === selected
+      ? "this machine's default (EFI variable LoaderEntryDefault)"
+      : def === null
+        ? "chosen at the menu: this machine has no default of its own"
+        : `chosen at the menu or once: this machine's default is ${def}`;
+  return `${loader} booted ${selected}, ${why}`;
 }
 
 /** This machine's facts from sysfs (the directories are parameters for tests). */
-export function readMachineFacts(dmi = "/sys/class/dmi/id", net = "/sys/class/net"): MachineFacts {
+export function readMachineFacts(dmi = "/sys/class/dmi/id", net = "/sys/class/net", efivars = EFIVARS): MachineFacts {
   let uuid: string | null = null;
   try {
     uuid = readFileSync(join(dmi, "product_uuid"), "utf8").trim().toLowerCase() || null;
@@ -40,7 +61,8 @@ export function readMachineFacts(dmi = "/sys/class/dmi/id", net = "/sys/class/ne
   } catch {
     // no /sys/class/net
   }
-  return { uuid, macs };
+  const bootEntry = readBootEntry(efivars);
+  return bootEntry === undefined ? { uuid, macs } : { uuid, macs, bootEntry };
 }
 
 /** Which of `node`'s declared machine facts this machine has: "yes", "no", or "unknown" (none declared). */
@@ -78,7 +100,12 @@ export function identify(config: ClusterConfig, named: string | undefined, facts
       why: `the boot entry names node ${named}, but ${show} is node ${other.name}'s machine: both machines booted ${named}'s entry? Fix this machine's boot entry (rd.clusterguard.node=${other.name}); this node does not run as ${named}`,
     };
   const is = machineIs(node, facts);
-  if (is !== "no") return { ok: true, name: named, how: is === "yes" ? `${show} is node ${named}'s machine` : "" };
+  if (is !== "no")
+    return {
+      ok: true,
+      name: named,
+      how: is === "yes" ? `${show} is node ${named}'s machine${facts.bootEntry ? `; ${facts.bootEntry}` : ""}` : "",
+    };
   // Neither node's machine (a replaced board or NIC): run as named, loudly; the shared disk still catches a twin.
   return {
     ok: true,

@@ -2,13 +2,14 @@
 // facts select its node, and a boot entry naming the other machine's node is refused before anything starts.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { loadConfig, loadConfigText } from "../../src/config/index.ts";
 import type { ClusterConfig } from "../../src/config/types.ts";
 import { resolveNode } from "../../src/node/bootstrap.ts";
-import { identify, type MachineFacts, readMachineFacts } from "../../src/node/identity.ts";
+import { LOADER_GUID } from "../../src/boot/efi-default.ts";
+import { identify, type MachineFacts, readBootEntry, readMachineFacts } from "../../src/node/identity.ts";
 import { parseKernelArgs } from "../../src/node/kernel-args.ts";
 
 const UUID_A = "4c4c4544-0042-3510-8052-b4c04f563532";
@@ -144,8 +145,43 @@ test("the facts come from sysfs: product_uuid lower-cased, every NIC's address b
     mkdirSync(join(dir, "net", nic), { recursive: true });
     writeFileSync(join(dir, "net", nic, "address"), `${mac}\n`);
   }
-  assert.equal(readMachineFacts(join(dir, "dmi"), join(dir, "net")), { uuid: UUID_A, macs: ["52:54:00:aa:bb:cc"] });
-  assert.equal(readMachineFacts(join(dir, "none"), join(dir, "none")), { uuid: null, macs: [] });
+  const none = join(dir, "none");
+  assert.equal(readMachineFacts(join(dir, "dmi"), join(dir, "net"), none), {
+    uuid: UUID_A,
+    macs: ["52:54:00:aa:bb:cc"],
+  });
+  assert.equal(readMachineFacts(none, none, none), { uuid: null, macs: [] });
+});
+
+test("systemd-boot's variables say which entry this machine booted and why; the identity line carries it", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cg-efivars-"));
+  const put = (name: string, value: string | null) => {
+    const f = join(dir, `${name}-${LOADER_GUID}`);
+    if (value === null) rmSync(f, { force: true });
+    else writeFileSync(f, Buffer.concat([Buffer.from([6, 0, 0, 0]), Buffer.from(`${value}\0`, "utf16le")]));
+  };
+  assert.is(readBootEntry(dir), undefined, "no boot loader said anything (BIOS, GRUB)");
+  put("LoaderInfo", "systemd-boot 252.39-1~deb12u2");
+  put("LoaderEntrySelected", "clusterguard-a.conf");
+  put("LoaderEntryDefault", "clusterguard-a.conf");
+  const own = readBootEntry(dir);
+  assert.is(
+    own,
+    "systemd-boot 252.39-1~deb12u2 booted clusterguard-a.conf, this machine's default (EFI variable LoaderEntryDefault)",
+  );
+  put("LoaderEntryDefault", "clusterguard-b.conf");
+  assert.match(
+    readBootEntry(dir) ?? "",
+    /booted clusterguard-a\.conf, chosen at the menu or once: this machine's default is clusterguard-b\.conf$/,
+  );
+  put("LoaderEntryDefault", null);
+  assert.match(readBootEntry(dir) ?? "", /chosen at the menu: this machine has no default of its own$/);
+  const id = identify(named, "a", { ...onA, bootEntry: own as string });
+  assert.ok(id.ok);
+  assert.match(
+    id.ok ? id.how : "",
+    /is node a's machine; systemd-boot 252\.39-1~deb12u2 booted clusterguard-a\.conf, this machine's default/,
+  );
 });
 
 test("config: machine facts are checked for shape and must differ between the nodes", () => {
