@@ -19,16 +19,19 @@ import {
   bmcPasswordPath,
   clusterToml,
   GRUB_DEFAULTS,
+  LAB_ARGS,
   LAB_FSTAB,
   LAB_WEB,
+  LOADER_CONF,
   MACHINE,
   nodeArgs,
+  smbiosArg,
 } from "./lab-config.ts";
 import { runIn } from "../../src/boot/chroot.ts";
 import { DEFAULT_ENTRY_ARGS } from "../../src/boot/bootloader.ts";
 import { guardInitrd } from "../../src/boot/initrd-paths.ts";
 import { BASE, CACHE, DEB, EXE, IMAGE, INITRD_KIND, LAB_BMCS, LAB_BOOT, NODES, type Node, REPO } from "./paths.ts";
-import { addProvisioner, provision } from "./provision.ts";
+import { addProvisioner, addSdbootProvisioner, OVMF_CODE, provision, provisionSdboot } from "./provision.ts";
 import { assertNothingMounted } from "./mounts.ts";
 import { progress, sh } from "./sh.ts";
 import { selfSignedCert } from "../../test/helpers/tls.ts";
@@ -40,8 +43,11 @@ export interface BootSet {
   kver: string;
   options: Record<Node, string>;
   kind: string;
-  /** grub: the VMs boot the shared disk through GRUB (a boot with extra arguments is still direct); kernel: -kernel. */
-  via: "grub" | "kernel";
+  /**
+   * grub: the VMs boot the shared disk through GRUB; systemd-boot: through OVMF and systemd-boot, each VM with its
+   * own NVRAM (a boot with extra arguments is still direct in both); kernel: -kernel.
+   */
+  via: "grub" | "systemd-boot" | "kernel";
 }
 
 function inputsHash(): string {
@@ -51,6 +57,8 @@ function inputsHash(): string {
     join(BASE, "stamp"),
     join(REPO, "qemu/image/make-disk.sh"),
     join(REPO, "qemu/image/use-initramfs-tools.sh"),
+    // The provisioning boots' scripts and entry go into the image.
+    join(REPO, "qemu/src/provision.ts"),
     ...dirFiles(join(REPO, "dracut-module/90clusterguard")),
     ...dirFiles(join(REPO, "qemu/files")),
     ...dirFiles(join(REPO, "initrd/kernel")),
@@ -103,11 +111,11 @@ export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
   mkdirSync(join(root, "boot/efi"), { recursive: true });
   appendFileSync(join(root, "etc/fstab"), LAB_FSTAB);
   const kver = readFileSync(join(BASE, "kernel-version"), "utf8").trim();
-  if (LAB_BOOT === "kernel") writeDefaultEntry(root, kver);
-  else {
+  if (LAB_BOOT === "grub") {
     writeFileSync(join(root, "etc/default/grub"), GRUB_DEFAULTS);
     addProvisioner(root);
-  }
+  } else writeDefaultEntry(root, kver);
+  if (LAB_BOOT === "systemd-boot") await installSystemdBoot(root, t0);
   progress(t0, `clusterguard initrd regenerate --root rootfs --kind ${INITRD_KIND} (about a minute)`);
   console.log(await sh(EXE, ["initrd", "regenerate", "--root", root, "--kver", kver, "--kind", INITRD_KIND]));
   // With GRUB, each node's entry is for the machine with its SMBIOS UUID; update-grub runs in the provisioning boot.
@@ -115,14 +123,23 @@ export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
     const grub = LAB_BOOT === "grub" ? ["--match", `smbios-uuid=${MACHINE[n].uuid}`, "--no-update"] : [];
     console.log(await sh(EXE, ["bootloader", "install", "--root", root, "--node", n, "--args", nodeArgs(n), ...grub]));
   }
+  if (LAB_BOOT === "systemd-boot")
+    addSdbootProvisioner(root, kver, { a: MACHINE.a.uuid, b: MACHINE.b.uuid }, { a: nodeArgs("a"), b: nodeArgs("b") });
   const set = bootSet(root, kver);
   copyFileSync(join(root, "etc/clusterguard/clusterguard.toml"), join(IMAGE, "clusterguard.toml"));
   copyFileSync(join(root, "etc/clusterguard/authkey"), join(IMAGE, "authkey"));
   progress(t0, "shared.img: mkfs.ext4 -d rootfs, and the /var/lib/lab and /boot/efi partitions");
+  // With systemd-boot, /boot is the EFI system partition: its files move there, out of the root file system.
+  const esp = join(IMAGE, "esp");
+  if (LAB_BOOT === "systemd-boot")
+    await sh("mv", ["-T", join(root, "boot"), esp]).then(() => mkdirSync(join(root, "boot")));
   await sh("bash", [join(REPO, "qemu/image/make-disk.sh"), root, join(IMAGE, "shared.img"), "2G"], {
-    env: { CG_LAB_CACHE: CACHE },
+    env: { CG_LAB_CACHE: CACHE, ...(LAB_BOOT === "systemd-boot" ? { ESP_MIB: String(ESP_MIB), ESP_FROM: esp } : {}) },
   });
+  rmSync(esp, { recursive: true, force: true });
   if (LAB_BOOT === "grub") await provision(join(IMAGE, "shared.img"), t0);
+  if (LAB_BOOT === "systemd-boot")
+    await provisionSdboot(join(IMAGE, "shared.img"), IMAGE, { a: smbiosArg("a"), b: smbiosArg("b") }, t0);
   assertNothingMounted(root);
   rmSync(root, { recursive: true, force: true });
   writeFileSync(join(IMAGE, "boot.json"), JSON.stringify(set, null, 2));
@@ -227,12 +244,57 @@ function installWorkload(root: string): void {
     throw new Error(`dpkg -i left the agent disabled: ${wants} is missing`);
 }
 
+/**
+ * The EFI system partition's size with systemd-boot: the kernel (8 MB), the distribution's initrd (38 MB) and the
+ * guard initrd (96 MB with gzip, which the lab's base has) fit with room for the boot loader.
+ */
+const ESP_MIB = 256;
+
+/**
+ * systemd-boot as an admin installs it on Debian 12: the systemd-boot package (bootctl, the EFI binary in
+ * systemd-boot-efi), fetched on the host with apt-get download (the host is Debian 12 too: the versions match the
+ * image's systemd) and installed with dpkg; then its EFI binary onto /boot, which becomes the EFI system partition.
+ * And loader.conf before `bootloader install` changes it.
+ */
+async function installSystemdBoot(root: string, t0: number): Promise<void> {
+  progress(t0, "systemd-boot: apt-get download on the host, dpkg -i in the image, its EFI binary onto /boot");
+  if (!existsSync(OVMF_CODE)) await sh("bash", [join(REPO, "test/install-host-deps.sh"), "ovmf"]);
+  const debs = join(CACHE, "systemd-boot-debs");
+  rmSync(debs, { recursive: true, force: true });
+  mkdirSync(debs, { recursive: true });
+  await sh("sh", ["-c", `cd '${debs}' && apt-get download systemd-boot systemd-boot-efi`]);
+  mkdirSync(join(root, "var/tmp/sdboot"), { recursive: true });
+  for (const f of readdirSync(debs)) copyFileSync(join(debs, f), join(root, "var/tmp/sdboot", f));
+  const inRoot = async (cmd: string, args: string[]) => {
+    const r = await runIn(root, cmd, args);
+    if (r.exitCode !== 0)
+      throw new Error(`${cmd} ${args.join(" ")} in the image failed (exit ${r.exitCode}):\n${r.output}`);
+    return r.output;
+  };
+  try {
+    await inRoot("sh", ["-c", "dpkg -i /var/tmp/sdboot/*.deb"]);
+  } finally {
+    rmSync(join(root, "var/tmp/sdboot"), { recursive: true, force: true });
+  }
+  // What `bootctl install` puts on an EFI system partition, but for the variables (each machine's own, set in its
+  // provisioning boot) and the random seed: here /boot is still a folder, and bootctl refuses anything but a mounted
+  // partition it can probe. The firmware finds systemd-boot on the removable-media path.
+  const efi = join(root, "usr/lib/systemd/boot/efi/systemd-bootx64.efi");
+  for (const to of ["boot/EFI/systemd/systemd-bootx64.efi", "boot/EFI/BOOT/BOOTX64.EFI"]) {
+    mkdirSync(join(root, to, ".."), { recursive: true });
+    copyFileSync(efi, join(root, to));
+  }
+  mkdirSync(join(root, "boot/loader/entries"), { recursive: true });
+  writeFileSync(join(root, "boot/loader/loader.conf"), LOADER_CONF);
+}
+
 /** The distro's own entry, as systemd-boot would list it: `bootloader install` copies its options. */
 function writeDefaultEntry(root: string, kver: string): void {
   mkdirSync(join(root, "boot/loader/entries"), { recursive: true });
   writeFileSync(
     join(root, `boot/loader/entries/debian-${kver}.conf`),
-    `title Debian GNU/Linux 12\nversion ${kver}\nlinux /vmlinuz-${kver}\ninitrd /initrd.img-${kver}\noptions ${BASE_OPTIONS}\n`,
+    // Booted by systemd-boot, the entries carry the lab's initrd shell as GRUB's do (qemu-argv adds it to -kernel).
+    `title Debian GNU/Linux 12\nversion ${kver}\nlinux /vmlinuz-${kver}\ninitrd /initrd.img-${kver}\noptions ${BASE_OPTIONS}${LAB_BOOT === "systemd-boot" ? ` ${LAB_ARGS}` : ""}\n`,
   );
 }
 

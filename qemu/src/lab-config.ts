@@ -1,7 +1,7 @@
 // The lab cluster: timers sized for TCG jitter, addresses of the crossover link, each node's kernel arguments.
 import { join } from "node:path";
 import { BMC_USER, LAB_MGMT } from "./bmc.ts";
-import { IMAGE, LAB_BMCS, LAB_FENCE, type Node } from "./paths.ts";
+import { IMAGE, LAB_BMCS, LAB_BOOT, LAB_FENCE, type Node } from "./paths.ts";
 
 /** TCG on 2 shared cores stalls vCPUs for up to ~2 s: deadtime 5 s keeps false failovers away. */
 export const LAB_TIMERS = { keepalive: 200, warntime: 1500, deadtime: 5000, initdead: 15000, handoff_grace: 15000 };
@@ -28,6 +28,9 @@ export const MACHINE: Record<Node, { uuid: string; serial: string }> = {
   b: { uuid: "6c61622d-6e6f-4465-8100-00000000000b", serial: "CGLAB-B" },
 };
 
+/** QEMU's -smbios for machine n: its identity as its firmware gives it. */
+export const smbiosArg = (n: Node) => `type=1,uuid=${MACHINE[n].uuid},serial=${MACHINE[n].serial}`;
+
 /**
  * /etc/default/grub in the image (CG_LAB_BOOT=grub): the menu on the serial console (so the lab logs which entry each
  * machine chose), a one-second timeout, and the arguments every entry gets; grub-mkconfig adds root=UUID=.
@@ -46,10 +49,17 @@ GRUB_DISABLE_OS_PROBER=true
 /**
  * fstab lines the image layer adds: the shared disk's other file systems (qemu/image/make-disk.sh), which a planned
  * switchover must make unwritable too. nofail: a boot never stops at them; the switchover scenario checks they were there.
+ * With systemd-boot the EFI system partition is /boot itself (kernels, initrds and entries where systemd-boot reads
+ * them); otherwise it is /boot/efi.
  */
-export const LAB_FSTAB =
-  "LABEL=cglab\t/var/lib/lab\text4\tdefaults,nofail\t0\t2\nLABEL=CGEFI\t/boot/efi\tvfat\tdefaults,nofail\t0\t0\n";
+export const LAB_FSTAB = `LABEL=cglab\t/var/lib/lab\text4\tdefaults,nofail\t0\t2\nLABEL=CGEFI\t${LAB_BOOT === "systemd-boot" ? "/boot" : "/boot/efi"}\tvfat\tdefaults,nofail\t0\t0\n`;
 
+/**
+ * The shared loader.conf before `bootloader install` (CG_LAB_BOOT=systemd-boot): a 3 s menu on the serial console.
+ * install turns the timeout into `menu-force` for a machine without its own default, and each machine's provisioning
+ * boot gets the 3 s back as its own (LoaderConfigTimeout).
+ */
+export const LOADER_CONF = "timeout 3\nconsole-mode keep\n";
 /** Where the image keeps the password of node n's BMC (mode 0600; the guard initrd gets a copy). */
 export const bmcPasswordPath = (n: Node) => `/etc/clusterguard/bmc-${n}.pw`;
 

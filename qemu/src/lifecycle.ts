@@ -1,10 +1,11 @@
 // `lab up` / `lab down`: fresh disks from the image, the daemon started detached, both nodes powered on.
-import { existsSync, mkdirSync, openSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, openSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "./build.ts";
 import { ask } from "./control.ts";
 import { labWebTokenFile, labWebUrl } from "./lab-config.ts";
-import { CONTROL, EXE, IMAGE, LAB_FENCE, REPO, RUN } from "./paths.ts";
+import { CONTROL, EXE, IMAGE, LAB_FENCE, NODES, REPO, RUN } from "./paths.ts";
+import { varsFile } from "./provision.ts";
 import { progress, sh } from "./sh.ts";
 
 export interface Status {
@@ -61,6 +62,8 @@ export async function prepare(t0: number): Promise<void> {
   mkdirSync(RUN, { recursive: true });
   progress(t0, "fresh copies of the shared image and the heartbeat disk");
   await sh("cp", ["--sparse=always", join(IMAGE, "shared.img"), join(RUN, "shared.img")]);
+  // systemd-boot: each machine's NVRAM as its provisioning boot left it (its default entry and menu timeout).
+  for (const n of NODES) if (existsSync(varsFile(IMAGE, n))) copyFileSync(varsFile(IMAGE, n), varsFile(RUN, n));
   writeFileSync(join(RUN, "sbd.img"), "");
   truncateSync(join(RUN, "sbd.img"), 8 << 20);
   await sh(EXE, [

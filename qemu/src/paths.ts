@@ -24,12 +24,15 @@ export const LAB_FENCE: "ipmi" | "qmp" | "ipmi-only" = (() => {
   return f;
 })();
 /**
- * How the VMs boot: through GRUB installed on the shared disk, each machine picking its own node's entry by its
- * SMBIOS UUID, as a real pair does (grub); or QEMU's -kernel with the entry's kernel, initrd and options (kernel).
+ * How the VMs boot: through GRUB installed on the shared disk (SeaBIOS), each machine picking its own node's entry by
+ * its SMBIOS UUID, as a real pair does (grub); through systemd-boot on the shared disk's EFI system partition (OVMF,
+ * each VM with its own NVRAM), each machine booting the default its NVRAM names (systemd-boot); or QEMU's -kernel
+ * with the entry's kernel, initrd and options (kernel).
  */
-export const LAB_BOOT: "grub" | "kernel" = (() => {
+export const LAB_BOOT: "grub" | "systemd-boot" | "kernel" = (() => {
   const b = process.env.CG_LAB_BOOT ?? "grub";
-  if (b !== "grub" && b !== "kernel") throw new Error(`CG_LAB_BOOT=${b}: expected grub (the default) or kernel`);
+  if (b !== "grub" && b !== "systemd-boot" && b !== "kernel")
+    throw new Error(`CG_LAB_BOOT=${b}: expected grub (the default), systemd-boot or kernel`);
   return b;
 })();
 /** The VMs have BMCs (and the management network). */

@@ -2,7 +2,8 @@
 import { join } from "node:path";
 import { type BmcSpec, bmcQemuArgs } from "./bmc.ts";
 import type { BootSet } from "./build.ts";
-import { LAB_ARGS, MACHINE } from "./lab-config.ts";
+import { LAB_ARGS, smbiosArg } from "./lab-config.ts";
+import { ovmfArgs, varsFile } from "./provision.ts";
 import { type Node, peerOf, RUN } from "./paths.ts";
 
 export const ETH_PORT: Record<Node, { local: number; remote: number }> = {
@@ -13,8 +14,9 @@ export const ETH_PORT: Record<Node, { local: number; remote: number }> = {
 /**
  * TCG only: /dev/kvm on this kind of host is not usable hardware KVM (see platform notes). With `bmc`, the VM also
  * gets its BMC (ipmi-bmc-extern) and management NIC (qemu/src/bmc.ts), appended; without it, nothing changes.
- * A boot set made for GRUB boots the shared disk through the GRUB installed on it (SeaBIOS, the root disk first),
- * unless the boot has extra kernel arguments: that one is a direct kernel boot with the node's entry, as an admin
+ * A boot set made for GRUB boots the shared disk through the GRUB installed on it (SeaBIOS, the root disk first), one
+ * made for systemd-boot through OVMF with the machine's own NVRAM and the systemd-boot on the disk's EFI system
+ * partition; unless the boot has extra kernel arguments: that one is a direct kernel boot with the node's entry, as an admin
  * typing arguments at the GRUB menu would boot. `entry` boots another node's entry on this machine (directly): the
  * admin's mistake of both machines on one entry.
  */
@@ -22,7 +24,7 @@ export function qemuArgv(n: Node, boot: BootSet, extraArgs = "", bmc?: BmcSpec, 
   const p = ETH_PORT[n];
   const mac = n === "a" ? "52:54:00:c6:00:01" : "52:54:00:c6:00:02";
   const direct =
-    boot.via === "grub" && extraArgs === "" && entry === n
+    boot.via !== "kernel" && extraArgs === "" && entry === n
       ? []
       : [
           "-kernel",
@@ -49,14 +51,16 @@ export function qemuArgv(n: Node, boot: BootSet, extraArgs = "", bmc?: BmcSpec, 
     "-no-user-config",
     "-nodefaults",
     ...direct,
+    // systemd-boot: OVMF with this machine's own NVRAM (its default entry and menu timeout live there).
+    ...(boot.via === "systemd-boot" ? ovmfArgs(varsFile(RUN, n)) : []),
     // The machine's identity, as its firmware gives it: GRUB picks the node's entry by it, the guard checks it.
     "-smbios",
-    `type=1,uuid=${MACHINE[n].uuid},serial=${MACHINE[n].serial}`,
+    smbiosArg(n),
     // ONE shared system image for both nodes, and the small shared heartbeat/poison-pill disk.
     "-drive",
     `file=${join(RUN, "shared.img")},format=raw,if=none,id=root,cache=none`,
     "-device",
-    // Through GRUB: SeaBIOS boots the shared disk first (with -kernel, QEMU's own boot ROM holds bootindex 0).
+    // Through the boot loader: the firmware boots the shared disk first (with -kernel, QEMU's boot ROM holds bootindex 0).
     `virtio-blk-pci,drive=root,share-rw=on${direct.length === 0 ? ",bootindex=0" : ""}`,
     "-drive",
     `file=${join(RUN, "sbd.img")},format=raw,if=none,id=sbd,cache=none`,

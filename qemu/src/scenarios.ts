@@ -41,11 +41,12 @@ export const SCENARIOS: Record<string, (run: Run) => Promise<void>> = {
 };
 
 /** The scenarios the built image can run: manual-confirm needs the BMCs as the only level, bmc-down the pill,
- * boot-entry-selection and kernel-upgrade GRUB, web-apply the management network (the console's forward). */
+ * boot-entry-selection a boot loader, kernel-upgrade GRUB, web-apply the management network (the console's forward). */
 export function scenariosForImage(): string[] {
   return Object.keys(SCENARIOS).filter((n) => {
     if (n === "manual-confirm") return LAB_FENCE === "ipmi-only";
-    if (n === "boot-entry-selection" || n === "kernel-upgrade") return LAB_BOOT === "grub";
+    if (n === "boot-entry-selection") return LAB_BOOT !== "kernel";
+    if (n === "kernel-upgrade") return LAB_BOOT === "grub";
     if (n === "web-apply") return LAB_BMCS;
     return n !== "bmc-down" || LAB_FENCE !== "ipmi-only";
   });

@@ -1,13 +1,14 @@
 // The lab's shared disk from the host: its partitions (qemu/image/make-disk.sh) copied out, checked, read.
 import { join } from "node:path";
 import { execa } from "execa";
-import { RUN } from "./paths.ts";
+import { LAB_BOOT, RUN } from "./paths.ts";
 
 /** The shared disk's file systems: partition number, mount point in the VMs, type. */
 export const PARTS = [
   { n: 1, mount: "/", fstype: "ext4" },
   { n: 2, mount: "/var/lib/lab", fstype: "ext4" },
-  { n: 3, mount: "/boot/efi", fstype: "vfat" },
+  // The EFI system partition: /boot itself with systemd-boot (qemu/src/lab-config.ts LAB_FSTAB).
+  { n: 3, mount: LAB_BOOT === "systemd-boot" ? "/boot" : "/boot/efi", fstype: "vfat" },
 ] as const;
 export type Part = (typeof PARTS)[number];
 

@@ -143,10 +143,6 @@ test("without a kernel config: gzip and a warning; a /boot without room for it: 
   writeFileSync(join(root, image), old, { mode: 0o600 });
   const r = regenerate();
   assert.is(r.code, 1, r.stdout);
-  assert.match(
-    r.stdout,
-    `\ncompression: gzip -9 (/boot/config-${kver} is missing; gzip, which every kernel unpacks)\n`,
-  );
   const [warning, refusal, ...rest] = r.stderr.split("\n");
   assert.is(
     warning,
@@ -159,7 +155,8 @@ test("without a kernel config: gzip and a warning; a /boot without room for it: 
     );
   assert.ok(m, r.stderr);
   assert.is(m![1], image);
-  assert.ok(Number(m![2]) > 60 * 2 ** 20, `the new gzip image's size: ${m![2]} bytes`);
+  // gzip -9 of this image is near 90 MiB, zstd -19 68 MiB, xz -6 64 MiB (above).
+  assert.ok(Number(m![2]) > 80 * 2 ** 20, `the new image is gzip-sized: ${m![2]} bytes`);
   assert.ok(Number(m![3]) < 5 * 2 ** 20 && Number(m![3]) > 4 * 2 ** 20, "what the 6 MiB tmpfs has free");
   assert.ok(readFileSync(join(root, image)).equals(old), "the old image, byte for byte");
   assert.equal(readdirSync(join(root, "boot")), [`initrd.img-${kver}-clusterguard`]);

@@ -63,7 +63,7 @@ export async function scenarioServiceFailure(run: Run): Promise<void> {
 /** The shared disk's other file systems: ext4 on /var/lib/lab (fsfreeze) and vfat on /boot/efi (remount read-only). */
 const OTHERS = [
   { part: PARTS[1], dir: "/var/lib/lab", file: "/marker" },
-  { part: PARTS[2], dir: "/boot/efi", file: "/MARKER.TXT" },
+  { part: PARTS[2], dir: PARTS[2].mount, file: "/MARKER.TXT" },
 ];
 
 /**

@@ -1,10 +1,11 @@
 // Scenarios about starting: one by one, both at once, and a guard that cannot run.
 import { ask } from "../control.ts";
 import { prepare, type Status, up, waitStatus } from "../lifecycle.ts";
-import { existsSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { MACHINE } from "../lab-config.ts";
-import { LAB_BOOT, NODES, type Node, RUN } from "../paths.ts";
+import { IMAGE, LAB_BOOT, NODES, type Node, RUN } from "../paths.ts";
+import { OVMF_VARS, varsFile } from "../provision.ts";
 import { consoles, type Run } from "../scenario-kit.ts";
 import { checkParked, guard, startOneByOne } from "./checks.ts";
 
@@ -57,22 +58,68 @@ export async function scenarioSimulStart(run: Run): Promise<void> {
 }
 
 /**
- * Both VMs boot the one shared disk through the GRUB installed on it, with no per-machine setting: each machine's
- * SMBIOS UUID picks its own node's entry (46_clusterguard_select), and the guard runs as that node.
+ * Both VMs boot the one shared disk through the boot loader installed on it, with no per-machine setting on the disk.
+ * GRUB: each machine's SMBIOS UUID picks its own node's entry (46_clusterguard_select). systemd-boot: each machine
+ * boots the default its own NVRAM names (LoaderEntryDefault, set by `bootloader install --set-default` on that
+ * machine), and the guard says so; then b gets a cleared NVRAM (a new mainboard) and must wait at the menu, booting
+ * nothing (design row 16.12), until its NVRAM is back. Either way the guard runs as the machine's node.
  */
 export async function scenarioBootEntrySelection(run: Run): Promise<void> {
-  if (LAB_BOOT !== "grub") throw new Error("boot-entry-selection boots through GRUB: CG_LAB_BOOT=grub");
+  if (LAB_BOOT === "kernel")
+    throw new Error("boot-entry-selection boots through a boot loader: CG_LAB_BOOT=grub or systemd-boot");
   await startOneByOne(run);
   const c = await consoles();
   for (const n of NODES) {
-    const said = `SMBIOS UUID ${MACHINE[n].uuid} is node ${n}'s machine: booting clusterguard-${n}`;
-    run.expect(consoleSaid(n, said), `${n}: GRUB said "${said}"`);
+    const said =
+      LAB_BOOT === "grub"
+        ? `SMBIOS UUID ${MACHINE[n].uuid} is node ${n}'s machine: booting clusterguard-${n}`
+        : `is node ${n}'s machine; systemd-boot`;
+    const why = `booted clusterguard-${n}.conf, this machine's default (EFI variable LoaderEntryDefault)`;
+    if (LAB_BOOT === "grub") run.expect(consoleSaid(n, said), `${n}: GRUB said "${said}"`);
+    else run.expect(consoleSaid(n, said) && consoleSaid(n, why), `${n}: the guard said "...${said}... ${why}"`);
     const guarded = c[n].filter((e) => e.kind === "guard" && e.event === "role");
     run.expect(
       guarded.length > 0 && guarded.every((e) => e.node === n),
       `${n}: the guard ran as node ${n} (${[...new Set(guarded.map((e) => e.node))].join(", ")})`,
     );
   }
+  if (LAB_BOOT === "systemd-boot") await newMainboardWaits(run);
+}
+
+/**
+ * systemd-boot's machine without a default of its own: b's NVRAM is cleared (OVMF's template, as a new mainboard
+ * has it) while it is off. Powered on, it must show the menu and boot nothing for 120 s, a staying ACTIVE; with its
+ * NVRAM back it boots its own entry and parks STANDBY again.
+ */
+async function newMainboardWaits(run: Run): Promise<void> {
+  run.step("b powered off; its NVRAM cleared (a new mainboard); powered on: it must wait at systemd-boot's menu");
+  await ask({ cmd: "kill", node: "b" });
+  copyFileSync(OVMF_VARS, varsFile(RUN, "b"));
+  const log = join(RUN, "console-b.log");
+  const from = existsSync(log) ? statSync(log).size : 0;
+  await ask({ cmd: "on", node: "b" });
+  const since = () => (existsSync(log) ? readFileSync(log).subarray(from).toString("utf8") : "");
+  const t = Date.now();
+  while (!since().includes("clusterguard (node b)")) {
+    run.expect(Date.now() - t < 180000, "systemd-boot's menu, listing clusterguard (node b), within 180 s");
+    await Bun.sleep(2000);
+  }
+  run.time("power-on -> systemd-boot's menu", Date.now() - t);
+  await Bun.sleep(120000);
+  run.expect(!/Linux version|clusterguard\[/.test(since()), "120 s at the menu: no kernel started on b");
+  const s = await ask<Status>({ cmd: "status" });
+  run.expect(s.nodes.a.role === "ACTIVE", "a still ACTIVE");
+  run.step("b powered off, its NVRAM back (its node's default); powered on: it boots clusterguard-b and parks");
+  await ask({ cmd: "kill", node: "b" });
+  copyFileSync(varsFile(IMAGE, "b"), varsFile(RUN, "b"));
+  await ask({ cmd: "on", node: "b" });
+  await waitStatus(
+    run.t0,
+    "b back STANDBY",
+    (x) => x.nodes.a.role === "ACTIVE" && x.nodes.b.role === "STANDBY",
+    300000,
+  );
+  await checkParked(run, "b");
 }
 
 /**
