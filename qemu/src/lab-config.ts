@@ -28,6 +28,13 @@ export const MACHINE: Record<Node, { uuid: string; serial: string }> = {
   b: { uuid: "6c61622d-6e6f-4465-8100-00000000000b", serial: "CGLAB-B" },
 };
 
+/**
+ * The serial heartbeat port. OVMF makes COM1 and COM2 consoles of the firmware, so with systemd-boot the cable is on
+ * COM4: on COM2 the peer's frames and firmware text were typed into the other machine's firmware and boot menu, and
+ * the guard refuses a port the firmware reads as its console (src/sys/firmware-console.ts).
+ */
+export const HEARTBEAT_TTY = LAB_BOOT === "systemd-boot" ? "/dev/ttyS3" : "/dev/ttyS1";
+
 /** QEMU's -smbios for machine n: its identity as its firmware gives it. */
 export const smbiosArg = (n: Node) => `type=1,uuid=${MACHINE[n].uuid},serial=${MACHINE[n].serial}`;
 
@@ -159,7 +166,7 @@ tls_cert = "${LAB_WEB.cert}"
 tls_key = "${LAB_WEB.key}"
 
 [channels.serial]
-device = "/dev/ttyS1"
+device = "${HEARTBEAT_TTY}"
 baud = 115200
 
 [channels.udp]

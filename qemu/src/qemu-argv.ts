@@ -66,15 +66,15 @@ export function qemuArgv(n: Node, boot: BootSet, extraArgs = "", bmc?: BmcSpec, 
     `file=${join(RUN, "sbd.img")},format=raw,if=none,id=sbd,cache=none`,
     "-device",
     "virtio-blk-pci,drive=sbd,share-rw=on",
-    // ttyS0: the console (stdout of QEMU, timestamped by the lab); ttyS1: the null-modem cable via the lab relay.
+    // ttyS0: the console (stdout of QEMU, timestamped by the lab); the null-modem cable via the lab relay on ttyS1, or
+    // with OVMF on ttyS3 (COM4): OVMF reads COM1 and COM2 as its keyboard (HEARTBEAT_TTY in lab-config.ts).
     "-chardev",
     "stdio,id=con,signal=off",
     "-serial",
     "chardev:con",
     "-chardev",
     `socket,id=hb,path=${join(RUN, `serial-${n}.sock`)},server=on,wait=off`,
-    "-serial",
-    "chardev:hb",
+    ...(boot.via === "systemd-boot" ? ["-device", "isa-serial,chardev=hb,index=3"] : ["-serial", "chardev:hb"]),
     // eth0: the crossover link, one Ethernet frame per datagram through the lab relay.
     "-netdev",
     `dgram,id=eth,local.type=inet,local.host=127.0.0.1,local.port=${p.local},remote.type=inet,remote.host=127.0.0.1,remote.port=${p.remote}`,

@@ -1,13 +1,14 @@
 // What every node process does before its runtime starts: resolve who it is (config, kernel arguments, command
 // line), its logger, real-time priority and memory lock, and its fence levels. The initrd guard and the agent share it.
 import { writeSync } from "node:fs";
-import { type ClusterConfig, type ConfigError, selectSelf } from "../config/index.ts";
+import { type ClusterConfig, type ConfigError, DEFAULT_CONFIG_PATH, selectSelf } from "../config/index.ts";
 import { levelsFor } from "../config/types.ts";
 import type { FenceDevice, FenceContext } from "../fence/device.ts";
 import { RecordingFence } from "../fence/record.ts";
 import { fenceDevicesFrom } from "../fence/runner.ts";
 import { journalConnected, journalSink } from "../log/journal.ts";
 import { kmsgFiltered, kmsgSink, Logger, type Sink, streamSink } from "../log/logger.ts";
+import { consoleHazard } from "../sys/firmware-console.ts";
 import { lockMemory, setRealtime } from "../sys/realtime.ts";
 import { sdNotify } from "../sys/sd-notify.ts";
 import { RUN_DIR } from "./boot-record.ts";
@@ -44,6 +45,7 @@ export function resolveNode(
   kargs: KernelArgs,
   cli: { node?: string; hostMode: boolean; fenceRecord?: string; realtime: boolean; links: LinkOverrides },
   facts: () => MachineFacts = readMachineFacts,
+  hazard: (device: string) => string | null = consoleHazard,
 ): { ok: true; options: NodeOptions } | { ok: false; error: ConfigError } {
   const origin = cli.node
     ? { file: "command line", key: "--node" }
@@ -67,6 +69,21 @@ export function resolveNode(
   }
   const sel = selectSelf(config, name, origin);
   if (!sel.ok) return { ok: false, error: sel.error };
+  // A heartbeat port the firmware reads as its keyboard types the peer's frames into this machine's boot menu.
+  const serial = config.channels.serial;
+  const device = cli.links.serialDevice ?? serial.device;
+  const why = !cli.hostMode && serial.enabled ? hazard(device) : null;
+  if (why)
+    return {
+      ok: false,
+      error: {
+        file: DEFAULT_CONFIG_PATH,
+        key: "channels.serial.device",
+        value: device,
+        problem: why,
+        expected: "a serial port this machine's firmware does not read as a console",
+      },
+    };
   const links: LinkOverrides = { ...cli.links };
   if (kargs.address && !links.udpLocal) links.udpLocal = splitCidr(kargs.address).address;
   return {
