@@ -35,7 +35,9 @@ export interface AgentCli extends NodeCli {
 
 /** Runs until the machine stops, a successor takes the links, or an admin stops it; resolves with the exit code. */
 export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: AgentCli): Promise<number> {
-  const r = resolveNode(config, key, parseKernelArgs(readCmdline()), cli);
+  // The firmware-console check is the guard's, at boot: an agent that refused on a running ACTIVE would stop its
+  // heartbeats and turn a hazard of the next reboot into a failover now.
+  const r = resolveNode(config, key, parseKernelArgs(readCmdline()), cli, undefined, () => null);
   if (!r.ok) {
     console.error(formatConfigError(r.error));
     return EXIT_USAGE;
