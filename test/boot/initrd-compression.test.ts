@@ -157,7 +157,10 @@ test("without a kernel config: gzip and a warning; a /boot without room for it: 
   assert.is(m![1], image);
   // gzip -9 of this image is near 90 MiB, zstd -19 68 MiB, xz -6 64 MiB (above).
   assert.ok(Number(m![2]) > 80 * 2 ** 20, `the new image is gzip-sized: ${m![2]} bytes`);
-  assert.ok(Number(m![3]) < 5 * 2 ** 20 && Number(m![3]) > 4 * 2 ** 20, "what the 6 MiB tmpfs has free");
+  assert.ok(
+    Number(m![3]) <= 5 * 2 ** 20 && Number(m![3]) > 4.5 * 2 ** 20,
+    `what the 6 MiB tmpfs has free beside the old 1 MiB image: ${m![3]}`,
+  );
   assert.ok(readFileSync(join(root, image)).equals(old), "the old image, byte for byte");
   assert.equal(readdirSync(join(root, "boot")), [`initrd.img-${kver}-clusterguard`]);
   console.log(
