@@ -1,7 +1,7 @@
 // `clusterguard initrd regenerate` compresses the guard initrd as the kernel allows, with real dracut in the lab's
 // Debian 12 chroot (zstd and xz copied in from the host): zstd -19 by itself on Debian 12's kernel, said with the
-// reason; the image has zstd's magic, verifies, and `config check --initrd` reads its config; --compress xz gives xz;
-// --compress zstd on a kernel config without CONFIG_RD_ZSTD is refused (exit 2) before dracut. Then, in one build,
+// reason; the image has zstd's magic, verifies, and `config check --initrd` reads its config (xz's dracut arguments
+// are table-tested in compression.test.ts, and config check reads xz images in test/cli/config.test.ts); --compress zstd on a kernel config without CONFIG_RD_ZSTD is refused (exit 2) before dracut. Then, in one build,
 // a /boot (a tmpfs) without the kernel config and too small for the new image: gzip and a warning, then exit 1, a
 // message naming the path, the bytes needed and free, and the old image byte for byte.
 import { test } from "uvu";
@@ -104,17 +104,6 @@ test("config check --initrd reads the config and authkey out of the zstd image",
   assert.equal(configCheck(edited).about, [
     `warning: ${join(root, image)}: its configuration is another: run 'clusterguard initrd regenerate' (the guard in the initrd runs with the image's copy)`,
   ]);
-});
-
-test("--compress xz: the image is xz, verified, and config check reads it", () => {
-  const r = regenerate("--compress", "xz");
-  assert.is(r.code, 0, r.stderr);
-  assert.match(r.stdout, `\ncompression: xz -6 (--compress xz; CONFIG_RD_XZ=y in /boot/config-${kver})\n`);
-  assert.is(compressionOf(join(root, image)), "xz");
-  const check = configCheck();
-  assert.is(check.code, 0, check.stderr);
-  assert.equal(check.about, []);
-  console.log(`  shell guard initrd, xz -6: ${size()}, regenerate ${r.seconds.toFixed(1)} s`);
 });
 
 test("--compress zstd for a kernel built without CONFIG_RD_ZSTD is refused before dracut, exit 2", () => {

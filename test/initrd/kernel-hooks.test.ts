@@ -1,13 +1,13 @@
 // The kernel hooks never fail a kernel upgrade: each run for real, chrooted in a throwaway Debian 12 (the lab's base
 // under an overlay) with the built executable, the dracut module and the hooks at their installed paths. Every
-// problem is a warning and exit 0, a /boot too full for the new guard initrd included (the old one stays); a kernel
-// removal removes that kernel's guard initrd and nothing else.
+// problem is a warning and exit 0 (a failing regenerate's own message passed on: a /boot too full for the new image
+// is one, its message tested in test/boot/initrd-compression.test.ts); a kernel removal removes that kernel's guard initrd and nothing else.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { BASE } from "../../qemu/src/paths.ts";
-import { EXE, runExe } from "../helpers/exe.ts";
+import { EXE } from "../helpers/exe.ts";
 import { OverlayRoot } from "../helpers/overlay-root.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
@@ -82,37 +82,6 @@ test("the hook passes the new kernel's version to regenerate", () => {
   const r = hook(`${POSTINST} 9.9.9-none /boot/vmlinuz-9.9.9-none`, configured);
   assert.is(r.rc, "0");
   assert.match(r.stderr, "clusterguard initrd regenerate: kernel 9.9.9-none is not installed in /");
-});
-
-test("a /boot without room for the new guard initrd: the hook passes regenerate's reason on, keeps the old image, exits 0", () => {
-  const keyDir = mkdtempSync("/tmp/cg-hook-key-");
-  try {
-    const authkey = join(keyDir, "authkey");
-    assert.is(runExe(["keygen", "--authkey", authkey]).code, 0);
-    // /boot becomes an 8 MiB tmpfs with the kernel config and a 1 MiB old guard initrd; the build needs far more.
-    const image = `/boot/initrd.img-${KVER}-clusterguard`;
-    const r = hook(
-      `cp /boot/config-${KVER} /tmp/ && mount -t sysfs sysfs /sys && mount -t tmpfs -o size=8m tmpfs /boot &&
-      cp /tmp/config-${KVER} /boot/ && head -c 1048576 /dev/urandom > ${image} && sha256sum ${image} > /tmp/old.sha &&
-      ${POSTINST} ${KVER} /boot/vmlinuz-${KVER}; rc=$?; sha256sum -c /tmp/old.sha >&2; ls -A /boot >&2; umount /boot /sys; (exit $rc)`,
-      [...configured, [authkey, "/etc/clusterguard/authkey"]],
-    );
-    assert.is(r.rc, "0", r.stderr);
-    assert.match(
-      r.stderr,
-      new RegExp(
-        `clusterguard initrd regenerate: not enough room for ${image}: the new image needs \\d+ bytes \\([\\d.]+ MiB\\) on the file system of /boot \\(its size and a 1 MiB margin\\), and \\d+ bytes \\([\\d.]+ MiB\\) are free; nothing was written, the old image is unchanged`,
-      ),
-    );
-    assert.match(
-      r.stderr,
-      `clusterguard: warning: 'clusterguard initrd regenerate --kver ${KVER}' failed (its messages are above); the guard initrd of kernel ${KVER} is the one built before, unchanged`,
-    );
-    assert.match(r.stderr, `${image}: OK`, "the old image, byte for byte");
-    assert.match(r.stderr, `\nconfig-${KVER}\ninitrd.img-${KVER}-clusterguard\n`, "nothing else in /boot");
-  } finally {
-    rmSync(keyDir, { recursive: true, force: true });
-  }
 });
 
 test("a kernel removal removes that kernel's guard initrds, not the distro's initrd nor another kernel's", () => {
