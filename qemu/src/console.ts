@@ -42,6 +42,11 @@ export class ConsoleLog {
 
   private promptSeen = false;
 
+  /** What the console shows that no newline has ended yet: a full-screen menu waiting for a key (systemd-boot's). */
+  pending(): string {
+    return this.buf;
+  }
+
   push(chunk: Uint8Array): void {
     this.buf += this.dec.decode(chunk, { stream: true });
     // The prompt ends no line of its own until more output comes: look for it in what is still buffered too.

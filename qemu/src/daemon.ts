@@ -142,6 +142,9 @@ async function handle(r: Req): Promise<unknown> {
       const text = existsSync(log) ? readFileSync(log, "utf8") : "";
       return { count: text.split("\n").filter((l) => l.includes(String(r.link))).length };
     }
+    case "pending":
+      // The console's unterminated last line: a menu that waits for a key never ends one.
+      return { text: vms[n!].console?.pending() ?? "" };
     case "on":
       // A power button (or a BMC's power on) does nothing to a machine that is on.
       if (vms[n!].state !== "stopped") return { ok: true, already: vms[n!].state };

@@ -19,6 +19,8 @@ export class Vm {
 
   /** Set while the lab itself cuts the power, so that exit is not reported twice. */
   private cutting = false;
+  /** This power-on's console (null before the first). */
+  console: ConsoleLog | null = null;
 
   constructor(
     readonly node: Node,
@@ -34,6 +36,7 @@ export class Vm {
       this.events.push(e);
       this.onEvent(this.node, e);
     });
+    this.console = log;
     this.poweredOnAt = Date.now();
     this.events.push({ at: this.poweredOnAt, kind: "kernel", message: "power on" });
     const p = Bun.spawn(qemuArgv(this.node, this.boot, extraArgs, this.bmc, entry), {
