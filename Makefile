@@ -6,7 +6,7 @@ SOURCES := $(shell find src -name '*.ts' 2>/dev/null) $(wildcard src/web/assets/
 BUILD_FLAGS := --compile --minify --bytecode --format=esm \
 	--no-compile-autoload-dotenv --no-compile-autoload-bunfig
 
-.PHONY: all build man deb deps host-deps typecheck lint test test-unit clean lab lab-base lab-matrix lab-initramfs-tools lab-manual-confirm lab-soak install bench sim
+.PHONY: all build man deb deps host-deps typecheck lint test test-unit clean lab lab-base lab-matrix lab-initramfs-tools lab-manual-confirm lab-systemd-boot lab-soak install bench sim
 
 all: build
 
@@ -88,6 +88,11 @@ lab-matrix: deps host-deps deb lab-base
 ## (an image of its own, where initramfs-tools replaced dracut: needs the Debian mirror when it is built)
 lab-initramfs-tools: deps host-deps deb lab-base
 	CG_LAB_INITRD=initramfs-tools qemu/lab scenario start-one-by-one kill-active
+
+## lab-systemd-boot: the VMs boot through OVMF and systemd-boot on the shared disk, each machine by the default its own
+## NVRAM names (an image of its own): boot-entry-selection (with a machine whose NVRAM was cleared waiting at the menu)
+lab-systemd-boot: deps host-deps deb lab-base
+	CG_LAB_BOOT=systemd-boot qemu/lab scenario boot-entry-selection
 
 ## lab-manual-confirm: a pair fenced by its BMCs alone (an image of its own), the ACTIVE's BMC dead and its power cut:
 ## the STANDBY waits off the shared disk until the administrator confirms in its initrd shell
