@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { installBls, listBls, removeBls } from "./bls.ts";
 import { type BootloaderKind, detectBootloader, validNodeName } from "./bootloader-kind.ts";
-import { holdAtMenu, restoreDefaults, setDefault } from "./defaults.ts";
+import { holdAtMenu, LOADER_CONF_FILE, restoreDefaults, setDefault } from "./defaults.ts";
 import { entryFile, forgetMachineEntry, machineEntries } from "./efi-default.ts";
 import { installGrub, listGrub, removeGrub, updateGrub } from "./grub.ts";
 import { readMatches, writeSelect } from "./grub-select.ts";
@@ -119,7 +119,14 @@ export async function bootRemove(o: BootOptions): Promise<BootReport> {
   }
   if (kind === "grub") writeSelect(root, matches);
   if (lines.length === 0) lines.push("no clusterguard entry to remove");
-  lines.push(...restoreDefaults(root));
+  // A machine without its own default must keep waiting at the menu while any node's entry is left (16.12).
+  const held = kind === "bls" && listBls(root).length > 0;
+  lines.push(...restoreDefaults(root, held ? [LOADER_CONF_FILE] : []));
+  if (held) lines.push(`kept "timeout menu-force" in loader.conf: the entries of ${listBls(root).join(", ")} are left`);
+  if (kind === "bls")
+    lines.push(
+      'on the other machine, if its NVRAM default was a removed entry, run `bootctl set-default "" && bootctl set-timeout ""` there (each machine\'s NVRAM is its own)',
+    );
   if (kind === "grub" && o.update !== false) lines.push(await grubUpdate(root));
   return { kind, lines };
 }

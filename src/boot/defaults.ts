@@ -39,32 +39,40 @@ function original(root: string, file: string): string | null {
   return existsSync(join(root, file)) ? readFileSync(join(root, file), "utf8") : null;
 }
 
-const TIMEOUT = /^[ \t]*timeout[ \t]+(\S+)[ \t]*$/m;
+/** A `timeout` line of loader.conf; systemd-boot takes the last one. */
+const TIMEOUT = /^[ \t]*timeout[ \t]+(\S+)[ \t]*\r?$/gm;
 
 /**
  * systemd-boot reads one loader.conf for both machines, and a machine with no LoaderEntryDefault in its NVRAM (new
  * mainboard, cleared NVRAM, a machine not yet given its node) boots loader.conf's `default` or the first entry:
  * often the distribution's entry, with no guard, into the shared root. So the shared loader.conf says
- * `timeout menu-force`: such a machine waits at the menu for the admin. Each machine that `--set-default` gives its
- * node gets back loader.conf's old timeout as its own (LoaderConfigTimeout, which overrides loader.conf's). As
- * GRUB's unmatched machine waits (grub-select.ts). Saved first: `bootloader remove` restores the file byte for byte.
+ * `timeout menu-force` (every timeout line: systemd-boot takes the last): such a machine waits at the menu for the
+ * admin. Each machine that `--set-default` gives its node gets back loader.conf's old timeout as its own
+ * (LoaderConfigTimeout, which overrides loader.conf's). As GRUB's unmatched machine waits (grub-select.ts). Saved
+ * first: `bootloader remove` restores the file byte for byte once no node's entry is left.
  */
 export function holdAtMenu(root: string): string {
   const text = existsSync(join(root, LOADER_CONF)) ? readFileSync(join(root, LOADER_CONF), "utf8") : "";
-  const held = TIMEOUT.test(text)
-    ? text.replace(TIMEOUT, "timeout menu-force")
+  const held = [...text.matchAll(TIMEOUT)].length
+    ? text.replace(TIMEOUT, (line) => `timeout menu-force${line.endsWith("\r") ? "\r" : ""}`)
     : `${text}${text === "" || text.endsWith("\n") ? "" : "\n"}timeout menu-force\n`;
   if (held === text) return `${join(root, LOADER_CONF)} already holds a machine without its own default at the menu`;
   saveOnce(root, LOADER_CONF);
   writeFileSync(join(root, LOADER_CONF), held);
-  return `wrote "timeout menu-force" in ${join(root, LOADER_CONF)}: a machine whose NVRAM names no default (not yet given its node with --set-default) waits at the menu instead of booting the first entry`;
+  return `wrote "timeout menu-force" in ${join(root, LOADER_CONF)}: a machine without its own menu timeout in its NVRAM (not yet given its node with --set-default, or given it by a version before this one) waits at the menu instead of booting the first entry; run \`clusterguard bootloader install --node NAME --set-default\` on each machine`;
 }
 
-/** The menu timeout a machine gets with its default: loader.conf's before holdAtMenu (systemd-boot's 0 if none). */
+/**
+ * The menu timeout a machine gets with its default: loader.conf's last `timeout` before holdAtMenu, as bootctl
+ * takes it (systemd-boot's 0, no menu, when there was none or it only ever showed the menu).
+ */
 function machineTimeout(root: string): string {
-  const t = TIMEOUT.exec(original(root, LOADER_CONF) ?? "")?.[1];
-  return t === undefined || t === "menu-force" ? "0" : t;
+  const t = [...(original(root, LOADER_CONF) ?? "").matchAll(TIMEOUT)].at(-1)?.[1];
+  return t === undefined || !/^(\d+|menu-hidden)$/.test(t) ? "0" : t;
 }
+
+/** The shared loader.conf, which `bootloader remove` keeps held while another node's entry is left. */
+export const LOADER_CONF_FILE = LOADER_CONF;
 
 /**
  * Make `node`'s entry the default (once: next boot only). Throws with the reason when unsafe. On systemd-boot that is
@@ -97,15 +105,18 @@ export async function setDefault(root: string, kind: BootloaderKind, node: strin
   ];
 }
 
-/** Undo every --set-default/--once: restore the saved files exactly. */
-export function restoreDefaults(root: string): string[] {
+/** Undo every --set-default/--once: restore the saved files exactly (but those in `keep`, still needed). */
+export function restoreDefaults(root: string, keep: string[] = []): string[] {
   const dir = join(root, BACKUP);
   if (!existsSync(dir)) return [];
   const done: string[] = [];
   const createdFile = join(dir, ".created");
   const created = existsSync(createdFile) ? readFileSync(createdFile, "utf8") : null;
-  rmSync(createdFile, { force: true });
-  for (const f of readdirSync(dir)) {
+  const saved = readdirSync(dir).filter((f) => f !== ".created");
+  const kept = saved.filter((f) => keep.includes((f.endsWith(".absent") ? f.slice(0, -7) : f).replace(/_/g, "/")));
+  if (kept.length === 0) rmSync(createdFile, { force: true });
+  for (const f of saved) {
+    if (kept.includes(f)) continue;
     const absent = f.endsWith(".absent");
     const target = join(root, (absent ? f.slice(0, -7) : f).replace(/_/g, "/"));
     if (absent) rmSync(target, { force: true });

@@ -1,4 +1,5 @@
 // Run a guard process end to end: resolve, log, go real-time, start, handle signals, return the exit code.
+import { ensureEfivars } from "../sys/firmware-console.ts";
 import type { ClusterConfig } from "../config/index.ts";
 import { configDigests, formatConfigError } from "../config/index.ts";
 import { writeConfigRecord } from "../node/boot-record.ts";
@@ -30,6 +31,9 @@ export async function runGuard(config: ClusterConfig, key: Uint8Array, cli: Node
     );
     return EXIT_OK;
   }
+  // The dracut shell and initramfs-tools initrds do not mount efivarfs: the identity line and the serial port's
+  // firmware-console check read it.
+  if (!cli.hostMode) ensureEfivars();
   const r = resolveNode(config, key, kargs, cli);
   if (!r.ok) {
     console.error(formatConfigError(r.error));

@@ -27,7 +27,7 @@ export function readBootEntry(efivars = EFIVARS): string | undefined {
   const loader = readLoaderVariable("LoaderInfo", efivars) ?? "the boot loader";
   const def = readLoaderVariable("LoaderEntryDefault", efivars);
   const why =
-    def === selected
+    def?.toLowerCase() === selected.toLowerCase() // systemd-boot keeps entry ids in lower case
       ? "this machine's default (EFI variable LoaderEntryDefault)"
       : def === null
         ? "chosen at the menu: this machine has no default of its own"

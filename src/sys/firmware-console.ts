@@ -8,8 +8,9 @@
 // into its kernel command line.
 //
 // The variables hold EFI device paths. A legacy serial port is ACPI(PNP0501, UID n) followed by a UART node; Linux
-// names the port with UID n ttyS n (COM1 = ttyS0). A port on a PCI serial card has no such node and is not matched.
-import { readFileSync, readlinkSync, realpathSync } from "node:fs";
+// names the port with UID n ttyS n (COM1 = ttyS0), as OVMF numbers them; firmware whose ACPI UIDs count from 1 would
+// be misread. A port on a PCI serial card (or a BMC's serial-over-LAN UART on PCI) has no such node and is not matched.
+import { existsSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { EFIVARS } from "../boot/efi-default.ts";
 
@@ -37,20 +38,37 @@ export function serialPortsIn(paths: Uint8Array): number[] {
   return ports;
 }
 
-/** The legacy port number of a serial device (`/dev/ttyS1` or a link to it): 1; null for any other device. */
+/**
+ * The legacy port number of a serial device: 1 for `/dev/ttyS1`, for a link to it, or for any node with its device
+ * number (major 4, minor 64 + n); null for any other device.
+ */
 export function legacyPort(device: string): number | null {
+  try {
+    const rdev = statSync(device).rdev;
+    const major = (rdev >> 8) & 0xfff;
+    const minor = (rdev & 0xff) | ((rdev >> 12) & 0xfff00);
+    if (major === 4 && minor >= 64) return minor - 64;
+    if (rdev !== 0) return null;
+  } catch {
+    // not there (yet): judged by its name, or its link's
+  }
   let name = basename(device);
   try {
-    name = basename(realpathSync(device));
+    name = basename(readlinkSync(device));
   } catch {
-    try {
-      name = basename(readlinkSync(device)); // a link to a port not there (yet)
-    } catch {
-      // not there, no link: judged by its name
-    }
+    // no link
   }
   const m = /^ttyS(\d+)$/.exec(name);
   return m ? Number(m[1]) : null;
+}
+
+/**
+ * Mount efivarfs where the initrd has not (dracut's shell initrd, initramfs-tools): on a machine booted by UEFI, the
+ * variables this check reads are there only then. Nothing on a BIOS boot; a failure leaves the check without them.
+ */
+export function ensureEfivars(efivars = EFIVARS): void {
+  if (!existsSync("/sys/firmware/efi") || existsSync(join(efivars, `ConIn-${EFI_GLOBAL_GUID}`))) return;
+  Bun.spawnSync(["mount", "-t", "efivarfs", "efivarfs", efivars], { stdout: "ignore", stderr: "ignore" });
 }
 
 /**

@@ -257,6 +257,8 @@ test("BLS: install holds a machine without its own default at the menu (loader.c
       "default debian\n# no timeout: systemd-boot boots at once",
       "default debian\n# no timeout: systemd-boot boots at once\ntimeout menu-force\n",
     ],
+    // systemd-boot takes the last timeout line: every one is held; CRLF lines keep their ends.
+    ["timeout 3\r\ndefault debian\r\ntimeout 10\r\n", "timeout menu-force\r\ndefault debian\r\ntimeout menu-force\r\n"],
     [null, "timeout menu-force\n"],
   ] as const) {
     const root = blsTree();
@@ -276,6 +278,19 @@ test("BLS: install holds a machine without its own default at the menu (loader.c
     assert.is(run("remove", "--root", root).code, 0);
     assert.equal(snapshot(root), before);
   }
+});
+
+test("BLS: removing one node's entry keeps the menu held for the other's; removing the last gives loader.conf back", () => {
+  const root = blsTree();
+  const before = snapshot(root);
+  const conf = join(root, "boot/loader/loader.conf");
+  for (const n of ["a", "b"]) assert.is(run("install", "--root", root, "--node", n).code, 0);
+  const one = run("remove", "--root", root, "--node", "a");
+  assert.is(one.code, 0, one.stderr);
+  assert.match(one.stdout, 'kept "timeout menu-force" in loader.conf: the entries of b are left');
+  assert.is(readFileSync(conf, "utf8"), "timeout menu-force\ndefault 0123abcd-6.5.6-300.fc39.x86_64.conf\n");
+  assert.is(run("remove", "--root", root, "--node", "b").code, 0);
+  assert.equal(snapshot(root), before);
 });
 
 test("BLS: --set-default where bootctl cannot set the NVRAM fails and says what to run on which machine", () => {

@@ -169,6 +169,8 @@ test("systemd-boot's variables say which entry this machine booted and why; the 
     own,
     "systemd-boot 252.39-1~deb12u2 booted clusterguard-a.conf, this machine's default (EFI variable LoaderEntryDefault)",
   );
+  put("LoaderEntryDefault", "ClusterGuard-A.conf");
+  assert.is(readBootEntry(dir), own, "systemd-boot compares entry ids in lower case");
   put("LoaderEntryDefault", "clusterguard-b.conf");
   assert.match(
     readBootEntry(dir) ?? "",

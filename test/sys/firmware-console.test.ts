@@ -42,6 +42,13 @@ test("the port of a serial device, through a link too; anything else is no legac
   assert.is(legacyPort(join(dir, "heartbeat")), 1);
   assert.is(legacyPort("/dev/ttyUSB0"), null);
   assert.is(legacyPort("/dev/pts/4"), null);
+  // By device number, whatever the name: ttyS2 is major 4, minor 66.
+  const node = join(dir, "heartbeat-node");
+  assert.is(Bun.spawnSync(["mknod", node, "c", "4", "66"]).exitCode, 0);
+  assert.is(legacyPort(node), 2);
+  const other = join(dir, "usb-node");
+  assert.is(Bun.spawnSync(["mknod", other, "c", "188", "0"]).exitCode, 0);
+  assert.is(legacyPort(other), null, "a USB serial adapter (ttyUSB0) is no legacy port");
 });
 
 test("ttyS1 under OVMF is refused with the cause and the remedy; ttyS3, no ConIn or no efivarfs pass", () => {
