@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { installBls, listBls, removeBls } from "./bls.ts";
 import { type BootloaderKind, detectBootloader, validNodeName } from "./bootloader-kind.ts";
-import { holdAtMenu, LOADER_CONF_FILE, restoreDefaults, setDefault } from "./defaults.ts";
+import { holdAtMenu, loaderConf, restoreDefaults, setDefault } from "./defaults.ts";
 import { entryFile, forgetMachineEntry, machineEntries } from "./efi-default.ts";
 import { installGrub, listGrub, removeGrub, updateGrub } from "./grub.ts";
 import { readMatches, writeSelect } from "./grub-select.ts";
@@ -121,7 +121,7 @@ export async function bootRemove(o: BootOptions): Promise<BootReport> {
   if (lines.length === 0) lines.push("no clusterguard entry to remove");
   // A machine without its own default must keep waiting at the menu while any node's entry is left (16.12).
   const held = kind === "bls" && listBls(root).length > 0;
-  lines.push(...restoreDefaults(root, held ? [LOADER_CONF_FILE] : []));
+  lines.push(...restoreDefaults(root, held ? [loaderConf(root)] : []));
   if (held) lines.push(`kept "timeout menu-force" in loader.conf: the entries of ${listBls(root).join(", ")} are left`);
   if (kind === "bls")
     lines.push(

@@ -18,7 +18,17 @@ import { runIn } from "./chroot.ts";
 import { setMachineEntry, setMachineTimeout } from "./efi-default.ts";
 
 const BACKUP = "var/lib/clusterguard/bootloader";
-const LOADER_CONF = "boot/loader/loader.conf";
+/**
+ * Where systemd-boot reads loader.conf: on the EFI system partition. That is /boot when /boot is the ESP (the layout
+ * these entries under /boot need); with an XBOOTLDR /boot, the ESP is /efi or /boot/efi. The first of these holding
+ * systemd-boot or a loader.conf, else /boot.
+ */
+export function loaderConf(root: string): string {
+  for (const esp of ["efi", "boot/efi", "boot"])
+    if (existsSync(join(root, esp, "EFI/systemd")) || existsSync(join(root, esp, "loader/loader.conf")))
+      return `${esp}/loader/loader.conf`;
+  return "boot/loader/loader.conf";
+}
 
 function saveOnce(root: string, file: string): void {
   const dir = join(root, BACKUP);
@@ -52,6 +62,8 @@ const TIMEOUT = /^[ \t]*timeout[ \t]+(\S+)[ \t]*\r?$/gm;
  * first: `bootloader remove` restores the file byte for byte once no node's entry is left.
  */
 export function holdAtMenu(root: string): string {
+  const LOADER_CONF = loaderConf(root);
+  mkdirSync(dirname(join(root, LOADER_CONF)), { recursive: true });
   const text = existsSync(join(root, LOADER_CONF)) ? readFileSync(join(root, LOADER_CONF), "utf8") : "";
   const held = [...text.matchAll(TIMEOUT)].length
     ? text.replace(TIMEOUT, (line) => `timeout menu-force${line.endsWith("\r") ? "\r" : ""}`)
@@ -67,12 +79,9 @@ export function holdAtMenu(root: string): string {
  * takes it (systemd-boot's 0, no menu, when there was none or it only ever showed the menu).
  */
 function machineTimeout(root: string): string {
-  const t = [...(original(root, LOADER_CONF) ?? "").matchAll(TIMEOUT)].at(-1)?.[1];
+  const t = [...(original(root, loaderConf(root)) ?? "").matchAll(TIMEOUT)].at(-1)?.[1];
   return t === undefined || !/^(\d+|menu-hidden)$/.test(t) ? "0" : t;
 }
-
-/** The shared loader.conf, which `bootloader remove` keeps held while another node's entry is left. */
-export const LOADER_CONF_FILE = LOADER_CONF;
 
 /**
  * Make `node`'s entry the default (once: next boot only). Throws with the reason when unsafe. On systemd-boot that is
@@ -82,7 +91,7 @@ export async function setDefault(root: string, kind: BootloaderKind, node: strin
   if (kind === "bls") {
     const lines = await setMachineEntry(node, once);
     if (!once) lines.push(...(await setMachineTimeout(machineTimeout(root))));
-    const conf = join(root, LOADER_CONF);
+    const conf = join(root, loaderConf(root));
     const shared = existsSync(conf) ? /^\s*default\s+(clusterguard-\S+)/m.exec(readFileSync(conf, "utf8")) : null;
     if (shared)
       lines.push(

@@ -293,6 +293,23 @@ test("BLS: removing one node's entry keeps the menu held for the other's; removi
   assert.equal(snapshot(root), before);
 });
 
+test("BLS: with an XBOOTLDR /boot, the hold goes into the loader.conf of the EFI system partition (/efi), where systemd-boot reads it", () => {
+  const root = blsTree();
+  mkdirSync(join(root, "efi/EFI/systemd"), { recursive: true });
+  mkdirSync(join(root, "efi/loader"), { recursive: true });
+  writeFileSync(join(root, "efi/loader/loader.conf"), "timeout 5\n");
+  const before = snapshot(root);
+  const r = run("install", "--root", root, "--node", "a");
+  assert.is(r.code, 0, r.stderr);
+  assert.is(readFileSync(join(root, "efi/loader/loader.conf"), "utf8"), "timeout menu-force\n");
+  assert.is(
+    readFileSync(join(root, "boot/loader/loader.conf"), "utf8"),
+    "timeout 3\ndefault 0123abcd-6.5.6-300.fc39.x86_64.conf\n",
+  );
+  assert.is(run("remove", "--root", root).code, 0);
+  assert.equal(snapshot(root), before);
+});
+
 test("BLS: --set-default where bootctl cannot set the NVRAM fails and says what to run on which machine", () => {
   for (const path of [fakeBootctl(true).path, "/nonexistent"]) {
     const root = blsTree();
