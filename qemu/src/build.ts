@@ -25,7 +25,6 @@ import {
   LOADER_CONF,
   MACHINE,
   nodeArgs,
-  smbiosArg,
 } from "./lab-config.ts";
 import { runIn } from "../../src/boot/chroot.ts";
 import { DEFAULT_ENTRY_ARGS } from "../../src/boot/bootloader.ts";
@@ -123,8 +122,7 @@ export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
     const grub = LAB_BOOT === "grub" ? ["--match", `smbios-uuid=${MACHINE[n].uuid}`, "--no-update"] : [];
     console.log(await sh(EXE, ["bootloader", "install", "--root", root, "--node", n, "--args", nodeArgs(n), ...grub]));
   }
-  if (LAB_BOOT === "systemd-boot")
-    addSdbootProvisioner(root, kver, { a: MACHINE.a.uuid, b: MACHINE.b.uuid }, { a: nodeArgs("a"), b: nodeArgs("b") });
+  if (LAB_BOOT === "systemd-boot") addSdbootProvisioner(root, kver);
   const set = bootSet(root, kver);
   copyFileSync(join(root, "etc/clusterguard/clusterguard.toml"), join(IMAGE, "clusterguard.toml"));
   copyFileSync(join(root, "etc/clusterguard/authkey"), join(IMAGE, "authkey"));
@@ -138,8 +136,7 @@ export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
   });
   rmSync(esp, { recursive: true, force: true });
   if (LAB_BOOT === "grub") await provision(join(IMAGE, "shared.img"), t0);
-  if (LAB_BOOT === "systemd-boot")
-    await provisionSdboot(join(IMAGE, "shared.img"), IMAGE, { a: smbiosArg("a"), b: smbiosArg("b") }, t0);
+  if (LAB_BOOT === "systemd-boot") await provisionSdboot(join(IMAGE, "shared.img"), IMAGE, t0);
   assertNothingMounted(root);
   rmSync(root, { recursive: true, force: true });
   writeFileSync(join(IMAGE, "boot.json"), JSON.stringify(set, null, 2));
@@ -148,17 +145,20 @@ export async function build(opts: { force?: boolean } = {}): Promise<BootSet> {
   return set;
 }
 
+/** Run `cmd` chrooted in the image's root; its output, or an error naming `what` with the output. */
+async function inImage(root: string, what: string, cmd: string, args: string[]): Promise<string> {
+  const r = await runIn(root, cmd, args);
+  if (r.exitCode !== 0) throw new Error(`${what} in the image failed (exit ${r.exitCode}):\n${r.output}`);
+  return r.output;
+}
+
 /**
  * Install clusterguard the way an admin would: `dpkg -i` of `make deb`'s package inside the image (its Depends checked,
  * its postinst run), so every lab run tests the package. For an initramfs-tools image, first swap dracut for
  * initramfs-tools (qemu/image/use-initramfs-tools.sh, from the Debian mirror).
  */
 async function installPackage(root: string, t0: number): Promise<void> {
-  const inRoot = async (what: string, cmd: string, args: string[]) => {
-    const r = await runIn(root, cmd, args);
-    if (r.exitCode !== 0) throw new Error(`${what} in the image failed (exit ${r.exitCode}):\n${r.output}`);
-    return r.output;
-  };
+  const inRoot = (what: string, cmd: string, args: string[]) => inImage(root, what, cmd, args);
   if (INITRD_KIND === "initramfs-tools") {
     progress(t0, "initramfs-tools instead of dracut (apt-get, from the Debian mirror)");
     const placeholder = readFileSync(join(root, "etc/resolv.conf"));
@@ -265,14 +265,8 @@ async function installSystemdBoot(root: string, t0: number): Promise<void> {
   await sh("sh", ["-c", `cd '${debs}' && apt-get download systemd-boot systemd-boot-efi`]);
   mkdirSync(join(root, "var/tmp/sdboot"), { recursive: true });
   for (const f of readdirSync(debs)) copyFileSync(join(debs, f), join(root, "var/tmp/sdboot", f));
-  const inRoot = async (cmd: string, args: string[]) => {
-    const r = await runIn(root, cmd, args);
-    if (r.exitCode !== 0)
-      throw new Error(`${cmd} ${args.join(" ")} in the image failed (exit ${r.exitCode}):\n${r.output}`);
-    return r.output;
-  };
   try {
-    await inRoot("sh", ["-c", "dpkg -i /var/tmp/sdboot/*.deb"]);
+    await inImage(root, "dpkg -i systemd-boot systemd-boot-efi", "sh", ["-c", "dpkg -i /var/tmp/sdboot/*.deb"]);
   } finally {
     rmSync(join(root, "var/tmp/sdboot"), { recursive: true, force: true });
   }

@@ -4,11 +4,12 @@
 // powers off. It has to be a boot: grub-install writes its core image into the BIOS boot partition and patches the
 // boot sector with where it went, which it does only for a disk with partition devices; an image file on the host
 // is not one (and update-grub must find the root file system's UUID on the disk the machines boot).
-// CG_LAB_BOOT=systemd-boot: systemd-boot is already on the EFI system partition (bootctl install at build); each
-// machine boots once through OVMF with its own NVRAM and is given its node there, as on a real pair.
+// CG_LAB_BOOT=systemd-boot: systemd-boot is already on the EFI system partition (its EFI binary, put there at build);
+// each machine boots once through OVMF with its own NVRAM and is given its node there, as on a real pair.
 import { appendFileSync, chmodSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BASE, type Node, RUN } from "./paths.ts";
+import { MACHINE, nodeArgs, smbiosArg } from "./lab-config.ts";
+import { BASE, NODES, type Node, RUN } from "./paths.ts";
 import { progress } from "./sh.ts";
 
 /** Where the script sits in the image (it stays there: a later `update-grub` needs no lab). */
@@ -37,14 +38,25 @@ export function addProvisioner(root: string): void {
   chmodSync(join(root, INIT.slice(1)), 0o755);
 }
 
+/** The QEMU arguments every provisioning VM starts with: TCG, one vCPU, 512 MB, no display, no reboot. */
+const provisionVm = (name: string): string[] => [
+  ...["qemu-system-x86_64", "-name", name, "-accel", "tcg,tb-size=128", "-cpu", "max"],
+  ...["-m", "512", "-smp", "1", "-display", "none", "-no-user-config", "-nodefaults", "-no-reboot"],
+];
+
+/** The error for a provisioning boot that did not say it was done: where its console is, and its last 40 lines. */
+function notDone(what: string, log: string, out: string, err: string): Error {
+  const tail = `${out}\n${err}`.trim().split("\n").slice(-40).join("\n");
+  return new Error(`${what} (console in ${log}):\n${tail}`);
+}
+
 /** Boot `disk` once to install GRUB on it; throws with the console's end unless the script said it was done. */
 export async function provision(disk: string, t0: number, timeoutMs = 300_000): Promise<void> {
   progress(t0, "provisioning boot: grub-install /dev/vda and update-grub, in a VM booted on the shared disk");
   mkdirSync(RUN, { recursive: true });
   const p = Bun.spawn(
     [
-      ...["qemu-system-x86_64", "-name", "clusterguard-provision", "-accel", "tcg,tb-size=128", "-cpu", "max"],
-      ...["-m", "512", "-smp", "1", "-display", "none", "-no-user-config", "-nodefaults", "-no-reboot"],
+      ...provisionVm("clusterguard-provision"),
       ...["-kernel", join(BASE, "vmlinuz"), "-initrd", join(BASE, "initrd.img")],
       ...["-append", `root=LABEL=cgroot rw console=ttyS0,115200 panic=-1 init=${INIT}`],
       ...["-drive", `file=${disk},format=raw,if=none,id=root,cache=unsafe`, "-device", "virtio-blk-pci,drive=root"],
@@ -56,13 +68,9 @@ export async function provision(disk: string, t0: number, timeoutMs = 300_000): 
   const [out, err] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
   await p.exited;
   clearTimeout(timer);
-  writeFileSync(join(RUN, "provision-console.log"), out);
-  if (!out.includes(DONE)) {
-    const tail = `${out}\n${err}`.trim().split("\n").slice(-40).join("\n");
-    throw new Error(
-      `the provisioning boot did not install GRUB (console in ${join(RUN, "provision-console.log")}):\n${tail}`,
-    );
-  }
+  const log = join(RUN, "provision-console.log");
+  writeFileSync(log, out);
+  if (!out.includes(DONE)) throw notDone("the provisioning boot did not install GRUB", log, out, err);
   progress(t0, "GRUB is on the shared disk");
 }
 
@@ -84,7 +92,7 @@ export const PROVISION_ENTRY = "00-lab-provision.conf";
 const SD_INIT = "/usr/local/sbin/lab-sdboot-default";
 const SD_DONE = "lab-sdboot-default: done";
 
-const sdScript = (uuids: Record<Node, string>, args: Record<Node, string>) => `#!/bin/sh
+const sdScript = () => `#!/bin/sh
 # The lab's provisioning boot of one machine (CG_LAB_BOOT=systemd-boot; qemu/src/provision.ts): systemd-boot started
 # it from the shared disk's EFI system partition, so this machine's NVRAM can be given its node, as an admin does on
 # each machine of a pair: clusterguard bootloader install --node N --set-default (bootctl set-default and
@@ -96,8 +104,8 @@ mount -t devtmpfs devtmpfs /dev 2> /dev/null
 mountpoint -q /sys/firmware/efi/efivars || mount -t efivarfs efivarfs /sys/firmware/efi/efivars
 mount /boot
 case "$(cat /sys/class/dmi/id/product_uuid)" in
-    ${uuids.a}) node=a args="${args.a}" ;;
-    ${uuids.b}) node=b args="${args.b}" ;;
+    ${MACHINE.a.uuid}) node=a args="${nodeArgs("a")}" ;;
+    ${MACHINE.b.uuid}) node=b args="${nodeArgs("b")}" ;;
     *) node="" ;;
 esac
 if [ -n "$node" ] && clusterguard bootloader install --node "$node" --args "$args" --set-default; then
@@ -121,14 +129,9 @@ sleep 30
  * the distribution's initrd, which loader.conf names as the default (the entry a machine without its own default
  * has highlighted at the forced menu).
  */
-export function addSdbootProvisioner(
-  root: string,
-  kver: string,
-  uuids: Record<Node, string>,
-  args: Record<Node, string>,
-): void {
+export function addSdbootProvisioner(root: string, kver: string): void {
   mkdirSync(join(root, "usr/local/sbin"), { recursive: true });
-  writeFileSync(join(root, SD_INIT.slice(1)), sdScript(uuids, args));
+  writeFileSync(join(root, SD_INIT.slice(1)), sdScript());
   chmodSync(join(root, SD_INIT.slice(1)), 0o755);
   writeFileSync(
     join(root, "boot/loader/entries", PROVISION_ENTRY),
@@ -142,13 +145,8 @@ export function addSdbootProvisioner(
  * menu (no default of its own yet) the lab presses Enter, as the admin would, on the provisioning entry, whose script
  * sets this machine's default. Throws with the console's end unless the script said it was done.
  */
-export async function provisionSdboot(
-  disk: string,
-  dir: string,
-  smbios: Record<Node, string>,
-  t0: number,
-): Promise<void> {
-  for (const n of ["a", "b"] as const) {
+export async function provisionSdboot(disk: string, dir: string, t0: number): Promise<void> {
+  for (const n of NODES) {
     progress(
       t0,
       `provisioning boot of machine ${n}: OVMF, systemd-boot's menu, Enter; bootloader install --node ${n} --set-default`,
@@ -156,10 +154,9 @@ export async function provisionSdboot(
     copyFileSync(OVMF_VARS, varsFile(dir, n));
     const p = Bun.spawn(
       [
-        ...["qemu-system-x86_64", "-name", `clusterguard-provision-${n}`, "-accel", "tcg,tb-size=128", "-cpu", "max"],
-        ...["-m", "512", "-smp", "1", "-display", "none", "-no-user-config", "-nodefaults", "-no-reboot"],
+        ...provisionVm(`clusterguard-provision-${n}`),
         ...ovmfArgs(varsFile(dir, n)),
-        ...["-smbios", smbios[n]],
+        ...["-smbios", smbiosArg(n)],
         ...["-drive", `file=${disk},format=raw,if=none,id=root,cache=unsafe`],
         ...["-device", "virtio-blk-pci,drive=root,bootindex=0", "-serial", "stdio"],
       ],
@@ -183,13 +180,10 @@ export async function provisionSdboot(
     if (p.exitCode === null) p.kill("SIGKILL");
     await p.exited;
     await reader;
-    writeFileSync(join(dir, `provision-console-${n}.log`), out);
-    if (!out.includes(`${SD_DONE} (node ${n})`)) {
-      const tail = `${out}\n${await err}`.trim().split("\n").slice(-40).join("\n");
-      throw new Error(
-        `machine ${n}'s provisioning boot did not set its default (console in ${join(dir, `provision-console-${n}.log`)}):\n${tail}`,
-      );
-    }
+    const log = join(dir, `provision-console-${n}.log`);
+    writeFileSync(log, out);
+    if (!out.includes(`${SD_DONE} (node ${n})`))
+      throw notDone(`machine ${n}'s provisioning boot did not set its default`, log, out, await err);
   }
   progress(t0, "each machine's NVRAM names its own node's entry");
 }

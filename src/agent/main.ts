@@ -7,8 +7,15 @@ import { configDrift, readConfigRecord, readStopped } from "../node/boot-record.
 import { bootId, HANDOVER_FILE, HANDOVER_SOCKET } from "../node/handover.ts";
 import { serveHandover } from "../node/handover.ts";
 import { EXIT_FAILURE, EXIT_USAGE } from "../cli/exit-codes.ts";
-import { fenceLevelsFor, goRealtime, type NodeCli, nodeLogger, resolveNode, runDirOf } from "../node/bootstrap.ts";
-import { consoleHazard } from "../sys/firmware-console.ts";
+import {
+  fenceLevelsFor,
+  goRealtime,
+  type NodeCli,
+  nodeLogger,
+  resolveNode,
+  runDirOf,
+  serialHazard,
+} from "../node/bootstrap.ts";
 import { parseKernelArgs, readCmdline } from "../node/kernel-args.ts";
 import { NodeRuntime } from "../node/runtime.ts";
 import { NotifyHooks } from "../notify/hooks.ts";
@@ -63,9 +70,8 @@ export async function runAgent(config: ClusterConfig, key: Uint8Array, cli: Agen
     sinks: [hooks.sink()],
   });
   // Said now, on the running node, so an upgrade shows it before the reboot at which the guard refuses the port.
-  const serial = config.channels.serial;
-  const hazard = !cli.hostMode && serial.enabled ? consoleHazard(cli.links.serialDevice ?? serial.device) : null;
-  if (hazard) log.emit("critical", "serial-console", `${hazard}; the guard refuses this port at the next boot`);
+  const port = serialHazard(config, cli);
+  if (port) log.emit("critical", "serial-console", `${port.why}; the guard refuses this port at the next boot`);
   const kmsg = (m: string) =>
     k
       ? k({

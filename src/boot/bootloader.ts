@@ -120,9 +120,10 @@ export async function bootRemove(o: BootOptions): Promise<BootReport> {
   if (kind === "grub") writeSelect(root, matches);
   if (lines.length === 0) lines.push("no clusterguard entry to remove");
   // A machine without its own default must keep waiting at the menu while any node's entry is left (16.12).
-  const held = kind === "bls" && listBls(root).length > 0;
-  lines.push(...restoreDefaults(root, held ? [loaderConf(root)] : []));
-  if (held) lines.push(`kept "timeout menu-force" in loader.conf: the entries of ${listBls(root).join(", ")} are left`);
+  const left = kind === "bls" ? listBls(root) : [];
+  lines.push(...restoreDefaults(root, left.length > 0 ? [loaderConf(root)] : []));
+  if (left.length > 0)
+    lines.push(`kept "timeout menu-force" in loader.conf: the entries of ${left.join(", ")} are left`);
   if (kind === "bls")
     lines.push(
       'on the other machine, if its NVRAM default was a removed entry, run `bootctl set-default "" && bootctl set-timeout ""` there (each machine\'s NVRAM is its own)',

@@ -62,16 +62,18 @@ const TIMEOUT = /^[ \t]*timeout[ \t]+(\S+)[ \t]*\r?$/gm;
  * first: `bootloader remove` restores the file byte for byte once no node's entry is left.
  */
 export function holdAtMenu(root: string): string {
-  const LOADER_CONF = loaderConf(root);
-  mkdirSync(dirname(join(root, LOADER_CONF)), { recursive: true });
-  const text = existsSync(join(root, LOADER_CONF)) ? readFileSync(join(root, LOADER_CONF), "utf8") : "";
-  const held = [...text.matchAll(TIMEOUT)].length
-    ? text.replace(TIMEOUT, (line) => `timeout menu-force${line.endsWith("\r") ? "\r" : ""}`)
-    : `${text}${text === "" || text.endsWith("\n") ? "" : "\n"}timeout menu-force\n`;
-  if (held === text) return `${join(root, LOADER_CONF)} already holds a machine without its own default at the menu`;
-  saveOnce(root, LOADER_CONF);
-  writeFileSync(join(root, LOADER_CONF), held);
-  return `wrote "timeout menu-force" in ${join(root, LOADER_CONF)}: a machine without its own menu timeout in its NVRAM (not yet given its node with --set-default, or given it by a version before this one) waits at the menu instead of booting the first entry; run \`clusterguard bootloader install --node NAME --set-default\` on each machine`;
+  const file = loaderConf(root);
+  const path = join(root, file);
+  mkdirSync(dirname(path), { recursive: true });
+  const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+  const held =
+    text.search(TIMEOUT) >= 0
+      ? text.replace(TIMEOUT, (line) => `timeout menu-force${line.endsWith("\r") ? "\r" : ""}`)
+      : `${text}${text === "" || text.endsWith("\n") ? "" : "\n"}timeout menu-force\n`;
+  if (held === text) return `${path} already holds a machine without its own default at the menu`;
+  saveOnce(root, file);
+  writeFileSync(path, held);
+  return `wrote "timeout menu-force" in ${path}: a machine without its own menu timeout in its NVRAM (not yet given its node with --set-default, or given it by a version before this one) waits at the menu instead of booting the first entry; run \`clusterguard bootloader install --node NAME --set-default\` on each machine`;
 }
 
 /**

@@ -38,6 +38,21 @@ export function runDirOf(cli: Pick<NodeCli, "runDir" | "hostMode">): { runDir?: 
   return dir ? { runDir: dir } : {};
 }
 
+/**
+ * The serial heartbeat port in use (the command line's over the config's) when it is one the firmware reads as its
+ * keyboard: the peer's frames would be typed into this machine's firmware and boot menu. Never asked in host mode.
+ */
+export function serialHazard(
+  config: ClusterConfig,
+  cli: { hostMode: boolean; links: LinkOverrides },
+  hazard: (device: string) => string | null = consoleHazard,
+): { device: string; why: string } | null {
+  const serial = config.channels.serial;
+  const device = cli.links.serialDevice ?? serial.device;
+  const why = !cli.hostMode && serial.enabled ? hazard(device) : null;
+  return why ? { device, why } : null;
+}
+
 /** Build NodeOptions, or the configuration error that prevents it. */
 export function resolveNode(
   config: ClusterConfig,
@@ -69,18 +84,15 @@ export function resolveNode(
   }
   const sel = selectSelf(config, name, origin);
   if (!sel.ok) return { ok: false, error: sel.error };
-  // A heartbeat port the firmware reads as its keyboard types the peer's frames into this machine's boot menu.
-  const serial = config.channels.serial;
-  const device = cli.links.serialDevice ?? serial.device;
-  const why = !cli.hostMode && serial.enabled ? hazard(device) : null;
-  if (why)
+  const port = serialHazard(config, cli, hazard);
+  if (port)
     return {
       ok: false,
       error: {
         file: DEFAULT_CONFIG_PATH,
         key: "channels.serial.device",
-        value: device,
-        problem: why,
+        value: port.device,
+        problem: port.why,
         expected: "a serial port this machine's firmware does not read as a console",
       },
     };
