@@ -146,7 +146,16 @@ export interface Outcome {
   activations: number;
 }
 
+/** The parsed config of each fencing, parsed once per process; each plan gets a copy of its own. */
+const configs = new Map<Fencing, ClusterConfig>();
+
 function configFor(fencing: Fencing): ClusterConfig {
+  let config = configs.get(fencing);
+  if (!config) configs.set(fencing, (config = parseConfig(fencing)));
+  return structuredClone(config);
+}
+
+function parseConfig(fencing: Fencing): ClusterConfig {
   const t = TIMERS;
   const levels = FENCING[fencing]
     .map((type) =>
@@ -236,10 +245,11 @@ export async function runPlan(plan: Plan): Promise<Outcome> {
         { key: KEY, clusterId },
       ),
     );
-  const timeline: string[] = [];
+  // The last 300-400 lines, formatted only when the timeline is read.
+  const traced: { t: number; side: Side; line: string }[] = [];
   const trace = (side: Side, line: string) => {
-    timeline.push(`${(world.t / 1000).toFixed(3).padStart(9)} ${side === 0 ? "A" : "B"} ${line}`);
-    if (timeline.length > 400) timeline.splice(0, 100);
+    traced.push({ t: world.t, side, line });
+    if (traced.length > 400) traced.splice(0, 100);
   };
   if (plan.twin) trace(1, "* B boots as node a too (a wrong boot entry)");
   const machines: Machine[] = [];
@@ -334,7 +344,7 @@ export async function runPlan(plan: Plan): Promise<Outcome> {
   return {
     ok: violation === null,
     violation,
-    timeline,
+    timeline: traced.map((l) => `${(l.t / 1000).toFixed(3).padStart(9)} ${l.side === 0 ? "A" : "B"} ${l.line}`),
     simMs: world.t,
     events: world.events,
     faults: counts,

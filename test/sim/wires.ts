@@ -140,6 +140,9 @@ export interface DiskFaults {
   badPosition: number | null;
 }
 
+/** What a block never written reads as (shared: readers only read). */
+const ZERO_BLOCK = new Uint8Array(4096);
+
 /** The one shared disk: blocks by byte position. */
 export class SharedDisk {
   private readonly blocks = new Map<number, Uint8Array>();
@@ -181,7 +184,7 @@ export class SharedDisk {
         io("reading", position, () => {
           this.reads++;
           // Not copied: the decoders only read it, and every write stores a block of its own.
-          return this.blocks.get(position) ?? new Uint8Array(4096);
+          return this.blocks.get(position) ?? ZERO_BLOCK;
         }),
       writeBlock: (position, data) =>
         io("writing", position, () => {
