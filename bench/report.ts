@@ -3,7 +3,8 @@ import type { CostResult } from "./cost.ts";
 import type { DetectionResult } from "./detection.ts";
 import type { KeepalivedResult } from "./keepalived.ts";
 import type { LoadResult } from "./load.ts";
-import { fmt, summarize } from "./stats.ts";
+import type { StartupResult } from "./startup.ts";
+import { fmt, type Summary, summarize } from "./stats.ts";
 
 /** Whatever parts ran. */
 export interface Results {
@@ -11,6 +12,7 @@ export interface Results {
   keepalived?: KeepalivedResult[];
   load?: LoadResult;
   cost?: CostResult;
+  startup?: StartupResult;
 }
 
 /** One row of the side-by-side detection table. */
@@ -189,6 +191,22 @@ export function printable(r: Results): string {
     );
     parts.push(`dist/clusterguard: ${c.exeBytes} bytes (${(c.exeBytes / 2 ** 20).toFixed(1)} MiB)`);
   }
+  if (r.startup) {
+    const u = r.startup;
+    const row = (what: string, x: Summary) => [what, fmt(x.min), fmt(x.median), fmt(x.p99), fmt(x.max), String(x.n)];
+    parts.push(`Start-up of a guard (ms from just before the exec; ${u.runs} runs, host mode, three links, no peer)`);
+    parts.push(
+      table(
+        ["", "min", "median", "p99", "max", "n"],
+        [
+          row("exec -> first heartbeat on the wire (UDP)", u.firstHeartbeat),
+          row("exec -> its start line read", u.startLog),
+          row("clusterguard --version: exec -> exit", u.versionExit),
+        ],
+      ),
+    );
+    if (u.failures.length) parts.push(`runs not counted: ${u.failures.join("; ")}`);
+  }
   return parts.join("\n\n");
 }
 
@@ -229,6 +247,12 @@ export function markdown(r: Results, meta: { date: string; host: string }): stri
     const rss = c.nodes.map((n) => mib(n.memory.VmRSS)).join(" / ");
     out.push(
       `- idle guard at 10 Hz on 3 channels (ACTIVE / STANDBY): ${cpu} % CPU, ${rss} MiB RSS; executable ${(c.exeBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
+  }
+  if (r.startup) {
+    const u = r.startup;
+    out.push(
+      `- start-up, exec -> first heartbeat on the wire: median ${fmt(u.firstHeartbeat.median)} ms (max ${fmt(u.firstHeartbeat.max)}, ${u.firstHeartbeat.n} runs); \`clusterguard --version\` exec -> exit ${fmt(u.versionExit.median)} ms`,
     );
   }
   return out.join("\n");

@@ -1,7 +1,8 @@
 // `make bench`: detection time vs keepalived, false failovers under load, cost; prints each run as it completes with
 // an estimate of the time left (progress.ts), then a table, and writes bench/results.json.
-//   bun bench/run.ts [--only detection|keepalived|load|cost[,...]]
+//   bun bench/run.ts [--only detection|keepalived|load|cost|startup[,...]]
 //   env: BENCH_RUNS (kills per signal and setting, default 20), BENCH_LOAD_SECONDS (300), BENCH_COST_SECONDS (30),
+//        BENCH_STARTUP_RUNS (fresh guards timed from exec to the first heartbeat, 20),
 //        BENCH_LOAD_CABLE=rt|normal (the harness's UDP relay and socat under SCHED_RR like a wire, default; or starved too)
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, hostname, release } from "node:os";
@@ -14,10 +15,11 @@ import { measureDetection, SETTINGS } from "./detection.ts";
 import { ADVERT_INTS, measureKeepalived } from "./keepalived.ts";
 import { masterDownMs } from "./keepalived-proc.ts";
 import { loadSteps, measureLoad } from "./load.ts";
+import { measureStartup } from "./startup.ts";
 import { duration, Progress, type Stage } from "./progress.ts";
 import { markdown, printable, type Results } from "./report.ts";
 
-const PARTS = ["detection", "keepalived", "cost", "load"] as const;
+const PARTS = ["detection", "keepalived", "cost", "startup", "load"] as const;
 type Part = (typeof PARTS)[number];
 const RESULTS = join(import.meta.dir, "results.json");
 
@@ -59,6 +61,7 @@ const parts = parseParts(process.argv.slice(2));
 const runs = envInt("BENCH_RUNS", 20);
 const loadSeconds = envInt("BENCH_LOAD_SECONDS", 300);
 const costSeconds = envInt("BENCH_COST_SECONDS", 30);
+const startupRuns = envInt("BENCH_STARTUP_RUNS", 20);
 const cable = process.env.BENCH_LOAD_CABLE ?? "rt";
 if (cable !== "rt" && cable !== "normal") {
   console.error(`bench: BENCH_LOAD_CABLE must be rt or normal, got '${cable}'`);
@@ -90,6 +93,7 @@ function stages(): Stage[] {
       for (const how of HOWS)
         out.push({ key: `keepalived ${adv} ${how}`, runs, guessMs: 1000 + 2000 * adv + masterDownMs(adv) + 500 });
   if (parts.includes("cost")) out.push({ key: "cost", runs: 1, guessMs: costSeconds * 1000 + 8000 });
+  if (parts.includes("startup")) out.push({ key: "startup", runs: startupRuns, guessMs: 1500 });
   if (parts.includes("load"))
     out.push({
       key: "load",
@@ -136,6 +140,10 @@ if (parts.includes("cost")) {
       )
       .join("; "),
   );
+}
+if (parts.includes("startup")) {
+  say(`start-up: ${startupRuns} fresh guards, exec -> first heartbeat`);
+  r.startup = await measureStartup(startupRuns, 17965, (what, counted) => progress.run("startup", what, counted));
 }
 if (parts.includes("load")) {
   say(`aggressive setting under load for ${loadSeconds} s`);

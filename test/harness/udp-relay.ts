@@ -8,6 +8,8 @@ export class UdpRelay {
   forwarded = 0;
   /** Frames seen from each side, for replay attacks. */
   readonly captured: { a: Uint8Array[]; b: Uint8Array[] } = { a: [], b: [] };
+  /** Called with the side of every datagram that arrives (before it is forwarded), e.g. to time the first one. */
+  onDatagram: ((from: "a" | "b") => void) | null = null;
   private faceA!: Sock;
   private faceB!: Sock;
 
@@ -26,6 +28,7 @@ export class UdpRelay {
       socket: {
         data: (_s, buf, p, addr) => {
           if (addr !== UdpRelay.A || p !== port) return;
+          this.onDatagram?.("a");
           if (this.captured.a.length < 2000) this.captured.a.push(new Uint8Array(buf));
           if (!this.cut) this.faceB.send(buf, port, UdpRelay.B) && this.forwarded++;
         },
@@ -38,6 +41,7 @@ export class UdpRelay {
       socket: {
         data: (_s, buf, p, addr) => {
           if (addr !== UdpRelay.B || p !== port) return;
+          this.onDatagram?.("b");
           if (this.captured.b.length < 2000) this.captured.b.push(new Uint8Array(buf));
           if (!this.cut) this.faceA.send(buf, port, UdpRelay.A) && this.forwarded++;
         },
