@@ -6,6 +6,7 @@ import { Pair } from "../test/harness/pair.ts";
 import type { GuardEvent } from "../test/harness/guard-process.ts";
 import { SETTINGS } from "./detection.ts";
 import { childrenNamed, schedOf, setScheduling } from "./procfs.ts";
+import { describeWindow, StallProbe, type ThreadWindow } from "./stall-probe.ts";
 
 /** The harness's cable: the UDP relay (this process's main thread) and socat, under SCHED_RR like real wires, or not. */
 export type Cable = "rt" | "normal";
@@ -27,7 +28,18 @@ export interface LoadResult {
   /** How the harness's relay and socat were scheduled. */
   cable: string;
   /** b's "peer-dead" events: each one is a false failover (nobody was killed). */
-  falsePeerDead: { ts: string; message: string; silentMs: unknown; standbyStalled: boolean; precededBy: string[] }[];
+  falsePeerDead: {
+    ts: string;
+    message: string;
+    silentMs: unknown;
+    standbyStalled: boolean;
+    precededBy: string[];
+    /** The ACTIVE's and the STANDBY's main threads over the second before the peer-dead (stall-probe.ts). */
+    active?: ThreadWindow;
+    standby?: ThreadWindow;
+    /** The ACTIVE's own self-stall events in that second: its event loop did not run (stalledMs each). */
+    activeSelfStalls?: unknown[];
+  }[];
   /** a's "peer-lost" (the ACTIVE stopped hearing its STANDBY for deadtime). */
   peerLost: number;
   /** "link-late" warnings per node and channel, and "link-dead" / "peer-late" counts. */
@@ -77,6 +89,9 @@ export async function measureLoad(
   let stress: ReturnType<typeof Bun.spawn> | null = null;
   let forgetStress = () => {};
   const seen: GuardEvent[] = [];
+  const probe = new StallProbe();
+  /** What each false failover's probe saw, in order: attached to the peer-dead events by tally(). */
+  const probed: { active: ThreadWindow; standby: ThreadWindow }[] = [];
   const harvest = () => {
     for (const n of ["a", "b"] as const) seen.push(...(pair.nodes[n]?.events ?? []).map((e) => ({ ...e, node: n })));
   };
@@ -85,6 +100,7 @@ export async function measureLoad(
     const b = pair.start("b");
     await pair.until(() => a.role === "ACTIVE" && b.role === "STANDBY", 30000, "a ACTIVE, b STANDBY");
     r.guardSched = schedOf(a.proc.pid);
+    probe.watch([a.proc.pid, b.proc.pid]);
   };
   try {
     await pair.setup();
@@ -113,6 +129,12 @@ export async function measureLoad(
       const a = pair.node("a");
       if (b.find("peer-dead") || a.proc.exitCode !== null || b.proc.exitCode !== null) {
         // A false failover (or a self-fence): note it, then start a fresh pair so counting goes on.
+        const dead = b.find("peer-dead");
+        const at = dead ? Date.parse(dead.ts) : Date.now();
+        const w = { active: probe.window(a.proc.pid, at - 1000, at), standby: probe.window(b.proc.pid, at - 1000, at) };
+        if (dead) probed.push(w);
+        say(`    the ACTIVE's main thread in the second before: ${describeWindow(w.active)}`);
+        say(`    the STANDBY's: ${describeWindow(w.standby)}`);
         await Bun.sleep(500);
         harvest();
         await pair.stopNodes();
@@ -126,6 +148,7 @@ export async function measureLoad(
     harvest();
     r.loadavg = readFileSync("/proc/loadavg", "utf8").trim();
   } finally {
+    probe.stop();
     if (cable === "rt") setScheduling(process.pid, null); // socat goes with the pair
     stress?.kill("SIGTERM");
     if (stress) r.stressExit = await stress.exited;
@@ -133,11 +156,12 @@ export async function measureLoad(
     await pair.teardown();
     forget();
   }
-  tally(r, seen);
+  tally(r, seen, probed);
   return r;
 }
 
-function tally(r: LoadResult, events: GuardEvent[]): void {
+function tally(r: LoadResult, events: GuardEvent[], probed: { active: ThreadWindow; standby: ThreadWindow }[]): void {
+  let k = 0;
   events.forEach((e, i) => {
     if (e.event === "link-late") count(r.linkLate, `${e.node}.${String(e.channel)}`);
     if (e.event === "link-dead") count(r.linkDead, `${e.node}.${String(e.channel)}`);
@@ -151,12 +175,18 @@ function tally(r: LoadResult, events: GuardEvent[]): void {
       // Every link went late in the very tick that declared death: the STANDBY itself did not run
       // between warntime and deadtime (a stall of its own), rather than hearing the links go quiet.
       const lateNow = events.filter((x) => x.node === e.node && x.event === "link-late" && x.ts === e.ts).length;
+      const at = Date.parse(e.ts);
+      const activeSelfStalls = events
+        .filter((x) => x.node === "a" && x.event === "self-stall" && Math.abs(Date.parse(x.ts) - at) <= 1000)
+        .map((x) => x.stalledMs);
       r.falsePeerDead.push({
         ts: e.ts,
         message: e.message,
         silentMs: e.silentMs,
         standbyStalled: lateNow >= 3,
         precededBy: before,
+        ...(e.node === "b" ? (probed[k++] ?? {}) : {}),
+        activeSelfStalls,
       });
     }
   });

@@ -3,6 +3,7 @@ import type { CostResult } from "./cost.ts";
 import type { DetectionResult } from "./detection.ts";
 import type { KeepalivedResult } from "./keepalived.ts";
 import type { LoadResult } from "./load.ts";
+import { describeWindow } from "./stall-probe.ts";
 import type { StartupResult } from "./startup.ts";
 import { fmt, type Summary, summarize } from "./stats.ts";
 
@@ -165,8 +166,12 @@ export function printable(r: Results): string {
         `false peer-dead: silence min ${fmt(silent.min)} / median ${fmt(silent.median)} / max ${fmt(silent.max)} ms; ` +
           `${stalled} of ${l.falsePeerDead.length} with every link-late logged in the same tick as the peer-dead (the STANDBY itself did not run between warntime and deadtime)`,
       );
-      for (const f of l.falsePeerDead.slice(0, 3))
+      for (const f of l.falsePeerDead.slice(0, 3)) {
         parts.push(`  false peer-dead ${f.ts}: ${f.message}\n${f.precededBy.map((p) => `    after ${p}`).join("\n")}`);
+        if (f.active) parts.push(`    the ACTIVE's main thread in the second before: ${describeWindow(f.active)}`);
+        if (f.standby) parts.push(`    the STANDBY's: ${describeWindow(f.standby)}`);
+        if (f.activeSelfStalls?.length) parts.push(`    the ACTIVE's self-stalls: ${f.activeSelfStalls.join(", ")} ms`);
+      }
       if (l.falsePeerDead.length > 3) parts.push(`  (${l.falsePeerDead.length - 3} more in bench/results.json)`);
     }
   }

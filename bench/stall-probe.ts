@@ -1,0 +1,120 @@
+// What a guard's main thread was doing around a false failover, sampled from /proc every few ms: whether it waited
+// for a CPU (schedstat run_delay), for a page to be read in (major faults, state D), or slept; and whether the
+// sampler itself (this process, which also runs the harness's UDP relay) kept running.
+import { readFileSync } from "node:fs";
+
+/** One sample of one thread. */
+interface Sample {
+  /** Date.now() of the sample: events carry wall-clock times. */
+  at: number;
+  /** State letter of /proc/PID/task/TID/stat (R running, S sleeping, D uninterruptible: I/O or a page-in). */
+  state: string;
+  /** Major faults of the whole process so far. */
+  majflt: number;
+  /** ns the thread ran, and ns it waited runnable on a run queue (/proc/.../schedstat). */
+  execNs: number;
+  runDelayNs: number;
+}
+
+/** What one thread did in a window. */
+export interface ThreadWindow {
+  samples: number;
+  /** ms it waited runnable for a CPU. */
+  runDelayMs: number;
+  /** ms it ran. */
+  ranMs: number;
+  majorFaults: number;
+  /** The longest span of consecutive samples in state D, ms (0 when never seen in D). */
+  longestDMs: number;
+  /** Every state seen, with its sample count. */
+  states: Record<string, number>;
+  /** The longest gap between two samples, ms: the sampler's own stall (its relay stalled with it). */
+  samplerGapMs: number;
+}
+
+function sampleOf(pid: number, at: number): Sample | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const sched = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, "utf8").split(" ");
+    const proc = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const pf = proc.slice(proc.lastIndexOf(")") + 2).split(" ");
+    return {
+      at,
+      state: f[0] ?? "?",
+      majflt: Number(pf[9]), // field 12 of the whole process
+      execNs: Number(sched[0]),
+      runDelayNs: Number(sched[1]),
+    };
+  } catch {
+    return null; // the process is gone
+  }
+}
+
+/** Samples the main threads of some processes every `everyMs` and keeps the last `keepMs`. */
+export class StallProbe {
+  private readonly samples = new Map<number, Sample[]>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(
+    private readonly everyMs = 5,
+    private readonly keepMs = 5000,
+  ) {}
+
+  /** Watch these pids from now on (replacing any watched before). */
+  watch(pids: number[]): void {
+    this.samples.clear();
+    for (const p of pids) this.samples.set(p, []);
+    this.timer ??= setInterval(() => this.tick(), this.everyMs);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private tick(): void {
+    const at = Date.now();
+    for (const [pid, list] of this.samples) {
+      const s = sampleOf(pid, at);
+      if (s) list.push(s);
+      while (list.length > 0 && list[0]!.at < at - this.keepMs) list.shift();
+    }
+  }
+
+  /** What `pid`'s main thread did between `from` and `to` (Date.now() ms). */
+  window(pid: number, from: number, to: number): ThreadWindow {
+    const list = (this.samples.get(pid) ?? []).filter((s) => s.at >= from && s.at <= to);
+    const states: Record<string, number> = {};
+    let longestD = 0;
+    let dFrom: number | null = null;
+    let gap = 0;
+    for (const [i, s] of list.entries()) {
+      states[s.state] = (states[s.state] ?? 0) + 1;
+      if (i > 0) gap = Math.max(gap, s.at - list[i - 1]!.at);
+      if (s.state === "D") {
+        dFrom ??= s.at;
+        longestD = Math.max(longestD, s.at - dFrom + this.everyMs);
+      } else dFrom = null;
+    }
+    const first = list[0];
+    const last = list.at(-1);
+    return {
+      samples: list.length,
+      runDelayMs: first && last ? (last.runDelayNs - first.runDelayNs) / 1e6 : 0,
+      ranMs: first && last ? (last.execNs - first.execNs) / 1e6 : 0,
+      majorFaults: first && last ? last.majflt - first.majflt : 0,
+      longestDMs: longestD,
+      states,
+      samplerGapMs: gap,
+    };
+  }
+}
+
+/** One line for a window. */
+export function describeWindow(w: ThreadWindow): string {
+  const states = Object.entries(w.states)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+  return `ran ${w.ranMs.toFixed(1)} ms, waited for a CPU ${w.runDelayMs.toFixed(1)} ms, ${w.majorFaults} major faults, longest in D ${w.longestDMs} ms, states ${states}; ${w.samples} samples, the sampler's longest gap ${w.samplerGapMs} ms`;
+}
