@@ -14,6 +14,8 @@ import {
   writeAuthkey,
 } from "../config/index.ts";
 import { tokenProblem } from "../mgmt/auth.ts";
+import { serialHazard } from "../node/bootstrap.ts";
+import { consoleHazard } from "../sys/firmware-console.ts";
 import { hookFileProblem } from "../notify/hooks.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
 import { type BothResult, loadBoth } from "./load-both.ts";
@@ -78,10 +80,23 @@ export function configCheckCommand(y: Argv, setExit: (code: number) => void): Ar
  * What `config check` finds beyond loading: the initrd warnings and the secret files' problems. The web console's
  * configurator checks an edit through this too, so both say the same FILE:LINE messages.
  */
-export function checkConfig(both: BothResult, file: string): BothResult {
+export function checkConfig(
+  both: BothResult,
+  file: string,
+  hazard: (device: string) => string | null = consoleHazard,
+): BothResult {
   // What the initrd could not hold for a fence level (ipmitool, a CA bundle) is a warning here, as an unreachable
   // BMC is; regenerate refuses all of them.
   if (both.config !== undefined) both.warnings.push(...initrdWarnings(both.config, file, both.lines));
+  // A serial port this machine's firmware reads as its keyboard: the guard refuses it here (a warning: the check may
+  // run on another machine than the nodes, whose firmware is what counts).
+  const port = both.config === undefined ? null : serialHazard(both.config, { hostMode: false, links: {} }, hazard);
+  if (port) {
+    const line = both.lines?.get(["channels", "serial", "device"]);
+    both.warnings.push(
+      `${line === undefined ? file : `${file}:${line}`}: channels.serial.device = "${port.device}": ${port.why}; the guard refuses to start on this machine`,
+    );
+  }
   // The secret files the config names follow the authkey's rules; here they are checked before any run needs them.
   const secrets = both.config === undefined ? [] : checkConfigSecrets(both.config, 0);
   // Notify hooks run as root: a hook file others could rewrite is refused here as at run time.

@@ -4,19 +4,24 @@
 // Uart/VenPcAnsi), read from a fake efivarfs folder; and the guard refusing such a port as a configuration error.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { loadConfig } from "../../src/config/index.ts";
+import { checkConfig } from "../../src/cli/config.ts";
+import { withAuthkey } from "../../src/cli/load-both.ts";
+import { loadConfig, loadConfigText, writeAuthkey } from "../../src/config/index.ts";
 import { resolveNode } from "../../src/node/bootstrap.ts";
 import { parseKernelArgs } from "../../src/node/kernel-args.ts";
 import { consoleHazard, EFI_GLOBAL_GUID, legacyPort, serialPortsIn } from "../../src/sys/firmware-console.ts";
 import { OVMF_CONIN } from "../fixtures/efi/ovmf-conin.ts";
 
 const conIn = Buffer.from(OVMF_CONIN.replace(/\s+/g, ""), "hex");
+/** Every folder this file makes, removed at the end. */
+const root = mkdtempSync(join(tmpdir(), "cg-firmware-console-"));
+test.after(() => rmSync(root, { recursive: true, force: true }));
 
 function efivars(value: Buffer | null): string {
-  const dir = mkdtempSync(join(tmpdir(), "cg-efivars-"));
+  const dir = mkdtempSync(join(root, "efivars-"));
   if (value) writeFileSync(join(dir, `ConIn-${EFI_GLOBAL_GUID}`), Buffer.concat([Buffer.from([6, 0, 0, 0]), value]));
   return dir;
 }
@@ -35,7 +40,7 @@ test("device paths without a 16550 port, or malformed, name no port and never th
 });
 
 test("the port of a serial device, through a link too; anything else is no legacy port", () => {
-  const dir = mkdtempSync(join(tmpdir(), "cg-tty-"));
+  const dir = mkdtempSync(join(root, "tty-"));
   symlinkSync("/dev/ttyS1", join(dir, "heartbeat"));
   assert.is(legacyPort("/dev/ttyS1"), 1);
   assert.is(legacyPort("/dev/ttyS3"), 3);
@@ -102,6 +107,27 @@ test("the guard refuses such a port as a configuration error; host mode (ptys on
   );
   assert.ok(host.ok);
   assert.equal(asked, [loaded.config.channels.serial.device, "/dev/ttyS3"]);
+});
+
+test("config check warns at the device's line: the firmware's reason, and that the guard refuses it here", () => {
+  const fixture = resolve(import.meta.dir, "../fixtures/config/good.toml");
+  const authkey = join(root, "authkey");
+  writeAuthkey(authkey, { force: true });
+  const check = (hazard: (d: string) => string | null) =>
+    checkConfig(withAuthkey(loadConfigText(readFileSync(fixture, "utf8"), fixture), authkey), fixture, hazard);
+  const r = check((d) => consoleHazard(d, efivars(conIn)));
+  assert.ok(r.ok, "a warning, not an error: the check may run on another machine than the nodes");
+  const w = r.warnings.filter((x) => x.includes("channels.serial.device"));
+  assert.is(w.length, 1);
+  assert.match(
+    w[0]!,
+    `${fixture}:27: channels.serial.device = "/dev/ttyS1": /dev/ttyS1 (COM2) is a console of this machine's firmware`,
+  );
+  assert.match(w[0]!, /; the guard refuses to start on this machine$/);
+  assert.equal(
+    check((d) => consoleHazard(d, efivars(null))).warnings.filter((x) => x.includes("channels.serial")),
+    [],
+  );
 });
 
 test.run();
