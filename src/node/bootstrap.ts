@@ -9,7 +9,7 @@ import { fenceDevicesFrom } from "../fence/runner.ts";
 import { journalConnected, journalSink } from "../log/journal.ts";
 import { kmsgFiltered, kmsgSink, Logger, type Sink, streamSink } from "../log/logger.ts";
 import { consoleHazard } from "../sys/firmware-console.ts";
-import { lockMemory, setRealtime } from "../sys/realtime.ts";
+import { lockMemory, realtimeStragglers, setRealtime } from "../sys/realtime.ts";
 import { sdNotify } from "../sys/sd-notify.ts";
 import { RUN_DIR } from "./boot-record.ts";
 import { identify, type MachineFacts, readMachineFacts } from "./identity.ts";
@@ -172,11 +172,34 @@ export function nodeLogger(
   return { log: new Logger(name, sinks), kmsg: k };
 }
 
-/** heartbeat's `realtime on`: mlockall and SCHED_RR; a refusal is a warning, the heartbeats then run at normal priority. */
+/** The real-time priority of every thread of a guard and an agent. */
+const RT_PRIORITY = 10;
+/** How often threads started since are put under SCHED_RR as well (realtimeStragglers). */
+const STRAGGLER_CHECK_MS = 1000;
+
+/**
+ * heartbeat's `realtime on`: mlockall and SCHED_RR; a refusal is a warning, the heartbeats then run at normal priority.
+ * Threads the runtime starts later are moved too, within a second of their start (the first time each one is said).
+ */
 export function goRealtime(log: Logger, on: boolean): void {
   if (!on) return;
-  for (const w of [lockMemory(), setRealtime(10)])
-    if (w) log.emit("warning", "realtime", `${w}; heartbeats run at normal priority`);
+  const warnings = [lockMemory(), setRealtime(RT_PRIORITY)];
+  for (const w of warnings) if (w) log.emit("warning", "realtime", `${w}; heartbeats run at normal priority`);
+  if (warnings[1] !== null) return;
+  let refusedSaid = false;
+  setInterval(() => {
+    const r = realtimeStragglers(RT_PRIORITY);
+    if (r.moved.length)
+      log.emit("info", "realtime", `threads started since, moved to SCHED_RR ${RT_PRIORITY}: ${r.moved.join(", ")}`);
+    if (r.refused.length && !refusedSaid) {
+      refusedSaid = true;
+      log.emit(
+        "warning",
+        "realtime",
+        `SCHED_RR ${RT_PRIORITY} refused for threads started since: ${r.refused.join(", ")}`,
+      );
+    }
+  }, STRAGGLER_CHECK_MS).unref();
 }
 
 /**

@@ -1,6 +1,6 @@
 // heartbeat's `realtime on`: lock memory and run the heartbeat thread under SCHED_RR, where permitted.
 import { ptr } from "bun:ffi";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { lastError, libc } from "./libc.ts";
 
 const MCL_CURRENT = 1;
@@ -38,6 +38,47 @@ export function setRealtime(priority: number, taskDir = "/proc/self/task"): stri
   return refused.length === 0
     ? null
     : `SCHED_RR ${priority} refused for ${refused.length} of ${tids.length} threads: ${lastError()}`;
+}
+
+/** The scheduling policy of thread `tid` (field 41 of its stat) and its name, or null once it has ended. */
+function threadOf(taskDir: string, tid: number): { policy: number; name: string } | null {
+  try {
+    const stat = readFileSync(`${taskDir}/${tid}/stat`, "utf8");
+    const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { policy: Number(fields[38]), name };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Threads the runtime starts after setRealtime (its GC marking helpers at the first collection, its I/O pool at the
+ * first asynchronous file operation) start under SCHED_OTHER: SCHED_RESET_ON_FORK resets every clone, threads as
+ * well as children. Under load such a helper waits behind every normal process while the real-time JavaScript thread
+ * waits for it (a collection, a disk read): the guard as a whole stops. Put each thread not under SCHED_RR there at
+ * `priority`; returns those moved ("name tid") and those refused.
+ */
+export function realtimeStragglers(
+  priority: number,
+  taskDir = "/proc/self/task",
+): { moved: string[]; refused: string[] } {
+  const param = new Int32Array([priority]);
+  const moved: string[] = [];
+  const refused: string[] = [];
+  let tids: number[];
+  try {
+    tids = readdirSync(taskDir).map(Number);
+  } catch {
+    return { moved, refused };
+  }
+  for (const tid of tids) {
+    const t = threadOf(taskDir, tid);
+    if (t === null || t.policy === SCHED_RR) continue;
+    const ok = libc().sched_setscheduler(tid, SCHED_RR | SCHED_RESET_ON_FORK, ptr(param)) === 0;
+    (ok ? moved : refused).push(`${t.name} ${tid}${ok ? "" : ` (${lastError()})`}`);
+  }
+  return { moved, refused };
 }
 
 /**
