@@ -4,6 +4,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 out=$(mktemp)
+# The captured outputs are removed however the run ends, an interrupted run too.
+heavy_a="" heavy_b=""
+trap 'rm -f "$out" "$heavy_a" "$heavy_b"' EXIT
 lint_pass=0; lint_fail=0; lint_rc=0
 if [ "${CG_SKIP_LINT:-0}" != 1 ]; then
   echo "--- lint: Biome and shellcheck"
@@ -38,7 +41,6 @@ wait "$pid_a"; rc_a=$?
 wait "$pid_b"; rc_b=$?
 cat "$heavy_a" "$heavy_b"
 count "$heavy_a" "$rc_a"; count "$heavy_b" "$rc_b"
-rm -f "$heavy_a" "$heavy_b"
 uvu '\.test\.ts$' --ignore "$HEAVY" | tee "$out"
 count "$out" "${PIPESTATUS[0]}"
 failed=$((failed + total - passed))
@@ -56,6 +58,5 @@ if [ "${CG_SKIP_LAB:-0}" != 1 ]; then
   passed=$((passed + lab_pass)); failed=$((failed + lab_fail))
   [ "$lab_rc" -eq 0 ] || rc=1
 fi
-rm -f "$out"
 echo "$passed passed, $failed failed"
 exit "$rc"

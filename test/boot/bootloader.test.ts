@@ -1,16 +1,19 @@
 // `clusterguard bootloader` on prepared GRUB and BLS trees: idempotent install, exact round trip on remove.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runExe } from "../helpers/exe.ts";
 import { snapshot } from "../helpers/tree.ts";
 
 const KVER = "6.1.0-28-amd64";
+/** Every folder this file makes, removed at the end. */
+const tmp = mkdtempSync(join(tmpdir(), "cg-bootloader-"));
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 function grubTree(): string {
-  const root = mkdtempSync(join(tmpdir(), "cg-grub-"));
+  const root = mkdtempSync(join(tmp, "grub-"));
   mkdirSync(join(root, "etc/grub.d"), { recursive: true });
   mkdirSync(join(root, "etc/default"), { recursive: true });
   mkdirSync(join(root, "boot"), { recursive: true });
@@ -26,7 +29,7 @@ function grubTree(): string {
 }
 
 function blsTree(): string {
-  const root = mkdtempSync(join(tmpdir(), "cg-bls-"));
+  const root = mkdtempSync(join(tmp, "bls-"));
   mkdirSync(join(root, "boot/loader/entries"), { recursive: true });
   writeFileSync(
     join(root, "boot/loader/entries/0123abcd-6.5.6-300.fc39.x86_64.conf"),
@@ -191,7 +194,7 @@ test("GRUB: a bad --match exits 2 naming the flag, the value and what was expect
  * on and needs UEFI, which this test machine does not boot with. `fails` makes it answer as bootctl does there.
  */
 function fakeBootctl(fails = false): { path: string; log: string } {
-  const dir = mkdtempSync(join(tmpdir(), "cg-bootctl-"));
+  const dir = mkdtempSync(join(tmp, "bootctl-"));
   const log = join(dir, "calls");
   writeFileSync(
     join(dir, "bootctl"),
@@ -357,7 +360,7 @@ test("bad node names (exit 2) and trees without a boot loader (exit 1) are refus
   const bad = run("install", "--root", grubTree(), "--node", "a b");
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /--node: expected a node name of 1-32 characters/);
-  const empty = mkdtempSync(join(tmpdir(), "cg-none-"));
+  const empty = mkdtempSync(join(tmp, "none-"));
   const r = run("list", "--root", empty);
   assert.is(r.code, 1);
   assert.match(r.stderr, /no boot loader configuration found/);

@@ -3,7 +3,7 @@
 // here. The variable files are written in efivarfs's format: 4 bytes of attributes, then the UTF-16LE value.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -16,8 +16,12 @@ import {
   setMachineTimeout,
 } from "../../src/boot/efi-default.ts";
 
+/** Every folder this file makes, removed at the end. */
+const tmp = mkdtempSync(join(tmpdir(), "cg-efi-default-"));
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
+
 function efivars(vars: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "cg-efivars-"));
+  const dir = mkdtempSync(join(tmp, "efivars-"));
   for (const [name, value] of Object.entries(vars))
     writeFileSync(
       join(dir, `${name}-${LOADER_GUID}`),

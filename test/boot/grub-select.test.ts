@@ -6,7 +6,16 @@
 // UUIDs are given the way smbios.c prints them (grub_smbios_format_uuid: %02x, lower case).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runExe } from "../helpers/exe.ts";
@@ -15,10 +24,13 @@ import { grubEmu, grubMkconfig, grubScriptCheck } from "../helpers/grub.ts";
 const KVER = "6.1.0-28-amd64";
 const UUID_A = "4c4c4544-0042-3510-8048-b4c04f4e3232";
 const SERIAL_B = `SN $B "7\\`; // a serial GRUB must take literally: a dollar, a double quote, a trailing backslash
+/** Every folder this file makes, removed at the end. */
+const tmp = mkdtempSync(join(tmpdir(), "cg-grub-select-"));
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A Debian system tree with GRUB's own header and Linux scripts, GRUB_DEFAULT=saved, and a guard initrd. */
 function debianTree(): string {
-  const root = mkdtempSync(join(tmpdir(), "cg-grubsel-"));
+  const root = mkdtempSync(join(tmp, "tree-"));
   for (const d of ["etc/grub.d", "etc/default", "boot/grub"]) mkdirSync(join(root, d), { recursive: true });
   for (const s of ["00_header", "10_linux"]) {
     copyFileSync(join("/etc/grub.d", s), join(root, "etc/grub.d", s));

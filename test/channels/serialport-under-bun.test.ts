@@ -5,6 +5,7 @@
 // project learns it could use serialport (README, "Serial line without the serialport package").
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { startPtyPair } from "../helpers/pty-pair.ts";
 
@@ -77,6 +78,7 @@ test("serialport under Bun: new SerialPort on a pty still dies or fails, so the 
     );
   } finally {
     await pair.kill();
+    rmSync(pair.dir, { recursive: true, force: true });
   }
 });
 

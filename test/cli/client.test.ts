@@ -1,7 +1,7 @@
 // The client commands end to end: dist/clusterguard against a real management server with a fake handler.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runExeAsync } from "../helpers/exe.ts";
 import { sampleReport } from "../mgmt/fake.ts";
@@ -26,6 +26,7 @@ test.before(async () => {
   });
 });
 test.after(() => running.server.stop());
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("status prints the human report: roles, links, fence, monitors, resources; degraded, it exits 4", async () => {
   const r = await cg("status");

@@ -1,13 +1,23 @@
 // `clusterguard config check` and `keygen`, run as the compiled executable.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runExe } from "../helpers/exe.ts";
 
 const GOOD = resolve(import.meta.dir, "../fixtures/config/good.toml");
 const dir = mkdtempSync(join(tmpdir(), "cg-cli-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 const key = join(dir, "authkey");
 
 test("keygen writes a 0600 key and refuses to overwrite it without --force", () => {

@@ -1,7 +1,7 @@
 // Choosing the agent to talk to: --socket, --connect with token and CA, or the config's management.socket.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { where } from "../../src/mgmt/client.ts";
 import { DEFAULT_SOCKET, resolveTarget } from "../../src/cli/target.ts";
@@ -9,6 +9,7 @@ import { tempDir } from "../mgmt/helpers.ts";
 
 const MINIMAL = resolve(import.meta.dir, "../fixtures/config/minimal.toml");
 const dir = tempDir("cg-target-");
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 const token = join(dir, "token");
 writeFileSync(token, "  the-token-value-123 \n");
 const ca = join(dir, "ca.pem");

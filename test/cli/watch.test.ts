@@ -3,6 +3,7 @@
 // terminal (a pty from script(1)): the keys work in raw mode, and q leaves at once while a slow action still waits.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import {
   frameLines,
@@ -179,6 +180,7 @@ test.before(async () => {
   running = await serve({ socket });
 });
 test.after(() => running.server.stop());
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 function session() {
   const out: string[] = [];

@@ -3,18 +3,22 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { builtDeb, VERSION } from "../helpers/deb.ts";
 import { EXE } from "../helpers/exe.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
 const deb = builtDeb();
+/** The commands' TMPDIR, removed at the end: lintian leaves its mldbm-elf-* databases behind in it. */
+const tmp = mkdtempSync(join(tmpdir(), "cg-deb-package-"));
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
 const run = (cmd: string[]) => {
   const r = Bun.spawnSync(cmd, {
     stdout: "pipe",
     stderr: "pipe",
-    env: { PATH: process.env.PATH ?? "", LC_ALL: "C.UTF-8" },
+    env: { PATH: process.env.PATH ?? "", LC_ALL: "C.UTF-8", TMPDIR: tmp },
   });
   return { code: r.exitCode, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 };

@@ -2,13 +2,14 @@
 // what does not carry over, a refusal (exit 2, file:line: key = value: expected, nothing written), a broken config.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runExe } from "../helpers/exe.ts";
 
 const FIXTURES = resolve(import.meta.dir, "../fixtures/config");
 const dir = mkdtempSync(join(tmpdir(), "cg-export-cli-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("export pacemaker writes the four files into --out (created), names what does not carry over, exit 0", () => {
   const out = join(dir, "good", "out");

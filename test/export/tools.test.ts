@@ -6,13 +6,14 @@
 // Needs root (unshare), like the other namespace tests.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixture } from "../config/helpers.ts";
 import { BASE, exported } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-export-tools-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A tool the host-deps step installs; its absence fails the test with the way to get it. */
 function tool(name: string, pkg: string): string {

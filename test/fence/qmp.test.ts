@@ -1,14 +1,18 @@
 // The QMP fence device against a real QEMU, through a pty standing in for the lab's virtio-serial fence port.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { closeSync, constants, existsSync, mkdtempSync, openSync, writeSync } from "node:fs";
+import { closeSync, constants, existsSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { QmpFence } from "../../src/fence/qmp.ts";
 import { waitFor } from "../helpers/wait.ts";
 
+/** Every folder this file makes, removed at the end. */
+const tmp = mkdtempSync(join(tmpdir(), "cg-qmp-"));
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
+
 async function qemuWithPort() {
-  const dir = mkdtempSync(join(tmpdir(), "cg-qmp-"));
+  const dir = mkdtempSync(join(tmp, "vm-"));
   const qmp = join(dir, "qmp.sock");
   const port = join(dir, "fence-port");
   const vm = Bun.spawn(
@@ -76,7 +80,7 @@ test("a missing device or a silent line is never a confirmation", async () => {
   const missing = await new QmpFence({ device: "/nonexistent/port", action: "reset" }).fence("a", "reset", signal(500));
   assert.is(missing.confirmed, false);
   assert.match(missing.detail, /cannot open \/nonexistent\/port/);
-  const dir = mkdtempSync(join(tmpdir(), "cg-qmp-"));
+  const dir = mkdtempSync(join(tmp, "pty-"));
   const pair = Bun.spawn(["socat", `pty,raw,echo=0,link=${dir}/x`, `pty,raw,echo=0,link=${dir}/y`]);
   await waitFor(() => existsSync(`${dir}/x`), 5000, "pty");
   try {
@@ -91,7 +95,7 @@ test("a missing device or a silent line is never a confirmation", async () => {
 
 test("replies buffered from an earlier boot (same pid, same counter) are never taken for this session's answers", async () => {
   // initrd PIDs repeat across boots: ids made of pid and a counter alone matched a stale reply left in the port.
-  const dir = mkdtempSync(join(tmpdir(), "cg-qmp-"));
+  const dir = mkdtempSync(join(tmp, "pty-"));
   const pair = Bun.spawn(["socat", `pty,raw,echo=0,link=${dir}/x`, `pty,raw,echo=0,link=${dir}/y`]);
   await waitFor(() => existsSync(`${dir}/x`) && existsSync(`${dir}/y`), 5000, "pty");
   const stale = (tag: string) =>

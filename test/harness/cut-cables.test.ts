@@ -1,5 +1,5 @@
 // Two compiled guards without a disk channel: cables cut after a fence, and wait_for_all deciding startup fencing.
-import { symlinkSync, rmSync } from "node:fs";
+import { mkdtempSync, symlinkSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -27,7 +27,7 @@ async function pullCables(p: Pair): Promise<() => Promise<void>> {
   await p.cutSerial();
   const loose: PtyPair[] = [];
   for (const n of ["a", "b"] as const) {
-    const end = await startPtyPair();
+    const end = await startPtyPair(mkdtempSync(join(p.dir, `loose-${n}-`))); // removed with the pair's folder
     loose.push(end);
     rmSync(join(dir, n), { force: true });
     symlinkSync(end.a, join(dir, n));

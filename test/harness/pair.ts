@@ -25,13 +25,28 @@ export const HARNESS_TIMERS: PairTimers = {
 
 /** The lab on one host. Call setup(), then start nodes; teardown() always. */
 export class Pair {
-  readonly dir = mkdtempSync(join(tmpdir(), "cg-pair-"));
+  #dir: string | null = null;
   readonly relay: UdpRelay;
   serial!: PtyPair;
   readonly nodes: Record<"a" | "b", GuardProcess | null> = { a: null, b: null };
-  readonly cfg = join(this.dir, "clusterguard.toml");
-  readonly key = join(this.dir, "authkey");
-  readonly disk = join(this.dir, "shared-disk.img");
+
+  /**
+   * The pair's folder: setup() makes it and teardown() removes it. Not made at construction: uvu imports every test
+   * file before it runs the first, so a run that ends early would leave one empty folder per file behind.
+   */
+  get dir(): string {
+    if (this.#dir === null) throw new Error("the pair has no folder before setup()");
+    return this.#dir;
+  }
+  get cfg(): string {
+    return join(this.dir, "clusterguard.toml");
+  }
+  get key(): string {
+    return join(this.dir, "authkey");
+  }
+  get disk(): string {
+    return join(this.dir, "shared-disk.img");
+  }
 
   constructor(
     readonly port: number,
@@ -57,6 +72,7 @@ export class Pair {
   }
 
   private async prepare(): Promise<void> {
+    this.#dir ??= mkdtempSync(join(tmpdir(), "cg-pair-"));
     writeFileSync(this.cfg, this.configText());
     const k = runExe(["keygen", "--authkey", this.key]);
     if (k.code !== 0) throw new Error(`keygen failed: ${k.stderr}`);
@@ -149,7 +165,8 @@ export class Pair {
     await this.stopNodes();
     this.relay.stop();
     await this.serial?.kill().catch(() => {});
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.#dir !== null) rmSync(this.#dir, { recursive: true, force: true });
+    this.#dir = null;
   }
 
   private configText(): string {

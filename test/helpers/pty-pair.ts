@@ -18,10 +18,12 @@ export type PtyPair = {
 const WAIT_MS = 5000;
 const POLL_MS = 20;
 
-/** Starts `socat pty,raw,echo=0,link=DIR/a pty,raw,echo=0,link=DIR/b`; DIR defaults to a new temp folder. */
-export async function startPtyPair(
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "clusterguard-pty-")),
-): Promise<PtyPair> {
+/**
+ * Starts `socat pty,raw,echo=0,link=DIR/a pty,raw,echo=0,link=DIR/b`. DIR defaults to a new temp folder, which the
+ * caller removes once done with the pair (this removes it if socat does not start).
+ */
+export async function startPtyPair(given?: string): Promise<PtyPair> {
+  const dir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), "clusterguard-pty-"));
   const a = path.join(dir, "a");
   const b = path.join(dir, "b");
   const proc = Bun.spawn(["socat", "-d", "-d", `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
@@ -41,6 +43,7 @@ export async function startPtyPair(
       const why =
         proc.exitCode !== null ? `socat exited with code ${proc.exitCode}` : `still missing after ${WAIT_MS} ms`;
       await kill();
+      if (given === undefined) fs.rmSync(dir, { recursive: true, force: true });
       throw new Error(`pty pair: expected links ${a} and ${b}, ${why}; socat said:\n${await log}`);
     }
     await Bun.sleep(POLL_MS);

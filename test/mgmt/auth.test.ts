@@ -1,10 +1,13 @@
 // Token comparison and the token file's rules, without sockets.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readToken, TokenGate, tokenProblem } from "../../src/mgmt/auth.ts";
 import { tempDir } from "./helpers.ts";
+
+const dir = tempDir();
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("the token gate accepts exactly the token, whatever is presented", () => {
   const g = new TokenGate("s3cret-token-0123456789");
@@ -23,7 +26,6 @@ test("the token gate accepts exactly the token, whatever is presented", () => {
 });
 
 test("a token file must be private and hold a long enough token", () => {
-  const dir = tempDir();
   const f = join(dir, "token");
   writeFileSync(f, "abcdefghijklmnopqrstuvwxyz\n", { mode: 0o600 });
   assert.is(readToken(f), "abcdefghijklmnopqrstuvwxyz");

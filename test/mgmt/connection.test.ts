@@ -3,7 +3,7 @@
 // without sockets.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MAX_CONNECTIONS, SocketWriter } from "../../src/mgmt/connection.ts";
 import { ask, LineClient, type Running, selfSignedCert, serve, tempDir } from "./helpers.ts";
@@ -26,6 +26,7 @@ test.before(async () => {
   tls = { hostname: "localhost", port: running.server.tcpPort ?? 0, tls: { ca: readFileSync(pem.cert, "utf8") } };
 });
 test.after(() => running.server.stop());
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Everything the server sent must be at most one "unauthorized" reply: nothing about the request itself. */
 function atMostUnauthorized(raw: string): void {

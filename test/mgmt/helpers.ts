@@ -10,7 +10,7 @@ import type { LogEvent } from "../../src/log/event.ts";
 import { Logger } from "../../src/log/logger.ts";
 import { FakeHandler } from "./fake.ts";
 
-/** A fresh private directory under /tmp. */
+/** A fresh private directory under /tmp; the caller removes it. */
 export function tempDir(prefix = "cg-mgmt-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }

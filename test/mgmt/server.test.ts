@@ -1,7 +1,7 @@
 // The management server on a real Unix socket with a recording fake handler.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { newStats } from "../../src/mgmt/connection.ts";
 import { MAX_LINE_BYTES } from "../../src/mgmt/protocol.ts";
@@ -19,6 +19,7 @@ test.before(async () => {
   running = await serve({ socket });
 });
 test.after(() => running.server.stop());
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("the socket is created mode 0600 in a new 0700 directory, and the start is logged", () => {
   const st = statSync(socket);

@@ -2,7 +2,7 @@
 // failures get a log line, pure, by table.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { shouldLogFailure } from "../../src/log/limit.ts";
 import { tcpRetryDelay } from "../../src/mgmt/tcp.ts";
@@ -27,6 +27,7 @@ test.before(async () => {
   tls = { hostname: "localhost", port: running.server.tcpPort ?? 0, tls: { ca: readFileSync(pem.cert, "utf8") } };
 });
 test.after(() => running.server.stop());
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("the right token gets the status over TLS, verified against the self-signed certificate", async () => {
   assert.ok((running.server.tcpPort ?? 0) > 0);

@@ -2,7 +2,7 @@
 import { selfSignedCert } from "../helpers/tls.ts";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +28,9 @@ const server = Bun.serve({
   },
 });
 const base = `http://127.0.0.1:${server.port}`;
+/** Every folder this file makes, removed at the end. */
+const tmp = mkdtempSync(join(tmpdir(), "cg-mon-http-"));
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const monitorHttp = (params: Params, timeout = 2000) =>
   http.monitor(context(withDefaults(http.meta, params), timeout).ctx);
@@ -66,7 +69,7 @@ test("http: a refused connection is not-running; an aborted request says so", as
 });
 
 test("http: a self-signed certificate is refused unless insecure = true", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "cg-mon-tls-"));
+  const dir = mkdtempSync(join(tmp, "tls-"));
   const pem = selfSignedCert(dir);
   const tls = Bun.serve({
     port: 0,

@@ -15,6 +15,7 @@ import { monitorConfig, FIXTURES } from "./helpers.ts";
 
 const ROOT = join(FIXTURES, "ocf");
 const dir = mkdtempSync(join(tmpdir(), "cg-mon-ocf-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 const state = join(dir, "state");
 const log = join(dir, "calls.log");
 const params: Params = withDefaults(ocf.meta, {

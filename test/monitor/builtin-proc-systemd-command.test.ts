@@ -1,7 +1,7 @@
 // The process, systemd and command built-ins against a real process, a fake systemctl script and real commands.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Params } from "../../src/monitor/api.ts";
@@ -15,6 +15,7 @@ import { isAlive } from "../../src/monitor/run-process.ts";
 import { context } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-mon-bi-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("the registry holds the six built-ins by name", () => {
   assert.equal(Object.keys(BUILTINS).sort(), ["command", "http", "ocf", "process", "systemd", "tcp"]);

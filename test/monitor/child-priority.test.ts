@@ -3,13 +3,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { childArgv, OOM_RESET_SCRIPT } from "../../src/monitor/run-process.ts";
 import { FIXTURES } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-child-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 /** -1000 as the agent has it where this process may set it (CAP_SYS_RESOURCE), else 500: either way not 0. */
 const adj = spawnSync("sh", ["-c", "echo -1000 > /proc/self/oom_score_adj"]).status === 0 ? "-1000" : "500";
 

@@ -1,7 +1,7 @@
 // `clusterguard monitors plugins|test` through the compiled executable: it imports external .ts/.js plugins by absolute path.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runExe } from "../helpers/exe.ts";
@@ -9,6 +9,7 @@ import { ensureBuilt, FIXTURES, fixtureCopy } from "./helpers.ts";
 
 ensureBuilt();
 const dir = mkdtempSync(join(tmpdir(), "cg-mon-cli-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 const stamp = join(dir, "stamp");
 writeFileSync(stamp, "");
 const state = join(dir, "dummy-state");

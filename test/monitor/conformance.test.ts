@@ -1,7 +1,7 @@
 // The conformance check in-process: the README example passes; each kind of contract violation is reported once per line.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MonitorPlugin } from "../../src/monitor/api.ts";
@@ -10,6 +10,7 @@ import { loadPlugin } from "../../src/monitor/loader.ts";
 import { monitorConfig, FIXTURES, fixtureCopy } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-mon-conf-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 const stamp = join(dir, "stamp");
 writeFileSync(stamp, "");
 

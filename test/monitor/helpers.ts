@@ -1,7 +1,6 @@
 // Shared pieces for the monitor tests: a hand-driven clock, monitor configs, contexts, scripted plugins, fixture copies.
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, copyFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { MonitorConfig } from "../../src/config/types.ts";
 import type { MonitorResult, Params, PluginContext, MonitorPlugin } from "../../src/monitor/api.ts";
@@ -135,8 +134,8 @@ export const DOWN: MonitorResult = { result: "not-running", reason: "stopped" };
 export const HARD: MonitorResult = { result: "hard-error", reason: "not installed" };
 export const FATAL: MonitorResult = { result: "fatal", reason: "not configured" };
 
-/** A private copy of a fixture plugin, mode 0644 (the loader refuses group/other-writable files). */
-export function fixtureCopy(name: string, dir = mkdtempSync(join(tmpdir(), "cg-mon-"))): string {
+/** A private copy of a fixture plugin in `dir`, mode 0644 (the loader refuses group/other-writable files). */
+export function fixtureCopy(name: string, dir: string): string {
   const to = join(dir, basename(name));
   copyFileSync(join(FIXTURES, name), to);
   chmodSync(to, 0o644);

@@ -1,7 +1,7 @@
 // The loader: built-in names, absolute .ts/.js paths imported at run time, and clear errors for everything else.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUILTINS } from "../../src/monitor/builtin/index.ts";
@@ -9,6 +9,7 @@ import { isConfigFailure, loadMonitors, loadPlugin } from "../../src/monitor/loa
 import { monitorConfig, fixtureCopy } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-mon-load-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("a built-in name gives the built-in", async () => {
   const r = await loadPlugin("systemd");
@@ -81,7 +82,7 @@ test("a missing file, a module without default export, a syntax error and a clus
 });
 
 test("a plugin file others may write is refused (plugins run as root)", async () => {
-  const path = fixtureCopy("plain.js", mkdtempSync(join(tmpdir(), "cg-mon-unsafe-")));
+  const path = fixtureCopy("plain.js", mkdtempSync(join(dir, "unsafe-")));
   chmodSync(path, 0o666);
   const r = await loadPlugin(path);
   assert.is(r.ok ? "" : r.kind, "unsafe-file");

@@ -1,13 +1,14 @@
 // Process-based checks: exit code and bounded output; timeout or abort kills the whole process group, grandchildren too.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isAlive, readStat, signalGroup, runProcess } from "../../src/monitor/run-process.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-mon-proc-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 const pidOf = (f: string) => Number(readFileSync(f, "utf8").trim());
 
 test("a command's exit code, stdout and stderr come back", async () => {

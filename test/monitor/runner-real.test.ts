@@ -1,7 +1,7 @@
 // The runner on real, short timers: hung monitors time out, hung processes are killed with their group, recovery runs.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MonitorPlugin } from "../../src/monitor/api.ts";
@@ -13,6 +13,7 @@ import { waitFor } from "../helpers/wait.ts";
 import { monitorConfig } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-mon-real-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("with real timers, a monitor that waits for its abort times out every interval and stop() ends it", async () => {
   const plugin: MonitorPlugin = {

@@ -1,10 +1,14 @@
 // The handover snapshot is untrusted input: only a snapshot of this node, this boot and this version is used.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bootId, parseSnapshot, takeHandoverFile } from "../../src/node/handover.ts";
+
+/** Every folder this file makes, removed at the end. */
+const tmp = mkdtempSync(join(tmpdir(), "cg-handover-"));
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const good = {
   v: 1,
@@ -67,7 +71,7 @@ for (const [what, t, re] of rows) {
 }
 
 test("a stopped agent's snapshot file is judged young or old by uptime, not by a wall clock that stepped", () => {
-  const dir = mkdtempSync(join(tmpdir(), "cg-handover-"));
+  const dir = mkdtempSync(join(tmp, "run-"));
   const file = join(dir, "handover.json");
   const snap = { ...good, bootId: bootId(), at: 1795000100000, uptimeMs: 50_000, graceMs: 15_000 };
   const put = () => writeFileSync(file, JSON.stringify(snap));

@@ -15,6 +15,9 @@ import { parseKernelArgs } from "../../src/node/kernel-args.ts";
 const UUID_A = "4c4c4544-0042-3510-8052-b4c04f563532";
 const UUID_B = "4c4c4544-0042-3510-8052-b4c04f56ffff";
 const MAC_B = "52:54:00:00:00:0b";
+/** Every folder this file makes, removed at the end. */
+const tmp = mkdtempSync(join(tmpdir(), "cg-identity-"));
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 function configWith(a: string, b: string): ClusterConfig {
   const base = loadConfig(resolve(import.meta.dir, "../fixtures/config/good.toml"));
@@ -83,7 +86,7 @@ test("a machine that is no node's runs as the named node with a critical note; o
 });
 
 test("a bonding slave's own MAC (perm_hwaddr) counts, not only the bond's", () => {
-  const dir = mkdtempSync(join(tmpdir(), "cg-identity-"));
+  const dir = mkdtempSync(join(tmp, "sys-"));
   mkdirSync(join(dir, "net", "eth0", "bonding_slave"), { recursive: true });
   writeFileSync(join(dir, "net", "eth0", "address"), "52:54:00:00:00:99\n");
   writeFileSync(join(dir, "net", "eth0", "bonding_slave", "perm_hwaddr"), `${MAC_B}\n`);
@@ -135,7 +138,7 @@ test("a config that names no machine never reads the machine's facts (and works 
 });
 
 test("the facts come from sysfs: product_uuid lower-cased, every NIC's address but the all-zero one", () => {
-  const dir = mkdtempSync(join(tmpdir(), "cg-identity-"));
+  const dir = mkdtempSync(join(tmp, "sys-"));
   mkdirSync(join(dir, "dmi"));
   writeFileSync(join(dir, "dmi", "product_uuid"), `${UUID_A.toUpperCase()}\n`);
   for (const [nic, mac] of [
@@ -154,7 +157,7 @@ test("the facts come from sysfs: product_uuid lower-cased, every NIC's address b
 });
 
 test("systemd-boot's variables say which entry this machine booted and why; the identity line carries it", () => {
-  const dir = mkdtempSync(join(tmpdir(), "cg-efivars-"));
+  const dir = mkdtempSync(join(tmp, "efivars-"));
   const put = (name: string, value: string | null) => {
     const f = join(dir, `${name}-${LOADER_GUID}`);
     if (value === null) rmSync(f, { force: true });

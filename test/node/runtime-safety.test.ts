@@ -1,6 +1,6 @@
 // Safety of the real runtime pair over UDP: a refused self-fence, replayed frames of an old, a fenced and the
 // current boot across a hand-over, and a wall clock that stepped back. Each case once let two nodes write.
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -134,7 +134,10 @@ test("a node whose wall clock stepped back is heard again: the peer's echo moves
   assert.is(role(b), "STANDBY");
 });
 
-const runDir = () => mkdtempSync(join(tmpdir(), "cg-runtime-"));
+/** Every run directory this file makes, in one folder removed at the end (after the pair's teardown above). */
+const tmp = mkdtempSync(join(tmpdir(), "cg-runtime-"));
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
+const runDir = () => mkdtempSync(join(tmp, "run-"));
 
 test("an ACTIVE frame lost before a switchover and replayed right after the new ACTIVE's hand-over resets nothing", async () => {
   const a = await pair.start("a");

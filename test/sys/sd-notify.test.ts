@@ -1,14 +1,18 @@
 // sd_notify over a real AF_UNIX datagram socket (socat plays the service manager).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sdNotify } from "../../src/sys/sd-notify.ts";
 import { waitFor } from "../helpers/wait.ts";
 
+/** Every folder this file makes, removed at the end. */
+const tmp = mkdtempSync(join(tmpdir(), "cg-sd-notify-"));
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
+
 test("READY=1 reaches a listening notify socket as one datagram", async () => {
-  const sock = join(mkdtempSync(join(tmpdir(), "cg-notify-")), "notify");
+  const sock = join(tmp, "notify");
   const p = Bun.spawn(["socat", "-u", `UNIX-RECV:${sock}`, "STDOUT"], { stdout: "pipe" });
   try {
     await waitFor(() => existsSync(sock), 3000, "the socket");
