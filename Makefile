@@ -128,8 +128,8 @@ install: build
 	install -D -m 0644 examples/clusterguard.toml $(DESTDIR)/usr/share/doc/clusterguard/examples/clusterguard.toml
 	install -d -m 0700 $(DESTDIR)/etc/clusterguard
 
-## bench: failure detection vs keepalived, false failovers under load, idle cost; prints a table,
-## writes bench/results.json (root: network namespaces). BENCH_RUNS=20 BENCH_LOAD_SECONDS=300, ONLY=detection|keepalived|load|cost
+## bench: failure detection vs keepalived, false failovers under load, idle cost, start-up; prints a table,
+## writes bench/results.json (root: network namespaces). BENCH_RUNS=20 BENCH_LOAD_SECONDS=300, ONLY=detection|keepalived|load|cost|startup
 .PHONY: bench
 bench: build host-deps
 	@bash test/install-host-deps.sh keepalived stress-ng socat iproute2 util-linux
