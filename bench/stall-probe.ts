@@ -14,6 +14,8 @@ interface Sample {
   /** ns the thread ran, and ns it waited runnable on a run queue (/proc/.../schedstat). */
   execNs: number;
   runDelayNs: number;
+  /** The system call it is in when not running (/proc/.../syscall: its number, "running", or "?"). */
+  syscall: string;
 }
 
 /** What one thread did in a window. */
@@ -30,7 +32,28 @@ export interface ThreadWindow {
   states: Record<string, number>;
   /** The longest gap between two samples, ms: the sampler's own stall (its relay stalled with it). */
   samplerGapMs: number;
+  /** The longest span in which it did not run at all (its run time unchanged), ms, and the calls it sat in then. */
+  longestIdleMs: number;
+  idleIn: Record<string, number>;
 }
+
+/** x86-64 numbers of the calls an event loop sits in, for the report. */
+const SYSCALLS: Record<string, string> = {
+  "0": "read",
+  "1": "write",
+  "7": "poll",
+  "17": "pread64",
+  "18": "pwrite64",
+  "20": "writev",
+  "23": "select",
+  "35": "nanosleep",
+  "74": "fsync",
+  "202": "futex",
+  "230": "clock_nanosleep",
+  "232": "epoll_wait",
+  "281": "epoll_pwait",
+  "441": "epoll_pwait2",
+};
 
 function sampleOf(pid: number, at: number): Sample | null {
   try {
@@ -38,6 +61,7 @@ function sampleOf(pid: number, at: number): Sample | null {
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const sched = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, "utf8").split(" ");
     const proc = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const call = readFileSync(`/proc/${pid}/task/${pid}/syscall`, "utf8").split(" ")[0]?.trim() ?? "?";
     const pf = proc.slice(proc.lastIndexOf(")") + 2).split(" ");
     return {
       at,
@@ -45,6 +69,7 @@ function sampleOf(pid: number, at: number): Sample | null {
       majflt: Number(pf[9]), // field 12 of the whole process
       execNs: Number(sched[0]),
       runDelayNs: Number(sched[1]),
+      syscall: SYSCALLS[call] ?? call,
     };
   } catch {
     return null; // the process is gone
@@ -97,6 +122,20 @@ export class StallProbe {
         longestD = Math.max(longestD, s.at - dFrom + this.everyMs);
       } else dFrom = null;
     }
+    // The longest run of samples over which the thread's run time did not move: it was off the CPU all along.
+    let longestIdle = 0;
+    let idleIn: Record<string, number> = {};
+    for (let i = 0; i < list.length; ) {
+      let j = i;
+      while (j + 1 < list.length && list[j + 1]!.execNs === list[i]!.execNs) j++;
+      const span = list[j]!.at - list[i]!.at;
+      if (span > longestIdle) {
+        longestIdle = span;
+        idleIn = {};
+        for (const s of list.slice(i, j + 1)) idleIn[s.syscall] = (idleIn[s.syscall] ?? 0) + 1;
+      }
+      i = j + 1;
+    }
     const first = list[0];
     const last = list.at(-1);
     return {
@@ -107,6 +146,8 @@ export class StallProbe {
       longestDMs: longestD,
       states,
       samplerGapMs: gap,
+      longestIdleMs: longestIdle,
+      idleIn,
     };
   }
 }
@@ -116,5 +157,8 @@ export function describeWindow(w: ThreadWindow): string {
   const states = Object.entries(w.states)
     .map(([k, v]) => `${k} ${v}`)
     .join(", ");
-  return `ran ${w.ranMs.toFixed(1)} ms, waited for a CPU ${w.runDelayMs.toFixed(1)} ms, ${w.majorFaults} major faults, longest in D ${w.longestDMs} ms, states ${states}; ${w.samples} samples, the sampler's longest gap ${w.samplerGapMs} ms`;
+  const calls = Object.entries(w.idleIn ?? {})
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+  return `ran ${w.ranMs.toFixed(1)} ms, waited for a CPU ${w.runDelayMs.toFixed(1)} ms, ${w.majorFaults} major faults, longest in D ${w.longestDMs} ms, longest off the CPU ${w.longestIdleMs} ms (in ${calls || "-"}), states ${states}; ${w.samples} samples, the sampler's longest gap ${w.samplerGapMs} ms`;
 }
