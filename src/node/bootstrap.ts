@@ -174,12 +174,18 @@ export function nodeLogger(
 
 /** The real-time priority of every thread of a guard and an agent. */
 const RT_PRIORITY = 10;
-/** How often threads started since are put under SCHED_RR as well (realtimeStragglers). */
+/**
+ * How often threads started since are put under SCHED_RR as well (realtimeStragglers): the runtime starts most of its
+ * threads in its first seconds (the I/O pool, the GC's helpers at the first collections), so every 100 ms for the first
+ * 5 s, then every second. Under load a helper left under SCHED_OTHER for a second is enough to silence the guard.
+ */
+const STRAGGLER_EARLY_MS = 100;
+const STRAGGLER_EARLY_FOR_MS = 5000;
 const STRAGGLER_CHECK_MS = 1000;
 
 /**
  * heartbeat's `realtime on`: mlockall and SCHED_RR; a refusal is a warning, the heartbeats then run at normal priority.
- * Threads the runtime starts later are moved too, within a second of their start (the first time each one is said).
+ * Threads the runtime starts later are moved too, soon after their start (the first time each one is said).
  */
 export function goRealtime(log: Logger, on: boolean): void {
   if (!on) return;
@@ -187,7 +193,7 @@ export function goRealtime(log: Logger, on: boolean): void {
   for (const w of warnings) if (w) log.emit("warning", "realtime", `${w}; heartbeats run at normal priority`);
   if (warnings[1] !== null) return;
   let refusedSaid = false;
-  setInterval(() => {
+  const check = () => {
     const r = realtimeStragglers(RT_PRIORITY);
     if (r.moved.length)
       log.emit("info", "realtime", `threads started since, moved to SCHED_RR ${RT_PRIORITY}: ${r.moved.join(", ")}`);
@@ -199,7 +205,13 @@ export function goRealtime(log: Logger, on: boolean): void {
         `SCHED_RR ${RT_PRIORITY} refused for threads started since: ${r.refused.join(", ")}`,
       );
     }
-  }, STRAGGLER_CHECK_MS).unref();
+  };
+  const early = setInterval(check, STRAGGLER_EARLY_MS);
+  early.unref();
+  setTimeout(() => {
+    clearInterval(early);
+    setInterval(check, STRAGGLER_CHECK_MS).unref();
+  }, STRAGGLER_EARLY_FOR_MS).unref();
 }
 
 /**
