@@ -53,7 +53,18 @@ const SYSCALLS: Record<string, string> = {
   "232": "epoll_wait",
   "281": "epoll_pwait",
   "441": "epoll_pwait2",
+  "-1": "no call (a fault)",
 };
+
+/** The call thread `pid` sits in: a name (x86-64 numbers), "running", "-1" (not in a call: a fault), or "?" (unreadable). */
+function syscallOf(pid: number): string {
+  try {
+    const n = readFileSync(`/proc/${pid}/task/${pid}/syscall`, "utf8").split(" ")[0]?.trim() ?? "?";
+    return process.arch === "x64" ? (SYSCALLS[n] ?? n) : n;
+  } catch {
+    return "?"; // reading it needs ptrace access to the process
+  }
+}
 
 function sampleOf(pid: number, at: number): Sample | null {
   try {
@@ -61,7 +72,7 @@ function sampleOf(pid: number, at: number): Sample | null {
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const sched = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, "utf8").split(" ");
     const proc = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const call = readFileSync(`/proc/${pid}/task/${pid}/syscall`, "utf8").split(" ")[0]?.trim() ?? "?";
+    const call = syscallOf(pid);
     const pf = proc.slice(proc.lastIndexOf(")") + 2).split(" ");
     return {
       at,
@@ -69,7 +80,7 @@ function sampleOf(pid: number, at: number): Sample | null {
       majflt: Number(pf[9]), // field 12 of the whole process
       execNs: Number(sched[0]),
       runDelayNs: Number(sched[1]),
-      syscall: SYSCALLS[call] ?? call,
+      syscall: call,
     };
   } catch {
     return null; // the process is gone

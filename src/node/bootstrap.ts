@@ -193,10 +193,20 @@ export function goRealtime(log: Logger, on: boolean): void {
   for (const w of warnings) if (w) log.emit("warning", "realtime", `${w}; heartbeats run at normal priority`);
   if (warnings[1] !== null) return;
   let refusedSaid = false;
+  // A helper the runtime ends when idle and starts again is named at info level the first time only.
+  const said = new Set<string>();
   const check = () => {
     const r = realtimeStragglers(RT_PRIORITY);
-    if (r.moved.length)
-      log.emit("info", "realtime", `threads started since, moved to SCHED_RR ${RT_PRIORITY}: ${r.moved.join(", ")}`);
+    if (r.moved.length) {
+      const names = r.moved.map((m) => m.slice(0, m.lastIndexOf(" ")));
+      const again = names.every((n) => said.has(n));
+      for (const n of names) said.add(n);
+      log.emit(
+        again ? "debug" : "info",
+        "realtime",
+        `threads started since, moved to SCHED_RR ${RT_PRIORITY}: ${r.moved.join(", ")}`,
+      );
+    }
     if (r.refused.length && !refusedSaid) {
       refusedSaid = true;
       log.emit(

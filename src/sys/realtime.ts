@@ -18,8 +18,8 @@ export function lockMemory(): string | null {
 }
 
 /**
- * Put every thread of this process under SCHED_RR at `priority` (threads started later inherit it);
- * null on success, else why not. All of them, not just the JavaScript thread: the runtime's own
+ * Put every thread of this process under SCHED_RR at `priority` (threads started later do not inherit it: see
+ * realtimeStragglers); null on success, else why not. All of them, not just the JavaScript thread: the runtime's own
  * helpers (JIT, GC, the thread pool) are waited on by spinning, and a real-time thread spinning on a
  * normal one only gets it back when RT throttling steps in, about once a second. With
  * SCHED_RESET_ON_FORK: checks, recover commands and the daemons they start run at normal priority.
@@ -76,6 +76,12 @@ export function realtimeStragglers(
     const t = threadOf(taskDir, tid);
     if (t === null || t.policy === SCHED_RR) continue;
     const ok = libc().sched_setscheduler(tid, SCHED_RR | SCHED_RESET_ON_FORK, ptr(param)) === 0;
+    // A thread that ended meanwhile is passed over. Thread ids are the system's: one of ours that ended just before the
+    // call may have been reused by another process, which this process does not list: that one is put back.
+    if (threadOf(taskDir, tid) === null) {
+      if (ok) libc().sched_setscheduler(tid, SCHED_OTHER, ptr(new Int32Array([0])));
+      continue;
+    }
     (ok ? moved : refused).push(`${t.name} ${tid}${ok ? "" : ` (${lastError()})`}`);
   }
   return { moved, refused };
