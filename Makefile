@@ -129,8 +129,9 @@ install: build
 	install -d -m 0700 $(DESTDIR)/etc/clusterguard
 
 ## bench: failure detection vs keepalived, false failovers under load, idle cost, start-up; prints a table,
-## writes bench/results.json (root: network namespaces). BENCH_RUNS=20 BENCH_LOAD_SECONDS=300, ONLY=detection|keepalived|load|cost|startup
+## writes bench/results.json (root: network namespaces). BENCH_RUNS=20 BENCH_LOAD_SECONDS=300, ONLY=detection|keepalived|load|cost|startup.
+## The guards get MIMALLOC_PURGE_DELAY=-1, as guard-initrd.sh and the agent's unit start them.
 .PHONY: bench
 bench: build host-deps
 	@bash test/install-host-deps.sh keepalived stress-ng socat iproute2 util-linux
-	$(BUN) bench/run.ts $(if $(ONLY),--only $(ONLY))
+	MIMALLOC_PURGE_DELAY=-1 $(BUN) bench/run.ts $(if $(ONLY),--only $(ONLY))

@@ -7,6 +7,9 @@ type getargbool > /dev/null 2>&1 || [ ! -e /lib/dracut-lib.sh ] || . /lib/dracut
 
 EXE=/usr/lib/clusterguard/clusterguard
 MAX_STARTS=3
+# The runtime's allocator never hands freed memory back to the kernel: its purge thread wakes a guard that is idle
+# (about 0.7 % of a core at 10 Hz, measured), and the guard's heap is small and steady. The agent's unit says the same.
+export MIMALLOC_PURGE_DELAY=-1
 
 # A kernel message and a console line, both with the clusterguard: prefix.
 say() {
