@@ -3,10 +3,12 @@
 // without deciding never lets it return, even when initramfs-tools' panic does. Run for real with bash in a
 // throwaway Debian 12 (the lab's base under an overlay), with the shipped script and shared library at their paths
 // in the initrd, stand-ins for the guard launcher and for initramfs-tools' /scripts/functions, and the kernel
-// command line bound over /proc/cmdline.
+// command line bound over /proc/cmdline. And what the guard and the agent are started with: MIMALLOC_PURGE_DELAY=-1,
+// so the runtime's allocator runs no purge thread that would wake an idle guard (guard-initrd.sh for real, with a
+// stand-in executable that records its environment; the agent's unit as systemd reads its Environment= lines).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { OverlayRoot } from "../helpers/overlay-root.ts";
 
@@ -115,6 +117,26 @@ test("rd.clusterguard=1 or a look-alike word does not skip it", () => {
     assert.is(r.ran, "ran", on);
     assert.is(r.rc, "0", on);
   }
+});
+
+test("guard-initrd.sh starts the guard with MIMALLOC_PURGE_DELAY=-1", () => {
+  // Records what it was started with, then decides ACTIVE and exits (the launcher then stops: heartbeats ended).
+  const exe = file(
+    "clusterguard",
+    `#!/bin/bash\necho "purge=\${MIMALLOC_PURGE_DELAY-unset} args=$*" > /tmp/guard-env\nmkdir -p /run/clusterguard\n: > /run/clusterguard/active\nexit 0\n`,
+  );
+  const r = sys.run("timeout 20 /usr/lib/clusterguard/guard-initrd.sh > /dev/null 2>&1; cat /tmp/guard-env", [
+    [join(REPO, "dracut-module/90clusterguard/guard-initrd.sh"), "/usr/lib/clusterguard/guard-initrd.sh"],
+    [exe, "/usr/lib/clusterguard/clusterguard"],
+  ]);
+  assert.is(r.stdout.trim(), "purge=-1 args=guard --log-format=human", r.stderr);
+});
+
+test("the agent's unit sets MIMALLOC_PURGE_DELAY=-1 for its service", () => {
+  const unit = readFileSync(join(REPO, "initrd/systemd/clusterguard-agent.service"), "utf8");
+  const service = unit.slice(unit.indexOf("[Service]"));
+  const env = [...service.matchAll(/^Environment=(.*)$/gm)].flatMap((m) => m[1]!.split(/\s+/));
+  assert.ok(env.includes("MIMALLOC_PURGE_DELAY=-1"), env.join(" "));
 });
 
 test.run();
