@@ -189,9 +189,10 @@ const STRAGGLER_CHECK_MS = 1000;
  */
 export function goRealtime(log: Logger, on: boolean): void {
   if (!on) return;
-  const warnings = [lockMemory(), setRealtime(RT_PRIORITY)];
-  for (const w of warnings) if (w) log.emit("warning", "realtime", `${w}; heartbeats run at normal priority`);
-  if (warnings[1] !== null) return;
+  const locked = lockMemory();
+  const realtime = setRealtime(RT_PRIORITY);
+  for (const w of [locked, realtime]) if (w) log.emit("warning", "realtime", `${w}; heartbeats run at normal priority`);
+  if (realtime !== null) return;
   let refusedSaid = false;
   // A helper the runtime ends when idle and starts again is named at info level the first time only.
   const said = new Set<string>();

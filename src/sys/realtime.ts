@@ -25,19 +25,25 @@ export function lockMemory(): string | null {
  * SCHED_RESET_ON_FORK: checks, recover commands and the daemons they start run at normal priority.
  */
 export function setRealtime(priority: number, taskDir = "/proc/self/task"): string | null {
-  const param = new Int32Array([priority]);
-  let tids: number[];
-  try {
-    tids = readdirSync(taskDir).map(Number);
-  } catch {
-    tids = [0];
-  }
-  const refused = tids.filter(
-    (tid) => libc().sched_setscheduler(tid, SCHED_RR | SCHED_RESET_ON_FORK, ptr(param)) !== 0,
-  );
+  const tids = threadIds(taskDir) ?? [0];
+  const refused = tids.filter((tid) => !toRealtime(tid, priority));
   return refused.length === 0
     ? null
     : `SCHED_RR ${priority} refused for ${refused.length} of ${tids.length} threads: ${lastError()}`;
+}
+
+/** The ids of this process's threads, or null when `taskDir` cannot be read. */
+function threadIds(taskDir: string): number[] | null {
+  try {
+    return readdirSync(taskDir).map(Number);
+  } catch {
+    return null;
+  }
+}
+
+/** Put thread `tid` under SCHED_RR `priority`, reset on fork; true when done. */
+function toRealtime(tid: number, priority: number): boolean {
+  return libc().sched_setscheduler(tid, SCHED_RR | SCHED_RESET_ON_FORK, ptr(new Int32Array([priority]))) === 0;
 }
 
 /** The scheduling policy of thread `tid` (field 41 of its stat) and its name, or null once it has ended. */
@@ -63,26 +69,20 @@ export function realtimeStragglers(
   priority: number,
   taskDir = "/proc/self/task",
 ): { moved: string[]; refused: string[] } {
-  const param = new Int32Array([priority]);
   const moved: string[] = [];
   const refused: string[] = [];
-  let tids: number[];
-  try {
-    tids = readdirSync(taskDir).map(Number);
-  } catch {
-    return { moved, refused };
-  }
-  for (const tid of tids) {
+  for (const tid of threadIds(taskDir) ?? []) {
     const t = threadOf(taskDir, tid);
     if (t === null || t.policy === SCHED_RR) continue;
-    const ok = libc().sched_setscheduler(tid, SCHED_RR | SCHED_RESET_ON_FORK, ptr(param)) === 0;
+    const ok = toRealtime(tid, priority);
+    const why = ok ? "" : ` (${lastError()})`; // read before the next system call changes it
     // A thread that ended meanwhile is passed over. Thread ids are the system's: one of ours that ended just before the
     // call may have been reused by another process, which this process does not list: that one is put back.
     if (threadOf(taskDir, tid) === null) {
       if (ok) libc().sched_setscheduler(tid, SCHED_OTHER, ptr(new Int32Array([0])));
       continue;
     }
-    (ok ? moved : refused).push(`${t.name} ${tid}${ok ? "" : ` (${lastError()})`}`);
+    (ok ? moved : refused).push(`${t.name} ${tid}${why}`);
   }
   return { moved, refused };
 }
