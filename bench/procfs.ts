@@ -13,9 +13,9 @@ export function memoryOf(pid: number): Record<string, number> {
   return out;
 }
 
-/** Fields of /proc/PID/stat after the command name (index 0 is field 3, "state"). */
-function statFields(pid: number): string[] {
-  const s = readFileSync(`/proc/${pid}/stat`, "utf8");
+/** Fields of /proc/PID/stat (or of one thread's, /proc/PID/task/TID/stat) after the command name (index 0 is field 3, "state"). */
+export function statFields(pid: number, tid?: number): string[] {
+  const s = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8");
   return s
     .slice(s.lastIndexOf(")") + 2)
     .trim()

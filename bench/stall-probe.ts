@@ -2,6 +2,7 @@
 // for a CPU (schedstat run_delay), for a page to be read in (major faults, state D), or slept; and whether the
 // sampler itself (this process, which also runs the harness's UDP relay) kept running.
 import { readFileSync } from "node:fs";
+import { statFields } from "./procfs.ts";
 
 /** One sample of one thread. */
 interface Sample {
@@ -68,12 +69,10 @@ function syscallOf(pid: number): string {
 
 function sampleOf(pid: number, at: number): Sample | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const f = statFields(pid, pid);
     const sched = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, "utf8").split(" ");
-    const proc = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const pf = statFields(pid);
     const call = syscallOf(pid);
-    const pf = proc.slice(proc.lastIndexOf(")") + 2).split(" ");
     return {
       at,
       state: f[0] ?? "?",
