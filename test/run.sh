@@ -23,7 +23,8 @@ fi
 HEAVY_A='boot/(initrd-fencing|regenerate)\.test\.ts$'
 HEAVY_B='(boot/initrd-compression|initrd/initramfs-tools)\.test\.ts$'
 HEAVY="$HEAVY_A|$HEAVY_B"
-uvu() { NO_COLOR=1 node_modules/.bin/bun node_modules/uvu/bin.js test "$@" 2>&1; }
+UVU=(node_modules/.bin/bun node_modules/uvu/bin.js test)
+uvu() { NO_COLOR=1 "${UVU[@]}" "$@" 2>&1; }
 total=0; passed=0; failed=0; rc=0
 # Add up one uvu run: its output file and its exit code.
 count() {
@@ -31,15 +32,18 @@ count() {
   t=$(awk '/Total:/ {print $2}' "$1" | tail -1); p=$(awk '/Passed:/ {print $2}' "$1" | tail -1)
   t=${t:-0}; p=${p:-0}
   total=$((total + t)); passed=$((passed + p))
-  if [ "$2" -ne 0 ]; then rc=1; [ "$t" -eq "$p" ] && failed=$((failed + 1)); fi
-  [ "$t" -gt 0 ] || { echo "no test ran in one stream" >&2; rc=1; failed=$((failed + 1)); }
+  if [ "$t" -eq 0 ]; then
+    echo "no test ran in one stream" >&2; rc=1; failed=$((failed + 1))
+  elif [ "$2" -ne 0 ]; then
+    rc=1; [ "$t" -eq "$p" ] && failed=$((failed + 1))
+  fi
 }
 heavy_a=$(mktemp); heavy_b=$(mktemp)
 # Both streams install the executable into their chroots: built once here, not by both at once.
 make -s build >/dev/null || rc=1
 echo "--- the initrd builds, two streams side by side: $HEAVY_A and $HEAVY_B"
-NO_COLOR=1 setsid node_modules/.bin/bun node_modules/uvu/bin.js test "$HEAVY_A" > "$heavy_a" 2>&1 & pid_a=$!
-NO_COLOR=1 setsid node_modules/.bin/bun node_modules/uvu/bin.js test "$HEAVY_B" > "$heavy_b" 2>&1 & pid_b=$!
+NO_COLOR=1 setsid "${UVU[@]}" "$HEAVY_A" > "$heavy_a" 2>&1 & pid_a=$!
+NO_COLOR=1 setsid "${UVU[@]}" "$HEAVY_B" > "$heavy_b" 2>&1 & pid_b=$!
 wait "$pid_a"; rc_a=$?
 wait "$pid_b"; rc_b=$?
 pid_a="" pid_b=""
