@@ -54,7 +54,8 @@ lint: node_modules/.installed
 	@bash test/lint.sh
 
 ## sim: randomized simulation of two real node runtimes under faults (docs/design.md, "Randomized simulation"). SEED=S replays one
-## schedule with its timeline; otherwise SIM_MINUTES (default 10) or SIM_COUNT schedules on SIM_JOBS processes (2).
+## schedule with its timeline; otherwise SIM_MINUTES (default 10) or SIM_COUNT schedules on SIM_JOBS processes (2); Ctrl-C ends
+## a run early with the summary of what it covered.
 SIM_JOBS ?= 2
 SIM_MINUTES ?= 10
 sim: node_modules/.installed

@@ -31,7 +31,15 @@ async function many(start: number, count: number, minutes: number, stride = 1): 
   let events = 0;
   let n = 0;
   let shown = t0;
-  for (let seed = start; n < count && performance.now() < deadline; seed += stride, n++) {
+  // SIGINT or SIGTERM ends the run after the schedule in progress, with the summary of what it covered.
+  let interrupted = false;
+  const stop = () => {
+    interrupted = true;
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  let seed = start;
+  for (; n < count && performance.now() < deadline && !interrupted; seed += stride, n++) {
     if (performance.now() - shown >= PROGRESS_MS) {
       shown = performance.now();
       // A long run shows how far it got, so that an interrupted run still counts for what it covered.
@@ -39,6 +47,9 @@ async function many(start: number, count: number, minutes: number, stride = 1): 
         `progress: ${n} schedules from seed ${start} (stride ${stride}), ${((shown - t0) / 1000).toFixed(0)} s, ${(simMs / 3_600_000).toFixed(1)} simulated hours, 0 violations`,
       );
     }
+    // One turn of the event loop per schedule (a schedule itself never yields one): signals are seen here.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (interrupted) break;
     const plan: Plan = planFor(seed, maxFaults);
     const o = await runPlan(plan);
     simMs += o.simMs;
@@ -60,6 +71,9 @@ async function many(start: number, count: number, minutes: number, stride = 1): 
     JSON.stringify({
       schedules: n,
       firstSeed: start,
+      lastSeed: seed - stride,
+      stride,
+      ...(interrupted ? { interrupted: true } : {}),
       seconds: Number(s.toFixed(1)),
       schedulesPerSecond: Number((n / s).toFixed(2)),
       simulatedHours: Number((simMs / 3_600_000).toFixed(2)),
@@ -85,6 +99,14 @@ async function parallel(jobs: number): Promise<number> {
     String(PROGRESS_MS / 1000),
   ];
   let stopping = false;
+  // SIGINT or SIGTERM: each process ends after its schedule in progress and prints what it covered; summed below.
+  let interrupted = false;
+  const forward = (signal: "SIGINT" | "SIGTERM") => () => {
+    interrupted = true;
+    for (const k of kids) k.kill(signal);
+  };
+  process.on("SIGINT", forward("SIGINT"));
+  process.on("SIGTERM", forward("SIGTERM"));
   const kids = Array.from({ length: jobs }, (_, j) => {
     const share = Number.isFinite(count) ? Math.floor(count / jobs) + (j < count % jobs ? 1 : 0) : count;
     const argv = ["--start", String(start + j), "--stride", String(jobs), "--count", String(share), ...rest];
@@ -103,15 +125,27 @@ async function parallel(jobs: number): Promise<number> {
       return { text, code };
     }),
   );
-  const sum = { schedules: 0, simulatedHours: 0, events: 0, faults: {} as Record<string, number>, violations: 0 };
+  const sum = {
+    schedules: 0,
+    simulatedHours: 0,
+    events: 0,
+    faults: {} as Record<string, number>,
+    violations: 0,
+    /** Processes that ended without a summary (crashed or killed): what they covered is not counted. */
+    unfinished: 0,
+    /** Per process: the first and last seed it ran (every `jobs`-th seed between). */
+    seeds: [] as string[],
+  };
   for (const o of outs) {
     const last = o.text.trim().split("\n").at(-1) ?? "";
     if (o.code !== 0 || !last.startsWith("{")) {
       if (!stopping) console.log(o.text);
-      sum.violations++;
+      if (o.text.includes("VIOLATION")) sum.violations++;
+      else sum.unfinished++;
       continue;
     }
     const r = JSON.parse(last);
+    if (r.schedules > 0) sum.seeds.push(`${r.firstSeed}..${r.lastSeed}`);
     sum.schedules += r.schedules;
     sum.simulatedHours += r.simulatedHours;
     sum.events += r.events;
@@ -122,12 +156,13 @@ async function parallel(jobs: number): Promise<number> {
     JSON.stringify({
       ...sum,
       jobs,
+      ...(interrupted ? { interrupted: true } : {}),
       seconds: Number(s.toFixed(1)),
       schedulesPerSecond: Number((sum.schedules / s).toFixed(2)),
       simulatedHours: Number(sum.simulatedHours.toFixed(2)),
     }),
   );
-  return sum.violations === 0 ? 0 : 1;
+  return sum.violations === 0 && sum.unfinished === 0 ? 0 : 1;
 }
 
 const seed = opt("seed", Number.NaN);
