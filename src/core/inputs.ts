@@ -28,6 +28,8 @@ export interface FrameInput {
    * lags UDP): it proves its link alive, but its role is out of date. Absent: no order known (taken as the latest).
    */
   seq?: number;
+  /** The priority the sender's own config gives it (heartbeats and disk slots carry it; absent from older senders). */
+  priority?: number;
   /**
    * The frame echoes this node's current incarnation: the peer heard this boot. Only such frames may
    * lead to activation; an authentic frame from before this boot (buffered in a UART, replayed) may not.

@@ -229,6 +229,7 @@ function onFrame(d: Draft, f: FrameInput): void {
   pv.firstHeard ??= d.now;
   pv.late = false;
   pv.incarnation = f.incarnation;
+  if (f.priority !== undefined && f.priority !== s.peer.priority) onPeerPriority(d, f.priority);
   if (pv.role !== f.role) {
     d.log("info", "peer-role", `${s.peer.name} is ${f.role}`, { peer: s.peer.name, peerRole: f.role });
   }
@@ -245,6 +246,23 @@ function onFrame(d: Draft, f: FrameInput): void {
   }
   s.fence.nextRetryAt = null;
   onMessage(d, f);
+}
+
+/**
+ * The peer announces a priority other than this node's config gives it: the two run different configs (one was
+ * rebooted into a regenerated initrd first, or /etc and an initrd differ). Who outranks whom is judged by the priority
+ * each node announces for itself, the same two numbers on both nodes, so they never both find that they outrank the
+ * other (docs/design.md, row 18.3).
+ */
+function onPeerPriority(d: Draft, priority: number): void {
+  const s = d.state;
+  d.log(
+    "critical",
+    "config-differs",
+    `${s.peer.name} announces priority ${priority}; this node's config gives it ${s.peer.priority}: the two nodes run different configs (regenerate the initrd on both); who outranks whom is judged by the priorities each announces`,
+    { peer: s.peer.name, announced: priority, configured: s.peer.priority },
+  );
+  s.peer = { ...s.peer, priority };
 }
 
 /**

@@ -7,8 +7,16 @@ import type { BlockResult } from "./block.ts";
 import { offsetProblem, slotProblem } from "./block.ts";
 import type { HeartbeatSlot, MailboxMessage } from "./slot.ts";
 
-/** What the guard publishes at every keepalive (writer: HeartbeatSlot.writer). */
-export type DiskBeat = { node: string; incarnation: number; seq: number; role: Role; writer?: number };
+/** What the guard publishes at every keepalive (writer, watchdogMs, priority: HeartbeatSlot). */
+export type DiskBeat = {
+  node: string;
+  incarnation: number;
+  seq: number;
+  role: Role;
+  writer?: number;
+  watchdogMs?: number;
+  priority?: number;
+};
 
 /** The peer's slot as read, reported each time its (incarnation, seq) advanced. */
 export type PeerSlot = HeartbeatSlot;

@@ -23,7 +23,9 @@ function headerText(h: Header): string {
 }
 
 function slotText(s: HeartbeatSlot, now: number): string {
-  return `node ${s.node}, ${s.role}, incarnation ${s.incarnation}, seq ${s.seq}, written ${formatAge(s.writtenAt, now)}, uptime ${(s.uptimeMs / 1000).toFixed(1)} s`;
+  const watchdog = s.watchdogMs ? `watchdog ${s.watchdogMs} ms armed` : "no watchdog shown";
+  const priority = s.priority === undefined ? "" : `, priority ${s.priority}`;
+  return `node ${s.node}, ${s.role}, incarnation ${s.incarnation}, seq ${s.seq}, written ${formatAge(s.writtenAt, now)}, uptime ${(s.uptimeMs / 1000).toFixed(1)} s, ${watchdog}${priority}`;
 }
 
 /** One mailbox message as text: type, sender, when, and which boot of the owner it was meant for. */
@@ -87,6 +89,8 @@ export function snapshotJson(s: AreaSnapshot, now: number): Record<string, unkno
             ageMs: w.ageMs,
             uptimeMs: v.uptimeMs,
             writer: v.writer ?? 0,
+            watchdogMs: v.watchdogMs ?? 0,
+            priority: v.priority ?? null,
           };
         }),
         mailbox: mailbox

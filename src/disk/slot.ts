@@ -119,7 +119,8 @@ function readNameField(bytes: Uint8Array, at: number, field: string): string | B
 // A node's heartbeat slot: written only by the node that owns the slot, read by its peer.
 //
 //   magic "CGSLOT01" 8 | cluster id u32 | slot index u8 | role u8 (index into ROLES) | node name (u8 len + 32)
-//   | pad | incarnation u64 @48 | seq u64 | written-at ms u64 | uptime ms u64 | writer u64 | zeros | HMAC @4064.
+//   | pad | incarnation u64 @48 | seq u64 | written-at ms u64 | uptime ms u64 | writer u64 | watchdog ms u64
+//   | priority + 1 u64 | zeros | HMAC @4064. Fields added after the first layout read as 0 in older slots: "not known".
 
 /** First 8 bytes of a heartbeat slot block. */
 export const SLOT_MAGIC = magicBytes("CGSLOT01");
@@ -141,9 +142,17 @@ export type HeartbeatSlot = {
    * zeros): two machines booted as one node tell each other's writes apart by it even under one incarnation.
    */
   writer?: number;
+  /**
+   * The timeout of the watchdog the writer keeps armed and petted while its mailbox reads clean, in ms; 0 when it
+   * keeps none (or in a slot from before the field). The peer's poison pill counts as a fence only against a boot
+   * whose slot showed one short enough for msgwait (docs/design.md, row 18.1).
+   */
+  watchdogMs?: number;
+  /** The writer's own priority, as its config says (absent in slots from before the field). */
+  priority?: number;
 };
 
-const SLOT_U64_FIELDS = ["incarnation", "seq", "writtenAt", "uptimeMs", "writer"] as const;
+const SLOT_U64_FIELDS = ["incarnation", "seq", "writtenAt", "uptimeMs", "writer", "watchdogMs", "priority1"] as const;
 
 /** Encodes and signs `s` for slot `slot`; throws RangeError naming the invalid field. */
 export function encodeSlot(s: HeartbeatSlot, slot: number, auth: BlockAuth): Uint8Array {
@@ -153,6 +162,9 @@ export function encodeSlot(s: HeartbeatSlot, slot: number, auth: BlockAuth): Uin
     writtenAt: s.writtenAt,
     uptimeMs: s.uptimeMs,
     writer: s.writer ?? 0,
+    watchdogMs: s.watchdogMs ?? 0,
+    // Stored plus one: 0 stays "not known" (a slot from before the field), as priority 0 is a valid priority.
+    priority1: s.priority === undefined ? 0 : s.priority + 1,
   };
   let problem = recordProblem(slot, "node", s.node, u64s);
   if (problem === undefined && !ROLES.includes(s.role))
@@ -177,8 +189,21 @@ export function decodeSlot(bytes: Uint8Array, slot: number, auth: BlockAuth): Bl
     if ("kind" in r) return r;
     const role = ROLES[r.kindByte];
     if (role === undefined) return malformed(`${what}: role: expected index 0..${ROLES.length - 1}, got ${r.kindByte}`);
-    const [incarnation = 0, seq = 0, writtenAt = 0, uptimeMs = 0, writer = 0] = r.u64s;
-    return { kind: "ok", value: { node: r.name, incarnation, seq, role, writtenAt, uptimeMs, writer } };
+    const [incarnation = 0, seq = 0, writtenAt = 0, uptimeMs = 0, writer = 0, watchdogMs = 0, priority1 = 0] = r.u64s;
+    return {
+      kind: "ok",
+      value: {
+        node: r.name,
+        incarnation,
+        seq,
+        role,
+        writtenAt,
+        uptimeMs,
+        writer,
+        ...(watchdogMs > 0 ? { watchdogMs } : {}),
+        ...(priority1 > 0 ? { priority: priority1 - 1 } : {}),
+      },
+    };
   } catch (error) {
     return malformed(`slot ${slot} heartbeat: internal decoder error: ${String(error)}`);
   }

@@ -8,7 +8,7 @@
 import { DiskArea } from "../disk/area.ts";
 import type { BlockResult } from "../disk/block.ts";
 import type { DiskTimers } from "../disk/header.ts";
-import type { MailboxMessage } from "../disk/slot.ts";
+import type { HeartbeatSlot, MailboxMessage } from "../disk/slot.ts";
 import { sleep } from "../sys/clock.ts";
 import type { FenceAction, FenceDevice, FenceContext, FenceDisk, FenceOutcome, PowerState } from "./device.ts";
 
@@ -38,6 +38,9 @@ export class PoisonPillFence implements FenceDevice {
         // The runner cuts this level at minTimeoutMs: a longer wait would always be aborted, after writing a pill.
         if (msgwait > this.plannedMs)
           return `${disk.device}: the header's msgwait (${msgwait} ms) exceeds the ${this.plannedMs} ms this level's time limit was sized for at start (the header was unreadable then, or changed); no pill written: restart the guard`;
+        const targetIncarnation = this.o.ctx.targetIncarnation?.() ?? this.o.ctx.peerIncarnation();
+        const unarmed = watchdogProblem(target, await area.readSlot(disk.peerSlot), targetIncarnation, msgwait);
+        if (unarmed) return `${unarmed}: no pill written`;
         const now = this.o.ctx.clock.wall();
         const pill: MailboxMessage = {
           type: action,
@@ -45,7 +48,7 @@ export class PoisonPillFence implements FenceDevice {
           senderIncarnation: this.o.ctx.selfIncarnation(),
           seq: now,
           writtenAt: now,
-          targetIncarnation: this.o.ctx.targetIncarnation?.() ?? this.o.ctx.peerIncarnation(),
+          targetIncarnation,
         };
         await area.writeMailbox(disk.peerSlot, pill);
         const back = await area.readMailbox(disk.peerSlot);
@@ -59,13 +62,20 @@ export class PoisonPillFence implements FenceDevice {
         return { confirmed: false, detail: `aborted before msgwait (${msgwait} ms) elapsed` };
       // msgwait proves something only about a pill that sat there all along: one cleared or replaced meanwhile may
       // never have been read (the victim's watchdog was petted on clean reads), so it confirms nothing.
-      const now = await withArea(disk, (area) => area.readMailbox(disk.peerSlot));
+      const [now, slot] = await withArea(disk, async (area) => [
+        await area.readMailbox(disk.peerSlot),
+        await area.readSlot(disk.peerSlot),
+      ]);
       const gone = pillChanged(pill, now);
       if (gone)
         return {
           confirmed: false,
           detail: `${disk.device}: after msgwait (${msgwait} ms) ${target}'s slot no longer holds this pill (${gone}): not confirmed`,
         };
+      // The target wrote meanwhile without its watchdog: it runs, and nothing resets it (never the case for a boot
+      // that keeps the watchdog it showed: it never disarms it).
+      const unarmed = watchdogProblem(target, slot, pill.targetIncarnation, msgwait);
+      if (unarmed) return { confirmed: false, detail: `after msgwait (${msgwait} ms): ${unarmed}: not confirmed` };
       return {
         confirmed: true,
         detail: `${action} pill in ${target}'s slot for msgwait (${msgwait} ms), still there at the end: it obeyed or its watchdog reset it`,
@@ -100,6 +110,34 @@ export async function clearPillIfRebooted(
     await area.writeMailbox(disk.peerSlot, { ...r.value, type: "none", seq: now, writtenAt: now });
     return `cleared the ${r.value.type} pill from slot ${disk.peerSlot}: the peer came back as incarnation ${peerIncarnation}`;
   });
+}
+
+/**
+ * Why a pill cannot count as a fence of `target`'s boot `incarnation` (0: whichever boot writes its slot), judged by
+ * its heartbeat slot as last written; null when it can. The pill is confirmed by time because the victim's watchdog
+ * resets it when it cannot read its mailbox; the victim's own config decides whether it keeps one, and the fencer's
+ * may say otherwise (a rolling change, /etc edited and the initrd not regenerated). So the slot must show one, armed
+ * with a timeout of at most msgwait / 2, for that boot (docs/design.md, row 18.1). A later boot writing the slot
+ * means the target boot is over: nothing of it can write again.
+ */
+export function watchdogProblem(
+  target: string,
+  slot: BlockResult<HeartbeatSlot>,
+  incarnation: number,
+  msgwaitMs: number,
+): string | null {
+  if (slot.kind !== "ok")
+    return `${target}'s heartbeat slot is unreadable (${slot.kind}): nothing shows that ${target} keeps a watchdog armed`;
+  const s = slot.value;
+  if (incarnation !== 0 && s.incarnation > incarnation) return null;
+  if (incarnation !== 0 && s.incarnation < incarnation)
+    return `${target}'s boot ${incarnation} never wrote its heartbeat slot (it holds boot ${s.incarnation}): nothing shows that boot keeps a watchdog armed`;
+  const shown = s.watchdogMs ?? 0;
+  if (shown === 0)
+    return `${target}'s heartbeat slot (boot ${s.incarnation}) shows no watchdog armed: its config has no poison-pill level for it (a config that differs from this node's?), or it has not armed one yet`;
+  if (2 * shown > msgwaitMs)
+    return `${target}'s heartbeat slot (boot ${s.incarnation}) shows a ${shown} ms watchdog: more than msgwait / 2 (${msgwaitMs / 2} ms), so it may still run when msgwait ends`;
+  return null;
 }
 
 /** Why the slot no longer holds `pill` (cleared, replaced, unreadable), or null when it still does, unchanged. */

@@ -79,6 +79,7 @@ export class Receiver {
     this.accepted[channel] = (this.accepted[channel] ?? 0) + 1;
     this.onPeerIncarnation(f.incarnation);
     const grace = f.type === "handoff-grace" ? readGrace(f.payload) : null;
+    const priority = f.type === "heartbeat" ? readPriority(f.payload) : null;
     return {
       kind: "frame",
       now,
@@ -90,6 +91,7 @@ export class Receiver {
       seq: f.seq,
       echo: f.peerIncarnation === this.o.myIncarnation,
       ...(grace !== null ? { graceMs: grace } : {}),
+      ...(priority !== null ? { priority } : {}),
       ...(f.type === "takeover-answer" ? { answer: readAnswer(f.payload) } : {}),
     };
   }
@@ -128,6 +130,21 @@ export function gracePayload(ms: number): Uint8Array {
 /** Read a handoff-grace payload; null when it is not 4 bytes. */
 export function readGrace(payload: Uint8Array): number | null {
   return payload.length === 4 ? new DataView(payload.buffer, payload.byteOffset, 4).getUint32(0) : null;
+}
+
+/**
+ * The heartbeat payload: the sender's own priority, u16 big-endian. Each node judges who outranks whom by its own
+ * priority and the one its peer announces, so two nodes whose configs disagree still agree (docs/design.md, row 18.3).
+ */
+export function priorityPayload(priority: number): Uint8Array {
+  const b = new Uint8Array(2);
+  new DataView(b.buffer).setUint16(0, Math.max(0, Math.min(priority, 0xffff)));
+  return b;
+}
+
+/** Read a heartbeat payload's priority; null when it carries none (not 2 bytes: a sender from before it). */
+export function readPriority(payload: Uint8Array): number | null {
+  return payload.length === 2 ? new DataView(payload.buffer, payload.byteOffset, 2).getUint16(0) : null;
 }
 
 /** The takeover-answer payload: `{ok, detail}` as UTF-8 JSON, the detail cut to fit a frame. */

@@ -34,6 +34,11 @@ export interface HandoverSnapshot {
   secondActive?: number | null;
   /** System uptime (ms) at the release: a stopped agent's snapshot is judged young or old by it, not by the wall clock. */
   uptimeMs?: number;
+  /**
+   * The watchdog this process armed and left running (closed without disarming): the successor keeps petting it on
+   * these terms, whatever its own config says, until the machine reboots. Absent or null: none was armed.
+   */
+  watchdog?: { device: string; timeoutS: number } | null;
 }
 
 let cachedBootId: string | null = null;
@@ -79,6 +84,17 @@ export function parseSnapshot(text: string, node: string, thisBoot: string): Han
     return `secondActive: expected a non-negative integer or null, got ${String(o.secondActive)}`;
   if (o.uptimeMs !== undefined && !isCount(o.uptimeMs))
     return `uptimeMs: expected a non-negative integer, got ${String(o.uptimeMs)}`;
+  if (o.watchdog !== undefined && o.watchdog !== null) {
+    const w = o.watchdog as Record<string, unknown>;
+    if (
+      typeof w !== "object" ||
+      typeof w.device !== "string" ||
+      w.device === "" ||
+      !isCount(w.timeoutS) ||
+      w.timeoutS === 0
+    )
+      return `watchdog: expected null or {device: a path, timeoutS: a positive integer}, got ${JSON.stringify(o.watchdog)}`;
+  }
   if (o.receiver !== undefined) {
     const bad = receiverProblem(o.receiver);
     if (bad) return `receiver.${bad}`;

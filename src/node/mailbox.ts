@@ -63,6 +63,11 @@ export class PillWatch {
     this.watchdog?.pet();
   }
 
+  /** The watchdog this loop keeps armed and pets while the mailbox reads clean, or null. */
+  get armed(): { device: string; timeoutS: number } | null {
+    return this.watchdog ? { device: this.watchdog.device, timeoutS: this.watchdog.timeoutS } : null;
+  }
+
   /** Stop reading; the watchdog stays armed (its next owner must pet it) unless `disarm`. */
   stop(disarm: boolean): void {
     this.stopped = true;
@@ -82,6 +87,19 @@ export class PillWatch {
         `${r.device} armed, timeout ${r.timeoutS} s, petted while this node's mailbox reads clean`,
       );
       this.o.check("watchdog", true, `${r.device} armed, timeout ${r.timeoutS} s`);
+      return;
+    }
+    if ("watchdog" in r) {
+      // Too long for the header's msgwait, yet never disarmed: it may be the one the guard handed over, running since
+      // activation. It stays armed and petted; the slot shows its timeout, so the peer's pill is not counted against it.
+      this.watchdog = r.watchdog;
+      this.armGaveUp = true;
+      this.o.log(
+        "critical",
+        "watchdog",
+        `${r.error}; kept armed and petted (never disarmed), and this node's slot shows its timeout: the peer's poison pill will not count as a fence against this boot`,
+      );
+      this.o.check("watchdog", false, r.error);
       return;
     }
     // A missing device or an unknown header may still come (udev, a slow disk): retried at every read, reported
@@ -181,23 +199,33 @@ export function judgeMailbox(read: MailboxRead, memory: PillMemory, now: number,
 }
 
 // Arm the watchdog only when it can back the peer's poison pill: 2 x its applied timeout within the header's msgwait.
-/** An armed watchdog, or why not and whether trying again later may help. */
-export type ArmResult = Watchdog | { error: string; retry: boolean };
+/**
+ * An armed watchdog that backs the peer's pill; or one armed whose applied timeout is too long for the header's
+ * msgwait (kept armed: see armForPill); or why none was armed and whether trying again later may help.
+ */
+export type ArmResult =
+  | Watchdog
+  | { error: string; retry: false; watchdog: Watchdog }
+  | { error: string; retry: boolean };
 
-/** True when `r` is an armed watchdog. */
+/** True when `r` is an armed watchdog that fits msgwait. */
 export function isArmed(r: ArmResult): r is Watchdog {
   return !("error" in r);
 }
 
-/** Open through `open`; keep the watchdog only if its applied timeout fits `header`'s msgwait, else disarm it again. */
+/**
+ * Open through `open` and check its applied timeout against `header`'s msgwait. A watchdog that does not fit is NOT
+ * disarmed: the device may already have been running (the guard hands its watchdog to the agent running), and a
+ * magic close would leave a node that was promised to reset itself unarmed. It is returned with the problem; the
+ * timeout the node's slot shows tells the peer its pill cannot be counted against it (docs/design.md, row 18.1).
+ */
 export function armForPill(open: () => Watchdog | string, header: DiskTimers | undefined): ArmResult {
   if (!header) return { error: "watchdog not armed: the disk header (its msgwait) has not been read yet", retry: true };
   const w = open();
   if (typeof w === "string") return { error: w, retry: w.includes("ENOENT") };
   const problem = appliedTimeoutProblem(w.timeoutS, header.msgwaitMs);
   if (problem === undefined) return w;
-  w.close(true);
-  return { error: `${w.device}: ${problem}; disarmed again`, retry: false };
+  return { error: `${w.device}: ${problem}`, retry: false, watchdog: w };
 }
 
 // When the fencer may take its poison pill back: once per peer incarnation heard, never while a fence is in flight,

@@ -30,7 +30,7 @@ import { clusterIdOf, nextIncarnation } from "../protocol/index.ts";
 import { type Clock, realClock } from "../sys/clock.ts";
 import { SELF_FENCE_RETRY_MS } from "../core/transitions.ts";
 import type { Effectors } from "./effectors.ts";
-import { answerPayload, FrameBuilder, gracePayload, Receiver } from "./frames.ts";
+import { answerPayload, FrameBuilder, gracePayload, priorityPayload, Receiver } from "./frames.ts";
 import { bootId, type HandoverSnapshot } from "./handover.ts";
 import { buildLinks, type Links, type NodeOptions } from "./options.ts";
 import { armForPill, PillClear, PillWatch } from "./mailbox.ts";
@@ -479,6 +479,8 @@ export class NodeRuntime {
     this.broadcast(this.builder.build("handoff-grace", "ACTIVE", gracePayload(graceMs)));
     this.stopTicks?.();
     this.stopTicks = null;
+    // Read before the stop lets go of it: the watchdog stays running, and the successor must know to keep petting it.
+    const watchdog = this.pills?.armed ?? this.inheritedWatchdog();
     this.pills?.stop(false);
     this.pillClear?.stop();
     await this.lastBeat;
@@ -500,6 +502,7 @@ export class NodeRuntime {
       peerSeq: s.peerView.incarnation === this.builder.peerIncarnation ? s.peerView.lastSeq : null,
       secondActive: this.secondActive(),
       uptimeMs: this.clock.uptime(),
+      watchdog,
     };
   }
 
@@ -519,7 +522,7 @@ export class NodeRuntime {
         if (a.event === "late-heartbeat") this.lateHeartbeats++;
         return this.log.emit(a.level, a.event, a.message, a.fields ?? {}, a.role);
       case "SendHeartbeat":
-        return this.broadcast(this.builder.build("heartbeat", this.state.role));
+        return this.broadcast(this.builder.build("heartbeat", this.state.role, priorityPayload(this.o.self.priority)));
       case "SendMessage":
         return this.broadcast(
           this.builder.build(
@@ -569,7 +572,22 @@ export class NodeRuntime {
       seq: this.builder.lastSeq,
       role: this.state.role,
       writer: this.writer,
+      watchdogMs: this.watchdogShown(),
+      priority: this.o.self.priority,
     });
+  }
+
+  /**
+   * The watchdog timeout this node's slot shows the peer (ms; 0: none): the one it keeps armed and petted while its
+   * mailbox reads clean. Host mode arms none and stands in the configured one (tests of the peer's pill only).
+   */
+  private watchdogShown(): number {
+    if (this.o.hostMode) {
+      const pill = this.pillLevel();
+      return pill ? pill.watchdog_timeout * 1000 : 0;
+    }
+    const armed = this.pills?.armed;
+    return armed ? armed.timeoutS * 1000 : 0;
   }
 
   private onPeerSlot(slot: PeerSlot): void {
@@ -589,6 +607,7 @@ export class NodeRuntime {
       role: slot.role,
       incarnation: slot.incarnation,
       seq: slot.seq,
+      ...(slot.priority !== undefined ? { priority: slot.priority } : {}),
     });
   }
 
@@ -650,7 +669,20 @@ export class NodeRuntime {
     const disk = this.links.disk;
     if (!disk) return;
     const pill = this.pillLevel();
-    const open = pill ? () => this.env.openWatchdog(pill.watchdog_device, pill.watchdog_timeout) : null;
+    // A watchdog the predecessor left running is kept on its terms, whatever this process's config says (/etc edited
+    // and the initrd not regenerated): it runs until the machine reboots, and the peer counts on it (row 18.2).
+    const inherited = this.inheritedWatchdog();
+    if (
+      inherited &&
+      (!pill || pill.watchdog_device !== inherited.device || pill.watchdog_timeout !== inherited.timeoutS)
+    )
+      this.log.emit(
+        "warning",
+        "watchdog",
+        `the guard left ${inherited.device} running with a ${inherited.timeoutS} s timeout; this process's config says ${pill ? `${pill.watchdog_device}, ${pill.watchdog_timeout} s` : "no poison-pill level for this node"}: kept on the guard's terms until this machine reboots (the two configs differ: regenerate the initrd)`,
+      );
+    const terms = inherited ?? (pill ? { device: pill.watchdog_device, timeoutS: pill.watchdog_timeout } : null);
+    const open = terms ? () => this.env.openWatchdog(terms.device, terms.timeoutS) : null;
     if (pill && this.o.hostMode) {
       this.log.emit(
         "warning",
@@ -661,7 +693,7 @@ export class NodeRuntime {
     this.pills = new PillWatch({
       read: () => disk.readOwnMailbox(),
       arm: open && !this.o.hostMode ? () => armForPill(open, disk.headerTimers()) : null,
-      periodMs: pill ? Math.min(1000, Math.floor((pill.watchdog_timeout * 1000) / 4)) : 1000,
+      periodMs: terms ? Math.min(1000, Math.floor((terms.timeoutS * 1000) / 4)) : 1000,
       clock: this.clock,
       incarnation: () => this.incarnation,
       report: (r) => this.input({ kind: "pill", now: this.clock.now(), ...r }),
@@ -669,6 +701,12 @@ export class NodeRuntime {
       log: (level, event, message) => this.log.emit(level, event, message),
     });
     this.pills.start();
+  }
+
+  /** The watchdog the process this one continues (the guard, through its snapshot) left running, or null. */
+  private inheritedWatchdog(): { device: string; timeoutS: number } | null {
+    const snap = typeof this.o.resume === "object" ? this.o.resume : null;
+    return snap?.watchdog ?? null;
   }
 
   /** The poison-pill level that fences this node, when there is one (then it arms its watchdog and obeys pills). */

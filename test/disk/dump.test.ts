@@ -57,6 +57,8 @@ test("a snapshot as JSON: ok blocks with their fields, times as ISO text with ag
           ageMs: 1500,
           uptimeMs: 98_765,
           writer: 2 ** 52 + 12_345,
+          watchdogMs: 0,
+          priority: null,
         },
         mailbox: { status: "empty", detail: "all zeros" },
       },

@@ -272,7 +272,7 @@ test("describeArea prints the header, each slot and each mailbox", async () => {
       );
       assert.match(
         lines[2] ?? "",
-        /^slot 0 heartbeat: node node-a, ACTIVE, incarnation 1700000000000, seq 42, written 1\.5 s ago, uptime 98\.8 s$/,
+        /^slot 0 heartbeat: node node-a, ACTIVE, incarnation 1700000000000, seq 42, written 1\.5 s ago, uptime 98\.8 s, no watchdog shown$/,
       );
       assert.is(lines[3], "slot 0 mailbox: empty");
       assert.is(lines[4], "slot 1 heartbeat: empty");

@@ -3,7 +3,14 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ROLES } from "../../src/core/types.ts";
 import { BLOCK_SIZE } from "../../src/disk/block.ts";
-import { encodeMailbox, decodeSlot, encodeSlot, MAILBOX_TYPES, decodeMailbox } from "../../src/disk/slot.ts";
+import {
+  encodeMailbox,
+  decodeSlot,
+  encodeSlot,
+  type HeartbeatSlot,
+  MAILBOX_TYPES,
+  decodeMailbox,
+} from "../../src/disk/slot.ts";
 import { AUTH, CLUSTER_ID, OTHER_KEY, resign, sampleMailbox, sampleSlot } from "./helpers.ts";
 
 const detail = (bytes: Uint8Array, slot = 0): string => {
@@ -37,6 +44,20 @@ test("a slot written before the writer mark (zeros there) reads writer 0; a mark
     5,
   );
   assert.throws(() => encodeSlot(sampleSlot({ writer: 2 ** 53 }), 0, AUTH), /writer: expected an integer/);
+});
+
+test("a slot carries the writer's armed watchdog and its own priority; 0 and absent read as not known (row 18.1, 18.3)", () => {
+  const round = (o: Partial<HeartbeatSlot>) => {
+    const r = decodeSlot(encodeSlot(sampleSlot(o), 0, AUTH), 0, AUTH);
+    assert.is(r.kind, "ok");
+    return (r as { value: HeartbeatSlot }).value;
+  };
+  assert.is(round({ watchdogMs: 5000 }).watchdogMs, 5000);
+  assert.is(round({ watchdogMs: 0 }).watchdogMs, undefined, "none armed reads as absent");
+  assert.is(round({ priority: 0 }).priority, 0, "priority 0 is a priority, not 'unknown'");
+  assert.is(round({ priority: 1000 }).priority, 1000);
+  assert.is(round({}).priority, undefined, "a slot from before the field says nothing");
+  assert.throws(() => encodeSlot(sampleSlot({ watchdogMs: -1 }), 0, AUTH), /watchdogMs: expected an integer/);
 });
 
 test("an all-zero slot is empty", () => {

@@ -72,15 +72,25 @@ test("a header that grew after start is refused at once, before any pill is writ
 
 const FAST: DiskTimers = { keepaliveMs: 100, deadtimeMs: 1000, msgwaitMs: 400, watchdogTimeoutMs: 200 };
 
-/** A disk file with an area, node a in slot 0; `fn` gets the fencer b's view of it. */
+/**
+ * A disk file with an area, node a in slot 0, its heartbeat slot written by a's boot `slot.incarnation` (7) showing a
+ * watchdog of `slot.watchdogMs` (200, msgwait / 2; null: a never wrote its slot); `fn` gets the fencer b's view of it.
+ */
 async function withDisk(
   fn: (disk: { device: string; offset: number; key: Uint8Array; clusterId: number; peerSlot: number }) => Promise<void>,
+  slot: { incarnation: number; watchdogMs: number } | null = { incarnation: 7, watchdogMs: 200 },
 ): Promise<void> {
   const s = scratchDir();
   try {
     const device = blankFile(join(s.dir, "disk.img"));
     const r = await initDisk({ device, clusterName: CLUSTER, key: KEY, timers: FAST });
     assert.is(r.kind, "initialised");
+    if (slot) {
+      const area = await DiskArea.open(device, 0, AUTH);
+      const at = Date.now();
+      await area.writeSlot(0, { node: "a", role: "ACTIVE", seq: 3, writtenAt: at, uptimeMs: 9000, ...slot });
+      await area.close();
+    }
     await fn({ device, offset: 0, key: KEY, clusterId: AUTH.clusterId, peerSlot: 0 });
   } finally {
     s.cleanup();
@@ -161,6 +171,49 @@ test("with the channel's open area, a pill is cleared though the device path is 
       await area.close();
     }
   });
+});
+
+/** Fence a (its boot 7) by pill with msgwait 400 ms over a disk whose slot 0 holds `slot`: the outcome and a's mailbox. */
+async function pillAgainst(slot: { incarnation: number; watchdogMs: number } | null) {
+  let out = { confirmed: false, detail: "" };
+  let mailbox = "";
+  await withDisk(async (disk) => {
+    const pill = new PoisonPillFence({
+      msgwaitMs: 400,
+      ctx: ctx({ disk, diskTimers: FAST, peerIncarnation: () => 7 }),
+    });
+    out = await pill.fence("a", "reset", AbortSignal.timeout(3000));
+    const area = await DiskArea.open(disk.device, 0, AUTH);
+    const box = await area.readMailbox(0);
+    await area.close();
+    mailbox = box.kind === "ok" ? box.value.type : box.kind;
+  }, slot);
+  return { ...out, mailbox };
+}
+
+test("a pill counts only against a boot whose slot shows a watchdog within msgwait / 2; otherwise none is written (row 18.1)", async () => {
+  const armed = await pillAgainst({ incarnation: 7, watchdogMs: 200 });
+  assert.is(armed.confirmed, true, armed.detail);
+  assert.is(armed.mailbox, "reset");
+  // Its config has no pill level for it (a rolling change: the fencer rebooted into the new initrd first).
+  const none = await pillAgainst({ incarnation: 7, watchdogMs: 0 });
+  assert.is(none.confirmed, false);
+  assert.match(none.detail, /a's heartbeat slot \(boot 7\) shows no watchdog armed: .*: no pill written/);
+  assert.is(none.mailbox, "empty", "nothing written: a pill that cannot count must not reset the node later either");
+  const long = await pillAgainst({ incarnation: 7, watchdogMs: 1000 });
+  assert.is(long.confirmed, false);
+  assert.match(long.detail, /shows a 1000 ms watchdog: more than msgwait \/ 2 \(200 ms\)/);
+  // The boot to fence never wrote its slot (its disk link was down): nothing shows that boot armed.
+  const older = await pillAgainst({ incarnation: 6, watchdogMs: 200 });
+  assert.is(older.confirmed, false);
+  assert.match(older.detail, /a's boot 7 never wrote its heartbeat slot \(it holds boot 6\)/);
+  const never = await pillAgainst(null);
+  assert.is(never.confirmed, false);
+  assert.match(never.detail, /a's heartbeat slot is unreadable \(empty\)/);
+  // A later boot writes the slot: the boot to fence is over, and that boot (which obeys a pill found at its start) is
+  // not the one the pill is for.
+  const later = await pillAgainst({ incarnation: 8, watchdogMs: 0 });
+  assert.is(later.confirmed, true, later.detail);
 });
 
 test.run();

@@ -148,6 +148,18 @@ test("a guard that cannot read its own mailbox never goes ACTIVE, not even when 
   await a.stop();
 });
 
+/** Write a's heartbeat slot (slot 0) as boot `incarnation`, ACTIVE, showing a watchdog of `watchdogMs`. */
+async function writeSlotOfA(incarnation: number, watchdogMs: number) {
+  const { disk } = fencer(() => 0);
+  const area = await DiskArea.open(disk.device, 0, { key: disk.key, clusterId: disk.clusterId });
+  try {
+    const at = Date.now();
+    await area.writeSlot(0, { node: "a", incarnation, seq: 1, role: "ACTIVE", writtenAt: at, uptimeMs: 1, watchdogMs });
+  } finally {
+    await area.close();
+  }
+}
+
 /** What a's mailbox (slot 0) holds now. */
 async function aMailbox() {
   const { disk } = fencer(() => 0);
@@ -204,6 +216,9 @@ async function pillFenceWhileAgentRestarts(again: string[], as: "agent" | "guard
       "a's agent ACTIVE, b STANDBY",
     );
     await Bun.sleep(5 * T.keepalive);
+    // a's disk path is wrong, so a never writes its heartbeat slot: play the slot it would have written before its
+    // disk link failed, with its watchdog armed; b counts a pill only against a boot shown armed (row 18.1).
+    await writeSlotOfA(Number(a.find("start")!.incarnation), 1000);
     a.signal("SIGSTOP");
     const t0 = Date.now();
     for (;;) {

@@ -52,11 +52,27 @@ const rows: [string, string, RegExp][] = [
     /receiver\.udp\.b\.seen: expected 1-16 hex digits, got zz/,
   ],
   [
+    "a watchdog without a device",
+    text({ watchdog: { device: "", timeoutS: 5 } }),
+    /watchdog: expected null or \{device: a path, timeoutS: a positive integer\}/,
+  ],
+  [
+    "a watchdog with a zero timeout",
+    text({ watchdog: { device: "/dev/watchdog", timeoutS: 0 } }),
+    /watchdog: expected/,
+  ],
+  [
     "a fenced incarnation that is not a count",
     text({ fencedIncarnation: "7" }),
     /fencedIncarnation: expected a non-negative integer or null/,
   ],
 ];
+
+test("a snapshot carries the watchdog the guard left running, or null (row 18.2)", () => {
+  const armed = { ...good, watchdog: { device: "/dev/watchdog", timeoutS: 5 } };
+  assert.equal(parseSnapshot(JSON.stringify(armed), "a", "boot-1"), armed);
+  assert.equal(parseSnapshot(text({ watchdog: null }), "a", "boot-1"), { ...good, watchdog: null });
+});
 
 test("a snapshot with the receiver's windows and the fenced boot is accepted", () => {
   const more = { ...good, receiver: { udp: { b: { incarnation: 9, top: 120, seen: "ffff" } } }, fencedIncarnation: 8 };

@@ -128,7 +128,7 @@ test("stop hands an armed watchdog over (still running) or disarms it", async ()
   assert.equal(b.calls, ["pet", "close+disarm"]);
 });
 
-test("armForPill keeps a watchdog whose applied timeout fits msgwait / 2, and disarms one that does not", () => {
+test("armForPill keeps a watchdog whose applied timeout fits msgwait / 2, and never disarms one that does not (row 18.1)", () => {
   const ok = fakeWatchdog(5);
   assert.is(
     armForPill(() => ok.w, HEADER),
@@ -142,7 +142,21 @@ test("armForPill keeps a watchdog whose applied timeout fits msgwait / 2, and di
     "error" in r ? r.error : "",
     /\/dev\/fake-watchdog: the driver applied a 6 s timeout: expected at most msgwait \/ 2 \(5 s for the disk header's msgwait of 10000 ms\)/,
   );
-  assert.equal(long.calls, ["close+disarm"]);
+  // It may be the guard's, running since activation: a magic close would leave the node unarmed.
+  assert.equal(long.calls, []);
+  assert.ok("watchdog" in r && r.watchdog === long.w, "returned armed, with the problem");
+});
+
+test("a watchdog too long for msgwait is kept armed and petted, reported failed, and shown as armed (row 18.1)", async () => {
+  // The agent reopening the watchdog the guard left running, on terms its own (edited) config made too long.
+  const dog = fakeWatchdog(6);
+  let arms = 0;
+  const h = harness([CLEAR], () => (arms++, armForPill(() => dog.w, HEADER)));
+  await h.run(3);
+  assert.is(arms, 1, "tried once: the refusal is final");
+  assert.match(h.events.join(" "), /watchdog:failed\(\/dev\/fake-watchdog: the driver applied a 6 s timeout/);
+  assert.equal(dog.calls, ["pet", "pet", "pet"], "petted at every clean read, never disarmed");
+  assert.equal(h.watch.armed, { device: "/dev/fake-watchdog", timeoutS: 6 }, "the slot shows the peer its timeout");
 });
 
 test("armForPill waits for the header before opening anything, and retries only a missing device", () => {

@@ -45,6 +45,8 @@ export interface MachineSetup {
   other: () => Machine;
   /** From power-on to the guard's start (default: 0.3-2.5 s at random). */
   bootDelayMs?: number;
+  /** The config the agent reads, when it differs from the guard's (/etc edited, the initrd not regenerated). */
+  agentConfig?: ClusterConfig;
 }
 
 /** A process on the machine: its events die with it and wait while the machine is paused. */
@@ -315,9 +317,9 @@ export class Machine {
       });
   }
 
-  private options() {
+  private options(agent = false) {
     return {
-      config: this.s.config,
+      config: agent && this.s.agentConfig ? this.s.agentConfig : this.s.config,
       key: this.s.key,
       self: this.s.self,
       peer: this.s.peer,
@@ -380,7 +382,7 @@ export class Machine {
     const stoppedRec = readStopped("/run/clusterguard", this.s.self.name, this.bootId, this.runFiles);
     const stopped = typeof stoppedRec === "string" ? null : stoppedRec;
     const rt = new NodeRuntime(
-      { ...this.options(), resume: snap && !stopped ? snap : "unguarded", ...(stopped ? { stopped } : {}) },
+      { ...this.options(true), resume: snap && !stopped ? snap : "unguarded", ...(stopped ? { stopped } : {}) },
       this.logger(p),
       {
         continueBoot() {},
