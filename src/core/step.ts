@@ -202,8 +202,10 @@ function onFrame(d: Draft, f: FrameInput): void {
     f.incarnation === pv.incarnation &&
     f.seq !== undefined &&
     pv.lastSeq !== null &&
-    f.seq < pv.lastSeq
+    f.seq <= pv.lastSeq
   ) {
+    // Below the newest: overtaken. Equal: another link's copy of the newest frame, taken already; held back and
+    // delivered late (an attacker who dropped it on the way), it must not put the peer's death off (row 18.4).
     return onOvertaken(d, f);
   }
   if (f.seq !== undefined) pv.lastSeq = f.seq;

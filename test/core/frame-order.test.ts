@@ -42,6 +42,16 @@ test("an overtaken frame still proves its link alive", () => {
   assert.is(logs(all, "link-restored").length, 1);
 });
 
+test("a copy of the newest frame held back and delivered late on another link does not put the peer's death off (row 18.4)", () => {
+  // a's last frame (seq 3) came on UDP at 30; an attacker dropped its serial copy and replays it at 1900, inside
+  // deadtime (2000): it is authentic and new to the serial link, yet a must still be dead at 30 + deadtime.
+  const late = frame(1900, "ACTIVE", { node: "a", seq: 3, channel: "serial" });
+  const { s, all } = feed(standbyB(), [late, { kind: "tick", now: 2031 }, { kind: "tick", now: 2100 }]);
+  assert.is(s.peerView.lastHeard, 30, "the copy refreshed nothing about the peer");
+  assert.is(s.channels.serial!.lastHeard, 1900, "it still counts for its own link");
+  assert.ok(logs(all, "peer-dead").length === 1, "declared dead at deadtime after the last new frame");
+});
+
 test("a frame from the peer's earlier boot, after its new boot was heard, changes nothing", () => {
   const s0 = feed(standbyB(), [frame(100, "BOOTING", { node: "a", incarnation: 8, seq: 1 })]).s;
   const { s, all } = feed(s0, [frame(110, "ACTIVE", { node: "a", incarnation: 7, seq: 99, channel: "serial" })]);
