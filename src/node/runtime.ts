@@ -579,14 +579,16 @@ export class NodeRuntime {
 
   /**
    * The watchdog timeout this node's slot shows the peer (ms; 0: none): the one it keeps armed and petted while its
-   * mailbox reads clean. Host mode arms none and stands in the configured one (tests of the peer's pill only).
+   * mailbox reads clean, or the one its guard left running. Host mode arms none and stands in the configured one
+   * (tests of the peer's pill only).
    */
   private watchdogShown(): number {
     if (this.o.hostMode) {
       const pill = this.pillLevel();
       return pill ? pill.watchdog_timeout * 1000 : 0;
     }
-    const armed = this.pills?.armed;
+    // An agent shows the watchdog its guard left running from its start: it runs, petted or not, until it resets.
+    const armed = this.pills?.armed ?? this.inheritedWatchdog();
     return armed ? armed.timeoutS * 1000 : 0;
   }
 

@@ -5,8 +5,9 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ClusterConfig } from "../../src/config/index.ts";
 import { loadConfigText } from "../../src/config/index.ts";
-import { HEADER_BLOCK } from "../../src/disk/block.ts";
+import { HEADER_BLOCK, heartbeatBlock } from "../../src/disk/block.ts";
 import { encodeHeader, makeHeader } from "../../src/disk/header.ts";
+import { decodeSlot } from "../../src/disk/slot.ts";
 import { clusterIdOf } from "../../src/protocol/index.ts";
 import { Machine } from "./machine.ts";
 import { Cable, SharedDisk } from "./wires.ts";
@@ -139,6 +140,13 @@ test("an agent whose /etc config has no pill level keeps petting the watchdog it
   assert.is(p.violation(), null, p.timeline());
   assert.is(p.A.watchdogResets + p.B.watchdogResets, 0, p.timeline());
   assert.is(p.A.activations + p.B.activations, 1, p.timeline());
+  // The ACTIVE's agent shows the peer the watchdog it keeps on the guard's terms: its pill still counts.
+  const active = p.A.role() === "ACTIVE" ? 0 : 1;
+  const slot = decodeSlot(p.disk.peek(heartbeatBlock(active) * 4096), active, {
+    key: KEY,
+    clusterId: clusterIdOf("sim"),
+  });
+  assert.is(slot.kind === "ok" ? slot.value.watchdogMs : slot.kind, 1000);
 });
 
 test("two guards whose configs disagree on the priorities still agree on who outranks whom (row 18.3)", async () => {

@@ -158,6 +158,11 @@ export class SharedDisk {
     private readonly rng: Rng,
   ) {}
 
+  /** The block at `position` as it is now (zeros when never written): for checks after a run. */
+  peek(position: number): Uint8Array {
+    return this.blocks.get(position) ?? ZERO_BLOCK;
+  }
+
   /** Written directly (disk init before the run). */
   put(position: number, bytes: Uint8Array): void {
     this.blocks.set(position, bytes.slice());
