@@ -57,6 +57,11 @@ export interface PeerView {
   lost: boolean;
   /** The highest sequence number heard in the peer's current incarnation (frames below it are out of date). */
   lastSeq: number | null;
+  /**
+   * lastSeq was taken from the disk slot, which stands in for the frame of that seq as a plain heartbeat: the first
+   * cable copy of that frame is still taken (it carries the message and the echo the slot does not).
+   */
+  lastSeqFromDisk: boolean;
   /** The role carried by the last frame that echoed this boot, and when it came. */
   echoRole: Role | null;
   echoAt: number | null;
@@ -164,6 +169,7 @@ export function initialState(opts: {
       echoRole: null,
       echoAt: null,
       lastSeq: null,
+      lastSeqFromDisk: false,
     },
     fence: {
       issueAt: null,

@@ -202,14 +202,17 @@ function onFrame(d: Draft, f: FrameInput): void {
     f.incarnation === pv.incarnation &&
     f.seq !== undefined &&
     pv.lastSeq !== null &&
-    f.seq <= pv.lastSeq
+    (f.seq < pv.lastSeq || (f.seq === pv.lastSeq && !(pv.lastSeqFromDisk && f.channel !== "disk")))
   ) {
     // Below the newest: overtaken. Equal: another link's copy of the newest frame, taken already; held back and
-    // delivered late (an attacker who dropped it on the way), it must not put the peer's death off (row 18.4).
+    // delivered late (an attacker who dropped it on the way), it must not put the peer's death off (row 18.4). But
+    // the slot stands in for a frame as a plain heartbeat: the first cable copy of its seq is taken (row 18.6).
     return onOvertaken(d, f);
   }
-  if (f.seq !== undefined) pv.lastSeq = f.seq;
-  else if (f.incarnation !== pv.incarnation) pv.lastSeq = null;
+  if (f.seq !== undefined) {
+    pv.lastSeq = f.seq;
+    pv.lastSeqFromDisk = f.channel === "disk";
+  } else if (f.incarnation !== pv.incarnation) pv.lastSeq = null;
   if (pv.incarnation !== null && f.incarnation !== pv.incarnation) {
     d.log("notice", "peer-restarted", `${s.peer.name} restarted (incarnation ${pv.incarnation} -> ${f.incarnation})`, {
       peer: s.peer.name,

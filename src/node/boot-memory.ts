@@ -14,6 +14,7 @@ import {
   readHeard,
   readIncarnation,
   readSelfFence,
+  readWatchdog,
   type SelfFenceRecord,
   seqAbove,
   type StoppedRecord,
@@ -21,6 +22,7 @@ import {
   writeIncarnation,
   writeSelfFence,
   writeStopped,
+  writeWatchdog,
 } from "./boot-record.ts";
 import type { ReceiverState } from "./frames.ts";
 import type { HandoverSnapshot } from "./handover.ts";
@@ -175,6 +177,26 @@ export class BootMemory {
     if (failed) o.log.emit("error", "self-fence", `could not record the self-fence: ${failed}`);
   }
 
+  /** Record the watchdog this process armed (or kept) for this boot; logs when it cannot. */
+  recordWatchdog(device: string, timeoutS: number): void {
+    const o = this.o;
+    if (!o.runDir) return;
+    const failed = writeWatchdog(o.runDir, { ...this.stamp(), device, timeoutS }, this.files);
+    if (failed)
+      o.log.emit(
+        "error",
+        "watchdog",
+        `could not record the watchdog armed in this boot: ${failed}; a process restarted without a snapshot would arm it on its own config's terms`,
+      );
+  }
+
+  /** The watchdog a process of this boot armed before this one started, or null. */
+  watchdog(): { device: string; timeoutS: number } | null {
+    if (!this.o.runDir) return null;
+    const rec = readWatchdog(this.o.runDir, this.o.node, this.o.bootId(), this.files);
+    return typeof rec === "string" ? null : { device: rec.device, timeoutS: rec.timeoutS };
+  }
+
   /** This boot self-fenced before this process started (the reset was refused), or null. */
   selfFenced(): SelfFenceRecord | null {
     if (!this.o.runDir) return null;
@@ -229,7 +251,7 @@ export function continueHeard(
   const same = m.peerIncarnation !== null && (pv.incarnation === null || pv.incarnation === m.peerIncarnation);
   let peerView =
     same && m.peerSeq !== null
-      ? { ...pv, incarnation: m.peerIncarnation, lastSeq: Math.max(pv.lastSeq ?? 0, m.peerSeq) }
+      ? { ...pv, incarnation: m.peerIncarnation, lastSeq: Math.max(pv.lastSeq ?? 0, m.peerSeq), lastSeqFromDisk: false }
       : pv;
   // The peer was heard in this boot: its silence from now on is judged by deadtime, not as "never heard".
   if (same && peerView.lastHeard === null) peerView = { ...peerView, lastHeard: now, firstHeard: now };

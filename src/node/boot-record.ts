@@ -18,6 +18,7 @@ const INCARNATION_FILE = "incarnation.json";
 const STOPPED_FILE = "stopped.json";
 const SELF_FENCE_FILE = "self-fenced.json";
 const HEARD_FILE = "heard.json";
+const WATCHDOG_FILE = "watchdog.json";
 const CONFIG_FILE = "config.json";
 
 /**
@@ -170,6 +171,43 @@ export function readSelfFence(
   if (typeof o.reason !== "string" || (o.power !== "reset" && o.power !== "off"))
     return `${join(dir, SELF_FENCE_FILE)}: expected a reason and power reset|off`;
   return o as unknown as SelfFenceRecord;
+}
+
+/**
+ * The watchdog this boot armed: once a process of a boot has armed it, every later one (an agent restarted without a
+ * snapshot too) keeps petting it on these terms, so no process ever makes the timeout longer than the one the node's
+ * slot showed the peer (docs/design.md, row 18.5).
+ */
+export interface WatchdogRecord {
+  v: 1;
+  bootId: string;
+  node: string;
+  uptimeMs: number;
+  device: string;
+  timeoutS: number;
+}
+
+/** Records the watchdog this boot armed; returns why it could not, or null. */
+export function writeWatchdog(
+  dir: string,
+  r: Omit<WatchdogRecord, "v">,
+  files: RunFiles = REAL_RUN_FILES,
+): string | null {
+  return writeJson(dir, WATCHDOG_FILE, { v: 1, ...r }, files);
+}
+
+/** The watchdog this boot armed, or why there is no record of one. */
+export function readWatchdog(
+  dir: string,
+  node: string,
+  bootId: string,
+  files: RunFiles = REAL_RUN_FILES,
+): WatchdogRecord | string {
+  const o = readJson(dir, WATCHDOG_FILE, node, bootId, ["uptimeMs", "timeoutS"], files);
+  if (typeof o === "string") return o;
+  if (typeof o.device !== "string" || o.device === "" || o.timeoutS === 0)
+    return `${join(dir, WATCHDOG_FILE)}: expected a device and a positive timeoutS`;
+  return o as unknown as WatchdogRecord;
 }
 
 /**

@@ -22,6 +22,8 @@ export interface PillWatchOptions {
   clock?: Clock;
   /** This boot's incarnation: a pill aimed at it is obeyed even on the first read. */
   incarnation?: () => number;
+  /** A watchdog was armed, or kept armed with a problem: the boot records its terms for any later process. */
+  armed?: (w: { device: string; timeoutS: number }) => void;
 }
 
 /** The mailbox loop; `watchdog` is handed to a successor (the agent) by closing without disarming. */
@@ -81,6 +83,7 @@ export class PillWatch {
     const r = arm();
     if (isArmed(r)) {
       this.watchdog = r;
+      this.o.armed?.({ device: r.device, timeoutS: r.timeoutS });
       this.o.log(
         "notice",
         "watchdog",
@@ -94,6 +97,7 @@ export class PillWatch {
       // activation. It stays armed and petted; the slot shows its timeout, so the peer's pill is not counted against it.
       this.watchdog = r.watchdog;
       this.armGaveUp = true;
+      this.o.armed?.({ device: r.watchdog.device, timeoutS: r.watchdog.timeoutS });
       this.o.log(
         "critical",
         "watchdog",

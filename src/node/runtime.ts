@@ -81,7 +81,8 @@ export interface NodeEnv {
   links(o: NodeOptions, onPeerSlot: (slot: PeerSlot) => void, onOwnSlot: (slot: PeerSlot) => void): Links;
   /** Opens the shared disk by path (at start, and for a pill when the disk link is down); undefined: the real device. */
   openBlock?: OpenBlock;
-  openWatchdog(device: string, timeoutS: number): Watchdog | string;
+  /** `running`: an earlier process of this boot armed it; a refused timeout must not disarm it (no magic close). */
+  openWatchdog(device: string, timeoutS: number, running?: boolean): Watchdog | string;
   /** A number in [0, 1). */
   random(): number;
   /** This machine is a virtual machine (a hypervisor can pause it, and its watchdog with it). */
@@ -94,7 +95,7 @@ const REAL_ENV: NodeEnv = {
   clock: realClock,
   bootId,
   links: buildLinks,
-  openWatchdog: (device, timeoutS) => openWatchdog(device, timeoutS),
+  openWatchdog: (device, timeoutS, running) => openWatchdog(device, timeoutS, undefined, { running: running === true }),
   random: Math.random,
   virtualMachine: () => {
     try {
@@ -684,7 +685,7 @@ export class NodeRuntime {
         `the guard left ${inherited.device} running with a ${inherited.timeoutS} s timeout; this process's config says ${pill ? `${pill.watchdog_device}, ${pill.watchdog_timeout} s` : "no poison-pill level for this node"}: kept on the guard's terms until this machine reboots (the two configs differ: regenerate the initrd)`,
       );
     const terms = inherited ?? (pill ? { device: pill.watchdog_device, timeoutS: pill.watchdog_timeout } : null);
-    const open = terms ? () => this.env.openWatchdog(terms.device, terms.timeoutS) : null;
+    const open = terms ? () => this.env.openWatchdog(terms.device, terms.timeoutS, inherited !== null) : null;
     if (pill && this.o.hostMode) {
       this.log.emit(
         "warning",
@@ -700,16 +701,24 @@ export class NodeRuntime {
       incarnation: () => this.incarnation,
       report: (r) => this.input({ kind: "pill", now: this.clock.now(), ...r }),
       check: (check, ok, detail) => this.input({ kind: "safety", now: this.clock.now(), check, ok, detail }),
+      armed: (w) => this.memory.recordWatchdog(w.device, w.timeoutS),
       log: (level, event, message) => this.log.emit(level, event, message),
     });
     this.pills.start();
   }
 
-  /** The watchdog the process this one continues (the guard, through its snapshot) left running, or null. */
+  /**
+   * The watchdog an earlier process of this boot armed and left running, or null: the guard's, through its snapshot;
+   * else as recorded in this boot's run directory (an agent restarted without a snapshot), read once (row 18.5).
+   */
   private inheritedWatchdog(): { device: string; timeoutS: number } | null {
-    const snap = typeof this.o.resume === "object" ? this.o.resume : null;
-    return snap?.watchdog ?? null;
+    if (this.inherited === undefined) {
+      const snap = typeof this.o.resume === "object" ? this.o.resume : null;
+      this.inherited = snap?.watchdog ?? this.memory.watchdog();
+    }
+    return this.inherited;
   }
+  private inherited: { device: string; timeoutS: number } | null | undefined;
 
   /** The poison-pill level that fences this node, when there is one (then it arms its watchdog and obeys pills). */
   private pillLevel(): PillLevel | undefined {

@@ -34,8 +34,16 @@ export const REAL_WATCHDOG_IO: WatchdogIo = {
   close: (fd) => closeSync(fd),
 };
 
-/** Opens and arms `device` with `timeoutS`; returns the watchdog or why it could not be armed. */
-export function openWatchdog(device: string, timeoutS: number, io: WatchdogIo = REAL_WATCHDOG_IO): Watchdog | string {
+/**
+ * Opens and arms `device` with `timeoutS`; returns the watchdog or why it could not be armed. `running`: an earlier
+ * process of this boot armed it and the node counts on it: a refused timeout leaves it running (no magic close).
+ */
+export function openWatchdog(
+  device: string,
+  timeoutS: number,
+  io: WatchdogIo = REAL_WATCHDOG_IO,
+  o: { running?: boolean } = {},
+): Watchdog | string {
   let fd: number;
   try {
     fd = io.open(device);
@@ -45,9 +53,10 @@ export function openWatchdog(device: string, timeoutS: number, io: WatchdogIo = 
   const t = new Int32Array([timeoutS]);
   const refused = io.setTimeout(fd, t);
   if (refused !== 0) {
-    // Opening started the timer: stop it again (magic close) so a refused arm never resets the node later.
+    // Opening started the timer: stop it again (magic close) so a refused arm never resets the node later; unless an
+    // earlier process of this boot had armed it: then it keeps running, and resets the node if nobody pets it.
     try {
-      io.write(fd, "V");
+      if (!o.running) io.write(fd, "V");
       io.close(fd);
     } catch {
       // nothing more to undo

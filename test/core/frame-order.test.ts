@@ -52,6 +52,30 @@ test("a copy of the newest frame held back and delivered late on another link do
   assert.ok(logs(all, "peer-dead").length === 1, "declared dead at deadtime after the last new frame");
 });
 
+test("the slot's copy of a seq does not hide the cable frame of that seq: a hand-over grace read second is granted (row 18.6)", () => {
+  // a releases its links: handoff-grace as seq 3 on the cables and its slot (seq 3) written at once; b's disk poll
+  // reads the slot before the serial frame arrives. The slot stands in for seq 3 as a plain heartbeat only.
+  const disk = (now: number, seq: number) => frame(now, "ACTIVE", { node: "a", seq, channel: "disk", echo: false });
+  const s0 = feed(fresh(B, A, 0, ["serial", "udp", "disk"]), [
+    frame(10, "ACTIVE", { node: "a", seq: 1 }),
+    frame(100, "ACTIVE", { node: "a", seq: 2 }),
+    disk(110, 2),
+  ]).s;
+  const grace = frame(205, "ACTIVE", { node: "a", seq: 3, type: "handoff-grace", graceMs: 6000, channel: "serial" });
+  const { s, all } = feed(s0, [
+    disk(200, 3),
+    grace,
+    { kind: "tick", now: 200 + 2100 },
+    { kind: "tick", now: 200 + 5000 },
+  ]);
+  assert.is(s.peerView.graceCount, 1, "the grace was granted");
+  assert.is(s.role, "STANDBY", "no fence of a node handing over");
+  assert.is(all.filter((a) => a.type === "FencePeer").length, 0);
+  // The next copy of seq 3 (UDP) is a copy again: overtaken.
+  const { s: s2 } = feed(s, [frame(5100, "ACTIVE", { node: "a", seq: 3, type: "handoff-grace", graceMs: 6000 })]);
+  assert.is(s2.peerView.graceCount, 1, "counted once");
+});
+
 test("a frame from the peer's earlier boot, after its new boot was heard, changes nothing", () => {
   const s0 = feed(standbyB(), [frame(100, "BOOTING", { node: "a", incarnation: 8, seq: 1 })]).s;
   const { s, all } = feed(s0, [frame(110, "ACTIVE", { node: "a", incarnation: 7, seq: 99, channel: "serial" })]);

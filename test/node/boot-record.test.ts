@@ -11,10 +11,12 @@ import {
   readConfigRecord,
   readIncarnation,
   readStopped,
+  readWatchdog,
   seqAbove,
   writeIncarnation,
   writeConfigRecord,
   writeStopped,
+  writeWatchdog,
 } from "../../src/node/boot-record.ts";
 import { configOf, fixture } from "../config/helpers.ts";
 
@@ -49,6 +51,18 @@ test("an incarnation record reads back for the same boot and node only", () => {
       /bootId: expected this boot \(unknown\)/,
       "an unknown boot id matches nothing",
     );
+  });
+});
+
+test("the watchdog a boot armed reads back for that boot and node only (row 18.5)", () => {
+  scratch((dir) => {
+    assert.match(String(readWatchdog(dir, "a", "boot-1")), /^no .*watchdog\.json$/);
+    const rec = { bootId: "boot-1", node: "a", uptimeMs: 5000, device: "/dev/watchdog", timeoutS: 5 };
+    assert.is(writeWatchdog(dir, rec), null);
+    assert.equal(readWatchdog(dir, "a", "boot-1"), { v: 1, ...rec });
+    assert.match(String(readWatchdog(dir, "a", "boot-2")), /bootId: expected this boot \(boot-2\), got boot-1/);
+    assert.is(writeWatchdog(dir, { ...rec, device: "" }), null);
+    assert.match(String(readWatchdog(dir, "a", "boot-1")), /expected a device and a positive timeoutS/);
   });
 });
 

@@ -127,6 +127,27 @@ test("a node whose running config has no pill level is not fenced by the peer's 
   assert.ok(p.timeline().includes("watchdog"), p.timeline());
 });
 
+test("an agent restarted without a snapshot keeps the watchdog on its boot's terms, not its own config's longer ones (row 18.5)", async () => {
+  // /etc asks for a 10 s watchdog (msgwait 20 s); the guard armed 1 s and the slot showed 1000 ms. The agent crashes
+  // and is restarted without a snapshot: it used to re-arm the watchdog at 10 s while the slot still showed 1000 ms
+  // for up to a keepalive; a hang in that window let B's pill confirm while A's watchdog ran on (two writers).
+  const edited = config(
+    PILL.replace("msgwait = 2500", "msgwait = 20000").replace("watchdog_timeout = 1", "watchdog_timeout = 10"),
+  );
+  for (let d = 0; d <= 220; d += 20) {
+    const p = pair([
+      { guard: config(PILL), agent: edited, bootDelayMs: 500 },
+      { guard: config(PILL), bootDelayMs: 8000 },
+    ]);
+    p.A.powerOn();
+    p.B.powerOn();
+    p.world.schedule(30_000, null, () => p.A.crash());
+    p.world.schedule(30_100 + d, null, () => p.A.pause(9_000, false));
+    await p.run(60_000);
+    assert.is(p.violation(), null, `hung ${d} ms after the restart:\n${p.timeline()}`);
+  }
+});
+
 test("an agent whose /etc config has no pill level keeps petting the watchdog its guard armed (row 18.2)", async () => {
   // The initrd's config has a pill level, /etc not: the agent used to leave the inherited watchdog unpetted, and it
   // reset the ACTIVE about a second after every hand-over (17 resets in 120 s).

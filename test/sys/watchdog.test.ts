@@ -66,6 +66,12 @@ test("a refused WDIOC_SETTIMEOUT stops the timer the open started (magic close) 
   assert.equal(f.calls, ["open /dev/watchdog", "settimeout 7 300", "write 7 V", "close 7"]);
 });
 
+test("a refused WDIOC_SETTIMEOUT leaves a watchdog an earlier process of this boot armed running (row 18.5)", () => {
+  const f = fakeIo({ refuse: "errno 22: Invalid argument" });
+  assert.match(String(openWatchdog("/dev/watchdog", 300, f.io, { running: true })), /refused/);
+  assert.equal(f.calls, ["open /dev/watchdog", "settimeout 7 300", "close 7"], "no magic 'V'");
+});
+
 test("a pet that fails is a missed pet, never an exception", () => {
   const f = fakeIo();
   f.io.write = () => {
