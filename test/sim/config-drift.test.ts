@@ -1,6 +1,7 @@
 // Two configs at once: the nodes of one cluster, or a node's guard and its agent, reading different files. It happens
 // in every rolling change (one node rebooted into a regenerated initrd before the other) and whenever /etc is edited
-// without regenerating the initrd. Safety must not depend on the two files agreeing (docs/design.md, rows 18.1-18.3).
+// without regenerating the initrd. Safety must not depend on the two files agreeing (docs/design.md, rows 18.1-18.3
+// and 18.5).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ClusterConfig } from "../../src/config/index.ts";
