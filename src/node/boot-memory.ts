@@ -26,6 +26,7 @@ import {
 } from "./boot-record.ts";
 import type { ReceiverState } from "./frames.ts";
 import type { HandoverSnapshot } from "./handover.ts";
+import type { WatchdogTerms } from "../sys/watchdog.ts";
 
 /** This node's last incarnation and seq in its own disk slot, and the header's timers (zeros, null: unreadable). */
 export interface DiskAtStart {
@@ -191,7 +192,7 @@ export class BootMemory {
   }
 
   /** The watchdog a process of this boot armed before this one started, or null. */
-  watchdog(): { device: string; timeoutS: number } | null {
+  watchdog(): WatchdogTerms | null {
     if (!this.o.runDir) return null;
     const rec = readWatchdog(this.o.runDir, this.o.node, this.o.bootId(), this.files);
     return typeof rec === "string" ? null : { device: rec.device, timeoutS: rec.timeoutS };

@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { CHANNEL_KINDS, ROLES, type Role } from "../core/types.ts";
 import { uptimeMs } from "../sys/clock.ts";
 import type { ReceiverState } from "./frames.ts";
+import type { WatchdogTerms } from "../sys/watchdog.ts";
 
 /** Where the link holder listens for a successor (/run survives switch_root). */
 export const HANDOVER_SOCKET = "/run/clusterguard/handover.sock";
@@ -38,7 +39,7 @@ export interface HandoverSnapshot {
    * The watchdog this process armed and left running (closed without disarming): the successor keeps petting it on
    * these terms, whatever its own config says, until the machine reboots. Absent or null: none was armed.
    */
-  watchdog?: { device: string; timeoutS: number } | null;
+  watchdog?: WatchdogTerms | null;
 }
 
 let cachedBootId: string | null = null;

@@ -1,7 +1,7 @@
 // The mailboxes on the shared disk: SBD's servant for this node's own slot (read it every period, report pills, pet
 // the watchdog only while clean, arm it only when it can back a pill), and the fencer taking its pill back.
 import type { MailboxRead } from "../disk/channel-options.ts";
-import type { Watchdog } from "../sys/watchdog.ts";
+import type { Watchdog, WatchdogTerms } from "../sys/watchdog.ts";
 import { describeMailbox } from "../disk/describe.ts";
 import { appliedTimeoutProblem, type DiskTimers } from "../disk/header.ts";
 import type { LogLevel } from "../core/actions.ts";
@@ -23,7 +23,7 @@ export interface PillWatchOptions {
   /** This boot's incarnation: a pill aimed at it is obeyed even on the first read. */
   incarnation?: () => number;
   /** A watchdog was armed, or kept armed with a problem: the boot records its terms for any later process. */
-  armed?: (w: { device: string; timeoutS: number }) => void;
+  armed?: (w: WatchdogTerms) => void;
 }
 
 /** The mailbox loop; `watchdog` is handed to a successor (the agent) by closing without disarming. */
@@ -66,7 +66,7 @@ export class PillWatch {
   }
 
   /** The watchdog this loop keeps armed and pets while the mailbox reads clean, or null. */
-  get armed(): { device: string; timeoutS: number } | null {
+  get armed(): WatchdogTerms | null {
     return this.watchdog ? { device: this.watchdog.device, timeoutS: this.watchdog.timeoutS } : null;
   }
 

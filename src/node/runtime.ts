@@ -24,7 +24,7 @@ import type { OpenBlock } from "../disk/io.ts";
 import type { FenceDevice, FenceContext, FenceDisk } from "../fence/device.ts";
 import { clearPillIfRebooted, pillMsgwait } from "../fence/poison-pill.ts";
 import { fenceBudget } from "../fence/runner.ts";
-import { openWatchdog, type Watchdog } from "../sys/watchdog.ts";
+import { openWatchdog, type Watchdog, type WatchdogTerms } from "../sys/watchdog.ts";
 import { errorText, type Logger } from "../log/logger.ts";
 import { clusterIdOf, nextIncarnation } from "../protocol/index.ts";
 import { type Clock, realClock } from "../sys/clock.ts";
@@ -711,14 +711,14 @@ export class NodeRuntime {
    * The watchdog an earlier process of this boot armed and left running, or null: the guard's, through its snapshot;
    * else as recorded in this boot's run directory (an agent restarted without a snapshot), read once (row 18.5).
    */
-  private inheritedWatchdog(): { device: string; timeoutS: number } | null {
+  private inheritedWatchdog(): WatchdogTerms | null {
     if (this.inherited === undefined) {
       const snap = typeof this.o.resume === "object" ? this.o.resume : null;
       this.inherited = snap?.watchdog ?? this.memory.watchdog();
     }
     return this.inherited;
   }
-  private inherited: { device: string; timeoutS: number } | null | undefined;
+  private inherited: WatchdogTerms | null | undefined;
 
   /** The poison-pill level that fences this node, when there is one (then it arms its watchdog and obeys pills). */
   private pillLevel(): PillLevel | undefined {

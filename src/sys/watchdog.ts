@@ -17,6 +17,9 @@ export interface Watchdog {
   close(disarm: boolean): void;
 }
 
+/** Which watchdog, at what timeout: what a boot's later processes keep it on (snapshot, run record, slot). */
+export type WatchdogTerms = Pick<Watchdog, "device" | "timeoutS">;
+
 /** The system calls a watchdog needs; unit tests pass a recording fake (design.md: effectors are faked there). */
 export interface WatchdogIo {
   open(device: string): number;
