@@ -19,7 +19,7 @@ state() { cat "state-$unit" 2>/dev/null || echo inactive; }
 case $cmd in
   is-active) state; [ "$(state)" = active ] || exit 3 ;;
   start)
-    [ -e "hang-$unit" ] && exec sleep 30
+    [ -e "hang-$unit" ] && touch "started-$unit" && exec sleep 30
     if [ -e "fail-$unit" ]; then echo failed > "state-$unit"; echo "Job for $unit failed because the control process exited with error code." >&2; exit 1; fi
     if [ -e "oneshot-$unit" ]; then echo inactive > "state-$unit"; else echo active > "state-$unit"; fi ;;
   stop) echo inactive > "state-$unit" ;;
@@ -85,13 +85,17 @@ test("a unit that is not active after a successful start is not up (a oneshot wi
 test("a start that hangs is killed at the resource's timeout; a cancel ends it at once", async () => {
   writeFileSync(join(dir, "hang-slow.service"), "");
   const t0 = performance.now();
-  const up = await unit("slow.service", 300).up(signal());
+  // 1500 ms: long enough for the is-active check before the start even on a loaded host (else "not run: ... ran out").
+  const up = await unit("slow.service", 1500).up(signal());
   assert.is(up.ok, false);
-  assert.is(up.detail, "systemctl start -- slow.service timed out (the resource's timeout is 300 ms)");
-  assert.ok(performance.now() - t0 < 3000, "bounded");
+  assert.is(up.detail, "systemctl start -- slow.service timed out (the resource's timeout is 1500 ms)");
+  assert.ok(performance.now() - t0 < 6000, "bounded");
+  // Cancelled once the start runs (before it, under load, the cancel ends the run before `start` is spawned: "not run").
+  rmSync(join(dir, "started-slow.service"), { force: true });
   const ctl = new AbortController();
-  setTimeout(() => ctl.abort(), 100);
+  const started = setInterval(() => existsSync(join(dir, "started-slow.service")) && ctl.abort(), 20);
   const cancelled = await unit("slow.service", 60000).up(ctl.signal);
+  clearInterval(started);
   assert.equal(cancelled, { ok: false, detail: "systemctl start -- slow.service cancelled" });
 });
 
