@@ -52,6 +52,17 @@ export async function scenarioKillActive(run: Run, cam?: ConsoleCamera): Promise
 async function waitOutHandoffGrace(run: Run, active: Node, standby: Node, since: number): Promise<void> {
   run.step(`waiting out ${active}'s handoff grace (its agent took the links over), so the detection is deadtime alone`);
   const isGrace = (e: { event?: string }) => e.event === "grace";
+  // A standby whose guard started only after the hand-over and its grace (a slow boot on a loaded host) heard no grace
+  // and holds none: there is nothing to wait out.
+  const c = await consoles();
+  const started = (who: string) => (e: { at: number; kind: string; event?: string; message: string }) =>
+    e.at >= since && e.kind === "guard" && e.event === "start" && e.message.startsWith(`${who} started`);
+  const agentStart = c[active].find(started("agent"));
+  const guardStart = c[standby].find(started("guard"));
+  if (agentStart && guardStart && guardStart.at > agentStart.at + LAB_TIMERS.handoff_grace && !c[standby].some(isGrace))
+    return run.step(
+      `${standby}'s guard started ${((guardStart.at - agentStart.at) / 1000).toFixed(1)} s after ${active}'s agent took the links over, past its grace: nothing to wait out`,
+    );
   run.expect(
     !!(await consoleEvent(standby, since, isGrace, 120000)),
     `${standby} heard ${active}'s agent announce its handoff grace`,
