@@ -56,10 +56,11 @@ async function waitOutHandoffGrace(run: Run, active: Node, standby: Node, since:
   // and holds none: there is nothing to wait out.
   const c = await consoles();
   const started = (who: string) => (e: { at: number; kind: string; event?: string; message: string }) =>
-    e.at >= since && e.kind === "guard" && e.event === "start" && e.message.startsWith(`${who} started`);
+    e.at >= since && guard("start")(e) && e.message.startsWith(`${who} started`);
   const agentStart = c[active].find(started("agent"));
   const guardStart = c[standby].find(started("guard"));
-  if (agentStart && guardStart && guardStart.at > agentStart.at + LAB_TIMERS.handoff_grace && !c[standby].some(isGrace))
+  const heardGrace = c[standby].some((e) => e.at >= since && isGrace(e));
+  if (agentStart && guardStart && guardStart.at > agentStart.at + LAB_TIMERS.handoff_grace && !heardGrace)
     return run.step(
       `${standby}'s guard started ${((guardStart.at - agentStart.at) / 1000).toFixed(1)} s after ${active}'s agent took the links over, past its grace: nothing to wait out`,
     );
