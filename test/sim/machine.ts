@@ -422,9 +422,17 @@ export class Machine {
         waitMs: 20000,
       } as ServeOptions["system"],
     });
-    this.standby = () => (p.alive ? standby() : Promise.resolve({ ok: false, detail: "no agent" }));
-    rt.handOverForPeer = () => standby();
-    void rt.start().catch((e) => this.note(`agent start failed: ${String(e)}`));
+    // As agent/main.ts does: the management socket (standby) and the peer's takeover requests are served once the
+    // runtime has started; an administrator cannot reach an agent still starting (a restart after a crash).
+    this.standby = async () => ({ ok: false, detail: "agent starting" });
+    void rt
+      .start()
+      .then(() => {
+        if (!p.alive) return;
+        this.standby = () => (p.alive ? standby() : Promise.resolve({ ok: false, detail: "no agent" }));
+        rt.handOverForPeer = () => standby();
+      })
+      .catch((e) => this.note(`agent start failed: ${String(e)}`));
   }
 
   /** `clusterguard standby` on this machine (its agent), when it has one. */

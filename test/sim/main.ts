@@ -39,6 +39,15 @@ async function many(start: number, count: number, minutes: number, stride = 1): 
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   let seed = start;
+  // An error of the simulation itself (a throw, or a promise rejected with nobody waiting on it, which surfaces on
+  // the next turn of the event loop, in the schedule's own turn) ends the run with the seed that replays it.
+  const harnessError = (e: unknown) => {
+    console.log(`HARNESS ERROR seed ${seed}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    console.log(`replay: make sim SEED=${seed}`);
+    process.exit(1);
+  };
+  process.on("unhandledRejection", harnessError);
+  process.on("uncaughtException", harnessError);
   for (; n < count && performance.now() < deadline && !interrupted; seed += stride, n++) {
     if (performance.now() - shown >= PROGRESS_MS) {
       shown = performance.now();
@@ -52,6 +61,8 @@ async function many(start: number, count: number, minutes: number, stride = 1): 
     if (interrupted) break;
     const plan: Plan = planFor(seed, maxFaults);
     const o = await runPlan(plan);
+    // The schedule's own turn: a rejection it left unhandled is reported now, under its seed.
+    await new Promise((resolve) => setImmediate(resolve));
     simMs += o.simMs;
     events += o.events;
     for (const [k, v] of Object.entries(o.faults)) faults[k] = (faults[k] ?? 0) + v;

@@ -83,6 +83,31 @@ test("a pill aimed at a node's current boot, found on its first read after a slo
   assert.ok(o.ok, `${o.violation}\n${o.timeline.slice(-30).join("\n")}`);
 });
 
+test("an administrator's standby reaches an agent only once it has started, as the real agent serves it", async () => {
+  // make sim found it (seed 36023159), a defect of the simulation: A's agent crashed and was restarting when the
+  // administrator's standby came; the model handed it to the runtime before its start, which the real agent
+  // (agent/main.ts) never does, and the rejected promise was only logged, without the seed that replays it.
+  const rejected: unknown[] = [];
+  const keep = (e: unknown) => rejected.push(e);
+  process.on("unhandledRejection", keep);
+  try {
+    const o = await runPlan(planFor(36023159));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(o.ok, `${o.violation}\n${o.timeline.slice(-30).join("\n")}`);
+    assert.ok(
+      o.timeline.some((l) => /fault standby: clusterguard standby on A/.test(l)),
+      "the standby came",
+    );
+    assert.ok(
+      o.timeline.some((l) => /standby: refused: agent starting/.test(l)),
+      o.timeline.join("\n"),
+    );
+  } finally {
+    process.off("unhandledRejection", keep);
+  }
+  assert.equal(rejected.map(String), []);
+});
+
 test("twins powered on together with one wall clock mint one incarnation, and still see each other in the slot", async () => {
   // make sim found it (seed 10002065): both machines booted as a started their guards at the same wall-clock ms on a
   // fresh disk, so both minted the same incarnation; each read the other's slot writes back as its own, both
