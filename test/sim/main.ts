@@ -56,12 +56,10 @@ async function many(start: number, count: number, minutes: number, stride = 1): 
         `progress: ${n} schedules from seed ${start} (stride ${stride}), ${((shown - t0) / 1000).toFixed(0)} s, ${(simMs / 3_600_000).toFixed(1)} simulated hours, 0 violations`,
       );
     }
-    // One turn of the event loop per schedule (a schedule itself never yields one): signals are seen here.
-    await new Promise((resolve) => setImmediate(resolve));
-    if (interrupted) break;
     const plan: Plan = planFor(seed, maxFaults);
     const o = await runPlan(plan);
-    // The schedule's own turn: a rejection it left unhandled is reported now, under its seed.
+    // One turn of the event loop per schedule (a schedule itself never yields one), right after it: a signal is seen
+    // here (the loop's condition ends the run), and a rejection the schedule left unhandled is reported under its seed.
     await new Promise((resolve) => setImmediate(resolve));
     simMs += o.simMs;
     events += o.events;
